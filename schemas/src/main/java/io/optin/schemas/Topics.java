@@ -1,0 +1,61 @@
+package io.optin.schemas;
+
+import io.optin.avro.ChallengeEvent;
+import io.optin.avro.ConsentAuditRecord;
+import io.optin.avro.InboundSms;
+import io.optin.avro.SignupRejected;
+import io.optin.avro.SignupRequested;
+import io.optin.avro.SmsDeliveryReport;
+import io.optin.avro.SmsSendRequested;
+import io.optin.avro.SubscriberConfirmed;
+import io.optin.avro.SubscriberStatus;
+import io.optin.avro.VerificationAttempt;
+import io.optin.schemas.Topic.CleanupPolicy;
+import java.time.Duration;
+import java.util.List;
+
+/** The topic catalogue of DESIGN.md §3: the only place in the code base that spells a topic name. */
+public final class Topics {
+
+  /** Partitions of every co-partitioned topic unless {@code topics.partitions} says otherwise. */
+  public static final int DEFAULT_PARTITIONS = 6;
+
+  private static final String PHONE_KEY = "phone (E.164)";
+  private static final Duration WEEK = Duration.ofDays(7);
+  private static final Duration MONTH = Duration.ofDays(30);
+
+  public static final Topic<SignupRequested> SIGNUP_REQUESTS = new Topic<>(
+      "optin.signup-requests.v1", SignupRequested.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
+  public static final Topic<SignupRejected> SIGNUP_REJECTS = new Topic<>(
+      "optin.signup-rejects.v1", SignupRejected.class, CleanupPolicy.DELETE, MONTH, true, "original key");
+  public static final Topic<ChallengeEvent> CHALLENGES = new Topic<>(
+      "optin.challenges.v1", ChallengeEvent.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
+  public static final Topic<SmsSendRequested> SMS_OUTBOUND = new Topic<>(
+      "optin.sms-outbound.v1", SmsSendRequested.class, CleanupPolicy.DELETE, WEEK, true, PHONE_KEY);
+  public static final Topic<SmsDeliveryReport> SMS_DELIVERY = new Topic<>(
+      "optin.sms-delivery.v1", SmsDeliveryReport.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
+  public static final Topic<InboundSms> SMS_INBOUND = new Topic<>(
+      "optin.sms-inbound.v1", InboundSms.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
+  public static final Topic<VerificationAttempt> VERIFICATION_ATTEMPTS = new Topic<>(
+      "optin.verification-attempts.v1", VerificationAttempt.class, CleanupPolicy.DELETE, WEEK, true, PHONE_KEY);
+  public static final Topic<SubscriberConfirmed> CONFIRMED_SUBSCRIBERS = new Topic<>(
+      "optin.confirmed-subscribers.v1", SubscriberConfirmed.class, CleanupPolicy.DELETE, Topic.INFINITE, true,
+      PHONE_KEY);
+  public static final Topic<SubscriberStatus> SUBSCRIBER_STATUS = new Topic<>(
+      "optin.subscriber-status.v1", SubscriberStatus.class, CleanupPolicy.COMPACT, Topic.INFINITE, false,
+      "programId:phone");
+  public static final Topic<ConsentAuditRecord> CONSENT_AUDIT = new Topic<>(
+      "optin.consent-audit.v1", ConsentAuditRecord.class, CleanupPolicy.DELETE, Topic.INFINITE, false,
+      "keyed hash of the phone");
+
+  private static final List<Topic<?>> ALL = List.of(
+      SIGNUP_REQUESTS, SIGNUP_REJECTS, CHALLENGES, SMS_OUTBOUND, SMS_DELIVERY, SMS_INBOUND,
+      VERIFICATION_ATTEMPTS, CONFIRMED_SUBSCRIBERS, SUBSCRIBER_STATUS, CONSENT_AUDIT);
+
+  private Topics() {}
+
+  /** Every topic of the product, in the order of DESIGN.md §3. */
+  public static List<Topic<?>> all() {
+    return ALL;
+  }
+}
