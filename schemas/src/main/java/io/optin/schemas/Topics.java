@@ -2,6 +2,7 @@ package io.optin.schemas;
 
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ConsentAuditRecord;
+import io.optin.avro.DeadLetter;
 import io.optin.avro.InboundSms;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
@@ -48,13 +49,17 @@ public final class Topics {
       "optin.consent-audit.v1", ConsentAuditRecord.class, CleanupPolicy.DELETE, Topic.INFINITE, false,
       "keyed hash of the phone");
 
+  /** Records of any other topic that a stream could not process, with the reason. */
+  public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
+      "optin.dead-letters.v1", DeadLetter.class, CleanupPolicy.DELETE, MONTH, false, "original key");
+
   private static final List<Topic<?>> ALL = List.of(
       SIGNUP_REQUESTS, SIGNUP_REJECTS, CHALLENGES, SMS_OUTBOUND, SMS_DELIVERY, SMS_INBOUND,
-      VERIFICATION_ATTEMPTS, CONFIRMED_SUBSCRIBERS, SUBSCRIBER_STATUS, CONSENT_AUDIT);
+      VERIFICATION_ATTEMPTS, CONFIRMED_SUBSCRIBERS, SUBSCRIBER_STATUS, CONSENT_AUDIT, DEAD_LETTERS);
 
   private Topics() {}
 
-  /** Every topic of the product, in the order of DESIGN.md §3. */
+  /** Every topic of the product, in the order of DESIGN.md §3, then the dead letters. */
   public static List<Topic<?>> all() {
     return ALL;
   }
