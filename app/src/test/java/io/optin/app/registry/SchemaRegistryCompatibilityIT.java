@@ -79,7 +79,7 @@ class SchemaRegistryCompatibilityIT {
     }
 
     @Test
-    void shouldAnswer40401And40402WhenCheckingAgainstWhatDoesNotExist() {
+    void shouldAnswer40401And40402WhenCheckingAgainstAVersionThatDoesNotExist() {
         // Given version 1
         RegistryHttp http = REGISTRY.http();
         http.post(VERSIONS, schemaBody(SIGNUP_V1));
@@ -88,6 +88,7 @@ class SchemaRegistryCompatibilityIT {
         Reply noSubject = http.post("/compatibility/subjects/nobody-value/versions/latest", schemaBody(SIGNUP_V1));
         Reply noVersion = http.post("/compatibility/subjects/" + SUBJECT + "/versions/5", schemaBody(SIGNUP_V1));
         Reply badVersion = http.post("/compatibility/subjects/" + SUBJECT + "/versions/x", schemaBody(SIGNUP_V1));
+        Reply allOfNoSubject = http.post("/compatibility/subjects/nobody-value/versions", schemaBody(SIGNUP_V1));
 
         // Then each gets its Confluent error code
         assertThat(noSubject.status()).isEqualTo(404);
@@ -96,6 +97,8 @@ class SchemaRegistryCompatibilityIT {
         assertThat(noVersion.errorCode()).isEqualTo(40402);
         assertThat(badVersion.status()).isEqualTo(422);
         assertThat(badVersion.errorCode()).isEqualTo(42202);
+        // But against all versions, a subject that has none yet accepts anything (a check before the first)
+        assertThat(allOfNoSubject.json()).isEqualTo(json("{\"is_compatible\":true}"));
     }
 
     @Test
