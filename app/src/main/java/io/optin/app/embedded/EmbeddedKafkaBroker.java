@@ -71,7 +71,11 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         try {
             starting.startup();
         } catch (RuntimeException e) {
-            stop(starting);
+            try {
+                stop(starting);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         server = starting;
