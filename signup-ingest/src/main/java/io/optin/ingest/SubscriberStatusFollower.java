@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,7 +32,7 @@ public final class SubscriberStatusFollower implements AutoCloseable {
   private static final Duration POLL = Duration.ofMillis(500);
   private static final String TOPIC = Topics.SUBSCRIBER_STATUS.name();
 
-  private final KafkaConsumer<String, byte[]> consumer;
+  private final Consumer<String, byte[]> consumer;
   private final Deserializer<SubscriberStatus> values;
   private final SubscriberStatusTable table;
   private final CountDownLatch stop = new CountDownLatch(1);
@@ -40,8 +41,13 @@ public final class SubscriberStatusFollower implements AutoCloseable {
 
   public SubscriberStatusFollower(Map<String, String> clientSettings, Deserializer<SubscriberStatus> values,
       SubscriberStatusTable table) {
-    this.consumer = new KafkaConsumer<>(consumerConfig(clientSettings), new StringDeserializer(),
-        new ByteArrayDeserializer());
+    this(new KafkaConsumer<>(consumerConfig(clientSettings), new StringDeserializer(), new ByteArrayDeserializer()),
+        values, table);
+  }
+
+  SubscriberStatusFollower(Consumer<String, byte[]> consumer, Deserializer<SubscriberStatus> values,
+      SubscriberStatusTable table) {
+    this.consumer = consumer;
     this.values = values;
     this.table = table;
     this.thread = new Thread(this::run, "optin-ingest-status-follower");
