@@ -30,8 +30,8 @@ public record IngestSettings(
     int idempotencyMaxKeys,
     Duration publishTimeout) {
 
-  public static final String PER_PHONE = "limits.signups.per.phone.per.hour";
-  public static final String PER_IP = "limits.signups.per.ip.per.hour";
+  public static final String PER_PHONE = "limits.phone.per.hour";
+  public static final String PER_IP = "limits.ip.per.hour";
   public static final String COUNTRIES = "limits.countries.allowed";
   public static final String IDEMPOTENCY_TTL = "ingest.idempotency.ttl";
   public static final String IDEMPOTENCY_MAX_KEYS = "ingest.idempotency.max.keys";
