@@ -4,6 +4,7 @@ import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.serde.AvroSerdes;
+import io.optin.schemas.streams.Decoded;
 import io.optin.schemas.streams.DecodingDeserializer;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -43,7 +44,7 @@ public final class ReplyTopology {
   public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes,
       Supplier<String> ids) {
     ReplyMatcher matcher = new ReplyMatcher(codes, config.maxAttempts(), config.expiryGrace());
-    ProcessorSupplier<String, io.optin.schemas.streams.Decoded<?>, String, Object> processor =
+    ProcessorSupplier<String, Decoded<?>, String, Object> processor =
         () -> new ReplyProcessor(config, matcher, ids);
 
     Topology topology = new Topology();
@@ -68,9 +69,8 @@ public final class ReplyTopology {
 
   private static <V extends SpecificRecord> void sink(Topology topology, String name, Topic<V> topic,
       AvroSerdes serdes) {
+    // The Avro serializer writes a null value as a tombstone (a status lifted back to NONE).
     Serializer<V> values = serdes.forTopic(topic).serializer();
-    // Null values are tombstones (a status lifted back to NONE on the compacted status topic).
-    Serializer<V> tombstoneSafe = (t, value) -> value == null ? null : values.serialize(t, value);
-    topology.addSink(name, topic.name(), Serdes.String().serializer(), tombstoneSafe, PROCESSOR);
+    topology.addSink(name, topic.name(), Serdes.String().serializer(), values, PROCESSOR);
   }
 }
