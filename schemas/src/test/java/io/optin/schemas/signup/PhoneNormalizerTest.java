@@ -1,4 +1,4 @@
-package io.optin.ingest.phone;
+package io.optin.schemas.signup;
 
 import static com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.FIXED_LINE_OR_MOBILE;
 import static com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType.MOBILE;
@@ -10,8 +10,8 @@ import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import io.optin.ingest.phone.PhoneCheck.Invalid;
-import io.optin.ingest.phone.PhoneCheck.Valid;
+import io.optin.schemas.signup.PhoneCheck.Invalid;
+import io.optin.schemas.signup.PhoneCheck.Valid;
 import java.util.EnumSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
