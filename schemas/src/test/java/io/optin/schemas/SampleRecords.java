@@ -229,19 +229,4 @@ public final class SampleRecords {
         .setHash(HEX_64.replace('9', 'a'))
         .build();
   }
-
-  public static DeadLetter deadLetter() {
-    return DeadLetter.newBuilder()
-        .setDeadLetterId("d0e1a2d3-0000-4000-8000-000000000005")
-        .setApplication("optin-audit")
-        .setReason("closed challenge without a final outcome: OPEN")
-        .setField("outcome")
-        .setSourceTopic(Topics.CHALLENGES.name())
-        .setSourcePartition(2)
-        .setSourceOffset(77L)
-        .setRawKey(ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)))
-        .setRawValue(ByteBuffer.wrap(new byte[] {1, 2, 3}))
-        .setFailedAt(SIGNED_UP_AT.plusSeconds(1))
-        .build();
-  }
 }
