@@ -49,8 +49,13 @@ public final class VerificationHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!"POST".equals(exchange.getRequestMethod()) || !PATH.equals(exchange.getRequestURI().getPath())) {
-        HttpExchanges.sendError(exchange, 405, "POST " + PATH + " only", null);
+      if (!PATH.equals(exchange.getRequestURI().getPath())) {
+        HttpExchanges.sendError(exchange, 404, "no such resource", null);
+        return;
+      }
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        HttpExchanges.sendError(exchange, 405, "POST only", null);
         return;
       }
       JsonNode body;
