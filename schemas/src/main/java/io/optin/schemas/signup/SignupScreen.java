@@ -116,11 +116,13 @@ public final class SignupScreen {
     }
 
     private String phone(String raw) {
-      PhoneNormalizer.Normalised normalised = phones.normalise(raw);
-      if (!normalised.isValid()) {
-        throw new Refusal("phone", normalised.reason());
+      // No country: a record on the topic must carry an international number.
+      PhoneCheck check = phones.normalize(raw, null);
+      if (check instanceof PhoneCheck.Invalid invalid) {
+        throw new Refusal("phone", invalid.field().equals("phone") ? invalid.reason()
+            : "phone must be in E.164 (+ and country calling code)");
       }
-      return normalised.e164();
+      return ((PhoneCheck.Valid) check).e164();
     }
 
     private String uuid(String field, String raw) {

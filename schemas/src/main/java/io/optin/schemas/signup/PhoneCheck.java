@@ -1,4 +1,4 @@
-package io.optin.ingest.phone;
+package io.optin.schemas.signup;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberType;
 import java.util.Objects;
