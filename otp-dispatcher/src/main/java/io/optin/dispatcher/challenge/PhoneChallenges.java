@@ -3,6 +3,7 @@ package io.optin.dispatcher.challenge;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
+import io.optin.avro.InboundSms;
 import io.optin.dispatcher.challenge.ProgramChallenge.ProgramStatus;
 import java.time.Instant;
 import java.util.Collections;
@@ -68,6 +69,15 @@ public record PhoneChallenges(boolean optedOut, Instant lastStopAt, Instant last
     Map<String, ProgramChallenge> next = new TreeMap<>(programs);
     next.values().removeIf(entry -> entry.status() == ProgramStatus.OPTED_OUT);
     return new PhoneChallenges(false, lastStopAt, at, next);
+  }
+
+  /** A reply texted by the phone: STOP and START change the opt-out, every other reply changes nothing. */
+  public PhoneChallenges replied(InboundSms reply) {
+    return switch (reply.getIntent()) {
+      case STOP -> stop(reply.getReceivedAt());
+      case START -> start(reply.getReceivedAt());
+      default -> this;
+    };
   }
 
   /**
