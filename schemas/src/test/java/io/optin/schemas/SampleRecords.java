@@ -1,0 +1,211 @@
+package io.optin.schemas;
+
+import io.optin.avro.ChallengeEvent;
+import io.optin.avro.ChallengeEventType;
+import io.optin.avro.ChallengeOutcome;
+import io.optin.avro.ConfirmationMethod;
+import io.optin.avro.ConsentAuditRecord;
+import io.optin.avro.ConsentEventType;
+import io.optin.avro.ConsentEvidence;
+import io.optin.avro.DeliveryStatus;
+import io.optin.avro.InboundSms;
+import io.optin.avro.OptInStatus;
+import io.optin.avro.ReplyIntent;
+import io.optin.avro.ReportSource;
+import io.optin.avro.SignupRejected;
+import io.optin.avro.SignupRequested;
+import io.optin.avro.SmsDeliveryReport;
+import io.optin.avro.SmsKind;
+import io.optin.avro.SmsSendRequested;
+import io.optin.avro.SourceChannel;
+import io.optin.avro.SubscriberConfirmed;
+import io.optin.avro.SubscriberStatus;
+import io.optin.avro.VerificationAttempt;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+
+/** Realistic instances of every record of the contract, with every optional field filled, for round trips. */
+public final class SampleRecords {
+
+  public static final String PHONE = "+14155550123";
+  public static final String PROGRAM = "acme-deals";
+  public static final Instant SIGNED_UP_AT = Instant.parse("2026-03-02T09:15:30.123Z");
+  public static final String CHALLENGE_ID = "5f0c7a7e-1d1b-4b8e-9a55-2f1c0e6b7d41";
+  public static final String SIGNUP_ID = "0b6e2d5c-77a4-4f0e-8f3e-4a1d2c3b4e5f";
+  private static final String CONSENT = "Yes, send me Acme deals by SMS. Up to 4 msgs/month. Msg & data rates may"
+      + " apply. Reply STOP to opt out, HELP for help.";
+  private static final String HEX_64 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+  private SampleRecords() {}
+
+  /** One instance of each record type a topic carries, plus the shared ConsentEvidence record. */
+  public static List<SpecificRecord> oneOfEach() {
+    return List.of(signupRequested(), signupRejected(), challengeIssued(), smsSendRequested(),
+        smsDeliveryReport(), inboundSms(), verificationAttempt(), subscriberConfirmed(), subscriberStatus(),
+        consentAuditRecord(), evidence());
+  }
+
+  public static ConsentEvidence evidence() {
+    return ConsentEvidence.newBuilder()
+        .setConsentText(CONSENT)
+        .setConsentTextVersion("2026-01")
+        .setConsentTextSha256(HEX_64)
+        .setChannel(SourceChannel.WEB_FORM)
+        .setPageUrl("https://acme.example/sms-signup?utm_source=footer")
+        .setIp("2001:db8::7")
+        .setUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)")
+        .setLocale("fr-FR")
+        .build();
+  }
+
+  public static SignupRequested signupRequested() {
+    return SignupRequested.newBuilder()
+        .setSignupId(SIGNUP_ID)
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setEvidence(evidence())
+        .setOccurredAt(SIGNED_UP_AT)
+        .setIdempotencyKey("order-7781-signup")
+        .build();
+  }
+
+  public static SignupRejected signupRejected() {
+    return SignupRejected.newBuilder()
+        .setRejectId("c1d2e3f4-0000-4000-8000-000000000001")
+        .setReason("phone is not a valid mobile number")
+        .setField("phone")
+        .setRawValue(ByteBuffer.wrap("{\"phone\":\"12\"}".getBytes(StandardCharsets.UTF_8)))
+        .setRawKey(ByteBuffer.wrap("12".getBytes(StandardCharsets.UTF_8)))
+        .setSourceTopic(Topics.SIGNUP_REQUESTS.name())
+        .setSourcePartition(3)
+        .setSourceOffset(1_234_567L)
+        .setRejectedAt(SIGNED_UP_AT.plusMillis(40))
+        .build();
+  }
+
+  public static ChallengeEvent challengeIssued() {
+    return ChallengeEvent.newBuilder()
+        .setChallengeId(CHALLENGE_ID)
+        .setType(ChallengeEventType.ISSUED)
+        .setSignupId(SIGNUP_ID)
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setFromNumber("+14155550100")
+        .setIssuedAt(SIGNED_UP_AT)
+        .setExpiresAt(SIGNED_UP_AT.plusSeconds(600))
+        .setResendCount(1)
+        .setOutcome(ChallengeOutcome.OPEN)
+        .setFailedAttempts(2)
+        .setOccurredAt(SIGNED_UP_AT.plusMillis(5))
+        .build();
+  }
+
+  public static SmsSendRequested smsSendRequested() {
+    return SmsSendRequested.newBuilder()
+        .setCommandId("7d3f9c2a-5b1e-4c6d-8e7f-9a0b1c2d3e4f")
+        .setKind(SmsKind.CONFIRMATION_CODE)
+        .setChallengeId(CHALLENGE_ID)
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setFromNumber("+14155550100")
+        .setLocale("fr-FR")
+        .setExpiresAt(SIGNED_UP_AT.plusSeconds(600))
+        .setRequestedAt(SIGNED_UP_AT.plusMillis(6))
+        .build();
+  }
+
+  public static SmsDeliveryReport smsDeliveryReport() {
+    return SmsDeliveryReport.newBuilder()
+        .setReportId("e5f6a7b8-0000-4000-8000-000000000002")
+        .setCommandId("7d3f9c2a-5b1e-4c6d-8e7f-9a0b1c2d3e4f")
+        .setChallengeId(CHALLENGE_ID)
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setMessageSid("SM" + "0".repeat(32))
+        .setStatus(DeliveryStatus.UNDELIVERED)
+        .setErrorCode(30003)
+        .setErrorMessage("Unreachable destination handset")
+        .setAttempts(2)
+        .setMaskedBody("Acme: your code is ******. It expires in 10 min. Reply STOP to opt out.")
+        .setSource(ReportSource.STATUS_CALLBACK)
+        .setOccurredAt(SIGNED_UP_AT.plusSeconds(12))
+        .build();
+  }
+
+  public static InboundSms inboundSms() {
+    return InboundSms.newBuilder()
+        .setMessageSid("SM" + "1".repeat(32))
+        .setPhone(PHONE)
+        .setToNumber("+14155550100")
+        .setIntent(ReplyIntent.CONFIRM)
+        .setCodeHash(HEX_64)
+        .setMaskedBody("Oui !")
+        .setReceivedAt(SIGNED_UP_AT.plusSeconds(95))
+        .build();
+  }
+
+  public static VerificationAttempt verificationAttempt() {
+    return VerificationAttempt.newBuilder()
+        .setAttemptId("a0b1c2d3-0000-4000-8000-000000000003")
+        .setPhone(PHONE)
+        .setProgramId(PROGRAM)
+        .setCodeHash(HEX_64)
+        .setIp("203.0.113.9")
+        .setAttemptedAt(SIGNED_UP_AT.plusSeconds(80))
+        .build();
+  }
+
+  public static SubscriberConfirmed subscriberConfirmed() {
+    return SubscriberConfirmed.newBuilder()
+        .setChallengeId(CHALLENGE_ID)
+        .setSignupId(SIGNUP_ID)
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setMethod(ConfirmationMethod.REPLY_YES)
+        .setLocale("fr-FR")
+        .setChannel(SourceChannel.WEB_FORM)
+        .setConsentTextSha256(HEX_64)
+        .setRequestedAt(SIGNED_UP_AT)
+        .setConfirmedAt(SIGNED_UP_AT.plusSeconds(95))
+        .build();
+  }
+
+  public static SubscriberStatus subscriberStatus() {
+    return SubscriberStatus.newBuilder()
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setStatus(OptInStatus.CONFIRMED)
+        .setChallengeId(CHALLENGE_ID)
+        .setReason("replied YES")
+        .setUpdatedAt(SIGNED_UP_AT.plusSeconds(95))
+        .build();
+  }
+
+  public static ConsentAuditRecord consentAuditRecord() {
+    return ConsentAuditRecord.newBuilder()
+        .setEventId("f0e1d2c3-0000-4000-8000-000000000004")
+        .setEventType(ConsentEventType.CONFIRMED)
+        .setOccurredAt(SIGNED_UP_AT.plusSeconds(95))
+        .setSubjectKey(HEX_64)
+        .setProgramId(PROGRAM)
+        .setSignupId(SIGNUP_ID)
+        .setChallengeId(CHALLENGE_ID)
+        .setPhone(PHONE)
+        .setEvidence(evidence())
+        .setMessageText("Oui !")
+        .setProviderSid("SM" + "1".repeat(32))
+        .setProviderStatus("received")
+        .setErrorCode(null)
+        .setMethod("REPLY_YES")
+        .setDetail("confirmed within the window")
+        .setSourceTopic(Topics.CONFIRMED_SUBSCRIBERS.name())
+        .setSourceOffset(42L)
+        .setSequence(3L)
+        .setPreviousHash(HEX_64)
+        .setHash(HEX_64.replace('9', 'a'))
+        .build();
+  }
+}
