@@ -10,7 +10,8 @@ import org.apache.avro.specific.SpecificRecord;
  * One Kafka topic of the product contract: its name, layout, retention and the types of its key and value.
  *
  * <p>Keys are plain UTF-8 strings (phone in E.164, or {@code programId:phone}); values are Avro records in the
- * Confluent wire format. Serdes are obtained from a {@code TopicSerdes} so nothing else spells a topic name.
+ * Confluent wire format. Value serdes come from {@code io.optin.schemas.serde.AvroSerdes#forTopic}, so nothing
+ * else spells a topic name.
  */
 public record Topic<V extends SpecificRecord>(
     String name,

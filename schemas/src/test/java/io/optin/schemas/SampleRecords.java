@@ -7,6 +7,7 @@ import io.optin.avro.ConfirmationMethod;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
+import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.InboundSms;
 import io.optin.avro.OptInStatus;
@@ -45,7 +46,7 @@ public final class SampleRecords {
   public static List<SpecificRecord> oneOfEach() {
     return List.of(signupRequested(), signupRejected(), challengeIssued(), smsSendRequested(),
         smsDeliveryReport(), inboundSms(), verificationAttempt(), subscriberConfirmed(), subscriberStatus(),
-        consentAuditRecord(), evidence());
+        consentAuditRecord(), deadLetter(), evidence());
   }
 
   public static ConsentEvidence evidence() {
@@ -99,7 +100,27 @@ public final class SampleRecords {
         .setResendCount(1)
         .setOutcome(ChallengeOutcome.OPEN)
         .setFailedAttempts(2)
+        .setReason("resend after cooldown")
+        .setLocale("en-US")
+        .setChannel(SourceChannel.WEB_FORM)
+        .setConsentTextSha256(HEX_64)
+        .setRequestedAt(SIGNED_UP_AT)
         .setOccurredAt(SIGNED_UP_AT.plusMillis(5))
+        .build();
+  }
+
+  public static DeadLetter deadLetter() {
+    return DeadLetter.newBuilder()
+        .setDeadLetterId("d1d2e3f4-0000-4000-8000-000000000002")
+        .setApplication("optin-replies")
+        .setReason("undeserialisable record: Unknown magic byte")
+        .setField(null)
+        .setSourceTopic(Topics.SMS_INBOUND.name())
+        .setSourcePartition(1)
+        .setSourceOffset(42L)
+        .setRawKey(ByteBuffer.wrap("+14155550123".getBytes(StandardCharsets.UTF_8)))
+        .setRawValue(ByteBuffer.wrap(new byte[] {7, 1, 2, 3}))
+        .setFailedAt(SIGNED_UP_AT.plusSeconds(3))
         .build();
   }
 

@@ -1,6 +1,7 @@
 package io.optin.app.sandbox;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -58,7 +59,7 @@ public final class DeliveryScript {
 
     /** Suffix → outcome, in rule order, for the sandbox page. */
     Map<String, DeliveryOutcome> rules() {
-        Map<String, DeliveryOutcome> view = new java.util.LinkedHashMap<>();
+        Map<String, DeliveryOutcome> view = new LinkedHashMap<>();
         rules.forEach(rule -> view.putIfAbsent(rule.suffix(), rule.outcome()));
         return view;
     }

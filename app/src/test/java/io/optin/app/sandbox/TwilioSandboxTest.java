@@ -19,6 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -92,6 +94,24 @@ class TwilioSandboxTest {
         });
         await().atMost(AT_MOST).untilAsserted(() ->
                 assertThat(sandbox.messagesTo(PHONE)).extracting(SandboxMessage::status).containsExactly("delivered"));
+    }
+
+    @Test
+    void shouldSendThroughAMessagingServiceAndReportItsSender() {
+        // Given
+        String serviceSid = "MG" + "0".repeat(32);
+        URI callback = optin.url("/webhooks/twilio/status");
+
+        // When
+        SendResult result = gateway.send(OutgoingSms.viaMessagingService(PHONE, serviceSid, "Hello", callback));
+
+        // Then
+        assertThat(result).isInstanceOfSatisfying(SendResult.Accepted.class,
+                accepted -> assertThat(accepted.status()).isEqualTo("accepted"));
+        await().atMost(AT_MOST).until(() -> optin.received().size() == 2);
+        assertThat(optin.received()).allSatisfy(c -> assertThat(c.form())
+                .containsEntry("MessagingServiceSid", serviceSid)
+                .containsEntry("From", MessagesApi.MESSAGING_SERVICE_NUMBER));
     }
 
     @Test
@@ -168,8 +188,8 @@ class TwilioSandboxTest {
         await().atMost(AT_MOST).until(() -> optin.received().size() == 2);
         assertThat(optin.received()).extracting(c -> c.form().get("MessageStatus"), c -> c.form().get("ErrorCode"))
                 .containsExactly(
-                        org.assertj.core.groups.Tuple.tuple("sent", null),
-                        org.assertj.core.groups.Tuple.tuple("undelivered", "30003"));
+                        tuple("sent", null),
+                        tuple("undelivered", "30003"));
         assertThat(sandbox.messagesTo(unreachable)).singleElement().satisfies(message -> {
             assertThat(message.status()).isEqualTo("undelivered");
             assertThat(message.errorCode()).isEqualTo(30003);
@@ -323,7 +343,7 @@ class TwilioSandboxTest {
     }
 
     private static String enc(String text) {
-        return java.net.URLEncoder.encode(text, StandardCharsets.UTF_8);
+        return URLEncoder.encode(text, StandardCharsets.UTF_8);
     }
 
     private static String basic(String user, String password) {

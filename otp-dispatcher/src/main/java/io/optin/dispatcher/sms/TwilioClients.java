@@ -2,6 +2,9 @@ package io.optin.dispatcher.sms;
 
 import com.twilio.http.TwilioRestClient;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
 /**
  * Builds the twilio-java client optin sends with: one HTTP request per call, our timeouts, our base URL.
  */
@@ -28,8 +31,8 @@ public final class TwilioClients {
         if (client.getHttpClient() instanceof SingleAttemptHttpClient http) {
             try {
                 http.close();
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("closing the Twilio HTTP client", e);
+            } catch (IOException e) {
+                throw new UncheckedIOException("closing the Twilio HTTP client", e);
             }
         }
     }

@@ -104,6 +104,22 @@ class TwilioSmsGatewayTest {
     }
 
     @Test
+    void shouldKeepThePathOfTheBaseUrlLikeATwilioCompatibleProvider() {
+        // Given: SignalWire-style base URL, the API lives under a path prefix
+        gateway.close();
+        gateway = gatewayTo(twilio.baseUrl().resolve("/api/laml/"), TwilioCredentials.authToken(ACCOUNT_SID, AUTH_TOKEN));
+        twilio.thenCreated(SID, "queued");
+
+        // When
+        SendResult result = gateway.send(sms());
+
+        // Then
+        assertThat(result.accepted()).isTrue();
+        assertThat(twilio.received()).extracting(FakeTwilioApi.Received::path)
+                .containsExactly("/api/laml" + MESSAGES_PATH);
+    }
+
+    @Test
     void shouldReportAnInvalidNumberAsPermanentWithoutRetrying() {
         // Given
         twilio.thenError(400, 21211, "The 'To' number +15551230001 is not a valid phone number.");

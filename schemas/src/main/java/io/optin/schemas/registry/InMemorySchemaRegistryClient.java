@@ -12,11 +12,17 @@ import org.apache.avro.Schema;
  * A Schema Registry held in memory, for TopologyTestDriver and unit tests that need real Confluent-wire-format bytes
  * without a registry process.
  *
- * <p>Behaves like Confluent's registry where serdes can tell: ids are global and assigned per distinct schema from
- * 1 by default (the same schema under two subjects gets the same id), registering a schema twice creates no new version,
- * subjects check BACKWARD compatibility against their latest version (409 otherwise), and unknown subjects, schemas
- * and ids raise the same error codes (40401, 40403). Thread-safe; state lives as long as the instance, so share
- * one instance between the serdes that must see each other's schemas.
+ * <p>Behaves like Confluent's registry where serdes can tell: ids are global and assigned per distinct schema, from
+ * 1 by default (the same schema under two subjects gets the same id); registering a schema twice creates no new
+ * version; subjects check BACKWARD compatibility against their latest version (409 otherwise); unknown subjects,
+ * schemas and ids raise the same error codes (40401, 40403). Thread-safe. State lives as long as the instance, so
+ * the serdes that must read each other's records share one instance:
+ *
+ * <pre>{@code
+ * AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+ * TestInputTopic<String, SignupRequested> in = driver.createInputTopic(Topics.SIGNUP_REQUESTS.name(),
+ *     new StringSerializer(), serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer());
+ * }</pre>
  */
 public final class InMemorySchemaRegistryClient implements SchemaRegistryClient {
 

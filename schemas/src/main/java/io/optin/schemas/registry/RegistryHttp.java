@@ -152,19 +152,21 @@ final class RegistryHttp {
     return flat.length() <= MAX_BODY_IN_MESSAGE ? flat : flat.substring(0, MAX_BODY_IN_MESSAGE) + "...";
   }
 
-  /** The JDK often throws a bare ConnectException with no message: name the type and the first cause's reason. */
+  /** The JDK often throws a bare ConnectException with no message: name the type and the first reason found. */
   private static String describe(Throwable failure) {
     if (failure == null) {
       return "no URL tried";
     }
-    StringBuilder text = new StringBuilder(failure.getClass().getSimpleName());
     Throwable reason = failure;
     while (reason != null && reason.getMessage() == null) {
       reason = reason.getCause();
     }
     if (reason != null) {
-      text.append(": ").append(reason.getMessage());
+      return failure.getClass().getSimpleName() + ": " + reason.getMessage();
     }
-    return text.toString();
+    if (failure instanceof java.net.ConnectException) {
+      return "connection refused or host unreachable (ConnectException)";
+    }
+    return failure.getClass().getSimpleName();
   }
 }

@@ -6,6 +6,7 @@ import io.optin.schemas.registry.SchemaRegistryException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
@@ -49,7 +50,7 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
 
   /** A value serializer using {@code client}, registering schemas or only looking their ids up. */
   public AvroSerializer(SchemaRegistryClient client, boolean autoRegister) {
-    this.client = client;
+    this.client = Objects.requireNonNull(client, "client");
     this.clientGiven = true;
     this.autoRegister = autoRegister;
   }

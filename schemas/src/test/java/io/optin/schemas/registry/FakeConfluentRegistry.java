@@ -1,0 +1,162 @@
+package io.optin.schemas.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+
+/**
+ * A real HTTP server on 127.0.0.1 answering the Schema Registry REST calls with Confluent's JSON shapes and error
+ * codes, backed by an {@link InMemorySchemaRegistryClient}; it records every request it receives.
+ */
+public final class FakeConfluentRegistry implements AutoCloseable {
+
+  /** One request as the server received it. */
+  public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+    public Optional<String> header(String name) {
+      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream()).findFirst();
+    }
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Pattern REGISTER = Pattern.compile("/subjects/([^/]+)/versions");
+  private static final Pattern LOOKUP = Pattern.compile("/subjects/([^/]+)");
+  private static final Pattern LATEST = Pattern.compile("/subjects/([^/]+)/versions/latest");
+  private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(-?\\d+)");
+
+  private final HttpServer server;
+  private final String prefix;
+  private final InMemorySchemaRegistryClient store;
+  private final List<Request> requests = new CopyOnWriteArrayList<>();
+  private volatile String requiredAuthorization;
+
+  private FakeConfluentRegistry(String prefix, int firstId) throws IOException {
+    this.prefix = prefix;
+    this.store = new InMemorySchemaRegistryClient(firstId);
+    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.createContext("/", this::handle);
+    server.start();
+  }
+
+  /** A registry at {@code http://127.0.0.1:<port>}, numbering schemas from 1. */
+  public static FakeConfluentRegistry start() {
+    return start("", 1);
+  }
+
+  /** A registry under a path prefix (as Apicurio's {@code /apis/ccompat/v7}), numbering schemas from firstId. */
+  public static FakeConfluentRegistry start(String prefix, int firstId) {
+    try {
+      return new FakeConfluentRegistry(prefix, firstId);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The base URL to give clients. */
+  public String url() {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + prefix;
+  }
+
+  /** Every request received so far, in order. */
+  public List<Request> requests() {
+    return List.copyOf(requests);
+  }
+
+  /** The registry's state, to register or inspect schemas behind the clients' backs. */
+  public InMemorySchemaRegistryClient store() {
+    return store;
+  }
+
+  /** From now on, answer 401 unless basic auth carries exactly {@code user:password}. */
+  public void requireBasicAuth(String userPassword) {
+    this.requiredAuthorization = "Basic " + java.util.Base64.getEncoder()
+        .encodeToString(userPassword.getBytes(StandardCharsets.UTF_8));
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+  }
+
+  private void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+      String path = exchange.getRequestURI().getRawPath();
+      String method = exchange.getRequestMethod();
+      requests.add(new Request(method, path, Map.copyOf(exchange.getRequestHeaders()), body));
+      try {
+        if (requiredAuthorization != null
+            && !requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+          throw new SchemaRegistryException(401, 401, "Unauthorized");
+        }
+        if (!path.startsWith(prefix)) {
+          throw new SchemaRegistryException(404, 404, "HTTP 404 Not Found");
+        }
+        send(exchange, 200, route(method, path.substring(prefix.length()), body));
+      } catch (SchemaRegistryException e) {
+        ObjectNode error = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
+        send(exchange, e.httpStatus(), error);
+      }
+    }
+  }
+
+  private JsonNode route(String method, String path, String body) throws IOException {
+    Matcher m;
+    if (method.equals("POST") && (m = REGISTER.matcher(path)).matches()) {
+      return JSON.createObjectNode().put("id", store.register(subject(m), schemaIn(body)));
+    }
+    if (method.equals("POST") && (m = LOOKUP.matcher(path)).matches()) {
+      String subject = subject(m);
+      int id = store.lookupId(subject, schemaIn(body));
+      return version(subject, id, store.versionIds(subject).indexOf(id) + 1);
+    }
+    if (method.equals("GET") && (m = LATEST.matcher(path)).matches()) {
+      RegisteredSchema latest = store.latest(subject(m));
+      return version(latest.subject(), latest.id(), latest.version());
+    }
+    if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
+      return JSON.createObjectNode().put("schema", store.schemaById(Integer.parseInt(m.group(1))).toString());
+    }
+    throw new SchemaRegistryException(404, 404, "HTTP 404 Not Found");
+  }
+
+  private ObjectNode version(String subject, int id, int version) {
+    return JSON.createObjectNode().put("subject", subject).put("id", id).put("version", version)
+        .put("schema", store.schemaById(id).toString());
+  }
+
+  private static String subject(Matcher m) {
+    return URLDecoder.decode(m.group(1), StandardCharsets.UTF_8);
+  }
+
+  private static Schema schemaIn(String body) throws IOException {
+    JsonNode request = JSON.readTree(body);
+    try {
+      return new Schema.Parser().parse(request.get("schema").asText());
+    } catch (RuntimeException e) {
+      throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: " + e);
+    }
+  }
+
+  private static void send(HttpExchange exchange, int status, JsonNode json) throws IOException {
+    byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", RegistryHttp.CONTENT_TYPE);
+    exchange.sendResponseHeaders(status, bytes.length);
+    exchange.getResponseBody().write(bytes);
+  }
+}
