@@ -14,7 +14,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -76,11 +78,18 @@ public final class ChallengeTopology {
     return topology;
   }
 
-  /** Keys stay raw bytes so a refused record keeps its exact key; values may be poison, so they never throw. */
+  /**
+   * Keys stay raw bytes so a refused record keeps its exact key; values may be poison, so they never throw; a
+   * record without a valid timestamp (old producers) takes the partition's time instead of stopping the thread;
+   * a new application starts from the earliest record, so no signup written before its first start is missed.
+   */
   private static <V extends SpecificRecord> void source(Topology topology, String name, Topic<V> topic,
       AvroSerdes serdes) {
     Deserializer<V> values = serdes.forTopic(topic).deserializer();
-    topology.addSource(name, new ByteArrayDeserializer(), new DecodingDeserializer<>(values), topic.name());
+    TimestampExtractor timeOrPartitionTime = (record, partitionTime) ->
+        record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
+    topology.addSource(AutoOffsetReset.earliest(), name, timeOrPartitionTime, new ByteArrayDeserializer(),
+        new DecodingDeserializer<>(values), topic.name());
   }
 
   private static <V extends SpecificRecord> void sink(Topology topology, String name, Topic<V> topic,

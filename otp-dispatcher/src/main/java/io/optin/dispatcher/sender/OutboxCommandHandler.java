@@ -103,10 +103,17 @@ public final class OutboxCommandHandler {
           PhoneMask.mask(command.getPhone()), accepted.sid(), outcome.attempts());
       return report.setMessageSid(accepted.sid()).setStatus(acceptedStatus(accepted.status())).build();
     }
-    Integer errorCode = result instanceof SendResult.PermanentFailure p ? p.errorCode()
-        : ((SendResult.TransientFailure) result).errorCode();
-    String errorMessage = result instanceof SendResult.PermanentFailure p ? p.message()
-        : ((SendResult.TransientFailure) result).message();
+    Integer errorCode;
+    String errorMessage;
+    if (result instanceof SendResult.PermanentFailure permanent) {
+      errorCode = permanent.errorCode();
+      errorMessage = permanent.message();
+    } else {
+      // Transient failures that outlived the retries are final too: the command is not sent again.
+      SendResult.TransientFailure transientFailure = (SendResult.TransientFailure) result;
+      errorCode = transientFailure.errorCode();
+      errorMessage = transientFailure.message();
+    }
     log.warn("Command {} to {} failed after {} attempt(s): {}", command.getCommandId(),
         PhoneMask.mask(command.getPhone()), outcome.attempts(), result.summary());
     return report.setStatus(DeliveryStatus.FAILED).setErrorCode(errorCode).setErrorMessage(mask.mask(errorMessage))

@@ -85,10 +85,7 @@ public final class SmsSender implements Runnable {
     consumer.subscribe(List.of(Topics.SMS_OUTBOUND.name()));
     try {
       while (!stopping) {
-        ConsumerRecords<byte[], Decoded<SmsSendRequested>> records = consumer.poll(POLL);
-        if (!records.isEmpty()) {
-          process(records);
-        }
+        pollOnce();
       }
     } catch (WakeupException e) {
       if (!stopping) {
@@ -101,6 +98,14 @@ public final class SmsSender implements Runnable {
   public void stop() {
     stopping = true;
     consumer.wakeup();
+  }
+
+  /** One poll; the records it returns are sent, then their reports and offsets committed together. */
+  void pollOnce() {
+    ConsumerRecords<byte[], Decoded<SmsSendRequested>> records = consumer.poll(POLL);
+    if (!records.isEmpty()) {
+      process(records);
+    }
   }
 
   private void process(ConsumerRecords<byte[], Decoded<SmsSendRequested>> records) {
@@ -123,7 +128,9 @@ public final class SmsSender implements Runnable {
       log.warn("Unreadable command at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
           decoded.reason());
       DeadLetter letter = deadLetter(record, decoded);
-      return Optional.of(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, record.timestamp(), record.key(),
+      // A record without a timestamp (-1) is let the broker stamp its dead letter.
+      Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
+      return Optional.of(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, timestamp, record.key(),
           deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
     }
     return handler.handle(decoded.value()).map(report -> new ProducerRecord<>(Topics.SMS_DELIVERY.name(), null,
