@@ -1,0 +1,122 @@
+package io.optin.audit;
+
+import io.optin.avro.ConsentAuditRecord;
+import io.optin.avro.DeadLetter;
+import io.optin.schemas.streams.Decoded;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * Turns each record of one input topic into its consent steps, keyed by subject; an undecodable or refused record
+ * becomes a dead letter and the next one is processed. Steps with a dedupe key are recorded once per key within
+ * the retention (store {@value ConsentAuditTopology#DEDUPE_STORE}, purged on stream time).
+ */
+final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, String, SpecificRecord> {
+
+  private static final Duration PURGE_EVERY = Duration.ofHours(1);
+
+  private final String applicationId;
+  private final ConsentStepRule<V> rule;
+  private final Duration dedupeRetention;
+  private final boolean dedupes;
+  private ProcessorContext<String, SpecificRecord> context;
+  private KeyValueStore<String, Long> seen;
+
+  AuditStepProcessor(String applicationId, ConsentStepRule<V> rule, Duration dedupeRetention, boolean dedupes) {
+    this.applicationId = applicationId;
+    this.rule = rule;
+    this.dedupeRetention = dedupeRetention;
+    this.dedupes = dedupes;
+  }
+
+  @Override
+  public void init(ProcessorContext<String, SpecificRecord> context) {
+    this.context = context;
+    if (dedupes) {
+      this.seen = context.getStateStore(ConsentAuditTopology.DEDUPE_STORE);
+      context.schedule(PURGE_EVERY, PunctuationType.STREAM_TIME, this::purge);
+    }
+  }
+
+  @Override
+  public void process(Record<String, Decoded<V>> record) {
+    RecordOrigin origin = origin();
+    Decoded<V> decoded = record.value();
+    if (decoded == null || !decoded.isOk()) {
+      deadLetter(record, origin, decoded == null ? "no value" : decoded.reason(), decoded == null ? null
+          : decoded.field());
+      return;
+    }
+    Derivation derivation;
+    try {
+      derivation = rule.derive(record.key(), decoded.value(), origin);
+    } catch (RuntimeException e) {
+      // A record that breaks a rule (e.g. a required field null) must not stop the ledger.
+      derivation = Derivation.refused("could not derive consent steps: " + e, null);
+    }
+    if (derivation.isRefused()) {
+      deadLetter(record, origin, derivation.refusal(), derivation.field());
+      return;
+    }
+    if (derivation.dedupeKey() != null) {
+      if (seen.get(derivation.dedupeKey()) != null) {
+        return;
+      }
+      seen.put(derivation.dedupeKey(), record.timestamp());
+    }
+    for (ConsentAuditRecord step : derivation.records()) {
+      context.forward(new Record<String, SpecificRecord>(step.getSubjectKey(), step, record.timestamp()),
+          ConsentAuditTopology.AUDIT_SINK);
+    }
+  }
+
+  private RecordOrigin origin() {
+    RecordMetadata meta = context.recordMetadata().orElseThrow();
+    return new RecordOrigin(meta.topic(), meta.partition(), meta.offset());
+  }
+
+  private void deadLetter(Record<String, Decoded<V>> record, RecordOrigin origin, String reason, String field) {
+    byte[] raw = record.value() == null ? null : record.value().raw();
+    DeadLetter letter = DeadLetter.newBuilder()
+        .setDeadLetterId(origin.eventId("dead-letter"))
+        .setApplication(applicationId)
+        .setReason(reason)
+        .setField(field)
+        .setSourceTopic(origin.topic())
+        .setSourcePartition(origin.partition())
+        .setSourceOffset(origin.offset())
+        .setRawKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+        .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
+        .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+        .build();
+    context.forward(new Record<String, SpecificRecord>(record.key(), letter, record.timestamp()),
+        ConsentAuditTopology.DEAD_LETTER_SINK);
+  }
+
+  private void purge(long streamTime) {
+    long oldest = streamTime - dedupeRetention.toMillis();
+    List<String> expired = new ArrayList<>();
+    try (KeyValueIterator<String, Long> all = seen.all()) {
+      while (all.hasNext()) {
+        KeyValue<String, Long> entry = all.next();
+        if (entry.value < oldest) {
+          expired.add(entry.key);
+        }
+      }
+    }
+    expired.forEach(seen::delete);
+  }
+}

@@ -1,0 +1,37 @@
+package io.optin.audit;
+
+import io.optin.schemas.otp.CodeMask;
+import io.optin.schemas.otp.SubjectKeys;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Settings of the consent audit topology.
+ *
+ * @param applicationId the Streams application id, also named in dead letters ({@value #DEFAULT_APPLICATION_ID})
+ * @param subjects keyed hash of the phone, the audit record key ({@code audit.subject.secret})
+ * @param codeMask masks code-like digit groups in message text once more, so no code reaches the ledger even if
+ *     an upstream writer forgot ({@code otp.length})
+ * @param dedupeRetention how long a seen message sid / attempt id is remembered (default 7 days)
+ */
+public record ConsentAuditTopologyConfig(
+    String applicationId, SubjectKeys subjects, CodeMask codeMask, Duration dedupeRetention) {
+
+  public static final String DEFAULT_APPLICATION_ID = "optin-audit";
+  public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
+
+  public ConsentAuditTopologyConfig {
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(subjects, "subjects");
+    Objects.requireNonNull(codeMask, "codeMask");
+    if (dedupeRetention.isNegative() || dedupeRetention.isZero()) {
+      throw new IllegalArgumentException("dedupeRetention must be positive");
+    }
+  }
+
+  /** Defaults for everything but the subject keys and the code length. */
+  public static ConsentAuditTopologyConfig of(SubjectKeys subjects, int codeLength) {
+    return new ConsentAuditTopologyConfig(DEFAULT_APPLICATION_ID, subjects, new CodeMask(codeLength),
+        DEFAULT_DEDUPE_RETENTION);
+  }
+}

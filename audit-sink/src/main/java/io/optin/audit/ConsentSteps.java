@@ -1,0 +1,162 @@
+package io.optin.audit;
+
+import io.optin.avro.ChallengeEvent;
+import io.optin.avro.ConsentAuditRecord;
+import io.optin.avro.ConsentEventType;
+import io.optin.avro.InboundSms;
+import io.optin.avro.SignupRejected;
+import io.optin.avro.SignupRequested;
+import io.optin.avro.SmsDeliveryReport;
+import io.optin.avro.VerificationAttempt;
+import io.optin.schemas.signup.ScreenResult;
+import io.optin.schemas.signup.SignupScreen;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The consent steps of the flow (FLOW.md, audit-sink): which audit records each pipeline record yields. Pure:
+ * no state, no I/O; deduplication is the processor's job, under the keys given here.
+ */
+final class ConsentSteps {
+
+  private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
+
+  private final ConsentAuditTopologyConfig cfg;
+  private final SignupScreen screen = new SignupScreen();
+
+  ConsentSteps(ConsentAuditTopologyConfig cfg) {
+    this.cfg = cfg;
+  }
+
+  /** A signup: REQUESTED with its evidence, as normalised by the same screen the dispatcher applies. */
+  Derivation signup(String key, SignupRequested signup, RecordOrigin origin) {
+    ScreenResult screened = screen.screen(signup);
+    if (screened instanceof ScreenResult.Refused refused) {
+      return Derivation.refused("signup refused: " + refused.reason(), refused.field());
+    }
+    SignupRequested s = ((ScreenResult.Accepted) screened).signup();
+    return Derivation.of(step(ConsentEventType.REQUESTED, s.getPhone(), s.getOccurredAt(), origin)
+        .setProgramId(s.getProgramId())
+        .setSignupId(s.getSignupId())
+        .setEvidence(s.getEvidence())
+        .build());
+  }
+
+  /** A challenge: SUPPRESSED, or how it CLOSED; ISSUED and RESENT yield nothing (SENT comes from the sender). */
+  Derivation challenge(String key, ChallengeEvent event, RecordOrigin origin) {
+    ConsentEventType type;
+    switch (event.getType()) {
+      case ISSUED, RESENT -> {
+        return Derivation.none();
+      }
+      case SUPPRESSED -> type = ConsentEventType.SUPPRESSED;
+      case CLOSED -> {
+        switch (event.getOutcome()) {
+          case CONFIRMED -> type = ConsentEventType.CONFIRMED;
+          case EXPIRED -> type = ConsentEventType.EXPIRED;
+          case REJECTED -> type = ConsentEventType.REJECTED;
+          case LOCKED -> type = ConsentEventType.LOCKED;
+          default -> {
+            return Derivation.refused("closed challenge without a final outcome: " + event.getOutcome(), "outcome");
+          }
+        }
+      }
+      default -> {
+        return Derivation.refused("unknown challenge event type: " + event.getType(), "type");
+      }
+    }
+    return Derivation.of(step(type, event.getPhone(), event.getOccurredAt(), origin)
+        .setProgramId(event.getProgramId())
+        .setSignupId(event.getSignupId())
+        .setChallengeId(event.getChallengeId())
+        .setDetail(event.getReason())
+        .build());
+  }
+
+  /**
+   * A delivery report: SENT (queued or sent), DELIVERED, or FAILED (undelivered or failed), once per message sid
+   * and step, so a replayed status callback, or the callback repeating the sender's report, records nothing new.
+   */
+  Derivation delivery(String key, SmsDeliveryReport report, RecordOrigin origin) {
+    ConsentEventType type = switch (report.getStatus()) {
+      case QUEUED, SENT -> ConsentEventType.SENT;
+      case DELIVERED -> ConsentEventType.DELIVERED;
+      case UNDELIVERED, FAILED -> ConsentEventType.FAILED;
+      default -> null;
+    };
+    if (type == null) {
+      return Derivation.refused("unknown delivery status: " + report.getStatus(), "status");
+    }
+    Derivation derivation = Derivation.of(step(type, report.getPhone(), report.getOccurredAt(), origin)
+        .setProgramId(report.getProgramId())
+        .setChallengeId(report.getChallengeId())
+        .setMessageText(cfg.codeMask().mask(report.getMaskedBody()))
+        .setProviderSid(report.getMessageSid())
+        .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
+        .setErrorCode(report.getErrorCode())
+        .setDetail(report.getErrorMessage())
+        .build());
+    return report.getMessageSid() == null ? derivation : derivation.once("sms|" + report.getMessageSid() + "|" + type);
+  }
+
+  /** A reply: REPLY_RECEIVED, plus OPTED_OUT for STOP and OPTED_IN for START; once per message sid. */
+  Derivation inbound(String key, InboundSms sms, RecordOrigin origin) {
+    String text = cfg.codeMask().mask(sms.getMaskedBody());
+    ConsentAuditRecord received = step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
+        .setMessageText(text)
+        .setProviderSid(sms.getMessageSid())
+        .setDetail("intent " + sms.getIntent())
+        .build();
+    Derivation derivation = switch (sms.getIntent()) {
+      case STOP -> Derivation.of(received, optChange(ConsentEventType.OPTED_OUT, "REPLY_STOP", sms, text, origin));
+      case START -> Derivation.of(received, optChange(ConsentEventType.OPTED_IN, "REPLY_START", sms, text, origin));
+      default -> Derivation.of(received);
+    };
+    return derivation.once("inbound|" + sms.getMessageSid());
+  }
+
+  /** A code typed on a site: CODE_ATTEMPTED (the code itself is never here, only elsewhere as a keyed hash). */
+  Derivation attempt(String key, VerificationAttempt attempt, RecordOrigin origin) {
+    return Derivation.of(step(ConsentEventType.CODE_ATTEMPTED, attempt.getPhone(), attempt.getAttemptedAt(), origin)
+        .setProgramId(attempt.getProgramId())
+        .setMethod("CODE_ENTRY")
+        .build())
+        .once("attempt|" + attempt.getAttemptId());
+  }
+
+  /**
+   * A refused signup: REJECTED with the reason, for the phone of its key. A reject without a phone key concerns
+   * no subject the ledger can name; it stays on the rejects topic only.
+   */
+  Derivation reject(String key, SignupRejected reject, RecordOrigin origin) {
+    if (key == null || !E164.matcher(key).matches()) {
+      return Derivation.none();
+    }
+    String detail = reject.getField() == null ? reject.getReason()
+        : reject.getReason() + " (field " + reject.getField() + ")";
+    return Derivation.of(step(ConsentEventType.REJECTED, key, reject.getRejectedAt(), origin)
+        .setDetail(detail)
+        .build());
+  }
+
+  private ConsentAuditRecord optChange(ConsentEventType type, String method, InboundSms sms, String text,
+      RecordOrigin origin) {
+    return step(type, sms.getPhone(), sms.getReceivedAt(), origin)
+        .setMessageText(text)
+        .setProviderSid(sms.getMessageSid())
+        .setMethod(method)
+        .build();
+  }
+
+  private ConsentAuditRecord.Builder step(ConsentEventType type, String phone, Instant at, RecordOrigin origin) {
+    return ConsentAuditRecord.newBuilder()
+        .setEventId(origin.eventId(type.name()))
+        .setEventType(type)
+        .setOccurredAt(at)
+        .setSubjectKey(cfg.subjects().keyFor(phone))
+        .setPhone(phone)
+        .setSourceTopic(origin.topic())
+        .setSourceOffset(origin.offset());
+  }
+}

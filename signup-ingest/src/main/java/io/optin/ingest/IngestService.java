@@ -1,0 +1,58 @@
+package io.optin.ingest;
+
+import io.optin.schemas.Topics;
+import io.optin.schemas.http.HttpRoute;
+import io.optin.schemas.serde.AvroSerdes;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The signup front door as a service: a publisher to the signup and reject topics, a follower of the
+ * subscriber-status topic, and the {@code POST /v1/signups} route for the application's HTTP server.
+ *
+ * <p>Lifecycle: construct, {@link #start()}, mount {@link #routes()}, {@link #close()}. Ready once the status
+ * table has caught up with the topic, so a restarted instance does not accept signups it should answer 409.
+ */
+public final class IngestService implements AutoCloseable {
+
+  private final RecordPublisher publisher;
+  private final SubscriberStatusFollower follower;
+  private final SignupHandler handler;
+
+  /**
+   * @param settings the front door's settings ({@link IngestSettings#from})
+   * @param kafkaClientSettings Kafka client settings, prefix stripped (e.g. {@code bootstrap.servers})
+   * @param serdes the Avro serdes (registry client) of the application
+   * @param clock the clock stamping {@code occurredAt} and driving limits and idempotency expiry
+   */
+  public IngestService(IngestSettings settings, Map<String, String> kafkaClientSettings, AvroSerdes serdes,
+      Clock clock) {
+    SubscriberStatusTable table = new SubscriberStatusTable();
+    this.publisher = new KafkaRecordPublisher(kafkaClientSettings, serdes);
+    this.follower = new SubscriberStatusFollower(kafkaClientSettings,
+        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table);
+    this.handler = new SignupHandler(new SignupIntake(settings, publisher, table, clock));
+  }
+
+  /** Starts following the subscriber statuses. */
+  public void start() {
+    follower.start();
+  }
+
+  /** {@code POST /v1/signups}. */
+  public List<HttpRoute> routes() {
+    return List.of(handler.route());
+  }
+
+  /** For {@code /health/ready}: the status table holds everything the topic held at start. */
+  public boolean isReady() {
+    return follower.isCaughtUp();
+  }
+
+  @Override
+  public void close() {
+    follower.close();
+    publisher.close();
+  }
+}

@@ -1,0 +1,50 @@
+package io.optin.ingest;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.optin.schemas.http.HttpExchanges;
+import io.optin.schemas.http.HttpRoute;
+import java.io.IOException;
+
+/** {@code POST /v1/signups} over HTTP: reads a bounded body, lets {@link SignupIntake} decide, writes the answer. */
+public final class SignupHandler implements HttpHandler {
+
+  public static final String PATH = "/v1/signups";
+
+  private final SignupIntake intake;
+
+  public SignupHandler(SignupIntake intake) {
+    this.intake = intake;
+  }
+
+  /** The route to mount on the application's HTTP server. */
+  public HttpRoute route() {
+    return new HttpRoute(PATH, this);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      if (!PATH.equals(path) && !(PATH + "/").equals(path)) {
+        HttpExchanges.sendError(exchange, 404, "no such resource", null);
+        return;
+      }
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        HttpExchanges.sendError(exchange, 405, "use POST", null);
+        return;
+      }
+      SignupAnswer answer;
+      try {
+        answer = intake.submit(HttpExchanges.readBody(exchange));
+      } catch (HttpExchanges.BodyTooLargeException e) {
+        answer = intake.oversized(HttpExchanges.MAX_BODY_BYTES);
+      }
+      if (answer.retryAfterSeconds() != null) {
+        exchange.getResponseHeaders().set("Retry-After", Long.toString(answer.retryAfterSeconds()));
+      }
+      HttpExchanges.sendJson(exchange, answer.status(), answer.body());
+    }
+  }
+}

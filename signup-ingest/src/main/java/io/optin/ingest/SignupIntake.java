@@ -1,0 +1,209 @@
+package io.optin.ingest;
+
+import io.optin.avro.ConsentEvidence;
+import io.optin.avro.OptInStatus;
+import io.optin.avro.SignupRequested;
+import io.optin.ingest.IdempotentAnswers.Claim;
+import io.optin.ingest.SignupSubmission.InvalidSignup;
+import io.optin.ingest.VelocityLimits.Verdict;
+import io.optin.schemas.Topics;
+import io.optin.schemas.otp.PhoneMask;
+import io.optin.schemas.signup.ConsentTextHash;
+import io.optin.schemas.signup.PhoneCheck;
+import io.optin.schemas.signup.PhoneNormalizer;
+import io.optin.schemas.signup.ScreenResult;
+import io.optin.schemas.signup.SignupScreen;
+import java.time.Clock;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decides one signup submission: a valid, allowed, unlimited signup of a phone that is neither confirmed nor
+ * opted out is published (keyed by E.164) and answered 202 only after the broker's ack; anything else is
+ * refused with the exact field, and recorded as a reject.
+ *
+ * <p>Order: body, idempotency replay (before anything that could change the answer), phone and country, the
+ * {@link SignupScreen}, standing (409), velocity (429, so a refused signup spends no token), publish.
+ * {@code source.ip} is the subscriber's IP as the platform saw it; it is never defaulted to the caller's
+ * address, which is the platform's server and would be false evidence (and throttle the whole platform).
+ */
+public final class SignupIntake {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SignupIntake.class);
+
+  /** Screen fields (record paths) named as the request fields of DESIGN.md §5. */
+  private static final Map<String, String> REQUEST_FIELDS = Map.ofEntries(
+      Map.entry("evidence.consentText", "consentText"),
+      Map.entry("evidence.consentTextSha256", "consentText"),
+      Map.entry("evidence.consentTextVersion", "consentTextVersion"),
+      Map.entry("evidence.channel", "source.channel"),
+      Map.entry("evidence.pageUrl", "source.url"),
+      Map.entry("evidence.ip", "source.ip"),
+      Map.entry("evidence.userAgent", "source.userAgent"),
+      Map.entry("evidence.locale", "locale"));
+
+  private final IngestSettings settings;
+  private final PhoneNormalizer phones;
+  private final SignupScreen screen;
+  private final VelocityLimits limits;
+  private final IdempotentAnswers answers;
+  private final SubscriberStatusView statuses;
+  private final RecordPublisher publisher;
+  private final SignupRejects rejects;
+  private final Clock clock;
+  private final Supplier<String> signupIds;
+
+  public SignupIntake(IngestSettings settings, RecordPublisher publisher, SubscriberStatusView statuses,
+      Clock clock) {
+    this(settings, new PhoneNormalizer(), publisher, statuses, clock, () -> UUID.randomUUID().toString());
+  }
+
+  SignupIntake(IngestSettings settings, PhoneNormalizer phones, RecordPublisher publisher,
+      SubscriberStatusView statuses, Clock clock, Supplier<String> signupIds) {
+    this.settings = settings;
+    this.phones = phones;
+    this.screen = new SignupScreen(phones);
+    this.limits = new VelocityLimits(settings.signupsPerPhonePerHour(), settings.signupsPerIpPerHour(), clock);
+    this.answers = new IdempotentAnswers(settings.idempotencyTtl(), settings.idempotencyMaxKeys(), clock);
+    this.statuses = statuses;
+    this.publisher = publisher;
+    this.rejects = new SignupRejects(publisher, clock);
+    this.clock = clock;
+    this.signupIds = signupIds;
+  }
+
+  /** Answers a body too large to read (413), recording the refusal without the body. */
+  public SignupAnswer oversized(int maxBytes) {
+    return refuse(413, "body is larger than " + maxBytes + " bytes", null, null, null);
+  }
+
+  /** Decides one body of {@code POST /v1/signups}. */
+  public SignupAnswer submit(byte[] body) {
+    SignupSubmission submission;
+    try {
+      submission = SignupSubmission.parse(body);
+    } catch (InvalidSignup invalid) {
+      return refuse(400, invalid.getMessage(), invalid.field(), body, null);
+    }
+    if (submission.idempotencyKey() == null) {
+      return decide(submission, body);
+    }
+    if (submission.idempotencyKey().length() > SignupScreen.MAX_ID) {
+      return refuse(400, "idempotencyKey is longer than " + SignupScreen.MAX_ID + " characters", "idempotencyKey",
+          body, null);
+    }
+    Claim claim = answers.claim(submission.programId().strip(), submission.idempotencyKey().strip());
+    if (claim instanceof Claim.Replay replay) {
+      return replay.answer();
+    }
+    if (claim instanceof Claim.Busy) {
+      return SignupAnswer.error(409, "a signup with this idempotencyKey is being processed", "idempotencyKey");
+    }
+    SignupAnswer answer = null;
+    try {
+      answer = decide(submission, body);
+      return answer;
+    } finally {
+      answers.complete((Claim.Fresh) claim,
+          answer != null ? answer : SignupAnswer.error(500, "failed", null));
+    }
+  }
+
+  private SignupAnswer decide(SignupSubmission submission, byte[] body) {
+    PhoneCheck check = phones.normalize(submission.phone(), submission.country());
+    if (check instanceof PhoneCheck.Invalid invalid) {
+      return refuse(400, invalid.reason(), invalid.field(), body, null);
+    }
+    PhoneCheck.Valid phone = (PhoneCheck.Valid) check;
+    if (!settings.allowsCountry(phone.regionCode())) {
+      return refuse(403, "country not allowed", "phone", body, phone.e164());
+    }
+    ScreenResult screened = screen.screen(signupOf(submission, phone.e164()));
+    if (screened instanceof ScreenResult.Refused refused) {
+      return refuse(400, requestWording(refused.reason()), requestField(refused.field()), body, phone.e164());
+    }
+    SignupRequested signup = ((ScreenResult.Accepted) screened).signup();
+    if (statuses.isOptedOut(signup.getPhone())) {
+      return refuse(409, "phone opted out: it must text START first", "phone", body, signup.getPhone());
+    }
+    Optional<OptInStatus> status = statuses.status(signup.getProgramId(), signup.getPhone());
+    if (status.filter(s -> s == OptInStatus.CONFIRMED).isPresent()) {
+      return refuse(409, "phone already confirmed for this program", "phone", body, signup.getPhone());
+    }
+    String ip = signup.getEvidence().getIp();
+    if (limits.acquire(signup.getPhone(), ip) instanceof Verdict.Tripped tripped) {
+      String reason = "too many signups for this " + tripped.limit() + " (at most " + tripped.perHour()
+          + " an hour)";
+      String field = tripped.limit().equals("ip") ? "source.ip" : "phone";
+      rejects.record(429, reason, field, body, signup.getPhone());
+      return SignupAnswer.tooManyRequests(reason, field, tripped.retryAfter());
+    }
+    return publish(signup);
+  }
+
+  private SignupAnswer publish(SignupRequested signup) {
+    try {
+      publisher.publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup)
+          .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      return SignupAnswer.pending(signup.getSignupId());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return unavailable(signup, e);
+    } catch (ExecutionException | TimeoutException | RuntimeException e) {
+      return unavailable(signup, e instanceof ExecutionException ? e.getCause() : e);
+    }
+  }
+
+  private SignupAnswer unavailable(SignupRequested signup, Throwable cause) {
+    LOG.error("signup {} for {} could not be published; answered 503: {}", signup.getSignupId(),
+        PhoneMask.mask(signup.getPhone()), String.valueOf(cause));
+    return SignupAnswer.error(503, "the signup could not be recorded; retry later", null);
+  }
+
+  private SignupRequested signupOf(SignupSubmission s, String e164) {
+    return SignupRequested.newBuilder()
+        .setSignupId(signupIds.get())
+        .setProgramId(s.programId())
+        .setPhone(e164)
+        .setOccurredAt(clock.instant())
+        .setIdempotencyKey(s.idempotencyKey())
+        .setEvidence(ConsentEvidence.newBuilder()
+            .setConsentText(s.consentText())
+            .setConsentTextVersion(s.consentTextVersion())
+            .setConsentTextSha256(ConsentTextHash.of(s.consentText()))
+            .setChannel(s.channel())
+            .setPageUrl(s.url())
+            .setIp(s.ip())
+            .setUserAgent(s.userAgent())
+            .setLocale(s.locale())
+            .build())
+        .build();
+  }
+
+  private SignupAnswer refuse(int status, String reason, String field, byte[] body, String phoneOrNull) {
+    rejects.record(status, reason, field, body, phoneOrNull);
+    return SignupAnswer.error(status, reason, field);
+  }
+
+  private static String requestField(String screenField) {
+    return REQUEST_FIELDS.getOrDefault(screenField, screenField);
+  }
+
+  /** The screen's reasons name record paths; callers know the request's names. */
+  private static String requestWording(String reason) {
+    String wording = reason;
+    for (Map.Entry<String, String> names : REQUEST_FIELDS.entrySet()) {
+      if (!names.getKey().endsWith("Sha256")) {
+        wording = wording.replace(names.getKey(), names.getValue());
+      }
+    }
+    return wording;
+  }
+}

@@ -1,0 +1,152 @@
+package io.optin.ingest;
+
+import io.optin.avro.SubscriberStatus;
+import io.optin.schemas.Topics;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Follows the compacted {@code optin.subscriber-status.v1} from its beginning into a {@link SubscriberStatusTable},
+ * on one background thread. Every instance reads every partition (assigned, no consumer group), committed
+ * records only. An undecodable record is skipped with a warning: the table is a hint, the dispatcher decides.
+ */
+public final class SubscriberStatusFollower implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(SubscriberStatusFollower.class);
+  private static final Duration POLL = Duration.ofMillis(500);
+  private static final String TOPIC = Topics.SUBSCRIBER_STATUS.name();
+
+  private final Consumer<String, byte[]> consumer;
+  private final Deserializer<SubscriberStatus> values;
+  private final SubscriberStatusTable table;
+  private final CountDownLatch stop = new CountDownLatch(1);
+  private final Thread thread;
+  private volatile boolean caughtUp;
+
+  public SubscriberStatusFollower(Map<String, String> clientSettings, Deserializer<SubscriberStatus> values,
+      SubscriberStatusTable table) {
+    this(new KafkaConsumer<>(consumerConfig(clientSettings), new StringDeserializer(), new ByteArrayDeserializer()),
+        values, table);
+  }
+
+  SubscriberStatusFollower(Consumer<String, byte[]> consumer, Deserializer<SubscriberStatus> values,
+      SubscriberStatusTable table) {
+    this.consumer = consumer;
+    this.values = values;
+    this.table = table;
+    this.thread = new Thread(this::run, "optin-ingest-status-follower");
+    this.thread.setDaemon(true);
+  }
+
+  static Map<String, Object> consumerConfig(Map<String, String> clientSettings) {
+    Map<String, Object> config = new HashMap<>();
+    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
+    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "optin-ingest-status");
+    config.putAll(clientSettings);
+    // No group: each instance needs the whole table, and offsets are never committed.
+    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    // Never create the compacted topic by accident with broker defaults (delete policy).
+    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
+    return config;
+  }
+
+  public void start() {
+    thread.start();
+  }
+
+  /** True once everything present in the topic when following started has been applied. */
+  public boolean isCaughtUp() {
+    return caughtUp;
+  }
+
+  private void run() {
+    try {
+      Map<TopicPartition, Long> startEnds = assignAll();
+      while (stop.getCount() > 0) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+          apply(record);
+        }
+        if (!caughtUp && startEnds != null && startEnds.entrySet().stream()
+            .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+          caughtUp = true;
+          LOG.info("subscriber status followed: {} phones known", table.phones());
+        }
+      }
+    } catch (WakeupException e) {
+      // close() woke the consumer up: stop quietly.
+    } catch (RuntimeException e) {
+      LOG.error("subscriber status follower stopped; 409 answers rely on the dispatcher from now on", e);
+    } finally {
+      consumer.close();
+    }
+  }
+
+  /** Waits until the topic exists, assigns all its partitions from the beginning, returns their end offsets. */
+  private Map<TopicPartition, Long> assignAll() {
+    while (stop.getCount() > 0) {
+      List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(5));
+      if (partitions != null && !partitions.isEmpty()) {
+        List<TopicPartition> assigned = partitions.stream()
+            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        consumer.assign(assigned);
+        consumer.seekToBeginning(assigned);
+        return consumer.endOffsets(assigned);
+      }
+      LOG.info("waiting for topic {} to exist", TOPIC);
+      awaitStop(Duration.ofSeconds(1));
+    }
+    return null;
+  }
+
+  private void apply(ConsumerRecord<String, byte[]> record) {
+    try {
+      table.apply(record.key(), record.value() == null ? null : values.deserialize(TOPIC, record.value()));
+    } catch (RuntimeException e) {
+      LOG.warn("skipped undecodable subscriber status at {}-{}@{}: {}", TOPIC, record.partition(),
+          record.offset(), e.toString());
+    }
+  }
+
+  private void awaitStop(Duration wait) {
+    try {
+      stop.await(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stop.countDown();
+    }
+  }
+
+  @Override
+  public void close() {
+    stop.countDown();
+    if (!thread.isAlive() && thread.getState() == Thread.State.NEW) {
+      consumer.close();
+      return;
+    }
+    consumer.wakeup();
+    try {
+      thread.join(Duration.ofSeconds(10).toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
