@@ -8,18 +8,18 @@ import java.util.Objects;
 /**
  * Settings of the SMS sender.
  *
- * @param instanceId stable name of this sender process ({@code sender.instance.id}); its transactional id is
+ * @param instanceId stable name of this sender process ({@code sms.sender.id}); its transactional id is
  *     {@code optin-sms-sender-<instanceId>}, so a restarted instance aborts the transaction its crash left open.
  *     Two live instances must not share one.
  * @param fromNumber default sending number ({@code twilio.from}), or null
  * @param messagingServiceSid messaging service used when no number is given ({@code twilio.messaging.service.sid})
  * @param statusCallback where Twilio posts delivery statuses ({@code public.base.url}/webhooks/twilio/status),
  *     or null for none
- * @param concurrency SMS requests in flight at once ({@code sender.concurrency})
- * @param messagesPerSecond provider requests per second, retries included ({@code sender.rate.per.second})
+ * @param concurrency SMS requests in flight at once ({@code sms.max.concurrency})
+ * @param messagesPerSecond provider requests per second, retries included ({@code sms.rate.per.second})
  * @param retryPolicy how transient provider failures are retried
  * @param dedupeWindow how far back the delivery reports are read on start to skip commands already handled
- *     ({@code sender.dedupe.window}, default 7 days, the outbox retention)
+ *     ({@code sms.dedupe.window}, default 7 days, the outbox retention)
  */
 public record SenderConfig(
     String instanceId,
@@ -39,7 +39,7 @@ public record SenderConfig(
 
   public SenderConfig {
     if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
-      throw new IllegalArgumentException("sender.instance.id must be 1 to 100 letters, digits, '.', '_' or '-', got "
+      throw new IllegalArgumentException("sms.sender.id must be 1 to 100 letters, digits, '.', '_' or '-', got "
           + instanceId);
     }
     fromNumber = blankToNull(fromNumber);
@@ -48,16 +48,16 @@ public record SenderConfig(
       throw new IllegalArgumentException("twilio.from or twilio.messaging.service.sid is required to send SMS");
     }
     if (concurrency < 1 || concurrency > 256) {
-      throw new IllegalArgumentException("sender.concurrency must be between 1 and 256, got " + concurrency);
+      throw new IllegalArgumentException("sms.max.concurrency must be between 1 and 256, got " + concurrency);
     }
     if (!(messagesPerSecond > 0) || messagesPerSecond > 10_000) {
-      throw new IllegalArgumentException("sender.rate.per.second must be above 0 and at most 10000, got "
+      throw new IllegalArgumentException("sms.rate.per.second must be above 0 and at most 10000, got "
           + messagesPerSecond);
     }
     Objects.requireNonNull(retryPolicy, "retryPolicy");
-    Objects.requireNonNull(dedupeWindow, "sender.dedupe.window");
+    Objects.requireNonNull(dedupeWindow, "sms.dedupe.window");
     if (dedupeWindow.isNegative() || dedupeWindow.isZero()) {
-      throw new IllegalArgumentException("sender.dedupe.window must be positive, got " + dedupeWindow);
+      throw new IllegalArgumentException("sms.dedupe.window must be positive, got " + dedupeWindow);
     }
   }
 
@@ -81,9 +81,12 @@ public record SenderConfig(
     return GROUP_ID + "-" + instanceId;
   }
 
-  /** Records read per poll: enough to keep every slot busy, few enough to bound the duplicates of a crash. */
+  /**
+   * Records read per poll: one per sending slot. The batch in flight is what a crash can text twice, so it is
+   * kept to the concurrency: at most {@code sms.max.concurrency} duplicate SMS per crash.
+   */
   public int maxPollRecords() {
-    return concurrency * 4;
+    return concurrency;
   }
 
   private static String blankToNull(String value) {

@@ -43,7 +43,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Duplicate SMS bound: a command is texted again only if the process dies (or its transaction aborts for good)
  * after the provider accepted the SMS and before the batch's transaction committed. At most one poll batch per
- * sender instance is exposed ({@link SenderConfig#maxPollRecords()}, 4 x concurrency), each command at most once
+ * sender instance is exposed ({@link SenderConfig#maxPollRecords()}, the concurrency), each command at most once
  * more per such crash. Replays of committed commands are skipped by command id ({@link DeliveredCommands}).
  */
 public final class SmsSender implements Runnable {

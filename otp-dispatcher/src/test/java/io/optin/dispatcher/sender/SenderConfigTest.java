@@ -29,17 +29,17 @@ class SenderConfigTest {
   @Test
   void shouldRefuseBadLimitsNamingTheSetting() {
     assertThatThrownBy(() -> new SenderConfig("a", "+15005550006", null, null, 0, 10, RetryPolicy.DEFAULT,
-        Duration.ofDays(7))).hasMessageContaining("sender.concurrency");
+        Duration.ofDays(7))).hasMessageContaining("sms.max.concurrency");
     assertThatThrownBy(() -> new SenderConfig("a", "+15005550006", null, null, 1, 0, RetryPolicy.DEFAULT,
-        Duration.ofDays(7))).hasMessageContaining("sender.rate.per.second");
+        Duration.ofDays(7))).hasMessageContaining("sms.rate.per.second");
     assertThatThrownBy(() -> SenderConfig.defaults("two words", "+15005550006", null, null))
-        .hasMessageContaining("sender.instance.id");
+        .hasMessageContaining("sms.sender.id");
   }
 
   @Test
   void shouldNameTransactionAfterInstance() {
     SenderConfig config = SenderConfig.defaults("host-1", "+15005550006", null, null);
     assertThat(config.transactionalId()).isEqualTo("optin-sms-sender-host-1");
-    assertThat(config.maxPollRecords()).isEqualTo(16);
+    assertThat(config.maxPollRecords()).isEqualTo(config.concurrency());
   }
 }
