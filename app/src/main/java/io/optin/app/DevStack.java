@@ -2,10 +2,13 @@ package io.optin.app;
 
 import static io.optin.schemas.config.SettingsCatalogue.DEV_BROKER_PORT;
 import static io.optin.schemas.config.SettingsCatalogue.DEV_DATA_DIR;
+import static io.optin.schemas.config.SettingsCatalogue.DEV_REGISTRY_PORT;
 import static io.optin.schemas.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.schemas.config.SettingsCatalogue.OTP_SECRET;
+import static io.optin.schemas.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
 
 import io.optin.app.embedded.EmbeddedKafkaBroker;
+import io.optin.app.registry.EmbeddedSchemaRegistry;
 import io.optin.schemas.config.Settings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,8 +19,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default behind {@code optin dev}: a real single-node Kafka broker and every topic of the
- * catalogue, on the ports and in the data directory of the {@code dev.*} settings. It starts whole or not at all.
+ * The embedded default behind {@code optin dev}: a real single-node Kafka broker, the Schema Registry and every
+ * topic of the catalogue, on the ports and in the data directory of the {@code dev.*} settings. It starts whole
+ * or not at all.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -26,19 +30,22 @@ public final class DevStack implements AutoCloseable {
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
   private final EmbeddedKafkaBroker broker;
+  private final EmbeddedSchemaRegistry registry;
   private final Path dataDir;
   private final ProvisioningReport topics;
   private final Settings serviceSettings;
 
-  private DevStack(EmbeddedKafkaBroker broker, Path dataDir, ProvisioningReport topics, Settings serviceSettings) {
+  private DevStack(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path dataDir,
+      ProvisioningReport topics, Settings serviceSettings) {
     this.broker = broker;
+    this.registry = registry;
     this.dataDir = dataDir;
     this.topics = topics;
     this.serviceSettings = serviceSettings;
   }
 
   /**
-   * Starts the broker and creates the topics that are missing.
+   * Starts the broker, creates the topics that are missing, then starts the registry.
    *
    * @throws PortInUseException when a port of the settings is taken
    * @throws TopicProvisioningException when topics kept in the data directory disagree with the settings
@@ -46,20 +53,27 @@ public final class DevStack implements AutoCloseable {
   public static DevStack start(Settings settings) {
     Path dataDir = Path.of(settings.string(DEV_DATA_DIR)).toAbsolutePath();
     ListeningPorts.requireFree(HOST, settings.integer(DEV_BROKER_PORT), DEV_BROKER_PORT);
+    ListeningPorts.requireFree(HOST, settings.integer(DEV_REGISTRY_PORT), DEV_REGISTRY_PORT);
 
     EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().host(HOST).port(settings.integer(DEV_BROKER_PORT))
         .dataDir(dataDir.resolve("kafka")).build();
+    EmbeddedSchemaRegistry registry = null;
     try {
       broker.start();
       ProvisioningReport topics = provision(broker.bootstrapServers(), settings, dataDir);
-      Settings serviceSettings = settings
-          .with(Map.of(KAFKA_BOOTSTRAP_SERVERS.key(), broker.bootstrapServers()), "optin dev");
+      registry = EmbeddedSchemaRegistry.builder(broker.bootstrapServers()).host(HOST)
+          .port(settings.integer(DEV_REGISTRY_PORT)).build().start();
+      Settings serviceSettings = settings.with(Map.of(KAFKA_BOOTSTRAP_SERVERS.key(), broker.bootstrapServers(),
+          SCHEMA_REGISTRY_URL.key(), registry.url()), "optin dev");
       if (settings.optional(OTP_SECRET).isEmpty()) {
         serviceSettings = serviceSettings.with(Map.of(OTP_SECRET.key(), DevOtpSecret.loadOrCreate(dataDir)),
             "optin dev (kept in " + dataDir.resolve(DevOtpSecret.FILE_NAME) + ")");
       }
-      return new DevStack(broker, dataDir, topics, serviceSettings);
+      return new DevStack(broker, registry, dataDir, topics, serviceSettings);
     } catch (RuntimeException e) {
+      if (registry != null) {
+        registry.close();
+      }
       broker.close();
       throw e;
     }
@@ -67,6 +81,10 @@ public final class DevStack implements AutoCloseable {
 
   public String bootstrapServers() {
     return broker.bootstrapServers();
+  }
+
+  public String registryUrl() {
+    return registry.url();
   }
 
   public Path dataDir() {
@@ -86,6 +104,7 @@ public final class DevStack implements AutoCloseable {
   /** Stops everything; the data directory stays for the next start. */
   @Override
   public void close() {
+    registry.close();
     broker.close();
     LOG.debug("dev stack stopped");
   }

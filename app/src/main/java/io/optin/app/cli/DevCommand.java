@@ -2,6 +2,7 @@ package io.optin.app.cli;
 
 import io.optin.app.DevStack;
 import io.optin.app.ProvisioningReport.Result;
+import io.optin.schemas.config.Settings;
 import io.optin.schemas.config.SettingsCatalogue;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -19,7 +20,8 @@ import picocli.CommandLine.Spec;
  * which stops it cleanly.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-    description = {"Run the embedded default: a real single-node Kafka broker (KRaft) and every optin topic.",
+    description = {"Run the embedded default: a real single-node Kafka broker (KRaft), the Schema Registry and "
+        + "every optin topic.",
         "Ports and the data directory come from the dev.* settings; Ctrl-C stops everything cleanly."})
 public final class DevCommand implements Callable<Integer> {
 
@@ -34,11 +36,12 @@ public final class DevCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    Settings settings = config.load();
     PrintWriter out = spec.commandLine().getOut();
     long startedAt = System.nanoTime();
     out.println("Starting the optin dev stack...");
     out.flush();
-    DevStack stack = DevStack.start(config.load());
+    DevStack stack = DevStack.start(settings);
     printReady(out, stack, Duration.ofNanos(System.nanoTime() - startedAt));
 
     CountDownLatch stopRequested = new CountDownLatch(1);
@@ -68,6 +71,7 @@ public final class DevCommand implements Callable<Integer> {
   private static void printReady(PrintWriter out, DevStack stack, Duration startup) {
     out.println();
     out.println("Kafka broker     " + stack.bootstrapServers());
+    out.println("Schema Registry  " + stack.registryUrl());
     out.println("Data directory   " + stack.dataDir());
     out.println();
     out.print(stack.topics().table());
