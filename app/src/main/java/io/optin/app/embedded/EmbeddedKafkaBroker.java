@@ -8,9 +8,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -33,6 +30,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private static final int NODE_ID = 1;
 
     private final String host;
+    private final String advertisedHost;
     private final int requestedPort;
     private final int requestedControllerPort;
     private final Path dataDir;
@@ -45,6 +43,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
     private EmbeddedKafkaBroker(Builder builder) {
         this.host = builder.host;
+        this.advertisedHost = builder.advertisedHost != null ? builder.advertisedHost
+                : isWildcard(builder.host) ? "127.0.0.1" : builder.host;
         this.requestedPort = builder.port;
         this.requestedControllerPort = builder.controllerPort;
         this.temporaryDataDir = builder.dataDir == null;
@@ -61,16 +61,21 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (server != null) {
             throw new IllegalStateException("The broker is already running on " + bootstrapServers());
         }
-        port = requestedPort == 0 ? freePort() : requestedPort;
-        int controllerPort = requestedControllerPort == 0 ? freePort(port) : requestedControllerPort;
+        port = choosePort(requestedPort, -1, "client");
+        int controllerPort = choosePort(requestedControllerPort, port, "controller");
         clusterId = new KraftStorage(dataDir).formatOrReuse(NODE_ID, SingleNodeBrokerConfig.CONTROLLER_LISTENER);
         Properties properties = SingleNodeBrokerConfig.properties(
-                NODE_ID, host, port, controllerPort, dataDir, extraProperties);
+                NODE_ID, new SingleNodeBrokerConfig.Endpoints(host, advertisedHost, port, controllerPort),
+                dataDir, extraProperties);
         KafkaRaftServer starting = new KafkaRaftServer(KafkaConfig.fromProps(properties, false), Time.SYSTEM);
         try {
             starting.startup();
         } catch (RuntimeException e) {
-            stop(starting);
+            try {
+                stop(starting);
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
             throw e;
         }
         server = starting;
@@ -83,7 +88,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (server == null) {
             throw new IllegalStateException("The broker is not running");
         }
-        return host + ":" + port;
+        return advertisedHost + ":" + port;
     }
 
     public Path dataDir() {
@@ -104,11 +109,19 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         if (server != null) {
             stop(server);
             server = null;
-            LOG.info("Kafka broker on {}:{} stopped", host, port);
+            LOG.info("Kafka broker on {}:{} stopped", advertisedHost, port);
         }
         if (temporaryDataDir) {
             deleteRecursively(dataDir);
         }
+    }
+
+    private int choosePort(int requested, int avoid, String purpose) {
+        if (requested == 0) {
+            return LocalPorts.free(host, avoid);
+        }
+        LocalPorts.requireFree(host, requested, purpose);
+        return requested;
     }
 
     private static void stop(KafkaRaftServer server) {
@@ -116,24 +129,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         server.awaitShutdown();
     }
 
-    /**
-     * Binds and releases an ephemeral port. The controller needs its port before start (the quorum voter
-     * list names it), so the tiny window in which another process could take it is accepted.
-     */
-    private int freePort(int... taken) {
-        for (int attempt = 0; attempt < 10; attempt++) {
-            try (ServerSocket socket = new ServerSocket()) {
-                socket.setReuseAddress(false);
-                socket.bind(new InetSocketAddress(InetAddress.getByName(host), 0));
-                int candidate = socket.getLocalPort();
-                if (taken.length == 0 || taken[0] != candidate) {
-                    return candidate;
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("Cannot find a free port on " + host, e);
-            }
-        }
-        throw new IllegalStateException("Cannot find a free port on " + host);
+    private static boolean isWildcard(String host) {
+        return host.isEmpty() || "0.0.0.0".equals(host) || "::".equals(host);
     }
 
     private static Path createTemporaryDirectory() {
@@ -158,6 +155,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     /** Options of an embedded broker; defaults: 127.0.0.1:9092, free controller port, temporary data. */
     public static final class Builder {
         private String host = "127.0.0.1";
+        private String advertisedHost;
         private int port = 9092;
         private int controllerPort = 0;
         private Path dataDir;
@@ -168,6 +166,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * The host clients are told to connect to; defaults to {@code host}, or 127.0.0.1 when {@code host}
+         * is a wildcard such as 0.0.0.0.
+         */
+        public Builder advertisedHost(String advertisedHost) {
+            this.advertisedHost = Objects.requireNonNull(advertisedHost, "advertisedHost");
             return this;
         }
 

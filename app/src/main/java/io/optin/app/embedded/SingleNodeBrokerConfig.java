@@ -12,25 +12,32 @@ final class SingleNodeBrokerConfig {
     static final String BROKER_LISTENER = "PLAINTEXT";
     static final String CONTROLLER_LISTENER = "CONTROLLER";
 
+    /** Where the node listens ({@code host}) and what it tells clients and itself to connect to. */
+    record Endpoints(String host, String advertisedHost, int port, int controllerPort) {
+    }
+
     private SingleNodeBrokerConfig() {
     }
 
     /** The single-node defaults, then {@code overrides} on top. */
-    static Properties properties(int nodeId, String host, int port, int controllerPort, Path dataDir,
-                                 Map<String, String> overrides) {
+    static Properties properties(int nodeId, Endpoints endpoints, Path dataDir, Map<String, String> overrides) {
+        String host = endpoints.host();
+        String advertisedHost = endpoints.advertisedHost();
+        int port = endpoints.port();
+        int controllerPort = endpoints.controllerPort();
         Properties p = new Properties();
         p.setProperty("process.roles", "broker,controller");
         p.setProperty("node.id", Integer.toString(nodeId));
         p.setProperty("listeners", BROKER_LISTENER + "://" + host + ":" + port + ","
                 + CONTROLLER_LISTENER + "://" + host + ":" + controllerPort);
-        p.setProperty("advertised.listeners", BROKER_LISTENER + "://" + host + ":" + port);
+        p.setProperty("advertised.listeners", BROKER_LISTENER + "://" + advertisedHost + ":" + port);
         p.setProperty("listener.security.protocol.map",
                 BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
         p.setProperty("inter.broker.listener.name", BROKER_LISTENER);
         p.setProperty("controller.listener.names", CONTROLLER_LISTENER);
         // A static voter set: the controller port lives in configuration, not in the metadata log,
         // so a restart on the same data directory may use a different free port.
-        p.setProperty("controller.quorum.voters", nodeId + "@" + host + ":" + controllerPort);
+        p.setProperty("controller.quorum.voters", nodeId + "@" + advertisedHost + ":" + controllerPort);
         p.setProperty("log.dirs", dataDir.toString());
 
         p.setProperty("offsets.topic.replication.factor", "1");

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
@@ -109,6 +112,32 @@ class EmbeddedKafkaBrokerIT {
             assertThat(config.get("log.cleaner.dedupe.buffer.size").value()).isEqualTo("2097152");
             assertThat(config.get("log.retention.hours").value()).isEqualTo("5");
             assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+        }
+    }
+
+    @Test
+    void shouldListenOnEveryInterfaceAndAdvertiseTheLoopbackAddress() throws Exception {
+        // Given a broker bound to the wildcard address
+        try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().host("0.0.0.0").port(0).build().start();
+             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+            // When a client connects through the advertised address, then it reaches the node
+            assertThat(broker.bootstrapServers()).startsWith("127.0.0.1:");
+            assertThat(admin.describeCluster().nodes().get()).singleElement()
+                    .satisfies(node -> assertThat(node.host()).isEqualTo("127.0.0.1"));
+        }
+    }
+
+    @Test
+    void shouldRefuseATakenPortWithAMessageNamingIt() throws Exception {
+        // Given a port somebody else listens on
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"));
+             EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(taken.getLocalPort()).build()) {
+
+            // When a broker is started on it, then it refuses, naming the port
+            assertThatThrownBy(broker::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
+                    .hasMessageContaining("already in use");
         }
     }
 

@@ -19,6 +19,7 @@ final class RunningRegistry implements BeforeAllCallback, AfterAllCallback, Befo
 
     private EmbeddedKafkaBroker broker;
     private EmbeddedSchemaRegistry registry;
+    private RegistryHttp http;
     private String topic;
 
     @Override
@@ -43,7 +44,7 @@ final class RunningRegistry implements BeforeAllCallback, AfterAllCallback, Befo
     }
 
     RegistryHttp http() {
-        return new RegistryHttp(registry.url());
+        return http;
     }
 
     String bootstrapServers() {
@@ -62,6 +63,9 @@ final class RunningRegistry implements BeforeAllCallback, AfterAllCallback, Befo
     }
 
     private EmbeddedSchemaRegistry startRegistry() {
-        return EmbeddedSchemaRegistry.builder(broker.bootstrapServers()).port(0).topic(topic).build().start();
+        EmbeddedSchemaRegistry started =
+                EmbeddedSchemaRegistry.builder(broker.bootstrapServers()).port(0).topic(topic).build().start();
+        http = new RegistryHttp(started.url());
+        return started;
     }
 }
