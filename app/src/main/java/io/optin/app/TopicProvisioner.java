@@ -18,7 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
@@ -91,10 +94,10 @@ public final class TopicProvisioner {
       return List.of();
     }
     List<String> names = topics.stream().map(Topic::name).toList();
-    Map<String, TopicDescription> descriptions = await(admin.describeTopics(names).allTopicNames());
+    Map<String, TopicDescription> descriptions = awaitRetrying(() -> admin.describeTopics(names).allTopicNames());
     List<ConfigResource> resources = names.stream()
         .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-    Map<ConfigResource, Config> configs = await(admin.describeConfigs(resources).all());
+    Map<ConfigResource, Config> configs = awaitRetrying(() -> admin.describeConfigs(resources).all());
     List<Outcome> outcomes = new ArrayList<>();
     for (Topic<?> topic : topics) {
       TopicDescription description = descriptions.get(topic.name());
@@ -152,6 +155,11 @@ public final class TopicProvisioner {
     }
     // Created meanwhile by someone else (another instance starting): judge it like any existing topic.
     outcomes.addAll(inspect(raced));
+    // Return only once every created topic is served, so a service started next finds its topics.
+    List<String> created = outcomes.stream().filter(o -> o.result() == Result.CREATED).map(Outcome::topic).toList();
+    if (!created.isEmpty()) {
+      awaitRetrying(() -> admin.describeTopics(created).allTopicNames());
+    }
     return outcomes;
   }
 
@@ -174,6 +182,27 @@ public final class TopicProvisioner {
 
   private static String retention(long retentionMs) {
     return ValueType.RETENTION.format(Duration.ofMillis(retentionMs));
+  }
+
+  /**
+   * Like {@link #await} but asks again while the cluster answers with a retriable error: a topic that was
+   * just created is listed before every broker serves its metadata ("does not host this topic-partition").
+   */
+  private <T> T awaitRetrying(Supplier<KafkaFuture<T>> request) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      try {
+        return await(request.get());
+      } catch (TopicProvisioningException e) {
+        if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+          throw e;
+        }
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+        if (Thread.currentThread().isInterrupted()) {
+          throw new TopicProvisioningException("interrupted", e);
+        }
+      }
+    }
   }
 
   private <T> T await(KafkaFuture<T> future) {
