@@ -1,8 +1,9 @@
 package io.optin.app.sandbox;
 
+import io.optin.dispatcher.message.SmsSegments;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.optin.dispatcher.sms.PhoneMask;
+import io.optin.schemas.otp.PhoneMask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -110,7 +111,7 @@ final class MessagesApi implements HttpHandler {
         String body = form.get("Body");
         SandboxMessage message = new SandboxMessage(SandboxMessage.newSid(), accountSid,
                 SandboxMessage.OUTBOUND_API, from != null ? from : MESSAGING_SERVICE_NUMBER, form.get("To"), service,
-                body, service != null ? "accepted" : "queued", null, SmsSegments.count(body), now, now,
+                body, service != null ? "accepted" : "queued", null, SmsSegments.of(body).count(), now, now,
                 callback == null ? null : URI.create(callback));
         messages.add(message);
         log.info("Sandbox accepted {} to {}", message.sid(), PhoneMask.mask(message.to()));

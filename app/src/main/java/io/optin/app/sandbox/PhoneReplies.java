@@ -1,6 +1,7 @@
 package io.optin.app.sandbox;
 
-import io.optin.dispatcher.sms.PhoneMask;
+import io.optin.dispatcher.message.SmsSegments;
+import io.optin.schemas.otp.PhoneMask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +37,7 @@ final class PhoneReplies {
     WebhookAnswer reply(String fromPhone, String toNumber, String body, URI inboundWebhookUrl) {
         Instant now = clock.instant();
         SandboxMessage inbound = new SandboxMessage(SandboxMessage.newSid(), accountSid, SandboxMessage.INBOUND,
-                fromPhone, toNumber, null, body, "received", null, SmsSegments.count(body), now, now, null);
+                fromPhone, toNumber, null, body, "received", null, SmsSegments.of(body).count(), now, now, null);
         messages.add(inbound);
         WebhookAnswer answer;
         try {
@@ -55,7 +56,7 @@ final class PhoneReplies {
         for (String text : TwimlMessages.bodies(answer.body())) {
             Instant at = clock.instant();
             messages.add(new SandboxMessage(SandboxMessage.newSid(), accountSid, SandboxMessage.OUTBOUND_REPLY,
-                    toNumber, fromPhone, null, text, "delivered", null, SmsSegments.count(text), at, at, null));
+                    toNumber, fromPhone, null, text, "delivered", null, SmsSegments.of(text).count(), at, at, null));
         }
         return answer;
     }

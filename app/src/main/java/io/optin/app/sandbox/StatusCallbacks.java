@@ -1,6 +1,6 @@
 package io.optin.app.sandbox;
 
-import io.optin.dispatcher.sms.PhoneMask;
+import io.optin.schemas.otp.PhoneMask;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

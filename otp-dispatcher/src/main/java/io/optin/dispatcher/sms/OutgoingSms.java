@@ -1,5 +1,6 @@
 package io.optin.dispatcher.sms;
 
+import io.optin.schemas.otp.PhoneMask;
 import java.net.URI;
 import java.util.Objects;
 
