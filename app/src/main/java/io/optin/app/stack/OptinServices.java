@@ -74,7 +74,7 @@ public final class OptinServices implements AutoCloseable {
     switch (name) {
       case INGEST -> {
         IngestService ingest = new IngestService(configs.ingest(), configs.kafkaClients(), shared.serdes(),
-            Clock.systemUTC());
+            Clock.systemUTC(), shared.metrics());
         ingest.start();
         return new RunningService(name, ingest.routes(), ingest::isReady,
             () -> ingest.isReady() ? "RUNNING" : "CATCHING_UP", ingest);
@@ -90,13 +90,14 @@ public final class OptinServices implements AutoCloseable {
         TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
         resources.add(gateway);
         SenderService sender = new SenderService(configs.sender(), configs.kafkaClients(), shared.serdes(),
-            configs.templates(), shared.codes(), gateway);
+            configs.templates(), shared.codes(), gateway, Clock.systemUTC(), shared.metrics());
         sender.start();
         return new RunningService(name, List.of(), () -> sender.state() == SenderService.State.RUNNING,
             () -> sender.state().name(), sender);
       }
       case REPLIES -> {
-        RepliesService replies = new RepliesService(configs.replies(), shared.serdes(), shared.codes());
+        RepliesService replies = new RepliesService(configs.replies(), shared.serdes(), shared.codes(),
+            shared.metrics());
         replies.start();
         return new RunningService(name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
       }

@@ -36,7 +36,7 @@ public final class OptinMetrics {
     replies = registry.counter("optin_replies_total",
         "Inbound SMS replies accepted by the webhook, by intent (CONFIRM, CODE, STOP, START, HELP, OTHER).", "intent");
     confirmations = registry.counter("optin_confirmations_total",
-        "Challenges confirmed, by method (sms_reply: YES or code by SMS; code_entry: POST /v1/verifications).",
+        "Challenges confirmed, by method (reply_yes, reply_code: the code by SMS, code_entry: POST /v1/verifications).",
         "method");
     expiries = registry.counter("optin_challenges_expired_total", "Challenges closed as EXPIRED.");
     locks = registry.counter("optin_challenges_locked_total", "Challenges locked after too many wrong codes.");
@@ -80,7 +80,7 @@ public final class OptinMetrics {
     replies.inc(intent);
   }
 
-  /** @param method {@code sms_reply} or {@code code_entry} */
+  /** @param method {@code reply_yes}, {@code reply_code} or {@code code_entry} */
   public void confirmed(String method) {
     confirmations.inc(method);
   }
