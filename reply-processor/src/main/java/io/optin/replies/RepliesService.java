@@ -11,6 +11,7 @@ import io.optin.replies.webhook.InboundWebhookHandler;
 import io.optin.replies.webhook.StatusWebhookHandler;
 import io.optin.replies.webhook.TwilioSignatureCheck;
 import io.optin.schemas.http.HttpRoute;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.schemas.streams.StreamsConfigs;
@@ -37,19 +38,28 @@ public final class RepliesService implements AutoCloseable {
   private final List<HttpRoute> routes;
 
   public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes) {
+    this(config, serdes, codes, OptinMetrics.unexposed());
+  }
+
+  /**
+   * @param metrics where replies (by intent), forged webhooks, confirmations (by method), expiries and locks are
+   *     counted
+   */
+  public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
     LOG.info("reply processor configured: {}", config);
-    this.streams = new KafkaStreams(ReplyTopology.build(config.topology(), serdes, codes),
+    this.streams = new KafkaStreams(ReplyTopology.build(config.topology(), serdes, codes, metrics),
         StreamsConfigs.forApplication(ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
     this.publisher = KafkaRecordPublisher.create(config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams);
     OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
-    TwilioSignatureCheck signatures = new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl());
+    TwilioSignatureCheck signatures = new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(),
+        metrics);
     Clock clock = Clock.systemUTC();
     Supplier<String> ids = () -> UUID.randomUUID().toString();
     this.routes = List.of(
         new HttpRoute(InboundWebhookHandler.PATH, new InboundWebhookHandler(signatures,
             new ReplyParser(config.keywords(), codes.length()), codes, publisher, outcomes, config.texts(), clock,
-            config.recentIdCapacity())),
+            config.recentIdCapacity(), metrics)),
         new HttpRoute(StatusWebhookHandler.PATH,
             new StatusWebhookHandler(signatures, publisher, clock, ids, config.recentIdCapacity())),
         new HttpRoute(VerificationHandler.PATH, new VerificationHandler(publisher, outcomes, codes, clock, ids)),

@@ -2,6 +2,7 @@ package io.optin.ingest;
 
 import io.optin.schemas.Topics;
 import io.optin.schemas.http.HttpRoute;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.util.List;
@@ -28,11 +29,17 @@ public final class IngestService implements AutoCloseable {
    */
   public IngestService(IngestSettings settings, Map<String, String> kafkaClientSettings, AvroSerdes serdes,
       Clock clock) {
+    this(settings, kafkaClientSettings, serdes, clock, OptinMetrics.unexposed());
+  }
+
+  /** @param metrics where answers (by status) and velocity-limit trips are counted */
+  public IngestService(IngestSettings settings, Map<String, String> kafkaClientSettings, AvroSerdes serdes,
+      Clock clock, OptinMetrics metrics) {
     SubscriberStatusTable table = new SubscriberStatusTable();
     this.publisher = new KafkaRecordPublisher(kafkaClientSettings, serdes);
     this.follower = new SubscriberStatusFollower(kafkaClientSettings,
         serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table);
-    this.handler = new SignupHandler(new SignupIntake(settings, publisher, table, clock));
+    this.handler = new SignupHandler(new SignupIntake(settings, publisher, table, clock, metrics));
   }
 
   /** Starts following the subscriber statuses. */

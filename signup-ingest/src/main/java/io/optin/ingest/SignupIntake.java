@@ -7,6 +7,7 @@ import io.optin.ingest.IdempotentAnswers.Claim;
 import io.optin.ingest.SignupSubmission.InvalidSignup;
 import io.optin.ingest.VelocityLimits.Verdict;
 import io.optin.schemas.Topics;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.PhoneMask;
 import io.optin.schemas.signup.ConsentTextHash;
 import io.optin.schemas.signup.PhoneCheck;
@@ -59,14 +60,27 @@ public final class SignupIntake {
   private final SignupRejects rejects;
   private final Clock clock;
   private final Supplier<String> signupIds;
+  private final OptinMetrics metrics;
 
   public SignupIntake(IngestSettings settings, RecordPublisher publisher, SubscriberStatusView statuses,
       Clock clock) {
-    this(settings, new PhoneNormalizer(), publisher, statuses, clock, () -> UUID.randomUUID().toString());
+    this(settings, publisher, statuses, clock, OptinMetrics.unexposed());
+  }
+
+  /** @param metrics where answers (by status) and velocity-limit trips (by limit) are counted */
+  public SignupIntake(IngestSettings settings, RecordPublisher publisher, SubscriberStatusView statuses,
+      Clock clock, OptinMetrics metrics) {
+    this(settings, new PhoneNormalizer(), publisher, statuses, clock, () -> UUID.randomUUID().toString(), metrics);
   }
 
   SignupIntake(IngestSettings settings, PhoneNormalizer phones, RecordPublisher publisher,
       SubscriberStatusView statuses, Clock clock, Supplier<String> signupIds) {
+    this(settings, phones, publisher, statuses, clock, signupIds, OptinMetrics.unexposed());
+  }
+
+  SignupIntake(IngestSettings settings, PhoneNormalizer phones, RecordPublisher publisher,
+      SubscriberStatusView statuses, Clock clock, Supplier<String> signupIds, OptinMetrics metrics) {
+    this.metrics = metrics;
     this.settings = settings;
     this.phones = phones;
     this.screen = new SignupScreen(phones);
@@ -81,11 +95,20 @@ public final class SignupIntake {
 
   /** Answers a body too large to read (413), recording the refusal without the body. */
   public SignupAnswer oversized(int maxBytes) {
-    return refuse(413, "body is larger than " + maxBytes + " bytes", null, null, null);
+    return counted(refuse(413, "body is larger than " + maxBytes + " bytes", null, null, null));
   }
 
   /** Decides one body of {@code POST /v1/signups}. */
   public SignupAnswer submit(byte[] body) {
+    return counted(answer(body));
+  }
+
+  private SignupAnswer counted(SignupAnswer answer) {
+    metrics.signupAnswered(answer.status());
+    return answer;
+  }
+
+  private SignupAnswer answer(byte[] body) {
     SignupSubmission submission;
     try {
       submission = SignupSubmission.parse(body);
@@ -142,6 +165,7 @@ public final class SignupIntake {
       String reason = "too many signups for this " + tripped.limit() + " (at most " + tripped.perHour()
           + " an hour)";
       String field = tripped.limit().equals("ip") ? "source.ip" : "phone";
+      metrics.velocityLimitTripped(tripped.limit());
       rejects.record(429, reason, field, body, signup.getPhone());
       return SignupAnswer.tooManyRequests(reason, field, tripped.retryAfter());
     }

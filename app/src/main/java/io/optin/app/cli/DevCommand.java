@@ -1,32 +1,33 @@
 package io.optin.app.cli;
 
-import io.optin.app.DevStack;
 import io.optin.app.ProvisioningReport.Result;
+import io.optin.app.stack.EmbeddedOptin;
+import io.optin.app.stack.RunningService;
 import io.optin.schemas.config.Settings;
 import io.optin.schemas.config.SettingsCatalogue;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code optin dev}: the embedded stack, left running until Ctrl-C (or an interrupt of the thread running it),
- * which stops it cleanly.
+ * {@code optin dev}: the whole of optin on the embedded default, left running until Ctrl-C (or an interrupt of
+ * the thread running it), which stops it cleanly.
  */
 @Command(name = "dev", mixinStandardHelpOptions = true,
-    description = {"Run the embedded default: a real single-node Kafka broker (KRaft), the Schema Registry and "
-        + "every optin topic.",
-        "Ports and the data directory come from the dev.* settings; Ctrl-C stops everything cleanly."})
+    description = {"Run the embedded default: a real single-node Kafka broker (KRaft), the Schema Registry, every "
+        + "optin topic, all services on one HTTP port and, unless Twilio credentials are set, the built-in "
+        + "Twilio sandbox.",
+        "Ports and the data directory come from the dev.* and http.port settings; Ctrl-C stops everything "
+            + "cleanly."})
 public final class DevCommand implements Callable<Integer> {
 
-  /** Long enough for a broker to flush and stop; short enough that a stuck stop does not hang the terminal. */
-  private static final long STOP_WAIT_SECONDS = 60;
+  /** How long the services get to join the broker before start-up is reported as incomplete. */
+  private static final Duration READY_WAIT = Duration.ofSeconds(120);
 
   @Mixin
   private ConfigOption config;
@@ -39,73 +40,63 @@ public final class DevCommand implements Callable<Integer> {
     Settings settings = config.load();
     PrintWriter out = spec.commandLine().getOut();
     long startedAt = System.nanoTime();
-    out.println("Starting the optin dev stack...");
+    out.println("Starting optin dev...");
     out.flush();
-    DevStack stack = DevStack.start(settings);
-    printReady(out, stack, Duration.ofNanos(System.nanoTime() - startedAt));
-
-    CountDownLatch stopRequested = new CountDownLatch(1);
-    CountDownLatch stopped = new CountDownLatch(1);
-    // The JVM halts once its shutdown hooks return, so the hook waits for the stop done on the command's thread.
-    Thread hook = new Thread(() -> {
-      stopRequested.countDown();
-      awaitQuietly(stopped);
-    }, "optin-dev-shutdown");
-    Runtime.getRuntime().addShutdownHook(hook);
-    boolean interrupted = false;
-    try {
-      stopRequested.await();
-    } catch (InterruptedException e) {
-      interrupted = true;
-    } finally {
-      removeHook(hook);
-      stop(out, stack);
-      stopped.countDown();
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
-    return 0;
+    EmbeddedOptin optin = EmbeddedOptin.start(settings);
+    return new UntilStopped(out, "optin dev", () -> {
+      boolean ready = ReadyWait.await(optin::isReady, READY_WAIT);
+      printReady(out, optin, ready, Duration.ofNanos(System.nanoTime() - startedAt));
+    }, () -> stop(out, optin)).run();
   }
 
-  private static void printReady(PrintWriter out, DevStack stack, Duration startup) {
+  private static void printReady(PrintWriter out, EmbeddedOptin optin, boolean ready, Duration startup) {
     out.println();
-    out.println("Kafka broker     " + stack.bootstrapServers());
-    out.println("Schema Registry  " + stack.registryUrl());
-    out.println("Data directory   " + stack.dataDir());
+    out.println("Kafka broker     " + optin.bootstrapServers());
+    out.println("Schema Registry  " + optin.registryUrl());
+    out.println("HTTP API         " + optin.gatewayUrl() + "  (health " + optin.gatewayUrl() + "/health/ready, "
+        + "metrics " + optin.gatewayUrl() + "/metrics)");
+    out.println("Twilio webhooks  " + optin.inboundWebhookUrl() + "  (signatures checked against "
+        + SettingsCatalogue.PUBLIC_BASE_URL.key() + "=" + optin.publicBaseUrl() + ")");
+    optin.sandbox().ifPresentOrElse(
+        sandbox -> out.println("Twilio sandbox   " + sandbox.baseUrl() + "/  (SMS from "
+            + optin.fromNumber().orElse("?") + " land here, nothing leaves this machine; answer as the phone "
+            + "on that page)"),
+        () -> out.println("Twilio           real account " + optin.settings().string(SettingsCatalogue.TWILIO_ACCOUNT_SID)
+            + ": SMS are really sent"));
+    out.println("Data directory   " + optin.dataDir());
     out.println();
-    out.print(stack.topics().table());
+    out.print(optin.devStack().topics().table());
     out.println();
     out.printf(Locale.ROOT, "Topics: %d created, %d already existed.%n",
-        stack.topics().withResult(Result.CREATED).size(), stack.topics().withResult(Result.EXISTS).size());
-    out.printf(Locale.ROOT, "Ready in %.1f s. Press Ctrl-C to stop.%n", startup.toMillis() / 1000.0);
+        optin.devStack().topics().withResult(Result.CREATED).size(),
+        optin.devStack().topics().withResult(Result.EXISTS).size());
+    out.println("Services: " + String.join(", ",
+        optin.services().services().stream().map(RunningService::name).map(Object::toString).toList()));
+    out.println();
+    out.println("Sign up a phone (the code arrives on the sandbox page; reply YES there):");
+    out.println("  curl -i -X POST " + optin.gatewayUrl() + "/v1/signups -H 'Content-Type: application/json' "
+        + "-d '{\"phone\":\"+14155550123\",\"programId\":\"demo\",\"consentText\":\"Yes, text me offers. Msg & data "
+        + "rates may apply. Reply STOP to opt out.\",\"source\":{\"channel\":\"web_form\"},\"locale\":\"en-US\"}'");
+    out.println();
+    if (ready) {
+      out.printf(Locale.ROOT, "Ready in %.1f s. Press Ctrl-C to stop.%n", startup.toMillis() / 1000.0);
+    } else {
+      out.printf(Locale.ROOT, "Not ready after %.1f s: %s still starting (see %s/health/ready). "
+          + "Press Ctrl-C to stop.%n", startup.toMillis() / 1000.0,
+          String.join(", ", optin.services().notReady().stream().map(s -> s.name().word()).toList()),
+          optin.gatewayUrl());
+    }
     out.flush();
   }
 
-  private static void stop(PrintWriter out, DevStack stack) {
+  private static void stop(PrintWriter out, EmbeddedOptin optin) {
     long stoppingAt = System.nanoTime();
     out.println();
-    out.println("Stopping the optin dev stack...");
+    out.println("Stopping optin dev...");
     out.flush();
-    stack.close();
+    optin.close();
     out.printf(Locale.ROOT, "Stopped cleanly in %.1f s; data kept in %s (set %s to use another directory).%n",
-        (System.nanoTime() - stoppingAt) / 1e9, stack.dataDir(), SettingsCatalogue.DEV_DATA_DIR.key());
+        (System.nanoTime() - stoppingAt) / 1e9, optin.dataDir(), SettingsCatalogue.DEV_DATA_DIR.key());
     out.flush();
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException shuttingDown) {
-      // The hook is what woke us: it is running and waits for this stop.
-    }
-  }
-
-  private static void awaitQuietly(CountDownLatch latch) {
-    try {
-      latch.await(STOP_WAIT_SECONDS, TimeUnit.SECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
   }
 }

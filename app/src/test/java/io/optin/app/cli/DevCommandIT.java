@@ -104,6 +104,8 @@ class DevCommandIT {
     Path file = dir.resolve("dev.properties");
     Files.writeString(file, "dev.broker.port=" + brokerPort + "\n"
         + "dev.registry.port=" + registryPort + "\n"
+        + "dev.sandbox.port=0\n"
+        + "http.port=0\n"
         + "dev.data.dir=" + dir.resolve("data") + "\n");
     return file;
   }

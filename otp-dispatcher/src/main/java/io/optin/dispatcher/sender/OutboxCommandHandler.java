@@ -11,6 +11,7 @@ import io.optin.dispatcher.sms.OutgoingSms;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SendOutcome;
 import io.optin.dispatcher.sms.SendResult;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.CodeMask;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.otp.PhoneMask;
@@ -41,9 +42,17 @@ public final class OutboxCommandHandler {
   private final SenderConfig config;
   private final Clock clock;
   private final Supplier<String> ids;
+  private final OptinMetrics metrics;
 
   public OutboxCommandHandler(MessageTemplates templates, OtpCodes codes, RetryingSmsGateway gateway,
       DeliveredCommands delivered, SenderConfig config, Clock clock, Supplier<String> ids) {
+    this(templates, codes, gateway, delivered, config, clock, ids, OptinMetrics.unexposed());
+  }
+
+  /** As the other constructor, counting SMS sent (by kind) and failed (by provider error code) on {@code metrics}. */
+  public OutboxCommandHandler(MessageTemplates templates, OtpCodes codes, RetryingSmsGateway gateway,
+      DeliveredCommands delivered, SenderConfig config, Clock clock, Supplier<String> ids, OptinMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.templates = Objects.requireNonNull(templates, "templates");
     this.codes = Objects.requireNonNull(codes, "codes");
     this.mask = codes.mask();
@@ -101,6 +110,7 @@ public final class OutboxCommandHandler {
     if (result instanceof SendResult.Accepted accepted) {
       log.info("Command {} sent to {} as {} after {} attempt(s)", command.getCommandId(),
           PhoneMask.mask(command.getPhone()), accepted.sid(), outcome.attempts());
+      metrics.smsSent(command.getKind().name());
       return report.setMessageSid(accepted.sid()).setStatus(acceptedStatus(accepted.status())).build();
     }
     Integer errorCode;
@@ -116,6 +126,7 @@ public final class OutboxCommandHandler {
     }
     log.warn("Command {} to {} failed after {} attempt(s): {}", command.getCommandId(),
         PhoneMask.mask(command.getPhone()), outcome.attempts(), result.summary());
+    metrics.smsFailed(errorCode);
     return report.setStatus(DeliveryStatus.FAILED).setErrorCode(errorCode).setErrorMessage(mask.mask(errorMessage))
         .build();
   }

@@ -6,6 +6,7 @@ import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SmsGateway;
 import io.optin.schemas.Topics;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.schemas.streams.Decoded;
@@ -66,6 +67,12 @@ public final class SenderService implements AutoCloseable {
 
   public SenderService(SenderConfig config, Map<String, String> clientSettings, AvroSerdes serdes,
       MessageTemplates templates, OtpCodes codes, SmsGateway gateway, Clock clock) {
+    this(config, clientSettings, serdes, templates, codes, gateway, clock, OptinMetrics.unexposed());
+  }
+
+  /** @param metrics where SMS sent (by kind) and failed (by provider error code) are counted */
+  public SenderService(SenderConfig config, Map<String, String> clientSettings, AvroSerdes serdes,
+      MessageTemplates templates, OtpCodes codes, SmsGateway gateway, Clock clock, OptinMetrics metrics) {
     this.config = Objects.requireNonNull(config, "config");
     this.clientSettings = Map.copyOf(clientSettings);
     this.serdes = Objects.requireNonNull(serdes, "serdes");
@@ -74,7 +81,7 @@ public final class SenderService implements AutoCloseable {
     RetryingSmsGateway retrying = new RetryingSmsGateway(
         new PacedSmsGateway(gateway, new SendPacer(config.messagesPerSecond())), config.retryPolicy());
     this.handler = new OutboxCommandHandler(templates, codes, retrying, delivered, config, clock,
-        () -> UUID.randomUUID().toString());
+        () -> UUID.randomUUID().toString(), metrics);
     this.sending = Executors.newFixedThreadPool(config.concurrency(), namedThreads("optin-sms-send-"));
     this.loop = new Thread(this::runLoop, "optin-sms-sender-" + config.instanceId());
   }

@@ -6,6 +6,7 @@ import io.optin.avro.DeadLetter;
 import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.VerificationAttempt;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.PhoneMask;
 import io.optin.schemas.streams.Decoded;
 import java.nio.ByteBuffer;
@@ -33,19 +34,21 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   private final ReplyTopologyConfig config;
   private final ReplyMatcher matcher;
   private final Supplier<String> ids;
+  private final OptinMetrics metrics;
   private ProcessorContext<String, Object> context;
   private ReplyState state;
 
-  ReplyProcessor(ReplyTopologyConfig config, ReplyMatcher matcher, Supplier<String> ids) {
+  ReplyProcessor(ReplyTopologyConfig config, ReplyMatcher matcher, Supplier<String> ids, OptinMetrics metrics) {
     this.config = config;
     this.matcher = matcher;
     this.ids = ids;
+    this.metrics = metrics;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.state = new ReplyState(context);
+    this.state = new ReplyState(context, metrics);
     context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
         new ChallengeExpiry(state, matcher, config.expiryGrace().toMillis()));
     context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, new RetentionPurge(state, config));

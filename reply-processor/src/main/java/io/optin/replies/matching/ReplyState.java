@@ -1,6 +1,8 @@
 package io.optin.replies.matching;
 
 import io.optin.avro.ChallengeOutcome;
+import io.optin.schemas.metrics.OptinMetrics;
+import java.util.Locale;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,9 +21,11 @@ final class ReplyState {
   private final KeyValueStore<String, PhoneStatuses> statuses;
   private final KeyValueStore<String, String> expiries;
   private final StatusBook statusBook = new StatusBook();
+  private final OptinMetrics metrics;
 
-  ReplyState(ProcessorContext<String, Object> context) {
+  ReplyState(ProcessorContext<String, Object> context, OptinMetrics metrics) {
     this.context = context;
+    this.metrics = metrics;
     this.challenges = context.getStateStore(ReplyStores.CHALLENGES);
     this.dedupe = context.getStateStore(ReplyStores.DEDUPE);
     this.outcomes = context.getStateStore(ReplyStores.OUTCOMES);
@@ -93,6 +97,7 @@ final class ReplyState {
         context.forward(new Record<>(phone, (Object) ReplyRecords.confirmed(phone, closure), timestamp),
             ReplyTopology.CONFIRMED_SINK);
       }
+      count(closure);
     }
     applyStatus(phone, statusChange, timestamp);
   }
@@ -110,6 +115,18 @@ final class ReplyState {
     for (StatusChange change : transition.changes()) {
       context.forward(new Record<>(ReplyRecords.statusKey(change.programId(), phone),
           (Object) ReplyRecords.status(phone, change), timestamp), ReplyTopology.STATUS_SINK);
+    }
+  }
+
+  private void count(Closure closure) {
+    switch (closure.outcome()) {
+      case CONFIRMED -> metrics.confirmed(closure.method() == null ? "unknown"
+          : closure.method().name().toLowerCase(Locale.ROOT));
+      case EXPIRED -> metrics.expired();
+      case LOCKED -> metrics.locked();
+      default -> {
+        // REJECTED (opted out) is counted as a STOP reply by the webhook.
+      }
     }
   }
 

@@ -2,6 +2,7 @@ package io.optin.replies.matching;
 
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.schemas.streams.Decoded;
@@ -37,15 +38,30 @@ public final class ReplyTopology {
   private ReplyTopology() {}
 
   public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes) {
-    return build(config, serdes, codes, () -> UUID.randomUUID().toString());
+    return build(config, serdes, codes, OptinMetrics.unexposed());
+  }
+
+  /** As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, counting closures on {@code metrics}. */
+  public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes,
+      OptinMetrics metrics) {
+    return build(config, serdes, codes, () -> UUID.randomUUID().toString(), metrics);
   }
 
   /** As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, with the dead-letter ids supplied. */
   public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes,
       Supplier<String> ids) {
+    return build(config, serdes, codes, ids, OptinMetrics.unexposed());
+  }
+
+  /**
+   * The topology, with the dead-letter ids supplied and confirmations (by method), expiries and locks counted on
+   * {@code metrics}.
+   */
+  public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes,
+      Supplier<String> ids, OptinMetrics metrics) {
     ReplyMatcher matcher = new ReplyMatcher(codes, config.maxAttempts(), config.expiryGrace());
     ProcessorSupplier<String, Decoded<?>, String, Object> processor =
-        () -> new ReplyProcessor(config, matcher, ids);
+        () -> new ReplyProcessor(config, matcher, ids, metrics);
 
     Topology topology = new Topology();
     source(topology, "challenges-source", Topics.CHALLENGES, serdes);

@@ -13,6 +13,7 @@ import io.optin.replies.publish.PublishException;
 import io.optin.replies.publish.RecordPublisher;
 import io.optin.schemas.Topics;
 import io.optin.schemas.http.HttpExchanges;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.otp.PhoneMask;
 import java.io.IOException;
@@ -41,9 +42,18 @@ public final class InboundWebhookHandler implements HttpHandler {
   private final ReplyTexts texts;
   private final Clock clock;
   private final RecentKeys recentSids;
+  private final OptinMetrics metrics;
 
   public InboundWebhookHandler(TwilioSignatureCheck signatures, ReplyParser parser, OtpCodes codes,
       RecordPublisher publisher, OutcomeWait outcomes, ReplyTexts texts, Clock clock, int recentSidCapacity) {
+    this(signatures, parser, codes, publisher, outcomes, texts, clock, recentSidCapacity, OptinMetrics.unexposed());
+  }
+
+  /** As the other constructor, counting accepted replies by intent on {@code metrics}. */
+  public InboundWebhookHandler(TwilioSignatureCheck signatures, ReplyParser parser, OtpCodes codes,
+      RecordPublisher publisher, OutcomeWait outcomes, ReplyTexts texts, Clock clock, int recentSidCapacity,
+      OptinMetrics metrics) {
+    this.metrics = metrics;
     this.signatures = signatures;
     this.parser = parser;
     this.codes = codes;
@@ -89,6 +99,7 @@ public final class InboundWebhookHandler implements HttpHandler {
           return;
         }
         LOG.info("reply {} from {}: {}", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()), sms.getIntent());
+        metrics.replyReceived(sms.getIntent().name());
       } else {
         LOG.info("replayed reply {} from {}: not published again", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()));
       }

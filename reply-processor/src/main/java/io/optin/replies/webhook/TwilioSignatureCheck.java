@@ -2,6 +2,7 @@ package io.optin.replies.webhook;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.twilio.security.RequestValidator;
+import io.optin.schemas.metrics.OptinMetrics;
 import java.util.Map;
 import java.util.Objects;
 
@@ -18,12 +19,19 @@ public final class TwilioSignatureCheck {
 
   private final RequestValidator validator;
   private final String publicBaseUrl;
+  private final OptinMetrics metrics;
 
   /**
    * @param authToken the account's auth token ({@code twilio.auth.token})
    * @param publicBaseUrl the base URL Twilio calls ({@code public.base.url}), e.g. {@code https://optin.example.com}
    */
   public TwilioSignatureCheck(String authToken, String publicBaseUrl) {
+    this(authToken, publicBaseUrl, OptinMetrics.unexposed());
+  }
+
+  /** As {@link #TwilioSignatureCheck(String, String)}, counting refused signatures per webhook on {@code metrics}. */
+  public TwilioSignatureCheck(String authToken, String publicBaseUrl, OptinMetrics metrics) {
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     if (authToken == null || authToken.isBlank()) {
       throw new IllegalArgumentException("twilio.auth.token is required to check Twilio webhook signatures");
     }
@@ -38,10 +46,13 @@ public final class TwilioSignatureCheck {
   /** Whether the request carries a valid signature for these form parameters. */
   public boolean verifies(HttpExchange exchange, Map<String, String> form) {
     String signature = exchange.getRequestHeaders().getFirst(HEADER);
-    if (signature == null || signature.isBlank()) {
-      return false;
+    boolean valid = signature != null && !signature.isBlank()
+        && validator.validate(signedUrl(exchange), Objects.requireNonNull(form), signature);
+    if (!valid) {
+      String path = exchange.getRequestURI().getPath();
+      metrics.forgedWebhook(path.substring(path.lastIndexOf('/') + 1));
     }
-    return validator.validate(signedUrl(exchange), Objects.requireNonNull(form), signature);
+    return valid;
   }
 
   private String signedUrl(HttpExchange exchange) {

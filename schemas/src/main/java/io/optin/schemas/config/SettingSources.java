@@ -39,7 +39,7 @@ final class SettingSources {
     List<Assignment> assignments = new ArrayList<>();
     for (Map.Entry<String, String> entry : sorted(properties).entrySet()) {
       String key = entry.getKey();
-      if (SettingsCatalogue.find(key).isPresent() || SettingsCatalogue.isKafkaPassThrough(key)) {
+      if (SettingsCatalogue.isKnownKey(key)) {
         assignments.add(new Assignment(key, entry.getValue(), origin));
       } else {
         problems.add("unknown setting '" + key + "' in " + origin + suggestion(key));

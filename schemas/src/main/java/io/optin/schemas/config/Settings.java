@@ -59,7 +59,7 @@ public final class Settings {
     List<String> problems = new ArrayList<>();
     List<Assignment> assignments = new ArrayList<>();
     overrides.forEach((key, text) -> {
-      if (SettingsCatalogue.find(key).isPresent() || SettingsCatalogue.isKafkaPassThrough(key)) {
+      if (SettingsCatalogue.isKnownKey(key)) {
         assignments.add(new Assignment(key, text, origin));
       } else {
         problems.add("unknown setting '" + key + "' in " + origin);
@@ -119,6 +119,23 @@ public final class Settings {
       }
     });
     return properties;
+  }
+
+  /**
+   * The settings of one family ({@link SettingsCatalogue#FAMILY_PREFIXES}), full key to text, such as
+   * {@code templates.shop.fr.confirmation_code}; empty when none is set.
+   */
+  public Map<String, String> family(String prefix) {
+    if (!SettingsCatalogue.FAMILY_PREFIXES.contains(prefix)) {
+      throw new IllegalArgumentException("no family of settings starts with " + prefix);
+    }
+    Map<String, String> members = new TreeMap<>();
+    values.forEach((key, value) -> {
+      if (key.startsWith(prefix)) {
+        members.put(key, value.text());
+      }
+    });
+    return members;
   }
 
   /** One line per setting in force, {@code key = value (origin)}, secrets masked. */

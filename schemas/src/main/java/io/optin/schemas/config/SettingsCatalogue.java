@@ -1,5 +1,6 @@
 package io.optin.schemas.config;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,6 +19,8 @@ public final class SettingsCatalogue {
   public static final String KAFKA_PREFIX = "kafka.";
 
   private static final int MAX_PORT = 65_535;
+  /** HMAC-SHA256 keys: 256 bits, the security level of the hash. */
+  private static final int MIN_SECRET_BYTES = 32;
 
   // Kafka and Schema Registry
   public static final Setting<String> KAFKA_BOOTSTRAP_SERVERS = Setting.text("kafka.bootstrap.servers",
@@ -37,6 +40,9 @@ public final class SettingsCatalogue {
       "URL at which Twilio reaches this server; webhook signatures are checked against it.");
   public static final Setting<List<String>> API_TOKENS = Setting.list("api.tokens",
       "Bearer tokens accepted on `/v1/*`. Empty means no authentication, which only `optin dev` allows.");
+  public static final Setting<Integer> HTTP_THREADS = Setting.integer("http.threads", 32, 16, 1_024,
+      "Threads answering HTTP requests; webhooks and `/v1/verifications` hold one for up to "
+          + "`replies.answer.wait`.");
 
   // Twilio
   public static final Setting<String> TWILIO_ACCOUNT_SID = Setting.optionalText("twilio.account.sid",
@@ -67,10 +73,17 @@ public final class SettingsCatalogue {
       Duration.ofSeconds(60), Duration.ZERO, Duration.ofHours(1), "Minimum time between two sends of a code.");
   public static final Setting<Integer> OTP_MAX_RESENDS = Setting.integer("otp.max.resends", 3, 0, 10,
       "Resends allowed per challenge.");
-  public static final Setting<String> OTP_SECRET = Setting.of("otp.secret", ValueType.STRING, null,
-      value -> value.length() < 16 ? "must be at least 16 characters long" : null, "16 characters or more",
+  public static final Setting<String> OTP_SECRET = secret("otp.secret",
       "Key of the keyed hash (and MAC) of codes. Required outside dev; `optin dev` generates one and keeps it "
           + "in `dev.data.dir`.");
+  public static final Setting<Duration> OTP_EXPIRY_GRACE = Setting.duration("otp.expiry.grace",
+      Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(1), "How long after its expiry a challenge is "
+          + "closed as EXPIRED, so that an answer sent in time but still in flight wins.");
+
+  // Programs
+  public static final Setting<List<String>> PROGRAMS_BRANDS = Setting.of("programs.brands", ValueType.LIST,
+      List.of(), SettingsCatalogue::brandsRefusal, "`programId=Brand` pairs, like `acme-deals=Acme,news=Daily News`",
+      "The brand each program's messages are signed with; a program without one is named by its id.");
 
   // Topics
   public static final Setting<Integer> TOPICS_PARTITIONS = Setting.integer("topics.partitions", 6, 1, 10_000,
@@ -85,11 +98,58 @@ public final class SettingsCatalogue {
           : "must be infinite or at least 1d",
       "infinite, or 1d or more", "Retention of `optin.consent-audit.v1`, the proof of consent.");
 
+  // Audit
+  public static final Setting<String> AUDIT_SUBJECT_SECRET = secret("audit.subject.secret",
+      "Key of the keyed hash of the phone that keys `optin.consent-audit.v1`. When not set it is derived from "
+          + "`otp.secret` (HMAC-SHA256 with a fixed label); set it to rotate one without the other.");
+
+  // Kafka Streams
+  public static final Setting<String> STREAMS_STATE_DIR = Setting.text("streams.state.dir", ".optin/state",
+      "Directory of the Kafka Streams state stores (relative to the working directory); `optin dev` uses "
+          + "`<dev.data.dir>/streams` unless this is set.");
+
+  // Signup front door
+  public static final Setting<Duration> INGEST_IDEMPOTENCY_TTL = Setting.duration("ingest.idempotency.ttl",
+      Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30),
+      "How long the first answer to an `idempotencyKey` is replayed.");
+  public static final Setting<Integer> INGEST_IDEMPOTENCY_MAX_KEYS = Setting.integer("ingest.idempotency.max.keys",
+      100_000, 100, 10_000_000, "Idempotency keys remembered at most per instance (the oldest are forgotten).");
+  public static final Setting<Duration> INGEST_PUBLISH_TIMEOUT = Setting.duration("ingest.publish.timeout",
+      Duration.ofSeconds(15), Duration.ofSeconds(1), Duration.ofMinutes(5),
+      "Longest wait for Kafka's acknowledgement of a signup before answering 503.");
+
+  // Replies
+  public static final Setting<Duration> REPLIES_ANSWER_WAIT = Setting.duration("replies.answer.wait",
+      Duration.ofSeconds(3), Duration.ZERO, Duration.ofSeconds(10), "How long the inbound webhook and "
+          + "`POST /v1/verifications` wait for the outcome of an answer before replying without it.");
+  public static final Setting<Duration> REPLIES_PUBLISH_TIMEOUT = Setting.duration("replies.publish.timeout",
+      Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofMinutes(1),
+      "Longest wait for Kafka's acknowledgement of a reply or code entry before answering 503.");
+  public static final Setting<Duration> REPLIES_DEDUPE_RETENTION = Setting.duration("replies.dedupe.retention",
+      Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(90),
+      "How long a processed message sid or attempt id is remembered, so a replayed webhook changes nothing.");
+  public static final Setting<Duration> REPLIES_OUTCOME_RETENTION = Setting.duration("replies.outcome.retention",
+      Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(1),
+      "How long the outcome of an answer stays readable by the HTTP side.");
+  public static final Setting<Duration> REPLIES_CLOSED_RETENTION = Setting.duration("replies.closed.retention",
+      Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(90),
+      "How long a closed challenge is remembered to answer late replies (expired, already confirmed).");
+
   // SMS sending
   public static final Setting<Integer> SMS_RATE_PER_SECOND = Setting.integer("sms.rate.per.second", 10, 1,
       10_000, "SMS sent per second at most, per sender instance.");
   public static final Setting<Integer> SMS_MAX_CONCURRENCY = Setting.integer("sms.max.concurrency", 4, 1, 256,
       "Provider calls in flight at once, per sender instance.");
+  public static final Setting<String> SMS_SENDER_ID = Setting.of("sms.sender.id", ValueType.STRING, null,
+      value -> value.matches("[A-Za-z0-9._-]{1,100}") ? null : "must be 1 to 100 letters, digits, '.', '_' or '-'",
+      "1 to 100 letters, digits, `.`, `_`, `-`", "Stable name of this sender instance (its transactional id is "
+          + "`optin-sms-sender-<id>`); a restarted instance must keep it, two live ones must not share it. "
+          + "Not set: the host name.");
+  public static final Setting<Integer> SMS_MAX_ATTEMPTS = Setting.integer("sms.max.attempts", 3, 1, 10,
+      "Attempts per SMS when the provider fails transiently (permanent errors are never retried).");
+  public static final Setting<Duration> SMS_DEDUPE_WINDOW = Setting.duration("sms.dedupe.window",
+      Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(30),
+      "How far back a starting sender reads its delivery reports to skip commands already handled.");
 
   // Suspicious activity
   public static final Setting<Integer> LIMITS_PHONE_PER_HOUR = Setting.integer("limits.phone.per.hour", 5, 1,
@@ -125,12 +185,16 @@ public final class SettingsCatalogue {
 
   private static final List<Setting<?>> ALL = List.of(
       KAFKA_BOOTSTRAP_SERVERS, SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_USER_INFO, SCHEMA_REGISTRY_AUTO_REGISTER,
-      HTTP_PORT, PUBLIC_BASE_URL, API_TOKENS,
+      HTTP_PORT, PUBLIC_BASE_URL, API_TOKENS, HTTP_THREADS,
       TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_API_KEY_SID, TWILIO_API_KEY_SECRET, TWILIO_FROM,
       TWILIO_MESSAGING_SERVICE_SID, TWILIO_API_BASE_URL,
-      OTP_LENGTH, OTP_EXPIRY, OTP_MAX_ATTEMPTS, OTP_RESEND_COOLDOWN, OTP_MAX_RESENDS, OTP_SECRET,
-      TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, AUDIT_RETENTION,
-      SMS_RATE_PER_SECOND, SMS_MAX_CONCURRENCY,
+      OTP_LENGTH, OTP_EXPIRY, OTP_MAX_ATTEMPTS, OTP_RESEND_COOLDOWN, OTP_MAX_RESENDS, OTP_SECRET, OTP_EXPIRY_GRACE,
+      PROGRAMS_BRANDS,
+      TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, AUDIT_RETENTION, AUDIT_SUBJECT_SECRET, STREAMS_STATE_DIR,
+      INGEST_IDEMPOTENCY_TTL, INGEST_IDEMPOTENCY_MAX_KEYS, INGEST_PUBLISH_TIMEOUT,
+      REPLIES_ANSWER_WAIT, REPLIES_PUBLISH_TIMEOUT, REPLIES_DEDUPE_RETENTION, REPLIES_OUTCOME_RETENTION,
+      REPLIES_CLOSED_RETENTION,
+      SMS_RATE_PER_SECOND, SMS_MAX_CONCURRENCY, SMS_SENDER_ID, SMS_MAX_ATTEMPTS, SMS_DEDUPE_WINDOW,
       LIMITS_PHONE_PER_HOUR, LIMITS_IP_PER_HOUR, LIMITS_PREFIX_DIGITS, LIMITS_PREFIX_PER_HOUR,
       LIMITS_COUNTRY_PER_HOUR, LIMITS_COUNTRIES_ALLOWED, LIMITS_PUMPING_MIN_SENDS,
       LIMITS_PUMPING_MIN_CONFIRM_PERCENT, LIMITS_PUMPING_BLOCK,
@@ -172,6 +236,35 @@ public final class SettingsCatalogue {
       }
     }
     return bestDistance <= Math.max(2, key.length() / 5) ? Optional.ofNullable(best) : Optional.empty();
+  }
+
+  /**
+   * Families of settings whose keys carry names (a program, a locale): read from the settings file only, since
+   * an environment variable cannot tell the dots of the key from the dashes of a locale.
+   */
+  public static final List<String> FAMILY_PREFIXES = List.of("templates.", "replies.keywords.");
+
+  /** Whether {@code key} belongs to one of the {@link #FAMILY_PREFIXES families}. */
+  public static boolean isFamilyKey(String key) {
+    return FAMILY_PREFIXES.stream().anyMatch(prefix -> key.startsWith(prefix) && key.length() > prefix.length());
+  }
+
+  /** Whether a key may be set: one of the catalogue, a Kafka client setting or a member of a family. */
+  public static boolean isKnownKey(String key) {
+    return find(key).isPresent() || isKafkaPassThrough(key) || isFamilyKey(key);
+  }
+
+  private static Setting<String> secret(String key, String doc) {
+    return Setting.of(key, ValueType.STRING, null,
+        value -> value.getBytes(StandardCharsets.UTF_8).length < MIN_SECRET_BYTES
+            ? "must be at least " + MIN_SECRET_BYTES + " bytes long (generate one with `openssl rand -base64 48`)"
+            : null,
+        MIN_SECRET_BYTES + " bytes or more", doc);
+  }
+
+  private static String brandsRefusal(List<String> pairs) {
+    List<String> bad = pairs.stream().filter(pair -> !pair.matches("[^=\\s]+=.*\\S.*")).toList();
+    return bad.isEmpty() ? null : "must be programId=Brand pairs (not " + bad + ")";
   }
 
   private static String countryCodesRefusal(List<String> codes) {

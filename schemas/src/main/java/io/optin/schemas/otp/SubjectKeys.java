@@ -13,11 +13,20 @@ public final class SubjectKeys {
   public static final String SECRET_SETTING = "audit.subject.secret";
 
   private static final String DOMAIN = "optin-subject-v1|";
+  private static final String DERIVATION_LABEL = "optin-audit-subject-key-v1";
 
   private final KeyedHash key;
 
   public SubjectKeys(byte[] secret) {
     this.key = KeyedHash.ofSecret(secret, SECRET_SETTING);
+  }
+
+  /**
+   * Subject keys under a key derived from the code secret ({@code otp.secret}), for deployments that set no
+   * {@value #SECRET_SETTING}: HMAC-SHA256(otp.secret, "optin-audit-subject-key-v1"), independent of the code keys.
+   */
+  public static SubjectKeys derivedFrom(byte[] otpSecret) {
+    return new SubjectKeys(KeyedHash.ofSecret(otpSecret, OtpCodes.SECRET_SETTING).mac(DERIVATION_LABEL));
   }
 
   /** Lower-case hex HMAC-SHA256 of the phone (E.164), 64 characters. */

@@ -28,7 +28,7 @@ class SettingsCatalogueTest {
   void shouldTreatCredentialsAsSecrets() {
     assertThat(SettingsCatalogue.all()).filteredOn(Setting::isSecret).extracting(Setting::key)
         .containsExactlyInAnyOrder("schema.registry.basic.auth.user.info", "api.tokens", "twilio.auth.token",
-            "twilio.api.key.secret", "otp.secret");
+            "twilio.api.key.secret", "otp.secret", "audit.subject.secret");
     assertThat(Setting.isSecretKey("kafka.sasl.jaas.config")).isTrue();
   }
 

@@ -190,7 +190,7 @@ class SettingsTest {
   @Test
   void shouldNotShowARefusedSecret() {
     assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_OTP_SECRET", "short-secret")))
-        .hasMessage("otp.secret=**** from environment variable OPTIN_OTP_SECRET: must be at least 16 characters long");
+        .hasMessage("otp.secret=**** from environment variable OPTIN_OTP_SECRET: must be at least 32 bytes long (generate one with `openssl rand -base64 48`)");
   }
 
   @Test
