@@ -2,17 +2,15 @@ package io.optin.app.cli;
 
 import io.optin.app.demo.AuditCheck;
 import io.optin.app.demo.DemoRun;
-import io.optin.app.demo.DemoStack;
+import io.optin.app.demo.EmbeddedDemoStack;
 import io.optin.app.demo.DemoSummary;
 import io.optin.app.demo.SummaryTable;
 import io.optin.schemas.config.DurationText;
-import io.optin.schemas.config.Settings;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ITypeConverter;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -26,11 +24,9 @@ import picocli.CommandLine.Spec;
         + "subscribers through every path (reply YES, reply the code, type the code, STOP, never answer, answer "
         + "late, invalid number, number refused by the carrier) and check every outcome on the topics.",
         "Prints a live progress line, then a summary; exits 0 only if every outcome matched. Nothing leaves the "
-            + "machine: SMS go to the built-in Twilio sandbox."})
+            + "machine: SMS go to the built-in Twilio sandbox. The demo reads no --config file and no OPTIN_* "
+            + "variable: it always runs the defaults, on free ports, in a temporary data directory."})
 public final class DemoCommand implements Callable<Integer> {
-
-  @Mixin
-  private ConfigOption config;
 
   @Spec
   private CommandSpec spec;
@@ -50,7 +46,6 @@ public final class DemoCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws InterruptedException {
-    Settings settings = config.load();
     DemoRun.Options options;
     try {
       options = new DemoRun.Options(subscribers, concurrency, window);
@@ -59,7 +54,7 @@ public final class DemoCommand implements Callable<Integer> {
       return FailureHandler.BAD_SETTINGS;
     }
     PrintWriter out = spec.commandLine().getOut();
-    DemoSummary summary = new DemoRun(options, starter(settings), AuditCheck.NOT_AVAILABLE, out,
+    DemoSummary summary = new DemoRun(options, EmbeddedDemoStack::start, AuditCheck.NOT_AVAILABLE, out,
         System.console() != null).run();
     out.println();
     out.print(SummaryTable.render(summary));
@@ -67,12 +62,6 @@ public final class DemoCommand implements Callable<Integer> {
     return summary.passed() ? 0 : FailureHandler.FAILED;
   }
 
-  /** The embedded stack, made fresh for the demo from the settings. */
-  private static DemoStack.Starter starter(Settings settings) {
-    return window -> {
-      throw new UnsupportedOperationException("the embedded stack is not wired yet");
-    };
-  }
 
   /** {@code 20s}, {@code 2m}, ISO-8601. */
   static final class DurationConverter implements ITypeConverter<Duration> {
