@@ -44,8 +44,15 @@ public final class DemoCommand implements Callable<Integer> {
           + "it shorter than a minute: otp.expiry stays 1 to 60 minutes.")
   private Duration window;
 
+  @Option(names = "--verbose", description = "Keep the services' INFO log lines on stderr (by default only errors, "
+      + "so the progress line stays readable).")
+  private boolean verbose;
+
   @Override
   public Integer call() throws InterruptedException {
+    if (!verbose) {
+      DemoLogs.errorsOnly();
+    }
     DemoRun.Options options;
     try {
       options = new DemoRun.Options(subscribers, concurrency, window);
