@@ -1,9 +1,11 @@
 package io.optin.app;
 
+import io.optin.app.cli.BrokerCommand;
 import io.optin.app.cli.CommandFactory;
 import io.optin.app.cli.DemoCommand;
 import io.optin.app.cli.DevCommand;
 import io.optin.app.cli.FailureHandler;
+import io.optin.app.cli.RunCommand;
 import io.optin.app.cli.TopicsCommand;
 import java.util.Map;
 import picocli.CommandLine;
@@ -16,7 +18,8 @@ import picocli.CommandLine.Spec;
 /** The {@code optin} command: only wires its subcommands; each one lives in {@code io.optin.app.cli}. */
 @Command(name = "optin", mixinStandardHelpOptions = true, versionProvider = OptinCommand.Version.class,
     description = "SMS double opt-in on Apache Kafka.",
-    subcommands = {DemoCommand.class, DevCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DemoCommand.class, DevCommand.class, BrokerCommand.class, RunCommand.class, TopicsCommand.class,
+        CommandLine.HelpCommand.class})
 public final class OptinCommand implements Runnable {
 
   @Spec

@@ -81,13 +81,18 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   /** Mounts the services' routes and makes {@code /health/ready} report on these services. */
-  public synchronized HttpGateway mount(OptinServices services) {
-    for (HttpRoute route : services.routes()) {
+  public HttpGateway mount(OptinServices services) {
+    return mount(services.routes(), services.services());
+  }
+
+  /** Mounts {@code routes} and makes {@code /health/ready} report on {@code services}. */
+  public synchronized HttpGateway mount(List<HttpRoute> routes, List<RunningService> services) {
+    for (HttpRoute route : routes) {
       HttpHandler handler = route.pathPrefix().startsWith(API_PREFIX) ? tokens.guard(route.handler()) : route.handler();
       server.createContext(route.pathPrefix(), guarded(handler));
       mounted.add(route.pathPrefix());
     }
-    readiness.watch(services);
+    readiness.watch(List.copyOf(services));
     return this;
   }
 

@@ -106,7 +106,8 @@ public final class OptinServices implements AutoCloseable {
         return new RunningService(name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
       }
       case AUDIT -> {
-        AuditService audit = new AuditService(configs.audit(), configs.streamsClients(), shared.serdes());
+        AuditService audit = new AuditService(configs.audit(shared.subjectKeys()), configs.streamsClients(),
+            shared.serdes());
         audit.start();
         return new RunningService(name, List.of(), audit::isRunning, () -> audit.state().name(), audit);
       }
@@ -133,10 +134,16 @@ public final class OptinServices implements AutoCloseable {
     return shared.serdes();
   }
 
+  /**
+   * The one-time codes of {@code otp.secret}.
+   *
+   * @throws io.optin.schemas.config.SettingsException when {@code otp.secret} is not set
+   */
   public OtpCodes codes() {
     return shared.codes();
   }
 
+  /** The audit's subject keys ({@code audit.subject.secret}, else derived from {@code otp.secret}). */
   public SubjectKeys subjectKeys() {
     return shared.subjectKeys();
   }

@@ -14,29 +14,29 @@ import java.util.List;
  */
 final class Readiness implements HttpHandler {
 
-  private volatile OptinServices services;
+  private volatile List<RunningService> services;
 
-  void watch(OptinServices watched) {
+  void watch(List<RunningService> watched) {
     this.services = watched;
   }
 
   @Override
   public void handle(HttpExchange exchange) throws IOException {
-    OptinServices current = services;
+    List<RunningService> current = services;
     ObjectNode body = HttpExchanges.JSON.createObjectNode();
     if (current == null) {
       body.put("ready", false).put("reason", "services are starting");
       HttpExchanges.sendJson(exchange, 503, body);
       return;
     }
-    List<RunningService> waiting = current.notReady();
+    List<RunningService> waiting = current.stream().filter(service -> !service.isReady()).toList();
     boolean allReady = waiting.isEmpty();
     body.put("ready", allReady);
     if (!allReady) {
       body.put("reason", "not ready: " + String.join(", ", waiting.stream().map(s -> s.name().word()).toList()));
     }
     ArrayNode list = body.putArray("services");
-    for (RunningService service : current.services()) {
+    for (RunningService service : current) {
       list.addObject().put("name", service.name().word()).put("ready", !waiting.contains(service))
           .put("state", service.state());
     }

@@ -193,8 +193,8 @@ public final class ServiceConfigs {
     return checked(() -> new MessageTemplates(settings.family(MessageTemplates.SETTINGS_PREFIX), brands()));
   }
 
-  public ConsentAuditTopologyConfig audit() {
-    return checked(() -> ConsentAuditTopologyConfig.of(subjectKeys(), settings.integer(OTP_LENGTH)));
+  public ConsentAuditTopologyConfig audit(SubjectKeys subjects) {
+    return checked(() -> ConsentAuditTopologyConfig.of(subjects, settings.integer(OTP_LENGTH)));
   }
 
   private void requireSender() {

@@ -16,12 +16,49 @@ import org.apache.kafka.common.config.ConfigException;
 
 /**
  * What every service of a process shares, built once: the Avro serdes over one registry client (one cache of
- * schema ids), the one-time codes, the audit subject keys and the metrics.
+ * schema ids), the metrics, and, when a service needs them, the one-time codes and the audit subject keys (so a
+ * process running only ingest needs no {@code otp.secret}).
  */
-record SharedParts(AvroSerdes serdes, OtpCodes codes, SubjectKeys subjectKeys, OptinMetrics metrics) {
+final class SharedParts {
+
+  private final ServiceConfigs configs;
+  private final AvroSerdes serdes;
+  private final OptinMetrics metrics;
+  private OtpCodes codes;
+  private SubjectKeys subjectKeys;
+
+  private SharedParts(ServiceConfigs configs, AvroSerdes serdes, OptinMetrics metrics) {
+    this.configs = configs;
+    this.serdes = serdes;
+    this.metrics = metrics;
+  }
 
   static SharedParts from(ServiceConfigs configs, OptinMetrics metrics) {
-    return new SharedParts(serdes(configs.settings()), configs.otpCodes(), configs.subjectKeys(), metrics);
+    return new SharedParts(configs, serdes(configs.settings()), metrics);
+  }
+
+  AvroSerdes serdes() {
+    return serdes;
+  }
+
+  OptinMetrics metrics() {
+    return metrics;
+  }
+
+  /** @throws SettingsException when {@code otp.secret} is not set */
+  synchronized OtpCodes codes() {
+    if (codes == null) {
+      codes = configs.otpCodes();
+    }
+    return codes;
+  }
+
+  /** @throws SettingsException when neither {@code audit.subject.secret} nor {@code otp.secret} is set */
+  synchronized SubjectKeys subjectKeys() {
+    if (subjectKeys == null) {
+      subjectKeys = configs.subjectKeys();
+    }
+    return subjectKeys;
   }
 
   /** Serdes over {@code schema.registry.url}, with basic authentication when its user info is set. */

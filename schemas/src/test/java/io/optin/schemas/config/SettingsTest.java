@@ -243,6 +243,37 @@ class SettingsTest {
         SettingsCatalogue.LIMITS_COUNTRIES_ALLOWED)).asInstanceOf(LIST).containsExactly("US", "FR");
   }
 
+  @Test
+  void shouldReadFamiliesOfNamedKeysFromTheFileOnly() throws IOException {
+    // Given
+    Path file = file("templates.acme.fr.confirmation_code={brand}: code {code}, {minutes} min\n"
+        + "replies.keywords.confirm.*.fr=D'ACCORD\n");
+
+    // When
+    Settings settings = Settings.load(Optional.of(file), Map.of());
+
+    // Then
+    assertThat(settings.family("templates.")).containsExactly(
+        Map.entry("templates.acme.fr.confirmation_code", "{brand}: code {code}, {minutes} min"));
+    assertThat(settings.family("replies.keywords.")).containsExactly(
+        Map.entry("replies.keywords.confirm.*.fr", "D'ACCORD"));
+    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_TEMPLATES_ACME_FR_HELP", "x")))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("OPTIN_TEMPLATES_ACME_FR_HELP");
+    assertThatThrownBy(() -> settings.family("brands."))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldRefuseBrandsThatAreNotProgramBrandPairs() {
+    // When
+    Settings settings = Settings.load(Optional.empty(), Map.of("OPTIN_PROGRAMS_BRANDS", "acme=Acme Markets, news=Daily"));
+
+    // Then
+    assertThat(settings.list(SettingsCatalogue.PROGRAMS_BRANDS)).containsExactly("acme=Acme Markets", "news=Daily");
+    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_PROGRAMS_BRANDS", "acme")))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("must be programId=Brand pairs (not [acme])");
+  }
+
   private Path file(String content) throws IOException {
     Path file = dir.resolve("optin.properties");
     Files.writeString(file, content);

@@ -36,4 +36,16 @@ class SubjectKeysTest {
         .hasMessageContaining(SubjectKeys.SECRET_SETTING)
         .hasMessageContaining("32 bytes");
   }
+
+  @Test
+  void shouldDeriveStableKeysFromTheCodeSecretThatDifferFromKeyingWithItDirectly() {
+    // When
+    SubjectKeys derived = SubjectKeys.derivedFrom(SECRET);
+
+    // Then
+    assertThat(derived.keyFor("+14155550100")).matches("[0-9a-f]{64}")
+        .isEqualTo(SubjectKeys.derivedFrom(SECRET.clone()).keyFor("+14155550100"))
+        .isNotEqualTo(new SubjectKeys(SECRET).keyFor("+14155550100"));
+    assertThatThrownBy(() -> SubjectKeys.derivedFrom(new byte[16])).hasMessageContaining(OtpCodes.SECRET_SETTING);
+  }
 }
