@@ -16,7 +16,7 @@ import java.util.stream.Collectors;
  * outcome on the topics belongs to exactly one subscriber.
  *
  * <p>Phones are fictional: {@code +1 <area> 555 0100..0199} (the only 555 lines libphonenumber accepts) across
- * {@value #AREA_CODE_COUNT} area codes; {@code +1 555 555 xxxx} is no valid number (refused at signup); and
+ * 20 area codes; {@code +1 555 555 xxxx} is no valid number (refused at signup); and
  * {@code +15005550001} is Twilio's magic "invalid number" (accepted by optin, refused by the carrier with 21211). IPs
  * come from the documentation ranges (RFC 5737, then RFC 3849), one per subscriber.
  */
@@ -29,7 +29,6 @@ public final class DemoPlan {
   public static final String CARRIER_REFUSED_PHONE = "+15005550001";
   public static final int CARRIER_REFUSAL_CODE = 21211;
 
-  private static final int AREA_CODE_COUNT = 20;
   private static final String[] AREA_CODES = {"415", "212", "310", "617", "202", "718", "201", "206", "213", "305",
       "312", "323", "404", "503", "512", "602", "646", "702", "773", "808"};
   private static final String[] IPV4_RANGES = {"192.0.2.", "198.51.100.", "203.0.113."};

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeoutException;
  */
 final class SmsInbox implements AutoCloseable {
 
-  private static final long LOOK_EVERY_MILLIS = 20;
+  private static final long LOOK_EVERY_MILLIS = 50;
 
   private record Waiter(CompletableFuture<SandboxMessage> sms, Instant deadline) {}
 
