@@ -11,6 +11,7 @@ import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SourceChannel;
 import io.optin.schemas.Topics;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.signup.ConsentTextHash;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -42,7 +43,11 @@ class SignupHandlerTest {
   private HttpServer server;
 
   private void start(IngestSettings settings) throws IOException {
-    SignupHandler handler = new SignupHandler(new SignupIntake(settings, publisher, statuses, clock));
+    start(settings, OptinMetrics.unexposed());
+  }
+
+  private void start(IngestSettings settings, OptinMetrics metrics) throws IOException {
+    SignupHandler handler = new SignupHandler(new SignupIntake(settings, publisher, statuses, clock, metrics));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(handler.route().pathPrefix(), handler.route().handler());
     server.start();
@@ -363,6 +368,24 @@ class SignupHandlerTest {
     assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).hasSize(5);
     clock.advance(Duration.ofMinutes(12));
     assertThat(post(body()).statusCode()).isEqualTo(202);
+  }
+
+  @Test
+  void shouldCountAnswersByStatusAndTheLimitThatTripped() throws Exception {
+    // Given
+    OptinMetrics metrics = OptinMetrics.unexposed();
+    start(new IngestSettings(1, 20, Set.of(), Duration.ofHours(24), 1000, Duration.ofSeconds(5)), metrics);
+
+    // When
+    post(body());
+    post(body());
+    post(body(b -> b.put("phone", "not a phone")));
+
+    // Then
+    assertThat(metrics.value("optin_signups_total", "accepted", "202")).isEqualTo(1);
+    assertThat(metrics.value("optin_signups_total", "refused", "429")).isEqualTo(1);
+    assertThat(metrics.value("optin_signups_total", "refused", "400")).isEqualTo(1);
+    assertThat(metrics.value("optin_velocity_limit_trips_total", "phone")).isEqualTo(1);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static io.optin.schemas.config.SettingsCatalogue.HTTP_THREADS;
 import static io.optin.schemas.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.schemas.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
 
+import io.optin.app.ListeningPorts;
 import io.optin.app.stack.HttpGateway;
 import io.optin.app.stack.OptinServices;
 import io.optin.app.stack.ServiceName;
@@ -59,6 +60,7 @@ public final class RunCommand implements Callable<Integer> {
     out.println("Starting " + String.join(", ", selected.stream().map(ServiceName::word).toList()) + " against "
         + settings.string(KAFKA_BOOTSTRAP_SERVERS) + " (registry " + settings.string(SCHEMA_REGISTRY_URL) + ")...");
     out.flush();
+    ListeningPorts.requireFree(ANY_HOST, settings.integer(HTTP_PORT), HTTP_PORT);
     Metrics registry = new Metrics();
     HttpGateway gateway = HttpGateway.open(ANY_HOST, settings.integer(HTTP_PORT), settings.integer(HTTP_THREADS),
         settings.list(API_TOKENS), registry);

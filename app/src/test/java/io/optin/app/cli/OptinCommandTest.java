@@ -30,7 +30,7 @@ class OptinCommandTest {
     // Then
     assertThat(exit).isZero();
     assertThat(commandNames()).containsExactly("demo", "dev", "broker", "run", "topics", "help");
-    assertThat(out.toString()).contains("demo", "dev", "topics");
+    assertThat(out.toString()).contains("demo", "dev", "broker", "run", "topics");
   }
 
   @Test
@@ -65,6 +65,27 @@ class OptinCommandTest {
     // Then
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString()).contains("OPTIN_DEV_BROKER_PROT", "did you mean dev.broker.port?");
+  }
+
+  @Test
+  void shouldRefuseToRunAnUnknownServiceOrNone() {
+    assertThat(run(Map.of(), "run", "ingest", "mailer")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown service 'mailer': expected ingest, dispatcher, sender, replies, "
+        + "audit or all");
+    assertThat(run(Map.of(), "run")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required parameter: 'SERVICE'");
+  }
+
+  @Test
+  void shouldRefuseToOpenTheApiWithoutTokensOutsideDev() {
+    // When
+    int exit = run(Map.of(), "run", "ingest");
+
+    // Then
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).startsWith("optin: api.tokens must be set when ingest or replies run")
+        .contains("OPTIN_API_TOKENS");
+    assertThat(out.toString()).isEmpty();
   }
 
   @Test

@@ -14,6 +14,7 @@ import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
 import io.optin.schemas.Topics;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -71,12 +72,14 @@ class OutboxCommandHandlerTest {
     twilio.close();
   }
 
+  private final OptinMetrics metrics = OptinMetrics.unexposed();
+
   private OutboxCommandHandler handler(SenderConfig config) {
     RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.0);
     RetryingSmsGateway retrying = new RetryingSmsGateway(gateway, policy, backoffs::add, () -> 0.0);
     MessageTemplates templates = new MessageTemplates(Map.of("acme-deals", "Acme"));
     return new OutboxCommandHandler(templates, CODES, retrying, delivered, config, clock,
-        () -> "report-" + reportIds.incrementAndGet());
+        () -> "report-" + reportIds.incrementAndGet(), metrics);
   }
 
   private OutboxCommandHandler handler() {
@@ -133,6 +136,20 @@ class OutboxCommandHandlerTest {
     assertThat(report.getMessageSid()).isNull();
     assertThat(report.getAttempts()).isEqualTo(1);
     assertNoCodeIn(report, CODES.codeFor(CHALLENGE));
+  }
+
+  @Test
+  void shouldCountSentAndFailedSmsByKindAndErrorCode() {
+    // Given Twilio accepts one message, then refuses a number
+    twilio.thenCreated(SID).thenError(400, 21211, "The 'To' number is not a valid phone number.");
+
+    // When
+    handler().handle(codeCommand("cmd-1", NOW.plusSeconds(570)));
+    handler().handle(codeCommand("cmd-2", NOW.plusSeconds(570)));
+
+    // Then
+    assertThat(metrics.value("optin_sms_sent_total", "CONFIRMATION_CODE")).isEqualTo(1);
+    assertThat(metrics.value("optin_sms_failed_total", "21211")).isEqualTo(1);
   }
 
   @Test

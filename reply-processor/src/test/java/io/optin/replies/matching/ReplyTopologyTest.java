@@ -21,6 +21,7 @@ import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;
@@ -60,6 +61,7 @@ class ReplyTopologyTest {
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final AtomicInteger deadLetterIds = new AtomicInteger();
+  private final OptinMetrics metrics = OptinMetrics.unexposed();
   private TopologyTestDriver driver;
   private TestInputTopic<String, ChallengeEvent> challenges;
   private TestInputTopic<String, InboundSms> inbound;
@@ -79,7 +81,8 @@ class ReplyTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
     driver = new TopologyTestDriver(
-        ReplyTopology.build(ReplyTopologyConfig.defaults(), serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet()),
+        ReplyTopology.build(ReplyTopologyConfig.defaults(), serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet(),
+            metrics),
         props, T0);
     challenges = input(Topics.CHALLENGES);
     inbound = input(Topics.SMS_INBOUND);
@@ -148,6 +151,7 @@ class ReplyTopologyTest {
         .containsExactly(OptInStatus.CONFIRMED);
     assertThat(outcome("SM-1")).isEqualTo("CONFIRMED");
     assertThat(outcome("SM-2")).isEqualTo("ALREADY_CONFIRMED");
+    assertThat(metrics.value("optin_confirmations_total", "reply_yes")).isEqualTo(1);
   }
 
   @Test
@@ -211,6 +215,7 @@ class ReplyTopologyTest {
 
     assertThat(outcome("att-right")).isEqualTo("LOCKED");
     assertThat(outcome("SM-right")).isEqualTo("LOCKED");
+    assertThat(metrics.value("optin_challenges_locked_total")).isEqualTo(1);
     assertThat(challengeEvents.isEmpty()).isTrue();
     assertThat(confirmations.isEmpty()).isTrue();
     assertThat(statuses.isEmpty()).isTrue();
@@ -263,6 +268,7 @@ class ReplyTopologyTest {
         .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.EXPIRED, "window passed", now)));
     assertThat(confirmations.isEmpty()).isTrue();
     assertThat(driver.getKeyValueStore(ReplyStores.EXPIRIES).approximateNumEntries()).isZero();
+    assertThat(metrics.value("optin_challenges_expired_total")).isEqualTo(1);
 
     reply("SM-late", ReplyIntent.CONFIRM, null, EXPIRES.plusSeconds(60));
     assertThat(outcome("SM-late")).isEqualTo("EXPIRED");

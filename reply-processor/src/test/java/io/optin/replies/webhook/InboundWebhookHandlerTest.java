@@ -12,6 +12,7 @@ import io.optin.replies.testing.PublishedRecords;
 import io.optin.replies.testing.TwilioSigner;
 import io.optin.schemas.Topics;
 import io.optin.schemas.http.HttpRoute;
+import io.optin.schemas.metrics.OptinMetrics;
 import io.optin.schemas.otp.OtpCodes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -45,6 +46,7 @@ class InboundWebhookHandlerTest {
   private final PublishedRecords published = new PublishedRecords();
   private final Map<String, Outcome> decided = new ConcurrentHashMap<>();
   private final TwilioSigner twilio = new TwilioSigner(TOKEN);
+  private final OptinMetrics metrics = OptinMetrics.unexposed();
   private LocalHttpServer server;
 
   @BeforeEach
@@ -53,9 +55,9 @@ class InboundWebhookHandlerTest {
     OutcomeWait outcomes = new OutcomeWait(id -> published.on(Topics.SMS_INBOUND).stream()
         .anyMatch(sms -> sms.getMessageSid().equals(id)) ? Optional.ofNullable(decided.get(id)) : Optional.empty(),
         Duration.ofMillis(300));
-    InboundWebhookHandler handler = new InboundWebhookHandler(new TwilioSignatureCheck(TOKEN, PUBLIC_BASE),
+    InboundWebhookHandler handler = new InboundWebhookHandler(new TwilioSignatureCheck(TOKEN, PUBLIC_BASE, metrics),
         new ReplyParser(CODES.length()), CODES, published.publisher(), outcomes, ReplyTexts.defaults(),
-        Clock.fixed(NOW, ZoneOffset.UTC), 100);
+        Clock.fixed(NOW, ZoneOffset.UTC), 100, metrics);
     server = new LocalHttpServer(List.of(new HttpRoute(InboundWebhookHandler.PATH, handler)));
   }
 
@@ -73,6 +75,8 @@ class InboundWebhookHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(published.raw()).isEmpty();
+    assertThat(metrics.value("optin_webhooks_forged_total", "inbound")).isEqualTo(1);
+    assertThat(metrics.value("optin_replies_total", "CONFIRM")).isZero();
   }
 
   @Test
@@ -161,6 +165,7 @@ class InboundWebhookHandlerTest {
     assertThat(published.on(Topics.SMS_INBOUND)).hasSize(1);
     assertThat(replay.statusCode()).isEqualTo(200);
     assertThat(replay.body()).isEqualTo(first.body()).isEqualTo(twiml(ReplyTexts.defaults().confirmed()));
+    assertThat(metrics.value("optin_replies_total", "CONFIRM")).isEqualTo(1);
   }
 
   @Test
