@@ -2,6 +2,7 @@ package io.optin.app;
 
 import io.optin.app.cli.BrokerCommand;
 import io.optin.app.cli.CommandFactory;
+import io.optin.app.cli.DemoCommand;
 import io.optin.app.cli.DevCommand;
 import io.optin.app.cli.FailureHandler;
 import io.optin.app.cli.RunCommand;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Spec;
 /** The {@code optin} command: only wires its subcommands; each one lives in {@code io.optin.app.cli}. */
 @Command(name = "optin", mixinStandardHelpOptions = true, versionProvider = OptinCommand.Version.class,
     description = "SMS double opt-in on Apache Kafka.",
-    subcommands = {DevCommand.class, BrokerCommand.class, RunCommand.class, TopicsCommand.class,
+    subcommands = {DemoCommand.class, DevCommand.class, BrokerCommand.class, RunCommand.class, TopicsCommand.class,
         CommandLine.HelpCommand.class})
 public final class OptinCommand implements Runnable {
 
@@ -36,7 +37,7 @@ public final class OptinCommand implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing command: try 'optin dev' or 'optin help'");
+    throw new ParameterException(spec.commandLine(), "Missing command: try 'optin demo', 'optin dev' or 'optin help'");
   }
 
   /** The version of the jar, from its manifest. */

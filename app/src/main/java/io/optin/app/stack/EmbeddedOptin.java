@@ -28,10 +28,12 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Duration;
 import java.util.EnumSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -72,6 +74,18 @@ public final class EmbeddedOptin implements AutoCloseable {
    * @throws io.optin.schemas.config.SettingsException when a setting is missing or bad
    */
   public static EmbeddedOptin start(Settings settings) {
+    return start(settings, null);
+  }
+
+  /**
+   * {@link #start(Settings)} for {@code optin demo} only: codes expire after {@code window} (5 s to 60 min)
+   * instead of {@code otp.expiry}, so a demo shows expiry in seconds; no setting can do this.
+   */
+  public static EmbeddedOptin startDemo(Settings settings, Duration window) {
+    return start(settings, Objects.requireNonNull(window, "window"));
+  }
+
+  private static EmbeddedOptin start(Settings settings, Duration demoWindow) {
     ListeningPorts.requireFree(HOST, settings.integer(HTTP_PORT), HTTP_PORT);
     boolean useSandbox = settings.optional(TWILIO_ACCOUNT_SID).isEmpty();
     if (useSandbox) {
@@ -106,8 +120,9 @@ public final class EmbeddedOptin implements AutoCloseable {
         overrides.put(SMS_SENDER_ID.key(), "dev");
       }
       Settings serviceSettings = stack.serviceSettings().with(overrides, "optin dev");
-      OptinServices services = OptinServices.start(serviceSettings, EnumSet.allOf(ServiceName.class),
-          OptinMetrics.on(registry));
+      ServiceConfigs configs = new ServiceConfigs(serviceSettings);
+      OptinServices services = OptinServices.start(demoWindow == null ? configs : configs.forDemo(demoWindow),
+          EnumSet.allOf(ServiceName.class), OptinMetrics.on(registry));
       gateway.mount(services);
       if (sandbox != null) {
         sandbox.inboundWebhookUrl(URI.create(publicBaseUrl + INBOUND_PATH));

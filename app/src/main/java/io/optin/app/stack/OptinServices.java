@@ -52,7 +52,11 @@ public final class OptinServices implements AutoCloseable {
    * @throws io.optin.schemas.config.SettingsException when a setting a selected service needs is missing or bad
    */
   public static OptinServices start(Settings settings, Set<ServiceName> selected, OptinMetrics metrics) {
-    ServiceConfigs configs = new ServiceConfigs(settings);
+    return start(new ServiceConfigs(settings), selected, metrics);
+  }
+
+  /** {@link #start(Settings, Set, OptinMetrics)} from configs already made (the demo's, with its short window). */
+  public static OptinServices start(ServiceConfigs configs, Set<ServiceName> selected, OptinMetrics metrics) {
     SharedParts shared = SharedParts.from(configs, metrics);
     List<RunningService> running = new ArrayList<>();
     List<AutoCloseable> resources = new ArrayList<>();

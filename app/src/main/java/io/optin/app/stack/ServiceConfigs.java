@@ -56,9 +56,11 @@ import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
@@ -72,9 +74,24 @@ import org.apache.kafka.streams.StreamsConfig;
 public final class ServiceConfigs {
 
   private final Settings settings;
+  /** Set only by {@link #forDemo}: no setting can shorten the confirmation window below a minute. */
+  private final Duration demoWindow;
 
   public ServiceConfigs(Settings settings) {
+    this(settings, null);
+  }
+
+  private ServiceConfigs(Settings settings, Duration demoWindow) {
     this.settings = settings;
+    this.demoWindow = demoWindow;
+  }
+
+  /**
+   * These configs with the short confirmation window of {@code optin demo} (see
+   * {@link ChallengeTopologyConfig#withDemoWindow}); {@code otp.expiry} is ignored.
+   */
+  public ServiceConfigs forDemo(Duration window) {
+    return new ServiceConfigs(settings, Objects.requireNonNull(window, "window"));
   }
 
   public Settings settings() {
@@ -127,9 +144,10 @@ public final class ServiceConfigs {
 
   public ChallengeTopologyConfig dispatcher() {
     requireSender();
-    return checked(() -> new ChallengeTopologyConfig(settings.duration(OTP_EXPIRY),
+    ChallengeTopologyConfig config = checked(() -> new ChallengeTopologyConfig(settings.duration(OTP_EXPIRY),
         settings.duration(OTP_RESEND_COOLDOWN), settings.integer(OTP_MAX_RESENDS),
         settings.optional(TWILIO_FROM).orElse(null), settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null)));
+    return demoWindow == null ? config : checked(() -> config.withDemoWindow(demoWindow));
   }
 
   public SenderConfig sender() {

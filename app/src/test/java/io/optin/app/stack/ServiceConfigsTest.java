@@ -147,6 +147,25 @@ class ServiceConfigsTest {
         .isInstanceOf(SettingsException.class).hasMessageContaining("unknown service 'mailer'");
   }
 
+  @Test
+  void shouldShortenTheConfirmationWindowOnlyForTheDemo() {
+    // Given production settings: otp.expiry cannot go below a minute
+    ServiceConfigs configs = configs(Map.of("OPTIN_TWILIO_FROM", "+15005550006", "OPTIN_OTP_EXPIRY", "5m"));
+    assertThatThrownBy(() -> configs(Map.of("OPTIN_OTP_EXPIRY", "20s"))).isInstanceOf(SettingsException.class)
+        .hasMessageContaining("otp.expiry");
+
+    // When the demo makes its configs
+    ServiceConfigs demo = configs.forDemo(Duration.ofSeconds(20));
+
+    // Then only the demo's dispatcher has the short window
+    assertThat(configs.dispatcher().expiry()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(configs.dispatcher().demoWindow()).isFalse();
+    assertThat(demo.dispatcher().expiry()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(demo.dispatcher().demoWindow()).isTrue();
+    assertThatThrownBy(() -> configs.forDemo(Duration.ofSeconds(2)).dispatcher())
+        .isInstanceOf(SettingsException.class).hasMessageContaining("demo window");
+  }
+
   private static ServiceConfigs configs(Map<String, String> environment) {
     Map<String, String> env = new java.util.HashMap<>(environment);
     env.put("OPTIN_OTP_SECRET", OTP_SECRET);
