@@ -33,6 +33,7 @@ public final class PumpingGuard implements StatusTransitions {
 
   private static final Logger LOG = LoggerFactory.getLogger(PumpingGuard.class);
   static final int DEFAULT_MAX_TRACKED = 20_000;
+  private static final Duration HOUR = Duration.ofHours(1);
 
   private final PumpingRule rule;
   private final PrefixRule prefixes;
@@ -80,6 +81,9 @@ public final class PumpingGuard implements StatusTransitions {
   /** A code sent to {@code phone} at {@code at}; blocks its prefix when the last hour now looks like pumping. */
   public synchronized void codeSent(String phone, Instant at) {
     Instant now = clock.instant();
+    if (beforeTheHour(at, now)) {
+      return;
+    }
     String prefix = prefixes.prefixOf(phone);
     SendWindow window = windowOf(prefix, now);
     window.sent(at, now);
@@ -96,6 +100,9 @@ public final class PumpingGuard implements StatusTransitions {
   /** A code confirmed by {@code phone} at {@code at}. */
   public synchronized void confirmed(String phone, Instant at) {
     Instant now = clock.instant();
+    if (beforeTheHour(at, now)) {
+      return;
+    }
     windowOf(prefixes.prefixOf(phone), now).confirmed(at, now);
   }
 
@@ -114,6 +121,11 @@ public final class PumpingGuard implements StatusTransitions {
   /** Prefix windows currently held (for tests). */
   synchronized int tracked() {
     return windows.size();
+  }
+
+  /** An event no window would count: a restarted instance replays the whole topic, so most are (no window made). */
+  private static boolean beforeTheHour(Instant at, Instant now) {
+    return !at.isAfter(now.minus(HOUR));
   }
 
   private Optional<Block> blockOf(String prefix, Instant now) {

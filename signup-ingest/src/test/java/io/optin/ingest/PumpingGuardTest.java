@@ -172,8 +172,10 @@ class PumpingGuardTest {
       guard.onStatus(status(phone(i), OptInStatus.PENDING, NOW.minus(Duration.ofMinutes(61))));
     }
 
-    // Then they count for nothing; but 51 more recent ones bring the rate to 10 of 101: blocked
+    // Then they count for nothing, nor take memory; but 51 more recent ones bring the rate to 10 of 101: blocked
     assertThat(guard.blocked()).isEmpty();
+    guard.onStatus(status("+12125550100", OptInStatus.PENDING, NOW.minus(Duration.ofHours(2))));
+    assertThat(guard.tracked()).isEqualTo(1);
     for (int i = 0; i < 51; i++) {
       guard.onStatus(status(phone(i), OptInStatus.PENDING, NOW));
     }
