@@ -65,7 +65,9 @@ class EndToEndIT {
     Settings settings = Settings.load(Optional.empty(), Map.of(
         "OPTIN_DEV_BROKER_PORT", "0", "OPTIN_DEV_REGISTRY_PORT", "0", "OPTIN_DEV_SANDBOX_PORT", "0",
         "OPTIN_HTTP_PORT", "0", "OPTIN_DEV_DATA_DIR", dataDir.toString(), "OPTIN_TOPICS_PARTITIONS", "2",
-        "OPTIN_PROGRAMS_BRANDS", PROGRAM + "=Acme"));
+        "OPTIN_PROGRAMS_BRANDS", PROGRAM + "=Acme",
+        // A pumping guard quick to trip: 3 codes to a prefix in the hour, under 30 % confirmed (see the last step)
+        "OPTIN_LIMITS_PUMPING_MIN_SENDS", "3", "OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "30"));
     optin = EmbeddedOptin.start(settings);
     sandbox = optin.sandbox().orElseThrow();
     await().atMost(Duration.ofSeconds(120)).until(optin::isReady);
@@ -145,6 +147,21 @@ class EndToEndIT {
       assertThat(record.key()).matches("[0-9a-f]{64}").doesNotContain("4155550123", "4155550124");
       assertThat(String.valueOf(record.value().getMessageText())).doesNotContain(code, otherCode, secondCode);
     });
+
+    // When three phones of another prefix get codes and none confirms (the first prefix, +141555, confirmed all 3)
+    for (String phone : List.of("+12125550100", "+12125550101", "+12125550102")) {
+      assertThat(post("/v1/signups", signup(phone, PROGRAM)).statusCode()).isEqualTo(202);
+    }
+
+    // Then the ingest service, following the status topic, blocks that prefix and lists it, and refuses its signups
+    await().atMost(PATIENCE).untilAsserted(() ->
+        assertThat(get("/v1/limits/blocked").body()).startsWith("[{\"prefix\":\"+121255\",\"until\":"));
+    HttpResponse<String> pumped = post("/v1/signups", signup("+12125550103", PROGRAM));
+    assertThat(pumped.statusCode()).isEqualTo(429);
+    assertThat(pumped.body()).contains("number prefix blocked: low confirmation rate (possible SMS pumping)");
+    assertThat(post("/v1/signups", signup("+13105550100", PROGRAM)).statusCode()).isEqualTo(202);
+    assertThat(get("/metrics").body()).contains("optin_prefix_blocks_total 1\n")
+        .contains("optin_velocity_limit_trips_total{limit=\"blocked_prefix\"} 1\n");
   }
 
   private String from() {

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The signup front door as a service: a publisher to the signup and reject topics, a follower of the
- * subscriber-status topic, and the {@code POST /v1/signups} route for the application's HTTP server.
+ * subscriber-status topic feeding the status table and the {@link PumpingGuard}, and the
+ * {@code POST /v1/signups} and {@code GET /v1/limits/blocked} routes for the application's HTTP server.
  *
  * <p>Lifecycle: construct, {@link #start()}, mount {@link #routes()}, {@link #close()}. Ready once the status
  * table has caught up with the topic, so a restarted instance does not accept signups it should answer 409.
@@ -20,6 +21,7 @@ public final class IngestService implements AutoCloseable {
   private final RecordPublisher publisher;
   private final SubscriberStatusFollower follower;
   private final SignupHandler handler;
+  private final BlockedPrefixesHandler blocked;
 
   /**
    * @param settings the front door's settings ({@link IngestSettings#from})
@@ -32,14 +34,16 @@ public final class IngestService implements AutoCloseable {
     this(settings, kafkaClientSettings, serdes, clock, OptinMetrics.unexposed());
   }
 
-  /** @param metrics where answers (by status) and velocity-limit trips are counted */
+  /** @param metrics where answers (by status), velocity-limit trips and prefix blocks are counted */
   public IngestService(IngestSettings settings, Map<String, String> kafkaClientSettings, AvroSerdes serdes,
       Clock clock, OptinMetrics metrics) {
     SubscriberStatusTable table = new SubscriberStatusTable();
+    PumpingGuard guard = new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
     this.publisher = new KafkaRecordPublisher(kafkaClientSettings, serdes);
     this.follower = new SubscriberStatusFollower(kafkaClientSettings,
-        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table);
-    this.handler = new SignupHandler(new SignupIntake(settings, publisher, table, clock, metrics));
+        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table, guard);
+    this.handler = new SignupHandler(new SignupIntake(settings, publisher, table, guard, clock, metrics));
+    this.blocked = new BlockedPrefixesHandler(guard);
   }
 
   /** Starts following the subscriber statuses. */
@@ -47,9 +51,9 @@ public final class IngestService implements AutoCloseable {
     follower.start();
   }
 
-  /** {@code POST /v1/signups}. */
+  /** {@code POST /v1/signups} and {@code GET /v1/limits/blocked}. */
   public List<HttpRoute> routes() {
-    return List.of(handler.route());
+    return List.of(handler.route(), blocked.route());
   }
 
   /** For {@code /health/ready}: the status table holds everything the topic held at start. */

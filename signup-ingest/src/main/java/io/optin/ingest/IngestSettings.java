@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -21,6 +22,14 @@ import java.util.stream.Collectors;
  * @param idempotencyMaxKeys idempotency keys remembered at most ({@value #IDEMPOTENCY_MAX_KEYS}, default 100000)
  * @param publishTimeout longest wait for the broker's ack before answering 503 ({@value #PUBLISH_TIMEOUT},
  *     default 15s)
+ * @param prefixDigits leading digits of an E.164 number, country code included, that make its prefix
+ *     ({@value #PREFIX_DIGITS}, default 6)
+ * @param signupsPerPrefixPerHour velocity limit per number prefix ({@value #PER_PREFIX}, default 200; 0 turns it
+ *     off)
+ * @param signupsPerCountryPerHour velocity limit per destination country ({@value #PER_COUNTRY}, default 2000; 0
+ *     turns it off)
+ * @param pumping when a prefix is blocked for SMS pumping ({@value #PUMPING_MIN_SENDS},
+ *     {@value #PUMPING_MIN_CONFIRM_PERCENT}, {@value #PUMPING_BLOCK})
  */
 public record IngestSettings(
     int signupsPerPhonePerHour,
@@ -28,15 +37,28 @@ public record IngestSettings(
     Set<String> allowedCountries,
     Duration idempotencyTtl,
     int idempotencyMaxKeys,
-    Duration publishTimeout) {
+    Duration publishTimeout,
+    int prefixDigits,
+    int signupsPerPrefixPerHour,
+    int signupsPerCountryPerHour,
+    PumpingRule pumping) {
 
   public static final String PER_PHONE = "limits.phone.per.hour";
   public static final String PER_IP = "limits.ip.per.hour";
   public static final String COUNTRIES = "limits.countries.allowed";
+  public static final String PREFIX_DIGITS = "limits.prefix.digits";
+  public static final String PER_PREFIX = "limits.prefix.per.hour";
+  public static final String PER_COUNTRY = "limits.country.per.hour";
+  public static final String PUMPING_MIN_SENDS = "limits.pumping.min.sends";
+  public static final String PUMPING_MIN_CONFIRM_PERCENT = "limits.pumping.min.confirm.percent";
+  public static final String PUMPING_BLOCK = "limits.pumping.block";
   public static final String IDEMPOTENCY_TTL = "ingest.idempotency.ttl";
   public static final String IDEMPOTENCY_MAX_KEYS = "ingest.idempotency.max.keys";
   public static final String PUBLISH_TIMEOUT = "ingest.publish.timeout";
 
+  private static final int DEFAULT_PREFIX_DIGITS = 6;
+  private static final int DEFAULT_PER_PREFIX = 200;
+  private static final int DEFAULT_PER_COUNTRY = 2_000;
   private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   public IngestSettings {
@@ -47,6 +69,17 @@ public record IngestSettings(
     if (idempotencyTtl.isNegative() || publishTimeout.isNegative() || publishTimeout.isZero()) {
       throw new IllegalArgumentException(IDEMPOTENCY_TTL + " and " + PUBLISH_TIMEOUT + " must be positive");
     }
+    if (prefixDigits < 1) {
+      throw new IllegalArgumentException(PREFIX_DIGITS + " must be at least 1, got " + prefixDigits);
+    }
+    Objects.requireNonNull(pumping, "pumping");
+  }
+
+  /** The settings of the phone, IP and country limits and idempotency; prefix, country and pumping by default. */
+  public IngestSettings(int signupsPerPhonePerHour, int signupsPerIpPerHour, Set<String> allowedCountries,
+      Duration idempotencyTtl, int idempotencyMaxKeys, Duration publishTimeout) {
+    this(signupsPerPhonePerHour, signupsPerIpPerHour, allowedCountries, idempotencyTtl, idempotencyMaxKeys,
+        publishTimeout, DEFAULT_PREFIX_DIGITS, DEFAULT_PER_PREFIX, DEFAULT_PER_COUNTRY, PumpingRule.defaults());
   }
 
   public static IngestSettings defaults() {
@@ -64,7 +97,31 @@ public record IngestSettings(
             : d.allowedCountries,
         duration(settings, IDEMPOTENCY_TTL, d.idempotencyTtl),
         integer(settings, IDEMPOTENCY_MAX_KEYS, d.idempotencyMaxKeys),
-        duration(settings, PUBLISH_TIMEOUT, d.publishTimeout));
+        duration(settings, PUBLISH_TIMEOUT, d.publishTimeout),
+        integer(settings, PREFIX_DIGITS, d.prefixDigits),
+        integer(settings, PER_PREFIX, d.signupsPerPrefixPerHour),
+        integer(settings, PER_COUNTRY, d.signupsPerCountryPerHour),
+        new PumpingRule(
+            integer(settings, PUMPING_MIN_SENDS, d.pumping.minSends()),
+            integer(settings, PUMPING_MIN_CONFIRM_PERCENT, d.pumping.minConfirmPercent()),
+            duration(settings, PUMPING_BLOCK, d.pumping.block())));
+  }
+
+  /** These settings with other prefix and country limits. */
+  public IngestSettings withPlaceLimits(int prefixDigits, int signupsPerPrefixPerHour, int signupsPerCountryPerHour) {
+    return new IngestSettings(signupsPerPhonePerHour, signupsPerIpPerHour, allowedCountries, idempotencyTtl,
+        idempotencyMaxKeys, publishTimeout, prefixDigits, signupsPerPrefixPerHour, signupsPerCountryPerHour, pumping);
+  }
+
+  /** These settings with another pumping rule. */
+  public IngestSettings withPumping(PumpingRule rule) {
+    return new IngestSettings(signupsPerPhonePerHour, signupsPerIpPerHour, allowedCountries, idempotencyTtl,
+        idempotencyMaxKeys, publishTimeout, prefixDigits, signupsPerPrefixPerHour, signupsPerCountryPerHour, rule);
+  }
+
+  /** How a number's prefix is made from it. */
+  public PrefixRule prefixRule() {
+    return new PrefixRule(prefixDigits);
   }
 
   /** Whether a number of that region may sign up. */

@@ -15,6 +15,7 @@ import io.optin.schemas.signup.PhoneNormalizer;
 import io.optin.schemas.signup.ScreenResult;
 import io.optin.schemas.signup.SignupScreen;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * refused with the exact field, and recorded as a reject.
  *
  * <p>Order: body, idempotency replay (before anything that could change the answer), phone and country, the
- * {@link SignupScreen}, standing (409), velocity (429, so a refused signup spends no token), publish.
+ * {@link SignupScreen}, standing (409), a prefix blocked by the {@link PumpingGuard} (429), velocity per phone,
+ * IP, number prefix and country (429, so a refused signup spends no token), publish.
  * {@code source.ip} is the subscriber's IP as the platform saw it; it is never defaulted to the caller's
  * address, which is the platform's server and would be false evidence (and throttle the whole platform).
  */
@@ -50,10 +52,16 @@ public final class SignupIntake {
       Map.entry("evidence.userAgent", "source.userAgent"),
       Map.entry("evidence.locale", "locale"));
 
+  static final String BLOCKED_REASON = "number prefix blocked: low confirmation rate (possible SMS pumping)";
+  /** The {@code limit} label of a signup refused because its prefix is blocked. */
+  static final String BLOCKED_PREFIX = "blocked_prefix";
+
   private final IngestSettings settings;
   private final PhoneNormalizer phones;
   private final SignupScreen screen;
   private final VelocityLimits limits;
+  private final PrefixRule prefixes;
+  private final PumpingGuard pumping;
   private final IdempotentAnswers answers;
   private final SubscriberStatusView statuses;
   private final RecordPublisher publisher;
@@ -62,29 +70,28 @@ public final class SignupIntake {
   private final Supplier<String> signupIds;
   private final OptinMetrics metrics;
 
+  /**
+   * @param statuses the standing of phones, followed from the status topic
+   * @param pumping the guard fed with the same topic's transitions (made with these settings' rule and prefix)
+   * @param metrics where answers (by status) and velocity-limit trips (by limit) are counted
+   */
   public SignupIntake(IngestSettings settings, RecordPublisher publisher, SubscriberStatusView statuses,
-      Clock clock) {
-    this(settings, publisher, statuses, clock, OptinMetrics.unexposed());
-  }
-
-  /** @param metrics where answers (by status) and velocity-limit trips (by limit) are counted */
-  public SignupIntake(IngestSettings settings, RecordPublisher publisher, SubscriberStatusView statuses,
-      Clock clock, OptinMetrics metrics) {
-    this(settings, new PhoneNormalizer(), publisher, statuses, clock, () -> UUID.randomUUID().toString(), metrics);
+      PumpingGuard pumping, Clock clock, OptinMetrics metrics) {
+    this(settings, new PhoneNormalizer(), publisher, statuses, pumping, clock, () -> UUID.randomUUID().toString(),
+        metrics);
   }
 
   SignupIntake(IngestSettings settings, PhoneNormalizer phones, RecordPublisher publisher,
-      SubscriberStatusView statuses, Clock clock, Supplier<String> signupIds) {
-    this(settings, phones, publisher, statuses, clock, signupIds, OptinMetrics.unexposed());
-  }
-
-  SignupIntake(IngestSettings settings, PhoneNormalizer phones, RecordPublisher publisher,
-      SubscriberStatusView statuses, Clock clock, Supplier<String> signupIds, OptinMetrics metrics) {
+      SubscriberStatusView statuses, PumpingGuard pumping, Clock clock, Supplier<String> signupIds,
+      OptinMetrics metrics) {
     this.metrics = metrics;
     this.settings = settings;
     this.phones = phones;
     this.screen = new SignupScreen(phones);
-    this.limits = new VelocityLimits(settings.signupsPerPhonePerHour(), settings.signupsPerIpPerHour(), clock);
+    this.limits = new VelocityLimits(settings.signupsPerPhonePerHour(), settings.signupsPerIpPerHour(),
+        settings.signupsPerPrefixPerHour(), settings.signupsPerCountryPerHour(), clock);
+    this.prefixes = settings.prefixRule();
+    this.pumping = pumping;
     this.answers = new IdempotentAnswers(settings.idempotencyTtl(), settings.idempotencyMaxKeys(), clock);
     this.statuses = statuses;
     this.publisher = publisher;
@@ -160,16 +167,26 @@ public final class SignupIntake {
     if (status.filter(s -> s == OptInStatus.CONFIRMED).isPresent()) {
       return refuse(409, "phone already confirmed for this program", "phone", body, signup.getPhone());
     }
+    Optional<PumpingGuard.Block> blocked = pumping.blockOf(signup.getPhone());
+    if (blocked.isPresent()) {
+      metrics.velocityLimitTripped(BLOCKED_PREFIX);
+      return tooMany(BLOCKED_REASON, "phone", Duration.between(clock.instant(), blocked.get().until()), body,
+          signup.getPhone());
+    }
     String ip = signup.getEvidence().getIp();
-    if (limits.acquire(signup.getPhone(), ip) instanceof Verdict.Tripped tripped) {
-      String reason = "too many signups for this " + tripped.limit() + " (at most " + tripped.perHour()
-          + " an hour)";
-      String field = tripped.limit().equals("ip") ? "source.ip" : "phone";
+    Verdict verdict = limits.acquire(signup.getPhone(), ip, prefixes.prefixOf(signup.getPhone()),
+        phone.regionCode());
+    if (verdict instanceof Verdict.Tripped tripped) {
       metrics.velocityLimitTripped(tripped.limit());
-      rejects.record(429, reason, field, body, signup.getPhone());
-      return SignupAnswer.tooManyRequests(reason, field, tripped.retryAfter());
+      String field = tripped.limit().equals(Verdict.IP) ? "source.ip" : "phone";
+      return tooMany(tripped.reason(), field, tripped.retryAfter(), body, signup.getPhone());
     }
     return publish(signup);
+  }
+
+  private SignupAnswer tooMany(String reason, String field, Duration retryAfter, byte[] body, String phone) {
+    rejects.record(429, reason, field, body, phone);
+    return SignupAnswer.tooManyRequests(reason, field, retryAfter);
   }
 
   private SignupAnswer publish(SignupRequested signup) {

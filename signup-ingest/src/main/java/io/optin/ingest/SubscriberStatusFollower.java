@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * Follows the compacted {@code optin.subscriber-status.v1} from its beginning into a {@link SubscriberStatusTable},
  * on one background thread. Every instance reads every partition (assigned, no consumer group), committed
  * records only. An undecodable record is skipped with a warning: the table is a hint, the dispatcher decides.
+ * Every decoded status is then handed to the {@link StatusTransitions} (the {@link PumpingGuard}), after the table.
  */
 public final class SubscriberStatusFollower implements AutoCloseable {
 
@@ -35,21 +36,34 @@ public final class SubscriberStatusFollower implements AutoCloseable {
   private final Consumer<String, byte[]> consumer;
   private final Deserializer<SubscriberStatus> values;
   private final SubscriberStatusTable table;
+  private final StatusTransitions transitions;
   private final CountDownLatch stop = new CountDownLatch(1);
   private final Thread thread;
   private volatile boolean caughtUp;
 
   public SubscriberStatusFollower(Map<String, String> clientSettings, Deserializer<SubscriberStatus> values,
       SubscriberStatusTable table) {
+    this(clientSettings, values, table, StatusTransitions.NONE);
+  }
+
+  /** @param transitions told of every status record, in topic order per partition, once applied to the table */
+  public SubscriberStatusFollower(Map<String, String> clientSettings, Deserializer<SubscriberStatus> values,
+      SubscriberStatusTable table, StatusTransitions transitions) {
     this(new KafkaConsumer<>(consumerConfig(clientSettings), new StringDeserializer(), new ByteArrayDeserializer()),
-        values, table);
+        values, table, transitions);
   }
 
   SubscriberStatusFollower(Consumer<String, byte[]> consumer, Deserializer<SubscriberStatus> values,
       SubscriberStatusTable table) {
+    this(consumer, values, table, StatusTransitions.NONE);
+  }
+
+  SubscriberStatusFollower(Consumer<String, byte[]> consumer, Deserializer<SubscriberStatus> values,
+      SubscriberStatusTable table, StatusTransitions transitions) {
     this.consumer = consumer;
     this.values = values;
     this.table = table;
+    this.transitions = transitions;
     this.thread = new Thread(this::run, "optin-ingest-status-follower");
     this.thread.setDaemon(true);
   }
@@ -118,11 +132,22 @@ public final class SubscriberStatusFollower implements AutoCloseable {
   }
 
   private void apply(ConsumerRecord<String, byte[]> record) {
+    SubscriberStatus status;
     try {
-      table.apply(record.key(), record.value() == null ? null : values.deserialize(TOPIC, record.value()));
+      status = record.value() == null ? null : values.deserialize(TOPIC, record.value());
+      table.apply(record.key(), status);
     } catch (RuntimeException e) {
       LOG.warn("skipped undecodable subscriber status at {}-{}@{}: {}", TOPIC, record.partition(),
           record.offset(), e.toString());
+      return;
+    }
+    if (status != null) {
+      try {
+        transitions.onStatus(status);
+      } catch (RuntimeException e) {
+        LOG.warn("subscriber status at {}-{}@{} not counted by the pumping guard: {}", TOPIC, record.partition(),
+            record.offset(), e.toString());
+      }
     }
   }
 

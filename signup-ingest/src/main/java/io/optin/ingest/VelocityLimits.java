@@ -5,76 +5,111 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Velocity limits on signups ("watch for suspicious repeated requests"): a token bucket per phone and per
- * client IP, each refilled continuously at its hourly rate; a signup passes only when both have a token.
+ * Velocity limits on signups ("watch for suspicious repeated requests"): a token bucket per phone, per client IP,
+ * per number prefix and per destination country, each refilled continuously at its hourly rate; a signup passes
+ * only when every bucket it falls in has a token, and then takes one from each.
  *
  * <p>A limit of zero or less is off. Memory is bounded: buckets that have refilled to full are forgotten (a
- * fresh bucket is identical), and past {@code maxTracked} keys the least recently used bucket is dropped.
- * The limits are per instance; behind a load balancer each instance enforces them on its own share.
+ * fresh bucket is identical), and past {@code maxTracked} keys of one limit the least recently used bucket is
+ * dropped. The limits are per instance; behind a load balancer each instance enforces them on its own share.
  */
 public final class VelocityLimits {
 
   private static final Duration HOUR = Duration.ofHours(1);
   static final int DEFAULT_MAX_TRACKED = 200_000;
 
-  private final Limit perPhone;
-  private final Limit perIp;
+  /** In the order they are checked: the first that trips is the one reported. */
+  private final List<Limit> limits;
   private final Clock clock;
 
+  /** Per phone and per IP only. */
   public VelocityLimits(int signupsPerPhonePerHour, int signupsPerIpPerHour, Clock clock) {
-    this(signupsPerPhonePerHour, signupsPerIpPerHour, clock, DEFAULT_MAX_TRACKED);
+    this(signupsPerPhonePerHour, signupsPerIpPerHour, 0, 0, clock);
+  }
+
+  public VelocityLimits(int signupsPerPhonePerHour, int signupsPerIpPerHour, int signupsPerPrefixPerHour,
+      int signupsPerCountryPerHour, Clock clock) {
+    this(signupsPerPhonePerHour, signupsPerIpPerHour, signupsPerPrefixPerHour, signupsPerCountryPerHour, clock,
+        DEFAULT_MAX_TRACKED);
   }
 
   VelocityLimits(int signupsPerPhonePerHour, int signupsPerIpPerHour, Clock clock, int maxTracked) {
+    this(signupsPerPhonePerHour, signupsPerIpPerHour, 0, 0, clock, maxTracked);
+  }
+
+  VelocityLimits(int signupsPerPhonePerHour, int signupsPerIpPerHour, int signupsPerPrefixPerHour,
+      int signupsPerCountryPerHour, Clock clock, int maxTracked) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.perPhone = new Limit("phone", signupsPerPhonePerHour, maxTracked);
-    this.perIp = new Limit("ip", signupsPerIpPerHour, maxTracked);
+    this.limits = List.of(
+        new Limit(Verdict.PHONE, signupsPerPhonePerHour, maxTracked),
+        new Limit(Verdict.IP, signupsPerIpPerHour, maxTracked),
+        new Limit(Verdict.PREFIX, signupsPerPrefixPerHour, maxTracked),
+        new Limit(Verdict.COUNTRY, signupsPerCountryPerHour, maxTracked));
+  }
+
+  /** {@link #acquire(String, String, String, String)} without prefix and country. */
+  public Verdict acquire(String phone, String ipOrNull) {
+    return acquire(phone, ipOrNull, null, null);
   }
 
   /**
-   * Takes one token from the phone's bucket and from the IP's bucket, or none when either is empty.
+   * Takes one token from each bucket the signup falls in, or none when any is empty.
    *
    * @param phone the phone in E.164
-   * @param ipOrNull the subscriber's IP, or null when unknown (then only the phone is limited)
+   * @param ipOrNull the subscriber's IP, or null when unknown (then the IP is not limited)
+   * @param prefixOrNull the phone's number prefix ({@link PrefixRule}), or null to leave it unlimited
+   * @param countryOrNull the phone's region (ISO 3166 alpha-2), or null to leave it unlimited
    */
-  public synchronized Verdict acquire(String phone, String ipOrNull) {
+  public synchronized Verdict acquire(String phone, String ipOrNull, String prefixOrNull, String countryOrNull) {
     Instant now = clock.instant();
-    Duration phoneWait = perPhone.waitFor(phone, now);
-    if (phoneWait != null) {
-      return new Verdict.Tripped("phone", perPhone.perHour, phoneWait);
+    String[] keys = {phone, ipOrNull, prefixOrNull, countryOrNull};
+    for (int i = 0; i < keys.length; i++) {
+      Duration wait = keys[i] == null ? null : limits.get(i).waitFor(keys[i], now);
+      if (wait != null) {
+        return new Verdict.Tripped(limits.get(i).name, limits.get(i).perHour, wait);
+      }
     }
-    Duration ipWait = ipOrNull == null ? null : perIp.waitFor(ipOrNull, now);
-    if (ipWait != null) {
-      return new Verdict.Tripped("ip", perIp.perHour, ipWait);
-    }
-    perPhone.take(phone, now);
-    if (ipOrNull != null) {
-      perIp.take(ipOrNull, now);
+    for (int i = 0; i < keys.length; i++) {
+      if (keys[i] != null) {
+        limits.get(i).take(keys[i], now);
+      }
     }
     return Verdict.ALLOWED;
   }
 
-  /** Keys currently tracked, phones and IPs together (for tests and metrics). */
+  /** Keys currently tracked, all limits together (for tests and metrics). */
   synchronized int tracked() {
-    return perPhone.buckets.size() + perIp.buckets.size();
+    return limits.stream().mapToInt(limit -> limit.buckets.size()).sum();
   }
 
   /** Whether a signup may go on, or which limit tripped and when to retry. */
   public sealed interface Verdict {
     Verdict ALLOWED = new Allowed();
+    String PHONE = "phone";
+    String IP = "ip";
+    String PREFIX = "prefix";
+    String COUNTRY = "country";
 
     record Allowed() implements Verdict {}
 
     /**
-     * @param limit {@code phone} or {@code ip}
+     * @param limit {@link #PHONE}, {@link #IP}, {@link #PREFIX} or {@link #COUNTRY}
      * @param perHour the limit's hourly rate
      * @param retryAfter time until the bucket holds a token again
      */
-    record Tripped(String limit, int perHour, Duration retryAfter) implements Verdict {}
+    record Tripped(String limit, int perHour, Duration retryAfter) implements Verdict {
+
+      /** The refusal, naming the limit: {@code too many signups for this number prefix (at most 200 an hour)}. */
+      public String reason() {
+        return "too many signups for this " + (PREFIX.equals(limit) ? "number prefix" : limit) + " (at most "
+            + perHour + " an hour)";
+      }
+    }
   }
 
   /** One kind of limit: buckets of {@code perHour} tokens, refilled at {@code perHour} tokens an hour. */

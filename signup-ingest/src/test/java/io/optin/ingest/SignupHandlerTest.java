@@ -47,7 +47,8 @@ class SignupHandlerTest {
   }
 
   private void start(IngestSettings settings, OptinMetrics metrics) throws IOException {
-    SignupHandler handler = new SignupHandler(new SignupIntake(settings, publisher, statuses, clock, metrics));
+    PumpingGuard guard = new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
+    SignupHandler handler = new SignupHandler(new SignupIntake(settings, publisher, statuses, guard, clock, metrics));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(handler.route().pathPrefix(), handler.route().handler());
     server.start();

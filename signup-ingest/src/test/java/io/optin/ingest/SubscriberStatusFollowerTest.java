@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -73,6 +74,65 @@ class SubscriberStatusFollowerTest {
     // And a later tombstone forgets the entry
     consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 1, 1, "news:" + PHONE, null)));
     await().atMost(Duration.ofSeconds(10)).until(() -> !table.isOptedOut(PHONE));
+  }
+
+  @Test
+  void shouldHandEveryDecodedStatusToTheTransitionsAfterTheTable() {
+    // Given a follower feeding a listener that reads the table when told, over a one-partition topic
+    List<String> told = new CopyOnWriteArrayList<>();
+    MockConsumer<String, byte[]> feeding = new MockConsumer<>("earliest");
+    try (SubscriberStatusFollower withTransitions = new SubscriberStatusFollower(feeding,
+        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table,
+        status -> told.add(status.getStatus() + " " + table.status(status.getProgramId(), status.getPhone())
+            .orElse(null)))) {
+      Node node = new Node(0, "localhost", 9092);
+      feeding.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
+      feeding.updateBeginningOffsets(Map.of(P0, 0L));
+      feeding.updateEndOffsets(Map.of(P0, 4L));
+      feeding.schedulePollTask(() -> {
+        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.PENDING)));
+        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "acme:" + PHONE,
+            "poison".getBytes(StandardCharsets.UTF_8)));
+        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 2, "acme:" + PHONE, bytes("acme", OptInStatus.CONFIRMED)));
+        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 3, "acme:" + PHONE, null));
+      });
+
+      // When it follows the topic
+      withTransitions.start();
+
+      // Then the listener heard each decoded status once, in order, the table already holding it; not the poison
+      // nor the tombstone
+      await().atMost(Duration.ofSeconds(10)).until(withTransitions::isCaughtUp);
+      assertThat(told).containsExactly("PENDING PENDING", "CONFIRMED CONFIRMED");
+      assertThat(table.status("acme", PHONE)).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldKeepFollowingWhenTheTransitionsFail() {
+    // Given a listener that fails on every status
+    MockConsumer<String, byte[]> feeding = new MockConsumer<>("earliest");
+    try (SubscriberStatusFollower withTransitions = new SubscriberStatusFollower(feeding,
+        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table, status -> {
+          throw new IllegalStateException("listener failed (test)");
+        })) {
+      Node node = new Node(0, "localhost", 9092);
+      feeding.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
+      feeding.updateBeginningOffsets(Map.of(P0, 0L));
+      feeding.updateEndOffsets(Map.of(P0, 2L));
+      feeding.schedulePollTask(() -> {
+        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.PENDING)));
+        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "news:" + PHONE, bytes("news", OptInStatus.OPTED_OUT)));
+      });
+
+      // When it follows the topic
+      withTransitions.start();
+
+      // Then the table still holds both statuses
+      await().atMost(Duration.ofSeconds(10)).until(withTransitions::isCaughtUp);
+      assertThat(table.status("acme", PHONE)).contains(OptInStatus.PENDING);
+      assertThat(table.isOptedOut(PHONE)).isTrue();
+    }
   }
 
   @Test

@@ -107,4 +107,59 @@ class VelocityLimitsTest {
 
     assertThat(limits.tracked()).isLessThanOrEqualTo(10);
   }
+
+  @Test
+  void shouldLimitANumberPrefixAcrossPhonesAndIps() {
+    // Given 3 signups an hour per prefix
+    VelocityLimits limits = new VelocityLimits(5, 20, 3, 2000, clock);
+    for (int i = 0; i < 3; i++) {
+      assertThat(limits.acquire("+1415555010" + i, "192.0.2." + (i + 1), "+141555", "US")).isEqualTo(Verdict.ALLOWED);
+    }
+
+    // When a fourth phone of that prefix signs up from yet another IP
+    Verdict limited = limits.acquire("+14155550109", "192.0.2.9", "+141555", "US");
+
+    // Then the prefix trips (a token every 20 minutes), and another prefix of the same country still passes
+    assertThat(limited).isEqualTo(new Verdict.Tripped("prefix", 3, Duration.ofMinutes(20)));
+    assertThat(limits.acquire("+12125550100", "192.0.2.10", "+121255", "US")).isEqualTo(Verdict.ALLOWED);
+  }
+
+  @Test
+  void shouldLimitACountryAcrossPrefixes() {
+    // Given 2 signups an hour per country
+    VelocityLimits limits = new VelocityLimits(5, 20, 200, 2, clock);
+    limits.acquire("+14155550100", "192.0.2.1", "+141555", "US");
+    limits.acquire("+12125550100", "192.0.2.2", "+121255", "US");
+
+    // When a third number of that country signs up under a third prefix
+    Verdict limited = limits.acquire("+13105550100", "192.0.2.3", "+131055", "US");
+
+    // Then the country trips (a token every 30 minutes), and another country still passes
+    assertThat(limited).isEqualTo(new Verdict.Tripped("country", 2, Duration.ofMinutes(30)));
+    assertThat(limits.acquire("+33612345678", "192.0.2.4", "+336123", "FR")).isEqualTo(Verdict.ALLOWED);
+  }
+
+  @Test
+  void shouldSpendNoOtherTokenWhenTheCountryLimitTrips() {
+    // Given a country limit of 1 already spent, and a prefix limit of 1
+    VelocityLimits limits = new VelocityLimits(5, 20, 1, 1, clock);
+    limits.acquire("+12125550100", "192.0.2.1", "+121255", "US");
+
+    // When a number of another prefix of that country is refused by the country limit
+    Verdict byCountry = limits.acquire(PHONE, IP, "+141555", "US");
+
+    // Then its prefix token was not spent: the same prefix passes under another country's key
+    assertThat(byCountry).isInstanceOf(Verdict.Tripped.class);
+    assertThat(((Verdict.Tripped) byCountry).limit()).isEqualTo("country");
+    assertThat(limits.acquire(PHONE, IP, "+141555", "CA")).isEqualTo(Verdict.ALLOWED);
+  }
+
+  @Test
+  void shouldLeaveThePrefixAndCountryUnlimitedWhenNotGiven() {
+    VelocityLimits limits = new VelocityLimits(1000, 1000, 1, 1, clock);
+
+    for (int i = 0; i < 10; i++) {
+      assertThat(limits.acquire("+1415555" + (1000 + i), IP)).isEqualTo(Verdict.ALLOWED);
+    }
+  }
 }

@@ -6,6 +6,7 @@ import static io.optin.schemas.config.SettingsCatalogue.DEV_REGISTRY_PORT;
 import static io.optin.schemas.config.SettingsCatalogue.DEV_SANDBOX_PORT;
 import static io.optin.schemas.config.SettingsCatalogue.HTTP_PORT;
 import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PHONE_PER_HOUR;
+import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PUMPING_MIN_SENDS;
 import static io.optin.schemas.config.SettingsCatalogue.SMS_MAX_CONCURRENCY;
 import static io.optin.schemas.config.SettingsCatalogue.SMS_RATE_PER_SECOND;
 
@@ -38,8 +39,10 @@ public final class EmbeddedDemoStack implements DemoStack {
 
   /**
    * What the demo changes from the defaults: free ports; SMS as fast as the sandbox takes them (the default of 10 a
-   * second would make most of 300 codes arrive after a 20 s window); and a per-phone limit that lets the carrier-
-   * refused subscribers share Twilio's one magic invalid number, each under its own program.
+   * second would make most of 300 codes arrive after a 20 s window); a per-phone limit that lets the carrier-
+   * refused subscribers share Twilio's one magic invalid number, each under its own program; and a pumping
+   * threshold no run can reach, since none of those codes is ever confirmed (they are an eighth of the subscribers,
+   * up to 125, all in the prefix +150055: runs of about 400 or more would trip the default of 50 sends at 0 %).
    */
   static final Map<String, String> DEMO_SETTINGS = Map.of(
       DEV_BROKER_PORT.key(), "0",
@@ -48,7 +51,8 @@ public final class EmbeddedDemoStack implements DemoStack {
       HTTP_PORT.key(), "0",
       SMS_RATE_PER_SECOND.key(), "500",
       SMS_MAX_CONCURRENCY.key(), "16",
-      LIMITS_PHONE_PER_HOUR.key(), "1000");
+      LIMITS_PHONE_PER_HOUR.key(), "1000",
+      LIMITS_PUMPING_MIN_SENDS.key(), Integer.toString(DemoPlan.MAX_SUBSCRIBERS));
 
   private final EmbeddedOptin optin;
   private final TwilioSandbox sandbox;

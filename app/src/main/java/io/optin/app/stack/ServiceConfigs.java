@@ -5,8 +5,14 @@ import static io.optin.schemas.config.SettingsCatalogue.INGEST_IDEMPOTENCY_MAX_K
 import static io.optin.schemas.config.SettingsCatalogue.INGEST_IDEMPOTENCY_TTL;
 import static io.optin.schemas.config.SettingsCatalogue.INGEST_PUBLISH_TIMEOUT;
 import static io.optin.schemas.config.SettingsCatalogue.LIMITS_COUNTRIES_ALLOWED;
+import static io.optin.schemas.config.SettingsCatalogue.LIMITS_COUNTRY_PER_HOUR;
 import static io.optin.schemas.config.SettingsCatalogue.LIMITS_IP_PER_HOUR;
 import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PHONE_PER_HOUR;
+import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PREFIX_DIGITS;
+import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PREFIX_PER_HOUR;
+import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PUMPING_BLOCK;
+import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PUMPING_MIN_CONFIRM_PERCENT;
+import static io.optin.schemas.config.SettingsCatalogue.LIMITS_PUMPING_MIN_SENDS;
 import static io.optin.schemas.config.SettingsCatalogue.OTP_EXPIRY;
 import static io.optin.schemas.config.SettingsCatalogue.OTP_EXPIRY_GRACE;
 import static io.optin.schemas.config.SettingsCatalogue.OTP_LENGTH;
@@ -43,6 +49,7 @@ import io.optin.dispatcher.sms.RetryPolicy;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.ingest.IngestSettings;
+import io.optin.ingest.PumpingRule;
 import io.optin.replies.RepliesConfig;
 import io.optin.replies.matching.ReplyTopologyConfig;
 import io.optin.replies.parse.ReplyKeywords;
@@ -139,7 +146,10 @@ public final class ServiceConfigs {
     return checked(() -> new IngestSettings(settings.integer(LIMITS_PHONE_PER_HOUR),
         settings.integer(LIMITS_IP_PER_HOUR), new HashSet<>(settings.list(LIMITS_COUNTRIES_ALLOWED)),
         settings.duration(INGEST_IDEMPOTENCY_TTL), settings.integer(INGEST_IDEMPOTENCY_MAX_KEYS),
-        settings.duration(INGEST_PUBLISH_TIMEOUT)));
+        settings.duration(INGEST_PUBLISH_TIMEOUT), settings.integer(LIMITS_PREFIX_DIGITS),
+        settings.integer(LIMITS_PREFIX_PER_HOUR), settings.integer(LIMITS_COUNTRY_PER_HOUR),
+        new PumpingRule(settings.integer(LIMITS_PUMPING_MIN_SENDS),
+            settings.integer(LIMITS_PUMPING_MIN_CONFIRM_PERCENT), settings.duration(LIMITS_PUMPING_BLOCK))));
   }
 
   public ChallengeTopologyConfig dispatcher() {

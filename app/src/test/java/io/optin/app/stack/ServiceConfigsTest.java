@@ -7,6 +7,7 @@ import io.optin.avro.ReplyIntent;
 import io.optin.avro.SmsKind;
 import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.ingest.IngestSettings;
+import io.optin.ingest.PumpingRule;
 import io.optin.replies.RepliesConfig;
 import io.optin.schemas.config.Settings;
 import io.optin.schemas.config.SettingsException;
@@ -43,6 +44,22 @@ class ServiceConfigsTest {
     // Then
     assertThat(ingest).isEqualTo(new IngestSettings(3, 20, java.util.Set.of("US", "FR"), Duration.ofHours(2),
         100_000, Duration.ofSeconds(4)));
+  }
+
+  @Test
+  void shouldReadThePrefixCountryAndPumpingLimits() {
+    // Given
+    ServiceConfigs configs = configs(Map.of("OPTIN_LIMITS_PREFIX_DIGITS", "7",
+        "OPTIN_LIMITS_PREFIX_PER_HOUR", "40", "OPTIN_LIMITS_COUNTRY_PER_HOUR", "900",
+        "OPTIN_LIMITS_PUMPING_MIN_SENDS", "30", "OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "25",
+        "OPTIN_LIMITS_PUMPING_BLOCK", "2h"));
+
+    // When
+    IngestSettings ingest = configs.ingest();
+
+    // Then
+    assertThat(ingest).isEqualTo(IngestSettings.defaults().withPlaceLimits(7, 40, 900)
+        .withPumping(new PumpingRule(30, 25, Duration.ofHours(2))));
   }
 
   @Test

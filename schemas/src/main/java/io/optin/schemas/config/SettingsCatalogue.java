@@ -159,19 +159,22 @@ public final class SettingsCatalogue {
   public static final Setting<Integer> LIMITS_PREFIX_DIGITS = Setting.integer("limits.prefix.digits", 6, 3, 12,
       "Leading digits of an E.164 number (country code included) that make its prefix.");
   public static final Setting<Integer> LIMITS_PREFIX_PER_HOUR = Setting.integer("limits.prefix.per.hour", 200,
-      1, 1_000_000, "Codes sent per number prefix per hour.");
+      1, 1_000_000, "Signups accepted per number prefix per hour (each may send a code).");
   public static final Setting<Integer> LIMITS_COUNTRY_PER_HOUR = Setting.integer("limits.country.per.hour",
-      2_000, 1, 10_000_000, "Codes sent per destination country per hour.");
+      2_000, 1, 10_000_000, "Signups accepted per destination country per hour (each may send a code).");
   public static final Setting<List<String>> LIMITS_COUNTRIES_ALLOWED = Setting.of("limits.countries.allowed",
       ValueType.LIST, List.of(), SettingsCatalogue::countryCodesRefusal, "ISO 3166 codes, like `US,FR`",
       "Destination countries allowed; empty allows all.");
   public static final Setting<Integer> LIMITS_PUMPING_MIN_SENDS = Setting.integer("limits.pumping.min.sends",
-      50, 1, 1_000_000, "Sends to a prefix within an hour before its confirmation rate is judged (SMS pumping).");
+      50, 1, 1_000_000,
+      "Codes sent to a prefix in the last hour before its confirmation rate is judged (SMS pumping).");
   public static final Setting<Integer> LIMITS_PUMPING_MIN_CONFIRM_PERCENT = Setting.integer(
       "limits.pumping.min.confirm.percent", 10, 0, 100,
-      "A prefix whose confirmed share of codes falls below this percentage is blocked.");
+      "A prefix whose confirmed share of the codes sent in the last hour falls below this percentage is blocked "
+          + "(0: never).");
   public static final Setting<Duration> LIMITS_PUMPING_BLOCK = Setting.duration("limits.pumping.block",
-      Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7), "How long a pumping prefix stays blocked.");
+      Duration.ofHours(1), Duration.ofMinutes(1), Duration.ofDays(7),
+      "How long a pumping prefix stays blocked: signups to it are answered 429.");
 
   // The embedded dev stack
   public static final Setting<String> DEV_DATA_DIR = Setting.text("dev.data.dir", ".optin/data",

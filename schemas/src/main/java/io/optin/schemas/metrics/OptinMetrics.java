@@ -14,6 +14,7 @@ public final class OptinMetrics {
   private final Metrics registry;
   private final Counter signups;
   private final Counter velocityTrips;
+  private final Counter prefixBlocks;
   private final Counter smsSent;
   private final Counter smsFailed;
   private final Counter replies;
@@ -27,7 +28,10 @@ public final class OptinMetrics {
     signups = registry.counter("optin_signups_total",
         "Signups answered by POST /v1/signups, by outcome (accepted, refused) and HTTP status.", "outcome", "status");
     velocityTrips = registry.counter("optin_velocity_limit_trips_total",
-        "Signups refused because a velocity limit tripped, by limit (phone, ip).", "limit");
+        "Signups refused because a velocity limit tripped, by limit (phone, ip, prefix, country, blocked_prefix).",
+        "limit");
+    prefixBlocks = registry.counter("optin_prefix_blocks_total",
+        "Number prefixes blocked for a low confirmation rate (possible SMS pumping).");
     smsSent = registry.counter("optin_sms_sent_total",
         "SMS accepted by the provider, by kind of message.", "kind");
     smsFailed = registry.counter("optin_sms_failed_total",
@@ -63,8 +67,14 @@ public final class OptinMetrics {
     signups.inc(status >= 200 && status < 300 ? "accepted" : "refused", Integer.toString(status));
   }
 
+  /** @param limit {@code phone}, {@code ip}, {@code prefix}, {@code country} or {@code blocked_prefix} */
   public void velocityLimitTripped(String limit) {
     velocityTrips.inc(limit);
+  }
+
+  /** A number prefix was blocked for a low confirmation rate (once per block, not per refused signup). */
+  public void prefixBlocked() {
+    prefixBlocks.inc();
   }
 
   public void smsSent(String kind) {
@@ -103,6 +113,7 @@ public final class OptinMetrics {
     return switch (name) {
       case "optin_signups_total" -> signups.value(labelValues);
       case "optin_velocity_limit_trips_total" -> velocityTrips.value(labelValues);
+      case "optin_prefix_blocks_total" -> prefixBlocks.value(labelValues);
       case "optin_sms_sent_total" -> smsSent.value(labelValues);
       case "optin_sms_failed_total" -> smsFailed.value(labelValues);
       case "optin_replies_total" -> replies.value(labelValues);
