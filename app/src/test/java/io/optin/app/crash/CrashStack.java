@@ -76,7 +76,13 @@ final class CrashStack implements AutoCloseable {
 
   /** Starts {@code optin run all} on the stack's settings and waits until it is ready. */
   OptinProcess startOptin(String name) {
-    return launchOptin(name).awaitReady(READY_WAIT);
+    OptinProcess process = launchOptin(name);
+    try {
+      return process.awaitReady(READY_WAIT);
+    } catch (RuntimeException | Error e) {
+      process.kill();
+      throw e;
+    }
   }
 
   /** Starts {@code optin run all} on the stack's settings; it becomes ready in the background. */

@@ -96,9 +96,9 @@ class KillMidFlightIT {
     });
     int answeredBeforeKill = world.replies(ANSWERED);
     world.signUp(phones.subList(2 * third, phones.size()));
-    running.kill();
     int repliesInFlight = world.replies(IN_FLIGHT);
     int signupsInFlight = world.signups(IN_FLIGHT);
+    running.kill();
     int smsBeforeKill = SmsTally.of(sandbox, phones).total();
     world.awaitCallsSettled();
     int repliesUnanswered = world.replies(UNANSWERED);
