@@ -22,10 +22,6 @@ final class AnswerDelay {
         notifyAll();
     }
 
-    synchronized Duration get() {
-        return delay;
-    }
-
     /** Answers being held right now. */
     synchronized int held() {
         return held;

@@ -120,7 +120,7 @@ final class MessagesApi implements HttpHandler {
         messages.add(message);
         log.info("Sandbox accepted {} to {}", message.sid(), PhoneMask.mask(message.to()));
         try {
-            // Accepted is accepted: the message is delivered even if its answer is slow or never reaches the client.
+            // Accepted is accepted: the message is delivered even if its answer never reaches the client.
             answerDelay.awaitAnswerTime(acceptedAt);
             Responses.json(exchange, 201, MessageJson.of(message));
         } catch (InterruptedException e) {

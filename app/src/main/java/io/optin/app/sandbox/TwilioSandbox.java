@@ -85,8 +85,8 @@ public final class TwilioSandbox implements AutoCloseable {
 
     /**
      * How long the Messages API holds its answer to a message create after accepting the message (zero by default):
-     * a slow provider. The message is recorded and delivered at once; only the client's answer waits. A change
-     * applies to the answers already held, so shortening the delay releases them. At most one hour.
+     * a slow provider. The message is recorded (accepted) at once; its answer, then its delivery statuses, wait. A
+     * change applies to the answers already held, so shortening the delay releases them. At most one hour.
      */
     public TwilioSandbox apiAnswerDelay(Duration delay) {
         answerDelay.set(delay);

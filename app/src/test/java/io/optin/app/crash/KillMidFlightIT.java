@@ -142,8 +142,8 @@ class KillMidFlightIT {
             + repliesInFlight + " replies and " + signupsInFlight + " signups in flight, "
             + smsBeforeKill + " code SMS sent",
         "webhooks left unanswered by the kill " + repliesUnanswered + ", redelivered until answered "
-            + redelivered.size() + " (" + world.redeliveries() + " deliveries), of which recorded before the kill "
-            + "and deduplicated by the reply processor " + recordedTwice,
+            + redelivered.size() + " (" + world.redeliveries() + " attempts, most refused while it started), of "
+            + "which recorded before the kill and deduplicated by the reply processor " + recordedTwice,
         smsLine(sms));
     assertThat(sms.phonesWithout()).isEmpty();
     assertThat(sms.extra()).isLessThanOrEqualTo(CrashStack.SMS_MAX_CONCURRENCY);

@@ -263,7 +263,8 @@ class TwilioSandboxTest {
         sandbox.apiAnswerDelay(Duration.ofHours(1));
 
         // When a message is sent
-        CompletableFuture<SendResult> result = CompletableFuture.supplyAsync(() -> gateway.send(sms(PHONE, "Hi", null)));
+        CompletableFuture<SendResult> result =
+                CompletableFuture.supplyAsync(() -> gateway.send(sms(PHONE, "Hi", null)));
 
         // Then it is accepted and recorded while its answer is held
         await().atMost(AT_MOST).until(() -> sandbox.heldApiAnswers() == 1);
