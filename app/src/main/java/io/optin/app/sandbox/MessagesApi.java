@@ -41,6 +41,7 @@ final class MessagesApi implements HttpHandler {
     private final byte[] expectedAuthorization;
     private final MessageLog messages;
     private final Delivery delivery;
+    private final AnswerDelay answerDelay;
     private final Clock clock;
 
     /** What happens to an accepted message. */
@@ -49,12 +50,14 @@ final class MessagesApi implements HttpHandler {
         void accepted(SandboxMessage message);
     }
 
-    MessagesApi(String accountSid, String authToken, MessageLog messages, Delivery delivery, Clock clock) {
+    MessagesApi(String accountSid, String authToken, MessageLog messages, Delivery delivery, AnswerDelay answerDelay,
+                Clock clock) {
         this.accountSid = accountSid;
         this.expectedAuthorization = ("Basic " + Base64.getEncoder().encodeToString(
                 (accountSid + ":" + authToken).getBytes(StandardCharsets.UTF_8))).getBytes(StandardCharsets.UTF_8);
         this.messages = messages;
         this.delivery = delivery;
+        this.answerDelay = answerDelay;
         this.clock = clock;
     }
 
@@ -113,10 +116,18 @@ final class MessagesApi implements HttpHandler {
                 SandboxMessage.OUTBOUND_API, from != null ? from : MESSAGING_SERVICE_NUMBER, form.get("To"), service,
                 body, service != null ? "accepted" : "queued", null, SmsSegments.of(body).count(), now, now,
                 callback == null ? null : URI.create(callback));
+        long acceptedAt = System.nanoTime();
         messages.add(message);
         log.info("Sandbox accepted {} to {}", message.sid(), PhoneMask.mask(message.to()));
-        Responses.json(exchange, 201, MessageJson.of(message));
-        delivery.accepted(message);
+        try {
+            // Accepted is accepted: the message is delivered even if its answer never reaches the client.
+            answerDelay.awaitAnswerTime(acceptedAt);
+            Responses.json(exchange, 201, MessageJson.of(message));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            delivery.accepted(message);
+        }
     }
 
     /** Checked in the order Twilio reports them. */

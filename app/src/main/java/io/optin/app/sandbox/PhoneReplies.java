@@ -39,6 +39,17 @@ final class PhoneReplies {
         SandboxMessage inbound = new SandboxMessage(SandboxMessage.newSid(), accountSid, SandboxMessage.INBOUND,
                 fromPhone, toNumber, null, body, "received", null, SmsSegments.of(body).count(), now, now, null);
         messages.add(inbound);
+        return deliver(inbound, inboundWebhookUrl);
+    }
+
+    /** The same reply posted again, as Twilio retries a webhook that failed. */
+    WebhookAnswer redeliver(String messageSid, URI inboundWebhookUrl) {
+        SandboxMessage inbound = messages.find(messageSid).filter(SandboxMessage::inbound)
+                .orElseThrow(() -> new IllegalArgumentException("no inbound message " + messageSid));
+        return deliver(inbound, inboundWebhookUrl);
+    }
+
+    private WebhookAnswer deliver(SandboxMessage inbound, URI inboundWebhookUrl) {
         WebhookAnswer answer;
         try {
             answer = webhooks.post(inboundWebhookUrl, form(inbound));
@@ -50,13 +61,14 @@ final class PhoneReplies {
         }
         if (!answer.successful()) {
             log.warn("Inbound webhook {} answered HTTP {} for a reply from {}", inboundWebhookUrl, answer.status(),
-                    PhoneMask.mask(fromPhone));
+                    PhoneMask.mask(inbound.from()));
             return answer;
         }
         for (String text : TwimlMessages.bodies(answer.body())) {
             Instant at = clock.instant();
             messages.add(new SandboxMessage(SandboxMessage.newSid(), accountSid, SandboxMessage.OUTBOUND_REPLY,
-                    toNumber, fromPhone, null, text, "delivered", null, SmsSegments.of(text).count(), at, at, null));
+                    inbound.to(), inbound.from(), null, text, "delivered", null, SmsSegments.of(text).count(), at, at,
+                    null));
         }
         return answer;
     }

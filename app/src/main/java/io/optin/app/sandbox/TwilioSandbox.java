@@ -32,6 +32,7 @@ public final class TwilioSandbox implements AutoCloseable {
 
     static final int MAX_MESSAGES_PER_PHONE = 200;
     static final int MAX_PHONES = 1000;
+    private static final int HTTP_THREADS = 16;
     public static final Duration DEFAULT_CALLBACK_DELAY = Duration.ofMillis(500);
 
     private final String host;
@@ -42,6 +43,7 @@ public final class TwilioSandbox implements AutoCloseable {
     private final MessageLog messages = new MessageLog(MAX_MESSAGES_PER_PHONE, MAX_PHONES);
     private final WebhookSender webhooks;
     private final PhoneReplies replies;
+    private final AnswerDelay answerDelay = new AnswerDelay();
 
     private volatile DeliveryScript deliveryScript = DeliveryScript.standard();
     private volatile Duration callbackDelay = DEFAULT_CALLBACK_DELAY;
@@ -81,6 +83,21 @@ public final class TwilioSandbox implements AutoCloseable {
         return this;
     }
 
+    /**
+     * How long the Messages API holds its answer to a message create after accepting the message (zero by default):
+     * a slow provider. The message is recorded (accepted) at once; its answer, then its delivery statuses, wait. A
+     * change applies to the answers already held, so shortening the delay releases them. At most one hour.
+     */
+    public TwilioSandbox apiAnswerDelay(Duration delay) {
+        answerDelay.set(delay);
+        return this;
+    }
+
+    /** Answers to accepted messages that the Messages API is holding back right now (see {@link #apiAnswerDelay}). */
+    public int heldApiAnswers() {
+        return answerDelay.held();
+    }
+
     /** Where replies typed on the page are posted (optin's {@code /webhooks/twilio/inbound}); may change any time. */
     public TwilioSandbox inboundWebhookUrl(URI url) {
         this.inboundWebhookUrl = url;
@@ -92,10 +109,12 @@ public final class TwilioSandbox implements AutoCloseable {
             throw new IllegalStateException("already started");
         }
         callbackThreads = Executors.newScheduledThreadPool(2, daemonThreads("twilio-sandbox-callback"));
-        httpThreads = Executors.newFixedThreadPool(4, daemonThreads("twilio-sandbox-http"));
+        // Enough threads that answers held by a slow-provider delay do not starve the page and the other requests.
+        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("twilio-sandbox-http"));
         StatusCallbacks callbacks = new StatusCallbacks(messages, webhooks, callbackThreads, clock);
         MessagesApi api = new MessagesApi(accountSid, authToken, messages,
-                message -> callbacks.play(message, deliveryScript.outcomeFor(message.to()), callbackDelay), clock);
+                message -> callbacks.play(message, deliveryScript.outcomeFor(message.to()), callbackDelay),
+                answerDelay, clock);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 0);
         server.setExecutor(httpThreads);
         server.createContext("/2010-04-01/", api);
@@ -161,6 +180,17 @@ public final class TwilioSandbox implements AutoCloseable {
             throw new IllegalStateException("no inbound webhook URL configured");
         }
         return reply(fromPhone, toNumber, body, url);
+    }
+
+    /**
+     * Twilio's retry of an inbound webhook that got no answer or an error: posts the phone's reply {@code messageSid}
+     * again, same MessageSid and fields, to {@code inboundWebhookUrl}, and returns its answer.
+     *
+     * @throws IllegalArgumentException when no inbound message has that sid (or it has been forgotten)
+     * @throws java.io.UncheckedIOException when the webhook cannot be reached
+     */
+    public WebhookAnswer redeliver(String messageSid, URI inboundWebhookUrl) {
+        return replies.redeliver(messageSid, Objects.requireNonNull(inboundWebhookUrl, "inboundWebhookUrl"));
     }
 
     @Override

@@ -37,12 +37,14 @@ public final class HttpGateway implements AutoCloseable {
   /** Requests waiting for a thread beyond this are refused by the pool, not queued without end. */
   private static final int QUEUE_PER_THREAD = 8;
   private static final String API_PREFIX = "/v1/";
+  private static final String STARTING_RETRY_AFTER_SECONDS = "5";
 
   private final HttpServer server;
   private final ThreadPoolExecutor threads;
   private final BearerTokens tokens;
   private final Readiness readiness;
   private final List<String> mounted = new ArrayList<>();
+  private volatile boolean routed;
 
   private HttpGateway(HttpServer server, ThreadPoolExecutor threads, BearerTokens tokens, Readiness readiness) {
     this.server = server;
@@ -53,7 +55,7 @@ public final class HttpGateway implements AutoCloseable {
 
   /**
    * Binds {@code host:port} (0 = any free port) and starts answering health and metrics; {@code /health/ready}
-   * answers 503 until services are {@link #mount mounted} and ready.
+   * answers 503 until services are {@link #mount mounted} and ready, every other path 503 until routes are mounted.
    *
    * @param threads request threads (at least 1; the settings ask for 16 or more)
    * @param apiTokens bearer tokens accepted on {@code /v1/*}; empty means no authentication
@@ -73,7 +75,7 @@ public final class HttpGateway implements AutoCloseable {
     server.createContext("/health/ready", gateway.guarded(gateway.readiness));
     server.createContext("/metrics", gateway.guarded(exchange ->
         HttpExchanges.send(exchange, 200, Metrics.CONTENT_TYPE, metrics.render().getBytes(StandardCharsets.UTF_8))));
-    server.createContext("/", gateway.guarded(exchange -> HttpExchanges.sendError(exchange, 404, "not found", null)));
+    server.createContext("/", gateway.guarded(gateway::unrouted));
     server.start();
     LOG.info("HTTP listening on {} ({} threads, API tokens {})", gateway.url(), threads,
         apiTokens.isEmpty() ? "off" : "required on " + API_PREFIX + "*");
@@ -93,7 +95,22 @@ public final class HttpGateway implements AutoCloseable {
       mounted.add(route.pathPrefix());
     }
     readiness.watch(List.copyOf(services));
+    routed = true;
     return this;
+  }
+
+  /**
+   * A path no route serves: 404 once routes are mounted. Before that the process is starting (or restarting after a
+   * crash) and the route may well exist: 503 with Retry-After, which the platforms and Twilio retry, where a 404
+   * would make them drop the signup or the reply for good.
+   */
+  private void unrouted(HttpExchange exchange) throws IOException {
+    if (routed) {
+      HttpExchanges.sendError(exchange, 404, "not found", null);
+      return;
+    }
+    exchange.getResponseHeaders().set("Retry-After", STARTING_RETRY_AFTER_SECONDS);
+    HttpExchanges.sendError(exchange, 503, "starting, try again shortly", null);
   }
 
   /** The bound port (the free port chosen when 0 was asked). */

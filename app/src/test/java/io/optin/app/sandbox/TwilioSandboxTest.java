@@ -28,8 +28,10 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
@@ -219,6 +221,61 @@ class TwilioSandboxTest {
             assertThat(webhook.form().get("MessageSid")).matches("SM[0-9a-f]{32}");
         });
         assertThat(sandbox.messagesTo(PHONE)).extracting(SandboxMessage::body).containsExactly("You are confirmed.");
+    }
+
+    @Test
+    void shouldRedeliverAFailedReplyWithTheSameMessageSidAsTwilioRetries() {
+        // Given a reply whose webhook answered 503
+        optin.answering(503, "text/plain", "try again later");
+        URI inbound = optin.url("/webhooks/twilio/inbound");
+        assertThat(sandbox.reply(PHONE, OPTIN_NUMBER, "YES", inbound).status()).isEqualTo(503);
+        String sid = sandbox.conversationWith(PHONE).get(0).sid();
+
+        // When Twilio retries it and optin answers this time
+        optin.answering(200, "text/xml",
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>You are confirmed.</Message></Response>");
+        WebhookAnswer answer = sandbox.redeliver(sid, inbound);
+
+        // Then the same message was posted twice, signed both times, and answered once
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(optin.received()).hasSize(2).allSatisfy(webhook -> {
+            assertThat(webhook.form()).containsEntry("MessageSid", sid).containsEntry("Body", "YES");
+            assertThat(validator.validate(inbound.toString(), webhook.form(), webhook.signature())).isTrue();
+        });
+        assertThat(sandbox.conversationWith(PHONE)).extracting(SandboxMessage::direction)
+                .containsExactly(SandboxMessage.INBOUND, SandboxMessage.OUTBOUND_REPLY);
+    }
+
+    @Test
+    void shouldRefuseToRedeliverAMessageThatIsNotAReply() {
+        // Given
+        String sent = ((SendResult.Accepted) gateway.send(sms(PHONE, "Hello", null))).sid();
+
+        // When / Then
+        assertThatThrownBy(() -> sandbox.redeliver(sent, optin.url("/webhooks/twilio/inbound")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining(sent);
+        assertThat(optin.received()).isEmpty();
+    }
+
+    @Test
+    void shouldHoldTheAnswerOfAnAcceptedMessageUntilTheDelayIsShortened() {
+        // Given a provider that answers an hour late
+        sandbox.apiAnswerDelay(Duration.ofHours(1));
+
+        // When a message is sent
+        CompletableFuture<SendResult> result =
+                CompletableFuture.supplyAsync(() -> gateway.send(sms(PHONE, "Hi", null)));
+
+        // Then it is accepted and recorded while its answer is held
+        await().atMost(AT_MOST).until(() -> sandbox.heldApiAnswers() == 1);
+        assertThat(sandbox.messagesTo(PHONE)).singleElement().extracting(SandboxMessage::body).isEqualTo("Hi");
+        assertThat(result).isNotDone();
+
+        // When the delay is shortened, the held answer is released with the recorded message
+        sandbox.apiAnswerDelay(Duration.ZERO);
+        assertThat(result.join()).isInstanceOfSatisfying(SendResult.Accepted.class, accepted ->
+                assertThat(accepted.sid()).isEqualTo(sandbox.messagesTo(PHONE).get(0).sid()));
+        assertThat(sandbox.heldApiAnswers()).isZero();
     }
 
     @Test

@@ -66,6 +66,26 @@ class HttpGatewayTest {
   }
 
   @Test
+  void shouldAskToRetryEveryRequestWhileStartingAndAnswer404OnlyOnceRoutesAreMounted() throws Exception {
+    // Given a gateway whose services are still starting (as after a restart)
+    gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(TOKEN), metrics);
+
+    // Then a signup or a webhook arriving now is asked to come back, not told that the path does not exist
+    for (String path : List.of("/v1/signups", "/webhooks/twilio/inbound", "/nowhere")) {
+      HttpResponse<String> starting = get(path, Map.of());
+      assertThat(starting.statusCode()).as(path).isEqualTo(503);
+      assertThat(starting.headers().firstValue("Retry-After")).as(path).contains("5");
+    }
+
+    // When the routes are mounted
+    gateway.mount(List.of(new HttpRoute("/webhooks/twilio/inbound", ok("<Response/>"))), List.of());
+
+    // Then they serve, and an unknown path is not found
+    assertThat(get("/webhooks/twilio/inbound", Map.of()).body()).isEqualTo("<Response/>");
+    assertThat(get("/nowhere", Map.of()).statusCode()).isEqualTo(404);
+  }
+
+  @Test
   void shouldServeTheCountersInThePrometheusTextFormat() throws Exception {
     // Given
     gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(), metrics);
