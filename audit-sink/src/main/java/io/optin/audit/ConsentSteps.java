@@ -13,6 +13,7 @@ import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.VerificationAttempt;
 import io.optin.schemas.signup.ScreenResult;
 import io.optin.schemas.signup.SignupScreen;
+import io.optin.schemas.serde.AvroTrust;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -22,6 +23,11 @@ import java.util.regex.Pattern;
  * no state, no I/O; deduplication is the processor's job, under the keys given here.
  */
 final class ConsentSteps {
+
+  static {
+    // Records are copied with newBuilder(record), which loads our generated classes through Avro's trust check.
+    AvroTrust.install();
+  }
 
   private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
 

@@ -4,6 +4,7 @@ import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.LedgerCheckpoint;
+import io.optin.schemas.serde.AvroTrust;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -16,6 +17,11 @@ import java.util.UUID;
  * the digest of every subject head, and is itself appended in-band. Pure: state lives in the {@link ChainHeads}.
  */
 public final class LedgerAppender {
+
+  static {
+    // Records are copied with newBuilder(record), which loads our generated classes through Avro's trust check.
+    AvroTrust.install();
+  }
 
   private final int partition;
   private final ChainHeads heads;
