@@ -56,11 +56,13 @@ public final class StatusAsOf {
 
   private ProgramStatus statusOf(String programId) {
     ProgramStatus status = programs.get(programId);
-    if (optedOut != null && (status == null || status.since() == null || !status.since().isAfter(optedOut.since()))) {
-      return new ProgramStatus(programId, at, OptInStatus.OPTED_OUT, optedOut.since(), optedOut.eventId(),
-          optedOut.method());
+    if (status != null) {
+      return status;
     }
-    return status == null ? ProgramStatus.unknown(programId, at) : status;
+    // A program never signed up for while the phone is opted out is opted out too (STOP covers future signups).
+    return optedOut == null ? ProgramStatus.unknown(programId, at)
+        : new ProgramStatus(programId, at, OptInStatus.OPTED_OUT, optedOut.since(), optedOut.eventId(),
+            optedOut.method());
   }
 
   private void apply(ConsentAuditRecord r) {
@@ -90,8 +92,12 @@ public final class StatusAsOf {
           set(program, stop ? OptInStatus.OPTED_OUT : OptInStatus.REJECTED, r, stop ? "REPLY_STOP" : null);
         }
       }
-      case OPTED_OUT -> optedOut = new ProgramStatus(null, at, OptInStatus.OPTED_OUT, r.getOccurredAt(),
-          r.getEventId(), r.getMethod());
+      case OPTED_OUT -> {
+        optedOut = new ProgramStatus(null, at, OptInStatus.OPTED_OUT, r.getOccurredAt(), r.getEventId(),
+            r.getMethod());
+        programs.replaceAll((id, s) -> new ProgramStatus(id, at, OptInStatus.OPTED_OUT, r.getOccurredAt(),
+            r.getEventId(), r.getMethod()));
+      }
       case OPTED_IN -> {
         optedOut = null;
         programs.replaceAll((id, s) -> s.status() == OptInStatus.OPTED_OUT ? ProgramStatus.unknown(id, at) : s);
