@@ -85,6 +85,26 @@ public final class SettingsCatalogue {
           : "must be infinite or at least 1d",
       "infinite, or 1d or more", "Retention of `optin.consent-audit.v1`, the proof of consent.");
 
+  // The consent ledger (audit sink and `optin audit`)
+  public static final Setting<String> AUDIT_SUBJECT_SECRET = Setting.of("audit.subject.secret", ValueType.STRING,
+      null, value -> value.length() < 32 ? "must be at least 32 characters long" : null, "32 characters or more",
+      "Key of the keyed hash of the phone that keys the ledger (subjectKey). Required outside dev; `optin dev` "
+          + "generates one and keeps it in `dev.data.dir`.");
+  public static final Setting<String> AUDIT_MASTER_KEY = Setting.optionalText("audit.master.key",
+      "AES-256 key (base64 of 32 bytes) wrapping each subject's data key on `optin.consent-keys.v1`. Required "
+          + "outside dev; `optin dev` generates one and keeps it in `dev.data.dir`.");
+  public static final Setting<String> AUDIT_SIGNING_KEY = Setting.optionalText("audit.signing.key",
+      "Ed25519 private key (base64 PKCS#8) signing the ledger checkpoints. Required by the audit sink outside "
+          + "dev; `optin dev` generates one and keeps it in `dev.data.dir`.");
+  public static final Setting<String> AUDIT_SIGNING_PUBLIC_KEY = Setting.optionalText("audit.signing.public.key",
+      "Ed25519 public key (base64 X.509) that `optin audit verify` checks checkpoints with; derived from "
+          + "`audit.signing.key` when that is set.");
+  public static final Setting<Duration> AUDIT_CHECKPOINT_INTERVAL = Setting.duration("audit.checkpoint.interval",
+      Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1),
+      "Wall-clock time between two signed checkpoints of a ledger partition that received records.");
+  public static final Setting<Integer> AUDIT_CHECKPOINT_RECORDS = Setting.integer("audit.checkpoint.records",
+      10_000, 1, 10_000_000, "Records after which a ledger partition is checkpointed at once.");
+
   // SMS sending
   public static final Setting<Integer> SMS_RATE_PER_SECOND = Setting.integer("sms.rate.per.second", 10, 1,
       10_000, "SMS sent per second at most, per sender instance.");
@@ -130,6 +150,8 @@ public final class SettingsCatalogue {
       TWILIO_MESSAGING_SERVICE_SID, TWILIO_API_BASE_URL,
       OTP_LENGTH, OTP_EXPIRY, OTP_MAX_ATTEMPTS, OTP_RESEND_COOLDOWN, OTP_MAX_RESENDS, OTP_SECRET,
       TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, AUDIT_RETENTION,
+      AUDIT_SUBJECT_SECRET, AUDIT_MASTER_KEY, AUDIT_SIGNING_KEY, AUDIT_SIGNING_PUBLIC_KEY, AUDIT_CHECKPOINT_INTERVAL,
+      AUDIT_CHECKPOINT_RECORDS,
       SMS_RATE_PER_SECOND, SMS_MAX_CONCURRENCY,
       LIMITS_PHONE_PER_HOUR, LIMITS_IP_PER_HOUR, LIMITS_PREFIX_DIGITS, LIMITS_PREFIX_PER_HOUR,
       LIMITS_COUNTRY_PER_HOUR, LIMITS_COUNTRIES_ALLOWED, LIMITS_PUMPING_MIN_SENDS,
