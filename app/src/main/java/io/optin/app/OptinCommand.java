@@ -1,5 +1,6 @@
 package io.optin.app;
 
+import io.optin.app.cli.AuditCommand;
 import io.optin.app.cli.CommandFactory;
 import io.optin.app.cli.DevCommand;
 import io.optin.app.cli.FailureHandler;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Spec;
 /** The {@code optin} command: only wires its subcommands; each one lives in {@code io.optin.app.cli}. */
 @Command(name = "optin", mixinStandardHelpOptions = true, versionProvider = OptinCommand.Version.class,
     description = "SMS double opt-in on Apache Kafka.",
-    subcommands = {DevCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {DevCommand.class, TopicsCommand.class, AuditCommand.class, CommandLine.HelpCommand.class})
 public final class OptinCommand implements Runnable {
 
   @Spec
