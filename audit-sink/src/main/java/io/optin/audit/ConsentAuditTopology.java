@@ -49,6 +49,18 @@ public final class ConsentAuditTopology {
 
   /** The topology; pure: it builds no client and does no I/O. */
   public static Topology build(ConsentAuditTopologyConfig cfg, AvroSerdes serdes) {
+    return build(cfg, serdes, true);
+  }
+
+  /**
+   * For the ledger benchmark only, to weigh the cost of encryption: the same topology, but personal data is dropped
+   * instead of sealed. Never run it as the product: the proof of consent would lose the phone, IP and user agent.
+   */
+  public static Topology buildWithoutPersonalDataForBenchmark(ConsentAuditTopologyConfig cfg, AvroSerdes serdes) {
+    return build(cfg, serdes, false);
+  }
+
+  private static Topology build(ConsentAuditTopologyConfig cfg, AvroSerdes serdes, boolean sealPersonalData) {
     ConsentSteps steps = new ConsentSteps(cfg);
     Topology topology = new Topology();
     List<StepNode> nodes = List.of(
@@ -65,7 +77,8 @@ public final class ConsentAuditTopology {
         Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUPE_STORE), Serdes.String(), Serdes.Long()),
         deduping);
 
-    topology.addProcessor(APPENDER, () -> new LedgerAppendProcessor(cfg.keys(), cfg.checkpoints()), all);
+    topology.addProcessor(APPENDER,
+        () -> new LedgerAppendProcessor(cfg.keys(), cfg.checkpoints(), sealPersonalData), all);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SUBJECT_HEADS_STORE),
         Serdes.String(), Serdes.String()), APPENDER);
     topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(PARTITION_HEAD_STORE),

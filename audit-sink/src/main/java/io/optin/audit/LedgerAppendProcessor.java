@@ -26,13 +26,15 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
 
   private final LedgerKeys keys;
   private final CheckpointPolicy policy;
+  private final boolean sealPersonalData;
   private ProcessorContext<String, Object> context;
   private LedgerAppender appender;
   private SubjectKeyStore dataKeys;
 
-  LedgerAppendProcessor(LedgerKeys keys, CheckpointPolicy policy) {
+  LedgerAppendProcessor(LedgerKeys keys, CheckpointPolicy policy, boolean sealPersonalData) {
     this.keys = keys;
     this.policy = policy;
+    this.sealPersonalData = sealPersonalData;
   }
 
   @Override
@@ -53,7 +55,7 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
     if (record.getEventType() == ConsentEventType.ERASED) {
       dataKeys.destroy(subject);
       context.forward(new Record<String, Object>(subject, null, input.timestamp()), ConsentAuditTopology.KEYS_SINK);
-    } else if (!isEmpty(step.personal())) {
+    } else if (sealPersonalData && !isEmpty(step.personal())) {
       DataKey key = dataKeys.existing(subject);
       if (key == null) {
         SubjectDataKey created = dataKeys.create(subject, record.getOccurredAt());
