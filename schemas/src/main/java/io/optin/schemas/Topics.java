@@ -75,11 +75,11 @@ public final class Topics {
       "min.cleanable.dirty.ratio", "0.01");
 
   /**
-   * Per-subject data keys wrapped by the master key (audit-internal). Co-partitioned with the ledger: the key of a
-   * subject sits in its ledger partition. A tombstone is an erasure, compacted away fast.
+   * Per-subject data keys wrapped by the master key (audit-internal), partitioned by subjectKey (Kafka's default
+   * partitioner). A tombstone is an erasure, compacted away fast.
    */
   public static final Topic<SubjectDataKey> CONSENT_KEYS = new Topic<>(
-      "optin.consent-keys.v1", SubjectDataKey.class, CleanupPolicy.COMPACT, Topic.INFINITE, true,
+      "optin.consent-keys.v1", SubjectDataKey.class, CleanupPolicy.COMPACT, Topic.INFINITE, false,
       "keyed hash of the phone (subjectKey)").withConfigs(FAST_COMPACTION);
 
   /**
