@@ -69,6 +69,7 @@ public final class DevStack implements AutoCloseable {
         serviceSettings = serviceSettings.with(Map.of(OTP_SECRET.key(), DevOtpSecret.loadOrCreate(dataDir)),
             "optin dev (kept in " + dataDir.resolve(DevOtpSecret.FILE_NAME) + ")");
       }
+      serviceSettings = DevAuditSecrets.loadOrCreate(serviceSettings, dataDir);
       return new DevStack(broker, registry, dataDir, topics, serviceSettings);
     } catch (RuntimeException e) {
       if (registry != null) {

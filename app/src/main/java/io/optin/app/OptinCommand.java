@@ -1,5 +1,6 @@
 package io.optin.app;
 
+import io.optin.app.cli.AuditCommand;
 import io.optin.app.cli.BrokerCommand;
 import io.optin.app.cli.CommandFactory;
 import io.optin.app.cli.DemoCommand;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Spec;
 @Command(name = "optin", mixinStandardHelpOptions = true, versionProvider = OptinCommand.Version.class,
     description = "SMS double opt-in on Apache Kafka.",
     subcommands = {DemoCommand.class, DevCommand.class, BrokerCommand.class, RunCommand.class, TopicsCommand.class,
-        CommandLine.HelpCommand.class})
+        AuditCommand.class, CommandLine.HelpCommand.class})
 public final class OptinCommand implements Runnable {
 
   @Spec

@@ -143,9 +143,12 @@ class EndToEndIT {
         .filter(r -> r.key().equals(subject)).map(r -> r.value().getEventType()).toList())
         .contains(ConsentEventType.REQUESTED, ConsentEventType.SENT, ConsentEventType.DELIVERED,
             ConsentEventType.REPLY_RECEIVED, ConsentEventType.CONFIRMED));
+    // (checkpoint records have no subject and no key; personal data and message texts are sealed)
     assertThat(read(Topics.CONSENT_AUDIT)).allSatisfy(record -> {
-      assertThat(record.key()).matches("[0-9a-f]{64}").doesNotContain("4155550123", "4155550124");
-      assertThat(String.valueOf(record.value().getMessageText())).doesNotContain(code, otherCode, secondCode);
+      if (record.key() != null) {
+        assertThat(record.key()).matches("[0-9a-f]{64}");
+      }
+      assertThat(record.value().toString()).doesNotContain("4155550123", "4155550124", code, otherCode, secondCode);
     });
 
     // When three phones of another prefix get codes and none confirms (the first prefix, +141555, confirmed all 3)

@@ -1,116 +1,109 @@
 package io.optin.audit;
 
+import static io.optin.audit.AuditDriver.SUBJECTS;
+import static io.optin.audit.AuditDriver.WALL;
 import static io.optin.audit.PipelineRecords.CHALLENGE_ID;
 import static io.optin.audit.PipelineRecords.PHONE;
 import static io.optin.audit.PipelineRecords.PROGRAM;
 import static io.optin.audit.PipelineRecords.SIGNUP_ID;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.optin.audit.crypto.DataKeys;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
+import io.optin.avro.ConsentEvidence;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.PersonalData;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRequested;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.schemas.otp.SubjectKeys;
-import io.optin.schemas.registry.InMemorySchemaRegistryClient;
-import io.optin.schemas.serde.AvroSerdes;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** Which consent steps the flow's records become, opened with the subject's data key (chaining: LedgerChainingTest). */
 class ConsentAuditTopologyTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
-  private static final Instant WALL = Instant.parse("2025-03-01T12:00:00Z");
-  private static final SubjectKeys SUBJECTS =
-      new SubjectKeys("test-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
   private static final String SUBJECT = SUBJECTS.keyFor(PHONE);
 
   @TempDir
   Path stateDir;
 
-  private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-  private TopologyTestDriver driver;
-  private TestOutputTopic<String, ConsentAuditRecord> audit;
-  private TestOutputTopic<String, DeadLetter> deadLetters;
+  private AuditDriver audit;
+
+  /** A ledger record's content with its seal and chain fields cleared, and its personal data opened. */
+  private record Opened(ConsentAuditRecord content, PersonalData personal) {}
 
   @BeforeEach
   void start() {
-    driver = newDriver(stateDir.resolve("a"));
-    audit = driver.createOutputTopic(Topics.CONSENT_AUDIT.name(), Serdes.String().deserializer(),
-        serdes.forTopic(Topics.CONSENT_AUDIT).deserializer());
-    deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS.name(), Serdes.String().deserializer(),
-        serdes.forTopic(Topics.DEAD_LETTERS).deserializer());
-  }
-
-  private TopologyTestDriver newDriver(Path dir) {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "optin-audit-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, dir.toString());
-    return new TopologyTestDriver(
-        ConsentAuditTopology.build(ConsentAuditTopologyConfig.of(SUBJECTS, 6), serdes), props, WALL);
+    audit = new AuditDriver(stateDir.resolve("a"));
   }
 
   @AfterEach
   void stop() {
-    driver.close();
+    audit.close();
   }
 
-  private <V extends SpecificRecord> void pipe(TopologyTestDriver into, Topic<V> topic, String key, V value,
+  private <V extends org.apache.avro.specific.SpecificRecord> void pipe(Topic<V> topic, String key, V value,
       Instant at) {
-    TestInputTopic<String, V> input = into.createInputTopic(topic.name(), Serdes.String().serializer(),
-        serdes.forTopic(topic).serializer());
-    input.pipeInput(key, value, at);
+    audit.pipe(topic, key, value, at);
   }
 
-  private <V extends SpecificRecord> void pipe(Topic<V> topic, String key, V value, Instant at) {
-    pipe(driver, topic, key, value, at);
+  private List<Opened> opened() {
+    DataKeys keys = audit.dataKeys();
+    return audit.records().stream().map(r -> new Opened(ConsentAuditRecord.newBuilder(r).setKeyId(null)
+        .setSealedPersonalData(null).setSequence(null).setPreviousHash(null).setPartitionSequence(null)
+        .setPreviousPartitionHash(null).setHash(null).build(), keys.open(r).orElse(null))).toList();
   }
 
-  /** The audit record every step shares, for the record at {@code offset} of {@code topic}. */
+  /** The content every step shares, for the record at {@code offset} of {@code topic}. */
   private static ConsentAuditRecord.Builder expected(ConsentEventType type, Topic<?> topic, long offset, Instant at) {
     return ConsentAuditRecord.newBuilder()
         .setEventId(new RecordOrigin(topic.name(), 0, offset).eventId(type.name()))
         .setEventType(type)
         .setOccurredAt(at)
         .setSubjectKey(SUBJECT)
-        .setPhone(PHONE)
         .setSourceTopic(topic.name())
+        .setSourcePartition(0)
         .setSourceOffset(offset);
   }
 
+  private static Opened step(ConsentAuditRecord.Builder content, PersonalData.Builder personal) {
+    return new Opened(content.build(), personal.build());
+  }
+
+  private static PersonalData.Builder phoneOnly() {
+    return PersonalData.newBuilder().setPhone(PHONE);
+  }
+
   @Test
-  void shouldRecordASignupAsRequestedWithItsEvidence() {
+  void shouldRecordASignupAsRequestedWithItsEvidenceSealingWhatIsPersonal() {
     // Given a signup on the topic
     pipe(Topics.SIGNUP_REQUESTS, PHONE, PipelineRecords.signup(T0), T0);
 
-    // Then exactly one REQUESTED step, keyed by the subject, with the evidence and no chain fields yet
-    assertThat(audit.readKeyValuesToList()).containsExactly(KeyValue.pair(SUBJECT,
+    // Then exactly one REQUESTED step keyed by the subject: consent text in clear, URL, IP and user agent sealed
+    ConsentEvidence inClear = ConsentEvidence.newBuilder(PipelineRecords.evidence()).setPageUrl(null).setIp(null)
+        .setUserAgent(null).build();
+    assertThat(audit.ledger()).singleElement().satisfies(entry -> assertThat(entry.key()).isEqualTo(SUBJECT));
+    assertThat(opened()).containsExactly(step(
         expected(ConsentEventType.REQUESTED, Topics.SIGNUP_REQUESTS, 0, T0)
-            .setProgramId(PROGRAM).setSignupId(SIGNUP_ID).setEvidence(PipelineRecords.evidence()).build()));
-    assertThat(deadLetters.isEmpty()).isTrue();
+            .setProgramId(PROGRAM).setSignupId(SIGNUP_ID).setEvidence(inClear),
+        phoneOnly().setPageUrl("https://acme.example/signup").setIp("203.0.113.7").setUserAgent("Mozilla/5.0")));
+    assertThat(audit.deadLetters()).isEmpty();
   }
 
   @Test
@@ -133,17 +126,17 @@ class ConsentAuditTopologyTest {
     // Then ISSUED and RESENT give nothing; the rest give one step each with their reason
     ConsentEventType[] types = {ConsentEventType.CONFIRMED, ConsentEventType.EXPIRED, ConsentEventType.REJECTED,
         ConsentEventType.LOCKED};
-    List<ConsentAuditRecord> expected = new java.util.ArrayList<>();
-    expected.add(expected(ConsentEventType.SUPPRESSED, Topics.CHALLENGES, 2, T0.plusSeconds(61))
-        .setProgramId(PROGRAM).setSignupId(SIGNUP_ID).setChallengeId(CHALLENGE_ID).setDetail("resend limit reached")
-        .build());
+    List<Opened> expected = new ArrayList<>();
+    expected.add(step(expected(ConsentEventType.SUPPRESSED, Topics.CHALLENGES, 2, T0.plusSeconds(61))
+        .setProgramId(PROGRAM).setSignupId(SIGNUP_ID).setChallengeId(CHALLENGE_ID).setDetail("resend limit reached"),
+        phoneOnly()));
     for (int i = 0; i < types.length; i++) {
-      expected.add(expected(types[i], Topics.CHALLENGES, 3 + i, T0.plusSeconds(100 + i))
-          .setProgramId(PROGRAM).setSignupId(SIGNUP_ID).setChallengeId(CHALLENGE_ID).setDetail("reason " + i)
-          .build());
+      expected.add(step(expected(types[i], Topics.CHALLENGES, 3 + i, T0.plusSeconds(100 + i))
+          .setProgramId(PROGRAM).setSignupId(SIGNUP_ID).setChallengeId(CHALLENGE_ID).setDetail("reason " + i),
+          phoneOnly()));
     }
-    assertThat(audit.readValuesToList()).containsExactlyElementsOf(expected);
-    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(opened()).containsExactlyElementsOf(expected);
+    assertThat(audit.deadLetters()).isEmpty();
   }
 
   @Test
@@ -162,17 +155,18 @@ class ConsentAuditTopologyTest {
         "Acme: your code is 123456.", T0.plusSeconds(4)), T0.plusSeconds(4));
 
     // Then SENT once, DELIVERED once, FAILED with its error; a code that slipped through upstream is masked
-    assertThat(audit.readValuesToList()).containsExactly(
-        expected(ConsentEventType.SENT, Topics.SMS_DELIVERY, 0, T0)
-            .setProgramId(PROGRAM).setChallengeId(CHALLENGE_ID).setProviderSid(sid).setProviderStatus("queued")
-            .setMessageText("Acme: your code is ******. Reply STOP to opt out.").build(),
-        expected(ConsentEventType.DELIVERED, Topics.SMS_DELIVERY, 2, T0.plusSeconds(2))
-            .setProgramId(PROGRAM).setChallengeId(CHALLENGE_ID).setProviderSid(sid).setProviderStatus("delivered")
-            .build(),
-        expected(ConsentEventType.FAILED, Topics.SMS_DELIVERY, 4, T0.plusSeconds(4))
+    assertThat(opened()).containsExactly(
+        step(expected(ConsentEventType.SENT, Topics.SMS_DELIVERY, 0, T0)
+            .setProgramId(PROGRAM).setChallengeId(CHALLENGE_ID).setProviderSid(sid).setProviderStatus("queued"),
+            phoneOnly().setMessageText("Acme: your code is ******. Reply STOP to opt out.")),
+        step(expected(ConsentEventType.DELIVERED, Topics.SMS_DELIVERY, 2, T0.plusSeconds(2))
+            .setProgramId(PROGRAM).setChallengeId(CHALLENGE_ID).setProviderSid(sid).setProviderStatus("delivered"),
+            phoneOnly()),
+        step(expected(ConsentEventType.FAILED, Topics.SMS_DELIVERY, 4, T0.plusSeconds(4))
             .setProgramId(PROGRAM).setChallengeId(CHALLENGE_ID).setProviderStatus("failed").setErrorCode(21211)
-            .setDetail("provider error 21211").setMessageText("Acme: your code is ******.").build());
-    assertThat(deadLetters.isEmpty()).isTrue();
+            .setDetail("provider error 21211"),
+            phoneOnly().setMessageText("Acme: your code is ******.")));
+    assertThat(audit.deadLetters()).isEmpty();
   }
 
   @Test
@@ -184,27 +178,27 @@ class ConsentAuditTopologyTest {
     pipe(Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-3", ReplyIntent.START, "START",
         T0.plusSeconds(9)), T0.plusSeconds(9));
 
-    assertThat(audit.readValuesToList()).containsExactly(
-        expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 0, T0)
-            .setProviderSid("SM-in-1").setMessageText("YES").setDetail("intent CONFIRM").build(),
-        expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 2, T0.plusSeconds(5))
-            .setProviderSid("SM-in-2").setMessageText("STOP").setDetail("intent STOP").build(),
-        expected(ConsentEventType.OPTED_OUT, Topics.SMS_INBOUND, 2, T0.plusSeconds(5))
-            .setProviderSid("SM-in-2").setMessageText("STOP").setMethod("REPLY_STOP").build(),
-        expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 3, T0.plusSeconds(9))
-            .setProviderSid("SM-in-3").setMessageText("START").setDetail("intent START").build(),
-        expected(ConsentEventType.OPTED_IN, Topics.SMS_INBOUND, 3, T0.plusSeconds(9))
-            .setProviderSid("SM-in-3").setMessageText("START").setMethod("REPLY_START").build());
+    assertThat(opened()).containsExactly(
+        step(expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 0, T0)
+            .setProviderSid("SM-in-1").setDetail("intent CONFIRM"), phoneOnly().setMessageText("YES")),
+        step(expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 2, T0.plusSeconds(5))
+            .setProviderSid("SM-in-2").setDetail("intent STOP"), phoneOnly().setMessageText("STOP")),
+        step(expected(ConsentEventType.OPTED_OUT, Topics.SMS_INBOUND, 2, T0.plusSeconds(5))
+            .setProviderSid("SM-in-2").setMethod("REPLY_STOP"), phoneOnly().setMessageText("STOP")),
+        step(expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 3, T0.plusSeconds(9))
+            .setProviderSid("SM-in-3").setDetail("intent START"), phoneOnly().setMessageText("START")),
+        step(expected(ConsentEventType.OPTED_IN, Topics.SMS_INBOUND, 3, T0.plusSeconds(9))
+            .setProviderSid("SM-in-3").setMethod("REPLY_START"), phoneOnly().setMessageText("START")));
   }
 
   @Test
-  void shouldRecordCodeAttemptsOncePerAttempt() {
+  void shouldRecordCodeAttemptsOncePerAttemptWithTheIpSealed() {
     pipe(Topics.VERIFICATION_ATTEMPTS, PHONE, PipelineRecords.attempt("attempt-1", T0), T0);
     pipe(Topics.VERIFICATION_ATTEMPTS, PHONE, PipelineRecords.attempt("attempt-1", T0), T0);
 
-    assertThat(audit.readValuesToList()).containsExactly(
-        expected(ConsentEventType.CODE_ATTEMPTED, Topics.VERIFICATION_ATTEMPTS, 0, T0)
-            .setProgramId(PROGRAM).setMethod("CODE_ENTRY").build());
+    assertThat(opened()).containsExactly(
+        step(expected(ConsentEventType.CODE_ATTEMPTED, Topics.VERIFICATION_ATTEMPTS, 0, T0)
+            .setProgramId(PROGRAM).setMethod("CODE_ENTRY"), phoneOnly().setIp("203.0.113.7")));
   }
 
   @Test
@@ -213,26 +207,24 @@ class ConsentAuditTopologyTest {
         T0);
     pipe(Topics.SIGNUP_REJECTS, null, PipelineRecords.reject("400 body is not valid JSON", null, T0), T0);
 
-    assertThat(audit.readValuesToList()).containsExactly(
-        expected(ConsentEventType.REJECTED, Topics.SIGNUP_REJECTS, 0, T0)
-            .setDetail("429 too many signups for this phone (field phone)").build());
-    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(opened()).containsExactly(
+        step(expected(ConsentEventType.REJECTED, Topics.SIGNUP_REJECTS, 0, T0)
+            .setDetail("429 too many signups for this phone (field phone)"), phoneOnly()));
+    assertThat(audit.deadLetters()).isEmpty();
   }
 
   @Test
   void shouldSendPoisonToTheDeadLettersAndProcessTheNextRecord() {
     // Given bytes that are no Avro record, then a valid challenge event
     byte[] poison = "not avro".getBytes(StandardCharsets.UTF_8);
-    driver.createInputTopic(Topics.CHALLENGES.name(), Serdes.String().serializer(), new ByteArraySerializer())
-        .pipeInput(PHONE, poison, T0);
+    audit.pipeRaw(Topics.CHALLENGES, PHONE, poison, T0);
     pipe(Topics.CHALLENGES, PHONE, PipelineRecords.challenge(ChallengeEventType.CLOSED, ChallengeOutcome.EXPIRED,
         "window passed", T0.plusSeconds(1)), T0.plusSeconds(1));
 
     // Then the poison is kept with its origin and bytes, and the next record is recorded
-    List<KeyValue<String, DeadLetter>> letters = deadLetters.readKeyValuesToList();
+    List<DeadLetter> letters = audit.deadLetters();
     assertThat(letters).hasSize(1);
-    DeadLetter letter = letters.get(0).value;
-    assertThat(letters.get(0).key).isEqualTo(PHONE);
+    DeadLetter letter = letters.get(0);
     assertThat(letter.getDeadLetterId()).isEqualTo(new RecordOrigin(Topics.CHALLENGES.name(), 0, 0)
         .eventId("dead-letter"));
     assertThat(letter.getApplication()).isEqualTo(ConsentAuditTopologyConfig.DEFAULT_APPLICATION_ID);
@@ -240,10 +232,10 @@ class ConsentAuditTopologyTest {
     assertThat(letter.getSourceTopic()).isEqualTo(Topics.CHALLENGES.name());
     assertThat(letter.getSourcePartition()).isZero();
     assertThat(letter.getSourceOffset()).isZero();
-    assertThat(letter.getRawKey()).isEqualTo(java.nio.ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)));
-    assertThat(letter.getRawValue()).isEqualTo(java.nio.ByteBuffer.wrap(poison));
+    assertThat(letter.getRawKey()).isEqualTo(ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)));
+    assertThat(letter.getRawValue()).isEqualTo(ByteBuffer.wrap(poison));
     assertThat(letter.getFailedAt()).isEqualTo(WALL);
-    assertThat(audit.readValuesToList()).extracting(ConsentAuditRecord::getEventType)
+    assertThat(audit.records()).extracting(ConsentAuditRecord::getEventType)
         .containsExactly(ConsentEventType.EXPIRED);
   }
 
@@ -254,11 +246,11 @@ class ConsentAuditTopologyTest {
 
     pipe(Topics.SIGNUP_REQUESTS, PHONE, tampered, T0);
 
-    assertThat(audit.isEmpty()).isTrue();
-    DeadLetter letter = deadLetters.readValue();
-    assertThat(letter.getField()).isEqualTo("evidence.consentTextSha256");
-    assertThat(letter.getReason()).startsWith("signup refused: ");
-    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(audit.records()).isEmpty();
+    assertThat(audit.deadLetters()).singleElement().satisfies(letter -> {
+      assertThat(letter.getField()).isEqualTo("evidence.consentTextSha256");
+      assertThat(letter.getReason()).startsWith("signup refused: ");
+    });
   }
 
   @Test
@@ -273,24 +265,26 @@ class ConsentAuditTopologyTest {
     pipe(Topics.SMS_DELIVERY, PHONE, PipelineRecords.delivery(sid, DeliveryStatus.DELIVERED,
         ReportSource.STATUS_CALLBACK, null, null, later), later);
 
-    assertThat(audit.readValuesToList()).extracting(ConsentAuditRecord::getEventType)
+    assertThat(audit.records()).extracting(ConsentAuditRecord::getEventType)
         .containsExactly(ConsentEventType.DELIVERED, ConsentEventType.SENT, ConsentEventType.DELIVERED);
   }
 
   @Test
-  void shouldDeriveTheSameEventIdsWhenTheSameRecordsAreProcessedAgain() {
+  void shouldDeriveTheSameEventIdsAndChainWhenTheSameRecordsAreProcessedAgain() {
     // Given the same input processed by the running topology and by a fresh one (a replay after a crash)
     pipe(Topics.SIGNUP_REQUESTS, PHONE, PipelineRecords.signup(T0), T0);
     pipe(Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-2", ReplyIntent.STOP, "STOP", T0), T0);
-    List<ConsentAuditRecord> first = audit.readValuesToList();
-    try (TopologyTestDriver replay = newDriver(stateDir.resolve("b"))) {
-      pipe(replay, Topics.SIGNUP_REQUESTS, PHONE, PipelineRecords.signup(T0), T0);
-      pipe(replay, Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-2", ReplyIntent.STOP, "STOP", T0), T0);
-      List<ConsentAuditRecord> again = replay.createOutputTopic(Topics.CONSENT_AUDIT.name(),
-          Serdes.String().deserializer(), serdes.forTopic(Topics.CONSENT_AUDIT).deserializer()).readValuesToList();
+    List<ConsentAuditRecord> first = audit.records();
+    try (AuditDriver replay = new AuditDriver(stateDir.resolve("b"))) {
+      replay.pipe(Topics.SIGNUP_REQUESTS, PHONE, PipelineRecords.signup(T0), T0);
+      replay.pipe(Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-2", ReplyIntent.STOP, "STOP", T0), T0);
+      List<ConsentAuditRecord> again = replay.records();
 
-      // Then the records, ids included, are identical, and every id is distinct
-      assertThat(again).isEqualTo(first);
+      // Then the ids and sequences are identical and every id is distinct (the ciphertext differs: fresh nonces)
+      assertThat(again).extracting(ConsentAuditRecord::getEventId, ConsentAuditRecord::getSequence,
+              ConsentAuditRecord::getPartitionSequence)
+          .isEqualTo(first.stream().map(r -> org.assertj.core.groups.Tuple.tuple(r.getEventId(), r.getSequence(),
+              r.getPartitionSequence())).toList());
       assertThat(first).extracting(ConsentAuditRecord::getEventId).doesNotHaveDuplicates().hasSize(3);
     }
   }
@@ -303,10 +297,7 @@ class ConsentAuditTopologyTest {
     pipe(Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-1", ReplyIntent.STOP, "STOP", T0), T0);
     pipe(Topics.VERIFICATION_ATTEMPTS, PHONE, PipelineRecords.attempt("attempt-1", T0), T0);
 
-    List<KeyValue<String, ConsentAuditRecord>> records = audit.readKeyValuesToList();
-
-    assertThat(records).hasSize(5).allSatisfy(kv -> {
-      assertThat(kv.key).matches("[0-9a-f]{64}").doesNotContain("4155550100").isEqualTo(kv.value.getSubjectKey());
-    });
+    assertThat(audit.ledger()).hasSize(5).allSatisfy(entry -> assertThat(entry.key()).matches("[0-9a-f]{64}")
+        .doesNotContain("4155550100").isEqualTo(entry.record().getSubjectKey()));
   }
 }

@@ -1,5 +1,7 @@
 package io.optin.app.stack;
 
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_CHECKPOINT_INTERVAL;
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_CHECKPOINT_RECORDS;
 import static io.optin.schemas.config.SettingsCatalogue.AUDIT_SUBJECT_SECRET;
 import static io.optin.schemas.config.SettingsCatalogue.INGEST_IDEMPOTENCY_MAX_KEYS;
 import static io.optin.schemas.config.SettingsCatalogue.INGEST_IDEMPOTENCY_TTL;
@@ -42,6 +44,8 @@ import static io.optin.schemas.config.SettingsCatalogue.TWILIO_FROM;
 import static io.optin.schemas.config.SettingsCatalogue.TWILIO_MESSAGING_SERVICE_SID;
 
 import io.optin.audit.ConsentAuditTopologyConfig;
+import io.optin.audit.crypto.LedgerKeys;
+import io.optin.audit.ledger.CheckpointPolicy;
 import io.optin.dispatcher.challenge.ChallengeTopologyConfig;
 import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.message.MessageTemplates;
@@ -55,6 +59,7 @@ import io.optin.replies.matching.ReplyTopologyConfig;
 import io.optin.replies.parse.ReplyKeywords;
 import io.optin.replies.webhook.ReplyTexts;
 import io.optin.schemas.config.Settings;
+import io.optin.schemas.config.SettingsCatalogue;
 import io.optin.schemas.config.SettingsException;
 import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.otp.SubjectKeys;
@@ -204,7 +209,15 @@ public final class ServiceConfigs {
   }
 
   public ConsentAuditTopologyConfig audit(SubjectKeys subjects) {
-    return checked(() -> ConsentAuditTopologyConfig.of(subjects, settings.integer(OTP_LENGTH)));
+    return checked(() -> ConsentAuditTopologyConfig.of(subjects, settings.integer(OTP_LENGTH), ledgerKeys())
+        .withCheckpoints(new CheckpointPolicy(settings.duration(AUDIT_CHECKPOINT_INTERVAL),
+            settings.integer(AUDIT_CHECKPOINT_RECORDS))));
+  }
+
+  /** {@code audit.master.key} and {@code audit.signing.key}: the ledger's data-key wrap and checkpoint signature. */
+  public LedgerKeys ledgerKeys() {
+    return checked(() -> LedgerKeys.fromSettings(key -> SettingsCatalogue.find(key)
+        .flatMap(setting -> settings.optional(setting).map(String::valueOf)).orElse(null)));
   }
 
   private void requireSender() {

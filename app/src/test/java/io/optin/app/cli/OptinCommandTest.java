@@ -29,8 +29,8 @@ class OptinCommandTest {
 
     // Then
     assertThat(exit).isZero();
-    assertThat(commandNames()).containsExactly("demo", "dev", "broker", "run", "topics", "help");
-    assertThat(out.toString()).contains("demo", "dev", "broker", "run", "topics");
+    assertThat(commandNames()).containsExactly("demo", "dev", "broker", "run", "topics", "audit", "help");
+    assertThat(out.toString()).contains("demo", "dev", "broker", "run", "topics", "audit");
   }
 
   @Test

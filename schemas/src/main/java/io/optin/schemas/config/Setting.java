@@ -15,7 +15,7 @@ import java.util.function.Function;
 public final class Setting<T> {
 
   private static final List<String> SECRET_MARKERS =
-      List.of("token", "secret", "password", "user.info", "jaas.config", "credentials");
+      List.of("token", "secret", "password", "user.info", "jaas.config", "credentials", "master.key", "signing.key");
 
   private final String key;
   private final ValueType<T> type;

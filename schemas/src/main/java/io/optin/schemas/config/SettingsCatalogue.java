@@ -98,10 +98,25 @@ public final class SettingsCatalogue {
           : "must be infinite or at least 1d",
       "infinite, or 1d or more", "Retention of `optin.consent-audit.v1`, the proof of consent.");
 
-  // Audit
-  public static final Setting<String> AUDIT_SUBJECT_SECRET = secret("audit.subject.secret",
-      "Key of the keyed hash of the phone that keys `optin.consent-audit.v1`. When not set it is derived from "
-          + "`otp.secret` (HMAC-SHA256 with a fixed label); set it to rotate one without the other.");
+  // The consent ledger (audit sink and `optin audit`)
+  public static final Setting<String> AUDIT_SUBJECT_SECRET = Setting.of("audit.subject.secret", ValueType.STRING,
+      null, value -> value.length() < 32 ? "must be at least 32 characters long" : null, "32 characters or more",
+      "Key of the keyed hash of the phone that keys the ledger (subjectKey). When not set it is derived from "
+          + "`otp.secret` (HMAC-SHA256 with a fixed label); `optin dev` generates one and keeps it in `dev.data.dir`.");
+  public static final Setting<String> AUDIT_MASTER_KEY = Setting.optionalText("audit.master.key",
+      "AES-256 key (base64 of 32 bytes) wrapping each subject's data key on `optin.consent-keys.v1`. Required "
+          + "outside dev; `optin dev` generates one and keeps it in `dev.data.dir`.");
+  public static final Setting<String> AUDIT_SIGNING_KEY = Setting.optionalText("audit.signing.key",
+      "Ed25519 private key (base64 PKCS#8) signing the ledger checkpoints. Required by the audit sink outside "
+          + "dev; `optin dev` generates one and keeps it in `dev.data.dir`.");
+  public static final Setting<String> AUDIT_SIGNING_PUBLIC_KEY = Setting.optionalText("audit.signing.public.key",
+      "Ed25519 public key (base64 X.509) that `optin audit verify` checks checkpoints with; derived from "
+          + "`audit.signing.key` when that is set.");
+  public static final Setting<Duration> AUDIT_CHECKPOINT_INTERVAL = Setting.duration("audit.checkpoint.interval",
+      Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofHours(1),
+      "Wall-clock time between two signed checkpoints of a ledger partition that received records.");
+  public static final Setting<Integer> AUDIT_CHECKPOINT_RECORDS = Setting.integer("audit.checkpoint.records",
+      10_000, 1, 10_000_000, "Records after which a ledger partition is checkpointed at once.");
 
   // Kafka Streams
   public static final Setting<String> STREAMS_STATE_DIR = Setting.text("streams.state.dir", ".optin/state",
@@ -193,7 +208,9 @@ public final class SettingsCatalogue {
       TWILIO_MESSAGING_SERVICE_SID, TWILIO_API_BASE_URL,
       OTP_LENGTH, OTP_EXPIRY, OTP_MAX_ATTEMPTS, OTP_RESEND_COOLDOWN, OTP_MAX_RESENDS, OTP_SECRET, OTP_EXPIRY_GRACE,
       PROGRAMS_BRANDS,
-      TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, AUDIT_RETENTION, AUDIT_SUBJECT_SECRET, STREAMS_STATE_DIR,
+      TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, AUDIT_RETENTION,
+      AUDIT_SUBJECT_SECRET, AUDIT_MASTER_KEY, AUDIT_SIGNING_KEY, AUDIT_SIGNING_PUBLIC_KEY, AUDIT_CHECKPOINT_INTERVAL,
+      AUDIT_CHECKPOINT_RECORDS, STREAMS_STATE_DIR,
       INGEST_IDEMPOTENCY_TTL, INGEST_IDEMPOTENCY_MAX_KEYS, INGEST_PUBLISH_TIMEOUT,
       REPLIES_ANSWER_WAIT, REPLIES_PUBLISH_TIMEOUT, REPLIES_DEDUPE_RETENTION, REPLIES_OUTCOME_RETENTION,
       REPLIES_CLOSED_RETENTION,

@@ -3,6 +3,7 @@ package io.optin.schemas.registry;
 import io.optin.schemas.evolution.BackwardCompatibility;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -29,6 +30,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
   private final Map<String, Integer> idsBySchemaText = new HashMap<>();
   private final Map<Integer, Schema> schemasById = new HashMap<>();
   private final Map<String, List<Integer>> idsBySubject = new HashMap<>();
+  // Serializers pass the same Schema instance for every record; printing it each time dominated TopologyTestDriver runs.
+  private final Map<Schema, String> textBySchema = new IdentityHashMap<>();
   private int nextId;
 
   /** A registry numbering schemas from 1, as a fresh Confluent Schema Registry does. */
@@ -46,7 +49,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
 
   @Override
   public synchronized int register(String subject, Schema schema) {
-    String text = schema.toString();
+    String text = textOf(schema);
     List<Integer> versions = idsBySubject.getOrDefault(subject, List.of());
     Integer known = idsBySchemaText.get(text);
     if (known != null && versions.contains(known)) {
@@ -69,12 +72,16 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
   @Override
   public synchronized int lookupId(String subject, Schema schema) {
     List<Integer> versions = existingSubject(subject);
-    Integer id = idsBySchemaText.get(schema.toString());
+    Integer id = idsBySchemaText.get(textOf(schema));
     if (id == null || !versions.contains(id)) {
       throw new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND,
           "Schema " + schema.getFullName() + " is not registered under subject '" + subject + "'");
     }
     return id;
+  }
+
+  private String textOf(Schema schema) {
+    return textBySchema.computeIfAbsent(schema, Schema::toString);
   }
 
   @Override
