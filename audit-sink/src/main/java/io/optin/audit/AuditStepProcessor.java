@@ -1,6 +1,6 @@
 package io.optin.audit;
 
-import io.optin.avro.ConsentAuditRecord;
+import io.optin.audit.ledger.ConsentStep;
 import io.optin.avro.DeadLetter;
 import io.optin.schemas.streams.Decoded;
 import java.nio.ByteBuffer;
@@ -77,8 +77,8 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
       }
       seen.put(derivation.dedupeKey(), record.timestamp());
     }
-    for (ConsentAuditRecord step : derivation.records()) {
-      context.forward(new Record<String, SpecificRecord>(step.getSubjectKey(), step, record.timestamp()),
+    for (ConsentStep step : derivation.steps()) {
+      context.forward(new Record<String, SpecificRecord>(step.subjectKey(), step.record(), record.timestamp()),
           ConsentAuditTopology.AUDIT_SINK);
     }
   }

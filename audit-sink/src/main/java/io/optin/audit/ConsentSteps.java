@@ -1,15 +1,19 @@
 package io.optin.audit;
 
+import io.optin.audit.ledger.ConsentStep;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
+import io.optin.avro.ConsentEvidence;
 import io.optin.avro.InboundSms;
+import io.optin.avro.PersonalData;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.VerificationAttempt;
 import io.optin.schemas.signup.ScreenResult;
 import io.optin.schemas.signup.SignupScreen;
+import io.optin.schemas.serde.AvroTrust;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -19,6 +23,11 @@ import java.util.regex.Pattern;
  * no state, no I/O; deduplication is the processor's job, under the keys given here.
  */
 final class ConsentSteps {
+
+  static {
+    // Records are copied with newBuilder(record), which loads our generated classes through Avro's trust check.
+    AvroTrust.install();
+  }
 
   private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
 
@@ -36,11 +45,19 @@ final class ConsentSteps {
       return Derivation.refused("signup refused: " + refused.reason(), refused.field());
     }
     SignupRequested s = ((ScreenResult.Accepted) screened).signup();
-    return Derivation.of(step(ConsentEventType.REQUESTED, s.getPhone(), s.getOccurredAt(), origin)
+    ConsentEvidence evidence = s.getEvidence();
+    PersonalData personal = personal(s.getPhone())
+        .setPageUrl(evidence.getPageUrl())
+        .setIp(evidence.getIp())
+        .setUserAgent(evidence.getUserAgent())
+        .build();
+    ConsentEvidence inClear = ConsentEvidence.newBuilder(evidence).setPageUrl(null).setIp(null).setUserAgent(null)
+        .build();
+    return Derivation.of(new ConsentStep(step(ConsentEventType.REQUESTED, s.getPhone(), s.getOccurredAt(), origin)
         .setProgramId(s.getProgramId())
         .setSignupId(s.getSignupId())
-        .setEvidence(s.getEvidence())
-        .build());
+        .setEvidence(inClear)
+        .build(), personal));
   }
 
   /** A challenge: SUPPRESSED, or how it CLOSED; ISSUED and RESENT yield nothing (SENT comes from the sender). */
@@ -66,12 +83,12 @@ final class ConsentSteps {
         return Derivation.refused("unknown challenge event type: " + event.getType(), "type");
       }
     }
-    return Derivation.of(step(type, event.getPhone(), event.getOccurredAt(), origin)
+    return Derivation.of(new ConsentStep(step(type, event.getPhone(), event.getOccurredAt(), origin)
         .setProgramId(event.getProgramId())
         .setSignupId(event.getSignupId())
         .setChallengeId(event.getChallengeId())
         .setDetail(event.getReason())
-        .build());
+        .build(), personal(event.getPhone()).build()));
   }
 
   /**
@@ -88,26 +105,28 @@ final class ConsentSteps {
     if (type == null) {
       return Derivation.refused("unknown delivery status: " + report.getStatus(), "status");
     }
-    Derivation derivation = Derivation.of(step(type, report.getPhone(), report.getOccurredAt(), origin)
-        .setProgramId(report.getProgramId())
-        .setChallengeId(report.getChallengeId())
-        .setMessageText(cfg.codeMask().mask(report.getMaskedBody()))
-        .setProviderSid(report.getMessageSid())
-        .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
-        .setErrorCode(report.getErrorCode())
-        .setDetail(report.getErrorMessage())
-        .build());
+    Derivation derivation = Derivation.of(new ConsentStep(
+        step(type, report.getPhone(), report.getOccurredAt(), origin)
+            .setProgramId(report.getProgramId())
+            .setChallengeId(report.getChallengeId())
+            .setProviderSid(report.getMessageSid())
+            .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
+            .setErrorCode(report.getErrorCode())
+            .setDetail(report.getErrorMessage())
+            .build(),
+        personal(report.getPhone()).setMessageText(cfg.codeMask().mask(report.getMaskedBody())).build()));
     return report.getMessageSid() == null ? derivation : derivation.once("sms|" + report.getMessageSid() + "|" + type);
   }
 
   /** A reply: REPLY_RECEIVED, plus OPTED_OUT for STOP and OPTED_IN for START; once per message sid. */
   Derivation inbound(String key, InboundSms sms, RecordOrigin origin) {
     String text = cfg.codeMask().mask(sms.getMaskedBody());
-    ConsentAuditRecord received = step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
-        .setMessageText(text)
-        .setProviderSid(sms.getMessageSid())
-        .setDetail("intent " + sms.getIntent())
-        .build();
+    ConsentStep received = new ConsentStep(
+        step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
+            .setProviderSid(sms.getMessageSid())
+            .setDetail("intent " + sms.getIntent())
+            .build(),
+        personal(sms.getPhone()).setMessageText(text).build());
     Derivation derivation = switch (sms.getIntent()) {
       case STOP -> Derivation.of(received, optChange(ConsentEventType.OPTED_OUT, "REPLY_STOP", sms, text, origin));
       case START -> Derivation.of(received, optChange(ConsentEventType.OPTED_IN, "REPLY_START", sms, text, origin));
@@ -118,10 +137,12 @@ final class ConsentSteps {
 
   /** A code typed on a site: CODE_ATTEMPTED (the code itself is never here, only elsewhere as a keyed hash). */
   Derivation attempt(String key, VerificationAttempt attempt, RecordOrigin origin) {
-    return Derivation.of(step(ConsentEventType.CODE_ATTEMPTED, attempt.getPhone(), attempt.getAttemptedAt(), origin)
-        .setProgramId(attempt.getProgramId())
-        .setMethod("CODE_ENTRY")
-        .build())
+    return Derivation.of(new ConsentStep(
+        step(ConsentEventType.CODE_ATTEMPTED, attempt.getPhone(), attempt.getAttemptedAt(), origin)
+            .setProgramId(attempt.getProgramId())
+            .setMethod("CODE_ENTRY")
+            .build(),
+        personal(attempt.getPhone()).setIp(attempt.getIp()).build()))
         .once("attempt|" + attempt.getAttemptId());
   }
 
@@ -135,18 +156,21 @@ final class ConsentSteps {
     }
     String detail = reject.getField() == null ? reject.getReason()
         : reject.getReason() + " (field " + reject.getField() + ")";
-    return Derivation.of(step(ConsentEventType.REJECTED, key, reject.getRejectedAt(), origin)
+    return Derivation.of(new ConsentStep(step(ConsentEventType.REJECTED, key, reject.getRejectedAt(), origin)
         .setDetail(detail)
-        .build());
+        .build(), personal(key).build()));
   }
 
-  private ConsentAuditRecord optChange(ConsentEventType type, String method, InboundSms sms, String text,
+  private ConsentStep optChange(ConsentEventType type, String method, InboundSms sms, String text,
       RecordOrigin origin) {
-    return step(type, sms.getPhone(), sms.getReceivedAt(), origin)
-        .setMessageText(text)
+    return new ConsentStep(step(type, sms.getPhone(), sms.getReceivedAt(), origin)
         .setProviderSid(sms.getMessageSid())
         .setMethod(method)
-        .build();
+        .build(), personal(sms.getPhone()).setMessageText(text).build());
+  }
+
+  private static PersonalData.Builder personal(String phone) {
+    return PersonalData.newBuilder().setPhone(phone);
   }
 
   private ConsentAuditRecord.Builder step(ConsentEventType type, String phone, Instant at, RecordOrigin origin) {
@@ -155,8 +179,8 @@ final class ConsentSteps {
         .setEventType(type)
         .setOccurredAt(at)
         .setSubjectKey(cfg.subjects().keyFor(phone))
-        .setPhone(phone)
         .setSourceTopic(origin.topic())
+        .setSourcePartition(origin.partition())
         .setSourceOffset(origin.offset());
   }
 }

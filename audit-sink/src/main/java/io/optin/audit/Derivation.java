@@ -1,20 +1,20 @@
 package io.optin.audit;
 
-import io.optin.avro.ConsentAuditRecord;
+import io.optin.audit.ledger.ConsentStep;
 import java.util.List;
 
 /**
- * The consent steps one input record yields: zero or more audit records (with an optional key under which the
+ * The consent steps one input record yields: zero or more audit steps (with an optional key under which the
  * input is recorded only once), or a refusal that sends the input to the dead letters.
  */
-record Derivation(List<ConsentAuditRecord> records, String dedupeKey, String refusal, String field) {
+record Derivation(List<ConsentStep> steps, String dedupeKey, String refusal, String field) {
 
   static Derivation none() {
     return new Derivation(List.of(), null, null, null);
   }
 
-  static Derivation of(ConsentAuditRecord... records) {
-    return new Derivation(List.of(records), null, null, null);
+  static Derivation of(ConsentStep... steps) {
+    return new Derivation(List.of(steps), null, null, null);
   }
 
   static Derivation refused(String reason, String field) {
@@ -23,7 +23,7 @@ record Derivation(List<ConsentAuditRecord> records, String dedupeKey, String ref
 
   /** The same steps, recorded once per {@code key} within the dedupe retention. */
   Derivation once(String key) {
-    return new Derivation(records, key, refusal, field);
+    return new Derivation(steps, key, refusal, field);
   }
 
   boolean isRefused() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -19,7 +20,8 @@ public record Topic<V extends SpecificRecord>(
     CleanupPolicy cleanupPolicy,
     Duration retention,
     boolean coPartitioned,
-    String keyDescription) {
+    String keyDescription,
+    Map<String, String> extraConfigs) {
 
   /** How Kafka discards old records of a topic. */
   public enum CleanupPolicy {
@@ -45,6 +47,20 @@ public record Topic<V extends SpecificRecord>(
     Objects.requireNonNull(valueType, "valueType");
     Objects.requireNonNull(cleanupPolicy, "cleanupPolicy");
     Objects.requireNonNull(retention, "retention");
+    extraConfigs = Map.copyOf(extraConfigs);
+  }
+
+  /** A topic with only the cleanup policy and retention configs. */
+  public Topic(String name, Class<V> valueType, CleanupPolicy cleanupPolicy, Duration retention,
+      boolean coPartitioned, String keyDescription) {
+    this(name, valueType, cleanupPolicy, retention, coPartitioned, keyDescription, Map.of());
+  }
+
+  /** The same topic created with these further topic-level configs (e.g. fast compaction). */
+  public Topic<V> withConfigs(Map<String, String> configs) {
+    Map<String, String> merged = new LinkedHashMap<>(extraConfigs);
+    merged.putAll(configs);
+    return new Topic<>(name, valueType, cleanupPolicy, retention, coPartitioned, keyDescription, merged);
   }
 
   /** The Schema Registry subject of the value under the TopicNameStrategy. */
@@ -59,11 +75,12 @@ public record Topic<V extends SpecificRecord>(
     if (cleanupPolicy == CleanupPolicy.DELETE) {
       configs.put("retention.ms", Long.toString(retention.toMillis()));
     }
+    new TreeMap<>(extraConfigs).forEach(configs::put);
     return configs;
   }
 
   /** The same topic with another retention (for example the ledger kept 5 years instead of forever). */
   public Topic<V> withRetention(Duration newRetention) {
-    return new Topic<>(name, valueType, cleanupPolicy, newRetention, coPartitioned, keyDescription);
+    return new Topic<>(name, valueType, cleanupPolicy, newRetention, coPartitioned, keyDescription, extraConfigs);
   }
 }

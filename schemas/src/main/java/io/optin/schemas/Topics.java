@@ -3,17 +3,21 @@ package io.optin.schemas;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.DeadLetter;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsSendRequested;
+import io.optin.avro.SubjectDataKey;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
 import io.optin.schemas.Topic.CleanupPolicy;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The topic catalogue of DESIGN.md §3: the only place in the code base that spells a topic name. */
 public final class Topics {
@@ -45,9 +49,46 @@ public final class Topics {
   public static final Topic<SubscriberStatus> SUBSCRIBER_STATUS = new Topic<>(
       "optin.subscriber-status.v1", SubscriberStatus.class, CleanupPolicy.COMPACT, Topic.INFINITE, false,
       "programId:phone");
+  /**
+   * The consent ledger. Co-partitioned: the audit task of input partition p is the only writer of ledger
+   * partition p, so its order is one writer's order (docs/ledger.md). Never compacted, kept forever by default.
+   */
   public static final Topic<ConsentAuditRecord> CONSENT_AUDIT = new Topic<>(
-      "optin.consent-audit.v1", ConsentAuditRecord.class, CleanupPolicy.DELETE, Topic.INFINITE, false,
-      "keyed hash of the phone");
+      "optin.consent-audit.v1", ConsentAuditRecord.class, CleanupPolicy.DELETE, Topic.INFINITE, true,
+      "keyed hash of the phone (subjectKey); null for checkpoints");
+
+  /** Latest signed checkpoint of each ledger partition (audit-internal, written by the audit sink). */
+  public static final Topic<LedgerCheckpoint> CONSENT_CHECKPOINTS = new Topic<>(
+      "optin.consent-checkpoints.v1", LedgerCheckpoint.class, CleanupPolicy.COMPACT, Topic.INFINITE, false,
+      "ledger partition number (decimal)");
+
+  /**
+   * Topic configs that make a compacted topic forget a tombstoned key fast: segments roll every minute, any
+   * record may be compacted at once and must be within 10 minutes, and tombstones themselves go after a minute.
+   * An erased subject's wrapped data key is thus gone from the log within minutes, not weeks.
+   */
+  public static final Map<String, String> FAST_COMPACTION = Map.of(
+      "min.compaction.lag.ms", "0",
+      "max.compaction.lag.ms", "600000",
+      "segment.ms", "60000",
+      "delete.retention.ms", "60000",
+      "min.cleanable.dirty.ratio", "0.01");
+
+  /**
+   * Per-subject data keys wrapped by the master key (audit-internal). Co-partitioned with the ledger: the key of a
+   * subject sits in its ledger partition. A tombstone is an erasure, compacted away fast.
+   */
+  public static final Topic<SubjectDataKey> CONSENT_KEYS = new Topic<>(
+      "optin.consent-keys.v1", SubjectDataKey.class, CleanupPolicy.COMPACT, Topic.INFINITE, true,
+      "keyed hash of the phone (subjectKey)").withConfigs(FAST_COMPACTION);
+
+  /**
+   * Right-to-erasure requests (audit-internal input of the audit sink). Keyed by subjectKey but written to the
+   * partition of the subject's phone, so the ledger partition's writer sees them; no personal data.
+   */
+  public static final Topic<ErasureRequested> CONSENT_ERASURES = new Topic<>(
+      "optin.consent-erasures.v1", ErasureRequested.class, CleanupPolicy.DELETE, MONTH, true,
+      "keyed hash of the phone (subjectKey), in the phone's partition");
 
   /** Records of any other topic that a stream could not process, with the reason. */
   public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
@@ -55,11 +96,12 @@ public final class Topics {
 
   private static final List<Topic<?>> ALL = List.of(
       SIGNUP_REQUESTS, SIGNUP_REJECTS, CHALLENGES, SMS_OUTBOUND, SMS_DELIVERY, SMS_INBOUND,
-      VERIFICATION_ATTEMPTS, CONFIRMED_SUBSCRIBERS, SUBSCRIBER_STATUS, CONSENT_AUDIT, DEAD_LETTERS);
+      VERIFICATION_ATTEMPTS, CONFIRMED_SUBSCRIBERS, SUBSCRIBER_STATUS, CONSENT_AUDIT, CONSENT_CHECKPOINTS,
+      CONSENT_KEYS, CONSENT_ERASURES, DEAD_LETTERS);
 
   private Topics() {}
 
-  /** Every topic of the product, in the order of DESIGN.md §3, then the dead letters. */
+  /** Every topic of the product, in the order of DESIGN.md §3, the ledger's own topics, then the dead letters. */
   public static List<Topic<?>> all() {
     return ALL;
   }

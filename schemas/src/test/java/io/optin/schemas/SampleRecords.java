@@ -9,8 +9,11 @@ import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.OptInStatus;
+import io.optin.avro.PersonalData;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRejected;
@@ -19,6 +22,7 @@ import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SourceChannel;
+import io.optin.avro.SubjectDataKey;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
@@ -46,7 +50,8 @@ public final class SampleRecords {
   public static List<SpecificRecord> oneOfEach() {
     return List.of(signupRequested(), signupRejected(), challengeIssued(), smsSendRequested(),
         smsDeliveryReport(), inboundSms(), verificationAttempt(), subscriberConfirmed(), subscriberStatus(),
-        consentAuditRecord(), deadLetter(), evidence());
+        consentAuditRecord(), ledgerCheckpoint(), subjectDataKey(), erasureRequested(), personalData(), deadLetter(),
+        evidence());
   }
 
   public static ConsentEvidence evidence() {
@@ -214,19 +219,67 @@ public final class SampleRecords {
         .setProgramId(PROGRAM)
         .setSignupId(SIGNUP_ID)
         .setChallengeId(CHALLENGE_ID)
-        .setPhone(PHONE)
-        .setEvidence(evidence())
-        .setMessageText("Oui !")
+        .setEvidence(ConsentEvidence.newBuilder(evidence()).setPageUrl(null).setIp(null).setUserAgent(null).build())
         .setProviderSid("SM" + "1".repeat(32))
         .setProviderStatus("received")
         .setErrorCode(null)
         .setMethod("REPLY_YES")
         .setDetail("confirmed within the window")
-        .setSourceTopic(Topics.CONFIRMED_SUBSCRIBERS.name())
+        .setSourceTopic(Topics.CHALLENGES.name())
+        .setSourcePartition(4)
         .setSourceOffset(42L)
+        .setKeyId("7c1e0a4b9d2f4e61")
+        .setSealedPersonalData(ByteBuffer.wrap(new byte[] {1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 42, 17}))
+        .setCheckpoint(ledgerCheckpoint())
+        .setHashVersion(1)
         .setSequence(3L)
         .setPreviousHash(HEX_64)
+        .setPartitionSequence(1_041L)
+        .setPreviousPartitionHash(HEX_64.replace('f', 'e'))
         .setHash(HEX_64.replace('9', 'a'))
+        .build();
+  }
+
+  public static LedgerCheckpoint ledgerCheckpoint() {
+    return LedgerCheckpoint.newBuilder()
+        .setPartition(4)
+        .setPartitionSequence(1_040L)
+        .setHeadHash(HEX_64.replace('f', 'e'))
+        .setSubjects(312L)
+        .setSubjectHeadsDigest(HEX_64.replace('0', '1'))
+        .setCheckpointedAt(SIGNED_UP_AT.plusSeconds(120))
+        .setSigningKeyId("3b7d0c9e5a1f2468")
+        .setSignature(ByteBuffer.wrap(new byte[64]))
+        .build();
+  }
+
+  public static SubjectDataKey subjectDataKey() {
+    return SubjectDataKey.newBuilder()
+        .setSubjectKey(HEX_64)
+        .setKeyId("7c1e0a4b9d2f4e61")
+        .setWrappedKey(ByteBuffer.wrap(new byte[60]))
+        .setMasterKeyId("a1b2c3d4e5f60718")
+        .setCreatedAt(SIGNED_UP_AT)
+        .build();
+  }
+
+  public static ErasureRequested erasureRequested() {
+    return ErasureRequested.newBuilder()
+        .setRequestId("e0a1b2c3-0000-4000-8000-000000000005")
+        .setSubjectKey(HEX_64)
+        .setRequestedBy("dpo@acme.example")
+        .setReason("GDPR art. 17 request, ticket 4411")
+        .setRequestedAt(SIGNED_UP_AT.plusSeconds(86_400))
+        .build();
+  }
+
+  public static PersonalData personalData() {
+    return PersonalData.newBuilder()
+        .setPhone(PHONE)
+        .setPageUrl("https://acme.example/sms-signup?utm_source=footer")
+        .setIp("2001:db8::7")
+        .setUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)")
+        .setMessageText("Oui !")
         .build();
   }
 }
