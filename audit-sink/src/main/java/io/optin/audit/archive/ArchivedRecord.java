@@ -1,5 +1,7 @@
 package io.optin.audit.archive;
 
+import io.optin.audit.ledger.LedgerEntry;
+import io.optin.audit.ledger.LedgerVerifier;
 import io.optin.avro.ConsentAuditRecord;
 import java.time.Instant;
 import java.util.Arrays;
@@ -38,6 +40,11 @@ public record ArchivedRecord(int partition, long offset, String key, Instant tim
   /** The schema id in the value's Confluent header. */
   public int schemaId() {
     return LedgerValues.schemaId(value);
+  }
+
+  /** The record as the {@link LedgerVerifier} reads a ledger. */
+  public LedgerEntry toLedgerEntry() {
+    return new LedgerEntry(partition, offset, key, record);
   }
 
   /** Where the record sat, as people name it: {@code partition 2 offset 41 eventId ...}. */

@@ -42,11 +42,11 @@ final class LedgerRow {
     insert.setString(6, r.getEventType().name());
     insert.setObject(7, utc(r.getOccurredAt()));
     insert.setObject(8, utc(archived.timestamp()));
-    setLong(insert, 9, (Long) field(r, "sequence"));
-    insert.setString(10, (String) field(r, "previousHash"));
-    setLong(insert, 11, (Long) field(r, "partitionSequence"));
-    insert.setString(12, (String) field(r, "previousPartitionHash"));
-    insert.setString(13, (String) field(r, "hash"));
+    setLong(insert, 9, r.getSequence());
+    insert.setString(10, r.getPreviousHash());
+    setLong(insert, 11, r.getPartitionSequence());
+    insert.setString(12, r.getPreviousPartitionHash());
+    insert.setString(13, r.getHash());
     insert.setInt(14, archived.schemaId());
     insert.setString(15, RecordJson.text(r));
     insert.setBytes(16, archived.value());
@@ -92,12 +92,12 @@ final class LedgerRow {
     checkColumn(archived, where, "event_id", eventId, record.getEventId());
     checkColumn(archived, where, "event_type", row.getString(6), record.getEventType().name());
     checkColumn(archived, where, "occurred_at", row.getObject(7, OffsetDateTime.class).toInstant(), record.getOccurredAt());
-    checkColumn(archived, where, "sequence", nullableLong(row, 9), field(record, "sequence"));
-    checkColumn(archived, where, "previous_hash", row.getString(10), field(record, "previousHash"));
-    checkColumn(archived, where, "partition_sequence", nullableLong(row, 11), field(record, "partitionSequence"));
+    checkColumn(archived, where, "sequence", nullableLong(row, 9), record.getSequence());
+    checkColumn(archived, where, "previous_hash", row.getString(10), record.getPreviousHash());
+    checkColumn(archived, where, "partition_sequence", nullableLong(row, 11), record.getPartitionSequence());
     checkColumn(archived, where, "previous_partition_hash", row.getString(12),
-        field(record, "previousPartitionHash"));
-    checkColumn(archived, where, "hash", row.getString(13), field(record, "hash"));
+        record.getPreviousPartitionHash());
+    checkColumn(archived, where, "hash", row.getString(13), record.getHash());
     checkColumn(archived, where, "schema_id", row.getInt(14), archived.schemaId());
     return archived;
   }
@@ -121,11 +121,6 @@ final class LedgerRow {
     } else {
       statement.setLong(index, value);
     }
-  }
-
-  private static Object field(ConsentAuditRecord record, String name) {
-    Schema.Field field = record.getSchema().getField(name);
-    return field == null ? null : record.get(field.pos());
   }
 
   private static OffsetDateTime utc(Instant instant) {
