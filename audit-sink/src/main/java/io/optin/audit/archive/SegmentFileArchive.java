@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,10 +51,18 @@ public final class SegmentFileArchive implements ArchiveSink {
     Files.createDirectories(directory);
     this.lockChannel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
         StandardOpenOption.WRITE);
-    this.lock = lockChannel.tryLock();
+    this.lock = tryLock(lockChannel);
     if (lock == null) {
       lockChannel.close();
       throw new IllegalStateException("another archiver holds " + directory);
+    }
+  }
+
+  private static FileLock tryLock(FileChannel channel) throws IOException {
+    try {
+      return channel.tryLock();
+    } catch (OverlappingFileLockException e) {
+      return null; // held by this very JVM
     }
   }
 

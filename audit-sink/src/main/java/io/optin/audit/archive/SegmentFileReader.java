@@ -5,7 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -120,7 +120,7 @@ public final class SegmentFileReader implements ArchiveReader {
   }
 
   private Map<String, SegmentManifest> indexedManifests() {
-    Map<String, SegmentManifest> indexed = new HashMap<>();
+    Map<String, SegmentManifest> indexed = new LinkedHashMap<>();
     for (SegmentManifest manifest : new ManifestIndex(directory).read()) {
       if (indexed.put(manifest.file(), manifest) != null) {
         throw segmentProblem(manifest, manifest.file(), "listed twice in " + SegmentFiles.INDEX);
