@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,7 +23,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * becomes a dead letter and the next one is processed. Steps with a dedupe key are recorded once per key within
  * the retention (store {@value ConsentAuditTopology#DEDUPE_STORE}, purged on stream time).
  */
-final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, String, SpecificRecord> {
+final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, String, Object> {
 
   private static final Duration PURGE_EVERY = Duration.ofHours(1);
 
@@ -32,7 +31,7 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
   private final ConsentStepRule<V> rule;
   private final Duration dedupeRetention;
   private final boolean dedupes;
-  private ProcessorContext<String, SpecificRecord> context;
+  private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Long> seen;
 
   AuditStepProcessor(String applicationId, ConsentStepRule<V> rule, Duration dedupeRetention, boolean dedupes) {
@@ -43,7 +42,7 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
   }
 
   @Override
-  public void init(ProcessorContext<String, SpecificRecord> context) {
+  public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     if (dedupes) {
       this.seen = context.getStateStore(ConsentAuditTopology.DEDUPE_STORE);
@@ -78,8 +77,8 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
       seen.put(derivation.dedupeKey(), record.timestamp());
     }
     for (ConsentStep step : derivation.steps()) {
-      context.forward(new Record<String, SpecificRecord>(step.subjectKey(), step.record(), record.timestamp()),
-          ConsentAuditTopology.AUDIT_SINK);
+      context.forward(new Record<String, Object>(step.subjectKey(), step, record.timestamp()),
+          ConsentAuditTopology.APPENDER);
     }
   }
 
@@ -102,7 +101,7 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
         .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
         .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
         .build();
-    context.forward(new Record<String, SpecificRecord>(record.key(), letter, record.timestamp()),
+    context.forward(new Record<String, Object>(record.key(), letter, record.timestamp()),
         ConsentAuditTopology.DEAD_LETTER_SINK);
   }
 

@@ -1,5 +1,7 @@
 package io.optin.audit;
 
+import io.optin.audit.crypto.LedgerKeys;
+import io.optin.audit.ledger.CheckpointPolicy;
 import io.optin.schemas.otp.CodeMask;
 import io.optin.schemas.otp.SubjectKeys;
 import java.time.Duration;
@@ -13,9 +15,12 @@ import java.util.Objects;
  * @param codeMask masks code-like digit groups in message text once more, so no code reaches the ledger even if
  *     an upstream writer forgot ({@code otp.length})
  * @param dedupeRetention how long a seen message sid / attempt id is remembered (default 7 days)
+ * @param keys the master key sealing personal data and the key signing checkpoints
+ * @param checkpoints when each partition's chain is checkpointed
  */
 public record ConsentAuditTopologyConfig(
-    String applicationId, SubjectKeys subjects, CodeMask codeMask, Duration dedupeRetention) {
+    String applicationId, SubjectKeys subjects, CodeMask codeMask, Duration dedupeRetention, LedgerKeys keys,
+    CheckpointPolicy checkpoints) {
 
   public static final String DEFAULT_APPLICATION_ID = "optin-audit";
   public static final Duration DEFAULT_DEDUPE_RETENTION = Duration.ofDays(7);
@@ -24,14 +29,21 @@ public record ConsentAuditTopologyConfig(
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(subjects, "subjects");
     Objects.requireNonNull(codeMask, "codeMask");
+    Objects.requireNonNull(keys, "keys");
+    Objects.requireNonNull(checkpoints, "checkpoints");
     if (dedupeRetention.isNegative() || dedupeRetention.isZero()) {
       throw new IllegalArgumentException("dedupeRetention must be positive");
     }
   }
 
-  /** Defaults for everything but the subject keys and the code length. */
-  public static ConsentAuditTopologyConfig of(SubjectKeys subjects, int codeLength) {
+  /** Defaults for everything but the subject keys, the code length and the ledger keys. */
+  public static ConsentAuditTopologyConfig of(SubjectKeys subjects, int codeLength, LedgerKeys keys) {
     return new ConsentAuditTopologyConfig(DEFAULT_APPLICATION_ID, subjects, new CodeMask(codeLength),
-        DEFAULT_DEDUPE_RETENTION);
+        DEFAULT_DEDUPE_RETENTION, keys, CheckpointPolicy.DEFAULT);
+  }
+
+  /** The same settings with another checkpoint policy. */
+  public ConsentAuditTopologyConfig withCheckpoints(CheckpointPolicy policy) {
+    return new ConsentAuditTopologyConfig(applicationId, subjects, codeMask, dedupeRetention, keys, policy);
   }
 }

@@ -5,6 +5,7 @@ import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
 import io.optin.avro.PersonalData;
 import io.optin.avro.SignupRejected;
@@ -159,6 +160,26 @@ final class ConsentSteps {
     return Derivation.of(new ConsentStep(step(ConsentEventType.REJECTED, key, reject.getRejectedAt(), origin)
         .setDetail(detail)
         .build(), personal(key).build()));
+  }
+
+  /**
+   * A right-to-erasure request: ERASED for the subject it names (the appender destroys the subject's data key before
+   * appending it). It carries no personal data, only who asked and why.
+   */
+  Derivation erasure(String key, ErasureRequested request, RecordOrigin origin) {
+    String requestedBy = request.getRequestedBy() == null ? "" : " by " + request.getRequestedBy();
+    String reason = request.getReason() == null ? "" : ": " + request.getReason();
+    return Derivation.of(new ConsentStep(ConsentAuditRecord.newBuilder()
+        .setEventId(origin.eventId(ConsentEventType.ERASED.name()))
+        .setEventType(ConsentEventType.ERASED)
+        .setOccurredAt(request.getRequestedAt())
+        .setSubjectKey(request.getSubjectKey())
+        .setMethod("ERASURE_REQUEST")
+        .setDetail("personal data erased on request " + request.getRequestId() + requestedBy + reason)
+        .setSourceTopic(origin.topic())
+        .setSourcePartition(origin.partition())
+        .setSourceOffset(origin.offset())
+        .build(), PersonalData.newBuilder().build()));
   }
 
   private ConsentStep optChange(ConsentEventType type, String method, InboundSms sms, String text,

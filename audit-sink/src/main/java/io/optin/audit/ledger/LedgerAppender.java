@@ -38,16 +38,15 @@ public final class LedgerAppender {
   }
 
   /**
-   * The record chained into this partition: a subject's record (sealed already, with no chain fields) gets both
-   * links; the stored heads move on.
+   * Chains a subject's record (sealed already) into this partition, in place, and returns it: it gets both links and
+   * its hash; the stored heads move on.
    */
-  public ConsentAuditRecord append(ConsentAuditRecord unchained) {
-    String subject = Objects.requireNonNull(unchained.getSubjectKey(), "a ledger record names its subject");
+  public ConsentAuditRecord append(ConsentAuditRecord record) {
+    String subject = Objects.requireNonNull(record.getSubjectKey(), "a ledger record names its subject");
     ChainHead subjectHead = heads.subject(subject);
-    ConsentAuditRecord.Builder linked = ConsentAuditRecord.newBuilder(unchained)
-        .setSequence(subjectHead == null ? 0 : subjectHead.sequence() + 1)
-        .setPreviousHash(subjectHead == null ? null : subjectHead.hash());
-    ConsentAuditRecord record = linkToPartition(linked);
+    record.setSequence(subjectHead == null ? 0 : subjectHead.sequence() + 1);
+    record.setPreviousHash(subjectHead == null ? null : subjectHead.hash());
+    linkToPartition(record);
     heads.putSubject(subject, new ChainHead(record.getSequence(), record.getHash()));
     return record;
   }
@@ -85,23 +84,22 @@ public final class LedgerAppender {
         .setEventType(ConsentEventType.CHECKPOINT)
         .setOccurredAt(now)
         .setSourcePartition(partition)
-        .setCheckpoint(checkpoint));
+        .setCheckpoint(checkpoint)
+        .build());
     heads.putPartition(new ChainHead(record.getPartitionSequence(), record.getHash(), 0));
     return new Checkpointed(checkpoint, record);
   }
 
-  private ConsentAuditRecord linkToPartition(ConsentAuditRecord.Builder builder) {
-    if (builder.getSourcePartition() == null || builder.getSourcePartition() != partition) {
-      throw new IllegalArgumentException("a record of partition " + builder.getSourcePartition()
+  private ConsentAuditRecord linkToPartition(ConsentAuditRecord record) {
+    if (record.getSourcePartition() == null || record.getSourcePartition() != partition) {
+      throw new IllegalArgumentException("a record of partition " + record.getSourcePartition()
           + " cannot be appended to ledger partition " + partition);
     }
     ChainHead head = heads.partition();
-    ConsentAuditRecord record = builder
-        .setHashVersion(LedgerHashing.VERSION)
-        .setPartitionSequence(head == null ? 0 : head.sequence() + 1)
-        .setPreviousPartitionHash(head == null ? null : head.hash())
-        .setHash(null)
-        .build();
+    record.setHashVersion(LedgerHashing.VERSION);
+    record.setPartitionSequence(head == null ? 0 : head.sequence() + 1);
+    record.setPreviousPartitionHash(head == null ? null : head.hash());
+    record.setHash(null);
     record.setHash(LedgerHashing.hash(record));
     heads.putPartition(new ChainHead(record.getPartitionSequence(), record.getHash(),
         head == null ? 1 : head.sinceCheckpoint() + 1));

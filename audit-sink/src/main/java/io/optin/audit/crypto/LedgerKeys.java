@@ -1,0 +1,74 @@
+package io.optin.audit.crypto;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * The audit sink's two secrets: the master key wrapping the data keys, and the key signing checkpoints. Outside dev
+ * they come from settings ({@value MasterKey#SETTING}, {@value CheckpointSigningKey#SETTING}); {@code optin dev}
+ * generates them once and keeps them in its data directory.
+ */
+public record LedgerKeys(MasterKey master, CheckpointSigningKey signing) {
+
+  static final String MASTER_FILE = "audit-master.key";
+  static final String SIGNING_FILE = "audit-signing.key";
+  static final String PUBLIC_FILE = "audit-signing.pub";
+
+  public LedgerKeys {
+    Objects.requireNonNull(master, "master");
+    Objects.requireNonNull(signing, "signing");
+  }
+
+  /** Both keys from settings, by name; a missing or malformed one fails with a message naming the setting. */
+  public static LedgerKeys fromSettings(Function<String, String> settings) {
+    String signing = settings.apply(CheckpointSigningKey.SETTING);
+    if (signing == null || signing.isBlank()) {
+      throw new IllegalArgumentException(CheckpointSigningKey.SETTING + " is required: an Ed25519 private key,"
+          + " base64 PKCS#8 (`openssl genpkey -algorithm ed25519 -outform DER | base64 -w0`)");
+    }
+    return new LedgerKeys(MasterKey.fromBase64(settings.apply(MasterKey.SETTING)),
+        CheckpointSigningKey.fromBase64(signing));
+  }
+
+  /**
+   * The dev keys kept in {@code dir} (files readable by the owner only), generated on first use. The public key is
+   * written beside them for auditors.
+   */
+  public static LedgerKeys loadOrCreate(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path master = dir.resolve(MASTER_FILE);
+      Path signing = dir.resolve(SIGNING_FILE);
+      if (!Files.exists(master)) {
+        writeSecret(master, MasterKey.generate().toBase64());
+      }
+      if (!Files.exists(signing)) {
+        writeSecret(signing, CheckpointSigningKey.generate().toBase64());
+      }
+      LedgerKeys keys = new LedgerKeys(MasterKey.fromBase64(Files.readString(master)),
+          CheckpointSigningKey.fromBase64(Files.readString(signing)));
+      Files.writeString(dir.resolve(PUBLIC_FILE), keys.signing().publicKey().toBase64() + "\n");
+      return keys;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the dev audit keys in " + dir, e);
+    }
+  }
+
+  public CheckpointPublicKey publicKey() {
+    return signing.publicKey();
+  }
+
+  private static void writeSecret(Path file, String base64) throws IOException {
+    Files.writeString(file, base64 + "\n");
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system (Windows): the directory's own permissions apply.
+    }
+  }
+}
