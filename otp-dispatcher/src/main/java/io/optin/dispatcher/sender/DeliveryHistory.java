@@ -1,0 +1,93 @@
+package io.optin.dispatcher.sender;
+
+import io.optin.avro.ReportSource;
+import io.optin.avro.SmsDeliveryReport;
+import io.optin.schemas.streams.Decoded;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads back the sender's own committed reports of the dedupe window, so that a command already reported is
+ * never sent again, even if the outbox is replayed (offsets reset, group recreated).
+ */
+final class DeliveryHistory {
+
+  private static final Logger log = LoggerFactory.getLogger(DeliveryHistory.class);
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  private final Consumer<byte[], Decoded<SmsDeliveryReport>> consumer;
+  private final String topic;
+  private final Clock clock;
+
+  /** @param consumer a consumer without group, reading {@code read_committed}; this class closes nothing */
+  DeliveryHistory(Consumer<byte[], Decoded<SmsDeliveryReport>> consumer, String topic, Clock clock) {
+    this.consumer = consumer;
+    this.topic = topic;
+    this.clock = clock;
+  }
+
+  /**
+   * Adds every command reported by a sender since {@code window} ago, up to the end of the topic as it stood
+   * when loading began; returns how many were added.
+   *
+   * @throws IllegalStateException if the end is not reached within {@code timeout}
+   */
+  int loadInto(DeliveredCommands delivered, Duration window, Duration timeout) {
+    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+        .map(PartitionInfo::partition).map(p -> new TopicPartition(topic, p)).toList();
+    if (partitions.isEmpty()) {
+      return 0;
+    }
+    consumer.assign(partitions);
+    Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+    long since = clock.instant().minus(window).toEpochMilli();
+    Map<TopicPartition, Long> query = new HashMap<>();
+    partitions.forEach(p -> query.put(p, since));
+    Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query);
+    Set<TopicPartition> unfinished = new HashSet<>();
+    for (TopicPartition partition : partitions) {
+      OffsetAndTimestamp first = start.get(partition);
+      consumer.seek(partition, first == null ? end.get(partition) : first.offset());
+      if (first != null && first.offset() < end.get(partition)) {
+        unfinished.add(partition);
+      }
+    }
+    Instant deadline = clock.instant().plus(timeout);
+    int added = 0;
+    while (!unfinished.isEmpty()) {
+      if (clock.instant().isAfter(deadline)) {
+        throw new IllegalStateException("could not read " + topic + " to its end within " + timeout
+            + "; refusing to send without knowing which commands were already handled");
+      }
+      for (ConsumerRecord<byte[], Decoded<SmsDeliveryReport>> record : consumer.poll(POLL)) {
+        added += remember(delivered, record.value());
+      }
+      unfinished.removeIf(p -> consumer.position(p) >= end.get(p));
+    }
+    consumer.unsubscribe();
+    log.info("Read back {} handled command(s) from {} (window {})", added, topic, window);
+    return added;
+  }
+
+  private static int remember(DeliveredCommands delivered, Decoded<SmsDeliveryReport> decoded) {
+    if (!decoded.isOk()) {
+      return 0;
+    }
+    SmsDeliveryReport report = decoded.value();
+    boolean fromSender = report.getSource() == ReportSource.SENDER && report.getCommandId() != null;
+    return fromSender && delivered.remember(report.getCommandId(), report.getOccurredAt()) ? 1 : 0;
+  }
+}

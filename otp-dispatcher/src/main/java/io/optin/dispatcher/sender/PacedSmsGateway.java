@@ -1,0 +1,30 @@
+package io.optin.dispatcher.sender;
+
+import io.optin.dispatcher.sms.OutgoingSms;
+import io.optin.dispatcher.sms.SendResult;
+import io.optin.dispatcher.sms.SmsGateway;
+import java.util.Objects;
+
+/** Sends through another gateway no faster than its {@link SendPacer} allows. */
+final class PacedSmsGateway implements SmsGateway {
+
+  private final SmsGateway delegate;
+  private final SendPacer pacer;
+
+  PacedSmsGateway(SmsGateway delegate, SendPacer pacer) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.pacer = Objects.requireNonNull(pacer, "pacer");
+  }
+
+  @Override
+  public SendResult send(OutgoingSms sms) {
+    try {
+      pacer.acquire();
+    } catch (InterruptedException e) {
+      // Shutting down before the request left: nothing was sent, so the failure is a transient one.
+      Thread.currentThread().interrupt();
+      return new SendResult.TransientFailure(null, null, "interrupted before sending");
+    }
+    return delegate.send(sms);
+  }
+}

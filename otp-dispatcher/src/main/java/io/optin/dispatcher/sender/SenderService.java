@@ -1,0 +1,195 @@
+package io.optin.dispatcher.sender;
+
+import io.optin.avro.SmsDeliveryReport;
+import io.optin.avro.SmsSendRequested;
+import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sms.RetryingSmsGateway;
+import io.optin.dispatcher.sms.SmsGateway;
+import io.optin.schemas.Topics;
+import io.optin.schemas.otp.OtpCodes;
+import io.optin.schemas.serde.AvroSerdes;
+import io.optin.schemas.streams.Decoded;
+import io.optin.schemas.streams.DecodingDeserializer;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the SMS sender: on start it fences any previous transaction of this instance, reads back the commands
+ * already reported, then sends outbox commands until closed. {@link #close()} finishes the batch in progress.
+ */
+public final class SenderService implements AutoCloseable {
+
+  /** Where the service stands; FAILED means the loop stopped on an error and must be restarted. */
+  public enum State { CREATED, STARTING, RUNNING, STOPPED, FAILED }
+
+  private static final Logger log = LoggerFactory.getLogger(SenderService.class);
+  private static final Duration HISTORY_TIMEOUT = Duration.ofMinutes(2);
+  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+
+  private final SenderConfig config;
+  private final Map<String, String> clientSettings;
+  private final AvroSerdes serdes;
+  private final Clock clock;
+  private final DeliveredCommands delivered;
+  private final OutboxCommandHandler handler;
+  private final ExecutorService sending;
+  private final Thread loop;
+  private volatile State state = State.CREATED;
+  private volatile boolean closing;
+  private volatile SmsSender sender;
+
+  /**
+   * @param clientSettings Kafka client settings ({@code bootstrap.servers}, security…), shared by all clients
+   * @param gateway the provider (e.g. {@code TwilioSmsGateway}), one request per call; pacing and retries are
+   *     added here. The caller owns and closes it.
+   */
+  public SenderService(SenderConfig config, Map<String, String> clientSettings, AvroSerdes serdes,
+      MessageTemplates templates, OtpCodes codes, SmsGateway gateway) {
+    this(config, clientSettings, serdes, templates, codes, gateway, Clock.systemUTC());
+  }
+
+  public SenderService(SenderConfig config, Map<String, String> clientSettings, AvroSerdes serdes,
+      MessageTemplates templates, OtpCodes codes, SmsGateway gateway, Clock clock) {
+    this.config = Objects.requireNonNull(config, "config");
+    this.clientSettings = Map.copyOf(clientSettings);
+    this.serdes = Objects.requireNonNull(serdes, "serdes");
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.delivered = new DeliveredCommands(config.dedupeWindow(), clock);
+    RetryingSmsGateway retrying = new RetryingSmsGateway(
+        new PacedSmsGateway(gateway, new SendPacer(config.messagesPerSecond())), config.retryPolicy());
+    this.handler = new OutboxCommandHandler(templates, codes, retrying, delivered, config, clock,
+        () -> UUID.randomUUID().toString());
+    this.sending = Executors.newFixedThreadPool(config.concurrency(), namedThreads("optin-sms-send-"));
+    this.loop = new Thread(this::runLoop, "optin-sms-sender-" + config.instanceId());
+  }
+
+  /** Starts the sender thread; returns at once (see {@link #state()}). */
+  public synchronized void start() {
+    if (state != State.CREATED) {
+      throw new IllegalStateException("the sender can be started once, it is " + state);
+    }
+    state = State.STARTING;
+    loop.start();
+  }
+
+  public State state() {
+    return state;
+  }
+
+  /** Commands handled (sent or reported) within the dedupe window, including those read back on start. */
+  public int handledCommands() {
+    return delivered.size();
+  }
+
+  private void runLoop() {
+    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(),
+             new ByteArraySerializer());
+         KafkaConsumer<byte[], Decoded<SmsSendRequested>> consumer = new KafkaConsumer<>(consumerConfig(),
+             new ByteArrayDeserializer(), DecodingDeserializer.serde(
+                 serdes.forTopic(Topics.SMS_OUTBOUND).deserializer()).deserializer())) {
+      // First fence our previous incarnation: it aborts the transaction a crash left open, which would otherwise
+      // hold back the committed reports that the history must see.
+      producer.initTransactions();
+      loadHistory();
+      SmsSender current = new SmsSender(consumer, producer, handler, sending, serdes, clock);
+      sender = current;
+      // Read after publishing the sender: a close() racing with us either sees it and stops it, or is seen here.
+      if (!closing) {
+        state = State.RUNNING;
+        log.info("SMS sender {} running ({} in flight at most, {} per second)", config.instanceId(),
+            config.concurrency(), config.messagesPerSecond());
+        current.run();
+      }
+      state = State.STOPPED;
+    } catch (RuntimeException e) {
+      state = State.FAILED;
+      log.error("SMS sender {} stopped on an error", config.instanceId(), e);
+    }
+  }
+
+  private void loadHistory() {
+    try (KafkaConsumer<byte[], Decoded<SmsDeliveryReport>> reader = new KafkaConsumer<>(historyConfig(),
+        new ByteArrayDeserializer(),
+        DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_DELIVERY).deserializer()).deserializer())) {
+      new DeliveryHistory(reader, Topics.SMS_DELIVERY.name(), clock)
+          .loadInto(delivered, config.dedupeWindow(), HISTORY_TIMEOUT);
+    }
+  }
+
+  /** Stops after the batch in progress is committed, then releases the clients and threads. */
+  @Override
+  public void close() {
+    closing = true;
+    SmsSender current = sender;
+    if (current != null) {
+      current.stop();
+    }
+    try {
+      loop.join(CLOSE_TIMEOUT.toMillis());
+      sending.shutdown();
+      if (!sending.awaitTermination(CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+        sending.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      sending.shutdownNow();
+    }
+    if (state == State.CREATED) {
+      state = State.STOPPED;
+    }
+  }
+
+  private Map<String, Object> consumerConfig() {
+    Map<String, Object> props = new HashMap<>(clientSettings);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, SenderConfig.GROUP_ID);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, SenderConfig.GROUP_ID + "-" + config.instanceId());
+    return props;
+  }
+
+  private Map<String, Object> historyConfig() {
+    Map<String, Object> props = new HashMap<>(clientSettings);
+    props.remove(ConsumerConfig.GROUP_ID_CONFIG);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.CLIENT_ID_CONFIG, SenderConfig.GROUP_ID + "-" + config.instanceId() + "-history");
+    return props;
+  }
+
+  private Map<String, Object> producerConfig() {
+    Map<String, Object> props = new HashMap<>(clientSettings);
+    props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.transactionalId());
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+    return props;
+  }
+
+  private static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
+    AtomicInteger n = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,214 @@
+package io.optin.dispatcher.sender;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.optin.avro.DeadLetter;
+import io.optin.avro.SmsDeliveryReport;
+import io.optin.avro.SmsKind;
+import io.optin.avro.SmsSendRequested;
+import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sms.RetryPolicy;
+import io.optin.dispatcher.sms.RetryingSmsGateway;
+import io.optin.dispatcher.sms.TwilioClientSettings;
+import io.optin.dispatcher.sms.TwilioCredentials;
+import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.schemas.Topics;
+import io.optin.schemas.otp.OtpCodes;
+import io.optin.schemas.registry.InMemorySchemaRegistryClient;
+import io.optin.schemas.serde.AvroSerdes;
+import io.optin.schemas.streams.Decoded;
+import io.optin.schemas.streams.DecodingDeserializer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The outbox loop's transaction discipline, with Kafka's own client doubles and a real HTTP Twilio: reports and
+ * offsets commit together, an aborted commit is retried with the same reports, a fenced sender stops.
+ */
+class SmsSenderTest {
+
+  private static final Instant NOW = Instant.parse("2026-03-01T10:00:00Z");
+  private static final TopicPartition OUTBOX_0 = new TopicPartition(Topics.SMS_OUTBOUND.name(), 0);
+  private static final String PHONE = "+14155550100";
+  private static final String SID = "SM" + "b".repeat(32);
+
+  /** A transactional producer whose next commits fail with the given errors. */
+  private static final class FailingCommits extends MockProducer<byte[], byte[]> {
+    private final java.util.ArrayDeque<RuntimeException> failures = new java.util.ArrayDeque<>();
+
+    FailingCommits() {
+      super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
+    }
+
+    @Override
+    public void commitTransaction() {
+      RuntimeException failure = failures.poll();
+      if (failure != null) {
+        throw failure;
+      }
+      super.commitTransaction();
+    }
+  }
+
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+  private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+  private final MockConsumer<byte[], Decoded<SmsSendRequested>> consumer = new MockConsumer<>("earliest");
+  private final FailingCommits producer = new FailingCommits();
+  private final ExecutorService sending = Executors.newFixedThreadPool(2);
+  private TwilioApiStub twilio;
+  private TwilioSmsGateway gateway;
+  private SmsSender sender;
+
+  @BeforeEach
+  void setUp() throws IOException {
+    twilio = new TwilioApiStub();
+    gateway = TwilioSmsGateway.create(TwilioClientSettings.of(
+            TwilioCredentials.authToken("AC" + "1".repeat(32), "test-auth-token"))
+        .withApiBaseUrl(twilio.baseUrl()));
+    OutboxCommandHandler handler = new OutboxCommandHandler(new MessageTemplates(Map.of()),
+        OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6),
+        new RetryingSmsGateway(gateway, RetryPolicy.noRetries()), new DeliveredCommands(Duration.ofDays(7), clock),
+        SenderConfig.defaults("test", "+15005550006", null, null), clock, () -> UUID.randomUUID().toString());
+    sender = new SmsSender(consumer, producer, handler, sending, serdes, clock);
+    producer.initTransactions();
+    consumer.assign(List.of(OUTBOX_0));
+    consumer.updateBeginningOffsets(Map.of(OUTBOX_0, 0L));
+  }
+
+  @AfterEach
+  void tearDown() {
+    sending.shutdownNow();
+    gateway.close();
+    twilio.close();
+  }
+
+  @Test
+  void shouldCommitReportTogetherWithConsumedOffset() {
+    // Given a command at offset 0 that Twilio accepts
+    twilio.thenCreated(SID);
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+
+    // When the sender polls
+    sender.pollOnce();
+
+    // Then one transaction holds the report and the next offset to read
+    assertThat(reports()).singleElement().satisfies(report -> {
+      assertThat(report.getCommandId()).isEqualTo("cmd-1");
+      assertThat(report.getMessageSid()).isEqualTo(SID);
+    });
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+    assertThat(producer.transactionCommitted()).isTrue();
+  }
+
+  @Test
+  void shouldCommitSameReportAgainAfterAbortedCommit() {
+    // Given the first commit fails with an abortable error
+    twilio.thenCreated(SID);
+    producer.failures.add(new KafkaException("coordinator moved"));
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+
+    // When the sender polls
+    sender.pollOnce();
+
+    // Then the SMS went out once and its report was committed once, by the second transaction
+    assertThat(twilio.requests()).hasSize(1);
+    assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
+    assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
+  }
+
+  @Test
+  void shouldStopWithoutCommittingWhenFenced() {
+    // Given another instance fenced this one
+    twilio.thenCreated(SID);
+    producer.failures.add(new ProducerFencedException("a newer sender took over"));
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+
+    // When the sender polls, it gives up instead of retrying
+    assertThatThrownBy(sender::pollOnce).isInstanceOf(ProducerFencedException.class);
+
+    // Then nothing of this batch was committed
+    assertThat(producer.history()).isEmpty();
+    assertThat(producer.consumerGroupOffsetsHistory()).isEmpty();
+  }
+
+  @Test
+  void shouldDeadLetterUnreadableCommandAndSendTheNext() {
+    // Given garbage at offset 0 and a command at offset 1
+    twilio.thenCreated(SID);
+    byte[] garbage = "garbage".getBytes(StandardCharsets.UTF_8);
+    consumer.addRecord(new ConsumerRecord<>(OUTBOX_0.topic(), 0, 0, PHONE.getBytes(StandardCharsets.UTF_8),
+        decoder().deserialize(OUTBOX_0.topic(), garbage)));
+    consumer.addRecord(outboxRecord(1, command("cmd-2")));
+
+    // When the sender polls
+    sender.pollOnce();
+
+    // Then the garbage is a dead letter, the command is sent, and both offsets are committed
+    List<ProducerRecord<byte[], byte[]>> sent = producer.history();
+    assertThat(sent).extracting(ProducerRecord::topic)
+        .containsExactly(Topics.DEAD_LETTERS.name(), Topics.SMS_DELIVERY.name());
+    DeadLetter letter = serdes.forTopic(Topics.DEAD_LETTERS).deserializer()
+        .deserialize(Topics.DEAD_LETTERS.name(), sent.get(0).value());
+    assertThat(letter.getRawValue()).isEqualTo(ByteBuffer.wrap(garbage));
+    assertThat(letter.getSourceOffset()).isZero();
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(2))));
+  }
+
+  private List<SmsDeliveryReport> reports() {
+    return producer.history().stream()
+        .filter(record -> record.topic().equals(Topics.SMS_DELIVERY.name()))
+        .map(record -> serdes.forTopic(Topics.SMS_DELIVERY).deserializer()
+            .deserialize(record.topic(), record.value()))
+        .toList();
+  }
+
+  private Deserializer<Decoded<SmsSendRequested>> decoder() {
+    return DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_OUTBOUND).deserializer()).deserializer();
+  }
+
+  private ConsumerRecord<byte[], Decoded<SmsSendRequested>> outboxRecord(long offset, SmsSendRequested command) {
+    byte[] bytes = serdes.forTopic(Topics.SMS_OUTBOUND).serializer().serialize(OUTBOX_0.topic(), command);
+    return new ConsumerRecord<>(OUTBOX_0.topic(), 0, offset, PHONE.getBytes(StandardCharsets.UTF_8),
+        decoder().deserialize(OUTBOX_0.topic(), bytes));
+  }
+
+  private static SmsSendRequested command(String commandId) {
+    return SmsSendRequested.newBuilder()
+        .setCommandId(commandId)
+        .setKind(SmsKind.CONFIRMATION_CODE)
+        .setChallengeId("c-" + commandId)
+        .setProgramId("acme-deals")
+        .setPhone(PHONE)
+        .setFromNumber(null)
+        .setLocale("en-US")
+        .setExpiresAt(NOW.plusSeconds(600))
+        .setRequestedAt(NOW)
+        .build();
+  }
+}

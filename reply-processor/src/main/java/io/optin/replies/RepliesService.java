@@ -1,0 +1,87 @@
+package io.optin.replies;
+
+import io.optin.replies.api.SubscriberQueryHandler;
+import io.optin.replies.api.VerificationHandler;
+import io.optin.replies.lookup.OutcomeWait;
+import io.optin.replies.lookup.StoreLookups;
+import io.optin.replies.matching.ReplyTopology;
+import io.optin.replies.parse.ReplyParser;
+import io.optin.replies.publish.KafkaRecordPublisher;
+import io.optin.replies.webhook.InboundWebhookHandler;
+import io.optin.replies.webhook.StatusWebhookHandler;
+import io.optin.replies.webhook.TwilioSignatureCheck;
+import io.optin.schemas.http.HttpRoute;
+import io.optin.schemas.otp.OtpCodes;
+import io.optin.schemas.serde.AvroSerdes;
+import io.optin.schemas.streams.StreamsConfigs;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The reply processor: the {@link ReplyTopology} on Kafka Streams, plus the HTTP routes that feed it (Twilio
+ * webhooks, code entry) and read it (subscriber status). The app mounts {@link #routes()} on its one port.
+ */
+public final class RepliesService implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(RepliesService.class);
+
+  private final KafkaStreams streams;
+  private final KafkaRecordPublisher publisher;
+  private final List<HttpRoute> routes;
+
+  public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes) {
+    LOG.info("reply processor configured: {}", config);
+    this.streams = new KafkaStreams(ReplyTopology.build(config.topology(), serdes, codes),
+        StreamsConfigs.forApplication(ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
+    this.publisher = KafkaRecordPublisher.create(config.kafkaClientSettings(), serdes, config.publishTimeout());
+    StoreLookups lookups = new StoreLookups(streams);
+    OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
+    TwilioSignatureCheck signatures = new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl());
+    Clock clock = Clock.systemUTC();
+    Supplier<String> ids = () -> UUID.randomUUID().toString();
+    this.routes = List.of(
+        new HttpRoute(InboundWebhookHandler.PATH, new InboundWebhookHandler(signatures,
+            new ReplyParser(config.keywords(), codes.length()), codes, publisher, outcomes, config.texts(), clock,
+            config.recentIdCapacity())),
+        new HttpRoute(StatusWebhookHandler.PATH,
+            new StatusWebhookHandler(signatures, publisher, clock, ids, config.recentIdCapacity())),
+        new HttpRoute(VerificationHandler.PATH, new VerificationHandler(publisher, outcomes, codes, clock, ids)),
+        new HttpRoute(SubscriberQueryHandler.PATH, new SubscriberQueryHandler(lookups)));
+  }
+
+  /** Starts the stream processing; the routes answer as soon as they are mounted (503/202 until it runs). */
+  public void start() {
+    streams.setUncaughtExceptionHandler(e -> {
+      LOG.error("reply processor stream thread failed; replacing it", e);
+      return StreamThreadExceptionResponse.REPLACE_THREAD;
+    });
+    streams.start();
+  }
+
+  /** The HTTP routes to mount: the two Twilio webhooks, {@code /v1/verifications}, {@code /v1/subscribers/}. */
+  public List<HttpRoute> routes() {
+    return routes;
+  }
+
+  public KafkaStreams.State state() {
+    return streams.state();
+  }
+
+  /** Ready when the streams instance is running (its stores can be queried). */
+  public boolean isReady() {
+    return streams.state() == KafkaStreams.State.RUNNING;
+  }
+
+  @Override
+  public void close() {
+    streams.close(Duration.ofSeconds(30));
+    publisher.close();
+  }
+}

@@ -1,0 +1,130 @@
+package io.optin.replies.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.optin.avro.VerificationAttempt;
+import io.optin.replies.lookup.OutcomeWait;
+import io.optin.replies.matching.Outcome;
+import io.optin.replies.publish.PublishException;
+import io.optin.replies.publish.RecordPublisher;
+import io.optin.schemas.Topics;
+import io.optin.schemas.http.HttpExchanges;
+import io.optin.schemas.otp.OtpCodes;
+import io.optin.schemas.otp.PhoneMask;
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /v1/verifications {"phone","programId","code"}}: records the attempt (the code only as its keyed
+ * hash) and answers with its outcome: 200 confirmed, 422 wrong code (attempts left), 410 expired, 429 locked, 404
+ * no challenge; 202 with the attempt id when the outcome is not decided within the wait.
+ */
+public final class VerificationHandler implements HttpHandler {
+
+  public static final String PATH = "/v1/verifications";
+  private static final Logger LOG = LoggerFactory.getLogger(VerificationHandler.class);
+
+  private final RecordPublisher publisher;
+  private final OutcomeWait outcomes;
+  private final OtpCodes codes;
+  private final Clock clock;
+  private final Supplier<String> ids;
+
+  public VerificationHandler(RecordPublisher publisher, OutcomeWait outcomes, OtpCodes codes, Clock clock,
+      Supplier<String> ids) {
+    this.publisher = publisher;
+    this.outcomes = outcomes;
+    this.codes = codes;
+    this.clock = clock;
+    this.ids = ids;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      if (!PATH.equals(exchange.getRequestURI().getPath())) {
+        HttpExchanges.sendError(exchange, 404, "no such resource", null);
+        return;
+      }
+      if (!"POST".equals(exchange.getRequestMethod())) {
+        exchange.getResponseHeaders().set("Allow", "POST");
+        HttpExchanges.sendError(exchange, 405, "POST only", null);
+        return;
+      }
+      JsonNode body;
+      try {
+        body = HttpExchanges.JSON.readTree(HttpExchanges.readBody(exchange));
+      } catch (HttpExchanges.BodyTooLargeException e) {
+        HttpExchanges.sendError(exchange, 413, "request body too large", null);
+        return;
+      } catch (IOException e) {
+        HttpExchanges.sendError(exchange, 400, "body is not valid JSON", null);
+        return;
+      }
+      if (body == null || !body.isObject()) {
+        HttpExchanges.sendError(exchange, 400, "body must be a JSON object", null);
+        return;
+      }
+      VerificationRequest request;
+      try {
+        request = VerificationRequest.parse(body, codes.length());
+      } catch (VerificationRequest.Invalid invalid) {
+        HttpExchanges.sendError(exchange, 400, invalid.getMessage(), invalid.field());
+        return;
+      }
+      verify(exchange, request);
+    }
+  }
+
+  private void verify(HttpExchange exchange, VerificationRequest request) throws IOException {
+    VerificationAttempt attempt = VerificationAttempt.newBuilder()
+        .setAttemptId(ids.get())
+        .setPhone(request.phone())
+        .setProgramId(request.programId())
+        .setCodeHash(codes.codeHash(request.code()))
+        .setIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+        .setAttemptedAt(Instant.now(clock))
+        .build();
+    try {
+      publisher.publish(Topics.VERIFICATION_ATTEMPTS, attempt.getPhone(), attempt, attempt.getAttemptedAt());
+    } catch (PublishException e) {
+      LOG.error("could not record code attempt for {}: {}", PhoneMask.mask(attempt.getPhone()), e.getMessage());
+      HttpExchanges.sendError(exchange, 503, "the attempt could not be recorded; try again", null);
+      return;
+    }
+    Optional<Outcome> outcome = outcomes.await(attempt.getAttemptId());
+    LOG.info("code attempt {} for {}: {}", attempt.getAttemptId(), PhoneMask.mask(attempt.getPhone()),
+        outcome.map(Outcome::text).orElse("pending"));
+    if (outcome.isEmpty()) {
+      ObjectNode pending = HttpExchanges.JSON.createObjectNode()
+          .put("status", "pending")
+          .put("attemptId", attempt.getAttemptId());
+      HttpExchanges.sendJson(exchange, 202, pending);
+      return;
+    }
+    answer(exchange, request, outcome.get());
+  }
+
+  private static void answer(HttpExchange exchange, VerificationRequest request, Outcome outcome) throws IOException {
+    switch (outcome.kind()) {
+      case CONFIRMED, ALREADY_CONFIRMED -> HttpExchanges.sendJson(exchange, 200, HttpExchanges.JSON.createObjectNode()
+          .put("status", outcome.kind() == Outcome.Kind.CONFIRMED ? "confirmed" : "already_confirmed")
+          .put("phone", request.phone())
+          .put("programId", request.programId()));
+      case WRONG_CODE -> HttpExchanges.sendJson(exchange, 422, HttpExchanges.JSON.createObjectNode()
+          .put("error", "wrong code")
+          .put("attemptsLeft", outcome.attemptsLeft()));
+      case EXPIRED -> HttpExchanges.sendError(exchange, 410, "the code has expired; sign up again for a new one", null);
+      case LOCKED -> HttpExchanges.sendError(exchange, 429, "too many wrong codes; sign up again for a new one", null);
+      case NO_CHALLENGE -> HttpExchanges.sendError(exchange, 404, "no open challenge for this phone and program", null);
+      default -> throw new IllegalStateException("unhandled outcome " + outcome);
+    }
+  }
+}

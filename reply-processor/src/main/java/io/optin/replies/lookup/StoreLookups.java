@@ -1,0 +1,56 @@
+package io.optin.replies.lookup;
+
+import io.optin.replies.matching.OutcomeEntry;
+import io.optin.replies.matching.Outcome;
+import io.optin.replies.matching.PhoneStatuses;
+import io.optin.replies.matching.ProgramStatus;
+import io.optin.replies.matching.ReplyStores;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * Outcome and status lookups by interactive query on this instance's {@code reply-outcomes} and
+ * {@code subscriber-status} stores.
+ *
+ * <p>Local only: it sees the partitions this instance owns. That is all of them with one instance (the default
+ * deployment). With several instances a webhook may land on an instance that does not own the phone's partition;
+ * routing the query to the owner ({@code KafkaStreams.queryMetadataForKey} + an internal HTTP call) is future
+ * work. Reads may see state a transaction has not committed yet; a reprocessed record decides the same outcome.
+ */
+public final class StoreLookups implements OutcomeLookup, StatusLookup {
+
+  private final KafkaStreams streams;
+
+  public StoreLookups(KafkaStreams streams) {
+    this.streams = streams;
+  }
+
+  @Override
+  public Optional<Outcome> outcome(String id) {
+    try {
+      OutcomeEntry entry = this.<OutcomeEntry>store(ReplyStores.OUTCOMES).get(id);
+      return entry == null ? Optional.empty() : Optional.of(entry.parsed());
+    } catch (InvalidStateStoreException e) {
+      return Optional.empty();
+    }
+  }
+
+  @Override
+  public Map<String, ProgramStatus> statuses(String phone) {
+    try {
+      PhoneStatuses statuses = this.<PhoneStatuses>store(ReplyStores.SUBSCRIBER_STATUS).get(phone);
+      return statuses == null ? Map.of() : statuses.programs();
+    } catch (InvalidStateStoreException e) {
+      throw new LookupUnavailableException("subscriber status store is not available yet", e);
+    }
+  }
+
+  private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
+    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+  }
+}

@@ -1,0 +1,123 @@
+package io.optin.replies.matching;
+
+import io.optin.avro.ChallengeOutcome;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The reply processor's stores and outputs, written together: a decision is applied by updating the phone's
+ * challenges, their deadlines and statuses, and forwarding the CLOSED events, confirmations and status records.
+ * Under exactly-once all of it commits atomically with the input offset.
+ */
+final class ReplyState {
+
+  private final ProcessorContext<String, Object> context;
+  private final KeyValueStore<String, PhoneChallenges> challenges;
+  private final KeyValueStore<String, Long> dedupe;
+  private final KeyValueStore<String, OutcomeEntry> outcomes;
+  private final KeyValueStore<String, PhoneStatuses> statuses;
+  private final KeyValueStore<String, String> expiries;
+  private final StatusBook statusBook = new StatusBook();
+
+  ReplyState(ProcessorContext<String, Object> context) {
+    this.context = context;
+    this.challenges = context.getStateStore(ReplyStores.CHALLENGES);
+    this.dedupe = context.getStateStore(ReplyStores.DEDUPE);
+    this.outcomes = context.getStateStore(ReplyStores.OUTCOMES);
+    this.statuses = context.getStateStore(ReplyStores.SUBSCRIBER_STATUS);
+    this.expiries = context.getStateStore(ReplyStores.EXPIRIES);
+  }
+
+  StatusBook statusBook() {
+    return statusBook;
+  }
+
+  KeyValueStore<String, PhoneChallenges> challengeStore() {
+    return challenges;
+  }
+
+  KeyValueStore<String, Long> dedupeStore() {
+    return dedupe;
+  }
+
+  KeyValueStore<String, OutcomeEntry> outcomeStore() {
+    return outcomes;
+  }
+
+  KeyValueStore<String, String> expiryStore() {
+    return expiries;
+  }
+
+  PhoneChallenges challenges(String phone) {
+    PhoneChallenges known = challenges.get(phone);
+    return known == null ? PhoneChallenges.EMPTY : known;
+  }
+
+  PhoneStatuses statuses(String phone) {
+    PhoneStatuses known = statuses.get(phone);
+    return known == null ? PhoneStatuses.EMPTY : known;
+  }
+
+  /** Records the id as processed; false if it was already (a replayed webhook or a retried attempt). */
+  boolean firstSighting(String id) {
+    if (dedupe.get(id) != null) {
+      return false;
+    }
+    dedupe.put(id, context.currentSystemTimeMs());
+    return true;
+  }
+
+  void recordOutcome(String id, Outcome outcome) {
+    outcomes.put(id, new OutcomeEntry(outcome.text(), context.currentSystemTimeMs()));
+  }
+
+  /** Stores a newly announced or refreshed open challenge and its deadline. */
+  void opened(String phone, PhoneChallenges next, OpenChallenge challenge) {
+    putChallenges(phone, next);
+    expiries.put(ReplyStores.expiryKey(challenge.expiresAt(), phone, challenge.challengeId()), phone);
+  }
+
+  /**
+   * Applies a decision: stores the next state, forgets the deadlines of closed challenges, forwards a CLOSED
+   * event per closure and a confirmation per CONFIRMED closure, then the status changes.
+   */
+  void apply(String phone, Decision decision, StatusBook.Transition statusChange, long timestamp) {
+    putChallenges(phone, decision.next());
+    for (Closure closure : decision.closures()) {
+      OpenChallenge c = closure.challenge();
+      expiries.delete(ReplyStores.expiryKey(c.expiresAt(), phone, c.challengeId()));
+      context.forward(new Record<>(phone, (Object) ReplyRecords.closed(phone, closure), timestamp),
+          ReplyTopology.CHALLENGES_SINK);
+      if (closure.outcome() == ChallengeOutcome.CONFIRMED) {
+        context.forward(new Record<>(phone, (Object) ReplyRecords.confirmed(phone, closure), timestamp),
+            ReplyTopology.CONFIRMED_SINK);
+      }
+    }
+    applyStatus(phone, statusChange, timestamp);
+  }
+
+  /** Applies a decision whose closures move the statuses the usual way (outcome of each closure). */
+  void apply(String phone, Decision decision, long timestamp) {
+    apply(phone, decision, statusBook.closed(statuses(phone), decision.closures()), timestamp);
+  }
+
+  void applyStatus(String phone, StatusBook.Transition transition, long timestamp) {
+    if (transition.changes().isEmpty()) {
+      return;
+    }
+    statuses.put(phone, transition.next());
+    for (StatusChange change : transition.changes()) {
+      context.forward(new Record<>(ReplyRecords.statusKey(change.programId(), phone),
+          (Object) ReplyRecords.status(phone, change), timestamp), ReplyTopology.STATUS_SINK);
+    }
+  }
+
+  private void putChallenges(String phone, PhoneChallenges next) {
+    if (next.nothingKnown()) {
+      challenges.delete(phone);
+    } else {
+      challenges.put(phone, next);
+    }
+  }
+}

@@ -1,0 +1,121 @@
+package io.optin.replies.webhook;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpHandler;
+import io.optin.avro.InboundSms;
+import io.optin.avro.ReplyIntent;
+import io.optin.replies.lookup.OutcomeWait;
+import io.optin.replies.matching.Outcome;
+import io.optin.replies.parse.ParsedReply;
+import io.optin.replies.parse.ReplyParser;
+import io.optin.replies.parse.TwimlResponses;
+import io.optin.replies.publish.PublishException;
+import io.optin.replies.publish.RecordPublisher;
+import io.optin.schemas.Topics;
+import io.optin.schemas.http.HttpExchanges;
+import io.optin.schemas.otp.OtpCodes;
+import io.optin.schemas.otp.PhoneMask;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code POST /webhooks/twilio/inbound}: a signed reply becomes one {@code InboundSms} (a code only as its keyed
+ * hash), answered in TwiML: HELP/STOP/START at once, a YES or code with its outcome when decided within the wait.
+ */
+public final class InboundWebhookHandler implements HttpHandler {
+
+  public static final String PATH = "/webhooks/twilio/inbound";
+  private static final Logger LOG = LoggerFactory.getLogger(InboundWebhookHandler.class);
+
+  private final TwilioSignatureCheck signatures;
+  private final ReplyParser parser;
+  private final OtpCodes codes;
+  private final RecordPublisher publisher;
+  private final OutcomeWait outcomes;
+  private final ReplyTexts texts;
+  private final Clock clock;
+  private final RecentKeys recentSids;
+
+  public InboundWebhookHandler(TwilioSignatureCheck signatures, ReplyParser parser, OtpCodes codes,
+      RecordPublisher publisher, OutcomeWait outcomes, ReplyTexts texts, Clock clock, int recentSidCapacity) {
+    this.signatures = signatures;
+    this.parser = parser;
+    this.codes = codes;
+    this.publisher = publisher;
+    this.outcomes = outcomes;
+    this.texts = texts;
+    this.clock = clock;
+    this.recentSids = new RecentKeys(recentSidCapacity);
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      Optional<Map<String, String>> form = TwilioWebhookForm.read(exchange, signatures);
+      if (form.isEmpty()) {
+        return;
+      }
+      Optional<String> sid = TwilioWebhookForm.param(form.get(), "MessageSid", "SmsSid");
+      Optional<String> from = TwilioWebhookForm.param(form.get(), "From");
+      if (sid.isEmpty() || from.isEmpty()) {
+        TwilioWebhookForm.text(exchange, 400, "MessageSid and From are required");
+        return;
+      }
+      String body = form.get().getOrDefault("Body", "");
+      ParsedReply reply = parser.parse(body);
+      InboundSms sms = InboundSms.newBuilder()
+          .setMessageSid(sid.get())
+          .setPhone(from.get())
+          .setToNumber(TwilioWebhookForm.param(form.get(), "To").orElse(null))
+          .setIntent(reply.intent())
+          .setCodeHash(reply.code().map(codes::codeHash).orElse(null))
+          .setMaskedBody(codes.mask().mask(body))
+          .setReceivedAt(Instant.now(clock))
+          .build();
+      if (recentSids.firstSighting(sms.getMessageSid())) {
+        try {
+          publisher.publish(Topics.SMS_INBOUND, sms.getPhone(), sms, sms.getReceivedAt());
+        } catch (PublishException e) {
+          recentSids.forget(sms.getMessageSid());
+          LOG.error("could not record reply {} from {}: {}", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()),
+              e.getMessage());
+          TwilioWebhookForm.text(exchange, 503, "try again later");
+          return;
+        }
+        LOG.info("reply {} from {}: {}", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()), sms.getIntent());
+      } else {
+        LOG.info("replayed reply {} from {}: not published again", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()));
+      }
+      String twiml = answer(sms.getIntent(), sms.getMessageSid()).map(TwimlResponses::message)
+          .orElseGet(TwimlResponses::empty);
+      HttpExchanges.send(exchange, 200, TwimlResponses.CONTENT_TYPE, twiml.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The text to answer with, if any. */
+  private Optional<String> answer(ReplyIntent intent, String messageSid) {
+    return switch (intent) {
+      case HELP -> Optional.of(texts.help());
+      case STOP -> Optional.of(texts.stop());
+      case START -> Optional.of(texts.start());
+      case CONFIRM, CODE -> outcomes.await(messageSid).flatMap(this::textFor);
+      default -> Optional.empty();
+    };
+  }
+
+  private Optional<String> textFor(Outcome outcome) {
+    return switch (outcome.kind()) {
+      case CONFIRMED, ALREADY_CONFIRMED -> Optional.of(texts.confirmed());
+      case EXPIRED -> Optional.of(texts.expired());
+      case WRONG_CODE -> Optional.of(texts.wrongCode(outcome.attemptsLeft()));
+      case LOCKED -> Optional.of(texts.locked());
+      case NO_CHALLENGE -> Optional.empty();
+    };
+  }
+}

@@ -1,0 +1,154 @@
+package io.optin.replies.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.optin.avro.VerificationAttempt;
+import io.optin.replies.lookup.OutcomeWait;
+import io.optin.replies.matching.Outcome;
+import io.optin.replies.testing.LocalHttpServer;
+import io.optin.replies.testing.PublishedRecords;
+import io.optin.schemas.Topics;
+import io.optin.schemas.http.HttpRoute;
+import io.optin.schemas.otp.OtpCodes;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/** POST /v1/verifications over real HTTP, with a lookup that answers only for attempts actually published. */
+class VerificationHandlerTest {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant NOW = Instant.parse("2025-03-01T10:03:00Z");
+  private static final OtpCodes CODES =
+      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+
+  private final PublishedRecords published = new PublishedRecords();
+  private final AtomicReference<Outcome> decided = new AtomicReference<>();
+  private final AtomicInteger attemptIds = new AtomicInteger();
+  private LocalHttpServer server;
+
+  @BeforeEach
+  void start() throws Exception {
+    OutcomeWait outcomes = new OutcomeWait(id -> published.on(Topics.VERIFICATION_ATTEMPTS).stream()
+        .anyMatch(a -> a.getAttemptId().equals(id)) ? Optional.ofNullable(decided.get()) : Optional.empty(),
+        Duration.ofMillis(300));
+    VerificationHandler handler = new VerificationHandler(published.publisher(), outcomes, CODES,
+        Clock.fixed(NOW, ZoneOffset.UTC), () -> "attempt-" + attemptIds.incrementAndGet());
+    server = new LocalHttpServer(List.of(new HttpRoute(VerificationHandler.PATH, handler)));
+  }
+
+  @AfterEach
+  void stop() {
+    server.close();
+  }
+
+  @Test
+  void shouldPublishTheAttemptWithItsCodeHashAndAnswerConfirmed() throws Exception {
+    decided.set(Outcome.CONFIRMED);
+
+    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"482913\"}");
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree(
+        "{\"status\":\"confirmed\",\"phone\":\"+14155550100\",\"programId\":\"spring-sale\"}"));
+    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS)).containsExactly(VerificationAttempt.newBuilder()
+        .setAttemptId("attempt-1")
+        .setPhone("+14155550100")
+        .setProgramId("spring-sale")
+        .setCodeHash(CODES.codeHash("482913"))
+        .setIp("127.0.0.1")
+        .setAttemptedAt(NOW)
+        .build());
+    assertThat(new String(published.raw().get(0).value(), StandardCharsets.ISO_8859_1)).doesNotContain("482913");
+  }
+
+  @Test
+  void shouldAnswerWrongCodeWithTheAttemptsLeft() throws Exception {
+    decided.set(Outcome.wrongCode(3));
+
+    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
+
+    assertThat(response.statusCode()).isEqualTo(422);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(JSON.readTree("{\"error\":\"wrong code\",\"attemptsLeft\":3}"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"EXPIRED, 410", "LOCKED, 429", "NO_CHALLENGE, 404", "ALREADY_CONFIRMED, 200"})
+  void shouldAnswerEachOutcomeWithItsStatus(String outcome, int status) throws Exception {
+    decided.set(Outcome.parse(outcome));
+
+    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111-111\"}");
+
+    assertThat(response.statusCode()).isEqualTo(status);
+    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS)).hasSize(1);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "{\"programId\":\"p\",\"code\":\"111111\"}|phone|phone is required",
+      "{\"phone\":\"0612345678\",\"programId\":\"p\",\"code\":\"111111\"}|phone|phone must be in E.164 format, e.g. +14155550100",
+      "{\"phone\":\"+14155550100\",\"code\":\"111111\"}|programId|programId is required",
+      "{\"phone\":\"+14155550100\",\"programId\":\"p\"}|code|code is required",
+      "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"12345\"}|code|code must be 6 digits",
+      "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":123456}|code|code must be a string"})
+  void shouldRefuseAnIncompleteRequestNamingTheField(String body, String field, String error) throws Exception {
+    HttpResponse<String> response = post(body);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    JsonNode json = JSON.readTree(response.body());
+    assertThat(json.get("field").asText()).isEqualTo(field);
+    assertThat(json.get("error").asText()).isEqualTo(error);
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseABodyThatIsNotJson() throws Exception {
+    HttpResponse<String> response = post("phone=+14155550100");
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(response.body()).has("error")).isTrue();
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @Test
+  void shouldAnswer503WhenTheAttemptCannotBeRecorded() throws Exception {
+    published.failSends(new TimeoutException("broker unavailable"));
+
+    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
+
+    assertThat(response.statusCode()).isEqualTo(503);
+  }
+
+  @Test
+  void shouldAnswerPendingWithTheAttemptIdWhenNoOutcomeArrivesInTime() throws Exception {
+    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(JSON.readTree("{\"status\":\"pending\",\"attemptId\":\"attempt-1\"}"));
+  }
+
+  private HttpResponse<String> post(String body) throws Exception {
+    return server.send(HttpRequest.newBuilder(server.uri(VerificationHandler.PATH))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(body))
+        .build());
+  }
+}

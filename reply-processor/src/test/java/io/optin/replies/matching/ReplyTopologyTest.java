@@ -1,0 +1,384 @@
+package io.optin.replies.matching;
+
+import static io.optin.replies.matching.Challenges.CODES;
+import static io.optin.replies.matching.Challenges.OUR_NUMBER;
+import static io.optin.replies.matching.Challenges.PHONE;
+import static io.optin.replies.matching.Challenges.hashOfCode;
+import static io.optin.replies.matching.Challenges.hashOfWrongCode;
+import static io.optin.replies.matching.Challenges.issued;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.optin.avro.ChallengeEvent;
+import io.optin.avro.ChallengeEventType;
+import io.optin.avro.ChallengeOutcome;
+import io.optin.avro.ConfirmationMethod;
+import io.optin.avro.DeadLetter;
+import io.optin.avro.InboundSms;
+import io.optin.avro.OptInStatus;
+import io.optin.avro.ReplyIntent;
+import io.optin.avro.SubscriberConfirmed;
+import io.optin.avro.SubscriberStatus;
+import io.optin.avro.VerificationAttempt;
+import io.optin.schemas.Topic;
+import io.optin.schemas.Topics;
+import io.optin.schemas.registry.InMemorySchemaRegistryClient;
+import io.optin.schemas.serde.AvroSerdes;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The reply topology on TopologyTestDriver: explicit event times, a mocked wall clock, real Avro bytes. */
+class ReplyTopologyTest {
+
+  private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
+  private static final Instant EXPIRES = T0.plus(Duration.ofMinutes(10));
+  private static final Duration GRACE = ReplyTopologyConfig.DEFAULT_EXPIRY_GRACE;
+  private static final String PROGRAM = "spring-sale";
+  private static final String STATUS_KEY = PROGRAM + ":" + PHONE;
+
+  @TempDir
+  Path stateDir;
+
+  private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+  private final AtomicInteger deadLetterIds = new AtomicInteger();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, ChallengeEvent> challenges;
+  private TestInputTopic<String, InboundSms> inbound;
+  private TestInputTopic<String, byte[]> rawInbound;
+  private TestInputTopic<String, VerificationAttempt> attempts;
+  private TestOutputTopic<String, ChallengeEvent> challengeEvents;
+  private TestOutputTopic<String, SubscriberConfirmed> confirmations;
+  private TestOutputTopic<String, SubscriberStatus> statuses;
+  private TestOutputTopic<String, DeadLetter> deadLetters;
+  private ChallengeEvent issued;
+
+  @BeforeEach
+  void startDriver() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reply-topology-test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    driver = new TopologyTestDriver(
+        ReplyTopology.build(ReplyTopologyConfig.defaults(), serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet()),
+        props, T0);
+    challenges = input(Topics.CHALLENGES);
+    inbound = input(Topics.SMS_INBOUND);
+    attempts = input(Topics.VERIFICATION_ATTEMPTS);
+    rawInbound = driver.createInputTopic(Topics.SMS_INBOUND.name(), new StringSerializer(), new ByteArraySerializer());
+    challengeEvents = output(Topics.CHALLENGES);
+    confirmations = output(Topics.CONFIRMED_SUBSCRIBERS);
+    statuses = output(Topics.SUBSCRIBER_STATUS);
+    deadLetters = output(Topics.DEAD_LETTERS);
+
+    // Given an open challenge for the phone, window [T0, T0 + 10 min)
+    issued = issued("ch-1", PROGRAM, T0, EXPIRES);
+    challenges.pipeInput(PHONE, issued, T0);
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.PENDING, "code sent", T0)));
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void shouldConfirmAYesJustInsideTheWindowExactlyOnce() {
+    Instant r = EXPIRES.minusMillis(1);
+
+    reply("SM-yes", ReplyIntent.CONFIRM, null, r);
+
+    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by reply YES", 0, r)));
+    assertThat(confirmations.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(PHONE, confirmed(ConfirmationMethod.REPLY_YES, r)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by reply YES", r)));
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(outcome("SM-yes")).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void shouldConfirmNothingForAYesAtExpiresAtAndCloseItExpiredAfterTheGrace() {
+    reply("SM-late", ReplyIntent.CONFIRM, null, EXPIRES);
+
+    assertThat(outcome("SM-late")).isEqualTo("EXPIRED");
+    assertThat(challengeEvents.isEmpty()).isTrue();
+    assertThat(confirmations.isEmpty()).isTrue();
+    assertThat(statuses.isEmpty()).isTrue();
+
+    driver.advanceWallClockTime(Duration.between(T0, EXPIRES.plus(GRACE)));
+
+    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(PHONE, closed(ChallengeOutcome.EXPIRED, "window passed", 0, EXPIRES.plus(GRACE))));
+    assertThat(statuses.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(STATUS_KEY, status(OptInStatus.EXPIRED, "window passed", EXPIRES.plus(GRACE))));
+    assertThat(confirmations.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldConfirmOnceForTwoYesReplies() {
+    reply("SM-1", ReplyIntent.CONFIRM, null, T0.plusSeconds(30));
+    reply("SM-2", ReplyIntent.CONFIRM, null, T0.plusSeconds(31));
+
+    assertThat(confirmations.readValuesToList()).hasSize(1);
+    assertThat(challengeEvents.readValuesToList()).extracting(ChallengeEvent::getOutcome)
+        .containsExactly(ChallengeOutcome.CONFIRMED);
+    assertThat(statuses.readValuesToList()).extracting(SubscriberStatus::getStatus)
+        .containsExactly(OptInStatus.CONFIRMED);
+    assertThat(outcome("SM-1")).isEqualTo("CONFIRMED");
+    assertThat(outcome("SM-2")).isEqualTo("ALREADY_CONFIRMED");
+  }
+
+  @Test
+  void shouldProcessTheSameMessageSidOnce() {
+    reply("SM-same", ReplyIntent.CODE, hashOfWrongCode("ch-1"), T0.plusSeconds(30));
+    reply("SM-same", ReplyIntent.CODE, hashOfWrongCode("ch-1"), T0.plusSeconds(31));
+    reply("SM-other", ReplyIntent.CODE, hashOfWrongCode("ch-1"), T0.plusSeconds(32));
+
+    assertThat(outcome("SM-same")).isEqualTo("WRONG_CODE:4");
+    assertThat(outcome("SM-other")).isEqualTo("WRONG_CODE:3");
+    assertThat(challengeEvents.isEmpty()).isTrue();
+    assertThat(statuses.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldConfirmACodeTextedBack() {
+    Instant r = T0.plusSeconds(45);
+
+    reply("SM-code", ReplyIntent.CODE, hashOfCode("ch-1"), r);
+
+    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by code reply", 0, r)));
+    assertThat(confirmations.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(PHONE, confirmed(ConfirmationMethod.REPLY_CODE, r)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by code reply", r)));
+    assertThat(outcome("SM-code")).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void shouldConfirmACodeEnteredOnASite() {
+    Instant r = T0.plusSeconds(50);
+
+    attempt("att-1", hashOfCode("ch-1"), r);
+
+    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by code entry", 0, r)));
+    assertThat(confirmations.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(PHONE, confirmed(ConfirmationMethod.CODE_ENTRY, r)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by code entry", r)));
+    assertThat(outcome("att-1")).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void shouldLockAfterFiveWrongCodesAndThenConfirmNothing() {
+    for (int i = 1; i <= 5; i++) {
+      attempt("att-" + i, hashOfWrongCode("ch-1"), T0.plusSeconds(i));
+    }
+    Instant lockedAt = T0.plusSeconds(5);
+
+    assertThat(List.of(outcome("att-1"), outcome("att-2"), outcome("att-3"), outcome("att-4"), outcome("att-5")))
+        .containsExactly("WRONG_CODE:4", "WRONG_CODE:3", "WRONG_CODE:2", "WRONG_CODE:1", "LOCKED");
+    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(PHONE, closed(ChallengeOutcome.LOCKED, "too many wrong codes (5)", 5, lockedAt)));
+    assertThat(statuses.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(STATUS_KEY, status(OptInStatus.LOCKED, "too many wrong codes (5)", lockedAt)));
+
+    attempt("att-right", hashOfCode("ch-1"), T0.plusSeconds(6));
+    reply("SM-right", ReplyIntent.CODE, hashOfCode("ch-1"), T0.plusSeconds(7));
+
+    assertThat(outcome("att-right")).isEqualTo("LOCKED");
+    assertThat(outcome("SM-right")).isEqualTo("LOCKED");
+    assertThat(challengeEvents.isEmpty()).isTrue();
+    assertThat(confirmations.isEmpty()).isTrue();
+    assertThat(statuses.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldCloseRejectedAndOptOutOnStop() {
+    Instant r = T0.plusSeconds(20);
+
+    reply("SM-stop", ReplyIntent.STOP, null, r);
+
+    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
+        KeyValue.pair(PHONE, closed(ChallengeOutcome.REJECTED, "opted out by STOP", 0, r)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.OPTED_OUT, "opted out by STOP", r)));
+    assertThat(confirmations.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldLiftTheOptOutOnStartAndConfirmNothing() {
+    reply("SM-stop", ReplyIntent.STOP, null, T0.plusSeconds(20));
+    challengeEvents.readValuesToList();
+    statuses.readValuesToList();
+
+    reply("SM-start", ReplyIntent.START, null, T0.plusSeconds(40));
+    reply("SM-yes", ReplyIntent.CONFIRM, null, T0.plusSeconds(41));
+
+    // A tombstone: the phone is neither opted out nor subscribed any more.
+    assertThat(statuses.readKeyValuesToList()).containsExactly(KeyValue.pair(STATUS_KEY, null));
+    assertThat(challengeEvents.isEmpty()).isTrue();
+    assertThat(confirmations.isEmpty()).isTrue();
+    assertThat(outcome("SM-yes")).isEqualTo("NO_CHALLENGE");
+    assertThat(driver.<String, PhoneStatuses>getKeyValueStore(ReplyStores.SUBSCRIBER_STATUS).get(PHONE)
+        .of(PROGRAM)).map(ProgramStatus::status).contains(SubscriptionStatus.NONE);
+  }
+
+  @Test
+  void shouldExpireAnUnansweredChallengeByWallClockAfterTheGrace() {
+    driver.advanceWallClockTime(Duration.between(T0, EXPIRES.plus(GRACE)).minusMillis(1));
+
+    assertThat(challengeEvents.isEmpty()).isTrue();
+    assertThat(statuses.isEmpty()).isTrue();
+
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    Instant now = EXPIRES.plus(GRACE).plusSeconds(1).minusMillis(1);
+
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(PHONE, closed(ChallengeOutcome.EXPIRED, "window passed", 0, now)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.EXPIRED, "window passed", now)));
+    assertThat(confirmations.isEmpty()).isTrue();
+    assertThat(driver.getKeyValueStore(ReplyStores.EXPIRIES).approximateNumEntries()).isZero();
+
+    reply("SM-late", ReplyIntent.CONFIRM, null, EXPIRES.plusSeconds(60));
+    assertThat(outcome("SM-late")).isEqualTo("EXPIRED");
+    assertThat(challengeEvents.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldDeadLetterAPoisonReplyAndProcessTheNextRecord() {
+    byte[] poison = "not avro at all".getBytes(StandardCharsets.UTF_8);
+
+    rawInbound.pipeInput(PHONE, poison, T0.plusSeconds(10));
+    reply("SM-yes", ReplyIntent.CONFIRM, null, T0.plusSeconds(11));
+
+    List<DeadLetter> letters = deadLetters.readValuesToList();
+    assertThat(letters).singleElement().satisfies(letter -> {
+      assertThat(letter.getDeadLetterId()).isEqualTo("dl-1");
+      assertThat(letter.getApplication()).isEqualTo(ReplyTopology.APPLICATION_ID);
+      assertThat(letter.getReason()).startsWith("undeserialisable record");
+      assertThat(letter.getSourceTopic()).isEqualTo(Topics.SMS_INBOUND.name());
+      assertThat(letter.getSourceOffset()).isZero();
+      assertThat(letter.getRawKey()).isEqualTo(ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)));
+      assertThat(letter.getRawValue()).isEqualTo(ByteBuffer.wrap(poison));
+      assertThat(letter.getFailedAt()).isEqualTo(T0);
+    });
+    assertThat(confirmations.readValuesToList()).hasSize(1);
+    assertThat(outcome("SM-yes")).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void shouldDeadLetterAReplyKeyedByAnotherPhone() {
+    InboundSms sms = sms("SM-misfiled", ReplyIntent.CONFIRM, null, T0.plusSeconds(10));
+
+    inbound.pipeInput("+33612345678", sms, T0.plusSeconds(10));
+
+    assertThat(deadLetters.readValuesToList()).singleElement().satisfies(letter -> {
+      assertThat(letter.getField()).isEqualTo("phone");
+      assertThat(letter.getReason()).contains("key does not match");
+    });
+    assertThat(confirmations.isEmpty()).isTrue();
+    assertThat(outcome("SM-misfiled")).isNull();
+  }
+
+  private void reply(String sid, ReplyIntent intent, String codeHash, Instant at) {
+    inbound.pipeInput(PHONE, sms(sid, intent, codeHash, at), at);
+  }
+
+  private static InboundSms sms(String sid, ReplyIntent intent, String codeHash, Instant at) {
+    return InboundSms.newBuilder()
+        .setMessageSid(sid)
+        .setPhone(PHONE)
+        .setToNumber(OUR_NUMBER)
+        .setIntent(intent)
+        .setCodeHash(codeHash)
+        .setMaskedBody(codeHash == null ? intent.name() : "******")
+        .setReceivedAt(at)
+        .build();
+  }
+
+  private void attempt(String attemptId, String codeHash, Instant at) {
+    attempts.pipeInput(PHONE, VerificationAttempt.newBuilder()
+        .setAttemptId(attemptId)
+        .setPhone(PHONE)
+        .setProgramId(PROGRAM)
+        .setCodeHash(codeHash)
+        .setIp("203.0.113.7")
+        .setAttemptedAt(at)
+        .build(), at);
+  }
+
+  private String outcome(String id) {
+    KeyValueStore<String, OutcomeEntry> store = driver.getKeyValueStore(ReplyStores.OUTCOMES);
+    OutcomeEntry entry = store.get(id);
+    return entry == null ? null : entry.outcome();
+  }
+
+  private ChallengeEvent closed(ChallengeOutcome outcome, String reason, int failedAttempts, Instant at) {
+    return ChallengeEvent.newBuilder(issued)
+        .setType(ChallengeEventType.CLOSED)
+        .setOutcome(outcome)
+        .setReason(reason)
+        .setFailedAttempts(failedAttempts)
+        .setOccurredAt(at)
+        .build();
+  }
+
+  private SubscriberConfirmed confirmed(ConfirmationMethod method, Instant at) {
+    return SubscriberConfirmed.newBuilder()
+        .setChallengeId("ch-1")
+        .setSignupId("signup-ch-1")
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setMethod(method)
+        .setLocale("en-US")
+        .setChannel(issued.getChannel())
+        .setConsentTextSha256("c0ffee")
+        .setRequestedAt(T0)
+        .setConfirmedAt(at)
+        .build();
+  }
+
+  private static SubscriberStatus status(OptInStatus status, String reason, Instant at) {
+    return SubscriberStatus.newBuilder()
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setStatus(status)
+        .setChallengeId("ch-1")
+        .setReason(reason)
+        .setUpdatedAt(at)
+        .build();
+  }
+
+  private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
+    return driver.createInputTopic(topic.name(), new StringSerializer(), serdes.forTopic(topic).serializer());
+  }
+
+  private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
+    return driver.createOutputTopic(topic.name(), new StringDeserializer(), serdes.forTopic(topic).deserializer());
+  }
+}
