@@ -18,6 +18,7 @@ import io.optin.audit.archive.PostgresArchiveReader;
 import io.optin.audit.archive.SegmentFileArchive;
 import io.optin.audit.archive.SegmentFileReader;
 import io.optin.audit.archive.SegmentRotation;
+import io.optin.schemas.config.Settings;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -157,8 +158,9 @@ class LedgerArchiverIT {
     assertPrefixOfEachPartition(jdbcBefore);
 
     // When the archive service starts on the same directory and database
-    ArchiveSettings settings = ArchiveSettings.from(Map.of(ArchiveSettings.DIR, archiveDir.toString(),
-        ArchiveSettings.JDBC_URL, db.url(), ArchiveSettings.SEGMENT_MAX_RECORDS, "30"), Map.of());
+    ArchiveSettings settings = ArchiveSettings.of(Settings.defaults().with(Map.of("audit.archive.dir",
+        archiveDir.toString(), "audit.archive.jdbc.url", db.url(), "audit.archive.segment.max.records", "30"),
+        "test"));
     try (ArchiveService service = new ArchiveService(settings, ledger.clientSettings(), ledger.registry).start()) {
       awaitArchiveEqualsTopic(new SegmentFileReader(archiveDir));
       awaitArchiveEqualsTopic(new PostgresArchiveReader(db));
@@ -170,6 +172,51 @@ class LedgerArchiverIT {
     assertArchiveIsTheTopic(new PostgresArchiveReader(db));
     assertVerifies(ArchiveVerification.files(archiveDir, ledger.keys.publicKey(), ledger.latestCheckpoints()));
     assertVerifies(ArchiveVerification.jdbc(db, ledger.keys.publicKey(), ledger.latestCheckpoints()));
+  }
+
+  @Test
+  void shouldVerifyBothArchivesFromTheCommandLineAndNameATamperedRow() throws SQLException {
+    // Given both archives written by the service
+    JdbcTarget db = newDatabase();
+    ArchiveSettings settings = ArchiveSettings.of(Settings.defaults().with(Map.of("audit.archive.dir",
+        archiveDir.toString(), "audit.archive.jdbc.url", db.url()), "test"));
+    try (ArchiveService service = new ArchiveService(settings, ledger.clientSettings(), ledger.registry).start()) {
+      awaitArchiveEqualsTopic(new SegmentFileReader(archiveDir));
+      awaitArchiveEqualsTopic(new PostgresArchiveReader(db));
+    }
+    String key = ledger.keys.publicKey().toBase64();
+
+    // When `optin audit verify` reads each, then both are intact, and it says what it checked
+    CommandRun files = optin("audit", "verify", "--files", archiveDir.toString(), "--offline", "--public-key", key);
+    assertThat(files.exit()).as(files.err()).isZero();
+    assertThat(files.out()).contains("ledger intact: " + topic.size() + " records");
+    CommandRun jdbc = optin("audit", "verify", "--jdbc", db.url(), "--offline", "--public-key", key);
+    assertThat(jdbc.exit()).as(jdbc.err()).isZero();
+    assertThat(jdbc.out()).contains("ledger intact: " + topic.size() + " records");
+
+    // When a DBA deletes a row behind the trigger's back
+    LedgerCopy deleted = topic.get(10);
+    LedgerCopy next = topic.get(11);
+    execute(db, "ALTER TABLE consent_ledger DISABLE TRIGGER USER",
+        "DELETE FROM consent_ledger WHERE partition = " + deleted.partition() + " AND \"offset\" = " + deleted.offset());
+
+    // Then the command fails, naming the record after the gap
+    CommandRun broken = optin("audit", "verify", "--jdbc", db.url(), "--offline", "--public-key", key);
+    assertThat(broken.exit()).isEqualTo(1);
+    assertThat(broken.out()).contains("BROKEN at partition " + next.partition() + " offset " + next.offset())
+        .contains("missing before it");
+  }
+
+  private record CommandRun(int exit, String out, String err) {}
+
+  private static CommandRun optin(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    picocli.CommandLine commandLine = io.optin.app.OptinCommand.commandLine(Map.of());
+    commandLine.setOut(new java.io.PrintWriter(out));
+    commandLine.setErr(new java.io.PrintWriter(err));
+    int exit = commandLine.execute(args);
+    return new CommandRun(exit, out.toString(), err.toString());
   }
 
   private LedgerArchiver archiver(String name, Supplier<ArchiveSink> sinks, Duration backoff) {

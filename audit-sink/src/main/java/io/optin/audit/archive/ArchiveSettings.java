@@ -1,33 +1,27 @@
 package io.optin.audit.archive;
 
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_DIR;
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_PASSWORD;
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_URL;
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_USER;
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_RETRY_BACKOFF;
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_BYTES;
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS;
+
+import io.optin.schemas.config.Settings;
+import io.optin.schemas.config.SettingsException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
- * Where the ledger is archived: segment files under {@value #DIR}, PostgreSQL at {@value #JDBC_URL}, both or
- * neither. Each setting {@code a.b.c} may be overridden by the environment variable {@code OPTIN_A_B_C}; the
- * password belongs there ({@code OPTIN_AUDIT_ARCHIVE_JDBC_PASSWORD}), not in a file.
+ * Where the ledger is archived: segment files under {@code audit.archive.dir}, PostgreSQL at
+ * {@code audit.archive.jdbc.url}, both or neither (settings of docs/settings.md; the password belongs in
+ * {@code OPTIN_AUDIT_ARCHIVE_JDBC_PASSWORD}).
  */
 public record ArchiveSettings(Optional<Path> directory, Optional<JdbcTarget> jdbc, SegmentRotation rotation,
     Duration retryBackoff) {
-
-  public static final String DIR = "audit.archive.dir";
-  public static final String JDBC_URL = "audit.archive.jdbc.url";
-  public static final String JDBC_USER = "audit.archive.jdbc.user";
-  public static final String JDBC_PASSWORD = "audit.archive.jdbc.password";
-  public static final String SEGMENT_MAX_RECORDS = "audit.archive.segment.max.records";
-  public static final String SEGMENT_MAX_BYTES = "audit.archive.segment.max.bytes";
-  public static final String RETRY_BACKOFF = "audit.archive.retry.backoff";
-
-  private static final Duration DEFAULT_RETRY_BACKOFF = Duration.ofSeconds(5);
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   public ArchiveSettings {
     Objects.requireNonNull(directory, "directory");
@@ -37,33 +31,24 @@ public record ArchiveSettings(Optional<Path> directory, Optional<JdbcTarget> jdb
   }
 
   /**
-   * @param settings settings by name (from the properties file)
-   * @param environment the process environment; {@code OPTIN_*} variables override the settings
-   * @throws IllegalArgumentException naming the setting that is malformed
+   * The archive settings among the loaded ones.
+   *
+   * @throws SettingsException naming {@code audit.archive.jdbc.url} when it is not a PostgreSQL URL
    */
-  public static ArchiveSettings from(Map<String, String> settings, Map<String, String> environment) {
-    Map<String, String> merged = new java.util.HashMap<>(settings);
-    for (String name : new String[] {DIR, JDBC_URL, JDBC_USER, JDBC_PASSWORD, SEGMENT_MAX_RECORDS, SEGMENT_MAX_BYTES,
-        RETRY_BACKOFF}) {
-      String variable = "OPTIN_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
-      if (environment.containsKey(variable)) {
-        merged.put(name, environment.get(variable));
-      }
-    }
-    Optional<Path> directory = value(merged, DIR).map(Path::of);
+  public static ArchiveSettings of(Settings settings) {
+    Optional<Path> directory = nonBlank(settings.optional(AUDIT_ARCHIVE_DIR)).map(Path::of);
     Optional<JdbcTarget> jdbc;
     try {
-      jdbc = value(merged, JDBC_URL).map(url -> new JdbcTarget(url, value(merged, JDBC_USER).orElse(null),
-          value(merged, JDBC_PASSWORD).orElse(null)));
+      jdbc = nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_URL)).map(url -> new JdbcTarget(url,
+          nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_USER)).orElse(null),
+          nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_PASSWORD)).orElse(null)));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(JDBC_URL + ": " + e.getMessage(), e);
+      throw new SettingsException(AUDIT_ARCHIVE_JDBC_URL.key() + ": " + e.getMessage());
     }
-    SegmentRotation rotation = new SegmentRotation(
-        number(merged, SEGMENT_MAX_RECORDS, SegmentRotation.DEFAULT.maxRecords()),
-        number(merged, SEGMENT_MAX_BYTES, SegmentRotation.DEFAULT.maxBytes()));
-    Duration backoff = value(merged, RETRY_BACKOFF).map(text -> duration(RETRY_BACKOFF, text))
-        .orElse(DEFAULT_RETRY_BACKOFF);
-    return new ArchiveSettings(directory, jdbc, rotation, backoff);
+    return new ArchiveSettings(directory, jdbc,
+        new SegmentRotation(settings.integer(AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS),
+            settings.integer(AUDIT_ARCHIVE_SEGMENT_MAX_BYTES)),
+        settings.duration(AUDIT_ARCHIVE_RETRY_BACKOFF));
   }
 
   /** Whether any archive is configured. */
@@ -71,39 +56,7 @@ public record ArchiveSettings(Optional<Path> directory, Optional<JdbcTarget> jdb
     return directory.isPresent() || jdbc.isPresent();
   }
 
-  private static Optional<String> value(Map<String, String> settings, String name) {
-    return Optional.ofNullable(settings.get(name)).map(String::strip).filter(text -> !text.isEmpty());
-  }
-
-  private static long number(Map<String, String> settings, String name, long fallback) {
-    Optional<String> text = value(settings, name);
-    try {
-      long parsed = text.map(Long::parseLong).orElse(fallback);
-      if (parsed < 1) {
-        throw new NumberFormatException("not positive");
-      }
-      return parsed;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a positive whole number, got '" + text.orElse("") + "'");
-    }
-  }
-
-  private static Duration duration(String name, String text) {
-    Matcher matcher = SHORT_DURATION.matcher(text.toLowerCase(Locale.ROOT));
-    if (matcher.matches()) {
-      long amount = Long.parseLong(matcher.group(1));
-      return switch (matcher.group(2)) {
-        case "ms" -> Duration.ofMillis(amount);
-        case "s" -> Duration.ofSeconds(amount);
-        case "m" -> Duration.ofMinutes(amount);
-        case "h" -> Duration.ofHours(amount);
-        default -> Duration.ofDays(amount);
-      };
-    }
-    try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(name + " must be a duration such as 5s, 1m or PT5S, got '" + text + "'");
-    }
+  private static Optional<String> nonBlank(Optional<String> value) {
+    return value.map(String::strip).filter(text -> !text.isEmpty());
   }
 }

@@ -3,16 +3,19 @@ package io.optin.audit.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.optin.schemas.config.Settings;
+import io.optin.schemas.config.SettingsException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ArchiveSettingsTest {
 
   @Test
   void shouldConfigureNoArchiveByDefault() {
-    ArchiveSettings settings = ArchiveSettings.from(Map.of(), Map.of());
+    ArchiveSettings settings = ArchiveSettings.of(Settings.defaults());
 
     assertThat(settings.any()).isFalse();
     assertThat(settings.rotation()).isEqualTo(SegmentRotation.DEFAULT);
@@ -20,16 +23,15 @@ class ArchiveSettingsTest {
   }
 
   @Test
-  void shouldLetTheEnvironmentOverrideTheFileAndCarryThePassword() {
-    // Given a file naming the directory and database, and the environment overriding one and adding the password
-    ArchiveSettings settings = ArchiveSettings.from(Map.of(
-        ArchiveSettings.DIR, "/var/lib/optin/archive",
-        ArchiveSettings.JDBC_URL, "jdbc:postgresql://db.internal:5432/optin",
-        ArchiveSettings.JDBC_USER, "optin_archiver",
-        ArchiveSettings.SEGMENT_MAX_RECORDS, "5000",
-        ArchiveSettings.RETRY_BACKOFF, "30s"), Map.of(
+  void shouldTakeBothArchivesAndThePasswordFromTheEnvironment() {
+    // Given the archive settings as OPTIN_* variables
+    ArchiveSettings settings = ArchiveSettings.of(Settings.load(Optional.empty(), Map.of(
         "OPTIN_AUDIT_ARCHIVE_DIR", "/srv/archive",
-        "OPTIN_AUDIT_ARCHIVE_JDBC_PASSWORD", "test-password"));
+        "OPTIN_AUDIT_ARCHIVE_JDBC_URL", "jdbc:postgresql://db.internal:5432/optin",
+        "OPTIN_AUDIT_ARCHIVE_JDBC_USER", "optin_archiver",
+        "OPTIN_AUDIT_ARCHIVE_JDBC_PASSWORD", "test-password",
+        "OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS", "5000",
+        "OPTIN_AUDIT_ARCHIVE_RETRY_BACKOFF", "30s")));
 
     assertThat(settings.directory()).contains(Path.of("/srv/archive"));
     assertThat(settings.jdbc()).contains(new JdbcTarget("jdbc:postgresql://db.internal:5432/optin", "optin_archiver",
@@ -40,12 +42,12 @@ class ArchiveSettingsTest {
 
   @Test
   void shouldNameTheSettingThatIsMalformed() {
-    assertThatThrownBy(() -> ArchiveSettings.from(Map.of(ArchiveSettings.SEGMENT_MAX_BYTES, "lots"), Map.of()))
-        .hasMessageContaining(ArchiveSettings.SEGMENT_MAX_BYTES);
-    assertThatThrownBy(() -> ArchiveSettings.from(Map.of(ArchiveSettings.RETRY_BACKOFF, "soon"), Map.of()))
-        .hasMessageContaining(ArchiveSettings.RETRY_BACKOFF);
-    assertThatThrownBy(() -> ArchiveSettings.from(Map.of(ArchiveSettings.JDBC_URL, "jdbc:mysql://db/optin"), Map.of()))
-        .hasMessageContaining(ArchiveSettings.JDBC_URL).hasMessageContaining("PostgreSQL");
+    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_BYTES", "lots")))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("audit.archive.segment.max.bytes");
+    assertThatThrownBy(() -> ArchiveSettings.of(Settings.defaults().with(
+        Map.of("audit.archive.jdbc.url", "jdbc:mysql://db/optin"), "test")))
+        .isInstanceOf(SettingsException.class).hasMessageContaining("audit.archive.jdbc.url")
+        .hasMessageContaining("PostgreSQL");
   }
 
   @Test

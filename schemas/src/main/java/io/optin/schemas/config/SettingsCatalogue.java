@@ -105,6 +105,25 @@ public final class SettingsCatalogue {
   public static final Setting<Integer> AUDIT_CHECKPOINT_RECORDS = Setting.integer("audit.checkpoint.records",
       10_000, 1, 10_000_000, "Records after which a ledger partition is checkpointed at once.");
 
+  // The consent ledger archive (audit sink)
+  public static final Setting<String> AUDIT_ARCHIVE_DIR = Setting.optionalText("audit.archive.dir",
+      "Directory of the segment-file archive of the ledger (JSON Lines + SHA-256 manifests); empty: none.");
+  public static final Setting<String> AUDIT_ARCHIVE_JDBC_URL = Setting.optionalText("audit.archive.jdbc.url",
+      "PostgreSQL JDBC URL (`jdbc:postgresql://host:5432/db`) of the append-only ledger table; empty: none.");
+  public static final Setting<String> AUDIT_ARCHIVE_JDBC_USER = Setting.optionalText("audit.archive.jdbc.user",
+      "Database role of the archiver (INSERT and SELECT only, see docs/ledger-archive.md).");
+  public static final Setting<String> AUDIT_ARCHIVE_JDBC_PASSWORD = Setting.optionalText(
+      "audit.archive.jdbc.password", "Password of that role; keep it in the environment.");
+  public static final Setting<Integer> AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS = Setting.integer(
+      "audit.archive.segment.max.records", 100_000, 1, 100_000_000,
+      "Records after which a segment file is closed with its manifest.");
+  public static final Setting<Integer> AUDIT_ARCHIVE_SEGMENT_MAX_BYTES = Setting.integer(
+      "audit.archive.segment.max.bytes", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE,
+      "Bytes after which a segment file is closed with its manifest.");
+  public static final Setting<Duration> AUDIT_ARCHIVE_RETRY_BACKOFF = Setting.duration("audit.archive.retry.backoff",
+      Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10),
+      "Pause before an archiver reopens its archive after a failure.");
+
   // SMS sending
   public static final Setting<Integer> SMS_RATE_PER_SECOND = Setting.integer("sms.rate.per.second", 10, 1,
       10_000, "SMS sent per second at most, per sender instance.");
@@ -152,6 +171,8 @@ public final class SettingsCatalogue {
       TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, AUDIT_RETENTION,
       AUDIT_SUBJECT_SECRET, AUDIT_MASTER_KEY, AUDIT_SIGNING_KEY, AUDIT_SIGNING_PUBLIC_KEY, AUDIT_CHECKPOINT_INTERVAL,
       AUDIT_CHECKPOINT_RECORDS,
+      AUDIT_ARCHIVE_DIR, AUDIT_ARCHIVE_JDBC_URL, AUDIT_ARCHIVE_JDBC_USER, AUDIT_ARCHIVE_JDBC_PASSWORD,
+      AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS, AUDIT_ARCHIVE_SEGMENT_MAX_BYTES, AUDIT_ARCHIVE_RETRY_BACKOFF,
       SMS_RATE_PER_SECOND, SMS_MAX_CONCURRENCY,
       LIMITS_PHONE_PER_HOUR, LIMITS_IP_PER_HOUR, LIMITS_PREFIX_DIGITS, LIMITS_PREFIX_PER_HOUR,
       LIMITS_COUNTRY_PER_HOUR, LIMITS_COUNTRIES_ALLOWED, LIMITS_PUMPING_MIN_SENDS,
