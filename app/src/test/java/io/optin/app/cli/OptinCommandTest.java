@@ -29,7 +29,7 @@ class OptinCommandTest {
 
     // Then
     assertThat(exit).isZero();
-    assertThat(commandNames()).containsExactly("dev", "topics", "help");
+    assertThat(commandNames()).containsExactly("dev", "topics", "audit", "help");
     assertThat(out.toString()).contains("dev", "topics");
   }
 
