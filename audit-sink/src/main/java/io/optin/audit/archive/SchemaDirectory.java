@@ -35,7 +35,7 @@ final class SchemaDirectory {
     try {
       Files.createDirectories(directory);
       Path temporary = directory.resolve(id + ".avsc.tmp");
-      Files.writeString(temporary, schema.toString(true), StandardCharsets.UTF_8);
+      Files.writeString(temporary, schema.toString(), StandardCharsets.UTF_8);
       SegmentFiles.sync(temporary);
       SegmentFiles.moveAtomically(temporary, file(id));
       known.put(id, schema);
