@@ -118,6 +118,25 @@ public final class SettingsCatalogue {
   public static final Setting<Integer> AUDIT_CHECKPOINT_RECORDS = Setting.integer("audit.checkpoint.records",
       10_000, 1, 10_000_000, "Records after which a ledger partition is checkpointed at once.");
 
+  // The consent ledger archive (audit sink)
+  public static final Setting<String> AUDIT_ARCHIVE_DIR = Setting.optionalText("audit.archive.dir",
+      "Directory of the segment-file archive of the ledger (JSON Lines + SHA-256 manifests); empty: none.");
+  public static final Setting<String> AUDIT_ARCHIVE_JDBC_URL = Setting.optionalText("audit.archive.jdbc.url",
+      "PostgreSQL JDBC URL (`jdbc:postgresql://host:5432/db`) of the append-only ledger table; empty: none.");
+  public static final Setting<String> AUDIT_ARCHIVE_JDBC_USER = Setting.optionalText("audit.archive.jdbc.user",
+      "Database role of the archiver (INSERT and SELECT only, see docs/ledger-archive.md).");
+  public static final Setting<String> AUDIT_ARCHIVE_JDBC_PASSWORD = Setting.optionalText(
+      "audit.archive.jdbc.password", "Password of that role; keep it in the environment.");
+  public static final Setting<Integer> AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS = Setting.integer(
+      "audit.archive.segment.max.records", 100_000, 1, 100_000_000,
+      "Records after which a segment file is closed with its manifest.");
+  public static final Setting<Integer> AUDIT_ARCHIVE_SEGMENT_MAX_BYTES = Setting.integer(
+      "audit.archive.segment.max.bytes", 64 * 1024 * 1024, 1024, Integer.MAX_VALUE,
+      "Bytes after which a segment file is closed with its manifest.");
+  public static final Setting<Duration> AUDIT_ARCHIVE_RETRY_BACKOFF = Setting.duration("audit.archive.retry.backoff",
+      Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(10),
+      "Pause before an archiver reopens its archive after a failure.");
+
   // Kafka Streams
   public static final Setting<String> STREAMS_STATE_DIR = Setting.text("streams.state.dir", ".optin/state",
       "Directory of the Kafka Streams state stores (relative to the working directory); `optin dev` uses "
@@ -210,7 +229,10 @@ public final class SettingsCatalogue {
       PROGRAMS_BRANDS,
       TOPICS_PARTITIONS, TOPICS_REPLICATION_FACTOR, AUDIT_RETENTION,
       AUDIT_SUBJECT_SECRET, AUDIT_MASTER_KEY, AUDIT_SIGNING_KEY, AUDIT_SIGNING_PUBLIC_KEY, AUDIT_CHECKPOINT_INTERVAL,
-      AUDIT_CHECKPOINT_RECORDS, STREAMS_STATE_DIR,
+      AUDIT_CHECKPOINT_RECORDS,
+      AUDIT_ARCHIVE_DIR, AUDIT_ARCHIVE_JDBC_URL, AUDIT_ARCHIVE_JDBC_USER, AUDIT_ARCHIVE_JDBC_PASSWORD,
+      AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS, AUDIT_ARCHIVE_SEGMENT_MAX_BYTES, AUDIT_ARCHIVE_RETRY_BACKOFF,
+      STREAMS_STATE_DIR,
       INGEST_IDEMPOTENCY_TTL, INGEST_IDEMPOTENCY_MAX_KEYS, INGEST_PUBLISH_TIMEOUT,
       REPLIES_ANSWER_WAIT, REPLIES_PUBLISH_TIMEOUT, REPLIES_DEDUPE_RETENTION, REPLIES_OUTCOME_RETENTION,
       REPLIES_CLOSED_RETENTION,

@@ -28,7 +28,8 @@ class SettingsCatalogueTest {
   void shouldTreatCredentialsAsSecrets() {
     assertThat(SettingsCatalogue.all()).filteredOn(Setting::isSecret).extracting(Setting::key)
         .containsExactlyInAnyOrder("schema.registry.basic.auth.user.info", "api.tokens", "twilio.auth.token",
-            "twilio.api.key.secret", "otp.secret", "audit.subject.secret", "audit.master.key", "audit.signing.key");
+            "twilio.api.key.secret", "otp.secret", "audit.subject.secret", "audit.master.key", "audit.signing.key",
+            "audit.archive.jdbc.password");
     assertThat(Setting.isSecretKey("kafka.sasl.jaas.config")).isTrue();
     assertThat(Setting.isSecretKey("audit.signing.public.key")).as("a public key is no secret").isFalse();
   }
