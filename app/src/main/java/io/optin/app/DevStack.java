@@ -1,5 +1,6 @@
 package io.optin.app;
 
+import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_DIR;
 import static io.optin.schemas.config.SettingsCatalogue.DEV_BROKER_PORT;
 import static io.optin.schemas.config.SettingsCatalogue.DEV_DATA_DIR;
 import static io.optin.schemas.config.SettingsCatalogue.DEV_REGISTRY_PORT;
@@ -70,6 +71,11 @@ public final class DevStack implements AutoCloseable {
             "optin dev (kept in " + dataDir.resolve(DevOtpSecret.FILE_NAME) + ")");
       }
       serviceSettings = DevAuditSecrets.loadOrCreate(serviceSettings, dataDir);
+      if (settings.optional(AUDIT_ARCHIVE_DIR).isEmpty()) {
+        // The embedded default archives the ledger to segment files too, so `optin audit verify --files` has data.
+        serviceSettings = serviceSettings.with(Map.of(AUDIT_ARCHIVE_DIR.key(), dataDir.resolve("archive").toString()),
+            "optin dev");
+      }
       return new DevStack(broker, registry, dataDir, topics, serviceSettings);
     } catch (RuntimeException e) {
       if (registry != null) {

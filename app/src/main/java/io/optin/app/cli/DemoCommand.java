@@ -1,6 +1,6 @@
 package io.optin.app.cli;
 
-import io.optin.app.demo.AuditCheck;
+import io.optin.app.demo.LedgerChainCheck;
 import io.optin.app.demo.DemoRun;
 import io.optin.app.demo.EmbeddedDemoStack;
 import io.optin.app.demo.DemoSummary;
@@ -61,7 +61,7 @@ public final class DemoCommand implements Callable<Integer> {
       return FailureHandler.BAD_SETTINGS;
     }
     PrintWriter out = spec.commandLine().getOut();
-    DemoSummary summary = new DemoRun(options, EmbeddedDemoStack::start, AuditCheck.NOT_AVAILABLE, out,
+    DemoSummary summary = new DemoRun(options, EmbeddedDemoStack::start, new LedgerChainCheck(), out,
         System.console() != null).run();
     out.println();
     out.print(SummaryTable.render(summary));

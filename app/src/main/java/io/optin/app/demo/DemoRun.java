@@ -120,7 +120,7 @@ public final class DemoRun {
       }
       mismatches.sort(Comparator.comparingInt(m -> m.subscriber().number()));
       return new DemoSummary(paths, mismatches, signupToSms.percentiles(), answerToConfirmation.percentiles(),
-          observer.auditCounts(), auditCheck.verify(stack.bootstrapServers(), stack.serdes()),
+          observer.auditCounts(), auditCheck.verify(stack),
           observer.unplannedConfirmations(), observer.deadLetters(), options.window(), startup,
           Duration.ofNanos(System.nanoTime() - startedAt));
     }

@@ -1,6 +1,7 @@
 package io.optin.app.demo;
 
 import io.optin.app.sandbox.TwilioSandbox;
+import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.schemas.serde.AvroSerdes;
 import java.net.URI;
 import java.time.Duration;
@@ -18,6 +19,9 @@ public interface DemoStack extends AutoCloseable {
 
   /** Serdes on the stack's Schema Registry. */
   AvroSerdes serdes();
+
+  /** The public key the ledger's checkpoints verify with. */
+  CheckpointPublicKey ledgerPublicKey();
 
   @Override
   void close();

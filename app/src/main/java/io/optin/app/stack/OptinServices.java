@@ -1,6 +1,11 @@
 package io.optin.app.stack;
 
 import io.optin.audit.AuditService;
+import io.optin.audit.archive.ArchiveService;
+import io.optin.audit.archive.ArchiveSettings;
+import io.optin.audit.tools.ConsentExports;
+import io.optin.audit.tools.ConsentRoute;
+import io.optin.audit.tools.LedgerTopics;
 import io.optin.dispatcher.challenge.DispatcherService;
 import io.optin.dispatcher.sender.SenderService;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
@@ -13,6 +18,7 @@ import io.optin.schemas.otp.OtpCodes;
 import io.optin.schemas.otp.SubjectKeys;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -31,6 +37,8 @@ import org.slf4j.LoggerFactory;
 public final class OptinServices implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OptinServices.class);
+  /** Longest read of the ledger for one {@code GET /v1/consent/{phone}}. */
+  private static final Duration CONSENT_READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final ServiceConfigs configs;
   private final SharedParts shared;
@@ -109,7 +117,15 @@ public final class OptinServices implements AutoCloseable {
         AuditService audit = new AuditService(configs.audit(shared.subjectKeys()), configs.streamsClients(),
             shared.serdes());
         audit.start();
-        return new RunningService(name, List.of(), audit::isRunning, () -> audit.state().name(), audit);
+        ArchiveSettings archive = ArchiveSettings.of(configs.settings());
+        if (archive.any()) {
+          resources.add(new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client()).start());
+        }
+        ConsentExports exports = new ConsentExports(
+            new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT), shared.subjectKeys(),
+            configs.ledgerKeys().master(), Clock.systemUTC());
+        return new RunningService(name, List.of(ConsentRoute.route(exports)), audit::isRunning,
+            () -> audit.state().name(), audit);
       }
       default -> throw new IllegalStateException("unknown service " + name);
     }

@@ -39,7 +39,10 @@ class DemoIT {
     assertThat(output).containsPattern("TOTAL +24 +24  OK\\R")
         .contains("PASSED: all 24 subscribers ended as their path requires.")
         .contains("Confirmations of no demo subscriber: 0.")
-        .containsPattern("Consent audit: \\d+ records \\(REQUESTED \\d+, ");
+        .containsPattern("Consent audit: \\d+ records \\(REQUESTED \\d+, ")
+        // and the ledger's two hash chains and signed checkpoints verified as an auditor would
+        .containsPattern("Audit chain: verified: ledger intact: \\d+ records, \\d+ subjects, [1-6] partitions, "
+            + "[1-9]\\d* checkpoints checked");
     // 6 paths receive a code; 3 of them confirm
     assertThat(output).containsPattern("signup accepted -> SMS at phone +18 ")
         .containsPattern("answer sent -> confirmation +9 ");
