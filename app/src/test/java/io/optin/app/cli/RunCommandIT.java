@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.optin.app.OptinCommand;
+import io.optin.audit.crypto.CheckpointSigningKey;
+import io.optin.audit.crypto.MasterKey;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -50,6 +52,8 @@ class RunCommandIT {
         "OPTIN_SCHEMA_REGISTRY_URL", group(REGISTRY, brokerOutput),
         "OPTIN_OTP_SECRET", "test-otp-secret-of-at-least-32-bytes!",
         "OPTIN_TWILIO_FROM", "+15005550006",
+        "OPTIN_AUDIT_MASTER_KEY", MasterKey.generate().toBase64(),
+        "OPTIN_AUDIT_SIGNING_KEY", CheckpointSigningKey.generate().toBase64(),
         "OPTIN_HTTP_PORT", "0",
         "OPTIN_STREAMS_STATE_DIR", dir.resolve("state").toString()), "run", "dispatcher", "audit");
     String output = services.awaitReady();

@@ -4,6 +4,8 @@ import io.optin.app.DevStack;
 import io.optin.app.sandbox.DeliveryScript;
 import io.optin.app.sandbox.TwilioSandbox;
 import io.optin.schemas.config.Settings;
+import io.optin.audit.crypto.CheckpointSigningKey;
+import io.optin.audit.crypto.MasterKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -131,6 +133,8 @@ final class CrashStack implements AutoCloseable {
     settings.put("twilio.api.base.url", sandbox.baseUrl().toString());
     settings.put("twilio.from", FROM);
     settings.put("otp.secret", "test-otp-secret-of-at-least-32-bytes!");
+    settings.put("audit.master.key", MasterKey.generate().toBase64());
+    settings.put("audit.signing.key", CheckpointSigningKey.generate().toBase64());
     // No resend during a test: every code SMS beyond the first of a phone is then a crash duplicate.
     settings.put("otp.resend.cooldown", "9m");
     // Every signup comes from the one IP of the test platform.
