@@ -24,7 +24,7 @@ public final class IngestService implements AutoCloseable {
   private final BlockedPrefixesHandler blocked;
 
   /**
-   * @param settings the front door's settings ({@link IngestSettings#from})
+   * @param settings the front door's settings
    * @param kafkaClientSettings Kafka client settings, prefix stripped (e.g. {@code bootstrap.servers})
    * @param serdes the Avro serdes (registry client) of the application
    * @param clock the clock stamping {@code occurredAt} and driving limits and idempotency expiry

@@ -1,18 +1,13 @@
 package io.optin.ingest;
 
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
-import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * Settings of the signup front door.
+ * Settings of the signup front door (the app reads them from the one {@code Settings}, in {@code ServiceConfigs}).
  *
  * @param signupsPerPhonePerHour velocity limit per phone ({@value #PER_PHONE}, default 5; 0 turns it off)
  * @param signupsPerIpPerHour velocity limit per subscriber IP ({@value #PER_IP}, default 20; 0 turns it off)
@@ -59,7 +54,6 @@ public record IngestSettings(
   private static final int DEFAULT_PREFIX_DIGITS = 6;
   private static final int DEFAULT_PER_PREFIX = 200;
   private static final int DEFAULT_PER_COUNTRY = 2_000;
-  private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
 
   public IngestSettings {
     allowedCountries = allowedCountries.stream()
@@ -86,27 +80,6 @@ public record IngestSettings(
     return new IngestSettings(5, 20, Set.of(), Duration.ofHours(24), 100_000, Duration.ofSeconds(15));
   }
 
-  /** Reads the settings above from a flat map, defaults for absent keys; a malformed value names its key. */
-  public static IngestSettings from(Map<String, String> settings) {
-    IngestSettings d = defaults();
-    return new IngestSettings(
-        integer(settings, PER_PHONE, d.signupsPerPhonePerHour),
-        integer(settings, PER_IP, d.signupsPerIpPerHour),
-        settings.containsKey(COUNTRIES)
-            ? Arrays.stream(settings.get(COUNTRIES).split(",")).collect(Collectors.toSet())
-            : d.allowedCountries,
-        duration(settings, IDEMPOTENCY_TTL, d.idempotencyTtl),
-        integer(settings, IDEMPOTENCY_MAX_KEYS, d.idempotencyMaxKeys),
-        duration(settings, PUBLISH_TIMEOUT, d.publishTimeout),
-        integer(settings, PREFIX_DIGITS, d.prefixDigits),
-        integer(settings, PER_PREFIX, d.signupsPerPrefixPerHour),
-        integer(settings, PER_COUNTRY, d.signupsPerCountryPerHour),
-        new PumpingRule(
-            integer(settings, PUMPING_MIN_SENDS, d.pumping.minSends()),
-            integer(settings, PUMPING_MIN_CONFIRM_PERCENT, d.pumping.minConfirmPercent()),
-            duration(settings, PUMPING_BLOCK, d.pumping.block())));
-  }
-
   /** These settings with other prefix and country limits. */
   public IngestSettings withPlaceLimits(int prefixDigits, int signupsPerPrefixPerHour, int signupsPerCountryPerHour) {
     return new IngestSettings(signupsPerPhonePerHour, signupsPerIpPerHour, allowedCountries, idempotencyTtl,
@@ -127,43 +100,5 @@ public record IngestSettings(
   /** Whether a number of that region may sign up. */
   public boolean allowsCountry(String region) {
     return allowedCountries.isEmpty() || allowedCountries.contains(region);
-  }
-
-  private static int integer(Map<String, String> settings, String key, int fallback) {
-    String value = settings.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be an integer, got '" + value + "'");
-    }
-  }
-
-  /** {@code 30s}, {@code 10m}, {@code 1h}, {@code 250ms}, {@code 1d} or ISO-8601 ({@code PT10M}). */
-  static Duration duration(Map<String, String> settings, String key, Duration fallback) {
-    String value = settings.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    String text = value.strip();
-    Matcher m = SHORT_DURATION.matcher(text);
-    if (m.matches()) {
-      long n = Long.parseLong(m.group(1));
-      return switch (m.group(2)) {
-        case "ms" -> Duration.ofMillis(n);
-        case "s" -> Duration.ofSeconds(n);
-        case "m" -> Duration.ofMinutes(n);
-        case "h" -> Duration.ofHours(n);
-        default -> Duration.ofDays(n);
-      };
-    }
-    try {
-      return Duration.parse(text);
-    } catch (DateTimeParseException e) {
-      throw new IllegalArgumentException(key + " must be a duration such as 30s, 10m, 1h or PT10M, got '"
-          + value + "'");
-    }
   }
 }
