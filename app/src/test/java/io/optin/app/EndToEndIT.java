@@ -151,6 +151,15 @@ class EndToEndIT {
       assertThat(record.value().toString()).doesNotContain("4155550123", "4155550124", code, otherCode, secondCode);
     });
 
+    // And the proof of consent of the first phone is served from the ledger, its chain intact, outcome confirmed
+    await().atMost(PATIENCE).untilAsserted(() -> {
+      HttpResponse<String> proof = get("/v1/consent/" + FIRST);
+      assertThat(proof.statusCode()).as(proof.body()).isEqualTo(200);
+      assertThat(proof.body()).contains("\"phone\":\"" + FIRST + "\"", "\"intact\":true",
+          "\"programId\":\"" + PROGRAM + "\",\"status\":\"CONFIRMED\"", "\"type\":\"REQUESTED\"",
+          "\"type\":\"CONFIRMED\"").doesNotContain(code);
+    });
+
     // When three phones of another prefix get codes and none confirms (the first prefix, +141555, confirmed all 3)
     for (String phone : List.of("+12125550100", "+12125550101", "+12125550102")) {
       assertThat(post("/v1/signups", signup(phone, PROGRAM)).statusCode()).isEqualTo(202);

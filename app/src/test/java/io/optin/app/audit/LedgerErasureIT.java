@@ -10,6 +10,9 @@ import io.optin.app.embedded.EmbeddedKafkaBroker;
 import io.optin.app.registry.EmbeddedSchemaRegistry;
 import io.optin.audit.AuditService;
 import io.optin.audit.ConsentAuditTopologyConfig;
+import io.optin.audit.archive.ArchiveService;
+import io.optin.audit.archive.ArchiveSettings;
+import io.optin.audit.archive.JdbcTarget;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.DataKeys;
 import io.optin.audit.crypto.LedgerKeys;
@@ -31,14 +34,20 @@ import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SourceChannel;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
+import io.optin.schemas.config.Settings;
 import io.optin.schemas.otp.SubjectKeys;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.schemas.serde.AvroSerializer;
 import io.optin.schemas.signup.ConsentTextHash;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -48,6 +57,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -91,6 +101,8 @@ class LedgerErasureIT {
   Path stateDir;
   @TempDir
   Path devDir;
+  @TempDir
+  Path archiveDir;
 
   private final LedgerKeys keys = new LedgerKeys(MasterKey.generate(), CheckpointSigningKey.generate());
   private final SubjectKeys subjects = new SubjectKeys(SUBJECT_SECRET.getBytes(StandardCharsets.UTF_8));
@@ -188,6 +200,43 @@ class LedgerErasureIT {
     Run status = optin("audit", "status", "--phone", PHONE, "--program", "acme-deals", "--at",
         T0.plusSeconds(60).toString());
     assertThat(status.out()).contains("acme-deals at " + T0.plusSeconds(60) + ": CONFIRMED since " + T0.plusSeconds(4));
+
+    // And once the ledger is archived to segment files and to a real PostgreSQL, neither holds the plaintext
+    // (the archives store what the ledger holds: ciphertext whose key is gone), and both verify
+    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
+      JdbcTarget db = new JdbcTarget(postgres.getJdbcUrl("postgres", "postgres"), null, null);
+      ArchiveSettings archive = ArchiveSettings.of(Settings.defaults().with(Map.of("audit.archive.dir",
+          archiveDir.toString(), "audit.archive.jdbc.url", db.url()), "test"));
+      long[] committed = {0};
+      topics.forEachRaw(record -> committed[0]++);
+      long ledgerRecords = committed[0];
+      try (ArchiveService service = new ArchiveService(archive, Map.of("bootstrap.servers",
+          broker.bootstrapServers()), serdes.client()).start()) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(service.archivers())
+            .allSatisfy(archiver -> assertThat(archiver.archived())
+                .as("%s (%s, last error %s)", archiver, archiver.state(), archiver.lastError())
+                .isGreaterThanOrEqualTo(ledgerRecords)));
+      }
+      List<byte[]> archived = new ArrayList<>();
+      try (Stream<Path> files = Files.walk(archiveDir)) {
+        for (Path file : files.filter(Files::isRegularFile).toList()) {
+          archived.add(Files.readAllBytes(file));
+        }
+      }
+      try (Connection connection = db.connect(); Statement sql = connection.createStatement();
+          ResultSet dump = sql.executeQuery("SELECT t::text FROM consent_ledger t")) {
+        while (dump.next()) {
+          archived.add(dump.getString(1).getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      assertThat(archived).hasSizeGreaterThan((int) ledgerRecords)
+          .noneMatch(bytes -> contains(bytes, PHONE) || contains(bytes, PHONE.substring(1))
+              || contains(bytes, "198.51.100.23") || contains(bytes, "Firefox/128"));
+      String key = keys.publicKey().toBase64();
+      assertThat(optin("audit", "verify", "--files", archiveDir.toString(), "--offline", "--public-key", key).exit())
+          .isZero();
+      assertThat(optin("audit", "verify", "--jdbc", db.url(), "--offline", "--public-key", key).exit()).isZero();
+    }
   }
 
   private record Run(int exit, String out, String err) {}
