@@ -29,14 +29,7 @@ public final class BlockedPrefixesHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      if (!PATH.equals(path) && !(PATH + "/").equals(path)) {
-        HttpExchanges.sendError(exchange, 404, "no such resource", null);
-        return;
-      }
-      if (!"GET".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "GET");
-        HttpExchanges.sendError(exchange, 405, "use GET", null);
+      if (!HttpExchanges.accepts(exchange, PATH, "GET")) {
         return;
       }
       ArrayNode blocked = HttpExchanges.JSON.createArrayNode();

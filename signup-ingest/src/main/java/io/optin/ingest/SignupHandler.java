@@ -25,14 +25,7 @@ public final class SignupHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String path = exchange.getRequestURI().getPath();
-      if (!PATH.equals(path) && !(PATH + "/").equals(path)) {
-        HttpExchanges.sendError(exchange, 404, "no such resource", null);
-        return;
-      }
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-        HttpExchanges.sendError(exchange, 405, "use POST", null);
+      if (!HttpExchanges.accepts(exchange, PATH, "POST")) {
         return;
       }
       SignupAnswer answer;

@@ -32,9 +32,7 @@ public final class ConsentRoute {
   }
 
   private static void handle(ConsentExports exports, HttpExchange exchange) throws IOException {
-    if (!"GET".equals(exchange.getRequestMethod())) {
-      exchange.getResponseHeaders().set("Allow", "GET");
-      HttpExchanges.sendError(exchange, 405, "only GET", null);
+    if (!HttpExchanges.acceptsMethod(exchange, "GET")) {
       return;
     }
     // getPath() is percent-decoded and keeps '+' (a query-style decoder would turn it into a space).

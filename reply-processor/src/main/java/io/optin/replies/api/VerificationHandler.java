@@ -49,13 +49,7 @@ public final class VerificationHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      if (!PATH.equals(exchange.getRequestURI().getPath())) {
-        HttpExchanges.sendError(exchange, 404, "no such resource", null);
-        return;
-      }
-      if (!"POST".equals(exchange.getRequestMethod())) {
-        exchange.getResponseHeaders().set("Allow", "POST");
-        HttpExchanges.sendError(exchange, 405, "POST only", null);
+      if (!HttpExchanges.accepts(exchange, PATH, "POST")) {
         return;
       }
       JsonNode body;

@@ -54,6 +54,29 @@ public final class HttpExchanges {
     return raw == null ? new LinkedHashMap<>() : parseForm(raw.getBytes(StandardCharsets.UTF_8));
   }
 
+  /**
+   * Whether the request may go on: its path is exactly {@code path} (a trailing slash allowed) and its method
+   * {@code method}. Otherwise it has been answered 404, or 405 with {@code Allow}, in the JSON error shape.
+   */
+  public static boolean accepts(HttpExchange exchange, String path, String method) throws IOException {
+    String actual = exchange.getRequestURI().getPath();
+    if (!path.equals(actual) && !(path + "/").equals(actual)) {
+      sendError(exchange, 404, "no such resource", null);
+      return false;
+    }
+    return acceptsMethod(exchange, method);
+  }
+
+  /** Whether the request's method is {@code method}; otherwise it has been answered 405 with {@code Allow}. */
+  public static boolean acceptsMethod(HttpExchange exchange, String method) throws IOException {
+    if (!method.equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", method);
+      sendError(exchange, 405, "use " + method, null);
+      return false;
+    }
+    return true;
+  }
+
   public static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
     send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
   }
