@@ -8,6 +8,7 @@ import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sms.FakeTwilioApi;
 import io.optin.dispatcher.sms.RetryPolicy;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.TwilioClientSettings;
@@ -55,12 +56,12 @@ class OutboxCommandHandlerTest {
   private final DeliveredCommands delivered = new DeliveredCommands(Duration.ofDays(7), clock);
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
 
-  private TwilioApiStub twilio;
+  private FakeTwilioApi twilio;
   private TwilioSmsGateway gateway;
 
   @BeforeEach
   void startTwilio() throws IOException {
-    twilio = new TwilioApiStub();
+    twilio = new FakeTwilioApi();
     gateway = TwilioSmsGateway.create(TwilioClientSettings.of(TwilioCredentials.authToken(ACCOUNT_SID, "test-auth-token"))
         .withApiBaseUrl(twilio.baseUrl())
         .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
@@ -98,7 +99,7 @@ class OutboxCommandHandlerTest {
     String code = CODES.codeFor(CHALLENGE);
     String sent = "Acme: your code is " + code + ". Reply YES to confirm SMS alerts. Expires in 9 min. "
         + "Msg & data rates may apply. Reply STOP to opt out, HELP for help.";
-    assertThat(twilio.requests()).containsExactly(Map.of(
+    assertThat(twilio.forms()).containsExactly(Map.of(
         "To", PHONE, "From", FROM, "Body", sent, "StatusCallback", CALLBACK.toString()));
     // And the report names the sid, one attempt, and holds the text with the code masked
     assertThat(report).contains(SmsDeliveryReport.newBuilder()
@@ -128,7 +129,7 @@ class OutboxCommandHandlerTest {
     SmsDeliveryReport report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
 
     // Then it is not retried and the failure carries Twilio's code
-    assertThat(twilio.requests()).hasSize(1);
+    assertThat(twilio.forms()).hasSize(1);
     assertThat(backoffs).isEmpty();
     assertThat(report.getStatus()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(report.getErrorCode()).isEqualTo(21211);
@@ -161,7 +162,7 @@ class OutboxCommandHandlerTest {
     SmsDeliveryReport report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
 
     // Then one report says sent, after two attempts and one backoff
-    assertThat(twilio.requests()).hasSize(2);
+    assertThat(twilio.forms()).hasSize(2);
     assertThat(backoffs).containsExactly(Duration.ofMillis(100));
     assertThat(report.getStatus()).isEqualTo(DeliveryStatus.QUEUED);
     assertThat(report.getMessageSid()).isEqualTo(SID);
@@ -177,7 +178,7 @@ class OutboxCommandHandlerTest {
     SmsDeliveryReport report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
 
     // Then all three attempts time out and the report says failed, without a provider code
-    assertThat(twilio.requests()).hasSize(3);
+    assertThat(twilio.forms()).hasSize(3);
     assertThat(backoffs).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
     assertThat(report.getStatus()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(report.getErrorCode()).isNull();
@@ -197,7 +198,7 @@ class OutboxCommandHandlerTest {
 
     // Then nothing is sent nor reported
     assertThat(again).isEmpty();
-    assertThat(twilio.requests()).hasSize(1);
+    assertThat(twilio.forms()).hasSize(1);
   }
 
   @Test
@@ -210,7 +211,7 @@ class OutboxCommandHandlerTest {
 
     // Then it is skipped
     assertThat(report).isEmpty();
-    assertThat(twilio.requests()).isEmpty();
+    assertThat(twilio.forms()).isEmpty();
   }
 
   @Test
@@ -219,7 +220,7 @@ class OutboxCommandHandlerTest {
     SmsDeliveryReport report = handler().handle(codeCommand("cmd-1", NOW)).orElseThrow();
 
     // Then nothing is sent and the failure is recorded
-    assertThat(twilio.requests()).isEmpty();
+    assertThat(twilio.forms()).isEmpty();
     assertThat(report.getStatus()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(report.getErrorMessage()).isEqualTo("code expired before it could be sent");
     assertThat(report.getAttempts()).isZero();
@@ -237,7 +238,7 @@ class OutboxCommandHandlerTest {
     handler(SenderConfig.defaults("test", null, service, null)).handle(command);
 
     // Then Twilio is asked to send through the service, with no status callback
-    assertThat(twilio.requests()).singleElement().satisfies(form -> {
+    assertThat(twilio.forms()).singleElement().satisfies(form -> {
       assertThat(form).containsEntry("MessagingServiceSid", service).doesNotContainKeys("From", "StatusCallback");
     });
   }
@@ -256,7 +257,7 @@ class OutboxCommandHandlerTest {
     // Then the help text is sent and reported as is
     String text = "Acme SMS alerts. Msg frequency varies. Msg & data rates may apply. "
         + "Reply STOP to opt out, START to resubscribe.";
-    assertThat(twilio.requests()).singleElement().satisfies(form -> assertThat(form).containsEntry("Body", text));
+    assertThat(twilio.forms()).singleElement().satisfies(form -> assertThat(form).containsEntry("Body", text));
     assertThat(report.getMaskedBody()).isEqualTo(text);
   }
 
@@ -270,7 +271,7 @@ class OutboxCommandHandlerTest {
     SmsDeliveryReport report = handler().handle(broken).orElseThrow();
 
     // Then nothing is sent and the reason is reported
-    assertThat(twilio.requests()).isEmpty();
+    assertThat(twilio.forms()).isEmpty();
     assertThat(report.getStatus()).isEqualTo(DeliveryStatus.FAILED);
     assertThat(report.getErrorMessage()).startsWith("command cannot be rendered");
     assertThat(report.getAttempts()).isZero();

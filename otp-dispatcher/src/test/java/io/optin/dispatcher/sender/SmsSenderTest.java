@@ -8,6 +8,7 @@ import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sms.FakeTwilioApi;
 import io.optin.dispatcher.sms.RetryPolicy;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.TwilioClientSettings;
@@ -79,13 +80,13 @@ class SmsSenderTest {
   private final MockConsumer<byte[], Decoded<SmsSendRequested>> consumer = new MockConsumer<>("earliest");
   private final FailingCommits producer = new FailingCommits();
   private final ExecutorService sending = Executors.newFixedThreadPool(2);
-  private TwilioApiStub twilio;
+  private FakeTwilioApi twilio;
   private TwilioSmsGateway gateway;
   private SmsSender sender;
 
   @BeforeEach
   void setUp() throws IOException {
-    twilio = new TwilioApiStub();
+    twilio = new FakeTwilioApi();
     gateway = TwilioSmsGateway.create(TwilioClientSettings.of(
             TwilioCredentials.authToken("AC" + "1".repeat(32), "test-auth-token"))
         .withApiBaseUrl(twilio.baseUrl()));
@@ -136,7 +137,7 @@ class SmsSenderTest {
     sender.pollOnce();
 
     // Then the SMS went out once and its report was committed once, by the second transaction
-    assertThat(twilio.requests()).hasSize(1);
+    assertThat(twilio.forms()).hasSize(1);
     assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
     assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
   }

@@ -24,9 +24,9 @@ import java.util.concurrent.TimeUnit;
  * A real HTTP server on 127.0.0.1 speaking the part of Twilio's Messages API that creating a message uses, with
  * scripted answers (in order, the last one repeating) and a record of every request received.
  */
-final class FakeTwilioApi implements AutoCloseable {
+public final class FakeTwilioApi implements AutoCloseable {
 
-    record Received(String method, String path, Map<String, List<String>> headers, Map<String, String> form) {
+    public record Received(String method, String path, Map<String, List<String>> headers, Map<String, String> form) {
         String header(String name) {
             return headers.entrySet().stream()
                     .filter(e -> e.getKey().equalsIgnoreCase(name))
@@ -45,18 +45,23 @@ final class FakeTwilioApi implements AutoCloseable {
     private final CountDownLatch released = new CountDownLatch(1);
     private volatile Answer last = new Answer(500, "", false);
 
-    FakeTwilioApi() throws IOException {
+    public FakeTwilioApi() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
     }
 
-    URI baseUrl() {
+    public URI baseUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    FakeTwilioApi thenCreated(String sid, String status) {
+    /** The message is accepted ({@code queued}). */
+    public FakeTwilioApi thenCreated(String sid) {
+        return thenCreated(sid, "queued");
+    }
+
+    public FakeTwilioApi thenCreated(String sid, String status) {
         return then(201, """
                 {"sid":"%s","status":"%s","account_sid":"%s","to":"+15551230001","from":"+15551230002",
                  "body":"hello","num_segments":"1","direction":"outbound-api","api_version":"2010-04-01",
@@ -64,28 +69,33 @@ final class FakeTwilioApi implements AutoCloseable {
                 """.formatted(sid, status, "AC" + "0".repeat(32), sid));
     }
 
-    FakeTwilioApi thenError(int httpStatus, int code, String message) {
+    public FakeTwilioApi thenError(int httpStatus, int code, String message) {
         return then(httpStatus, """
                 {"code":%d,"message":"%s","more_info":"https://www.twilio.com/docs/errors/%d","status":%d}
                 """.formatted(code, message, code, httpStatus));
     }
 
-    FakeTwilioApi then(int httpStatus, String body) {
+    public FakeTwilioApi then(int httpStatus, String body) {
         script.add(new Answer(httpStatus, body, false));
         return this;
     }
 
     /** Reads the request and never answers (until closed). */
-    FakeTwilioApi thenHang() {
+    public FakeTwilioApi thenHang() {
         script.add(new Answer(0, "", true));
         return this;
     }
 
-    List<Received> received() {
+    public List<Received> received() {
         return List.copyOf(received);
     }
 
-    long posts() {
+    /** The form of every request received, in order. */
+    public List<Map<String, String>> forms() {
+        return received.stream().map(Received::form).toList();
+    }
+
+    public long posts() {
         return received.stream().filter(r -> r.method().equals("POST")).count();
     }
 
