@@ -2,6 +2,8 @@ package io.optin.app.audit;
 
 import static org.awaitility.Awaitility.await;
 
+import io.optin.app.ProvisioningReport;
+import io.optin.app.TopicProvisioner;
 import io.optin.app.embedded.EmbeddedKafkaBroker;
 import io.optin.audit.AuditService;
 import io.optin.audit.ConsentAuditTopologyConfig;
@@ -23,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
@@ -34,7 +37,6 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -125,18 +127,20 @@ final class LedgerOnBroker implements AutoCloseable {
     broker.close();
   }
 
-  private void createTopics() throws Exception {
+  /** Every topic, through the provisioner: it returns once the broker serves them, so the first send finds a leader. */
+  private void createTopics() {
     try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      List<NewTopic> topics = new ArrayList<>();
-      for (Topic<?> topic : Topics.all()) {
-        topics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.configs()));
+      ProvisioningReport report = new TopicProvisioner(admin, PARTITIONS, 1, Duration.ofSeconds(60))
+          .provision(Topics.all());
+      if (!report.succeeded()) {
+        throw new IllegalStateException(report.table());
       }
-      admin.createTopics(topics).all().get();
     }
   }
 
   private void produceSignups(int count) {
-    Instant start = Instant.parse("2026-03-01T10:00:00Z");
+    // Recent: the flow topics keep 30 days, and the broker would delete older records while the test runs.
+    Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minusSeconds(3600);
     try (KafkaProducer<String, SignupRequested> producer = new KafkaProducer<>(Map.of(
         ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
         new StringSerializer(), serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer())) {
