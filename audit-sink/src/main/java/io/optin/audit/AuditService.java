@@ -1,7 +1,7 @@
 package io.optin.audit;
 
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.schemas.streams.StreamsConfigs;
+import io.optin.kit.streams.StreamsConfigs;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;

@@ -2,7 +2,7 @@ package io.optin.audit;
 
 import io.optin.audit.ledger.ConsentStep;
 import io.optin.avro.DeadLetter;
-import io.optin.schemas.streams.Decoded;
+import io.optin.kit.streams.Decoded;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -4,7 +4,7 @@ import io.optin.avro.ConsentAuditRecord;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.schemas.streams.DecodingDeserializer;
+import io.optin.kit.streams.DecodingDeserializer;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;

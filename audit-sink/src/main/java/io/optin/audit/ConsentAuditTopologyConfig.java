@@ -2,8 +2,8 @@ package io.optin.audit;
 
 import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.ledger.CheckpointPolicy;
-import io.optin.schemas.otp.CodeMask;
-import io.optin.schemas.otp.SubjectKeys;
+import io.optin.domain.otp.CodeMask;
+import io.optin.domain.otp.SubjectKeys;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -12,7 +12,7 @@ import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SubjectDataKey;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.schemas.otp.SubjectKeys;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;

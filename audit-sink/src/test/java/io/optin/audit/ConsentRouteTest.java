@@ -11,7 +11,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.optin.audit.tools.ConsentExports;
 import io.optin.audit.tools.ConsentRoute;
 import io.optin.schemas.Topics;
-import io.optin.schemas.http.HttpRoute;
+import io.optin.kit.http.HttpRoute;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -13,7 +13,7 @@ import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SourceChannel;
 import io.optin.avro.VerificationAttempt;
-import io.optin.schemas.signup.ConsentTextHash;
+import io.optin.domain.screening.ConsentTextHash;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package io.optin.replies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.replies.testing.LocalHttpServer;
-import io.optin.schemas.http.HttpRoute;
-import io.optin.schemas.otp.OtpCodes;
+import io.optin.kit.http.HttpRoute;
+import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.net.http.HttpRequest;

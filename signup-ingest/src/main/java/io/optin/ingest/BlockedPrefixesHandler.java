@@ -3,8 +3,8 @@ package io.optin.ingest;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.optin.schemas.http.HttpExchanges;
-import io.optin.schemas.http.HttpRoute;
+import io.optin.kit.http.HttpExchanges;
+import io.optin.kit.http.HttpRoute;
 import java.io.IOException;
 
 /**

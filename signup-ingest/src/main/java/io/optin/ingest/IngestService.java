@@ -1,8 +1,8 @@
 package io.optin.ingest;
 
 import io.optin.schemas.Topics;
-import io.optin.schemas.http.HttpRoute;
-import io.optin.schemas.metrics.OptinMetrics;
+import io.optin.kit.http.HttpRoute;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.util.List;

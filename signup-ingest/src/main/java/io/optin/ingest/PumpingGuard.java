@@ -2,7 +2,7 @@ package io.optin.ingest;
 
 import io.optin.avro.OptInStatus;
 import io.optin.avro.SubscriberStatus;
-import io.optin.schemas.metrics.OptinMetrics;
+import io.optin.kit.metrics.OptinMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -2,8 +2,8 @@ package io.optin.ingest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import io.optin.schemas.http.HttpExchanges;
-import io.optin.schemas.http.HttpRoute;
+import io.optin.kit.http.HttpExchanges;
+import io.optin.kit.http.HttpRoute;
 import java.io.IOException;
 
 /** {@code POST /v1/signups} over HTTP: reads a bounded body, lets {@link SignupIntake} decide, writes the answer. */

@@ -2,7 +2,7 @@ package io.optin.ingest;
 
 import io.optin.avro.SignupRejected;
 import io.optin.schemas.Topics;
-import io.optin.schemas.otp.PhoneMask;
+import io.optin.domain.otp.PhoneMask;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.util.UUID;

@@ -2,8 +2,8 @@ package io.optin.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.optin.schemas.config.Setting;
-import io.optin.schemas.config.SettingsCatalogue;
+import io.optin.kit.config.Setting;
+import io.optin.kit.config.SettingsCatalogue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.tuple;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.SubscriberStatus;
 import io.optin.ingest.PumpingGuard.Block;
-import io.optin.schemas.metrics.OptinMetrics;
+import io.optin.kit.metrics.OptinMetrics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;

@@ -1,15 +1,15 @@
 package io.optin.audit.archive;
 
-import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_DIR;
-import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_PASSWORD;
-import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_URL;
-import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_USER;
-import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_RETRY_BACKOFF;
-import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_BYTES;
-import static io.optin.schemas.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_DIR;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_PASSWORD;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_URL;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_USER;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_RETRY_BACKOFF;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_BYTES;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS;
 
-import io.optin.schemas.config.Settings;
-import io.optin.schemas.config.SettingsException;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;

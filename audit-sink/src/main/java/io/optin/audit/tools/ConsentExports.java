@@ -4,7 +4,7 @@ import io.optin.audit.crypto.DataKeys;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.SubjectDataKey;
-import io.optin.schemas.otp.SubjectKeys;
+import io.optin.domain.otp.SubjectKeys;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.optin.audit.tools;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.optin.schemas.http.HttpExchanges;
-import io.optin.schemas.http.HttpRoute;
+import io.optin.kit.http.HttpExchanges;
+import io.optin.kit.http.HttpRoute;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeoutException;

@@ -5,7 +5,7 @@ import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.ErasureRequested;
 import io.optin.schemas.Topics;
-import io.optin.schemas.otp.SubjectKeys;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Duration;
 import java.time.Instant;

@@ -3,8 +3,8 @@ package io.optin.audit.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.optin.schemas.config.Settings;
-import io.optin.schemas.config.SettingsException;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;

@@ -1,7 +1,7 @@
 package io.optin.dispatcher.challenge;
 
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.schemas.streams.StreamsConfigs;
+import io.optin.kit.streams.StreamsConfigs;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;

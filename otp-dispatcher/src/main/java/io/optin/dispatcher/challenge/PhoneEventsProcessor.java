@@ -1,6 +1,6 @@
 package io.optin.dispatcher.challenge;
 
-import io.optin.schemas.streams.Decoded;
+import io.optin.kit.streams.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.function.BiFunction;

@@ -1,9 +1,9 @@
 package io.optin.dispatcher.challenge;
 
 import io.optin.avro.SignupRequested;
-import io.optin.schemas.signup.ScreenResult;
-import io.optin.schemas.signup.SignupScreen;
-import io.optin.schemas.streams.Decoded;
+import io.optin.domain.screening.ScreenResult;
+import io.optin.domain.screening.SignupScreen;
+import io.optin.kit.streams.Decoded;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import org.apache.avro.specific.SpecificRecord;

@@ -1,7 +1,7 @@
 package io.optin.dispatcher.message;
 
 import io.optin.avro.SmsKind;
-import io.optin.schemas.otp.CodeMask;
+import io.optin.domain.otp.CodeMask;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;

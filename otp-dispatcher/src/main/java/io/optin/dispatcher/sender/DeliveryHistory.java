@@ -2,7 +2,7 @@ package io.optin.dispatcher.sender;
 
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
-import io.optin.schemas.streams.Decoded;
+import io.optin.kit.streams.Decoded;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

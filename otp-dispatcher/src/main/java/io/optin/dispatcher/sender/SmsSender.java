@@ -5,7 +5,7 @@ import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsSendRequested;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.schemas.streams.Decoded;
+import io.optin.kit.streams.Decoded;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

@@ -1,6 +1,6 @@
 package io.optin.dispatcher.sms;
 
-import io.optin.schemas.otp.PhoneMask;
+import io.optin.domain.otp.PhoneMask;
 import java.net.URI;
 import java.util.Objects;
 

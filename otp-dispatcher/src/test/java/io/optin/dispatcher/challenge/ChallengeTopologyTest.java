@@ -17,7 +17,7 @@ import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SourceChannel;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.schemas.otp.OtpCodes;
+import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;

@@ -3,7 +3,7 @@ package io.optin.dispatcher.challenge;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SourceChannel;
-import io.optin.schemas.signup.ConsentTextHash;
+import io.optin.domain.screening.ConsentTextHash;
 import java.time.Instant;
 
 /** Valid signups for tests: every field a real platform would send, the consent hash computed. */

@@ -7,7 +7,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.optin.replies.lookup.LookupUnavailableException;
 import io.optin.replies.lookup.StatusLookup;
 import io.optin.replies.matching.ProgramStatus;
-import io.optin.schemas.http.HttpExchanges;
+import io.optin.kit.http.HttpExchanges;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;

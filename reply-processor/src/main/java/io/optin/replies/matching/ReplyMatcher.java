@@ -3,7 +3,7 @@ package io.optin.replies.matching;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConfirmationMethod;
-import io.optin.schemas.otp.OtpCodes;
+import io.optin.domain.otp.OtpCodes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

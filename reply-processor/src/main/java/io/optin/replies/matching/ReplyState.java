@@ -1,7 +1,7 @@
 package io.optin.replies.matching;
 
 import io.optin.avro.ChallengeOutcome;
-import io.optin.schemas.metrics.OptinMetrics;
+import io.optin.kit.metrics.OptinMetrics;
 import java.util.Locale;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;

@@ -2,11 +2,11 @@ package io.optin.replies.matching;
 
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.schemas.metrics.OptinMetrics;
-import io.optin.schemas.otp.OtpCodes;
+import io.optin.kit.metrics.OptinMetrics;
+import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.schemas.streams.Decoded;
-import io.optin.schemas.streams.DecodingDeserializer;
+import io.optin.kit.streams.Decoded;
+import io.optin.kit.streams.DecodingDeserializer;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;

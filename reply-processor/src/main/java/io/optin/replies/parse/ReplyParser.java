@@ -1,7 +1,7 @@
 package io.optin.replies.parse;
 
 import io.optin.avro.ReplyIntent;
-import io.optin.schemas.otp.OtpCodes;
+import io.optin.domain.otp.OtpCodes;
 
 /**
  * Classifies an inbound SMS body (DESIGN.md §6): the whole body, with case, accents, punctuation and

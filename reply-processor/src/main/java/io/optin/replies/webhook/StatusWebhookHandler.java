@@ -7,7 +7,7 @@ import io.optin.avro.SmsDeliveryReport;
 import io.optin.replies.publish.PublishException;
 import io.optin.replies.publish.RecordPublisher;
 import io.optin.schemas.Topics;
-import io.optin.schemas.otp.PhoneMask;
+import io.optin.domain.otp.PhoneMask;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;

@@ -2,7 +2,7 @@ package io.optin.replies.webhook;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.twilio.security.RequestValidator;
-import io.optin.schemas.metrics.OptinMetrics;
+import io.optin.kit.metrics.OptinMetrics;
 import java.util.Map;
 import java.util.Objects;
 

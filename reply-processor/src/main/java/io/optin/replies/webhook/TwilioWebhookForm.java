@@ -1,7 +1,7 @@
 package io.optin.replies.webhook;
 
 import com.sun.net.httpserver.HttpExchange;
-import io.optin.schemas.http.HttpExchanges;
+import io.optin.kit.http.HttpExchanges;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -7,7 +7,7 @@ import io.optin.replies.lookup.LookupUnavailableException;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.SubscriptionStatus;
 import io.optin.replies.testing.LocalHttpServer;
-import io.optin.schemas.http.HttpRoute;
+import io.optin.kit.http.HttpRoute;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;

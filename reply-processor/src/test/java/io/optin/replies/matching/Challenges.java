@@ -4,7 +4,7 @@ import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.SourceChannel;
-import io.optin.schemas.otp.OtpCodes;
+import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.serde.AvroTrust;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -21,7 +21,7 @@ import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.schemas.metrics.OptinMetrics;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;

@@ -1,7 +1,7 @@
 package io.optin.replies.testing;
 
 import com.sun.net.httpserver.HttpServer;
-import io.optin.schemas.http.HttpRoute;
+import io.optin.kit.http.HttpRoute;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;

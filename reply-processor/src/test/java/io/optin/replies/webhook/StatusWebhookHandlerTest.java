@@ -9,7 +9,7 @@ import io.optin.replies.testing.LocalHttpServer;
 import io.optin.replies.testing.PublishedRecords;
 import io.optin.replies.testing.TwilioSigner;
 import io.optin.schemas.Topics;
-import io.optin.schemas.http.HttpRoute;
+import io.optin.kit.http.HttpRoute;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;

@@ -1,0 +1,119 @@
+package io.optin.devkit.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.optin.devkit.sandbox.DeliveryOutcome;
+import io.optin.devkit.sandbox.DeliveryScript;
+import io.optin.domain.screening.PhoneCheck;
+import io.optin.domain.screening.PhoneNormalizer;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class DemoPlanTest {
+
+  private final PhoneNormalizer phones = new PhoneNormalizer();
+
+  @Test
+  void shouldShareTheSubscribersEquallyAmongThePaths() {
+    // When
+    DemoPlan plan = DemoPlan.of(300);
+
+    // Then 300 = 8 x 37 + 4: the first four paths take one more
+    assertThat(plan.size()).isEqualTo(300);
+    assertThat(plan.counts().values()).containsOnly(37, 38);
+    assertThat(plan.counts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
+    assertThat(plan.counts()).containsEntry(DemoPath.REPLY_YES, 38).containsEntry(DemoPath.LATE_ANSWER, 37);
+  }
+
+  @Test
+  void shouldDriveEveryPathWithTheSmallestPlan() {
+    DemoPlan plan = DemoPlan.of(DemoPlan.MIN_SUBSCRIBERS);
+
+    assertThat(plan.subscribers()).extracting(DemoSubscriber::path).containsExactly(DemoPath.values());
+  }
+
+  @Test
+  void shouldGiveEverySubscriberItsOwnPhoneOrProgramAndItsOwnIp() {
+    // When
+    DemoPlan plan = DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS);
+
+    // Then
+    List<DemoSubscriber> subscribers = plan.subscribers();
+    assertThat(subscribers).extracting(DemoSubscriber::key).doesNotHaveDuplicates();
+    assertThat(subscribers).extracting(DemoSubscriber::ip).doesNotHaveDuplicates();
+    assertThat(subscribers.stream().filter(s -> s.path().receivesCode()).map(DemoSubscriber::phone))
+        .doesNotHaveDuplicates();
+    assertThat(subscribers).extracting(DemoSubscriber::number).startsWith(1, 2, 3).endsWith(1000);
+  }
+
+  @Test
+  void shouldPlanNumbersOptinAcceptsExceptTheOnesMeantToBeRefusedAtSignup() {
+    // Given the largest plan
+    DemoPlan plan = DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS);
+
+    // Then optin's own normaliser refuses exactly the subscribers of the "invalid number" path
+    for (DemoSubscriber subscriber : plan.subscribers()) {
+      PhoneCheck check = phones.normalize(subscriber.phone(), null);
+      if (subscriber.path() == DemoPath.REFUSED_AT_SIGNUP) {
+        assertThat(check).as(subscriber.toString()).isInstanceOf(PhoneCheck.Invalid.class);
+      } else {
+        assertThat(check).as(subscriber.toString()).isEqualTo(validAsSent(check, subscriber.phone()));
+      }
+    }
+  }
+
+  @Test
+  void shouldSendTheCarrierRefusedOnesToTwiliosInvalidNumberUnderTheirOwnPrograms() {
+    DemoPlan plan = DemoPlan.of(80);
+
+    assertThat(plan.on(DemoPath.REFUSED_BY_CARRIER)).hasSize(10)
+        .allSatisfy(s -> assertThat(s.phone()).isEqualTo(DemoPlan.CARRIER_REFUSED_PHONE))
+        .extracting(DemoSubscriber::programId).doesNotHaveDuplicates().doesNotContain(DemoPlan.PROGRAM);
+  }
+
+  @Test
+  void shouldPlanPhonesTheSandboxDelivers() {
+    // The standard delivery script fails numbers ending 3003, 3005…: a reachable subscriber must get its SMS
+    DeliveryScript script = DeliveryScript.standard();
+
+    DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS).subscribers().stream().filter(s -> s.path().receivesCode())
+        .forEach(s -> assertThat(script.outcomeFor(s.phone())).isEqualTo(DeliveryOutcome.DELIVERED));
+  }
+
+  @Test
+  void shouldUseIpLiteralsFromTheDocumentationRanges() throws UnknownHostException {
+    for (DemoSubscriber subscriber : DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS).subscribers()) {
+      String ip = subscriber.ip();
+      assertThat(ip).matches("(192\\.0\\.2|198\\.51\\.100|203\\.0\\.113)\\.\\d+|2001:db8::[0-9a-f]+");
+      // a literal: no lookup happens
+      assertThat(InetAddress.getByName(ip).getHostAddress()).isNotBlank();
+    }
+  }
+
+  @Test
+  void shouldFindASubscriberByProgramAndPhone() {
+    DemoPlan plan = DemoPlan.of(16);
+    DemoSubscriber carrierRefused = plan.on(DemoPath.REFUSED_BY_CARRIER).get(1);
+
+    assertThat(plan.find(carrierRefused.programId(), DemoPlan.CARRIER_REFUSED_PHONE)).contains(carrierRefused);
+    assertThat(plan.find("another-program", carrierRefused.phone())).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {0, 7, 1001})
+  void shouldRefuseSizesOutsideOnePerPathToTheSandboxMemory(int size) {
+    assertThatThrownBy(() -> DemoPlan.of(size)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("8 (one per path) to 1000");
+  }
+
+  private static PhoneCheck validAsSent(PhoneCheck check, String phone) {
+    assertThat(check).isInstanceOf(PhoneCheck.Valid.class);
+    assertThat(((PhoneCheck.Valid) check).e164()).isEqualTo(phone);
+    return check;
+  }
+}

@@ -1,0 +1,77 @@
+package io.optin.server;
+
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_MASTER_KEY;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_SIGNING_KEY;
+import static io.optin.kit.config.SettingsCatalogue.AUDIT_SUBJECT_SECRET;
+
+import io.optin.audit.crypto.LedgerKeys;
+import io.optin.kit.config.Settings;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The consent ledger's secrets in dev (subject secret, master key, checkpoint signing key): generated once and kept
+ * in the data directory, so the ledger written before a restart still opens and verifies after it. Settings that
+ * are set always win; outside dev they are required.
+ */
+public final class DevAuditSecrets {
+
+  static final String SUBJECT_FILE = "audit-subject.secret";
+  private static final String ORIGIN = "optin dev (kept in %s)";
+
+  private DevAuditSecrets() {}
+
+  /** The settings with every unset audit secret taken from {@code dataDir}, generated there the first time. */
+  public static Settings loadOrCreate(Settings settings, Path dataDir) {
+    Map<String, String> filled = new HashMap<>();
+    if (settings.optional(AUDIT_SUBJECT_SECRET).isEmpty()) {
+      filled.put(AUDIT_SUBJECT_SECRET.key(), subjectSecret(dataDir));
+    }
+    if (settings.optional(AUDIT_MASTER_KEY).isEmpty() || settings.optional(AUDIT_SIGNING_KEY).isEmpty()) {
+      LedgerKeys keys = LedgerKeys.loadOrCreate(dataDir);
+      if (settings.optional(AUDIT_MASTER_KEY).isEmpty()) {
+        filled.put(AUDIT_MASTER_KEY.key(), keys.master().toBase64());
+      }
+      if (settings.optional(AUDIT_SIGNING_KEY).isEmpty()) {
+        filled.put(AUDIT_SIGNING_KEY.key(), keys.signing().toBase64());
+      }
+    }
+    return filled.isEmpty() ? settings : settings.with(filled, String.format(ORIGIN, dataDir));
+  }
+
+  /** The settings with unset audit secrets taken from {@code dataDir} where a dev stack left them; none created. */
+  public static Settings existing(Settings settings, Path dataDir) {
+    boolean kept = Files.exists(dataDir.resolve(SUBJECT_FILE));
+    return kept ? loadOrCreate(settings, dataDir) : settings;
+  }
+
+  private static String subjectSecret(Path dataDir) {
+    Path file = dataDir.resolve(SUBJECT_FILE);
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.US_ASCII).trim();
+      }
+      Files.createDirectories(dataDir);
+      byte[] random = new byte[48];
+      new SecureRandom().nextBytes(random);
+      String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+      try {
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      } catch (UnsupportedOperationException notPosix) {
+        Files.createFile(file);
+      }
+      Files.writeString(file, secret + "\n", StandardCharsets.US_ASCII);
+      return secret;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot keep the dev audit.subject.secret in " + file, e);
+    }
+  }
+}

@@ -1,0 +1,198 @@
+package io.optin.server.stack;
+
+import io.optin.audit.AuditService;
+import io.optin.audit.archive.ArchiveService;
+import io.optin.audit.archive.ArchiveSettings;
+import io.optin.audit.tools.ConsentExports;
+import io.optin.audit.tools.ConsentRoute;
+import io.optin.audit.tools.LedgerTopics;
+import io.optin.dispatcher.challenge.DispatcherService;
+import io.optin.dispatcher.sender.SenderService;
+import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.ingest.IngestService;
+import io.optin.replies.RepliesService;
+import io.optin.kit.config.Settings;
+import io.optin.kit.http.HttpRoute;
+import io.optin.kit.metrics.OptinMetrics;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
+import io.optin.schemas.serde.AvroSerdes;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import org.apache.kafka.streams.KafkaStreams;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes over the
+ * registry, one-time codes, subject keys, metrics) are built once, then each selected service in the order
+ * ingest, dispatcher, sender, replies, audit; {@link #close()} stops them in the reverse order.
+ *
+ * <p>Start is all or nothing: when one service fails to start, those already started are stopped.
+ */
+public final class OptinServices implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(OptinServices.class);
+  /** Longest read of the ledger for one {@code GET /v1/consent/{phone}}. */
+  private static final Duration CONSENT_READ_TIMEOUT = Duration.ofSeconds(30);
+
+  private final ServiceConfigs configs;
+  private final SharedParts shared;
+  private final List<RunningService> running;
+  private final List<AutoCloseable> resources;
+
+  private OptinServices(ServiceConfigs configs, SharedParts shared, List<RunningService> running,
+      List<AutoCloseable> resources) {
+    this.configs = configs;
+    this.shared = shared;
+    this.running = Collections.unmodifiableList(running);
+    this.resources = resources;
+  }
+
+  /**
+   * Builds the shared parts and starts the {@code selected} services; they connect to Kafka in the background,
+   * so this returns before they are ready (see {@link #notReady()}).
+   *
+   * @throws io.optin.kit.config.SettingsException when a setting a selected service needs is missing or bad
+   */
+  public static OptinServices start(Settings settings, Set<ServiceName> selected, OptinMetrics metrics) {
+    return start(new ServiceConfigs(settings), selected, metrics);
+  }
+
+  /** {@link #start(Settings, Set, OptinMetrics)} from configs already made (the demo's, with its short window). */
+  public static OptinServices start(ServiceConfigs configs, Set<ServiceName> selected, OptinMetrics metrics) {
+    SharedParts shared = SharedParts.from(configs, metrics);
+    List<RunningService> running = new ArrayList<>();
+    List<AutoCloseable> resources = new ArrayList<>();
+    try {
+      for (ServiceName name : selected) {
+        RunningService service = create(name, configs, shared, resources);
+        running.add(service);
+        LOG.info("{} service started", name);
+      }
+      return new OptinServices(configs, shared, running, resources);
+    } catch (RuntimeException e) {
+      closeAll(running, resources);
+      throw e;
+    }
+  }
+
+  private static RunningService create(ServiceName name, ServiceConfigs configs, SharedParts shared,
+      List<AutoCloseable> resources) {
+    switch (name) {
+      case INGEST -> {
+        IngestService ingest = new IngestService(configs.ingest(), configs.kafkaClients(), shared.serdes(),
+            Clock.systemUTC(), shared.metrics());
+        ingest.start();
+        return new RunningService(name, ingest.routes(), ingest::isReady,
+            () -> ingest.isReady() ? "RUNNING" : "CATCHING_UP", ingest);
+      }
+      case DISPATCHER -> {
+        DispatcherService dispatcher = new DispatcherService(configs.dispatcher(), configs.streamsClients(),
+            shared.serdes());
+        dispatcher.start();
+        return new RunningService(name, List.of(), () -> dispatcher.state() == KafkaStreams.State.RUNNING,
+            () -> dispatcher.state().name(), dispatcher);
+      }
+      case SENDER -> {
+        TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
+        resources.add(gateway);
+        SenderService sender = new SenderService(configs.sender(), configs.kafkaClients(), shared.serdes(),
+            configs.templates(), shared.codes(), gateway, Clock.systemUTC(), shared.metrics());
+        sender.start();
+        return new RunningService(name, List.of(), () -> sender.state() == SenderService.State.RUNNING,
+            () -> sender.state().name(), sender);
+      }
+      case REPLIES -> {
+        RepliesService replies = new RepliesService(configs.replies(), shared.serdes(), shared.codes(),
+            shared.metrics());
+        replies.start();
+        return new RunningService(name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
+      }
+      case AUDIT -> {
+        AuditService audit = new AuditService(configs.audit(shared.subjectKeys()), configs.streamsClients(),
+            shared.serdes());
+        audit.start();
+        ArchiveSettings archive = ArchiveSettings.of(configs.settings());
+        if (archive.any()) {
+          resources.add(new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client()).start());
+        }
+        ConsentExports exports = new ConsentExports(
+            new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT), shared.subjectKeys(),
+            configs.ledgerKeys().master(), Clock.systemUTC());
+        return new RunningService(name, List.of(ConsentRoute.route(exports)), audit::isRunning,
+            () -> audit.state().name(), audit);
+      }
+      default -> throw new IllegalStateException("unknown service " + name);
+    }
+  }
+
+  /** The services started, in start order. */
+  public List<RunningService> services() {
+    return running;
+  }
+
+  /** Every route of every started service, to mount on the one HTTP port. */
+  public List<HttpRoute> routes() {
+    return running.stream().flatMap(service -> service.routes().stream()).toList();
+  }
+
+  /** The started services that are not ready yet; empty when all are. */
+  public List<RunningService> notReady() {
+    return running.stream().filter(service -> !service.isReady()).toList();
+  }
+
+  public AvroSerdes serdes() {
+    return shared.serdes();
+  }
+
+  /**
+   * The one-time codes of {@code otp.secret}.
+   *
+   * @throws io.optin.kit.config.SettingsException when {@code otp.secret} is not set
+   */
+  public OtpCodes codes() {
+    return shared.codes();
+  }
+
+  /** The audit's subject keys ({@code audit.subject.secret}, else derived from {@code otp.secret}). */
+  public SubjectKeys subjectKeys() {
+    return shared.subjectKeys();
+  }
+
+  public OptinMetrics metrics() {
+    return shared.metrics();
+  }
+
+  /** The settings the services run with. */
+  public Settings settings() {
+    return configs.settings();
+  }
+
+  /** Stops the services in the reverse order of their start, then the resources they shared. */
+  @Override
+  public void close() {
+    closeAll(new ArrayList<>(running), resources);
+  }
+
+  private static void closeAll(List<RunningService> running, List<AutoCloseable> resources) {
+    for (int i = running.size() - 1; i >= 0; i--) {
+      closeQuietly(running.get(i), running.get(i).name().word());
+    }
+    for (int i = resources.size() - 1; i >= 0; i--) {
+      closeQuietly(resources.get(i), resources.get(i).getClass().getSimpleName());
+    }
+  }
+
+  private static void closeQuietly(AutoCloseable closeable, String what) {
+    try {
+      closeable.close();
+    } catch (Exception e) {
+      LOG.warn("{} did not stop cleanly", what, e);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package io.optin.server.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.optin.server.OptinCommand;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The production command line without a cluster: help, usage errors and settings errors. */
+class OptinCommandTest {
+
+  @TempDir
+  Path dir;
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  @Test
+  void shouldOfferOnlyTheCommandsThatWork() {
+    // When
+    int exit = run(Map.of(), "--help");
+
+    // Then
+    assertThat(exit).isZero();
+    assertThat(commandNames()).containsExactly("run", "topics", "audit", "help");
+    assertThat(out.toString()).contains("run", "topics", "audit").doesNotContain("demo", "broker");
+  }
+
+  @Test
+  void shouldExplainAMissingCommandAsAUsageError() {
+    assertThat(run(Map.of())).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing command");
+    assertThat(run(Map.of(), "topics")).isEqualTo(2);
+    assertThat(err.toString()).contains("optin topics create");
+  }
+
+  @Test
+  void shouldStopOnABadSettingsFileNamingTheSettingAndTheFile() throws IOException {
+    // Given
+    Path file = dir.resolve("optin.properties");
+    Files.writeString(file, "topics.partitions=many\n");
+
+    // When
+    int exit = run(Map.of(), "topics", "create", "--config", file.toString());
+
+    // Then
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).isEqualTo("optin: topics.partitions=many from file " + file
+        + ": 'many' is not a whole number" + System.lineSeparator());
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void shouldStopOnAnUnknownOptinVariable() {
+    // When
+    int exit = run(Map.of("OPTIN_DEV_BROKER_PROT", "9093"), "topics", "create");
+
+    // Then
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("OPTIN_DEV_BROKER_PROT", "did you mean dev.broker.port?");
+  }
+
+  @Test
+  void shouldRefuseToRunAnUnknownServiceOrNone() {
+    assertThat(run(Map.of(), "run", "ingest", "mailer")).isEqualTo(2);
+    assertThat(err.toString()).contains("unknown service 'mailer': expected ingest, dispatcher, sender, replies, "
+        + "audit or all");
+    assertThat(run(Map.of(), "run")).isEqualTo(2);
+    assertThat(err.toString()).contains("Missing required parameter: 'SERVICE'");
+  }
+
+  @Test
+  void shouldRefuseToOpenTheApiWithoutTokensOutsideDev() {
+    // When
+    int exit = run(Map.of(), "run", "ingest");
+
+    // Then
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).startsWith("optin: api.tokens must be set when ingest or replies run")
+        .contains("OPTIN_API_TOKENS");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void shouldCheckOptionsLikeSettings() {
+    // When
+    int exit = run(Map.of(), "topics", "create", "--partitions", "0");
+
+    // Then
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("topics.partitions=0 from option --partitions: must be between 1 and 10000");
+  }
+
+  private int run(Map<String, String> env, String... args) {
+    CommandLine commandLine = OptinCommand.commandLine(env);
+    commandLine.setOut(new PrintWriter(out, true));
+    commandLine.setErr(new PrintWriter(err, true));
+    return commandLine.execute(args);
+  }
+
+  private java.util.Set<String> commandNames() {
+    return OptinCommand.commandLine(Map.of()).getSubcommands().keySet();
+  }
+}

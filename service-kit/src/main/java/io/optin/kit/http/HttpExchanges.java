@@ -1,0 +1,109 @@
+package io.optin.kit.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Reading requests and writing JSON answers on the JDK HTTP server, with bounded bodies. */
+public final class HttpExchanges {
+
+  /** Bodies above this size are refused (413) before they are parsed. */
+  public static final int MAX_BODY_BYTES = 64 * 1024;
+
+  public static final ObjectMapper JSON = new ObjectMapper();
+
+  private HttpExchanges() {}
+
+  /** Reads the request body, or throws {@link BodyTooLargeException} past {@link #MAX_BODY_BYTES}. */
+  public static byte[] readBody(HttpExchange exchange) throws IOException {
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        throw new BodyTooLargeException();
+      }
+      return body;
+    }
+  }
+
+  /** Parses an {@code application/x-www-form-urlencoded} body (the last value wins for a repeated key). */
+  public static Map<String, String> parseForm(byte[] body) {
+    Map<String, String> form = new LinkedHashMap<>();
+    String text = new String(body, StandardCharsets.UTF_8);
+    if (text.isEmpty()) {
+      return form;
+    }
+    for (String pair : text.split("&")) {
+      int eq = pair.indexOf('=');
+      String key = eq < 0 ? pair : pair.substring(0, eq);
+      String value = eq < 0 ? "" : pair.substring(eq + 1);
+      form.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+    }
+    return form;
+  }
+
+  /** Query parameters of the request URI. */
+  public static Map<String, String> query(HttpExchange exchange) {
+    String raw = exchange.getRequestURI().getRawQuery();
+    return raw == null ? new LinkedHashMap<>() : parseForm(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Whether the request may go on: its path is exactly {@code path} (a trailing slash allowed) and its method
+   * {@code method}. Otherwise it has been answered 404, or 405 with {@code Allow}, in the JSON error shape.
+   */
+  public static boolean accepts(HttpExchange exchange, String path, String method) throws IOException {
+    String actual = exchange.getRequestURI().getPath();
+    if (!path.equals(actual) && !(path + "/").equals(actual)) {
+      sendError(exchange, 404, "no such resource", null);
+      return false;
+    }
+    return acceptsMethod(exchange, method);
+  }
+
+  /** Whether the request's method is {@code method}; otherwise it has been answered 405 with {@code Allow}. */
+  public static boolean acceptsMethod(HttpExchange exchange, String method) throws IOException {
+    if (!method.equals(exchange.getRequestMethod())) {
+      exchange.getResponseHeaders().set("Allow", method);
+      sendError(exchange, 405, "use " + method, null);
+      return false;
+    }
+    return true;
+  }
+
+  public static void sendJson(HttpExchange exchange, int status, Object body) throws IOException {
+    send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
+  }
+
+  /** The error shape of DESIGN.md §5: {@code {"error": reason, "field": field}}. */
+  public static void sendError(HttpExchange exchange, int status, String reason, String field) throws IOException {
+    ObjectNode body = JSON.createObjectNode().put("error", reason);
+    if (field != null) {
+      body.put("field", field);
+    }
+    sendJson(exchange, status, body);
+  }
+
+  public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+    exchange.getResponseHeaders().set("Content-Type", contentType);
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+
+  /** Thrown when a request body is over {@link #MAX_BODY_BYTES}. */
+  public static final class BodyTooLargeException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public BodyTooLargeException() {
+      super("request body is larger than " + MAX_BODY_BYTES + " bytes");
+    }
+  }
+}

@@ -1,0 +1,161 @@
+package io.optin.systemtests.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.awaitility.Awaitility.await;
+
+import io.optin.server.ListeningPorts;
+import io.optin.server.OptinCommand;
+import io.optin.schemas.Topic;
+import io.optin.schemas.Topics;
+import io.optin.kit.config.SettingsCatalogue;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code optin dev} run in-process on free ports, stopped by interrupting its thread as Ctrl-C would. */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class DevCommandIT {
+
+  private static final Pattern BROKER = Pattern.compile("Kafka broker\\s+(127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern REGISTRY = Pattern.compile("Schema Registry\\s+(http://127\\.0\\.0\\.1:\\d+)");
+
+  @TempDir
+  Path dir;
+
+  @Test
+  void shouldServeEveryTopicAndTheRegistryThenStopCleanlyKeepingTheData() throws Exception {
+    // Given settings with free ports and a data directory of our own
+    Path config = config(0, 0);
+
+    // When started
+    RunningDev first = RunningDev.start(config);
+    String output = first.awaitReady();
+
+    // Then the broker serves every topic of the catalogue and the registry answers
+    String bootstrap = group(BROKER, output);
+    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+      assertThat(admin.listTopics().names().get())
+          .containsAll(Topics.all().stream().map(Topic::name).toList());
+    }
+    assertThat(get(group(REGISTRY, output) + "/subjects")).isEqualTo("[]");
+    assertThat(output).contains("Data directory   " + dir.resolve("data").toAbsolutePath())
+        .contains("Topics: " + Topics.all().size() + " created, 0 already existed.");
+
+    // When stopped
+    assertThat(first.stop()).isZero();
+
+    // Then it said so, released its ports and kept its data for the next start
+    assertThat(first.output()).contains("Stopped cleanly in");
+    int port = Integer.parseInt(bootstrap.substring(bootstrap.indexOf(':') + 1));
+    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+        .doesNotThrowAnyException();
+    assertThat(dir.resolve("data").resolve("otp.secret")).exists();
+
+    RunningDev second = RunningDev.start(config);
+    assertThat(second.awaitReady()).contains("Topics: 0 created, " + Topics.all().size() + " already existed.");
+    assertThat(second.stop()).isZero();
+  }
+
+  @Test
+  void shouldExitNonZeroNamingTheSettingWhenTheBrokerPortIsTaken() throws Exception {
+    try (ServerSocket taken = new ServerSocket()) {
+      // Given
+      taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      Path config = config(taken.getLocalPort(), 0);
+
+      // When
+      StringWriter out = new StringWriter();
+      StringWriter err = new StringWriter();
+      CommandLine commandLine = OptinCommand.commandLine(Map.of());
+      commandLine.setOut(new PrintWriter(out, true));
+      commandLine.setErr(new PrintWriter(err, true));
+      int exit = commandLine.execute("dev", "--config", config.toString());
+
+      // Then
+      assertThat(exit).isEqualTo(1);
+      assertThat(err.toString()).startsWith("optin: 127.0.0.1:" + taken.getLocalPort()
+          + " (dev.broker.port) is already in use");
+    }
+  }
+
+  private Path config(int brokerPort, int registryPort) throws IOException {
+    Path file = dir.resolve("dev.properties");
+    Files.writeString(file, "dev.broker.port=" + brokerPort + "\n"
+        + "dev.registry.port=" + registryPort + "\n"
+        + "dev.sandbox.port=0\n"
+        + "http.port=0\n"
+        + "dev.data.dir=" + dir.resolve("data") + "\n");
+    return file;
+  }
+
+  private static String group(Pattern pattern, String text) {
+    Matcher matcher = pattern.matcher(text);
+    assertThat(matcher.find()).as(pattern + " in " + text).isTrue();
+    return matcher.group(1);
+  }
+
+  private static String get(String url) throws Exception {
+    HttpResponse<String> response = HttpClient.newHttpClient()
+        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    return response.body();
+  }
+
+  /** One {@code optin dev} on its own thread, with its output. */
+  private static final class RunningDev {
+    private final StringWriter out = new StringWriter();
+    private final Thread thread;
+    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
+
+    private RunningDev(Path config) {
+      CommandLine commandLine = OptinCommand.commandLine(Map.of());
+      commandLine.setOut(new PrintWriter(out, true));
+      commandLine.setErr(new PrintWriter(out, true));
+      thread = new Thread(() -> exit.complete(commandLine.execute("dev", "--config", config.toString())),
+          "optin-dev-under-test");
+    }
+
+    static RunningDev start(Path config) {
+      RunningDev dev = new RunningDev(config);
+      dev.thread.start();
+      return dev;
+    }
+
+    String awaitReady() {
+      await().atMost(Duration.ofSeconds(90))
+          .until(() -> out.toString().contains("Press Ctrl-C to stop.") || exit.isDone());
+      assertThat(exit).as(out.toString()).isNotDone();
+      return out.toString();
+    }
+
+    int stop() throws Exception {
+      thread.interrupt();
+      return exit.get(60, TimeUnit.SECONDS);
+    }
+
+    String output() {
+      return out.toString();
+    }
+  }
+}
