@@ -1,7 +1,7 @@
 package io.optin.audit;
 
-import io.optin.schemas.serde.AvroSerdes;
 import io.optin.kit.streams.StreamsConfigs;
+import io.optin.schemas.serde.AvroSerdes;
 import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.streams.KafkaStreams;
@@ -13,13 +13,16 @@ public final class AuditService implements AutoCloseable {
 
   /**
    * @param cfg the topology settings (application id, subject keys, code length, dedupe retention)
-   * @param kafkaClientSettings Kafka client and Streams settings, prefix stripped (e.g. {@code bootstrap.servers},
-   *     {@code state.dir})
+   * @param kafkaClientSettings Kafka client and Streams settings, prefix stripped (e.g. {@code
+   *     bootstrap.servers}, {@code state.dir})
    * @param serdes the Avro serdes of the application
    */
-  public AuditService(ConsentAuditTopologyConfig cfg, Map<String, String> kafkaClientSettings, AvroSerdes serdes) {
-    this.streams = new KafkaStreams(ConsentAuditTopology.build(cfg, serdes),
-        StreamsConfigs.forApplication(cfg.applicationId(), kafkaClientSettings));
+  public AuditService(
+      ConsentAuditTopologyConfig cfg, Map<String, String> kafkaClientSettings, AvroSerdes serdes) {
+    this.streams =
+        new KafkaStreams(
+            ConsentAuditTopology.build(cfg, serdes),
+            StreamsConfigs.forApplication(cfg.applicationId(), kafkaClientSettings));
   }
 
   public void start() {

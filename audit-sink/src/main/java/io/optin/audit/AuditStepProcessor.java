@@ -19,9 +19,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Turns each record of one input topic into its consent steps, keyed by subject; an undecodable or refused record
- * becomes a dead letter and the next one is processed. Steps with a dedupe key are recorded once per key within
- * the retention (store {@value ConsentAuditTopology#DEDUPE_STORE}, purged on stream time).
+ * Turns each record of one input topic into its consent steps, keyed by subject; an undecodable or
+ * refused record becomes a dead letter and the next one is processed. Steps with a dedupe key are
+ * recorded once per key within the retention (store {@value ConsentAuditTopology#DEDUPE_STORE},
+ * purged on stream time).
  */
 final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, String, Object> {
 
@@ -34,7 +35,8 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, Long> seen;
 
-  AuditStepProcessor(String applicationId, ConsentStepRule<V> rule, Duration dedupeRetention, boolean dedupes) {
+  AuditStepProcessor(
+      String applicationId, ConsentStepRule<V> rule, Duration dedupeRetention, boolean dedupes) {
     this.applicationId = applicationId;
     this.rule = rule;
     this.dedupeRetention = dedupeRetention;
@@ -55,8 +57,11 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
     RecordOrigin origin = origin();
     Decoded<V> decoded = record.value();
     if (decoded == null || !decoded.isOk()) {
-      deadLetter(record, origin, decoded == null ? "no value" : decoded.reason(), decoded == null ? null
-          : decoded.field());
+      deadLetter(
+          record,
+          origin,
+          decoded == null ? "no value" : decoded.reason(),
+          decoded == null ? null : decoded.field());
       return;
     }
     Derivation derivation;
@@ -77,7 +82,8 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
       seen.put(derivation.dedupeKey(), record.timestamp());
     }
     for (ConsentStep step : derivation.steps()) {
-      context.forward(new Record<String, Object>(step.subjectKey(), step, record.timestamp()),
+      context.forward(
+          new Record<String, Object>(step.subjectKey(), step, record.timestamp()),
           ConsentAuditTopology.APPENDER);
     }
   }
@@ -87,21 +93,27 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
     return new RecordOrigin(meta.topic(), meta.partition(), meta.offset());
   }
 
-  private void deadLetter(Record<String, Decoded<V>> record, RecordOrigin origin, String reason, String field) {
+  private void deadLetter(
+      Record<String, Decoded<V>> record, RecordOrigin origin, String reason, String field) {
     byte[] raw = record.value() == null ? null : record.value().raw();
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setDeadLetterId(origin.eventId("dead-letter"))
-        .setApplication(applicationId)
-        .setReason(reason)
-        .setField(field)
-        .setSourceTopic(origin.topic())
-        .setSourcePartition(origin.partition())
-        .setSourceOffset(origin.offset())
-        .setRawKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-        .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
-        .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-        .build();
-    context.forward(new Record<String, Object>(record.key(), letter, record.timestamp()),
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setDeadLetterId(origin.eventId("dead-letter"))
+            .setApplication(applicationId)
+            .setReason(reason)
+            .setField(field)
+            .setSourceTopic(origin.topic())
+            .setSourcePartition(origin.partition())
+            .setSourceOffset(origin.offset())
+            .setRawKey(
+                record.key() == null
+                    ? null
+                    : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+            .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
+            .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            .build();
+    context.forward(
+        new Record<String, Object>(record.key(), letter, record.timestamp()),
         ConsentAuditTopology.DEAD_LETTER_SINK);
   }
 

@@ -10,16 +10,21 @@ import java.util.Objects;
 /**
  * Settings of the consent audit topology.
  *
- * @param applicationId the Streams application id, also named in dead letters ({@value #DEFAULT_APPLICATION_ID})
+ * @param applicationId the Streams application id, also named in dead letters ({@value
+ *     #DEFAULT_APPLICATION_ID})
  * @param subjects keyed hash of the phone, the audit record key ({@code audit.subject.secret})
- * @param codeMask masks code-like digit groups in message text once more, so no code reaches the ledger even if
- *     an upstream writer forgot ({@code otp.length})
+ * @param codeMask masks code-like digit groups in message text once more, so no code reaches the
+ *     ledger even if an upstream writer forgot ({@code otp.length})
  * @param dedupeRetention how long a seen message sid / attempt id is remembered (default 7 days)
  * @param keys the master key sealing personal data and the key signing checkpoints
  * @param checkpoints when each partition's chain is checkpointed
  */
 public record ConsentAuditTopologyConfig(
-    String applicationId, SubjectKeys subjects, CodeMask codeMask, Duration dedupeRetention, LedgerKeys keys,
+    String applicationId,
+    SubjectKeys subjects,
+    CodeMask codeMask,
+    Duration dedupeRetention,
+    LedgerKeys keys,
     CheckpointPolicy checkpoints) {
 
   public static final String DEFAULT_APPLICATION_ID = "optin-audit";
@@ -37,13 +42,20 @@ public record ConsentAuditTopologyConfig(
   }
 
   /** Defaults for everything but the subject keys, the code length and the ledger keys. */
-  public static ConsentAuditTopologyConfig of(SubjectKeys subjects, int codeLength, LedgerKeys keys) {
-    return new ConsentAuditTopologyConfig(DEFAULT_APPLICATION_ID, subjects, new CodeMask(codeLength),
-        DEFAULT_DEDUPE_RETENTION, keys, CheckpointPolicy.DEFAULT);
+  public static ConsentAuditTopologyConfig of(
+      SubjectKeys subjects, int codeLength, LedgerKeys keys) {
+    return new ConsentAuditTopologyConfig(
+        DEFAULT_APPLICATION_ID,
+        subjects,
+        new CodeMask(codeLength),
+        DEFAULT_DEDUPE_RETENTION,
+        keys,
+        CheckpointPolicy.DEFAULT);
   }
 
   /** The same settings with another checkpoint policy. */
   public ConsentAuditTopologyConfig withCheckpoints(CheckpointPolicy policy) {
-    return new ConsentAuditTopologyConfig(applicationId, subjects, codeMask, dedupeRetention, keys, policy);
+    return new ConsentAuditTopologyConfig(
+        applicationId, subjects, codeMask, dedupeRetention, keys, policy);
   }
 }

@@ -20,13 +20,14 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The consent steps of the flow (FLOW.md, audit-sink): which audit records each pipeline record yields. Pure:
- * no state, no I/O; deduplication is the processor's job, under the keys given here.
+ * The consent steps of the flow (FLOW.md, audit-sink): which audit records each pipeline record
+ * yields. Pure: no state, no I/O; deduplication is the processor's job, under the keys given here.
  */
 final class ConsentSteps {
 
   static {
-    // Records are copied with newBuilder(record), which loads our generated classes through Avro's trust check.
+    // Records are copied with newBuilder(record), which loads our generated classes through Avro's
+    // trust check.
     AvroTrust.install();
   }
 
@@ -39,7 +40,9 @@ final class ConsentSteps {
     this.cfg = cfg;
   }
 
-  /** A signup: REQUESTED with its evidence, as normalised by the same screen the dispatcher applies. */
+  /**
+   * A signup: REQUESTED with its evidence, as normalised by the same screen the dispatcher applies.
+   */
   Derivation signup(String key, SignupRequested signup, RecordOrigin origin) {
     ScreenResult screened = screen.screen(signup);
     if (screened instanceof ScreenResult.Refused refused) {
@@ -47,21 +50,32 @@ final class ConsentSteps {
     }
     SignupRequested s = ((ScreenResult.Accepted) screened).signup();
     ConsentEvidence evidence = s.getEvidence();
-    PersonalData personal = personal(s.getPhone())
-        .setPageUrl(evidence.getPageUrl())
-        .setIp(evidence.getIp())
-        .setUserAgent(evidence.getUserAgent())
-        .build();
-    ConsentEvidence inClear = ConsentEvidence.newBuilder(evidence).setPageUrl(null).setIp(null).setUserAgent(null)
-        .build();
-    return Derivation.of(new ConsentStep(step(ConsentEventType.REQUESTED, s.getPhone(), s.getOccurredAt(), origin)
-        .setProgramId(s.getProgramId())
-        .setSignupId(s.getSignupId())
-        .setEvidence(inClear)
-        .build(), personal));
+    PersonalData personal =
+        personal(s.getPhone())
+            .setPageUrl(evidence.getPageUrl())
+            .setIp(evidence.getIp())
+            .setUserAgent(evidence.getUserAgent())
+            .build();
+    ConsentEvidence inClear =
+        ConsentEvidence.newBuilder(evidence)
+            .setPageUrl(null)
+            .setIp(null)
+            .setUserAgent(null)
+            .build();
+    return Derivation.of(
+        new ConsentStep(
+            step(ConsentEventType.REQUESTED, s.getPhone(), s.getOccurredAt(), origin)
+                .setProgramId(s.getProgramId())
+                .setSignupId(s.getSignupId())
+                .setEvidence(inClear)
+                .build(),
+            personal));
   }
 
-  /** A challenge: SUPPRESSED, or how it CLOSED; ISSUED and RESENT yield nothing (SENT comes from the sender). */
+  /**
+   * A challenge: SUPPRESSED, or how it CLOSED; ISSUED and RESENT yield nothing (SENT comes from the
+   * sender).
+   */
   Derivation challenge(String key, ChallengeEvent event, RecordOrigin origin) {
     ConsentEventType type;
     switch (event.getType()) {
@@ -76,7 +90,8 @@ final class ConsentSteps {
           case REJECTED -> type = ConsentEventType.REJECTED;
           case LOCKED -> type = ConsentEventType.LOCKED;
           default -> {
-            return Derivation.refused("closed challenge without a final outcome: " + event.getOutcome(), "outcome");
+            return Derivation.refused(
+                "closed challenge without a final outcome: " + event.getOutcome(), "outcome");
           }
         }
       }
@@ -84,117 +99,159 @@ final class ConsentSteps {
         return Derivation.refused("unknown challenge event type: " + event.getType(), "type");
       }
     }
-    return Derivation.of(new ConsentStep(step(type, event.getPhone(), event.getOccurredAt(), origin)
-        .setProgramId(event.getProgramId())
-        .setSignupId(event.getSignupId())
-        .setChallengeId(event.getChallengeId())
-        .setDetail(event.getReason())
-        .build(), personal(event.getPhone()).build()));
+    return Derivation.of(
+        new ConsentStep(
+            step(type, event.getPhone(), event.getOccurredAt(), origin)
+                .setProgramId(event.getProgramId())
+                .setSignupId(event.getSignupId())
+                .setChallengeId(event.getChallengeId())
+                .setDetail(event.getReason())
+                .build(),
+            personal(event.getPhone()).build()));
   }
 
   /**
-   * A delivery report: SENT (queued or sent), DELIVERED, or FAILED (undelivered or failed), once per message sid
-   * and step, so a replayed status callback, or the callback repeating the sender's report, records nothing new.
+   * A delivery report: SENT (queued or sent), DELIVERED, or FAILED (undelivered or failed), once
+   * per message sid and step, so a replayed status callback, or the callback repeating the sender's
+   * report, records nothing new.
    */
   Derivation delivery(String key, SmsDeliveryReport report, RecordOrigin origin) {
-    ConsentEventType type = switch (report.getStatus()) {
-      case QUEUED, SENT -> ConsentEventType.SENT;
-      case DELIVERED -> ConsentEventType.DELIVERED;
-      case UNDELIVERED, FAILED -> ConsentEventType.FAILED;
-      default -> null;
-    };
+    ConsentEventType type =
+        switch (report.getStatus()) {
+          case QUEUED, SENT -> ConsentEventType.SENT;
+          case DELIVERED -> ConsentEventType.DELIVERED;
+          case UNDELIVERED, FAILED -> ConsentEventType.FAILED;
+          default -> null;
+        };
     if (type == null) {
       return Derivation.refused("unknown delivery status: " + report.getStatus(), "status");
     }
-    Derivation derivation = Derivation.of(new ConsentStep(
-        step(type, report.getPhone(), report.getOccurredAt(), origin)
-            .setProgramId(report.getProgramId())
-            .setChallengeId(report.getChallengeId())
-            .setProviderSid(report.getMessageSid())
-            .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
-            .setErrorCode(report.getErrorCode())
-            .setDetail(report.getErrorMessage())
-            .build(),
-        personal(report.getPhone()).setMessageText(cfg.codeMask().mask(report.getMaskedBody())).build()));
-    return report.getMessageSid() == null ? derivation : derivation.once("sms|" + report.getMessageSid() + "|" + type);
+    Derivation derivation =
+        Derivation.of(
+            new ConsentStep(
+                step(type, report.getPhone(), report.getOccurredAt(), origin)
+                    .setProgramId(report.getProgramId())
+                    .setChallengeId(report.getChallengeId())
+                    .setProviderSid(report.getMessageSid())
+                    .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
+                    .setErrorCode(report.getErrorCode())
+                    .setDetail(report.getErrorMessage())
+                    .build(),
+                personal(report.getPhone())
+                    .setMessageText(cfg.codeMask().mask(report.getMaskedBody()))
+                    .build()));
+    return report.getMessageSid() == null
+        ? derivation
+        : derivation.once("sms|" + report.getMessageSid() + "|" + type);
   }
 
-  /** A reply: REPLY_RECEIVED, plus OPTED_OUT for STOP and OPTED_IN for START; once per message sid. */
+  /**
+   * A reply: REPLY_RECEIVED, plus OPTED_OUT for STOP and OPTED_IN for START; once per message sid.
+   */
   Derivation inbound(String key, InboundSms sms, RecordOrigin origin) {
     String text = cfg.codeMask().mask(sms.getMaskedBody());
-    ConsentStep received = new ConsentStep(
-        step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
-            .setProviderSid(sms.getMessageSid())
-            .setDetail("intent " + sms.getIntent())
-            .build(),
-        personal(sms.getPhone()).setMessageText(text).build());
-    Derivation derivation = switch (sms.getIntent()) {
-      case STOP -> Derivation.of(received, optChange(ConsentEventType.OPTED_OUT, "REPLY_STOP", sms, text, origin));
-      case START -> Derivation.of(received, optChange(ConsentEventType.OPTED_IN, "REPLY_START", sms, text, origin));
-      default -> Derivation.of(received);
-    };
+    ConsentStep received =
+        new ConsentStep(
+            step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
+                .setProviderSid(sms.getMessageSid())
+                .setDetail("intent " + sms.getIntent())
+                .build(),
+            personal(sms.getPhone()).setMessageText(text).build());
+    Derivation derivation =
+        switch (sms.getIntent()) {
+          case STOP ->
+              Derivation.of(
+                  received, optChange(ConsentEventType.OPTED_OUT, "REPLY_STOP", sms, text, origin));
+          case START ->
+              Derivation.of(
+                  received, optChange(ConsentEventType.OPTED_IN, "REPLY_START", sms, text, origin));
+          default -> Derivation.of(received);
+        };
     return derivation.once("inbound|" + sms.getMessageSid());
   }
 
-  /** A code typed on a site: CODE_ATTEMPTED (the code itself is never here, only elsewhere as a keyed hash). */
+  /**
+   * A code typed on a site: CODE_ATTEMPTED (the code itself is never here, only elsewhere as a
+   * keyed hash).
+   */
   Derivation attempt(String key, VerificationAttempt attempt, RecordOrigin origin) {
-    return Derivation.of(new ConsentStep(
-        step(ConsentEventType.CODE_ATTEMPTED, attempt.getPhone(), attempt.getAttemptedAt(), origin)
-            .setProgramId(attempt.getProgramId())
-            .setMethod("CODE_ENTRY")
-            .build(),
-        personal(attempt.getPhone()).setIp(attempt.getIp()).build()))
+    return Derivation.of(
+            new ConsentStep(
+                step(
+                        ConsentEventType.CODE_ATTEMPTED,
+                        attempt.getPhone(),
+                        attempt.getAttemptedAt(),
+                        origin)
+                    .setProgramId(attempt.getProgramId())
+                    .setMethod("CODE_ENTRY")
+                    .build(),
+                personal(attempt.getPhone()).setIp(attempt.getIp()).build()))
         .once("attempt|" + attempt.getAttemptId());
   }
 
   /**
-   * A refused signup: REJECTED with the reason, for the phone of its key. A reject without a phone key concerns
-   * no subject the ledger can name; it stays on the rejects topic only.
+   * A refused signup: REJECTED with the reason, for the phone of its key. A reject without a phone
+   * key concerns no subject the ledger can name; it stays on the rejects topic only.
    */
   Derivation reject(String key, SignupRejected reject, RecordOrigin origin) {
     if (key == null || !E164.matcher(key).matches()) {
       return Derivation.none();
     }
-    String detail = reject.getField() == null ? reject.getReason()
-        : reject.getReason() + " (field " + reject.getField() + ")";
-    return Derivation.of(new ConsentStep(step(ConsentEventType.REJECTED, key, reject.getRejectedAt(), origin)
-        .setDetail(detail)
-        .build(), personal(key).build()));
+    String detail =
+        reject.getField() == null
+            ? reject.getReason()
+            : reject.getReason() + " (field " + reject.getField() + ")";
+    return Derivation.of(
+        new ConsentStep(
+            step(ConsentEventType.REJECTED, key, reject.getRejectedAt(), origin)
+                .setDetail(detail)
+                .build(),
+            personal(key).build()));
   }
 
   /**
-   * A right-to-erasure request: ERASED for the subject it names (the appender destroys the subject's data key before
-   * appending it). It carries no personal data, only who asked and why.
+   * A right-to-erasure request: ERASED for the subject it names (the appender destroys the
+   * subject's data key before appending it). It carries no personal data, only who asked and why.
    */
   Derivation erasure(String key, ErasureRequested request, RecordOrigin origin) {
     String requestedBy = request.getRequestedBy() == null ? "" : " by " + request.getRequestedBy();
     String reason = request.getReason() == null ? "" : ": " + request.getReason();
-    return Derivation.of(new ConsentStep(ConsentAuditRecord.newBuilder()
-        .setEventId(origin.eventId(ConsentEventType.ERASED.name()))
-        .setEventType(ConsentEventType.ERASED)
-        .setOccurredAt(request.getRequestedAt())
-        .setSubjectKey(request.getSubjectKey())
-        .setMethod("ERASURE_REQUEST")
-        .setDetail("personal data erased on request " + request.getRequestId() + requestedBy + reason)
-        .setSourceTopic(origin.topic())
-        .setSourcePartition(origin.partition())
-        .setSourceOffset(origin.offset())
-        .build(), PersonalData.newBuilder().build()));
+    return Derivation.of(
+        new ConsentStep(
+            ConsentAuditRecord.newBuilder()
+                .setEventId(origin.eventId(ConsentEventType.ERASED.name()))
+                .setEventType(ConsentEventType.ERASED)
+                .setOccurredAt(request.getRequestedAt())
+                .setSubjectKey(request.getSubjectKey())
+                .setMethod("ERASURE_REQUEST")
+                .setDetail(
+                    "personal data erased on request "
+                        + request.getRequestId()
+                        + requestedBy
+                        + reason)
+                .setSourceTopic(origin.topic())
+                .setSourcePartition(origin.partition())
+                .setSourceOffset(origin.offset())
+                .build(),
+            PersonalData.newBuilder().build()));
   }
 
-  private ConsentStep optChange(ConsentEventType type, String method, InboundSms sms, String text,
-      RecordOrigin origin) {
-    return new ConsentStep(step(type, sms.getPhone(), sms.getReceivedAt(), origin)
-        .setProviderSid(sms.getMessageSid())
-        .setMethod(method)
-        .build(), personal(sms.getPhone()).setMessageText(text).build());
+  private ConsentStep optChange(
+      ConsentEventType type, String method, InboundSms sms, String text, RecordOrigin origin) {
+    return new ConsentStep(
+        step(type, sms.getPhone(), sms.getReceivedAt(), origin)
+            .setProviderSid(sms.getMessageSid())
+            .setMethod(method)
+            .build(),
+        personal(sms.getPhone()).setMessageText(text).build());
   }
 
   private static PersonalData.Builder personal(String phone) {
     return PersonalData.newBuilder().setPhone(phone);
   }
 
-  private ConsentAuditRecord.Builder step(ConsentEventType type, String phone, Instant at, RecordOrigin origin) {
+  private ConsentAuditRecord.Builder step(
+      ConsentEventType type, String phone, Instant at, RecordOrigin origin) {
     return ConsentAuditRecord.newBuilder()
         .setEventId(origin.eventId(type.name()))
         .setEventType(type)

@@ -4,8 +4,8 @@ import io.optin.audit.ledger.ConsentStep;
 import java.util.List;
 
 /**
- * The consent steps one input record yields: zero or more audit steps (with an optional key under which the
- * input is recorded only once), or a refusal that sends the input to the dead letters.
+ * The consent steps one input record yields: zero or more audit steps (with an optional key under
+ * which the input is recorded only once), or a refusal that sends the input to the dead letters.
  */
 record Derivation(List<ConsentStep> steps, String dedupeKey, String refusal, String field) {
 

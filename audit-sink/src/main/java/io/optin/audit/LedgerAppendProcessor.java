@@ -1,11 +1,11 @@
 package io.optin.audit;
 
 import io.optin.audit.crypto.DataKey;
+import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.ledger.CheckpointPolicy;
 import io.optin.audit.ledger.Checkpointed;
 import io.optin.audit.ledger.ConsentStep;
 import io.optin.audit.ledger.LedgerAppender;
-import io.optin.audit.crypto.LedgerKeys;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.PersonalData;
@@ -17,10 +17,11 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 
 /**
- * The only writer of one ledger partition (the task's): seals each step's personal data under the subject's data key
- * (making one, published on the key topic, on first need), chains it, and appends it; on an erasure it destroys the
- * key (tombstone on the key topic) before appending ERASED; it signs a checkpoint every N records and on a wall-clock
- * schedule. All in the task's transaction: the ledger, its checkpoints and its keys never disagree.
+ * The only writer of one ledger partition (the task's): seals each step's personal data under the
+ * subject's data key (making one, published on the key topic, on first need), chains it, and
+ * appends it; on an erasure it destroys the key (tombstone on the key topic) before appending
+ * ERASED; it signs a checkpoint every N records and on a wall-clock schedule. All in the task's
+ * transaction: the ledger, its checkpoints and its keys never disagree.
  */
 final class LedgerAppendProcessor implements Processor<String, ConsentStep, String, Object> {
 
@@ -40,10 +41,16 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.appender = new LedgerAppender(context.taskId().partition(), new StoreChainHeads(
-        context.getStateStore(ConsentAuditTopology.SUBJECT_HEADS_STORE),
-        context.getStateStore(ConsentAuditTopology.PARTITION_HEAD_STORE)), keys.signing());
-    this.dataKeys = new SubjectKeyStore(context.getStateStore(ConsentAuditTopology.DATA_KEYS_STORE), keys.master());
+    this.appender =
+        new LedgerAppender(
+            context.taskId().partition(),
+            new StoreChainHeads(
+                context.getStateStore(ConsentAuditTopology.SUBJECT_HEADS_STORE),
+                context.getStateStore(ConsentAuditTopology.PARTITION_HEAD_STORE)),
+            keys.signing());
+    this.dataKeys =
+        new SubjectKeyStore(
+            context.getStateStore(ConsentAuditTopology.DATA_KEYS_STORE), keys.master());
     context.schedule(policy.interval(), PunctuationType.WALL_CLOCK_TIME, this::checkpoint);
   }
 
@@ -54,12 +61,15 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
     String subject = step.subjectKey();
     if (record.getEventType() == ConsentEventType.ERASED) {
       dataKeys.destroy(subject);
-      context.forward(new Record<String, Object>(subject, null, input.timestamp()), ConsentAuditTopology.KEYS_SINK);
+      context.forward(
+          new Record<String, Object>(subject, null, input.timestamp()),
+          ConsentAuditTopology.KEYS_SINK);
     } else if (sealPersonalData && !isEmpty(step.personal())) {
       DataKey key = dataKeys.existing(subject);
       if (key == null) {
         SubjectDataKey created = dataKeys.create(subject, record.getOccurredAt());
-        context.forward(new Record<String, Object>(subject, created, input.timestamp()),
+        context.forward(
+            new Record<String, Object>(subject, created, input.timestamp()),
             ConsentAuditTopology.KEYS_SINK);
         key = dataKeys.existing(subject);
       }
@@ -67,7 +77,9 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
       record.setSealedPersonalData(key.seal(step.personal(), record.getEventId()));
     }
     ConsentAuditRecord appended = appender.append(record);
-    context.forward(new Record<String, Object>(subject, appended, input.timestamp()), ConsentAuditTopology.AUDIT_SINK);
+    context.forward(
+        new Record<String, Object>(subject, appended, input.timestamp()),
+        ConsentAuditTopology.AUDIT_SINK);
     if (appender.sinceCheckpoint() >= policy.everyRecords()) {
       checkpoint(context.currentSystemTimeMs());
     }
@@ -78,14 +90,20 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
     if (checkpointed == null) {
       return;
     }
-    context.forward(new Record<String, Object>(Integer.toString(appender.partition()), checkpointed.checkpoint(),
-        wallClockMs), ConsentAuditTopology.CHECKPOINT_SINK);
-    context.forward(new Record<String, Object>(null, checkpointed.record(), wallClockMs),
+    context.forward(
+        new Record<String, Object>(
+            Integer.toString(appender.partition()), checkpointed.checkpoint(), wallClockMs),
+        ConsentAuditTopology.CHECKPOINT_SINK);
+    context.forward(
+        new Record<String, Object>(null, checkpointed.record(), wallClockMs),
         ConsentAuditTopology.AUDIT_SINK);
   }
 
   private static boolean isEmpty(PersonalData personal) {
-    return personal.getPhone() == null && personal.getPageUrl() == null && personal.getIp() == null
-        && personal.getUserAgent() == null && personal.getMessageText() == null;
+    return personal.getPhone() == null
+        && personal.getPageUrl() == null
+        && personal.getIp() == null
+        && personal.getUserAgent() == null
+        && personal.getMessageText() == null;
   }
 }

@@ -8,8 +8,9 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Chain heads in the audit task's state stores (logged, so they move with the task): subject heads by subjectKey,
- * and the partition head under one key. Store iteration is in key byte order, which for hex keys is ascending order.
+ * Chain heads in the audit task's state stores (logged, so they move with the task): subject heads
+ * by subjectKey, and the partition head under one key. Store iteration is in key byte order, which
+ * for hex keys is ascending order.
  */
 final class StoreChainHeads implements ChainHeads {
 
@@ -18,7 +19,8 @@ final class StoreChainHeads implements ChainHeads {
   private final KeyValueStore<String, String> subjects;
   private final KeyValueStore<String, String> partitionHead;
 
-  StoreChainHeads(KeyValueStore<String, String> subjects, KeyValueStore<String, String> partitionHead) {
+  StoreChainHeads(
+      KeyValueStore<String, String> subjects, KeyValueStore<String, String> partitionHead) {
     this.subjects = subjects;
     this.partitionHead = partitionHead;
   }

@@ -9,8 +9,9 @@ import java.util.Map;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The audit task's data keys: wrapped in its state store (whose changelog compacts fast), unwrapped in a bounded
- * in-memory cache. A subject gets a key on its first sealed record; erasure deletes it from both.
+ * The audit task's data keys: wrapped in its state store (whose changelog compacts fast), unwrapped
+ * in a bounded in-memory cache. A subject gets a key on its first sealed record; erasure deletes it
+ * from both.
  */
 final class SubjectKeyStore {
 
@@ -18,14 +19,15 @@ final class SubjectKeyStore {
 
   private final KeyValueStore<String, SubjectDataKey> store;
   private final MasterKey master;
-  private final Map<String, DataKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
-    private static final long serialVersionUID = 1L;
+  private final Map<String, DataKey> cache =
+      new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
 
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<String, DataKey> eldest) {
-      return size() > CACHED_KEYS;
-    }
-  };
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, DataKey> eldest) {
+          return size() > CACHED_KEYS;
+        }
+      };
 
   SubjectKeyStore(KeyValueStore<String, SubjectDataKey> store, MasterKey master) {
     this.store = store;

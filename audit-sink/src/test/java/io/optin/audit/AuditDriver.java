@@ -10,9 +10,9 @@ import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SubjectDataKey;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
@@ -36,16 +36,19 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
- * The audit topology on a TopologyTestDriver, with what it wrote kept as raw bytes per topic (changelogs included)
- * and decoded on demand: the ledger as {@link LedgerEntry}s, checkpoints, the key topic, dead letters.
+ * The audit topology on a TopologyTestDriver, with what it wrote kept as raw bytes per topic
+ * (changelogs included) and decoded on demand: the ledger as {@link LedgerEntry}s, checkpoints, the
+ * key topic, dead letters.
  */
 final class AuditDriver implements AutoCloseable {
 
   static final Instant WALL = Instant.parse("2025-03-01T12:00:00Z");
   static final SubjectKeys SUBJECTS =
       new SubjectKeys("test-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-  static final LedgerKeys KEYS = new LedgerKeys(io.optin.audit.crypto.MasterKey.generate(),
-      io.optin.audit.crypto.CheckpointSigningKey.generate());
+  static final LedgerKeys KEYS =
+      new LedgerKeys(
+          io.optin.audit.crypto.MasterKey.generate(),
+          io.optin.audit.crypto.CheckpointSigningKey.generate());
 
   final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   final TopologyTestDriver driver;
@@ -56,7 +59,8 @@ final class AuditDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "optin-audit-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    ConsentAuditTopologyConfig cfg = ConsentAuditTopologyConfig.of(SUBJECTS, 6, KEYS).withCheckpoints(policy);
+    ConsentAuditTopologyConfig cfg =
+        ConsentAuditTopologyConfig.of(SUBJECTS, 6, KEYS).withCheckpoints(policy);
     driver = new TopologyTestDriver(ConsentAuditTopology.build(cfg, serdes), props, WALL);
   }
 
@@ -65,12 +69,15 @@ final class AuditDriver implements AutoCloseable {
   }
 
   <V extends SpecificRecord> void pipe(Topic<V> topic, String key, V value, Instant at) {
-    driver.createInputTopic(topic.name(), Serdes.String().serializer(), serdes.forTopic(topic).serializer())
+    driver
+        .createInputTopic(
+            topic.name(), Serdes.String().serializer(), serdes.forTopic(topic).serializer())
         .pipeInput(key, value, at);
   }
 
   void pipeRaw(Topic<?> topic, String key, byte[] value, Instant at) {
-    driver.createInputTopic(topic.name(), Serdes.String().serializer(), new ByteArraySerializer())
+    driver
+        .createInputTopic(topic.name(), Serdes.String().serializer(), new ByteArraySerializer())
         .pipeInput(key, value, at);
   }
 
@@ -88,14 +95,19 @@ final class AuditDriver implements AutoCloseable {
   List<byte[]> allBytes() {
     drain();
     List<byte[]> all = new ArrayList<>();
-    written.values().forEach(records -> records.forEach(kv -> {
-      if (kv.key != null) {
-        all.add(kv.key);
-      }
-      if (kv.value != null) {
-        all.add(kv.value);
-      }
-    }));
+    written
+        .values()
+        .forEach(
+            records ->
+                records.forEach(
+                    kv -> {
+                      if (kv.key != null) {
+                        all.add(kv.key);
+                      }
+                      if (kv.value != null) {
+                        all.add(kv.value);
+                      }
+                    }));
     return all;
   }
 
@@ -103,7 +115,8 @@ final class AuditDriver implements AutoCloseable {
     List<LedgerEntry> entries = new ArrayList<>();
     long offset = 0;
     for (KeyValue<byte[], byte[]> kv : raw(Topics.CONSENT_AUDIT.name())) {
-      entries.add(new LedgerEntry(0, offset++, string(kv.key), decode(Topics.CONSENT_AUDIT, kv.value)));
+      entries.add(
+          new LedgerEntry(0, offset++, string(kv.key), decode(Topics.CONSENT_AUDIT, kv.value)));
     }
     return entries;
   }
@@ -114,13 +127,15 @@ final class AuditDriver implements AutoCloseable {
 
   List<LedgerCheckpoint> checkpoints() {
     return raw(Topics.CONSENT_CHECKPOINTS.name()).stream()
-        .map(kv -> decode(Topics.CONSENT_CHECKPOINTS, kv.value)).toList();
+        .map(kv -> decode(Topics.CONSENT_CHECKPOINTS, kv.value))
+        .toList();
   }
 
   /** The key topic as written, tombstones as null values. */
   List<KeyValue<String, SubjectDataKey>> keyRecords() {
     return raw(Topics.CONSENT_KEYS.name()).stream()
-        .map(kv -> KeyValue.pair(string(kv.key), decode(Topics.CONSENT_KEYS, kv.value))).toList();
+        .map(kv -> KeyValue.pair(string(kv.key), decode(Topics.CONSENT_KEYS, kv.value)))
+        .toList();
   }
 
   /** The key topic once compacted: the latest value of each key, tombstoned keys gone. */
@@ -141,13 +156,17 @@ final class AuditDriver implements AutoCloseable {
   }
 
   List<DeadLetter> deadLetters() {
-    return raw(Topics.DEAD_LETTERS.name()).stream().map(kv -> decode(Topics.DEAD_LETTERS, kv.value)).toList();
+    return raw(Topics.DEAD_LETTERS.name()).stream()
+        .map(kv -> decode(Topics.DEAD_LETTERS, kv.value))
+        .toList();
   }
 
   /** The ledger verified against the latest checkpoint written. */
   LedgerVerdict verify() {
     List<LedgerCheckpoint> checkpoints = checkpoints();
-    return LedgerVerifier.verify(ledger(), KEYS.publicKey(),
+    return LedgerVerifier.verify(
+        ledger(),
+        KEYS.publicKey(),
         checkpoints.isEmpty() ? List.of() : List.of(checkpoints.get(checkpoints.size() - 1)));
   }
 
@@ -158,10 +177,12 @@ final class AuditDriver implements AutoCloseable {
 
   private void drain() {
     for (String topic : driver.producedTopicNames()) {
-      TestOutputTopic<byte[], byte[]> output = driver.createOutputTopic(topic, new ByteArrayDeserializer(),
-          new ByteArrayDeserializer());
+      TestOutputTopic<byte[], byte[]> output =
+          driver.createOutputTopic(topic, new ByteArrayDeserializer(), new ByteArrayDeserializer());
       for (TestRecord<byte[], byte[]> record : output.readRecordsToList()) {
-        written.computeIfAbsent(topic, t -> new ArrayList<>()).add(KeyValue.pair(record.key(), record.value()));
+        written
+            .computeIfAbsent(topic, t -> new ArrayList<>())
+            .add(KeyValue.pair(record.key(), record.value()));
       }
     }
   }

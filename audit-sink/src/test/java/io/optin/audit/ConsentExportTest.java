@@ -32,16 +32,19 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The proof of consent of a subscriber, and their status at past instants, from the ledger the topology wrote. */
+/**
+ * The proof of consent of a subscriber, and their status at past instants, from the ledger the
+ * topology wrote.
+ */
 class ConsentExportTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final Instant NOW = Instant.parse("2025-06-01T00:00:00Z");
   private static final String SID = "SM" + "7".repeat(32);
-  private static final String MASKED_SMS = "Acme: your code is ******. Expires in 10 min. Reply STOP to opt out.";
+  private static final String MASKED_SMS =
+      "Acme: your code is ******. Expires in 10 min. Reply STOP to opt out.";
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   private AuditDriver audit;
   private ConsentExports exports;
@@ -49,8 +52,12 @@ class ConsentExportTest {
   @BeforeEach
   void start() {
     audit = new AuditDriver(stateDir);
-    exports = new ConsentExports(new DriverSubjectLedger(audit), SUBJECTS, KEYS.master(),
-        Clock.fixed(NOW, ZoneOffset.UTC));
+    exports =
+        new ConsentExports(
+            new DriverSubjectLedger(audit),
+            SUBJECTS,
+            KEYS.master(),
+            Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
   @AfterEach
@@ -61,16 +68,43 @@ class ConsentExportTest {
   /** Signup at T0, code sent +1 s, delivered +3 s, reply YES +40 s, confirmed +40 s. */
   private void confirmedSubscriber() {
     audit.pipe(Topics.SIGNUP_REQUESTS, PHONE, PipelineRecords.signup(T0), T0);
-    audit.pipe(Topics.CHALLENGES, PHONE, PipelineRecords.challenge(ChallengeEventType.ISSUED,
-        ChallengeOutcome.OPEN, null, T0.plusMillis(200)), T0.plusMillis(200));
-    audit.pipe(Topics.SMS_DELIVERY, PHONE, PipelineRecords.delivery(SID, DeliveryStatus.QUEUED, ReportSource.SENDER,
-        null, MASKED_SMS, T0.plusSeconds(1)), T0.plusSeconds(1));
-    audit.pipe(Topics.SMS_DELIVERY, PHONE, PipelineRecords.delivery(SID, DeliveryStatus.DELIVERED,
-        ReportSource.STATUS_CALLBACK, null, null, T0.plusSeconds(3)), T0.plusSeconds(3));
-    audit.pipe(Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-1", ReplyIntent.CONFIRM, "Yes!",
-        T0.plusSeconds(40)), T0.plusSeconds(40));
-    audit.pipe(Topics.CHALLENGES, PHONE, PipelineRecords.challenge(ChallengeEventType.CLOSED,
-        ChallengeOutcome.CONFIRMED, "replied YES in window", T0.plusSeconds(40)), T0.plusSeconds(40));
+    audit.pipe(
+        Topics.CHALLENGES,
+        PHONE,
+        PipelineRecords.challenge(
+            ChallengeEventType.ISSUED, ChallengeOutcome.OPEN, null, T0.plusMillis(200)),
+        T0.plusMillis(200));
+    audit.pipe(
+        Topics.SMS_DELIVERY,
+        PHONE,
+        PipelineRecords.delivery(
+            SID, DeliveryStatus.QUEUED, ReportSource.SENDER, null, MASKED_SMS, T0.plusSeconds(1)),
+        T0.plusSeconds(1));
+    audit.pipe(
+        Topics.SMS_DELIVERY,
+        PHONE,
+        PipelineRecords.delivery(
+            SID,
+            DeliveryStatus.DELIVERED,
+            ReportSource.STATUS_CALLBACK,
+            null,
+            null,
+            T0.plusSeconds(3)),
+        T0.plusSeconds(3));
+    audit.pipe(
+        Topics.SMS_INBOUND,
+        PHONE,
+        PipelineRecords.inbound("SM-in-1", ReplyIntent.CONFIRM, "Yes!", T0.plusSeconds(40)),
+        T0.plusSeconds(40));
+    audit.pipe(
+        Topics.CHALLENGES,
+        PHONE,
+        PipelineRecords.challenge(
+            ChallengeEventType.CLOSED,
+            ChallengeOutcome.CONFIRMED,
+            "replied YES in window",
+            T0.plusSeconds(40)),
+        T0.plusSeconds(40));
   }
 
   @Test
@@ -82,10 +116,16 @@ class ConsentExportTest {
     ConsentExport export = exports.export(PHONE);
     JsonNode json = ConsentExportJson.toJson(export);
 
-    // Then every step is there in order, with the consent text, source URL, IP and user agent of the signup
-    assertThat(export.steps()).extracting(step -> step.record().getEventType()).containsExactly(
-        ConsentEventType.REQUESTED, ConsentEventType.SENT, ConsentEventType.DELIVERED,
-        ConsentEventType.REPLY_RECEIVED, ConsentEventType.CONFIRMED);
+    // Then every step is there in order, with the consent text, source URL, IP and user agent of
+    // the signup
+    assertThat(export.steps())
+        .extracting(step -> step.record().getEventType())
+        .containsExactly(
+            ConsentEventType.REQUESTED,
+            ConsentEventType.SENT,
+            ConsentEventType.DELIVERED,
+            ConsentEventType.REPLY_RECEIVED,
+            ConsentEventType.CONFIRMED);
     JsonNode signup = json.get("steps").get(0);
     assertThat(signup.get("consent").get("text").asText()).isEqualTo(PipelineRecords.CONSENT);
     assertThat(signup.get("consent").get("sha256").asText()).hasSize(64);
@@ -97,25 +137,38 @@ class ConsentExportTest {
     JsonNode sent = json.get("steps").get(1);
     assertThat(sent.get("messageText").asText()).isEqualTo(MASKED_SMS);
     assertThat(sent.get("provider").get("status").asText()).isEqualTo("queued");
-    assertThat(json.get("steps").get(2).get("provider").get("status").asText()).isEqualTo("delivered");
+    assertThat(json.get("steps").get(2).get("provider").get("status").asText())
+        .isEqualTo("delivered");
     assertThat(json.get("steps").get(3).get("messageText").asText()).isEqualTo("Yes!");
-    assertThat(json.get("outcomes")).singleElement().satisfies(outcome -> {
-      assertThat(outcome.get("programId").asText()).isEqualTo(PROGRAM);
-      assertThat(outcome.get("status").asText()).isEqualTo("CONFIRMED");
-      assertThat(outcome.get("since").asText()).isEqualTo(T0.plusSeconds(40).toString());
-      assertThat(outcome.get("method").asText()).isEqualTo("REPLY_YES");
-    });
+    assertThat(json.get("outcomes"))
+        .singleElement()
+        .satisfies(
+            outcome -> {
+              assertThat(outcome.get("programId").asText()).isEqualTo(PROGRAM);
+              assertThat(outcome.get("status").asText()).isEqualTo("CONFIRMED");
+              assertThat(outcome.get("since").asText()).isEqualTo(T0.plusSeconds(40).toString());
+              assertThat(outcome.get("method").asText()).isEqualTo("REPLY_YES");
+            });
     // And the verification result: the subject's chain is intact, and nobody was erased
     assertThat(json.get("integrity").get("intact").asBoolean()).isTrue();
     assertThat(json.get("integrity").get("records").asInt()).isEqualTo(5);
     assertThat(json.get("erased").isNull()).isTrue();
     // And the readable renderings say the same
     String text = ConsentExportDocument.text(export);
-    assertThat(text).contains(PipelineRecords.CONSENT, "Source URL: https://acme.example/signup",
-        "IP: 203.0.113.7", "User agent: Mozilla/5.0", "Message: " + MASKED_SMS, "Delivery: delivered",
-        "Message: Yes!", PROGRAM + ": CONFIRMED since " + T0.plusSeconds(40) + " (REPLY_YES)",
-        "chain of 5 records is intact").doesNotContain("ERASED");
-    assertThat(ConsentExportDocument.html(export)).startsWith("<!DOCTYPE html>")
+    assertThat(text)
+        .contains(
+            PipelineRecords.CONSENT,
+            "Source URL: https://acme.example/signup",
+            "IP: 203.0.113.7",
+            "User agent: Mozilla/5.0",
+            "Message: " + MASKED_SMS,
+            "Delivery: delivered",
+            "Message: Yes!",
+            PROGRAM + ": CONFIRMED since " + T0.plusSeconds(40) + " (REPLY_YES)",
+            "chain of 5 records is intact")
+        .doesNotContain("ERASED");
+    assertThat(ConsentExportDocument.html(export))
+        .startsWith("<!DOCTYPE html>")
         .contains("<p>  IP: 203.0.113.7</p>", "Msg &amp; data rates may apply");
   }
 
@@ -124,25 +177,42 @@ class ConsentExportTest {
     // Given a confirmed subscriber erased later
     confirmedSubscriber();
     Instant erasedAt = T0.plusSeconds(86_400);
-    audit.pipe(Topics.CONSENT_ERASURES, SUBJECTS.keyFor(PHONE), ErasureRequested.newBuilder().setRequestId("er-1")
-        .setSubjectKey(SUBJECTS.keyFor(PHONE)).setReason("GDPR art. 17").setRequestedAt(erasedAt).build(), erasedAt);
+    audit.pipe(
+        Topics.CONSENT_ERASURES,
+        SUBJECTS.keyFor(PHONE),
+        ErasureRequested.newBuilder()
+            .setRequestId("er-1")
+            .setSubjectKey(SUBJECTS.keyFor(PHONE))
+            .setReason("GDPR art. 17")
+            .setRequestedAt(erasedAt)
+            .build(),
+        erasedAt);
 
     // When the consent is exported
     ConsentExport export = exports.export(PHONE);
     JsonNode json = ConsentExportJson.toJson(export);
 
-    // Then it says erased and when, no personal data opens, and the outcome and consent text remain provable
+    // Then it says erased and when, no personal data opens, and the outcome and consent text remain
+    // provable
     assertThat(json.get("erased").get("at").asText()).isEqualTo(erasedAt.toString());
-    assertThat(export.steps()).extracting(ConsentExport.Step::personalState).containsExactly(
-        ConsentExport.PersonalState.ERASED, ConsentExport.PersonalState.ERASED, ConsentExport.PersonalState.ERASED,
-        ConsentExport.PersonalState.ERASED, ConsentExport.PersonalState.ERASED, ConsentExport.PersonalState.NONE);
+    assertThat(export.steps())
+        .extracting(ConsentExport.Step::personalState)
+        .containsExactly(
+            ConsentExport.PersonalState.ERASED,
+            ConsentExport.PersonalState.ERASED,
+            ConsentExport.PersonalState.ERASED,
+            ConsentExport.PersonalState.ERASED,
+            ConsentExport.PersonalState.ERASED,
+            ConsentExport.PersonalState.NONE);
     List<String> values = new ArrayList<>();
     json.get("steps").forEach(step -> step.fieldNames().forEachRemaining(values::add));
     assertThat(values).doesNotContain("ip", "userAgent", "sourceUrl", "messageText");
-    assertThat(json.get("steps").get(0).get("consent").get("text").asText()).isEqualTo(PipelineRecords.CONSENT);
+    assertThat(json.get("steps").get(0).get("consent").get("text").asText())
+        .isEqualTo(PipelineRecords.CONSENT);
     assertThat(json.get("outcomes").get(0).get("status").asText()).isEqualTo("CONFIRMED");
     assertThat(json.get("integrity").get("intact").asBoolean()).isTrue();
-    assertThat(ConsentExportDocument.text(export)).contains("ERASED at " + erasedAt, "Personal data: erased")
+    assertThat(ConsentExportDocument.text(export))
+        .contains("ERASED at " + erasedAt, "Personal data: erased")
         .doesNotContain("203.0.113.7");
   }
 
@@ -150,10 +220,16 @@ class ConsentExportTest {
   void shouldTellTheStatusAsOfInstantsBeforeAndAfterConfirmationAndOptOut() throws Exception {
     // Given a confirmed subscriber who later texts STOP, then START
     confirmedSubscriber();
-    audit.pipe(Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-2", ReplyIntent.STOP, "STOP",
-        T0.plusSeconds(600)), T0.plusSeconds(600));
-    audit.pipe(Topics.SMS_INBOUND, PHONE, PipelineRecords.inbound("SM-in-3", ReplyIntent.START, "START",
-        T0.plusSeconds(900)), T0.plusSeconds(900));
+    audit.pipe(
+        Topics.SMS_INBOUND,
+        PHONE,
+        PipelineRecords.inbound("SM-in-2", ReplyIntent.STOP, "STOP", T0.plusSeconds(600)),
+        T0.plusSeconds(600));
+    audit.pipe(
+        Topics.SMS_INBOUND,
+        PHONE,
+        PipelineRecords.inbound("SM-in-3", ReplyIntent.START, "START", T0.plusSeconds(900)),
+        T0.plusSeconds(900));
 
     // Then the status replays to what it was at each instant
     assertThat(statusAt(T0.minusSeconds(1))).isEqualTo(OptInStatus.UNKNOWN);
@@ -168,7 +244,8 @@ class ConsentExportTest {
     assertThat(confirmed.since()).isEqualTo(T0.plusSeconds(40));
     assertThat(confirmed.method()).isEqualTo("REPLY_YES");
     assertThat(exports.status(PHONE, "another-program", T0.plusSeconds(700)).status())
-        .as("STOP opts the phone out of every program").isEqualTo(OptInStatus.OPTED_OUT);
+        .as("STOP opts the phone out of every program")
+        .isEqualTo(OptInStatus.OPTED_OUT);
   }
 
   private OptInStatus statusAt(Instant at) throws Exception {

@@ -10,8 +10,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.optin.audit.tools.ConsentExports;
 import io.optin.audit.tools.ConsentRoute;
-import io.optin.schemas.Topics;
 import io.optin.kit.http.HttpRoute;
+import io.optin.schemas.Topics;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,13 +26,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** GET /v1/consent/{phone} over a real HTTP server: JSON, text and HTML proofs, and its refusals. */
+/**
+ * GET /v1/consent/{phone} over a real HTTP server: JSON, text and HTML proofs, and its refusals.
+ */
 class ConsentRouteTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   private AuditDriver audit;
   private HttpServer server;
@@ -42,8 +43,13 @@ class ConsentRouteTest {
   void start() throws Exception {
     audit = new AuditDriver(stateDir);
     audit.pipe(Topics.SIGNUP_REQUESTS, PHONE, PipelineRecords.signup(T0), T0);
-    HttpRoute route = ConsentRoute.route(new ConsentExports(new DriverSubjectLedger(audit), SUBJECTS, KEYS.master(),
-        Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC)));
+    HttpRoute route =
+        ConsentRoute.route(
+            new ConsentExports(
+                new DriverSubjectLedger(audit),
+                SUBJECTS,
+                KEYS.master(),
+                Clock.fixed(T0.plusSeconds(60), ZoneOffset.UTC)));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(route.pathPrefix(), route.handler());
     server.start();
@@ -76,7 +82,9 @@ class ConsentRouteTest {
 
     assertThat(text.statusCode()).isEqualTo(200);
     assertThat(text.headers().firstValue("Content-Type")).hasValue("text/plain; charset=utf-8");
-    assertThat(text.body()).startsWith("== Proof of consent for +14155550100 ==").contains("IP: 203.0.113.7");
+    assertThat(text.body())
+        .startsWith("== Proof of consent for +14155550100 ==")
+        .contains("IP: 203.0.113.7");
     assertThat(html.statusCode()).isEqualTo(200);
     assertThat(html.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
     assertThat(html.body()).contains("<h2>Proof of consent for +14155550100</h2>");
@@ -89,7 +97,8 @@ class ConsentRouteTest {
     HttpResponse<String> badFormat = get("/v1/consent/%2B14155550100?format=pdf");
 
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.body()).isEqualTo("{\"error\":\"no consent record for this phone\",\"field\":\"phone\"}");
+    assertThat(unknown.body())
+        .isEqualTo("{\"error\":\"no consent record for this phone\",\"field\":\"phone\"}");
     assertThat(malformed.statusCode()).isEqualTo(400);
     assertThat(malformed.body()).contains("\"field\":\"phone\"");
     assertThat(badFormat.statusCode()).isEqualTo(400);
@@ -97,15 +106,18 @@ class ConsentRouteTest {
 
   @Test
   void shouldRefuseOtherMethods() throws Exception {
-    HttpResponse<String> response = client.send(HttpRequest.newBuilder(uri("/v1/consent/%2B14155550100"))
-        .DELETE().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        client.send(
+            HttpRequest.newBuilder(uri("/v1/consent/%2B14155550100")).DELETE().build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("Allow")).hasValue("GET");
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

@@ -11,8 +11,9 @@ import java.security.SecureRandom;
 import java.util.Base64;
 
 /**
- * The {@code otp.secret} of the dev stack: generated once at random and kept in the data directory, so that
- * codes issued before a restart still verify after it. Never used outside dev, where the secret is a setting.
+ * The {@code otp.secret} of the dev stack: generated once at random and kept in the data directory,
+ * so that codes issued before a restart still verify after it. Never used outside dev, where the
+ * secret is a setting.
  */
 public final class DevOtpSecret {
 
@@ -21,7 +22,10 @@ public final class DevOtpSecret {
 
   private DevOtpSecret() {}
 
-  /** Reads the secret kept in {@code dataDir}, creating it (readable by its owner only) the first time. */
+  /**
+   * Reads the secret kept in {@code dataDir}, creating it (readable by its owner only) the first
+   * time.
+   */
   public static String loadOrCreate(Path dataDir) {
     Path file = dataDir.resolve(FILE_NAME);
     try {
@@ -43,7 +47,8 @@ public final class DevOtpSecret {
 
   private static void create(Path file, String secret) throws IOException {
     try {
-      Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
     } catch (UnsupportedOperationException notPosix) {
       Files.createFile(file);
     }

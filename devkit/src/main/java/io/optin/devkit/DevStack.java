@@ -1,12 +1,5 @@
 package io.optin.devkit;
 
-import io.optin.server.DevAuditSecrets;
-import io.optin.server.ListeningPorts;
-import io.optin.server.PortInUseException;
-import io.optin.server.topics.ProvisioningReport;
-import io.optin.server.topics.TopicProvisioner;
-import io.optin.server.topics.TopicProvisioningException;
-
 import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_DIR;
 import static io.optin.kit.config.SettingsCatalogue.DEV_BROKER_PORT;
 import static io.optin.kit.config.SettingsCatalogue.DEV_DATA_DIR;
@@ -18,6 +11,12 @@ import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.devkit.registry.EmbeddedSchemaRegistry;
 import io.optin.kit.config.Settings;
+import io.optin.server.DevAuditSecrets;
+import io.optin.server.ListeningPorts;
+import io.optin.server.PortInUseException;
+import io.optin.server.topics.ProvisioningReport;
+import io.optin.server.topics.TopicProvisioner;
+import io.optin.server.topics.TopicProvisioningException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default behind {@code optin dev}: a real single-node Kafka broker, the Schema Registry and every
- * topic of the catalogue, on the ports and in the data directory of the {@code dev.*} settings. It starts whole
- * or not at all.
+ * The embedded default behind {@code optin dev}: a real single-node Kafka broker, the Schema
+ * Registry and every topic of the catalogue, on the ports and in the data directory of the {@code
+ * dev.*} settings. It starts whole or not at all.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -43,8 +42,12 @@ public final class DevStack implements AutoCloseable {
   private final ProvisioningReport topics;
   private final Settings serviceSettings;
 
-  private DevStack(EmbeddedKafkaBroker broker, EmbeddedSchemaRegistry registry, Path dataDir,
-      ProvisioningReport topics, Settings serviceSettings) {
+  private DevStack(
+      EmbeddedKafkaBroker broker,
+      EmbeddedSchemaRegistry registry,
+      Path dataDir,
+      ProvisioningReport topics,
+      Settings serviceSettings) {
     this.broker = broker;
     this.registry = registry;
     this.dataDir = dataDir;
@@ -56,32 +59,52 @@ public final class DevStack implements AutoCloseable {
    * Starts the broker, creates the topics that are missing, then starts the registry.
    *
    * @throws PortInUseException when a port of the settings is taken
-   * @throws TopicProvisioningException when topics kept in the data directory disagree with the settings
+   * @throws TopicProvisioningException when topics kept in the data directory disagree with the
+   *     settings
    */
   public static DevStack start(Settings settings) {
     Path dataDir = Path.of(settings.string(DEV_DATA_DIR)).toAbsolutePath();
     ListeningPorts.requireFree(HOST, settings.integer(DEV_BROKER_PORT), DEV_BROKER_PORT);
     ListeningPorts.requireFree(HOST, settings.integer(DEV_REGISTRY_PORT), DEV_REGISTRY_PORT);
 
-    EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().host(HOST).port(settings.integer(DEV_BROKER_PORT))
-        .dataDir(dataDir.resolve("kafka")).build();
+    EmbeddedKafkaBroker broker =
+        EmbeddedKafkaBroker.builder()
+            .host(HOST)
+            .port(settings.integer(DEV_BROKER_PORT))
+            .dataDir(dataDir.resolve("kafka"))
+            .build();
     EmbeddedSchemaRegistry registry = null;
     try {
       broker.start();
       ProvisioningReport topics = provision(broker.bootstrapServers(), settings, dataDir);
-      registry = EmbeddedSchemaRegistry.builder(broker.bootstrapServers()).host(HOST)
-          .port(settings.integer(DEV_REGISTRY_PORT)).build().start();
-      Settings serviceSettings = settings.with(Map.of(KAFKA_BOOTSTRAP_SERVERS.key(), broker.bootstrapServers(),
-          SCHEMA_REGISTRY_URL.key(), registry.url()), "optin dev");
+      registry =
+          EmbeddedSchemaRegistry.builder(broker.bootstrapServers())
+              .host(HOST)
+              .port(settings.integer(DEV_REGISTRY_PORT))
+              .build()
+              .start();
+      Settings serviceSettings =
+          settings.with(
+              Map.of(
+                  KAFKA_BOOTSTRAP_SERVERS.key(),
+                  broker.bootstrapServers(),
+                  SCHEMA_REGISTRY_URL.key(),
+                  registry.url()),
+              "optin dev");
       if (settings.optional(OTP_SECRET).isEmpty()) {
-        serviceSettings = serviceSettings.with(Map.of(OTP_SECRET.key(), DevOtpSecret.loadOrCreate(dataDir)),
-            "optin dev (kept in " + dataDir.resolve(DevOtpSecret.FILE_NAME) + ")");
+        serviceSettings =
+            serviceSettings.with(
+                Map.of(OTP_SECRET.key(), DevOtpSecret.loadOrCreate(dataDir)),
+                "optin dev (kept in " + dataDir.resolve(DevOtpSecret.FILE_NAME) + ")");
       }
       serviceSettings = DevAuditSecrets.loadOrCreate(serviceSettings, dataDir);
       if (settings.optional(AUDIT_ARCHIVE_DIR).isEmpty()) {
-        // The embedded default archives the ledger to segment files too, so `optin audit verify --files` has data.
-        serviceSettings = serviceSettings.with(Map.of(AUDIT_ARCHIVE_DIR.key(), dataDir.resolve("archive").toString()),
-            "optin dev");
+        // The embedded default archives the ledger to segment files too, so `optin audit verify
+        // --files` has data.
+        serviceSettings =
+            serviceSettings.with(
+                Map.of(AUDIT_ARCHIVE_DIR.key(), dataDir.resolve("archive").toString()),
+                "optin dev");
       }
       return new DevStack(broker, registry, dataDir, topics, serviceSettings);
     } catch (RuntimeException e) {
@@ -110,7 +133,9 @@ public final class DevStack implements AutoCloseable {
     return topics;
   }
 
-  /** The settings services run with on this stack: its broker and registry, and the dev otp.secret. */
+  /**
+   * The settings services run with on this stack: its broker and registry, and the dev otp.secret.
+   */
   public Settings serviceSettings() {
     return serviceSettings;
   }
@@ -123,18 +148,27 @@ public final class DevStack implements AutoCloseable {
     LOG.debug("dev stack stopped");
   }
 
-  private static ProvisioningReport provision(String bootstrapServers, Settings settings, Path dataDir) {
-    // Only the address: kafka.* settings meant for a remote, secured cluster do not apply to the local broker.
-    Map<String, Object> admin = Map.of(
-        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        AdminClientConfig.CLIENT_ID_CONFIG, "optin-dev-topics");
+  private static ProvisioningReport provision(
+      String bootstrapServers, Settings settings, Path dataDir) {
+    // Only the address: kafka.* settings meant for a remote, secured cluster do not apply to the
+    // local broker.
+    Map<String, Object> admin =
+        Map.of(
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "optin-dev-topics");
     try (Admin client = Admin.create(admin)) {
-      ProvisioningReport report = TopicProvisioner.of(client, settings, ADMIN_TIMEOUT)
-          .provision(TopicProvisioner.catalogue(settings));
+      ProvisioningReport report =
+          TopicProvisioner.of(client, settings, ADMIN_TIMEOUT)
+              .provision(TopicProvisioner.catalogue(settings));
       if (!report.succeeded()) {
-        throw new TopicProvisioningException("the topics kept in the data directory disagree with the settings "
-            + "(delete " + dataDir + " to start afresh, or change the settings):\n"
-            + report.table());
+        throw new TopicProvisioningException(
+            "the topics kept in the data directory disagree with the settings "
+                + "(delete "
+                + dataDir
+                + " to start afresh, or change the settings):\n"
+                + report.table());
       }
       return report;
     }

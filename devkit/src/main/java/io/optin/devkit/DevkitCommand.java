@@ -9,8 +9,9 @@ import java.util.Map;
 import picocli.CommandLine;
 
 /**
- * The {@code optin} command of the laptop jar (what {@code ./optin} runs): the production command plus
- * {@code demo}, {@code dev} and {@code broker}, which start an embedded broker, registry and Twilio sandbox.
+ * The {@code optin} command of the laptop jar (what {@code ./optin} runs): the production command
+ * plus {@code demo}, {@code dev} and {@code broker}, which start an embedded broker, registry and
+ * Twilio sandbox.
  */
 public final class DevkitCommand {
 
@@ -22,6 +23,7 @@ public final class DevkitCommand {
 
   /** The command line as {@code main} runs it, reading settings from {@code environment}. */
   public static CommandLine commandLine(Map<String, String> environment) {
-    return OptinCommand.commandLine(environment, List.of(DemoCommand.class, DevCommand.class, BrokerCommand.class));
+    return OptinCommand.commandLine(
+        environment, List.of(DemoCommand.class, DevCommand.class, BrokerCommand.class));
   }
 }

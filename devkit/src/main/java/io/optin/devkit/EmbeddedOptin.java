@@ -1,10 +1,5 @@
 package io.optin.devkit;
 
-import io.optin.server.stack.HttpGateway;
-import io.optin.server.stack.OptinServices;
-import io.optin.server.stack.ServiceConfigs;
-import io.optin.server.stack.ServiceName;
-
 import static io.optin.kit.config.SettingsCatalogue.API_TOKENS;
 import static io.optin.kit.config.SettingsCatalogue.DEV_SANDBOX_PORT;
 import static io.optin.kit.config.SettingsCatalogue.HTTP_PORT;
@@ -18,15 +13,19 @@ import static io.optin.kit.config.SettingsCatalogue.TWILIO_AUTH_TOKEN;
 import static io.optin.kit.config.SettingsCatalogue.TWILIO_FROM;
 import static io.optin.kit.config.SettingsCatalogue.TWILIO_MESSAGING_SERVICE_SID;
 
-import io.optin.server.ListeningPorts;
 import io.optin.devkit.sandbox.TwilioSandbox;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.domain.otp.OtpCodes;
-import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.serde.AvroSerdes;
+import io.optin.server.ListeningPorts;
+import io.optin.server.stack.HttpGateway;
+import io.optin.server.stack.OptinServices;
+import io.optin.server.stack.ServiceConfigs;
+import io.optin.server.stack.ServiceName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -41,17 +40,19 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The whole of optin in one process, on the embedded default: the {@link DevStack} (broker, topics, registry), the
- * Twilio sandbox unless Twilio credentials are set, every service, and the {@link HttpGateway}. What
- * {@code optin dev} leaves running and {@code optin demo} drives.
+ * The whole of optin in one process, on the embedded default: the {@link DevStack} (broker, topics,
+ * registry), the Twilio sandbox unless Twilio credentials are set, every service, and the {@link
+ * HttpGateway}. What {@code optin dev} leaves running and {@code optin demo} drives.
  *
- * <p>The sandbox's account sid and auth token are generated for the session and handed to the services, so the
- * SDK authenticates against it and every webhook it posts is signed with the token the services check.
+ * <p>The sandbox's account sid and auth token are generated for the session and handed to the
+ * services, so the SDK authenticates against it and every webhook it posts is signed with the token
+ * the services check.
  */
 public final class EmbeddedOptin implements AutoCloseable {
 
   /** Twilio's magic "From" number that always succeeds; the sender when none is set in dev. */
   public static final String SANDBOX_FROM = "+15005550006";
+
   static final String HOST = "127.0.0.1";
   static final String INBOUND_PATH = "/webhooks/twilio/inbound";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -62,7 +63,11 @@ public final class EmbeddedOptin implements AutoCloseable {
   private final OptinServices services;
   private final URI publicBaseUrl;
 
-  private EmbeddedOptin(DevStack stack, TwilioSandbox sandbox, HttpGateway gateway, OptinServices services,
+  private EmbeddedOptin(
+      DevStack stack,
+      TwilioSandbox sandbox,
+      HttpGateway gateway,
+      OptinServices services,
       URI publicBaseUrl) {
     this.stack = stack;
     this.sandbox = sandbox;
@@ -72,7 +77,8 @@ public final class EmbeddedOptin implements AutoCloseable {
   }
 
   /**
-   * Starts everything; the services then join the broker in the background (see {@link #isReady()}).
+   * Starts everything; the services then join the broker in the background (see {@link
+   * #isReady()}).
    *
    * @throws io.optin.server.PortInUseException when a port of the settings is taken
    * @throws io.optin.kit.config.SettingsException when a setting is missing or bad
@@ -82,8 +88,9 @@ public final class EmbeddedOptin implements AutoCloseable {
   }
 
   /**
-   * {@link #start(Settings)} for {@code optin demo} only: codes expire after {@code window} (5 s to 60 min)
-   * instead of {@code otp.expiry}, so a demo shows expiry in seconds; no setting can do this.
+   * {@link #start(Settings)} for {@code optin demo} only: codes expire after {@code window} (5 s to
+   * 60 min) instead of {@code otp.expiry}, so a demo shows expiry in seconds; no setting can do
+   * this.
    */
   public static EmbeddedOptin startDemo(Settings settings, Duration window) {
     return start(settings, Objects.requireNonNull(window, "window"));
@@ -109,12 +116,20 @@ public final class EmbeddedOptin implements AutoCloseable {
         overrides.put(TWILIO_API_BASE_URL.key(), sandbox.baseUrl().toString());
       }
       Metrics registry = new Metrics();
-      gateway = HttpGateway.open(HOST, settings.integer(HTTP_PORT), settings.integer(HTTP_THREADS),
-          settings.list(API_TOKENS), registry);
-      URI publicBaseUrl = isDefault(settings, PUBLIC_BASE_URL)
-          ? gateway.url() : URI.create(settings.string(PUBLIC_BASE_URL));
+      gateway =
+          HttpGateway.open(
+              HOST,
+              settings.integer(HTTP_PORT),
+              settings.integer(HTTP_THREADS),
+              settings.list(API_TOKENS),
+              registry);
+      URI publicBaseUrl =
+          isDefault(settings, PUBLIC_BASE_URL)
+              ? gateway.url()
+              : URI.create(settings.string(PUBLIC_BASE_URL));
       overrides.put(PUBLIC_BASE_URL.key(), publicBaseUrl.toString());
-      if (settings.optional(TWILIO_FROM).isEmpty() && settings.optional(TWILIO_MESSAGING_SERVICE_SID).isEmpty()) {
+      if (settings.optional(TWILIO_FROM).isEmpty()
+          && settings.optional(TWILIO_MESSAGING_SERVICE_SID).isEmpty()) {
         overrides.put(TWILIO_FROM.key(), SANDBOX_FROM);
       }
       if (isDefault(settings, STREAMS_STATE_DIR)) {
@@ -125,8 +140,11 @@ public final class EmbeddedOptin implements AutoCloseable {
       }
       Settings serviceSettings = stack.serviceSettings().with(overrides, "optin dev");
       ServiceConfigs configs = new ServiceConfigs(serviceSettings);
-      OptinServices services = OptinServices.start(demoWindow == null ? configs : configs.forDemo(demoWindow),
-          EnumSet.allOf(ServiceName.class), OptinMetrics.on(registry));
+      OptinServices services =
+          OptinServices.start(
+              demoWindow == null ? configs : configs.forDemo(demoWindow),
+              EnumSet.allOf(ServiceName.class),
+              OptinMetrics.on(registry));
       gateway.mount(services);
       if (sandbox != null) {
         sandbox.inboundWebhookUrl(URI.create(publicBaseUrl + INBOUND_PATH));
@@ -169,7 +187,9 @@ public final class EmbeddedOptin implements AutoCloseable {
     return Optional.ofNullable(sandbox);
   }
 
-  /** The number SMS are sent from ({@code twilio.from}), or empty when a messaging service sends. */
+  /**
+   * The number SMS are sent from ({@code twilio.from}), or empty when a messaging service sends.
+   */
   public Optional<String> fromNumber() {
     return services.settings().optional(TWILIO_FROM);
   }
@@ -215,7 +235,9 @@ public final class EmbeddedOptin implements AutoCloseable {
     return services.metrics();
   }
 
-  /** The settings the services run with (broker, registry, sandbox credentials and URLs filled in). */
+  /**
+   * The settings the services run with (broker, registry, sandbox credentials and URLs filled in).
+   */
   public Settings settings() {
     return services.settings();
   }

@@ -11,8 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class DevOtpSecretTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void shouldGenerateAStrongSecretOnceAndKeepIt() throws IOException {
@@ -25,12 +24,15 @@ class DevOtpSecretTest {
 
     // Then
     assertThat(first).hasSize(43).matches("[A-Za-z0-9_-]+").isEqualTo(second);
-    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve("otp.secret"))))
+    assertThat(
+            PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(dataDir.resolve("otp.secret"))))
         .isEqualTo("rw-------");
   }
 
   @Test
   void shouldGiveEachDataDirectoryItsOwnSecret() {
-    assertThat(DevOtpSecret.loadOrCreate(dir.resolve("one"))).isNotEqualTo(DevOtpSecret.loadOrCreate(dir.resolve("two")));
+    assertThat(DevOtpSecret.loadOrCreate(dir.resolve("one")))
+        .isNotEqualTo(DevOtpSecret.loadOrCreate(dir.resolve("two")));
   }
 }

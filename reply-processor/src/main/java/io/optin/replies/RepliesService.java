@@ -1,5 +1,9 @@
 package io.optin.replies;
 
+import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.http.HttpRoute;
+import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.streams.StreamsConfigs;
 import io.optin.replies.api.SubscriberQueryHandler;
 import io.optin.replies.api.VerificationHandler;
 import io.optin.replies.lookup.OutcomeWait;
@@ -10,11 +14,7 @@ import io.optin.replies.publish.KafkaRecordPublisher;
 import io.optin.replies.webhook.InboundWebhookHandler;
 import io.optin.replies.webhook.StatusWebhookHandler;
 import io.optin.replies.webhook.TwilioSignatureCheck;
-import io.optin.kit.http.HttpRoute;
-import io.optin.kit.metrics.OptinMetrics;
-import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.kit.streams.StreamsConfigs;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reply processor: the {@link ReplyTopology} on Kafka Streams, plus the HTTP routes that feed it (Twilio
- * webhooks, code entry) and read it (subscriber status). The app mounts {@link #routes()} on its one port.
+ * The reply processor: the {@link ReplyTopology} on Kafka Streams, plus the HTTP routes that feed
+ * it (Twilio webhooks, code entry) and read it (subscriber status). The app mounts {@link
+ * #routes()} on its one port.
  */
 public final class RepliesService implements AutoCloseable {
 
@@ -42,40 +43,66 @@ public final class RepliesService implements AutoCloseable {
   }
 
   /**
-   * @param metrics where replies (by intent), forged webhooks, confirmations (by method), expiries and locks are
-   *     counted
+   * @param metrics where replies (by intent), forged webhooks, confirmations (by method), expiries
+   *     and locks are counted
    */
-  public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
+  public RepliesService(
+      RepliesConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
     LOG.info("reply processor configured: {}", config);
-    this.streams = new KafkaStreams(ReplyTopology.build(config.topology(), serdes, codes, metrics),
-        StreamsConfigs.forApplication(ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
-    this.publisher = KafkaRecordPublisher.create(config.kafkaClientSettings(), serdes, config.publishTimeout());
+    this.streams =
+        new KafkaStreams(
+            ReplyTopology.build(config.topology(), serdes, codes, metrics),
+            StreamsConfigs.forApplication(
+                ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
+    this.publisher =
+        KafkaRecordPublisher.create(config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams);
     OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
-    TwilioSignatureCheck signatures = new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(),
-        metrics);
+    TwilioSignatureCheck signatures =
+        new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(), metrics);
     Clock clock = Clock.systemUTC();
     Supplier<String> ids = () -> UUID.randomUUID().toString();
-    this.routes = List.of(
-        new HttpRoute(InboundWebhookHandler.PATH, new InboundWebhookHandler(signatures,
-            new ReplyParser(config.keywords(), codes.length()), codes, publisher, outcomes, config.texts(), clock,
-            config.recentIdCapacity(), metrics)),
-        new HttpRoute(StatusWebhookHandler.PATH,
-            new StatusWebhookHandler(signatures, publisher, clock, ids, config.recentIdCapacity())),
-        new HttpRoute(VerificationHandler.PATH, new VerificationHandler(publisher, outcomes, codes, clock, ids)),
-        new HttpRoute(SubscriberQueryHandler.PATH, new SubscriberQueryHandler(lookups)));
+    this.routes =
+        List.of(
+            new HttpRoute(
+                InboundWebhookHandler.PATH,
+                new InboundWebhookHandler(
+                    signatures,
+                    new ReplyParser(config.keywords(), codes.length()),
+                    codes,
+                    publisher,
+                    outcomes,
+                    config.texts(),
+                    clock,
+                    config.recentIdCapacity(),
+                    metrics)),
+            new HttpRoute(
+                StatusWebhookHandler.PATH,
+                new StatusWebhookHandler(
+                    signatures, publisher, clock, ids, config.recentIdCapacity())),
+            new HttpRoute(
+                VerificationHandler.PATH,
+                new VerificationHandler(publisher, outcomes, codes, clock, ids)),
+            new HttpRoute(SubscriberQueryHandler.PATH, new SubscriberQueryHandler(lookups)));
   }
 
-  /** Starts the stream processing; the routes answer as soon as they are mounted (503/202 until it runs). */
+  /**
+   * Starts the stream processing; the routes answer as soon as they are mounted (503/202 until it
+   * runs).
+   */
   public void start() {
-    streams.setUncaughtExceptionHandler(e -> {
-      LOG.error("reply processor stream thread failed; replacing it", e);
-      return StreamThreadExceptionResponse.REPLACE_THREAD;
-    });
+    streams.setUncaughtExceptionHandler(
+        e -> {
+          LOG.error("reply processor stream thread failed; replacing it", e);
+          return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
     streams.start();
   }
 
-  /** The HTTP routes to mount: the two Twilio webhooks, {@code /v1/verifications}, {@code /v1/subscribers/}. */
+  /**
+   * The HTTP routes to mount: the two Twilio webhooks, {@code /v1/verifications}, {@code
+   * /v1/subscribers/}.
+   */
   public List<HttpRoute> routes() {
     return routes;
   }

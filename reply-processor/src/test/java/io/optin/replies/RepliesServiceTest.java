@@ -2,9 +2,9 @@ package io.optin.replies;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.optin.replies.testing.LocalHttpServer;
-import io.optin.kit.http.HttpRoute;
 import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.http.HttpRoute;
+import io.optin.replies.testing.LocalHttpServer;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.net.http.HttpRequest;
@@ -15,33 +15,57 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The service's wiring, before it reaches any broker: its routes answer, and say so when stores are not ready. */
+/**
+ * The service's wiring, before it reaches any broker: its routes answer, and say so when stores are
+ * not ready.
+ */
 class RepliesServiceTest {
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   @Test
   void shouldMountItsFourRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
-    RepliesConfig config = RepliesConfig.of(
-        Map.of("bootstrap.servers", "127.0.0.1:1", "state.dir", stateDir.toString()),
-        "https://optin.example.com", "test-auth-token");
-    OtpCodes codes = new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+    RepliesConfig config =
+        RepliesConfig.of(
+            Map.of("bootstrap.servers", "127.0.0.1:1", "state.dir", stateDir.toString()),
+            "https://optin.example.com",
+            "test-auth-token");
+    OtpCodes codes =
+        new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
 
     try (RepliesService service =
-            new RepliesService(config, new AvroSerdes(new InMemorySchemaRegistryClient(), true), codes);
+            new RepliesService(
+                config, new AvroSerdes(new InMemorySchemaRegistryClient(), true), codes);
         LocalHttpServer server = new LocalHttpServer(service.routes())) {
 
-      assertThat(service.routes()).extracting(HttpRoute::pathPrefix).containsExactly(
-          "/webhooks/twilio/inbound", "/webhooks/twilio/status", "/v1/verifications", "/v1/subscribers/");
+      assertThat(service.routes())
+          .extracting(HttpRoute::pathPrefix)
+          .containsExactly(
+              "/webhooks/twilio/inbound",
+              "/webhooks/twilio/status",
+              "/v1/verifications",
+              "/v1/subscribers/");
       assertThat(service.state()).isEqualTo(KafkaStreams.State.CREATED);
       assertThat(service.isReady()).isFalse();
-      assertThat(server.send(HttpRequest.newBuilder(server.uri("/v1/subscribers/%2B14155550100")).GET().build())
-          .statusCode()).isEqualTo(503);
-      assertThat(server.send(HttpRequest.newBuilder(server.uri("/webhooks/twilio/inbound"))
-          .header("Content-Type", "application/x-www-form-urlencoded")
-          .POST(HttpRequest.BodyPublishers.ofString("MessageSid=SM1&From=%2B14155550100&Body=YES")).build())
-          .statusCode()).isEqualTo(403);
+      assertThat(
+              server
+                  .send(
+                      HttpRequest.newBuilder(server.uri("/v1/subscribers/%2B14155550100"))
+                          .GET()
+                          .build())
+                  .statusCode())
+          .isEqualTo(503);
+      assertThat(
+              server
+                  .send(
+                      HttpRequest.newBuilder(server.uri("/webhooks/twilio/inbound"))
+                          .header("Content-Type", "application/x-www-form-urlencoded")
+                          .POST(
+                              HttpRequest.BodyPublishers.ofString(
+                                  "MessageSid=SM1&From=%2B14155550100&Body=YES"))
+                          .build())
+                  .statusCode())
+          .isEqualTo(403);
     }
   }
 }

@@ -8,11 +8,12 @@ import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One Kafka topic of the product contract: its name, layout, retention and the types of its key and value.
+ * One Kafka topic of the product contract: its name, layout, retention and the types of its key and
+ * value.
  *
- * <p>Keys are plain UTF-8 strings (phone in E.164, or {@code programId:phone}); values are Avro records in the
- * Confluent wire format. Value serdes come from {@code io.optin.schemas.serde.AvroSerdes#forTopic}, so nothing
- * else spells a topic name.
+ * <p>Keys are plain UTF-8 strings (phone in E.164, or {@code programId:phone}); values are Avro
+ * records in the Confluent wire format. Value serdes come from {@code
+ * io.optin.schemas.serde.AvroSerdes#forTopic}, so nothing else spells a topic name.
  */
 public record Topic<V extends SpecificRecord>(
     String name,
@@ -51,8 +52,13 @@ public record Topic<V extends SpecificRecord>(
   }
 
   /** A topic with only the cleanup policy and retention configs. */
-  public Topic(String name, Class<V> valueType, CleanupPolicy cleanupPolicy, Duration retention,
-      boolean coPartitioned, String keyDescription) {
+  public Topic(
+      String name,
+      Class<V> valueType,
+      CleanupPolicy cleanupPolicy,
+      Duration retention,
+      boolean coPartitioned,
+      String keyDescription) {
     this(name, valueType, cleanupPolicy, retention, coPartitioned, keyDescription, Map.of());
   }
 
@@ -60,7 +66,8 @@ public record Topic<V extends SpecificRecord>(
   public Topic<V> withConfigs(Map<String, String> configs) {
     Map<String, String> merged = new LinkedHashMap<>(extraConfigs);
     merged.putAll(configs);
-    return new Topic<>(name, valueType, cleanupPolicy, retention, coPartitioned, keyDescription, merged);
+    return new Topic<>(
+        name, valueType, cleanupPolicy, retention, coPartitioned, keyDescription, merged);
   }
 
   /** The Schema Registry subject of the value under the TopicNameStrategy. */
@@ -79,8 +86,11 @@ public record Topic<V extends SpecificRecord>(
     return configs;
   }
 
-  /** The same topic with another retention (for example the ledger kept 5 years instead of forever). */
+  /**
+   * The same topic with another retention (for example the ledger kept 5 years instead of forever).
+   */
   public Topic<V> withRetention(Duration newRetention) {
-    return new Topic<>(name, valueType, cleanupPolicy, newRetention, coPartitioned, keyDescription, extraConfigs);
+    return new Topic<>(
+        name, valueType, cleanupPolicy, newRetention, coPartitioned, keyDescription, extraConfigs);
   }
 }

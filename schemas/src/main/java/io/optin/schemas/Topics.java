@@ -19,7 +19,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-/** The topic catalogue of DESIGN.md §3: the only place in the code base that spells a topic name. */
+/**
+ * The topic catalogue of DESIGN.md §3: the only place in the code base that spells a topic name.
+ */
 public final class Topics {
 
   /** Partitions of every co-partitioned topic unless {@code topics.partitions} says otherwise. */
@@ -29,79 +31,175 @@ public final class Topics {
   private static final Duration WEEK = Duration.ofDays(7);
   private static final Duration MONTH = Duration.ofDays(30);
 
-  public static final Topic<SignupRequested> SIGNUP_REQUESTS = new Topic<>(
-      "optin.signup-requests.v1", SignupRequested.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
-  public static final Topic<SignupRejected> SIGNUP_REJECTS = new Topic<>(
-      "optin.signup-rejects.v1", SignupRejected.class, CleanupPolicy.DELETE, MONTH, true, "original key");
-  public static final Topic<ChallengeEvent> CHALLENGES = new Topic<>(
-      "optin.challenges.v1", ChallengeEvent.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
-  public static final Topic<SmsSendRequested> SMS_OUTBOUND = new Topic<>(
-      "optin.sms-outbound.v1", SmsSendRequested.class, CleanupPolicy.DELETE, WEEK, true, PHONE_KEY);
-  public static final Topic<SmsDeliveryReport> SMS_DELIVERY = new Topic<>(
-      "optin.sms-delivery.v1", SmsDeliveryReport.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
-  public static final Topic<InboundSms> SMS_INBOUND = new Topic<>(
-      "optin.sms-inbound.v1", InboundSms.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
-  public static final Topic<VerificationAttempt> VERIFICATION_ATTEMPTS = new Topic<>(
-      "optin.verification-attempts.v1", VerificationAttempt.class, CleanupPolicy.DELETE, WEEK, true, PHONE_KEY);
-  public static final Topic<SubscriberConfirmed> CONFIRMED_SUBSCRIBERS = new Topic<>(
-      "optin.confirmed-subscribers.v1", SubscriberConfirmed.class, CleanupPolicy.DELETE, Topic.INFINITE, true,
-      PHONE_KEY);
-  public static final Topic<SubscriberStatus> SUBSCRIBER_STATUS = new Topic<>(
-      "optin.subscriber-status.v1", SubscriberStatus.class, CleanupPolicy.COMPACT, Topic.INFINITE, false,
-      "programId:phone");
-  /**
-   * The consent ledger. Co-partitioned: the audit task of input partition p is the only writer of ledger
-   * partition p, so its order is one writer's order (docs/ledger.md). Never compacted, kept forever by default.
-   */
-  public static final Topic<ConsentAuditRecord> CONSENT_AUDIT = new Topic<>(
-      "optin.consent-audit.v1", ConsentAuditRecord.class, CleanupPolicy.DELETE, Topic.INFINITE, true,
-      "keyed hash of the phone (subjectKey); null for checkpoints");
+  public static final Topic<SignupRequested> SIGNUP_REQUESTS =
+      new Topic<>(
+          "optin.signup-requests.v1",
+          SignupRequested.class,
+          CleanupPolicy.DELETE,
+          MONTH,
+          true,
+          PHONE_KEY);
+  public static final Topic<SignupRejected> SIGNUP_REJECTS =
+      new Topic<>(
+          "optin.signup-rejects.v1",
+          SignupRejected.class,
+          CleanupPolicy.DELETE,
+          MONTH,
+          true,
+          "original key");
+  public static final Topic<ChallengeEvent> CHALLENGES =
+      new Topic<>(
+          "optin.challenges.v1",
+          ChallengeEvent.class,
+          CleanupPolicy.DELETE,
+          MONTH,
+          true,
+          PHONE_KEY);
+  public static final Topic<SmsSendRequested> SMS_OUTBOUND =
+      new Topic<>(
+          "optin.sms-outbound.v1",
+          SmsSendRequested.class,
+          CleanupPolicy.DELETE,
+          WEEK,
+          true,
+          PHONE_KEY);
+  public static final Topic<SmsDeliveryReport> SMS_DELIVERY =
+      new Topic<>(
+          "optin.sms-delivery.v1",
+          SmsDeliveryReport.class,
+          CleanupPolicy.DELETE,
+          MONTH,
+          true,
+          PHONE_KEY);
+  public static final Topic<InboundSms> SMS_INBOUND =
+      new Topic<>(
+          "optin.sms-inbound.v1", InboundSms.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
+  public static final Topic<VerificationAttempt> VERIFICATION_ATTEMPTS =
+      new Topic<>(
+          "optin.verification-attempts.v1",
+          VerificationAttempt.class,
+          CleanupPolicy.DELETE,
+          WEEK,
+          true,
+          PHONE_KEY);
+  public static final Topic<SubscriberConfirmed> CONFIRMED_SUBSCRIBERS =
+      new Topic<>(
+          "optin.confirmed-subscribers.v1",
+          SubscriberConfirmed.class,
+          CleanupPolicy.DELETE,
+          Topic.INFINITE,
+          true,
+          PHONE_KEY);
+  public static final Topic<SubscriberStatus> SUBSCRIBER_STATUS =
+      new Topic<>(
+          "optin.subscriber-status.v1",
+          SubscriberStatus.class,
+          CleanupPolicy.COMPACT,
+          Topic.INFINITE,
+          false,
+          "programId:phone");
 
-  /** Latest signed checkpoint of each ledger partition (audit-internal, written by the audit sink). */
-  public static final Topic<LedgerCheckpoint> CONSENT_CHECKPOINTS = new Topic<>(
-      "optin.consent-checkpoints.v1", LedgerCheckpoint.class, CleanupPolicy.COMPACT, Topic.INFINITE, false,
-      "ledger partition number (decimal)");
+  /**
+   * The consent ledger. Co-partitioned: the audit task of input partition p is the only writer of
+   * ledger partition p, so its order is one writer's order (docs/ledger.md). Never compacted, kept
+   * forever by default.
+   */
+  public static final Topic<ConsentAuditRecord> CONSENT_AUDIT =
+      new Topic<>(
+          "optin.consent-audit.v1",
+          ConsentAuditRecord.class,
+          CleanupPolicy.DELETE,
+          Topic.INFINITE,
+          true,
+          "keyed hash of the phone (subjectKey); null for checkpoints");
 
   /**
-   * Topic configs that make a compacted topic forget a tombstoned key fast: segments roll every minute, any
-   * record may be compacted at once and must be within 10 minutes, and tombstones themselves go after a minute.
-   * An erased subject's wrapped data key is thus gone from the log within minutes, not weeks.
+   * Latest signed checkpoint of each ledger partition (audit-internal, written by the audit sink).
    */
-  public static final Map<String, String> FAST_COMPACTION = Map.of(
-      "min.compaction.lag.ms", "0",
-      "max.compaction.lag.ms", "600000",
-      "segment.ms", "60000",
-      "delete.retention.ms", "60000",
-      "min.cleanable.dirty.ratio", "0.01");
+  public static final Topic<LedgerCheckpoint> CONSENT_CHECKPOINTS =
+      new Topic<>(
+          "optin.consent-checkpoints.v1",
+          LedgerCheckpoint.class,
+          CleanupPolicy.COMPACT,
+          Topic.INFINITE,
+          false,
+          "ledger partition number (decimal)");
 
   /**
-   * Per-subject data keys wrapped by the master key (audit-internal), partitioned by subjectKey (Kafka's default
-   * partitioner). A tombstone is an erasure, compacted away fast.
+   * Topic configs that make a compacted topic forget a tombstoned key fast: segments roll every
+   * minute, any record may be compacted at once and must be within 10 minutes, and tombstones
+   * themselves go after a minute. An erased subject's wrapped data key is thus gone from the log
+   * within minutes, not weeks.
    */
-  public static final Topic<SubjectDataKey> CONSENT_KEYS = new Topic<>(
-      "optin.consent-keys.v1", SubjectDataKey.class, CleanupPolicy.COMPACT, Topic.INFINITE, false,
-      "keyed hash of the phone (subjectKey)").withConfigs(FAST_COMPACTION);
+  public static final Map<String, String> FAST_COMPACTION =
+      Map.of(
+          "min.compaction.lag.ms", "0",
+          "max.compaction.lag.ms", "600000",
+          "segment.ms", "60000",
+          "delete.retention.ms", "60000",
+          "min.cleanable.dirty.ratio", "0.01");
 
   /**
-   * Right-to-erasure requests (audit-internal input of the audit sink). Keyed by subjectKey but written to the
-   * partition of the subject's phone, so the ledger partition's writer sees them; no personal data.
+   * Per-subject data keys wrapped by the master key (audit-internal), partitioned by subjectKey
+   * (Kafka's default partitioner). A tombstone is an erasure, compacted away fast.
    */
-  public static final Topic<ErasureRequested> CONSENT_ERASURES = new Topic<>(
-      "optin.consent-erasures.v1", ErasureRequested.class, CleanupPolicy.DELETE, MONTH, true,
-      "keyed hash of the phone (subjectKey), in the phone's partition");
+  public static final Topic<SubjectDataKey> CONSENT_KEYS =
+      new Topic<>(
+              "optin.consent-keys.v1",
+              SubjectDataKey.class,
+              CleanupPolicy.COMPACT,
+              Topic.INFINITE,
+              false,
+              "keyed hash of the phone (subjectKey)")
+          .withConfigs(FAST_COMPACTION);
+
+  /**
+   * Right-to-erasure requests (audit-internal input of the audit sink). Keyed by subjectKey but
+   * written to the partition of the subject's phone, so the ledger partition's writer sees them; no
+   * personal data.
+   */
+  public static final Topic<ErasureRequested> CONSENT_ERASURES =
+      new Topic<>(
+          "optin.consent-erasures.v1",
+          ErasureRequested.class,
+          CleanupPolicy.DELETE,
+          MONTH,
+          true,
+          "keyed hash of the phone (subjectKey), in the phone's partition");
 
   /** Records of any other topic that a stream could not process, with the reason. */
-  public static final Topic<DeadLetter> DEAD_LETTERS = new Topic<>(
-      "optin.dead-letters.v1", DeadLetter.class, CleanupPolicy.DELETE, MONTH, false, "original key");
+  public static final Topic<DeadLetter> DEAD_LETTERS =
+      new Topic<>(
+          "optin.dead-letters.v1",
+          DeadLetter.class,
+          CleanupPolicy.DELETE,
+          MONTH,
+          false,
+          "original key");
 
-  private static final List<Topic<?>> ALL = List.of(
-      SIGNUP_REQUESTS, SIGNUP_REJECTS, CHALLENGES, SMS_OUTBOUND, SMS_DELIVERY, SMS_INBOUND,
-      VERIFICATION_ATTEMPTS, CONFIRMED_SUBSCRIBERS, SUBSCRIBER_STATUS, CONSENT_AUDIT, CONSENT_CHECKPOINTS,
-      CONSENT_KEYS, CONSENT_ERASURES, DEAD_LETTERS);
+  private static final List<Topic<?>> ALL =
+      List.of(
+          SIGNUP_REQUESTS,
+          SIGNUP_REJECTS,
+          CHALLENGES,
+          SMS_OUTBOUND,
+          SMS_DELIVERY,
+          SMS_INBOUND,
+          VERIFICATION_ATTEMPTS,
+          CONFIRMED_SUBSCRIBERS,
+          SUBSCRIBER_STATUS,
+          CONSENT_AUDIT,
+          CONSENT_CHECKPOINTS,
+          CONSENT_KEYS,
+          CONSENT_ERASURES,
+          DEAD_LETTERS);
 
   private Topics() {}
 
-  /** Every topic of the product, in the order of DESIGN.md §3, the ledger's own topics, then the dead letters. */
+  /**
+   * Every topic of the product, in the order of DESIGN.md §3, the ledger's own topics, then the
+   * dead letters.
+   */
   public static List<Topic<?>> all() {
     return ALL;
   }

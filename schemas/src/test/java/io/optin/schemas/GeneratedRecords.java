@@ -13,18 +13,27 @@ import java.util.stream.Stream;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Finds what the build generated and what was released: every record class of io.optin.avro, every released schema. */
+/**
+ * Finds what the build generated and what was released: every record class of io.optin.avro, every
+ * released schema.
+ */
 public final class GeneratedRecords {
 
   private GeneratedRecords() {}
 
-  /** Every record class generated from schemas/src/main/avro, found on disk so a new .avsc cannot be forgotten. */
+  /**
+   * Every record class generated from schemas/src/main/avro, found on disk so a new .avsc cannot be
+   * forgotten.
+   */
   public static List<Class<? extends SpecificRecord>> recordClasses() {
     Path dir = classesRoot().resolve(SignupRequested.class.getPackageName().replace('.', '/'));
     try (Stream<Path> files = Files.list(dir)) {
-      return files.map(file -> file.getFileName().toString())
+      return files
+          .map(file -> file.getFileName().toString())
           .filter(name -> name.endsWith(".class") && !name.contains("$"))
-          .map(name -> load(SignupRequested.class.getPackageName() + "." + name.replace(".class", "")))
+          .map(
+              name ->
+                  load(SignupRequested.class.getPackageName() + "." + name.replace(".class", "")))
           .filter(SpecificRecord.class::isAssignableFrom)
           .<Class<? extends SpecificRecord>>map(type -> type.asSubclass(SpecificRecord.class))
           .sorted((a, b) -> a.getName().compareTo(b.getName()))
@@ -34,12 +43,16 @@ public final class GeneratedRecords {
     }
   }
 
-  /** The released schemas of src/test/resources/released, by file name ({@code Name.avsc}, {@code Name.v2.avsc}). */
+  /**
+   * The released schemas of src/test/resources/released, by file name ({@code Name.avsc}, {@code
+   * Name.v2.avsc}).
+   */
   public static Map<String, Schema> releasedSchemas() {
     Map<String, Schema> released = new TreeMap<>();
     try (Stream<Path> files = Files.list(resource("released"))) {
       for (Path file : files.filter(f -> f.toString().endsWith(".avsc")).toList()) {
-        released.put(file.getFileName().toString(), new Schema.Parser().parse(Files.readString(file)));
+        released.put(
+            file.getFileName().toString(), new Schema.Parser().parse(Files.readString(file)));
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -71,7 +84,8 @@ public final class GeneratedRecords {
 
   private static Path classesRoot() {
     try {
-      return Path.of(SignupRequested.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+      return Path.of(
+          SignupRequested.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException e) {
       throw new IllegalStateException(e);
     }

@@ -32,7 +32,10 @@ import java.time.Instant;
 import java.util.List;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Realistic instances of every record of the contract, with every optional field filled, for round trips. */
+/**
+ * Realistic instances of every record of the contract, with every optional field filled, for round
+ * trips.
+ */
 public final class SampleRecords {
 
   public static final String PHONE = "+14155550123";
@@ -40,17 +43,32 @@ public final class SampleRecords {
   public static final Instant SIGNED_UP_AT = Instant.parse("2026-03-02T09:15:30.123Z");
   public static final String CHALLENGE_ID = "5f0c7a7e-1d1b-4b8e-9a55-2f1c0e6b7d41";
   public static final String SIGNUP_ID = "0b6e2d5c-77a4-4f0e-8f3e-4a1d2c3b4e5f";
-  private static final String CONSENT = "Yes, send me Acme deals by SMS. Up to 4 msgs/month. Msg & data rates may"
-      + " apply. Reply STOP to opt out, HELP for help.";
-  private static final String HEX_64 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+  private static final String CONSENT =
+      "Yes, send me Acme deals by SMS. Up to 4 msgs/month. Msg & data rates may"
+          + " apply. Reply STOP to opt out, HELP for help.";
+  private static final String HEX_64 =
+      "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
   private SampleRecords() {}
 
   /** One instance of each record type a topic carries, plus the shared ConsentEvidence record. */
   public static List<SpecificRecord> oneOfEach() {
-    return List.of(signupRequested(), signupRejected(), challengeIssued(), smsSendRequested(),
-        smsDeliveryReport(), inboundSms(), verificationAttempt(), subscriberConfirmed(), subscriberStatus(),
-        consentAuditRecord(), ledgerCheckpoint(), subjectDataKey(), erasureRequested(), personalData(), deadLetter(),
+    return List.of(
+        signupRequested(),
+        signupRejected(),
+        challengeIssued(),
+        smsSendRequested(),
+        smsDeliveryReport(),
+        inboundSms(),
+        verificationAttempt(),
+        subscriberConfirmed(),
+        subscriberStatus(),
+        consentAuditRecord(),
+        ledgerCheckpoint(),
+        subjectDataKey(),
+        erasureRequested(),
+        personalData(),
+        deadLetter(),
         evidence());
   }
 
@@ -219,7 +237,12 @@ public final class SampleRecords {
         .setProgramId(PROGRAM)
         .setSignupId(SIGNUP_ID)
         .setChallengeId(CHALLENGE_ID)
-        .setEvidence(ConsentEvidence.newBuilder(evidence()).setPageUrl(null).setIp(null).setUserAgent(null).build())
+        .setEvidence(
+            ConsentEvidence.newBuilder(evidence())
+                .setPageUrl(null)
+                .setIp(null)
+                .setUserAgent(null)
+                .build())
         .setProviderSid("SM" + "1".repeat(32))
         .setProviderStatus("received")
         .setErrorCode(null)
@@ -229,7 +252,8 @@ public final class SampleRecords {
         .setSourcePartition(4)
         .setSourceOffset(42L)
         .setKeyId("7c1e0a4b9d2f4e61")
-        .setSealedPersonalData(ByteBuffer.wrap(new byte[] {1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 42, 17}))
+        .setSealedPersonalData(
+            ByteBuffer.wrap(new byte[] {1, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0, 1, 2, 42, 17}))
         .setCheckpoint(ledgerCheckpoint())
         .setHashVersion(1)
         .setSequence(3L)

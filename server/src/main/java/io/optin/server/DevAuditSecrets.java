@@ -18,9 +18,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The consent ledger's secrets in dev (subject secret, master key, checkpoint signing key): generated once and kept
- * in the data directory, so the ledger written before a restart still opens and verifies after it. Settings that
- * are set always win; outside dev they are required.
+ * The consent ledger's secrets in dev (subject secret, master key, checkpoint signing key):
+ * generated once and kept in the data directory, so the ledger written before a restart still opens
+ * and verifies after it. Settings that are set always win; outside dev they are required.
  */
 public final class DevAuditSecrets {
 
@@ -29,13 +29,17 @@ public final class DevAuditSecrets {
 
   private DevAuditSecrets() {}
 
-  /** The settings with every unset audit secret taken from {@code dataDir}, generated there the first time. */
+  /**
+   * The settings with every unset audit secret taken from {@code dataDir}, generated there the
+   * first time.
+   */
   public static Settings loadOrCreate(Settings settings, Path dataDir) {
     Map<String, String> filled = new HashMap<>();
     if (settings.optional(AUDIT_SUBJECT_SECRET).isEmpty()) {
       filled.put(AUDIT_SUBJECT_SECRET.key(), subjectSecret(dataDir));
     }
-    if (settings.optional(AUDIT_MASTER_KEY).isEmpty() || settings.optional(AUDIT_SIGNING_KEY).isEmpty()) {
+    if (settings.optional(AUDIT_MASTER_KEY).isEmpty()
+        || settings.optional(AUDIT_SIGNING_KEY).isEmpty()) {
       LedgerKeys keys = LedgerKeys.loadOrCreate(dataDir);
       if (settings.optional(AUDIT_MASTER_KEY).isEmpty()) {
         filled.put(AUDIT_MASTER_KEY.key(), keys.master().toBase64());
@@ -47,7 +51,10 @@ public final class DevAuditSecrets {
     return filled.isEmpty() ? settings : settings.with(filled, String.format(ORIGIN, dataDir));
   }
 
-  /** The settings with unset audit secrets taken from {@code dataDir} where a dev stack left them; none created. */
+  /**
+   * The settings with unset audit secrets taken from {@code dataDir} where a dev stack left them;
+   * none created.
+   */
   public static Settings existing(Settings settings, Path dataDir) {
     boolean kept = Files.exists(dataDir.resolve(SUBJECT_FILE));
     return kept ? loadOrCreate(settings, dataDir) : settings;
@@ -64,7 +71,9 @@ public final class DevAuditSecrets {
       new SecureRandom().nextBytes(random);
       String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
       try {
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.createFile(
+            file,
+            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
       } catch (UnsupportedOperationException notPosix) {
         Files.createFile(file);
       }

@@ -7,15 +7,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
 /**
- * Checks, before anything starts, that a port from the settings is free, so that a taken port gives one clear
- * sentence instead of a stack trace from deep inside the broker.
+ * Checks, before anything starts, that a port from the settings is free, so that a taken port gives
+ * one clear sentence instead of a stack trace from deep inside the broker.
  */
 public final class ListeningPorts {
 
   private ListeningPorts() {}
 
   /**
-   * @throws PortInUseException naming the port, the setting that chose it and how to pick another one
+   * @throws PortInUseException naming the port, the setting that chose it and how to pick another
+   *     one
    */
   public static void requireFree(String host, int port, Setting<Integer> setting) {
     if (port == 0) {
@@ -24,9 +25,18 @@ public final class ListeningPorts {
     try (ServerSocket socket = new ServerSocket()) {
       socket.bind(new InetSocketAddress(InetAddress.getByName(host), port));
     } catch (IOException e) {
-      throw new PortInUseException(host + ":" + port + " (" + setting.key() + ") is already in use: another optin "
-          + "dev or Kafka may be running. Stop it, or choose another port with " + setting.environmentVariable()
-          + "=<port> or " + setting.key() + " in the --config file.");
+      throw new PortInUseException(
+          host
+              + ":"
+              + port
+              + " ("
+              + setting.key()
+              + ") is already in use: another optin "
+              + "dev or Kafka may be running. Stop it, or choose another port with "
+              + setting.environmentVariable()
+              + "=<port> or "
+              + setting.key()
+              + " in the --config file.");
     }
   }
 }

@@ -15,16 +15,19 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * The production {@code optin} command: {@code run}, {@code topics} and {@code audit}, against an existing cluster.
- * It only wires its subcommands (each lives in {@code io.optin.server.cli}); the laptop's commands ({@code demo},
- * {@code dev}, {@code broker}) are added by the devkit jar, so this jar carries no Kafka broker.
+ * The production {@code optin} command: {@code run}, {@code topics} and {@code audit}, against an
+ * existing cluster. It only wires its subcommands (each lives in {@code io.optin.server.cli}); the
+ * laptop's commands ({@code demo}, {@code dev}, {@code broker}) are added by the devkit jar, so
+ * this jar carries no Kafka broker.
  */
-@Command(name = "optin", mixinStandardHelpOptions = true, versionProvider = OptinCommand.Version.class,
+@Command(
+    name = "optin",
+    mixinStandardHelpOptions = true,
+    versionProvider = OptinCommand.Version.class,
     description = "SMS double opt-in on Apache Kafka.")
 public final class OptinCommand implements Runnable {
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   public static void main(String[] args) {
     System.exit(commandLine(System.getenv()).execute(args));
@@ -36,8 +39,9 @@ public final class OptinCommand implements Runnable {
   }
 
   /**
-   * The command line with {@code leading} subcommands listed before the production ones (the devkit's {@code demo},
-   * {@code dev} and {@code broker}); each is built by the same factory, so it reads the same environment.
+   * The command line with {@code leading} subcommands listed before the production ones (the
+   * devkit's {@code demo}, {@code dev} and {@code broker}); each is built by the same factory, so
+   * it reads the same environment.
    */
   public static CommandLine commandLine(Map<String, String> environment, List<Class<?>> leading) {
     CommandLine line = new CommandLine(new OptinCommand(), new CommandFactory(environment));
@@ -53,9 +57,10 @@ public final class OptinCommand implements Runnable {
 
   @Override
   public void run() {
-    String hint = spec.subcommands().containsKey("demo")
-        ? "try 'optin demo', 'optin dev' or 'optin help'"
-        : "try 'optin run all --config FILE' or 'optin help'";
+    String hint =
+        spec.subcommands().containsKey("demo")
+            ? "try 'optin demo', 'optin dev' or 'optin help'"
+            : "try 'optin run all --config FILE' or 'optin help'";
     throw new ParameterException(spec.commandLine(), "Missing command: " + hint);
   }
 

@@ -20,7 +20,9 @@ class ListeningPortsTest {
       int port = taken.getLocalPort();
 
       // When / Then
-      assertThatThrownBy(() -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+      assertThatThrownBy(
+              () ->
+                  ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
           .isInstanceOf(PortInUseException.class)
           .hasMessageStartingWith("127.0.0.1:" + port + " (dev.broker.port) is already in use")
           .hasMessageContaining("OPTIN_DEV_BROKER_PORT=<port>");
@@ -33,9 +35,11 @@ class ListeningPortsTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+    assertThatCode(
+            () -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
         .doesNotThrowAnyException();
-    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", 0, SettingsCatalogue.DEV_BROKER_PORT))
+    assertThatCode(
+            () -> ListeningPorts.requireFree("127.0.0.1", 0, SettingsCatalogue.DEV_BROKER_PORT))
         .doesNotThrowAnyException();
   }
 }

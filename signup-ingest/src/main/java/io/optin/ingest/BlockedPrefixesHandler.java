@@ -8,8 +8,9 @@ import io.optin.kit.http.HttpRoute;
 import java.io.IOException;
 
 /**
- * {@code GET /v1/limits/blocked}, read-only: the number prefixes this instance's {@link PumpingGuard} blocks now, as
- * a JSON list of {@code {"prefix","until","sends","confirmed"}} sorted by prefix ({@code []} when none).
+ * {@code GET /v1/limits/blocked}, read-only: the number prefixes this instance's {@link
+ * PumpingGuard} blocks now, as a JSON list of {@code {"prefix","until","sends","confirmed"}} sorted
+ * by prefix ({@code []} when none).
  */
 public final class BlockedPrefixesHandler implements HttpHandler {
 
@@ -34,7 +35,8 @@ public final class BlockedPrefixesHandler implements HttpHandler {
       }
       ArrayNode blocked = HttpExchanges.JSON.createArrayNode();
       for (PumpingGuard.Block block : guard.blocked()) {
-        blocked.addObject()
+        blocked
+            .addObject()
             .put("prefix", block.prefix())
             .put("until", block.until().toString())
             .put("sends", block.sends())

@@ -9,19 +9,20 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * First answers to signups by idempotency key (scoped per program), so a repeated key gets the same answer and
- * publishes nothing new.
+ * First answers to signups by idempotency key (scoped per program), so a repeated key gets the same
+ * answer and publishes nothing new.
  *
- * <p>Only accepted signups (202) are remembered: a refused or failed attempt may be corrected and retried
- * under the same key. Answers are kept for {@code ttl} (24 h by default) and at most {@code maxKeys} of them,
- * in memory, per instance: a key repeated on another instance publishes a second signup, which is harmless
- * because the dispatcher never opens a second challenge for an open one.
+ * <p>Only accepted signups (202) are remembered: a refused or failed attempt may be corrected and
+ * retried under the same key. Answers are kept for {@code ttl} (24 h by default) and at most {@code
+ * maxKeys} of them, in memory, per instance: a key repeated on another instance publishes a second
+ * signup, which is harmless because the dispatcher never opens a second challenge for an open one.
  */
 public final class IdempotentAnswers {
 
   private final Duration ttl;
   private final int maxKeys;
   private final Clock clock;
+
   /** Insertion order is time order: completed answers are re-inserted at the tail. */
   private final LinkedHashMap<String, Entry> entries = new LinkedHashMap<>();
 
@@ -31,7 +32,10 @@ public final class IdempotentAnswers {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Claims a key: the first answer if one is remembered, busy if a request with it is in flight, else fresh. */
+  /**
+   * Claims a key: the first answer if one is remembered, busy if a request with it is in flight,
+   * else fresh.
+   */
   public synchronized Claim claim(String programId, String key) {
     Instant now = clock.instant();
     expire(now);
@@ -45,7 +49,10 @@ public final class IdempotentAnswers {
     return entry.answer == null ? Claim.BUSY : new Claim.Replay(entry.answer);
   }
 
-  /** Remembers the answer of a fresh claim when it is an accepted signup; forgets the claim otherwise. */
+  /**
+   * Remembers the answer of a fresh claim when it is an accepted signup; forgets the claim
+   * otherwise.
+   */
   public synchronized void complete(Claim.Fresh claim, SignupAnswer answer) {
     entries.remove(claim.scopedKey());
     if (answer.status() == 202) {

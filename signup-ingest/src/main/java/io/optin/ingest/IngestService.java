@@ -1,20 +1,21 @@
 package io.optin.ingest;
 
-import io.optin.schemas.Topics;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The signup front door as a service: a publisher to the signup and reject topics, a follower of the
- * subscriber-status topic feeding the status table and the {@link PumpingGuard}, and the
- * {@code POST /v1/signups} and {@code GET /v1/limits/blocked} routes for the application's HTTP server.
+ * The signup front door as a service: a publisher to the signup and reject topics, a follower of
+ * the subscriber-status topic feeding the status table and the {@link PumpingGuard}, and the {@code
+ * POST /v1/signups} and {@code GET /v1/limits/blocked} routes for the application's HTTP server.
  *
- * <p>Lifecycle: construct, {@link #start()}, mount {@link #routes()}, {@link #close()}. Ready once the status
- * table has caught up with the topic, so a restarted instance does not accept signups it should answer 409.
+ * <p>Lifecycle: construct, {@link #start()}, mount {@link #routes()}, {@link #close()}. Ready once
+ * the status table has caught up with the topic, so a restarted instance does not accept signups it
+ * should answer 409.
  */
 public final class IngestService implements AutoCloseable {
 
@@ -25,24 +26,40 @@ public final class IngestService implements AutoCloseable {
 
   /**
    * @param settings the front door's settings
-   * @param kafkaClientSettings Kafka client settings, prefix stripped (e.g. {@code bootstrap.servers})
+   * @param kafkaClientSettings Kafka client settings, prefix stripped (e.g. {@code
+   *     bootstrap.servers})
    * @param serdes the Avro serdes (registry client) of the application
    * @param clock the clock stamping {@code occurredAt} and driving limits and idempotency expiry
    */
-  public IngestService(IngestSettings settings, Map<String, String> kafkaClientSettings, AvroSerdes serdes,
+  public IngestService(
+      IngestSettings settings,
+      Map<String, String> kafkaClientSettings,
+      AvroSerdes serdes,
       Clock clock) {
     this(settings, kafkaClientSettings, serdes, clock, OptinMetrics.unexposed());
   }
 
-  /** @param metrics where answers (by status), velocity-limit trips and prefix blocks are counted */
-  public IngestService(IngestSettings settings, Map<String, String> kafkaClientSettings, AvroSerdes serdes,
-      Clock clock, OptinMetrics metrics) {
+  /**
+   * @param metrics where answers (by status), velocity-limit trips and prefix blocks are counted
+   */
+  public IngestService(
+      IngestSettings settings,
+      Map<String, String> kafkaClientSettings,
+      AvroSerdes serdes,
+      Clock clock,
+      OptinMetrics metrics) {
     SubscriberStatusTable table = new SubscriberStatusTable();
-    PumpingGuard guard = new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
+    PumpingGuard guard =
+        new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
     this.publisher = new KafkaRecordPublisher(kafkaClientSettings, serdes);
-    this.follower = new SubscriberStatusFollower(kafkaClientSettings,
-        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table, guard);
-    this.handler = new SignupHandler(new SignupIntake(settings, publisher, table, guard, clock, metrics));
+    this.follower =
+        new SubscriberStatusFollower(
+            kafkaClientSettings,
+            serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(),
+            table,
+            guard);
+    this.handler =
+        new SignupHandler(new SignupIntake(settings, publisher, table, guard, clock, metrics));
     this.blocked = new BlockedPrefixesHandler(guard);
   }
 

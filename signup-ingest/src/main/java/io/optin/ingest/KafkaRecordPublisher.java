@@ -16,8 +16,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Publishes records of the catalogue through one idempotent {@code acks=all} producer; a record counts as
- * published only when every in-sync replica has it. Values are Avro in the Confluent wire format.
+ * Publishes records of the catalogue through one idempotent {@code acks=all} producer; a record
+ * counts as published only when every in-sync replica has it. Values are Avro in the Confluent wire
+ * format.
  */
 public final class KafkaRecordPublisher implements RecordPublisher {
 
@@ -26,7 +27,9 @@ public final class KafkaRecordPublisher implements RecordPublisher {
   private final Map<String, Serializer<?>> serializers = new ConcurrentHashMap<>();
 
   public KafkaRecordPublisher(Map<String, String> clientSettings, AvroSerdes serdes) {
-    this(new KafkaProducer<>(producerConfig(clientSettings), new StringSerializer(), new ByteArraySerializer()),
+    this(
+        new KafkaProducer<>(
+            producerConfig(clientSettings), new StringSerializer(), new ByteArraySerializer()),
         serdes);
   }
 
@@ -36,9 +39,9 @@ public final class KafkaRecordPublisher implements RecordPublisher {
   }
 
   /**
-   * Producer settings: defaults, then the Kafka client settings given, then the two that make "202 means
-   * stored" true, which no setting may drop. The delivery timeout stays under the ingest publish timeout so a
-   * failure is reported before the request gives up.
+   * Producer settings: defaults, then the Kafka client settings given, then the two that make "202
+   * means stored" true, which no setting may drop. The delivery timeout stays under the ingest
+   * publish timeout so a failure is reported before the request gives up.
    */
   static Map<String, Object> producerConfig(Map<String, String> clientSettings) {
     Map<String, Object> config = new HashMap<>();
@@ -55,19 +58,23 @@ public final class KafkaRecordPublisher implements RecordPublisher {
   }
 
   @Override
-  public <V extends SpecificRecord> CompletableFuture<Void> publish(Topic<V> topic, String key, V value) {
+  public <V extends SpecificRecord> CompletableFuture<Void> publish(
+      Topic<V> topic, String key, V value) {
     CompletableFuture<Void> acked = new CompletableFuture<>();
     try {
       byte[] bytes = serializer(topic).serialize(topic.name(), value);
-      producer.send(new ProducerRecord<>(topic.name(), key, bytes), (metadata, failure) -> {
-        if (failure != null) {
-          acked.completeExceptionally(failure);
-        } else {
-          acked.complete(null);
-        }
-      });
+      producer.send(
+          new ProducerRecord<>(topic.name(), key, bytes),
+          (metadata, failure) -> {
+            if (failure != null) {
+              acked.completeExceptionally(failure);
+            } else {
+              acked.complete(null);
+            }
+          });
     } catch (RuntimeException e) {
-      // Registry unreachable, buffer full past max.block.ms, producer closed: all are failures to publish.
+      // Registry unreachable, buffer full past max.block.ms, producer closed: all are failures to
+      // publish.
       acked.completeExceptionally(e);
     }
     return acked;
@@ -75,7 +82,8 @@ public final class KafkaRecordPublisher implements RecordPublisher {
 
   @SuppressWarnings("unchecked")
   private <V extends SpecificRecord> Serializer<V> serializer(Topic<V> topic) {
-    return (Serializer<V>) serializers.computeIfAbsent(topic.name(), name -> serdes.forTopic(topic).serializer());
+    return (Serializer<V>)
+        serializers.computeIfAbsent(topic.name(), name -> serdes.forTopic(topic).serializer());
   }
 
   @Override

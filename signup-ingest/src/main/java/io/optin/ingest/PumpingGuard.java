@@ -20,14 +20,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The SMS pumping guard: a number prefix to which many codes were sent in the last hour but few were confirmed
- * ({@link PumpingRule}) is blocked for a while, so signups to it are refused before they cost an SMS.
+ * The SMS pumping guard: a number prefix to which many codes were sent in the last hour but few
+ * were confirmed ({@link PumpingRule}) is blocked for a while, so signups to it are refused before
+ * they cost an SMS.
  *
- * <p>Fed with the transitions of {@code optin.subscriber-status.v1}: {@code PENDING} is a code sent (the reply
- * processor publishes it once per challenge issued), {@code CONFIRMED} a confirmation, each at its own
- * {@code updatedAt}. The prefix is judged at each code sent; a block starts then and lasts {@code block}, logged
- * once at WARN with the prefix masked. Memory is bounded: at most {@code maxTracked} prefix windows of fixed size
- * (the least recently fed is dropped first: a pumped prefix is a busy one) and at most as many blocks.
+ * <p>Fed with the transitions of {@code optin.subscriber-status.v1}: {@code PENDING} is a code sent
+ * (the reply processor publishes it once per challenge issued), {@code CONFIRMED} a confirmation,
+ * each at its own {@code updatedAt}. The prefix is judged at each code sent; a block starts then
+ * and lasts {@code block}, logged once at WARN with the prefix masked. Memory is bounded: at most
+ * {@code maxTracked} prefix windows of fixed size (the least recently fed is dropped first: a
+ * pumped prefix is a busy one) and at most as many blocks.
  */
 public final class PumpingGuard implements StatusTransitions {
 
@@ -47,7 +49,8 @@ public final class PumpingGuard implements StatusTransitions {
     this(rule, prefixes, clock, metrics, DEFAULT_MAX_TRACKED);
   }
 
-  PumpingGuard(PumpingRule rule, PrefixRule prefixes, Clock clock, OptinMetrics metrics, int maxTracked) {
+  PumpingGuard(
+      PumpingRule rule, PrefixRule prefixes, Clock clock, OptinMetrics metrics, int maxTracked) {
     this.rule = Objects.requireNonNull(rule, "rule");
     this.prefixes = Objects.requireNonNull(prefixes, "prefixes");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -68,7 +71,10 @@ public final class PumpingGuard implements StatusTransitions {
    */
   public record Block(String prefix, Instant until, long sends, long confirmed) {}
 
-  /** One record of the status topic: {@code PENDING} counts as a code sent, {@code CONFIRMED} as a confirmation. */
+  /**
+   * One record of the status topic: {@code PENDING} counts as a code sent, {@code CONFIRMED} as a
+   * confirmation.
+   */
   @Override
   public void onStatus(SubscriberStatus status) {
     if (status.getStatus() == OptInStatus.PENDING) {
@@ -78,7 +84,10 @@ public final class PumpingGuard implements StatusTransitions {
     }
   }
 
-  /** A code sent to {@code phone} at {@code at}; blocks its prefix when the last hour now looks like pumping. */
+  /**
+   * A code sent to {@code phone} at {@code at}; blocks its prefix when the last hour now looks like
+   * pumping.
+   */
   public synchronized void codeSent(String phone, Instant at) {
     Instant now = clock.instant();
     if (beforeTheHour(at, now)) {
@@ -123,7 +132,10 @@ public final class PumpingGuard implements StatusTransitions {
     return windows.size();
   }
 
-  /** An event no window would count: a restarted instance replays the whole topic, so most are (no window made). */
+  /**
+   * An event no window would count: a restarted instance replays the whole topic, so most are (no
+   * window made).
+   */
   private static boolean beforeTheHour(Instant at, Instant now) {
     return !at.isAfter(now.minus(HOUR));
   }
@@ -142,14 +154,21 @@ public final class PumpingGuard implements StatusTransitions {
       blocks.values().removeIf(b -> !b.until().isAfter(now));
     }
     if (blocks.size() >= maxTracked) {
-      blocks.values().stream().min(Comparator.comparing(Block::until))
+      blocks.values().stream()
+          .min(Comparator.comparing(Block::until))
           .ifPresent(soonest -> blocks.remove(soonest.prefix()));
     }
     blocks.put(block.prefix(), block);
     metrics.prefixBlocked();
-    LOG.warn("number prefix {} blocked until {}: {} codes sent in the last hour, {} confirmed (under {}%); possible "
-        + "SMS pumping, signups to it are answered 429 for {}", prefixes.masked(phone), block.until(), block.sends(),
-        block.confirmed(), rule.minConfirmPercent(), humane(rule.block()));
+    LOG.warn(
+        "number prefix {} blocked until {}: {} codes sent in the last hour, {} confirmed (under {}%); possible "
+            + "SMS pumping, signups to it are answered 429 for {}",
+        prefixes.masked(phone),
+        block.until(),
+        block.sends(),
+        block.confirmed(),
+        rule.minConfirmPercent(),
+        humane(rule.block()));
   }
 
   private SendWindow windowOf(String prefix, Instant now) {
@@ -164,7 +183,10 @@ public final class PumpingGuard implements StatusTransitions {
     return window;
   }
 
-  /** Forgets windows with nothing in the last hour, then the least recently fed, down to {@code size}. */
+  /**
+   * Forgets windows with nothing in the last hour, then the least recently fed, down to {@code
+   * size}.
+   */
   private void shrink(Instant now, int size) {
     windows.values().removeIf(window -> window.isEmpty(now));
     Iterator<Map.Entry<String, SendWindow>> eldest = windows.entrySet().iterator();

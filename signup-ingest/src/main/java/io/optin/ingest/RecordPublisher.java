@@ -4,7 +4,10 @@ import io.optin.schemas.Topic;
 import java.util.concurrent.CompletableFuture;
 import org.apache.avro.specific.SpecificRecord;
 
-/** Publishes one record to a topic of the catalogue; the future completes when the broker acknowledged it. */
+/**
+ * Publishes one record to a topic of the catalogue; the future completes when the broker
+ * acknowledged it.
+ */
 public interface RecordPublisher extends AutoCloseable {
 
   /**

@@ -4,10 +4,11 @@ import java.time.Instant;
 import java.util.Arrays;
 
 /**
- * The codes sent to one number prefix and the confirmations, over the last hour, in sixty one-minute buckets: an
- * event counts from its minute until sixty minutes later (so for 59 to 60 minutes). Fixed size whatever the
- * volume (under a kilobyte); events out of order land in their own minute; events from the future count as now.
- * Not thread-safe: {@link PumpingGuard} holds the lock.
+ * The codes sent to one number prefix and the confirmations, over the last hour, in sixty
+ * one-minute buckets: an event counts from its minute until sixty minutes later (so for 59 to 60
+ * minutes). Fixed size whatever the volume (under a kilobyte); events out of order land in their
+ * own minute; events from the future count as now. Not thread-safe: {@link PumpingGuard} holds the
+ * lock.
  */
 final class SendWindow {
 
@@ -16,6 +17,7 @@ final class SendWindow {
 
   /** The epoch minute each slot counts, or {@link #EMPTY}; slot = minute mod 60. */
   private final long[] minutes = new long[MINUTES];
+
   private final int[] sends = new int[MINUTES];
   private final int[] confirmed = new int[MINUTES];
 
@@ -34,7 +36,10 @@ final class SendWindow {
     }
   }
 
-  /** One code confirmed at {@code at}; nothing when {@code at} is an hour or more before {@code now}. */
+  /**
+   * One code confirmed at {@code at}; nothing when {@code at} is an hour or more before {@code
+   * now}.
+   */
   void confirmed(Instant at, Instant now) {
     int slot = slotFor(at, now);
     if (slot >= 0) {
@@ -62,7 +67,10 @@ final class SendWindow {
     return Arrays.stream(minutes).noneMatch(minute -> inHour(minute, current));
   }
 
-  /** The slot of the event's minute, emptied first when it still counts an older minute; -1 when too old. */
+  /**
+   * The slot of the event's minute, emptied first when it still counts an older minute; -1 when too
+   * old.
+   */
   private int slotFor(Instant at, Instant now) {
     long current = minuteOf(now);
     long minute = Math.min(minuteOf(at), current);

@@ -6,7 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The HTTP answer to one signup submission: status, JSON body, and for 429 the time after which to retry.
+ * The HTTP answer to one signup submission: status, JSON body, and for 429 the time after which to
+ * retry.
  *
  * @param status the HTTP status
  * @param body the JSON object to send

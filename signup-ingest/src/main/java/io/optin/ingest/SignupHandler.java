@@ -6,7 +6,10 @@ import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.http.HttpRoute;
 import java.io.IOException;
 
-/** {@code POST /v1/signups} over HTTP: reads a bounded body, lets {@link SignupIntake} decide, writes the answer. */
+/**
+ * {@code POST /v1/signups} over HTTP: reads a bounded body, lets {@link SignupIntake} decide,
+ * writes the answer.
+ */
 public final class SignupHandler implements HttpHandler {
 
   public static final String PATH = "/v1/signups";

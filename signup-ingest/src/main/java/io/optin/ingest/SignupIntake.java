@@ -3,17 +3,17 @@ package io.optin.ingest;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.SignupRequested;
-import io.optin.ingest.IdempotentAnswers.Claim;
-import io.optin.ingest.SignupSubmission.InvalidSignup;
-import io.optin.ingest.VelocityLimits.Verdict;
-import io.optin.schemas.Topics;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.domain.otp.PhoneMask;
 import io.optin.domain.screening.ConsentTextHash;
 import io.optin.domain.screening.PhoneCheck;
 import io.optin.domain.screening.PhoneNormalizer;
 import io.optin.domain.screening.ScreenResult;
 import io.optin.domain.screening.SignupScreen;
+import io.optin.ingest.IdempotentAnswers.Claim;
+import io.optin.ingest.SignupSubmission.InvalidSignup;
+import io.optin.ingest.VelocityLimits.Verdict;
+import io.optin.kit.metrics.OptinMetrics;
+import io.optin.schemas.Topics;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -27,32 +27,36 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Decides one signup submission: a valid, allowed, unlimited signup of a phone that is neither confirmed nor
- * opted out is published (keyed by E.164) and answered 202 only after the broker's ack; anything else is
- * refused with the exact field, and recorded as a reject.
+ * Decides one signup submission: a valid, allowed, unlimited signup of a phone that is neither
+ * confirmed nor opted out is published (keyed by E.164) and answered 202 only after the broker's
+ * ack; anything else is refused with the exact field, and recorded as a reject.
  *
- * <p>Order: body, idempotency replay (before anything that could change the answer), phone and country, the
- * {@link SignupScreen}, standing (409), a prefix blocked by the {@link PumpingGuard} (429), velocity per phone,
- * IP, number prefix and country (429, so a refused signup spends no token), publish.
- * {@code source.ip} is the subscriber's IP as the platform saw it; it is never defaulted to the caller's
- * address, which is the platform's server and would be false evidence (and throttle the whole platform).
+ * <p>Order: body, idempotency replay (before anything that could change the answer), phone and
+ * country, the {@link SignupScreen}, standing (409), a prefix blocked by the {@link PumpingGuard}
+ * (429), velocity per phone, IP, number prefix and country (429, so a refused signup spends no
+ * token), publish. {@code source.ip} is the subscriber's IP as the platform saw it; it is never
+ * defaulted to the caller's address, which is the platform's server and would be false evidence
+ * (and throttle the whole platform).
  */
 public final class SignupIntake {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignupIntake.class);
 
   /** Screen fields (record paths) named as the request fields of DESIGN.md §5. */
-  private static final Map<String, String> REQUEST_FIELDS = Map.ofEntries(
-      Map.entry("evidence.consentText", "consentText"),
-      Map.entry("evidence.consentTextSha256", "consentText"),
-      Map.entry("evidence.consentTextVersion", "consentTextVersion"),
-      Map.entry("evidence.channel", "source.channel"),
-      Map.entry("evidence.pageUrl", "source.url"),
-      Map.entry("evidence.ip", "source.ip"),
-      Map.entry("evidence.userAgent", "source.userAgent"),
-      Map.entry("evidence.locale", "locale"));
+  private static final Map<String, String> REQUEST_FIELDS =
+      Map.ofEntries(
+          Map.entry("evidence.consentText", "consentText"),
+          Map.entry("evidence.consentTextSha256", "consentText"),
+          Map.entry("evidence.consentTextVersion", "consentTextVersion"),
+          Map.entry("evidence.channel", "source.channel"),
+          Map.entry("evidence.pageUrl", "source.url"),
+          Map.entry("evidence.ip", "source.ip"),
+          Map.entry("evidence.userAgent", "source.userAgent"),
+          Map.entry("evidence.locale", "locale"));
 
-  static final String BLOCKED_REASON = "number prefix blocked: low confirmation rate (possible SMS pumping)";
+  static final String BLOCKED_REASON =
+      "number prefix blocked: low confirmation rate (possible SMS pumping)";
+
   /** The {@code limit} label of a signup refused because its prefix is blocked. */
   static final String BLOCKED_PREFIX = "blocked_prefix";
 
@@ -72,27 +76,52 @@ public final class SignupIntake {
 
   /**
    * @param statuses the standing of phones, followed from the status topic
-   * @param pumping the guard fed with the same topic's transitions (made with these settings' rule and prefix)
+   * @param pumping the guard fed with the same topic's transitions (made with these settings' rule
+   *     and prefix)
    * @param metrics where answers (by status) and velocity-limit trips (by limit) are counted
    */
-  public SignupIntake(IngestSettings settings, RecordPublisher publisher, SubscriberStatusView statuses,
-      PumpingGuard pumping, Clock clock, OptinMetrics metrics) {
-    this(settings, new PhoneNormalizer(), publisher, statuses, pumping, clock, () -> UUID.randomUUID().toString(),
+  public SignupIntake(
+      IngestSettings settings,
+      RecordPublisher publisher,
+      SubscriberStatusView statuses,
+      PumpingGuard pumping,
+      Clock clock,
+      OptinMetrics metrics) {
+    this(
+        settings,
+        new PhoneNormalizer(),
+        publisher,
+        statuses,
+        pumping,
+        clock,
+        () -> UUID.randomUUID().toString(),
         metrics);
   }
 
-  SignupIntake(IngestSettings settings, PhoneNormalizer phones, RecordPublisher publisher,
-      SubscriberStatusView statuses, PumpingGuard pumping, Clock clock, Supplier<String> signupIds,
+  SignupIntake(
+      IngestSettings settings,
+      PhoneNormalizer phones,
+      RecordPublisher publisher,
+      SubscriberStatusView statuses,
+      PumpingGuard pumping,
+      Clock clock,
+      Supplier<String> signupIds,
       OptinMetrics metrics) {
     this.metrics = metrics;
     this.settings = settings;
     this.phones = phones;
     this.screen = new SignupScreen(phones);
-    this.limits = new VelocityLimits(settings.signupsPerPhonePerHour(), settings.signupsPerIpPerHour(),
-        settings.signupsPerPrefixPerHour(), settings.signupsPerCountryPerHour(), clock);
+    this.limits =
+        new VelocityLimits(
+            settings.signupsPerPhonePerHour(),
+            settings.signupsPerIpPerHour(),
+            settings.signupsPerPrefixPerHour(),
+            settings.signupsPerCountryPerHour(),
+            clock);
     this.prefixes = settings.prefixRule();
     this.pumping = pumping;
-    this.answers = new IdempotentAnswers(settings.idempotencyTtl(), settings.idempotencyMaxKeys(), clock);
+    this.answers =
+        new IdempotentAnswers(settings.idempotencyTtl(), settings.idempotencyMaxKeys(), clock);
     this.statuses = statuses;
     this.publisher = publisher;
     this.rejects = new SignupRejects(publisher, clock);
@@ -126,23 +155,29 @@ public final class SignupIntake {
       return decide(submission, body);
     }
     if (submission.idempotencyKey().length() > SignupScreen.MAX_ID) {
-      return refuse(400, "idempotencyKey is longer than " + SignupScreen.MAX_ID + " characters", "idempotencyKey",
-          body, null);
+      return refuse(
+          400,
+          "idempotencyKey is longer than " + SignupScreen.MAX_ID + " characters",
+          "idempotencyKey",
+          body,
+          null);
     }
-    Claim claim = answers.claim(submission.programId().strip(), submission.idempotencyKey().strip());
+    Claim claim =
+        answers.claim(submission.programId().strip(), submission.idempotencyKey().strip());
     if (claim instanceof Claim.Replay replay) {
       return replay.answer();
     }
     if (claim instanceof Claim.Busy) {
-      return SignupAnswer.error(409, "a signup with this idempotencyKey is being processed", "idempotencyKey");
+      return SignupAnswer.error(
+          409, "a signup with this idempotencyKey is being processed", "idempotencyKey");
     }
     SignupAnswer answer = null;
     try {
       answer = decide(submission, body);
       return answer;
     } finally {
-      answers.complete((Claim.Fresh) claim,
-          answer != null ? answer : SignupAnswer.error(500, "failed", null));
+      answers.complete(
+          (Claim.Fresh) claim, answer != null ? answer : SignupAnswer.error(500, "failed", null));
     }
   }
 
@@ -157,25 +192,33 @@ public final class SignupIntake {
     }
     ScreenResult screened = screen.screen(signupOf(submission, phone.e164()));
     if (screened instanceof ScreenResult.Refused refused) {
-      return refuse(400, requestWording(refused.reason()), requestField(refused.field()), body, phone.e164());
+      return refuse(
+          400, requestWording(refused.reason()), requestField(refused.field()), body, phone.e164());
     }
     SignupRequested signup = ((ScreenResult.Accepted) screened).signup();
     if (statuses.isOptedOut(signup.getPhone())) {
-      return refuse(409, "phone opted out: it must text START first", "phone", body, signup.getPhone());
+      return refuse(
+          409, "phone opted out: it must text START first", "phone", body, signup.getPhone());
     }
     Optional<OptInStatus> status = statuses.status(signup.getProgramId(), signup.getPhone());
     if (status.filter(s -> s == OptInStatus.CONFIRMED).isPresent()) {
-      return refuse(409, "phone already confirmed for this program", "phone", body, signup.getPhone());
+      return refuse(
+          409, "phone already confirmed for this program", "phone", body, signup.getPhone());
     }
     Optional<PumpingGuard.Block> blocked = pumping.blockOf(signup.getPhone());
     if (blocked.isPresent()) {
       metrics.velocityLimitTripped(BLOCKED_PREFIX);
-      return tooMany(BLOCKED_REASON, "phone", Duration.between(clock.instant(), blocked.get().until()), body,
+      return tooMany(
+          BLOCKED_REASON,
+          "phone",
+          Duration.between(clock.instant(), blocked.get().until()),
+          body,
           signup.getPhone());
     }
     String ip = signup.getEvidence().getIp();
-    Verdict verdict = limits.acquire(signup.getPhone(), ip, prefixes.prefixOf(signup.getPhone()),
-        phone.regionCode());
+    Verdict verdict =
+        limits.acquire(
+            signup.getPhone(), ip, prefixes.prefixOf(signup.getPhone()), phone.regionCode());
     if (verdict instanceof Verdict.Tripped tripped) {
       metrics.velocityLimitTripped(tripped.limit());
       String field = tripped.limit().equals(Verdict.IP) ? "source.ip" : "phone";
@@ -184,14 +227,16 @@ public final class SignupIntake {
     return publish(signup);
   }
 
-  private SignupAnswer tooMany(String reason, String field, Duration retryAfter, byte[] body, String phone) {
+  private SignupAnswer tooMany(
+      String reason, String field, Duration retryAfter, byte[] body, String phone) {
     rejects.record(429, reason, field, body, phone);
     return SignupAnswer.tooManyRequests(reason, field, retryAfter);
   }
 
   private SignupAnswer publish(SignupRequested signup) {
     try {
-      publisher.publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup)
+      publisher
+          .publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup)
           .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
       return SignupAnswer.pending(signup.getSignupId());
     } catch (InterruptedException e) {
@@ -203,8 +248,11 @@ public final class SignupIntake {
   }
 
   private SignupAnswer unavailable(SignupRequested signup, Throwable cause) {
-    LOG.error("signup {} for {} could not be published; answered 503: {}", signup.getSignupId(),
-        PhoneMask.mask(signup.getPhone()), String.valueOf(cause));
+    LOG.error(
+        "signup {} for {} could not be published; answered 503: {}",
+        signup.getSignupId(),
+        PhoneMask.mask(signup.getPhone()),
+        String.valueOf(cause));
     return SignupAnswer.error(503, "the signup could not be recorded; retry later", null);
   }
 
@@ -215,20 +263,22 @@ public final class SignupIntake {
         .setPhone(e164)
         .setOccurredAt(clock.instant())
         .setIdempotencyKey(s.idempotencyKey())
-        .setEvidence(ConsentEvidence.newBuilder()
-            .setConsentText(s.consentText())
-            .setConsentTextVersion(s.consentTextVersion())
-            .setConsentTextSha256(ConsentTextHash.of(s.consentText()))
-            .setChannel(s.channel())
-            .setPageUrl(s.url())
-            .setIp(s.ip())
-            .setUserAgent(s.userAgent())
-            .setLocale(s.locale())
-            .build())
+        .setEvidence(
+            ConsentEvidence.newBuilder()
+                .setConsentText(s.consentText())
+                .setConsentTextVersion(s.consentTextVersion())
+                .setConsentTextSha256(ConsentTextHash.of(s.consentText()))
+                .setChannel(s.channel())
+                .setPageUrl(s.url())
+                .setIp(s.ip())
+                .setUserAgent(s.userAgent())
+                .setLocale(s.locale())
+                .build())
         .build();
   }
 
-  private SignupAnswer refuse(int status, String reason, String field, byte[] body, String phoneOrNull) {
+  private SignupAnswer refuse(
+      int status, String reason, String field, byte[] body, String phoneOrNull) {
     rejects.record(status, reason, field, body, phoneOrNull);
     return SignupAnswer.error(status, reason, field);
   }

@@ -11,8 +11,9 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The JSON body of {@code POST /v1/signups} (DESIGN.md §5), read field by field so that every refusal names
- * the exact request field. Unknown fields are tolerated; a field given twice is refused as ambiguous.
+ * The JSON body of {@code POST /v1/signups} (DESIGN.md §5), read field by field so that every
+ * refusal names the exact request field. Unknown fields are tolerated; a field given twice is
+ * refused as ambiguous.
  *
  * @param phone E.164, or national digits with {@code country}
  * @param country ISO 3166 alpha-2 region of a national number, or null
@@ -39,14 +40,14 @@ public record SignupSubmission(
     String locale,
     String idempotencyKey) {
 
-  private static final JsonMapper JSON = JsonMapper.builder()
-      .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .build();
+  private static final JsonMapper JSON =
+      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
 
-  private static final String CHANNELS = Arrays.stream(SourceChannel.values())
-      .filter(c -> c != SourceChannel.UNKNOWN)
-      .map(c -> c.name().toLowerCase(Locale.ROOT))
-      .collect(Collectors.joining(", "));
+  private static final String CHANNELS =
+      Arrays.stream(SourceChannel.values())
+          .filter(c -> c != SourceChannel.UNKNOWN)
+          .map(c -> c.name().toLowerCase(Locale.ROOT))
+          .collect(Collectors.joining(", "));
 
   /** Reads a body, or throws {@link InvalidSignup} naming the field at fault. */
   public static SignupSubmission parse(byte[] body) throws InvalidSignup {
@@ -100,7 +101,9 @@ public record SignupSubmission(
     return value;
   }
 
-  /** The text of a string field; null when absent, null or blank; refused when of another JSON type. */
+  /**
+   * The text of a string field; null when absent, null or blank; refused when of another JSON type.
+   */
   private static String optional(JsonNode parent, String name, String field) throws InvalidSignup {
     JsonNode node = parent.get(name);
     if (node == null || node.isNull()) {
@@ -112,7 +115,10 @@ public record SignupSubmission(
     return node.textValue().isBlank() ? null : node.textValue();
   }
 
-  /** A body refused before it became a signup; {@code field} is the request field, or null for the body. */
+  /**
+   * A body refused before it became a signup; {@code field} is the request field, or null for the
+   * body.
+   */
   public static final class InvalidSignup extends Exception {
     private static final long serialVersionUID = 1L;
     private final String field;

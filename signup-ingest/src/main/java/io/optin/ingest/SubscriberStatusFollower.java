@@ -22,10 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows the compacted {@code optin.subscriber-status.v1} from its beginning into a {@link SubscriberStatusTable},
- * on one background thread. Every instance reads every partition (assigned, no consumer group), committed
- * records only. An undecodable record is skipped with a warning: the table is a hint, the dispatcher decides.
- * Every decoded status is then handed to the {@link StatusTransitions} (the {@link PumpingGuard}), after the table.
+ * Follows the compacted {@code optin.subscriber-status.v1} from its beginning into a {@link
+ * SubscriberStatusTable}, on one background thread. Every instance reads every partition (assigned,
+ * no consumer group), committed records only. An undecodable record is skipped with a warning: the
+ * table is a hint, the dispatcher decides. Every decoded status is then handed to the {@link
+ * StatusTransitions} (the {@link PumpingGuard}), after the table.
  */
 public final class SubscriberStatusFollower implements AutoCloseable {
 
@@ -41,25 +42,42 @@ public final class SubscriberStatusFollower implements AutoCloseable {
   private final Thread thread;
   private volatile boolean caughtUp;
 
-  public SubscriberStatusFollower(Map<String, String> clientSettings, Deserializer<SubscriberStatus> values,
+  public SubscriberStatusFollower(
+      Map<String, String> clientSettings,
+      Deserializer<SubscriberStatus> values,
       SubscriberStatusTable table) {
     this(clientSettings, values, table, StatusTransitions.NONE);
   }
 
-  /** @param transitions told of every status record, in topic order per partition, once applied to the table */
-  public SubscriberStatusFollower(Map<String, String> clientSettings, Deserializer<SubscriberStatus> values,
-      SubscriberStatusTable table, StatusTransitions transitions) {
-    this(new KafkaConsumer<>(consumerConfig(clientSettings), new StringDeserializer(), new ByteArrayDeserializer()),
-        values, table, transitions);
+  /**
+   * @param transitions told of every status record, in topic order per partition, once applied to
+   *     the table
+   */
+  public SubscriberStatusFollower(
+      Map<String, String> clientSettings,
+      Deserializer<SubscriberStatus> values,
+      SubscriberStatusTable table,
+      StatusTransitions transitions) {
+    this(
+        new KafkaConsumer<>(
+            consumerConfig(clientSettings), new StringDeserializer(), new ByteArrayDeserializer()),
+        values,
+        table,
+        transitions);
   }
 
-  SubscriberStatusFollower(Consumer<String, byte[]> consumer, Deserializer<SubscriberStatus> values,
+  SubscriberStatusFollower(
+      Consumer<String, byte[]> consumer,
+      Deserializer<SubscriberStatus> values,
       SubscriberStatusTable table) {
     this(consumer, values, table, StatusTransitions.NONE);
   }
 
-  SubscriberStatusFollower(Consumer<String, byte[]> consumer, Deserializer<SubscriberStatus> values,
-      SubscriberStatusTable table, StatusTransitions transitions) {
+  SubscriberStatusFollower(
+      Consumer<String, byte[]> consumer,
+      Deserializer<SubscriberStatus> values,
+      SubscriberStatusTable table,
+      StatusTransitions transitions) {
     this.consumer = consumer;
     this.values = values;
     this.table = table;
@@ -99,8 +117,10 @@ public final class SubscriberStatusFollower implements AutoCloseable {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
           apply(record);
         }
-        if (!caughtUp && startEnds != null && startEnds.entrySet().stream()
-            .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+        if (!caughtUp
+            && startEnds != null
+            && startEnds.entrySet().stream()
+                .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
           caughtUp = true;
           LOG.info("subscriber status followed: {} phones known", table.phones());
         }
@@ -108,19 +128,23 @@ public final class SubscriberStatusFollower implements AutoCloseable {
     } catch (WakeupException e) {
       // close() woke the consumer up: stop quietly.
     } catch (RuntimeException e) {
-      LOG.error("subscriber status follower stopped; 409 answers rely on the dispatcher from now on", e);
+      LOG.error(
+          "subscriber status follower stopped; 409 answers rely on the dispatcher from now on", e);
     } finally {
       consumer.close();
     }
   }
 
-  /** Waits until the topic exists, assigns all its partitions from the beginning, returns their end offsets. */
+  /**
+   * Waits until the topic exists, assigns all its partitions from the beginning, returns their end
+   * offsets.
+   */
   private Map<TopicPartition, Long> assignAll() {
     while (stop.getCount() > 0) {
       List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(5));
       if (partitions != null && !partitions.isEmpty()) {
-        List<TopicPartition> assigned = partitions.stream()
-            .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+        List<TopicPartition> assigned =
+            partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(assigned);
         consumer.seekToBeginning(assigned);
         return consumer.endOffsets(assigned);
@@ -137,16 +161,24 @@ public final class SubscriberStatusFollower implements AutoCloseable {
       status = record.value() == null ? null : values.deserialize(TOPIC, record.value());
       table.apply(record.key(), status);
     } catch (RuntimeException e) {
-      LOG.warn("skipped undecodable subscriber status at {}-{}@{}: {}", TOPIC, record.partition(),
-          record.offset(), e.toString());
+      LOG.warn(
+          "skipped undecodable subscriber status at {}-{}@{}: {}",
+          TOPIC,
+          record.partition(),
+          record.offset(),
+          e.toString());
       return;
     }
     if (status != null) {
       try {
         transitions.onStatus(status);
       } catch (RuntimeException e) {
-        LOG.warn("subscriber status at {}-{}@{} not counted by the pumping guard: {}", TOPIC, record.partition(),
-            record.offset(), e.toString());
+        LOG.warn(
+            "subscriber status at {}-{}@{} not counted by the pumping guard: {}",
+            TOPIC,
+            record.partition(),
+            record.offset(),
+            e.toString());
       }
     }
   }

@@ -7,14 +7,18 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The in-memory table behind {@link SubscriberStatusView}: the latest status per phone and program, as
- * applied from the compacted status topic (a tombstone forgets the entry). Safe for one writer and many readers.
+ * The in-memory table behind {@link SubscriberStatusView}: the latest status per phone and program,
+ * as applied from the compacted status topic (a tombstone forgets the entry). Safe for one writer
+ * and many readers.
  */
 public final class SubscriberStatusTable implements SubscriberStatusView {
 
   private final Map<String, Map<String, OptInStatus>> byPhone = new ConcurrentHashMap<>();
 
-  /** Applies one record of the status topic: key {@code programId:phone}, value null for a tombstone. */
+  /**
+   * Applies one record of the status topic: key {@code programId:phone}, value null for a
+   * tombstone.
+   */
   public void apply(String key, SubscriberStatus value) {
     if (value != null) {
       put(value.getProgramId(), value.getPhone(), value.getStatus());
@@ -31,10 +35,12 @@ public final class SubscriberStatusTable implements SubscriberStatusView {
   }
 
   public void forget(String programId, String phoneE164) {
-    byPhone.computeIfPresent(phoneE164, (phone, programs) -> {
-      programs.remove(programId);
-      return programs.isEmpty() ? null : programs;
-    });
+    byPhone.computeIfPresent(
+        phoneE164,
+        (phone, programs) -> {
+          programs.remove(programId);
+          return programs.isEmpty() ? null : programs;
+        });
   }
 
   @Override

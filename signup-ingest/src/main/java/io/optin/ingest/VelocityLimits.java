@@ -10,13 +10,15 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Velocity limits on signups ("watch for suspicious repeated requests"): a token bucket per phone, per client IP,
- * per number prefix and per destination country, each refilled continuously at its hourly rate; a signup passes
- * only when every bucket it falls in has a token, and then takes one from each.
+ * Velocity limits on signups ("watch for suspicious repeated requests"): a token bucket per phone,
+ * per client IP, per number prefix and per destination country, each refilled continuously at its
+ * hourly rate; a signup passes only when every bucket it falls in has a token, and then takes one
+ * from each.
  *
- * <p>A limit of zero or less is off. Memory is bounded: buckets that have refilled to full are forgotten (a
- * fresh bucket is identical), and past {@code maxTracked} keys of one limit the least recently used bucket is
- * dropped. The limits are per instance; behind a load balancer each instance enforces them on its own share.
+ * <p>A limit of zero or less is off. Memory is bounded: buckets that have refilled to full are
+ * forgotten (a fresh bucket is identical), and past {@code maxTracked} keys of one limit the least
+ * recently used bucket is dropped. The limits are per instance; behind a load balancer each
+ * instance enforces them on its own share.
  */
 public final class VelocityLimits {
 
@@ -25,6 +27,7 @@ public final class VelocityLimits {
 
   /** In the order they are checked: the first that trips is the one reported. */
   private final List<Limit> limits;
+
   private final Clock clock;
 
   /** Per phone and per IP only. */
@@ -32,9 +35,18 @@ public final class VelocityLimits {
     this(signupsPerPhonePerHour, signupsPerIpPerHour, 0, 0, clock);
   }
 
-  public VelocityLimits(int signupsPerPhonePerHour, int signupsPerIpPerHour, int signupsPerPrefixPerHour,
-      int signupsPerCountryPerHour, Clock clock) {
-    this(signupsPerPhonePerHour, signupsPerIpPerHour, signupsPerPrefixPerHour, signupsPerCountryPerHour, clock,
+  public VelocityLimits(
+      int signupsPerPhonePerHour,
+      int signupsPerIpPerHour,
+      int signupsPerPrefixPerHour,
+      int signupsPerCountryPerHour,
+      Clock clock) {
+    this(
+        signupsPerPhonePerHour,
+        signupsPerIpPerHour,
+        signupsPerPrefixPerHour,
+        signupsPerCountryPerHour,
+        clock,
         DEFAULT_MAX_TRACKED);
   }
 
@@ -42,14 +54,20 @@ public final class VelocityLimits {
     this(signupsPerPhonePerHour, signupsPerIpPerHour, 0, 0, clock, maxTracked);
   }
 
-  VelocityLimits(int signupsPerPhonePerHour, int signupsPerIpPerHour, int signupsPerPrefixPerHour,
-      int signupsPerCountryPerHour, Clock clock, int maxTracked) {
+  VelocityLimits(
+      int signupsPerPhonePerHour,
+      int signupsPerIpPerHour,
+      int signupsPerPrefixPerHour,
+      int signupsPerCountryPerHour,
+      Clock clock,
+      int maxTracked) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.limits = List.of(
-        new Limit(Verdict.PHONE, signupsPerPhonePerHour, maxTracked),
-        new Limit(Verdict.IP, signupsPerIpPerHour, maxTracked),
-        new Limit(Verdict.PREFIX, signupsPerPrefixPerHour, maxTracked),
-        new Limit(Verdict.COUNTRY, signupsPerCountryPerHour, maxTracked));
+    this.limits =
+        List.of(
+            new Limit(Verdict.PHONE, signupsPerPhonePerHour, maxTracked),
+            new Limit(Verdict.IP, signupsPerIpPerHour, maxTracked),
+            new Limit(Verdict.PREFIX, signupsPerPrefixPerHour, maxTracked),
+            new Limit(Verdict.COUNTRY, signupsPerCountryPerHour, maxTracked));
   }
 
   /** {@link #acquire(String, String, String, String)} without prefix and country. */
@@ -62,10 +80,12 @@ public final class VelocityLimits {
    *
    * @param phone the phone in E.164
    * @param ipOrNull the subscriber's IP, or null when unknown (then the IP is not limited)
-   * @param prefixOrNull the phone's number prefix ({@link PrefixRule}), or null to leave it unlimited
+   * @param prefixOrNull the phone's number prefix ({@link PrefixRule}), or null to leave it
+   *     unlimited
    * @param countryOrNull the phone's region (ISO 3166 alpha-2), or null to leave it unlimited
    */
-  public synchronized Verdict acquire(String phone, String ipOrNull, String prefixOrNull, String countryOrNull) {
+  public synchronized Verdict acquire(
+      String phone, String ipOrNull, String prefixOrNull, String countryOrNull) {
     Instant now = clock.instant();
     String[] keys = {phone, ipOrNull, prefixOrNull, countryOrNull};
     for (int i = 0; i < keys.length; i++) {
@@ -104,15 +124,24 @@ public final class VelocityLimits {
      */
     record Tripped(String limit, int perHour, Duration retryAfter) implements Verdict {
 
-      /** The refusal, naming the limit: {@code too many signups for this number prefix (at most 200 an hour)}. */
+      /**
+       * The refusal, naming the limit: {@code too many signups for this number prefix (at most 200
+       * an hour)}.
+       */
       public String reason() {
-        return "too many signups for this " + (PREFIX.equals(limit) ? "number prefix" : limit) + " (at most "
-            + perHour + " an hour)";
+        return "too many signups for this "
+            + (PREFIX.equals(limit) ? "number prefix" : limit)
+            + " (at most "
+            + perHour
+            + " an hour)";
       }
     }
   }
 
-  /** One kind of limit: buckets of {@code perHour} tokens, refilled at {@code perHour} tokens an hour. */
+  /**
+   * One kind of limit: buckets of {@code perHour} tokens, refilled at {@code perHour} tokens an
+   * hour.
+   */
   private static final class Limit {
     private final String name;
     private final int perHour;

@@ -6,7 +6,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
 
-/** A publisher that keeps what it was given, or fails every publish while {@link #failing} is set. */
+/**
+ * A publisher that keeps what it was given, or fails every publish while {@link #failing} is set.
+ */
 final class CapturingPublisher implements RecordPublisher {
 
   record Published(Topic<?> topic, String key, SpecificRecord value) {}
@@ -15,7 +17,8 @@ final class CapturingPublisher implements RecordPublisher {
   volatile boolean failing;
 
   @Override
-  public <V extends SpecificRecord> CompletableFuture<Void> publish(Topic<V> topic, String key, V value) {
+  public <V extends SpecificRecord> CompletableFuture<Void> publish(
+      Topic<V> topic, String key, V value) {
     if (failing) {
       return CompletableFuture.failedFuture(new IllegalStateException("broker unavailable (test)"));
     }

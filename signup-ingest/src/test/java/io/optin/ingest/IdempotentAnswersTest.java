@@ -37,7 +37,8 @@ class IdempotentAnswersTest {
   @Test
   void shouldForgetRefusedOrFailedAttemptsSoTheyCanBeRetried() {
     Claim.Fresh first = (Claim.Fresh) answers.claim("acme", "k1");
-    answers.complete(first, SignupAnswer.error(503, "the signup could not be recorded; retry later", null));
+    answers.complete(
+        first, SignupAnswer.error(503, "the signup could not be recorded; retry later", null));
 
     assertThat(answers.claim("acme", "k1")).isInstanceOf(Claim.Fresh.class);
   }
@@ -52,7 +53,8 @@ class IdempotentAnswersTest {
   @Test
   void shouldKeepAtMostMaxKeysDroppingTheOldestAnswers() {
     for (int i = 0; i < 5; i++) {
-      answers.complete((Claim.Fresh) answers.claim("acme", "k" + i), SignupAnswer.pending("signup-" + i));
+      answers.complete(
+          (Claim.Fresh) answers.claim("acme", "k" + i), SignupAnswer.pending("signup-" + i));
       clock.advance(Duration.ofSeconds(1));
     }
 

@@ -13,8 +13,9 @@ class IngestSettingsTest {
 
   @Test
   void shouldNormaliseTheAllowedCountriesAndAllowAllWhenEmpty() {
-    IngestSettings settings = new IngestSettings(3, 20, Set.of(" us", "ca ", ""), Duration.ofHours(12), 100_000,
-        Duration.ofSeconds(5));
+    IngestSettings settings =
+        new IngestSettings(
+            3, 20, Set.of(" us", "ca ", ""), Duration.ofHours(12), 100_000, Duration.ofSeconds(5));
 
     assertThat(settings.allowedCountries()).containsExactlyInAnyOrder("US", "CA");
     assertThat(settings.allowsCountry("US")).isTrue();
@@ -26,15 +27,25 @@ class IngestSettingsTest {
   void shouldDefaultThePrefixCountryAndPumpingLimitsToTheCatalogue() {
     IngestSettings defaults = IngestSettings.defaults();
 
-    assertThat(List.of(defaults.signupsPerPhonePerHour(), defaults.signupsPerIpPerHour(), defaults.prefixDigits(),
-        defaults.signupsPerPrefixPerHour(), defaults.signupsPerCountryPerHour(), defaults.pumping().minSends(),
-        defaults.pumping().minConfirmPercent()))
-        .containsExactly(catalogued(SettingsCatalogue.LIMITS_PHONE_PER_HOUR),
-            catalogued(SettingsCatalogue.LIMITS_IP_PER_HOUR), catalogued(SettingsCatalogue.LIMITS_PREFIX_DIGITS),
-            catalogued(SettingsCatalogue.LIMITS_PREFIX_PER_HOUR), catalogued(SettingsCatalogue.LIMITS_COUNTRY_PER_HOUR),
+    assertThat(
+            List.of(
+                defaults.signupsPerPhonePerHour(),
+                defaults.signupsPerIpPerHour(),
+                defaults.prefixDigits(),
+                defaults.signupsPerPrefixPerHour(),
+                defaults.signupsPerCountryPerHour(),
+                defaults.pumping().minSends(),
+                defaults.pumping().minConfirmPercent()))
+        .containsExactly(
+            catalogued(SettingsCatalogue.LIMITS_PHONE_PER_HOUR),
+            catalogued(SettingsCatalogue.LIMITS_IP_PER_HOUR),
+            catalogued(SettingsCatalogue.LIMITS_PREFIX_DIGITS),
+            catalogued(SettingsCatalogue.LIMITS_PREFIX_PER_HOUR),
+            catalogued(SettingsCatalogue.LIMITS_COUNTRY_PER_HOUR),
             catalogued(SettingsCatalogue.LIMITS_PUMPING_MIN_SENDS),
             catalogued(SettingsCatalogue.LIMITS_PUMPING_MIN_CONFIRM_PERCENT));
-    assertThat(defaults.pumping().block()).isEqualTo(catalogued(SettingsCatalogue.LIMITS_PUMPING_BLOCK));
+    assertThat(defaults.pumping().block())
+        .isEqualTo(catalogued(SettingsCatalogue.LIMITS_PUMPING_BLOCK));
     assertThat(defaults.withPlaceLimits(7, 40, 900).prefixRule()).isEqualTo(new PrefixRule(7));
   }
 

@@ -17,7 +17,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
-/** The publisher over Kafka's MockProducer: real Avro bytes, and the ack (or its failure) reaches the caller. */
+/**
+ * The publisher over Kafka's MockProducer: real Avro bytes, and the ack (or its failure) reaches
+ * the caller.
+ */
 class KafkaRecordPublisherTest {
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
@@ -26,19 +29,28 @@ class KafkaRecordPublisherTest {
   private final KafkaRecordPublisher publisher = new KafkaRecordPublisher(producer, serdes);
 
   private static SubscriberStatus status() {
-    return SubscriberStatus.newBuilder().setProgramId("acme").setPhone("+14155550100")
-        .setStatus(OptInStatus.CONFIRMED).setUpdatedAt(Instant.parse("2025-03-01T10:00:00Z")).build();
+    return SubscriberStatus.newBuilder()
+        .setProgramId("acme")
+        .setPhone("+14155550100")
+        .setStatus(OptInStatus.CONFIRMED)
+        .setUpdatedAt(Instant.parse("2025-03-01T10:00:00Z"))
+        .build();
   }
 
   @Test
   void shouldSendConfluentWireFormatBytesUnderTheKeyAndCompleteOnTheAck() {
-    CompletableFuture<Void> acked = publisher.publish(Topics.SUBSCRIBER_STATUS, "acme:+14155550100", status());
+    CompletableFuture<Void> acked =
+        publisher.publish(Topics.SUBSCRIBER_STATUS, "acme:+14155550100", status());
 
     ProducerRecord<String, byte[]> sent = producer.history().get(0);
     assertThat(sent.topic()).isEqualTo(Topics.SUBSCRIBER_STATUS.name());
     assertThat(sent.key()).isEqualTo("acme:+14155550100");
     assertThat(sent.value()[0]).isZero();
-    assertThat(serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer().deserialize(sent.topic(), sent.value()))
+    assertThat(
+            serdes
+                .forTopic(Topics.SUBSCRIBER_STATUS)
+                .deserializer()
+                .deserialize(sent.topic(), sent.value()))
         .isEqualTo(status());
     assertThat(acked).isNotDone();
     producer.completeNext();
@@ -47,7 +59,8 @@ class KafkaRecordPublisherTest {
 
   @Test
   void shouldFailTheFutureWhenTheBrokerRefuses() {
-    CompletableFuture<Void> acked = publisher.publish(Topics.SUBSCRIBER_STATUS, "acme:+14155550100", status());
+    CompletableFuture<Void> acked =
+        publisher.publish(Topics.SUBSCRIBER_STATUS, "acme:+14155550100", status());
 
     producer.errorNext(new org.apache.kafka.common.errors.NotEnoughReplicasException("test"));
 
@@ -58,17 +71,21 @@ class KafkaRecordPublisherTest {
   void shouldFailTheFutureWhenSendingThrows() {
     producer.close();
 
-    assertThat(publisher.publish(Topics.SUBSCRIBER_STATUS, "k", status())).isCompletedExceptionally();
+    assertThat(publisher.publish(Topics.SUBSCRIBER_STATUS, "k", status()))
+        .isCompletedExceptionally();
   }
 
   @Test
   void shouldKeepAcksAllAndIdempotenceWhateverTheSettingsSay() {
-    Map<String, Object> config = KafkaRecordPublisher.producerConfig(Map.of(
-        ProducerConfig.ACKS_CONFIG, "1",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092"));
+    Map<String, Object> config =
+        KafkaRecordPublisher.producerConfig(
+            Map.of(
+                ProducerConfig.ACKS_CONFIG, "1",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092"));
 
-    assertThat(config).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+    assertThat(config)
+        .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
         .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true")
         .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "broker:9092");
   }

@@ -12,7 +12,10 @@ import java.time.Instant;
 import java.util.Locale;
 import org.junit.jupiter.api.Test;
 
-/** The SMS pumping guard with the default rule (50 sends, 10 %, 1 h) and 6-digit prefixes, on a hand-moved clock. */
+/**
+ * The SMS pumping guard with the default rule (50 sends, 10 %, 1 h) and 6-digit prefixes, on a
+ * hand-moved clock.
+ */
 class PumpingGuardTest {
 
   private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
@@ -85,7 +88,9 @@ class PumpingGuardTest {
 
     // But one more code without a confirmation is under 10 % (10 of 101)
     guard.codeSent(PHONE, NOW);
-    assertThat(guard.blocked()).extracting(Block::sends, Block::confirmed).containsExactly(tuple(101L, 10L));
+    assertThat(guard.blocked())
+        .extracting(Block::sends, Block::confirmed)
+        .containsExactly(tuple(101L, 10L));
   }
 
   @Test
@@ -150,13 +155,16 @@ class PumpingGuardTest {
     shortBlocks.codeSent(PHONE, clock.instant());
 
     // Then the prefix is blocked again, a second block
-    assertThat(shortBlocks.blockOf(PHONE)).map(Block::until).contains(clock.instant().plus(Duration.ofMinutes(10)));
+    assertThat(shortBlocks.blockOf(PHONE))
+        .map(Block::until)
+        .contains(clock.instant().plus(Duration.ofMinutes(10)));
     assertThat(metrics.value("optin_prefix_blocks_total")).isEqualTo(2);
   }
 
   @Test
   void shouldReadCodesSentAndConfirmedFromTheStatusTopicAtTheirOwnTime() {
-    // Given 10 CONFIRMED statuses of the last minutes, others that are no code nor confirmation, and 50 PENDING
+    // Given 10 CONFIRMED statuses of the last minutes, others that are no code nor confirmation,
+    // and 50 PENDING
     for (int i = 0; i < 10; i++) {
       guard.onStatus(status(phone(i), OptInStatus.CONFIRMED, NOW.minus(Duration.ofMinutes(1))));
       guard.onStatus(status(phone(i + 10), OptInStatus.EXPIRED, NOW));
@@ -167,25 +175,29 @@ class PumpingGuardTest {
     }
     assertThat(guard.blocked()).isEmpty();
 
-    // When PENDING statuses older than an hour come in (a restarted instance reading the topic from its start)
+    // When PENDING statuses older than an hour come in (a restarted instance reading the topic from
+    // its start)
     for (int i = 0; i < 100; i++) {
       guard.onStatus(status(phone(i), OptInStatus.PENDING, NOW.minus(Duration.ofMinutes(61))));
     }
 
-    // Then they count for nothing, nor take memory; but 51 more recent ones bring the rate to 10 of 101: blocked
+    // Then they count for nothing, nor take memory; but 51 more recent ones bring the rate to 10 of
+    // 101: blocked
     assertThat(guard.blocked()).isEmpty();
     guard.onStatus(status("+12125550100", OptInStatus.PENDING, NOW.minus(Duration.ofHours(2))));
     assertThat(guard.tracked()).isEqualTo(1);
     for (int i = 0; i < 51; i++) {
       guard.onStatus(status(phone(i), OptInStatus.PENDING, NOW));
     }
-    assertThat(guard.blocked()).containsExactly(new Block(PREFIX, NOW.plus(Duration.ofHours(1)), 101, 10));
+    assertThat(guard.blocked())
+        .containsExactly(new Block(PREFIX, NOW.plus(Duration.ofHours(1)), 101, 10));
   }
 
   @Test
   void shouldBoundThePrefixesItTracks() {
     // Given a guard tracking at most 3 prefixes
-    PumpingGuard bounded = new PumpingGuard(PumpingRule.defaults(), new PrefixRule(6), clock, metrics, 3);
+    PumpingGuard bounded =
+        new PumpingGuard(PumpingRule.defaults(), new PrefixRule(6), clock, metrics, 3);
 
     // When codes go to 10 prefixes
     for (int area = 200; area < 210; area++) {
@@ -200,7 +212,11 @@ class PumpingGuardTest {
   }
 
   private static SubscriberStatus status(String phone, OptInStatus status, Instant at) {
-    return SubscriberStatus.newBuilder().setProgramId("acme").setPhone(phone).setStatus(status).setUpdatedAt(at)
+    return SubscriberStatus.newBuilder()
+        .setProgramId("acme")
+        .setPhone(phone)
+        .setStatus(status)
+        .setUpdatedAt(at)
         .build();
   }
 }

@@ -12,13 +12,15 @@ class PumpingRuleTest {
 
   @ParameterizedTest(name = "{0} sends, {1} confirmed: pumping {2}")
   @CsvSource({
-      "49, 0, false",   // too few sends to judge, however few confirmed
-      "50, 0, true",
-      "50, 4, true",    // 8 %
-      "50, 5, false",   // exactly 10 % is enough
-      "200, 19, true",  // 9.5 %
-      "200, 20, false"})
-  void shouldJudgeOnlyFromMinSendsAndBlockBelowThePercentage(long sends, long confirmed, boolean pumping) {
+    "49, 0, false", // too few sends to judge, however few confirmed
+    "50, 0, true",
+    "50, 4, true", // 8 %
+    "50, 5, false", // exactly 10 % is enough
+    "200, 19, true", // 9.5 %
+    "200, 20, false"
+  })
+  void shouldJudgeOnlyFromMinSendsAndBlockBelowThePercentage(
+      long sends, long confirmed, boolean pumping) {
     assertThat(PumpingRule.defaults().isPumping(sends, confirmed)).isEqualTo(pumping);
   }
 
@@ -35,6 +37,7 @@ class PumpingRuleTest {
         .hasMessageContaining("limits.pumping.min.sends");
     assertThatThrownBy(() -> new PumpingRule(50, 101, Duration.ofHours(1)))
         .hasMessageContaining("limits.pumping.min.confirm.percent");
-    assertThatThrownBy(() -> new PumpingRule(50, 10, Duration.ZERO)).hasMessageContaining("limits.pumping.block");
+    assertThatThrownBy(() -> new PumpingRule(50, 10, Duration.ZERO))
+        .hasMessageContaining("limits.pumping.block");
   }
 }

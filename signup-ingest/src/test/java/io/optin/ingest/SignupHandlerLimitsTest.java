@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.optin.avro.SignupRejected;
-import io.optin.schemas.Topics;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.schemas.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -22,14 +22,16 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The prefix, country and SMS pumping limits of {@code POST /v1/signups}, and {@code GET /v1/limits/blocked}, over
- * real HTTP (JDK server on an ephemeral port) with a publisher that captures records.
+ * The prefix, country and SMS pumping limits of {@code POST /v1/signups}, and {@code GET
+ * /v1/limits/blocked}, over real HTTP (JDK server on an ephemeral port) with a publisher that
+ * captures records.
  */
 class SignupHandlerLimitsTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
-  private static final String BLOCKED = "number prefix blocked: low confirmation rate (possible SMS pumping)";
+  private static final String BLOCKED =
+      "number prefix blocked: low confirmation rate (possible SMS pumping)";
 
   private final MutableClock clock = new MutableClock(NOW);
   private final CapturingPublisher publisher = new CapturingPublisher();
@@ -40,10 +42,13 @@ class SignupHandlerLimitsTest {
 
   private void start(IngestSettings settings) throws IOException {
     guard = new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
-    SignupIntake intake = new SignupIntake(settings, publisher, new SubscriberStatusTable(), guard, clock, metrics);
+    SignupIntake intake =
+        new SignupIntake(settings, publisher, new SubscriberStatusTable(), guard, clock, metrics);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-    for (HttpRoute route : new HttpRoute[] {new SignupHandler(intake).route(),
-        new BlockedPrefixesHandler(guard).route()}) {
+    for (HttpRoute route :
+        new HttpRoute[] {
+          new SignupHandler(intake).route(), new BlockedPrefixesHandler(guard).route()
+        }) {
       server.createContext(route.pathPrefix(), route.handler());
     }
     server.start();
@@ -66,13 +71,15 @@ class SignupHandlerLimitsTest {
     // When a third phone of +141555 signs up from a third IP
     HttpResponse<String> limited = signUp("+14155550103", "192.0.2.3");
 
-    // Then it is refused 429 naming the limit, with the wait for the next token, recorded and counted
+    // Then it is refused 429 naming the limit, with the wait for the next token, recorded and
+    // counted
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(json(limited).get("error").asText())
         .isEqualTo("too many signups for this number prefix (at most 2 an hour)");
     assertThat(json(limited).get("field").asText()).isEqualTo("phone");
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("1800");
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS)).extracting(SignupRejected::getReason)
+    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+        .extracting(SignupRejected::getReason)
         .containsExactly("429 too many signups for this number prefix (at most 2 an hour)");
     assertThat(publisher.keysOn(Topics.SIGNUP_REJECTS)).containsExactly("+14155550103");
     assertThat(metrics.value("optin_velocity_limit_trips_total", "prefix")).isEqualTo(1);
@@ -96,7 +103,8 @@ class SignupHandlerLimitsTest {
 
     // Then the American is refused naming the country limit, the French accepted
     assertThat(american.statusCode()).isEqualTo(429);
-    assertThat(json(american).get("error").asText()).isEqualTo("too many signups for this country (at most 2 an hour)");
+    assertThat(json(american).get("error").asText())
+        .isEqualTo("too many signups for this country (at most 2 an hour)");
     assertThat(american.headers().firstValue("Retry-After")).hasValue("1800");
     assertThat(french.statusCode()).isEqualTo(202);
     assertThat(metrics.value("optin_velocity_limit_trips_total", "country")).isEqualTo(1);
@@ -120,12 +128,14 @@ class SignupHandlerLimitsTest {
     HttpResponse<String> refused = signUp("+15005550006", "192.0.2.1");
     HttpResponse<String> elsewhere = signUp("+14155550100", "192.0.2.2");
 
-    // Then a signup to that prefix is refused 429 until the block ends (20 minutes left), recorded and counted
+    // Then a signup to that prefix is refused 429 until the block ends (20 minutes left), recorded
+    // and counted
     assertThat(refused.statusCode()).isEqualTo(429);
     assertThat(json(refused).get("error").asText()).isEqualTo(BLOCKED);
     assertThat(json(refused).get("field").asText()).isEqualTo("phone");
     assertThat(refused.headers().firstValue("Retry-After")).hasValue("1200");
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS)).extracting(SignupRejected::getReason)
+    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+        .extracting(SignupRejected::getReason)
         .containsExactly("429 " + BLOCKED);
     assertThat(metrics.value("optin_velocity_limit_trips_total", "blocked_prefix")).isEqualTo(1);
     assertThat(metrics.value("optin_prefix_blocks_total")).isEqualTo(1);
@@ -135,8 +145,10 @@ class SignupHandlerLimitsTest {
     HttpResponse<String> listed = get(BlockedPrefixesHandler.PATH);
     assertThat(listed.statusCode()).isEqualTo(200);
     assertThat(listed.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(JSON.readTree(listed.body())).isEqualTo(JSON.readTree(
-        "[{\"prefix\":\"+150055\",\"until\":\"2025-03-01T10:30:00Z\",\"sends\":50,\"confirmed\":4}]"));
+    assertThat(JSON.readTree(listed.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "[{\"prefix\":\"+150055\",\"until\":\"2025-03-01T10:30:00Z\",\"sends\":50,\"confirmed\":4}]"));
 
     // When the block ends
     clock.advance(Duration.ofMinutes(20));
@@ -150,8 +162,12 @@ class SignupHandlerLimitsTest {
   void shouldServeTheBlockedListReadOnly() throws Exception {
     start(IngestSettings.defaults());
 
-    HttpResponse<String> posted = http.send(HttpRequest.newBuilder(uri(BlockedPrefixesHandler.PATH))
-        .POST(HttpRequest.BodyPublishers.ofString("[]")).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> posted =
+        http.send(
+            HttpRequest.newBuilder(uri(BlockedPrefixesHandler.PATH))
+                .POST(HttpRequest.BodyPublishers.ofString("[]"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     HttpResponse<String> below = get(BlockedPrefixesHandler.PATH + "/+150055");
 
     assertThat(posted.statusCode()).isEqualTo(405);
@@ -160,21 +176,26 @@ class SignupHandlerLimitsTest {
   }
 
   private HttpResponse<String> signUp(String phone, String ip) throws Exception {
-    ObjectNode body = JSON.createObjectNode()
-        .put("phone", phone)
-        .put("programId", "acme-deals")
-        .put("consentText", "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.")
-        .put("locale", "en-US");
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("phone", phone)
+            .put("programId", "acme-deals")
+            .put(
+                "consentText",
+                "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.")
+            .put("locale", "en-US");
     body.putObject("source").put("channel", "web_form").put("ip", ip);
-    HttpRequest request = HttpRequest.newBuilder(uri(SignupHandler.PATH))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(uri(SignupHandler.PATH))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return http.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

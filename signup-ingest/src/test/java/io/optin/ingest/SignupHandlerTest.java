@@ -10,9 +10,9 @@ import io.optin.avro.OptInStatus;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SourceChannel;
-import io.optin.schemas.Topics;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.domain.screening.ConsentTextHash;
+import io.optin.kit.metrics.OptinMetrics;
+import io.optin.schemas.Topics;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -29,12 +29,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** POST /v1/signups over real HTTP (JDK server on an ephemeral port), with a publisher that captures records. */
+/**
+ * POST /v1/signups over real HTTP (JDK server on an ephemeral port), with a publisher that captures
+ * records.
+ */
 class SignupHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
-  private static final String CONSENT = "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
+  private static final String CONSENT =
+      "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
 
   private final MutableClock clock = new MutableClock(NOW);
   private final CapturingPublisher publisher = new CapturingPublisher();
@@ -47,8 +51,10 @@ class SignupHandlerTest {
   }
 
   private void start(IngestSettings settings, OptinMetrics metrics) throws IOException {
-    PumpingGuard guard = new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
-    SignupHandler handler = new SignupHandler(new SignupIntake(settings, publisher, statuses, guard, clock, metrics));
+    PumpingGuard guard =
+        new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
+    SignupHandler handler =
+        new SignupHandler(new SignupIntake(settings, publisher, statuses, guard, clock, metrics));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(handler.route().pathPrefix(), handler.route().handler());
     server.start();
@@ -66,12 +72,13 @@ class SignupHandlerTest {
   }
 
   private static ObjectNode body() {
-    ObjectNode body = JSON.createObjectNode()
-        .put("phone", "+14155550100")
-        .put("programId", "acme-deals")
-        .put("consentText", CONSENT)
-        .put("consentTextVersion", "v3")
-        .put("locale", "en-US");
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("phone", "+14155550100")
+            .put("programId", "acme-deals")
+            .put("consentText", CONSENT)
+            .put("consentTextVersion", "v3")
+            .put("locale", "en-US");
     body.putObject("source")
         .put("channel", "web_form")
         .put("url", "https://acme.example/signup")
@@ -87,11 +94,13 @@ class SignupHandlerTest {
   }
 
   private HttpResponse<String> post(byte[] body) throws Exception {
-    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
-            + SignupHandler.PATH))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + server.getAddress().getPort() + SignupHandler.PATH))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+            .build();
     return http.send(request, HttpResponse.BodyHandlers.ofString());
   }
 
@@ -137,8 +146,13 @@ class SignupHandlerTest {
   void shouldNormaliseANationalNumberWithItsCountryAndTolerateUnknownFields() throws Exception {
     start();
 
-    HttpResponse<String> response = post(body(b -> b.put("phone", "06 12 34 56 78").put("country", "fr")
-        .put("newsletterColour", "blue")));
+    HttpResponse<String> response =
+        post(
+            body(
+                b ->
+                    b.put("phone", "06 12 34 56 78")
+                        .put("country", "fr")
+                        .put("newsletterColour", "blue")));
 
     assertThat(response.statusCode()).isEqualTo(202);
     assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+33612345678");
@@ -158,8 +172,13 @@ class SignupHandlerTest {
 
   @ParameterizedTest(name = "[{index}] without {0}")
   @CsvSource({
-      "phone,phone", "programId,programId", "consentText,consentText", "locale,locale", "source,source",
-      "source.channel,source.channel"})
+    "phone,phone",
+    "programId,programId",
+    "consentText,consentText",
+    "locale,locale",
+    "source,source",
+    "source.channel,source.channel"
+  })
   void shouldRefuseAMissingFieldNamingIt(String removed, String field) throws Exception {
     // Given the front door
     start();
@@ -173,7 +192,8 @@ class SignupHandlerTest {
     // When a signup without that field is posted
     HttpResponse<String> response = post(body);
 
-    // Then it is refused with the field, nothing is published, and the refusal is recorded with the raw body
+    // Then it is refused with the field, nothing is published, and the refusal is recorded with the
+    // raw body
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("field").asText()).isEqualTo(field);
     assertThat(json(response).get("error").asText()).isNotBlank();
@@ -186,28 +206,33 @@ class SignupHandlerTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}={1}")
-  @CsvSource(delimiter = '|', value = {
-      "phone|+112|phone",
-      "phone|hello|phone",
-      "phone|+33123456789|phone",
-      "phone|0612345678|country",
-      "country|XX|country",
-      "programId|acme:deals|programId",
-      "locale|en_US|locale",
-      "consentTextVersion|TOO_LONG_ID|consentTextVersion",
-      "idempotencyKey|TOO_LONG_ID|idempotencyKey",
-      "source.channel|fax|source.channel",
-      "source.channel|unknown|source.channel",
-      "source.url|not a url|source.url",
-      "source.ip|999.1.1.1|source.ip",
-      "source.userAgent|TOO_LONG_UA|source.userAgent"})
-  void shouldRefuseAnInvalidFieldNamingIt(String name, String value, String field) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "phone|+112|phone",
+        "phone|hello|phone",
+        "phone|+33123456789|phone",
+        "phone|0612345678|country",
+        "country|XX|country",
+        "programId|acme:deals|programId",
+        "locale|en_US|locale",
+        "consentTextVersion|TOO_LONG_ID|consentTextVersion",
+        "idempotencyKey|TOO_LONG_ID|idempotencyKey",
+        "source.channel|fax|source.channel",
+        "source.channel|unknown|source.channel",
+        "source.url|not a url|source.url",
+        "source.ip|999.1.1.1|source.ip",
+        "source.userAgent|TOO_LONG_UA|source.userAgent"
+      })
+  void shouldRefuseAnInvalidFieldNamingIt(String name, String value, String field)
+      throws Exception {
     start();
-    String text = switch (value) {
-      case "TOO_LONG_ID" -> "k".repeat(129);
-      case "TOO_LONG_UA" -> "u".repeat(513);
-      default -> value;
-    };
+    String text =
+        switch (value) {
+          case "TOO_LONG_ID" -> "k".repeat(129);
+          case "TOO_LONG_UA" -> "u".repeat(513);
+          default -> value;
+        };
     ObjectNode body = body();
     if (name.equals("country")) {
       body.put("phone", "0612345678");
@@ -223,7 +248,9 @@ class SignupHandlerTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("field").asText()).isEqualTo(field);
     assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).isEmpty();
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS)).extracting(SignupRejected::getField).containsExactly(field);
+    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+        .extracting(SignupRejected::getField)
+        .containsExactly(field);
   }
 
   @Test
@@ -246,8 +273,10 @@ class SignupHandlerTest {
 
     HttpResponse<String> garbage = post("phone=+14155550100".getBytes(StandardCharsets.UTF_8));
     HttpResponse<String> array = post("[]".getBytes(StandardCharsets.UTF_8));
-    HttpResponse<String> twice = post(("{\"phone\":\"+14155550100\",\"phone\":\"+14155550101\"}")
-        .getBytes(StandardCharsets.UTF_8));
+    HttpResponse<String> twice =
+        post(
+            ("{\"phone\":\"+14155550100\",\"phone\":\"+14155550101\"}")
+                .getBytes(StandardCharsets.UTF_8));
 
     assertThat(garbage.statusCode()).isEqualTo(400);
     assertThat(json(garbage).has("field")).isFalse();
@@ -286,7 +315,8 @@ class SignupHandlerTest {
     assertThat(again.statusCode()).isEqualTo(202);
     assertThat(again.body()).isEqualTo(first.body());
     assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).hasSize(1);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS).get(0).getIdempotencyKey()).isEqualTo("order-42");
+    assertThat(publisher.on(Topics.SIGNUP_REQUESTS).get(0).getIdempotencyKey())
+        .isEqualTo("order-42");
   }
 
   @Test
@@ -294,8 +324,8 @@ class SignupHandlerTest {
     start();
     HttpResponse<String> first = post(body(b -> b.put("idempotencyKey", "order-42")));
 
-    HttpResponse<String> otherProgram = post(body(b -> b.put("idempotencyKey", "order-42")
-        .put("programId", "acme-news")));
+    HttpResponse<String> otherProgram =
+        post(body(b -> b.put("idempotencyKey", "order-42").put("programId", "acme-news")));
     clock.advance(Duration.ofHours(24));
     HttpResponse<String> expired = post(body(b -> b.put("idempotencyKey", "order-42")));
 
@@ -313,7 +343,8 @@ class SignupHandlerTest {
     // When a signup is posted
     HttpResponse<String> failed = post(body(b -> b.put("idempotencyKey", "order-7")));
 
-    // Then it is answered 503, never 202; once the broker is back a retry with the same key is published
+    // Then it is answered 503, never 202; once the broker is back a retry with the same key is
+    // published
     assertThat(failed.statusCode()).isEqualTo(503);
     assertThat(json(failed).get("error").asText()).isNotBlank();
     publisher.failing = false;
@@ -333,9 +364,11 @@ class SignupHandlerTest {
     assertThat(sameProgram.statusCode()).isEqualTo(409);
     assertThat(json(sameProgram).get("field").asText()).isEqualTo("phone");
     assertThat(otherProgram.statusCode()).isEqualTo(202);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).extracting(SignupRequested::getProgramId)
+    assertThat(publisher.on(Topics.SIGNUP_REQUESTS))
+        .extracting(SignupRequested::getProgramId)
         .containsExactly("acme-news");
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS)).extracting(SignupRejected::getReason)
+    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+        .extracting(SignupRejected::getReason)
         .containsExactly("409 phone already confirmed for this program");
   }
 
@@ -362,7 +395,8 @@ class SignupHandlerTest {
     // When a sixth comes in the same instant
     HttpResponse<String> limited = post(body());
 
-    // Then it is refused 429 with the wait for the next token (one every 12 minutes), and nothing is published
+    // Then it is refused 429 with the wait for the next token (one every 12 minutes), and nothing
+    // is published
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("720");
     assertThat(json(limited).get("field").asText()).isEqualTo("phone");
@@ -375,7 +409,9 @@ class SignupHandlerTest {
   void shouldCountAnswersByStatusAndTheLimitThatTripped() throws Exception {
     // Given
     OptinMetrics metrics = OptinMetrics.unexposed();
-    start(new IngestSettings(1, 20, Set.of(), Duration.ofHours(24), 1000, Duration.ofSeconds(5)), metrics);
+    start(
+        new IngestSettings(1, 20, Set.of(), Duration.ofHours(24), 1000, Duration.ofSeconds(5)),
+        metrics);
 
     // When
     post(body());
@@ -400,12 +436,15 @@ class SignupHandlerTest {
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(json(limited).get("field").asText()).isEqualTo("source.ip");
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("1800");
-    assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+14155550101", "+14155550102");
+    assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS))
+        .containsExactly("+14155550101", "+14155550102");
   }
 
   @Test
   void shouldRefuseANumberFromACountryOutsideTheAllowList() throws Exception {
-    start(new IngestSettings(5, 20, Set.of("us", "CA"), Duration.ofHours(24), 1000, Duration.ofSeconds(5)));
+    start(
+        new IngestSettings(
+            5, 20, Set.of("us", "CA"), Duration.ofHours(24), 1000, Duration.ofSeconds(5)));
 
     HttpResponse<String> french = post(body(b -> b.put("phone", "+33612345678")));
     HttpResponse<String> american = post(body());
@@ -422,8 +461,14 @@ class SignupHandlerTest {
   void shouldAnswer405ToAnythingButPost() throws Exception {
     start();
 
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-        + server.getAddress().getPort() + SignupHandler.PATH)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create(
+                        "http://127.0.0.1:" + server.getAddress().getPort() + SignupHandler.PATH))
+                .GET()
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(response.statusCode()).isEqualTo(405);
     assertThat(response.headers().firstValue("Allow")).hasValue("POST");

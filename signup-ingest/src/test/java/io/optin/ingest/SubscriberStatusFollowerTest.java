@@ -23,7 +23,10 @@ import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The follower over Kafka's MockConsumer: it reads every partition from the start and keeps the latest status. */
+/**
+ * The follower over Kafka's MockConsumer: it reads every partition from the start and keeps the
+ * latest status.
+ */
 class SubscriberStatusFollowerTest {
 
   private static final String TOPIC = Topics.SUBSCRIBER_STATUS.name();
@@ -35,7 +38,8 @@ class SubscriberStatusFollowerTest {
   private final MockConsumer<String, byte[]> consumer = new MockConsumer<>("earliest");
   private final SubscriberStatusTable table = new SubscriberStatusTable();
   private final SubscriberStatusFollower follower =
-      new SubscriberStatusFollower(consumer, serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table);
+      new SubscriberStatusFollower(
+          consumer, serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table);
 
   @AfterEach
   void stop() {
@@ -43,8 +47,13 @@ class SubscriberStatusFollowerTest {
   }
 
   private byte[] bytes(String programId, OptInStatus status) {
-    SubscriberStatus value = SubscriberStatus.newBuilder().setProgramId(programId).setPhone(PHONE).setStatus(status)
-        .setUpdatedAt(Instant.parse("2025-03-01T10:00:00Z")).build();
+    SubscriberStatus value =
+        SubscriberStatus.newBuilder()
+            .setProgramId(programId)
+            .setPhone(PHONE)
+            .setStatus(status)
+            .setUpdatedAt(Instant.parse("2025-03-01T10:00:00Z"))
+            .build();
     return serdes.forTopic(Topics.SUBSCRIBER_STATUS).serializer().serialize(TOPIC, value);
   }
 
@@ -52,16 +61,25 @@ class SubscriberStatusFollowerTest {
   void shouldApplyTheTopicFromTheBeginningSkippingPoisonAndReportCatchingUp() {
     // Given a topic of two partitions holding a status, a poison record and an opt-out
     Node node = new Node(0, "localhost", 9092);
-    consumer.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null),
-        new PartitionInfo(TOPIC, 1, node, null, null)));
+    consumer.updatePartitions(
+        TOPIC,
+        List.of(
+            new PartitionInfo(TOPIC, 0, node, null, null),
+            new PartitionInfo(TOPIC, 1, node, null, null)));
     consumer.updateBeginningOffsets(Map.of(P0, 0L, P1, 0L));
     consumer.updateEndOffsets(Map.of(P0, 2L, P1, 1L));
-    consumer.schedulePollTask(() -> {
-      consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.CONFIRMED)));
-      consumer.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "acme:" + PHONE,
-          "poison".getBytes(StandardCharsets.UTF_8)));
-      consumer.addRecord(new ConsumerRecord<>(TOPIC, 1, 0, "news:" + PHONE, bytes("news", OptInStatus.OPTED_OUT)));
-    });
+    consumer.schedulePollTask(
+        () -> {
+          consumer.addRecord(
+              new ConsumerRecord<>(
+                  TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.CONFIRMED)));
+          consumer.addRecord(
+              new ConsumerRecord<>(
+                  TOPIC, 0, 1, "acme:" + PHONE, "poison".getBytes(StandardCharsets.UTF_8)));
+          consumer.addRecord(
+              new ConsumerRecord<>(
+                  TOPIC, 1, 0, "news:" + PHONE, bytes("news", OptInStatus.OPTED_OUT)));
+        });
 
     // When it follows the topic
     follower.start();
@@ -72,35 +90,50 @@ class SubscriberStatusFollowerTest {
     assertThat(table.isOptedOut(PHONE)).isTrue();
 
     // And a later tombstone forgets the entry
-    consumer.schedulePollTask(() -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 1, 1, "news:" + PHONE, null)));
+    consumer.schedulePollTask(
+        () -> consumer.addRecord(new ConsumerRecord<>(TOPIC, 1, 1, "news:" + PHONE, null)));
     await().atMost(Duration.ofSeconds(10)).until(() -> !table.isOptedOut(PHONE));
   }
 
   @Test
   void shouldHandEveryDecodedStatusToTheTransitionsAfterTheTable() {
-    // Given a follower feeding a listener that reads the table when told, over a one-partition topic
+    // Given a follower feeding a listener that reads the table when told, over a one-partition
+    // topic
     List<String> told = new CopyOnWriteArrayList<>();
     MockConsumer<String, byte[]> feeding = new MockConsumer<>("earliest");
-    try (SubscriberStatusFollower withTransitions = new SubscriberStatusFollower(feeding,
-        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table,
-        status -> told.add(status.getStatus() + " " + table.status(status.getProgramId(), status.getPhone())
-            .orElse(null)))) {
+    try (SubscriberStatusFollower withTransitions =
+        new SubscriberStatusFollower(
+            feeding,
+            serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(),
+            table,
+            status ->
+                told.add(
+                    status.getStatus()
+                        + " "
+                        + table.status(status.getProgramId(), status.getPhone()).orElse(null)))) {
       Node node = new Node(0, "localhost", 9092);
       feeding.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
       feeding.updateBeginningOffsets(Map.of(P0, 0L));
       feeding.updateEndOffsets(Map.of(P0, 4L));
-      feeding.schedulePollTask(() -> {
-        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.PENDING)));
-        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "acme:" + PHONE,
-            "poison".getBytes(StandardCharsets.UTF_8)));
-        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 2, "acme:" + PHONE, bytes("acme", OptInStatus.CONFIRMED)));
-        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 3, "acme:" + PHONE, null));
-      });
+      feeding.schedulePollTask(
+          () -> {
+            feeding.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.PENDING)));
+            feeding.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC, 0, 1, "acme:" + PHONE, "poison".getBytes(StandardCharsets.UTF_8)));
+            feeding.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC, 0, 2, "acme:" + PHONE, bytes("acme", OptInStatus.CONFIRMED)));
+            feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 3, "acme:" + PHONE, null));
+          });
 
       // When it follows the topic
       withTransitions.start();
 
-      // Then the listener heard each decoded status once, in order, the table already holding it; not the poison
+      // Then the listener heard each decoded status once, in order, the table already holding it;
+      // not the poison
       // nor the tombstone
       await().atMost(Duration.ofSeconds(10)).until(withTransitions::isCaughtUp);
       assertThat(told).containsExactly("PENDING PENDING", "CONFIRMED CONFIRMED");
@@ -112,18 +145,27 @@ class SubscriberStatusFollowerTest {
   void shouldKeepFollowingWhenTheTransitionsFail() {
     // Given a listener that fails on every status
     MockConsumer<String, byte[]> feeding = new MockConsumer<>("earliest");
-    try (SubscriberStatusFollower withTransitions = new SubscriberStatusFollower(feeding,
-        serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table, status -> {
-          throw new IllegalStateException("listener failed (test)");
-        })) {
+    try (SubscriberStatusFollower withTransitions =
+        new SubscriberStatusFollower(
+            feeding,
+            serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(),
+            table,
+            status -> {
+              throw new IllegalStateException("listener failed (test)");
+            })) {
       Node node = new Node(0, "localhost", 9092);
       feeding.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
       feeding.updateBeginningOffsets(Map.of(P0, 0L));
       feeding.updateEndOffsets(Map.of(P0, 2L));
-      feeding.schedulePollTask(() -> {
-        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.PENDING)));
-        feeding.addRecord(new ConsumerRecord<>(TOPIC, 0, 1, "news:" + PHONE, bytes("news", OptInStatus.OPTED_OUT)));
-      });
+      feeding.schedulePollTask(
+          () -> {
+            feeding.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.PENDING)));
+            feeding.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC, 0, 1, "news:" + PHONE, bytes("news", OptInStatus.OPTED_OUT)));
+          });
 
       // When it follows the topic
       withTransitions.start();
@@ -137,11 +179,16 @@ class SubscriberStatusFollowerTest {
 
   @Test
   void shouldNeverJoinAGroupNorCreateTheTopic() {
-    Map<String, Object> config = SubscriberStatusFollower.consumerConfig(Map.of(
-        ConsumerConfig.GROUP_ID_CONFIG, "someone-elses-group", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        "read_uncommitted"));
+    Map<String, Object> config =
+        SubscriberStatusFollower.consumerConfig(
+            Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "someone-elses-group",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_uncommitted"));
 
-    assertThat(config).doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG)
+    assertThat(config)
+        .doesNotContainKey(ConsumerConfig.GROUP_ID_CONFIG)
         .containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed")
         .containsEntry(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false")
         .containsEntry(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

@@ -14,8 +14,12 @@ class SubscriberStatusTableTest {
   private final SubscriberStatusTable table = new SubscriberStatusTable();
 
   private static SubscriberStatus status(String programId, OptInStatus status) {
-    return SubscriberStatus.newBuilder().setProgramId(programId).setPhone(PHONE).setStatus(status)
-        .setUpdatedAt(Instant.parse("2025-03-01T10:00:00Z")).build();
+    return SubscriberStatus.newBuilder()
+        .setProgramId(programId)
+        .setPhone(PHONE)
+        .setStatus(status)
+        .setUpdatedAt(Instant.parse("2025-03-01T10:00:00Z"))
+        .build();
   }
 
   @Test

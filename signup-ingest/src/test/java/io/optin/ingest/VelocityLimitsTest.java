@@ -113,15 +113,18 @@ class VelocityLimitsTest {
     // Given 3 signups an hour per prefix
     VelocityLimits limits = new VelocityLimits(5, 20, 3, 2000, clock);
     for (int i = 0; i < 3; i++) {
-      assertThat(limits.acquire("+1415555010" + i, "192.0.2." + (i + 1), "+141555", "US")).isEqualTo(Verdict.ALLOWED);
+      assertThat(limits.acquire("+1415555010" + i, "192.0.2." + (i + 1), "+141555", "US"))
+          .isEqualTo(Verdict.ALLOWED);
     }
 
     // When a fourth phone of that prefix signs up from yet another IP
     Verdict limited = limits.acquire("+14155550109", "192.0.2.9", "+141555", "US");
 
-    // Then the prefix trips (a token every 20 minutes), and another prefix of the same country still passes
+    // Then the prefix trips (a token every 20 minutes), and another prefix of the same country
+    // still passes
     assertThat(limited).isEqualTo(new Verdict.Tripped("prefix", 3, Duration.ofMinutes(20)));
-    assertThat(limits.acquire("+12125550100", "192.0.2.10", "+121255", "US")).isEqualTo(Verdict.ALLOWED);
+    assertThat(limits.acquire("+12125550100", "192.0.2.10", "+121255", "US"))
+        .isEqualTo(Verdict.ALLOWED);
   }
 
   @Test
@@ -136,7 +139,8 @@ class VelocityLimitsTest {
 
     // Then the country trips (a token every 30 minutes), and another country still passes
     assertThat(limited).isEqualTo(new Verdict.Tripped("country", 2, Duration.ofMinutes(30)));
-    assertThat(limits.acquire("+33612345678", "192.0.2.4", "+336123", "FR")).isEqualTo(Verdict.ALLOWED);
+    assertThat(limits.acquire("+33612345678", "192.0.2.4", "+336123", "FR"))
+        .isEqualTo(Verdict.ALLOWED);
   }
 
   @Test

@@ -3,9 +3,6 @@ package io.optin.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.optin.devkit.embedded.EmbeddedKafkaBroker;
-import io.optin.devkit.sandbox.SandboxMessage;
-import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ConsentEvidence;
@@ -13,6 +10,9 @@ import io.optin.avro.DeliveryStatus;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SourceChannel;
+import io.optin.devkit.embedded.EmbeddedKafkaBroker;
+import io.optin.devkit.sandbox.SandboxMessage;
+import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.dispatcher.challenge.ChallengeTopologyConfig;
 import io.optin.dispatcher.challenge.DispatcherService;
 import io.optin.dispatcher.message.MessageTemplates;
@@ -21,12 +21,12 @@ import io.optin.dispatcher.sender.SenderService;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.screening.ConsentTextHash;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.domain.screening.ConsentTextHash;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,8 +59,8 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dispatcher and the sender as the app runs them, on the embedded broker with exactly-once and the Twilio
- * sandbox: a signup becomes one challenge and one SMS carrying that challenge's code.
+ * The dispatcher and the sender as the app runs them, on the embedded broker with exactly-once and
+ * the Twilio sandbox: a signup becomes one challenge and one SMS carrying that challenge's code.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class DispatchToSmsIT {
@@ -68,12 +68,11 @@ class DispatchToSmsIT {
   private static final String AUTH_TOKEN = "test-auth-token";
   private static final String FROM = "+15005550006";
   private static final String PHONE = "+14155550123";
-  private static final OtpCodes CODES = OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
+  private static final OtpCodes CODES =
+      OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
 
-  @TempDir
-  Path dataDir;
-  @TempDir
-  Path stateDir;
+  @TempDir Path dataDir;
+  @TempDir Path stateDir;
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final List<AutoCloseable> running = new ArrayList<>();
@@ -83,7 +82,9 @@ class DispatchToSmsIT {
   @BeforeEach
   void startBrokerAndTwilio() throws Exception {
     broker = EmbeddedKafkaBroker.builder().port(0).dataDir(dataDir).build().start();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
       for (Topic<?> topic : Topics.all()) {
         topics.add(new NewTopic(topic.name(), 2, (short) 1).configs(topic.configs()));
@@ -106,33 +107,58 @@ class DispatchToSmsIT {
   void shouldTextTheCodeOfTheChallengeIssuedForSignup() throws Exception {
     // Given the dispatcher and the sender running against the broker and the sandbox
     Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
-    DispatcherService dispatcher = new DispatcherService(ChallengeTopologyConfig.defaults(FROM),
-        Map.of("bootstrap.servers", broker.bootstrapServers(), StreamsConfig.STATE_DIR_CONFIG, stateDir.toString()),
-        serdes);
+    DispatcherService dispatcher =
+        new DispatcherService(
+            ChallengeTopologyConfig.defaults(FROM),
+            Map.of(
+                "bootstrap.servers",
+                broker.bootstrapServers(),
+                StreamsConfig.STATE_DIR_CONFIG,
+                stateDir.toString()),
+            serdes);
     running.add(dispatcher);
     dispatcher.start();
-    TwilioSmsGateway gateway = TwilioSmsGateway.create(
-        TwilioClientSettings.of(TwilioCredentials.authToken(twilio.accountSid(), AUTH_TOKEN))
-            .withApiBaseUrl(twilio.baseUrl()));
+    TwilioSmsGateway gateway =
+        TwilioSmsGateway.create(
+            TwilioClientSettings.of(TwilioCredentials.authToken(twilio.accountSid(), AUTH_TOKEN))
+                .withApiBaseUrl(twilio.baseUrl()));
     running.add(gateway);
-    SenderService sender = new SenderService(SenderConfig.defaults("it", FROM, null, null), kafka, serdes,
-        new MessageTemplates(Map.of("acme-deals", "Acme")), CODES, gateway);
+    SenderService sender =
+        new SenderService(
+            SenderConfig.defaults("it", FROM, null, null),
+            kafka,
+            serdes,
+            new MessageTemplates(Map.of("acme-deals", "Acme")),
+            CODES,
+            gateway);
     running.add(sender);
     sender.start();
-    await().atMost(Duration.ofSeconds(60)).until(() ->
-        dispatcher.state() == KafkaStreams.State.RUNNING && sender.state() == SenderService.State.RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                dispatcher.state() == KafkaStreams.State.RUNNING
+                    && sender.state() == SenderService.State.RUNNING);
 
     // When a platform produces a signup
     produceSignup(Instant.now().truncatedTo(ChronoUnit.MILLIS));
 
     // Then one challenge is issued, its code is texted once, and the send is reported
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(readCommitted(Topics.SMS_DELIVERY)).hasSize(1));
-    ChallengeEvent issued = readCommitted(Topics.CHALLENGES).stream()
-        .filter(event -> event.getType() == ChallengeEventType.ISSUED).findFirst().orElseThrow();
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(readCommitted(Topics.SMS_DELIVERY)).hasSize(1));
+    ChallengeEvent issued =
+        readCommitted(Topics.CHALLENGES).stream()
+            .filter(event -> event.getType() == ChallengeEventType.ISSUED)
+            .findFirst()
+            .orElseThrow();
     List<SandboxMessage> texts = twilio.messagesTo(PHONE);
-    assertThat(texts).singleElement().satisfies(sms ->
-        assertThat(sms.body()).startsWith("Acme: your code is " + CODES.codeFor(issued.getChallengeId())));
+    assertThat(texts)
+        .singleElement()
+        .satisfies(
+            sms ->
+                assertThat(sms.body())
+                    .startsWith("Acme: your code is " + CODES.codeFor(issued.getChallengeId())));
     SmsDeliveryReport report = readCommitted(Topics.SMS_DELIVERY).get(0);
     assertThat(report.getChallengeId()).isEqualTo(issued.getChallengeId());
     assertThat(report.getMessageSid()).isEqualTo(texts.get(0).sid());
@@ -142,49 +168,69 @@ class DispatchToSmsIT {
 
   private void produceSignup(Instant at) throws Exception {
     String consent = "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
-    SignupRequested signup = SignupRequested.newBuilder()
-        .setSignupId(UUID.randomUUID().toString())
-        .setProgramId("acme-deals")
-        .setPhone(PHONE)
-        .setEvidence(ConsentEvidence.newBuilder()
-            .setConsentText(consent)
-            .setConsentTextVersion(null)
-            .setConsentTextSha256(ConsentTextHash.of(consent))
-            .setChannel(SourceChannel.WEB_FORM)
-            .setPageUrl(null)
-            .setIp(null)
-            .setUserAgent(null)
-            .setLocale("en-US")
-            .build())
-        .setOccurredAt(at)
-        .setIdempotencyKey(null)
-        .build();
-    Map<String, Object> props = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+    SignupRequested signup =
+        SignupRequested.newBuilder()
+            .setSignupId(UUID.randomUUID().toString())
+            .setProgramId("acme-deals")
+            .setPhone(PHONE)
+            .setEvidence(
+                ConsentEvidence.newBuilder()
+                    .setConsentText(consent)
+                    .setConsentTextVersion(null)
+                    .setConsentTextSha256(ConsentTextHash.of(consent))
+                    .setChannel(SourceChannel.WEB_FORM)
+                    .setPageUrl(null)
+                    .setIp(null)
+                    .setUserAgent(null)
+                    .setLocale("en-US")
+                    .build())
+            .setOccurredAt(at)
+            .setIdempotencyKey(null)
+            .build();
+    Map<String, Object> props =
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     try (KafkaProducer<byte[], byte[]> producer =
-             new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      byte[] value = serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer()
-          .serialize(Topics.SIGNUP_REQUESTS.name(), signup);
-      producer.send(new ProducerRecord<>(Topics.SIGNUP_REQUESTS.name(), null, at.toEpochMilli(),
-          PHONE.getBytes(StandardCharsets.UTF_8), value)).get();
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      byte[] value =
+          serdes
+              .forTopic(Topics.SIGNUP_REQUESTS)
+              .serializer()
+              .serialize(Topics.SIGNUP_REQUESTS.name(), signup);
+      producer
+          .send(
+              new ProducerRecord<>(
+                  Topics.SIGNUP_REQUESTS.name(),
+                  null,
+                  at.toEpochMilli(),
+                  PHONE.getBytes(StandardCharsets.UTF_8),
+                  value))
+          .get();
     }
   }
 
   private <V extends SpecificRecord> List<V> readCommitted(Topic<V> topic) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     List<V> values = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(topic.name(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          values.add(serdes.forTopic(topic).deserializer().deserialize(topic.name(), record.value()));
+          values.add(
+              serdes.forTopic(topic).deserializer().deserialize(topic.name(), record.value()));
         }
       }
     }

@@ -3,15 +3,15 @@ package io.optin.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.optin.avro.ConsentEventType;
+import io.optin.avro.SubscriberConfirmed;
+import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
-import io.optin.devkit.EmbeddedOptin;
-import io.optin.avro.ConsentEventType;
-import io.optin.avro.SubscriberConfirmed;
+import io.optin.kit.config.Settings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.kit.config.Settings;
 import io.optin.schemas.serde.AvroDeserializer;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The whole product in one process, as {@code optin dev} runs it, driven only from outside: HTTP requests to the
- * API, SMS and replies through the Twilio sandbox, and topics read back by a plain consumer with our Avro
- * deserializer, the way a data team would.
+ * The whole product in one process, as {@code optin dev} runs it, driven only from outside: HTTP
+ * requests to the API, SMS and replies through the Twilio sandbox, and topics read back by a plain
+ * consumer with our Avro deserializer, the way a data team would.
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class EndToEndIT {
@@ -53,8 +53,7 @@ class EndToEndIT {
   private static final Pattern CODE = Pattern.compile("code is (\\d{6})");
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private EmbeddedOptin optin;
@@ -62,12 +61,30 @@ class EndToEndIT {
 
   @BeforeEach
   void startEverything() {
-    Settings settings = Settings.load(Optional.empty(), Map.of(
-        "OPTIN_DEV_BROKER_PORT", "0", "OPTIN_DEV_REGISTRY_PORT", "0", "OPTIN_DEV_SANDBOX_PORT", "0",
-        "OPTIN_HTTP_PORT", "0", "OPTIN_DEV_DATA_DIR", dataDir.toString(), "OPTIN_TOPICS_PARTITIONS", "2",
-        "OPTIN_PROGRAMS_BRANDS", PROGRAM + "=Acme",
-        // A pumping guard quick to trip: 3 codes to a prefix in the hour, under 30 % confirmed (see the last step)
-        "OPTIN_LIMITS_PUMPING_MIN_SENDS", "3", "OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "30"));
+    Settings settings =
+        Settings.load(
+            Optional.empty(),
+            Map.of(
+                "OPTIN_DEV_BROKER_PORT",
+                "0",
+                "OPTIN_DEV_REGISTRY_PORT",
+                "0",
+                "OPTIN_DEV_SANDBOX_PORT",
+                "0",
+                "OPTIN_HTTP_PORT",
+                "0",
+                "OPTIN_DEV_DATA_DIR",
+                dataDir.toString(),
+                "OPTIN_TOPICS_PARTITIONS",
+                "2",
+                "OPTIN_PROGRAMS_BRANDS",
+                PROGRAM + "=Acme",
+                // A pumping guard quick to trip: 3 codes to a prefix in the hour, under 30 %
+                // confirmed (see the last step)
+                "OPTIN_LIMITS_PUMPING_MIN_SENDS",
+                "3",
+                "OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT",
+                "30"));
     optin = EmbeddedOptin.start(settings);
     sandbox = optin.sandbox().orElseThrow();
     await().atMost(Duration.ofSeconds(120)).until(optin::isReady);
@@ -95,8 +112,13 @@ class EndToEndIT {
     // Then it is told it is confirmed, and exactly one confirmation is published
     assertThat(yes.status()).isEqualTo(200);
     assertThat(yes.body()).contains("You&apos;re confirmed!");
-    await().atMost(PATIENCE).untilAsserted(() ->
-        assertThat(confirmationsOf(FIRST)).extracting(SubscriberConfirmed::getProgramId).containsExactly(PROGRAM));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(confirmationsOf(FIRST))
+                    .extracting(SubscriberConfirmed::getProgramId)
+                    .containsExactly(PROGRAM));
 
     // When it replies YES again, then confirms another program by texting its code
     WebhookAnswer again = sandbox.reply(FIRST, from(), "yes");
@@ -105,30 +127,53 @@ class EndToEndIT {
     String otherCode = awaitCode(FIRST, 2);
     assertThat(sandbox.reply(FIRST, from(), otherCode).body()).contains("You&apos;re confirmed!");
 
-    // Then the second YES confirmed nothing: the later confirmation of the same phone (same partition, processed
+    // Then the second YES confirmed nothing: the later confirmation of the same phone (same
+    // partition, processed
     // after it) is committed, and the first program still has exactly one
-    await().atMost(PATIENCE).untilAsserted(() -> assertThat(confirmationsOf(FIRST))
-        .extracting(SubscriberConfirmed::getProgramId).containsExactly(PROGRAM, OTHER_PROGRAM));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(confirmationsOf(FIRST))
+                    .extracting(SubscriberConfirmed::getProgramId)
+                    .containsExactly(PROGRAM, OTHER_PROGRAM));
 
     // When a forged inbound webhook arrives (signed with another token)
-    HttpResponse<String> forged = postForm(optin.inboundWebhookUrl(), "MessageSid=SMforged0001&From=%2B14155550124"
-        + "&To=%2B15005550006&Body=YES", "bm90LWEtc2lnbmF0dXJl");
+    HttpResponse<String> forged =
+        postForm(
+            optin.inboundWebhookUrl(),
+            "MessageSid=SMforged0001&From=%2B14155550124" + "&To=%2B15005550006&Body=YES",
+            "bm90LWEtc2lnbmF0dXJl");
 
     // Then it is refused and nothing is published
     assertThat(forged.statusCode()).isEqualTo(403);
-    assertThat(read(Topics.SMS_INBOUND)).extracting(r -> r.value().getMessageSid())
-        .hasSize(3).doesNotContain("SMforged0001");
+    assertThat(read(Topics.SMS_INBOUND))
+        .extracting(r -> r.value().getMessageSid())
+        .hasSize(3)
+        .doesNotContain("SMforged0001");
 
     // When a second subscriber types the code on the site
     assertThat(post("/v1/signups", signup(SECOND, PROGRAM)).statusCode()).isEqualTo(202);
     String secondCode = awaitCode(SECOND, 1);
-    HttpResponse<String> verified = post("/v1/verifications",
-        "{\"phone\":\"" + SECOND + "\",\"programId\":\"" + PROGRAM + "\",\"code\":\"" + secondCode + "\"}");
+    HttpResponse<String> verified =
+        post(
+            "/v1/verifications",
+            "{\"phone\":\""
+                + SECOND
+                + "\",\"programId\":\""
+                + PROGRAM
+                + "\",\"code\":\""
+                + secondCode
+                + "\"}");
 
     // Then it is confirmed, and says so when asked
     assertThat(verified.statusCode()).as(verified.body()).isEqualTo(200);
-    await().atMost(PATIENCE).untilAsserted(() ->
-        assertThat(get("/v1/subscribers/" + SECOND).body()).contains("\"status\":\"CONFIRMED\""));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(get("/v1/subscribers/" + SECOND).body())
+                    .contains("\"status\":\"CONFIRMED\""));
     assertThat(get("/health/ready").statusCode()).isEqualTo(200);
     assertThat(get("/metrics").body())
         .contains("optin_confirmations_total{method=\"reply_yes\"} 1\n")
@@ -139,40 +184,71 @@ class EndToEndIT {
 
     // And the consent ledger holds every step of the first phone, keyed without the number
     String subject = optin.subjectKeys().keyFor(FIRST);
-    await().atMost(PATIENCE).untilAsserted(() -> assertThat(read(Topics.CONSENT_AUDIT).stream()
-        .filter(r -> r.key().equals(subject)).map(r -> r.value().getEventType()).toList())
-        .contains(ConsentEventType.REQUESTED, ConsentEventType.SENT, ConsentEventType.DELIVERED,
-            ConsentEventType.REPLY_RECEIVED, ConsentEventType.CONFIRMED));
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(
+                        read(Topics.CONSENT_AUDIT).stream()
+                            .filter(r -> r.key().equals(subject))
+                            .map(r -> r.value().getEventType())
+                            .toList())
+                    .contains(
+                        ConsentEventType.REQUESTED,
+                        ConsentEventType.SENT,
+                        ConsentEventType.DELIVERED,
+                        ConsentEventType.REPLY_RECEIVED,
+                        ConsentEventType.CONFIRMED));
     // (checkpoint records have no subject and no key; personal data and message texts are sealed)
-    assertThat(read(Topics.CONSENT_AUDIT)).allSatisfy(record -> {
-      if (record.key() != null) {
-        assertThat(record.key()).matches("[0-9a-f]{64}");
-      }
-      assertThat(record.value().toString()).doesNotContain("4155550123", "4155550124", code, otherCode, secondCode);
-    });
+    assertThat(read(Topics.CONSENT_AUDIT))
+        .allSatisfy(
+            record -> {
+              if (record.key() != null) {
+                assertThat(record.key()).matches("[0-9a-f]{64}");
+              }
+              assertThat(record.value().toString())
+                  .doesNotContain("4155550123", "4155550124", code, otherCode, secondCode);
+            });
 
-    // And the proof of consent of the first phone is served from the ledger, its chain intact, outcome confirmed
-    await().atMost(PATIENCE).untilAsserted(() -> {
-      HttpResponse<String> proof = get("/v1/consent/" + FIRST);
-      assertThat(proof.statusCode()).as(proof.body()).isEqualTo(200);
-      assertThat(proof.body()).contains("\"phone\":\"" + FIRST + "\"", "\"intact\":true",
-          "\"programId\":\"" + PROGRAM + "\",\"status\":\"CONFIRMED\"", "\"type\":\"REQUESTED\"",
-          "\"type\":\"CONFIRMED\"").doesNotContain(code);
-    });
+    // And the proof of consent of the first phone is served from the ledger, its chain intact,
+    // outcome confirmed
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () -> {
+              HttpResponse<String> proof = get("/v1/consent/" + FIRST);
+              assertThat(proof.statusCode()).as(proof.body()).isEqualTo(200);
+              assertThat(proof.body())
+                  .contains(
+                      "\"phone\":\"" + FIRST + "\"",
+                      "\"intact\":true",
+                      "\"programId\":\"" + PROGRAM + "\",\"status\":\"CONFIRMED\"",
+                      "\"type\":\"REQUESTED\"",
+                      "\"type\":\"CONFIRMED\"")
+                  .doesNotContain(code);
+            });
 
-    // When three phones of another prefix get codes and none confirms (the first prefix, +141555, confirmed all 3)
+    // When three phones of another prefix get codes and none confirms (the first prefix, +141555,
+    // confirmed all 3)
     for (String phone : List.of("+12125550100", "+12125550101", "+12125550102")) {
       assertThat(post("/v1/signups", signup(phone, PROGRAM)).statusCode()).isEqualTo(202);
     }
 
-    // Then the ingest service, following the status topic, blocks that prefix and lists it, and refuses its signups
-    await().atMost(PATIENCE).untilAsserted(() ->
-        assertThat(get("/v1/limits/blocked").body()).startsWith("[{\"prefix\":\"+121255\",\"until\":"));
+    // Then the ingest service, following the status topic, blocks that prefix and lists it, and
+    // refuses its signups
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(get("/v1/limits/blocked").body())
+                    .startsWith("[{\"prefix\":\"+121255\",\"until\":"));
     HttpResponse<String> pumped = post("/v1/signups", signup("+12125550103", PROGRAM));
     assertThat(pumped.statusCode()).isEqualTo(429);
-    assertThat(pumped.body()).contains("number prefix blocked: low confirmation rate (possible SMS pumping)");
+    assertThat(pumped.body())
+        .contains("number prefix blocked: low confirmation rate (possible SMS pumping)");
     assertThat(post("/v1/signups", signup("+13105550100", PROGRAM)).statusCode()).isEqualTo(202);
-    assertThat(get("/metrics").body()).contains("optin_prefix_blocks_total 1\n")
+    assertThat(get("/metrics").body())
+        .contains("optin_prefix_blocks_total 1\n")
         .contains("optin_velocity_limit_trips_total{limit=\"blocked_prefix\"} 1\n");
   }
 
@@ -180,7 +256,10 @@ class EndToEndIT {
     return optin.fromNumber().orElseThrow();
   }
 
-  /** The code of the {@code nth} SMS sent to the phone through the API (not a TwiML answer), once it arrived. */
+  /**
+   * The code of the {@code nth} SMS sent to the phone through the API (not a TwiML answer), once it
+   * arrived.
+   */
   private String awaitCode(String phone, int nth) {
     await().atMost(PATIENCE).until(() -> sentThroughTheApi(phone).size() >= nth);
     SandboxMessage message = sentThroughTheApi(phone).get(nth - 1);
@@ -191,27 +270,41 @@ class EndToEndIT {
 
   private List<SandboxMessage> sentThroughTheApi(String phone) {
     return sandbox.messagesTo(phone).stream()
-        .filter(message -> message.direction().equals(SandboxMessage.OUTBOUND_API)).toList();
+        .filter(message -> message.direction().equals(SandboxMessage.OUTBOUND_API))
+        .toList();
   }
 
   private List<SubscriberConfirmed> confirmationsOf(String phone) {
-    return read(Topics.CONFIRMED_SUBSCRIBERS).stream().map(ConsumerRecord::value)
-        .filter(confirmed -> confirmed.getPhone().equals(phone)).toList();
+    return read(Topics.CONFIRMED_SUBSCRIBERS).stream()
+        .map(ConsumerRecord::value)
+        .filter(confirmed -> confirmed.getPhone().equals(phone))
+        .toList();
   }
 
-  /** Every committed record of a topic, read by a plain consumer configured as a data team would. */
+  /**
+   * Every committed record of a topic, read by a plain consumer configured as a data team would.
+   */
   private <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, optin.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, AvroDeserializer.class,
-        "schema.registry.url", optin.registryUrl());
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            optin.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false,
+            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+            StringDeserializer.class,
+            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+            AvroDeserializer.class,
+            "schema.registry.url",
+            optin.registryUrl());
     List<ConsumerRecord<String, V>> records = new ArrayList<>();
     try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(topic.name(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -223,25 +316,37 @@ class EndToEndIT {
   }
 
   private static String signup(String phone, String program) {
-    return "{\"phone\":\"" + phone + "\",\"programId\":\"" + program + "\",\"consentText\":\"Yes, text me Acme "
+    return "{\"phone\":\""
+        + phone
+        + "\",\"programId\":\""
+        + program
+        + "\",\"consentText\":\"Yes, text me Acme "
         + "offers. Msg & data rates may apply. Reply STOP to opt out.\",\"source\":{\"channel\":\"web_form\","
         + "\"url\":\"https://acme.example/join\",\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(optin.gatewayUrl() + path))
-        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(optin.gatewayUrl() + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> postForm(URI url, String form, String signature) throws Exception {
-    return http.send(HttpRequest.newBuilder(url).header("Content-Type", "application/x-www-form-urlencoded")
-        .header("X-Twilio-Signature", signature).POST(HttpRequest.BodyPublishers.ofString(form)).build(),
+    return http.send(
+        HttpRequest.newBuilder(url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .header("X-Twilio-Signature", signature)
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {
-    return http.send(HttpRequest.newBuilder(URI.create(optin.gatewayUrl() + path)).build(),
+    return http.send(
+        HttpRequest.newBuilder(URI.create(optin.gatewayUrl() + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 }

@@ -3,14 +3,14 @@ package io.optin.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.optin.devkit.embedded.EmbeddedKafkaBroker;
-import io.optin.devkit.sandbox.SandboxMessage;
-import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
+import io.optin.devkit.embedded.EmbeddedKafkaBroker;
+import io.optin.devkit.sandbox.SandboxMessage;
+import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.sender.SenderService;
@@ -18,9 +18,9 @@ import io.optin.dispatcher.sms.RetryPolicy;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
@@ -53,18 +53,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SMS sender on a real broker and the Twilio sandbox: every command is texted once, its report is committed
- * with the consumed offset, and a replayed outbox sends nothing twice.
+ * The SMS sender on a real broker and the Twilio sandbox: every command is texted once, its report
+ * is committed with the consumed offset, and a replayed outbox sends nothing twice.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SmsSenderIT {
 
   private static final String AUTH_TOKEN = "test-auth-token";
   private static final String FROM = "+15005550006";
-  private static final OtpCodes CODES = OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
+  private static final OtpCodes CODES =
+      OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final List<SenderService> services = new ArrayList<>();
@@ -76,14 +76,20 @@ class SmsSenderIT {
   void startBrokerAndTwilio() throws Exception {
     broker = EmbeddedKafkaBroker.builder().port(0).dataDir(dataDir).build().start();
     try (Admin admin = admin()) {
-      admin.createTopics(List.of(
-          new NewTopic(Topics.SMS_OUTBOUND.name(), 2, (short) 1),
-          new NewTopic(Topics.SMS_DELIVERY.name(), 2, (short) 1),
-          new NewTopic(Topics.DEAD_LETTERS.name(), 1, (short) 1))).all().get();
+      admin
+          .createTopics(
+              List.of(
+                  new NewTopic(Topics.SMS_OUTBOUND.name(), 2, (short) 1),
+                  new NewTopic(Topics.SMS_DELIVERY.name(), 2, (short) 1),
+                  new NewTopic(Topics.DEAD_LETTERS.name(), 1, (short) 1)))
+          .all()
+          .get();
     }
     twilio = new TwilioSandbox("127.0.0.1", 0, "AC" + "0".repeat(32), AUTH_TOKEN).start();
-    gateway = TwilioSmsGateway.create(TwilioClientSettings.of(TwilioCredentials.authToken(twilio.accountSid(), AUTH_TOKEN))
-        .withApiBaseUrl(twilio.baseUrl()));
+    gateway =
+        TwilioSmsGateway.create(
+            TwilioClientSettings.of(TwilioCredentials.authToken(twilio.accountSid(), AUTH_TOKEN))
+                .withApiBaseUrl(twilio.baseUrl()));
   }
 
   @AfterEach
@@ -108,10 +114,12 @@ class SmsSenderIT {
     sendCommand(command("cmd-invalid", "c-invalid", "+15005550001"));
 
     // Then each phone got its own code once, and every outcome is reported
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(readCommitted(Topics.SMS_DELIVERY)).hasSize(3));
-    Map<String, SmsDeliveryReport> reports = readCommitted(Topics.SMS_DELIVERY).stream()
-        .collect(Collectors.toMap(SmsDeliveryReport::getCommandId, r -> r));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(readCommitted(Topics.SMS_DELIVERY)).hasSize(3));
+    Map<String, SmsDeliveryReport> reports =
+        readCommitted(Topics.SMS_DELIVERY).stream()
+            .collect(Collectors.toMap(SmsDeliveryReport::getCommandId, r -> r));
     assertSentOnce(alice, "c-alice", reports.get("cmd-alice"));
     assertSentOnce(bob, "c-bob", reports.get("cmd-bob"));
     SmsDeliveryReport invalid = reports.get("cmd-invalid");
@@ -119,13 +127,18 @@ class SmsSenderIT {
     assertThat(invalid.getErrorCode()).isEqualTo(21211);
     assertThat(invalid.getAttempts()).isEqualTo(1);
     // And the poison record is a dead letter, not a stuck sender
-    assertThat(readCommitted(Topics.DEAD_LETTERS)).singleElement().satisfies(letter -> {
-      assertThat(letter.getApplication()).isEqualTo("optin-sms-sender");
-      assertThat(letter.getSourceTopic()).isEqualTo(Topics.SMS_OUTBOUND.name());
-    });
+    assertThat(readCommitted(Topics.DEAD_LETTERS))
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.getApplication()).isEqualTo("optin-sms-sender");
+              assertThat(letter.getSourceTopic()).isEqualTo(Topics.SMS_OUTBOUND.name());
+            });
     // And the consumed offsets were committed with the reports
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(committedOffsets()).isEqualTo(endOffsets(Topics.SMS_OUTBOUND)));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(committedOffsets()).isEqualTo(endOffsets(Topics.SMS_OUTBOUND)));
   }
 
   @Test
@@ -135,37 +148,51 @@ class SmsSenderIT {
     SenderService first = startSender("it-1");
     sendCommand(command("cmd-1", "c-1", phone));
     sendCommand(command("cmd-2", "c-2", phone));
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(readCommitted(Topics.SMS_DELIVERY)).hasSize(2));
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(readCommitted(Topics.SMS_DELIVERY)).hasSize(2));
     first.close();
 
     // And the group's offsets are lost, so the whole outbox will be read again
     try (Admin admin = admin()) {
-      await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-          admin.deleteConsumerGroups(List.of(SenderConfig.GROUP_ID)).all().get());
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .ignoreExceptions()
+          .untilAsserted(
+              () -> admin.deleteConsumerGroups(List.of(SenderConfig.GROUP_ID)).all().get());
     }
 
     // When another sender instance starts and a third command follows on the same partition
     SenderService second = startSender("it-2");
     sendCommand(command("cmd-3", "c-3", phone));
 
-    // Then only the third command is texted: the first two were read back from the reports and skipped
-    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(readCommitted(Topics.SMS_DELIVERY)).extracting(SmsDeliveryReport::getCommandId)
-            .containsExactlyInAnyOrder("cmd-1", "cmd-2", "cmd-3"));
-    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-        assertThat(committedOffsets()).isEqualTo(endOffsets(Topics.SMS_OUTBOUND)));
+    // Then only the third command is texted: the first two were read back from the reports and
+    // skipped
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(
+            () ->
+                assertThat(readCommitted(Topics.SMS_DELIVERY))
+                    .extracting(SmsDeliveryReport::getCommandId)
+                    .containsExactlyInAnyOrder("cmd-1", "cmd-2", "cmd-3"));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .untilAsserted(
+            () -> assertThat(committedOffsets()).isEqualTo(endOffsets(Topics.SMS_OUTBOUND)));
     assertThat(outbound(phone)).hasSize(3);
     assertThat(second.handledCommands()).isEqualTo(3);
   }
 
   private void assertSentOnce(String phone, String challengeId, SmsDeliveryReport report) {
     String code = CODES.codeFor(challengeId);
-    assertThat(outbound(phone)).singleElement().satisfies(sms -> {
-      assertThat(sms.body()).contains(code);
-      assertThat(sms.from()).isEqualTo(FROM);
-      assertThat(report.getMessageSid()).isEqualTo(sms.sid());
-    });
+    assertThat(outbound(phone))
+        .singleElement()
+        .satisfies(
+            sms -> {
+              assertThat(sms.body()).contains(code);
+              assertThat(sms.from()).isEqualTo(FROM);
+              assertThat(report.getMessageSid()).isEqualTo(sms.sid());
+            });
     assertThat(report.getStatus()).isEqualTo(DeliveryStatus.QUEUED);
     assertThat(report.getSource()).isEqualTo(ReportSource.SENDER);
     assertThat(report.getAttempts()).isEqualTo(1);
@@ -177,13 +204,29 @@ class SmsSenderIT {
   }
 
   private SenderService startSender(String instanceId) {
-    SenderConfig config = new SenderConfig(instanceId, FROM, null, null, 2, 50.0,
-        new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.5), Duration.ofDays(7));
-    SenderService service = new SenderService(config, Map.of("bootstrap.servers", broker.bootstrapServers()),
-        serdes, new MessageTemplates(Map.of()), CODES, gateway);
+    SenderConfig config =
+        new SenderConfig(
+            instanceId,
+            FROM,
+            null,
+            null,
+            2,
+            50.0,
+            new RetryPolicy(2, Duration.ofMillis(50), Duration.ofMillis(200), 2.0, 0.5),
+            Duration.ofDays(7));
+    SenderService service =
+        new SenderService(
+            config,
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            serdes,
+            new MessageTemplates(Map.of()),
+            CODES,
+            gateway);
     services.add(service);
     service.start();
-    await().atMost(Duration.ofSeconds(60)).until(() -> service.state() == SenderService.State.RUNNING);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> service.state() == SenderService.State.RUNNING);
     return service;
   }
 
@@ -203,37 +246,54 @@ class SmsSenderIT {
   }
 
   private void sendCommand(SmsSendRequested command) throws Exception {
-    sendRaw(Topics.SMS_OUTBOUND, command.getPhone(),
-        serdes.forTopic(Topics.SMS_OUTBOUND).serializer().serialize(Topics.SMS_OUTBOUND.name(), command));
+    sendRaw(
+        Topics.SMS_OUTBOUND,
+        command.getPhone(),
+        serdes
+            .forTopic(Topics.SMS_OUTBOUND)
+            .serializer()
+            .serialize(Topics.SMS_OUTBOUND.name(), command));
   }
 
   private void sendRaw(Topic<?> topic, String key, byte[] value) throws Exception {
-    Map<String, Object> props = Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG, "all");
+    Map<String, Object> props =
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ProducerConfig.ACKS_CONFIG,
+            "all");
     try (KafkaProducer<byte[], byte[]> producer =
-             new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      producer.send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), value)).get();
+        new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+      producer
+          .send(new ProducerRecord<>(topic.name(), key.getBytes(StandardCharsets.UTF_8), value))
+          .get();
     }
   }
 
   /** Every committed record of a topic, decoded. */
   private <V extends SpecificRecord> List<V> readCommitted(Topic<V> topic) {
-    Map<String, Object> props = Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    Map<String, Object> props =
+        Map.of(
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.bootstrapServers(),
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed",
+            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+            false);
     List<V> values = new ArrayList<>();
     try (KafkaConsumer<byte[], byte[]> consumer =
-             new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = consumer.partitionsFor(topic.name()).stream()
-          .map(p -> new TopicPartition(topic.name(), p.partition())).toList();
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(topic.name()).stream()
+              .map(p -> new TopicPartition(topic.name(), p.partition()))
+              .toList();
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
       while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
         for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          values.add(serdes.forTopic(topic).deserializer().deserialize(topic.name(), record.value()));
+          values.add(
+              serdes.forTopic(topic).deserializer().deserialize(topic.name(), record.value()));
         }
       }
     }
@@ -242,17 +302,22 @@ class SmsSenderIT {
 
   private Map<TopicPartition, Long> committedOffsets() throws Exception {
     try (Admin admin = admin()) {
-      return admin.listConsumerGroupOffsets(SenderConfig.GROUP_ID).partitionsToOffsetAndMetadata().get()
-          .entrySet().stream()
+      return admin
+          .listConsumerGroupOffsets(SenderConfig.GROUP_ID)
+          .partitionsToOffsetAndMetadata()
+          .get()
+          .entrySet()
+          .stream()
           .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
     }
   }
 
   private Map<TopicPartition, Long> endOffsets(Topic<?> topic) throws Exception {
     try (Admin admin = admin()) {
-      Map<TopicPartition, OffsetSpec> request = Map.of(
-          new TopicPartition(topic.name(), 0), OffsetSpec.latest(),
-          new TopicPartition(topic.name(), 1), OffsetSpec.latest());
+      Map<TopicPartition, OffsetSpec> request =
+          Map.of(
+              new TopicPartition(topic.name(), 0), OffsetSpec.latest(),
+              new TopicPartition(topic.name(), 1), OffsetSpec.latest());
       return admin.listOffsets(request).all().get().entrySet().stream()
           .filter(e -> e.getValue().offset() > 0)
           .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
@@ -260,6 +325,7 @@ class SmsSenderIT {
   }
 
   private Admin admin() {
-    return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    return Admin.create(
+        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
   }
 }

@@ -1,16 +1,15 @@
 package io.optin.systemtests;
 
-import io.optin.server.topics.ProvisioningReport;
-import io.optin.server.topics.TopicProvisioner;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.optin.server.topics.ProvisioningReport.Outcome;
-import io.optin.server.topics.ProvisioningReport.Result;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
+import io.optin.kit.config.Settings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.kit.config.Settings;
+import io.optin.server.topics.ProvisioningReport;
+import io.optin.server.topics.ProvisioningReport.Outcome;
+import io.optin.server.topics.ProvisioningReport.Result;
+import io.optin.server.topics.TopicProvisioner;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,14 +33,16 @@ class TopicProvisionerIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-  // A broker per test: each starts from a cluster without topics (deleting topics is asynchronous in Kafka).
+  // A broker per test: each starts from a cluster without topics (deleting topics is asynchronous
+  // in Kafka).
   private EmbeddedKafkaBroker broker;
   private Admin admin;
 
   @BeforeEach
   void startBroker() {
     broker = EmbeddedKafkaBroker.builder().port(0).build().start();
-    admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
   }
 
   @AfterEach
@@ -53,8 +54,10 @@ class TopicProvisionerIT {
   @Test
   void shouldCreateEveryTopicWithItsPartitionsAndConfigs() throws Exception {
     // Given the catalogue with a 5-year ledger
-    Settings settings = Settings.load(Optional.empty(), Map.of("OPTIN_TOPICS_PARTITIONS", "4",
-        "OPTIN_AUDIT_RETENTION", "1825d"));
+    Settings settings =
+        Settings.load(
+            Optional.empty(),
+            Map.of("OPTIN_TOPICS_PARTITIONS", "4", "OPTIN_AUDIT_RETENTION", "1825d"));
     List<Topic<?>> catalogue = TopicProvisioner.catalogue(settings);
 
     // When
@@ -62,22 +65,31 @@ class TopicProvisionerIT {
 
     // Then every topic was created, with 4 partitions, one replica and the catalogue's configs
     assertThat(report.succeeded()).isTrue();
-    assertThat(report.outcomes()).extracting(Outcome::topic)
+    assertThat(report.outcomes())
+        .extracting(Outcome::topic)
         .containsExactlyElementsOf(Topics.all().stream().map(Topic::name).toList());
     assertThat(report.outcomes()).extracting(Outcome::result).containsOnly(Result.CREATED);
     Map<String, TopicDescription> descriptions = describe(catalogue);
-    assertThat(descriptions.values()).allSatisfy(description -> {
-      assertThat(description.partitions()).hasSize(4);
-      assertThat(description.partitions().get(0).replicas()).hasSize(1);
-    });
+    assertThat(descriptions.values())
+        .allSatisfy(
+            description -> {
+              assertThat(description.partitions()).hasSize(4);
+              assertThat(description.partitions().get(0).replicas()).hasSize(1);
+            });
     for (Topic<?> topic : catalogue) {
       Config config = config(topic.name());
-      topic.configs().forEach((name, value) -> assertThat(config.get(name).value()).as(topic.name() + " " + name)
-          .isEqualTo(value));
+      topic
+          .configs()
+          .forEach(
+              (name, value) ->
+                  assertThat(config.get(name).value())
+                      .as(topic.name() + " " + name)
+                      .isEqualTo(value));
     }
     assertThat(config(Topics.CONSENT_AUDIT.name()).get("retention.ms").value())
         .isEqualTo(Long.toString(Duration.ofDays(1825).toMillis()));
-    assertThat(config(Topics.SUBSCRIBER_STATUS.name()).get("cleanup.policy").value()).isEqualTo("compact");
+    assertThat(config(Topics.SUBSCRIBER_STATUS.name()).get("cleanup.policy").value())
+        .isEqualTo("compact");
   }
 
   @Test
@@ -103,16 +115,22 @@ class TopicProvisionerIT {
     Settings settings = Settings.defaults();
 
     // When
-    ProvisioningReport report = TopicProvisioner.of(admin, settings, TIMEOUT)
-        .provision(TopicProvisioner.catalogue(settings));
+    ProvisioningReport report =
+        TopicProvisioner.of(admin, settings, TIMEOUT)
+            .provision(TopicProvisioner.catalogue(settings));
 
     // Then
     assertThat(report.succeeded()).isFalse();
-    assertThat(report.withResult(Result.ERROR)).singleElement().satisfies(outcome -> {
-      assertThat(outcome.topic()).isEqualTo(Topics.CHALLENGES.name());
-      assertThat(outcome.partitions()).isEqualTo(3);
-      assertThat(outcome.detail()).isEqualTo("has 3 partitions, the co-partitioned topics need 6 (topics.partitions)");
-    });
+    assertThat(report.withResult(Result.ERROR))
+        .singleElement()
+        .satisfies(
+            outcome -> {
+              assertThat(outcome.topic()).isEqualTo(Topics.CHALLENGES.name());
+              assertThat(outcome.partitions()).isEqualTo(3);
+              assertThat(outcome.detail())
+                  .isEqualTo(
+                      "has 3 partitions, the co-partitioned topics need 6 (topics.partitions)");
+            });
     assertThat(report.withResult(Result.SKIPPED)).hasSize(Topics.all().size() - 1);
     assertThat(admin.listTopics().names().get()).containsExactly(Topics.CHALLENGES.name());
   }
@@ -120,17 +138,24 @@ class TopicProvisionerIT {
   @Test
   void shouldAcceptATopicThatIsNotCoPartitionedWithAnyPartitionCount() throws Exception {
     // Given the compacted status topic made by hand with 2 partitions
-    admin.createTopics(List.of(new NewTopic(Topics.SUBSCRIBER_STATUS.name(), 2, (short) 1)
-        .configs(Map.of("cleanup.policy", "compact")))).all().get();
+    admin
+        .createTopics(
+            List.of(
+                new NewTopic(Topics.SUBSCRIBER_STATUS.name(), 2, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact"))))
+        .all()
+        .get();
     Settings settings = Settings.defaults();
 
     // When
-    ProvisioningReport report = TopicProvisioner.of(admin, settings, TIMEOUT)
-        .provision(TopicProvisioner.catalogue(settings));
+    ProvisioningReport report =
+        TopicProvisioner.of(admin, settings, TIMEOUT)
+            .provision(TopicProvisioner.catalogue(settings));
 
     // Then
     assertThat(report.succeeded()).isTrue();
-    assertThat(report.withResult(Result.EXISTS)).singleElement()
+    assertThat(report.withResult(Result.EXISTS))
+        .singleElement()
         .satisfies(outcome -> assertThat(outcome.partitions()).isEqualTo(2));
     assertThat(report.withResult(Result.CREATED)).hasSize(Topics.all().size() - 1);
   }
@@ -138,17 +163,25 @@ class TopicProvisionerIT {
   @Test
   void shouldRefuseATopicWithAnotherCleanupPolicy() throws Exception {
     // Given the consent ledger compacted by mistake: compaction would delete proof of consent
-    admin.createTopics(List.of(new NewTopic(Topics.CONSENT_AUDIT.name(), 6, (short) 1)
-        .configs(Map.of("cleanup.policy", "compact")))).all().get();
+    admin
+        .createTopics(
+            List.of(
+                new NewTopic(Topics.CONSENT_AUDIT.name(), 6, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact"))))
+        .all()
+        .get();
     Settings settings = Settings.defaults();
 
     // When
-    ProvisioningReport report = TopicProvisioner.of(admin, settings, TIMEOUT)
-        .provision(TopicProvisioner.catalogue(settings));
+    ProvisioningReport report =
+        TopicProvisioner.of(admin, settings, TIMEOUT)
+            .provision(TopicProvisioner.catalogue(settings));
 
     // Then
     assertThat(report.succeeded()).isFalse();
-    assertThat(report.withResult(Result.ERROR)).singleElement().extracting(Outcome::detail)
+    assertThat(report.withResult(Result.ERROR))
+        .singleElement()
+        .extracting(Outcome::detail)
         .isEqualTo("cleanup.policy=compact, the catalogue needs delete");
   }
 

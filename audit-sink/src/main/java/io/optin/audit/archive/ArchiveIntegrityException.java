@@ -1,8 +1,9 @@
 package io.optin.audit.archive;
 
 /**
- * An archive that does not hold what was written to it: a line or row that does not decode, a record whose JSON
- * and value bytes disagree, a segment whose SHA-256 differs from its manifest. The message names the place.
+ * An archive that does not hold what was written to it: a line or row that does not decode, a
+ * record whose JSON and value bytes disagree, a segment whose SHA-256 differs from its manifest.
+ * The message names the place.
  */
 public final class ArchiveIntegrityException extends RuntimeException {
 
@@ -14,13 +15,14 @@ public final class ArchiveIntegrityException extends RuntimeException {
 
   /**
    * @param partition the partition concerned, -1 when unknown
-   * @param offset the offset of the record concerned (the first offset of a segment), -1 when unknown
+   * @param offset the offset of the record concerned (the first offset of a segment), -1 when
+   *     unknown
    * @param eventId the eventId of the record concerned, or {@code null}
    * @param where the file (and line) or table row concerned
    * @param reason what is wrong with it
    */
-  public ArchiveIntegrityException(int partition, long offset, String eventId, String where, String reason,
-      Throwable cause) {
+  public ArchiveIntegrityException(
+      int partition, long offset, String eventId, String where, String reason, Throwable cause) {
     super(describe(partition, offset, eventId, where) + ": " + reason, cause);
     this.partition = partition;
     this.offset = offset;
@@ -40,8 +42,8 @@ public final class ArchiveIntegrityException extends RuntimeException {
 
   /** About a record of the archive. */
   public static ArchiveIntegrityException at(ArchivedRecord record, String where, String reason) {
-    return new ArchiveIntegrityException(record.partition(), record.offset(), record.record().getEventId(), where,
-        reason, null);
+    return new ArchiveIntegrityException(
+        record.partition(), record.offset(), record.record().getEventId(), where, reason, null);
   }
 
   public int partition() {

@@ -11,8 +11,9 @@ import java.util.function.IntFunction;
 import org.apache.avro.Schema;
 
 /**
- * One line of a segment file: {@code {"partition","offset","key","timestamp","schemaId","record","value"}} where
- * {@code record} is the readable JSON and {@code value} the exact value bytes in base64, ending with a newline.
+ * One line of a segment file: {@code
+ * {"partition","offset","key","timestamp","schemaId","record","value"}} where {@code record} is the
+ * readable JSON and {@code value} the exact value bytes in base64, ending with a newline.
  */
 public final class ArchiveLine {
 
@@ -36,22 +37,29 @@ public final class ArchiveLine {
   }
 
   /**
-   * The record on a line (without its newline), decoded from its value bytes with the writer schema the archive
-   * keeps, after checking that the readable JSON says the same.
+   * The record on a line (without its newline), decoded from its value bytes with the writer schema
+   * the archive keeps, after checking that the readable JSON says the same.
    *
    * @param where names the line in errors, e.g. {@code partition-0/segment-...jsonl line 12}
-   * @throws ArchiveIntegrityException when the line is not a whole archive line or its parts disagree
+   * @throws ArchiveIntegrityException when the line is not a whole archive line or its parts
+   *     disagree
    */
-  public static ArchivedRecord decode(String text, IntFunction<Schema> writerSchemas, String where) {
+  public static ArchivedRecord decode(
+      String text, IntFunction<Schema> writerSchemas, String where) {
     JsonNode line;
     try {
       line = RecordJson.MAPPER.readTree(text);
     } catch (JsonProcessingException e) {
       throw new ArchiveIntegrityException(where, "not a JSON line: " + e.getOriginalMessage(), e);
     }
-    if (line == null || !line.isObject() || !line.path("record").isObject() || !line.path("value").isTextual()
-        || !line.path("offset").canConvertToLong() || !line.path("partition").canConvertToInt()) {
-      throw new ArchiveIntegrityException(where, "not an archive line (partition, offset, record, value)");
+    if (line == null
+        || !line.isObject()
+        || !line.path("record").isObject()
+        || !line.path("value").isTextual()
+        || !line.path("offset").canConvertToLong()
+        || !line.path("partition").canConvertToInt()) {
+      throw new ArchiveIntegrityException(
+          where, "not an archive line (partition, offset, record, value)");
     }
     int partition = line.get("partition").intValue();
     long offset = line.get("offset").longValue();
@@ -61,17 +69,33 @@ public final class ArchiveLine {
       int schemaId = LedgerValues.schemaId(value);
       Schema writer = writerSchemas.apply(schemaId);
       if (writer == null) {
-        throw new ArchiveIntegrityException(partition, offset, eventId, where,
-            "the archive keeps no writer schema with id " + schemaId, null);
+        throw new ArchiveIntegrityException(
+            partition,
+            offset,
+            eventId,
+            where,
+            "the archive keeps no writer schema with id " + schemaId,
+            null);
       }
       ConsentAuditRecord record = LedgerValues.decode(value, writer);
       if (!RecordJson.matches(record, line.get("record"))) {
-        throw new ArchiveIntegrityException(partition, offset, eventId, where,
-            "the record's JSON does not match its value bytes", null);
+        throw new ArchiveIntegrityException(
+            partition,
+            offset,
+            eventId,
+            where,
+            "the record's JSON does not match its value bytes",
+            null);
       }
       String key = line.path("key").isNull() ? null : line.path("key").asText();
-      return new ArchivedRecord(partition, offset, key, Instant.parse(line.path("timestamp").asText()), value,
-          writer, record);
+      return new ArchivedRecord(
+          partition,
+          offset,
+          key,
+          Instant.parse(line.path("timestamp").asText()),
+          value,
+          writer,
+          record);
     } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
       throw new ArchiveIntegrityException(partition, offset, eventId, where, e.getMessage(), e);
     }

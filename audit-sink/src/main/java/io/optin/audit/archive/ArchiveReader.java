@@ -6,8 +6,8 @@ import java.util.stream.Stream;
 public interface ArchiveReader {
 
   /**
-   * The archived records, lazily; close the stream. A record or file that does not hold what was written stops
-   * the stream with an {@link ArchiveIntegrityException} naming it.
+   * The archived records, lazily; close the stream. A record or file that does not hold what was
+   * written stops the stream with an {@link ArchiveIntegrityException} naming it.
    */
   Stream<ArchivedRecord> records();
 

@@ -7,23 +7,44 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs one {@link LedgerArchiver} per configured archive (segment files, PostgreSQL), each with its own consumer and
- * position, so a slow or failing database never holds the files back.
+ * Runs one {@link LedgerArchiver} per configured archive (segment files, PostgreSQL), each with its
+ * own consumer and position, so a slow or failing database never holds the files back.
  */
 public final class ArchiveService implements AutoCloseable {
 
   private final List<LedgerArchiver> archivers = new ArrayList<>();
 
   /**
-   * @param kafkaClientSettings Kafka client settings, prefix stripped (e.g. {@code bootstrap.servers})
+   * @param kafkaClientSettings Kafka client settings, prefix stripped (e.g. {@code
+   *     bootstrap.servers})
    * @param registry the Schema Registry client, to resolve the writer schema of each ledger value
    */
-  public ArchiveService(ArchiveSettings settings, Map<String, ?> kafkaClientSettings, SchemaRegistryClient registry) {
-    settings.directory().ifPresent(directory -> archivers.add(new LedgerArchiver("files",
-        () -> SegmentFileArchive.open(directory, settings.rotation(), Clock.systemUTC()), kafkaClientSettings,
-        registry, settings.retryBackoff())));
-    settings.jdbc().ifPresent(target -> archivers.add(new LedgerArchiver("jdbc",
-        () -> PostgresArchive.open(target), kafkaClientSettings, registry, settings.retryBackoff())));
+  public ArchiveService(
+      ArchiveSettings settings, Map<String, ?> kafkaClientSettings, SchemaRegistryClient registry) {
+    settings
+        .directory()
+        .ifPresent(
+            directory ->
+                archivers.add(
+                    new LedgerArchiver(
+                        "files",
+                        () ->
+                            SegmentFileArchive.open(
+                                directory, settings.rotation(), Clock.systemUTC()),
+                        kafkaClientSettings,
+                        registry,
+                        settings.retryBackoff())));
+    settings
+        .jdbc()
+        .ifPresent(
+            target ->
+                archivers.add(
+                    new LedgerArchiver(
+                        "jdbc",
+                        () -> PostgresArchive.open(target),
+                        kafkaClientSettings,
+                        registry,
+                        settings.retryBackoff())));
   }
 
   public ArchiveService start() {
@@ -38,7 +59,8 @@ public final class ArchiveService implements AutoCloseable {
 
   /** For {@code /health/ready}: every archiver has its sink open and is copying. */
   public boolean isRunning() {
-    return archivers.stream().allMatch(archiver -> archiver.state() == LedgerArchiver.State.RUNNING);
+    return archivers.stream()
+        .allMatch(archiver -> archiver.state() == LedgerArchiver.State.RUNNING);
   }
 
   @Override

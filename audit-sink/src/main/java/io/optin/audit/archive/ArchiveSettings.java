@@ -16,11 +16,14 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Where the ledger is archived: segment files under {@code audit.archive.dir}, PostgreSQL at
- * {@code audit.archive.jdbc.url}, both or neither (settings of docs/settings.md; the password belongs in
+ * Where the ledger is archived: segment files under {@code audit.archive.dir}, PostgreSQL at {@code
+ * audit.archive.jdbc.url}, both or neither (settings of docs/settings.md; the password belongs in
  * {@code OPTIN_AUDIT_ARCHIVE_JDBC_PASSWORD}).
  */
-public record ArchiveSettings(Optional<Path> directory, Optional<JdbcTarget> jdbc, SegmentRotation rotation,
+public record ArchiveSettings(
+    Optional<Path> directory,
+    Optional<JdbcTarget> jdbc,
+    SegmentRotation rotation,
     Duration retryBackoff) {
 
   public ArchiveSettings {
@@ -39,14 +42,22 @@ public record ArchiveSettings(Optional<Path> directory, Optional<JdbcTarget> jdb
     Optional<Path> directory = nonBlank(settings.optional(AUDIT_ARCHIVE_DIR)).map(Path::of);
     Optional<JdbcTarget> jdbc;
     try {
-      jdbc = nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_URL)).map(url -> new JdbcTarget(url,
-          nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_USER)).orElse(null),
-          nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_PASSWORD)).orElse(null)));
+      jdbc =
+          nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_URL))
+              .map(
+                  url ->
+                      new JdbcTarget(
+                          url,
+                          nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_USER)).orElse(null),
+                          nonBlank(settings.optional(AUDIT_ARCHIVE_JDBC_PASSWORD)).orElse(null)));
     } catch (IllegalArgumentException e) {
       throw new SettingsException(AUDIT_ARCHIVE_JDBC_URL.key() + ": " + e.getMessage());
     }
-    return new ArchiveSettings(directory, jdbc,
-        new SegmentRotation(settings.integer(AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS),
+    return new ArchiveSettings(
+        directory,
+        jdbc,
+        new SegmentRotation(
+            settings.integer(AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS),
             settings.integer(AUDIT_ARCHIVE_SEGMENT_MAX_BYTES)),
         settings.duration(AUDIT_ARCHIVE_RETRY_BACKOFF));
   }

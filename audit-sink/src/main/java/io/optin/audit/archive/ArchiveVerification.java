@@ -11,9 +11,9 @@ import java.util.Iterator;
 import java.util.stream.Stream;
 
 /**
- * Verifies an archive as a ledger: its own integrity (manifests, JSON against value bytes, columns against records)
- * and then every record through the {@link LedgerVerifier}: hashes, both chains and the signed checkpoints. Stops at
- * the first break, naming the record.
+ * Verifies an archive as a ledger: its own integrity (manifests, JSON against value bytes, columns
+ * against records) and then every record through the {@link LedgerVerifier}: hashes, both chains
+ * and the signed checkpoints. Stops at the first break, naming the record.
  */
 public final class ArchiveVerification {
 
@@ -22,22 +22,28 @@ public final class ArchiveVerification {
   /**
    * Verifies a segment archive directory.
    *
-   * @param latestCheckpoints the latest checkpoint per partition (from {@code optin.consent-checkpoints.v1}); without
-   *     them a cut tail goes unnoticed
+   * @param latestCheckpoints the latest checkpoint per partition (from {@code
+   *     optin.consent-checkpoints.v1}); without them a cut tail goes unnoticed
    */
-  public static ArchiveVerdict files(Path directory, CheckpointPublicKey publicKey,
+  public static ArchiveVerdict files(
+      Path directory,
+      CheckpointPublicKey publicKey,
       Collection<LedgerCheckpoint> latestCheckpoints) {
     return verify(new SegmentFileReader(directory), publicKey, latestCheckpoints);
   }
 
   /** Verifies the PostgreSQL archive; see {@link #files}. */
-  public static ArchiveVerdict jdbc(JdbcTarget target, CheckpointPublicKey publicKey,
+  public static ArchiveVerdict jdbc(
+      JdbcTarget target,
+      CheckpointPublicKey publicKey,
       Collection<LedgerCheckpoint> latestCheckpoints) {
     return verify(new PostgresArchiveReader(target), publicKey, latestCheckpoints);
   }
 
   /** Verifies whatever the reader reads. */
-  public static ArchiveVerdict verify(ArchiveReader reader, CheckpointPublicKey publicKey,
+  public static ArchiveVerdict verify(
+      ArchiveReader reader,
+      CheckpointPublicKey publicKey,
       Collection<LedgerCheckpoint> latestCheckpoints) {
     LedgerVerifier verifier = new LedgerVerifier(publicKey, latestCheckpoints);
     try (Stream<ArchivedRecord> records = reader.records()) {
@@ -48,7 +54,8 @@ public final class ArchiveVerification {
         }
       }
     } catch (ArchiveIntegrityException e) {
-      return new ArchiveVerdict(reader.describe(),
+      return new ArchiveVerdict(
+          reader.describe(),
           new ChainBreak(e.partition(), e.offset(), e.eventId(), e.where() + ": " + e.reason()));
     }
     return new ArchiveVerdict(reader.describe(), verifier.finish());

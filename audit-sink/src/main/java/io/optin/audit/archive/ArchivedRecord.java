@@ -9,8 +9,9 @@ import java.util.Objects;
 import org.apache.avro.Schema;
 
 /**
- * One ledger record as the archive keeps it: where it sat in the topic, its key and timestamp, the exact value bytes
- * (Confluent wire format) and the record decoded from them with the writer's schema.
+ * One ledger record as the archive keeps it: where it sat in the topic, its key and timestamp, the
+ * exact value bytes (Confluent wire format) and the record decoded from them with the writer's
+ * schema.
  *
  * @param partition ledger partition
  * @param offset offset in that partition
@@ -20,8 +21,14 @@ import org.apache.avro.Schema;
  * @param writerSchema the schema the value was written with (its id is in {@code value}'s header)
  * @param record the record decoded from {@code value}
  */
-public record ArchivedRecord(int partition, long offset, String key, Instant timestamp, byte[] value,
-    Schema writerSchema, ConsentAuditRecord record) {
+public record ArchivedRecord(
+    int partition,
+    long offset,
+    String key,
+    Instant timestamp,
+    byte[] value,
+    Schema writerSchema,
+    ConsentAuditRecord record) {
 
   public ArchivedRecord {
     Objects.requireNonNull(timestamp, "timestamp");
@@ -52,11 +59,17 @@ public record ArchivedRecord(int partition, long offset, String key, Instant tim
     return "partition " + partition + " offset " + offset + " eventId " + record.getEventId();
   }
 
-  /** Records are equal when they sat at the same place with the same key, timestamp and exact bytes. */
+  /**
+   * Records are equal when they sat at the same place with the same key, timestamp and exact bytes.
+   */
   @Override
   public boolean equals(Object other) {
-    return other instanceof ArchivedRecord that && partition == that.partition && offset == that.offset
-        && Objects.equals(key, that.key) && timestamp.equals(that.timestamp) && Arrays.equals(value, that.value);
+    return other instanceof ArchivedRecord that
+        && partition == that.partition
+        && offset == that.offset
+        && Objects.equals(key, that.key)
+        && timestamp.equals(that.timestamp)
+        && Arrays.equals(value, that.value);
   }
 
   @Override

@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Properties;
 
 /**
- * Where the PostgreSQL archive lives: a JDBC URL and optional credentials (from the environment, never logged).
+ * Where the PostgreSQL archive lives: a JDBC URL and optional credentials (from the environment,
+ * never logged).
  *
  * @param user {@code null} to take it from the URL
  * @param password {@code null} to take it from the URL
@@ -17,8 +18,9 @@ public record JdbcTarget(String url, String user, String password) {
   public JdbcTarget {
     Objects.requireNonNull(url, "url");
     if (!url.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("the archive needs a PostgreSQL JDBC URL (jdbc:postgresql://host/db), not "
-          + describe(url));
+      throw new IllegalArgumentException(
+          "the archive needs a PostgreSQL JDBC URL (jdbc:postgresql://host/db), not "
+              + describe(url));
     }
   }
 

@@ -29,15 +29,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Copies {@code optin.consent-audit.v1} into one {@link ArchiveSink}, exactly once: it reads committed records only,
- * from every partition it assigns itself, starting where the sink says it stopped (never a consumer group's
- * offsets, which would be committed apart from the archive). After any failure it drops the sink, opens a fresh one
- * (which repairs what the failure left) and seeks to its positions again.
+ * Copies {@code optin.consent-audit.v1} into one {@link ArchiveSink}, exactly once: it reads
+ * committed records only, from every partition it assigns itself, starting where the sink says it
+ * stopped (never a consumer group's offsets, which would be committed apart from the archive).
+ * After any failure it drops the sink, opens a fresh one (which repairs what the failure left) and
+ * seeks to its positions again.
  */
 public final class LedgerArchiver implements AutoCloseable {
 
   /** Where the archiver is. */
-  public enum State { CREATED, RUNNING, RECOVERING, STOPPED }
+  public enum State {
+    CREATED,
+    RUNNING,
+    RECOVERING,
+    STOPPED
+  }
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerArchiver.class);
   private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
@@ -61,12 +67,17 @@ public final class LedgerArchiver implements AutoCloseable {
   /**
    * @param name names the thread and the Kafka client id, e.g. {@code files} or {@code jdbc}
    * @param sinks opens the sink; called again after each failure
-   * @param kafkaClientSettings Kafka client settings (bootstrap.servers, security...); group.id is ignored
+   * @param kafkaClientSettings Kafka client settings (bootstrap.servers, security...); group.id is
+   *     ignored
    * @param registry resolves the writer schema of each value
    * @param retryBackoff the pause before reopening the sink after a failure
    */
-  public LedgerArchiver(String name, Supplier<ArchiveSink> sinks, Map<String, ?> kafkaClientSettings,
-      SchemaRegistryClient registry, Duration retryBackoff) {
+  public LedgerArchiver(
+      String name,
+      Supplier<ArchiveSink> sinks,
+      Map<String, ?> kafkaClientSettings,
+      SchemaRegistryClient registry,
+      Duration retryBackoff) {
     this.name = Objects.requireNonNull(name, "name");
     this.sinks = Objects.requireNonNull(sinks, "sinks");
     this.decoder = new LedgerRecordDecoder(registry);
@@ -91,7 +102,8 @@ public final class LedgerArchiver implements AutoCloseable {
     if (worker != null) {
       throw new IllegalStateException("archiver " + name + " already started");
     }
-    consumer = new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
+    consumer =
+        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new ByteArrayDeserializer());
     worker = new Thread(this::run, "optin-archiver-" + name);
     worker.start();
     return this;
@@ -171,7 +183,12 @@ public final class LedgerArchiver implements AutoCloseable {
           lastError.set(e);
           recoveries.incrementAndGet();
           state.set(State.RECOVERING);
-          LOG.error("Archiver {} failed ({}); reopening its sink in {}", name, e.getMessage(), retryBackoff, e);
+          LOG.error(
+              "Archiver {} failed ({}); reopening its sink in {}",
+              name,
+              e.getMessage(),
+              retryBackoff,
+              e);
           closeQuietly(sink);
           sink = null;
           if (stopping.await(retryBackoff.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -197,7 +214,8 @@ public final class LedgerArchiver implements AutoCloseable {
   private void assignNewPartitions(ArchiveSink sink) {
     List<TopicPartition> partitions = partitions();
     if (!consumer.assignment().containsAll(partitions)) {
-      List<TopicPartition> added = partitions.stream().filter(p -> !consumer.assignment().contains(p)).toList();
+      List<TopicPartition> added =
+          partitions.stream().filter(p -> !consumer.assignment().contains(p)).toList();
       LOG.info("Ledger partitions {} appeared; archiving them too", added);
       consumer.assign(partitions);
       seek(sink.positions(), added);
@@ -216,9 +234,11 @@ public final class LedgerArchiver implements AutoCloseable {
   }
 
   private List<TopicPartition> partitions() {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(info -> new TopicPartition(topic, info.partition())).sorted(
-            (a, b) -> Integer.compare(a.partition(), b.partition())).toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(info -> new TopicPartition(topic, info.partition()))
+            .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+            .toList();
     if (partitions.isEmpty()) {
       throw new IllegalStateException("topic " + topic + " has no partitions");
     }

@@ -12,8 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code manifests.jsonl}: one line per closed segment, in the order they were closed, so an auditor sees every
- * segment the archive ever closed in one file. Appended after the segment's own manifest is on disk.
+ * {@code manifests.jsonl}: one line per closed segment, in the order they were closed, so an
+ * auditor sees every segment the archive ever closed in one file. Appended after the segment's own
+ * manifest is on disk.
  */
 final class ManifestIndex {
 
@@ -37,7 +38,8 @@ final class ManifestIndex {
       List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
       for (int i = 0; i < lines.size(); i++) {
         if (!lines.get(i).isBlank()) {
-          manifests.add(SegmentManifest.parse(lines.get(i), SegmentFiles.INDEX + " line " + (i + 1)));
+          manifests.add(
+              SegmentManifest.parse(lines.get(i), SegmentFiles.INDEX + " line " + (i + 1)));
         }
       }
       return manifests;
@@ -46,12 +48,16 @@ final class ManifestIndex {
     }
   }
 
-  /** Drops a line left half-written by a crash at the end of the index, so it can be appended to again. */
+  /**
+   * Drops a line left half-written by a crash at the end of the index, so it can be appended to
+   * again.
+   */
   void truncatePartialLine() {
     if (!Files.exists(file)) {
       return;
     }
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+    try (FileChannel channel =
+        FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
       byte[] content = Files.readAllBytes(file);
       int end = content.length;
       while (end > 0 && content[end - 1] != '\n') {
@@ -69,8 +75,9 @@ final class ManifestIndex {
   /** Appends a manifest and forces it to disk. */
   void append(SegmentManifest manifest) {
     byte[] line = (manifest.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
-    try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND)) {
+    try (FileChannel channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       ByteBuffer buffer = ByteBuffer.wrap(line);
       while (buffer.hasRemaining()) {
         channel.write(buffer);

@@ -11,7 +11,10 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 
-/** The one segment of a partition still being appended to; it becomes immutable when {@link #seal} writes its manifest. */
+/**
+ * The one segment of a partition still being appended to; it becomes immutable when {@link #seal}
+ * writes its manifest.
+ */
 final class OpenSegment {
 
   private final Path archive;
@@ -24,8 +27,15 @@ final class OpenSegment {
   private long bytes;
   private long lastOffset;
 
-  private OpenSegment(Path archive, Path file, int partition, long firstOffset, long count, long bytes,
-      long lastOffset) throws IOException {
+  private OpenSegment(
+      Path archive,
+      Path file,
+      int partition,
+      long firstOffset,
+      long count,
+      long bytes,
+      long lastOffset)
+      throws IOException {
     this.archive = archive;
     this.file = file;
     this.partition = partition;
@@ -33,8 +43,9 @@ final class OpenSegment {
     this.count = count;
     this.bytes = bytes;
     this.lastOffset = lastOffset;
-    this.channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-        StandardOpenOption.APPEND);
+    this.channel =
+        FileChannel.open(
+            file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
     this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
   }
 
@@ -54,7 +65,13 @@ final class OpenSegment {
   /** An existing segment whose recovered lines are {@code tail}, reopened for appending. */
   static OpenSegment resume(Path archive, Path file, int partition, SegmentTail tail) {
     try {
-      return new OpenSegment(archive, file, partition, tail.firstOffset(), tail.count(), tail.validBytes(),
+      return new OpenSegment(
+          archive,
+          file,
+          partition,
+          tail.firstOffset(),
+          tail.count(),
+          tail.validBytes(),
           tail.lastOffset());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot reopen segment " + file, e);
@@ -72,7 +89,9 @@ final class OpenSegment {
     lastOffset = offset;
   }
 
-  /** Forces everything appended so far to disk: after this, the lines are the archive's position. */
+  /**
+   * Forces everything appended so far to disk: after this, the lines are the archive's position.
+   */
   void sync() {
     try {
       out.flush();
@@ -90,8 +109,15 @@ final class OpenSegment {
   SegmentManifest seal(Instant now) {
     sync();
     closeQuietly();
-    return new SegmentManifest(SegmentFiles.relativeName(archive, file), partition, firstOffset, lastOffset, count,
-        bytes, SegmentFiles.sha256(file), now);
+    return new SegmentManifest(
+        SegmentFiles.relativeName(archive, file),
+        partition,
+        firstOffset,
+        lastOffset,
+        count,
+        bytes,
+        SegmentFiles.sha256(file),
+        now);
   }
 
   Path file() {
@@ -107,7 +133,8 @@ final class OpenSegment {
       out.flush();
       channel.close();
     } catch (IOException e) {
-      // Nothing more can be lost here: what was synced is the position, the rest is rewritten after a restart.
+      // Nothing more can be lost here: what was synced is the position, the rest is rewritten after
+      // a restart.
     }
   }
 }

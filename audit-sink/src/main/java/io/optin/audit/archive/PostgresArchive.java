@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ledger in PostgreSQL: one {@code consent_ledger} row per record, inserted in batches in the same transaction
- * as the new {@code archive_positions}, so the rows and the position are stored together or not at all.
+ * The ledger in PostgreSQL: one {@code consent_ledger} row per record, inserted in batches in the
+ * same transaction as the new {@code archive_positions}, so the rows and the position are stored
+ * together or not at all.
  *
- * <p>Concurrent archivers on one database serialise on a lock of {@code archive_positions} and skip what another
- * already stored. The database refuses UPDATE, DELETE and TRUNCATE of the ledger rows (see {@link LedgerTables}).
+ * <p>Concurrent archivers on one database serialise on a lock of {@code archive_positions} and skip
+ * what another already stored. The database refuses UPDATE, DELETE and TRUNCATE of the ledger rows
+ * (see {@link LedgerTables}).
  */
 public final class PostgresArchive implements ArchiveSink {
 
@@ -34,7 +36,10 @@ public final class PostgresArchive implements ArchiveSink {
     this.connection = connection;
   }
 
-  /** Connects, creates whatever tables and triggers are missing, and warns when the triggers are not in force. */
+  /**
+   * Connects, creates whatever tables and triggers are missing, and warns when the triggers are not
+   * in force.
+   */
   public static PostgresArchive open(JdbcTarget target) {
     try {
       Connection connection = target.connect();
@@ -42,7 +47,10 @@ public final class PostgresArchive implements ArchiveSink {
         LedgerTables.migrate(connection);
         String problem = LedgerTables.triggerProblem(connection);
         if (problem != null) {
-          LOG.error("{}: {}; the database no longer refuses edits of archived records", target.describe(), problem);
+          LOG.error(
+              "{}: {}; the database no longer refuses edits of archived records",
+              target.describe(),
+              problem);
         }
         connection.setAutoCommit(false);
         return new PostgresArchive(target, connection);
@@ -58,7 +66,8 @@ public final class PostgresArchive implements ArchiveSink {
   @Override
   public synchronized Map<Integer, Long> positions() {
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT partition, next_offset FROM archive_positions")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT partition, next_offset FROM archive_positions")) {
       Map<Integer, Long> positions = new TreeMap<>();
       while (rows.next()) {
         positions.put(rows.getInt(1), rows.getLong(2));
@@ -78,7 +87,8 @@ public final class PostgresArchive implements ArchiveSink {
     }
     try {
       try (Statement lock = connection.createStatement()) {
-        // Serialises archivers sharing this database: each sees the positions the previous one committed.
+        // Serialises archivers sharing this database: each sees the positions the previous one
+        // committed.
         lock.execute("LOCK TABLE archive_positions IN SHARE ROW EXCLUSIVE MODE");
       }
       Map<Integer, Long> next = new HashMap<>(positionsInTransaction());
@@ -106,8 +116,16 @@ public final class PostgresArchive implements ArchiveSink {
     } catch (SQLException e) {
       rollbackQuietly();
       storedSchemas.clear();
-      throw new ArchiveStoreException("cannot archive " + batch.size() + " record(s) from "
-          + batch.get(0).position() + " into " + target.describe() + ": " + e.getMessage(), e);
+      throw new ArchiveStoreException(
+          "cannot archive "
+              + batch.size()
+              + " record(s) from "
+              + batch.get(0).position()
+              + " into "
+              + target.describe()
+              + ": "
+              + e.getMessage(),
+          e);
     }
   }
 
@@ -128,7 +146,8 @@ public final class PostgresArchive implements ArchiveSink {
   private Map<Integer, Long> positionsInTransaction() throws SQLException {
     Map<Integer, Long> positions = new HashMap<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT partition, next_offset FROM archive_positions")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT partition, next_offset FROM archive_positions")) {
       while (rows.next()) {
         positions.put(rows.getInt(1), rows.getLong(2));
       }
@@ -137,7 +156,9 @@ public final class PostgresArchive implements ArchiveSink {
   }
 
   private void storePositions(Map<Integer, Long> next) throws SQLException {
-    try (PreparedStatement upsert = connection.prepareStatement("""
+    try (PreparedStatement upsert =
+        connection.prepareStatement(
+            """
         INSERT INTO archive_positions (partition, next_offset, updated_at) VALUES (?, ?, now())
         ON CONFLICT (partition) DO UPDATE SET next_offset = EXCLUDED.next_offset, updated_at = now()
         WHERE archive_positions.next_offset < EXCLUDED.next_offset""")) {
@@ -150,27 +171,36 @@ public final class PostgresArchive implements ArchiveSink {
     }
   }
 
-  /** Stores the writer schema of a value the first time its id is seen, refusing another schema under that id. */
+  /**
+   * Stores the writer schema of a value the first time its id is seen, refusing another schema
+   * under that id.
+   */
   private void keepSchema(ArchivedRecord record) throws SQLException {
     int id = record.schemaId();
     if (storedSchemas.contains(id)) {
       return;
     }
     String schema = record.writerSchema().toString();
-    try (PreparedStatement insert = connection.prepareStatement(
-        "INSERT INTO archive_schemas (schema_id, schema_json) VALUES (?, ?) ON CONFLICT (schema_id) DO NOTHING")) {
+    try (PreparedStatement insert =
+        connection.prepareStatement(
+            "INSERT INTO archive_schemas (schema_id, schema_json) VALUES (?, ?) ON CONFLICT (schema_id) DO NOTHING")) {
       insert.setInt(1, id);
       insert.setString(2, schema);
       insert.executeUpdate();
     }
-    try (PreparedStatement select = connection.prepareStatement(
-        "SELECT schema_json FROM archive_schemas WHERE schema_id = ?")) {
+    try (PreparedStatement select =
+        connection.prepareStatement(
+            "SELECT schema_json FROM archive_schemas WHERE schema_id = ?")) {
       select.setInt(1, id);
       try (ResultSet rows = select.executeQuery()) {
         rows.next();
-        if (!new org.apache.avro.Schema.Parser().parse(rows.getString(1)).equals(record.writerSchema())) {
-          throw new SQLException("archive_schemas keeps another schema under id " + id
-              + ": was the Schema Registry replaced?");
+        if (!new org.apache.avro.Schema.Parser()
+            .parse(rows.getString(1))
+            .equals(record.writerSchema())) {
+          throw new SQLException(
+              "archive_schemas keeps another schema under id "
+                  + id
+                  + ": was the Schema Registry replaced?");
         }
       }
     }

@@ -15,9 +15,9 @@ import java.util.stream.StreamSupport;
 import org.apache.avro.Schema;
 
 /**
- * Reads {@code consent_ledger} back in partition then offset order, through a server-side cursor, checking that
- * every row's JSON and columns agree with its value bytes and that no row lies beyond its partition's stored
- * position (a row the archiver never wrote).
+ * Reads {@code consent_ledger} back in partition then offset order, through a server-side cursor,
+ * checking that every row's JSON and columns agree with its value bytes and that no row lies beyond
+ * its partition's stored position (a row the archiver never wrote).
  */
 public final class PostgresArchiveReader implements ArchiveReader {
 
@@ -44,7 +44,8 @@ public final class PostgresArchiveReader implements ArchiveReader {
         statement.setFetchSize(FETCH_SIZE);
         ResultSet rows = statement.executeQuery(LedgerRow.SELECT);
         Iterator<ArchivedRecord> iterator = new RowIterator(rows, schemas, positions);
-        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED), false)
+        return StreamSupport.stream(
+                Spliterators.spliteratorUnknownSize(iterator, Spliterator.ORDERED), false)
             .onClose(() -> closeQuietly(connection));
       } catch (SQLException | RuntimeException e) {
         closeQuietly(connection);
@@ -63,7 +64,8 @@ public final class PostgresArchiveReader implements ArchiveReader {
   private static Map<Integer, Long> positions(Connection connection) throws SQLException {
     Map<Integer, Long> positions = new HashMap<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT partition, next_offset FROM archive_positions")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT partition, next_offset FROM archive_positions")) {
       while (rows.next()) {
         positions.put(rows.getInt(1), rows.getLong(2));
       }
@@ -74,13 +76,14 @@ public final class PostgresArchiveReader implements ArchiveReader {
   private static Map<Integer, Schema> schemas(Connection connection) throws SQLException {
     Map<Integer, Schema> schemas = new HashMap<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT schema_id, schema_json FROM archive_schemas")) {
+        ResultSet rows =
+            statement.executeQuery("SELECT schema_id, schema_json FROM archive_schemas")) {
       while (rows.next()) {
         try {
           schemas.put(rows.getInt(1), new Schema.Parser().parse(rows.getString(2)));
         } catch (RuntimeException e) {
-          throw new ArchiveIntegrityException("archive_schemas row " + rows.getInt(1),
-              "not an Avro schema: " + e.getMessage(), e);
+          throw new ArchiveIntegrityException(
+              "archive_schemas row " + rows.getInt(1), "not an Avro schema: " + e.getMessage(), e);
         }
       }
     }
@@ -124,9 +127,12 @@ public final class PostgresArchiveReader implements ArchiveReader {
         ArchivedRecord record = LedgerRow.read(rows, schemas::get);
         Long position = positions.get(record.partition());
         if (position == null || record.offset() >= position) {
-          throw ArchiveIntegrityException.at(record, "consent_ledger row (" + record.partition() + ", "
-              + record.offset() + ")", "lies beyond the archive's position " + position
-              + " for its partition: the archiver never wrote it");
+          throw ArchiveIntegrityException.at(
+              record,
+              "consent_ledger row (" + record.partition() + ", " + record.offset() + ")",
+              "lies beyond the archive's position "
+                  + position
+                  + " for its partition: the archiver never wrote it");
         }
         next = record;
         return true;

@@ -17,8 +17,9 @@ import org.apache.avro.generic.GenericFixed;
 import org.apache.avro.generic.IndexedRecord;
 
 /**
- * The readable JSON of a ledger record, field by field as the schema names them: nulls as null, enums by symbol,
- * timestamps as ISO-8601, bytes as base64. It is the copy people query; the value bytes stay the authoritative one.
+ * The readable JSON of a ledger record, field by field as the schema names them: nulls as null,
+ * enums by symbol, timestamps as ISO-8601, bytes as base64. It is the copy people query; the value
+ * bytes stay the authoritative one.
  */
 public final class RecordJson {
 
@@ -46,12 +47,13 @@ public final class RecordJson {
   }
 
   /**
-   * Whether a JSON tree parsed from text (a segment line, a jsonb column) holds exactly the record's fields and
-   * values, whatever its key order and spacing.
+   * Whether a JSON tree parsed from text (a segment line, a jsonb column) holds exactly the
+   * record's fields and values, whatever its key order and spacing.
    */
   public static boolean matches(IndexedRecord record, JsonNode parsed) {
     try {
-      // Rendered number nodes are longs where parsed ones are ints: compare both as parsed from text.
+      // Rendered number nodes are longs where parsed ones are ints: compare both as parsed from
+      // text.
       return MAPPER.readTree(MAPPER.writeValueAsString(of(record))).equals(parsed);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot render a record as JSON", e);

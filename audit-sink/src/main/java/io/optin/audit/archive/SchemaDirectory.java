@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 
 /**
- * The writer schemas of the archived values, one {@code schemas/<id>.avsc} per Schema Registry id, so the archive
- * decodes without a registry. Written before the first line that needs it.
+ * The writer schemas of the archived values, one {@code schemas/<id>.avsc} per Schema Registry id,
+ * so the archive decodes without a registry. Written before the first line that needs it.
  */
 final class SchemaDirectory {
 
@@ -22,13 +22,19 @@ final class SchemaDirectory {
     this.directory = archiveDirectory.resolve("schemas");
   }
 
-  /** Stores the schema under its id unless it is there; refuses a different schema under a known id. */
+  /**
+   * Stores the schema under its id unless it is there; refuses a different schema under a known id.
+   */
   void keep(int id, Schema schema) {
     Schema existing = schema(id);
     if (existing != null) {
       if (!existing.equals(schema)) {
-        throw new IllegalStateException("the archive in " + directory.getParent() + " keeps another schema under id "
-            + id + ": was the Schema Registry replaced?");
+        throw new IllegalStateException(
+            "the archive in "
+                + directory.getParent()
+                + " keeps another schema under id "
+                + id
+                + ": was the Schema Registry replaced?");
       }
       return;
     }
@@ -61,7 +67,8 @@ final class SchemaDirectory {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read writer schema " + file, e);
     } catch (RuntimeException e) {
-      throw new ArchiveIntegrityException(file.toString(), "not an Avro schema: " + e.getMessage(), e);
+      throw new ArchiveIntegrityException(
+          file.toString(), "not an Avro schema: " + e.getMessage(), e);
     }
   }
 

@@ -21,12 +21,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The ledger as append-only JSON Lines segment files per partition; its position is its last whole line, so a
- * restart cuts a half-written line and resumes right after the last record on disk.
+ * The ledger as append-only JSON Lines segment files per partition; its position is its last whole
+ * line, so a restart cuts a half-written line and resumes right after the last record on disk.
  *
- * <p>Order of writes, each forced to disk before the next: lines of a batch; on rotation the segment, then its
- * manifest (written aside and renamed), then its line in {@code manifests.jsonl}. Opening repairs whichever step a
- * crash interrupted. One process at a time: the directory is locked while open.
+ * <p>Order of writes, each forced to disk before the next: lines of a batch; on rotation the
+ * segment, then its manifest (written aside and renamed), then its line in {@code manifests.jsonl}.
+ * Opening repairs whichever step a crash interrupted. One process at a time: the directory is
+ * locked while open.
  */
 public final class SegmentFileArchive implements ArchiveSink {
 
@@ -42,15 +43,17 @@ public final class SegmentFileArchive implements ArchiveSink {
   private final Map<Integer, OpenSegment> open = new TreeMap<>();
   private final Map<Integer, Long> next = new TreeMap<>();
 
-  private SegmentFileArchive(Path directory, SegmentRotation rotation, Clock clock) throws IOException {
+  private SegmentFileArchive(Path directory, SegmentRotation rotation, Clock clock)
+      throws IOException {
     this.directory = directory;
     this.rotation = rotation;
     this.clock = clock;
     this.schemas = new SchemaDirectory(directory);
     this.index = new ManifestIndex(directory);
     Files.createDirectories(directory);
-    this.lockChannel = FileChannel.open(directory.resolve(".lock"), StandardOpenOption.CREATE,
-        StandardOpenOption.WRITE);
+    this.lockChannel =
+        FileChannel.open(
+            directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     this.lock = tryLock(lockChannel);
     if (lock == null) {
       lockChannel.close();
@@ -66,10 +69,14 @@ public final class SegmentFileArchive implements ArchiveSink {
     }
   }
 
-  /** Opens (creating it if needed) the archive in {@code directory}, repairing what a crash left unfinished. */
+  /**
+   * Opens (creating it if needed) the archive in {@code directory}, repairing what a crash left
+   * unfinished.
+   */
   public static SegmentFileArchive open(Path directory, SegmentRotation rotation, Clock clock) {
     try {
-      SegmentFileArchive archive = new SegmentFileArchive(directory.toAbsolutePath(), rotation, clock);
+      SegmentFileArchive archive =
+          new SegmentFileArchive(directory.toAbsolutePath(), rotation, clock);
       try {
         archive.recover();
       } catch (RuntimeException e) {
@@ -100,8 +107,10 @@ public final class SegmentFileArchive implements ArchiveSink {
         continue;
       }
       schemas.keep(record.schemaId(), record.writerSchema());
-      OpenSegment segment = open.computeIfAbsent(record.partition(),
-          partition -> OpenSegment.create(directory, partition, record.offset()));
+      OpenSegment segment =
+          open.computeIfAbsent(
+              record.partition(),
+              partition -> OpenSegment.create(directory, partition, record.offset()));
       segment.append(ArchiveLine.encode(record), record.offset());
       next.put(record.partition(), record.offset() + 1);
       touched.add(record.partition());
@@ -117,7 +126,10 @@ public final class SegmentFileArchive implements ArchiveSink {
     }
   }
 
-  /** Closes the open segment of every partition now (for example before handing the directory to an auditor). */
+  /**
+   * Closes the open segment of every partition now (for example before handing the directory to an
+   * auditor).
+   */
   public synchronized void sealOpenSegments() {
     for (int partition : new ArrayList<>(open.keySet())) {
       seal(partition);
@@ -180,16 +192,21 @@ public final class SegmentFileArchive implements ArchiveSink {
         Path manifestFile = SegmentFiles.manifestOf(segment);
         Files.deleteIfExists(manifestFile.resolveSibling(manifestFile.getFileName() + ".tmp"));
         if (Files.exists(manifestFile)) {
-          SegmentManifest manifest = SegmentManifest.parse(Files.readString(manifestFile, StandardCharsets.UTF_8),
-              SegmentFiles.relativeName(directory, manifestFile));
+          SegmentManifest manifest =
+              SegmentManifest.parse(
+                  Files.readString(manifestFile, StandardCharsets.UTF_8),
+                  SegmentFiles.relativeName(directory, manifestFile));
           if (indexed.add(manifest.file())) {
-            LOG.info("Adding the manifest of {} to {} (a crash came between the two)", manifest.file(),
+            LOG.info(
+                "Adding the manifest of {} to {} (a crash came between the two)",
+                manifest.file(),
                 SegmentFiles.INDEX);
             index.append(manifest);
           }
           next.put(partition, manifest.lastOffset() + 1);
         } else if (i < segments.size() - 1) {
-          throw new ArchiveIntegrityException(SegmentFiles.relativeName(directory, segment),
+          throw new ArchiveIntegrityException(
+              SegmentFiles.relativeName(directory, segment),
               "segment has no manifest but is not the last of partition " + partition);
         } else {
           resumeOpenSegment(partition, segment);
@@ -201,7 +218,9 @@ public final class SegmentFileArchive implements ArchiveSink {
   private void resumeOpenSegment(int partition, Path segment) throws IOException {
     SegmentTail tail = SegmentTail.scan(segment, partition);
     if (tail.hasPartialTail()) {
-      LOG.warn("Cutting {} byte(s) a crash left after the last whole line of {}", tail.fileBytes() - tail.validBytes(),
+      LOG.warn(
+          "Cutting {} byte(s) a crash left after the last whole line of {}",
+          tail.fileBytes() - tail.validBytes(),
           segment);
       tail.truncate(segment);
     }

@@ -19,8 +19,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
- * The layout of a segment archive on disk: {@code partition-<p>/segment-<first offset, 20 digits>.jsonl}, its
- * {@code .manifest.json} once closed, {@code manifests.jsonl} indexing every manifest, {@code schemas/<id>.avsc}.
+ * The layout of a segment archive on disk: {@code partition-<p>/segment-<first offset, 20
+ * digits>.jsonl}, its {@code .manifest.json} once closed, {@code manifests.jsonl} indexing every
+ * manifest, {@code schemas/<id>.avsc}.
  */
 final class SegmentFiles {
 
@@ -35,12 +36,14 @@ final class SegmentFiles {
   }
 
   static Path segment(Path archive, int partition, long firstOffset) {
-    return partitionDirectory(archive, partition).resolve(String.format("segment-%020d.jsonl", firstOffset));
+    return partitionDirectory(archive, partition)
+        .resolve(String.format("segment-%020d.jsonl", firstOffset));
   }
 
   static Path manifestOf(Path segment) {
     String name = segment.getFileName().toString();
-    return segment.resolveSibling(name.substring(0, name.length() - ".jsonl".length()) + ".manifest.json");
+    return segment.resolveSibling(
+        name.substring(0, name.length() - ".jsonl".length()) + ".manifest.json");
   }
 
   /** The partitions that have a directory, in ascending order. */
@@ -49,8 +52,12 @@ final class SegmentFiles {
       return List.of();
     }
     try (Stream<Path> entries = Files.list(archive)) {
-      return entries.map(path -> PARTITION_DIR.matcher(path.getFileName().toString()))
-          .filter(Matcher::matches).map(m -> Integer.parseInt(m.group(1))).sorted().toList();
+      return entries
+          .map(path -> PARTITION_DIR.matcher(path.getFileName().toString()))
+          .filter(Matcher::matches)
+          .map(m -> Integer.parseInt(m.group(1)))
+          .sorted()
+          .toList();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + archive, e);
     }
@@ -63,14 +70,20 @@ final class SegmentFiles {
       return List.of();
     }
     try (Stream<Path> entries = Files.list(directory)) {
-      return new ArrayList<>(entries.filter(path -> SEGMENT.matcher(path.getFileName().toString()).matches())
-          .sorted().toList());
+      return new ArrayList<>(
+          entries
+              .filter(path -> SEGMENT.matcher(path.getFileName().toString()).matches())
+              .sorted()
+              .toList());
     } catch (IOException e) {
       throw new UncheckedIOException("cannot list " + directory, e);
     }
   }
 
-  /** The segment's path relative to the archive directory, with forward slashes, as manifests name it. */
+  /**
+   * The segment's path relative to the archive directory, with forward slashes, as manifests name
+   * it.
+   */
   static String relativeName(Path archive, Path segment) {
     return archive.relativize(segment).toString().replace('\\', '/');
   }
@@ -97,7 +110,10 @@ final class SegmentFiles {
     }
   }
 
-  /** Renames within a directory atomically, then forces the directory entry to disk where the OS allows it. */
+  /**
+   * Renames within a directory atomically, then forces the directory entry to disk where the OS
+   * allows it.
+   */
   static void moveAtomically(Path from, Path to) throws IOException {
     try {
       Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -111,7 +127,8 @@ final class SegmentFiles {
     try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException | UnsupportedOperationException e) {
-      // Some platforms (Windows) cannot open a directory; the rename is still durable once the OS flushes.
+      // Some platforms (Windows) cannot open a directory; the rename is still durable once the OS
+      // flushes.
     }
   }
 }

@@ -16,12 +16,15 @@ import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
 
 /**
- * The newline-terminated lines of a segment file, read lazily; a last fragment without newline (a write in
- * flight, or cut by a crash) is reported as such instead of being taken for a line.
+ * The newline-terminated lines of a segment file, read lazily; a last fragment without newline (a
+ * write in flight, or cut by a crash) is reported as such instead of being taken for a line.
  */
 final class SegmentLines implements Iterator<SegmentLines.Line> {
 
-  /** A line (without its newline) and its 1-based number; {@code whole} is false for an unterminated fragment. */
+  /**
+   * A line (without its newline) and its 1-based number; {@code whole} is false for an unterminated
+   * fragment.
+   */
   record Line(int number, String text, boolean whole) {}
 
   private final Path file;
@@ -39,7 +42,8 @@ final class SegmentLines implements Iterator<SegmentLines.Line> {
   static Stream<Line> of(Path file) {
     try {
       SegmentLines lines = new SegmentLines(file);
-      return StreamSupport.stream(Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED), false)
+      return StreamSupport.stream(
+              Spliterators.spliteratorUnknownSize(lines, Spliterator.ORDERED), false)
           .onClose(lines::close);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file, e);
@@ -70,7 +74,9 @@ final class SegmentLines implements Iterator<SegmentLines.Line> {
       for (int b = in.read(); ; b = in.read()) {
         if (b < 0) {
           done = true;
-          return buffer.size() == 0 ? null : new Line(++number, buffer.toString(StandardCharsets.UTF_8), false);
+          return buffer.size() == 0
+              ? null
+              : new Line(++number, buffer.toString(StandardCharsets.UTF_8), false);
         }
         if (b == '\n') {
           return new Line(++number, buffer.toString(StandardCharsets.UTF_8), true);

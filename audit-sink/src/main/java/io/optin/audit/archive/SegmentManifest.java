@@ -7,13 +7,20 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * What a closed segment holds: its file, partition, first and last offset, record count, size and SHA-256. Once a
- * segment has a manifest nothing is appended to it again.
+ * What a closed segment holds: its file, partition, first and last offset, record count, size and
+ * SHA-256. Once a segment has a manifest nothing is appended to it again.
  *
  * @param file the segment's path relative to the archive directory
  */
-public record SegmentManifest(String file, int partition, long firstOffset, long lastOffset, long count, long bytes,
-    String sha256, Instant closedAt) {
+public record SegmentManifest(
+    String file,
+    int partition,
+    long firstOffset,
+    long lastOffset,
+    long count,
+    long bytes,
+    String sha256,
+    Instant closedAt) {
 
   public SegmentManifest {
     Objects.requireNonNull(file, "file");
@@ -46,15 +53,23 @@ public record SegmentManifest(String file, int partition, long firstOffset, long
   public static SegmentManifest parse(String json, String where) {
     try {
       JsonNode node = RecordJson.MAPPER.readTree(json);
-      for (String field : new String[] {"file", "partition", "firstOffset", "lastOffset", "count", "bytes", "sha256",
-          "closedAt"}) {
+      for (String field :
+          new String[] {
+            "file", "partition", "firstOffset", "lastOffset", "count", "bytes", "sha256", "closedAt"
+          }) {
         if (node == null || !node.hasNonNull(field)) {
           throw new ArchiveIntegrityException(where, "manifest without " + field);
         }
       }
-      return new SegmentManifest(node.get("file").asText(), node.get("partition").asInt(),
-          node.get("firstOffset").asLong(), node.get("lastOffset").asLong(), node.get("count").asLong(),
-          node.get("bytes").asLong(), node.get("sha256").asText(), Instant.parse(node.get("closedAt").asText()));
+      return new SegmentManifest(
+          node.get("file").asText(),
+          node.get("partition").asInt(),
+          node.get("firstOffset").asLong(),
+          node.get("lastOffset").asLong(),
+          node.get("count").asLong(),
+          node.get("bytes").asLong(),
+          node.get("sha256").asText(),
+          Instant.parse(node.get("closedAt").asText()));
     } catch (JsonProcessingException | java.time.format.DateTimeParseException e) {
       throw new ArchiveIntegrityException(where, "not a manifest: " + e.getMessage(), e);
     }

@@ -1,7 +1,8 @@
 package io.optin.audit.archive;
 
 /**
- * When an open segment is closed: after {@code maxRecords} records or {@code maxBytes} bytes, whichever first.
+ * When an open segment is closed: after {@code maxRecords} records or {@code maxBytes} bytes,
+ * whichever first.
  */
 public record SegmentRotation(long maxRecords, long maxBytes) {
 

@@ -10,8 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The whole lines at the start of an open segment, and what a crash left after them: a half-written line (or
- * bytes that are not a line) at the end of the file, which {@link #truncate} removes.
+ * The whole lines at the start of an open segment, and what a crash left after them: a half-written
+ * line (or bytes that are not a line) at the end of the file, which {@link #truncate} removes.
  *
  * @param validBytes length of the whole, well-formed lines
  * @param fileBytes length of the file
@@ -19,8 +19,8 @@ import java.nio.file.StandardOpenOption;
 record SegmentTail(long firstOffset, long lastOffset, long count, long validBytes, long fileBytes) {
 
   /**
-   * Scans a segment of {@code partition}. Only the end of a file may be damaged by a crash: a bad line followed by
-   * good ones is not a crash's trace, and is refused rather than cut away.
+   * Scans a segment of {@code partition}. Only the end of a file may be damaged by a crash: a bad
+   * line followed by good ones is not a crash's trace, and is refused rather than cut away.
    *
    * @throws ArchiveIntegrityException when a damaged line is followed by a whole one
    */
@@ -45,7 +45,8 @@ record SegmentTail(long firstOffset, long lastOffset, long count, long validByte
       long offset = offsetOf(content, start, end, partition);
       if (offset <= last) {
         if (anyWholeLineAfter(content, end + 1, partition)) {
-          throw new ArchiveIntegrityException(file + " line " + lineNumber,
+          throw new ArchiveIntegrityException(
+              file + " line " + lineNumber,
               "damaged line followed by whole ones: not the trace of a crash, refusing to cut it");
         }
         break;
@@ -90,9 +91,14 @@ record SegmentTail(long firstOffset, long lastOffset, long count, long validByte
   /** The line's offset, or -1 when it is not a well-formed archive line of this partition. */
   private static long offsetOf(byte[] content, int start, int end, int partition) {
     try {
-      JsonNode line = RecordJson.MAPPER.readTree(new String(content, start, end - start, StandardCharsets.UTF_8));
-      if (line == null || !line.path("record").isObject() || !line.path("value").isTextual()
-          || !line.path("offset").canConvertToLong() || line.path("partition").asInt(-1) != partition) {
+      JsonNode line =
+          RecordJson.MAPPER.readTree(
+              new String(content, start, end - start, StandardCharsets.UTF_8));
+      if (line == null
+          || !line.path("record").isObject()
+          || !line.path("value").isTextual()
+          || !line.path("offset").canConvertToLong()
+          || line.path("partition").asInt(-1) != partition) {
         return -1;
       }
       return line.get("offset").longValue();

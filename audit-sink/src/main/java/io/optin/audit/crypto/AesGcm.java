@@ -9,8 +9,9 @@ import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * AES-256-GCM with a random 96-bit nonce per message. Sealed form: version byte {@value #VERSION}, 12-byte nonce,
- * ciphertext with the 16-byte tag; associated data binds the message to where it belongs.
+ * AES-256-GCM with a random 96-bit nonce per message. Sealed form: version byte {@value #VERSION},
+ * 12-byte nonce, ciphertext with the 16-byte tag; associated data binds the message to where it
+ * belongs.
  */
 final class AesGcm {
 
@@ -32,23 +33,35 @@ final class AesGcm {
     byte[] nonce = randomBytes(NONCE_BYTES);
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.ENCRYPT_MODE, new SecretKeySpec(key, "AES"), new GCMParameterSpec(TAG_BITS, nonce));
+      cipher.init(
+          Cipher.ENCRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
+          new GCMParameterSpec(TAG_BITS, nonce));
       cipher.updateAAD(associatedData);
       byte[] ciphertext = cipher.doFinal(plaintext);
-      return ByteBuffer.allocate(1 + NONCE_BYTES + ciphertext.length).put(VERSION).put(nonce).put(ciphertext).array();
+      return ByteBuffer.allocate(1 + NONCE_BYTES + ciphertext.length)
+          .put(VERSION)
+          .put(nonce)
+          .put(ciphertext)
+          .array();
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("AES-GCM is unavailable in this JRE", e);
     }
   }
 
-  /** The plaintext, or an exception when the key, the associated data or a byte of the sealed form is wrong. */
+  /**
+   * The plaintext, or an exception when the key, the associated data or a byte of the sealed form
+   * is wrong.
+   */
   static byte[] open(byte[] key, byte[] associatedData, byte[] sealed) throws AEADBadTagException {
     if (sealed.length < 1 + NONCE_BYTES + TAG_BITS / 8 || sealed[0] != VERSION) {
       throw new AEADBadTagException("not a version " + VERSION + " AES-GCM sealed message");
     }
     try {
       Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-      cipher.init(Cipher.DECRYPT_MODE, new SecretKeySpec(key, "AES"),
+      cipher.init(
+          Cipher.DECRYPT_MODE,
+          new SecretKeySpec(key, "AES"),
           new GCMParameterSpec(TAG_BITS, sealed, 1, NONCE_BYTES));
       cipher.updateAAD(associatedData);
       return cipher.doFinal(sealed, 1 + NONCE_BYTES, sealed.length - 1 - NONCE_BYTES);

@@ -14,8 +14,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 /**
- * The Ed25519 public key that verifies ledger checkpoints: all an auditor needs, since it cannot sign. Given as the
- * base64 X.509 (SubjectPublicKeyInfo) encoding, setting {@value #SETTING}.
+ * The Ed25519 public key that verifies ledger checkpoints: all an auditor needs, since it cannot
+ * sign. Given as the base64 X.509 (SubjectPublicKeyInfo) encoding, setting {@value #SETTING}.
  */
 public final class CheckpointPublicKey {
 
@@ -37,13 +37,17 @@ public final class CheckpointPublicKey {
   public static CheckpointPublicKey fromBase64(String x509Base64) {
     try {
       byte[] der = Base64.getDecoder().decode(x509Base64.strip());
-      return new CheckpointPublicKey(KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der)));
+      return new CheckpointPublicKey(
+          KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der)));
     } catch (GeneralSecurityException | IllegalArgumentException e) {
       throw new IllegalArgumentException(SETTING + " is not a base64 X.509 Ed25519 public key", e);
     }
   }
 
-  /** First 16 hex characters of SHA-256 of the X.509 encoding; checkpoints name the key that signed them. */
+  /**
+   * First 16 hex characters of SHA-256 of the X.509 encoding; checkpoints name the key that signed
+   * them.
+   */
   public String keyId() {
     return keyId;
   }
@@ -53,7 +57,9 @@ public final class CheckpointPublicKey {
     return Base64.getEncoder().encodeToString(key.getEncoded());
   }
 
-  /** Whether the checkpoint names this key and its signature verifies over its canonical content. */
+  /**
+   * Whether the checkpoint names this key and its signature verifies over its canonical content.
+   */
   public boolean verifies(LedgerCheckpoint checkpoint) {
     if (!keyId.equals(checkpoint.getSigningKeyId()) || checkpoint.getSignature() == null) {
       return false;
@@ -73,7 +79,9 @@ public final class CheckpointPublicKey {
 
   static String idOf(byte[] x509) {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(x509)).substring(0, 16);
+      return HexFormat.of()
+          .formatHex(MessageDigest.getInstance("SHA-256").digest(x509))
+          .substring(0, 16);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

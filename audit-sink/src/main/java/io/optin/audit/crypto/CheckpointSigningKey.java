@@ -16,8 +16,8 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
 
 /**
- * The audit sink's Ed25519 key that signs checkpoints, from setting {@value #SETTING} (base64 PKCS#8). Only the sink
- * holds it; verifiers get the {@link #publicKey()}.
+ * The audit sink's Ed25519 key that signs checkpoints, from setting {@value #SETTING} (base64
+ * PKCS#8). Only the sink holds it; verifiers get the {@link #publicKey()}.
  */
 public final class CheckpointSigningKey {
 
@@ -34,7 +34,8 @@ public final class CheckpointSigningKey {
   /** A new random key (dev mode generates one and keeps it under the dev data dir). */
   public static CheckpointSigningKey generate() {
     try {
-      return new CheckpointSigningKey(KeyPairGenerator.getInstance(CheckpointPublicKey.ALGORITHM).generateKeyPair());
+      return new CheckpointSigningKey(
+          KeyPairGenerator.getInstance(CheckpointPublicKey.ALGORITHM).generateKeyPair());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Ed25519 is unavailable in this JRE", e);
     }
@@ -44,13 +45,17 @@ public final class CheckpointSigningKey {
   public static CheckpointSigningKey fromBase64(String pkcs8Base64) {
     try {
       byte[] der = Base64.getDecoder().decode(pkcs8Base64.strip());
-      PrivateKey key = KeyFactory.getInstance(CheckpointPublicKey.ALGORITHM)
-          .generatePrivate(new PKCS8EncodedKeySpec(der));
-      byte[] seed = ((EdECPrivateKey) key).getBytes()
-          .orElseThrow(() -> new IllegalArgumentException("no key bytes"));
+      PrivateKey key =
+          KeyFactory.getInstance(CheckpointPublicKey.ALGORITHM)
+              .generatePrivate(new PKCS8EncodedKeySpec(der));
+      byte[] seed =
+          ((EdECPrivateKey) key)
+              .getBytes()
+              .orElseThrow(() -> new IllegalArgumentException("no key bytes"));
       return new CheckpointSigningKey(pairFromSeed(seed));
     } catch (GeneralSecurityException | IllegalArgumentException | ClassCastException e) {
-      throw new IllegalArgumentException(SETTING + " is not a base64 PKCS#8 Ed25519 private key", e);
+      throw new IllegalArgumentException(
+          SETTING + " is not a base64 PKCS#8 Ed25519 private key", e);
     }
   }
 
@@ -65,10 +70,11 @@ public final class CheckpointSigningKey {
 
   /** The checkpoint with this key's id and its signature set. */
   public LedgerCheckpoint sign(LedgerCheckpoint unsigned) {
-    LedgerCheckpoint named = LedgerCheckpoint.newBuilder(unsigned)
-        .setSigningKeyId(publicKey.keyId())
-        .setSignature(ByteBuffer.allocate(0))
-        .build();
+    LedgerCheckpoint named =
+        LedgerCheckpoint.newBuilder(unsigned)
+            .setSigningKeyId(publicKey.keyId())
+            .setSignature(ByteBuffer.allocate(0))
+            .build();
     try {
       Signature signer = Signature.getInstance(CheckpointPublicKey.ALGORITHM);
       signer.initSign(privateKey);
@@ -81,19 +87,22 @@ public final class CheckpointSigningKey {
   }
 
   /**
-   * Java 17 cannot derive an Ed25519 public key from a private one directly; an Ed25519 private key is a 32-byte seed
-   * the generator draws from its random source, so a source that yields exactly the seed regenerates the pair.
+   * Java 17 cannot derive an Ed25519 public key from a private one directly; an Ed25519 private key
+   * is a 32-byte seed the generator draws from its random source, so a source that yields exactly
+   * the seed regenerates the pair.
    */
   private static KeyPair pairFromSeed(byte[] seed) throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance(CheckpointPublicKey.ALGORITHM);
-    generator.initialize(NamedParameterSpec.ED25519, new SecureRandom() {
-      private static final long serialVersionUID = 1L;
+    generator.initialize(
+        NamedParameterSpec.ED25519,
+        new SecureRandom() {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      public void nextBytes(byte[] bytes) {
-        System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
-      }
-    });
+          @Override
+          public void nextBytes(byte[] bytes) {
+            System.arraycopy(seed, 0, bytes, 0, Math.min(seed.length, bytes.length));
+          }
+        });
     return generator.generateKeyPair();
   }
 

@@ -17,9 +17,9 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * One subject's random AES-256 key: it seals the personal data of every ledger record of the subject (Avro binary of
- * {@link PersonalData}, associated data {@code subjectKey|eventId}, so a sealed blob cannot be moved to another
- * record). Destroying it is the subject's erasure.
+ * One subject's random AES-256 key: it seals the personal data of every ledger record of the
+ * subject (Avro binary of {@link PersonalData}, associated data {@code subjectKey|eventId}, so a
+ * sealed blob cannot be moved to another record). Destroying it is the subject's erasure.
  */
 public final class DataKey {
 
@@ -27,7 +27,8 @@ public final class DataKey {
     AvroTrust.install();
   }
 
-  private static final SpecificDatumWriter<PersonalData> WRITER = new SpecificDatumWriter<>(PersonalData.class);
+  private static final SpecificDatumWriter<PersonalData> WRITER =
+      new SpecificDatumWriter<>(PersonalData.class);
 
   private final String subjectKey;
   private final String keyId;
@@ -44,8 +45,10 @@ public final class DataKey {
 
   /** A new random key for a subject, with a random id. */
   public static DataKey generate(String subjectKey) {
-    return new DataKey(subjectKey, HexFormat.of().formatHex(AesGcm.randomBytes(8)), AesGcm.randomBytes(
-        AesGcm.KEY_BYTES));
+    return new DataKey(
+        subjectKey,
+        HexFormat.of().formatHex(AesGcm.randomBytes(8)),
+        AesGcm.randomBytes(AesGcm.KEY_BYTES));
   }
 
   public String subjectKey() {
@@ -73,7 +76,9 @@ public final class DataKey {
     return ByteBuffer.wrap(AesGcm.seal(secret, associatedData(eventId), out.toByteArray()));
   }
 
-  /** The personal data, or an exception when this is not the key or the blob was altered or moved. */
+  /**
+   * The personal data, or an exception when this is not the key or the blob was altered or moved.
+   */
   public PersonalData open(ByteBuffer sealed, String eventId) {
     ByteBuffer copy = sealed.duplicate();
     byte[] bytes = new byte[copy.remaining()];
@@ -83,15 +88,21 @@ public final class DataKey {
       return new SpecificDatumReader<>(PersonalData.class)
           .read(null, DecoderFactory.get().binaryDecoder(plain, null));
     } catch (AEADBadTagException e) {
-      throw new IllegalStateException("the personal data of event " + eventId + " does not open with data key "
-          + keyId + ": wrong key, or the sealed bytes were altered or moved", e);
+      throw new IllegalStateException(
+          "the personal data of event "
+              + eventId
+              + " does not open with data key "
+              + keyId
+              + ": wrong key, or the sealed bytes were altered or moved",
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
   }
 
   private byte[] associatedData(String eventId) {
-    return ("optin-personal-data-v1|" + subjectKey + "|" + eventId).getBytes(StandardCharsets.UTF_8);
+    return ("optin-personal-data-v1|" + subjectKey + "|" + eventId)
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   @Override

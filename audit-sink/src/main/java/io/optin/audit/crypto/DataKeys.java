@@ -8,16 +8,20 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Opens ledger records with the subjects' data keys as the key topic holds them (wrapped by the master key): where
- * the topology keeps them in its store, and where tools read optin.consent-keys.v1. A subject whose key is gone, or
- * holds another key id than the record names, was erased: its records stay sealed for good.
+ * Opens ledger records with the subjects' data keys as the key topic holds them (wrapped by the
+ * master key): where the topology keeps them in its store, and where tools read
+ * optin.consent-keys.v1. A subject whose key is gone, or holds another key id than the record
+ * names, was erased: its records stay sealed for good.
  */
 public final class DataKeys {
 
   private final MasterKey master;
   private final Function<String, SubjectDataKey> wrappedKeys;
 
-  /** @param wrappedKeys the wrapped key of a subject, null when it has none (never had one, or erased) */
+  /**
+   * @param wrappedKeys the wrapped key of a subject, null when it has none (never had one, or
+   *     erased)
+   */
   public DataKeys(MasterKey master, Function<String, SubjectDataKey> wrappedKeys) {
     this.master = Objects.requireNonNull(master, "master");
     this.wrappedKeys = Objects.requireNonNull(wrappedKeys, "wrappedKeys");
@@ -30,7 +34,8 @@ public final class DataKeys {
   }
 
   /**
-   * The personal data of a record; empty when it has none sealed, or when the key that sealed it was destroyed.
+   * The personal data of a record; empty when it has none sealed, or when the key that sealed it
+   * was destroyed.
    *
    * @throws IllegalStateException when the key exists but the sealed bytes do not open (altered)
    */

@@ -9,9 +9,10 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * The audit sink's two secrets: the master key wrapping the data keys, and the key signing checkpoints. Outside dev
- * they come from settings ({@value MasterKey#SETTING}, {@value CheckpointSigningKey#SETTING}); {@code optin dev}
- * generates them once and keeps them in its data directory.
+ * The audit sink's two secrets: the master key wrapping the data keys, and the key signing
+ * checkpoints. Outside dev they come from settings ({@value MasterKey#SETTING}, {@value
+ * CheckpointSigningKey#SETTING}); {@code optin dev} generates them once and keeps them in its data
+ * directory.
  */
 public record LedgerKeys(MasterKey master, CheckpointSigningKey signing) {
 
@@ -24,20 +25,26 @@ public record LedgerKeys(MasterKey master, CheckpointSigningKey signing) {
     Objects.requireNonNull(signing, "signing");
   }
 
-  /** Both keys from settings, by name; a missing or malformed one fails with a message naming the setting. */
+  /**
+   * Both keys from settings, by name; a missing or malformed one fails with a message naming the
+   * setting.
+   */
   public static LedgerKeys fromSettings(Function<String, String> settings) {
     String signing = settings.apply(CheckpointSigningKey.SETTING);
     if (signing == null || signing.isBlank()) {
-      throw new IllegalArgumentException(CheckpointSigningKey.SETTING + " is required: an Ed25519 private key,"
-          + " base64 PKCS#8 (`openssl genpkey -algorithm ed25519 -outform DER | base64 -w0`)");
+      throw new IllegalArgumentException(
+          CheckpointSigningKey.SETTING
+              + " is required: an Ed25519 private key,"
+              + " base64 PKCS#8 (`openssl genpkey -algorithm ed25519 -outform DER | base64 -w0`)");
     }
-    return new LedgerKeys(MasterKey.fromBase64(settings.apply(MasterKey.SETTING)),
+    return new LedgerKeys(
+        MasterKey.fromBase64(settings.apply(MasterKey.SETTING)),
         CheckpointSigningKey.fromBase64(signing));
   }
 
   /**
-   * The dev keys kept in {@code dir} (files readable by the owner only), generated on first use. The public key is
-   * written beside them for auditors.
+   * The dev keys kept in {@code dir} (files readable by the owner only), generated on first use.
+   * The public key is written beside them for auditors.
    */
   public static LedgerKeys loadOrCreate(Path dir) {
     try {
@@ -50,8 +57,10 @@ public record LedgerKeys(MasterKey master, CheckpointSigningKey signing) {
       if (!Files.exists(signing)) {
         writeSecret(signing, CheckpointSigningKey.generate().toBase64());
       }
-      LedgerKeys keys = new LedgerKeys(MasterKey.fromBase64(Files.readString(master)),
-          CheckpointSigningKey.fromBase64(Files.readString(signing)));
+      LedgerKeys keys =
+          new LedgerKeys(
+              MasterKey.fromBase64(Files.readString(master)),
+              CheckpointSigningKey.fromBase64(Files.readString(signing)));
       Files.writeString(dir.resolve(PUBLIC_FILE), keys.signing().publicKey().toBase64() + "\n");
       return keys;
     } catch (IOException e) {

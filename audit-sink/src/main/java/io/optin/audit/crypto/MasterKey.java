@@ -11,8 +11,9 @@ import java.util.HexFormat;
 import javax.crypto.AEADBadTagException;
 
 /**
- * The key that wraps every subject's data key on optin.consent-keys.v1 (setting {@value #SETTING}, base64 of 32
- * bytes): the key topic alone reveals nothing, and destroying a wrapped data key destroys the subject's data.
+ * The key that wraps every subject's data key on optin.consent-keys.v1 (setting {@value #SETTING},
+ * base64 of 32 bytes): the key topic alone reveals nothing, and destroying a wrapped data key
+ * destroys the subject's data.
  */
 public final class MasterKey {
 
@@ -23,8 +24,13 @@ public final class MasterKey {
 
   private MasterKey(byte[] key) {
     if (key.length != AesGcm.KEY_BYTES) {
-      throw new IllegalArgumentException(SETTING + " must be " + AesGcm.KEY_BYTES + " bytes (base64), got "
-          + key.length + " (generate one with `openssl rand -base64 32`)");
+      throw new IllegalArgumentException(
+          SETTING
+              + " must be "
+              + AesGcm.KEY_BYTES
+              + " bytes (base64), got "
+              + key.length
+              + " (generate one with `openssl rand -base64 32`)");
     }
     this.key = key.clone();
     this.keyId = idOf(key);
@@ -32,7 +38,8 @@ public final class MasterKey {
 
   public static MasterKey fromBase64(String base64) {
     if (base64 == null || base64.isBlank()) {
-      throw new IllegalArgumentException(SETTING + " is required: 32 bytes in base64 (`openssl rand -base64 32`)");
+      throw new IllegalArgumentException(
+          SETTING + " is required: 32 bytes in base64 (`openssl rand -base64 32`)");
     }
     try {
       return new MasterKey(Base64.getDecoder().decode(base64.strip()));
@@ -52,14 +59,18 @@ public final class MasterKey {
     return Base64.getEncoder().encodeToString(key);
   }
 
-  /** First 16 hex characters of SHA-256 over a domain label and the key: names the key, reveals nothing of it. */
+  /**
+   * First 16 hex characters of SHA-256 over a domain label and the key: names the key, reveals
+   * nothing of it.
+   */
   public String keyId() {
     return keyId;
   }
 
   /** The data key wrapped for the key topic. */
   public SubjectDataKey wrap(DataKey dataKey, Instant createdAt) {
-    byte[] wrapped = AesGcm.seal(key, associatedData(dataKey.subjectKey(), dataKey.keyId()), dataKey.secret());
+    byte[] wrapped =
+        AesGcm.seal(key, associatedData(dataKey.subjectKey(), dataKey.keyId()), dataKey.secret());
     return SubjectDataKey.newBuilder()
         .setSubjectKey(dataKey.subjectKey())
         .setKeyId(dataKey.keyId())
@@ -69,21 +80,35 @@ public final class MasterKey {
         .build();
   }
 
-  /** The data key, or an exception naming the master key that wrapped it when it is not this one. */
+  /**
+   * The data key, or an exception naming the master key that wrapped it when it is not this one.
+   */
   public DataKey unwrap(SubjectDataKey wrapped) {
     if (!keyId.equals(wrapped.getMasterKeyId())) {
-      throw new IllegalStateException("the data key of subject " + wrapped.getSubjectKey() + " was wrapped by master"
-          + " key " + wrapped.getMasterKeyId() + ", not by " + SETTING + " " + keyId);
+      throw new IllegalStateException(
+          "the data key of subject "
+              + wrapped.getSubjectKey()
+              + " was wrapped by master"
+              + " key "
+              + wrapped.getMasterKeyId()
+              + ", not by "
+              + SETTING
+              + " "
+              + keyId);
     }
     ByteBuffer buffer = wrapped.getWrappedKey().duplicate();
     byte[] sealed = new byte[buffer.remaining()];
     buffer.get(sealed);
     try {
-      byte[] secret = AesGcm.open(key, associatedData(wrapped.getSubjectKey(), wrapped.getKeyId()), sealed);
+      byte[] secret =
+          AesGcm.open(key, associatedData(wrapped.getSubjectKey(), wrapped.getKeyId()), sealed);
       return new DataKey(wrapped.getSubjectKey(), wrapped.getKeyId(), secret);
     } catch (AEADBadTagException e) {
-      throw new IllegalStateException("the wrapped data key of subject " + wrapped.getSubjectKey()
-          + " does not open with the master key: it was altered", e);
+      throw new IllegalStateException(
+          "the wrapped data key of subject "
+              + wrapped.getSubjectKey()
+              + " does not open with the master key: it was altered",
+          e);
     }
   }
 

@@ -6,17 +6,20 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
 /**
- * The byte encoding that ledger hashes and checkpoint signatures are computed over (docs/ledger.md, "Canonical
- * encoding"): each value is a presence byte (0 absent, 1 present) followed, when present, by a big-endian int32,
- * int64 (instants as epoch milliseconds), or a big-endian uint32 length and the bytes (strings in UTF-8, enums by
- * symbol name). Nothing depends on Avro, so an auditor can re-implement it in a page of any language.
+ * The byte encoding that ledger hashes and checkpoint signatures are computed over (docs/ledger.md,
+ * "Canonical encoding"): each value is a presence byte (0 absent, 1 present) followed, when
+ * present, by a big-endian int32, int64 (instants as epoch milliseconds), or a big-endian uint32
+ * length and the bytes (strings in UTF-8, enums by symbol name). Nothing depends on Avro, so an
+ * auditor can re-implement it in a page of any language.
  */
 final class CanonicalEncoding {
 
   private final ByteArrayOutputStream out = new ByteArrayOutputStream(512);
 
   CanonicalEncoding string(String value) {
-    return value == null ? absent() : present().lengthPrefixed(value.getBytes(StandardCharsets.UTF_8));
+    return value == null
+        ? absent()
+        : present().lengthPrefixed(value.getBytes(StandardCharsets.UTF_8));
   }
 
   CanonicalEncoding int32(Integer value) {

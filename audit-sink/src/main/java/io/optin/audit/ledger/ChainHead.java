@@ -3,8 +3,8 @@ package io.optin.audit.ledger;
 import java.util.Objects;
 
 /**
- * The last record of a chain: its sequence and hash. A partition chain's head also counts the records appended since
- * its last checkpoint, to checkpoint every N records.
+ * The last record of a chain: its sequence and hash. A partition chain's head also counts the
+ * records appended since its last checkpoint, to checkpoint every N records.
  */
 public record ChainHead(long sequence, String hash, long sinceCheckpoint) {
 
@@ -26,6 +26,7 @@ public record ChainHead(long sequence, String hash, long sinceCheckpoint) {
       return null;
     }
     String[] parts = encoded.split(":", 3);
-    return new ChainHead(Long.parseLong(parts[0]), parts[1], parts.length > 2 ? Long.parseLong(parts[2]) : 0);
+    return new ChainHead(
+        Long.parseLong(parts[0]), parts[1], parts.length > 2 ? Long.parseLong(parts[2]) : 0);
   }
 }

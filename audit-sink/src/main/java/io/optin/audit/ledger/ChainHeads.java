@@ -2,7 +2,10 @@ package io.optin.audit.ledger;
 
 import java.util.function.BiConsumer;
 
-/** Where one ledger partition's writer keeps its chain heads: state stores in the topology, maps in tests. */
+/**
+ * Where one ledger partition's writer keeps its chain heads: state stores in the topology, maps in
+ * tests.
+ */
 public interface ChainHeads {
 
   /** The head of a subject's chain, null before its first record. */

@@ -5,8 +5,8 @@ import io.optin.avro.PersonalData;
 import java.util.Objects;
 
 /**
- * A consent step as derived from the flow, before the ledger seals and chains it: the record holds no personal data,
- * {@code personal} holds it in clear (it never leaves the audit task unsealed).
+ * A consent step as derived from the flow, before the ledger seals and chains it: the record holds
+ * no personal data, {@code personal} holds it in clear (it never leaves the audit task unsealed).
  */
 public record ConsentStep(ConsentAuditRecord record, PersonalData personal) {
 

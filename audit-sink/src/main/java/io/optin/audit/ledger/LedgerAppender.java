@@ -12,14 +12,16 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * The single writer's rule for one ledger partition: each appended record gets the next sequence of its subject's
- * chain and of the partition chain, both previous hashes, and its own hash; a checkpoint signs the partition head and
- * the digest of every subject head, and is itself appended in-band. Pure: state lives in the {@link ChainHeads}.
+ * The single writer's rule for one ledger partition: each appended record gets the next sequence of
+ * its subject's chain and of the partition chain, both previous hashes, and its own hash; a
+ * checkpoint signs the partition head and the digest of every subject head, and is itself appended
+ * in-band. Pure: state lives in the {@link ChainHeads}.
  */
 public final class LedgerAppender {
 
   static {
-    // Records are copied with newBuilder(record), which loads our generated classes through Avro's trust check.
+    // Records are copied with newBuilder(record), which loads our generated classes through Avro's
+    // trust check.
     AvroTrust.install();
   }
 
@@ -38,11 +40,12 @@ public final class LedgerAppender {
   }
 
   /**
-   * Chains a subject's record (sealed already) into this partition, in place, and returns it: it gets both links and
-   * its hash; the stored heads move on.
+   * Chains a subject's record (sealed already) into this partition, in place, and returns it: it
+   * gets both links and its hash; the stored heads move on.
    */
   public ConsentAuditRecord append(ConsentAuditRecord record) {
-    String subject = Objects.requireNonNull(record.getSubjectKey(), "a ledger record names its subject");
+    String subject =
+        Objects.requireNonNull(record.getSubjectKey(), "a ledger record names its subject");
     ChainHead subjectHead = heads.subject(subject);
     record.setSequence(subjectHead == null ? 0 : subjectHead.sequence() + 1);
     record.setPreviousHash(subjectHead == null ? null : subjectHead.hash());
@@ -58,8 +61,8 @@ public final class LedgerAppender {
   }
 
   /**
-   * A signed checkpoint of the partition as it stands, and its in-band record (appended), or null when nothing was
-   * appended since the last checkpoint (an idle partition stays quiet).
+   * A signed checkpoint of the partition as it stands, and its in-band record (appended), or null
+   * when nothing was appended since the last checkpoint (an idle partition stays quiet).
    */
   public Checkpointed checkpoint(Instant now) {
     ChainHead head = heads.partition();
@@ -67,33 +70,44 @@ public final class LedgerAppender {
       return null;
     }
     SubjectHeadsDigest digest = LedgerHashing.subjectHeadsDigest();
-    heads.forEachSubject((key, subjectHead) -> digest.add(key, subjectHead.sequence(), subjectHead.hash()));
-    LedgerCheckpoint checkpoint = signingKey.sign(LedgerCheckpoint.newBuilder()
-        .setPartition(partition)
-        .setPartitionSequence(head.sequence())
-        .setHeadHash(head.hash())
-        .setSubjects(digest.count())
-        .setSubjectHeadsDigest(digest.hex())
-        .setCheckpointedAt(now)
-        .setSigningKeyId(signingKey.publicKey().keyId())
-        .setSignature(ByteBuffer.allocate(0))
-        .build());
-    ConsentAuditRecord record = linkToPartition(ConsentAuditRecord.newBuilder()
-        .setEventId(UUID.nameUUIDFromBytes(("checkpoint/" + partition + "/" + head.sequence())
-            .getBytes(StandardCharsets.UTF_8)).toString())
-        .setEventType(ConsentEventType.CHECKPOINT)
-        .setOccurredAt(now)
-        .setSourcePartition(partition)
-        .setCheckpoint(checkpoint)
-        .build());
+    heads.forEachSubject(
+        (key, subjectHead) -> digest.add(key, subjectHead.sequence(), subjectHead.hash()));
+    LedgerCheckpoint checkpoint =
+        signingKey.sign(
+            LedgerCheckpoint.newBuilder()
+                .setPartition(partition)
+                .setPartitionSequence(head.sequence())
+                .setHeadHash(head.hash())
+                .setSubjects(digest.count())
+                .setSubjectHeadsDigest(digest.hex())
+                .setCheckpointedAt(now)
+                .setSigningKeyId(signingKey.publicKey().keyId())
+                .setSignature(ByteBuffer.allocate(0))
+                .build());
+    ConsentAuditRecord record =
+        linkToPartition(
+            ConsentAuditRecord.newBuilder()
+                .setEventId(
+                    UUID.nameUUIDFromBytes(
+                            ("checkpoint/" + partition + "/" + head.sequence())
+                                .getBytes(StandardCharsets.UTF_8))
+                        .toString())
+                .setEventType(ConsentEventType.CHECKPOINT)
+                .setOccurredAt(now)
+                .setSourcePartition(partition)
+                .setCheckpoint(checkpoint)
+                .build());
     heads.putPartition(new ChainHead(record.getPartitionSequence(), record.getHash(), 0));
     return new Checkpointed(checkpoint, record);
   }
 
   private ConsentAuditRecord linkToPartition(ConsentAuditRecord record) {
     if (record.getSourcePartition() == null || record.getSourcePartition() != partition) {
-      throw new IllegalArgumentException("a record of partition " + record.getSourcePartition()
-          + " cannot be appended to ledger partition " + partition);
+      throw new IllegalArgumentException(
+          "a record of partition "
+              + record.getSourcePartition()
+              + " cannot be appended to ledger partition "
+              + partition);
     }
     ChainHead head = heads.partition();
     record.setHashVersion(LedgerHashing.VERSION);
@@ -101,8 +115,11 @@ public final class LedgerAppender {
     record.setPreviousPartitionHash(head == null ? null : head.hash());
     record.setHash(null);
     record.setHash(LedgerHashing.hash(record));
-    heads.putPartition(new ChainHead(record.getPartitionSequence(), record.getHash(),
-        head == null ? 1 : head.sinceCheckpoint() + 1));
+    heads.putPartition(
+        new ChainHead(
+            record.getPartitionSequence(),
+            record.getHash(),
+            head == null ? 1 : head.sinceCheckpoint() + 1));
     return record;
   }
 }

@@ -4,9 +4,9 @@ import io.optin.avro.ConsentAuditRecord;
 import java.util.Objects;
 
 /**
- * One record of the ledger where it was read: its partition, offset and Kafka key (the subjectKey, null for a
- * checkpoint). Whatever holds the ledger (the topic, the archive files, the database) yields these, in offset order
- * per partition, for the {@link LedgerVerifier}.
+ * One record of the ledger where it was read: its partition, offset and Kafka key (the subjectKey,
+ * null for a checkpoint). Whatever holds the ledger (the topic, the archive files, the database)
+ * yields these, in offset order per partition, for the {@link LedgerVerifier}.
  */
 public record LedgerEntry(int partition, long offset, String key, ConsentAuditRecord record) {
 

@@ -8,9 +8,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * What the ledger's hashes and signatures cover: the canonical encoding (version {@value #VERSION}) of a record's
- * every field but {@code hash}, chain fields included, and of a checkpoint's every field but its signature; SHA-256
- * in lower-case hex. Field order is fixed here and in docs/ledger.md; a new field needs a new version.
+ * What the ledger's hashes and signatures cover: the canonical encoding (version {@value #VERSION})
+ * of a record's every field but {@code hash}, chain fields included, and of a checkpoint's every
+ * field but its signature; SHA-256 in lower-case hex. Field order is fixed here and in
+ * docs/ledger.md; a new field needs a new version.
  */
 public final class LedgerHashing {
 
@@ -30,16 +31,17 @@ public final class LedgerHashing {
 
   /** The canonical encoding v1 of a record, without its {@code hash}. */
   public static byte[] encode(ConsentAuditRecord r) {
-    CanonicalEncoding out = new CanonicalEncoding()
-        .string(RECORD_DOMAIN)
-        .int32(r.getHashVersion())
-        .string(r.getEventId())
-        .symbol(r.getEventType())
-        .instant(r.getOccurredAt())
-        .string(r.getSubjectKey())
-        .string(r.getProgramId())
-        .string(r.getSignupId())
-        .string(r.getChallengeId());
+    CanonicalEncoding out =
+        new CanonicalEncoding()
+            .string(RECORD_DOMAIN)
+            .int32(r.getHashVersion())
+            .string(r.getEventId())
+            .symbol(r.getEventType())
+            .instant(r.getOccurredAt())
+            .string(r.getSubjectKey())
+            .string(r.getProgramId())
+            .string(r.getSignupId())
+            .string(r.getChallengeId());
     evidence(out, r.getEvidence());
     out.string(r.getProviderSid())
         .string(r.getProviderStatus())

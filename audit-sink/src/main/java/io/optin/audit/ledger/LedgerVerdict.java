@@ -1,6 +1,9 @@
 package io.optin.audit.ledger;
 
-/** The outcome of verifying a ledger: a {@link VerificationReport} when intact, else the first {@link ChainBreak}. */
+/**
+ * The outcome of verifying a ledger: a {@link VerificationReport} when intact, else the first
+ * {@link ChainBreak}.
+ */
 public sealed interface LedgerVerdict permits VerificationReport, ChainBreak {
 
   /** Whether no break was found. */

@@ -13,12 +13,14 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Checks a ledger against what its single writer per partition wrote: every record's hash over its content, both
- * chains (per partition and per subject) link without gap, repeat or swap, every signed checkpoint matches the chains
- * where it stands, and the ledger reaches at least the latest checkpoint of each partition (else its tail was cut).
+ * Checks a ledger against what its single writer per partition wrote: every record's hash over its
+ * content, both chains (per partition and per subject) link without gap, repeat or swap, every
+ * signed checkpoint matches the chains where it stands, and the ledger reaches at least the latest
+ * checkpoint of each partition (else its tail was cut).
  *
- * <p>Pure and streaming: feed {@link #accept} entries in offset order within each partition (partitions may
- * interleave), then {@link #finish}. It stops at the first break. It needs only the checkpoint public key.
+ * <p>Pure and streaming: feed {@link #accept} entries in offset order within each partition
+ * (partitions may interleave), then {@link #finish}. It stops at the first break. It needs only the
+ * checkpoint public key.
  */
 public final class LedgerVerifier {
 
@@ -33,19 +35,25 @@ public final class LedgerVerifier {
 
   /**
    * @param publicKey verifies checkpoint signatures
-   * @param latestCheckpoints the latest checkpoint of each partition (from optin.consent-checkpoints.v1); may be
-   *     empty, then only the in-band checkpoints are checked and a truncated tail goes unnoticed
+   * @param latestCheckpoints the latest checkpoint of each partition (from
+   *     optin.consent-checkpoints.v1); may be empty, then only the in-band checkpoints are checked
+   *     and a truncated tail goes unnoticed
    */
-  public LedgerVerifier(CheckpointPublicKey publicKey, Collection<LedgerCheckpoint> latestCheckpoints) {
+  public LedgerVerifier(
+      CheckpointPublicKey publicKey, Collection<LedgerCheckpoint> latestCheckpoints) {
     this.publicKey = Objects.requireNonNull(publicKey, "publicKey");
     for (LedgerCheckpoint checkpoint : latestCheckpoints) {
-      latest.merge(checkpoint.getPartition(), checkpoint,
+      latest.merge(
+          checkpoint.getPartition(),
+          checkpoint,
           (a, b) -> a.getPartitionSequence() >= b.getPartitionSequence() ? a : b);
     }
   }
 
   /** Verifies a whole ledger at once. */
-  public static LedgerVerdict verify(Iterable<LedgerEntry> entries, CheckpointPublicKey publicKey,
+  public static LedgerVerdict verify(
+      Iterable<LedgerEntry> entries,
+      CheckpointPublicKey publicKey,
       Collection<LedgerCheckpoint> latestCheckpoints) {
     LedgerVerifier verifier = new LedgerVerifier(publicKey, latestCheckpoints);
     for (LedgerEntry entry : entries) {
@@ -56,7 +64,10 @@ public final class LedgerVerifier {
     return verifier.finish();
   }
 
-  /** Checks the next entry of its partition; {@code false} once the ledger is found broken (here or before). */
+  /**
+   * Checks the next entry of its partition; {@code false} once the ledger is found broken (here or
+   * before).
+   */
   public boolean accept(LedgerEntry entry) {
     if (broken != null) {
       return false;
@@ -86,29 +97,52 @@ public final class LedgerVerifier {
       PartitionChain chain = chains.get(checkpoint.getPartition());
       String signature = signatureProblem(checkpoint);
       if (chain == null) {
-        return new ChainBreak(checkpoint.getPartition(), -1, null, signature != null ? signature
-            : "the partition holds no record but " + describe(checkpoint) + ": the ledger was truncated");
+        return new ChainBreak(
+            checkpoint.getPartition(),
+            -1,
+            null,
+            signature != null
+                ? signature
+                : "the partition holds no record but "
+                    + describe(checkpoint)
+                    + ": the ledger was truncated");
       }
-      return new ChainBreak(chain.partition, chain.lastOffset, chain.lastEventId, signature != null ? signature
-          : "the partition ends at partitionSequence " + (chain.nextSequence - 1) + " but " + describe(checkpoint)
-              + ": its tail was truncated");
+      return new ChainBreak(
+          chain.partition,
+          chain.lastOffset,
+          chain.lastEventId,
+          signature != null
+              ? signature
+              : "the partition ends at partitionSequence "
+                  + (chain.nextSequence - 1)
+                  + " but "
+                  + describe(checkpoint)
+                  + ": its tail was truncated");
     }
     Set<Integer> partitions = new HashSet<>(chains.keySet());
     partitions.addAll(latest.keySet());
-    return new VerificationReport(records, subjectPartitions.size(), partitions.size(), checkpoints);
+    return new VerificationReport(
+        records, subjectPartitions.size(), partitions.size(), checkpoints);
   }
 
   private String problemWith(LedgerEntry entry, PartitionChain chain) {
     ConsentAuditRecord r = entry.record();
     if (entry.offset() <= chain.lastOffset) {
-      return "offset " + entry.offset() + " comes after offset " + chain.lastOffset + ": entries out of order";
+      return "offset "
+          + entry.offset()
+          + " comes after offset "
+          + chain.lastOffset
+          + ": entries out of order";
     }
     if (r.getHashVersion() != LedgerHashing.VERSION) {
       return "unknown hashVersion " + r.getHashVersion();
     }
     String computed = LedgerHashing.hash(r);
     if (!computed.equals(r.getHash())) {
-      return "hash does not match the record's content (stored " + r.getHash() + ", computed " + computed
+      return "hash does not match the record's content (stored "
+          + r.getHash()
+          + ", computed "
+          + computed
           + "): the record was altered";
     }
     if (!Objects.equals(r.getSourcePartition(), entry.partition())) {
@@ -118,7 +152,8 @@ public final class LedgerVerifier {
     if (partitionLink != null) {
       return partitionLink;
     }
-    return r.getEventType() == ConsentEventType.CHECKPOINT ? inBandCheckpointProblem(entry, chain)
+    return r.getEventType() == ConsentEventType.CHECKPOINT
+        ? inBandCheckpointProblem(entry, chain)
         : subjectLinkProblem(entry, chain);
   }
 
@@ -128,16 +163,29 @@ public final class LedgerVerifier {
       return "the record has no partitionSequence";
     }
     if (sequence > chain.nextSequence) {
-      return "partitionSequence " + sequence + " where " + chain.nextSequence + " was expected: "
-          + (sequence - chain.nextSequence) + " record(s) missing before it (deleted)";
+      return "partitionSequence "
+          + sequence
+          + " where "
+          + chain.nextSequence
+          + " was expected: "
+          + (sequence - chain.nextSequence)
+          + " record(s) missing before it (deleted)";
     }
     if (sequence < chain.nextSequence) {
-      return "partitionSequence " + sequence + " where " + chain.nextSequence + " was expected: the record is"
+      return "partitionSequence "
+          + sequence
+          + " where "
+          + chain.nextSequence
+          + " was expected: the record is"
           + " repeated, inserted or out of order";
     }
     if (!Objects.equals(r.getPreviousPartitionHash(), chain.headHash)) {
-      return "previousPartitionHash " + r.getPreviousPartitionHash() + " is not the hash of the partition's previous"
-          + " record (" + chain.headHash + "): a record was inserted, removed or reordered before it";
+      return "previousPartitionHash "
+          + r.getPreviousPartitionHash()
+          + " is not the hash of the partition's previous"
+          + " record ("
+          + chain.headHash
+          + "): a record was inserted, removed or reordered before it";
     }
     return null;
   }
@@ -161,8 +209,15 @@ public final class LedgerVerifier {
     PartitionChain.Head head = chain.subjects.get(subject);
     long expected = head == null ? 0 : head.sequence() + 1;
     if (r.getSequence() != expected) {
-      return "subject sequence " + r.getSequence() + " where " + expected + " was expected for subject " + subject
-          + (r.getSequence() > expected ? ": a record of the subject is missing" : ": repeated or out of order");
+      return "subject sequence "
+          + r.getSequence()
+          + " where "
+          + expected
+          + " was expected for subject "
+          + subject
+          + (r.getSequence() > expected
+              ? ": a record of the subject is missing"
+              : ": repeated or out of order");
     }
     String previous = head == null ? null : head.hash();
     if (!Objects.equals(r.getPreviousHash(), previous)) {
@@ -174,11 +229,16 @@ public final class LedgerVerifier {
   private String inBandCheckpointProblem(LedgerEntry entry, PartitionChain chain) {
     ConsentAuditRecord r = entry.record();
     LedgerCheckpoint checkpoint = r.getCheckpoint();
-    if (checkpoint == null || r.getSubjectKey() != null || r.getSequence() != null || entry.key() != null) {
+    if (checkpoint == null
+        || r.getSubjectKey() != null
+        || r.getSequence() != null
+        || entry.key() != null) {
       return "a CHECKPOINT record must carry a checkpoint and no subject";
     }
     if (checkpoint.getPartitionSequence() != r.getPartitionSequence() - 1) {
-      return "the checkpoint covers partitionSequence " + checkpoint.getPartitionSequence() + " but stands at "
+      return "the checkpoint covers partitionSequence "
+          + checkpoint.getPartitionSequence()
+          + " but stands at "
           + r.getPartitionSequence();
     }
     String problem = checkpointProblem(checkpoint, chain, chain.headHash);
@@ -188,7 +248,10 @@ public final class LedgerVerifier {
     return problem;
   }
 
-  /** When the entry is where the latest checkpoint of its partition stands, the chains must agree with it. */
+  /**
+   * When the entry is where the latest checkpoint of its partition stands, the chains must agree
+   * with it.
+   */
   private String latestCheckpointProblem(LedgerEntry entry, PartitionChain chain) {
     LedgerCheckpoint checkpoint = latest.get(entry.partition());
     if (checkpoint == null || checkpoint.getPartitionSequence() != chain.nextSequence - 1) {
@@ -203,32 +266,49 @@ public final class LedgerVerifier {
     return "against the latest checkpoint: " + problem;
   }
 
-  private String checkpointProblem(LedgerCheckpoint checkpoint, PartitionChain chain, String headHash) {
+  private String checkpointProblem(
+      LedgerCheckpoint checkpoint, PartitionChain chain, String headHash) {
     String signature = signatureProblem(checkpoint);
     if (signature != null) {
       return signature;
     }
     if (checkpoint.getPartition() != chain.partition) {
-      return "a checkpoint of partition " + checkpoint.getPartition() + " in partition " + chain.partition;
+      return "a checkpoint of partition "
+          + checkpoint.getPartition()
+          + " in partition "
+          + chain.partition;
     }
     if (!checkpoint.getHeadHash().equals(headHash)) {
-      return "the partition chain's head " + headHash + " is not the checkpoint's " + checkpoint.getHeadHash()
-          + " at partitionSequence " + checkpoint.getPartitionSequence() + ": records before it were altered";
+      return "the partition chain's head "
+          + headHash
+          + " is not the checkpoint's "
+          + checkpoint.getHeadHash()
+          + " at partitionSequence "
+          + checkpoint.getPartitionSequence()
+          + ": records before it were altered";
     }
     SubjectHeadsDigest digest = chain.digest();
-    if (digest.count() != checkpoint.getSubjects() || !digest.hex().equals(checkpoint.getSubjectHeadsDigest())) {
-      return "the subject heads (" + digest.count() + " subjects) are not those the checkpoint signed ("
-          + checkpoint.getSubjects() + " subjects) at partitionSequence " + checkpoint.getPartitionSequence();
+    if (digest.count() != checkpoint.getSubjects()
+        || !digest.hex().equals(checkpoint.getSubjectHeadsDigest())) {
+      return "the subject heads ("
+          + digest.count()
+          + " subjects) are not those the checkpoint signed ("
+          + checkpoint.getSubjects()
+          + " subjects) at partitionSequence "
+          + checkpoint.getPartitionSequence();
     }
     return null;
   }
 
   private String signatureProblem(LedgerCheckpoint checkpoint) {
     if (!publicKey.keyId().equals(checkpoint.getSigningKeyId())) {
-      return "the checkpoint is signed by key " + checkpoint.getSigningKeyId() + ", not the trusted key "
+      return "the checkpoint is signed by key "
+          + checkpoint.getSigningKeyId()
+          + ", not the trusted key "
           + publicKey.keyId();
     }
-    return publicKey.verifies(checkpoint) ? null
+    return publicKey.verifies(checkpoint)
+        ? null
         : "the checkpoint's signature does not verify: it was forged or altered";
   }
 
@@ -246,7 +326,9 @@ public final class LedgerVerifier {
   }
 
   private static String describe(LedgerCheckpoint checkpoint) {
-    return "the checkpoint of " + checkpoint.getCheckpointedAt() + " covers up to partitionSequence "
+    return "the checkpoint of "
+        + checkpoint.getCheckpointedAt()
+        + " covers up to partitionSequence "
         + checkpoint.getPartitionSequence();
   }
 }

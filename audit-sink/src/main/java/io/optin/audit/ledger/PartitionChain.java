@@ -3,7 +3,10 @@ package io.optin.audit.ledger;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** What a verifier knows of one ledger partition so far: the partition chain's head and every subject's head. */
+/**
+ * What a verifier knows of one ledger partition so far: the partition chain's head and every
+ * subject's head.
+ */
 final class PartitionChain {
 
   /** The last record of one subject's chain. */

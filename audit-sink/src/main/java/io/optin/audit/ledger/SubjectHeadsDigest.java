@@ -4,9 +4,9 @@ import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * SHA-256 over the heads of a partition's subject chains, fed in ascending subjectKey order: a checkpoint commits to
- * every subject's last record at once, so a subject's dropped tail is caught even when the partition chain was
- * rebuilt around it.
+ * SHA-256 over the heads of a partition's subject chains, fed in ascending subjectKey order: a
+ * checkpoint commits to every subject's last record at once, so a subject's dropped tail is caught
+ * even when the partition chain was rebuilt around it.
  */
 public final class SubjectHeadsDigest {
 
@@ -25,7 +25,8 @@ public final class SubjectHeadsDigest {
     }
     previousKey = subjectKey;
     count++;
-    digest.update(new CanonicalEncoding().string(subjectKey).int64(sequence).string(hash).toByteArray());
+    digest.update(
+        new CanonicalEncoding().string(subjectKey).int64(sequence).string(hash).toByteArray());
     return this;
   }
 

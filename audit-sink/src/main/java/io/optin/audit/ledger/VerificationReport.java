@@ -6,7 +6,8 @@ package io.optin.audit.ledger;
  * @param records ledger records whose hashes and both chain links were checked
  * @param subjects distinct subject chains
  * @param partitions ledger partitions (chains) seen or named by a checkpoint
- * @param checkpoints signed checkpoints checked against the chains (in-band records and the latest ones given)
+ * @param checkpoints signed checkpoints checked against the chains (in-band records and the latest
+ *     ones given)
  */
 public record VerificationReport(long records, long subjects, int partitions, long checkpoints)
     implements LedgerVerdict {
@@ -18,7 +19,14 @@ public record VerificationReport(long records, long subjects, int partitions, lo
 
   @Override
   public String describe() {
-    return "ledger intact: " + records + " records, " + subjects + " subjects, " + partitions + " partitions, "
-        + checkpoints + " checkpoints checked";
+    return "ledger intact: "
+        + records
+        + " records, "
+        + subjects
+        + " subjects, "
+        + partitions
+        + " partitions, "
+        + checkpoints
+        + " checkpoints checked";
   }
 }

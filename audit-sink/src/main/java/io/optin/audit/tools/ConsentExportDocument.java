@@ -7,8 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The readable proof of consent: the same content as the JSON, as plain text or a self-contained HTML page (every
- * value escaped), for a person to read or file.
+ * The readable proof of consent: the same content as the JSON, as plain text or a self-contained
+ * HTML page (every value escaped), for a person to read or file.
  */
 public final class ConsentExportDocument {
 
@@ -25,11 +25,16 @@ public final class ConsentExportDocument {
 
   /** A self-contained HTML page. */
   public static String html(ConsentExport export) {
-    StringBuilder out = new StringBuilder("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        + "<title>Proof of consent</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-        + "h2{border-bottom:1px solid #ccc}p{margin:.2em 0}</style></head><body>\n");
+    StringBuilder out =
+        new StringBuilder(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<title>Proof of consent</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
+                + "h2{border-bottom:1px solid #ccc}p{margin:.2em 0}</style></head><body>\n");
     for (Line line : lines(export)) {
-      out.append(line.heading() ? "<h2>" + escape(line.text()) + "</h2>\n" : "<p>" + escape(line.text()) + "</p>\n");
+      out.append(
+          line.heading()
+              ? "<h2>" + escape(line.text()) + "</h2>\n"
+              : "<p>" + escape(line.text()) + "</p>\n");
     }
     return out.append("</body></html>\n").toString();
   }
@@ -57,21 +62,39 @@ public final class ConsentExportDocument {
     lines.add(new Line(false, "Subject key: " + export.subjectKey()));
     lines.add(new Line(false, "Exported at: " + export.exportedAt()));
     if (export.erasure() != null) {
-      lines.add(new Line(false, "ERASED at " + export.erasure().at() + ": " + export.erasure().detail()
-          + ". Personal data recorded before then is unreadable for good."));
+      lines.add(
+          new Line(
+              false,
+              "ERASED at "
+                  + export.erasure().at()
+                  + ": "
+                  + export.erasure().detail()
+                  + ". Personal data recorded before then is unreadable for good."));
     }
-    lines.add(new Line(false, "Integrity: " + (export.integrity().intact()
-        ? "the subject's chain of " + export.integrity().records() + " records is intact (head "
-            + export.integrity().headHash() + ")"
-        : "BROKEN: " + export.integrity().problem())));
+    lines.add(
+        new Line(
+            false,
+            "Integrity: "
+                + (export.integrity().intact()
+                    ? "the subject's chain of "
+                        + export.integrity().records()
+                        + " records is intact (head "
+                        + export.integrity().headHash()
+                        + ")"
+                    : "BROKEN: " + export.integrity().problem())));
     lines.add(new Line(true, "Outcome"));
     if (export.outcomes().isEmpty()) {
       lines.add(new Line(false, "No program recorded."));
     }
     for (ProgramStatus status : export.outcomes()) {
-      lines.add(new Line(false, status.programId() + ": " + status.status()
-          + (status.since() == null ? "" : " since " + status.since())
-          + (status.method() == null ? "" : " (" + status.method() + ")")));
+      lines.add(
+          new Line(
+              false,
+              status.programId()
+                  + ": "
+                  + status.status()
+                  + (status.since() == null ? "" : " since " + status.since())
+                  + (status.method() == null ? "" : " (" + status.method() + ")")));
     }
     lines.add(new Line(true, "Steps"));
     for (ConsentExport.Step step : export.steps()) {
@@ -83,13 +106,31 @@ public final class ConsentExportDocument {
   private static List<Line> step(ConsentExport.Step step) {
     ConsentAuditRecord r = step.record();
     List<Line> lines = new ArrayList<>();
-    lines.add(new Line(false, "#" + r.getSequence() + " " + r.getOccurredAt() + " " + r.getEventType()
-        + (r.getProgramId() == null ? "" : " program " + r.getProgramId())));
+    lines.add(
+        new Line(
+            false,
+            "#"
+                + r.getSequence()
+                + " "
+                + r.getOccurredAt()
+                + " "
+                + r.getEventType()
+                + (r.getProgramId() == null ? "" : " program " + r.getProgramId())));
     ConsentEvidence evidence = r.getEvidence();
     if (evidence != null) {
-      lines.add(new Line(false, "  Consent text shown (" + evidence.getChannel() + ", " + evidence.getLocale()
-          + (evidence.getConsentTextVersion() == null ? "" : ", version " + evidence.getConsentTextVersion())
-          + "): \"" + evidence.getConsentText() + "\""));
+      lines.add(
+          new Line(
+              false,
+              "  Consent text shown ("
+                  + evidence.getChannel()
+                  + ", "
+                  + evidence.getLocale()
+                  + (evidence.getConsentTextVersion() == null
+                      ? ""
+                      : ", version " + evidence.getConsentTextVersion())
+                  + "): \""
+                  + evidence.getConsentText()
+                  + "\""));
     }
     PersonalData p = step.personal();
     if (p != null) {
@@ -102,9 +143,13 @@ public final class ConsentExportDocument {
       lines.add(new Line(false, "  Personal data: erased"));
     }
     if (r.getProviderStatus() != null || r.getProviderSid() != null) {
-      lines.add(new Line(false, "  Delivery: " + (r.getProviderStatus() == null ? "" : r.getProviderStatus())
-          + (r.getProviderSid() == null ? "" : " sid " + r.getProviderSid())
-          + (r.getErrorCode() == null ? "" : " error " + r.getErrorCode())));
+      lines.add(
+          new Line(
+              false,
+              "  Delivery: "
+                  + (r.getProviderStatus() == null ? "" : r.getProviderStatus())
+                  + (r.getProviderSid() == null ? "" : " sid " + r.getProviderSid())
+                  + (r.getErrorCode() == null ? "" : " error " + r.getErrorCode())));
     }
     add(lines, "  Method: ", r.getMethod());
     add(lines, "  Detail: ", r.getDetail());

@@ -8,7 +8,10 @@ import io.optin.avro.ConsentEvidence;
 import io.optin.avro.PersonalData;
 import java.time.Instant;
 
-/** The JSON form of a {@link ConsentExport}, served by {@code GET /v1/consent/{phone}} and written by the tool. */
+/**
+ * The JSON form of a {@link ConsentExport}, served by {@code GET /v1/consent/{phone}} and written
+ * by the tool.
+ */
 public final class ConsentExportJson {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -33,8 +36,10 @@ public final class ConsentExportJson {
     integrity.put("records", export.integrity().records());
     put(integrity, "headHash", export.integrity().headHash());
     put(integrity, "problem", export.integrity().problem());
-    integrity.put("scope", "this subject's chain; `optin audit verify` checks the whole ledger and its signed"
-        + " checkpoints");
+    integrity.put(
+        "scope",
+        "this subject's chain; `optin audit verify` checks the whole ledger and its signed"
+            + " checkpoints");
     ArrayNode outcomes = root.putArray("outcomes");
     for (ProgramStatus status : export.outcomes()) {
       ObjectNode outcome = outcomes.addObject();

@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Proof of consent and past status for one phone, read from the ledger topic: the subject's partition only, its data
- * key from the key topic.
+ * Proof of consent and past status for one phone, read from the ledger topic: the subject's
+ * partition only, its data key from the key topic.
  */
 public final class ConsentExports {
 

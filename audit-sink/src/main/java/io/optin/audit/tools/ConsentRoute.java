@@ -12,8 +12,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code GET /v1/consent/{phone}}: the consent history of a phone as compliance exports it, JSON by default,
- * {@code ?format=text} or {@code ?format=html} for the readable proof; 404 when the ledger holds nothing for it.
+ * {@code GET /v1/consent/{phone}}: the consent history of a phone as compliance exports it, JSON by
+ * default, {@code ?format=text} or {@code ?format=html} for the readable proof; 404 when the ledger
+ * holds nothing for it.
  */
 public final class ConsentRoute {
 
@@ -24,18 +25,21 @@ public final class ConsentRoute {
   private ConsentRoute() {}
 
   public static HttpRoute route(ConsentExports exports) {
-    return new HttpRoute(PATH, exchange -> {
-      try (exchange) {
-        handle(exports, exchange);
-      }
-    });
+    return new HttpRoute(
+        PATH,
+        exchange -> {
+          try (exchange) {
+            handle(exports, exchange);
+          }
+        });
   }
 
   private static void handle(ConsentExports exports, HttpExchange exchange) throws IOException {
     if (!HttpExchanges.acceptsMethod(exchange, "GET")) {
       return;
     }
-    // getPath() is percent-decoded and keeps '+' (a query-style decoder would turn it into a space).
+    // getPath() is percent-decoded and keeps '+' (a query-style decoder would turn it into a
+    // space).
     String phone = exchange.getRequestURI().getPath().substring(PATH.length());
     if (!E164.matcher(phone).matches()) {
       HttpExchanges.sendError(exchange, 400, "phone must be in E.164, e.g. +14155550123", "phone");
@@ -59,10 +63,18 @@ public final class ConsentRoute {
       return;
     }
     switch (format) {
-      case "text" -> HttpExchanges.send(exchange, 200, "text/plain; charset=utf-8",
-          ConsentExportDocument.text(export).getBytes(StandardCharsets.UTF_8));
-      case "html" -> HttpExchanges.send(exchange, 200, "text/html; charset=utf-8",
-          ConsentExportDocument.html(export).getBytes(StandardCharsets.UTF_8));
+      case "text" ->
+          HttpExchanges.send(
+              exchange,
+              200,
+              "text/plain; charset=utf-8",
+              ConsentExportDocument.text(export).getBytes(StandardCharsets.UTF_8));
+      case "html" ->
+          HttpExchanges.send(
+              exchange,
+              200,
+              "text/html; charset=utf-8",
+              ConsentExportDocument.html(export).getBytes(StandardCharsets.UTF_8));
       default -> HttpExchanges.sendJson(exchange, 200, ConsentExportJson.toJson(export));
     }
   }

@@ -21,8 +21,9 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * What the tools read from Kafka: the ledger (whole, or one subject's partition), the latest signed checkpoints, and
- * the subjects' wrapped data keys, each a snapshot up to the last committed record.
+ * What the tools read from Kafka: the ledger (whole, or one subject's partition), the latest signed
+ * checkpoints, and the subjects' wrapped data keys, each a snapshot up to the last committed
+ * record.
  */
 public final class LedgerTopics implements SubjectLedger {
 
@@ -32,7 +33,8 @@ public final class LedgerTopics implements SubjectLedger {
   private final Deserializer<SubjectDataKey> keys;
 
   /**
-   * @param kafkaClientSettings consumer settings, e.g. {@code bootstrap.servers} and security settings
+   * @param kafkaClientSettings consumer settings, e.g. {@code bootstrap.servers} and security
+   *     settings
    * @param timeout for each snapshot read
    */
   public LedgerTopics(Map<String, ?> kafkaClientSettings, AvroSerdes serdes, Duration timeout) {
@@ -49,48 +51,69 @@ public final class LedgerTopics implements SubjectLedger {
 
   /** Decodes a raw ledger record. */
   public LedgerEntry decode(ConsumerRecord<String, byte[]> raw) {
-    return new LedgerEntry(raw.partition(), raw.offset(), raw.key(), records.deserialize(raw.topic(), raw.value()));
+    return new LedgerEntry(
+        raw.partition(), raw.offset(), raw.key(), records.deserialize(raw.topic(), raw.value()));
   }
 
   /** One subject's records in chain order, from the ledger partition of its phone. */
   @Override
-  public List<ConsentAuditRecord> subjectRecords(String subjectKey, String phone) throws TimeoutException {
+  public List<ConsentAuditRecord> subjectRecords(String subjectKey, String phone)
+      throws TimeoutException {
     List<ConsentAuditRecord> found = new ArrayList<>();
-    reader.read(Topics.CONSENT_AUDIT.name(), Set.of(ledgerPartitionOf(phone)), raw -> {
-      if (subjectKey.equals(raw.key())) {
-        found.add(records.deserialize(raw.topic(), raw.value()));
-      }
-    });
+    reader.read(
+        Topics.CONSENT_AUDIT.name(),
+        Set.of(ledgerPartitionOf(phone)),
+        raw -> {
+          if (subjectKey.equals(raw.key())) {
+            found.add(records.deserialize(raw.topic(), raw.value()));
+          }
+        });
     return found;
   }
 
   /** The latest checkpoint of each partition, from the compacted checkpoint topic. */
   public List<LedgerCheckpoint> latestCheckpoints() throws TimeoutException {
     Map<Integer, LedgerCheckpoint> latest = new TreeMap<>();
-    reader.read(Topics.CONSENT_CHECKPOINTS.name(), null, raw -> {
-      if (raw.value() != null) {
-        LedgerCheckpoint checkpoint = checkpoints.deserialize(raw.topic(), raw.value());
-        latest.merge(checkpoint.getPartition(), checkpoint,
-            (a, b) -> a.getPartitionSequence() >= b.getPartitionSequence() ? a : b);
-      }
-    });
+    reader.read(
+        Topics.CONSENT_CHECKPOINTS.name(),
+        null,
+        raw -> {
+          if (raw.value() != null) {
+            LedgerCheckpoint checkpoint = checkpoints.deserialize(raw.topic(), raw.value());
+            latest.merge(
+                checkpoint.getPartition(),
+                checkpoint,
+                (a, b) -> a.getPartitionSequence() >= b.getPartitionSequence() ? a : b);
+          }
+        });
     return List.copyOf(latest.values());
   }
 
-  /** A subject's wrapped data key as the key topic holds it now, null when it has none (or was erased). */
+  /**
+   * A subject's wrapped data key as the key topic holds it now, null when it has none (or was
+   * erased).
+   */
   @Override
   public SubjectDataKey dataKey(String subjectKey) throws TimeoutException {
     int partitions = reader.partitions(Topics.CONSENT_KEYS.name());
     Map<String, SubjectDataKey> latest = new HashMap<>();
-    reader.read(Topics.CONSENT_KEYS.name(), Set.of(partitionOf(subjectKey, partitions)), raw -> {
-      if (subjectKey.equals(raw.key())) {
-        latest.put(subjectKey, raw.value() == null ? null : keys.deserialize(raw.topic(), raw.value()));
-      }
-    });
+    reader.read(
+        Topics.CONSENT_KEYS.name(),
+        Set.of(partitionOf(subjectKey, partitions)),
+        raw -> {
+          if (subjectKey.equals(raw.key())) {
+            latest.put(
+                subjectKey,
+                raw.value() == null ? null : keys.deserialize(raw.topic(), raw.value()));
+          }
+        });
     return latest.get(subjectKey);
   }
 
-  /** The ledger partition (= the flow topics' partition) of a phone: Kafka's default partitioning of its key. */
+  /**
+   * The ledger partition (= the flow topics' partition) of a phone: Kafka's default partitioning of
+   * its key.
+   */
   public int ledgerPartitionOf(String phone) {
     int partitions = reader.partitions(Topics.CONSENT_AUDIT.name());
     if (partitions == 0) {

@@ -9,9 +9,15 @@ import java.time.Instant;
  * @param status UNKNOWN when the ledger holds nothing for the program by then
  * @param since event time of the step that set it (null for UNKNOWN)
  * @param eventId that step's eventId (null for UNKNOWN)
- * @param method how it was reached when the ledger says (REPLY_YES, CODE_ENTRY, REPLY_STOP...), else null
+ * @param method how it was reached when the ledger says (REPLY_YES, CODE_ENTRY, REPLY_STOP...),
+ *     else null
  */
-public record ProgramStatus(String programId, Instant at, OptInStatus status, Instant since, String eventId,
+public record ProgramStatus(
+    String programId,
+    Instant at,
+    OptInStatus status,
+    Instant since,
+    String eventId,
     String method) {
 
   static ProgramStatus unknown(String programId, Instant at) {

@@ -11,10 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The opt-in status of a subject for a program at any past instant, by replaying the subject's ledger records in
- * chain order up to that instant (event time): a signup makes it PENDING, a challenge's close CONFIRMED, EXPIRED,
- * REJECTED or LOCKED, STOP opts the phone out of every program (including later signups) until START, which makes
- * opted-out programs UNKNOWN again and confirms nothing (FLOW.md). Pure.
+ * The opt-in status of a subject for a program at any past instant, by replaying the subject's
+ * ledger records in chain order up to that instant (event time): a signup makes it PENDING, a
+ * challenge's close CONFIRMED, EXPIRED, REJECTED or LOCKED, STOP opts the phone out of every
+ * program (including later signups) until START, which makes opted-out programs UNKNOWN again and
+ * confirms nothing (FLOW.md). Pure.
  */
 public final class StatusAsOf {
 
@@ -31,12 +32,14 @@ public final class StatusAsOf {
   }
 
   /** The status of {@code programId} at {@code at}, from one subject's records in chain order. */
-  public static ProgramStatus of(List<ConsentAuditRecord> subjectRecords, String programId, Instant at) {
+  public static ProgramStatus of(
+      List<ConsentAuditRecord> subjectRecords, String programId, Instant at) {
     return replay(subjectRecords, at).statusOf(programId);
   }
 
   /** The status at {@code at} of every program the subject's records name. */
-  public static List<ProgramStatus> allPrograms(List<ConsentAuditRecord> subjectRecords, Instant at) {
+  public static List<ProgramStatus> allPrograms(
+      List<ConsentAuditRecord> subjectRecords, Instant at) {
     StatusAsOf replay = replay(subjectRecords, at);
     List<ProgramStatus> all = new ArrayList<>();
     for (ConsentAuditRecord record : subjectRecords) {
@@ -59,9 +62,16 @@ public final class StatusAsOf {
     if (status != null) {
       return status;
     }
-    // A program never signed up for while the phone is opted out is opted out too (STOP covers future signups).
-    return optedOut == null ? ProgramStatus.unknown(programId, at)
-        : new ProgramStatus(programId, at, OptInStatus.OPTED_OUT, optedOut.since(), optedOut.eventId(),
+    // A program never signed up for while the phone is opted out is opted out too (STOP covers
+    // future signups).
+    return optedOut == null
+        ? ProgramStatus.unknown(programId, at)
+        : new ProgramStatus(
+            programId,
+            at,
+            OptInStatus.OPTED_OUT,
+            optedOut.since(),
+            optedOut.eventId(),
             optedOut.method());
   }
 
@@ -82,27 +92,44 @@ public final class StatusAsOf {
         }
       }
       case CODE_ATTEMPTED -> lastConfirmingMethod = "CODE_ENTRY";
-      case CONFIRMED -> set(program, OptInStatus.CONFIRMED, r,
-          r.getMethod() != null ? r.getMethod() : lastConfirmingMethod);
+      case CONFIRMED ->
+          set(
+              program,
+              OptInStatus.CONFIRMED,
+              r,
+              r.getMethod() != null ? r.getMethod() : lastConfirmingMethod);
       case EXPIRED -> set(program, OptInStatus.EXPIRED, r, null);
       case LOCKED -> set(program, OptInStatus.LOCKED, r, null);
       case REJECTED -> {
         if (program != null) {
           boolean stop = r.getDetail() != null && r.getDetail().startsWith("opted out");
-          set(program, stop ? OptInStatus.OPTED_OUT : OptInStatus.REJECTED, r, stop ? "REPLY_STOP" : null);
+          set(
+              program,
+              stop ? OptInStatus.OPTED_OUT : OptInStatus.REJECTED,
+              r,
+              stop ? "REPLY_STOP" : null);
         }
       }
       case OPTED_OUT -> {
-        optedOut = new ProgramStatus(null, at, OptInStatus.OPTED_OUT, r.getOccurredAt(), r.getEventId(),
-            r.getMethod());
-        programs.replaceAll((id, s) -> new ProgramStatus(id, at, OptInStatus.OPTED_OUT, r.getOccurredAt(),
-            r.getEventId(), r.getMethod()));
+        optedOut =
+            new ProgramStatus(
+                null, at, OptInStatus.OPTED_OUT, r.getOccurredAt(), r.getEventId(), r.getMethod());
+        programs.replaceAll(
+            (id, s) ->
+                new ProgramStatus(
+                    id,
+                    at,
+                    OptInStatus.OPTED_OUT,
+                    r.getOccurredAt(),
+                    r.getEventId(),
+                    r.getMethod()));
       }
       case OPTED_IN -> {
         optedOut = null;
-        programs.replaceAll((id, s) -> s.status() == OptInStatus.OPTED_OUT ? ProgramStatus.unknown(id, at) : s);
+        programs.replaceAll(
+            (id, s) -> s.status() == OptInStatus.OPTED_OUT ? ProgramStatus.unknown(id, at) : s);
       }
-      default -> { }
+      default -> {}
     }
   }
 
@@ -113,7 +140,9 @@ public final class StatusAsOf {
 
   private void set(String program, OptInStatus status, ConsentAuditRecord r, String method) {
     if (program != null) {
-      programs.put(program, new ProgramStatus(program, at, status, r.getOccurredAt(), r.getEventId(), method));
+      programs.put(
+          program,
+          new ProgramStatus(program, at, status, r.getOccurredAt(), r.getEventId(), method));
     }
   }
 }

@@ -6,9 +6,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Whether one subject's chain is whole: sequences 0, 1, 2... each linking to the previous record's hash, each hash
- * recomputing from its record. Catches an altered, removed, inserted or reordered record of this subject; only the full
- * verification (with checkpoints) also proves nothing was cut from the tail.
+ * Whether one subject's chain is whole: sequences 0, 1, 2... each linking to the previous record's
+ * hash, each hash recomputing from its record. Catches an altered, removed, inserted or reordered
+ * record of this subject; only the full verification (with checkpoints) also proves nothing was cut
+ * from the tail.
  *
  * @param problem null when intact, else what breaks at which sequence
  */
@@ -27,7 +28,8 @@ public record SubjectIntegrity(boolean intact, long records, String headHash, St
         problem = "hash does not match the content of sequence " + i;
       }
       if (problem != null) {
-        return new SubjectIntegrity(false, chain.size(), null, problem + " (event " + r.getEventId() + ")");
+        return new SubjectIntegrity(
+            false, chain.size(), null, problem + " (event " + r.getEventId() + ")");
       }
       previous = r.getHash();
     }

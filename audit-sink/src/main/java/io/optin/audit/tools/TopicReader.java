@@ -16,8 +16,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * Reads partitions of a topic from the beginning to their last committed record as of the start of the read
- * (read_committed, no consumer group, nothing committed): a consistent snapshot for tools.
+ * Reads partitions of a topic from the beginning to their last committed record as of the start of
+ * the read (read_committed, no consumer group, nothing committed): a consistent snapshot for tools.
  */
 final class TopicReader {
 
@@ -38,22 +38,28 @@ final class TopicReader {
   }
 
   /**
-   * Every record of the given partitions (all when null) up to the end offsets taken at the start, in offset order
-   * within a partition.
+   * Every record of the given partitions (all when null) up to the end offsets taken at the start,
+   * in offset order within a partition.
    */
-  void read(String topic, Collection<Integer> partitions, Consumer<ConsumerRecord<String, byte[]>> each)
+  void read(
+      String topic, Collection<Integer> partitions, Consumer<ConsumerRecord<String, byte[]>> each)
       throws TimeoutException {
     try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-      List<TopicPartition> assigned = (partitions == null
-          ? consumer.partitionsFor(topic, timeout).stream().map(PartitionInfo::partition).toList()
-          : List.copyOf(partitions)).stream().map(p -> new TopicPartition(topic, p)).toList();
+      List<TopicPartition> assigned =
+          (partitions == null
+                  ? consumer.partitionsFor(topic, timeout).stream()
+                      .map(PartitionInfo::partition)
+                      .toList()
+                  : List.copyOf(partitions))
+              .stream().map(p -> new TopicPartition(topic, p)).toList();
       consumer.assign(assigned);
       consumer.seekToBeginning(assigned);
       Map<TopicPartition, Long> ends = new HashMap<>(consumer.endOffsets(assigned, timeout));
       long deadline = System.nanoTime() + timeout.toNanos();
       while (!reached(consumer, ends)) {
         if (System.nanoTime() > deadline) {
-          throw new TimeoutException("reading " + topic + " did not reach its end within " + timeout);
+          throw new TimeoutException(
+              "reading " + topic + " did not reach its end within " + timeout);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
           if (record.offset() < ends.get(new TopicPartition(record.topic(), record.partition()))) {
@@ -64,7 +70,8 @@ final class TopicReader {
     }
   }
 
-  private static boolean reached(KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
+  private static boolean reached(
+      KafkaConsumer<String, byte[]> consumer, Map<TopicPartition, Long> ends) {
     ends.entrySet().removeIf(end -> consumer.position(end.getKey()) >= end.getValue());
     return ends.isEmpty();
   }

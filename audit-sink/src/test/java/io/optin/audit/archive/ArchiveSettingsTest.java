@@ -25,34 +25,50 @@ class ArchiveSettingsTest {
   @Test
   void shouldTakeBothArchivesAndThePasswordFromTheEnvironment() {
     // Given the archive settings as OPTIN_* variables
-    ArchiveSettings settings = ArchiveSettings.of(Settings.load(Optional.empty(), Map.of(
-        "OPTIN_AUDIT_ARCHIVE_DIR", "/srv/archive",
-        "OPTIN_AUDIT_ARCHIVE_JDBC_URL", "jdbc:postgresql://db.internal:5432/optin",
-        "OPTIN_AUDIT_ARCHIVE_JDBC_USER", "optin_archiver",
-        "OPTIN_AUDIT_ARCHIVE_JDBC_PASSWORD", "test-password",
-        "OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS", "5000",
-        "OPTIN_AUDIT_ARCHIVE_RETRY_BACKOFF", "30s")));
+    ArchiveSettings settings =
+        ArchiveSettings.of(
+            Settings.load(
+                Optional.empty(),
+                Map.of(
+                    "OPTIN_AUDIT_ARCHIVE_DIR", "/srv/archive",
+                    "OPTIN_AUDIT_ARCHIVE_JDBC_URL", "jdbc:postgresql://db.internal:5432/optin",
+                    "OPTIN_AUDIT_ARCHIVE_JDBC_USER", "optin_archiver",
+                    "OPTIN_AUDIT_ARCHIVE_JDBC_PASSWORD", "test-password",
+                    "OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS", "5000",
+                    "OPTIN_AUDIT_ARCHIVE_RETRY_BACKOFF", "30s")));
 
     assertThat(settings.directory()).contains(Path.of("/srv/archive"));
-    assertThat(settings.jdbc()).contains(new JdbcTarget("jdbc:postgresql://db.internal:5432/optin", "optin_archiver",
-        "test-password"));
-    assertThat(settings.rotation()).isEqualTo(new SegmentRotation(5000, SegmentRotation.DEFAULT.maxBytes()));
+    assertThat(settings.jdbc())
+        .contains(
+            new JdbcTarget(
+                "jdbc:postgresql://db.internal:5432/optin", "optin_archiver", "test-password"));
+    assertThat(settings.rotation())
+        .isEqualTo(new SegmentRotation(5000, SegmentRotation.DEFAULT.maxBytes()));
     assertThat(settings.retryBackoff()).isEqualTo(Duration.ofSeconds(30));
   }
 
   @Test
   void shouldNameTheSettingThatIsMalformed() {
-    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_BYTES", "lots")))
-        .isInstanceOf(SettingsException.class).hasMessageContaining("audit.archive.segment.max.bytes");
-    assertThatThrownBy(() -> ArchiveSettings.of(Settings.defaults().with(
-        Map.of("audit.archive.jdbc.url", "jdbc:mysql://db/optin"), "test")))
-        .isInstanceOf(SettingsException.class).hasMessageContaining("audit.archive.jdbc.url")
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    Optional.empty(), Map.of("OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_BYTES", "lots")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("audit.archive.segment.max.bytes");
+    assertThatThrownBy(
+            () ->
+                ArchiveSettings.of(
+                    Settings.defaults()
+                        .with(Map.of("audit.archive.jdbc.url", "jdbc:mysql://db/optin"), "test")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("audit.archive.jdbc.url")
         .hasMessageContaining("PostgreSQL");
   }
 
   @Test
   void shouldNeverShowThePasswordOrTheUrlQuery() {
-    JdbcTarget target = new JdbcTarget("jdbc:postgresql://db/optin?password=test-secret", "optin", "test-secret");
+    JdbcTarget target =
+        new JdbcTarget("jdbc:postgresql://db/optin?password=test-secret", "optin", "test-secret");
 
     assertThat(target.toString()).doesNotContain("test-secret");
     assertThat(target.describe()).isEqualTo("jdbc:postgresql://db/optin?…");

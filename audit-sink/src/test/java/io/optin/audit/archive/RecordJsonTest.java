@@ -28,12 +28,18 @@ class RecordJsonTest {
   @Test
   void shouldMatchTheSameContentWhateverTheKeyOrderAndSpacing() throws Exception {
     // Given the JSON as PostgreSQL's jsonb gives it back: keys reordered, spaces added
-    String rewritten = RecordJson.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-        RecordJson.MAPPER.readTree(RecordJson.text(record)));
+    String rewritten =
+        RecordJson.MAPPER
+            .writerWithDefaultPrettyPrinter()
+            .writeValueAsString(RecordJson.MAPPER.readTree(RecordJson.text(record)));
 
     assertThat(RecordJson.matches(record, RecordJson.MAPPER.readTree(rewritten))).isTrue();
-    assertThat(RecordJson.matches(record, RecordJson.MAPPER.readTree(
-        RecordJson.text(record).replace("\"acme-deals\"", "\"acme-dealz\"")))).isFalse();
+    assertThat(
+            RecordJson.matches(
+                record,
+                RecordJson.MAPPER.readTree(
+                    RecordJson.text(record).replace("\"acme-deals\"", "\"acme-dealz\""))))
+        .isFalse();
   }
 
   @Test

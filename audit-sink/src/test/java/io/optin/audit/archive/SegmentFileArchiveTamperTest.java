@@ -23,17 +23,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Someone with write access to the archive directory edits it, and rewrites the manifests and the index to match
- * (SHA-256 alone proves nothing against them): verification still fails, naming the record.
+ * Someone with write access to the archive directory edits it, and rewrites the manifests and the
+ * index to match (SHA-256 alone proves nothing against them): verification still fails, naming the
+ * record.
  */
 class SegmentFileArchiveTamperTest {
 
-  private static final Clock CLOCK = Clock.fixed(Instant.parse("2026-02-01T12:00:00Z"), ZoneOffset.UTC);
-  /** Partition 1 then holds closed segments at offsets 0..14 and 16..30, and an open one from 32. */
+  private static final Clock CLOCK =
+      Clock.fixed(Instant.parse("2026-02-01T12:00:00Z"), ZoneOffset.UTC);
+
+  /**
+   * Partition 1 then holds closed segments at offsets 0..14 and 16..30, and an open one from 32.
+   */
   private static final SegmentRotation EIGHT = new SegmentRotation(8, 1L << 30);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final TestLedger ledger = TestLedger.of(2, 3);
   private List<ArchivedRecord> partition1;
@@ -51,16 +55,20 @@ class SegmentFileArchiveTamperTest {
     ArchiveVerdict verdict = verify();
 
     assertThat(verdict.passed()).as(verdict.describe()).isTrue();
-    assertThat(verdict.ledger()).isEqualTo(new VerificationReport(ledger.records.size(), 6, 2, 10 + 2));
-    assertThat(verdict.describe()).startsWith("segment files in " + dir.toAbsolutePath() + ": ledger intact: 40 records");
+    assertThat(verdict.ledger())
+        .isEqualTo(new VerificationReport(ledger.records.size(), 6, 2, 10 + 2));
+    assertThat(verdict.describe())
+        .startsWith("segment files in " + dir.toAbsolutePath() + ": ledger intact: 40 records");
   }
 
   @Test
   void shouldNameTheRecordWhoseContentHadOneByteChanged() {
     // Given one character of a record's detail changed, its value bytes and JSON rewritten to agree
     ArchivedRecord original = partition1.get(5);
-    ConsentAuditRecord edited = ConsentAuditRecord.newBuilder(original.record())
-        .setDetail(original.record().getDetail().replace("step", "stop")).build();
+    ConsentAuditRecord edited =
+        ConsentAuditRecord.newBuilder(original.record())
+            .setDetail(original.record().getDetail().replace("step", "stop"))
+            .build();
     ArchivedRecord tampered = ledger.withRecord(original, edited);
     assertThat(differingBytes(original.value(), tampered.value())).isEqualTo(1);
     rewrite(1, lines -> replace(lines, original, tampered));
@@ -75,8 +83,15 @@ class SegmentFileArchiveTamperTest {
     ArchivedRecord original = partition1.get(9);
     byte[] value = original.value();
     value[value.length - 3] ^= 0x01;
-    ArchivedRecord tampered = new ArchivedRecord(original.partition(), original.offset(), original.key(),
-        original.timestamp(), value, original.writerSchema(), original.record());
+    ArchivedRecord tampered =
+        new ArchivedRecord(
+            original.partition(),
+            original.offset(),
+            original.key(),
+            original.timestamp(),
+            value,
+            original.writerSchema(),
+            original.record());
     rewrite(1, lines -> replace(lines, original, tampered));
 
     assertBrokenAt(original, "does not match its value bytes");
@@ -93,12 +108,16 @@ class SegmentFileArchiveTamperTest {
 
     ArchiveVerdict verdict = verify();
     assertThat(verdict.passed()).isFalse();
-    assertThat(verdict.ledger()).isInstanceOfSatisfying(ChainBreak.class, broken -> {
-      assertThat(broken.partition()).isEqualTo(1);
-      assertThat(broken.offset()).isEqualTo(16);
-      assertThat(broken.reason()).contains("partition-1/segment-00000000000000000016.jsonl")
-          .contains("differs from its manifest");
-    });
+    assertThat(verdict.ledger())
+        .isInstanceOfSatisfying(
+            ChainBreak.class,
+            broken -> {
+              assertThat(broken.partition()).isEqualTo(1);
+              assertThat(broken.offset()).isEqualTo(16);
+              assertThat(broken.reason())
+                  .contains("partition-1/segment-00000000000000000016.jsonl")
+                  .contains("differs from its manifest");
+            });
   }
 
   @Test
@@ -115,24 +134,37 @@ class SegmentFileArchiveTamperTest {
     // Given two records exchanged, each taking the other's offset so the offsets still ascend
     ArchivedRecord first = partition1.get(10);
     ArchivedRecord second = partition1.get(11);
-    rewrite(1, lines -> replace(replace(lines, first, TestLedger.at(second, first.offset())),
-        second, TestLedger.at(first, second.offset())));
+    rewrite(
+        1,
+        lines ->
+            replace(
+                replace(lines, first, TestLedger.at(second, first.offset())),
+                second,
+                TestLedger.at(first, second.offset())));
 
     ArchiveVerdict verdict = verify();
-    assertThat(verdict.ledger()).isInstanceOfSatisfying(ChainBreak.class, broken -> {
-      assertThat(broken.partition()).isEqualTo(1);
-      assertThat(broken.offset()).isEqualTo(first.offset());
-      assertThat(broken.eventId()).isEqualTo(second.record().getEventId());
-      assertThat(broken.reason()).contains("partitionSequence");
-    });
+    assertThat(verdict.ledger())
+        .isInstanceOfSatisfying(
+            ChainBreak.class,
+            broken -> {
+              assertThat(broken.partition()).isEqualTo(1);
+              assertThat(broken.offset()).isEqualTo(first.offset());
+              assertThat(broken.eventId()).isEqualTo(second.record().getEventId());
+              assertThat(broken.reason()).contains("partitionSequence");
+            });
   }
 
   @Test
   void shouldNameARecordInserted() {
-    // Given a forged record with a correct hash of its own, slipped into the gap after a record's offset
+    // Given a forged record with a correct hash of its own, slipped into the gap after a record's
+    // offset
     ArchivedRecord model = partition1.get(3);
-    ConsentAuditRecord forged = ConsentAuditRecord.newBuilder(model.record()).setEventId("forged-consent")
-        .setDetail("forged").setHash(null).build();
+    ConsentAuditRecord forged =
+        ConsentAuditRecord.newBuilder(model.record())
+            .setEventId("forged-consent")
+            .setDetail("forged")
+            .setHash(null)
+            .build();
     forged.setHash(LedgerHashing.hash(forged));
     ArchivedRecord inserted = TestLedger.at(ledger.withRecord(model, forged), model.offset() + 1);
     rewrite(1, lines -> insertAfter(lines, model, inserted));
@@ -148,7 +180,8 @@ class SegmentFileArchiveTamperTest {
 
     // Then the latest signed checkpoint exposes it; without it the shorter ledger looks whole
     assertBrokenAt(lastLeft, "its tail was truncated");
-    assertThat(ArchiveVerification.files(dir, ledger.signingKey.publicKey(), List.of()).passed()).isTrue();
+    assertThat(ArchiveVerification.files(dir, ledger.signingKey.publicKey(), List.of()).passed())
+        .isTrue();
   }
 
   @Test
@@ -158,8 +191,11 @@ class SegmentFileArchiveTamperTest {
     Files.delete(segment);
     Files.delete(SegmentFiles.manifestOf(segment));
     Path index = dir.resolve(SegmentFiles.INDEX);
-    Files.write(index, Files.readAllLines(index).stream()
-        .filter(line -> !line.contains("partition-1/segment-00000000000000000016")).toList());
+    Files.write(
+        index,
+        Files.readAllLines(index).stream()
+            .filter(line -> !line.contains("partition-1/segment-00000000000000000016"))
+            .toList());
 
     assertBrokenAt(partition1.get(16), "8 record(s) missing before it");
   }
@@ -167,23 +203,28 @@ class SegmentFileArchiveTamperTest {
   private void assertBrokenAt(ArchivedRecord record, String reason) {
     ArchiveVerdict verdict = verify();
     assertThat(verdict.passed()).isFalse();
-    assertThat(verdict.ledger()).isInstanceOfSatisfying(ChainBreak.class, broken -> {
-      assertThat(broken.partition()).isEqualTo(record.partition());
-      assertThat(broken.offset()).isEqualTo(record.offset());
-      assertThat(broken.eventId()).isEqualTo(record.record().getEventId());
-      assertThat(broken.reason()).contains(reason);
-    });
-    assertThat(verdict.describe()).contains("partition " + record.partition() + " offset " + record.offset())
+    assertThat(verdict.ledger())
+        .isInstanceOfSatisfying(
+            ChainBreak.class,
+            broken -> {
+              assertThat(broken.partition()).isEqualTo(record.partition());
+              assertThat(broken.offset()).isEqualTo(record.offset());
+              assertThat(broken.eventId()).isEqualTo(record.record().getEventId());
+              assertThat(broken.reason()).contains(reason);
+            });
+    assertThat(verdict.describe())
+        .contains("partition " + record.partition() + " offset " + record.offset())
         .contains(record.record().getEventId());
   }
 
   private ArchiveVerdict verify() {
-    return ArchiveVerification.files(dir, ledger.signingKey.publicKey(), ledger.latestCheckpoints.values());
+    return ArchiveVerification.files(
+        dir, ledger.signingKey.publicKey(), ledger.latestCheckpoints.values());
   }
 
   /**
-   * What an attacker with write access does: edit the partition's lines, lay them out again in the same segment
-   * files, and write manifests and index lines that match the new bytes.
+   * What an attacker with write access does: edit the partition's lines, lay them out again in the
+   * same segment files, and write manifests and index lines that match the new bytes.
    */
   private void rewrite(int partition, UnaryOperator<List<String>> edit) {
     try {
@@ -199,14 +240,23 @@ class SegmentFileArchiveTamperTest {
       for (Path segment : segments) {
         Path manifestFile = SegmentFiles.manifestOf(segment);
         boolean closed = Files.exists(manifestFile);
-        List<String> mine = new ArrayList<>(edited.subList(0, closed ? Math.min(8, edited.size()) : edited.size()));
+        List<String> mine =
+            new ArrayList<>(edited.subList(0, closed ? Math.min(8, edited.size()) : edited.size()));
         edited.subList(0, mine.size()).clear();
         Files.write(segment, mine);
         if (closed) {
-          SegmentManifest old = SegmentManifest.parse(Files.readString(manifestFile), segment.toString());
-          SegmentManifest forged = new SegmentManifest(old.file(), partition, offsetOf(mine.get(0)),
-              offsetOf(mine.get(mine.size() - 1)), mine.size(), Files.size(segment), SegmentFiles.sha256(segment),
-              old.closedAt());
+          SegmentManifest old =
+              SegmentManifest.parse(Files.readString(manifestFile), segment.toString());
+          SegmentManifest forged =
+              new SegmentManifest(
+                  old.file(),
+                  partition,
+                  offsetOf(mine.get(0)),
+                  offsetOf(mine.get(mine.size() - 1)),
+                  mine.size(),
+                  Files.size(segment),
+                  SegmentFiles.sha256(segment),
+                  old.closedAt());
           Files.writeString(manifestFile, forged.toJson() + "\n");
           indexLines.replaceAll(line -> line.equals(old.toJson()) ? forged.toJson() : line);
         }
@@ -230,7 +280,8 @@ class SegmentFileArchiveTamperTest {
     return new String(bytes, 0, bytes.length - 1, StandardCharsets.UTF_8);
   }
 
-  private static List<String> replace(List<String> lines, ArchivedRecord original, ArchivedRecord replacement) {
+  private static List<String> replace(
+      List<String> lines, ArchivedRecord original, ArchivedRecord replacement) {
     List<String> result = new ArrayList<>(lines);
     int at = result.indexOf(line(original));
     assertThat(at).as("line of %s", original).isNotNegative();
@@ -244,7 +295,8 @@ class SegmentFileArchiveTamperTest {
     return result;
   }
 
-  private static List<String> insertAfter(List<String> lines, ArchivedRecord before, ArchivedRecord inserted) {
+  private static List<String> insertAfter(
+      List<String> lines, ArchivedRecord before, ArchivedRecord inserted) {
     List<String> result = new ArrayList<>(lines);
     result.add(result.indexOf(line(before)) + 1, line(inserted));
     return result;

@@ -12,8 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A ledger written the way the audit task writes it, without Kafka: records chained by {@link LedgerAppender} per
- * partition, checkpoints in-band and as the latest per partition, offsets with gaps like a transactional topic.
+ * A ledger written the way the audit task writes it, without Kafka: records chained by {@link
+ * LedgerAppender} per partition, checkpoints in-band and as the latest per partition, offsets with
+ * gaps like a transactional topic.
  */
 final class LedgerFixture {
 
@@ -30,12 +31,21 @@ final class LedgerFixture {
     this.signingKey = signingKey;
   }
 
-  /** Two partitions, three subjects each, seven steps per subject, a checkpoint after every five records. */
+  /**
+   * Two partitions, three subjects each, seven steps per subject, a checkpoint after every five
+   * records.
+   */
   static LedgerFixture standard(CheckpointSigningKey key) {
     LedgerFixture ledger = new LedgerFixture(key);
-    ConsentEventType[] flow = {ConsentEventType.REQUESTED, ConsentEventType.SENT, ConsentEventType.DELIVERED,
-        ConsentEventType.REPLY_RECEIVED, ConsentEventType.CONFIRMED, ConsentEventType.OPTED_OUT,
-        ConsentEventType.OPTED_IN};
+    ConsentEventType[] flow = {
+      ConsentEventType.REQUESTED,
+      ConsentEventType.SENT,
+      ConsentEventType.DELIVERED,
+      ConsentEventType.REPLY_RECEIVED,
+      ConsentEventType.CONFIRMED,
+      ConsentEventType.OPTED_OUT,
+      ConsentEventType.OPTED_IN
+    };
     int sinceCheckpoint = 0;
     for (ConsentEventType type : flow) {
       for (int partition = 0; partition < 2; partition++) {
@@ -56,19 +66,21 @@ final class LedgerFixture {
 
   LedgerEntry append(int partition, String subject, ConsentEventType type) {
     int n = events++;
-    ConsentAuditRecord unchained = ConsentAuditRecord.newBuilder()
-        .setEventId("event-" + n)
-        .setEventType(type)
-        .setOccurredAt(T0.plusSeconds(n))
-        .setSubjectKey(subject)
-        .setProgramId("acme-deals")
-        .setDetail("step " + n)
-        .setSourceTopic("optin.challenges.v1")
-        .setSourcePartition(partition)
-        .setSourceOffset((long) n)
-        .setKeyId("key-" + subject)
-        .setSealedPersonalData(ByteBuffer.wrap(new byte[] {1, (byte) n, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}))
-        .build();
+    ConsentAuditRecord unchained =
+        ConsentAuditRecord.newBuilder()
+            .setEventId("event-" + n)
+            .setEventType(type)
+            .setOccurredAt(T0.plusSeconds(n))
+            .setSubjectKey(subject)
+            .setProgramId("acme-deals")
+            .setDetail("step " + n)
+            .setSourceTopic("optin.challenges.v1")
+            .setSourcePartition(partition)
+            .setSourceOffset((long) n)
+            .setKeyId("key-" + subject)
+            .setSealedPersonalData(
+                ByteBuffer.wrap(new byte[] {1, (byte) n, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13}))
+            .build();
     return add(partition, subject, appender(partition).append(unchained));
   }
 
@@ -93,6 +105,7 @@ final class LedgerFixture {
   }
 
   private LedgerAppender appender(int partition) {
-    return appenders.computeIfAbsent(partition, p -> new LedgerAppender(p, new InMemoryChainHeads(), signingKey));
+    return appenders.computeIfAbsent(
+        partition, p -> new LedgerAppender(p, new InMemoryChainHeads(), signingKey));
   }
 }

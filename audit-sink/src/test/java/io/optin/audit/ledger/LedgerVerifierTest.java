@@ -12,7 +12,10 @@ import java.util.Collection;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Every way of altering a ledger is caught, and the break names the record; an untouched ledger passes. */
+/**
+ * Every way of altering a ledger is caught, and the break names the record; an untouched ledger
+ * passes.
+ */
 class LedgerVerifierTest {
 
   private static final CheckpointSigningKey KEY = CheckpointSigningKey.generate();
@@ -26,8 +29,9 @@ class LedgerVerifierTest {
 
     // Then it passes, having checked every record, subject, partition and checkpoint
     assertThat(verdict).isEqualTo(new VerificationReport(51, 6, 2, 8 + 2));
-    assertThat(verdict.describe()).isEqualTo("ledger intact: 51 records, 6 subjects, 2 partitions, 10 checkpoints"
-        + " checked");
+    assertThat(verdict.describe())
+        .isEqualTo(
+            "ledger intact: 51 records, 6 subjects, 2 partitions, 10 checkpoints" + " checked");
   }
 
   @Test
@@ -49,11 +53,19 @@ class LedgerVerifierTest {
     byte[] bytes = new byte[sealed.remaining()];
     sealed.get(bytes);
     bytes[5] ^= 0x01;
-    entries.set(10, with(victim, ConsentAuditRecord.newBuilder(victim.record())
-        .setSealedPersonalData(ByteBuffer.wrap(bytes)).build()));
+    entries.set(
+        10,
+        with(
+            victim,
+            ConsentAuditRecord.newBuilder(victim.record())
+                .setSealedPersonalData(ByteBuffer.wrap(bytes))
+                .build()));
 
     // Then the break is that record, altered
-    assertBreakAt(verify(entries, ledger.latest.values()), victim, "hash does not match the record's content");
+    assertBreakAt(
+        verify(entries, ledger.latest.values()),
+        victim,
+        "hash does not match the record's content");
   }
 
   @Test
@@ -64,13 +76,16 @@ class LedgerVerifierTest {
     entries.remove(partition0.get(4));
 
     // Then the break is the record that followed it, with one record missing before it
-    assertBreakAt(verify(entries, ledger.latest.values()), partition0.get(5),
+    assertBreakAt(
+        verify(entries, ledger.latest.values()),
+        partition0.get(5),
         "partitionSequence 5 where 4 was expected: 1 record(s) missing before it");
   }
 
   @Test
   void shouldNameTheFirstOfTwoSwappedRecords() {
-    // Given records 7 and 8 of partition 1 swapped (each keeps the offset of the slot it now sits in)
+    // Given records 7 and 8 of partition 1 swapped (each keeps the offset of the slot it now sits
+    // in)
     List<LedgerEntry> partition1 = new ArrayList<>(ledger.inPartition(1));
     LedgerEntry seventh = partition1.get(7);
     LedgerEntry eighth = partition1.get(8);
@@ -80,48 +95,67 @@ class LedgerVerifierTest {
     entries.addAll(partition1);
 
     // Then the break is the slot where the later record now stands
-    assertBreakAt(verify(entries, ledger.latest.values()), partition1.get(7),
+    assertBreakAt(
+        verify(entries, ledger.latest.values()),
+        partition1.get(7),
         "partitionSequence 8 where 7 was expected");
   }
 
   @Test
   void shouldNameARecordInsertedWithAValidHash() {
-    // Given a forged CONFIRMED record, correctly hashed, inserted after the 3rd record of partition 0
+    // Given a forged CONFIRMED record, correctly hashed, inserted after the 3rd record of partition
+    // 0
     List<LedgerEntry> partition0 = new ArrayList<>(ledger.inPartition(0));
-    ConsentAuditRecord forged = ConsentAuditRecord.newBuilder(partition0.get(3).record())
-        .setEventId("forged").setEventType(ConsentEventType.CONFIRMED).build();
+    ConsentAuditRecord forged =
+        ConsentAuditRecord.newBuilder(partition0.get(3).record())
+            .setEventId("forged")
+            .setEventType(ConsentEventType.CONFIRMED)
+            .build();
     forged.setHash(LedgerHashing.hash(forged));
-    LedgerEntry inserted = new LedgerEntry(0, partition0.get(3).offset() + 1, forged.getSubjectKey(), forged);
+    LedgerEntry inserted =
+        new LedgerEntry(0, partition0.get(3).offset() + 1, forged.getSubjectKey(), forged);
     partition0.add(4, inserted);
 
     // Then the break is the inserted record
-    assertBreakAt(verify(partition0, List.of()), inserted, "partitionSequence 3 where 4 was expected");
+    assertBreakAt(
+        verify(partition0, List.of()), inserted, "partitionSequence 3 where 4 was expected");
   }
 
   @Test
   void shouldCatchARecordInsertedAndTheChainRebuiltAfterIt() {
-    // Given a forger who inserts a record into partition 1 and re-chains everything, hashes included (that needs no
-    // secret), dropping the in-band checkpoints he cannot sign and padding the end to the checkpoint's length
+    // Given a forger who inserts a record into partition 1 and re-chains everything, hashes
+    // included (that needs no
+    // secret), dropping the in-band checkpoints he cannot sign and padding the end to the
+    // checkpoint's length
     List<LedgerEntry> rebuilt = new ArrayList<>();
-    LedgerAppender forger = new LedgerAppender(1, new InMemoryChainHeads(), CheckpointSigningKey.generate());
+    LedgerAppender forger =
+        new LedgerAppender(1, new InMemoryChainHeads(), CheckpointSigningKey.generate());
     long offset = 0;
     for (LedgerEntry entry : ledger.inPartition(1)) {
       if (entry.record().getEventType() == ConsentEventType.CHECKPOINT) {
         continue;
       }
       if (rebuilt.size() == 2) {
-        rebuilt.add(new LedgerEntry(1, offset++, entry.key(), forger.append(unchained(entry.record(), "forged"))));
+        rebuilt.add(
+            new LedgerEntry(
+                1, offset++, entry.key(), forger.append(unchained(entry.record(), "forged"))));
       }
-      rebuilt.add(new LedgerEntry(1, offset++, entry.key(), forger.append(unchained(entry.record(), null))));
+      rebuilt.add(
+          new LedgerEntry(
+              1, offset++, entry.key(), forger.append(unchained(entry.record(), null))));
     }
     LedgerCheckpoint latest = ledger.latest.get(1);
     while (rebuilt.size() <= latest.getPartitionSequence()) {
       LedgerEntry last = rebuilt.get(rebuilt.size() - 1);
-      rebuilt.add(new LedgerEntry(1, offset++, last.key(), forger.append(unchained(last.record(), "pad" + offset))));
+      rebuilt.add(
+          new LedgerEntry(
+              1, offset++, last.key(), forger.append(unchained(last.record(), "pad" + offset))));
     }
 
     // Then the chain is internally consistent, but not the one the genuine latest checkpoint signed
-    assertBreakAt(verify(rebuilt, List.of(latest)), rebuilt.get((int) latest.getPartitionSequence()),
+    assertBreakAt(
+        verify(rebuilt, List.of(latest)),
+        rebuilt.get((int) latest.getPartitionSequence()),
         "against the latest checkpoint: the partition chain's head");
   }
 
@@ -134,8 +168,12 @@ class LedgerVerifierTest {
 
     // Then the break names the last record left and the checkpoint it falls short of
     LedgerVerdict verdict = verify(entries, ledger.latest.values());
-    assertBreakAt(verdict, partition0.get(19), "the partition ends at partitionSequence 19 but the checkpoint of");
-    assertThat(((ChainBreak) verdict).reason()).endsWith("covers up to partitionSequence 24: its tail was truncated");
+    assertBreakAt(
+        verdict,
+        partition0.get(19),
+        "the partition ends at partitionSequence 19 but the checkpoint of");
+    assertThat(((ChainBreak) verdict).reason())
+        .endsWith("covers up to partitionSequence 24: its tail was truncated");
   }
 
   @Test
@@ -153,13 +191,19 @@ class LedgerVerifierTest {
 
   @Test
   void shouldRefuseALatestCheckpointWhoseSignatureWasForged() {
-    // Given the latest checkpoint of partition 0 moved back to an earlier head, its signature copied
+    // Given the latest checkpoint of partition 0 moved back to an earlier head, its signature
+    // copied
     LedgerCheckpoint genuine = ledger.latest.get(0);
-    LedgerCheckpoint forged = LedgerCheckpoint.newBuilder(genuine).setPartitionSequence(3)
-        .setHeadHash(ledger.inPartition(0).get(3).record().getHash()).build();
+    LedgerCheckpoint forged =
+        LedgerCheckpoint.newBuilder(genuine)
+            .setPartitionSequence(3)
+            .setHeadHash(ledger.inPartition(0).get(3).record().getHash())
+            .build();
 
     // Then the break is at the record it claims to cover: the signature does not verify
-    assertBreakAt(verify(ledger.entries, List.of(forged, ledger.latest.get(1))), ledger.inPartition(0).get(3),
+    assertBreakAt(
+        verify(ledger.entries, List.of(forged, ledger.latest.get(1))),
+        ledger.inPartition(0).get(3),
         "the checkpoint's signature does not verify");
   }
 
@@ -171,7 +215,8 @@ class LedgerVerifierTest {
     // Then verification names the untrusted key
     LedgerVerdict verdict = verify(ledger.entries, List.of(ledger.latest.get(0), resigned));
     assertThat(verdict).isInstanceOf(ChainBreak.class);
-    assertThat(((ChainBreak) verdict).reason()).contains("not the trusted key " + KEY.publicKey().keyId());
+    assertThat(((ChainBreak) verdict).reason())
+        .contains("not the trusted key " + KEY.publicKey().keyId());
   }
 
   @Test
@@ -180,8 +225,11 @@ class LedgerVerifierTest {
     List<LedgerEntry> entries = new ArrayList<>(ledger.inPartition(0));
     int at = indexOfFirstCheckpoint(entries);
     LedgerEntry victim = entries.get(at);
-    ConsentAuditRecord altered = ConsentAuditRecord.newBuilder(victim.record())
-        .setCheckpoint(LedgerCheckpoint.newBuilder(victim.record().getCheckpoint()).setSubjects(2).build()).build();
+    ConsentAuditRecord altered =
+        ConsentAuditRecord.newBuilder(victim.record())
+            .setCheckpoint(
+                LedgerCheckpoint.newBuilder(victim.record().getCheckpoint()).setSubjects(2).build())
+            .build();
     altered.setHash(LedgerHashing.hash(altered));
     entries.set(at, with(victim, altered));
 
@@ -199,10 +247,12 @@ class LedgerVerifierTest {
     entries.add(misplaced);
 
     // Then it is named as moved
-    assertBreakAt(verify(entries, List.of()), misplaced, "belongs to ledger partition 0: it was moved");
+    assertBreakAt(
+        verify(entries, List.of()), misplaced, "belongs to ledger partition 0: it was moved");
   }
 
-  private static LedgerVerdict verify(List<LedgerEntry> entries, Collection<LedgerCheckpoint> checkpoints) {
+  private static LedgerVerdict verify(
+      List<LedgerEntry> entries, Collection<LedgerCheckpoint> checkpoints) {
     return LedgerVerifier.verify(entries, KEY.publicKey(), checkpoints);
   }
 
@@ -213,8 +263,15 @@ class LedgerVerifierTest {
     assertThat(chainBreak.offset()).isEqualTo(entry.offset());
     assertThat(chainBreak.eventId()).isEqualTo(entry.record().getEventId());
     assertThat(chainBreak.reason()).contains(reason);
-    assertThat(verdict.describe()).startsWith("ledger BROKEN at partition " + entry.partition() + " offset "
-        + entry.offset() + " event " + entry.record().getEventId() + ": ");
+    assertThat(verdict.describe())
+        .startsWith(
+            "ledger BROKEN at partition "
+                + entry.partition()
+                + " offset "
+                + entry.offset()
+                + " event "
+                + entry.record().getEventId()
+                + ": ");
   }
 
   private static LedgerEntry with(LedgerEntry entry, ConsentAuditRecord record) {
@@ -222,8 +279,13 @@ class LedgerVerifierTest {
   }
 
   private static ConsentAuditRecord unchained(ConsentAuditRecord record, String eventId) {
-    ConsentAuditRecord.Builder copy = ConsentAuditRecord.newBuilder(record).setSequence(null).setPreviousHash(null)
-        .setPartitionSequence(null).setPreviousPartitionHash(null).setHash(null);
+    ConsentAuditRecord.Builder copy =
+        ConsentAuditRecord.newBuilder(record)
+            .setSequence(null)
+            .setPreviousHash(null)
+            .setPartitionSequence(null)
+            .setPreviousPartitionHash(null)
+            .setHash(null);
     return eventId == null ? copy.build() : copy.setEventId(eventId).build();
   }
 

@@ -10,11 +10,12 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
 
 /**
- * Quiets the log for {@code optin demo}: hundreds of synthetic subscribers make thousands of INFO lines (and the
- * expected refusals of Twilio's magic number make WARN lines) that would bury the progress line and the summary.
- * Errors still show, except the broker's retriable {@code OutOfOrderSequenceException} of transactions v2
- * (KAFKA-18202): the single-node broker logs dozens under exactly-once load while every record stays exact, and the
- * demo checks exactly that on the topics.
+ * Quiets the log for {@code optin demo}: hundreds of synthetic subscribers make thousands of INFO
+ * lines (and the expected refusals of Twilio's magic number make WARN lines) that would bury the
+ * progress line and the summary. Errors still show, except the broker's retriable {@code
+ * OutOfOrderSequenceException} of transactions v2 (KAFKA-18202): the single-node broker logs dozens
+ * under exactly-once load while every record stays exact, and the demo checks exactly that on the
+ * topics.
  */
 final class DemoLogs {
 
@@ -38,10 +39,11 @@ final class DemoLogs {
   /** Drops the broker's log lines about a retriable out-of-order sequence; nothing else. */
   static final class RetriableSequenceErrors extends TurboFilter {
     @Override
-    public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
-        Throwable t) {
+    public FilterReply decide(
+        Marker marker, Logger logger, Level level, String format, Object[] params, Throwable t) {
       return t instanceof OutOfOrderSequenceException && logger.getName().startsWith("kafka.")
-          ? FilterReply.DENY : FilterReply.NEUTRAL;
+          ? FilterReply.DENY
+          : FilterReply.NEUTRAL;
     }
   }
 }

@@ -1,8 +1,8 @@
 package io.optin.devkit.demo;
 
 /**
- * How the demo verifies the consent ledger at the end of a run (DESIGN.md §8: "verifies the audit chain"); a broken
- * chain fails the demo.
+ * How the demo verifies the consent ledger at the end of a run (DESIGN.md §8: "verifies the audit
+ * chain"); a broken chain fails the demo.
  */
 @FunctionalInterface
 public interface AuditCheck {
@@ -11,7 +11,8 @@ public interface AuditCheck {
   Verdict verify(DemoStack stack);
 
   /**
-   * @param broken true when the chain was checked and found altered or incomplete: the demo then fails
+   * @param broken true when the chain was checked and found altered or incomplete: the demo then
+   *     fails
    * @param description one line for the summary
    */
   record Verdict(boolean broken, String description) {}

@@ -20,17 +20,25 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Plays every subscriber of a plan against the running stack, all at once: signs it up over HTTP, waits for its SMS
- * at the sandbox, then answers as its path says (YES, the code by SMS or on the site, STOP, nothing, or YES after
- * the window). At most {@code concurrency} HTTP calls are in flight; waiting (for an SMS, for the window to pass)
- * holds no thread.
+ * Plays every subscriber of a plan against the running stack, all at once: signs it up over HTTP,
+ * waits for its SMS at the sandbox, then answers as its path says (YES, the code by SMS or on the
+ * site, STOP, nothing, or YES after the window). At most {@code concurrency} HTTP calls are in
+ * flight; waiting (for an SMS, for the window to pass) holds no thread.
  */
 final class DemoDriver implements AutoCloseable {
 
-  /** A late answer is sent this long after the window closed, so it is late whatever the clocks' rounding. */
+  /**
+   * A late answer is sent this long after the window closed, so it is late whatever the clocks'
+   * rounding.
+   */
   static final Duration LATE_BY = Duration.ofSeconds(1);
-  /** After the opt-out is on the status topic, the signup front door (following that topic too) gets this long. */
+
+  /**
+   * After the opt-out is on the status topic, the signup front door (following that topic too) gets
+   * this long.
+   */
   static final Duration OPT_OUT_SETTLE = Duration.ofSeconds(1);
+
   private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{4,10})(?!\\d)");
 
   private final GatewayClient gateway;
@@ -43,8 +51,15 @@ final class DemoDriver implements AutoCloseable {
   private final ExecutorService calls;
   private final AtomicInteger answersSent = new AtomicInteger();
 
-  DemoDriver(GatewayClient gateway, TwilioSandbox sandbox, SmsInbox inbox, OutcomeObserver observer,
-      Duration window, int concurrency, LatencyRecorder signupToSms, Clock clock) {
+  DemoDriver(
+      GatewayClient gateway,
+      TwilioSandbox sandbox,
+      SmsInbox inbox,
+      OutcomeObserver observer,
+      Duration window,
+      int concurrency,
+      LatencyRecorder signupToSms,
+      Clock clock) {
     this.gateway = gateway;
     this.sandbox = sandbox;
     this.inbox = inbox;
@@ -53,16 +68,21 @@ final class DemoDriver implements AutoCloseable {
     this.signupToSms = signupToSms;
     this.clock = clock;
     AtomicInteger threads = new AtomicInteger();
-    this.calls = Executors.newFixedThreadPool(concurrency, runnable -> {
-      Thread thread = new Thread(runnable, "optin-demo-driver-" + threads.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.calls =
+        Executors.newFixedThreadPool(
+            concurrency,
+            runnable -> {
+              Thread thread =
+                  new Thread(runnable, "optin-demo-driver-" + threads.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /** Starts every subscriber's script; the future completes when all have finished. */
   CompletableFuture<Void> drive(List<DrivenSubscriber> subscribers) {
-    return CompletableFuture.allOf(subscribers.stream().map(this::drive).toArray(CompletableFuture[]::new));
+    return CompletableFuture.allOf(
+        subscribers.stream().map(this::drive).toArray(CompletableFuture[]::new));
   }
 
   /** Answers sent so far (replies and codes typed), for the progress line. */
@@ -72,15 +92,17 @@ final class DemoDriver implements AutoCloseable {
 
   private CompletableFuture<Void> drive(DrivenSubscriber driven) {
     DemoSubscriber subscriber = driven.subscriber();
-    return CompletableFuture.runAsync(() -> driven.signedUp(gateway.signUp(subscriber), clock.instant()), calls)
+    return CompletableFuture.runAsync(
+            () -> driven.signedUp(gateway.signUp(subscriber), clock.instant()), calls)
         .thenCompose(signedUp -> afterSignup(driven))
-        .handle((done, failure) -> {
-          if (failure != null) {
-            driven.failed(describe(failure));
-          }
-          driven.finish();
-          return null;
-        });
+        .handle(
+            (done, failure) -> {
+              if (failure != null) {
+                driven.failed(describe(failure));
+              }
+              driven.finish();
+              return null;
+            });
   }
 
   private CompletableFuture<Void> afterSignup(DrivenSubscriber driven) {
@@ -94,12 +116,14 @@ final class DemoDriver implements AutoCloseable {
     if (!path.receivesCode()) {
       return CompletableFuture.completedFuture(null);
     }
-    return inbox.firstSmsTo(driven.subscriber().phone(), window)
-        .thenCompose(sms -> {
-          driven.smsArrived(sms.dateCreated());
-          signupToSms.record(Duration.between(driven.signupAcceptedAt(), sms.dateCreated()));
-          return answer(driven, sms);
-        });
+    return inbox
+        .firstSmsTo(driven.subscriber().phone(), window)
+        .thenCompose(
+            sms -> {
+              driven.smsArrived(sms.dateCreated());
+              signupToSms.record(Duration.between(driven.signupAcceptedAt(), sms.dateCreated()));
+              return answer(driven, sms);
+            });
   }
 
   private CompletableFuture<Void> answer(DrivenSubscriber driven, SandboxMessage sms) {
@@ -107,24 +131,34 @@ final class DemoDriver implements AutoCloseable {
     return switch (subscriber.path()) {
       case REPLY_YES -> onCalls(() -> reply(driven, sms.from(), "YES"));
       case REPLY_CODE -> onCalls(() -> reply(driven, sms.from(), codeIn(sms)));
-      case ENTER_CODE -> onCalls(() -> {
-        String code = codeIn(sms);
-        markAnswered(driven);
-        driven.codeEntered(gateway.enterCode(subscriber, code));
-      });
-      case STOP -> onCalls(() -> reply(driven, sms.from(), "STOP"))
-          .thenCompose(stopped -> observer.optedOut(subscriber.phone())
-              .orTimeout(window.toMillis(), TimeUnit.MILLISECONDS))
-          .thenRunAsync(() -> driven.signedUpAgain(gateway.signUp(subscriber)),
-              CompletableFuture.delayedExecutor(OPT_OUT_SETTLE.toMillis(), TimeUnit.MILLISECONDS, calls));
+      case ENTER_CODE ->
+          onCalls(
+              () -> {
+                String code = codeIn(sms);
+                markAnswered(driven);
+                driven.codeEntered(gateway.enterCode(subscriber, code));
+              });
+      case STOP ->
+          onCalls(() -> reply(driven, sms.from(), "STOP"))
+              .thenCompose(
+                  stopped ->
+                      observer
+                          .optedOut(subscriber.phone())
+                          .orTimeout(window.toMillis(), TimeUnit.MILLISECONDS))
+              .thenRunAsync(
+                  () -> driven.signedUpAgain(gateway.signUp(subscriber)),
+                  CompletableFuture.delayedExecutor(
+                      OPT_OUT_SETTLE.toMillis(), TimeUnit.MILLISECONDS, calls));
       case LATE_ANSWER -> {
         Instant late = driven.signupAcceptedAt().plus(window).plus(LATE_BY);
         long delay = Math.max(0, Duration.between(clock.instant(), late).toMillis());
-        yield CompletableFuture.runAsync(() -> reply(driven, sms.from(), "YES"),
+        yield CompletableFuture.runAsync(
+            () -> reply(driven, sms.from(), "YES"),
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, calls));
       }
       case NO_ANSWER -> CompletableFuture.completedFuture(null);
-      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER -> throw new IllegalStateException("no code for " + subscriber);
+      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER ->
+          throw new IllegalStateException("no code for " + subscriber);
     };
   }
 
@@ -169,10 +203,13 @@ final class DemoDriver implements AutoCloseable {
   }
 
   private String describe(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null
-        ? failure.getCause() : failure;
+    Throwable cause =
+        failure instanceof CompletionException && failure.getCause() != null
+            ? failure.getCause()
+            : failure;
     if (cause instanceof TimeoutException) {
-      String what = cause.getMessage() != null ? cause.getMessage() : "no opt-out on the status topic";
+      String what =
+          cause.getMessage() != null ? cause.getMessage() : "no opt-out on the status topic";
       return what + " within the " + window.toSeconds() + " s window";
     }
     return String.valueOf(cause.getMessage());

@@ -1,11 +1,11 @@
 package io.optin.devkit.demo;
 
 /**
- * The ways a synthetic subscriber goes through the double opt-in, each with the one outcome optin must reach for it.
- * {@link OutcomeJudge} describes what was observed in the same words, so a path is right when the two texts agree.
+ * The ways a synthetic subscriber goes through the double opt-in, each with the one outcome optin
+ * must reach for it. {@link OutcomeJudge} describes what was observed in the same words, so a path
+ * is right when the two texts agree.
  */
 public enum DemoPath {
-
   REPLY_YES("reply YES", "confirmed once by YES"),
   REPLY_CODE("reply the code", "confirmed once by code reply"),
   ENTER_CODE("type the code", "confirmed once by code entry"),

@@ -11,26 +11,34 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * Who does what in a demo run: subscribers take the {@link DemoPath}s in turn, so every path gets an equal share
- * (give or take one), and every subscriber has its own phone (or, refused by the carrier, its own program), so each
- * outcome on the topics belongs to exactly one subscriber.
+ * Who does what in a demo run: subscribers take the {@link DemoPath}s in turn, so every path gets
+ * an equal share (give or take one), and every subscriber has its own phone (or, refused by the
+ * carrier, its own program), so each outcome on the topics belongs to exactly one subscriber.
  *
- * <p>Phones are fictional: {@code +1 <area> 555 0100..0199} (the only 555 lines libphonenumber accepts) across
- * 20 area codes; {@code +1 555 555 xxxx} is no valid number (refused at signup); and
- * {@code +15005550001} is Twilio's magic "invalid number" (accepted by optin, refused by the carrier with 21211). IPs
- * come from the documentation ranges (RFC 5737, then RFC 3849), one per subscriber.
+ * <p>Phones are fictional: {@code +1 <area> 555 0100..0199} (the only 555 lines libphonenumber
+ * accepts) across 20 area codes; {@code +1 555 555 xxxx} is no valid number (refused at signup);
+ * and {@code +15005550001} is Twilio's magic "invalid number" (accepted by optin, refused by the
+ * carrier with 21211). IPs come from the documentation ranges (RFC 5737, then RFC 3849), one per
+ * subscriber.
  */
 public final class DemoPlan {
 
   public static final int MIN_SUBSCRIBERS = DemoPath.values().length;
-  /** The sandbox remembers the messages of 1000 phones; more would forget the codes of the first ones. */
+
+  /**
+   * The sandbox remembers the messages of 1000 phones; more would forget the codes of the first
+   * ones.
+   */
   public static final int MAX_SUBSCRIBERS = 1000;
+
   public static final String PROGRAM = "demo";
   public static final String CARRIER_REFUSED_PHONE = "+15005550001";
   public static final int CARRIER_REFUSAL_CODE = 21211;
 
-  private static final String[] AREA_CODES = {"415", "212", "310", "617", "202", "718", "201", "206", "213", "305",
-      "312", "323", "404", "503", "512", "602", "646", "702", "773", "808"};
+  private static final String[] AREA_CODES = {
+    "415", "212", "310", "617", "202", "718", "201", "206", "213", "305", "312", "323", "404",
+    "503", "512", "602", "646", "702", "773", "808"
+  };
   private static final String[] IPV4_RANGES = {"192.0.2.", "198.51.100.", "203.0.113."};
 
   private final List<DemoSubscriber> subscribers;
@@ -38,16 +46,24 @@ public final class DemoPlan {
 
   private DemoPlan(List<DemoSubscriber> subscribers) {
     this.subscribers = List.copyOf(subscribers);
-    this.byKey = subscribers.stream().collect(Collectors.toUnmodifiableMap(DemoSubscriber::key, Function.identity()));
+    this.byKey =
+        subscribers.stream()
+            .collect(Collectors.toUnmodifiableMap(DemoSubscriber::key, Function.identity()));
   }
 
   /**
-   * @throws IllegalArgumentException unless {@value #MIN_SUBSCRIBERS} (one per path) to {@value #MAX_SUBSCRIBERS}
+   * @throws IllegalArgumentException unless {@value #MIN_SUBSCRIBERS} (one per path) to {@value
+   *     #MAX_SUBSCRIBERS}
    */
   public static DemoPlan of(int subscriberCount) {
     if (subscriberCount < MIN_SUBSCRIBERS || subscriberCount > MAX_SUBSCRIBERS) {
-      throw new IllegalArgumentException("the demo drives " + MIN_SUBSCRIBERS + " (one per path) to "
-          + MAX_SUBSCRIBERS + " subscribers, not " + subscriberCount);
+      throw new IllegalArgumentException(
+          "the demo drives "
+              + MIN_SUBSCRIBERS
+              + " (one per path) to "
+              + MAX_SUBSCRIBERS
+              + " subscribers, not "
+              + subscriberCount);
     }
     DemoPath[] paths = DemoPath.values();
     List<DemoSubscriber> subscribers = new ArrayList<>(subscriberCount);
@@ -58,12 +74,19 @@ public final class DemoPlan {
       DemoPath path = paths[i % paths.length];
       String ip = ip(i);
       int number = i + 1;
-      subscribers.add(switch (path) {
-        case REFUSED_AT_SIGNUP -> new DemoSubscriber(number, path, invalidPhone(refusedAtSignup++), PROGRAM, ip);
-        case REFUSED_BY_CARRIER -> new DemoSubscriber(number, path, CARRIER_REFUSED_PHONE,
-            PROGRAM + "-carrier-" + ++refusedByCarrier, ip);
-        default -> new DemoSubscriber(number, path, fictionalPhone(reachable++), PROGRAM, ip);
-      });
+      subscribers.add(
+          switch (path) {
+            case REFUSED_AT_SIGNUP ->
+                new DemoSubscriber(number, path, invalidPhone(refusedAtSignup++), PROGRAM, ip);
+            case REFUSED_BY_CARRIER ->
+                new DemoSubscriber(
+                    number,
+                    path,
+                    CARRIER_REFUSED_PHONE,
+                    PROGRAM + "-carrier-" + ++refusedByCarrier,
+                    ip);
+            default -> new DemoSubscriber(number, path, fictionalPhone(reachable++), PROGRAM, ip);
+          });
     }
     return new DemoPlan(subscribers);
   }
@@ -97,8 +120,10 @@ public final class DemoPlan {
 
   /** Spreads over the area codes first, so a run of any size looks like many places. */
   static String fictionalPhone(int index) {
-    return "+1" + AREA_CODES[index % AREA_CODES.length] + "555" + String.format(Locale.ROOT, "%04d",
-        100 + index / AREA_CODES.length);
+    return "+1"
+        + AREA_CODES[index % AREA_CODES.length]
+        + "555"
+        + String.format(Locale.ROOT, "%04d", 100 + index / AREA_CODES.length);
   }
 
   /** 555 is no area code: libphonenumber refuses the number, so does optin. */

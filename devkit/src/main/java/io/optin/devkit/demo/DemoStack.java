@@ -1,12 +1,15 @@
 package io.optin.devkit.demo;
 
-import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.audit.crypto.CheckpointPublicKey;
+import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.schemas.serde.AvroSerdes;
 import java.net.URI;
 import java.time.Duration;
 
-/** What the demo needs of a running optin: its HTTP port, the Twilio sandbox it texts through, its broker. */
+/**
+ * What the demo needs of a running optin: its HTTP port, the Twilio sandbox it texts through, its
+ * broker.
+ */
 public interface DemoStack extends AutoCloseable {
 
   /** Base URL of optin's HTTP port ({@code /v1/*}, webhooks). */

@@ -3,13 +3,19 @@ package io.optin.devkit.demo;
 import java.time.Instant;
 
 /**
- * What the driver did for one subscriber and what optin answered it over HTTP; written by the driver's threads,
- * read by the judge and the progress line.
+ * What the driver did for one subscriber and what optin answered it over HTTP; written by the
+ * driver's threads, read by the judge and the progress line.
  */
 final class DrivenSubscriber {
 
   /** How the inbound webhook's TwiML answered a reply. */
-  enum Answer { CONFIRMED, EXPIRED, OPTED_OUT, OTHER, FAILED }
+  enum Answer {
+    CONFIRMED,
+    EXPIRED,
+    OPTED_OUT,
+    OTHER,
+    FAILED
+  }
 
   private final DemoSubscriber subscriber;
   private volatile Integer signupStatus;
@@ -57,7 +63,10 @@ final class DrivenSubscriber {
     this.resignupStatus = status;
   }
 
-  /** Something the script could not do (no SMS, no code in it, an HTTP failure); the path then stops. */
+  /**
+   * Something the script could not do (no SMS, no code in it, an HTTP failure); the path then
+   * stops.
+   */
   void failed(String what) {
     this.problem = what;
   }

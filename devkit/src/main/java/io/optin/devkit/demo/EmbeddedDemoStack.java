@@ -11,12 +11,12 @@ import static io.optin.kit.config.SettingsCatalogue.LIMITS_PUMPING_MIN_SENDS;
 import static io.optin.kit.config.SettingsCatalogue.SMS_MAX_CONCURRENCY;
 import static io.optin.kit.config.SettingsCatalogue.SMS_RATE_PER_SECOND;
 
-import io.optin.devkit.sandbox.TwilioSandbox;
-import io.optin.devkit.EmbeddedOptin;
 import io.optin.audit.crypto.CheckpointPublicKey;
-import io.optin.server.stack.ServiceConfigs;
+import io.optin.devkit.EmbeddedOptin;
+import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
 import io.optin.schemas.serde.AvroSerdes;
+import io.optin.server.stack.ServiceConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -30,35 +30,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The demo's stack: the whole embedded default ({@link EmbeddedOptin}) on free ports, in a temporary data directory
- * deleted on close, always on the Twilio sandbox, so counts are exact and a running {@code optin dev} is never
- * touched. It ignores the {@code --config} file and {@code OPTIN_*} variables: a demo is the same everywhere.
+ * The demo's stack: the whole embedded default ({@link EmbeddedOptin}) on free ports, in a
+ * temporary data directory deleted on close, always on the Twilio sandbox, so counts are exact and
+ * a running {@code optin dev} is never touched. It ignores the {@code --config} file and {@code
+ * OPTIN_*} variables: a demo is the same everywhere.
  */
 public final class EmbeddedDemoStack implements DemoStack {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedDemoStack.class);
-  /** Starting Kafka Streams applications on one small machine can take a while; beyond this something is wrong. */
+
+  /**
+   * Starting Kafka Streams applications on one small machine can take a while; beyond this
+   * something is wrong.
+   */
   static final Duration READY_WAIT = Duration.ofSeconds(90);
 
   /**
-   * What the demo changes from the defaults: free ports; SMS as fast as the sandbox takes them (the default of 10 a
-   * second would make most of 300 codes arrive after a 20 s window); a per-phone limit that lets the carrier-
-   * refused subscribers share Twilio's one magic invalid number, each under its own program; and a pumping
-   * threshold no run can reach, since none of those codes is ever confirmed (they are an eighth of the subscribers,
-   * up to 125, all in the prefix +150055: runs of about 400 or more would trip the default of 50 sends at 0 %); and
-   * ledger checkpoints every 2 s instead of 30 s.
+   * What the demo changes from the defaults: free ports; SMS as fast as the sandbox takes them (the
+   * default of 10 a second would make most of 300 codes arrive after a 20 s window); a per-phone
+   * limit that lets the carrier- refused subscribers share Twilio's one magic invalid number, each
+   * under its own program; and a pumping threshold no run can reach, since none of those codes is
+   * ever confirmed (they are an eighth of the subscribers, up to 125, all in the prefix +150055:
+   * runs of about 400 or more would trip the default of 50 sends at 0 %); and ledger checkpoints
+   * every 2 s instead of 30 s.
    */
-  static final Map<String, String> DEMO_SETTINGS = Map.of(
-      DEV_BROKER_PORT.key(), "0",
-      DEV_REGISTRY_PORT.key(), "0",
-      DEV_SANDBOX_PORT.key(), "0",
-      HTTP_PORT.key(), "0",
-      SMS_RATE_PER_SECOND.key(), "500",
-      SMS_MAX_CONCURRENCY.key(), "16",
-      LIMITS_PHONE_PER_HOUR.key(), "1000",
-      LIMITS_PUMPING_MIN_SENDS.key(), Integer.toString(DemoPlan.MAX_SUBSCRIBERS),
-      // Checkpoint often, so the chain verified at the end is covered by a signed checkpoint almost to its end.
-      AUDIT_CHECKPOINT_INTERVAL.key(), "2s");
+  static final Map<String, String> DEMO_SETTINGS =
+      Map.of(
+          DEV_BROKER_PORT.key(), "0",
+          DEV_REGISTRY_PORT.key(), "0",
+          DEV_SANDBOX_PORT.key(), "0",
+          HTTP_PORT.key(), "0",
+          SMS_RATE_PER_SECOND.key(), "500",
+          SMS_MAX_CONCURRENCY.key(), "16",
+          LIMITS_PHONE_PER_HOUR.key(), "1000",
+          LIMITS_PUMPING_MIN_SENDS.key(), Integer.toString(DemoPlan.MAX_SUBSCRIBERS),
+          // Checkpoint often, so the chain verified at the end is covered by a signed checkpoint
+          // almost to its end.
+          AUDIT_CHECKPOINT_INTERVAL.key(), "2s");
 
   private final EmbeddedOptin optin;
   private final TwilioSandbox sandbox;
@@ -66,7 +74,10 @@ public final class EmbeddedDemoStack implements DemoStack {
 
   private EmbeddedDemoStack(EmbeddedOptin optin, Path dataDir) {
     this.optin = optin;
-    this.sandbox = optin.sandbox().orElseThrow(() -> new IllegalStateException("the demo runs on the sandbox"));
+    this.sandbox =
+        optin
+            .sandbox()
+            .orElseThrow(() -> new IllegalStateException("the demo runs on the sandbox"));
     this.dataDir = dataDir;
   }
 
@@ -75,11 +86,14 @@ public final class EmbeddedDemoStack implements DemoStack {
     Path dataDir = temporaryDataDir();
     EmbeddedOptin optin = null;
     try {
-      Settings settings = Settings.defaults().with(DEMO_SETTINGS, "optin demo")
-          .with(Map.of(DEV_DATA_DIR.key(), dataDir.toString()), "optin demo");
+      Settings settings =
+          Settings.defaults()
+              .with(DEMO_SETTINGS, "optin demo")
+              .with(Map.of(DEV_DATA_DIR.key(), dataDir.toString()), "optin demo");
       optin = EmbeddedOptin.startDemo(settings, window);
       if (!awaitReady(optin)) {
-        throw new IllegalStateException("the services were not ready after " + READY_WAIT.toSeconds() + " s");
+        throw new IllegalStateException(
+            "the services were not ready after " + READY_WAIT.toSeconds() + " s");
       }
       return new EmbeddedDemoStack(optin, dataDir);
     } catch (RuntimeException e) {

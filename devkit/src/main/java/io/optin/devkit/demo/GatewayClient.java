@@ -11,13 +11,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 /**
- * What a marketing platform and a web site say to optin's HTTP port during the demo: {@code POST /v1/signups} and
- * {@code POST /v1/verifications} (DESIGN.md §5), answered with their HTTP status.
+ * What a marketing platform and a web site say to optin's HTTP port during the demo: {@code POST
+ * /v1/signups} and {@code POST /v1/verifications} (DESIGN.md §5), answered with their HTTP status.
  */
 final class GatewayClient {
 
-  static final String CONSENT_TEXT = "Yes, text me optin demo alerts. Msg & data rates may apply. "
-      + "Reply STOP to opt out.";
+  static final String CONSENT_TEXT =
+      "Yes, text me optin demo alerts. Msg & data rates may apply. " + "Reply STOP to opt out.";
   private static final Duration TIMEOUT = Duration.ofSeconds(20);
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -26,17 +26,22 @@ final class GatewayClient {
 
   GatewayClient(URI gateway) {
     this.gateway = gateway;
-    this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).version(HttpClient.Version.HTTP_1_1).build();
+    this.http =
+        HttpClient.newBuilder()
+            .connectTimeout(TIMEOUT)
+            .version(HttpClient.Version.HTTP_1_1)
+            .build();
   }
 
   /** Signs the subscriber up as a web form would; the HTTP status of the answer. */
   int signUp(DemoSubscriber subscriber) {
-    ObjectNode body = JSON.createObjectNode()
-        .put("phone", subscriber.phone())
-        .put("programId", subscriber.programId())
-        .put("consentText", CONSENT_TEXT)
-        .put("consentTextVersion", "demo-1")
-        .put("locale", "en-US");
+    ObjectNode body =
+        JSON.createObjectNode()
+            .put("phone", subscriber.phone())
+            .put("programId", subscriber.programId())
+            .put("consentText", CONSENT_TEXT)
+            .put("consentTextVersion", "demo-1")
+            .put("locale", "en-US");
     body.putObject("source")
         .put("channel", "web_form")
         .put("url", "https://demo.optin.example/signup")
@@ -47,18 +52,21 @@ final class GatewayClient {
 
   /** Types the code on the site; the HTTP status of the answer (200 confirmed, 410 expired…). */
   int enterCode(DemoSubscriber subscriber, String code) {
-    return post("/v1/verifications", JSON.createObjectNode()
-        .put("phone", subscriber.phone())
-        .put("programId", subscriber.programId())
-        .put("code", code));
+    return post(
+        "/v1/verifications",
+        JSON.createObjectNode()
+            .put("phone", subscriber.phone())
+            .put("programId", subscriber.programId())
+            .put("code", code));
   }
 
   private int post(String path, ObjectNode body) {
-    HttpRequest request = HttpRequest.newBuilder(gateway.resolve(path))
-        .timeout(TIMEOUT)
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(gateway.resolve(path))
+            .timeout(TIMEOUT)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
+            .build();
     try {
       return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
     } catch (IOException e) {

@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Collects the durations of one kind of step (signup to SMS, reply to confirmation) from many threads and reports
- * nearest-rank percentiles: p is the smallest recorded duration that at least p% of them do not exceed.
+ * Collects the durations of one kind of step (signup to SMS, reply to confirmation) from many
+ * threads and reports nearest-rank percentiles: p is the smallest recorded duration that at least
+ * p% of them do not exceed.
  */
 public final class LatencyRecorder {
 
@@ -38,7 +39,11 @@ public final class LatencyRecorder {
     }
     List<Duration> sorted = new ArrayList<>(samples);
     sorted.sort(null);
-    return new Percentiles(sorted.size(), rank(sorted, 50), rank(sorted, 95), rank(sorted, 99),
+    return new Percentiles(
+        sorted.size(),
+        rank(sorted, 50),
+        rank(sorted, 95),
+        rank(sorted, 99),
         sorted.get(sorted.size() - 1));
   }
 

@@ -6,17 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What optin's topics said about one subscriber (a program and a phone), as read by the {@link OutcomeObserver}.
- * Immutable: each record read makes a new one.
+ * What optin's topics said about one subscriber (a program and a phone), as read by the {@link
+ * OutcomeObserver}. Immutable: each record read makes a new one.
  *
- * @param confirmations every SubscriberConfirmed, by method (exactly one is right for a confirmed subscriber)
+ * @param confirmations every SubscriberConfirmed, by method (exactly one is right for a confirmed
+ *     subscriber)
  * @param closed how the challenge closed, or null while it is open (or was never issued)
  * @param closedReason the reason given with the closure, or null
  * @param smsFailure Twilio's error code of a FAILED send reported by the sender, or null
  * @param rejects the HTTP statuses of the signup's refusals recorded on the reject topic
  */
-record Observed(List<ConfirmationMethod> confirmations, ChallengeOutcome closed, String closedReason,
-    Integer smsFailure, List<Integer> rejects) {
+record Observed(
+    List<ConfirmationMethod> confirmations,
+    ChallengeOutcome closed,
+    String closedReason,
+    Integer smsFailure,
+    List<Integer> rejects) {
 
   static final Observed NOTHING = new Observed(List.of(), null, null, null, List.of());
 

@@ -8,10 +8,11 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * Says in words what happened to one subscriber, from what the driver saw over HTTP and what the topics said; the
- * words are those of {@link DemoPath#expected()}, so a subscriber ended as its path requires exactly when the two
- * texts are equal. Extra facts (a second confirmation, a confirmation on a path that must not confirm, a challenge
- * left open) change the text, so they can never pass unnoticed.
+ * Says in words what happened to one subscriber, from what the driver saw over HTTP and what the
+ * topics said; the words are those of {@link DemoPath#expected()}, so a subscriber ended as its
+ * path requires exactly when the two texts are equal. Extra facts (a second confirmation, a
+ * confirmation on a path that must not confirm, a challenge left open) change the text, so they can
+ * never pass unnoticed.
  */
 final class OutcomeJudge {
 
@@ -38,23 +39,36 @@ final class OutcomeJudge {
     return String.join(", ", facts);
   }
 
-  private static void challengeFacts(DrivenSubscriber driven, Observed observed, List<String> facts) {
+  private static void challengeFacts(
+      DrivenSubscriber driven, Observed observed, List<String> facts) {
     if (observed.smsFailure() != null) {
       facts.add("SMS failed (" + observed.smsFailure() + ")");
     }
     if (driven.subscriber().path() == DemoPath.LATE_ANSWER && driven.replyAnswer() != null) {
-      facts.add("late YES answered " + driven.replyAnswer().name().toLowerCase(Locale.ROOT).replace('_', ' '));
+      facts.add(
+          "late YES answered "
+              + driven.replyAnswer().name().toLowerCase(Locale.ROOT).replace('_', ' '));
     }
     int confirmations = observed.confirmations().size();
     if (confirmations > 0) {
-      facts.add("confirmed " + (confirmations == 1 ? "once" : confirmations + " times") + " by "
-          + observed.confirmations().stream().distinct().map(OutcomeJudge::method).collect(Collectors.joining(" and ")));
+      facts.add(
+          "confirmed "
+              + (confirmations == 1 ? "once" : confirmations + " times")
+              + " by "
+              + observed.confirmations().stream()
+                  .distinct()
+                  .map(OutcomeJudge::method)
+                  .collect(Collectors.joining(" and ")));
       if (observed.closed() != ChallengeOutcome.CONFIRMED) {
-        facts.add("challenge " + (observed.closed() == null ? "still open" : "closed " + observed.closed()));
+        facts.add(
+            "challenge "
+                + (observed.closed() == null ? "still open" : "closed " + observed.closed()));
       }
     } else if (observed.closed() != null) {
-      boolean withReason = observed.closed() == ChallengeOutcome.REJECTED && observed.closedReason() != null;
-      facts.add("closed " + observed.closed() + (withReason ? " (" + observed.closedReason() + ")" : ""));
+      boolean withReason =
+          observed.closed() == ChallengeOutcome.REJECTED && observed.closedReason() != null;
+      facts.add(
+          "closed " + observed.closed() + (withReason ? " (" + observed.closedReason() + ")" : ""));
     } else {
       facts.add("still open");
     }

@@ -42,18 +42,24 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads what optin wrote during the demo, committed records only ({@code read_committed}, through optin's own
- * Avro deserializer), and keeps per subscriber what its topics say: confirmations, how its challenge closed, a
- * failed send, refused signups. Everything is read from the beginning: the demo's broker is fresh, so each count is
- * exact. One daemon thread writes; any thread reads.
+ * Reads what optin wrote during the demo, committed records only ({@code read_committed}, through
+ * optin's own Avro deserializer), and keeps per subscriber what its topics say: confirmations, how
+ * its challenge closed, a failed send, refused signups. Everything is read from the beginning: the
+ * demo's broker is fresh, so each count is exact. One daemon thread writes; any thread reads.
  */
 final class OutcomeObserver implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OutcomeObserver.class);
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<Topic<?>> READ = List.of(Topics.CONFIRMED_SUBSCRIBERS, Topics.CHALLENGES,
-      Topics.SMS_DELIVERY, Topics.SIGNUP_REJECTS, Topics.SUBSCRIBER_STATUS, Topics.CONSENT_AUDIT,
-      Topics.DEAD_LETTERS);
+  private static final List<Topic<?>> READ =
+      List.of(
+          Topics.CONFIRMED_SUBSCRIBERS,
+          Topics.CHALLENGES,
+          Topics.SMS_DELIVERY,
+          Topics.SIGNUP_REJECTS,
+          Topics.SUBSCRIBER_STATUS,
+          Topics.CONSENT_AUDIT,
+          Topics.DEAD_LETTERS);
 
   private final DemoPlan plan;
   private final LatencyRecorder answerToConfirmation;
@@ -72,21 +78,31 @@ final class OutcomeObserver implements AutoCloseable {
   private final Thread thread;
   private volatile boolean stopping;
 
-  OutcomeObserver(String bootstrapServers, AvroSerdes serdes, DemoPlan plan, LatencyRecorder answerToConfirmation,
+  OutcomeObserver(
+      String bootstrapServers,
+      AvroSerdes serdes,
+      DemoPlan plan,
+      LatencyRecorder answerToConfirmation,
       Clock clock) {
     this.plan = plan;
     this.answerToConfirmation = answerToConfirmation;
     this.clock = clock;
-    this.consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-        ConsumerConfig.CLIENT_ID_CONFIG, "optin-demo-observer",
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG, "optin-demo-observer",
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer());
     List<TopicPartition> partitions = new ArrayList<>();
     for (Topic<?> topic : READ) {
       values.put(topic.name(), serdes.forTopic(topic).deserializer());
-      consumer.partitionsFor(topic.name()).forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
+      consumer
+          .partitionsFor(topic.name())
+          .forEach(p -> partitions.add(new TopicPartition(p.topic(), p.partition())));
     }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
@@ -105,7 +121,9 @@ final class OutcomeObserver implements AutoCloseable {
     return optOuts.computeIfAbsent(phone, p -> new CompletableFuture<>());
   }
 
-  /** The driver sent this subscriber's answer now: its confirmation, when read, is timed from here. */
+  /**
+   * The driver sent this subscriber's answer now: its confirmation, when read, is timed from here.
+   */
   void answerSent(String subscriberKey, Instant at) {
     answersSent.put(subscriberKey, at);
   }
@@ -146,7 +164,8 @@ final class OutcomeObserver implements AutoCloseable {
     } catch (WakeupException e) {
       // close() asked to stop.
     } catch (RuntimeException e) {
-      LOG.error("the demo stopped reading optin's topics; the summary will miss what came after", e);
+      LOG.error(
+          "the demo stopped reading optin's topics; the summary will miss what came after", e);
     } finally {
       consumer.close(Duration.ofSeconds(5));
     }
@@ -155,10 +174,18 @@ final class OutcomeObserver implements AutoCloseable {
   private void read(ConsumerRecord<String, byte[]> record) {
     Object value;
     try {
-      value = record.value() == null ? null : values.get(record.topic()).deserialize(record.topic(), record.value());
+      value =
+          record.value() == null
+              ? null
+              : values.get(record.topic()).deserialize(record.topic(), record.value());
     } catch (RuntimeException e) {
       undecodable.incrementAndGet();
-      LOG.warn("undecodable record at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), e.toString());
+      LOG.warn(
+          "undecodable record at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          e.toString());
       return;
     }
     if (value instanceof SubscriberConfirmed confirmed) {
@@ -167,13 +194,17 @@ final class OutcomeObserver implements AutoCloseable {
       if (event.getType() == ChallengeEventType.ISSUED) {
         issued.incrementAndGet();
       } else if (event.getType() == ChallengeEventType.CLOSED) {
-        update(event.getProgramId(), event.getPhone(), o -> o.closedAs(event.getOutcome(), event.getReason()));
+        update(
+            event.getProgramId(),
+            event.getPhone(),
+            o -> o.closedAs(event.getOutcome(), event.getReason()));
       }
     } else if (value instanceof SmsDeliveryReport report) {
       delivery(report);
     } else if (value instanceof SignupRejected reject) {
       rejected(reject);
-    } else if (value instanceof SubscriberStatus status && status.getStatus() == OptInStatus.OPTED_OUT) {
+    } else if (value instanceof SubscriberStatus status
+        && status.getStatus() == OptInStatus.OPTED_OUT) {
       optedOut(status.getPhone()).complete(null);
     } else if (value instanceof ConsentAuditRecord audit) {
       synchronized (this) {
@@ -195,7 +226,8 @@ final class OutcomeObserver implements AutoCloseable {
     if (before.confirmations().isEmpty() && answered != null) {
       answerToConfirmation.record(Duration.between(answered, clock.instant()));
     }
-    update(confirmed.getProgramId(), confirmed.getPhone(), o -> o.confirmedBy(confirmed.getMethod()));
+    update(
+        confirmed.getProgramId(), confirmed.getPhone(), o -> o.confirmedBy(confirmed.getMethod()));
   }
 
   private void delivery(SmsDeliveryReport report) {
@@ -204,12 +236,16 @@ final class OutcomeObserver implements AutoCloseable {
     }
     if (report.getStatus() == DeliveryStatus.FAILED && report.getProgramId() != null) {
       update(report.getProgramId(), report.getPhone(), o -> o.smsFailed(report.getErrorCode()));
-    } else if (report.getStatus() == DeliveryStatus.QUEUED || report.getStatus() == DeliveryStatus.SENT) {
+    } else if (report.getStatus() == DeliveryStatus.QUEUED
+        || report.getStatus() == DeliveryStatus.SENT) {
       smsSent.incrementAndGet();
     }
   }
 
-  /** The front door keeps the refused body verbatim: the subscriber is found by the phone and program it sent. */
+  /**
+   * The front door keeps the refused body verbatim: the subscriber is found by the phone and
+   * program it sent.
+   */
   private void rejected(SignupRejected reject) {
     ByteBuffer raw = reject.getRawValue();
     if (raw == null) {
@@ -231,7 +267,8 @@ final class OutcomeObserver implements AutoCloseable {
   }
 
   private void update(String programId, String phone, UnaryOperator<Observed> change) {
-    observed.compute(DemoSubscriber.keyOf(programId, phone),
+    observed.compute(
+        DemoSubscriber.keyOf(programId, phone),
         (key, before) -> change.apply(before == null ? Observed.NOTHING : before));
   }
 

@@ -8,8 +8,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Shows how a run is going: on a terminal one line rewritten in place (carriage return) a few times a second;
- * otherwise (a file, a pipe, CI) a plain line every {@value #PLAIN_EVERY_SECONDS} s, so logs stay readable.
+ * Shows how a run is going: on a terminal one line rewritten in place (carriage return) a few times
+ * a second; otherwise (a file, a pipe, CI) a plain line every {@value #PLAIN_EVERY_SECONDS} s, so
+ * logs stay readable.
  */
 final class ProgressLine implements AutoCloseable {
 
@@ -19,19 +20,25 @@ final class ProgressLine implements AutoCloseable {
   private final PrintWriter out;
   private final boolean terminal;
   private final Supplier<String> status;
-  private final ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "optin-demo-progress");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService ticker =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "optin-demo-progress");
+            thread.setDaemon(true);
+            return thread;
+          });
   private int lastWidth;
 
   ProgressLine(PrintWriter out, boolean terminal, Supplier<String> status) {
     this.out = out;
     this.terminal = terminal;
     this.status = status;
-    Duration every = terminal ? Duration.ofMillis(TERMINAL_EVERY_MILLIS) : Duration.ofSeconds(PLAIN_EVERY_SECONDS);
-    ticker.scheduleAtFixedRate(this::show, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    Duration every =
+        terminal
+            ? Duration.ofMillis(TERMINAL_EVERY_MILLIS)
+            : Duration.ofSeconds(PLAIN_EVERY_SECONDS);
+    ticker.scheduleAtFixedRate(
+        this::show, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void show() {

@@ -15,9 +15,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The phones' side of the sandbox: completes when the first SMS sent through the Messages API reaches a phone, so
- * subscribers waiting for their code hold no thread. One daemon thread looks at the waiting phones every
- * {@value #LOOK_EVERY_MILLIS} ms; the arrival time is the sandbox's own, so it does not depend on that period.
+ * The phones' side of the sandbox: completes when the first SMS sent through the Messages API
+ * reaches a phone, so subscribers waiting for their code hold no thread. One daemon thread looks at
+ * the waiting phones every {@value #LOOK_EVERY_MILLIS} ms; the arrival time is the sandbox's own,
+ * so it does not depend on that period.
  */
 final class SmsInbox implements AutoCloseable {
 
@@ -28,19 +29,25 @@ final class SmsInbox implements AutoCloseable {
   private final TwilioSandbox sandbox;
   private final Clock clock;
   private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
-  private final ScheduledExecutorService looker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-    Thread thread = new Thread(runnable, "optin-demo-sms-inbox");
-    thread.setDaemon(true);
-    return thread;
-  });
+  private final ScheduledExecutorService looker =
+      Executors.newSingleThreadScheduledExecutor(
+          runnable -> {
+            Thread thread = new Thread(runnable, "optin-demo-sms-inbox");
+            thread.setDaemon(true);
+            return thread;
+          });
 
   SmsInbox(TwilioSandbox sandbox, Clock clock) {
     this.sandbox = sandbox;
     this.clock = clock;
-    looker.scheduleWithFixedDelay(this::look, LOOK_EVERY_MILLIS, LOOK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
+    looker.scheduleWithFixedDelay(
+        this::look, LOOK_EVERY_MILLIS, LOOK_EVERY_MILLIS, TimeUnit.MILLISECONDS);
   }
 
-  /** The first SMS optin sends to {@code phone}; fails with a {@link TimeoutException} after {@code timeout}. */
+  /**
+   * The first SMS optin sends to {@code phone}; fails with a {@link TimeoutException} after {@code
+   * timeout}.
+   */
   CompletableFuture<SandboxMessage> firstSmsTo(String phone, Duration timeout) {
     Waiter waiter = new Waiter(new CompletableFuture<>(), clock.instant().plus(timeout));
     if (waiting.putIfAbsent(phone, waiter) != null) {
@@ -51,17 +58,20 @@ final class SmsInbox implements AutoCloseable {
 
   private void look() {
     Instant now = clock.instant();
-    waiting.forEach((phone, waiter) -> {
-      Optional<SandboxMessage> sms = sandbox.messagesTo(phone).stream()
-          .filter(m -> SandboxMessage.OUTBOUND_API.equals(m.direction())).findFirst();
-      if (sms.isPresent()) {
-        waiting.remove(phone);
-        waiter.sms().complete(sms.get());
-      } else if (now.isAfter(waiter.deadline())) {
-        waiting.remove(phone);
-        waiter.sms().completeExceptionally(new TimeoutException("no SMS"));
-      }
-    });
+    waiting.forEach(
+        (phone, waiter) -> {
+          Optional<SandboxMessage> sms =
+              sandbox.messagesTo(phone).stream()
+                  .filter(m -> SandboxMessage.OUTBOUND_API.equals(m.direction()))
+                  .findFirst();
+          if (sms.isPresent()) {
+            waiting.remove(phone);
+            waiter.sms().complete(sms.get());
+          } else if (now.isAfter(waiter.deadline())) {
+            waiting.remove(phone);
+            waiter.sms().completeExceptionally(new TimeoutException("no SMS"));
+          }
+        });
   }
 
   @Override

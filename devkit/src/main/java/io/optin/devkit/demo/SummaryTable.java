@@ -1,18 +1,18 @@
 package io.optin.devkit.demo;
 
+import io.optin.avro.ConsentEventType;
 import io.optin.devkit.demo.DemoSummary.Mismatch;
 import io.optin.devkit.demo.DemoSummary.PathResult;
 import io.optin.devkit.demo.LatencyRecorder.Percentiles;
-import io.optin.avro.ConsentEventType;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Renders a {@link DemoSummary} as the text {@code optin demo} ends with: the per-path table (OBSERVED counts the
- * subscribers whose outcome on the topics was the expected one), the subscribers that were not, latency
- * percentiles, the consent audit, timings and the verdict.
+ * Renders a {@link DemoSummary} as the text {@code optin demo} ends with: the per-path table
+ * (OBSERVED counts the subscribers whose outcome on the topics was the expected one), the
+ * subscribers that were not, latency percentiles, the consent audit, timings and the verdict.
  */
 public final class SummaryTable {
 
@@ -32,24 +32,42 @@ public final class SummaryTable {
     String rowFormat = "%-" + pathWidth + "s  %6s  %-" + expectedWidth + "s  %8s  %s%n";
     out.append(line(rowFormat, "PATH", "DRIVEN", "EXPECTED OUTCOME", "OBSERVED", "RESULT"));
     for (PathResult row : summary.paths()) {
-      out.append(line(rowFormat, row.path().label(), row.driven(), row.path().expected(), row.matched(),
-          verdict(row.ok())));
+      out.append(
+          line(
+              rowFormat,
+              row.path().label(),
+              row.driven(),
+              row.path().expected(),
+              row.matched(),
+              verdict(row.ok())));
     }
-    out.append(line(rowFormat, "TOTAL", summary.driven(), "", summary.matched(),
-        verdict(summary.driven() == summary.matched())));
+    out.append(
+        line(
+            rowFormat,
+            "TOTAL",
+            summary.driven(),
+            "",
+            summary.matched(),
+            verdict(summary.driven() == summary.matched())));
     mismatches(summary, out);
     out.append(System.lineSeparator());
     latencies(summary, out);
     out.append(System.lineSeparator());
     out.append(audit(summary)).append(System.lineSeparator());
-    out.append(line("Confirmations of no demo subscriber: %d. Dead letters: %d.%n",
-        summary.unplannedConfirmations(), summary.deadLetters()));
-    out.append(line("Confirmation window %s. Stack started in %s; wall time %s.%n", duration(summary.window()),
-        duration(summary.startup()), duration(summary.wall())));
-    out.append(summary.passed()
-        ? line("PASSED: all %d subscribers ended as their path requires.%n", summary.driven())
-        : line("FAILED: %d of %d subscribers did not end as their path requires%s.%n",
-            summary.driven() - summary.matched(), summary.driven(), failureDetail(summary)));
+    out.append(
+        line(
+            "Confirmations of no demo subscriber: %d. Dead letters: %d.%n",
+            summary.unplannedConfirmations(), summary.deadLetters()));
+    out.append(
+        line(
+            "Confirmation window %s. Stack started in %s; wall time %s.%n",
+            duration(summary.window()), duration(summary.startup()), duration(summary.wall())));
+    out.append(
+        summary.passed()
+            ? line("PASSED: all %d subscribers ended as their path requires.%n", summary.driven())
+            : line(
+                "FAILED: %d of %d subscribers did not end as their path requires%s.%n",
+                summary.driven() - summary.matched(), summary.driven(), failureDetail(summary)));
     return out.toString();
   }
 
@@ -58,9 +76,18 @@ public final class SummaryTable {
       return;
     }
     out.append(System.lineSeparator()).append("Not as expected:").append(System.lineSeparator());
-    summary.mismatches().stream().limit(MAX_MISMATCHES_LISTED).forEach((Mismatch m) -> out.append(line(
-        "  #%d %s, %s %s: %s%n", m.subscriber().number(), m.subscriber().path().label(), m.subscriber().phone(),
-        m.subscriber().programId(), m.observed())));
+    summary.mismatches().stream()
+        .limit(MAX_MISMATCHES_LISTED)
+        .forEach(
+            (Mismatch m) ->
+                out.append(
+                    line(
+                        "  #%d %s, %s %s: %s%n",
+                        m.subscriber().number(),
+                        m.subscriber().path().label(),
+                        m.subscriber().phone(),
+                        m.subscriber().programId(),
+                        m.observed())));
     int unlisted = summary.mismatches().size() - MAX_MISMATCHES_LISTED;
     if (unlisted > 0) {
       out.append(line("  ... and %d more%n", unlisted));
@@ -79,8 +106,15 @@ public final class SummaryTable {
       out.append(line(format, name, 0, "-", "-", "-", "-"));
       return;
     }
-    out.append(line(format, name, p.count(), duration(p.p50()), duration(p.p95()), duration(p.p99()),
-        duration(p.max())));
+    out.append(
+        line(
+            format,
+            name,
+            p.count(),
+            duration(p.p50()),
+            duration(p.p95()),
+            duration(p.p99()),
+            duration(p.max())));
   }
 
   static String audit(DemoSummary summary) {
@@ -90,17 +124,21 @@ public final class SummaryTable {
       return "Consent audit: no records. " + chain;
     }
     int total = audit.values().stream().mapToInt(Integer::intValue).sum();
-    String perType = audit.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .map(e -> e.getKey() + " " + e.getValue())
-        .collect(Collectors.joining(", "));
+    String perType =
+        audit.entrySet().stream()
+            .sorted(Map.Entry.comparingByKey())
+            .map(e -> e.getKey() + " " + e.getValue())
+            .collect(Collectors.joining(", "));
     return line("Consent audit: %d records (%s). %s", total, perType, chain);
   }
 
   private static String failureDetail(DemoSummary summary) {
     StringBuilder detail = new StringBuilder();
     if (summary.unplannedConfirmations() > 0) {
-      detail.append("; ").append(summary.unplannedConfirmations()).append(" confirmations of no demo subscriber");
+      detail
+          .append("; ")
+          .append(summary.unplannedConfirmations())
+          .append(" confirmations of no demo subscriber");
     }
     if (summary.auditChain().broken()) {
       detail.append("; the audit chain is broken");

@@ -4,53 +4,53 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How a new schema version must relate to the earlier versions of its subject.
- * BACKWARD: the new schema reads data written with the old; FORWARD: the old reads the new; FULL: both.
- * The transitive levels check every earlier version, the others only the latest.
+ * How a new schema version must relate to the earlier versions of its subject. BACKWARD: the new
+ * schema reads data written with the old; FORWARD: the old reads the new; FULL: both. The
+ * transitive levels check every earlier version, the others only the latest.
  */
 enum CompatibilityLevel {
-    NONE(false, false, false),
-    BACKWARD(true, false, false),
-    BACKWARD_TRANSITIVE(true, false, true),
-    FORWARD(false, true, false),
-    FORWARD_TRANSITIVE(false, true, true),
-    FULL(true, true, false),
-    FULL_TRANSITIVE(true, true, true);
+  NONE(false, false, false),
+  BACKWARD(true, false, false),
+  BACKWARD_TRANSITIVE(true, false, true),
+  FORWARD(false, true, false),
+  FORWARD_TRANSITIVE(false, true, true),
+  FULL(true, true, false),
+  FULL_TRANSITIVE(true, true, true);
 
-    /** The level of a registry nobody configured, as in Confluent Schema Registry. */
-    static final CompatibilityLevel DEFAULT = BACKWARD;
+  /** The level of a registry nobody configured, as in Confluent Schema Registry. */
+  static final CompatibilityLevel DEFAULT = BACKWARD;
 
-    private final boolean newReadsOld;
-    private final boolean oldReadsNew;
-    private final boolean transitive;
+  private final boolean newReadsOld;
+  private final boolean oldReadsNew;
+  private final boolean transitive;
 
-    CompatibilityLevel(boolean newReadsOld, boolean oldReadsNew, boolean transitive) {
-        this.newReadsOld = newReadsOld;
-        this.oldReadsNew = oldReadsNew;
-        this.transitive = transitive;
+  CompatibilityLevel(boolean newReadsOld, boolean oldReadsNew, boolean transitive) {
+    this.newReadsOld = newReadsOld;
+    this.oldReadsNew = oldReadsNew;
+    this.transitive = transitive;
+  }
+
+  /** The level named {@code name}, in any letter case. */
+  static Optional<CompatibilityLevel> parse(String name) {
+    if (name == null) {
+      return Optional.empty();
     }
-
-    /** The level named {@code name}, in any letter case. */
-    static Optional<CompatibilityLevel> parse(String name) {
-        if (name == null) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.of(valueOf(name.trim().toUpperCase(Locale.ROOT)));
-        } catch (IllegalArgumentException e) {
-            return Optional.empty();
-        }
+    try {
+      return Optional.of(valueOf(name.trim().toUpperCase(Locale.ROOT)));
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
     }
+  }
 
-    boolean newReadsOld() {
-        return newReadsOld;
-    }
+  boolean newReadsOld() {
+    return newReadsOld;
+  }
 
-    boolean oldReadsNew() {
-        return oldReadsNew;
-    }
+  boolean oldReadsNew() {
+    return oldReadsNew;
+  }
 
-    boolean transitive() {
-        return transitive;
-    }
+  boolean transitive() {
+    return transitive;
+  }
 }

@@ -2,9 +2,6 @@ package io.optin.devkit.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -15,155 +12,168 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A Confluent-compatible Avro schema registry served over HTTP, whose state lives in a compacted Kafka topic.
+ * A Confluent-compatible Avro schema registry served over HTTP, whose state lives in a compacted
+ * Kafka topic.
  *
- * <p>On start it reads the whole topic before it serves, so ids and versions are the same after a restart.
- * Every change is written to the topic (and acknowledged) before it is visible. Single writer: run exactly
- * one instance per topic; two instances writing the same topic could hand out the same id twice.
+ * <p>On start it reads the whole topic before it serves, so ids and versions are the same after a
+ * restart. Every change is written to the topic (and acknowledged) before it is visible. Single
+ * writer: run exactly one instance per topic; two instances writing the same topic could hand out
+ * the same id twice.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
-    private static final int HTTP_THREADS = 4;
+  private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
+  private static final int HTTP_THREADS = 4;
 
+  private final String bootstrapServers;
+  private final String host;
+  private final int requestedPort;
+  private final String topic;
+  private final Map<String, Object> clientProperties;
+
+  private SchemaLog log;
+  private HttpServer server;
+  private ExecutorService executor;
+
+  private EmbeddedSchemaRegistry(Builder builder) {
+    this.bootstrapServers = builder.bootstrapServers;
+    this.host = builder.host;
+    this.requestedPort = builder.port;
+    this.topic = builder.topic;
+    this.clientProperties = Map.copyOf(builder.clientProperties);
+  }
+
+  public static Builder builder(String bootstrapServers) {
+    return new Builder(bootstrapServers);
+  }
+
+  /** Prepares the topic, replays it, then starts serving HTTP. */
+  public synchronized EmbeddedSchemaRegistry start() {
+    if (server != null) {
+      throw new IllegalStateException("The schema registry is already serving " + url());
+    }
+    ObjectMapper json = new ObjectMapper();
+    SchemaLog opened =
+        new SchemaLog(bootstrapServers, topic, clientProperties, new RegistryRecordCodec(json));
+    try {
+      opened.ensureTopic();
+      RegistryState state = new RegistryState();
+      int facts = opened.replay(state::apply);
+      RegistryRoutes routes = new RegistryRoutes(new SchemaCatalog(opened, state), json);
+      executor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
+      server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
+      server.createContext("/", new RegistryHttpHandler(routes, json));
+      server.setExecutor(executor);
+      server.start();
+      log = opened;
+      LOG.info(
+          "Schema registry serving {} from topic {} ({} facts, {} schemas)",
+          url(),
+          topic,
+          facts,
+          state.schemaCount());
+      return this;
+    } catch (IOException e) {
+      opened.close();
+      stopHttp();
+      throw new UncheckedIOException(
+          "Cannot serve the schema registry on " + host + ":" + requestedPort, e);
+    } catch (RuntimeException e) {
+      opened.close();
+      stopHttp();
+      throw e;
+    }
+  }
+
+  /** The base URL clients use, e.g. {@code http://127.0.0.1:8081}. */
+  public synchronized String url() {
+    if (server == null) {
+      throw new IllegalStateException("The schema registry is not running");
+    }
+    String urlHost = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
+    return "http://" + urlHost + ":" + server.getAddress().getPort();
+  }
+
+  public String topic() {
+    return topic;
+  }
+
+  @Override
+  public synchronized void close() {
+    stopHttp();
+    if (log != null) {
+      log.close();
+      log = null;
+      LOG.info("Schema registry on topic {} stopped", topic);
+    }
+  }
+
+  private void stopHttp() {
+    if (server != null) {
+      server.stop(0);
+      server = null;
+    }
+    if (executor != null) {
+      executor.shutdownNow();
+      executor = null;
+    }
+  }
+
+  private static ThreadFactory daemonThreads() {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, "schema-registry-http-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+
+  /** Options of the registry; defaults: 127.0.0.1:8081, topic {@code _schemas}. */
+  public static final class Builder {
     private final String bootstrapServers;
-    private final String host;
-    private final int requestedPort;
-    private final String topic;
-    private final Map<String, Object> clientProperties;
+    private String host = "127.0.0.1";
+    private int port = 8081;
+    private String topic = "_schemas";
+    private final Map<String, Object> clientProperties = new LinkedHashMap<>();
 
-    private SchemaLog log;
-    private HttpServer server;
-    private ExecutorService executor;
-
-    private EmbeddedSchemaRegistry(Builder builder) {
-        this.bootstrapServers = builder.bootstrapServers;
-        this.host = builder.host;
-        this.requestedPort = builder.port;
-        this.topic = builder.topic;
-        this.clientProperties = Map.copyOf(builder.clientProperties);
+    private Builder(String bootstrapServers) {
+      this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     }
 
-    public static Builder builder(String bootstrapServers) {
-        return new Builder(bootstrapServers);
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
     }
 
-    /** Prepares the topic, replays it, then starts serving HTTP. */
-    public synchronized EmbeddedSchemaRegistry start() {
-        if (server != null) {
-            throw new IllegalStateException("The schema registry is already serving " + url());
-        }
-        ObjectMapper json = new ObjectMapper();
-        SchemaLog opened = new SchemaLog(bootstrapServers, topic, clientProperties, new RegistryRecordCodec(json));
-        try {
-            opened.ensureTopic();
-            RegistryState state = new RegistryState();
-            int facts = opened.replay(state::apply);
-            RegistryRoutes routes = new RegistryRoutes(new SchemaCatalog(opened, state), json);
-            executor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
-            server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
-            server.createContext("/", new RegistryHttpHandler(routes, json));
-            server.setExecutor(executor);
-            server.start();
-            log = opened;
-            LOG.info("Schema registry serving {} from topic {} ({} facts, {} schemas)",
-                    url(), topic, facts, state.schemaCount());
-            return this;
-        } catch (IOException e) {
-            opened.close();
-            stopHttp();
-            throw new UncheckedIOException("Cannot serve the schema registry on " + host + ":" + requestedPort, e);
-        } catch (RuntimeException e) {
-            opened.close();
-            stopHttp();
-            throw e;
-        }
+    /** The HTTP port; 0 picks a free one. */
+    public Builder port(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("Port must be between 0 and 65535: " + port);
+      }
+      this.port = port;
+      return this;
     }
 
-    /** The base URL clients use, e.g. {@code http://127.0.0.1:8081}. */
-    public synchronized String url() {
-        if (server == null) {
-            throw new IllegalStateException("The schema registry is not running");
-        }
-        String urlHost = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
-        return "http://" + urlHost + ":" + server.getAddress().getPort();
+    public Builder topic(String topic) {
+      this.topic = Objects.requireNonNull(topic, "topic");
+      return this;
     }
 
-    public String topic() {
-        return topic;
+    /**
+     * A Kafka client setting (security, timeouts) for the registry's admin, producer and consumer.
+     */
+    public Builder clientProperty(String name, Object value) {
+      clientProperties.put(
+          Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+      return this;
     }
 
-    @Override
-    public synchronized void close() {
-        stopHttp();
-        if (log != null) {
-            log.close();
-            log = null;
-            LOG.info("Schema registry on topic {} stopped", topic);
-        }
+    public EmbeddedSchemaRegistry build() {
+      return new EmbeddedSchemaRegistry(this);
     }
-
-    private void stopHttp() {
-        if (server != null) {
-            server.stop(0);
-            server = null;
-        }
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
-    }
-
-    private static ThreadFactory daemonThreads() {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, "schema-registry-http-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
-
-    /** Options of the registry; defaults: 127.0.0.1:8081, topic {@code _schemas}. */
-    public static final class Builder {
-        private final String bootstrapServers;
-        private String host = "127.0.0.1";
-        private int port = 8081;
-        private String topic = "_schemas";
-        private final Map<String, Object> clientProperties = new LinkedHashMap<>();
-
-        private Builder(String bootstrapServers) {
-            this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-        }
-
-        public Builder host(String host) {
-            this.host = Objects.requireNonNull(host, "host");
-            return this;
-        }
-
-        /** The HTTP port; 0 picks a free one. */
-        public Builder port(int port) {
-            if (port < 0 || port > 65535) {
-                throw new IllegalArgumentException("Port must be between 0 and 65535: " + port);
-            }
-            this.port = port;
-            return this;
-        }
-
-        public Builder topic(String topic) {
-            this.topic = Objects.requireNonNull(topic, "topic");
-            return this;
-        }
-
-        /** A Kafka client setting (security, timeouts) for the registry's admin, producer and consumer. */
-        public Builder clientProperty(String name, Object value) {
-            clientProperties.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-            return this;
-        }
-
-        public EmbeddedSchemaRegistry build() {
-            return new EmbeddedSchemaRegistry(this);
-        }
-    }
+  }
 }

@@ -5,9 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,108 +16,126 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HTTP plumbing of the registry: decodes the exchange into a {@link RegistryRequest}, answers in
- * Confluent's content type, and turns every refusal into Confluent's {@code {"error_code","message"}} body.
+ * Confluent's content type, and turns every refusal into Confluent's {@code
+ * {"error_code","message"}} body.
  */
 final class RegistryHttpHandler implements HttpHandler {
 
-    static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
-    private static final Set<String> ACCEPTED_BODY_TYPES = Set.of(CONTENT_TYPE,
-            "application/vnd.schemaregistry+json", "application/json", "application/octet-stream");
-    private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
+  static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+  private static final Set<String> ACCEPTED_BODY_TYPES =
+      Set.of(
+          CONTENT_TYPE,
+          "application/vnd.schemaregistry+json",
+          "application/json",
+          "application/octet-stream");
+  private static final Logger LOG = LoggerFactory.getLogger(RegistryHttpHandler.class);
 
-    private final RegistryRoutes routes;
-    private final ObjectMapper json;
+  private final RegistryRoutes routes;
+  private final ObjectMapper json;
 
-    RegistryHttpHandler(RegistryRoutes routes, ObjectMapper json) {
-        this.routes = routes;
-        this.json = json;
+  RegistryHttpHandler(RegistryRoutes routes, ObjectMapper json) {
+    this.routes = routes;
+    this.json = json;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    RegistryResponse response;
+    try {
+      byte[] body = readBody(exchange);
+      response =
+          routes.handle(
+              new RegistryRequest(
+                  exchange.getRequestMethod().toUpperCase(Locale.ROOT),
+                  segments(exchange.getRequestURI().getRawPath()),
+                  query(exchange.getRequestURI().getRawQuery()),
+                  () -> parse(body, exchange.getRequestHeaders().getFirst("Content-Type"))));
+    } catch (RegistryException e) {
+      response = error(e.status(), e.errorCode(), e.getMessage());
+    } catch (RuntimeException e) {
+      LOG.error(
+          "Registry request {} {} failed",
+          exchange.getRequestMethod(),
+          exchange.getRequestURI(),
+          e);
+      response = error(500, 500, "Internal server error: " + e.getMessage());
     }
-
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        RegistryResponse response;
-        try {
-            byte[] body = readBody(exchange);
-            response = routes.handle(new RegistryRequest(exchange.getRequestMethod().toUpperCase(Locale.ROOT),
-                    segments(exchange.getRequestURI().getRawPath()), query(exchange.getRequestURI().getRawQuery()),
-                    () -> parse(body, exchange.getRequestHeaders().getFirst("Content-Type"))));
-        } catch (RegistryException e) {
-            response = error(e.status(), e.errorCode(), e.getMessage());
-        } catch (RuntimeException e) {
-            LOG.error("Registry request {} {} failed", exchange.getRequestMethod(), exchange.getRequestURI(), e);
-            response = error(500, 500, "Internal server error: " + e.getMessage());
-        }
-        byte[] bytes = response.json().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
-        exchange.sendResponseHeaders(response.status(), bytes.length);
-        try (OutputStream out = exchange.getResponseBody()) {
-            out.write(bytes);
-        }
+    byte[] bytes = response.json().getBytes(StandardCharsets.UTF_8);
+    exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
+    exchange.sendResponseHeaders(response.status(), bytes.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(bytes);
     }
+  }
 
-    private JsonNode parse(byte[] body, String contentType) {
-        if (contentType != null) {
-            String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
-            if (!ACCEPTED_BODY_TYPES.contains(mediaType)) {
-                throw RegistryErrors.unsupportedMediaType(mediaType);
-            }
-        }
-        if (body.length == 0) {
-            throw RegistryErrors.unprocessable("the request needs a JSON body");
-        }
-        try {
-            return json.readTree(body);
-        } catch (JacksonException e) {
-            throw RegistryErrors.malformedJson(e.getOriginalMessage());
-        } catch (IOException e) {
-            throw RegistryErrors.malformedJson(e.getMessage());
-        }
+  private JsonNode parse(byte[] body, String contentType) {
+    if (contentType != null) {
+      String mediaType = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+      if (!ACCEPTED_BODY_TYPES.contains(mediaType)) {
+        throw RegistryErrors.unsupportedMediaType(mediaType);
+      }
     }
+    if (body.length == 0) {
+      throw RegistryErrors.unprocessable("the request needs a JSON body");
+    }
+    try {
+      return json.readTree(body);
+    } catch (JacksonException e) {
+      throw RegistryErrors.malformedJson(e.getOriginalMessage());
+    } catch (IOException e) {
+      throw RegistryErrors.malformedJson(e.getMessage());
+    }
+  }
 
-    private static byte[] readBody(HttpExchange exchange) {
-        try (InputStream in = exchange.getRequestBody()) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw RegistryErrors.malformedJson("cannot read the request body: " + e.getMessage());
-        }
+  private static byte[] readBody(HttpExchange exchange) {
+    try (InputStream in = exchange.getRequestBody()) {
+      return in.readAllBytes();
+    } catch (IOException e) {
+      throw RegistryErrors.malformedJson("cannot read the request body: " + e.getMessage());
     }
+  }
 
-    /** Path segments, each percent-decoded on its own so that an encoded '/' stays inside its subject. */
-    private static List<String> segments(String rawPath) {
-        List<String> segments = new ArrayList<>();
-        for (String segment : rawPath.split("/")) {
-            if (!segment.isEmpty()) {
-                segments.add(decode(segment));
-            }
-        }
-        return segments;
+  /**
+   * Path segments, each percent-decoded on its own so that an encoded '/' stays inside its subject.
+   */
+  private static List<String> segments(String rawPath) {
+    List<String> segments = new ArrayList<>();
+    for (String segment : rawPath.split("/")) {
+      if (!segment.isEmpty()) {
+        segments.add(decode(segment));
+      }
     }
+    return segments;
+  }
 
-    private static Map<String, String> query(String rawQuery) {
-        Map<String, String> query = new LinkedHashMap<>();
-        if (rawQuery != null) {
-            for (String pair : rawQuery.split("&")) {
-                String[] parts = pair.split("=", 2);
-                query.put(decode(parts[0]), parts.length > 1 ? decode(parts[1]) : "");
-            }
-        }
-        return query;
+  private static Map<String, String> query(String rawQuery) {
+    Map<String, String> query = new LinkedHashMap<>();
+    if (rawQuery != null) {
+      for (String pair : rawQuery.split("&")) {
+        String[] parts = pair.split("=", 2);
+        query.put(decode(parts[0]), parts.length > 1 ? decode(parts[1]) : "");
+      }
     }
+    return query;
+  }
 
-    private static String decode(String text) {
-        // URLDecoder is a form decoder: a literal '+' in a path means '+', not a space.
-        try {
-            return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw RegistryErrors.notFound();
-        }
+  private static String decode(String text) {
+    // URLDecoder is a form decoder: a literal '+' in a path means '+', not a space.
+    try {
+      return URLDecoder.decode(text.replace("+", "%2B"), StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw RegistryErrors.notFound();
     }
+  }
 
-    private RegistryResponse error(int status, int errorCode, String message) {
-        return new RegistryResponse(status, json.createObjectNode()
-                .put("error_code", errorCode).put("message", message).toString());
-    }
+  private RegistryResponse error(int status, int errorCode, String message) {
+    return new RegistryResponse(
+        status,
+        json.createObjectNode().put("error_code", errorCode).put("message", message).toString());
+  }
 }

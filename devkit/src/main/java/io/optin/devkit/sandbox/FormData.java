@@ -8,41 +8,44 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * {@code application/x-www-form-urlencoded} bodies, as Twilio sends and receives them (one value per name).
+ * {@code application/x-www-form-urlencoded} bodies, as Twilio sends and receives them (one value
+ * per name).
  */
 final class FormData {
 
-    static final String CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
+  static final String CONTENT_TYPE = "application/x-www-form-urlencoded; charset=utf-8";
 
-    private FormData() {
-    }
+  private FormData() {}
 
-    /** Field order kept; a repeated name keeps its first value. */
-    static Map<String, String> parse(String body) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        if (body == null || body.isEmpty()) {
-            return fields;
-        }
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            String name = decode(eq < 0 ? pair : pair.substring(0, eq));
-            String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
-            fields.putIfAbsent(name, value);
-        }
-        return fields;
+  /** Field order kept; a repeated name keeps its first value. */
+  static Map<String, String> parse(String body) {
+    Map<String, String> fields = new LinkedHashMap<>();
+    if (body == null || body.isEmpty()) {
+      return fields;
     }
+    for (String pair : body.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      fields.putIfAbsent(name, value);
+    }
+    return fields;
+  }
 
-    static String encode(Map<String, String> fields) {
-        return fields.entrySet().stream()
-                .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-                        + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .collect(Collectors.joining("&"));
-    }
+  static String encode(Map<String, String> fields) {
+    return fields.entrySet().stream()
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+  }
 
-    private static String decode(String text) {
-        return URLDecoder.decode(text, StandardCharsets.UTF_8);
-    }
+  private static String decode(String text) {
+    return URLDecoder.decode(text, StandardCharsets.UTF_8);
+  }
 }

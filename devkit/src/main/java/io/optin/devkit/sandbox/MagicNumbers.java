@@ -4,46 +4,73 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Twilio's test-credential magic numbers: a 'To' or 'From' that always fails the same documented way.
+ * Twilio's test-credential magic numbers: a 'To' or 'From' that always fails the same documented
+ * way.
+ *
  * <ul>
- *   <li>To +15005550001: 21211 invalid number; +15005550002: 21612 cannot route; +15005550003: 21408 no
- *       permission for the region; +15005550004: 21610 unsubscribed (STOP); +15005550009: 21614 not SMS-capable.</li>
- *   <li>From +15005550001: 21212 invalid; +15005550007: 21606 not a number of this account; +15005550008: 21611
- *       sender's queue full.</li>
+ *   <li>To +15005550001: 21211 invalid number; +15005550002: 21612 cannot route; +15005550003:
+ *       21408 no permission for the region; +15005550004: 21610 unsubscribed (STOP); +15005550009:
+ *       21614 not SMS-capable.
+ *   <li>From +15005550001: 21212 invalid; +15005550007: 21606 not a number of this account;
+ *       +15005550008: 21611 sender's queue full.
  * </ul>
  */
 final class MagicNumbers {
 
-    private static final Map<String, Rejection> TO = Map.of(
-            "+15005550001", to -> TwilioError.invalidTo(to),
-            "+15005550002", to -> new TwilioError(400, 21612, "The 'To' phone number: " + to
-                    + ", is not currently reachable using the 'From' phone number via SMS."),
-            "+15005550003", to -> new TwilioError(400, 21408,
-                    "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: "
-                            + to + "."),
-            "+15005550004", to -> new TwilioError(400, 21610, "Attempt to send to unsubscribed recipient"),
-            "+15005550009", to -> new TwilioError(400, 21614, "'To' number is not a valid mobile number"));
+  private static final Map<String, Rejection> TO =
+      Map.of(
+          "+15005550001", to -> TwilioError.invalidTo(to),
+          "+15005550002",
+              to ->
+                  new TwilioError(
+                      400,
+                      21612,
+                      "The 'To' phone number: "
+                          + to
+                          + ", is not currently reachable using the 'From' phone number via SMS."),
+          "+15005550003",
+              to ->
+                  new TwilioError(
+                      400,
+                      21408,
+                      "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: "
+                          + to
+                          + "."),
+          "+15005550004",
+              to -> new TwilioError(400, 21610, "Attempt to send to unsubscribed recipient"),
+          "+15005550009",
+              to -> new TwilioError(400, 21614, "'To' number is not a valid mobile number"));
 
-    private static final Map<String, Rejection> FROM = Map.of(
-            "+15005550001", from -> TwilioError.invalidFrom(from),
-            "+15005550007", from -> new TwilioError(400, 21606,
-                    "The 'From' phone number provided is not a valid, message-capable Twilio phone number."),
-            "+15005550008", from -> new TwilioError(400, 21611,
-                    "This 'From' number has exceeded the maximum number of queued messages"));
+  private static final Map<String, Rejection> FROM =
+      Map.of(
+          "+15005550001", from -> TwilioError.invalidFrom(from),
+          "+15005550007",
+              from ->
+                  new TwilioError(
+                      400,
+                      21606,
+                      "The 'From' phone number provided is not a valid, message-capable Twilio phone number."),
+          "+15005550008",
+              from ->
+                  new TwilioError(
+                      400,
+                      21611,
+                      "This 'From' number has exceeded the maximum number of queued messages"));
 
-    @FunctionalInterface
-    private interface Rejection {
-        TwilioError of(String number);
-    }
+  @FunctionalInterface
+  private interface Rejection {
+    TwilioError of(String number);
+  }
 
-    private MagicNumbers() {
-    }
+  private MagicNumbers() {}
 
-    static Optional<TwilioError> rejectTo(String to) {
-        return Optional.ofNullable(TO.get(to)).map(rejection -> rejection.of(to));
-    }
+  static Optional<TwilioError> rejectTo(String to) {
+    return Optional.ofNullable(TO.get(to)).map(rejection -> rejection.of(to));
+  }
 
-    static Optional<TwilioError> rejectFrom(String from) {
-        return from == null ? Optional.empty() : Optional.ofNullable(FROM.get(from)).map(rejection -> rejection.of(from));
-    }
+  static Optional<TwilioError> rejectFrom(String from) {
+    return from == null
+        ? Optional.empty()
+        : Optional.ofNullable(FROM.get(from)).map(rejection -> rejection.of(from));
+  }
 }

@@ -2,7 +2,6 @@ package io.optin.devkit.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -17,107 +16,128 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sandbox's own pages: the message list ({@code GET /}), answering as a phone ({@code POST /sandbox/reply})
- * and every message as JSON for tools ({@code GET /sandbox/messages.json}).
+ * The sandbox's own pages: the message list ({@code GET /}), answering as a phone ({@code POST
+ * /sandbox/reply}) and every message as JSON for tools ({@code GET /sandbox/messages.json}).
  */
 final class SandboxWeb implements HttpHandler {
 
-    private static final SecureRandom RANDOM = new SecureRandom();
+  private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final TwilioSandbox sandbox;
-    private final MessageLog messages;
+  private final TwilioSandbox sandbox;
+  private final MessageLog messages;
 
-    SandboxWeb(TwilioSandbox sandbox, MessageLog messages) {
-        this.sandbox = sandbox;
-        this.messages = messages;
+  SandboxWeb(TwilioSandbox sandbox, MessageLog messages) {
+    this.sandbox = sandbox;
+    this.messages = messages;
+  }
+
+  @Override
+  public void handle(HttpExchange exchange) throws IOException {
+    try (exchange) {
+      String path = exchange.getRequestURI().getPath();
+      String method = exchange.getRequestMethod();
+      if (path.equals("/") && method.equals("GET")) {
+        page(exchange);
+      } else if (path.equals("/sandbox/messages.json") && method.equals("GET")) {
+        Responses.json(exchange, 200, Map.of("messages", allMessages()));
+      } else if (path.equals("/sandbox/reply") && method.equals("POST")) {
+        reply(exchange);
+      } else {
+        Responses.text(exchange, 404, "Not found: " + method + " " + path);
+      }
     }
+  }
 
-    @Override
-    public void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String path = exchange.getRequestURI().getPath();
-            String method = exchange.getRequestMethod();
-            if (path.equals("/") && method.equals("GET")) {
-                page(exchange);
-            } else if (path.equals("/sandbox/messages.json") && method.equals("GET")) {
-                Responses.json(exchange, 200, Map.of("messages", allMessages()));
-            } else if (path.equals("/sandbox/reply") && method.equals("POST")) {
-                reply(exchange);
-            } else {
-                Responses.text(exchange, 404, "Not found: " + method + " " + path);
-            }
-        }
-    }
+  private void page(HttpExchange exchange) throws IOException {
+    Map<String, String> query = FormData.parse(exchange.getRequestURI().getRawQuery());
+    SandboxPage.Notice notice =
+        query.containsKey("phone") && query.containsKey("notice")
+            ? new SandboxPage.Notice(query.get("phone"), query.get("notice"))
+            : null;
+    byte[] nonceBytes = new byte[16];
+    RANDOM.nextBytes(nonceBytes);
+    String nonce = Base64.getEncoder().encodeToString(nonceBytes);
+    String html =
+        SandboxPage.render(
+            messages.conversationsNewestFirst(),
+            sandbox.baseUrl(),
+            sandbox.accountSid(),
+            sandbox.inboundWebhookUrl(),
+            sandbox.deliveryScript(),
+            notice,
+            nonce);
+    Responses.html(
+        exchange,
+        200,
+        html,
+        "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-"
+            + nonce
+            + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  }
 
-    private void page(HttpExchange exchange) throws IOException {
-        Map<String, String> query = FormData.parse(exchange.getRequestURI().getRawQuery());
-        SandboxPage.Notice notice = query.containsKey("phone") && query.containsKey("notice")
-                ? new SandboxPage.Notice(query.get("phone"), query.get("notice")) : null;
-        byte[] nonceBytes = new byte[16];
-        RANDOM.nextBytes(nonceBytes);
-        String nonce = Base64.getEncoder().encodeToString(nonceBytes);
-        String html = SandboxPage.render(messages.conversationsNewestFirst(), sandbox.baseUrl(),
-                sandbox.accountSid(), sandbox.inboundWebhookUrl(), sandbox.deliveryScript(), notice, nonce);
-        Responses.html(exchange, 200, html, "default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-"
-                + nonce + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
+  private void reply(HttpExchange exchange) throws IOException {
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    String host = exchange.getRequestHeaders().getFirst("Host");
+    if (origin != null && host != null && !origin.equals("http://" + host)) {
+      // A page of another site must not make a phone "answer" through the user's browser.
+      Responses.text(exchange, 403, "Cross-origin replies are refused");
+      return;
     }
+    Map<String, String> form =
+        FormData.parse(
+            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    String phone = form.getOrDefault("phone", "");
+    String to = form.getOrDefault("to", "");
+    String body = form.getOrDefault("body", "");
+    URI inbound = sandbox.inboundWebhookUrl();
+    if (inbound == null) {
+      Responses.text(exchange, 409, "No inbound webhook URL is configured: replies are off");
+      return;
+    }
+    if (phone.isBlank() || to.isBlank() || body.isBlank()) {
+      Responses.text(exchange, 400, "phone, to and body are required");
+      return;
+    }
+    String notice;
+    try {
+      WebhookAnswer answer = sandbox.reply(phone, to, body, inbound);
+      notice = "Reply posted: the inbound webhook answered HTTP " + answer.status();
+    } catch (UncheckedIOException e) {
+      notice = "Reply not posted: " + e.getCause().getMessage();
+    }
+    Responses.seeOther(
+        exchange,
+        "/?phone="
+            + urlEncode(phone)
+            + "&notice="
+            + urlEncode(notice)
+            + "#"
+            + SandboxPage.anchor(phone));
+  }
 
-    private void reply(HttpExchange exchange) throws IOException {
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        if (origin != null && host != null && !origin.equals("http://" + host)) {
-            // A page of another site must not make a phone "answer" through the user's browser.
-            Responses.text(exchange, 403, "Cross-origin replies are refused");
-            return;
-        }
-        Map<String, String> form = FormData.parse(
-                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-        String phone = form.getOrDefault("phone", "");
-        String to = form.getOrDefault("to", "");
-        String body = form.getOrDefault("body", "");
-        URI inbound = sandbox.inboundWebhookUrl();
-        if (inbound == null) {
-            Responses.text(exchange, 409, "No inbound webhook URL is configured: replies are off");
-            return;
-        }
-        if (phone.isBlank() || to.isBlank() || body.isBlank()) {
-            Responses.text(exchange, 400, "phone, to and body are required");
-            return;
-        }
-        String notice;
-        try {
-            WebhookAnswer answer = sandbox.reply(phone, to, body, inbound);
-            notice = "Reply posted: the inbound webhook answered HTTP " + answer.status();
-        } catch (UncheckedIOException e) {
-            notice = "Reply not posted: " + e.getCause().getMessage();
-        }
-        Responses.seeOther(exchange, "/?phone=" + urlEncode(phone) + "&notice=" + urlEncode(notice)
-                + "#" + SandboxPage.anchor(phone));
+  private List<Map<String, Object>> allMessages() {
+    List<SandboxMessage> all = new ArrayList<>();
+    messages.conversationsNewestFirst().values().forEach(all::addAll);
+    all.sort(Comparator.comparing(SandboxMessage::dateCreated).reversed());
+    List<Map<String, Object>> json = new ArrayList<>();
+    for (SandboxMessage m : all) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("sid", m.sid());
+      item.put("direction", m.direction());
+      item.put("from", m.from());
+      item.put("to", m.to());
+      item.put("body", m.body());
+      item.put("status", m.status());
+      item.put("errorCode", m.errorCode());
+      item.put("numSegments", m.numSegments());
+      item.put("dateCreated", m.dateCreated().toString());
+      item.put("dateUpdated", m.dateUpdated().toString());
+      json.add(item);
     }
+    return json;
+  }
 
-    private List<Map<String, Object>> allMessages() {
-        List<SandboxMessage> all = new ArrayList<>();
-        messages.conversationsNewestFirst().values().forEach(all::addAll);
-        all.sort(Comparator.comparing(SandboxMessage::dateCreated).reversed());
-        List<Map<String, Object>> json = new ArrayList<>();
-        for (SandboxMessage m : all) {
-            Map<String, Object> item = new LinkedHashMap<>();
-            item.put("sid", m.sid());
-            item.put("direction", m.direction());
-            item.put("from", m.from());
-            item.put("to", m.to());
-            item.put("body", m.body());
-            item.put("status", m.status());
-            item.put("errorCode", m.errorCode());
-            item.put("numSegments", m.numSegments());
-            item.put("dateCreated", m.dateCreated().toString());
-            item.put("dateUpdated", m.dateUpdated().toString());
-            json.add(item);
-        }
-        return json;
-    }
-
-    private static String urlEncode(String text) {
-        return URLEncoder.encode(text, StandardCharsets.UTF_8);
-    }
+  private static String urlEncode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8);
+  }
 }

@@ -1,9 +1,6 @@
 package io.optin.devkit.sandbox;
 
 import com.sun.net.httpserver.HttpServer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -18,203 +15,234 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * A local Twilio stand-in for the embedded default and tests: the Messages API subset twilio-java uses to send an
- * SMS, Twilio's magic test numbers, signed status callbacks played by a {@link DeliveryScript}, replies "from the
- * phone" as signed inbound webhooks, and a page at {@code /} listing every message.
+ * A local Twilio stand-in for the embedded default and tests: the Messages API subset twilio-java
+ * uses to send an SMS, Twilio's magic test numbers, signed status callbacks played by a {@link
+ * DeliveryScript}, replies "from the phone" as signed inbound webhooks, and a page at {@code /}
+ * listing every message.
  *
- * <p>Nothing leaves the machine: messages are kept in memory (bounded) and never sent to a real phone.
+ * <p>Nothing leaves the machine: messages are kept in memory (bounded) and never sent to a real
+ * phone.
  */
 public final class TwilioSandbox implements AutoCloseable {
 
-    private static final Logger log = LoggerFactory.getLogger(TwilioSandbox.class);
+  private static final Logger log = LoggerFactory.getLogger(TwilioSandbox.class);
 
-    static final int MAX_MESSAGES_PER_PHONE = 200;
-    static final int MAX_PHONES = 1000;
-    private static final int HTTP_THREADS = 16;
-    public static final Duration DEFAULT_CALLBACK_DELAY = Duration.ofMillis(500);
+  static final int MAX_MESSAGES_PER_PHONE = 200;
+  static final int MAX_PHONES = 1000;
+  private static final int HTTP_THREADS = 16;
+  public static final Duration DEFAULT_CALLBACK_DELAY = Duration.ofMillis(500);
 
-    private final String host;
-    private final int requestedPort;
-    private final String accountSid;
-    private final String authToken;
-    private final Clock clock = Clock.systemUTC();
-    private final MessageLog messages = new MessageLog(MAX_MESSAGES_PER_PHONE, MAX_PHONES);
-    private final WebhookSender webhooks;
-    private final PhoneReplies replies;
-    private final AnswerDelay answerDelay = new AnswerDelay();
+  private final String host;
+  private final int requestedPort;
+  private final String accountSid;
+  private final String authToken;
+  private final Clock clock = Clock.systemUTC();
+  private final MessageLog messages = new MessageLog(MAX_MESSAGES_PER_PHONE, MAX_PHONES);
+  private final WebhookSender webhooks;
+  private final PhoneReplies replies;
+  private final AnswerDelay answerDelay = new AnswerDelay();
 
-    private volatile DeliveryScript deliveryScript = DeliveryScript.standard();
-    private volatile Duration callbackDelay = DEFAULT_CALLBACK_DELAY;
-    private volatile URI inboundWebhookUrl;
+  private volatile DeliveryScript deliveryScript = DeliveryScript.standard();
+  private volatile Duration callbackDelay = DEFAULT_CALLBACK_DELAY;
+  private volatile URI inboundWebhookUrl;
 
-    private HttpServer server;
-    private ExecutorService httpThreads;
-    private ScheduledExecutorService callbackThreads;
+  private HttpServer server;
+  private ExecutorService httpThreads;
+  private ScheduledExecutorService callbackThreads;
 
-    /**
-     * @param host          interface to listen on, usually 127.0.0.1
-     * @param port          0 for any free port
-     * @param accountSid    the account sid clients authenticate with (and put in the URL)
-     * @param authToken     the auth token clients authenticate with, and the key of every webhook signature
-     */
-    public TwilioSandbox(String host, int port, String accountSid, String authToken) {
-        this.host = Objects.requireNonNull(host, "host");
-        this.requestedPort = port;
-        this.accountSid = Objects.requireNonNull(accountSid, "accountSid");
-        this.authToken = Objects.requireNonNull(authToken, "authToken");
-        this.webhooks = new WebhookSender(authToken);
-        this.replies = new PhoneReplies(accountSid, messages, webhooks, clock);
+  /**
+   * @param host interface to listen on, usually 127.0.0.1
+   * @param port 0 for any free port
+   * @param accountSid the account sid clients authenticate with (and put in the URL)
+   * @param authToken the auth token clients authenticate with, and the key of every webhook
+   *     signature
+   */
+  public TwilioSandbox(String host, int port, String accountSid, String authToken) {
+    this.host = Objects.requireNonNull(host, "host");
+    this.requestedPort = port;
+    this.accountSid = Objects.requireNonNull(accountSid, "accountSid");
+    this.authToken = Objects.requireNonNull(authToken, "authToken");
+    this.webhooks = new WebhookSender(authToken);
+    this.replies = new PhoneReplies(accountSid, messages, webhooks, clock);
+  }
+
+  /**
+   * What the network reports after accepting a message; {@link DeliveryScript#standard()} by
+   * default.
+   */
+  public TwilioSandbox deliveryScript(DeliveryScript script) {
+    this.deliveryScript = Objects.requireNonNull(script, "script");
+    return this;
+  }
+
+  /** The wait before each status of a delivery; {@link #DEFAULT_CALLBACK_DELAY} by default. */
+  public TwilioSandbox callbackDelay(Duration delay) {
+    if (delay.isNegative()) {
+      throw new IllegalArgumentException("delay must not be negative: " + delay);
     }
+    this.callbackDelay = delay;
+    return this;
+  }
 
-    /** What the network reports after accepting a message; {@link DeliveryScript#standard()} by default. */
-    public TwilioSandbox deliveryScript(DeliveryScript script) {
-        this.deliveryScript = Objects.requireNonNull(script, "script");
-        return this;
-    }
+  /**
+   * How long the Messages API holds its answer to a message create after accepting the message
+   * (zero by default): a slow provider. The message is recorded (accepted) at once; its answer,
+   * then its delivery statuses, wait. A change applies to the answers already held, so shortening
+   * the delay releases them. At most one hour.
+   */
+  public TwilioSandbox apiAnswerDelay(Duration delay) {
+    answerDelay.set(delay);
+    return this;
+  }
 
-    /** The wait before each status of a delivery; {@link #DEFAULT_CALLBACK_DELAY} by default. */
-    public TwilioSandbox callbackDelay(Duration delay) {
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("delay must not be negative: " + delay);
-        }
-        this.callbackDelay = delay;
-        return this;
-    }
+  /**
+   * Answers to accepted messages that the Messages API is holding back right now (see {@link
+   * #apiAnswerDelay}).
+   */
+  public int heldApiAnswers() {
+    return answerDelay.held();
+  }
 
-    /**
-     * How long the Messages API holds its answer to a message create after accepting the message (zero by default):
-     * a slow provider. The message is recorded (accepted) at once; its answer, then its delivery statuses, wait. A
-     * change applies to the answers already held, so shortening the delay releases them. At most one hour.
-     */
-    public TwilioSandbox apiAnswerDelay(Duration delay) {
-        answerDelay.set(delay);
-        return this;
-    }
+  /**
+   * Where replies typed on the page are posted (optin's {@code /webhooks/twilio/inbound}); may
+   * change any time.
+   */
+  public TwilioSandbox inboundWebhookUrl(URI url) {
+    this.inboundWebhookUrl = url;
+    return this;
+  }
 
-    /** Answers to accepted messages that the Messages API is holding back right now (see {@link #apiAnswerDelay}). */
-    public int heldApiAnswers() {
-        return answerDelay.held();
+  public synchronized TwilioSandbox start() throws IOException {
+    if (server != null) {
+      throw new IllegalStateException("already started");
     }
+    callbackThreads = Executors.newScheduledThreadPool(2, daemonThreads("twilio-sandbox-callback"));
+    // Enough threads that answers held by a slow-provider delay do not starve the page and the
+    // other requests.
+    httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("twilio-sandbox-http"));
+    StatusCallbacks callbacks = new StatusCallbacks(messages, webhooks, callbackThreads, clock);
+    MessagesApi api =
+        new MessagesApi(
+            accountSid,
+            authToken,
+            messages,
+            message ->
+                callbacks.play(message, deliveryScript.outcomeFor(message.to()), callbackDelay),
+            answerDelay,
+            clock);
+    server =
+        HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 0);
+    server.setExecutor(httpThreads);
+    server.createContext("/2010-04-01/", api);
+    server.createContext("/", new SandboxWeb(this, messages));
+    server.start();
+    log.info("Twilio sandbox listening on {} (page at {}/)", baseUrl(), baseUrl());
+    return this;
+  }
 
-    /** Where replies typed on the page are posted (optin's {@code /webhooks/twilio/inbound}); may change any time. */
-    public TwilioSandbox inboundWebhookUrl(URI url) {
-        this.inboundWebhookUrl = url;
-        return this;
+  /** Where twilio-java should send its requests ({@code twilio.api.base.url}). */
+  public URI baseUrl() {
+    String address = host.contains(":") ? "[" + host + "]" : host;
+    if (host.equals("0.0.0.0") || host.equals("::")) {
+      address = "127.0.0.1";
     }
+    return URI.create("http://" + address + ":" + port());
+  }
 
-    public synchronized TwilioSandbox start() throws IOException {
-        if (server != null) {
-            throw new IllegalStateException("already started");
-        }
-        callbackThreads = Executors.newScheduledThreadPool(2, daemonThreads("twilio-sandbox-callback"));
-        // Enough threads that answers held by a slow-provider delay do not starve the page and the other requests.
-        httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("twilio-sandbox-http"));
-        StatusCallbacks callbacks = new StatusCallbacks(messages, webhooks, callbackThreads, clock);
-        MessagesApi api = new MessagesApi(accountSid, authToken, messages,
-                message -> callbacks.play(message, deliveryScript.outcomeFor(message.to()), callbackDelay),
-                answerDelay, clock);
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 0);
-        server.setExecutor(httpThreads);
-        server.createContext("/2010-04-01/", api);
-        server.createContext("/", new SandboxWeb(this, messages));
-        server.start();
-        log.info("Twilio sandbox listening on {} (page at {}/)", baseUrl(), baseUrl());
-        return this;
+  public synchronized int port() {
+    if (server == null) {
+      throw new IllegalStateException("not started");
     }
+    return server.getAddress().getPort();
+  }
 
-    /** Where twilio-java should send its requests ({@code twilio.api.base.url}). */
-    public URI baseUrl() {
-        String address = host.contains(":") ? "[" + host + "]" : host;
-        if (host.equals("0.0.0.0") || host.equals("::")) {
-            address = "127.0.0.1";
-        }
-        return URI.create("http://" + address + ":" + port());
-    }
+  public String accountSid() {
+    return accountSid;
+  }
 
-    public synchronized int port() {
-        if (server == null) {
-            throw new IllegalStateException("not started");
-        }
-        return server.getAddress().getPort();
-    }
+  public URI inboundWebhookUrl() {
+    return inboundWebhookUrl;
+  }
 
-    public String accountSid() {
-        return accountSid;
-    }
+  public DeliveryScript deliveryScript() {
+    return deliveryScript;
+  }
 
-    public URI inboundWebhookUrl() {
-        return inboundWebhookUrl;
-    }
+  /**
+   * Every message sent to this phone (through the API or as a TwiML answer), oldest first, current
+   * status.
+   */
+  public List<SandboxMessage> messagesTo(String phone) {
+    return messages.conversation(phone).stream().filter(m -> !m.inbound()).toList();
+  }
 
-    public DeliveryScript deliveryScript() {
-        return deliveryScript;
-    }
+  /** This phone's whole conversation with optin, both directions, oldest first. */
+  public List<SandboxMessage> conversationWith(String phone) {
+    return messages.conversation(phone);
+  }
 
-    /** Every message sent to this phone (through the API or as a TwiML answer), oldest first, current status. */
-    public List<SandboxMessage> messagesTo(String phone) {
-        return messages.conversation(phone).stream().filter(m -> !m.inbound()).toList();
-    }
+  /**
+   * The phone {@code fromPhone} texts {@code body} to optin's number {@code toNumber}: posts
+   * Twilio's signed inbound-message webhook to {@code inboundWebhookUrl} and returns its answer.
+   * Messages of a TwiML answer are recorded as sent to the phone.
+   *
+   * @throws java.io.UncheckedIOException when the webhook cannot be reached
+   */
+  public WebhookAnswer reply(
+      String fromPhone, String toNumber, String body, URI inboundWebhookUrl) {
+    return replies.reply(
+        fromPhone, toNumber, body, Objects.requireNonNull(inboundWebhookUrl, "inboundWebhookUrl"));
+  }
 
-    /** This phone's whole conversation with optin, both directions, oldest first. */
-    public List<SandboxMessage> conversationWith(String phone) {
-        return messages.conversation(phone);
+  /** {@link #reply(String, String, String, URI)} to the configured inbound webhook URL. */
+  public WebhookAnswer reply(String fromPhone, String toNumber, String body) {
+    URI url = inboundWebhookUrl;
+    if (url == null) {
+      throw new IllegalStateException("no inbound webhook URL configured");
     }
+    return reply(fromPhone, toNumber, body, url);
+  }
 
-    /**
-     * The phone {@code fromPhone} texts {@code body} to optin's number {@code toNumber}: posts Twilio's signed
-     * inbound-message webhook to {@code inboundWebhookUrl} and returns its answer. Messages of a TwiML answer are
-     * recorded as sent to the phone.
-     *
-     * @throws java.io.UncheckedIOException when the webhook cannot be reached
-     */
-    public WebhookAnswer reply(String fromPhone, String toNumber, String body, URI inboundWebhookUrl) {
-        return replies.reply(fromPhone, toNumber, body, Objects.requireNonNull(inboundWebhookUrl, "inboundWebhookUrl"));
-    }
+  /**
+   * Twilio's retry of an inbound webhook that got no answer or an error: posts the phone's reply
+   * {@code messageSid} again, same MessageSid and fields, to {@code inboundWebhookUrl}, and returns
+   * its answer.
+   *
+   * @throws IllegalArgumentException when no inbound message has that sid (or it has been
+   *     forgotten)
+   * @throws java.io.UncheckedIOException when the webhook cannot be reached
+   */
+  public WebhookAnswer redeliver(String messageSid, URI inboundWebhookUrl) {
+    return replies.redeliver(
+        messageSid, Objects.requireNonNull(inboundWebhookUrl, "inboundWebhookUrl"));
+  }
 
-    /** {@link #reply(String, String, String, URI)} to the configured inbound webhook URL. */
-    public WebhookAnswer reply(String fromPhone, String toNumber, String body) {
-        URI url = inboundWebhookUrl;
-        if (url == null) {
-            throw new IllegalStateException("no inbound webhook URL configured");
-        }
-        return reply(fromPhone, toNumber, body, url);
+  @Override
+  public synchronized void close() {
+    if (server == null) {
+      return;
     }
+    server.stop(0);
+    callbackThreads.shutdownNow();
+    httpThreads.shutdownNow();
+    try {
+      callbackThreads.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    server = null;
+  }
 
-    /**
-     * Twilio's retry of an inbound webhook that got no answer or an error: posts the phone's reply {@code messageSid}
-     * again, same MessageSid and fields, to {@code inboundWebhookUrl}, and returns its answer.
-     *
-     * @throws IllegalArgumentException when no inbound message has that sid (or it has been forgotten)
-     * @throws java.io.UncheckedIOException when the webhook cannot be reached
-     */
-    public WebhookAnswer redeliver(String messageSid, URI inboundWebhookUrl) {
-        return replies.redeliver(messageSid, Objects.requireNonNull(inboundWebhookUrl, "inboundWebhookUrl"));
-    }
-
-    @Override
-    public synchronized void close() {
-        if (server == null) {
-            return;
-        }
-        server.stop(0);
-        callbackThreads.shutdownNow();
-        httpThreads.shutdownNow();
-        try {
-            callbackThreads.awaitTermination(5, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server = null;
-    }
-
-    private static ThreadFactory daemonThreads(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
-    }
+  private static ThreadFactory daemonThreads(String name) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
 }

@@ -5,7 +5,7 @@ package io.optin.devkit.sandbox;
  */
 public record WebhookAnswer(int status, String body) {
 
-    public boolean successful() {
-        return status >= 200 && status < 300;
-    }
+  public boolean successful() {
+    return status >= 200 && status < 300;
+  }
 }

@@ -15,7 +15,8 @@ class DemoLogsTest {
 
   @Test
   void shouldDropOnlyTheBrokersRetriableSequenceErrors() {
-    OutOfOrderSequenceException retriable = new OutOfOrderSequenceException("Invalid sequence number");
+    OutOfOrderSequenceException retriable =
+        new OutOfOrderSequenceException("Invalid sequence number");
 
     assertThat(decide("kafka.server.ReplicaManager", retriable)).isEqualTo(FilterReply.DENY);
     assertThat(decide("kafka.server.ReplicaManager", new IllegalStateException("disk full")))
@@ -25,6 +26,7 @@ class DemoLogsTest {
   }
 
   private FilterReply decide(String logger, Throwable t) {
-    return filter.decide(null, context.getLogger(logger), Level.ERROR, "Error processing append", null, t);
+    return filter.decide(
+        null, context.getLogger(logger), Level.ERROR, "Error processing append", null, t);
   }
 }

@@ -17,8 +17,10 @@ class DemoDriverTest {
   @Test
   void shouldReadTheCodeOfTheConfirmationSmsOptinSends() {
     // Given the confirmation text optin renders for the demo's program
-    String body = new MessageTemplates(Map.of()).renderCode("demo-carrier-12", "en-US", "042917",
-        Duration.ofSeconds(20)).body();
+    String body =
+        new MessageTemplates(Map.of())
+            .renderCode("demo-carrier-12", "en-US", "042917", Duration.ofSeconds(20))
+            .body();
 
     // Then the subscriber reads the code, not the program's or the expiry's digits
     assertThat(DemoDriver.codeIn(sms(body))).isEqualTo("042917");
@@ -26,28 +28,48 @@ class DemoDriverTest {
 
   @Test
   void shouldRefuseAnSmsWithoutACode() {
-    assertThatThrownBy(() -> DemoDriver.codeIn(sms("Reply YES within 1 min"))).hasMessage("no code in the SMS");
+    assertThatThrownBy(() -> DemoDriver.codeIn(sms("Reply YES within 1 min")))
+        .hasMessage("no code in the SMS");
   }
 
   @Test
   void shouldClassifyTheTwimlAnswersOfTheInboundWebhook() {
-    assertThat(DemoDriver.classify(twiml("You're confirmed! Thanks for subscribing."))).isEqualTo(Answer.CONFIRMED);
-    assertThat(DemoDriver.classify(twiml("This code has expired. Please sign up again to get a new code.")))
+    assertThat(DemoDriver.classify(twiml("You're confirmed! Thanks for subscribing.")))
+        .isEqualTo(Answer.CONFIRMED);
+    assertThat(
+            DemoDriver.classify(
+                twiml("This code has expired. Please sign up again to get a new code.")))
         .isEqualTo(Answer.EXPIRED);
-    assertThat(DemoDriver.classify(twiml("You are unsubscribed and will receive no more messages.")))
+    assertThat(
+            DemoDriver.classify(twiml("You are unsubscribed and will receive no more messages.")))
         .isEqualTo(Answer.OPTED_OUT);
     assertThat(DemoDriver.classify(new WebhookAnswer(200, "<Response/>"))).isEqualTo(Answer.OTHER);
     assertThat(DemoDriver.classify(new WebhookAnswer(403, ""))).isEqualTo(Answer.FAILED);
   }
 
   private static WebhookAnswer twiml(String text) {
-    return new WebhookAnswer(200, "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>" + text
-        + "</Message></Response>");
+    return new WebhookAnswer(
+        200,
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>"
+            + text
+            + "</Message></Response>");
   }
 
   private static SandboxMessage sms(String body) {
     Instant now = Instant.now();
-    return new SandboxMessage("SM" + "0".repeat(32), "AC" + "0".repeat(32), SandboxMessage.OUTBOUND_API,
-        "+15005550006", "+14155550100", null, body, "delivered", null, 1, now, now, null);
+    return new SandboxMessage(
+        "SM" + "0".repeat(32),
+        "AC" + "0".repeat(32),
+        SandboxMessage.OUTBOUND_API,
+        "+15005550006",
+        "+14155550100",
+        null,
+        body,
+        "delivered",
+        null,
+        1,
+        now,
+        now,
+        null);
   }
 }

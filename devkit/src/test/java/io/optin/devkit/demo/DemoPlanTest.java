@@ -27,14 +27,18 @@ class DemoPlanTest {
     assertThat(plan.size()).isEqualTo(300);
     assertThat(plan.counts().values()).containsOnly(37, 38);
     assertThat(plan.counts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
-    assertThat(plan.counts()).containsEntry(DemoPath.REPLY_YES, 38).containsEntry(DemoPath.LATE_ANSWER, 37);
+    assertThat(plan.counts())
+        .containsEntry(DemoPath.REPLY_YES, 38)
+        .containsEntry(DemoPath.LATE_ANSWER, 37);
   }
 
   @Test
   void shouldDriveEveryPathWithTheSmallestPlan() {
     DemoPlan plan = DemoPlan.of(DemoPlan.MIN_SUBSCRIBERS);
 
-    assertThat(plan.subscribers()).extracting(DemoSubscriber::path).containsExactly(DemoPath.values());
+    assertThat(plan.subscribers())
+        .extracting(DemoSubscriber::path)
+        .containsExactly(DemoPath.values());
   }
 
   @Test
@@ -62,7 +66,9 @@ class DemoPlanTest {
       if (subscriber.path() == DemoPath.REFUSED_AT_SIGNUP) {
         assertThat(check).as(subscriber.toString()).isInstanceOf(PhoneCheck.Invalid.class);
       } else {
-        assertThat(check).as(subscriber.toString()).isEqualTo(validAsSent(check, subscriber.phone()));
+        assertThat(check)
+            .as(subscriber.toString())
+            .isEqualTo(validAsSent(check, subscriber.phone()));
       }
     }
   }
@@ -71,25 +77,32 @@ class DemoPlanTest {
   void shouldSendTheCarrierRefusedOnesToTwiliosInvalidNumberUnderTheirOwnPrograms() {
     DemoPlan plan = DemoPlan.of(80);
 
-    assertThat(plan.on(DemoPath.REFUSED_BY_CARRIER)).hasSize(10)
+    assertThat(plan.on(DemoPath.REFUSED_BY_CARRIER))
+        .hasSize(10)
         .allSatisfy(s -> assertThat(s.phone()).isEqualTo(DemoPlan.CARRIER_REFUSED_PHONE))
-        .extracting(DemoSubscriber::programId).doesNotHaveDuplicates().doesNotContain(DemoPlan.PROGRAM);
+        .extracting(DemoSubscriber::programId)
+        .doesNotHaveDuplicates()
+        .doesNotContain(DemoPlan.PROGRAM);
   }
 
   @Test
   void shouldPlanPhonesTheSandboxDelivers() {
-    // The standard delivery script fails numbers ending 3003, 3005…: a reachable subscriber must get its SMS
+    // The standard delivery script fails numbers ending 3003, 3005…: a reachable subscriber must
+    // get its SMS
     DeliveryScript script = DeliveryScript.standard();
 
-    DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS).subscribers().stream().filter(s -> s.path().receivesCode())
-        .forEach(s -> assertThat(script.outcomeFor(s.phone())).isEqualTo(DeliveryOutcome.DELIVERED));
+    DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS).subscribers().stream()
+        .filter(s -> s.path().receivesCode())
+        .forEach(
+            s -> assertThat(script.outcomeFor(s.phone())).isEqualTo(DeliveryOutcome.DELIVERED));
   }
 
   @Test
   void shouldUseIpLiteralsFromTheDocumentationRanges() throws UnknownHostException {
     for (DemoSubscriber subscriber : DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS).subscribers()) {
       String ip = subscriber.ip();
-      assertThat(ip).matches("(192\\.0\\.2|198\\.51\\.100|203\\.0\\.113)\\.\\d+|2001:db8::[0-9a-f]+");
+      assertThat(ip)
+          .matches("(192\\.0\\.2|198\\.51\\.100|203\\.0\\.113)\\.\\d+|2001:db8::[0-9a-f]+");
       // a literal: no lookup happens
       assertThat(InetAddress.getByName(ip).getHostAddress()).isNotBlank();
     }
@@ -100,14 +113,16 @@ class DemoPlanTest {
     DemoPlan plan = DemoPlan.of(16);
     DemoSubscriber carrierRefused = plan.on(DemoPath.REFUSED_BY_CARRIER).get(1);
 
-    assertThat(plan.find(carrierRefused.programId(), DemoPlan.CARRIER_REFUSED_PHONE)).contains(carrierRefused);
+    assertThat(plan.find(carrierRefused.programId(), DemoPlan.CARRIER_REFUSED_PHONE))
+        .contains(carrierRefused);
     assertThat(plan.find("another-program", carrierRefused.phone())).isEmpty();
   }
 
   @ParameterizedTest
   @ValueSource(ints = {0, 7, 1001})
   void shouldRefuseSizesOutsideOnePerPathToTheSandboxMemory(int size) {
-    assertThatThrownBy(() -> DemoPlan.of(size)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> DemoPlan.of(size))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("8 (one per path) to 1000");
   }
 

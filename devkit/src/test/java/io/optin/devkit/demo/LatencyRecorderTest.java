@@ -30,8 +30,14 @@ class LatencyRecorderTest {
     Percentiles p = recorder.percentiles();
 
     // Then
-    assertThat(p).isEqualTo(new Percentiles(100, Duration.ofMillis(50), Duration.ofMillis(95),
-        Duration.ofMillis(99), Duration.ofMillis(100)));
+    assertThat(p)
+        .isEqualTo(
+            new Percentiles(
+                100,
+                Duration.ofMillis(50),
+                Duration.ofMillis(95),
+                Duration.ofMillis(99),
+                Duration.ofMillis(100)));
   }
 
   @Test
@@ -42,8 +48,14 @@ class LatencyRecorderTest {
     recorder.record(Duration.ofMillis(20));
 
     // p50 covers 1.5 samples: the 2nd; p95 and p99 the 3rd
-    assertThat(recorder.percentiles()).isEqualTo(new Percentiles(3, Duration.ofMillis(20), Duration.ofMillis(30),
-        Duration.ofMillis(30), Duration.ofMillis(30)));
+    assertThat(recorder.percentiles())
+        .isEqualTo(
+            new Percentiles(
+                3,
+                Duration.ofMillis(20),
+                Duration.ofMillis(30),
+                Duration.ofMillis(30),
+                Duration.ofMillis(30)));
   }
 
   @Test
@@ -51,8 +63,14 @@ class LatencyRecorderTest {
     LatencyRecorder recorder = new LatencyRecorder("test");
     recorder.record(Duration.ofMillis(42));
 
-    assertThat(recorder.percentiles()).isEqualTo(new Percentiles(1, Duration.ofMillis(42), Duration.ofMillis(42),
-        Duration.ofMillis(42), Duration.ofMillis(42)));
+    assertThat(recorder.percentiles())
+        .isEqualTo(
+            new Percentiles(
+                1,
+                Duration.ofMillis(42),
+                Duration.ofMillis(42),
+                Duration.ofMillis(42),
+                Duration.ofMillis(42)));
   }
 
   @Test

@@ -2,9 +2,9 @@ package io.optin.devkit.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.optin.devkit.demo.DrivenSubscriber.Answer;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConfirmationMethod;
+import io.optin.devkit.demo.DrivenSubscriber.Answer;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -21,12 +21,17 @@ class OutcomeJudgeTest {
         .isEqualTo(DemoPath.REPLY_CODE.expected());
     assertThat(describe(DemoPath.ENTER_CODE, 202, confirmed(ConfirmationMethod.CODE_ENTRY)))
         .isEqualTo(DemoPath.ENTER_CODE.expected());
-    assertThat(describe(DemoPath.NO_ANSWER, 202, Observed.NOTHING.closedAs(ChallengeOutcome.EXPIRED, null)))
+    assertThat(
+            describe(
+                DemoPath.NO_ANSWER, 202, Observed.NOTHING.closedAs(ChallengeOutcome.EXPIRED, null)))
         .isEqualTo(DemoPath.NO_ANSWER.expected());
     assertThat(describe(DemoPath.REFUSED_AT_SIGNUP, 400, Observed.NOTHING.rejected(400)))
         .isEqualTo(DemoPath.REFUSED_AT_SIGNUP.expected());
-    assertThat(describe(DemoPath.REFUSED_BY_CARRIER, 202,
-        Observed.NOTHING.smsFailed(21211).closedAs(ChallengeOutcome.EXPIRED, null)))
+    assertThat(
+            describe(
+                DemoPath.REFUSED_BY_CARRIER,
+                202,
+                Observed.NOTHING.smsFailed(21211).closedAs(ChallengeOutcome.EXPIRED, null)))
         .isEqualTo(DemoPath.REFUSED_BY_CARRIER.expected());
   }
 
@@ -35,7 +40,8 @@ class OutcomeJudgeTest {
     DrivenSubscriber stop = driven(DemoPath.STOP, 202);
     Observed optedOut = Observed.NOTHING.closedAs(ChallengeOutcome.REJECTED, "opted out by STOP");
 
-    assertThat(OutcomeJudge.describe(stop, optedOut)).isEqualTo("closed REJECTED (opted out by STOP)");
+    assertThat(OutcomeJudge.describe(stop, optedOut))
+        .isEqualTo("closed REJECTED (opted out by STOP)");
 
     stop.signedUpAgain(409);
     assertThat(OutcomeJudge.matches(stop, optedOut)).isTrue();
@@ -54,12 +60,14 @@ class OutcomeJudgeTest {
     assertThat(OutcomeJudge.matches(late, expired)).isTrue();
 
     late.replyAnswered(Answer.OTHER);
-    assertThat(OutcomeJudge.describe(late, expired)).isEqualTo("late YES answered other, closed EXPIRED");
+    assertThat(OutcomeJudge.describe(late, expired))
+        .isEqualTo("late YES answered other, closed EXPIRED");
   }
 
   @Test
   void shouldNotPassASecondConfirmation() {
-    Observed twice = confirmed(ConfirmationMethod.REPLY_YES).confirmedBy(ConfirmationMethod.REPLY_YES);
+    Observed twice =
+        confirmed(ConfirmationMethod.REPLY_YES).confirmedBy(ConfirmationMethod.REPLY_YES);
 
     assertThat(describe(DemoPath.REPLY_YES, 202, twice)).isEqualTo("confirmed 2 times by YES");
   }
@@ -76,7 +84,8 @@ class OutcomeJudgeTest {
   void shouldNotPassAConfirmationWhoseChallengeDidNotCloseConfirmed() {
     Observed noClosure = Observed.NOTHING.confirmedBy(ConfirmationMethod.REPLY_YES);
 
-    assertThat(describe(DemoPath.REPLY_YES, 202, noClosure)).isEqualTo("confirmed once by YES, challenge still open");
+    assertThat(describe(DemoPath.REPLY_YES, 202, noClosure))
+        .isEqualTo("confirmed once by YES, challenge still open");
   }
 
   @Test

@@ -34,9 +34,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Every record of the contract travels producer -> broker -> consumer in the Confluent wire format, with its
- * schema registered in and fetched from the embedded registry over real HTTP by clients configured with
- * Confluent's own setting names.
+ * Every record of the contract travels producer -> broker -> consumer in the Confluent wire format,
+ * with its schema registered in and fetched from the embedded registry over real HTTP by clients
+ * configured with Confluent's own setting names.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class AvroSerdeThroughEmbeddedRegistryIT {
@@ -72,7 +72,8 @@ class AvroSerdeThroughEmbeddedRegistryIT {
       sent.add(new ProducerRecord<>(topic.name(), "+14155550123", sampleOf(topic.valueType())));
     }
 
-    // When they are produced with our serializer and consumed with our deserializer (fresh clients each side)
+    // When they are produced with our serializer and consumed with our deserializer (fresh clients
+    // each side)
     try (KafkaProducer<String, SpecificRecord> producer = producer(serdeConfig)) {
       sent.forEach(producer::send);
       producer.flush();
@@ -90,14 +91,16 @@ class AvroSerdeThroughEmbeddedRegistryIT {
     // And each value schema sits under its TopicNameStrategy subject in the registry
     RegistryHttp http = new RegistryHttp(registry.url());
     for (Topic<?> topic : Topics.all()) {
-      assertThat(http.get("/subjects/" + topic.valueSubject() + "/versions").json().toString()).isEqualTo("[1]");
+      assertThat(http.get("/subjects/" + topic.valueSubject() + "/versions").json().toString())
+          .isEqualTo("[1]");
     }
   }
 
   @Test
   void shouldRefuseARecordWhoseSchemaIdTheRegistryDoesNotKnow() {
     // Given bytes in the wire format that name schema id 987654
-    byte[] framed = ByteBuffer.allocate(7).put((byte) 0).putInt(987_654).put(new byte[] {2, 'x'}).array();
+    byte[] framed =
+        ByteBuffer.allocate(7).put((byte) 0).putInt(987_654).put(new byte[] {2, 'x'}).array();
     AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
     deserializer.configure(Map.of("schema.registry.url", registry.url()), false);
 
@@ -125,7 +128,8 @@ class AvroSerdeThroughEmbeddedRegistryIT {
     return new KafkaProducer<>(props, new StringSerializer(), serializer);
   }
 
-  private static List<ConsumerRecord<String, SpecificRecord>> consumeAll(Map<String, Object> serdeConfig, int count) {
+  private static List<ConsumerRecord<String, SpecificRecord>> consumeAll(
+      Map<String, Object> serdeConfig, int count) {
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "serde-it");

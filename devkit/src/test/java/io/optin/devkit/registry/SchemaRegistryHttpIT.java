@@ -1,115 +1,133 @@
 package io.optin.devkit.registry;
 
+import static io.optin.devkit.registry.RegistryHttp.json;
+import static io.optin.devkit.registry.RegistryHttp.schemaBody;
+import static io.optin.devkit.registry.TestSchemas.SIGNUP_V1;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.optin.devkit.registry.RegistryHttp.Reply;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.util.concurrent.TimeUnit;
-
-import static io.optin.devkit.registry.RegistryHttp.json;
-import static io.optin.devkit.registry.RegistryHttp.schemaBody;
-import static io.optin.devkit.registry.TestSchemas.SIGNUP_V1;
-import static org.assertj.core.api.Assertions.assertThat;
-
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
 class SchemaRegistryHttpIT {
 
-    @RegisterExtension
-    static final RunningRegistry REGISTRY = new RunningRegistry();
+  @RegisterExtension static final RunningRegistry REGISTRY = new RunningRegistry();
 
-    @Test
-    void shouldAnswer404WithAnErrorBodyForAnUnknownPath() {
-        // When paths the registry does not serve are called
-        Reply unknown = REGISTRY.http().get("/nothing/here");
-        Reply tooDeep = REGISTRY.http().get("/subjects/s/versions/1/schema/more");
+  @Test
+  void shouldAnswer404WithAnErrorBodyForAnUnknownPath() {
+    // When paths the registry does not serve are called
+    Reply unknown = REGISTRY.http().get("/nothing/here");
+    Reply tooDeep = REGISTRY.http().get("/subjects/s/versions/1/schema/more");
 
-        // Then both are 404 with error_code 404 in Confluent's content type
-        for (Reply reply : new Reply[] {unknown, tooDeep}) {
-            assertThat(reply.status()).isEqualTo(404);
-            assertThat(reply.errorCode()).isEqualTo(404);
-            assertThat(reply.contentType()).isEqualTo(RegistryHttp.CONTENT_TYPE);
-        }
+    // Then both are 404 with error_code 404 in Confluent's content type
+    for (Reply reply : new Reply[] {unknown, tooDeep}) {
+      assertThat(reply.status()).isEqualTo(404);
+      assertThat(reply.errorCode()).isEqualTo(404);
+      assertThat(reply.contentType()).isEqualTo(RegistryHttp.CONTENT_TYPE);
     }
+  }
 
-    @Test
-    void shouldAnswer405ForAKnownPathWithAnotherMethod() {
-        // When known paths are called with methods they do not take
-        Reply deleteSubjects = REGISTRY.http().send("DELETE", "/subjects", null, null);
-        Reply getLookup = REGISTRY.http().get("/subjects/s");
-        Reply postConfig = REGISTRY.http().post("/config", "{\"compatibility\":\"FULL\"}");
+  @Test
+  void shouldAnswer405ForAKnownPathWithAnotherMethod() {
+    // When known paths are called with methods they do not take
+    Reply deleteSubjects = REGISTRY.http().send("DELETE", "/subjects", null, null);
+    Reply getLookup = REGISTRY.http().get("/subjects/s");
+    Reply postConfig = REGISTRY.http().post("/config", "{\"compatibility\":\"FULL\"}");
 
-        // Then each is 405 with error_code 405, and the POST changed nothing
-        for (Reply reply : new Reply[] {deleteSubjects, getLookup, postConfig}) {
-            assertThat(reply.status()).isEqualTo(405);
-            assertThat(reply.errorCode()).isEqualTo(405);
-        }
-        assertThat(REGISTRY.http().get("/config").json()).isEqualTo(json("{\"compatibilityLevel\":\"BACKWARD\"}"));
+    // Then each is 405 with error_code 405, and the POST changed nothing
+    for (Reply reply : new Reply[] {deleteSubjects, getLookup, postConfig}) {
+      assertThat(reply.status()).isEqualTo(405);
+      assertThat(reply.errorCode()).isEqualTo(405);
     }
+    assertThat(REGISTRY.http().get("/config").json())
+        .isEqualTo(json("{\"compatibilityLevel\":\"BACKWARD\"}"));
+  }
 
-    @Test
-    void shouldRefuseMalformedJsonWith400AndWrongShapesWith422() {
-        // When bodies that are not JSON, not objects, or empty are sent
-        Reply malformed = REGISTRY.http().post("/subjects/s/versions", "{\"schema\": ");
-        Reply notAnObject = REGISTRY.http().post("/subjects/s/versions", "[1,2]");
-        Reply empty = REGISTRY.http().post("/subjects/s/versions", "");
-        Reply schemaNotAString = REGISTRY.http().post("/subjects/s/versions", "{\"schema\":{\"type\":\"string\"}}");
+  @Test
+  void shouldRefuseMalformedJsonWith400AndWrongShapesWith422() {
+    // When bodies that are not JSON, not objects, or empty are sent
+    Reply malformed = REGISTRY.http().post("/subjects/s/versions", "{\"schema\": ");
+    Reply notAnObject = REGISTRY.http().post("/subjects/s/versions", "[1,2]");
+    Reply empty = REGISTRY.http().post("/subjects/s/versions", "");
+    Reply schemaNotAString =
+        REGISTRY.http().post("/subjects/s/versions", "{\"schema\":{\"type\":\"string\"}}");
 
-        // Then each says what is wrong, and nothing was registered
-        assertThat(malformed.status()).isEqualTo(400);
-        assertThat(malformed.errorCode()).isEqualTo(400);
-        assertThat(malformed.message()).startsWith("Malformed JSON body");
-        assertThat(notAnObject.status()).isEqualTo(422);
-        assertThat(notAnObject.errorCode()).isEqualTo(422);
-        assertThat(empty.status()).isEqualTo(422);
-        assertThat(schemaNotAString.status()).isEqualTo(422);
-        assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
-    }
+    // Then each says what is wrong, and nothing was registered
+    assertThat(malformed.status()).isEqualTo(400);
+    assertThat(malformed.errorCode()).isEqualTo(400);
+    assertThat(malformed.message()).startsWith("Malformed JSON body");
+    assertThat(notAnObject.status()).isEqualTo(422);
+    assertThat(notAnObject.errorCode()).isEqualTo(422);
+    assertThat(empty.status()).isEqualTo(422);
+    assertThat(schemaNotAString.status()).isEqualTo(422);
+    assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
+  }
 
-    @ParameterizedTest
-    @ValueSource(strings = {"application/vnd.schemaregistry.v1+json", "application/vnd.schemaregistry+json",
-            "application/json", "application/octet-stream", "application/json; charset=utf-8"})
-    void shouldAcceptTheContentTypesConfluentClientsSend(String contentType) {
-        // When a schema is registered with this content type
-        Reply registered = REGISTRY.http().send("POST", "/subjects/s/versions", schemaBody(SIGNUP_V1), contentType);
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "application/vnd.schemaregistry.v1+json",
+        "application/vnd.schemaregistry+json",
+        "application/json",
+        "application/octet-stream",
+        "application/json; charset=utf-8"
+      })
+  void shouldAcceptTheContentTypesConfluentClientsSend(String contentType) {
+    // When a schema is registered with this content type
+    Reply registered =
+        REGISTRY.http().send("POST", "/subjects/s/versions", schemaBody(SIGNUP_V1), contentType);
 
-        // Then it is registered and answered in the registry's own content type
-        assertThat(registered.status()).isEqualTo(200);
-        assertThat(registered.json()).isEqualTo(json("{\"id\":1}"));
-        assertThat(registered.contentType()).isEqualTo(RegistryHttp.CONTENT_TYPE);
-    }
+    // Then it is registered and answered in the registry's own content type
+    assertThat(registered.status()).isEqualTo(200);
+    assertThat(registered.json()).isEqualTo(json("{\"id\":1}"));
+    assertThat(registered.contentType()).isEqualTo(RegistryHttp.CONTENT_TYPE);
+  }
 
-    @Test
-    void shouldRefuseOtherContentTypesWith415() {
-        // When a schema is sent as form data
-        Reply refused = REGISTRY.http().send("POST", "/subjects/s/versions", schemaBody(SIGNUP_V1),
+  @Test
+  void shouldRefuseOtherContentTypesWith415() {
+    // When a schema is sent as form data
+    Reply refused =
+        REGISTRY
+            .http()
+            .send(
+                "POST",
+                "/subjects/s/versions",
+                schemaBody(SIGNUP_V1),
                 "application/x-www-form-urlencoded");
 
-        // Then it is refused
-        assertThat(refused.status()).isEqualTo(415);
-        assertThat(refused.errorCode()).isEqualTo(415);
+    // Then it is refused
+    assertThat(refused.status()).isEqualTo(415);
+    assertThat(refused.errorCode()).isEqualTo(415);
+  }
+
+  @Test
+  void shouldServeTheRootAndTheSchemaTypes() {
+    assertThat(REGISTRY.http().get("/").json()).isEqualTo(json("{}"));
+    assertThat(REGISTRY.http().get("/schemas/types").json()).isEqualTo(json("[\"AVRO\"]"));
+  }
+
+  @Test
+  void shouldDecodeEachPathSegmentOnItsOwn() {
+    // When subjects with an encoded slash, a plus and a space are registered
+    String[] encoded = {"team%2Fsignups-value", "a+b", "with%20space"};
+    for (String subject : encoded) {
+      assertThat(
+              REGISTRY
+                  .http()
+                  .post("/subjects/" + subject + "/versions", schemaBody(SIGNUP_V1))
+                  .status())
+          .isEqualTo(200);
     }
 
-    @Test
-    void shouldServeTheRootAndTheSchemaTypes() {
-        assertThat(REGISTRY.http().get("/").json()).isEqualTo(json("{}"));
-        assertThat(REGISTRY.http().get("/schemas/types").json()).isEqualTo(json("[\"AVRO\"]"));
-    }
-
-    @Test
-    void shouldDecodeEachPathSegmentOnItsOwn() {
-        // When subjects with an encoded slash, a plus and a space are registered
-        String[] encoded = {"team%2Fsignups-value", "a+b", "with%20space"};
-        for (String subject : encoded) {
-            assertThat(REGISTRY.http().post("/subjects/" + subject + "/versions", schemaBody(SIGNUP_V1)).status())
-                    .isEqualTo(200);
-        }
-
-        // Then they are listed decoded and served under their encoded names
-        assertThat(REGISTRY.http().get("/subjects").json())
-                .isEqualTo(json("[\"a+b\",\"team/signups-value\",\"with space\"]"));
-        assertThat(REGISTRY.http().get("/subjects/team%2Fsignups-value/versions").json()).isEqualTo(json("[1]"));
-    }
+    // Then they are listed decoded and served under their encoded names
+    assertThat(REGISTRY.http().get("/subjects").json())
+        .isEqualTo(json("[\"a+b\",\"team/signups-value\",\"with space\"]"));
+    assertThat(REGISTRY.http().get("/subjects/team%2Fsignups-value/versions").json())
+        .isEqualTo(json("[1]"));
+  }
 }

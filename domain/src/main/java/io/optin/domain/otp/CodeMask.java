@@ -4,10 +4,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Masks, in free text, every group of digits that could be a code: a run of at least the code length
- * of digits, separators allowed between them (so "123 456" and "123-456" are caught, as the reply
- * parser accepts them as codes). Longer runs are masked too: a code mistyped with an extra digit still
- * reveals the code. Every digit becomes {@code *}; separators and other text stay, for audit text.
+ * Masks, in free text, every group of digits that could be a code: a run of at least the code
+ * length of digits, separators allowed between them (so "123 456" and "123-456" are caught, as the
+ * reply parser accepts them as codes). Longer runs are masked too: a code mistyped with an extra
+ * digit still reveals the code. Every digit becomes {@code *}; separators and other text stay, for
+ * audit text.
  */
 public final class CodeMask {
 
@@ -20,7 +21,9 @@ public final class CodeMask {
 
   private final int codeLength;
 
-  /** @param codeLength digits of a code, 4–10 (setting {@code otp.length}) */
+  /**
+   * @param codeLength digits of a code, 4–10 (setting {@code otp.length})
+   */
   public CodeMask(int codeLength) {
     this.codeLength = OtpCodes.checkLength(codeLength);
   }
@@ -50,13 +53,16 @@ public final class CodeMask {
 
   private static String maskDigits(String group) {
     StringBuilder out = new StringBuilder(group.length());
-    group.codePoints().forEach(c -> {
-      if (Character.isDigit(c)) {
-        out.append('*');
-      } else {
-        out.appendCodePoint(c);
-      }
-    });
+    group
+        .codePoints()
+        .forEach(
+            c -> {
+              if (Character.isDigit(c)) {
+                out.append('*');
+              } else {
+                out.appendCodePoint(c);
+              }
+            });
     return out.toString();
   }
 

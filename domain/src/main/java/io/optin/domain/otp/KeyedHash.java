@@ -19,18 +19,26 @@ final class KeyedHash {
   }
 
   /**
-   * A keyed hash over an operator secret, refused when shorter than 32 bytes (256 bits, the HMAC-SHA256
-   * security level). The message names the setting so start-up failures point at the fix; it never
-   * echoes the secret.
+   * A keyed hash over an operator secret, refused when shorter than 32 bytes (256 bits, the
+   * HMAC-SHA256 security level). The message names the setting so start-up failures point at the
+   * fix; it never echoes the secret.
    */
   static KeyedHash ofSecret(byte[] secret, String setting) {
     if (secret == null || secret.length == 0) {
-      throw new IllegalArgumentException(setting + " is required: a secret of at least " + MIN_SECRET_BYTES
-          + " bytes (generate one with `openssl rand -base64 48`)");
+      throw new IllegalArgumentException(
+          setting
+              + " is required: a secret of at least "
+              + MIN_SECRET_BYTES
+              + " bytes (generate one with `openssl rand -base64 48`)");
     }
     if (secret.length < MIN_SECRET_BYTES) {
-      throw new IllegalArgumentException(setting + " must be at least " + MIN_SECRET_BYTES + " bytes, got "
-          + secret.length + " (generate one with `openssl rand -base64 48`)");
+      throw new IllegalArgumentException(
+          setting
+              + " must be at least "
+              + MIN_SECRET_BYTES
+              + " bytes, got "
+              + secret.length
+              + " (generate one with `openssl rand -base64 48`)");
     }
     return new KeyedHash(secret.clone());
   }

@@ -8,17 +8,18 @@ import java.util.Objects;
 
 /**
  * One-time codes derived from the challenge id with a keyed MAC, so no code is ever stored: the
- * dispatcher that sends a code and the reply processor that checks it derive the same digits from the
- * shared {@code otp.secret}; topics carry only {@link #codeHash keyed hashes} of codes.
+ * dispatcher that sends a code and the reply processor that checks it derive the same digits from
+ * the shared {@code otp.secret}; topics carry only {@link #codeHash keyed hashes} of codes.
  *
  * <p>Digits: {@code HMAC-SHA256(secret, "optin-otp-v1|" + challengeId)} read as an unsigned 256-bit
- * integer, reduced modulo {@code 10^length} and zero-padded. Reducing a uniform 256-bit value modulo
- * {@code m <= 10^10} favours the smallest {@code 2^256 mod m} residues by exactly one extra pre-image
- * out of about {@code 2^256 / m}, a relative bias below {@code 10^-66}: unmeasurable, so no rejection
- * loop or HOTP truncation is needed.
+ * integer, reduced modulo {@code 10^length} and zero-padded. Reducing a uniform 256-bit value
+ * modulo {@code m <= 10^10} favours the smallest {@code 2^256 mod m} residues by exactly one extra
+ * pre-image out of about {@code 2^256 / m}, a relative bias below {@code 10^-66}: unmeasurable, so
+ * no rejection loop or HOTP truncation is needed.
  *
- * <p>Code hashes use a different key, derived as {@code HMAC-SHA256(secret, "optin-otp-hash-key-v1")},
- * so a published hash can never be turned back into the digits nor confused with a code derivation.
+ * <p>Code hashes use a different key, derived as {@code HMAC-SHA256(secret,
+ * "optin-otp-hash-key-v1")}, so a published hash can never be turned back into the digits nor
+ * confused with a code derivation.
  *
  * <p>Instances are immutable and thread-safe. Never log a code; log the challenge id.
  */
@@ -46,7 +47,8 @@ public final class OtpCodes {
 
   /**
    * @param secret at least {@value #MIN_SECRET_BYTES} bytes (setting {@code otp.secret})
-   * @param length digits per code, {@value #MIN_LENGTH} to {@value #MAX_LENGTH} (setting {@code otp.length})
+   * @param length digits per code, {@value #MIN_LENGTH} to {@value #MAX_LENGTH} (setting {@code
+   *     otp.length})
    */
   public OtpCodes(byte[] secret, int length) {
     this.length = checkLength(length);
@@ -63,8 +65,14 @@ public final class OtpCodes {
   /** Refuses a code length outside 4–10 with a message naming {@code otp.length}. */
   public static int checkLength(int length) {
     if (length < MIN_LENGTH || length > MAX_LENGTH) {
-      throw new IllegalArgumentException(LENGTH_SETTING + " must be between " + MIN_LENGTH + " and "
-          + MAX_LENGTH + " digits, got " + length);
+      throw new IllegalArgumentException(
+          LENGTH_SETTING
+              + " must be between "
+              + MIN_LENGTH
+              + " and "
+              + MAX_LENGTH
+              + " digits, got "
+              + length);
     }
     return length;
   }

@@ -28,6 +28,9 @@ public final class PhoneMask {
     int tail = n > MIN_HIDDEN ? Math.min(KEPT_TAIL, n - MIN_HIDDEN) : 0;
     int head = Math.max(0, Math.min(KEPT_HEAD, n - tail - MIN_HIDDEN));
     String sign = trimmed.startsWith("+") ? "+" : "";
-    return sign + digits.substring(0, head) + "*".repeat(n - head - tail) + digits.substring(n - tail);
+    return sign
+        + digits.substring(0, head)
+        + "*".repeat(n - head - tail)
+        + digits.substring(n - tail);
   }
 }

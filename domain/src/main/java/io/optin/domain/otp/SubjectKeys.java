@@ -22,11 +22,13 @@ public final class SubjectKeys {
   }
 
   /**
-   * Subject keys under a key derived from the code secret ({@code otp.secret}), for deployments that set no
-   * {@value #SECRET_SETTING}: HMAC-SHA256(otp.secret, "optin-audit-subject-key-v1"), independent of the code keys.
+   * Subject keys under a key derived from the code secret ({@code otp.secret}), for deployments
+   * that set no {@value #SECRET_SETTING}: HMAC-SHA256(otp.secret, "optin-audit-subject-key-v1"),
+   * independent of the code keys.
    */
   public static SubjectKeys derivedFrom(byte[] otpSecret) {
-    return new SubjectKeys(KeyedHash.ofSecret(otpSecret, OtpCodes.SECRET_SETTING).mac(DERIVATION_LABEL));
+    return new SubjectKeys(
+        KeyedHash.ofSecret(otpSecret, OtpCodes.SECRET_SETTING).mac(DERIVATION_LABEL));
   }
 
   /** Lower-case hex HMAC-SHA256 of the phone (E.164), 64 characters. */

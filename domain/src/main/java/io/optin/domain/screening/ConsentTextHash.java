@@ -5,7 +5,9 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
-/** The fingerprint of a consent text: lower-case hex SHA-256 of its UTF-8 bytes, exactly as shown. */
+/**
+ * The fingerprint of a consent text: lower-case hex SHA-256 of its UTF-8 bytes, exactly as shown.
+ */
 public final class ConsentTextHash {
 
   private ConsentTextHash() {}

@@ -10,8 +10,9 @@ final class IpLiteral {
   /** Longest textual IPv6 address (IPv4-mapped form, 45 chars) plus room for a zone id. */
   static final int MAX_LENGTH = 64;
 
-  private static final Pattern IPV4 = Pattern.compile(
-      "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
+  private static final Pattern IPV4 =
+      Pattern.compile(
+          "(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(\\.(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6_CHARS = Pattern.compile("[0-9A-Fa-f:.]+(%[0-9A-Za-z._-]+)?");
 
   private IpLiteral() {}

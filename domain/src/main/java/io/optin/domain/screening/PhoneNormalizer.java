@@ -26,27 +26,28 @@ import java.util.Set;
  * Turns a submitted phone (E.164, or national digits plus an ISO 3166 country) into E.164, and
  * accepts it only when it is a valid number of a type that can receive our SMS.
  *
- * <p>Accepted by default: {@code MOBILE} and {@code FIXED_LINE_OR_MOBILE} (all of North America is the
- * latter). Refused because they cannot receive SMS: {@code FIXED_LINE}, {@code TOLL_FREE},
- * {@code PREMIUM_RATE}, {@code SHARED_COST}, {@code UAN}, {@code VOICEMAIL}, {@code PAGER}. Refused by
- * policy, though some can receive SMS: {@code VOIP} (the usual vehicle of throw-away fake signups)
- * and {@code PERSONAL_NUMBER} (forwarding numbers, such as UK 070, a known fraud route); an operator
- * can accept them by passing its own type set.
+ * <p>Accepted by default: {@code MOBILE} and {@code FIXED_LINE_OR_MOBILE} (all of North America is
+ * the latter). Refused because they cannot receive SMS: {@code FIXED_LINE}, {@code TOLL_FREE},
+ * {@code PREMIUM_RATE}, {@code SHARED_COST}, {@code UAN}, {@code VOICEMAIL}, {@code PAGER}. Refused
+ * by policy, though some can receive SMS: {@code VOIP} (the usual vehicle of throw-away fake
+ * signups) and {@code PERSONAL_NUMBER} (forwarding numbers, such as UK 070, a known fraud route);
+ * an operator can accept them by passing its own type set.
  *
  * <p>One exception: Twilio's test block {@code +1 500 555 xxxx} (e.g. {@code +15005550006}), which
- * libphonenumber classes as {@code PERSONAL_NUMBER}, is always accepted: the demo and the sandbox use
- * it, and a live Twilio account simply fails those sends, which is recorded like any failure.
+ * libphonenumber classes as {@code PERSONAL_NUMBER}, is always accepted: the demo and the sandbox
+ * use it, and a live Twilio account simply fails those sends, which is recorded like any failure.
  * Synthetic numbers that pass as real ones: {@code +1 NPA 555 0100} to {@code 0199} (reserved for
- * fiction in the NANP, {@code FIXED_LINE_OR_MOBILE} for every real area code, e.g. {@code +14155550100}).
- * Synthetic numbers refused: {@code +1 555 555 xxxx} (no such area code), {@code +1 800 555 xxxx}
- * (toll free).
+ * fiction in the NANP, {@code FIXED_LINE_OR_MOBILE} for every real area code, e.g. {@code
+ * +14155550100}). Synthetic numbers refused: {@code +1 555 555 xxxx} (no such area code), {@code +1
+ * 800 555 xxxx} (toll free).
  *
  * <p>An E.164 input wins over the {@code country} field, which is read only for national numbers.
  */
 public final class PhoneNormalizer {
 
   /** Types accepted unless the operator says otherwise. */
-  public static final Set<PhoneNumberType> DEFAULT_ACCEPTED_TYPES = EnumSet.of(MOBILE, FIXED_LINE_OR_MOBILE);
+  public static final Set<PhoneNumberType> DEFAULT_ACCEPTED_TYPES =
+      EnumSet.of(MOBILE, FIXED_LINE_OR_MOBILE);
 
   private static final Set<PhoneNumberType> CANNOT_RECEIVE_SMS =
       EnumSet.of(FIXED_LINE, TOLL_FREE, PREMIUM_RATE, SHARED_COST, UAN, VOICEMAIL, PAGER);
@@ -61,8 +62,10 @@ public final class PhoneNormalizer {
   }
 
   public PhoneNormalizer(Set<PhoneNumberType> acceptedTypes) {
-    this.acceptedTypes = acceptedTypes.isEmpty()
-        ? EnumSet.noneOf(PhoneNumberType.class) : EnumSet.copyOf(acceptedTypes);
+    this.acceptedTypes =
+        acceptedTypes.isEmpty()
+            ? EnumSet.noneOf(PhoneNumberType.class)
+            : EnumSet.copyOf(acceptedTypes);
   }
 
   /**
@@ -74,12 +77,14 @@ public final class PhoneNormalizer {
       return new Invalid("phone is required", "phone");
     }
     String phone = raw.strip();
-    String country = countryOrNull == null || countryOrNull.isBlank()
-        ? null : countryOrNull.strip().toUpperCase(Locale.ROOT);
+    String country =
+        countryOrNull == null || countryOrNull.isBlank()
+            ? null
+            : countryOrNull.strip().toUpperCase(Locale.ROOT);
     boolean international = phone.startsWith("+") || phone.startsWith("tel:+");
     if (!international && country != null && !numbers.getSupportedRegions().contains(country)) {
-      return new Invalid("country " + country + " is not an ISO 3166 alpha-2 code of a numbering plan",
-          "country");
+      return new Invalid(
+          "country " + country + " is not an ISO 3166 alpha-2 code of a numbering plan", "country");
     }
     PhoneNumber number;
     try {
@@ -99,7 +104,10 @@ public final class PhoneNormalizer {
     }
     PhoneNumberType type = numbers.getNumberType(number);
     if (!acceptedTypes.contains(type)) {
-      String why = CANNOT_RECEIVE_SMS.contains(type) ? " cannot receive SMS" : " is not accepted for SMS opt-in";
+      String why =
+          CANNOT_RECEIVE_SMS.contains(type)
+              ? " cannot receive SMS"
+              : " is not accepted for SMS opt-in";
       return new Invalid("phone type " + type + why, "phone");
     }
     return new Valid(e164, numbers.getRegionCodeForNumber(number), type);
@@ -107,11 +115,13 @@ public final class PhoneNormalizer {
 
   private static Invalid unparsable(NumberParseException e, boolean international) {
     return switch (e.getErrorType()) {
-      case INVALID_COUNTRY_CODE -> international
-          ? new Invalid("phone could not be parsed: unknown country calling code", "phone")
-          : new Invalid("a national number needs a country (ISO 3166 alpha-2)", "country");
+      case INVALID_COUNTRY_CODE ->
+          international
+              ? new Invalid("phone could not be parsed: unknown country calling code", "phone")
+              : new Invalid("a national number needs a country (ISO 3166 alpha-2)", "country");
       case NOT_A_NUMBER -> new Invalid("phone could not be parsed: not a phone number", "phone");
-      case TOO_SHORT_AFTER_IDD, TOO_SHORT_NSN -> new Invalid("phone could not be parsed: too short", "phone");
+      case TOO_SHORT_AFTER_IDD, TOO_SHORT_NSN ->
+          new Invalid("phone could not be parsed: too short", "phone");
       case TOO_LONG -> new Invalid("phone could not be parsed: too long", "phone");
     };
   }
@@ -127,6 +137,7 @@ public final class PhoneNormalizer {
     }
     String plan = numbers.getRegionCodeForCountryCode(number.getCountryCode());
     return PhoneNumberUtil.REGION_CODE_FOR_NON_GEO_ENTITY.equals(plan) || "ZZ".equals(plan)
-        ? (country != null ? country : "+" + number.getCountryCode()) : plan;
+        ? (country != null ? country : "+" + number.getCountryCode())
+        : plan;
   }
 }

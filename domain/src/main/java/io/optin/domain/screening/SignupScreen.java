@@ -9,12 +9,13 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The one gate every signup passes, over HTTP or straight onto the topic: a signup is accepted only when
- * every field is present, bounded and well-formed, and its consent text matches its fingerprint.
+ * The one gate every signup passes, over HTTP or straight onto the topic: a signup is accepted only
+ * when every field is present, bounded and well-formed, and its consent text matches its
+ * fingerprint.
  *
- * <p>Accepted signups come back normalised (phone in E.164, canonical locale and UUID, lower-case hash,
- * blanks trimmed, blank optional fields as null); the consent text is kept verbatim because its hash is proof.
- * Stateless and thread-safe.
+ * <p>Accepted signups come back normalised (phone in E.164, canonical locale and UUID, lower-case
+ * hash, blanks trimmed, blank optional fields as null); the consent text is kept verbatim because
+ * its hash is proof. Stateless and thread-safe.
  */
 public final class SignupScreen {
 
@@ -25,9 +26,12 @@ public final class SignupScreen {
   public static final int MAX_LOCALE = 35;
 
   private static final Pattern UUID_TEXT =
-      Pattern.compile("\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+      Pattern.compile(
+          "\\p{XDigit}{8}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{4}-\\p{XDigit}{12}");
+
   /** Visible ASCII without ':' so that the {@code programId:phone} status key stays unambiguous. */
   private static final Pattern PROGRAM_ID = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]+");
+
   private static final Pattern VISIBLE_TEXT = Pattern.compile("[^\\p{Cntrl}]*");
 
   private final PhoneNormalizer phones;
@@ -72,14 +76,15 @@ public final class SignupScreen {
       }
       ConsentEvidence evidence = evidence(in.getEvidence());
       String idempotencyKey = optional("idempotencyKey", in.getIdempotencyKey(), MAX_ID);
-      return ScreenResult.accepted(SignupRequested.newBuilder()
-          .setSignupId(signupId)
-          .setProgramId(programId)
-          .setPhone(phone)
-          .setEvidence(evidence)
-          .setOccurredAt(in.getOccurredAt())
-          .setIdempotencyKey(idempotencyKey)
-          .build());
+      return ScreenResult.accepted(
+          SignupRequested.newBuilder()
+              .setSignupId(signupId)
+              .setProgramId(programId)
+              .setPhone(phone)
+              .setEvidence(evidence)
+              .setOccurredAt(in.getOccurredAt())
+              .setIdempotencyKey(idempotencyKey)
+              .build());
     }
 
     private ConsentEvidence evidence(ConsentEvidence e) {
@@ -91,13 +96,16 @@ public final class SignupScreen {
         throw new Refusal("evidence.consentText", "evidence.consentText is required");
       }
       if (consentText.length() > MAX_CONSENT_TEXT) {
-        throw new Refusal("evidence.consentText", "evidence.consentText is longer than " + MAX_CONSENT_TEXT
-            + " characters");
+        throw new Refusal(
+            "evidence.consentText",
+            "evidence.consentText is longer than " + MAX_CONSENT_TEXT + " characters");
       }
-      String claimedHash = required("evidence.consentTextSha256", e.getConsentTextSha256(), 64)
-          .toLowerCase(Locale.ROOT);
+      String claimedHash =
+          required("evidence.consentTextSha256", e.getConsentTextSha256(), 64)
+              .toLowerCase(Locale.ROOT);
       if (!claimedHash.equals(ConsentTextHash.of(consentText))) {
-        throw new Refusal("evidence.consentTextSha256",
+        throw new Refusal(
+            "evidence.consentTextSha256",
             "evidence.consentTextSha256 is not the SHA-256 of evidence.consentText");
       }
       if (e.getChannel() == null) {
@@ -105,7 +113,8 @@ public final class SignupScreen {
       }
       return ConsentEvidence.newBuilder()
           .setConsentText(consentText)
-          .setConsentTextVersion(optional("evidence.consentTextVersion", e.getConsentTextVersion(), MAX_ID))
+          .setConsentTextVersion(
+              optional("evidence.consentTextVersion", e.getConsentTextVersion(), MAX_ID))
           .setConsentTextSha256(claimedHash)
           .setChannel(e.getChannel())
           .setPageUrl(url(e.getPageUrl()))
@@ -119,8 +128,11 @@ public final class SignupScreen {
       // No country: a record on the topic must carry an international number.
       PhoneCheck check = phones.normalize(raw, null);
       if (check instanceof PhoneCheck.Invalid invalid) {
-        throw new Refusal("phone", invalid.field().equals("phone") ? invalid.reason()
-            : "phone must be in E.164 (+ and country calling code)");
+        throw new Refusal(
+            "phone",
+            invalid.field().equals("phone")
+                ? invalid.reason()
+                : "phone must be in E.164 (+ and country calling code)");
       }
       return ((PhoneCheck.Valid) check).e164();
     }
@@ -178,7 +190,10 @@ public final class SignupScreen {
       return value;
     }
 
-    /** Trimmed value, null when absent or blank; refused when too long or holding control characters. */
+    /**
+     * Trimmed value, null when absent or blank; refused when too long or holding control
+     * characters.
+     */
     private String optional(String field, String raw, int maxLength) {
       if (raw == null || raw.isBlank()) {
         return null;

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class OtpCodesTest {
 
-  private static final byte[] SECRET = "test-otp-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET =
+      "test-otp-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
   private static final byte[] OTHER_SECRET =
       "other-otp-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
 
@@ -33,8 +34,11 @@ class OtpCodesTest {
     OtpCodes a = new OtpCodes(SECRET);
     OtpCodes b = new OtpCodes(OTHER_SECRET);
 
-    long same = IntStream.range(0, 200).mapToObj(i -> "c-" + i)
-        .filter(id -> a.codeFor(id).equals(b.codeFor(id))).count();
+    long same =
+        IntStream.range(0, 200)
+            .mapToObj(i -> "c-" + i)
+            .filter(id -> a.codeFor(id).equals(b.codeFor(id)))
+            .count();
 
     // 200 six-digit codes agreeing by chance has probability ~2e-4 per id; a handful at most.
     assertThat(same).isLessThan(3);
@@ -58,10 +62,12 @@ class OtpCodesTest {
     try {
       javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
       mac.init(new javax.crypto.spec.SecretKeySpec(SECRET, "HmacSHA256"));
-      byte[] out = mac.doFinal("optin-otp-v1|00000000-0000-0000-0000-000000000001"
-          .getBytes(StandardCharsets.UTF_8));
-      return String.format("%06d", new java.math.BigInteger(1, out).mod(java.math.BigInteger.valueOf(1_000_000))
-          .intValue());
+      byte[] out =
+          mac.doFinal(
+              "optin-otp-v1|00000000-0000-0000-0000-000000000001".getBytes(StandardCharsets.UTF_8));
+      return String.format(
+          "%06d",
+          new java.math.BigInteger(1, out).mod(java.math.BigInteger.valueOf(1_000_000)).intValue());
     } catch (java.security.GeneralSecurityException e) {
       throw new AssertionError(e);
     }
@@ -77,7 +83,9 @@ class OtpCodesTest {
 
     // When
     for (int i = 0; i < samples; i++) {
-      String code = codes.codeFor(UUID.nameUUIDFromBytes(("id-" + i).getBytes(StandardCharsets.UTF_8)).toString());
+      String code =
+          codes.codeFor(
+              UUID.nameUUIDFromBytes(("id-" + i).getBytes(StandardCharsets.UTF_8)).toString());
       assertThat(code).hasSize(length).containsOnlyDigits();
       firstDigit[code.charAt(0) - '0']++;
     }
@@ -113,7 +121,9 @@ class OtpCodesTest {
     String spaced = code.substring(0, 3) + " " + code.substring(3);
     String dashed = code.substring(0, 3) + "-" + code.substring(3);
 
-    assertThat(codes.codeHash(spaced)).isEqualTo(codes.codeHash(code)).isEqualTo(codes.codeHash(dashed));
+    assertThat(codes.codeHash(spaced))
+        .isEqualTo(codes.codeHash(code))
+        .isEqualTo(codes.codeHash(dashed));
   }
 
   @Test
@@ -154,8 +164,9 @@ class OtpCodesTest {
     // The hash of a string must not be the code derivation MAC of that string.
     OtpCodes codes = new OtpCodes(SECRET);
     String hashOfId = codes.codeHash("optin-otp-v1|challenge-13");
-    String codeMacHex = java.util.HexFormat.of().formatHex(
-        KeyedHash.ofSecret(SECRET, "t").mac("optin-otp-v1|challenge-13"));
+    String codeMacHex =
+        java.util.HexFormat.of()
+            .formatHex(KeyedHash.ofSecret(SECRET, "t").mac("optin-otp-v1|challenge-13"));
 
     assertThat(hashOfId).isNotEqualTo(codeMacHex);
   }
@@ -210,6 +221,8 @@ class OtpCodesTest {
 
   @Test
   void shouldNeverShowTheSecretInToString() {
-    assertThat(new OtpCodes(SECRET).toString()).doesNotContain("test-otp-secret").contains("redacted");
+    assertThat(new OtpCodes(SECRET).toString())
+        .doesNotContain("test-otp-secret")
+        .contains("redacted");
   }
 }

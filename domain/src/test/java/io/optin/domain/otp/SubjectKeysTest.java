@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class SubjectKeysTest {
 
-  private static final byte[] SECRET = "test-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
+  private static final byte[] SECRET =
+      "test-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8);
 
   @Test
   void shouldGiveAStableHexKeyThatDoesNotShowThePhone() {
@@ -23,7 +24,8 @@ class SubjectKeysTest {
   @Test
   void shouldGiveDifferentKeysForDifferentPhonesAndSecrets() {
     SubjectKeys keys = new SubjectKeys(SECRET);
-    SubjectKeys other = new SubjectKeys("other-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
+    SubjectKeys other =
+        new SubjectKeys("other-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
 
     assertThat(keys.keyFor("+14155550100")).isNotEqualTo(keys.keyFor("+14155550101"));
     assertThat(keys.keyFor("+14155550100")).isNotEqualTo(other.keyFor("+14155550100"));
@@ -43,9 +45,11 @@ class SubjectKeysTest {
     SubjectKeys derived = SubjectKeys.derivedFrom(SECRET);
 
     // Then
-    assertThat(derived.keyFor("+14155550100")).matches("[0-9a-f]{64}")
+    assertThat(derived.keyFor("+14155550100"))
+        .matches("[0-9a-f]{64}")
         .isEqualTo(SubjectKeys.derivedFrom(SECRET.clone()).keyFor("+14155550100"))
         .isNotEqualTo(new SubjectKeys(SECRET).keyFor("+14155550100"));
-    assertThatThrownBy(() -> SubjectKeys.derivedFrom(new byte[16])).hasMessageContaining(OtpCodes.SECRET_SETTING);
+    assertThatThrownBy(() -> SubjectKeys.derivedFrom(new byte[16]))
+        .hasMessageContaining(OtpCodes.SECRET_SETTING);
   }
 }

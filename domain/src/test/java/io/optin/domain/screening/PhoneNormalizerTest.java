@@ -28,7 +28,8 @@ class PhoneNormalizerTest {
   private final PhoneNormalizer normalizer = new PhoneNormalizer();
 
   static Stream<Arguments> mobileExamples() {
-    return Stream.of("US", "CA", "FR", "GB", "DE", "ES", "IT", "NL", "BE", "CH", "BR", "IN", "JP", "AU")
+    return Stream.of(
+            "US", "CA", "FR", "GB", "DE", "ES", "IT", "NL", "BE", "CH", "BR", "IN", "JP", "AU")
         .map(region -> Arguments.of(region, NUMBERS.getExampleNumberForType(region, MOBILE)));
   }
 
@@ -51,29 +52,36 @@ class PhoneNormalizerTest {
 
   @ParameterizedTest(name = "[{index}] {0} mobile example, national format")
   @MethodSource("mobileExamples")
-  void shouldAcceptTheMobileExampleInNationalFormatWithItsCountry(String region, PhoneNumber example) {
+  void shouldAcceptTheMobileExampleInNationalFormatWithItsCountry(
+      String region, PhoneNumber example) {
     String national = NUMBERS.format(example, PhoneNumberFormat.NATIONAL);
 
     PhoneCheck check = normalizer.normalize(national, region.toLowerCase());
 
-    assertThat(check).isEqualTo(new Valid(NUMBERS.format(example, PhoneNumberFormat.E164), region,
-        NUMBERS.getNumberType(example)));
+    assertThat(check)
+        .isEqualTo(
+            new Valid(
+                NUMBERS.format(example, PhoneNumberFormat.E164),
+                region,
+                NUMBERS.getNumberType(example)));
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\" + {1} -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "06 12 34 56 78           | FR   | +33612345678",
-      "0612345678               | fr   | +33612345678",
-      "06.12.34.56.78           | FR   | +33612345678",
-      "0033 6 12 34 56 78       | FR   | +33612345678",
-      "+33 (0)6 12 34 56 78     |      | +33612345678",
-      "+33 6 12 34 56 78        | US   | +33612345678",
-      "tel:+33612345678         |      | +33612345678",
-      "07400 123456             | GB   | +447400123456",
-      "(201) 555-0123           | US   | +12015550123",
-      "  +1 415 555 0100        |      | +14155550100",
-      "0151 23456789            | DE   | +4915123456789",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "06 12 34 56 78           | FR   | +33612345678",
+        "0612345678               | fr   | +33612345678",
+        "06.12.34.56.78           | FR   | +33612345678",
+        "0033 6 12 34 56 78       | FR   | +33612345678",
+        "+33 (0)6 12 34 56 78     |      | +33612345678",
+        "+33 6 12 34 56 78        | US   | +33612345678",
+        "tel:+33612345678         |      | +33612345678",
+        "07400 123456             | GB   | +447400123456",
+        "(201) 555-0123           | US   | +12015550123",
+        "  +1 415 555 0100        |      | +14155550100",
+        "0151 23456789            | DE   | +4915123456789",
+      })
   void shouldNormaliseToE164(String raw, String country, String e164) {
     PhoneCheck check = normalizer.normalize(raw, country);
 
@@ -83,27 +91,28 @@ class PhoneNormalizerTest {
 
   static Stream<Arguments> refusedTypeExamples() {
     return Stream.of(
-            Arguments.of("FR", PhoneNumberType.FIXED_LINE, "cannot receive SMS"),
-            Arguments.of("GB", PhoneNumberType.FIXED_LINE, "cannot receive SMS"),
-            Arguments.of("DE", PhoneNumberType.FIXED_LINE, "cannot receive SMS"),
-            Arguments.of("US", PhoneNumberType.TOLL_FREE, "cannot receive SMS"),
-            Arguments.of("FR", PhoneNumberType.TOLL_FREE, "cannot receive SMS"),
-            Arguments.of("US", PhoneNumberType.PREMIUM_RATE, "cannot receive SMS"),
-            Arguments.of("GB", PhoneNumberType.PREMIUM_RATE, "cannot receive SMS"),
-            Arguments.of("FR", PhoneNumberType.SHARED_COST, "cannot receive SMS"),
-            Arguments.of("DE", PhoneNumberType.SHARED_COST, "cannot receive SMS"),
-            Arguments.of("FR", PhoneNumberType.UAN, "cannot receive SMS"),
-            Arguments.of("DE", PhoneNumberType.VOICEMAIL, "cannot receive SMS"),
-            Arguments.of("GB", PhoneNumberType.PAGER, "cannot receive SMS"),
-            Arguments.of("US", VOIP, "is not accepted for SMS opt-in"),
-            Arguments.of("FR", VOIP, "is not accepted for SMS opt-in"),
-            Arguments.of("GB", PERSONAL_NUMBER, "is not accepted for SMS opt-in"),
-            Arguments.of("US", PERSONAL_NUMBER, "is not accepted for SMS opt-in"));
+        Arguments.of("FR", PhoneNumberType.FIXED_LINE, "cannot receive SMS"),
+        Arguments.of("GB", PhoneNumberType.FIXED_LINE, "cannot receive SMS"),
+        Arguments.of("DE", PhoneNumberType.FIXED_LINE, "cannot receive SMS"),
+        Arguments.of("US", PhoneNumberType.TOLL_FREE, "cannot receive SMS"),
+        Arguments.of("FR", PhoneNumberType.TOLL_FREE, "cannot receive SMS"),
+        Arguments.of("US", PhoneNumberType.PREMIUM_RATE, "cannot receive SMS"),
+        Arguments.of("GB", PhoneNumberType.PREMIUM_RATE, "cannot receive SMS"),
+        Arguments.of("FR", PhoneNumberType.SHARED_COST, "cannot receive SMS"),
+        Arguments.of("DE", PhoneNumberType.SHARED_COST, "cannot receive SMS"),
+        Arguments.of("FR", PhoneNumberType.UAN, "cannot receive SMS"),
+        Arguments.of("DE", PhoneNumberType.VOICEMAIL, "cannot receive SMS"),
+        Arguments.of("GB", PhoneNumberType.PAGER, "cannot receive SMS"),
+        Arguments.of("US", VOIP, "is not accepted for SMS opt-in"),
+        Arguments.of("FR", VOIP, "is not accepted for SMS opt-in"),
+        Arguments.of("GB", PERSONAL_NUMBER, "is not accepted for SMS opt-in"),
+        Arguments.of("US", PERSONAL_NUMBER, "is not accepted for SMS opt-in"));
   }
 
   @ParameterizedTest(name = "[{index}] {0} {1}")
   @MethodSource("refusedTypeExamples")
-  void shouldRefuseNumberTypesThatCannotOrMayNotReceiveOurSms(String region, PhoneNumberType type, String why) {
+  void shouldRefuseNumberTypesThatCannotOrMayNotReceiveOurSms(
+      String region, PhoneNumberType type, String why) {
     // Given libphonenumber's example number of that type
     PhoneNumber example = NUMBERS.getExampleNumberForType(region, type);
     assertThat(NUMBERS.getNumberType(example)).isEqualTo(type);
@@ -118,13 +127,15 @@ class PhoneNormalizerTest {
   @Test
   void shouldAcceptVoipWhenTheOperatorAllowsIt() {
     PhoneNormalizer lenient = new PhoneNormalizer(EnumSet.of(MOBILE, FIXED_LINE_OR_MOBILE, VOIP));
-    String voip = NUMBERS.format(NUMBERS.getExampleNumberForType("US", VOIP), PhoneNumberFormat.E164);
+    String voip =
+        NUMBERS.format(NUMBERS.getExampleNumberForType("US", VOIP), PhoneNumberFormat.E164);
 
     assertThat(lenient.normalize(voip, null)).isEqualTo(new Valid(voip, "US", VOIP));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"+15005550006", "+15005550001", "+15005550002", "+15005550009", "+1 500-555-0000"})
+  @ValueSource(
+      strings = {"+15005550006", "+15005550001", "+15005550002", "+15005550009", "+1 500-555-0000"})
   void shouldAcceptTwilioTestNumbersUsedByTheDemo(String raw) {
     PhoneCheck check = normalizer.normalize(raw, null);
 
@@ -134,30 +145,42 @@ class PhoneNormalizerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"+14155550100", "+14155550199", "+12125550142", "+13105550100", "+16175550123",
-      "+12025550123", "+17185550150"})
+  @ValueSource(
+      strings = {
+        "+14155550100",
+        "+14155550199",
+        "+12125550142",
+        "+13105550100",
+        "+16175550123",
+        "+12025550123",
+        "+17185550150"
+      })
   void shouldAcceptFictional555NumbersAsFixedLineOrMobile(String raw) {
-    assertThat(normalizer.normalize(raw, null)).isEqualTo(new Valid(raw, "US", FIXED_LINE_OR_MOBILE));
+    assertThat(normalizer.normalize(raw, null))
+        .isEqualTo(new Valid(raw, "US", FIXED_LINE_OR_MOBILE));
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\" + {1} -> {2}")
-  @CsvSource(delimiter = '|', value = {
-      "+15555550100        |    | phone is not a valid number for US             | phone",
-      "+33700000000        |    | phone is not a valid number for FR             | phone",
-      "01 23               | FR | phone is not a valid number for FR             | phone",
-      "+18005550199        |    | phone type TOLL_FREE cannot receive SMS        | phone",
-      "+15002345678        |    | phone type PERSONAL_NUMBER is not accepted for SMS opt-in | phone",
-      "06 12 34 56 78      |    | a national number needs a country (ISO 3166 alpha-2) | country",
-      "0033612345678       |    | a national number needs a country (ISO 3166 alpha-2) | country",
-      "06 12 34 56 78      | XX | country XX is not an ISO 3166 alpha-2 code of a numbering plan | country",
-      "06 12 34 56 78      | FRA | country FRA is not an ISO 3166 alpha-2 code of a numbering plan | country",
-      "not a phone         | FR | phone could not be parsed: not a phone number  | phone",
-      "+                   |    | phone could not be parsed: not a phone number  | phone",
-      "+999 1234567        |    | phone could not be parsed: unknown country calling code | phone",
-      "+1222222222222222222222 | | phone could not be parsed: too long          | phone",
-      "+1 201 555 0123 ext. 12 | | phone must not have an extension             | phone",
-  })
-  void shouldRefuseWithAClearReasonAndField(String raw, String country, String reason, String field) {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "+15555550100        |    | phone is not a valid number for US             | phone",
+        "+33700000000        |    | phone is not a valid number for FR             | phone",
+        "01 23               | FR | phone is not a valid number for FR             | phone",
+        "+18005550199        |    | phone type TOLL_FREE cannot receive SMS        | phone",
+        "+15002345678        |    | phone type PERSONAL_NUMBER is not accepted for SMS opt-in | phone",
+        "06 12 34 56 78      |    | a national number needs a country (ISO 3166 alpha-2) | country",
+        "0033612345678       |    | a national number needs a country (ISO 3166 alpha-2) | country",
+        "06 12 34 56 78      | XX | country XX is not an ISO 3166 alpha-2 code of a numbering plan | country",
+        "06 12 34 56 78      | FRA | country FRA is not an ISO 3166 alpha-2 code of a numbering plan | country",
+        "not a phone         | FR | phone could not be parsed: not a phone number  | phone",
+        "+                   |    | phone could not be parsed: not a phone number  | phone",
+        "+999 1234567        |    | phone could not be parsed: unknown country calling code | phone",
+        "+1222222222222222222222 | | phone could not be parsed: too long          | phone",
+        "+1 201 555 0123 ext. 12 | | phone must not have an extension             | phone",
+      })
+  void shouldRefuseWithAClearReasonAndField(
+      String raw, String country, String reason, String field) {
     assertThat(normalizer.normalize(raw, country)).isEqualTo(new Invalid(reason, field));
   }
 
@@ -165,7 +188,8 @@ class PhoneNormalizerTest {
   @NullAndEmptySource
   @ValueSource(strings = {"   ", "\t"})
   void shouldRequireAPhone(String raw) {
-    assertThat(normalizer.normalize(raw, "FR")).isEqualTo(new Invalid("phone is required", "phone"));
+    assertThat(normalizer.normalize(raw, "FR"))
+        .isEqualTo(new Invalid("phone is required", "phone"));
   }
 
   @Test

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class SignupScreenTest {
 
-  private static final String CONSENT = "Yes, send me Acme deals by SMS. Msg & data rates may apply. Reply STOP to opt out.";
+  private static final String CONSENT =
+      "Yes, send me Acme deals by SMS. Msg & data rates may apply. Reply STOP to opt out.";
   private static final Instant AT = Instant.parse("2025-03-01T10:00:00Z");
 
   private final SignupScreen screen = new SignupScreen();
@@ -24,16 +25,17 @@ class SignupScreenTest {
         .setProgramId("acme-deals")
         .setPhone("+14155550100")
         .setOccurredAt(AT)
-        .setEvidence(ConsentEvidence.newBuilder()
-            .setConsentText(CONSENT)
-            .setConsentTextVersion("v3")
-            .setConsentTextSha256(ConsentTextHash.of(CONSENT))
-            .setChannel(SourceChannel.WEB_FORM)
-            .setPageUrl("https://acme.example/signup")
-            .setIp("203.0.113.7")
-            .setUserAgent("Mozilla/5.0")
-            .setLocale("en-US")
-            .build());
+        .setEvidence(
+            ConsentEvidence.newBuilder()
+                .setConsentText(CONSENT)
+                .setConsentTextVersion("v3")
+                .setConsentTextSha256(ConsentTextHash.of(CONSENT))
+                .setChannel(SourceChannel.WEB_FORM)
+                .setPageUrl("https://acme.example/signup")
+                .setIp("203.0.113.7")
+                .setUserAgent("Mozilla/5.0")
+                .setLocale("en-US")
+                .build());
   }
 
   private static SignupRequested with(Consumer<SignupRequested.Builder> change) {
@@ -42,7 +44,9 @@ class SignupScreenTest {
     return builder.build();
   }
 
-  /** Changes the evidence in place: Avro 1.12.2 refuses to deep-copy our enum without a trust list. */
+  /**
+   * Changes the evidence in place: Avro 1.12.2 refuses to deep-copy our enum without a trust list.
+   */
   private static SignupRequested withEvidence(Consumer<ConsentEvidence> change) {
     SignupRequested signup = signup().build();
     change.accept(signup.getEvidence());
@@ -69,12 +73,15 @@ class SignupScreenTest {
 
   @Test
   void shouldAcceptACompleteSignupAndNormaliseIt() {
-    // Given a valid signup with a formatted phone, an upper-case UUID and hash, and a lower-case locale
-    SignupRequested input = withEvidence(e -> {
-      e.setConsentTextSha256(ConsentTextHash.of(CONSENT).toUpperCase());
-      e.setLocale("en-us");
-      e.setUserAgent("  Mozilla/5.0  ");
-    });
+    // Given a valid signup with a formatted phone, an upper-case UUID and hash, and a lower-case
+    // locale
+    SignupRequested input =
+        withEvidence(
+            e -> {
+              e.setConsentTextSha256(ConsentTextHash.of(CONSENT).toUpperCase());
+              e.setLocale("en-us");
+              e.setUserAgent("  Mozilla/5.0  ");
+            });
     input.setPhone(" +1 (415) 555-0100 ");
 
     // When it is screened
@@ -93,12 +100,15 @@ class SignupScreenTest {
 
   @Test
   void shouldTurnBlankOptionalFieldsIntoNull() {
-    SignupRequested out = accepted(withEvidence(e -> {
-      e.setPageUrl(" ");
-      e.setIp("");
-      e.setUserAgent(null);
-      e.setConsentTextVersion("  ");
-    }));
+    SignupRequested out =
+        accepted(
+            withEvidence(
+                e -> {
+                  e.setPageUrl(" ");
+                  e.setIp("");
+                  e.setUserAgent(null);
+                  e.setConsentTextVersion("  ");
+                }));
 
     assertThat(out.getEvidence().getPageUrl()).isNull();
     assertThat(out.getEvidence().getIp()).isNull();
@@ -130,7 +140,16 @@ class SignupScreenTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "4155550100", "+1555555555", "+33123456789", "+18005550100", "hello", "+1415555010012345"})
+  @ValueSource(
+      strings = {
+        "",
+        "4155550100",
+        "+1555555555",
+        "+33123456789",
+        "+18005550100",
+        "hello",
+        "+1415555010012345"
+      })
   void shouldRefuseAPhoneThatIsNotAnSmsCapableE164Number(String phone) {
     assertRefused(with(b -> b.setPhone(phone)), "phone");
   }
@@ -151,18 +170,17 @@ class SignupScreenTest {
 
   @Test
   void shouldRefuseABlankOrOversizedConsentText() {
-    assertRefused(withEvidence(e -> consent(e, "   ")),
-        "evidence.consentText");
+    assertRefused(withEvidence(e -> consent(e, "   ")), "evidence.consentText");
     String tooLong = "x".repeat(SignupScreen.MAX_CONSENT_TEXT + 1);
-    assertRefused(withEvidence(e -> consent(e, tooLong)),
-        "evidence.consentText");
+    assertRefused(withEvidence(e -> consent(e, tooLong)), "evidence.consentText");
     String longest = "x".repeat(SignupScreen.MAX_CONSENT_TEXT);
     accepted(withEvidence(e -> consent(e, longest)));
   }
 
   @Test
   void shouldRefuseAConsentHashThatDoesNotMatchTheText() {
-    assertRefused(withEvidence(e -> e.setConsentTextSha256(ConsentTextHash.of(CONSENT + " "))),
+    assertRefused(
+        withEvidence(e -> e.setConsentTextSha256(ConsentTextHash.of(CONSENT + " "))),
         "evidence.consentTextSha256");
     assertRefused(withEvidence(e -> e.setConsentTextSha256("")), "evidence.consentTextSha256");
   }
@@ -183,27 +201,48 @@ class SignupScreenTest {
   @Test
   void shouldRefuseAPageUrlLongerThan2048Characters() {
     String base = "https://acme.example/";
-    assertRefused(withEvidence(e -> e.setPageUrl(base + "a".repeat(SignupScreen.MAX_URL - base.length() + 1))),
+    assertRefused(
+        withEvidence(
+            e -> e.setPageUrl(base + "a".repeat(SignupScreen.MAX_URL - base.length() + 1))),
         "evidence.pageUrl");
-    accepted(withEvidence(e -> e.setPageUrl(base + "a".repeat(SignupScreen.MAX_URL - base.length()))));
+    accepted(
+        withEvidence(e -> e.setPageUrl(base + "a".repeat(SignupScreen.MAX_URL - base.length()))));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"256.1.1.1", "1.2.3", "01.2.3.4", "localhost", "example.com", "::g", "1:2:3:4:5:6:7:8:9",
-      "[::1]"})
+  @ValueSource(
+      strings = {
+        "256.1.1.1",
+        "1.2.3",
+        "01.2.3.4",
+        "localhost",
+        "example.com",
+        "::g",
+        "1:2:3:4:5:6:7:8:9",
+        "[::1]"
+      })
   void shouldRefuseAnIpThatIsNotAnAddressLiteral(String ip) {
     assertRefused(withEvidence(e -> e.setIp(ip)), "evidence.ip");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"203.0.113.7", "0.0.0.0", "2001:db8::1", "::1", "::ffff:192.0.2.1", "fe80::1%eth0"})
+  @ValueSource(
+      strings = {
+        "203.0.113.7",
+        "0.0.0.0",
+        "2001:db8::1",
+        "::1",
+        "::ffff:192.0.2.1",
+        "fe80::1%eth0"
+      })
   void shouldAcceptIpv4AndIpv6Literals(String ip) {
     assertThat(accepted(withEvidence(e -> e.setIp(ip))).getEvidence().getIp()).isEqualTo(ip);
   }
 
   @Test
   void shouldRefuseAUserAgentLongerThan512CharactersOrWithControlCharacters() {
-    assertRefused(withEvidence(e -> e.setUserAgent("a".repeat(SignupScreen.MAX_USER_AGENT + 1))),
+    assertRefused(
+        withEvidence(e -> e.setUserAgent("a".repeat(SignupScreen.MAX_USER_AGENT + 1))),
         "evidence.userAgent");
     assertRefused(withEvidence(e -> e.setUserAgent("Mozilla\n5.0")), "evidence.userAgent");
     accepted(withEvidence(e -> e.setUserAgent("a".repeat(SignupScreen.MAX_USER_AGENT))));
@@ -211,7 +250,8 @@ class SignupScreenTest {
 
   @Test
   void shouldRefuseAConsentTextVersionLongerThan128Characters() {
-    assertRefused(withEvidence(e -> e.setConsentTextVersion("v".repeat(129))), "evidence.consentTextVersion");
+    assertRefused(
+        withEvidence(e -> e.setConsentTextVersion("v".repeat(129))), "evidence.consentTextVersion");
   }
 
   @ParameterizedTest
@@ -230,12 +270,14 @@ class SignupScreenTest {
   @ParameterizedTest
   @ValueSource(strings = {"fr-FR", "fr", "zh-Hant-TW", "es-419"})
   void shouldAcceptValidLanguageTags(String tag) {
-    assertThat(accepted(withEvidence(e -> e.setLocale(tag))).getEvidence().getLocale()).isEqualTo(tag);
+    assertThat(accepted(withEvidence(e -> e.setLocale(tag))).getEvidence().getLocale())
+        .isEqualTo(tag);
   }
 
   @Test
   void shouldRefuseAnIdempotencyKeyLongerThan128Characters() {
     assertRefused(with(b -> b.setIdempotencyKey("k".repeat(129))), "idempotencyKey");
-    assertThat(accepted(with(b -> b.setIdempotencyKey("order-42"))).getIdempotencyKey()).isEqualTo("order-42");
+    assertThat(accepted(with(b -> b.setIdempotencyKey("order-42"))).getIdempotencyKey())
+        .isEqualTo("order-42");
   }
 }

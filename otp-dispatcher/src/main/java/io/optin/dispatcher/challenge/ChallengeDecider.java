@@ -10,8 +10,9 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 /**
- * Decides what a valid signup does at its event time: suppress it (opted out, already subscribed, cooldown,
- * resend limit), send the open challenge's code again, or open a new challenge. One code per challenge, ever.
+ * Decides what a valid signup does at its event time: suppress it (opted out, already subscribed,
+ * cooldown, resend limit), send the open challenge's code again, or open a new challenge. One code
+ * per challenge, ever.
  */
 public final class ChallengeDecider {
 
@@ -25,7 +26,8 @@ public final class ChallengeDecider {
   private final ChallengeRecords records;
 
   /**
-   * @param ids source of new challenge and command ids (random UUIDs in production, a counter in tests)
+   * @param ids source of new challenge and command ids (random UUIDs in production, a counter in
+   *     tests)
    */
   public ChallengeDecider(ChallengeTopologyConfig config, Supplier<String> ids) {
     this.config = Objects.requireNonNull(config, "config");
@@ -33,7 +35,10 @@ public final class ChallengeDecider {
     this.records = new ChallengeRecords(config);
   }
 
-  /** The decision for {@code signup} (already screened and normalised) given the phone's current state. */
+  /**
+   * The decision for {@code signup} (already screened and normalised) given the phone's current
+   * state.
+   */
   public SignupDecision decide(PhoneChallenges state, SignupRequested signup) {
     Instant t = signup.getOccurredAt();
     ProgramChallenge entry = state.program(signup.getProgramId());
@@ -49,8 +54,8 @@ public final class ChallengeDecider {
     return issue(state, signup, t);
   }
 
-  private SignupDecision resendOrSuppress(PhoneChallenges state, SignupRequested signup, ProgramChallenge open,
-      Instant t) {
+  private SignupDecision resendOrSuppress(
+      PhoneChallenges state, SignupRequested signup, ProgramChallenge open, Instant t) {
     if (open.resendCount() >= config.maxResends()) {
       return suppress(state, signup, open, ChallengeOutcome.OPEN, RESEND_LIMIT, t);
     }
@@ -66,17 +71,31 @@ public final class ChallengeDecider {
 
   private SignupDecision issue(PhoneChallenges state, SignupRequested signup, Instant t) {
     var evidence = signup.getEvidence();
-    ProgramChallenge issued = ProgramChallenge.pending(ids.get(), signup.getSignupId(), t, t.plus(config.expiry()),
-        evidence.getLocale(), evidence.getChannel(), evidence.getConsentTextSha256(), t);
+    ProgramChallenge issued =
+        ProgramChallenge.pending(
+            ids.get(),
+            signup.getSignupId(),
+            t,
+            t.plus(config.expiry()),
+            evidence.getLocale(),
+            evidence.getChannel(),
+            evidence.getConsentTextSha256(),
+            t);
     return new SignupDecision(
         state.with(signup.getProgramId(), issued),
         records.sent(ChallengeEventType.ISSUED, issued, signup, t),
         records.sendCode(ids.get(), issued, signup, t));
   }
 
-  private SignupDecision suppress(PhoneChallenges state, SignupRequested signup, ProgramChallenge related,
-      ChallengeOutcome outcome, String reason, Instant t) {
+  private SignupDecision suppress(
+      PhoneChallenges state,
+      SignupRequested signup,
+      ProgramChallenge related,
+      ChallengeOutcome outcome,
+      String reason,
+      Instant t) {
     String fallbackId = related.challengeId() == null ? ids.get() : null;
-    return new SignupDecision(state, records.suppressed(signup, related, fallbackId, outcome, reason, t), null);
+    return new SignupDecision(
+        state, records.suppressed(signup, related, fallbackId, outcome, reason, t), null);
   }
 }

@@ -8,7 +8,9 @@ import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
 import java.time.Instant;
 
-/** Builds the records the dispatcher publishes about a challenge; none of them ever carries a code. */
+/**
+ * Builds the records the dispatcher publishes about a challenge; none of them ever carries a code.
+ */
 final class ChallengeRecords {
 
   private final String sender;
@@ -20,7 +22,8 @@ final class ChallengeRecords {
   }
 
   /** ISSUED or RESENT: the challenge's own facts, as of event time {@code t}. */
-  ChallengeEvent sent(ChallengeEventType type, ProgramChallenge challenge, SignupRequested signup, Instant t) {
+  ChallengeEvent sent(
+      ChallengeEventType type, ProgramChallenge challenge, SignupRequested signup, Instant t) {
     return ChallengeEvent.newBuilder()
         .setChallengeId(challenge.challengeId())
         .setType(type)
@@ -43,11 +46,17 @@ final class ChallengeRecords {
   }
 
   /**
-   * SUPPRESSED: the signup opened nothing. It names the challenge it ran into (the open or the confirming
-   * one) when there is one, else {@code fallbackId}; the window is that challenge's, else the instant {@code t}.
+   * SUPPRESSED: the signup opened nothing. It names the challenge it ran into (the open or the
+   * confirming one) when there is one, else {@code fallbackId}; the window is that challenge's,
+   * else the instant {@code t}.
    */
-  ChallengeEvent suppressed(SignupRequested signup, ProgramChallenge related, String fallbackId,
-      ChallengeOutcome outcome, String reason, Instant t) {
+  ChallengeEvent suppressed(
+      SignupRequested signup,
+      ProgramChallenge related,
+      String fallbackId,
+      ChallengeOutcome outcome,
+      String reason,
+      Instant t) {
     return ChallengeEvent.newBuilder()
         .setChallengeId(related.challengeId() != null ? related.challengeId() : fallbackId)
         .setType(ChallengeEventType.SUPPRESSED)
@@ -70,7 +79,8 @@ final class ChallengeRecords {
   }
 
   /** The outbox command asking the sender to text the challenge's code. */
-  SmsSendRequested sendCode(String commandId, ProgramChallenge challenge, SignupRequested signup, Instant t) {
+  SmsSendRequested sendCode(
+      String commandId, ProgramChallenge challenge, SignupRequested signup, Instant t) {
     return SmsSendRequested.newBuilder()
         .setCommandId(commandId)
         .setKind(SmsKind.CONFIRMATION_CODE)

@@ -2,11 +2,11 @@ package io.optin.dispatcher.challenge;
 
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.InboundSms;
+import io.optin.domain.screening.SignupScreen;
+import io.optin.kit.streams.DecodingDeserializer;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.domain.screening.SignupScreen;
-import io.optin.kit.streams.DecodingDeserializer;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -20,16 +20,18 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * Signup to challenge: each valid signup opens a challenge and asks for its code to be texted, unless the phone
- * opted out, already subscribed, or has a challenge open (then the same code is sent again, within limits).
+ * Signup to challenge: each valid signup opens a challenge and asks for its code to be texted,
+ * unless the phone opted out, already subscribed, or has a challenge open (then the same code is
+ * sent again, within limits).
  *
- * <p>Inputs, all keyed by phone and co-partitioned: signups, the reply processor's CLOSED challenge events and
- * inbound STOP/START. Outputs: challenge events, outbox commands, rejected signups and dead letters. Pure:
- * builds a {@link Topology}, starts nothing, sends nothing.
+ * <p>Inputs, all keyed by phone and co-partitioned: signups, the reply processor's CLOSED challenge
+ * events and inbound STOP/START. Outputs: challenge events, outbox commands, rejected signups and
+ * dead letters. Pure: builds a {@link Topology}, starts nothing, sends nothing.
  */
 public final class ChallengeTopology {
 
   public static final String APPLICATION_ID = "optin-dispatcher";
+
   /** Key phone, value {@link PhoneChallenges}; entries that fall back to nothing are deleted. */
   public static final String STORE = "dispatcher-phones";
 
@@ -49,8 +51,11 @@ public final class ChallengeTopology {
     return build(config, serdes, () -> UUID.randomUUID().toString());
   }
 
-  /** @param ids thread-safe source of new ids (challenges, commands, rejects, dead letters) */
-  public static Topology build(ChallengeTopologyConfig config, AvroSerdes serdes, Supplier<String> ids) {
+  /**
+   * @param ids thread-safe source of new ids (challenges, commands, rejects, dead letters)
+   */
+  public static Topology build(
+      ChallengeTopologyConfig config, AvroSerdes serdes, Supplier<String> ids) {
     ChallengeDecider decider = new ChallengeDecider(config, ids);
     SignupScreen screen = new SignupScreen();
     RefusedRecords refused = new RefusedRecords(APPLICATION_ID, ids);
@@ -60,16 +65,26 @@ public final class ChallengeTopology {
     source(topology, "challenges", Topics.CHALLENGES, serdes);
     source(topology, "sms-inbound", Topics.SMS_INBOUND, serdes);
 
-    topology.addProcessor(SIGNUPS, () -> new SignupProcessor(decider, screen, refused), "signup-requests");
-    topology.addProcessor(CLOSED_CHALLENGES,
-        () -> new PhoneEventsProcessor<ChallengeEvent>(ChallengeEvent::getPhone, PhoneChallenges::closed, refused),
+    topology.addProcessor(
+        SIGNUPS, () -> new SignupProcessor(decider, screen, refused), "signup-requests");
+    topology.addProcessor(
+        CLOSED_CHALLENGES,
+        () ->
+            new PhoneEventsProcessor<ChallengeEvent>(
+                ChallengeEvent::getPhone, PhoneChallenges::closed, refused),
         "challenges");
-    topology.addProcessor(OPT_OUTS,
-        () -> new PhoneEventsProcessor<InboundSms>(InboundSms::getPhone, PhoneChallenges::replied, refused),
+    topology.addProcessor(
+        OPT_OUTS,
+        () ->
+            new PhoneEventsProcessor<InboundSms>(
+                InboundSms::getPhone, PhoneChallenges::replied, refused),
         "sms-inbound");
     topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(), new PhoneChallengesSerde()),
-        SIGNUPS, CLOSED_CHALLENGES, OPT_OUTS);
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(STORE), Serdes.String(), new PhoneChallengesSerde()),
+        SIGNUPS,
+        CLOSED_CHALLENGES,
+        OPT_OUTS);
 
     sink(topology, TO_CHALLENGES, Topics.CHALLENGES, serdes, SIGNUPS);
     sink(topology, TO_SMS_OUTBOUND, Topics.SMS_OUTBOUND, serdes, SIGNUPS);
@@ -79,21 +94,29 @@ public final class ChallengeTopology {
   }
 
   /**
-   * Keys stay raw bytes so a refused record keeps its exact key; values may be poison, so they never throw; a
-   * record without a valid timestamp (old producers) takes the partition's time instead of stopping the thread;
-   * a new application starts from the earliest record, so no signup written before its first start is missed.
+   * Keys stay raw bytes so a refused record keeps its exact key; values may be poison, so they
+   * never throw; a record without a valid timestamp (old producers) takes the partition's time
+   * instead of stopping the thread; a new application starts from the earliest record, so no signup
+   * written before its first start is missed.
    */
-  private static <V extends SpecificRecord> void source(Topology topology, String name, Topic<V> topic,
-      AvroSerdes serdes) {
+  private static <V extends SpecificRecord> void source(
+      Topology topology, String name, Topic<V> topic, AvroSerdes serdes) {
     Deserializer<V> values = serdes.forTopic(topic).deserializer();
-    TimestampExtractor timeOrPartitionTime = (record, partitionTime) ->
-        record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
-    topology.addSource(AutoOffsetReset.earliest(), name, timeOrPartitionTime, new ByteArrayDeserializer(),
-        new DecodingDeserializer<>(values), topic.name());
+    TimestampExtractor timeOrPartitionTime =
+        (record, partitionTime) ->
+            record.timestamp() >= 0 ? record.timestamp() : Math.max(partitionTime, 0);
+    topology.addSource(
+        AutoOffsetReset.earliest(),
+        name,
+        timeOrPartitionTime,
+        new ByteArrayDeserializer(),
+        new DecodingDeserializer<>(values),
+        topic.name());
   }
 
-  private static <V extends SpecificRecord> void sink(Topology topology, String name, Topic<V> topic,
-      AvroSerdes serdes, String... parents) {
-    topology.addSink(name, topic.name(), new StringSerializer(), serdes.forTopic(topic).serializer(), parents);
+  private static <V extends SpecificRecord> void sink(
+      Topology topology, String name, Topic<V> topic, AvroSerdes serdes, String... parents) {
+    topology.addSink(
+        name, topic.name(), new StringSerializer(), serdes.forTopic(topic).serializer(), parents);
   }
 }

@@ -12,19 +12,24 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Everything the dispatcher keeps about one phone (store {@code dispatcher-phones}): whether the phone texted
- * STOP, and per program its status and pending challenge. Immutable; every transition returns a new value.
+ * Everything the dispatcher keeps about one phone (store {@code dispatcher-phones}): whether the
+ * phone texted STOP, and per program its status and pending challenge. Immutable; every transition
+ * returns a new value.
  *
- * <p>STOP and START are applied in the order they arrive (one partition per phone keeps them ordered). The
- * reply processor's CLOSED events arrive on another topic, so they may overtake or trail a STOP/START: a close
- * older (in event time) than the latest STOP or START it contradicts is superseded by it and ignored.
+ * <p>STOP and START are applied in the order they arrive (one partition per phone keeps them
+ * ordered). The reply processor's CLOSED events arrive on another topic, so they may overtake or
+ * trail a STOP/START: a close older (in event time) than the latest STOP or START it contradicts is
+ * superseded by it and ignored.
  *
  * @param optedOut the phone texted STOP and has not texted START since
  * @param lastStopAt event time of the latest STOP, or null
  * @param lastStartAt event time of the latest START, or null
  * @param programs entries by program id, never holding a NONE entry
  */
-public record PhoneChallenges(boolean optedOut, Instant lastStopAt, Instant lastStartAt,
+public record PhoneChallenges(
+    boolean optedOut,
+    Instant lastStopAt,
+    Instant lastStartAt,
     Map<String, ProgramChallenge> programs) {
 
   /** A phone the dispatcher knows nothing about. */
@@ -33,7 +38,8 @@ public record PhoneChallenges(boolean optedOut, Instant lastStopAt, Instant last
   private static final String OPTED_OUT_REASON_PREFIX = "opted out";
 
   public PhoneChallenges {
-    programs = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(programs, "programs")));
+    programs =
+        Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(programs, "programs")));
   }
 
   /** The entry of a program, {@link ProgramChallenge#NONE} when there is none. */
@@ -57,21 +63,31 @@ public record PhoneChallenges(boolean optedOut, Instant lastStopAt, Instant last
     return !optedOut && lastStopAt == null && lastStartAt == null && programs.isEmpty();
   }
 
-  /** STOP: the phone is opted out, and so is every program it had (pending challenges are closed upstream). */
+  /**
+   * STOP: the phone is opted out, and so is every program it had (pending challenges are closed
+   * upstream).
+   */
   public PhoneChallenges stop(Instant at) {
     Map<String, ProgramChallenge> next = new TreeMap<>();
-    programs.forEach((programId, entry) -> next.put(programId, ProgramChallenge.optedOut(entry.challengeId())));
+    programs.forEach(
+        (programId, entry) -> next.put(programId, ProgramChallenge.optedOut(entry.challengeId())));
     return new PhoneChallenges(true, at, lastStartAt, next);
   }
 
-  /** START: the opt-out is lifted; programs that were opted out are back to NONE, nothing is confirmed. */
+  /**
+   * START: the opt-out is lifted; programs that were opted out are back to NONE, nothing is
+   * confirmed.
+   */
   public PhoneChallenges start(Instant at) {
     Map<String, ProgramChallenge> next = new TreeMap<>(programs);
     next.values().removeIf(entry -> entry.status() == ProgramStatus.OPTED_OUT);
     return new PhoneChallenges(false, lastStopAt, at, next);
   }
 
-  /** A reply texted by the phone: STOP and START change the opt-out, every other reply changes nothing. */
+  /**
+   * A reply texted by the phone: STOP and START change the opt-out, every other reply changes
+   * nothing.
+   */
   public PhoneChallenges replied(InboundSms reply) {
     return switch (reply.getIntent()) {
       case STOP -> stop(reply.getReceivedAt());
@@ -81,9 +97,10 @@ public record PhoneChallenges(boolean optedOut, Instant lastStopAt, Instant last
   }
 
   /**
-   * A challenge event of the reply processor. Only CLOSED events change anything: CONFIRMED confirms the
-   * program, REJECTED "opted out…" opts it out, any other ending frees the program for a new challenge if the
-   * closed challenge is the pending one (a late close of an older challenge must not cancel a newer one).
+   * A challenge event of the reply processor. Only CLOSED events change anything: CONFIRMED
+   * confirms the program, REJECTED "opted out…" opts it out, any other ending frees the program for
+   * a new challenge if the closed challenge is the pending one (a late close of an older challenge
+   * must not cancel a newer one).
    */
   public PhoneChallenges closed(ChallengeEvent event) {
     if (event.getType() != ChallengeEventType.CLOSED) {
@@ -98,8 +115,9 @@ public record PhoneChallenges(boolean optedOut, Instant lastStopAt, Instant last
     if (isOptOut(event) && !supersededBy(lastStartAt, at)) {
       return with(programId, ProgramChallenge.optedOut(event.getChallengeId()));
     }
-    boolean closesPending = entry.status() == ProgramStatus.PENDING
-        && entry.challengeId().equals(event.getChallengeId());
+    boolean closesPending =
+        entry.status() == ProgramStatus.PENDING
+            && entry.challengeId().equals(event.getChallengeId());
     return closesPending ? with(programId, ProgramChallenge.NONE) : this;
   }
 

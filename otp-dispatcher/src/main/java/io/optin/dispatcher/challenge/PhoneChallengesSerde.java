@@ -16,9 +16,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Stores {@link PhoneChallenges} as small JSON documents (times in epoch milliseconds, version field {@code v})
- * in the {@code dispatcher-phones} store and its changelog. Internal to the dispatcher, so JSON is enough: no
- * registry subject, and unknown fields are ignored so a newer writer never breaks a restore.
+ * Stores {@link PhoneChallenges} as small JSON documents (times in epoch milliseconds, version
+ * field {@code v}) in the {@code dispatcher-phones} store and its changelog. Internal to the
+ * dispatcher, so JSON is enough: no registry subject, and unknown fields are ignored so a newer
+ * writer never breaks a restore.
  */
 public final class PhoneChallengesSerde implements Serde<PhoneChallenges> {
 
@@ -52,12 +53,16 @@ public final class PhoneChallengesSerde implements Serde<PhoneChallenges> {
     try {
       JsonNode root = JSON.readTree(bytes);
       Map<String, ProgramChallenge> programs = new TreeMap<>();
-      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("programs").fields(); it.hasNext(); ) {
+      for (Iterator<Map.Entry<String, JsonNode>> it = root.path("programs").fields();
+          it.hasNext(); ) {
         Map.Entry<String, JsonNode> field = it.next();
         programs.put(field.getKey(), readEntry(field.getValue()));
       }
-      return new PhoneChallenges(root.path("optedOut").asBoolean(false), time(root, "lastStopAt"),
-          time(root, "lastStartAt"), programs);
+      return new PhoneChallenges(
+          root.path("optedOut").asBoolean(false),
+          time(root, "lastStopAt"),
+          time(root, "lastStartAt"),
+          programs);
     } catch (IOException | RuntimeException e) {
       throw new SerializationException("cannot decode the state of a phone", e);
     }

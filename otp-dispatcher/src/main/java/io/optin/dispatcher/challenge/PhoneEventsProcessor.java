@@ -12,12 +12,13 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Folds the events another service publishes about a phone (closed challenges, STOP/START replies) into the
- * phone's state; emits nothing but dead letters for records it cannot read.
+ * Folds the events another service publishes about a phone (closed challenges, STOP/START replies)
+ * into the phone's state; emits nothing but dead letters for records it cannot read.
  *
  * @param <V> the event record type
  */
-final class PhoneEventsProcessor<V> implements Processor<byte[], Decoded<V>, String, SpecificRecord> {
+final class PhoneEventsProcessor<V>
+    implements Processor<byte[], Decoded<V>, String, SpecificRecord> {
 
   private final Function<V, String> phoneOf;
   private final BiFunction<PhoneChallenges, V, PhoneChallenges> transition;
@@ -27,9 +28,12 @@ final class PhoneEventsProcessor<V> implements Processor<byte[], Decoded<V>, Str
 
   /**
    * @param phoneOf the phone an event is about (the store key)
-   * @param transition the phone's next state after the event; returning the same instance means "no change"
+   * @param transition the phone's next state after the event; returning the same instance means "no
+   *     change"
    */
-  PhoneEventsProcessor(Function<V, String> phoneOf, BiFunction<PhoneChallenges, V, PhoneChallenges> transition,
+  PhoneEventsProcessor(
+      Function<V, String> phoneOf,
+      BiFunction<PhoneChallenges, V, PhoneChallenges> transition,
       RefusedRecords refused) {
     this.phoneOf = phoneOf;
     this.transition = transition;
@@ -47,10 +51,17 @@ final class PhoneEventsProcessor<V> implements Processor<byte[], Decoded<V>, Str
     Decoded<V> decoded = record.value();
     if (!decoded.isOk()) {
       Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-      var deadLetter = refused.deadLetter(record.key(), decoded.raw(), context.recordMetadata(), decoded.reason(),
-          decoded.field(), now);
+      var deadLetter =
+          refused.deadLetter(
+              record.key(),
+              decoded.raw(),
+              context.recordMetadata(),
+              decoded.reason(),
+              decoded.field(),
+              now);
       String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-      context.forward(new Record<String, SpecificRecord>(key, deadLetter, record.timestamp()),
+      context.forward(
+          new Record<String, SpecificRecord>(key, deadLetter, record.timestamp()),
           ChallengeTopology.TO_DEAD_LETTERS);
       return;
     }

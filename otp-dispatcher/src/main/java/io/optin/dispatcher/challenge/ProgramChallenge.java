@@ -5,8 +5,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /**
- * Where one phone stands with one program, as the dispatcher needs it to decide a signup: the status and, while
- * a challenge is pending, the facts of that challenge (its code is derived from {@code challengeId}, never kept).
+ * Where one phone stands with one program, as the dispatcher needs it to decide a signup: the
+ * status and, while a challenge is pending, the facts of that challenge (its code is derived from
+ * {@code challengeId}, never kept).
  *
  * @param status NONE is never stored: an entry that falls back to NONE is removed
  * @param challengeId the pending challenge, or the one that confirmed the program
@@ -37,7 +38,18 @@ public record ProgramChallenge(
 
   /** Nothing known: a signup may open a challenge. */
   public static final ProgramChallenge NONE =
-      new ProgramChallenge(ProgramStatus.NONE, null, null, null, null, null, 0, null, SourceChannel.UNKNOWN, null, null);
+      new ProgramChallenge(
+          ProgramStatus.NONE,
+          null,
+          null,
+          null,
+          null,
+          null,
+          0,
+          null,
+          SourceChannel.UNKNOWN,
+          null,
+          null);
 
   public ProgramChallenge {
     Objects.requireNonNull(status, "status");
@@ -45,32 +57,85 @@ public record ProgramChallenge(
   }
 
   /** A freshly issued challenge, its code sent at {@code issuedAt}. */
-  public static ProgramChallenge pending(String challengeId, String signupId, Instant issuedAt, Instant expiresAt,
-      String locale, SourceChannel channel, String consentTextSha256, Instant requestedAt) {
-    return new ProgramChallenge(ProgramStatus.PENDING, challengeId, signupId, issuedAt, expiresAt, issuedAt, 0,
-        locale, channel, consentTextSha256, requestedAt);
+  public static ProgramChallenge pending(
+      String challengeId,
+      String signupId,
+      Instant issuedAt,
+      Instant expiresAt,
+      String locale,
+      SourceChannel channel,
+      String consentTextSha256,
+      Instant requestedAt) {
+    return new ProgramChallenge(
+        ProgramStatus.PENDING,
+        challengeId,
+        signupId,
+        issuedAt,
+        expiresAt,
+        issuedAt,
+        0,
+        locale,
+        channel,
+        consentTextSha256,
+        requestedAt);
   }
 
-  /** Whether a challenge is pending and its window (end exclusive) still contains event time {@code t}. */
+  /**
+   * Whether a challenge is pending and its window (end exclusive) still contains event time {@code
+   * t}.
+   */
   public boolean isOpenAt(Instant t) {
     return status == ProgramStatus.PENDING && t.isBefore(expiresAt);
   }
 
   /** The same challenge, its code sent once more at {@code t}. */
   public ProgramChallenge resentAt(Instant t) {
-    return new ProgramChallenge(status, challengeId, signupId, issuedAt, expiresAt, t, resendCount + 1, locale,
-        channel, consentTextSha256, requestedAt);
+    return new ProgramChallenge(
+        status,
+        challengeId,
+        signupId,
+        issuedAt,
+        expiresAt,
+        t,
+        resendCount + 1,
+        locale,
+        channel,
+        consentTextSha256,
+        requestedAt);
   }
 
-  /** The program confirmed by {@code confirmedChallengeId}; the challenge facts are no longer needed. */
+  /**
+   * The program confirmed by {@code confirmedChallengeId}; the challenge facts are no longer
+   * needed.
+   */
   public static ProgramChallenge confirmed(String confirmedChallengeId) {
-    return new ProgramChallenge(ProgramStatus.CONFIRMED, confirmedChallengeId, null, null, null, null, 0, null,
-        SourceChannel.UNKNOWN, null, null);
+    return new ProgramChallenge(
+        ProgramStatus.CONFIRMED,
+        confirmedChallengeId,
+        null,
+        null,
+        null,
+        null,
+        0,
+        null,
+        SourceChannel.UNKNOWN,
+        null,
+        null);
   }
 
   /** The program opted out of (reply STOP). */
   public static ProgramChallenge optedOut(String lastChallengeId) {
-    return new ProgramChallenge(ProgramStatus.OPTED_OUT, lastChallengeId, null, null, null, null, 0, null,
-        SourceChannel.UNKNOWN, null, null);
+    return new ProgramChallenge(
+        ProgramStatus.OPTED_OUT,
+        lastChallengeId,
+        null,
+        null,
+        null,
+        null,
+        0,
+        null,
+        SourceChannel.UNKNOWN,
+        null,
+        null);
   }
 }

@@ -9,8 +9,9 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
 /**
- * Turns an input record the dispatcher cannot use into a record that keeps it: its raw bytes, where it was read
- * and why it was refused, so nothing is dropped silently and the stream goes on with the next record.
+ * Turns an input record the dispatcher cannot use into a record that keeps it: its raw bytes, where
+ * it was read and why it was refused, so nothing is dropped silently and the stream goes on with
+ * the next record.
  */
 final class RefusedRecords {
 
@@ -23,8 +24,13 @@ final class RefusedRecords {
   }
 
   /** A refused signup, for {@code optin.signup-rejects.v1}. */
-  SignupRejected signupRejected(byte[] rawKey, byte[] rawValue, Optional<RecordMetadata> source, String reason,
-      String field, Instant at) {
+  SignupRejected signupRejected(
+      byte[] rawKey,
+      byte[] rawValue,
+      Optional<RecordMetadata> source,
+      String reason,
+      String field,
+      Instant at) {
     return SignupRejected.newBuilder()
         .setRejectId(ids.get())
         .setReason(reason)
@@ -39,8 +45,13 @@ final class RefusedRecords {
   }
 
   /** Any other unreadable input, for {@code optin.dead-letters.v1}. */
-  DeadLetter deadLetter(byte[] rawKey, byte[] rawValue, Optional<RecordMetadata> source, String reason,
-      String field, Instant at) {
+  DeadLetter deadLetter(
+      byte[] rawKey,
+      byte[] rawValue,
+      Optional<RecordMetadata> source,
+      String reason,
+      String field,
+      Instant at) {
     return DeadLetter.newBuilder()
         .setDeadLetterId(ids.get())
         .setApplication(application)

@@ -13,14 +13,17 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Applies the challenge decision to each signup: unreadable, invalid or mis-keyed signups go to the rejects
- * topic with their raw bytes; a valid one yields one challenge event and at most one send command.
+ * Applies the challenge decision to each signup: unreadable, invalid or mis-keyed signups go to the
+ * rejects topic with their raw bytes; a valid one yields one challenge event and at most one send
+ * command.
  */
-final class SignupProcessor implements Processor<byte[], Decoded<SignupRequested>, String, SpecificRecord> {
+final class SignupProcessor
+    implements Processor<byte[], Decoded<SignupRequested>, String, SpecificRecord> {
 
   /**
-   * The key must be the normalised phone: it places the signup in the partition (and store) that also sees the
-   * phone's STOP replies and closed challenges; a signup elsewhere could text a phone that opted out.
+   * The key must be the normalised phone: it places the signup in the partition (and store) that
+   * also sees the phone's STOP replies and closed challenges; a signup elsewhere could text a phone
+   * that opted out.
    */
   static final String KEY_MISMATCH =
       "record key must be the signup's phone in E.164, so that it shares the partition of the phone's replies";
@@ -73,17 +76,28 @@ final class SignupProcessor implements Processor<byte[], Decoded<SignupRequested
       phones.put(phone, decision.state());
     }
     long t = signup.getOccurredAt().toEpochMilli();
-    context.forward(new Record<String, SpecificRecord>(phone, decision.event(), t), ChallengeTopology.TO_CHALLENGES);
-    decision.sms().ifPresent(command ->
-        context.forward(new Record<String, SpecificRecord>(phone, command, t), ChallengeTopology.TO_SMS_OUTBOUND));
+    context.forward(
+        new Record<String, SpecificRecord>(phone, decision.event(), t),
+        ChallengeTopology.TO_CHALLENGES);
+    decision
+        .sms()
+        .ifPresent(
+            command ->
+                context.forward(
+                    new Record<String, SpecificRecord>(phone, command, t),
+                    ChallengeTopology.TO_SMS_OUTBOUND));
   }
 
-  private void reject(Record<byte[], Decoded<SignupRequested>> record, String reason, String field) {
+  private void reject(
+      Record<byte[], Decoded<SignupRequested>> record, String reason, String field) {
     byte[] rawKey = record.key();
     Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
-    var rejected = refused.signupRejected(rawKey, record.value().raw(), context.recordMetadata(), reason, field, now);
+    var rejected =
+        refused.signupRejected(
+            rawKey, record.value().raw(), context.recordMetadata(), reason, field, now);
     String key = rawKey == null ? null : new String(rawKey, StandardCharsets.UTF_8);
-    context.forward(new Record<String, SpecificRecord>(key, rejected, record.timestamp()),
+    context.forward(
+        new Record<String, SpecificRecord>(key, rejected, record.timestamp()),
         ChallengeTopology.TO_SIGNUP_REJECTS);
   }
 }

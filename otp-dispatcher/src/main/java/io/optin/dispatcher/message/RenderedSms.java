@@ -3,8 +3,9 @@ package io.optin.dispatcher.message;
 import java.util.Objects;
 
 /**
- * A message ready to send: {@code body} goes to the provider and nowhere else (it may hold the code);
- * {@code maskedBody} is what audit records and logs may keep. {@link #toString} shows only the latter.
+ * A message ready to send: {@code body} goes to the provider and nowhere else (it may hold the
+ * code); {@code maskedBody} is what audit records and logs may keep. {@link #toString} shows only
+ * the latter.
  */
 public record RenderedSms(String body, String maskedBody, int segments, SmsEncoding encoding) {
 
@@ -16,6 +17,12 @@ public record RenderedSms(String body, String maskedBody, int segments, SmsEncod
 
   @Override
   public String toString() {
-    return "RenderedSms[maskedBody=" + maskedBody + ", segments=" + segments + ", encoding=" + encoding + "]";
+    return "RenderedSms[maskedBody="
+        + maskedBody
+        + ", segments="
+        + segments
+        + ", encoding="
+        + encoding
+        + "]";
   }
 }

@@ -1,10 +1,14 @@
 package io.optin.dispatcher.message;
 
-/** How a carrier encodes an SMS body: GSM 03.38 7-bit when every character allows it, else UCS-2. */
+/**
+ * How a carrier encodes an SMS body: GSM 03.38 7-bit when every character allows it, else UCS-2.
+ */
 public enum SmsEncoding {
   /** 160 septets in one segment, 153 per segment when split; extension characters take two. */
   GSM_7(160, 153),
-  /** 70 UTF-16 units in one segment, 67 per segment when split; characters beyond the BMP take two. */
+  /**
+   * 70 UTF-16 units in one segment, 67 per segment when split; characters beyond the BMP take two.
+   */
   UCS_2(70, 67);
 
   private final int singleSegment;

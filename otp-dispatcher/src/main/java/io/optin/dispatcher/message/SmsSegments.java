@@ -15,8 +15,10 @@ import java.util.Objects;
 public record SmsSegments(SmsEncoding encoding, int units, int count) {
 
   /** GSM 03.38 basic character set (the escape code 0x1B excluded). */
-  static final String GSM7_BASIC = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
-      + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+  static final String GSM7_BASIC =
+      "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?"
+          + "¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+
   /** GSM 03.38 extension table: each is sent as ESC + character, two septets. */
   static final String GSM7_EXTENSION = "\f^{}\\[~]|€";
 
@@ -45,13 +47,17 @@ public record SmsSegments(SmsEncoding encoding, int units, int count) {
 
   /** Whether every character of the text can be sent in GSM-7. */
   public static boolean isGsm7(String text) {
-    return text.codePoints().allMatch(c -> GSM7_BASIC.indexOf(c) >= 0 || GSM7_EXTENSION.indexOf(c) >= 0);
+    return text.codePoints()
+        .allMatch(c -> GSM7_BASIC.indexOf(c) >= 0 || GSM7_EXTENSION.indexOf(c) >= 0);
   }
 
-  /** The characters that force UCS-2, in order of appearance, for a template author's error message. */
+  /**
+   * The characters that force UCS-2, in order of appearance, for a template author's error message.
+   */
   public static String nonGsm7Characters(String text) {
     StringBuilder found = new StringBuilder();
-    text.codePoints().distinct()
+    text.codePoints()
+        .distinct()
         .filter(c -> GSM7_BASIC.indexOf(c) < 0 && GSM7_EXTENSION.indexOf(c) < 0)
         .forEach(found::appendCodePoint);
     return found.toString();

@@ -8,14 +8,15 @@ import java.util.LinkedHashMap;
 import java.util.Objects;
 
 /**
- * The outbox commands this sender has already handled within the dedupe window: a command id is claimed once,
- * and every later claim of it is refused, so one command never texts twice. Entries older than the window are
- * forgotten (the outbox keeps commands no longer than that). Thread-safe.
+ * The outbox commands this sender has already handled within the dedupe window: a command id is
+ * claimed once, and every later claim of it is refused, so one command never texts twice. Entries
+ * older than the window are forgotten (the outbox keeps commands no longer than that). Thread-safe.
  */
 public final class DeliveredCommands {
 
   private final Duration window;
   private final Clock clock;
+
   /** Command id to when it was handled, in the order they were added (close to time order). */
   private final LinkedHashMap<String, Instant> handled = new LinkedHashMap<>();
 
@@ -24,7 +25,10 @@ public final class DeliveredCommands {
     this.clock = Objects.requireNonNull(clock, "clock");
   }
 
-  /** Records a command handled at {@code at} (read back from the delivery reports); true if it was new. */
+  /**
+   * Records a command handled at {@code at} (read back from the delivery reports); true if it was
+   * new.
+   */
   public synchronized boolean remember(String commandId, Instant at) {
     forgetExpired();
     if (at.isBefore(cutoff())) {
@@ -54,8 +58,10 @@ public final class DeliveredCommands {
 
   private void forgetExpired() {
     Instant cutoff = cutoff();
-    // Reports replayed on start arrive per partition, not in global time order: stop at the first recent entry
-    // rather than scanning the whole map; a few stale entries live a little longer, which is harmless.
+    // Reports replayed on start arrive per partition, not in global time order: stop at the first
+    // recent entry
+    // rather than scanning the whole map; a few stale entries live a little longer, which is
+    // harmless.
     for (Iterator<Instant> it = handled.values().iterator(); it.hasNext(); ) {
       if (!it.next().isBefore(cutoff)) {
         return;

@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads back the sender's own committed reports of the dedupe window, so that a command already reported is
- * never sent again, even if the outbox is replayed (offsets reset, group recreated).
+ * Reads back the sender's own committed reports of the dedupe window, so that a command already
+ * reported is never sent again, even if the outbox is replayed (offsets reset, group recreated).
  */
 final class DeliveryHistory {
 
@@ -32,22 +32,29 @@ final class DeliveryHistory {
   private final String topic;
   private final Clock clock;
 
-  /** @param consumer a consumer without group, reading {@code read_committed}; this class closes nothing */
-  DeliveryHistory(Consumer<byte[], Decoded<SmsDeliveryReport>> consumer, String topic, Clock clock) {
+  /**
+   * @param consumer a consumer without group, reading {@code read_committed}; this class closes
+   *     nothing
+   */
+  DeliveryHistory(
+      Consumer<byte[], Decoded<SmsDeliveryReport>> consumer, String topic, Clock clock) {
     this.consumer = consumer;
     this.topic = topic;
     this.clock = clock;
   }
 
   /**
-   * Adds every command reported by a sender since {@code window} ago, up to the end of the topic as it stood
-   * when loading began; returns how many were added.
+   * Adds every command reported by a sender since {@code window} ago, up to the end of the topic as
+   * it stood when loading began; returns how many were added.
    *
    * @throws IllegalStateException if the end is not reached within {@code timeout}
    */
   int loadInto(DeliveredCommands delivered, Duration window, Duration timeout) {
-    List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-        .map(PartitionInfo::partition).map(p -> new TopicPartition(topic, p)).toList();
+    List<TopicPartition> partitions =
+        consumer.partitionsFor(topic).stream()
+            .map(PartitionInfo::partition)
+            .map(p -> new TopicPartition(topic, p))
+            .toList();
     if (partitions.isEmpty()) {
       return 0;
     }
@@ -69,8 +76,12 @@ final class DeliveryHistory {
     int added = 0;
     while (!unfinished.isEmpty()) {
       if (clock.instant().isAfter(deadline)) {
-        throw new IllegalStateException("could not read " + topic + " to its end within " + timeout
-            + "; refusing to send without knowing which commands were already handled");
+        throw new IllegalStateException(
+            "could not read "
+                + topic
+                + " to its end within "
+                + timeout
+                + "; refusing to send without knowing which commands were already handled");
       }
       for (ConsumerRecord<byte[], Decoded<SmsDeliveryReport>> record : consumer.poll(POLL)) {
         added += remember(delivered, record.value());

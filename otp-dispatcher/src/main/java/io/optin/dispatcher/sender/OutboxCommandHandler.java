@@ -11,10 +11,10 @@ import io.optin.dispatcher.sms.OutgoingSms;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SendOutcome;
 import io.optin.dispatcher.sms.SendResult;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.domain.otp.CodeMask;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.kit.metrics.OptinMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -26,9 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Carries out one outbox command: render the message (deriving the code from the challenge id), send it once
- * through the retrying gateway, and describe the outcome as a delivery report that holds the masked text only.
- * A command id already handled is skipped; no Kafka here.
+ * Carries out one outbox command: render the message (deriving the code from the challenge id),
+ * send it once through the retrying gateway, and describe the outcome as a delivery report that
+ * holds the masked text only. A command id already handled is skipped; no Kafka here.
  */
 public final class OutboxCommandHandler {
 
@@ -44,14 +44,30 @@ public final class OutboxCommandHandler {
   private final Supplier<String> ids;
   private final OptinMetrics metrics;
 
-  public OutboxCommandHandler(MessageTemplates templates, OtpCodes codes, RetryingSmsGateway gateway,
-      DeliveredCommands delivered, SenderConfig config, Clock clock, Supplier<String> ids) {
+  public OutboxCommandHandler(
+      MessageTemplates templates,
+      OtpCodes codes,
+      RetryingSmsGateway gateway,
+      DeliveredCommands delivered,
+      SenderConfig config,
+      Clock clock,
+      Supplier<String> ids) {
     this(templates, codes, gateway, delivered, config, clock, ids, OptinMetrics.unexposed());
   }
 
-  /** As the other constructor, counting SMS sent (by kind) and failed (by provider error code) on {@code metrics}. */
-  public OutboxCommandHandler(MessageTemplates templates, OtpCodes codes, RetryingSmsGateway gateway,
-      DeliveredCommands delivered, SenderConfig config, Clock clock, Supplier<String> ids, OptinMetrics metrics) {
+  /**
+   * As the other constructor, counting SMS sent (by kind) and failed (by provider error code) on
+   * {@code metrics}.
+   */
+  public OutboxCommandHandler(
+      MessageTemplates templates,
+      OtpCodes codes,
+      RetryingSmsGateway gateway,
+      DeliveredCommands delivered,
+      SenderConfig config,
+      Clock clock,
+      Supplier<String> ids,
+      OptinMetrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.templates = Objects.requireNonNull(templates, "templates");
     this.codes = Objects.requireNonNull(codes, "codes");
@@ -63,10 +79,16 @@ public final class OutboxCommandHandler {
     this.ids = Objects.requireNonNull(ids, "ids");
   }
 
-  /** The report of the command's outcome, or empty when the command was already handled (nothing is sent). */
+  /**
+   * The report of the command's outcome, or empty when the command was already handled (nothing is
+   * sent).
+   */
   public Optional<SmsDeliveryReport> handle(SmsSendRequested command) {
     if (!delivered.claim(command.getCommandId())) {
-      log.info("Skipping command {} for {}: already handled", command.getCommandId(), PhoneMask.mask(command.getPhone()));
+      log.info(
+          "Skipping command {} for {}: already handled",
+          command.getCommandId(),
+          PhoneMask.mask(command.getPhone()));
       return Optional.empty();
     }
     Instant now = clock.instant();
@@ -78,8 +100,10 @@ public final class OutboxCommandHandler {
       return Optional.of(unsent(command, "command cannot be rendered: " + e.getMessage(), null));
     }
     if (command.getExpiresAt() != null && !now.isBefore(command.getExpiresAt())) {
-      // A code that no longer confirms anything would only earn an "expired" answer: record it, send nothing.
-      return Optional.of(unsent(command, "code expired before it could be sent", message.maskedBody()));
+      // A code that no longer confirms anything would only earn an "expired" answer: record it,
+      // send nothing.
+      return Optional.of(
+          unsent(command, "code expired before it could be sent", message.maskedBody()));
     }
     SendOutcome outcome = gateway.sendWithRetries(outgoing(command, message.body()));
     return Optional.of(report(command, message, outcome));
@@ -89,29 +113,42 @@ public final class OutboxCommandHandler {
     if (command.getKind() != SmsKind.CONFIRMATION_CODE) {
       return templates.render(command.getKind(), command.getProgramId(), command.getLocale());
     }
-    Objects.requireNonNull(command.getChallengeId(), "a confirmation code command needs a challengeId");
+    Objects.requireNonNull(
+        command.getChallengeId(), "a confirmation code command needs a challengeId");
     Objects.requireNonNull(command.getExpiresAt(), "a confirmation code command needs expiresAt");
     Duration left = Duration.between(now, command.getExpiresAt());
-    return templates.renderCode(command.getProgramId(), command.getLocale(),
-        codes.codeFor(command.getChallengeId()), left.isNegative() ? Duration.ZERO : left);
+    return templates.renderCode(
+        command.getProgramId(),
+        command.getLocale(),
+        codes.codeFor(command.getChallengeId()),
+        left.isNegative() ? Duration.ZERO : left);
   }
 
   private OutgoingSms outgoing(SmsSendRequested command, String body) {
     String from = command.getFromNumber() != null ? command.getFromNumber() : config.fromNumber();
     return from != null
         ? OutgoingSms.fromNumber(command.getPhone(), from, body, config.statusCallback())
-        : OutgoingSms.viaMessagingService(command.getPhone(), config.messagingServiceSid(), body,
-            config.statusCallback());
+        : OutgoingSms.viaMessagingService(
+            command.getPhone(), config.messagingServiceSid(), body, config.statusCallback());
   }
 
-  private SmsDeliveryReport report(SmsSendRequested command, RenderedSms message, SendOutcome outcome) {
-    SmsDeliveryReport.Builder report = base(command, message.maskedBody()).setAttempts(outcome.attempts());
+  private SmsDeliveryReport report(
+      SmsSendRequested command, RenderedSms message, SendOutcome outcome) {
+    SmsDeliveryReport.Builder report =
+        base(command, message.maskedBody()).setAttempts(outcome.attempts());
     SendResult result = outcome.result();
     if (result instanceof SendResult.Accepted accepted) {
-      log.info("Command {} sent to {} as {} after {} attempt(s)", command.getCommandId(),
-          PhoneMask.mask(command.getPhone()), accepted.sid(), outcome.attempts());
+      log.info(
+          "Command {} sent to {} as {} after {} attempt(s)",
+          command.getCommandId(),
+          PhoneMask.mask(command.getPhone()),
+          accepted.sid(),
+          outcome.attempts());
       metrics.smsSent(command.getKind().name());
-      return report.setMessageSid(accepted.sid()).setStatus(acceptedStatus(accepted.status())).build();
+      return report
+          .setMessageSid(accepted.sid())
+          .setStatus(acceptedStatus(accepted.status()))
+          .build();
     }
     Integer errorCode;
     String errorMessage;
@@ -124,15 +161,26 @@ public final class OutboxCommandHandler {
       errorCode = transientFailure.errorCode();
       errorMessage = transientFailure.message();
     }
-    log.warn("Command {} to {} failed after {} attempt(s): {}", command.getCommandId(),
-        PhoneMask.mask(command.getPhone()), outcome.attempts(), result.summary());
+    log.warn(
+        "Command {} to {} failed after {} attempt(s): {}",
+        command.getCommandId(),
+        PhoneMask.mask(command.getPhone()),
+        outcome.attempts(),
+        result.summary());
     metrics.smsFailed(errorCode);
-    return report.setStatus(DeliveryStatus.FAILED).setErrorCode(errorCode).setErrorMessage(mask.mask(errorMessage))
+    return report
+        .setStatus(DeliveryStatus.FAILED)
+        .setErrorCode(errorCode)
+        .setErrorMessage(mask.mask(errorMessage))
         .build();
   }
 
   private SmsDeliveryReport unsent(SmsSendRequested command, String reason, String maskedBody) {
-    return base(command, maskedBody).setAttempts(0).setStatus(DeliveryStatus.FAILED).setErrorMessage(reason).build();
+    return base(command, maskedBody)
+        .setAttempts(0)
+        .setStatus(DeliveryStatus.FAILED)
+        .setErrorMessage(reason)
+        .build();
   }
 
   private SmsDeliveryReport.Builder base(SmsSendRequested command, String maskedBody) {
@@ -153,6 +201,8 @@ public final class OutboxCommandHandler {
   /** Twilio answers a create with queued/accepted/scheduled, rarely sending/sent. */
   private static DeliveryStatus acceptedStatus(String twilioStatus) {
     String status = twilioStatus == null ? "" : twilioStatus.toLowerCase(Locale.ROOT);
-    return status.equals("sent") || status.equals("sending") ? DeliveryStatus.SENT : DeliveryStatus.QUEUED;
+    return status.equals("sent") || status.equals("sending")
+        ? DeliveryStatus.SENT
+        : DeliveryStatus.QUEUED;
   }
 }

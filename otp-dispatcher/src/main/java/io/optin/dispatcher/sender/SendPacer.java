@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.function.LongSupplier;
 
 /**
- * Spaces provider requests evenly at most {@code messagesPerSecond}, across all sending threads: each caller
- * takes the next free slot and waits for it, so a burst of commands never exceeds the account's rate.
+ * Spaces provider requests evenly at most {@code messagesPerSecond}, across all sending threads:
+ * each caller takes the next free slot and waits for it, so a burst of commands never exceeds the
+ * account's rate.
  */
 final class SendPacer {
 
@@ -22,7 +23,8 @@ final class SendPacer {
 
   SendPacer(double messagesPerSecond, Sleeper sleeper, LongSupplier nanoTime) {
     if (!(messagesPerSecond > 0)) {
-      throw new IllegalArgumentException("messages per second must be positive: " + messagesPerSecond);
+      throw new IllegalArgumentException(
+          "messages per second must be positive: " + messagesPerSecond);
     }
     this.intervalNanos = Math.max(1, Math.round(1_000_000_000d / messagesPerSecond));
     this.sleeper = sleeper;

@@ -5,12 +5,12 @@ import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SmsGateway;
-import io.optin.schemas.Topics;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.domain.otp.OtpCodes;
-import io.optin.schemas.serde.AvroSerdes;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import io.optin.kit.streams.DecodingDeserializer;
+import io.optin.schemas.Topics;
+import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
@@ -31,13 +31,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs the SMS sender: on start it fences any previous transaction of this instance, reads back the commands
- * already reported, then sends outbox commands until closed. {@link #close()} finishes the batch in progress.
+ * Runs the SMS sender: on start it fences any previous transaction of this instance, reads back the
+ * commands already reported, then sends outbox commands until closed. {@link #close()} finishes the
+ * batch in progress.
  */
 public final class SenderService implements AutoCloseable {
 
   /** Where the service stands; FAILED means the loop stopped on an error and must be restarted. */
-  public enum State { CREATED, STARTING, RUNNING, STOPPED, FAILED }
+  public enum State {
+    CREATED,
+    STARTING,
+    RUNNING,
+    STOPPED,
+    FAILED
+  }
 
   private static final Logger log = LoggerFactory.getLogger(SenderService.class);
   private static final Duration HISTORY_TIMEOUT = Duration.ofMinutes(2);
@@ -56,33 +63,66 @@ public final class SenderService implements AutoCloseable {
   private volatile SmsSender sender;
 
   /**
-   * @param clientSettings Kafka client settings ({@code bootstrap.servers}, security…), shared by all clients
-   * @param gateway the provider (e.g. {@code TwilioSmsGateway}), one request per call; pacing and retries are
-   *     added here. The caller owns and closes it.
+   * @param clientSettings Kafka client settings ({@code bootstrap.servers}, security…), shared by
+   *     all clients
+   * @param gateway the provider (e.g. {@code TwilioSmsGateway}), one request per call; pacing and
+   *     retries are added here. The caller owns and closes it.
    */
-  public SenderService(SenderConfig config, Map<String, String> clientSettings, AvroSerdes serdes,
-      MessageTemplates templates, OtpCodes codes, SmsGateway gateway) {
+  public SenderService(
+      SenderConfig config,
+      Map<String, String> clientSettings,
+      AvroSerdes serdes,
+      MessageTemplates templates,
+      OtpCodes codes,
+      SmsGateway gateway) {
     this(config, clientSettings, serdes, templates, codes, gateway, Clock.systemUTC());
   }
 
-  public SenderService(SenderConfig config, Map<String, String> clientSettings, AvroSerdes serdes,
-      MessageTemplates templates, OtpCodes codes, SmsGateway gateway, Clock clock) {
-    this(config, clientSettings, serdes, templates, codes, gateway, clock, OptinMetrics.unexposed());
+  public SenderService(
+      SenderConfig config,
+      Map<String, String> clientSettings,
+      AvroSerdes serdes,
+      MessageTemplates templates,
+      OtpCodes codes,
+      SmsGateway gateway,
+      Clock clock) {
+    this(
+        config, clientSettings, serdes, templates, codes, gateway, clock, OptinMetrics.unexposed());
   }
 
-  /** @param metrics where SMS sent (by kind) and failed (by provider error code) are counted */
-  public SenderService(SenderConfig config, Map<String, String> clientSettings, AvroSerdes serdes,
-      MessageTemplates templates, OtpCodes codes, SmsGateway gateway, Clock clock, OptinMetrics metrics) {
+  /**
+   * @param metrics where SMS sent (by kind) and failed (by provider error code) are counted
+   */
+  public SenderService(
+      SenderConfig config,
+      Map<String, String> clientSettings,
+      AvroSerdes serdes,
+      MessageTemplates templates,
+      OtpCodes codes,
+      SmsGateway gateway,
+      Clock clock,
+      OptinMetrics metrics) {
     this.config = Objects.requireNonNull(config, "config");
     this.clientSettings = Map.copyOf(clientSettings);
     this.serdes = Objects.requireNonNull(serdes, "serdes");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.delivered = new DeliveredCommands(config.dedupeWindow(), clock);
-    RetryingSmsGateway retrying = new RetryingSmsGateway(
-        new PacedSmsGateway(gateway, new SendPacer(config.messagesPerSecond())), config.retryPolicy());
-    this.handler = new OutboxCommandHandler(templates, codes, retrying, delivered, config, clock,
-        () -> UUID.randomUUID().toString(), metrics);
-    this.sending = Executors.newFixedThreadPool(config.concurrency(), namedThreads("optin-sms-send-"));
+    RetryingSmsGateway retrying =
+        new RetryingSmsGateway(
+            new PacedSmsGateway(gateway, new SendPacer(config.messagesPerSecond())),
+            config.retryPolicy());
+    this.handler =
+        new OutboxCommandHandler(
+            templates,
+            codes,
+            retrying,
+            delivered,
+            config,
+            clock,
+            () -> UUID.randomUUID().toString(),
+            metrics);
+    this.sending =
+        Executors.newFixedThreadPool(config.concurrency(), namedThreads("optin-sms-send-"));
     this.loop = new Thread(this::runLoop, "optin-sms-sender-" + config.instanceId());
   }
 
@@ -99,28 +139,40 @@ public final class SenderService implements AutoCloseable {
     return state;
   }
 
-  /** Commands handled (sent or reported) within the dedupe window, including those read back on start. */
+  /**
+   * Commands handled (sent or reported) within the dedupe window, including those read back on
+   * start.
+   */
   public int handledCommands() {
     return delivered.size();
   }
 
   private void runLoop() {
-    try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig(), new ByteArraySerializer(),
-             new ByteArraySerializer());
-         KafkaConsumer<byte[], Decoded<SmsSendRequested>> consumer = new KafkaConsumer<>(consumerConfig(),
-             new ByteArrayDeserializer(), DecodingDeserializer.serde(
-                 serdes.forTopic(Topics.SMS_OUTBOUND).deserializer()).deserializer())) {
-      // First fence our previous incarnation: it aborts the transaction a crash left open, which would otherwise
+    try (KafkaProducer<byte[], byte[]> producer =
+            new KafkaProducer<>(
+                producerConfig(), new ByteArraySerializer(), new ByteArraySerializer());
+        KafkaConsumer<byte[], Decoded<SmsSendRequested>> consumer =
+            new KafkaConsumer<>(
+                consumerConfig(),
+                new ByteArrayDeserializer(),
+                DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_OUTBOUND).deserializer())
+                    .deserializer())) {
+      // First fence our previous incarnation: it aborts the transaction a crash left open, which
+      // would otherwise
       // hold back the committed reports that the history must see.
       producer.initTransactions();
       loadHistory();
       SmsSender current = new SmsSender(consumer, producer, handler, sending, serdes, clock);
       sender = current;
-      // Read after publishing the sender: a close() racing with us either sees it and stops it, or is seen here.
+      // Read after publishing the sender: a close() racing with us either sees it and stops it, or
+      // is seen here.
       if (!closing) {
         state = State.RUNNING;
-        log.info("SMS sender {} running ({} in flight at most, {} per second)", config.instanceId(),
-            config.concurrency(), config.messagesPerSecond());
+        log.info(
+            "SMS sender {} running ({} in flight at most, {} per second)",
+            config.instanceId(),
+            config.concurrency(),
+            config.messagesPerSecond());
         current.run();
       }
       state = State.STOPPED;
@@ -131,9 +183,12 @@ public final class SenderService implements AutoCloseable {
   }
 
   private void loadHistory() {
-    try (KafkaConsumer<byte[], Decoded<SmsDeliveryReport>> reader = new KafkaConsumer<>(historyConfig(),
-        new ByteArrayDeserializer(),
-        DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_DELIVERY).deserializer()).deserializer())) {
+    try (KafkaConsumer<byte[], Decoded<SmsDeliveryReport>> reader =
+        new KafkaConsumer<>(
+            historyConfig(),
+            new ByteArrayDeserializer(),
+            DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_DELIVERY).deserializer())
+                .deserializer())) {
       new DeliveryHistory(reader, Topics.SMS_DELIVERY.name(), clock)
           .loadInto(delivered, config.dedupeWindow(), HISTORY_TIMEOUT);
     }
@@ -178,7 +233,9 @@ public final class SenderService implements AutoCloseable {
     props.remove(ConsumerConfig.GROUP_ID_CONFIG);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    props.put(ConsumerConfig.CLIENT_ID_CONFIG, SenderConfig.GROUP_ID + "-" + config.instanceId() + "-history");
+    props.put(
+        ConsumerConfig.CLIENT_ID_CONFIG,
+        SenderConfig.GROUP_ID + "-" + config.instanceId() + "-history");
     return props;
   }
 

@@ -3,9 +3,9 @@ package io.optin.dispatcher.sender;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsSendRequested;
+import io.optin.kit.streams.Decoded;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.kit.streams.Decoded;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -39,12 +39,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The outbox consumer: polls SMS commands (read_committed), has them sent concurrently by the
- * {@link OutboxCommandHandler}, then commits their reports and the consumed offsets in one transaction.
+ * {@link OutboxCommandHandler}, then commits their reports and the consumed offsets in one
+ * transaction.
  *
- * <p>Duplicate SMS bound: a command is texted again only if the process dies (or its transaction aborts for good)
- * after the provider accepted the SMS and before the batch's transaction committed. At most one poll batch per
- * sender instance is exposed ({@link SenderConfig#maxPollRecords()}, the concurrency), each command at most once
- * more per such crash. Replays of committed commands are skipped by command id ({@link DeliveredCommands}).
+ * <p>Duplicate SMS bound: a command is texted again only if the process dies (or its transaction
+ * aborts for good) after the provider accepted the SMS and before the batch's transaction
+ * committed. At most one poll batch per sender instance is exposed ({@link
+ * SenderConfig#maxPollRecords()}, the concurrency), each command at most once more per such crash.
+ * Replays of committed commands are skipped by command id ({@link DeliveredCommands}).
  */
 public final class SmsSender implements Runnable {
 
@@ -64,12 +66,18 @@ public final class SmsSender implements Runnable {
   private volatile boolean stopping;
 
   /**
-   * @param consumer subscribed by {@link #run}; {@code read_committed}, auto-commit off, in group {@value #APPLICATION}
+   * @param consumer subscribed by {@link #run}; {@code read_committed}, auto-commit off, in group
+   *     {@value #APPLICATION}
    * @param producer transactional, {@code initTransactions()} already called
    * @param sending the bounded pool sends run on (its size is the sender's concurrency)
    */
-  public SmsSender(Consumer<byte[], Decoded<SmsSendRequested>> consumer, Producer<byte[], byte[]> producer,
-      OutboxCommandHandler handler, ExecutorService sending, AvroSerdes serdes, Clock clock) {
+  public SmsSender(
+      Consumer<byte[], Decoded<SmsSendRequested>> consumer,
+      Producer<byte[], byte[]> producer,
+      OutboxCommandHandler handler,
+      ExecutorService sending,
+      AvroSerdes serdes,
+      Clock clock) {
     this.consumer = consumer;
     this.producer = producer;
     this.handler = handler;
@@ -100,7 +108,9 @@ public final class SmsSender implements Runnable {
     consumer.wakeup();
   }
 
-  /** One poll; the records it returns are sent, then their reports and offsets committed together. */
+  /**
+   * One poll; the records it returns are sent, then their reports and offsets committed together.
+   */
   void pollOnce() {
     ConsumerRecords<byte[], Decoded<SmsSendRequested>> records = consumer.poll(POLL);
     if (!records.isEmpty()) {
@@ -113,7 +123,9 @@ public final class SmsSender implements Runnable {
     Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
     for (ConsumerRecord<byte[], Decoded<SmsSendRequested>> record : records) {
       outputs.add(sending.submit(() -> outputFor(record)));
-      offsets.put(new TopicPartition(record.topic(), record.partition()), new OffsetAndMetadata(record.offset() + 1));
+      offsets.put(
+          new TopicPartition(record.topic(), record.partition()),
+          new OffsetAndMetadata(record.offset() + 1));
     }
     List<ProducerRecord<byte[], byte[]>> toCommit = new ArrayList<>();
     for (Future<Optional<ProducerRecord<byte[], byte[]>>> output : outputs) {
@@ -122,24 +134,41 @@ public final class SmsSender implements Runnable {
     commit(toCommit, offsets);
   }
 
-  private Optional<ProducerRecord<byte[], byte[]>> outputFor(ConsumerRecord<byte[], Decoded<SmsSendRequested>> record) {
+  private Optional<ProducerRecord<byte[], byte[]>> outputFor(
+      ConsumerRecord<byte[], Decoded<SmsSendRequested>> record) {
     Decoded<SmsSendRequested> decoded = record.value();
     if (!decoded.isOk()) {
-      log.warn("Unreadable command at {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+      log.warn(
+          "Unreadable command at {}-{}@{}: {}",
+          record.topic(),
+          record.partition(),
+          record.offset(),
           decoded.reason());
       DeadLetter letter = deadLetter(record, decoded);
       // A record without a timestamp (-1) is let the broker stamp its dead letter.
       Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
-      return Optional.of(new ProducerRecord<>(Topics.DEAD_LETTERS.name(), null, timestamp, record.key(),
-          deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
+      return Optional.of(
+          new ProducerRecord<>(
+              Topics.DEAD_LETTERS.name(),
+              null,
+              timestamp,
+              record.key(),
+              deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
     }
-    return handler.handle(decoded.value()).map(report -> new ProducerRecord<>(Topics.SMS_DELIVERY.name(), null,
-        report.getOccurredAt().toEpochMilli(), report.getPhone().getBytes(StandardCharsets.UTF_8),
-        reports.serialize(Topics.SMS_DELIVERY.name(), report)));
+    return handler
+        .handle(decoded.value())
+        .map(
+            report ->
+                new ProducerRecord<>(
+                    Topics.SMS_DELIVERY.name(),
+                    null,
+                    report.getOccurredAt().toEpochMilli(),
+                    report.getPhone().getBytes(StandardCharsets.UTF_8),
+                    reports.serialize(Topics.SMS_DELIVERY.name(), report)));
   }
 
-  private DeadLetter deadLetter(ConsumerRecord<byte[], Decoded<SmsSendRequested>> record,
-      Decoded<SmsSendRequested> decoded) {
+  private DeadLetter deadLetter(
+      ConsumerRecord<byte[], Decoded<SmsSendRequested>> record, Decoded<SmsSendRequested> decoded) {
     return DeadLetter.newBuilder()
         .setDeadLetterId(UUID.randomUUID().toString())
         .setApplication(APPLICATION)
@@ -159,14 +188,17 @@ public final class SmsSender implements Runnable {
       return output.get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while SMS were being sent; the batch is not committed", e);
+      throw new IllegalStateException(
+          "interrupted while SMS were being sent; the batch is not committed", e);
     } catch (ExecutionException e) {
-      throw new IllegalStateException("sending a command failed unexpectedly; the batch is not committed",
-          e.getCause());
+      throw new IllegalStateException(
+          "sending a command failed unexpectedly; the batch is not committed", e.getCause());
     }
   }
 
-  private void commit(List<ProducerRecord<byte[], byte[]>> outputs, Map<TopicPartition, OffsetAndMetadata> offsets) {
+  private void commit(
+      List<ProducerRecord<byte[], byte[]>> outputs,
+      Map<TopicPartition, OffsetAndMetadata> offsets) {
     for (int attempt = 1; ; attempt++) {
       try {
         producer.beginTransaction();
@@ -174,16 +206,24 @@ public final class SmsSender implements Runnable {
         producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         producer.commitTransaction();
         return;
-      } catch (ProducerFencedException | InvalidProducerEpochException | OutOfOrderSequenceException
-               | AuthorizationException | UnsupportedVersionException fatal) {
-        // Another instance took over (or we may not write): its copy of this batch will be the one that counts.
+      } catch (ProducerFencedException
+          | InvalidProducerEpochException
+          | OutOfOrderSequenceException
+          | AuthorizationException
+          | UnsupportedVersionException fatal) {
+        // Another instance took over (or we may not write): its copy of this batch will be the one
+        // that counts.
         throw fatal;
       } catch (KafkaException e) {
         if (attempt >= COMMIT_ATTEMPTS) {
           throw e;
         }
         // The SMS are already sent: abort and commit the same reports again rather than lose them.
-        log.warn("Committing {} report(s) failed (attempt {} of {}): {}", outputs.size(), attempt, COMMIT_ATTEMPTS,
+        log.warn(
+            "Committing {} report(s) failed (attempt {} of {}): {}",
+            outputs.size(),
+            attempt,
+            COMMIT_ATTEMPTS,
             e.toString());
         producer.abortTransaction();
       }

@@ -1,61 +1,66 @@
 package io.optin.dispatcher.sms;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Retries transient send failures with exponential backoff and jitter; an acceptance or a permanent failure ends
- * the attempts at once.
+ * Retries transient send failures with exponential backoff and jitter; an acceptance or a permanent
+ * failure ends the attempts at once.
  */
 public final class RetryingSmsGateway implements SmsGateway {
 
-    private static final Logger log = LoggerFactory.getLogger(RetryingSmsGateway.class);
+  private static final Logger log = LoggerFactory.getLogger(RetryingSmsGateway.class);
 
-    private final SmsGateway delegate;
-    private final RetryPolicy policy;
-    private final Sleeper sleeper;
-    private final DoubleSupplier random;
+  private final SmsGateway delegate;
+  private final RetryPolicy policy;
+  private final Sleeper sleeper;
+  private final DoubleSupplier random;
 
-    public RetryingSmsGateway(SmsGateway delegate, RetryPolicy policy) {
-        this(delegate, policy, Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble());
+  public RetryingSmsGateway(SmsGateway delegate, RetryPolicy policy) {
+    this(delegate, policy, Sleeper.REAL, () -> ThreadLocalRandom.current().nextDouble());
+  }
+
+  public RetryingSmsGateway(
+      SmsGateway delegate, RetryPolicy policy, Sleeper sleeper, DoubleSupplier random) {
+    this.delegate = Objects.requireNonNull(delegate, "delegate");
+    this.policy = Objects.requireNonNull(policy, "policy");
+    this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+    this.random = Objects.requireNonNull(random, "random");
+  }
+
+  @Override
+  public SendResult send(OutgoingSms sms) {
+    return sendWithRetries(sms).result();
+  }
+
+  /** Sends, retrying transient failures as the policy allows; says how many attempts were made. */
+  public SendOutcome sendWithRetries(OutgoingSms sms) {
+    int attempts = 0;
+    while (true) {
+      SendResult result = delegate.send(sms);
+      attempts++;
+      if (!(result instanceof SendResult.TransientFailure)
+          || !policy.allowsAnotherAttempt(attempts)) {
+        return new SendOutcome(result, attempts);
+      }
+      Duration delay = policy.delayBeforeRetry(attempts, random);
+      log.info(
+          "Attempt {} for {} failed ({}); retrying in {} ms",
+          attempts,
+          sms,
+          result.summary(),
+          delay.toMillis());
+      try {
+        sleeper.sleep(delay);
+      } catch (InterruptedException e) {
+        // Shutting down: report the failure as it stands, the caller decides what to do with it.
+        Thread.currentThread().interrupt();
+        return new SendOutcome(result, attempts);
+      }
     }
-
-    public RetryingSmsGateway(SmsGateway delegate, RetryPolicy policy, Sleeper sleeper, DoubleSupplier random) {
-        this.delegate = Objects.requireNonNull(delegate, "delegate");
-        this.policy = Objects.requireNonNull(policy, "policy");
-        this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
-        this.random = Objects.requireNonNull(random, "random");
-    }
-
-    @Override
-    public SendResult send(OutgoingSms sms) {
-        return sendWithRetries(sms).result();
-    }
-
-    /** Sends, retrying transient failures as the policy allows; says how many attempts were made. */
-    public SendOutcome sendWithRetries(OutgoingSms sms) {
-        int attempts = 0;
-        while (true) {
-            SendResult result = delegate.send(sms);
-            attempts++;
-            if (!(result instanceof SendResult.TransientFailure) || !policy.allowsAnotherAttempt(attempts)) {
-                return new SendOutcome(result, attempts);
-            }
-            Duration delay = policy.delayBeforeRetry(attempts, random);
-            log.info("Attempt {} for {} failed ({}); retrying in {} ms", attempts, sms, result.summary(),
-                    delay.toMillis());
-            try {
-                sleeper.sleep(delay);
-            } catch (InterruptedException e) {
-                // Shutting down: report the failure as it stands, the caller decides what to do with it.
-                Thread.currentThread().interrupt();
-                return new SendOutcome(result, attempts);
-            }
-        }
-    }
+  }
 }

@@ -2,13 +2,11 @@ package io.optin.dispatcher.sms;
 
 import java.time.Duration;
 
-/**
- * Waits between retries; tests pass one that records the waits instead of sleeping.
- */
+/** Waits between retries; tests pass one that records the waits instead of sleeping. */
 @FunctionalInterface
 public interface Sleeper {
 
-    Sleeper REAL = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
+  Sleeper REAL = duration -> Thread.sleep(duration.toMillis(), duration.toNanosPart() % 1_000_000);
 
-    void sleep(Duration duration) throws InterruptedException;
+  void sleep(Duration duration) throws InterruptedException;
 }

@@ -1,9 +1,10 @@
 package io.optin.dispatcher.sms;
 
 /**
- * Hands one SMS to an SMS provider and says, as a value, what happened. Never throws for provider failures.
+ * Hands one SMS to an SMS provider and says, as a value, what happened. Never throws for provider
+ * failures.
  */
 public interface SmsGateway {
 
-    SendResult send(OutgoingSms sms);
+  SendResult send(OutgoingSms sms);
 }

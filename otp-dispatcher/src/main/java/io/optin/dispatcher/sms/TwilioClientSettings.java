@@ -6,49 +6,53 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * How to reach Twilio: credentials, an optional base URL replacing {@code https://api.twilio.com} (a
- * Twilio-compatible provider or the local sandbox), and the connect and read timeouts of one request.
+ * How to reach Twilio: credentials, an optional base URL replacing {@code https://api.twilio.com}
+ * (a Twilio-compatible provider or the local sandbox), and the connect and read timeouts of one
+ * request.
  */
-public record TwilioClientSettings(TwilioCredentials credentials, URI apiBaseUrl,
-                                   Duration connectTimeout, Duration readTimeout) {
+public record TwilioClientSettings(
+    TwilioCredentials credentials, URI apiBaseUrl, Duration connectTimeout, Duration readTimeout) {
 
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
+  public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+  public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(15);
 
-    public TwilioClientSettings {
-        Objects.requireNonNull(credentials, "credentials");
-        requirePositive(connectTimeout, "connect timeout");
-        requirePositive(readTimeout, "read timeout");
-        if (apiBaseUrl != null) {
-            String scheme = apiBaseUrl.getScheme();
-            if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme)) || apiBaseUrl.getHost() == null) {
-                throw new IllegalArgumentException("twilio.api.base.url must be an absolute http(s) URL: " + apiBaseUrl);
-            }
-        }
+  public TwilioClientSettings {
+    Objects.requireNonNull(credentials, "credentials");
+    requirePositive(connectTimeout, "connect timeout");
+    requirePositive(readTimeout, "read timeout");
+    if (apiBaseUrl != null) {
+      String scheme = apiBaseUrl.getScheme();
+      if (!("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+          || apiBaseUrl.getHost() == null) {
+        throw new IllegalArgumentException(
+            "twilio.api.base.url must be an absolute http(s) URL: " + apiBaseUrl);
+      }
     }
+  }
 
-    /** Twilio's own API with the default timeouts. */
-    public static TwilioClientSettings of(TwilioCredentials credentials) {
-        return new TwilioClientSettings(credentials, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
-    }
+  /** Twilio's own API with the default timeouts. */
+  public static TwilioClientSettings of(TwilioCredentials credentials) {
+    return new TwilioClientSettings(
+        credentials, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
+  }
 
-    public TwilioClientSettings withApiBaseUrl(URI baseUrl) {
-        return new TwilioClientSettings(credentials, baseUrl, connectTimeout, readTimeout);
-    }
+  public TwilioClientSettings withApiBaseUrl(URI baseUrl) {
+    return new TwilioClientSettings(credentials, baseUrl, connectTimeout, readTimeout);
+  }
 
-    public TwilioClientSettings withTimeouts(Duration connect, Duration read) {
-        return new TwilioClientSettings(credentials, apiBaseUrl, connect, read);
-    }
+  public TwilioClientSettings withTimeouts(Duration connect, Duration read) {
+    return new TwilioClientSettings(credentials, apiBaseUrl, connect, read);
+  }
 
-    /** Empty when requests go to Twilio itself. */
-    public Optional<URI> baseUrl() {
-        return Optional.ofNullable(apiBaseUrl);
-    }
+  /** Empty when requests go to Twilio itself. */
+  public Optional<URI> baseUrl() {
+    return Optional.ofNullable(apiBaseUrl);
+  }
 
-    private static void requirePositive(Duration duration, String what) {
-        Objects.requireNonNull(duration, what);
-        if (duration.isNegative() || duration.isZero()) {
-            throw new IllegalArgumentException(what + " must be positive: " + duration);
-        }
+  private static void requirePositive(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative() || duration.isZero()) {
+      throw new IllegalArgumentException(what + " must be positive: " + duration);
     }
+  }
 }

@@ -24,7 +24,8 @@ class ChallengeDeciderTest {
   private static final String PROGRAM = "acme-deals";
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
   private static final ChallengeTopologyConfig CONFIG =
-      new ChallengeTopologyConfig(Duration.ofMinutes(10), Duration.ofSeconds(60), 2, "+15005550006", null);
+      new ChallengeTopologyConfig(
+          Duration.ofMinutes(10), Duration.ofSeconds(60), 2, "+15005550006", null);
 
   private final AtomicInteger counter = new AtomicInteger();
   private final Supplier<String> ids = () -> "id-" + counter.incrementAndGet();
@@ -49,7 +50,8 @@ class ChallengeDeciderTest {
     assertThat(issued.getOutcome()).isEqualTo(ChallengeOutcome.OPEN);
     assertThat(issued.getChannel()).isEqualTo(SourceChannel.WEB_FORM);
     assertThat(issued.getLocale()).isEqualTo("en-US");
-    assertThat(issued.getConsentTextSha256()).isEqualTo(signup.getEvidence().getConsentTextSha256());
+    assertThat(issued.getConsentTextSha256())
+        .isEqualTo(signup.getEvidence().getConsentTextSha256());
     SmsSendRequested command = decision.sms().orElseThrow();
     assertThat(command.getCommandId()).isEqualTo("id-2");
     assertThat(command.getKind()).isEqualTo(SmsKind.CONFIRMATION_CODE);
@@ -62,10 +64,12 @@ class ChallengeDeciderTest {
   @Test
   void shouldSuppressSignupWithinResendCooldown() {
     // Given a challenge issued at T0
-    PhoneChallenges state = decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneChallenges state =
+        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
 
     // When the same phone signs up again 59 s later
-    SignupDecision decision = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(59)));
+    SignupDecision decision =
+        decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(59)));
 
     // Then nothing is sent and the state is unchanged
     assertThat(decision.event().getType()).isEqualTo(ChallengeEventType.SUPPRESSED);
@@ -79,10 +83,12 @@ class ChallengeDeciderTest {
   @Test
   void shouldResendSameChallengeOnceCooldownPassed() {
     // Given a challenge issued at T0
-    PhoneChallenges state = decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneChallenges state =
+        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
 
     // When the phone signs up again exactly one cooldown later
-    SignupDecision decision = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(60)));
+    SignupDecision decision =
+        decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(60)));
 
     // Then the same challenge (same code, same window) is sent again under a new command id
     assertThat(decision.event().getType()).isEqualTo(ChallengeEventType.RESENT);
@@ -99,12 +105,14 @@ class ChallengeDeciderTest {
   @Test
   void shouldSuppressOnceResendLimitReached() {
     // Given a challenge already sent again twice (the limit)
-    PhoneChallenges state = decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneChallenges state =
+        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
     state = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(60))).state();
     state = decider.decide(state, signup(signupId(3), PROGRAM, PHONE, T0.plusSeconds(120))).state();
 
     // When the phone asks once more, long after the cooldown
-    SignupDecision decision = decider.decide(state, signup(signupId(4), PROGRAM, PHONE, T0.plusSeconds(300)));
+    SignupDecision decision =
+        decider.decide(state, signup(signupId(4), PROGRAM, PHONE, T0.plusSeconds(300)));
 
     // Then it is suppressed for the limit, not the cooldown
     assertThat(decision.event().getType()).isEqualTo(ChallengeEventType.SUPPRESSED);
@@ -116,10 +124,12 @@ class ChallengeDeciderTest {
   @Test
   void shouldOpenNewChallengeOnceWindowPassedEvenWithoutClose() {
     // Given a challenge whose window ended (the reply processor has not closed it yet)
-    PhoneChallenges state = decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneChallenges state =
+        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
 
     // When the phone signs up at the exclusive end of the window
-    SignupDecision decision = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plus(Duration.ofMinutes(10))));
+    SignupDecision decision =
+        decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plus(Duration.ofMinutes(10))));
 
     // Then a new challenge opens with a new code
     assertThat(decision.event().getType()).isEqualTo(ChallengeEventType.ISSUED);
@@ -149,7 +159,8 @@ class ChallengeDeciderTest {
     PhoneChallenges state = PhoneChallenges.EMPTY.stop(T0);
 
     // When it signs up to the program
-    SignupDecision decision = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(5)));
+    SignupDecision decision =
+        decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(5)));
 
     // Then it is suppressed under a fresh id, with the signup's instant as its (empty) window
     assertThat(decision.event().getType()).isEqualTo(ChallengeEventType.SUPPRESSED);
@@ -163,11 +174,15 @@ class ChallengeDeciderTest {
   @Test
   void shouldIssueAgainAfterStartLiftsOptOut() {
     // Given a confirmed subscriber who texted STOP, then START
-    PhoneChallenges state = PhoneChallenges.EMPTY.with(PROGRAM, ProgramChallenge.confirmed("c-9"))
-        .stop(T0).start(T0.plusSeconds(10));
+    PhoneChallenges state =
+        PhoneChallenges.EMPTY
+            .with(PROGRAM, ProgramChallenge.confirmed("c-9"))
+            .stop(T0)
+            .start(T0.plusSeconds(10));
 
     // When they sign up again
-    SignupDecision decision = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(20)));
+    SignupDecision decision =
+        decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(20)));
 
     // Then START confirmed nothing: a new double opt-in starts
     assertThat(decision.event().getType()).isEqualTo(ChallengeEventType.ISSUED);
@@ -178,11 +193,14 @@ class ChallengeDeciderTest {
   void shouldNameMessagingServiceWhenNoNumberIsConfigured() {
     // Given a dispatcher sending through a messaging service
     String service = "MG" + "0".repeat(32);
-    ChallengeDecider viaService = new ChallengeDecider(
-        new ChallengeTopologyConfig(Duration.ofMinutes(5), Duration.ZERO, 0, null, service), ids);
+    ChallengeDecider viaService =
+        new ChallengeDecider(
+            new ChallengeTopologyConfig(Duration.ofMinutes(5), Duration.ZERO, 0, null, service),
+            ids);
 
     // When a phone signs up
-    SignupDecision decision = viaService.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0));
+    SignupDecision decision =
+        viaService.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0));
 
     // Then the challenge names the service and the command leaves the number to the sender
     assertThat(decision.event().getFromNumber()).isEqualTo(service);

@@ -15,9 +15,9 @@ import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SourceChannel;
+import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;
@@ -47,8 +47,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The dispatcher's decisions, driven through the real topology with real Avro bytes in the Confluent wire
- * format; every test reads the whole output of every output topic.
+ * The dispatcher's decisions, driven through the real topology with real Avro bytes in the
+ * Confluent wire format; every test reads the whole output of every output topic.
  */
 class ChallengeTopologyTest {
 
@@ -60,7 +60,8 @@ class ChallengeTopologyTest {
   private static final Duration EXPIRY = Duration.ofMinutes(10);
   private static final ChallengeTopologyConfig CONFIG =
       new ChallengeTopologyConfig(EXPIRY, Duration.ofSeconds(60), 2, FROM, null);
-  private static final OtpCodes CODES = OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
+  private static final OtpCodes CODES =
+      OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final AtomicInteger counter = new AtomicInteger();
@@ -68,8 +69,7 @@ class ChallengeTopologyTest {
   private final List<byte[]> everyOutputByte = new ArrayList<>();
   private final Map<String, TestOutputTopic<byte[], byte[]>> outputs = new LinkedHashMap<>();
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, SignupRequested> signups;
@@ -83,18 +83,34 @@ class ChallengeTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, ChallengeTopology.APPLICATION_ID);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    driver = new TopologyTestDriver(ChallengeTopology.build(CONFIG, serdes, this::nextId), props, WALL_CLOCK);
-    signups = driver.createInputTopic(Topics.SIGNUP_REQUESTS.name(), new StringSerializer(),
-        serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer());
-    rawSignups = driver.createInputTopic(Topics.SIGNUP_REQUESTS.name(), new ByteArraySerializer(),
-        new ByteArraySerializer());
-    challenges = driver.createInputTopic(Topics.CHALLENGES.name(), new StringSerializer(),
-        serdes.forTopic(Topics.CHALLENGES).serializer());
-    inbound = driver.createInputTopic(Topics.SMS_INBOUND.name(), new StringSerializer(),
-        serdes.forTopic(Topics.SMS_INBOUND).serializer());
-    for (Topic<?> topic : List.of(Topics.CHALLENGES, Topics.SMS_OUTBOUND, Topics.SIGNUP_REJECTS, Topics.DEAD_LETTERS)) {
-      outputs.put(topic.name(),
-          driver.createOutputTopic(topic.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer()));
+    driver =
+        new TopologyTestDriver(
+            ChallengeTopology.build(CONFIG, serdes, this::nextId), props, WALL_CLOCK);
+    signups =
+        driver.createInputTopic(
+            Topics.SIGNUP_REQUESTS.name(),
+            new StringSerializer(),
+            serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer());
+    rawSignups =
+        driver.createInputTopic(
+            Topics.SIGNUP_REQUESTS.name(), new ByteArraySerializer(), new ByteArraySerializer());
+    challenges =
+        driver.createInputTopic(
+            Topics.CHALLENGES.name(),
+            new StringSerializer(),
+            serdes.forTopic(Topics.CHALLENGES).serializer());
+    inbound =
+        driver.createInputTopic(
+            Topics.SMS_INBOUND.name(),
+            new StringSerializer(),
+            serdes.forTopic(Topics.SMS_INBOUND).serializer());
+    for (Topic<?> topic :
+        List.of(
+            Topics.CHALLENGES, Topics.SMS_OUTBOUND, Topics.SIGNUP_REJECTS, Topics.DEAD_LETTERS)) {
+      outputs.put(
+          topic.name(),
+          driver.createOutputTopic(
+              topic.name(), new ByteArrayDeserializer(), new ByteArrayDeserializer()));
     }
   }
 
@@ -117,8 +133,10 @@ class ChallengeTopologyTest {
     signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, T0), T0);
 
     // Then one challenge opens for ten minutes and exactly one SMS is asked for
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE, issued(id(1), signupId(1), T0)));
-    assertThat(read(Topics.SMS_OUTBOUND)).containsExactly(KeyValue.pair(PHONE, sendCode(id(2), id(1), T0)));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(KeyValue.pair(PHONE, issued(id(1), signupId(1), T0)));
+    assertThat(read(Topics.SMS_OUTBOUND))
+        .containsExactly(KeyValue.pair(PHONE, sendCode(id(2), id(1), T0)));
     assertNothingElse();
   }
 
@@ -129,12 +147,23 @@ class ChallengeTopologyTest {
     drainAll();
 
     // When the phone signs up again 30 s later
-    signups.pipeInput(PHONE, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(30)), T0.plusSeconds(30));
+    signups.pipeInput(
+        PHONE, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(30)), T0.plusSeconds(30));
 
     // Then nothing is sent: the signup is recorded as suppressed against the open challenge
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE,
-        suppressed(id(1), signupId(2), T0, T0.plus(EXPIRY), 0, ChallengeOutcome.OPEN,
-            ChallengeDecider.RESEND_COOLDOWN, T0.plusSeconds(30))));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(
+            KeyValue.pair(
+                PHONE,
+                suppressed(
+                    id(1),
+                    signupId(2),
+                    T0,
+                    T0.plus(EXPIRY),
+                    0,
+                    ChallengeOutcome.OPEN,
+                    ChallengeDecider.RESEND_COOLDOWN,
+                    T0.plusSeconds(30))));
     assertNothingElse();
   }
 
@@ -164,8 +193,10 @@ class ChallengeTopologyTest {
   void shouldStopResendingAtResendLimit() {
     // Given a challenge sent, then sent again twice (the limit)
     signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, T0), T0);
-    signups.pipeInput(PHONE, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(60)), T0.plusSeconds(60));
-    signups.pipeInput(PHONE, signup(signupId(3), PROGRAM, PHONE, T0.plusSeconds(120)), T0.plusSeconds(120));
+    signups.pipeInput(
+        PHONE, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(60)), T0.plusSeconds(60));
+    signups.pipeInput(
+        PHONE, signup(signupId(3), PROGRAM, PHONE, T0.plusSeconds(120)), T0.plusSeconds(120));
     assertThat(read(Topics.SMS_OUTBOUND)).hasSize(3);
     drainAll();
 
@@ -174,9 +205,19 @@ class ChallengeTopologyTest {
     signups.pipeInput(PHONE, signup(signupId(4), PROGRAM, PHONE, t), t);
 
     // Then it is suppressed and nothing is sent
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE,
-        suppressed(id(1), signupId(4), T0, T0.plus(EXPIRY), 2, ChallengeOutcome.OPEN, ChallengeDecider.RESEND_LIMIT,
-            t)));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(
+            KeyValue.pair(
+                PHONE,
+                suppressed(
+                    id(1),
+                    signupId(4),
+                    T0,
+                    T0.plus(EXPIRY),
+                    2,
+                    ChallengeOutcome.OPEN,
+                    ChallengeDecider.RESEND_LIMIT,
+                    t)));
     assertNothingElse();
   }
 
@@ -184,7 +225,9 @@ class ChallengeTopologyTest {
   void shouldSuppressSignupOfConfirmedSubscriber() {
     // Given a challenge the reply processor closed as CONFIRMED
     signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, T0), T0);
-    challenges.pipeInput(PHONE, closed(id(1), ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(40)),
+    challenges.pipeInput(
+        PHONE,
+        closed(id(1), ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(40)),
         T0.plusSeconds(40));
     drainAll();
 
@@ -193,8 +236,19 @@ class ChallengeTopologyTest {
     signups.pipeInput(PHONE, signup(signupId(2), PROGRAM, PHONE, t), t);
 
     // Then they are told apart as already subscribed and get no SMS
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE,
-        suppressed(id(1), signupId(2), t, t, 0, ChallengeOutcome.CONFIRMED, ChallengeDecider.ALREADY_SUBSCRIBED, t)));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(
+            KeyValue.pair(
+                PHONE,
+                suppressed(
+                    id(1),
+                    signupId(2),
+                    t,
+                    t,
+                    0,
+                    ChallengeOutcome.CONFIRMED,
+                    ChallengeDecider.ALREADY_SUBSCRIBED,
+                    t)));
     assertNothingElse();
   }
 
@@ -208,16 +262,30 @@ class ChallengeTopologyTest {
     signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, t1), t1);
 
     // Then it is suppressed as opted out, no SMS
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE,
-        suppressed(id(1), signupId(1), t1, t1, 0, ChallengeOutcome.REJECTED, ChallengeDecider.OPTED_OUT, t1)));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(
+            KeyValue.pair(
+                PHONE,
+                suppressed(
+                    id(1),
+                    signupId(1),
+                    t1,
+                    t1,
+                    0,
+                    ChallengeOutcome.REJECTED,
+                    ChallengeDecider.OPTED_OUT,
+                    t1)));
     assertNothingElse();
 
     // And once it texts START, the next signup opens a challenge
-    inbound.pipeInput(PHONE, reply("SM2", ReplyIntent.START, T0.plusSeconds(20)), T0.plusSeconds(20));
+    inbound.pipeInput(
+        PHONE, reply("SM2", ReplyIntent.START, T0.plusSeconds(20)), T0.plusSeconds(20));
     Instant t2 = T0.plusSeconds(30);
     signups.pipeInput(PHONE, signup(signupId(2), PROGRAM, PHONE, t2), t2);
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE, issued(id(2), signupId(2), t2)));
-    assertThat(read(Topics.SMS_OUTBOUND)).containsExactly(KeyValue.pair(PHONE, sendCode(id(3), id(2), t2)));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(KeyValue.pair(PHONE, issued(id(2), signupId(2), t2)));
+    assertThat(read(Topics.SMS_OUTBOUND))
+        .containsExactly(KeyValue.pair(PHONE, sendCode(id(3), id(2), t2)));
     assertNothingElse();
   }
 
@@ -226,7 +294,8 @@ class ChallengeTopologyTest {
     // Given a challenge the reply processor closed as EXPIRED
     signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, T0), T0);
     Instant closedAt = T0.plus(EXPIRY).plusSeconds(5);
-    challenges.pipeInput(PHONE, closed(id(1), ChallengeOutcome.EXPIRED, "window passed", closedAt), closedAt);
+    challenges.pipeInput(
+        PHONE, closed(id(1), ChallengeOutcome.EXPIRED, "window passed", closedAt), closedAt);
     drainAll();
 
     // When the phone signs up again
@@ -234,8 +303,10 @@ class ChallengeTopologyTest {
     signups.pipeInput(PHONE, signup(signupId(2), PROGRAM, PHONE, t), t);
 
     // Then a new challenge (new id, new code) opens
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE, issued(id(3), signupId(2), t)));
-    assertThat(read(Topics.SMS_OUTBOUND)).containsExactly(KeyValue.pair(PHONE, sendCode(id(4), id(3), t)));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(KeyValue.pair(PHONE, issued(id(3), signupId(2), t)));
+    assertThat(read(Topics.SMS_OUTBOUND))
+        .containsExactly(KeyValue.pair(PHONE, sendCode(id(4), id(3), t)));
     assertNothingElse();
   }
 
@@ -246,7 +317,8 @@ class ChallengeTopologyTest {
     rawSignups.pipeInput(PHONE.getBytes(StandardCharsets.UTF_8), garbage, T0);
 
     // When a valid signup follows
-    signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, T0.plusSeconds(1)), T0.plusSeconds(1));
+    signups.pipeInput(
+        PHONE, signup(signupId(1), PROGRAM, PHONE, T0.plusSeconds(1)), T0.plusSeconds(1));
 
     // Then the garbage is kept with its bytes and origin, and the next signup opens a challenge
     List<KeyValue<String, SignupRejected>> rejects = read(Topics.SIGNUP_REJECTS);
@@ -257,14 +329,17 @@ class ChallengeTopologyTest {
     assertThat(rejected.getReason()).startsWith("undeserialisable record");
     assertThat(rejected.getField()).isNull();
     assertThat(rejected.getRawValue()).isEqualTo(ByteBuffer.wrap(garbage));
-    assertThat(rejected.getRawKey()).isEqualTo(ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)));
+    assertThat(rejected.getRawKey())
+        .isEqualTo(ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)));
     assertThat(rejected.getSourceTopic()).isEqualTo(Topics.SIGNUP_REQUESTS.name());
     assertThat(rejected.getSourcePartition()).isZero();
     assertThat(rejected.getSourceOffset()).isZero();
     assertThat(rejected.getRejectedAt()).isEqualTo(WALL_CLOCK);
     Instant t = T0.plusSeconds(1);
-    assertThat(read(Topics.CHALLENGES)).containsExactly(KeyValue.pair(PHONE, issued(id(2), signupId(1), t)));
-    assertThat(read(Topics.SMS_OUTBOUND)).containsExactly(KeyValue.pair(PHONE, sendCode(id(3), id(2), t)));
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(KeyValue.pair(PHONE, issued(id(2), signupId(1), t)));
+    assertThat(read(Topics.SMS_OUTBOUND))
+        .containsExactly(KeyValue.pair(PHONE, sendCode(id(3), id(2), t)));
     assertNothingElse();
   }
 
@@ -283,22 +358,28 @@ class ChallengeTopologyTest {
     assertThat(rejected.getField()).isEqualTo("phone");
     assertThat(rejected.getReason()).isNotBlank();
     assertThat(rejected.getRawValue())
-        .isEqualTo(ByteBuffer.wrap(serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer().serialize("x", bad)));
+        .isEqualTo(
+            ByteBuffer.wrap(
+                serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer().serialize("x", bad)));
     assertNothingElse();
   }
 
   @Test
   void shouldRejectSignupKeyedByAnotherPhone() {
-    // When a valid signup arrives under a key that is not its phone (it would land in another phone's partition)
+    // When a valid signup arrives under a key that is not its phone (it would land in another
+    // phone's partition)
     signups.pipeInput("+14155550199", signup(signupId(1), PROGRAM, PHONE, T0), T0);
 
     // Then it is rejected rather than decided without the phone's STOP history
     List<KeyValue<String, SignupRejected>> rejects = read(Topics.SIGNUP_REJECTS);
-    assertThat(rejects).singleElement().satisfies(kv -> {
-      assertThat(kv.key).isEqualTo("+14155550199");
-      assertThat(kv.value.getField()).isEqualTo("phone");
-      assertThat(kv.value.getReason()).isEqualTo(SignupProcessor.KEY_MISMATCH);
-    });
+    assertThat(rejects)
+        .singleElement()
+        .satisfies(
+            kv -> {
+              assertThat(kv.key).isEqualTo("+14155550199");
+              assertThat(kv.value.getField()).isEqualTo("phone");
+              assertThat(kv.value.getReason()).isEqualTo(SignupProcessor.KEY_MISMATCH);
+            });
     assertNothingElse();
   }
 
@@ -306,26 +387,34 @@ class ChallengeTopologyTest {
   void shouldDeadLetterPoisonReplyAndKeepApplyingStop() {
     // Given a poison record on the inbound topic
     byte[] garbage = {0, 0, 0, 0, 42, 1, 2, 3};
-    driver.createInputTopic(Topics.SMS_INBOUND.name(), new ByteArraySerializer(), new ByteArraySerializer())
+    driver
+        .createInputTopic(
+            Topics.SMS_INBOUND.name(), new ByteArraySerializer(), new ByteArraySerializer())
         .pipeInput(PHONE.getBytes(StandardCharsets.UTF_8), garbage, T0);
 
     // When a STOP follows, then a signup
     inbound.pipeInput(PHONE, reply("SM1", ReplyIntent.STOP, T0.plusSeconds(1)), T0.plusSeconds(1));
-    signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, T0.plusSeconds(2)), T0.plusSeconds(2));
+    signups.pipeInput(
+        PHONE, signup(signupId(1), PROGRAM, PHONE, T0.plusSeconds(2)), T0.plusSeconds(2));
 
     // Then the poison is a dead letter and the STOP still suppresses the signup
     List<KeyValue<String, DeadLetter>> deadLetters = read(Topics.DEAD_LETTERS);
-    assertThat(deadLetters).singleElement().satisfies(kv -> {
-      assertThat(kv.value.getApplication()).isEqualTo(ChallengeTopology.APPLICATION_ID);
-      assertThat(kv.value.getSourceTopic()).isEqualTo(Topics.SMS_INBOUND.name());
-      assertThat(kv.value.getRawValue()).isEqualTo(ByteBuffer.wrap(garbage));
-    });
-    assertThat(read(Topics.CHALLENGES)).singleElement()
+    assertThat(deadLetters)
+        .singleElement()
+        .satisfies(
+            kv -> {
+              assertThat(kv.value.getApplication()).isEqualTo(ChallengeTopology.APPLICATION_ID);
+              assertThat(kv.value.getSourceTopic()).isEqualTo(Topics.SMS_INBOUND.name());
+              assertThat(kv.value.getRawValue()).isEqualTo(ByteBuffer.wrap(garbage));
+            });
+    assertThat(read(Topics.CHALLENGES))
+        .singleElement()
         .satisfies(kv -> assertThat(kv.value.getReason()).isEqualTo(ChallengeDecider.OPTED_OUT));
     assertNothingElse();
   }
 
-  // --- expected records -------------------------------------------------------------------------------------
+  // --- expected records
+  // -------------------------------------------------------------------------------------
 
   private ChallengeEvent issued(String challengeId, String signupId, Instant t) {
     return ChallengeEvent.newBuilder()
@@ -343,14 +432,22 @@ class ChallengeTopologyTest {
         .setReason(null)
         .setLocale("en-US")
         .setChannel(SourceChannel.WEB_FORM)
-        .setConsentTextSha256(signup(signupId, PROGRAM, PHONE, t).getEvidence().getConsentTextSha256())
+        .setConsentTextSha256(
+            signup(signupId, PROGRAM, PHONE, t).getEvidence().getConsentTextSha256())
         .setRequestedAt(t)
         .setOccurredAt(t)
         .build();
   }
 
-  private ChallengeEvent suppressed(String challengeId, String signupId, Instant issuedAt, Instant expiresAt,
-      int resendCount, ChallengeOutcome outcome, String reason, Instant t) {
+  private ChallengeEvent suppressed(
+      String challengeId,
+      String signupId,
+      Instant issuedAt,
+      Instant expiresAt,
+      int resendCount,
+      ChallengeOutcome outcome,
+      String reason,
+      Instant t) {
     ChallengeEvent event = issued(challengeId, signupId, t);
     event.setType(ChallengeEventType.SUPPRESSED);
     event.setFromNumber(null);
@@ -376,7 +473,8 @@ class ChallengeTopologyTest {
         .build();
   }
 
-  private static ChallengeEvent closed(String challengeId, ChallengeOutcome outcome, String reason, Instant at) {
+  private static ChallengeEvent closed(
+      String challengeId, ChallengeOutcome outcome, String reason, Instant at) {
     return ChallengeEvent.newBuilder()
         .setChallengeId(challengeId)
         .setType(ChallengeEventType.CLOSED)
@@ -404,7 +502,8 @@ class ChallengeTopologyTest {
         .build();
   }
 
-  // --- plumbing -----------------------------------------------------------------------------------------------
+  // --- plumbing
+  // -----------------------------------------------------------------------------------------------
 
   /** Ids shaped like UUIDs, numbered in the order the topology asks for them. */
   private String nextId() {
@@ -417,19 +516,26 @@ class ChallengeTopologyTest {
     return String.format("00000000-0000-4000-a000-%012d", n);
   }
 
-  /** Every record of an output topic since the last read, decoded; its raw bytes are kept for the code check. */
+  /**
+   * Every record of an output topic since the last read, decoded; its raw bytes are kept for the
+   * code check.
+   */
   private <V extends SpecificRecord> List<KeyValue<String, V>> read(Topic<V> topic) {
     List<KeyValue<String, V>> records = new ArrayList<>();
     for (TestRecord<byte[], byte[]> record : outputs.get(topic.name()).readRecordsToList()) {
       keep(record);
       String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
-      records.add(KeyValue.pair(key, serdes.forTopic(topic).deserializer().deserialize(topic.name(), record.value())));
+      records.add(
+          KeyValue.pair(
+              key,
+              serdes.forTopic(topic).deserializer().deserialize(topic.name(), record.value())));
     }
     return records;
   }
 
   private void assertNothingElse() {
-    outputs.forEach((name, topic) -> assertThat(topic.isEmpty()).as("more records on " + name).isTrue());
+    outputs.forEach(
+        (name, topic) -> assertThat(topic.isEmpty()).as("more records on " + name).isTrue());
   }
 
   private void drainAll() {
@@ -445,6 +551,7 @@ class ChallengeTopologyTest {
 
   private static boolean contains(byte[] haystack, byte[] needle) {
     // ISO-8859-1 maps each byte to one char, so this is an exact byte-sequence search.
-    return new String(haystack, StandardCharsets.ISO_8859_1).contains(new String(needle, StandardCharsets.ISO_8859_1));
+    return new String(haystack, StandardCharsets.ISO_8859_1)
+        .contains(new String(needle, StandardCharsets.ISO_8859_1));
   }
 }

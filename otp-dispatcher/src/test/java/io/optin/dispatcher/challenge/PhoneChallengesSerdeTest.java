@@ -17,13 +17,35 @@ class PhoneChallengesSerdeTest {
   @Test
   void shouldRoundTripEveryField() {
     // Given a phone with a resent pending challenge, a confirmed program and a STOP then START
-    PhoneChallenges state = PhoneChallenges.EMPTY
-        .with("acme", ProgramChallenge.pending("c-1", "s-1", T0, T0.plusSeconds(600), "fr-FR",
-            SourceChannel.MOBILE_APP, "0f".repeat(32), T0.minusSeconds(1)).resentAt(T0.plusSeconds(90)))
-        .with("beta", ProgramChallenge.confirmed("c-0"))
-        .stop(T0.plusSeconds(100)).start(T0.plusSeconds(200))
-        .with("acme", ProgramChallenge.pending("c-3", "s-3", T0, T0.plusSeconds(600), "fr-FR",
-            SourceChannel.MOBILE_APP, "0f".repeat(32), T0).resentAt(T0.plusSeconds(90)));
+    PhoneChallenges state =
+        PhoneChallenges.EMPTY
+            .with(
+                "acme",
+                ProgramChallenge.pending(
+                        "c-1",
+                        "s-1",
+                        T0,
+                        T0.plusSeconds(600),
+                        "fr-FR",
+                        SourceChannel.MOBILE_APP,
+                        "0f".repeat(32),
+                        T0.minusSeconds(1))
+                    .resentAt(T0.plusSeconds(90)))
+            .with("beta", ProgramChallenge.confirmed("c-0"))
+            .stop(T0.plusSeconds(100))
+            .start(T0.plusSeconds(200))
+            .with(
+                "acme",
+                ProgramChallenge.pending(
+                        "c-3",
+                        "s-3",
+                        T0,
+                        T0.plusSeconds(600),
+                        "fr-FR",
+                        SourceChannel.MOBILE_APP,
+                        "0f".repeat(32),
+                        T0)
+                    .resentAt(T0.plusSeconds(90)));
 
     // When it is written to and read back from the store
     byte[] bytes = serde.serializer().serialize("changelog", state);
@@ -36,10 +58,12 @@ class PhoneChallengesSerdeTest {
 
   @Test
   void shouldIgnoreUnknownFieldsOfNewerWriter() {
-    String newer = "{\"v\":2,\"optedOut\":true,\"lastStopAt\":5,\"mood\":\"new\",\"programs\":"
-        + "{\"p\":{\"status\":\"CONFIRMED\",\"challengeId\":\"c\",\"extra\":1}}}";
+    String newer =
+        "{\"v\":2,\"optedOut\":true,\"lastStopAt\":5,\"mood\":\"new\",\"programs\":"
+            + "{\"p\":{\"status\":\"CONFIRMED\",\"challengeId\":\"c\",\"extra\":1}}}";
 
-    PhoneChallenges read = serde.deserializer().deserialize("t", newer.getBytes(StandardCharsets.UTF_8));
+    PhoneChallenges read =
+        serde.deserializer().deserialize("t", newer.getBytes(StandardCharsets.UTF_8));
 
     assertThat(read.optedOut()).isTrue();
     assertThat(read.lastStopAt()).isEqualTo(Instant.ofEpochMilli(5));

@@ -18,13 +18,17 @@ class PhoneChallengesTest {
   private static final String PROGRAM = "acme-deals";
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
-  private static final PhoneChallenges PENDING_C2 = PhoneChallenges.EMPTY.with(PROGRAM,
-      ProgramChallenge.pending("c-2", "s-2", T0, T0.plusSeconds(600), "en-US", SourceChannel.API, "ab", T0));
+  private static final PhoneChallenges PENDING_C2 =
+      PhoneChallenges.EMPTY.with(
+          PROGRAM,
+          ProgramChallenge.pending(
+              "c-2", "s-2", T0, T0.plusSeconds(600), "en-US", SourceChannel.API, "ab", T0));
 
   @Test
   void shouldConfirmProgramOnConfirmedClose() {
     // When the pending challenge closes CONFIRMED
-    PhoneChallenges after = PENDING_C2.closed(closed("c-2", ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(30)));
+    PhoneChallenges after =
+        PENDING_C2.closed(closed("c-2", ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(30)));
 
     // Then the program is confirmed by it
     assertThat(after.program(PROGRAM)).isEqualTo(ProgramChallenge.confirmed("c-2"));
@@ -33,7 +37,9 @@ class PhoneChallengesTest {
   @Test
   void shouldFreeProgramWhenPendingChallengeExpires() {
     // When the pending challenge closes EXPIRED
-    PhoneChallenges after = PENDING_C2.closed(closed("c-2", ChallengeOutcome.EXPIRED, "window passed", T0.plusSeconds(605)));
+    PhoneChallenges after =
+        PENDING_C2.closed(
+            closed("c-2", ChallengeOutcome.EXPIRED, "window passed", T0.plusSeconds(605)));
 
     // Then nothing is left to keep for the phone
     assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.NONE);
@@ -43,7 +49,9 @@ class PhoneChallengesTest {
   @Test
   void shouldIgnoreLateCloseOfOlderChallenge() {
     // When an older challenge c-1 closes EXPIRED after c-2 opened
-    PhoneChallenges after = PENDING_C2.closed(closed("c-1", ChallengeOutcome.EXPIRED, "window passed", T0.plusSeconds(5)));
+    PhoneChallenges after =
+        PENDING_C2.closed(
+            closed("c-1", ChallengeOutcome.EXPIRED, "window passed", T0.plusSeconds(5)));
 
     // Then c-2 stays pending
     assertThat(after).isSameAs(PENDING_C2);
@@ -84,7 +92,8 @@ class PhoneChallengesTest {
     PhoneChallenges stopped = PENDING_C2.replied(reply(ReplyIntent.STOP, T0.plusSeconds(20)));
 
     // When a confirmation from T0+10s arrives afterwards
-    PhoneChallenges after = stopped.closed(closed("c-2", ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(10)));
+    PhoneChallenges after =
+        stopped.closed(closed("c-2", ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(10)));
 
     // Then STOP wins: the program stays opted out
     assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.OPTED_OUT);
@@ -93,12 +102,15 @@ class PhoneChallengesTest {
   @Test
   void shouldNotOptOutAgainOnCloseOlderThanLaterStart() {
     // Given STOP at T0+10s and START at T0+20s
-    PhoneChallenges state = PENDING_C2.replied(reply(ReplyIntent.STOP, T0.plusSeconds(10)))
-        .replied(reply(ReplyIntent.START, T0.plusSeconds(20)));
+    PhoneChallenges state =
+        PENDING_C2
+            .replied(reply(ReplyIntent.STOP, T0.plusSeconds(10)))
+            .replied(reply(ReplyIntent.START, T0.plusSeconds(20)));
 
     // When the reply processor's close for that STOP arrives late
-    PhoneChallenges after = state.closed(
-        closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
+    PhoneChallenges after =
+        state.closed(
+            closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
 
     // Then the program stays free
     assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.NONE);
@@ -108,8 +120,9 @@ class PhoneChallengesTest {
   @Test
   void shouldOptOutProgramOnOptOutClose() {
     // When the pending challenge closes REJECTED because the phone opted out
-    PhoneChallenges after = PENDING_C2.closed(
-        closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
+    PhoneChallenges after =
+        PENDING_C2.closed(
+            closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
 
     // Then the program is opted out even if the STOP itself was not seen here
     assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.OPTED_OUT);
@@ -121,7 +134,8 @@ class PhoneChallengesTest {
     assertThat(PENDING_C2.replied(reply(ReplyIntent.CONFIRM, T0))).isSameAs(PENDING_C2);
   }
 
-  static ChallengeEvent closed(String challengeId, ChallengeOutcome outcome, String reason, Instant at) {
+  static ChallengeEvent closed(
+      String challengeId, ChallengeOutcome outcome, String reason, Instant at) {
     return ChallengeEvent.newBuilder()
         .setChallengeId(challengeId)
         .setType(ChallengeEventType.CLOSED)

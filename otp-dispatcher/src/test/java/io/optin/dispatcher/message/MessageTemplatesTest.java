@@ -23,9 +23,15 @@ class MessageTemplatesTest {
   private final MessageTemplates defaults = new MessageTemplates(BRANDS);
 
   static Stream<Arguments> defaultLocalesAndKinds() {
-    return Stream.of("en", "fr", "es", "de").flatMap(locale ->
-        Stream.of(SmsKind.CONFIRMATION_CODE, SmsKind.CONFIRMED, SmsKind.OPTED_OUT, SmsKind.HELP)
-            .map(kind -> Arguments.of(locale, kind)));
+    return Stream.of("en", "fr", "es", "de")
+        .flatMap(
+            locale ->
+                Stream.of(
+                        SmsKind.CONFIRMATION_CODE,
+                        SmsKind.CONFIRMED,
+                        SmsKind.OPTED_OUT,
+                        SmsKind.HELP)
+                    .map(kind -> Arguments.of(locale, kind)));
   }
 
   @ParameterizedTest(name = "[{index}] {0} {1}")
@@ -33,23 +39,28 @@ class MessageTemplatesTest {
   void shouldFitEveryDefaultTextInOneGsm7SegmentWithATypicalBrand(String locale, SmsKind kind) {
     // Given a 12-character brand, a 6-digit code and the longest expiry (60 min, two digits)
     // When
-    RenderedSms sms = kind == SmsKind.CONFIRMATION_CODE
-        ? defaults.renderCode("shop", locale, "123456", Duration.ofMinutes(60))
-        : defaults.render(kind, "shop", locale);
+    RenderedSms sms =
+        kind == SmsKind.CONFIRMATION_CODE
+            ? defaults.renderCode("shop", locale, "123456", Duration.ofMinutes(60))
+            : defaults.render(kind, "shop", locale);
 
     // Then
-    assertThat(sms.encoding()).as(SmsSegments.nonGsm7Characters(sms.body())).isEqualTo(SmsEncoding.GSM_7);
+    assertThat(sms.encoding())
+        .as(SmsSegments.nonGsm7Characters(sms.body()))
+        .isEqualTo(SmsEncoding.GSM_7);
     assertThat(sms.segments()).as(sms.body()).isEqualTo(1);
     assertThat(sms.body()).startsWith(BRAND).doesNotContain("{");
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', value = {
-      "en | Reply YES | Expires in 10 min | Msg & data rates may apply | Reply STOP to opt out, HELP for help",
-      "fr | Répondez OUI | Expire dans 10 min | Frais SMS possibles | STOP pour vous désabonner, AIDE",
-      "es | Responde SI | Caduca en 10 min | Pueden aplicarse tarifas | STOP para baja, AYUDA",
-      "de | Antworten Sie JA | Gültig 10 Min | Ggf. Gebühren | STOP zum Abmelden, HILFE",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "en | Reply YES | Expires in 10 min | Msg & data rates may apply | Reply STOP to opt out, HELP for help",
+        "fr | Répondez OUI | Expire dans 10 min | Frais SMS possibles | STOP pour vous désabonner, AIDE",
+        "es | Responde SI | Caduca en 10 min | Pueden aplicarse tarifas | STOP para baja, AYUDA",
+        "de | Antworten Sie JA | Gültig 10 Min | Ggf. Gebühren | STOP zum Abmelden, HILFE",
+      })
   void shouldSayHowToConfirmWhenTheCodeExpiresTheRatesAndHowToStop(
       String locale, String confirm, String expiry, String rates, String stop) {
     String body = defaults.renderCode("shop", locale, "123456", TEN_MINUTES).body();
@@ -61,10 +72,14 @@ class MessageTemplatesTest {
   void shouldRenderTheEnglishCodeMessageWordForWord() {
     RenderedSms sms = defaults.renderCode("shop", "en-US", "004211", TEN_MINUTES);
 
-    assertThat(sms.body()).isEqualTo("Acme Markets: your code is 004211. Reply YES to confirm SMS alerts. "
-        + "Expires in 10 min. Msg & data rates may apply. Reply STOP to opt out, HELP for help.");
-    assertThat(sms.maskedBody()).isEqualTo("Acme Markets: your code is ******. Reply YES to confirm SMS alerts. "
-        + "Expires in 10 min. Msg & data rates may apply. Reply STOP to opt out, HELP for help.");
+    assertThat(sms.body())
+        .isEqualTo(
+            "Acme Markets: your code is 004211. Reply YES to confirm SMS alerts. "
+                + "Expires in 10 min. Msg & data rates may apply. Reply STOP to opt out, HELP for help.");
+    assertThat(sms.maskedBody())
+        .isEqualTo(
+            "Acme Markets: your code is ******. Reply YES to confirm SMS alerts. "
+                + "Expires in 10 min. Msg & data rates may apply. Reply STOP to opt out, HELP for help.");
     assertThat(sms).isEqualTo(new RenderedSms(sms.body(), sms.maskedBody(), 1, SmsEncoding.GSM_7));
   }
 
@@ -86,30 +101,35 @@ class MessageTemplatesTest {
     }
   }
 
-  private static final Map<String, String> OVERRIDES = Map.of(
-      "templates.shop.fr-CA.confirmation_code", "A {code} {minutes}",
-      "templates.shop.fr.CONFIRMATION_CODE", "B {code} {minutes}",
-      "templates.default.fr-CA.confirmation-code", "C {code} {minutes}",
-      "templates.default.es.Confirmation_Code", "D {code} {minutes}",
-      "unrelated.setting", "ignored");
+  private static final Map<String, String> OVERRIDES =
+      Map.of(
+          "templates.shop.fr-CA.confirmation_code", "A {code} {minutes}",
+          "templates.shop.fr.CONFIRMATION_CODE", "B {code} {minutes}",
+          "templates.default.fr-CA.confirmation-code", "C {code} {minutes}",
+          "templates.default.es.Confirmation_Code", "D {code} {minutes}",
+          "unrelated.setting", "ignored");
 
   @ParameterizedTest(name = "[{index}] {0} {1} -> {2}")
-  @CsvSource(delimiter = '|', nullValues = "null", value = {
-      "shop | fr-CA | A",     // program + locale
-      "shop | fr_CA | A",
-      "shop | fr-FR | B",     // program + language
-      "shop | fr    | B",
-      "news | fr-CA | C",     // default + locale
-      "news | es-MX | D",     // default + language (overridden default)
-      "shop | es    | D",
-      "news | fr-FR | {brand}: code {code}. Répondez OUI",  // built-in language
-      "shop | de_AT | {brand}: Ihr Code ist {code}",
-      "news | it    | {brand}: your code is {code}",       // default en
-      "shop | pt-BR | {brand}: your code is {code}",
-      "news | null  | {brand}: your code is {code}",
-      "shop | ''    | {brand}: your code is {code}",
-  })
-  void shouldFallBackFromProgramAndLocaleToTheDefaultEnglishText(String program, String locale, String starts) {
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      value = {
+        "shop | fr-CA | A", // program + locale
+        "shop | fr_CA | A",
+        "shop | fr-FR | B", // program + language
+        "shop | fr    | B",
+        "news | fr-CA | C", // default + locale
+        "news | es-MX | D", // default + language (overridden default)
+        "shop | es    | D",
+        "news | fr-FR | {brand}: code {code}. Répondez OUI", // built-in language
+        "shop | de_AT | {brand}: Ihr Code ist {code}",
+        "news | it    | {brand}: your code is {code}", // default en
+        "shop | pt-BR | {brand}: your code is {code}",
+        "news | null  | {brand}: your code is {code}",
+        "shop | ''    | {brand}: your code is {code}",
+      })
+  void shouldFallBackFromProgramAndLocaleToTheDefaultEnglishText(
+      String program, String locale, String starts) {
     MessageTemplates templates = new MessageTemplates(OVERRIDES, BRANDS);
 
     assertThat(templates.template(SmsKind.CONFIRMATION_CODE, program, locale)).startsWith(starts);
@@ -127,17 +147,25 @@ class MessageTemplatesTest {
 
   @Test
   void shouldReadDottedProgramIdsAndAnyCaseOfKind() {
-    MessageTemplates templates = new MessageTemplates(
-        Map.of("templates.acme.news.en.opted-out", "{brand}: bye.", "templates.acme.news.en.Help", "{brand}: help."),
-        Map.of("acme.news", "Acme News"));
+    MessageTemplates templates =
+        new MessageTemplates(
+            Map.of(
+                "templates.acme.news.en.opted-out",
+                "{brand}: bye.",
+                "templates.acme.news.en.Help",
+                "{brand}: help."),
+            Map.of("acme.news", "Acme News"));
 
-    assertThat(templates.render(SmsKind.OPTED_OUT, "acme.news", "en").body()).isEqualTo("Acme News: bye.");
-    assertThat(templates.render(SmsKind.HELP, "acme.news", "en-GB").body()).isEqualTo("Acme News: help.");
+    assertThat(templates.render(SmsKind.OPTED_OUT, "acme.news", "en").body())
+        .isEqualTo("Acme News: bye.");
+    assertThat(templates.render(SmsKind.HELP, "acme.news", "en-GB").body())
+        .isEqualTo("Acme News: help.");
   }
 
   @Test
   void shouldNameTheProgramByItsIdWhenItHasNoBrand() {
-    assertThat(defaults.render(SmsKind.CONFIRMED, "garden-club", "en").body()).startsWith("garden-club: ");
+    assertThat(defaults.render(SmsKind.CONFIRMED, "garden-club", "en").body())
+        .startsWith("garden-club: ");
     assertThat(defaults.brandOf("shop")).isEqualTo(BRAND);
   }
 
@@ -152,9 +180,13 @@ class MessageTemplatesTest {
 
   @Test
   void shouldReportUcs2AndMoreSegmentsForATextOutsideGsm7() {
-    MessageTemplates templates = new MessageTemplates(
-        Map.of("templates.shop.fr.confirmed", "{brand} : vous êtes inscrit aux alertes SMS, à très bientôt ! "
-            + "Fréquence variable. Répondez STOP pour vous désabonner."), BRANDS);
+    MessageTemplates templates =
+        new MessageTemplates(
+            Map.of(
+                "templates.shop.fr.confirmed",
+                "{brand} : vous êtes inscrit aux alertes SMS, à très bientôt ! "
+                    + "Fréquence variable. Répondez STOP pour vous désabonner."),
+            BRANDS);
 
     RenderedSms sms = templates.render(SmsKind.CONFIRMED, "shop", "fr");
 
@@ -163,17 +195,19 @@ class MessageTemplatesTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', value = {
-      "templates.shop.en                    | hello {brand}            | expected templates.<programId>.<locale>.<kind>",
-      "templates.shop.en.welcome            | hello {brand}            | unknown message kind \"welcome\"",
-      "templates.shop.en.unknown            | hello {brand}            | unknown message kind \"unknown\"",
-      "templates.shop.en.confirmation_code  | {brand}: {code}          | must hold {code} and {minutes}",
-      "templates.shop.en.confirmation_code  | {brand}: {minutes} min   | must hold {code} and {minutes}",
-      "templates.shop.en.confirmed          | {brand}: code {code}     | only a confirmation_code text may hold",
-      "templates.shop.en.help               | {brand}: {minutes} min   | only a confirmation_code text may hold",
-      "templates.shop.en.help               | {brnad}: help            | unknown placeholder {brnad}",
-      "templates.shop.en.help               | '  '                     | the text is empty",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "templates.shop.en                    | hello {brand}            | expected templates.<programId>.<locale>.<kind>",
+        "templates.shop.en.welcome            | hello {brand}            | unknown message kind \"welcome\"",
+        "templates.shop.en.unknown            | hello {brand}            | unknown message kind \"unknown\"",
+        "templates.shop.en.confirmation_code  | {brand}: {code}          | must hold {code} and {minutes}",
+        "templates.shop.en.confirmation_code  | {brand}: {minutes} min   | must hold {code} and {minutes}",
+        "templates.shop.en.confirmed          | {brand}: code {code}     | only a confirmation_code text may hold",
+        "templates.shop.en.help               | {brand}: {minutes} min   | only a confirmation_code text may hold",
+        "templates.shop.en.help               | {brnad}: help            | unknown placeholder {brnad}",
+        "templates.shop.en.help               | '  '                     | the text is empty",
+      })
   void shouldRefuseABadTemplateSettingNamingTheKey(String key, String text, String message) {
     assertThatThrownBy(() -> new MessageTemplates(Map.of(key, text), BRANDS))
         .isInstanceOf(IllegalArgumentException.class)

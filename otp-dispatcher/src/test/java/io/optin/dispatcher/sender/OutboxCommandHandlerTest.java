@@ -14,9 +14,9 @@ import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
-import io.optin.schemas.Topics;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.metrics.OptinMetrics;
+import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.io.IOException;
@@ -36,8 +36,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The sending policy (render, send, report) through the real twilio-java SDK against a real HTTP server
- * speaking Twilio's Messages API.
+ * The sending policy (render, send, report) through the real twilio-java SDK against a real HTTP
+ * server speaking Twilio's Messages API.
  */
 class OutboxCommandHandlerTest {
 
@@ -48,7 +48,8 @@ class OutboxCommandHandlerTest {
   private static final String CHALLENGE = "3f0c5d1e-8a4b-4c2d-9e7f-0a1b2c3d4e5f";
   private static final Instant NOW = Instant.parse("2026-03-01T10:00:30Z");
   private static final URI CALLBACK = URI.create("https://optin.example/webhooks/twilio/status");
-  private static final OtpCodes CODES = OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
+  private static final OtpCodes CODES =
+      OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
 
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final List<Duration> backoffs = new ArrayList<>();
@@ -62,9 +63,11 @@ class OutboxCommandHandlerTest {
   @BeforeEach
   void startTwilio() throws IOException {
     twilio = new FakeTwilioApi();
-    gateway = TwilioSmsGateway.create(TwilioClientSettings.of(TwilioCredentials.authToken(ACCOUNT_SID, "test-auth-token"))
-        .withApiBaseUrl(twilio.baseUrl())
-        .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
+    gateway =
+        TwilioSmsGateway.create(
+            TwilioClientSettings.of(TwilioCredentials.authToken(ACCOUNT_SID, "test-auth-token"))
+                .withApiBaseUrl(twilio.baseUrl())
+                .withTimeouts(Duration.ofSeconds(2), Duration.ofMillis(300)));
   }
 
   @AfterEach
@@ -76,11 +79,19 @@ class OutboxCommandHandlerTest {
   private final OptinMetrics metrics = OptinMetrics.unexposed();
 
   private OutboxCommandHandler handler(SenderConfig config) {
-    RetryPolicy policy = new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.0);
+    RetryPolicy policy =
+        new RetryPolicy(3, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.0);
     RetryingSmsGateway retrying = new RetryingSmsGateway(gateway, policy, backoffs::add, () -> 0.0);
     MessageTemplates templates = new MessageTemplates(Map.of("acme-deals", "Acme"));
-    return new OutboxCommandHandler(templates, CODES, retrying, delivered, config, clock,
-        () -> "report-" + reportIds.incrementAndGet(), metrics);
+    return new OutboxCommandHandler(
+        templates,
+        CODES,
+        retrying,
+        delivered,
+        config,
+        clock,
+        () -> "report-" + reportIds.incrementAndGet(),
+        metrics);
   }
 
   private OutboxCommandHandler handler() {
@@ -93,30 +104,38 @@ class OutboxCommandHandlerTest {
     twilio.thenCreated(SID);
 
     // When a confirmation code command is handled
-    Optional<SmsDeliveryReport> report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(570)));
+    Optional<SmsDeliveryReport> report =
+        handler().handle(codeCommand("cmd-1", NOW.plusSeconds(570)));
 
-    // Then Twilio got the text with the code, the expiry in minutes, the sender and the status callback
+    // Then Twilio got the text with the code, the expiry in minutes, the sender and the status
+    // callback
     String code = CODES.codeFor(CHALLENGE);
-    String sent = "Acme: your code is " + code + ". Reply YES to confirm SMS alerts. Expires in 9 min. "
-        + "Msg & data rates may apply. Reply STOP to opt out, HELP for help.";
-    assertThat(twilio.forms()).containsExactly(Map.of(
-        "To", PHONE, "From", FROM, "Body", sent, "StatusCallback", CALLBACK.toString()));
+    String sent =
+        "Acme: your code is "
+            + code
+            + ". Reply YES to confirm SMS alerts. Expires in 9 min. "
+            + "Msg & data rates may apply. Reply STOP to opt out, HELP for help.";
+    assertThat(twilio.forms())
+        .containsExactly(
+            Map.of("To", PHONE, "From", FROM, "Body", sent, "StatusCallback", CALLBACK.toString()));
     // And the report names the sid, one attempt, and holds the text with the code masked
-    assertThat(report).contains(SmsDeliveryReport.newBuilder()
-        .setReportId("report-1")
-        .setCommandId("cmd-1")
-        .setChallengeId(CHALLENGE)
-        .setProgramId("acme-deals")
-        .setPhone(PHONE)
-        .setMessageSid(SID)
-        .setStatus(DeliveryStatus.QUEUED)
-        .setErrorCode(null)
-        .setErrorMessage(null)
-        .setAttempts(1)
-        .setMaskedBody(sent.replace(code, "******"))
-        .setSource(ReportSource.SENDER)
-        .setOccurredAt(NOW)
-        .build());
+    assertThat(report)
+        .contains(
+            SmsDeliveryReport.newBuilder()
+                .setReportId("report-1")
+                .setCommandId("cmd-1")
+                .setChallengeId(CHALLENGE)
+                .setProgramId("acme-deals")
+                .setPhone(PHONE)
+                .setMessageSid(SID)
+                .setStatus(DeliveryStatus.QUEUED)
+                .setErrorCode(null)
+                .setErrorMessage(null)
+                .setAttempts(1)
+                .setMaskedBody(sent.replace(code, "******"))
+                .setSource(ReportSource.SENDER)
+                .setOccurredAt(NOW)
+                .build());
     assertNoCodeIn(report.orElseThrow(), code);
   }
 
@@ -126,7 +145,8 @@ class OutboxCommandHandlerTest {
     twilio.thenError(400, 21211, "The 'To' number +14155550100 is not a valid phone number.");
 
     // When the command is handled
-    SmsDeliveryReport report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
+    SmsDeliveryReport report =
+        handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
 
     // Then it is not retried and the failure carries Twilio's code
     assertThat(twilio.forms()).hasSize(1);
@@ -159,7 +179,8 @@ class OutboxCommandHandlerTest {
     twilio.thenError(429, 20429, "Too Many Requests").thenCreated(SID);
 
     // When the command is handled
-    SmsDeliveryReport report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
+    SmsDeliveryReport report =
+        handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
 
     // Then one report says sent, after two attempts and one backoff
     assertThat(twilio.forms()).hasSize(2);
@@ -175,7 +196,8 @@ class OutboxCommandHandlerTest {
     twilio.thenHang();
 
     // When the command is handled
-    SmsDeliveryReport report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
+    SmsDeliveryReport report =
+        handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600))).orElseThrow();
 
     // Then all three attempts time out and the report says failed, without a provider code
     assertThat(twilio.forms()).hasSize(3);
@@ -207,7 +229,8 @@ class OutboxCommandHandlerTest {
     delivered.remember("cmd-1", NOW.minus(Duration.ofDays(1)));
 
     // When cmd-1 is replayed from the outbox
-    Optional<SmsDeliveryReport> report = handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600)));
+    Optional<SmsDeliveryReport> report =
+        handler().handle(codeCommand("cmd-1", NOW.plusSeconds(600)));
 
     // Then it is skipped
     assertThat(report).isEmpty();
@@ -238,9 +261,14 @@ class OutboxCommandHandlerTest {
     handler(SenderConfig.defaults("test", null, service, null)).handle(command);
 
     // Then Twilio is asked to send through the service, with no status callback
-    assertThat(twilio.forms()).singleElement().satisfies(form -> {
-      assertThat(form).containsEntry("MessagingServiceSid", service).doesNotContainKeys("From", "StatusCallback");
-    });
+    assertThat(twilio.forms())
+        .singleElement()
+        .satisfies(
+            form -> {
+              assertThat(form)
+                  .containsEntry("MessagingServiceSid", service)
+                  .doesNotContainKeys("From", "StatusCallback");
+            });
   }
 
   @Test
@@ -255,9 +283,12 @@ class OutboxCommandHandlerTest {
     SmsDeliveryReport report = handler().handle(help).orElseThrow();
 
     // Then the help text is sent and reported as is
-    String text = "Acme SMS alerts. Msg frequency varies. Msg & data rates may apply. "
-        + "Reply STOP to opt out, START to resubscribe.";
-    assertThat(twilio.forms()).singleElement().satisfies(form -> assertThat(form).containsEntry("Body", text));
+    String text =
+        "Acme SMS alerts. Msg frequency varies. Msg & data rates may apply. "
+            + "Reply STOP to opt out, START to resubscribe.";
+    assertThat(twilio.forms())
+        .singleElement()
+        .satisfies(form -> assertThat(form).containsEntry("Body", text));
     assertThat(report.getMaskedBody()).isEqualTo(text);
   }
 
@@ -293,7 +324,11 @@ class OutboxCommandHandlerTest {
 
   /** The report's Avro bytes, as they would be published, do not hold the code. */
   private void assertNoCodeIn(SmsDeliveryReport report, String code) {
-    byte[] bytes = serdes.forTopic(Topics.SMS_DELIVERY).serializer().serialize(Topics.SMS_DELIVERY.name(), report);
+    byte[] bytes =
+        serdes
+            .forTopic(Topics.SMS_DELIVERY)
+            .serializer()
+            .serialize(Topics.SMS_DELIVERY.name(), report);
     assertThat(new String(bytes, StandardCharsets.ISO_8859_1)).doesNotContain(code);
   }
 }

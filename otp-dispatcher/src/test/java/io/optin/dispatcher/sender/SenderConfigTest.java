@@ -23,15 +23,29 @@ class SenderConfigTest {
   void shouldRefuseConfigWithoutSenderNamingBothSettings() {
     assertThatThrownBy(() -> SenderConfig.defaults("a", " ", null, null))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("twilio.from").hasMessageContaining("twilio.messaging.service.sid");
+        .hasMessageContaining("twilio.from")
+        .hasMessageContaining("twilio.messaging.service.sid");
   }
 
   @Test
   void shouldRefuseBadLimitsNamingTheSetting() {
-    assertThatThrownBy(() -> new SenderConfig("a", "+15005550006", null, null, 0, 10, RetryPolicy.DEFAULT,
-        Duration.ofDays(7))).hasMessageContaining("sms.max.concurrency");
-    assertThatThrownBy(() -> new SenderConfig("a", "+15005550006", null, null, 1, 0, RetryPolicy.DEFAULT,
-        Duration.ofDays(7))).hasMessageContaining("sms.rate.per.second");
+    assertThatThrownBy(
+            () ->
+                new SenderConfig(
+                    "a",
+                    "+15005550006",
+                    null,
+                    null,
+                    0,
+                    10,
+                    RetryPolicy.DEFAULT,
+                    Duration.ofDays(7)))
+        .hasMessageContaining("sms.max.concurrency");
+    assertThatThrownBy(
+            () ->
+                new SenderConfig(
+                    "a", "+15005550006", null, null, 1, 0, RetryPolicy.DEFAULT, Duration.ofDays(7)))
+        .hasMessageContaining("sms.rate.per.second");
     assertThatThrownBy(() -> SenderConfig.defaults("two words", "+15005550006", null, null))
         .hasMessageContaining("sms.sender.id");
   }

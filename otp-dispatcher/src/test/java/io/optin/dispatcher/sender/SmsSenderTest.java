@@ -14,12 +14,12 @@ import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
-import io.optin.schemas.Topics;
 import io.optin.domain.otp.OtpCodes;
-import io.optin.schemas.registry.InMemorySchemaRegistryClient;
-import io.optin.schemas.serde.AvroSerdes;
 import io.optin.kit.streams.Decoded;
 import io.optin.kit.streams.DecodingDeserializer;
+import io.optin.schemas.Topics;
+import io.optin.schemas.registry.InMemorySchemaRegistryClient;
+import io.optin.schemas.serde.AvroSerdes;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -47,8 +47,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The outbox loop's transaction discipline, with Kafka's own client doubles and a real HTTP Twilio: reports and
- * offsets commit together, an aborted commit is retried with the same reports, a fenced sender stops.
+ * The outbox loop's transaction discipline, with Kafka's own client doubles and a real HTTP Twilio:
+ * reports and offsets commit together, an aborted commit is retried with the same reports, a fenced
+ * sender stops.
  */
 class SmsSenderTest {
 
@@ -77,7 +78,8 @@ class SmsSenderTest {
 
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-  private final MockConsumer<byte[], Decoded<SmsSendRequested>> consumer = new MockConsumer<>("earliest");
+  private final MockConsumer<byte[], Decoded<SmsSendRequested>> consumer =
+      new MockConsumer<>("earliest");
   private final FailingCommits producer = new FailingCommits();
   private final ExecutorService sending = Executors.newFixedThreadPool(2);
   private FakeTwilioApi twilio;
@@ -87,13 +89,20 @@ class SmsSenderTest {
   @BeforeEach
   void setUp() throws IOException {
     twilio = new FakeTwilioApi();
-    gateway = TwilioSmsGateway.create(TwilioClientSettings.of(
-            TwilioCredentials.authToken("AC" + "1".repeat(32), "test-auth-token"))
-        .withApiBaseUrl(twilio.baseUrl()));
-    OutboxCommandHandler handler = new OutboxCommandHandler(new MessageTemplates(Map.of()),
-        OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6),
-        new RetryingSmsGateway(gateway, RetryPolicy.noRetries()), new DeliveredCommands(Duration.ofDays(7), clock),
-        SenderConfig.defaults("test", "+15005550006", null, null), clock, () -> UUID.randomUUID().toString());
+    gateway =
+        TwilioSmsGateway.create(
+            TwilioClientSettings.of(
+                    TwilioCredentials.authToken("AC" + "1".repeat(32), "test-auth-token"))
+                .withApiBaseUrl(twilio.baseUrl()));
+    OutboxCommandHandler handler =
+        new OutboxCommandHandler(
+            new MessageTemplates(Map.of()),
+            OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6),
+            new RetryingSmsGateway(gateway, RetryPolicy.noRetries()),
+            new DeliveredCommands(Duration.ofDays(7), clock),
+            SenderConfig.defaults("test", "+15005550006", null, null),
+            clock,
+            () -> UUID.randomUUID().toString());
     sender = new SmsSender(consumer, producer, handler, sending, serdes, clock);
     producer.initTransactions();
     consumer.assign(List.of(OUTBOX_0));
@@ -117,12 +126,16 @@ class SmsSenderTest {
     sender.pollOnce();
 
     // Then one transaction holds the report and the next offset to read
-    assertThat(reports()).singleElement().satisfies(report -> {
-      assertThat(report.getCommandId()).isEqualTo("cmd-1");
-      assertThat(report.getMessageSid()).isEqualTo(SID);
-    });
+    assertThat(reports())
+        .singleElement()
+        .satisfies(
+            report -> {
+              assertThat(report.getCommandId()).isEqualTo("cmd-1");
+              assertThat(report.getMessageSid()).isEqualTo(SID);
+            });
     assertThat(producer.consumerGroupOffsetsHistory())
-        .containsExactly(Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+        .containsExactly(
+            Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
     assertThat(producer.transactionCommitted()).isTrue();
   }
 
@@ -162,8 +175,13 @@ class SmsSenderTest {
     // Given garbage at offset 0 and a command at offset 1
     twilio.thenCreated(SID);
     byte[] garbage = "garbage".getBytes(StandardCharsets.UTF_8);
-    consumer.addRecord(new ConsumerRecord<>(OUTBOX_0.topic(), 0, 0, PHONE.getBytes(StandardCharsets.UTF_8),
-        decoder().deserialize(OUTBOX_0.topic(), garbage)));
+    consumer.addRecord(
+        new ConsumerRecord<>(
+            OUTBOX_0.topic(),
+            0,
+            0,
+            PHONE.getBytes(StandardCharsets.UTF_8),
+            decoder().deserialize(OUTBOX_0.topic(), garbage)));
     consumer.addRecord(outboxRecord(1, command("cmd-2")));
 
     // When the sender polls
@@ -171,31 +189,47 @@ class SmsSenderTest {
 
     // Then the garbage is a dead letter, the command is sent, and both offsets are committed
     List<ProducerRecord<byte[], byte[]>> sent = producer.history();
-    assertThat(sent).extracting(ProducerRecord::topic)
+    assertThat(sent)
+        .extracting(ProducerRecord::topic)
         .containsExactly(Topics.DEAD_LETTERS.name(), Topics.SMS_DELIVERY.name());
-    DeadLetter letter = serdes.forTopic(Topics.DEAD_LETTERS).deserializer()
-        .deserialize(Topics.DEAD_LETTERS.name(), sent.get(0).value());
+    DeadLetter letter =
+        serdes
+            .forTopic(Topics.DEAD_LETTERS)
+            .deserializer()
+            .deserialize(Topics.DEAD_LETTERS.name(), sent.get(0).value());
     assertThat(letter.getRawValue()).isEqualTo(ByteBuffer.wrap(garbage));
     assertThat(letter.getSourceOffset()).isZero();
     assertThat(producer.consumerGroupOffsetsHistory())
-        .containsExactly(Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(2))));
+        .containsExactly(
+            Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(2))));
   }
 
   private List<SmsDeliveryReport> reports() {
     return producer.history().stream()
         .filter(record -> record.topic().equals(Topics.SMS_DELIVERY.name()))
-        .map(record -> serdes.forTopic(Topics.SMS_DELIVERY).deserializer()
-            .deserialize(record.topic(), record.value()))
+        .map(
+            record ->
+                serdes
+                    .forTopic(Topics.SMS_DELIVERY)
+                    .deserializer()
+                    .deserialize(record.topic(), record.value()))
         .toList();
   }
 
   private Deserializer<Decoded<SmsSendRequested>> decoder() {
-    return DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_OUTBOUND).deserializer()).deserializer();
+    return DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_OUTBOUND).deserializer())
+        .deserializer();
   }
 
-  private ConsumerRecord<byte[], Decoded<SmsSendRequested>> outboxRecord(long offset, SmsSendRequested command) {
-    byte[] bytes = serdes.forTopic(Topics.SMS_OUTBOUND).serializer().serialize(OUTBOX_0.topic(), command);
-    return new ConsumerRecord<>(OUTBOX_0.topic(), 0, offset, PHONE.getBytes(StandardCharsets.UTF_8),
+  private ConsumerRecord<byte[], Decoded<SmsSendRequested>> outboxRecord(
+      long offset, SmsSendRequested command) {
+    byte[] bytes =
+        serdes.forTopic(Topics.SMS_OUTBOUND).serializer().serialize(OUTBOX_0.topic(), command);
+    return new ConsumerRecord<>(
+        OUTBOX_0.topic(),
+        0,
+        offset,
+        PHONE.getBytes(StandardCharsets.UTF_8),
         decoder().deserialize(OUTBOX_0.topic(), bytes));
   }
 

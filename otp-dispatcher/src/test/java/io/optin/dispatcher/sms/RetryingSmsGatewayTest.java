@@ -1,104 +1,110 @@
 package io.optin.dispatcher.sms;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RetryingSmsGatewayTest {
 
-    private static final OutgoingSms SMS = OutgoingSms.fromNumber("+15551230001", "+15551230002", "Hi", null);
-    private static final SendResult BUSY = new SendResult.TransientFailure(503, 20503, "Service Unavailable");
-    private static final SendResult ACCEPTED = new SendResult.Accepted("SM1", "queued");
-    private static final SendResult INVALID = new SendResult.PermanentFailure(21211, "invalid 'To'");
-    private static final RetryPolicy FOUR_ATTEMPTS =
-            new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.5);
+  private static final OutgoingSms SMS =
+      OutgoingSms.fromNumber("+15551230001", "+15551230002", "Hi", null);
+  private static final SendResult BUSY =
+      new SendResult.TransientFailure(503, 20503, "Service Unavailable");
+  private static final SendResult ACCEPTED = new SendResult.Accepted("SM1", "queued");
+  private static final SendResult INVALID = new SendResult.PermanentFailure(21211, "invalid 'To'");
+  private static final RetryPolicy FOUR_ATTEMPTS =
+      new RetryPolicy(4, Duration.ofMillis(100), Duration.ofSeconds(1), 2.0, 0.5);
 
-    /** Answers from a script, the last answer repeating; counts calls. */
-    private static final class ScriptedGateway implements SmsGateway {
-        private final Deque<SendResult> script;
-        private SendResult last;
-        int calls;
+  /** Answers from a script, the last answer repeating; counts calls. */
+  private static final class ScriptedGateway implements SmsGateway {
+    private final Deque<SendResult> script;
+    private SendResult last;
+    int calls;
 
-        ScriptedGateway(SendResult... answers) {
-            script = new ArrayDeque<>(List.of(answers));
-        }
-
-        @Override
-        public SendResult send(OutgoingSms sms) {
-            calls++;
-            last = script.isEmpty() ? last : script.poll();
-            return last;
-        }
+    ScriptedGateway(SendResult... answers) {
+      script = new ArrayDeque<>(List.of(answers));
     }
 
-    private final List<Duration> sleeps = new ArrayList<>();
-
-    @Test
-    void shouldRetryTransientFailuresUntilAccepted() {
-        // Given
-        ScriptedGateway provider = new ScriptedGateway(BUSY, BUSY, ACCEPTED);
-
-        // When
-        SendOutcome outcome = new RetryingSmsGateway(provider, FOUR_ATTEMPTS, sleeps::add, () -> 0.0)
-                .sendWithRetries(SMS);
-
-        // Then
-        assertThat(outcome).isEqualTo(new SendOutcome(ACCEPTED, 3));
-        assertThat(sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+    @Override
+    public SendResult send(OutgoingSms sms) {
+      calls++;
+      last = script.isEmpty() ? last : script.poll();
+      return last;
     }
+  }
 
-    @Test
-    void shouldStopAtTheFirstPermanentFailure() {
-        // Given
-        ScriptedGateway provider = new ScriptedGateway(BUSY, INVALID, ACCEPTED);
+  private final List<Duration> sleeps = new ArrayList<>();
 
-        // When
-        SendOutcome outcome = new RetryingSmsGateway(provider, FOUR_ATTEMPTS, sleeps::add, () -> 0.0)
-                .sendWithRetries(SMS);
+  @Test
+  void shouldRetryTransientFailuresUntilAccepted() {
+    // Given
+    ScriptedGateway provider = new ScriptedGateway(BUSY, BUSY, ACCEPTED);
 
-        // Then
-        assertThat(outcome).isEqualTo(new SendOutcome(INVALID, 2));
-        assertThat(provider.calls).isEqualTo(2);
-    }
+    // When
+    SendOutcome outcome =
+        new RetryingSmsGateway(provider, FOUR_ATTEMPTS, sleeps::add, () -> 0.0)
+            .sendWithRetries(SMS);
 
-    @Test
-    void shouldReturnTheLastTransientFailureWhenAttemptsRunOut() {
-        // Given
-        ScriptedGateway provider = new ScriptedGateway(BUSY);
+    // Then
+    assertThat(outcome).isEqualTo(new SendOutcome(ACCEPTED, 3));
+    assertThat(sleeps).containsExactly(Duration.ofMillis(100), Duration.ofMillis(200));
+  }
 
-        // When
-        SendResult result = new RetryingSmsGateway(provider, FOUR_ATTEMPTS, sleeps::add, () -> 0.0).send(SMS);
+  @Test
+  void shouldStopAtTheFirstPermanentFailure() {
+    // Given
+    ScriptedGateway provider = new ScriptedGateway(BUSY, INVALID, ACCEPTED);
 
-        // Then
-        assertThat(result).isEqualTo(BUSY);
-        assertThat(provider.calls).isEqualTo(4);
-        assertThat(sleeps).hasSize(3);
-    }
+    // When
+    SendOutcome outcome =
+        new RetryingSmsGateway(provider, FOUR_ATTEMPTS, sleeps::add, () -> 0.0)
+            .sendWithRetries(SMS);
 
-    @Test
-    void shouldStopRetryingWhenInterruptedAndKeepTheInterruptFlag() {
-        // Given
-        ScriptedGateway provider = new ScriptedGateway(BUSY);
-        Sleeper interrupted = duration -> {
-            throw new InterruptedException("shutting down");
+    // Then
+    assertThat(outcome).isEqualTo(new SendOutcome(INVALID, 2));
+    assertThat(provider.calls).isEqualTo(2);
+  }
+
+  @Test
+  void shouldReturnTheLastTransientFailureWhenAttemptsRunOut() {
+    // Given
+    ScriptedGateway provider = new ScriptedGateway(BUSY);
+
+    // When
+    SendResult result =
+        new RetryingSmsGateway(provider, FOUR_ATTEMPTS, sleeps::add, () -> 0.0).send(SMS);
+
+    // Then
+    assertThat(result).isEqualTo(BUSY);
+    assertThat(provider.calls).isEqualTo(4);
+    assertThat(sleeps).hasSize(3);
+  }
+
+  @Test
+  void shouldStopRetryingWhenInterruptedAndKeepTheInterruptFlag() {
+    // Given
+    ScriptedGateway provider = new ScriptedGateway(BUSY);
+    Sleeper interrupted =
+        duration -> {
+          throw new InterruptedException("shutting down");
         };
 
-        // When
-        SendOutcome outcome = new RetryingSmsGateway(provider, FOUR_ATTEMPTS, interrupted, () -> 0.0)
-                .sendWithRetries(SMS);
+    // When
+    SendOutcome outcome =
+        new RetryingSmsGateway(provider, FOUR_ATTEMPTS, interrupted, () -> 0.0)
+            .sendWithRetries(SMS);
 
-        // Then
-        try {
-            assertThat(outcome).isEqualTo(new SendOutcome(BUSY, 1));
-            assertThat(Thread.currentThread().isInterrupted()).isTrue();
-        } finally {
-            Thread.interrupted();
-        }
+    // Then
+    try {
+      assertThat(outcome).isEqualTo(new SendOutcome(BUSY, 1));
+      assertThat(Thread.currentThread().isInterrupted()).isTrue();
+    } finally {
+      Thread.interrupted();
     }
+  }
 }

@@ -4,18 +4,18 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.optin.kit.http.HttpExchanges;
 import io.optin.replies.lookup.LookupUnavailableException;
 import io.optin.replies.lookup.StatusLookup;
 import io.optin.replies.matching.ProgramStatus;
-import io.optin.kit.http.HttpExchanges;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * {@code GET /v1/subscribers/{phone}?programId=}: the phone's status for that program, or for every program it is
- * known to when no program is given; 404 when nothing is known.
+ * {@code GET /v1/subscribers/{phone}?programId=}: the phone's status for that program, or for every
+ * program it is known to when no program is given; 404 when nothing is known.
  */
 public final class SubscriberQueryHandler implements HttpHandler {
 
@@ -38,7 +38,8 @@ public final class SubscriberQueryHandler implements HttpHandler {
       // getPath() is decoded: "%2B1415..." arrives as "+1415...".
       String phone = exchange.getRequestURI().getPath().substring(PATH.length());
       if (!E164.matcher(phone).matches()) {
-        HttpExchanges.sendError(exchange, 400, "phone must be in E.164 format, e.g. %2B14155550100", "phone");
+        HttpExchanges.sendError(
+            exchange, 400, "phone must be in E.164 format, e.g. %2B14155550100", "phone");
         return;
       }
       String programId = HttpExchanges.query(exchange).get("programId");
@@ -47,7 +48,8 @@ public final class SubscriberQueryHandler implements HttpHandler {
         known = statuses.statuses(phone);
       } catch (LookupUnavailableException e) {
         exchange.getResponseHeaders().set("Retry-After", "1");
-        HttpExchanges.sendError(exchange, 503, "statuses are not available yet; retry shortly", null);
+        HttpExchanges.sendError(
+            exchange, 503, "statuses are not available yet; retry shortly", null);
         return;
       }
       if (programId != null && !programId.isBlank()) {
@@ -71,7 +73,8 @@ public final class SubscriberQueryHandler implements HttpHandler {
   }
 
   private static ObjectNode json(String phone, String programId, ProgramStatus status) {
-    return HttpExchanges.JSON.createObjectNode()
+    return HttpExchanges.JSON
+        .createObjectNode()
         .put("phone", phone)
         .put("programId", programId)
         .put("status", status.status().name())

@@ -5,14 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.avro.VerificationAttempt;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.PhoneMask;
+import io.optin.kit.http.HttpExchanges;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.publish.PublishException;
 import io.optin.replies.publish.RecordPublisher;
 import io.optin.schemas.Topics;
-import io.optin.kit.http.HttpExchanges;
-import io.optin.domain.otp.OtpCodes;
-import io.optin.domain.otp.PhoneMask;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -22,9 +22,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /v1/verifications {"phone","programId","code"}}: records the attempt (the code only as its keyed
- * hash) and answers with its outcome: 200 confirmed, 422 wrong code (attempts left), 410 expired, 429 locked, 404
- * no challenge; 202 with the attempt id when the outcome is not decided within the wait.
+ * {@code POST /v1/verifications {"phone","programId","code"}}: records the attempt (the code only
+ * as its keyed hash) and answers with its outcome: 200 confirmed, 422 wrong code (attempts left),
+ * 410 expired, 429 locked, 404 no challenge; 202 with the attempt id when the outcome is not
+ * decided within the wait.
  */
 public final class VerificationHandler implements HttpHandler {
 
@@ -37,7 +38,11 @@ public final class VerificationHandler implements HttpHandler {
   private final Clock clock;
   private final Supplier<String> ids;
 
-  public VerificationHandler(RecordPublisher publisher, OutcomeWait outcomes, OtpCodes codes, Clock clock,
+  public VerificationHandler(
+      RecordPublisher publisher,
+      OutcomeWait outcomes,
+      OtpCodes codes,
+      Clock clock,
       Supplier<String> ids) {
     this.publisher = publisher;
     this.outcomes = outcomes;
@@ -78,46 +83,75 @@ public final class VerificationHandler implements HttpHandler {
   }
 
   private void verify(HttpExchange exchange, VerificationRequest request) throws IOException {
-    VerificationAttempt attempt = VerificationAttempt.newBuilder()
-        .setAttemptId(ids.get())
-        .setPhone(request.phone())
-        .setProgramId(request.programId())
-        .setCodeHash(codes.codeHash(request.code()))
-        .setIp(exchange.getRemoteAddress().getAddress().getHostAddress())
-        .setAttemptedAt(Instant.now(clock))
-        .build();
+    VerificationAttempt attempt =
+        VerificationAttempt.newBuilder()
+            .setAttemptId(ids.get())
+            .setPhone(request.phone())
+            .setProgramId(request.programId())
+            .setCodeHash(codes.codeHash(request.code()))
+            .setIp(exchange.getRemoteAddress().getAddress().getHostAddress())
+            .setAttemptedAt(Instant.now(clock))
+            .build();
     try {
-      publisher.publish(Topics.VERIFICATION_ATTEMPTS, attempt.getPhone(), attempt, attempt.getAttemptedAt());
+      publisher.publish(
+          Topics.VERIFICATION_ATTEMPTS, attempt.getPhone(), attempt, attempt.getAttemptedAt());
     } catch (PublishException e) {
-      LOG.error("could not record code attempt for {}: {}", PhoneMask.mask(attempt.getPhone()), e.getMessage());
+      LOG.error(
+          "could not record code attempt for {}: {}",
+          PhoneMask.mask(attempt.getPhone()),
+          e.getMessage());
       HttpExchanges.sendError(exchange, 503, "the attempt could not be recorded; try again", null);
       return;
     }
     Optional<Outcome> outcome = outcomes.await(attempt.getAttemptId());
-    LOG.info("code attempt {} for {}: {}", attempt.getAttemptId(), PhoneMask.mask(attempt.getPhone()),
+    LOG.info(
+        "code attempt {} for {}: {}",
+        attempt.getAttemptId(),
+        PhoneMask.mask(attempt.getPhone()),
         outcome.map(Outcome::text).orElse("pending"));
     if (outcome.isEmpty()) {
-      ObjectNode pending = HttpExchanges.JSON.createObjectNode()
-          .put("status", "pending")
-          .put("attemptId", attempt.getAttemptId());
+      ObjectNode pending =
+          HttpExchanges.JSON
+              .createObjectNode()
+              .put("status", "pending")
+              .put("attemptId", attempt.getAttemptId());
       HttpExchanges.sendJson(exchange, 202, pending);
       return;
     }
     answer(exchange, request, outcome.get());
   }
 
-  private static void answer(HttpExchange exchange, VerificationRequest request, Outcome outcome) throws IOException {
+  private static void answer(HttpExchange exchange, VerificationRequest request, Outcome outcome)
+      throws IOException {
     switch (outcome.kind()) {
-      case CONFIRMED, ALREADY_CONFIRMED -> HttpExchanges.sendJson(exchange, 200, HttpExchanges.JSON.createObjectNode()
-          .put("status", outcome.kind() == Outcome.Kind.CONFIRMED ? "confirmed" : "already_confirmed")
-          .put("phone", request.phone())
-          .put("programId", request.programId()));
-      case WRONG_CODE -> HttpExchanges.sendJson(exchange, 422, HttpExchanges.JSON.createObjectNode()
-          .put("error", "wrong code")
-          .put("attemptsLeft", outcome.attemptsLeft()));
-      case EXPIRED -> HttpExchanges.sendError(exchange, 410, "the code has expired; sign up again for a new one", null);
-      case LOCKED -> HttpExchanges.sendError(exchange, 429, "too many wrong codes; sign up again for a new one", null);
-      case NO_CHALLENGE -> HttpExchanges.sendError(exchange, 404, "no open challenge for this phone and program", null);
+      case CONFIRMED, ALREADY_CONFIRMED ->
+          HttpExchanges.sendJson(
+              exchange,
+              200,
+              HttpExchanges.JSON
+                  .createObjectNode()
+                  .put(
+                      "status",
+                      outcome.kind() == Outcome.Kind.CONFIRMED ? "confirmed" : "already_confirmed")
+                  .put("phone", request.phone())
+                  .put("programId", request.programId()));
+      case WRONG_CODE ->
+          HttpExchanges.sendJson(
+              exchange,
+              422,
+              HttpExchanges.JSON
+                  .createObjectNode()
+                  .put("error", "wrong code")
+                  .put("attemptsLeft", outcome.attemptsLeft()));
+      case EXPIRED ->
+          HttpExchanges.sendError(
+              exchange, 410, "the code has expired; sign up again for a new one", null);
+      case LOCKED ->
+          HttpExchanges.sendError(
+              exchange, 429, "too many wrong codes; sign up again for a new one", null);
+      case NO_CHALLENGE ->
+          HttpExchanges.sendError(
+              exchange, 404, "no open challenge for this phone and program", null);
       default -> throw new IllegalStateException("unhandled outcome " + outcome);
     }
   }

@@ -4,8 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.regex.Pattern;
 
 /**
- * A code typed on a site, as {@code POST /v1/verifications} accepts it: phone in E.164, a program id, and a code of
- * exactly the configured number of digits (spaces and dashes ignored). {@link #toString} hides the code.
+ * A code typed on a site, as {@code POST /v1/verifications} accepts it: phone in E.164, a program
+ * id, and a code of exactly the configured number of digits (spaces and dashes ignored). {@link
+ * #toString} hides the code.
  */
 record VerificationRequest(String phone, String programId, String code) {
 
@@ -34,7 +35,8 @@ record VerificationRequest(String phone, String programId, String code) {
     }
     String programId = required(body, "programId");
     if (programId.length() > MAX_PROGRAM_ID_LENGTH) {
-      throw new Invalid("programId", "programId is longer than " + MAX_PROGRAM_ID_LENGTH + " characters");
+      throw new Invalid(
+          "programId", "programId is longer than " + MAX_PROGRAM_ID_LENGTH + " characters");
     }
     String code = required(body, "code").replaceAll("[\\s-]", "");
     // A malformed code is refused without counting as an attempt: it cannot be anyone's code.

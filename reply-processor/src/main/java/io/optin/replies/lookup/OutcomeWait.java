@@ -5,8 +5,9 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Waits, a bounded time, for the topology to decide an answer's outcome, so a webhook or the verification API can
- * reply synchronously. Polls the lookup: outcomes are decided in milliseconds when the pipeline is healthy.
+ * Waits, a bounded time, for the topology to decide an answer's outcome, so a webhook or the
+ * verification API can reply synchronously. Polls the lookup: outcomes are decided in milliseconds
+ * when the pipeline is healthy.
  */
 public final class OutcomeWait {
 

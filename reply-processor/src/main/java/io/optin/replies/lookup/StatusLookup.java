@@ -8,7 +8,8 @@ public interface StatusLookup {
 
   /**
    * @return program id -> status; empty when the phone is unknown
-   * @throws LookupUnavailableException when the store cannot be read right now (starting, rebalancing)
+   * @throws LookupUnavailableException when the store cannot be read right now (starting,
+   *     rebalancing)
    */
   Map<String, ProgramStatus> statuses(String phone);
 }

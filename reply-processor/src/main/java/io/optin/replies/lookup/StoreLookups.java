@@ -1,7 +1,7 @@
 package io.optin.replies.lookup;
 
-import io.optin.replies.matching.OutcomeEntry;
 import io.optin.replies.matching.Outcome;
+import io.optin.replies.matching.OutcomeEntry;
 import io.optin.replies.matching.PhoneStatuses;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.ReplyStores;
@@ -17,10 +17,11 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Outcome and status lookups by interactive query on this instance's {@code reply-outcomes} and
  * {@code subscriber-status} stores.
  *
- * <p>Local only: it sees the partitions this instance owns. That is all of them with one instance (the default
- * deployment). With several instances a webhook may land on an instance that does not own the phone's partition;
- * routing the query to the owner ({@code KafkaStreams.queryMetadataForKey} + an internal HTTP call) is future
- * work. Reads may see state a transaction has not committed yet; a reprocessed record decides the same outcome.
+ * <p>Local only: it sees the partitions this instance owns. That is all of them with one instance
+ * (the default deployment). With several instances a webhook may land on an instance that does not
+ * own the phone's partition; routing the query to the owner ({@code
+ * KafkaStreams.queryMetadataForKey} + an internal HTTP call) is future work. Reads may see state a
+ * transaction has not committed yet; a reprocessed record decides the same outcome.
  */
 public final class StoreLookups implements OutcomeLookup, StatusLookup {
 
@@ -51,6 +52,7 @@ public final class StoreLookups implements OutcomeLookup, StatusLookup {
   }
 
   private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
-    return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
+    return streams.store(
+        StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
   }
 }

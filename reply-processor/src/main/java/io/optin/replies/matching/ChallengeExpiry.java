@@ -7,9 +7,10 @@ import org.apache.kafka.streams.processor.Punctuator;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Wall-clock expiry: a challenge nobody answered closes EXPIRED once {@code now >= expiresAt + grace}, even if no
- * further record ever arrives for its phone. Wall clock, not stream time, because an idle partition must still
- * expire its challenges; the grace lets an in-window answer still in flight win.
+ * Wall-clock expiry: a challenge nobody answered closes EXPIRED once {@code now >= expiresAt +
+ * grace}, even if no further record ever arrives for its phone. Wall clock, not stream time,
+ * because an idle partition must still expire its challenges; the grace lets an in-window answer
+ * still in flight win.
  */
 final class ChallengeExpiry implements Punctuator {
 
@@ -39,7 +40,8 @@ final class ChallengeExpiry implements Punctuator {
       if (!decision.closures().isEmpty()) {
         state.apply(phone, decision, now);
       }
-      // The challenge may have closed since (confirmed, locked); its deadline is then stale either way.
+      // The challenge may have closed since (confirmed, locked); its deadline is then stale either
+      // way.
       state.expiryStore().delete(deadline.key);
     }
   }

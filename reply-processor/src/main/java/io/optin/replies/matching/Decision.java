@@ -4,8 +4,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The result of matching one answer (or one expiry pass) against a phone's challenges: the outcome to report
- * (absent for an expiry pass or STOP), the next state, and the challenges it closes.
+ * The result of matching one answer (or one expiry pass) against a phone's challenges: the outcome
+ * to report (absent for an expiry pass or STOP), the next state, and the challenges it closes.
  */
 public record Decision(Optional<Outcome> outcome, PhoneChallenges next, List<Closure> closures) {
 

@@ -9,14 +9,14 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * JSON bytes for the processor's own state values (records of this package). State stays internal to the
- * application (stores and their changelogs), so it needs no registry; unknown fields are ignored so a newer
- * version can add fields and still restore an older changelog.
+ * JSON bytes for the processor's own state values (records of this package). State stays internal
+ * to the application (stores and their changelogs), so it needs no registry; unknown fields are
+ * ignored so a newer version can add fields and still restore an older changelog.
  */
 public final class JsonSerde<T> implements Serde<T> {
 
-  private static final ObjectMapper MAPPER = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private static final ObjectMapper MAPPER =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Class<T> type;
 

@@ -5,8 +5,9 @@ import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.SourceChannel;
 
 /**
- * A challenge waiting for its answer: a reply or attempt with event time {@code r} may confirm it iff
- * {@code issuedAt <= r < expiresAt}. Times are epoch milliseconds; the code itself is never held.
+ * A challenge waiting for its answer: a reply or attempt with event time {@code r} may confirm it
+ * iff {@code issuedAt <= r < expiresAt}. Times are epoch milliseconds; the code itself is never
+ * held.
  */
 public record OpenChallenge(
     String challengeId,
@@ -51,18 +52,40 @@ public record OpenChallenge(
 
   /** The same challenge with one more wrong code counted. */
   public OpenChallenge withFailedAttempt() {
-    return new OpenChallenge(challengeId, programId, signupId, fromNumber, issuedAt, expiresAt, failedAttempts + 1,
-        resendCount, locale, channel, consentTextSha256, requestedAt);
+    return new OpenChallenge(
+        challengeId,
+        programId,
+        signupId,
+        fromNumber,
+        issuedAt,
+        expiresAt,
+        failedAttempts + 1,
+        resendCount,
+        locale,
+        channel,
+        consentTextSha256,
+        requestedAt);
   }
 
   /**
-   * The same challenge refreshed by a RESENT event: the resend count moves, the window and the wrong codes
-   * counted so far stay (a resend sends the same code, so it must not reset the attempt budget).
+   * The same challenge refreshed by a RESENT event: the resend count moves, the window and the
+   * wrong codes counted so far stay (a resend sends the same code, so it must not reset the attempt
+   * budget).
    */
   public OpenChallenge refreshedBy(OpenChallenge resent) {
-    return new OpenChallenge(challengeId, programId, signupId, resent.fromNumber != null ? resent.fromNumber
-        : fromNumber, issuedAt, expiresAt, Math.max(failedAttempts, resent.failedAttempts),
-        Math.max(resendCount, resent.resendCount), locale, channel, consentTextSha256, requestedAt);
+    return new OpenChallenge(
+        challengeId,
+        programId,
+        signupId,
+        resent.fromNumber != null ? resent.fromNumber : fromNumber,
+        issuedAt,
+        expiresAt,
+        Math.max(failedAttempts, resent.failedAttempts),
+        Math.max(resendCount, resent.resendCount),
+        locale,
+        channel,
+        consentTextSha256,
+        requestedAt);
   }
 
   /** How this challenge is remembered once closed. */

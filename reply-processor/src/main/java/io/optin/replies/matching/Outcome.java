@@ -3,8 +3,9 @@ package io.optin.replies.matching;
 import java.util.Objects;
 
 /**
- * What a reply or code attempt achieved, as the HTTP side reads it back by message sid or attempt id. Its
- * text form ({@code CONFIRMED}, {@code WRONG_CODE:3}, ...) is what the {@code reply-outcomes} store holds.
+ * What a reply or code attempt achieved, as the HTTP side reads it back by message sid or attempt
+ * id. Its text form ({@code CONFIRMED}, {@code WRONG_CODE:3}, ...) is what the {@code
+ * reply-outcomes} store holds.
  */
 public record Outcome(Kind kind, int attemptsLeft) {
 

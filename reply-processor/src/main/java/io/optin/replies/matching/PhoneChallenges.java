@@ -8,8 +8,9 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Everything the reply processor knows about one phone's challenges: the open ones, and the recently closed
- * ones (kept for {@code closedRetention}) so late and repeated answers are told what happened. Immutable.
+ * Everything the reply processor knows about one phone's challenges: the open ones, and the
+ * recently closed ones (kept for {@code closedRetention}) so late and repeated answers are told
+ * what happened. Immutable.
  */
 public record PhoneChallenges(List<OpenChallenge> open, List<ClosedChallenge> closed) {
 
@@ -41,7 +42,8 @@ public record PhoneChallenges(List<OpenChallenge> open, List<ClosedChallenge> cl
   }
 
   /** The challenge moved from open to closed with its outcome. */
-  public PhoneChallenges withClosed(OpenChallenge challenge, ChallengeOutcome outcome, long closedAt) {
+  public PhoneChallenges withClosed(
+      OpenChallenge challenge, ChallengeOutcome outcome, long closedAt) {
     List<OpenChallenge> nextOpen = new ArrayList<>(open);
     nextOpen.removeIf(c -> c.challengeId().equals(challenge.challengeId()));
     List<ClosedChallenge> nextClosed = new ArrayList<>(closed);

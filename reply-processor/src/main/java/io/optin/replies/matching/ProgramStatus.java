@@ -1,4 +1,7 @@
 package io.optin.replies.matching;
 
-/** A phone's status for one program, the challenge that last changed it, why, and when (epoch ms). */
-public record ProgramStatus(SubscriptionStatus status, String challengeId, String reason, long updatedAt) {}
+/**
+ * A phone's status for one program, the challenge that last changed it, why, and when (epoch ms).
+ */
+public record ProgramStatus(
+    SubscriptionStatus status, String challengeId, String reason, long updatedAt) {}

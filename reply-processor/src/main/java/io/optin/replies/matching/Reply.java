@@ -4,16 +4,24 @@ import io.optin.avro.ConfirmationMethod;
 import java.util.Objects;
 
 /**
- * One answer to match against a phone's challenges: a YES, a code texted back, or a code typed on a site.
+ * One answer to match against a phone's challenges: a YES, a code texted back, or a code typed on a
+ * site.
  *
  * @param id the message sid or attempt id (the key its outcome is stored under)
- * @param method how it tries to confirm: {@code REPLY_YES}, {@code REPLY_CODE} or {@code CODE_ENTRY}
+ * @param method how it tries to confirm: {@code REPLY_YES}, {@code REPLY_CODE} or {@code
+ *     CODE_ENTRY}
  * @param codeHash keyed hash of the code; null for a YES
  * @param programId the program a code entry is for; null for SMS replies (any program of the phone)
- * @param toNumber our number the SMS was sent to, when known (prefers that number's challenge for a YES)
+ * @param toNumber our number the SMS was sent to, when known (prefers that number's challenge for a
+ *     YES)
  * @param at event time in epoch milliseconds
  */
-public record Reply(String id, ConfirmationMethod method, String codeHash, String programId, String toNumber,
+public record Reply(
+    String id,
+    ConfirmationMethod method,
+    String codeHash,
+    String programId,
+    String toNumber,
     long at) {
 
   public Reply {
@@ -37,7 +45,9 @@ public record Reply(String id, ConfirmationMethod method, String codeHash, Strin
     return method == ConfirmationMethod.REPLY_YES;
   }
 
-  /** Whether a challenge of this program may answer this reply (SMS replies concern every program). */
+  /**
+   * Whether a challenge of this program may answer this reply (SMS replies concern every program).
+   */
   public boolean concerns(String challengeProgramId) {
     return programId == null || programId.equals(challengeProgramId);
   }

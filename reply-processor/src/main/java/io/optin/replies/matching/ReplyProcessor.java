@@ -6,8 +6,8 @@ import io.optin.avro.DeadLetter;
 import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.VerificationAttempt;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -24,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Joins a phone's challenges with its replies and code attempts, once per message sid or attempt id; a record
- * it cannot read or trust goes to the dead letters and the next one is processed normally.
+ * Joins a phone's challenges with its replies and code attempts, once per message sid or attempt
+ * id; a record it cannot read or trust goes to the dead letters and the next one is processed
+ * normally.
  */
 final class ReplyProcessor implements Processor<String, Decoded<?>, String, Object> {
 
@@ -38,7 +39,11 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   private ProcessorContext<String, Object> context;
   private ReplyState state;
 
-  ReplyProcessor(ReplyTopologyConfig config, ReplyMatcher matcher, Supplier<String> ids, OptinMetrics metrics) {
+  ReplyProcessor(
+      ReplyTopologyConfig config,
+      ReplyMatcher matcher,
+      Supplier<String> ids,
+      OptinMetrics metrics) {
     this.config = config;
     this.matcher = matcher;
     this.ids = ids;
@@ -49,9 +54,12 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.state = new ReplyState(context, metrics);
-    context.schedule(config.punctuationInterval(), PunctuationType.WALL_CLOCK_TIME,
+    context.schedule(
+        config.punctuationInterval(),
+        PunctuationType.WALL_CLOCK_TIME,
         new ChallengeExpiry(state, matcher, config.expiryGrace().toMillis()));
-    context.schedule(config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, new RetentionPurge(state, config));
+    context.schedule(
+        config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, new RetentionPurge(state, config));
   }
 
   @Override
@@ -59,8 +67,10 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
     try {
       handle(record);
     } catch (RuntimeException e) {
-      // Rethrowing would stop the stream thread and, once restarted, fail on the same record forever. The
-      // decision is computed before anything is written, so a failure here leaves the stores as they were.
+      // Rethrowing would stop the stream thread and, once restarted, fail on the same record
+      // forever. The
+      // decision is computed before anything is written, so a failure here leaves the stores as
+      // they were.
       LOG.error("could not process a record; dead-lettering it", e);
       deadLetter(record, "processing failed: " + e, null);
     }
@@ -69,7 +79,9 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   private void handle(Record<String, Decoded<?>> record) {
     Decoded<?> decoded = record.value();
     if (decoded == null || !decoded.isOk()) {
-      deadLetter(record, decoded == null ? "no record value" : decoded.reason(),
+      deadLetter(
+          record,
+          decoded == null ? "no record value" : decoded.reason(),
           decoded == null ? null : decoded.field());
       return;
     }
@@ -91,18 +103,27 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
 
   private record Refusal(String reason, String field) {}
 
-  /** Why a decoded record cannot be processed, or null. The key must be the phone the record speaks of. */
+  /**
+   * Why a decoded record cannot be processed, or null. The key must be the phone the record speaks
+   * of.
+   */
   private static Refusal refusal(String key, Object value) {
-    String phone = value instanceof ChallengeEvent e ? e.getPhone()
-        : value instanceof InboundSms s ? s.getPhone()
-        : value instanceof VerificationAttempt a ? a.getPhone() : null;
+    String phone =
+        value instanceof ChallengeEvent e
+            ? e.getPhone()
+            : value instanceof InboundSms s
+                ? s.getPhone()
+                : value instanceof VerificationAttempt a ? a.getPhone() : null;
     if (phone == null) {
       return new Refusal("unexpected record type " + value.getClass().getName(), null);
     }
     if (!phone.equals(key)) {
-      return new Refusal("record key does not match the phone of the record (topics are keyed by phone)", "phone");
+      return new Refusal(
+          "record key does not match the phone of the record (topics are keyed by phone)", "phone");
     }
-    if (value instanceof InboundSms s && s.getIntent() == ReplyIntent.CODE && s.getCodeHash() == null) {
+    if (value instanceof InboundSms s
+        && s.getIntent() == ReplyIntent.CODE
+        && s.getCodeHash() == null) {
       return new Refusal("CODE reply without codeHash", "codeHash");
     }
     return null;
@@ -110,7 +131,8 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
 
   private void onChallenge(String phone, ChallengeEvent event, long timestamp) {
     // CLOSED events are this processor's own output read back; SUPPRESSED opened nothing.
-    if (event.getType() != ChallengeEventType.ISSUED && event.getType() != ChallengeEventType.RESENT) {
+    if (event.getType() != ChallengeEventType.ISSUED
+        && event.getType() != ChallengeEventType.RESENT) {
       return;
     }
     PhoneChallenges before = state.challenges(phone);
@@ -122,7 +144,8 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
     state.opened(phone, after, challenge);
     if (before.openChallenge(challenge.challengeId()).isEmpty()) {
       long at = event.getOccurredAt().toEpochMilli();
-      state.applyStatus(phone, state.statusBook().issued(state.statuses(phone), challenge, at), timestamp);
+      state.applyStatus(
+          phone, state.statusBook().issued(state.statuses(phone), challenge, at), timestamp);
     }
   }
 
@@ -133,9 +156,11 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
     long r = sms.getReceivedAt().toEpochMilli();
     switch (sms.getIntent()) {
       case CONFIRM -> answer(phone, Reply.yes(sms.getMessageSid(), sms.getToNumber(), r));
-      case CODE -> answer(phone, Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r));
+      case CODE ->
+          answer(phone, Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r));
       case STOP -> optOut(phone, r);
-      case START -> state.applyStatus(phone, state.statusBook().optedIn(state.statuses(phone), r), r);
+      case START ->
+          state.applyStatus(phone, state.statusBook().optedIn(state.statuses(phone), r), r);
       default -> {
         // HELP and anything else change nothing; the webhook answered them already.
       }
@@ -146,17 +171,25 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
     if (!state.firstSighting(attempt.getAttemptId())) {
       return;
     }
-    answer(phone, Reply.codeEntry(attempt.getAttemptId(), attempt.getProgramId(), attempt.getCodeHash(),
-        attempt.getAttemptedAt().toEpochMilli()));
+    answer(
+        phone,
+        Reply.codeEntry(
+            attempt.getAttemptId(),
+            attempt.getProgramId(),
+            attempt.getCodeHash(),
+            attempt.getAttemptedAt().toEpochMilli()));
   }
 
   private void answer(String phone, Reply reply) {
     Decision decision = matcher.decide(state.challenges(phone), reply);
     state.apply(phone, decision, reply.at());
-    decision.outcome().ifPresent(outcome -> {
-      state.recordOutcome(reply.id(), outcome);
-      LOG.debug("{} from {} -> {}", reply.method(), PhoneMask.mask(phone), outcome);
-    });
+    decision
+        .outcome()
+        .ifPresent(
+            outcome -> {
+              state.recordOutcome(reply.id(), outcome);
+              LOG.debug("{} from {} -> {}", reply.method(), PhoneMask.mask(phone), outcome);
+            });
   }
 
   private void optOut(String phone, long at) {
@@ -172,20 +205,29 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   private void deadLetter(Record<String, Decoded<?>> record, String reason, String field) {
     RecordMetadata meta = context.recordMetadata().orElse(null);
     byte[] raw = record.value() == null ? null : record.value().raw();
-    DeadLetter letter = DeadLetter.newBuilder()
-        .setDeadLetterId(ids.get())
-        .setApplication(ReplyTopology.APPLICATION_ID)
-        .setReason(reason)
-        .setField(field)
-        .setSourceTopic(meta == null ? null : meta.topic())
-        .setSourcePartition(meta == null ? null : meta.partition())
-        .setSourceOffset(meta == null ? null : meta.offset())
-        .setRawKey(record.key() == null ? null : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-        .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
-        .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-        .build();
-    LOG.warn("dead-lettered a record of {} at offset {}: {}", letter.getSourceTopic(), letter.getSourceOffset(),
+    DeadLetter letter =
+        DeadLetter.newBuilder()
+            .setDeadLetterId(ids.get())
+            .setApplication(ReplyTopology.APPLICATION_ID)
+            .setReason(reason)
+            .setField(field)
+            .setSourceTopic(meta == null ? null : meta.topic())
+            .setSourcePartition(meta == null ? null : meta.partition())
+            .setSourceOffset(meta == null ? null : meta.offset())
+            .setRawKey(
+                record.key() == null
+                    ? null
+                    : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
+            .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
+            .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
+            .build();
+    LOG.warn(
+        "dead-lettered a record of {} at offset {}: {}",
+        letter.getSourceTopic(),
+        letter.getSourceOffset(),
         reason);
-    context.forward(new Record<>(record.key(), (Object) letter, record.timestamp()), ReplyTopology.DEAD_LETTER_SINK);
+    context.forward(
+        new Record<>(record.key(), (Object) letter, record.timestamp()),
+        ReplyTopology.DEAD_LETTER_SINK);
   }
 }

@@ -41,7 +41,8 @@ final class ReplyRecords {
 
   static SubscriberConfirmed confirmed(String phone, Closure closure) {
     OpenChallenge c = closure.challenge();
-    // requestedAt is optional on challenge events; the issue time is the signup's event time when it is absent.
+    // requestedAt is optional on challenge events; the issue time is the signup's event time when
+    // it is absent.
     long requestedAt = c.requestedAt() == null ? c.issuedAt() : c.requestedAt();
     return SubscriberConfirmed.newBuilder()
         .setChallengeId(c.challengeId())

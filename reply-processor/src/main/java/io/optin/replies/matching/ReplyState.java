@@ -8,9 +8,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The reply processor's stores and outputs, written together: a decision is applied by updating the phone's
- * challenges, their deadlines and statuses, and forwarding the CLOSED events, confirmations and status records.
- * Under exactly-once all of it commits atomically with the input offset.
+ * The reply processor's stores and outputs, written together: a decision is applied by updating the
+ * phone's challenges, their deadlines and statuses, and forwarding the CLOSED events, confirmations
+ * and status records. Under exactly-once all of it commits atomically with the input offset.
  */
 final class ReplyState {
 
@@ -63,7 +63,9 @@ final class ReplyState {
     return known == null ? PhoneStatuses.EMPTY : known;
   }
 
-  /** Records the id as processed; false if it was already (a replayed webhook or a retried attempt). */
+  /**
+   * Records the id as processed; false if it was already (a replayed webhook or a retried attempt).
+   */
   boolean firstSighting(String id) {
     if (dedupe.get(id) != null) {
       return false;
@@ -79,22 +81,25 @@ final class ReplyState {
   /** Stores a newly announced or refreshed open challenge and its deadline. */
   void opened(String phone, PhoneChallenges next, OpenChallenge challenge) {
     putChallenges(phone, next);
-    expiries.put(ReplyStores.expiryKey(challenge.expiresAt(), phone, challenge.challengeId()), phone);
+    expiries.put(
+        ReplyStores.expiryKey(challenge.expiresAt(), phone, challenge.challengeId()), phone);
   }
 
   /**
-   * Applies a decision: stores the next state, forgets the deadlines of closed challenges, forwards a CLOSED
-   * event per closure and a confirmation per CONFIRMED closure, then the status changes.
+   * Applies a decision: stores the next state, forgets the deadlines of closed challenges, forwards
+   * a CLOSED event per closure and a confirmation per CONFIRMED closure, then the status changes.
    */
   void apply(String phone, Decision decision, StatusBook.Transition statusChange, long timestamp) {
     putChallenges(phone, decision.next());
     for (Closure closure : decision.closures()) {
       OpenChallenge c = closure.challenge();
       expiries.delete(ReplyStores.expiryKey(c.expiresAt(), phone, c.challengeId()));
-      context.forward(new Record<>(phone, (Object) ReplyRecords.closed(phone, closure), timestamp),
+      context.forward(
+          new Record<>(phone, (Object) ReplyRecords.closed(phone, closure), timestamp),
           ReplyTopology.CHALLENGES_SINK);
       if (closure.outcome() == ChallengeOutcome.CONFIRMED) {
-        context.forward(new Record<>(phone, (Object) ReplyRecords.confirmed(phone, closure), timestamp),
+        context.forward(
+            new Record<>(phone, (Object) ReplyRecords.confirmed(phone, closure), timestamp),
             ReplyTopology.CONFIRMED_SINK);
       }
       count(closure);
@@ -102,7 +107,9 @@ final class ReplyState {
     applyStatus(phone, statusChange, timestamp);
   }
 
-  /** Applies a decision whose closures move the statuses the usual way (outcome of each closure). */
+  /**
+   * Applies a decision whose closures move the statuses the usual way (outcome of each closure).
+   */
   void apply(String phone, Decision decision, long timestamp) {
     apply(phone, decision, statusBook.closed(statuses(phone), decision.closures()), timestamp);
   }
@@ -113,15 +120,22 @@ final class ReplyState {
     }
     statuses.put(phone, transition.next());
     for (StatusChange change : transition.changes()) {
-      context.forward(new Record<>(ReplyRecords.statusKey(change.programId(), phone),
-          (Object) ReplyRecords.status(phone, change), timestamp), ReplyTopology.STATUS_SINK);
+      context.forward(
+          new Record<>(
+              ReplyRecords.statusKey(change.programId(), phone),
+              (Object) ReplyRecords.status(phone, change),
+              timestamp),
+          ReplyTopology.STATUS_SINK);
     }
   }
 
   private void count(Closure closure) {
     switch (closure.outcome()) {
-      case CONFIRMED -> metrics.confirmed(closure.method() == null ? "unknown"
-          : closure.method().name().toLowerCase(Locale.ROOT));
+      case CONFIRMED ->
+          metrics.confirmed(
+              closure.method() == null
+                  ? "unknown"
+                  : closure.method().name().toLowerCase(Locale.ROOT));
       case EXPIRED -> metrics.expired();
       case LOCKED -> metrics.locked();
       default -> {

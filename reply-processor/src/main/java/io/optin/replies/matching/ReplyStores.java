@@ -7,22 +7,32 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The state stores of the reply topology (all key-value, persistent, changelogged). Names are part of the
- * service's contract: the HTTP side reads {@link #OUTCOMES} and {@link #SUBSCRIBER_STATUS} by interactive query.
+ * The state stores of the reply topology (all key-value, persistent, changelogged). Names are part
+ * of the service's contract: the HTTP side reads {@link #OUTCOMES} and {@link #SUBSCRIBER_STATUS}
+ * by interactive query.
  */
 public final class ReplyStores {
 
-  /** phone -> {@link PhoneChallenges}: open challenges, and closed ones for {@code closedRetention}. */
+  /**
+   * phone -> {@link PhoneChallenges}: open challenges, and closed ones for {@code closedRetention}.
+   */
   public static final String CHALLENGES = "reply-challenges";
-  /** message sid or attempt id -> wall-clock millis first seen; purged after {@code dedupeRetention}. */
+
+  /**
+   * message sid or attempt id -> wall-clock millis first seen; purged after {@code
+   * dedupeRetention}.
+   */
   public static final String DEDUPE = "reply-dedupe";
+
   /** message sid or attempt id -> {@link OutcomeEntry}; purged after {@code outcomeRetention}. */
   public static final String OUTCOMES = "reply-outcomes";
+
   /** phone -> {@link PhoneStatuses}: status per program. */
   public static final String SUBSCRIBER_STATUS = "subscriber-status";
+
   /**
-   * {@code <expiresAt, 13 digits>|<phone>|<challengeId>} -> phone: the deadlines of open challenges in time
-   * order, so the expiry punctuator reads only what is due instead of scanning every phone.
+   * {@code <expiresAt, 13 digits>|<phone>|<challengeId>} -> phone: the deadlines of open challenges
+   * in time order, so the expiry punctuator reads only what is due instead of scanning every phone.
    */
   public static final String EXPIRIES = "reply-expiries";
 
@@ -31,14 +41,17 @@ public final class ReplyStores {
   static List<StoreBuilder<?>> builders() {
     return List.of(
         store(CHALLENGES, new JsonSerde<>(PhoneChallenges.class)),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DEDUPE), Serdes.String(), Serdes.Long()),
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(DEDUPE), Serdes.String(), Serdes.Long()),
         store(OUTCOMES, new JsonSerde<>(OutcomeEntry.class)),
         store(SUBSCRIBER_STATUS, new JsonSerde<>(PhoneStatuses.class)),
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String()));
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String()));
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, JsonSerde<V> serde) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), serde);
+    return Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(name), Serdes.String(), serde);
   }
 
   /** The key of a challenge's deadline in {@link #EXPIRIES}; lexicographic order is time order. */

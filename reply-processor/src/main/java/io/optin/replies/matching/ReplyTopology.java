@@ -1,12 +1,12 @@
 package io.optin.replies.matching;
 
-import io.optin.schemas.Topic;
-import io.optin.schemas.Topics;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.domain.otp.OtpCodes;
-import io.optin.schemas.serde.AvroSerdes;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import io.optin.kit.streams.DecodingDeserializer;
+import io.optin.schemas.Topic;
+import io.optin.schemas.Topics;
+import io.optin.schemas.serde.AvroSerdes;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
@@ -17,13 +17,14 @@ import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 
 /**
- * The reply processor (application {@value #APPLICATION_ID}): challenges, SMS replies and code attempts, all
- * keyed by phone, meet in one processor that confirms each challenge at most once.
+ * The reply processor (application {@value #APPLICATION_ID}): challenges, SMS replies and code
+ * attempts, all keyed by phone, meet in one processor that confirms each challenge at most once.
  *
- * <p>Reads {@code optin.challenges.v1}, {@code optin.sms-inbound.v1}, {@code optin.verification-attempts.v1};
- * writes CLOSED events back to {@code optin.challenges.v1} (and ignores them when they come back),
- * {@code optin.confirmed-subscribers.v1}, {@code optin.subscriber-status.v1} and {@code optin.dead-letters.v1}.
- * A pure function of its settings: it builds no client and does no I/O.
+ * <p>Reads {@code optin.challenges.v1}, {@code optin.sms-inbound.v1}, {@code
+ * optin.verification-attempts.v1}; writes CLOSED events back to {@code optin.challenges.v1} (and
+ * ignores them when they come back), {@code optin.confirmed-subscribers.v1}, {@code
+ * optin.subscriber-status.v1} and {@code optin.dead-letters.v1}. A pure function of its settings:
+ * it builds no client and does no I/O.
  */
 public final class ReplyTopology {
 
@@ -41,24 +42,34 @@ public final class ReplyTopology {
     return build(config, serdes, codes, OptinMetrics.unexposed());
   }
 
-  /** As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, counting closures on {@code metrics}. */
-  public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes,
-      OptinMetrics metrics) {
+  /**
+   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, counting closures on {@code
+   * metrics}.
+   */
+  public static Topology build(
+      ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
     return build(config, serdes, codes, () -> UUID.randomUUID().toString(), metrics);
   }
 
-  /** As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, with the dead-letter ids supplied. */
-  public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes,
-      Supplier<String> ids) {
+  /**
+   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, with the dead-letter ids
+   * supplied.
+   */
+  public static Topology build(
+      ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes, Supplier<String> ids) {
     return build(config, serdes, codes, ids, OptinMetrics.unexposed());
   }
 
   /**
-   * The topology, with the dead-letter ids supplied and confirmations (by method), expiries and locks counted on
-   * {@code metrics}.
+   * The topology, with the dead-letter ids supplied and confirmations (by method), expiries and
+   * locks counted on {@code metrics}.
    */
-  public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes,
-      Supplier<String> ids, OptinMetrics metrics) {
+  public static Topology build(
+      ReplyTopologyConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      Supplier<String> ids,
+      OptinMetrics metrics) {
     ReplyMatcher matcher = new ReplyMatcher(codes, config.maxAttempts(), config.expiryGrace());
     ProcessorSupplier<String, Decoded<?>, String, Object> processor =
         () -> new ReplyProcessor(config, matcher, ids, metrics);
@@ -67,8 +78,12 @@ public final class ReplyTopology {
     source(topology, "challenges-source", Topics.CHALLENGES, serdes);
     source(topology, "sms-inbound-source", Topics.SMS_INBOUND, serdes);
     source(topology, "verification-attempts-source", Topics.VERIFICATION_ATTEMPTS, serdes);
-    topology.addProcessor(PROCESSOR, processor,
-        "challenges-source", "sms-inbound-source", "verification-attempts-source");
+    topology.addProcessor(
+        PROCESSOR,
+        processor,
+        "challenges-source",
+        "sms-inbound-source",
+        "verification-attempts-source");
     ReplyStores.builders().forEach(store -> topology.addStateStore(store, PROCESSOR));
     sink(topology, CHALLENGES_SINK, Topics.CHALLENGES, serdes);
     sink(topology, CONFIRMED_SINK, Topics.CONFIRMED_SUBSCRIBERS, serdes);
@@ -77,14 +92,15 @@ public final class ReplyTopology {
     return topology;
   }
 
-  private static <V extends SpecificRecord> void source(Topology topology, String name, Topic<V> topic,
-      AvroSerdes serdes) {
+  private static <V extends SpecificRecord> void source(
+      Topology topology, String name, Topic<V> topic, AvroSerdes serdes) {
     Deserializer<V> values = serdes.forTopic(topic).deserializer();
-    topology.addSource(name, Serdes.String().deserializer(), new DecodingDeserializer<>(values), topic.name());
+    topology.addSource(
+        name, Serdes.String().deserializer(), new DecodingDeserializer<>(values), topic.name());
   }
 
-  private static <V extends SpecificRecord> void sink(Topology topology, String name, Topic<V> topic,
-      AvroSerdes serdes) {
+  private static <V extends SpecificRecord> void sink(
+      Topology topology, String name, Topic<V> topic, AvroSerdes serdes) {
     // The Avro serializer writes a null value as a tombstone (a status lifted back to NONE).
     Serializer<V> values = serdes.forTopic(topic).serializer();
     topology.addSink(name, topic.name(), Serdes.String().serializer(), values, PROCESSOR);

@@ -6,13 +6,17 @@ import java.util.Objects;
 /**
  * Settings of the reply topology.
  *
- * @param maxAttempts wrong codes a challenge takes before it locks ({@code otp.max.attempts}, default 5)
- * @param expiryGrace how long after {@code expiresAt} a challenge is closed EXPIRED, so an in-window answer still
- *     in flight wins ({@code otp.expiry.grace}, default 5 s)
+ * @param maxAttempts wrong codes a challenge takes before it locks ({@code otp.max.attempts},
+ *     default 5)
+ * @param expiryGrace how long after {@code expiresAt} a challenge is closed EXPIRED, so an
+ *     in-window answer still in flight wins ({@code otp.expiry.grace}, default 5 s)
  * @param punctuationInterval how often the wall-clock expiry runs (default 1 s)
- * @param dedupeRetention how long a message sid or attempt id is remembered as processed (default 7 days)
- * @param outcomeRetention how long an answer's outcome stays readable by the HTTP side (default 1 h)
- * @param closedRetention how long a closed challenge is remembered to answer late replies (default 7 days)
+ * @param dedupeRetention how long a message sid or attempt id is remembered as processed (default 7
+ *     days)
+ * @param outcomeRetention how long an answer's outcome stays readable by the HTTP side (default 1
+ *     h)
+ * @param closedRetention how long a closed challenge is remembered to answer late replies (default
+ *     7 days)
  * @param purgeInterval how often the retention purge runs (default 1 min)
  */
 public record ReplyTopologyConfig(
@@ -40,25 +44,43 @@ public record ReplyTopologyConfig(
   }
 
   public static ReplyTopologyConfig defaults() {
-    return new ReplyTopologyConfig(DEFAULT_MAX_ATTEMPTS, DEFAULT_EXPIRY_GRACE, Duration.ofSeconds(1),
-        Duration.ofDays(7), Duration.ofHours(1), Duration.ofDays(7), Duration.ofMinutes(1));
+    return new ReplyTopologyConfig(
+        DEFAULT_MAX_ATTEMPTS,
+        DEFAULT_EXPIRY_GRACE,
+        Duration.ofSeconds(1),
+        Duration.ofDays(7),
+        Duration.ofHours(1),
+        Duration.ofDays(7),
+        Duration.ofMinutes(1));
   }
 
   public ReplyTopologyConfig withMaxAttempts(int attempts) {
-    return new ReplyTopologyConfig(attempts, expiryGrace, punctuationInterval, dedupeRetention, outcomeRetention,
-        closedRetention, purgeInterval);
+    return new ReplyTopologyConfig(
+        attempts,
+        expiryGrace,
+        punctuationInterval,
+        dedupeRetention,
+        outcomeRetention,
+        closedRetention,
+        purgeInterval);
   }
 
   public ReplyTopologyConfig withExpiryGrace(Duration grace) {
-    return new ReplyTopologyConfig(maxAttempts, grace, punctuationInterval, dedupeRetention, outcomeRetention,
-        closedRetention, purgeInterval);
+    return new ReplyTopologyConfig(
+        maxAttempts,
+        grace,
+        punctuationInterval,
+        dedupeRetention,
+        outcomeRetention,
+        closedRetention,
+        purgeInterval);
   }
 
   private static void requirePositive(Duration value, String name, boolean zeroAllowed) {
     Objects.requireNonNull(value, name);
     if (value.isNegative() || (!zeroAllowed && value.isZero())) {
-      throw new IllegalArgumentException(name + " must be " + (zeroAllowed ? "zero or more" : "positive")
-          + ", got " + value);
+      throw new IllegalArgumentException(
+          name + " must be " + (zeroAllowed ? "zero or more" : "positive") + ", got " + value);
     }
   }
 }

@@ -9,9 +9,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Keeps the stores bounded by wall clock: processed ids are forgotten after {@code dedupeRetention}, outcomes
- * after {@code outcomeRetention}, closed challenges after {@code closedRetention}. Each pass scans the stores
- * once; at the default one-minute interval that costs little next to the retained volume (see docs/semantics.md).
+ * Keeps the stores bounded by wall clock: processed ids are forgotten after {@code
+ * dedupeRetention}, outcomes after {@code outcomeRetention}, closed challenges after {@code
+ * closedRetention}. Each pass scans the stores once; at the default one-minute interval that costs
+ * little next to the retained volume (see docs/semantics.md).
  */
 final class RetentionPurge implements Punctuator {
 
@@ -26,18 +27,21 @@ final class RetentionPurge implements Punctuator {
   @Override
   public void punctuate(long now) {
     purge(state.dedupeStore(), seenAt -> seenAt, now - config.dedupeRetention().toMillis());
-    purge(state.outcomeStore(), OutcomeEntry::decidedAt, now - config.outcomeRetention().toMillis());
+    purge(
+        state.outcomeStore(), OutcomeEntry::decidedAt, now - config.outcomeRetention().toMillis());
     forgetClosedChallenges(now - config.closedRetention().toMillis());
   }
 
-  private static <V> void purge(KeyValueStore<String, V> store, ToLongFunction<V> time, long cutoff) {
+  private static <V> void purge(
+      KeyValueStore<String, V> store, ToLongFunction<V> time, long cutoff) {
     List<String> expired = new ArrayList<>();
     try (KeyValueIterator<String, V> it = store.all()) {
-      it.forEachRemaining(entry -> {
-        if (time.applyAsLong(entry.value) < cutoff) {
-          expired.add(entry.key);
-        }
-      });
+      it.forEachRemaining(
+          entry -> {
+            if (time.applyAsLong(entry.value) < cutoff) {
+              expired.add(entry.key);
+            }
+          });
     }
     expired.forEach(store::delete);
   }
@@ -45,12 +49,13 @@ final class RetentionPurge implements Punctuator {
   private void forgetClosedChallenges(long cutoff) {
     List<KeyValue<String, PhoneChallenges>> changed = new ArrayList<>();
     try (KeyValueIterator<String, PhoneChallenges> it = state.challengeStore().all()) {
-      it.forEachRemaining(entry -> {
-        PhoneChallenges kept = entry.value.forgettingClosedBefore(cutoff);
-        if (kept != entry.value) {
-          changed.add(KeyValue.pair(entry.key, kept));
-        }
-      });
+      it.forEachRemaining(
+          entry -> {
+            PhoneChallenges kept = entry.value.forgettingClosedBefore(cutoff);
+            if (kept != entry.value) {
+              changed.add(KeyValue.pair(entry.key, kept));
+            }
+          });
     }
     for (KeyValue<String, PhoneChallenges> entry : changed) {
       if (entry.value.nothingKnown()) {

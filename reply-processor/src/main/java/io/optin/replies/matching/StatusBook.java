@@ -9,11 +9,13 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * How challenge events and keywords move a phone's per-program status: issued -> PENDING, closed -> its
- * outcome, STOP -> OPTED_OUT for every program known for the phone, START -> OPTED_OUT becomes NONE. Pure.
+ * How challenge events and keywords move a phone's per-program status: issued -> PENDING, closed ->
+ * its outcome, STOP -> OPTED_OUT for every program known for the phone, START -> OPTED_OUT becomes
+ * NONE. Pure.
  *
- * <p>A closure only moves the status of its program if that status belongs to the same challenge (or there is
- * none yet), so an old challenge closing late never overwrites what a newer one decided.
+ * <p>A closure only moves the status of its program if that status belongs to the same challenge
+ * (or there is none yet), so an old challenge closing late never overwrites what a newer one
+ * decided.
  */
 public final class StatusBook {
 
@@ -28,7 +30,8 @@ public final class StatusBook {
   static final String REASON_START = "opted in again by START";
 
   public Transition issued(PhoneStatuses statuses, OpenChallenge challenge, long at) {
-    ProgramStatus pending = new ProgramStatus(SubscriptionStatus.PENDING, challenge.challengeId(), REASON_ISSUED, at);
+    ProgramStatus pending =
+        new ProgramStatus(SubscriptionStatus.PENDING, challenge.challengeId(), REASON_ISSUED, at);
     return change(statuses, challenge.programId(), pending);
   }
 
@@ -36,20 +39,32 @@ public final class StatusBook {
     Transition result = new Transition(statuses, List.of());
     for (Closure closure : closures) {
       String programId = closure.challenge().programId();
-      boolean ownsStatus = result.next().of(programId)
-          .map(current -> Objects.equals(current.challengeId(), closure.challenge().challengeId()))
-          .orElse(true);
+      boolean ownsStatus =
+          result
+              .next()
+              .of(programId)
+              .map(
+                  current ->
+                      Objects.equals(current.challengeId(), closure.challenge().challengeId()))
+              .orElse(true);
       if (ownsStatus) {
-        ProgramStatus status = new ProgramStatus(statusAfter(closure.outcome()), closure.challenge().challengeId(),
-            closure.reason(), closure.at());
+        ProgramStatus status =
+            new ProgramStatus(
+                statusAfter(closure.outcome()),
+                closure.challenge().challengeId(),
+                closure.reason(),
+                closure.at());
         result = append(result, change(result.next(), programId, status));
       }
     }
     return result;
   }
 
-  /** STOP: every program known for the phone (statuses or challenges just closed) becomes OPTED_OUT. */
-  public Transition optedOut(PhoneStatuses statuses, List<Closure> closures, Set<String> otherPrograms, long at) {
+  /**
+   * STOP: every program known for the phone (statuses or challenges just closed) becomes OPTED_OUT.
+   */
+  public Transition optedOut(
+      PhoneStatuses statuses, List<Closure> closures, Set<String> otherPrograms, long at) {
     Set<String> programs = new TreeSet<>(statuses.programs().keySet());
     programs.addAll(otherPrograms);
     closures.forEach(c -> programs.add(c.challenge().programId()));
@@ -59,13 +74,15 @@ public final class StatusBook {
       if (current != null && current.status() == SubscriptionStatus.OPTED_OUT) {
         continue;
       }
-      String challengeId = closures.stream()
-          .filter(c -> c.challenge().programId().equals(programId))
-          .map(c -> c.challenge().challengeId())
-          .findFirst()
-          .orElse(current == null ? null : current.challengeId());
-      ProgramStatus optedOut = new ProgramStatus(SubscriptionStatus.OPTED_OUT, challengeId,
-          ReplyMatcher.REASON_STOP, at);
+      String challengeId =
+          closures.stream()
+              .filter(c -> c.challenge().programId().equals(programId))
+              .map(c -> c.challenge().challengeId())
+              .findFirst()
+              .orElse(current == null ? null : current.challengeId());
+      ProgramStatus optedOut =
+          new ProgramStatus(
+              SubscriptionStatus.OPTED_OUT, challengeId, ReplyMatcher.REASON_STOP, at);
       result = append(result, change(result.next(), programId, optedOut));
     }
     return result;
@@ -76,8 +93,9 @@ public final class StatusBook {
     Transition result = new Transition(statuses, List.of());
     for (Map.Entry<String, ProgramStatus> entry : statuses.programs().entrySet()) {
       if (entry.getValue().status() == SubscriptionStatus.OPTED_OUT) {
-        ProgramStatus none = new ProgramStatus(SubscriptionStatus.NONE, entry.getValue().challengeId(),
-            REASON_START, at);
+        ProgramStatus none =
+            new ProgramStatus(
+                SubscriptionStatus.NONE, entry.getValue().challengeId(), REASON_START, at);
         result = append(result, change(result.next(), entry.getKey(), none));
       }
     }
@@ -95,7 +113,8 @@ public final class StatusBook {
   }
 
   private static Transition change(PhoneStatuses statuses, String programId, ProgramStatus status) {
-    return new Transition(statuses.with(programId, status), List.of(new StatusChange(programId, status)));
+    return new Transition(
+        statuses.with(programId, status), List.of(new StatusChange(programId, status)));
   }
 
   private static Transition append(Transition first, Transition then) {

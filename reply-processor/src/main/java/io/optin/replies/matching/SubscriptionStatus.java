@@ -3,8 +3,9 @@ package io.optin.replies.matching;
 import io.optin.avro.OptInStatus;
 
 /**
- * A phone's state for one program as the reply processor keeps it. {@code NONE} (no opt-in, nothing pending,
- * not opted out) has no Avro symbol: it is published as a tombstone on the compacted status topic.
+ * A phone's state for one program as the reply processor keeps it. {@code NONE} (no opt-in, nothing
+ * pending, not opted out) has no Avro symbol: it is published as a tombstone on the compacted
+ * status topic.
  */
 public enum SubscriptionStatus {
   NONE,

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * What an inbound SMS means; {@code code} holds the typed digits (ASCII) exactly when the intent is
- * {@code CODE}. The code must be hashed before it leaves the process, so {@link #toString} hides it.
+ * {@code CODE}. The code must be hashed before it leaves the process, so {@link #toString} hides
+ * it.
  */
 public record ParsedReply(ReplyIntent intent, Optional<String> code) {
 
@@ -14,7 +15,8 @@ public record ParsedReply(ReplyIntent intent, Optional<String> code) {
     Objects.requireNonNull(intent, "intent");
     Objects.requireNonNull(code, "code");
     if (code.isPresent() != (intent == ReplyIntent.CODE)) {
-      throw new IllegalArgumentException("a code goes with intent CODE and only with it, got " + intent);
+      throw new IllegalArgumentException(
+          "a code goes with intent CODE and only with it, got " + intent);
     }
   }
 

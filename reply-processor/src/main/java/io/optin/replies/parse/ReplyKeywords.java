@@ -18,17 +18,19 @@ import java.util.stream.Collectors;
  * additions per program and/or locale. When a word belongs to two intents, opting out wins, then
  * START, then HELP, then CONFIRM: a STOP must never be read as consent.
  *
- * <p>Defaults. STOP: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT / OPT OUT (CTIA and
- * Twilio's list), ARRET / ARRÊT. START: START, UNSTOP. HELP: HELP, INFO and the words our French,
- * Spanish and German templates advertise: AIDE, AYUDA, HILFE. CONFIRM: YES, Y, YEA, YEAH, YEP, YUP,
- * OUI, SI / SÍ, JA, SIM, CONFIRM, CONFIRMER, CONFIRMAR, BESTÄTIGEN. Deliberately not CONFIRM: OK, which
- * often just acknowledges a message; a program that wants it adds it.
+ * <p>Defaults. STOP: STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT, REVOKE, OPTOUT / OPT OUT (CTIA
+ * and Twilio's list), ARRET / ARRÊT. START: START, UNSTOP. HELP: HELP, INFO and the words our
+ * French, Spanish and German templates advertise: AIDE, AYUDA, HILFE. CONFIRM: YES, Y, YEA, YEAH,
+ * YEP, YUP, OUI, SI / SÍ, JA, SIM, CONFIRM, CONFIRMER, CONFIRMAR, BESTÄTIGEN. Deliberately not
+ * CONFIRM: OK, which often just acknowledges a message; a program that wants it adds it.
  *
- * <p>Twilio's own default opt-out handling treats YES as an opt-in (START) keyword; here YES confirms.
+ * <p>Twilio's own default opt-out handling treats YES as an opt-in (START) keyword; here YES
+ * confirms.
  *
- * <p>Settings form, see {@link #fromSettings}: {@code replies.keywords.<intent>.<programId|*>.<locale|*>}
- * = comma-separated words, e.g. {@code replies.keywords.confirm.*.fr=D'ACCORD}. A locale such as
- * {@code fr} also covers {@code fr-CA}. Immutable.
+ * <p>Settings form, see {@link #fromSettings}: {@code
+ * replies.keywords.<intent>.<programId|*>.<locale|*>} = comma-separated words, e.g. {@code
+ * replies.keywords.confirm.*.fr=D'ACCORD}. A locale such as {@code fr} also covers {@code fr-CA}.
+ * Immutable.
  */
 public final class ReplyKeywords {
 
@@ -39,13 +41,46 @@ public final class ReplyKeywords {
   private static final List<ReplyIntent> PRECEDENCE =
       List.of(ReplyIntent.STOP, ReplyIntent.START, ReplyIntent.HELP, ReplyIntent.CONFIRM);
 
-  private static final List<Addition> DEFAULTS = List.of(
-      new Addition(ReplyIntent.STOP, ANY, ANY, words("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT",
-          "REVOKE", "OPTOUT", "OPT OUT", "ARRET", "ARRÊT")),
-      new Addition(ReplyIntent.START, ANY, ANY, words("START", "UNSTOP")),
-      new Addition(ReplyIntent.HELP, ANY, ANY, words("HELP", "INFO", "AIDE", "AYUDA", "HILFE")),
-      new Addition(ReplyIntent.CONFIRM, ANY, ANY, words("YES", "Y", "YEA", "YEAH", "YEP", "YUP", "OUI", "SI", "SÍ",
-          "JA", "SIM", "CONFIRM", "CONFIRMER", "CONFIRMAR", "BESTÄTIGEN")));
+  private static final List<Addition> DEFAULTS =
+      List.of(
+          new Addition(
+              ReplyIntent.STOP,
+              ANY,
+              ANY,
+              words(
+                  "STOP",
+                  "STOPALL",
+                  "UNSUBSCRIBE",
+                  "CANCEL",
+                  "END",
+                  "QUIT",
+                  "REVOKE",
+                  "OPTOUT",
+                  "OPT OUT",
+                  "ARRET",
+                  "ARRÊT")),
+          new Addition(ReplyIntent.START, ANY, ANY, words("START", "UNSTOP")),
+          new Addition(ReplyIntent.HELP, ANY, ANY, words("HELP", "INFO", "AIDE", "AYUDA", "HILFE")),
+          new Addition(
+              ReplyIntent.CONFIRM,
+              ANY,
+              ANY,
+              words(
+                  "YES",
+                  "Y",
+                  "YEA",
+                  "YEAH",
+                  "YEP",
+                  "YUP",
+                  "OUI",
+                  "SI",
+                  "SÍ",
+                  "JA",
+                  "SIM",
+                  "CONFIRM",
+                  "CONFIRMER",
+                  "CONFIRMAR",
+                  "BESTÄTIGEN")));
 
   private final List<Addition> entries;
 
@@ -59,8 +94,8 @@ public final class ReplyKeywords {
   }
 
   /**
-   * The defaults plus the additions found in settings under {@value #SETTINGS_PREFIX}; other keys are
-   * ignored. A malformed key or an empty or all-digit word stops with a message naming the key.
+   * The defaults plus the additions found in settings under {@value #SETTINGS_PREFIX}; other keys
+   * are ignored. A malformed key or an empty or all-digit word stops with a message naming the key.
    */
   public static ReplyKeywords fromSettings(Map<String, String> settings) {
     ReplyKeywords keywords = defaults();
@@ -71,8 +106,11 @@ public final class ReplyKeywords {
       }
       String[] parts = key.substring(SETTINGS_PREFIX.length()).split("\\.");
       if (parts.length < 3) {
-        throw new IllegalArgumentException(key + ": expected " + SETTINGS_PREFIX
-            + "<confirm|stop|start|help>.<programId|*>.<locale|*>");
+        throw new IllegalArgumentException(
+            key
+                + ": expected "
+                + SETTINGS_PREFIX
+                + "<confirm|stop|start|help>.<programId|*>.<locale|*>");
       }
       ReplyIntent intent = intentNamed(parts[0], key);
       String program = String.join(".", Arrays.asList(parts).subList(1, parts.length - 1));
@@ -88,18 +126,21 @@ public final class ReplyKeywords {
   }
 
   /**
-   * These keywords plus {@code words} for {@code intent} (CONFIRM, STOP, START or HELP), limited to one
-   * program and/or locale; {@code null} or {@code *} means any.
+   * These keywords plus {@code words} for {@code intent} (CONFIRM, STOP, START or HELP), limited to
+   * one program and/or locale; {@code null} or {@code *} means any.
    */
-  public ReplyKeywords with(ReplyIntent intent, String programId, String locale, Collection<String> words) {
+  public ReplyKeywords with(
+      ReplyIntent intent, String programId, String locale, Collection<String> words) {
     if (!PRECEDENCE.contains(intent)) {
-      throw new IllegalArgumentException("keywords can be added for " + PRECEDENCE + ", not " + intent);
+      throw new IllegalArgumentException(
+          "keywords can be added for " + PRECEDENCE + ", not " + intent);
     }
     Set<String> canonical = new LinkedHashSet<>();
     for (String word : words) {
       String form = ReplyText.canonical(word);
       if (form.isEmpty() || ReplyText.isDigits(form)) {
-        throw new IllegalArgumentException("keyword \"" + word + "\" is empty or all digits (digits are codes)");
+        throw new IllegalArgumentException(
+            "keyword \"" + word + "\" is empty or all digits (digits are codes)");
       }
       canonical.add(form);
     }
@@ -108,7 +149,9 @@ public final class ReplyKeywords {
     return new ReplyKeywords(more);
   }
 
-  /** What a canonical reply means for this program and locale, by precedence; empty if no keyword. */
+  /**
+   * What a canonical reply means for this program and locale, by precedence; empty if no keyword.
+   */
   Optional<ReplyIntent> intentOf(String canonicalReply, String programId, String locale) {
     Set<ReplyIntent> found = EnumSet.noneOf(ReplyIntent.class);
     for (Addition entry : entries) {
@@ -119,7 +162,10 @@ public final class ReplyKeywords {
     return PRECEDENCE.stream().filter(found::contains).findFirst();
   }
 
-  /** The canonical words that mean {@code intent} for this program and locale (for help texts, docs). */
+  /**
+   * The canonical words that mean {@code intent} for this program and locale (for help texts,
+   * docs).
+   */
   public Set<String> words(ReplyIntent intent, String programId, String locale) {
     return entries.stream()
         .filter(entry -> entry.intent() == intent && entry.appliesTo(programId, locale))
@@ -133,9 +179,16 @@ public final class ReplyKeywords {
   }
 
   private static ReplyIntent intentNamed(String name, String key) {
-    return PRECEDENCE.stream().filter(intent -> intent.name().equalsIgnoreCase(name)).findFirst()
-        .orElseThrow(() -> new IllegalArgumentException(key + ": unknown reply intent \"" + name
-            + "\", expected confirm, stop, start or help"));
+    return PRECEDENCE.stream()
+        .filter(intent -> intent.name().equalsIgnoreCase(name))
+        .findFirst()
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    key
+                        + ": unknown reply intent \""
+                        + name
+                        + "\", expected confirm, stop, start or help"));
   }
 
   private static String scope(String value) {
@@ -145,7 +198,8 @@ public final class ReplyKeywords {
   /** A BCP 47 tag in lower case ("fr-ca"); {@code fr_CA} is read as {@code fr-CA}. */
   static String localeScope(String locale) {
     String scope = scope(locale);
-    return ANY.equals(scope) ? ANY
+    return ANY.equals(scope)
+        ? ANY
         : Locale.forLanguageTag(scope.replace('_', '-')).toLanguageTag().toLowerCase(Locale.ROOT);
   }
 

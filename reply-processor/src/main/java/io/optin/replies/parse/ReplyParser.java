@@ -4,17 +4,19 @@ import io.optin.avro.ReplyIntent;
 import io.optin.domain.otp.OtpCodes;
 
 /**
- * Classifies an inbound SMS body (DESIGN.md §6): the whole body, with case, accents, punctuation and
- * spacing ignored, is a keyword (STOP, START, HELP or CONFIRM families), or exactly a code's number of
- * digits (spaces and dashes inside allowed: "123 456"), else OTHER. A keyword inside a sentence
- * ("yes please") is OTHER: consent and opt-out are taken only from an unambiguous reply.
+ * Classifies an inbound SMS body (DESIGN.md §6): the whole body, with case, accents, punctuation
+ * and spacing ignored, is a keyword (STOP, START, HELP or CONFIRM families), or exactly a code's
+ * number of digits (spaces and dashes inside allowed: "123 456"), else OTHER. A keyword inside a
+ * sentence ("yes please") is OTHER: consent and opt-out are taken only from an unambiguous reply.
  */
 public final class ReplyParser {
 
   private final ReplyKeywords keywords;
   private final int codeLength;
 
-  /** The default keywords and codes of {@code codeLength} digits (4–10, setting {@code otp.length}). */
+  /**
+   * The default keywords and codes of {@code codeLength} digits (4–10, setting {@code otp.length}).
+   */
   public ReplyParser(int codeLength) {
     this(ReplyKeywords.defaults(), codeLength);
   }
@@ -43,7 +45,8 @@ public final class ReplyParser {
           ? ParsedReply.code(ReplyText.asciiDigits(canonical))
           : ParsedReply.of(ReplyIntent.OTHER);
     }
-    return keywords.intentOf(canonical, programId, locale)
+    return keywords
+        .intentOf(canonical, programId, locale)
         .map(ParsedReply::of)
         .orElseGet(() -> ParsedReply.of(ReplyIntent.OTHER));
   }

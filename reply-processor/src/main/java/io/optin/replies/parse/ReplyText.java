@@ -11,7 +11,9 @@ import java.util.regex.Pattern;
  */
 final class ReplyText {
 
-  /** After NFKD: combining marks (the accents), punctuation, symbols, controls, format and spaces. */
+  /**
+   * After NFKD: combining marks (the accents), punctuation, symbols, controls, format and spaces.
+   */
   private static final Pattern IGNORED = Pattern.compile("[\\p{M}\\p{P}\\p{S}\\p{C}\\p{Z}\\s]+");
 
   private ReplyText() {}

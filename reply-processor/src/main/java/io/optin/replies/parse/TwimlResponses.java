@@ -1,9 +1,9 @@
 package io.optin.replies.parse;
 
 /**
- * The TwiML documents the inbound webhook answers with: one reply message, or nothing to send.
- * Text is XML-escaped, and characters XML 1.0 cannot carry are dropped, so any text yields a
- * well-formed document.
+ * The TwiML documents the inbound webhook answers with: one reply message, or nothing to send. Text
+ * is XML-escaped, and characters XML 1.0 cannot carry are dropped, so any text yields a well-formed
+ * document.
  */
 public final class TwimlResponses {
 
@@ -29,26 +29,30 @@ public final class TwimlResponses {
       return "";
     }
     StringBuilder out = new StringBuilder(text.length() + 16);
-    text.codePoints().forEach(c -> {
-      switch (c) {
-        case '&' -> out.append("&amp;");
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&apos;");
-        default -> {
-          if (allowedInXml(c)) {
-            out.appendCodePoint(c);
-          }
-        }
-      }
-    });
+    text.codePoints()
+        .forEach(
+            c -> {
+              switch (c) {
+                case '&' -> out.append("&amp;");
+                case '<' -> out.append("&lt;");
+                case '>' -> out.append("&gt;");
+                case '"' -> out.append("&quot;");
+                case '\'' -> out.append("&apos;");
+                default -> {
+                  if (allowedInXml(c)) {
+                    out.appendCodePoint(c);
+                  }
+                }
+              }
+            });
     return out.toString();
   }
 
   /** XML 1.0 Char production: tab, LF, CR and the planes minus surrogates and U+FFFE/FFFF. */
   private static boolean allowedInXml(int c) {
-    return c == 0x9 || c == 0xA || c == 0xD
+    return c == 0x9
+        || c == 0xA
+        || c == 0xD
         || (c >= 0x20 && c <= 0xD7FF)
         || (c >= 0xE000 && c <= 0xFFFD)
         || (c >= 0x10000 && c <= 0x10FFFF);

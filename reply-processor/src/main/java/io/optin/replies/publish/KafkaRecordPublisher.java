@@ -22,10 +22,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes Avro records with an idempotent, {@code acks=all} producer and waits for the broker's
- * acknowledgement (bounded by {@code timeout}), so an HTTP caller is told 2xx only for a record that is written.
+ * acknowledgement (bounded by {@code timeout}), so an HTTP caller is told 2xx only for a record
+ * that is written.
  *
- * <p>A timeout does not prove the record was lost: it may still be written. Webhook replays are harmless (the
- * topology deduplicates by message sid); a code attempt retried after a 503 may count twice.
+ * <p>A timeout does not prove the record was lost: it may still be written. Webhook replays are
+ * harmless (the topology deduplicates by message sid); a code attempt retried after a 503 may count
+ * twice.
  */
 public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseable {
 
@@ -34,7 +36,8 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
   private final Duration timeout;
   private final Map<String, Serializer<?>> serializers = new ConcurrentHashMap<>();
 
-  public KafkaRecordPublisher(Producer<String, byte[]> producer, AvroSerdes serdes, Duration timeout) {
+  public KafkaRecordPublisher(
+      Producer<String, byte[]> producer, AvroSerdes serdes, Duration timeout) {
     this.producer = producer;
     this.serdes = serdes;
     this.timeout = timeout;
@@ -43,9 +46,11 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
   /**
    * A publisher with its own producer.
    *
-   * @param clientSettings Kafka client settings ({@code bootstrap.servers}, security...), prefix stripped
+   * @param clientSettings Kafka client settings ({@code bootstrap.servers}, security...), prefix
+   *     stripped
    */
-  public static KafkaRecordPublisher create(Map<String, String> clientSettings, AvroSerdes serdes, Duration timeout) {
+  public static KafkaRecordPublisher create(
+      Map<String, String> clientSettings, AvroSerdes serdes, Duration timeout) {
     Properties props = new Properties();
     props.putAll(clientSettings);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -55,23 +60,28 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
     props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "optin-replies-http");
     return new KafkaRecordPublisher(
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()), serdes, timeout);
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
+        serdes,
+        timeout);
   }
 
   @Override
-  public <V extends SpecificRecord> void publish(Topic<V> topic, String key, V value, Instant timestamp)
-      throws PublishException {
+  public <V extends SpecificRecord> void publish(
+      Topic<V> topic, String key, V value, Instant timestamp) throws PublishException {
     try {
       byte[] bytes = serializer(topic).serialize(topic.name(), value);
-      producer.send(new ProducerRecord<>(topic.name(), null, timestamp.toEpochMilli(), key, bytes))
+      producer
+          .send(new ProducerRecord<>(topic.name(), null, timestamp.toEpochMilli(), key, bytes))
           .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new PublishException("interrupted while publishing to " + topic.name(), e);
     } catch (ExecutionException e) {
-      throw new PublishException("could not publish to " + topic.name() + ": " + e.getCause(), e.getCause());
+      throw new PublishException(
+          "could not publish to " + topic.name() + ": " + e.getCause(), e.getCause());
     } catch (TimeoutException e) {
-      throw new PublishException("no acknowledgement from Kafka within " + timeout + " for " + topic.name(), e);
+      throw new PublishException(
+          "no acknowledgement from Kafka within " + timeout + " for " + topic.name(), e);
     } catch (KafkaException e) {
       // Serialization (registry unreachable) and producer state errors surface here, synchronously.
       throw new PublishException("could not publish to " + topic.name() + ": " + e, e);
@@ -80,7 +90,8 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
 
   @SuppressWarnings("unchecked")
   private <V extends SpecificRecord> Serializer<V> serializer(Topic<V> topic) {
-    return (Serializer<V>) serializers.computeIfAbsent(topic.name(), name -> serdes.forTopic(topic).serializer());
+    return (Serializer<V>)
+        serializers.computeIfAbsent(topic.name(), name -> serdes.forTopic(topic).serializer());
   }
 
   @Override

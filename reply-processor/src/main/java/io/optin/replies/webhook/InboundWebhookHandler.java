@@ -4,6 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.PhoneMask;
+import io.optin.kit.http.HttpExchanges;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.parse.ParsedReply;
@@ -12,10 +16,6 @@ import io.optin.replies.parse.TwimlResponses;
 import io.optin.replies.publish.PublishException;
 import io.optin.replies.publish.RecordPublisher;
 import io.optin.schemas.Topics;
-import io.optin.kit.http.HttpExchanges;
-import io.optin.kit.metrics.OptinMetrics;
-import io.optin.domain.otp.OtpCodes;
-import io.optin.domain.otp.PhoneMask;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -26,8 +26,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/twilio/inbound}: a signed reply becomes one {@code InboundSms} (a code only as its keyed
- * hash), answered in TwiML: HELP/STOP/START at once, a YES or code with its outcome when decided within the wait.
+ * {@code POST /webhooks/twilio/inbound}: a signed reply becomes one {@code InboundSms} (a code only
+ * as its keyed hash), answered in TwiML: HELP/STOP/START at once, a YES or code with its outcome
+ * when decided within the wait.
  */
 public final class InboundWebhookHandler implements HttpHandler {
 
@@ -44,14 +45,37 @@ public final class InboundWebhookHandler implements HttpHandler {
   private final RecentKeys recentSids;
   private final OptinMetrics metrics;
 
-  public InboundWebhookHandler(TwilioSignatureCheck signatures, ReplyParser parser, OtpCodes codes,
-      RecordPublisher publisher, OutcomeWait outcomes, ReplyTexts texts, Clock clock, int recentSidCapacity) {
-    this(signatures, parser, codes, publisher, outcomes, texts, clock, recentSidCapacity, OptinMetrics.unexposed());
+  public InboundWebhookHandler(
+      TwilioSignatureCheck signatures,
+      ReplyParser parser,
+      OtpCodes codes,
+      RecordPublisher publisher,
+      OutcomeWait outcomes,
+      ReplyTexts texts,
+      Clock clock,
+      int recentSidCapacity) {
+    this(
+        signatures,
+        parser,
+        codes,
+        publisher,
+        outcomes,
+        texts,
+        clock,
+        recentSidCapacity,
+        OptinMetrics.unexposed());
   }
 
   /** As the other constructor, counting accepted replies by intent on {@code metrics}. */
-  public InboundWebhookHandler(TwilioSignatureCheck signatures, ReplyParser parser, OtpCodes codes,
-      RecordPublisher publisher, OutcomeWait outcomes, ReplyTexts texts, Clock clock, int recentSidCapacity,
+  public InboundWebhookHandler(
+      TwilioSignatureCheck signatures,
+      ReplyParser parser,
+      OtpCodes codes,
+      RecordPublisher publisher,
+      OutcomeWait outcomes,
+      ReplyTexts texts,
+      Clock clock,
+      int recentSidCapacity,
       OptinMetrics metrics) {
     this.metrics = metrics;
     this.signatures = signatures;
@@ -79,33 +103,47 @@ public final class InboundWebhookHandler implements HttpHandler {
       }
       String body = form.get().getOrDefault("Body", "");
       ParsedReply reply = parser.parse(body);
-      InboundSms sms = InboundSms.newBuilder()
-          .setMessageSid(sid.get())
-          .setPhone(from.get())
-          .setToNumber(TwilioWebhookForm.param(form.get(), "To").orElse(null))
-          .setIntent(reply.intent())
-          .setCodeHash(reply.code().map(codes::codeHash).orElse(null))
-          .setMaskedBody(codes.mask().mask(body))
-          .setReceivedAt(Instant.now(clock))
-          .build();
+      InboundSms sms =
+          InboundSms.newBuilder()
+              .setMessageSid(sid.get())
+              .setPhone(from.get())
+              .setToNumber(TwilioWebhookForm.param(form.get(), "To").orElse(null))
+              .setIntent(reply.intent())
+              .setCodeHash(reply.code().map(codes::codeHash).orElse(null))
+              .setMaskedBody(codes.mask().mask(body))
+              .setReceivedAt(Instant.now(clock))
+              .build();
       if (recentSids.firstSighting(sms.getMessageSid())) {
         try {
           publisher.publish(Topics.SMS_INBOUND, sms.getPhone(), sms, sms.getReceivedAt());
         } catch (PublishException e) {
           recentSids.forget(sms.getMessageSid());
-          LOG.error("could not record reply {} from {}: {}", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()),
+          LOG.error(
+              "could not record reply {} from {}: {}",
+              sms.getMessageSid(),
+              PhoneMask.mask(sms.getPhone()),
               e.getMessage());
           TwilioWebhookForm.text(exchange, 503, "try again later");
           return;
         }
-        LOG.info("reply {} from {}: {}", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()), sms.getIntent());
+        LOG.info(
+            "reply {} from {}: {}",
+            sms.getMessageSid(),
+            PhoneMask.mask(sms.getPhone()),
+            sms.getIntent());
         metrics.replyReceived(sms.getIntent().name());
       } else {
-        LOG.info("replayed reply {} from {}: not published again", sms.getMessageSid(), PhoneMask.mask(sms.getPhone()));
+        LOG.info(
+            "replayed reply {} from {}: not published again",
+            sms.getMessageSid(),
+            PhoneMask.mask(sms.getPhone()));
       }
-      String twiml = answer(sms.getIntent(), sms.getMessageSid()).map(TwimlResponses::message)
-          .orElseGet(TwimlResponses::empty);
-      HttpExchanges.send(exchange, 200, TwimlResponses.CONTENT_TYPE, twiml.getBytes(StandardCharsets.UTF_8));
+      String twiml =
+          answer(sms.getIntent(), sms.getMessageSid())
+              .map(TwimlResponses::message)
+              .orElseGet(TwimlResponses::empty);
+      HttpExchanges.send(
+          exchange, 200, TwimlResponses.CONTENT_TYPE, twiml.getBytes(StandardCharsets.UTF_8));
     }
   }
 

@@ -4,22 +4,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * A bounded, thread-safe memory of recently seen keys (least recently seen forgotten first). A cheap first
- * filter against webhook replays; the topology's dedupe store is the guarantee.
+ * A bounded, thread-safe memory of recently seen keys (least recently seen forgotten first). A
+ * cheap first filter against webhook replays; the topology's dedupe store is the guarantee.
  */
 final class RecentKeys {
 
   private final Map<String, Boolean> keys;
 
   RecentKeys(int capacity) {
-    this.keys = new LinkedHashMap<>(16, 0.75f, true) {
-      private static final long serialVersionUID = 1L;
+    this.keys =
+        new LinkedHashMap<>(16, 0.75f, true) {
+          private static final long serialVersionUID = 1L;
 
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-        return size() > capacity;
-      }
-    };
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > capacity;
+          }
+        };
   }
 
   /** Remembers the key; true if it was not remembered already. */

@@ -1,8 +1,8 @@
 package io.optin.replies.webhook;
 
 /**
- * What the inbound webhook texts back (TwiML), per situation. Defaults are short, CTIA-style English; a deployment
- * can give its own.
+ * What the inbound webhook texts back (TwiML), per situation. Defaults are short, CTIA-style
+ * English; a deployment can give its own.
  */
 public record ReplyTexts(
     String help,

@@ -4,10 +4,10 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
+import io.optin.domain.otp.PhoneMask;
 import io.optin.replies.publish.PublishException;
 import io.optin.replies.publish.RecordPublisher;
 import io.optin.schemas.Topics;
-import io.optin.domain.otp.PhoneMask;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -18,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/twilio/status}: a signed status callback becomes one {@code SmsDeliveryReport} (source
- * STATUS_CALLBACK), once per (MessageSid, status) as far as this instance remembers; the audit sink dedupes too.
+ * {@code POST /webhooks/twilio/status}: a signed status callback becomes one {@code
+ * SmsDeliveryReport} (source STATUS_CALLBACK), once per (MessageSid, status) as far as this
+ * instance remembers; the audit sink dedupes too.
  */
 public final class StatusWebhookHandler implements HttpHandler {
 
@@ -32,8 +33,12 @@ public final class StatusWebhookHandler implements HttpHandler {
   private final Supplier<String> ids;
   private final RecentKeys recentStatuses;
 
-  public StatusWebhookHandler(TwilioSignatureCheck signatures, RecordPublisher publisher, Clock clock,
-      Supplier<String> ids, int recentStatusCapacity) {
+  public StatusWebhookHandler(
+      TwilioSignatureCheck signatures,
+      RecordPublisher publisher,
+      Clock clock,
+      Supplier<String> ids,
+      int recentStatusCapacity) {
     this.signatures = signatures;
     this.publisher = publisher;
     this.clock = clock;
@@ -57,22 +62,24 @@ public final class StatusWebhookHandler implements HttpHandler {
       }
       String dedupeKey = sid.get() + "|" + status.get();
       if (recentStatuses.firstSighting(dedupeKey)) {
-        SmsDeliveryReport report = SmsDeliveryReport.newBuilder()
-            .setReportId(ids.get())
-            .setPhone(to.get())
-            .setMessageSid(sid.get())
-            .setStatus(TwilioDeliveryStatus.of(status.get()))
-            .setErrorCode(errorCode(form.get()))
-            .setErrorMessage(TwilioWebhookForm.param(form.get(), "ErrorMessage").orElse(null))
-            .setAttempts(1)
-            .setSource(ReportSource.STATUS_CALLBACK)
-            .setOccurredAt(Instant.now(clock))
-            .build();
+        SmsDeliveryReport report =
+            SmsDeliveryReport.newBuilder()
+                .setReportId(ids.get())
+                .setPhone(to.get())
+                .setMessageSid(sid.get())
+                .setStatus(TwilioDeliveryStatus.of(status.get()))
+                .setErrorCode(errorCode(form.get()))
+                .setErrorMessage(TwilioWebhookForm.param(form.get(), "ErrorMessage").orElse(null))
+                .setAttempts(1)
+                .setSource(ReportSource.STATUS_CALLBACK)
+                .setOccurredAt(Instant.now(clock))
+                .build();
         try {
           publisher.publish(Topics.SMS_DELIVERY, report.getPhone(), report, report.getOccurredAt());
         } catch (PublishException e) {
           recentStatuses.forget(dedupeKey);
-          LOG.error("could not record status {} of {}: {}", status.get(), sid.get(), e.getMessage());
+          LOG.error(
+              "could not record status {} of {}: {}", status.get(), sid.get(), e.getMessage());
           TwilioWebhookForm.text(exchange, 503, "try again later");
           return;
         }
@@ -82,14 +89,20 @@ public final class StatusWebhookHandler implements HttpHandler {
     }
   }
 
-  /** Twilio's numeric error code, when there is one (a non-numeric value is kept out rather than guessed). */
+  /**
+   * Twilio's numeric error code, when there is one (a non-numeric value is kept out rather than
+   * guessed).
+   */
   private static Integer errorCode(Map<String, String> form) {
-    return TwilioWebhookForm.param(form, "ErrorCode").map(code -> {
-      try {
-        return Integer.valueOf(code);
-      } catch (NumberFormatException e) {
-        return null;
-      }
-    }).orElse(null);
+    return TwilioWebhookForm.param(form, "ErrorCode")
+        .map(
+            code -> {
+              try {
+                return Integer.valueOf(code);
+              } catch (NumberFormatException e) {
+                return null;
+              }
+            })
+        .orElse(null);
   }
 }

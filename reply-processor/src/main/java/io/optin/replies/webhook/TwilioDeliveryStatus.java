@@ -8,7 +8,10 @@ final class TwilioDeliveryStatus {
 
   private TwilioDeliveryStatus() {}
 
-  /** The delivery state of a Twilio status; an unknown or missing one is {@code UNKNOWN}, never dropped. */
+  /**
+   * The delivery state of a Twilio status; an unknown or missing one is {@code UNKNOWN}, never
+   * dropped.
+   */
   static DeliveryStatus of(String messageStatus) {
     if (messageStatus == null) {
       return DeliveryStatus.UNKNOWN;

@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a Twilio webhook's form parameters, or answers the request itself: 405 for anything but POST, 413 for an
- * oversized body, 403 (and nothing recorded) for a bad or missing signature.
+ * Reads a Twilio webhook's form parameters, or answers the request itself: 405 for anything but
+ * POST, 413 for an oversized body, 403 (and nothing recorded) for a bad or missing signature.
  */
 final class TwilioWebhookForm {
 
@@ -34,15 +34,21 @@ final class TwilioWebhookForm {
       return Optional.empty();
     }
     if (!signatures.verifies(exchange, form)) {
-      LOG.warn("refused a webhook on {} from {}: bad or missing {}", exchange.getRequestURI().getPath(),
-          exchange.getRemoteAddress().getAddress().getHostAddress(), TwilioSignatureCheck.HEADER);
+      LOG.warn(
+          "refused a webhook on {} from {}: bad or missing {}",
+          exchange.getRequestURI().getPath(),
+          exchange.getRemoteAddress().getAddress().getHostAddress(),
+          TwilioSignatureCheck.HEADER);
       text(exchange, 403, "invalid signature");
       return Optional.empty();
     }
     return Optional.of(form);
   }
 
-  /** The first present, non-blank parameter of the names given (Twilio's older names are the fallbacks). */
+  /**
+   * The first present, non-blank parameter of the names given (Twilio's older names are the
+   * fallbacks).
+   */
   static Optional<String> param(Map<String, String> form, String... names) {
     for (String name : names) {
       String value = form.get(name);
@@ -54,6 +60,7 @@ final class TwilioWebhookForm {
   }
 
   static void text(HttpExchange exchange, int status, String message) throws IOException {
-    HttpExchanges.send(exchange, status, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8));
+    HttpExchanges.send(
+        exchange, status, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8));
   }
 }

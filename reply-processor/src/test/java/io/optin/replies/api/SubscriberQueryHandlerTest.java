@@ -3,11 +3,11 @@ package io.optin.replies.api;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.optin.kit.http.HttpRoute;
 import io.optin.replies.lookup.LookupUnavailableException;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.SubscriptionStatus;
 import io.optin.replies.testing.LocalHttpServer;
-import io.optin.kit.http.HttpRoute;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -21,11 +21,22 @@ class SubscriberQueryHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant UPDATED = Instant.parse("2025-03-01T10:05:00Z");
-  private static final Map<String, Map<String, ProgramStatus>> KNOWN = Map.of("+14155550100", Map.of(
-      "spring-sale", new ProgramStatus(SubscriptionStatus.CONFIRMED, "ch-1", "confirmed by reply YES",
-          UPDATED.toEpochMilli()),
-      "newsletter", new ProgramStatus(SubscriptionStatus.OPTED_OUT, "ch-2", "opted out by STOP",
-          UPDATED.toEpochMilli())));
+  private static final Map<String, Map<String, ProgramStatus>> KNOWN =
+      Map.of(
+          "+14155550100",
+          Map.of(
+              "spring-sale",
+                  new ProgramStatus(
+                      SubscriptionStatus.CONFIRMED,
+                      "ch-1",
+                      "confirmed by reply YES",
+                      UPDATED.toEpochMilli()),
+              "newsletter",
+                  new ProgramStatus(
+                      SubscriptionStatus.OPTED_OUT,
+                      "ch-2",
+                      "opted out by STOP",
+                      UPDATED.toEpochMilli())));
 
   private LocalHttpServer server;
 
@@ -35,8 +46,10 @@ class SubscriberQueryHandlerTest {
   }
 
   private void serve(io.optin.replies.lookup.StatusLookup lookup) throws Exception {
-    server = new LocalHttpServer(List.of(new HttpRoute(SubscriberQueryHandler.PATH,
-        new SubscriberQueryHandler(lookup))));
+    server =
+        new LocalHttpServer(
+            List.of(
+                new HttpRoute(SubscriberQueryHandler.PATH, new SubscriberQueryHandler(lookup))));
   }
 
   @Test
@@ -46,9 +59,12 @@ class SubscriberQueryHandlerTest {
     HttpResponse<String> response = get("/v1/subscribers/%2B14155550100?programId=spring-sale");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree("{\"phone\":\"+14155550100\","
-        + "\"programId\":\"spring-sale\",\"status\":\"CONFIRMED\",\"challengeId\":\"ch-1\","
-        + "\"reason\":\"confirmed by reply YES\",\"updatedAt\":\"2025-03-01T10:05:00Z\"}"));
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"phone\":\"+14155550100\","
+                    + "\"programId\":\"spring-sale\",\"status\":\"CONFIRMED\",\"challengeId\":\"ch-1\","
+                    + "\"reason\":\"confirmed by reply YES\",\"updatedAt\":\"2025-03-01T10:05:00Z\"}"));
   }
 
   @Test
@@ -66,7 +82,8 @@ class SubscriberQueryHandlerTest {
   void shouldAnswer404ForAnUnknownPhoneOrProgram() throws Exception {
     serve(phone -> KNOWN.getOrDefault(phone, Map.of()));
 
-    assertThat(get("/v1/subscribers/%2B14155550199?programId=spring-sale").statusCode()).isEqualTo(404);
+    assertThat(get("/v1/subscribers/%2B14155550199?programId=spring-sale").statusCode())
+        .isEqualTo(404);
     assertThat(get("/v1/subscribers/%2B14155550100?programId=unknown").statusCode()).isEqualTo(404);
     assertThat(get("/v1/subscribers/%2B14155550199").statusCode()).isEqualTo(404);
   }
@@ -83,9 +100,10 @@ class SubscriberQueryHandlerTest {
 
   @Test
   void shouldAnswer503WhileTheStoreIsUnavailable() throws Exception {
-    serve(phone -> {
-      throw new LookupUnavailableException("rebalancing", null);
-    });
+    serve(
+        phone -> {
+          throw new LookupUnavailableException("rebalancing", null);
+        });
 
     HttpResponse<String> response = get("/v1/subscribers/%2B14155550100");
 

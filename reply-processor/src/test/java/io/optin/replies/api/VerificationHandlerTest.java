@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.optin.avro.VerificationAttempt;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.http.HttpRoute;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.testing.LocalHttpServer;
 import io.optin.replies.testing.PublishedRecords;
 import io.optin.schemas.Topics;
-import io.optin.kit.http.HttpRoute;
-import io.optin.domain.otp.OtpCodes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -30,7 +30,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** POST /v1/verifications over real HTTP, with a lookup that answers only for attempts actually published. */
+/**
+ * POST /v1/verifications over real HTTP, with a lookup that answers only for attempts actually
+ * published.
+ */
 class VerificationHandlerTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -45,11 +48,21 @@ class VerificationHandlerTest {
 
   @BeforeEach
   void start() throws Exception {
-    OutcomeWait outcomes = new OutcomeWait(id -> published.on(Topics.VERIFICATION_ATTEMPTS).stream()
-        .anyMatch(a -> a.getAttemptId().equals(id)) ? Optional.ofNullable(decided.get()) : Optional.empty(),
-        Duration.ofMillis(300));
-    VerificationHandler handler = new VerificationHandler(published.publisher(), outcomes, CODES,
-        Clock.fixed(NOW, ZoneOffset.UTC), () -> "attempt-" + attemptIds.incrementAndGet());
+    OutcomeWait outcomes =
+        new OutcomeWait(
+            id ->
+                published.on(Topics.VERIFICATION_ATTEMPTS).stream()
+                        .anyMatch(a -> a.getAttemptId().equals(id))
+                    ? Optional.ofNullable(decided.get())
+                    : Optional.empty(),
+            Duration.ofMillis(300));
+    VerificationHandler handler =
+        new VerificationHandler(
+            published.publisher(),
+            outcomes,
+            CODES,
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            () -> "attempt-" + attemptIds.incrementAndGet());
     server = new LocalHttpServer(List.of(new HttpRoute(VerificationHandler.PATH, handler)));
   }
 
@@ -62,27 +75,34 @@ class VerificationHandlerTest {
   void shouldPublishTheAttemptWithItsCodeHashAndAnswerConfirmed() throws Exception {
     decided.set(Outcome.CONFIRMED);
 
-    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"482913\"}");
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"482913\"}");
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(JSON.readTree(response.body())).isEqualTo(JSON.readTree(
-        "{\"status\":\"confirmed\",\"phone\":\"+14155550100\",\"programId\":\"spring-sale\"}"));
-    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS)).containsExactly(VerificationAttempt.newBuilder()
-        .setAttemptId("attempt-1")
-        .setPhone("+14155550100")
-        .setProgramId("spring-sale")
-        .setCodeHash(CODES.codeHash("482913"))
-        .setIp("127.0.0.1")
-        .setAttemptedAt(NOW)
-        .build());
-    assertThat(new String(published.raw().get(0).value(), StandardCharsets.ISO_8859_1)).doesNotContain("482913");
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"status\":\"confirmed\",\"phone\":\"+14155550100\",\"programId\":\"spring-sale\"}"));
+    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS))
+        .containsExactly(
+            VerificationAttempt.newBuilder()
+                .setAttemptId("attempt-1")
+                .setPhone("+14155550100")
+                .setProgramId("spring-sale")
+                .setCodeHash(CODES.codeHash("482913"))
+                .setIp("127.0.0.1")
+                .setAttemptedAt(NOW)
+                .build());
+    assertThat(new String(published.raw().get(0).value(), StandardCharsets.ISO_8859_1))
+        .doesNotContain("482913");
   }
 
   @Test
   void shouldAnswerWrongCodeWithTheAttemptsLeft() throws Exception {
     decided.set(Outcome.wrongCode(3));
 
-    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
 
     assertThat(response.statusCode()).isEqualTo(422);
     assertThat(JSON.readTree(response.body()))
@@ -94,21 +114,26 @@ class VerificationHandlerTest {
   void shouldAnswerEachOutcomeWithItsStatus(String outcome, int status) throws Exception {
     decided.set(Outcome.parse(outcome));
 
-    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111-111\"}");
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111-111\"}");
 
     assertThat(response.statusCode()).isEqualTo(status);
     assertThat(published.on(Topics.VERIFICATION_ATTEMPTS)).hasSize(1);
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "{\"programId\":\"p\",\"code\":\"111111\"}|phone|phone is required",
-      "{\"phone\":\"0612345678\",\"programId\":\"p\",\"code\":\"111111\"}|phone|phone must be in E.164 format, e.g. +14155550100",
-      "{\"phone\":\"+14155550100\",\"code\":\"111111\"}|programId|programId is required",
-      "{\"phone\":\"+14155550100\",\"programId\":\"p\"}|code|code is required",
-      "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"12345\"}|code|code must be 6 digits",
-      "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":123456}|code|code must be a string"})
-  void shouldRefuseAnIncompleteRequestNamingTheField(String body, String field, String error) throws Exception {
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"programId\":\"p\",\"code\":\"111111\"}|phone|phone is required",
+        "{\"phone\":\"0612345678\",\"programId\":\"p\",\"code\":\"111111\"}|phone|phone must be in E.164 format, e.g. +14155550100",
+        "{\"phone\":\"+14155550100\",\"code\":\"111111\"}|programId|programId is required",
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\"}|code|code is required",
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"12345\"}|code|code must be 6 digits",
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":123456}|code|code must be a string"
+      })
+  void shouldRefuseAnIncompleteRequestNamingTheField(String body, String field, String error)
+      throws Exception {
     HttpResponse<String> response = post(body);
 
     assertThat(response.statusCode()).isEqualTo(400);
@@ -131,14 +156,16 @@ class VerificationHandlerTest {
   void shouldAnswer503WhenTheAttemptCannotBeRecorded() throws Exception {
     published.failSends(new TimeoutException("broker unavailable"));
 
-    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
 
     assertThat(response.statusCode()).isEqualTo(503);
   }
 
   @Test
   void shouldAnswerPendingWithTheAttemptIdWhenNoOutcomeArrivesInTime() throws Exception {
-    HttpResponse<String> response = post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}");
 
     assertThat(response.statusCode()).isEqualTo(202);
     assertThat(JSON.readTree(response.body()))
@@ -146,9 +173,10 @@ class VerificationHandlerTest {
   }
 
   private HttpResponse<String> post(String body) throws Exception {
-    return server.send(HttpRequest.newBuilder(server.uri(VerificationHandler.PATH))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(body))
-        .build());
+    return server.send(
+        HttpRequest.newBuilder(server.uri(VerificationHandler.PATH))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build());
   }
 }

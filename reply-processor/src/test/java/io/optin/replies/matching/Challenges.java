@@ -18,14 +18,16 @@ final class Challenges {
   static final String OUR_NUMBER = "+14155550999";
 
   static {
-    // Copying a generated record (newBuilder(other)) loads its enum classes through Avro's class check.
+    // Copying a generated record (newBuilder(other)) loads its enum classes through Avro's class
+    // check.
     AvroTrust.install();
   }
 
   private Challenges() {}
 
   /** An ISSUED event: window {@code [issuedAt, expiresAt)}, sent from {@link #OUR_NUMBER}. */
-  static ChallengeEvent issued(String challengeId, String programId, Instant issuedAt, Instant expiresAt) {
+  static ChallengeEvent issued(
+      String challengeId, String programId, Instant issuedAt, Instant expiresAt) {
     return ChallengeEvent.newBuilder()
         .setChallengeId(challengeId)
         .setType(ChallengeEventType.ISSUED)
@@ -62,6 +64,7 @@ final class Challenges {
   static String hashOfWrongCode(String challengeId) {
     String code = CODES.codeFor(challengeId);
     char last = code.charAt(code.length() - 1);
-    return CODES.codeHash(code.substring(0, code.length() - 1) + (last == '9' ? '0' : (char) (last + 1)));
+    return CODES.codeHash(
+        code.substring(0, code.length() - 1) + (last == '9' ? '0' : (char) (last + 1)));
   }
 }

@@ -13,10 +13,23 @@ class JsonSerdeTest {
 
   @Test
   void shouldRoundTripAPhonesChallengesWithEveryField() {
-    PhoneChallenges state = new PhoneChallenges(
-        List.of(new OpenChallenge("c1", "p1", "s1", "+14155550999", 1_000, 601_000, 2, 1, "fr-FR",
-            SourceChannel.MOBILE_APP, "abc", null)),
-        List.of(new ClosedChallenge("c0", "p0", 10, 20, ChallengeOutcome.LOCKED, 30)));
+    PhoneChallenges state =
+        new PhoneChallenges(
+            List.of(
+                new OpenChallenge(
+                    "c1",
+                    "p1",
+                    "s1",
+                    "+14155550999",
+                    1_000,
+                    601_000,
+                    2,
+                    1,
+                    "fr-FR",
+                    SourceChannel.MOBILE_APP,
+                    "abc",
+                    null)),
+            List.of(new ClosedChallenge("c0", "p0", 10, 20, ChallengeOutcome.LOCKED, 30)));
     JsonSerde<PhoneChallenges> serde = new JsonSerde<>(PhoneChallenges.class);
 
     byte[] bytes = serde.serializer().serialize("t", state);
@@ -27,15 +40,24 @@ class JsonSerdeTest {
 
   @Test
   void shouldRoundTripStatusesAndOutcomes() {
-    PhoneStatuses statuses = new PhoneStatuses(Map.of(
-        "p1", new ProgramStatus(SubscriptionStatus.NONE, "c1", "opted in again by START", 5)));
+    PhoneStatuses statuses =
+        new PhoneStatuses(
+            Map.of(
+                "p1",
+                new ProgramStatus(SubscriptionStatus.NONE, "c1", "opted in again by START", 5)));
     JsonSerde<PhoneStatuses> statusSerde = new JsonSerde<>(PhoneStatuses.class);
     JsonSerde<OutcomeEntry> outcomeSerde = new JsonSerde<>(OutcomeEntry.class);
 
-    assertThat(statusSerde.deserializer().deserialize("t", statusSerde.serializer().serialize("t", statuses)))
+    assertThat(
+            statusSerde
+                .deserializer()
+                .deserialize("t", statusSerde.serializer().serialize("t", statuses)))
         .isEqualTo(statuses);
     OutcomeEntry entry = new OutcomeEntry("WRONG_CODE:2", 99);
-    assertThat(outcomeSerde.deserializer().deserialize("t", outcomeSerde.serializer().serialize("t", entry)))
+    assertThat(
+            outcomeSerde
+                .deserializer()
+                .deserialize("t", outcomeSerde.serializer().serialize("t", entry)))
         .isEqualTo(entry);
   }
 }

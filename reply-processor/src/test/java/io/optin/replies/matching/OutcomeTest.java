@@ -8,8 +8,15 @@ class OutcomeTest {
 
   @Test
   void shouldReadBackEveryOutcomeFromItsStoreText() {
-    for (Outcome outcome : new Outcome[] {Outcome.CONFIRMED, Outcome.ALREADY_CONFIRMED, Outcome.EXPIRED,
-        Outcome.LOCKED, Outcome.NO_CHALLENGE, Outcome.wrongCode(3)}) {
+    for (Outcome outcome :
+        new Outcome[] {
+          Outcome.CONFIRMED,
+          Outcome.ALREADY_CONFIRMED,
+          Outcome.EXPIRED,
+          Outcome.LOCKED,
+          Outcome.NO_CHALLENGE,
+          Outcome.wrongCode(3)
+        }) {
       assertThat(Outcome.parse(outcome.text())).isEqualTo(outcome);
     }
     assertThat(Outcome.wrongCode(3).text()).isEqualTo("WRONG_CODE:3");

@@ -36,17 +36,22 @@ class ReplyMatcherTest {
   void shouldConfirmYesAtTheLastMillisecondOfTheWindow() {
     PhoneChallenges state = with(issued("c1", "p1", T0, EXPIRES));
 
-    Decision decision = matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, EXPIRES.toEpochMilli() - 1));
+    Decision decision =
+        matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, EXPIRES.toEpochMilli() - 1));
 
     assertThat(decision.outcome()).contains(Outcome.CONFIRMED);
-    assertThat(decision.closures()).singleElement().satisfies(c -> {
-      assertThat(c.challenge().challengeId()).isEqualTo("c1");
-      assertThat(c.outcome()).isEqualTo(ChallengeOutcome.CONFIRMED);
-      assertThat(c.method()).isEqualTo(ConfirmationMethod.REPLY_YES);
-      assertThat(c.at()).isEqualTo(EXPIRES.toEpochMilli() - 1);
-    });
+    assertThat(decision.closures())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.challenge().challengeId()).isEqualTo("c1");
+              assertThat(c.outcome()).isEqualTo(ChallengeOutcome.CONFIRMED);
+              assertThat(c.method()).isEqualTo(ConfirmationMethod.REPLY_YES);
+              assertThat(c.at()).isEqualTo(EXPIRES.toEpochMilli() - 1);
+            });
     assertThat(decision.next().open()).isEmpty();
-    assertThat(decision.next().closedChallenge("c1")).map(ClosedChallenge::outcome)
+    assertThat(decision.next().closedChallenge("c1"))
+        .map(ClosedChallenge::outcome)
         .contains(ChallengeOutcome.CONFIRMED);
   }
 
@@ -55,16 +60,20 @@ class ReplyMatcherTest {
     PhoneChallenges state = with(issued("c1", "p1", T0, EXPIRES));
 
     Decision atEnd = matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, EXPIRES.toEpochMilli()));
-    Decision afterGrace = matcher.decide(state, Reply.yes("SM2", OUR_NUMBER, EXPIRES.toEpochMilli() + GRACE_MS));
+    Decision afterGrace =
+        matcher.decide(state, Reply.yes("SM2", OUR_NUMBER, EXPIRES.toEpochMilli() + GRACE_MS));
 
     assertThat(atEnd.outcome()).contains(Outcome.EXPIRED);
     assertThat(atEnd.closures()).isEmpty();
     assertThat(atEnd.next()).isEqualTo(state);
     assertThat(afterGrace.outcome()).contains(Outcome.EXPIRED);
-    assertThat(afterGrace.closures()).singleElement().satisfies(c -> {
-      assertThat(c.outcome()).isEqualTo(ChallengeOutcome.EXPIRED);
-      assertThat(c.reason()).isEqualTo("window passed");
-    });
+    assertThat(afterGrace.closures())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.outcome()).isEqualTo(ChallengeOutcome.EXPIRED);
+              assertThat(c.reason()).isEqualTo("window passed");
+            });
   }
 
   @Test
@@ -79,35 +88,45 @@ class ReplyMatcherTest {
 
   @Test
   void shouldConfirmTheMostRecentlyIssuedChallengeForABareYes() {
-    PhoneChallenges state = with(
-        issued("older", "p1", T0, EXPIRES),
-        issued("newer", "p2", T0.plusSeconds(60), EXPIRES.plusSeconds(60)));
+    PhoneChallenges state =
+        with(
+            issued("older", "p1", T0, EXPIRES),
+            issued("newer", "p2", T0.plusSeconds(60), EXPIRES.plusSeconds(60)));
 
-    Decision decision = matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, T0.plusSeconds(120).toEpochMilli()));
+    Decision decision =
+        matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, T0.plusSeconds(120).toEpochMilli()));
 
-    assertThat(decision.closures()).singleElement()
+    assertThat(decision.closures())
+        .singleElement()
         .satisfies(c -> assertThat(c.challenge().challengeId()).isEqualTo("newer"));
     assertThat(decision.next().openChallenge("older")).isPresent();
   }
 
   @Test
   void shouldPreferTheChallengeSentFromTheNumberTheYesWasSentTo() {
-    ChallengeEvent otherNumber = ChallengeEvent.newBuilder(issued("newer", "p2", T0.plusSeconds(60),
-        EXPIRES.plusSeconds(60))).setFromNumber("+14155550888").build();
+    ChallengeEvent otherNumber =
+        ChallengeEvent.newBuilder(
+                issued("newer", "p2", T0.plusSeconds(60), EXPIRES.plusSeconds(60)))
+            .setFromNumber("+14155550888")
+            .build();
     PhoneChallenges state = with(issued("older", "p1", T0, EXPIRES), otherNumber);
 
-    Decision decision = matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, T0.plusSeconds(120).toEpochMilli()));
+    Decision decision =
+        matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, T0.plusSeconds(120).toEpochMilli()));
 
-    assertThat(decision.closures()).singleElement()
+    assertThat(decision.closures())
+        .singleElement()
         .satisfies(c -> assertThat(c.challenge().challengeId()).isEqualTo("older"));
   }
 
   @Test
   void shouldAnswerAlreadyConfirmedToASecondYes() {
     PhoneChallenges state = with(issued("c1", "p1", T0, EXPIRES));
-    PhoneChallenges confirmed = matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, T0.toEpochMilli() + 10)).next();
+    PhoneChallenges confirmed =
+        matcher.decide(state, Reply.yes("SM1", OUR_NUMBER, T0.toEpochMilli() + 10)).next();
 
-    Decision second = matcher.decide(confirmed, Reply.yes("SM2", OUR_NUMBER, T0.toEpochMilli() + 20));
+    Decision second =
+        matcher.decide(confirmed, Reply.yes("SM2", OUR_NUMBER, T0.toEpochMilli() + 20));
 
     assertThat(second.outcome()).contains(Outcome.ALREADY_CONFIRMED);
     assertThat(second.closures()).isEmpty();
@@ -116,18 +135,24 @@ class ReplyMatcherTest {
 
   @Test
   void shouldConfirmTheChallengeWhoseCodeMatchesEvenIfAnotherIsMoreRecent() {
-    PhoneChallenges state = with(
-        issued("older", "p1", T0, EXPIRES),
-        issued("newer", "p2", T0.plusSeconds(60), EXPIRES.plusSeconds(60)));
+    PhoneChallenges state =
+        with(
+            issued("older", "p1", T0, EXPIRES),
+            issued("newer", "p2", T0.plusSeconds(60), EXPIRES.plusSeconds(60)));
 
-    Decision decision = matcher.decide(state,
-        Reply.code("SM1", hashOfCode("older"), OUR_NUMBER, T0.plusSeconds(120).toEpochMilli()));
+    Decision decision =
+        matcher.decide(
+            state,
+            Reply.code("SM1", hashOfCode("older"), OUR_NUMBER, T0.plusSeconds(120).toEpochMilli()));
 
     assertThat(decision.outcome()).contains(Outcome.CONFIRMED);
-    assertThat(decision.closures()).singleElement().satisfies(c -> {
-      assertThat(c.challenge().challengeId()).isEqualTo("older");
-      assertThat(c.method()).isEqualTo(ConfirmationMethod.REPLY_CODE);
-    });
+    assertThat(decision.closures())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.challenge().challengeId()).isEqualTo("older");
+              assertThat(c.method()).isEqualTo(ConfirmationMethod.REPLY_CODE);
+            });
   }
 
   @Test
@@ -138,19 +163,25 @@ class ReplyMatcherTest {
     StringBuilder outcomes = new StringBuilder();
     Decision last = null;
     for (int attempt = 1; attempt <= 5; attempt++) {
-      last = matcher.decide(state, Reply.codeEntry("a" + attempt, "p1", hashOfWrongCode("c1"), r + attempt));
+      last =
+          matcher.decide(
+              state, Reply.codeEntry("a" + attempt, "p1", hashOfWrongCode("c1"), r + attempt));
       state = last.next();
       outcomes.append(last.outcome().orElseThrow()).append(' ');
     }
 
     assertThat(outcomes.toString().trim())
         .isEqualTo("WRONG_CODE:4 WRONG_CODE:3 WRONG_CODE:2 WRONG_CODE:1 LOCKED");
-    assertThat(last.closures()).singleElement().satisfies(c -> {
-      assertThat(c.outcome()).isEqualTo(ChallengeOutcome.LOCKED);
-      assertThat(c.challenge().failedAttempts()).isEqualTo(5);
-      assertThat(c.reason()).isEqualTo("too many wrong codes (5)");
-    });
-    Decision rightCodeAfterLock = matcher.decide(state, Reply.codeEntry("a6", "p1", hashOfCode("c1"), r + 10));
+    assertThat(last.closures())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.outcome()).isEqualTo(ChallengeOutcome.LOCKED);
+              assertThat(c.challenge().failedAttempts()).isEqualTo(5);
+              assertThat(c.reason()).isEqualTo("too many wrong codes (5)");
+            });
+    Decision rightCodeAfterLock =
+        matcher.decide(state, Reply.codeEntry("a6", "p1", hashOfCode("c1"), r + 10));
     assertThat(rightCodeAfterLock.outcome()).contains(Outcome.LOCKED);
     assertThat(rightCodeAfterLock.closures()).isEmpty();
   }
@@ -159,7 +190,11 @@ class ReplyMatcherTest {
   void shouldKeepWrongCodesCountedAcrossAResend() {
     ChallengeEvent issued = issued("c1", "p1", T0, EXPIRES);
     PhoneChallenges state = with(issued);
-    state = matcher.decide(state, Reply.codeEntry("a1", "p1", hashOfWrongCode("c1"), T0.toEpochMilli() + 1)).next();
+    state =
+        matcher
+            .decide(
+                state, Reply.codeEntry("a1", "p1", hashOfWrongCode("c1"), T0.toEpochMilli() + 1))
+            .next();
 
     state = matcher.track(state, resent(issued, 1, T0.plusSeconds(60)));
 
@@ -171,8 +206,9 @@ class ReplyMatcherTest {
   void shouldOnlyMatchACodeEntryAgainstChallengesOfItsProgram() {
     PhoneChallenges state = with(issued("c1", "p1", T0, EXPIRES));
 
-    Decision decision = matcher.decide(state,
-        Reply.codeEntry("a1", "other-program", hashOfCode("c1"), T0.toEpochMilli() + 1));
+    Decision decision =
+        matcher.decide(
+            state, Reply.codeEntry("a1", "other-program", hashOfCode("c1"), T0.toEpochMilli() + 1));
 
     assertThat(decision.outcome()).contains(Outcome.NO_CHALLENGE);
     assertThat(decision.next()).isEqualTo(state);
@@ -183,8 +219,10 @@ class ReplyMatcherTest {
     PhoneChallenges state = with(issued("c1", "p1", T0, EXPIRES));
     PhoneChallenges expired = matcher.expire(state, EXPIRES.toEpochMilli() + GRACE_MS).next();
 
-    Decision decision = matcher.decide(expired,
-        Reply.codeEntry("a1", "p1", hashOfCode("c1"), EXPIRES.toEpochMilli() + 60_000));
+    Decision decision =
+        matcher.decide(
+            expired,
+            Reply.codeEntry("a1", "p1", hashOfCode("c1"), EXPIRES.toEpochMilli() + 60_000));
 
     assertThat(decision.outcome()).contains(Outcome.EXPIRED);
     assertThat(decision.closures()).isEmpty();
@@ -197,18 +235,22 @@ class ReplyMatcherTest {
     Decision decision = matcher.optOut(state, T0.toEpochMilli() + 5);
 
     assertThat(decision.outcome()).isEmpty();
-    assertThat(decision.closures()).extracting(c -> c.challenge().challengeId() + ":" + c.outcome() + ":" + c.reason())
-        .containsExactlyInAnyOrder("c1:REJECTED:opted out by STOP", "c2:REJECTED:opted out by STOP");
+    assertThat(decision.closures())
+        .extracting(c -> c.challenge().challengeId() + ":" + c.outcome() + ":" + c.reason())
+        .containsExactlyInAnyOrder(
+            "c1:REJECTED:opted out by STOP", "c2:REJECTED:opted out by STOP");
     assertThat(decision.next().open()).isEmpty();
   }
 
   @Test
   void shouldExpireOnlyChallengesWhoseGraceHasPassed() {
-    PhoneChallenges state = with(issued("due", "p1", T0, EXPIRES), issued("later", "p2", T0, EXPIRES.plusMillis(1)));
+    PhoneChallenges state =
+        with(issued("due", "p1", T0, EXPIRES), issued("later", "p2", T0, EXPIRES.plusMillis(1)));
 
     Decision decision = matcher.expire(state, EXPIRES.toEpochMilli() + GRACE_MS);
 
-    assertThat(decision.closures()).singleElement()
+    assertThat(decision.closures())
+        .singleElement()
         .satisfies(c -> assertThat(c.challenge().challengeId()).isEqualTo("due"));
     assertThat(decision.next().openChallenge("later")).isPresent();
   }
@@ -216,7 +258,8 @@ class ReplyMatcherTest {
   @Test
   void shouldNotReopenAClosedChallengeWhenAResendArrivesLate() {
     ChallengeEvent issued = issued("c1", "p1", T0, EXPIRES);
-    PhoneChallenges confirmed = matcher.decide(with(issued), Reply.yes("SM1", null, T0.toEpochMilli() + 1)).next();
+    PhoneChallenges confirmed =
+        matcher.decide(with(issued), Reply.yes("SM1", null, T0.toEpochMilli() + 1)).next();
 
     PhoneChallenges afterResend = matcher.track(confirmed, resent(issued, 1, T0.plusSeconds(30)));
 
@@ -225,7 +268,8 @@ class ReplyMatcherTest {
 
   @Test
   void shouldAnswerNoChallengeWhenThePhoneHasNone() {
-    Decision decision = matcher.decide(PhoneChallenges.EMPTY, Reply.yes("SM1", OUR_NUMBER, T0.toEpochMilli()));
+    Decision decision =
+        matcher.decide(PhoneChallenges.EMPTY, Reply.yes("SM1", OUR_NUMBER, T0.toEpochMilli()));
 
     assertThat(decision.outcome()).isEqualTo(Optional.of(Outcome.NO_CHALLENGE));
     assertThat(decision.closures()).isEmpty();

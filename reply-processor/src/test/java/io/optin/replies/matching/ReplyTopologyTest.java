@@ -19,9 +19,9 @@ import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;
@@ -47,7 +47,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reply topology on TopologyTestDriver: explicit event times, a mocked wall clock, real Avro bytes. */
+/**
+ * The reply topology on TopologyTestDriver: explicit event times, a mocked wall clock, real Avro
+ * bytes.
+ */
 class ReplyTopologyTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
@@ -56,8 +59,7 @@ class ReplyTopologyTest {
   private static final String PROGRAM = "spring-sale";
   private static final String STATUS_KEY = PROGRAM + ":" + PHONE;
 
-  @TempDir
-  Path stateDir;
+  @TempDir Path stateDir;
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final AtomicInteger deadLetterIds = new AtomicInteger();
@@ -80,14 +82,22 @@ class ReplyTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    driver = new TopologyTestDriver(
-        ReplyTopology.build(ReplyTopologyConfig.defaults(), serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet(),
-            metrics),
-        props, T0);
+    driver =
+        new TopologyTestDriver(
+            ReplyTopology.build(
+                ReplyTopologyConfig.defaults(),
+                serdes,
+                CODES,
+                () -> "dl-" + deadLetterIds.incrementAndGet(),
+                metrics),
+            props,
+            T0);
     challenges = input(Topics.CHALLENGES);
     inbound = input(Topics.SMS_INBOUND);
     attempts = input(Topics.VERIFICATION_ATTEMPTS);
-    rawInbound = driver.createInputTopic(Topics.SMS_INBOUND.name(), new StringSerializer(), new ByteArraySerializer());
+    rawInbound =
+        driver.createInputTopic(
+            Topics.SMS_INBOUND.name(), new StringSerializer(), new ByteArraySerializer());
     challengeEvents = output(Topics.CHALLENGES);
     confirmations = output(Topics.CONFIRMED_SUBSCRIBERS);
     statuses = output(Topics.SUBSCRIBER_STATUS);
@@ -111,12 +121,15 @@ class ReplyTopologyTest {
 
     reply("SM-yes", ReplyIntent.CONFIRM, null, r);
 
-    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by reply YES", 0, r)));
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by reply YES", 0, r)));
     assertThat(confirmations.readKeyValuesToList())
         .containsExactly(KeyValue.pair(PHONE, confirmed(ConfirmationMethod.REPLY_YES, r)));
     assertThat(statuses.readKeyValuesToList())
-        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by reply YES", r)));
+        .containsExactly(
+            KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by reply YES", r)));
     assertThat(deadLetters.isEmpty()).isTrue();
     assertThat(outcome("SM-yes")).isEqualTo("CONFIRMED");
   }
@@ -132,10 +145,14 @@ class ReplyTopologyTest {
 
     driver.advanceWallClockTime(Duration.between(T0, EXPIRES.plus(GRACE)));
 
-    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(PHONE, closed(ChallengeOutcome.EXPIRED, "window passed", 0, EXPIRES.plus(GRACE))));
-    assertThat(statuses.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(STATUS_KEY, status(OptInStatus.EXPIRED, "window passed", EXPIRES.plus(GRACE))));
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, closed(ChallengeOutcome.EXPIRED, "window passed", 0, EXPIRES.plus(GRACE))));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                STATUS_KEY, status(OptInStatus.EXPIRED, "window passed", EXPIRES.plus(GRACE))));
     assertThat(confirmations.isEmpty()).isTrue();
   }
 
@@ -145,9 +162,11 @@ class ReplyTopologyTest {
     reply("SM-2", ReplyIntent.CONFIRM, null, T0.plusSeconds(31));
 
     assertThat(confirmations.readValuesToList()).hasSize(1);
-    assertThat(challengeEvents.readValuesToList()).extracting(ChallengeEvent::getOutcome)
+    assertThat(challengeEvents.readValuesToList())
+        .extracting(ChallengeEvent::getOutcome)
         .containsExactly(ChallengeOutcome.CONFIRMED);
-    assertThat(statuses.readValuesToList()).extracting(SubscriberStatus::getStatus)
+    assertThat(statuses.readValuesToList())
+        .extracting(SubscriberStatus::getStatus)
         .containsExactly(OptInStatus.CONFIRMED);
     assertThat(outcome("SM-1")).isEqualTo("CONFIRMED");
     assertThat(outcome("SM-2")).isEqualTo("ALREADY_CONFIRMED");
@@ -172,12 +191,15 @@ class ReplyTopologyTest {
 
     reply("SM-code", ReplyIntent.CODE, hashOfCode("ch-1"), r);
 
-    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by code reply", 0, r)));
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by code reply", 0, r)));
     assertThat(confirmations.readKeyValuesToList())
         .containsExactly(KeyValue.pair(PHONE, confirmed(ConfirmationMethod.REPLY_CODE, r)));
     assertThat(statuses.readKeyValuesToList())
-        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by code reply", r)));
+        .containsExactly(
+            KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by code reply", r)));
     assertThat(outcome("SM-code")).isEqualTo("CONFIRMED");
   }
 
@@ -187,12 +209,15 @@ class ReplyTopologyTest {
 
     attempt("att-1", hashOfCode("ch-1"), r);
 
-    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by code entry", 0, r)));
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by code entry", 0, r)));
     assertThat(confirmations.readKeyValuesToList())
         .containsExactly(KeyValue.pair(PHONE, confirmed(ConfirmationMethod.CODE_ENTRY, r)));
     assertThat(statuses.readKeyValuesToList())
-        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by code entry", r)));
+        .containsExactly(
+            KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by code entry", r)));
     assertThat(outcome("att-1")).isEqualTo("CONFIRMED");
   }
 
@@ -203,12 +228,22 @@ class ReplyTopologyTest {
     }
     Instant lockedAt = T0.plusSeconds(5);
 
-    assertThat(List.of(outcome("att-1"), outcome("att-2"), outcome("att-3"), outcome("att-4"), outcome("att-5")))
+    assertThat(
+            List.of(
+                outcome("att-1"),
+                outcome("att-2"),
+                outcome("att-3"),
+                outcome("att-4"),
+                outcome("att-5")))
         .containsExactly("WRONG_CODE:4", "WRONG_CODE:3", "WRONG_CODE:2", "WRONG_CODE:1", "LOCKED");
-    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(PHONE, closed(ChallengeOutcome.LOCKED, "too many wrong codes (5)", 5, lockedAt)));
-    assertThat(statuses.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(STATUS_KEY, status(OptInStatus.LOCKED, "too many wrong codes (5)", lockedAt)));
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, closed(ChallengeOutcome.LOCKED, "too many wrong codes (5)", 5, lockedAt)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                STATUS_KEY, status(OptInStatus.LOCKED, "too many wrong codes (5)", lockedAt)));
 
     attempt("att-right", hashOfCode("ch-1"), T0.plusSeconds(6));
     reply("SM-right", ReplyIntent.CODE, hashOfCode("ch-1"), T0.plusSeconds(7));
@@ -227,10 +262,12 @@ class ReplyTopologyTest {
 
     reply("SM-stop", ReplyIntent.STOP, null, r);
 
-    assertThat(challengeEvents.readKeyValuesToList()).containsExactly(
-        KeyValue.pair(PHONE, closed(ChallengeOutcome.REJECTED, "opted out by STOP", 0, r)));
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(PHONE, closed(ChallengeOutcome.REJECTED, "opted out by STOP", 0, r)));
     assertThat(statuses.readKeyValuesToList())
-        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.OPTED_OUT, "opted out by STOP", r)));
+        .containsExactly(
+            KeyValue.pair(STATUS_KEY, status(OptInStatus.OPTED_OUT, "opted out by STOP", r)));
     assertThat(confirmations.isEmpty()).isTrue();
   }
 
@@ -248,8 +285,13 @@ class ReplyTopologyTest {
     assertThat(challengeEvents.isEmpty()).isTrue();
     assertThat(confirmations.isEmpty()).isTrue();
     assertThat(outcome("SM-yes")).isEqualTo("NO_CHALLENGE");
-    assertThat(driver.<String, PhoneStatuses>getKeyValueStore(ReplyStores.SUBSCRIBER_STATUS).get(PHONE)
-        .of(PROGRAM)).map(ProgramStatus::status).contains(SubscriptionStatus.NONE);
+    assertThat(
+            driver
+                .<String, PhoneStatuses>getKeyValueStore(ReplyStores.SUBSCRIBER_STATUS)
+                .get(PHONE)
+                .of(PROGRAM))
+        .map(ProgramStatus::status)
+        .contains(SubscriptionStatus.NONE);
   }
 
   @Test
@@ -263,9 +305,11 @@ class ReplyTopologyTest {
     Instant now = EXPIRES.plus(GRACE).plusSeconds(1).minusMillis(1);
 
     assertThat(challengeEvents.readKeyValuesToList())
-        .containsExactly(KeyValue.pair(PHONE, closed(ChallengeOutcome.EXPIRED, "window passed", 0, now)));
+        .containsExactly(
+            KeyValue.pair(PHONE, closed(ChallengeOutcome.EXPIRED, "window passed", 0, now)));
     assertThat(statuses.readKeyValuesToList())
-        .containsExactly(KeyValue.pair(STATUS_KEY, status(OptInStatus.EXPIRED, "window passed", now)));
+        .containsExactly(
+            KeyValue.pair(STATUS_KEY, status(OptInStatus.EXPIRED, "window passed", now)));
     assertThat(confirmations.isEmpty()).isTrue();
     assertThat(driver.getKeyValueStore(ReplyStores.EXPIRIES).approximateNumEntries()).isZero();
     assertThat(metrics.value("optin_challenges_expired_total")).isEqualTo(1);
@@ -283,16 +327,20 @@ class ReplyTopologyTest {
     reply("SM-yes", ReplyIntent.CONFIRM, null, T0.plusSeconds(11));
 
     List<DeadLetter> letters = deadLetters.readValuesToList();
-    assertThat(letters).singleElement().satisfies(letter -> {
-      assertThat(letter.getDeadLetterId()).isEqualTo("dl-1");
-      assertThat(letter.getApplication()).isEqualTo(ReplyTopology.APPLICATION_ID);
-      assertThat(letter.getReason()).startsWith("undeserialisable record");
-      assertThat(letter.getSourceTopic()).isEqualTo(Topics.SMS_INBOUND.name());
-      assertThat(letter.getSourceOffset()).isZero();
-      assertThat(letter.getRawKey()).isEqualTo(ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)));
-      assertThat(letter.getRawValue()).isEqualTo(ByteBuffer.wrap(poison));
-      assertThat(letter.getFailedAt()).isEqualTo(T0);
-    });
+    assertThat(letters)
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.getDeadLetterId()).isEqualTo("dl-1");
+              assertThat(letter.getApplication()).isEqualTo(ReplyTopology.APPLICATION_ID);
+              assertThat(letter.getReason()).startsWith("undeserialisable record");
+              assertThat(letter.getSourceTopic()).isEqualTo(Topics.SMS_INBOUND.name());
+              assertThat(letter.getSourceOffset()).isZero();
+              assertThat(letter.getRawKey())
+                  .isEqualTo(ByteBuffer.wrap(PHONE.getBytes(StandardCharsets.UTF_8)));
+              assertThat(letter.getRawValue()).isEqualTo(ByteBuffer.wrap(poison));
+              assertThat(letter.getFailedAt()).isEqualTo(T0);
+            });
     assertThat(confirmations.readValuesToList()).hasSize(1);
     assertThat(outcome("SM-yes")).isEqualTo("CONFIRMED");
   }
@@ -303,10 +351,13 @@ class ReplyTopologyTest {
 
     inbound.pipeInput("+33612345678", sms, T0.plusSeconds(10));
 
-    assertThat(deadLetters.readValuesToList()).singleElement().satisfies(letter -> {
-      assertThat(letter.getField()).isEqualTo("phone");
-      assertThat(letter.getReason()).contains("key does not match");
-    });
+    assertThat(deadLetters.readValuesToList())
+        .singleElement()
+        .satisfies(
+            letter -> {
+              assertThat(letter.getField()).isEqualTo("phone");
+              assertThat(letter.getReason()).contains("key does not match");
+            });
     assertThat(confirmations.isEmpty()).isTrue();
     assertThat(outcome("SM-misfiled")).isNull();
   }
@@ -328,14 +379,17 @@ class ReplyTopologyTest {
   }
 
   private void attempt(String attemptId, String codeHash, Instant at) {
-    attempts.pipeInput(PHONE, VerificationAttempt.newBuilder()
-        .setAttemptId(attemptId)
-        .setPhone(PHONE)
-        .setProgramId(PROGRAM)
-        .setCodeHash(codeHash)
-        .setIp("203.0.113.7")
-        .setAttemptedAt(at)
-        .build(), at);
+    attempts.pipeInput(
+        PHONE,
+        VerificationAttempt.newBuilder()
+            .setAttemptId(attemptId)
+            .setPhone(PHONE)
+            .setProgramId(PROGRAM)
+            .setCodeHash(codeHash)
+            .setIp("203.0.113.7")
+            .setAttemptedAt(at)
+            .build(),
+        at);
   }
 
   private String outcome(String id) {
@@ -344,7 +398,8 @@ class ReplyTopologyTest {
     return entry == null ? null : entry.outcome();
   }
 
-  private ChallengeEvent closed(ChallengeOutcome outcome, String reason, int failedAttempts, Instant at) {
+  private ChallengeEvent closed(
+      ChallengeOutcome outcome, String reason, int failedAttempts, Instant at) {
     return ChallengeEvent.newBuilder(issued)
         .setType(ChallengeEventType.CLOSED)
         .setOutcome(outcome)
@@ -381,10 +436,12 @@ class ReplyTopologyTest {
   }
 
   private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-    return driver.createInputTopic(topic.name(), new StringSerializer(), serdes.forTopic(topic).serializer());
+    return driver.createInputTopic(
+        topic.name(), new StringSerializer(), serdes.forTopic(topic).serializer());
   }
 
   private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
-    return driver.createOutputTopic(topic.name(), new StringDeserializer(), serdes.forTopic(topic).deserializer());
+    return driver.createOutputTopic(
+        topic.name(), new StringDeserializer(), serdes.forTopic(topic).deserializer());
   }
 }

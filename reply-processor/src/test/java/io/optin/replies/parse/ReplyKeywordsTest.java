@@ -18,21 +18,39 @@ class ReplyKeywordsTest {
   void shouldListTheDefaultWordsOfEachIntentInCanonicalForm() {
     ReplyKeywords defaults = ReplyKeywords.defaults();
 
-    assertThat(defaults.words(ReplyIntent.STOP, null, null)).containsExactlyInAnyOrder(
-        "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "ARRET");
-    assertThat(defaults.words(ReplyIntent.START, null, null)).containsExactlyInAnyOrder("START", "UNSTOP");
+    assertThat(defaults.words(ReplyIntent.STOP, null, null))
+        .containsExactlyInAnyOrder(
+            "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "ARRET");
+    assertThat(defaults.words(ReplyIntent.START, null, null))
+        .containsExactlyInAnyOrder("START", "UNSTOP");
     assertThat(defaults.words(ReplyIntent.HELP, null, null))
         .containsExactlyInAnyOrder("HELP", "INFO", "AIDE", "AYUDA", "HILFE");
-    assertThat(defaults.words(ReplyIntent.CONFIRM, null, null)).containsExactlyInAnyOrder(
-        "YES", "Y", "YEA", "YEAH", "YEP", "YUP", "OUI", "SI", "JA", "SIM", "CONFIRM", "CONFIRMER", "CONFIRMAR",
-        "BESTATIGEN");
+    assertThat(defaults.words(ReplyIntent.CONFIRM, null, null))
+        .containsExactlyInAnyOrder(
+            "YES",
+            "Y",
+            "YEA",
+            "YEAH",
+            "YEP",
+            "YUP",
+            "OUI",
+            "SI",
+            "JA",
+            "SIM",
+            "CONFIRM",
+            "CONFIRMER",
+            "CONFIRMAR",
+            "BESTATIGEN");
   }
 
   @Test
   void shouldNotListAnOptOutWordAmongAProgramsConfirmations() {
-    ReplyKeywords keywords = ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, "shop", null, List.of("Quit", "OK"));
+    ReplyKeywords keywords =
+        ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, "shop", null, List.of("Quit", "OK"));
 
-    assertThat(keywords.words(ReplyIntent.CONFIRM, "shop", "en")).contains("OK").doesNotContain("QUIT");
+    assertThat(keywords.words(ReplyIntent.CONFIRM, "shop", "en"))
+        .contains("OK")
+        .doesNotContain("QUIT");
     assertThat(keywords.words(ReplyIntent.CONFIRM, "news", "en")).doesNotContain("OK");
   }
 
@@ -58,14 +76,16 @@ class ReplyKeywordsTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', value = {
-      "replies.keywords.confirm        | OK  | expected replies.keywords.<confirm|stop|start|help>",
-      "replies.keywords.confirm.shop   | OK  | expected replies.keywords.<confirm|stop|start|help>",
-      "replies.keywords.maybe.*.*      | OK  | unknown reply intent \"maybe\"",
-      "replies.keywords.code.*.*       | OK  | unknown reply intent \"code\"",
-      "replies.keywords.confirm.*.*    | 1234 | empty or all digits",
-      "replies.keywords.confirm.*.*    | OK,,YES | empty or all digits",
-  })
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "replies.keywords.confirm        | OK  | expected replies.keywords.<confirm|stop|start|help>",
+        "replies.keywords.confirm.shop   | OK  | expected replies.keywords.<confirm|stop|start|help>",
+        "replies.keywords.maybe.*.*      | OK  | unknown reply intent \"maybe\"",
+        "replies.keywords.code.*.*       | OK  | unknown reply intent \"code\"",
+        "replies.keywords.confirm.*.*    | 1234 | empty or all digits",
+        "replies.keywords.confirm.*.*    | OK,,YES | empty or all digits",
+      })
   void shouldRefuseMalformedSettingsNamingTheKey(String key, String value, String message) {
     assertThatThrownBy(() -> ReplyKeywords.fromSettings(Map.of(key, value)))
         .isInstanceOf(IllegalArgumentException.class)

@@ -17,30 +17,100 @@ class ReplyParserTest {
   private final ReplyParser parser = new ReplyParser(6);
 
   @ParameterizedTest(name = "[{index}] \"{0}\" -> {1}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      // STOP family of DESIGN.md §6, in the shapes people type them
-      "STOP | STOP", "stop | STOP", "\" Stop. \" | STOP", "STOP! | STOP", "\"Stop\n\" | STOP",
-      "STOPALL | STOP", "stop all | STOP", "Unsubscribe | STOP", "UNSUBSCRIBE | STOP", "cancel | STOP",
-      "CANCEL | STOP", "End | STOP", "END | STOP", "quit | STOP", "QUIT | STOP", "revoke | STOP", "REVOKE | STOP",
-      "optout | STOP", "OPTOUT | STOP", "opt out | STOP", "OPT OUT | STOP", "Opt-Out | STOP", "opt_out | STOP",
-      "arret | STOP", "ARRET | STOP", "Arrêt | STOP", "ARRÊT ! | STOP",
-      // START family
-      "START | START", "start | START", "Start! | START", "UNSTOP | START", "unstop | START",
-      // HELP family
-      "HELP | HELP", "help | HELP", "HELP? | HELP", "INFO | HELP", "info | HELP", "Aide | HELP", "AYUDA | HELP",
-      "hilfe | HELP",
-      // CONFIRM: YES and synonyms
-      "YES | CONFIRM", "yes | CONFIRM", "Yes! | CONFIRM", "\"  yes  \" | CONFIRM", "Y | CONFIRM", "y. | CONFIRM",
-      "yea | CONFIRM", "Yeah | CONFIRM", "yep | CONFIRM", "YUP | CONFIRM", "OUI | CONFIRM", "oui | CONFIRM",
-      "Oui ! | CONFIRM", "si | CONFIRM", "Sí | CONFIRM", "SÍ | CONFIRM", "ja | CONFIRM", "Ja! | CONFIRM",
-      "sim | CONFIRM", "confirm | CONFIRM", "CONFIRM | CONFIRM", "Confirmer | CONFIRM", "confirmar | CONFIRM",
-      "bestätigen | CONFIRM", "BESTATIGEN | CONFIRM", "YES 👍 | CONFIRM", "ｙｅｓ | CONFIRM", "\"\"\"Yes\"\"\" | CONFIRM",
-      // everything else
-      "yes please | OTHER", "stop it now | OTHER", "no | OTHER", "N | OTHER", "OK | OTHER", "okay | OTHER",
-      "hello | OTHER", "code 123456 | OTHER", "12345 | OTHER", "1234567 | OTHER", "👍 | OTHER", "... | OTHER",
-      "STOPP | OTHER", "Yesss | OTHER",
-  })
-  void shouldClassifyKeywordsIgnoringCaseAccentsPunctuationAndSpacing(String body, ReplyIntent intent) {
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        // STOP family of DESIGN.md §6, in the shapes people type them
+        "STOP | STOP",
+        "stop | STOP",
+        "\" Stop. \" | STOP",
+        "STOP! | STOP",
+        "\"Stop\n\" | STOP",
+        "STOPALL | STOP",
+        "stop all | STOP",
+        "Unsubscribe | STOP",
+        "UNSUBSCRIBE | STOP",
+        "cancel | STOP",
+        "CANCEL | STOP",
+        "End | STOP",
+        "END | STOP",
+        "quit | STOP",
+        "QUIT | STOP",
+        "revoke | STOP",
+        "REVOKE | STOP",
+        "optout | STOP",
+        "OPTOUT | STOP",
+        "opt out | STOP",
+        "OPT OUT | STOP",
+        "Opt-Out | STOP",
+        "opt_out | STOP",
+        "arret | STOP",
+        "ARRET | STOP",
+        "Arrêt | STOP",
+        "ARRÊT ! | STOP",
+        // START family
+        "START | START",
+        "start | START",
+        "Start! | START",
+        "UNSTOP | START",
+        "unstop | START",
+        // HELP family
+        "HELP | HELP",
+        "help | HELP",
+        "HELP? | HELP",
+        "INFO | HELP",
+        "info | HELP",
+        "Aide | HELP",
+        "AYUDA | HELP",
+        "hilfe | HELP",
+        // CONFIRM: YES and synonyms
+        "YES | CONFIRM",
+        "yes | CONFIRM",
+        "Yes! | CONFIRM",
+        "\"  yes  \" | CONFIRM",
+        "Y | CONFIRM",
+        "y. | CONFIRM",
+        "yea | CONFIRM",
+        "Yeah | CONFIRM",
+        "yep | CONFIRM",
+        "YUP | CONFIRM",
+        "OUI | CONFIRM",
+        "oui | CONFIRM",
+        "Oui ! | CONFIRM",
+        "si | CONFIRM",
+        "Sí | CONFIRM",
+        "SÍ | CONFIRM",
+        "ja | CONFIRM",
+        "Ja! | CONFIRM",
+        "sim | CONFIRM",
+        "confirm | CONFIRM",
+        "CONFIRM | CONFIRM",
+        "Confirmer | CONFIRM",
+        "confirmar | CONFIRM",
+        "bestätigen | CONFIRM",
+        "BESTATIGEN | CONFIRM",
+        "YES 👍 | CONFIRM",
+        "ｙｅｓ | CONFIRM",
+        "\"\"\"Yes\"\"\" | CONFIRM",
+        // everything else
+        "yes please | OTHER",
+        "stop it now | OTHER",
+        "no | OTHER",
+        "N | OTHER",
+        "OK | OTHER",
+        "okay | OTHER",
+        "hello | OTHER",
+        "code 123456 | OTHER",
+        "12345 | OTHER",
+        "1234567 | OTHER",
+        "👍 | OTHER",
+        "... | OTHER",
+        "STOPP | OTHER",
+        "Yesss | OTHER",
+      })
+  void shouldClassifyKeywordsIgnoringCaseAccentsPunctuationAndSpacing(
+      String body, ReplyIntent intent) {
     ParsedReply reply = parser.parse(body);
 
     assertThat(reply.intent()).isEqualTo(intent);
@@ -48,17 +118,20 @@ class ReplyParserTest {
   }
 
   @ParameterizedTest(name = "[{index}] \"{0}\" -> CODE {1}")
-  @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
-      "123456           | 123456",
-      "\" 123456 \"     | 123456",
-      "123 456          | 123456",
-      "123-456          | 123456",
-      "12 34 56         | 123456",
-      "123456.          | 123456",
-      "000123           | 000123",
-      "１２３４５６      | 123456",
-      "١٢٣٤٥٦           | 123456",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '"',
+      value = {
+        "123456           | 123456",
+        "\" 123456 \"     | 123456",
+        "123 456          | 123456",
+        "123-456          | 123456",
+        "12 34 56         | 123456",
+        "123456.          | 123456",
+        "000123           | 000123",
+        "１２３４５６      | 123456",
+        "١٢٣٤٥٦           | 123456",
+      })
   void shouldReadABodyOfExactlyTheCodeLengthInDigitsAsACode(String body, String code) {
     assertThat(parser.parse(body)).isEqualTo(ParsedReply.code(code));
   }
@@ -71,7 +144,13 @@ class ReplyParserTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"4, 1234, CODE", "4, 123456, OTHER", "8, 1234 5678, CODE", "8, 123456, OTHER", "10, 0123456789, CODE"})
+  @CsvSource({
+    "4, 1234, CODE",
+    "4, 123456, OTHER",
+    "8, 1234 5678, CODE",
+    "8, 123456, OTHER",
+    "10, 0123456789, CODE"
+  })
   void shouldFollowTheConfiguredCodeLength(int length, String body, ReplyIntent intent) {
     assertThat(new ReplyParser(length).parse(body).intent()).isEqualTo(intent);
   }
@@ -85,8 +164,9 @@ class ReplyParserTest {
   @Test
   void shouldConfirmWithAProgramsOwnSynonymOnlyForThatProgram() {
     // Given a program that accepts OK as consent
-    ReplyParser withOk = new ReplyParser(
-        ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, "shop", null, List.of("OK")), 6);
+    ReplyParser withOk =
+        new ReplyParser(
+            ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, "shop", null, List.of("OK")), 6);
 
     // When / Then
     assertThat(withOk.parse("ok", "shop", "en").intent()).isEqualTo(ReplyIntent.CONFIRM);
@@ -96,12 +176,25 @@ class ReplyParserTest {
   }
 
   @ParameterizedTest
-  @CsvSource(delimiter = '|', nullValues = "null", value = {
-      "fr    | CONFIRM", "fr-FR | CONFIRM", "fr_CA | CONFIRM", "FR-be | CONFIRM",
-      "en    | OTHER", "null | OTHER", "fra | OTHER"})
-  void shouldConfirmWithALocaleSynonymForThatLanguageAndItsRegions(String locale, ReplyIntent intent) {
-    ReplyParser french = new ReplyParser(
-        ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, null, "fr", List.of("D'accord", "Volontiers")), 6);
+  @CsvSource(
+      delimiter = '|',
+      nullValues = "null",
+      value = {
+        "fr    | CONFIRM",
+        "fr-FR | CONFIRM",
+        "fr_CA | CONFIRM",
+        "FR-be | CONFIRM",
+        "en    | OTHER",
+        "null | OTHER",
+        "fra | OTHER"
+      })
+  void shouldConfirmWithALocaleSynonymForThatLanguageAndItsRegions(
+      String locale, ReplyIntent intent) {
+    ReplyParser french =
+        new ReplyParser(
+            ReplyKeywords.defaults()
+                .with(ReplyIntent.CONFIRM, null, "fr", List.of("D'accord", "Volontiers")),
+            6);
 
     assertThat(french.parse("D'ACCORD", "any-program", locale).intent()).isEqualTo(intent);
     assertThat(french.parse("volontiers !", "any-program", locale).intent()).isEqualTo(intent);
@@ -109,8 +202,10 @@ class ReplyParserTest {
 
   @Test
   void shouldApplyARegionalSynonymOnlyToThatRegion() {
-    ReplyParser quebec = new ReplyParser(
-        ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, "*", "fr-CA", List.of("CERTAIN")), 6);
+    ReplyParser quebec =
+        new ReplyParser(
+            ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, "*", "fr-CA", List.of("CERTAIN")),
+            6);
 
     assertThat(quebec.parse("certain", "p", "fr-CA").intent()).isEqualTo(ReplyIntent.CONFIRM);
     assertThat(quebec.parse("certain", "p", "fr").intent()).isEqualTo(ReplyIntent.OTHER);
@@ -120,8 +215,11 @@ class ReplyParserTest {
   @Test
   void shouldNeverReadAnOptOutWordAsConsentWhateverAProgramAdds() {
     // Given a program that (wrongly) lists STOP and END as confirmations
-    ReplyParser misconfigured = new ReplyParser(
-        ReplyKeywords.defaults().with(ReplyIntent.CONFIRM, "shop", "en", List.of("STOP", "end", "OK")), 6);
+    ReplyParser misconfigured =
+        new ReplyParser(
+            ReplyKeywords.defaults()
+                .with(ReplyIntent.CONFIRM, "shop", "en", List.of("STOP", "end", "OK")),
+            6);
 
     assertThat(misconfigured.parse("STOP", "shop", "en").intent()).isEqualTo(ReplyIntent.STOP);
     assertThat(misconfigured.parse("end", "shop", "en").intent()).isEqualTo(ReplyIntent.STOP);
@@ -130,8 +228,9 @@ class ReplyParserTest {
 
   @Test
   void shouldOptOutWithALocaleStopWord() {
-    ReplyParser spanish = new ReplyParser(
-        ReplyKeywords.defaults().with(ReplyIntent.STOP, null, "es", List.of("BAJA")), 6);
+    ReplyParser spanish =
+        new ReplyParser(
+            ReplyKeywords.defaults().with(ReplyIntent.STOP, null, "es", List.of("BAJA")), 6);
 
     assertThat(spanish.parse("Baja", null, "es-MX").intent()).isEqualTo(ReplyIntent.STOP);
     assertThat(spanish.parse("Baja", null, "en").intent()).isEqualTo(ReplyIntent.OTHER);
@@ -149,6 +248,7 @@ class ReplyParserTest {
   void shouldRefuseACodeWithoutTheCodeIntentAndTheCodeIntentWithoutACode() {
     assertThatThrownBy(() -> new ParsedReply(ReplyIntent.CONFIRM, Optional.of("123456")))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ParsedReply.of(ReplyIntent.CODE)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> ParsedReply.of(ReplyIntent.CODE))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -18,7 +18,8 @@ class TwimlResponsesTest {
   @Test
   void shouldAnswerWithOneMessage() {
     assertThat(TwimlResponses.message("Acme: you're subscribed."))
-        .isEqualTo(PROLOG + "<Response><Message>Acme: you&apos;re subscribed.</Message></Response>");
+        .isEqualTo(
+            PROLOG + "<Response><Message>Acme: you&apos;re subscribed.</Message></Response>");
   }
 
   @Test
@@ -27,13 +28,16 @@ class TwimlResponsesTest {
   }
 
   @ParameterizedTest(name = "[{index}] {0}")
-  @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
-      "Msg & data rates        | Msg &amp; data rates",
-      "<b>bold</b>             | &lt;b&gt;bold&lt;/b&gt;",
-      "say \"yes\" 'now'       | say &quot;yes&quot; &apos;now&apos;",
-      "]]> end                 | ]]&gt; end",
-      "Arrêt, répondez é 👍    | Arrêt, répondez é 👍",
-  })
+  @CsvSource(
+      delimiter = '|',
+      quoteCharacter = '`',
+      value = {
+        "Msg & data rates        | Msg &amp; data rates",
+        "<b>bold</b>             | &lt;b&gt;bold&lt;/b&gt;",
+        "say \"yes\" 'now'       | say &quot;yes&quot; &apos;now&apos;",
+        "]]> end                 | ]]&gt; end",
+        "Arrêt, répondez é 👍    | Arrêt, répondez é 👍",
+      })
   void shouldEscapeXml(String text, String escaped) {
     assertThat(TwimlResponses.message(text))
         .isEqualTo(PROLOG + "<Response><Message>" + escaped + "</Message></Response>");
@@ -47,15 +51,26 @@ class TwimlResponsesTest {
 
   @Test
   void shouldAnswerAnEmptyMessageForNullText() {
-    assertThat(TwimlResponses.message(null)).isEqualTo(PROLOG + "<Response><Message></Message></Response>");
+    assertThat(TwimlResponses.message(null))
+        .isEqualTo(PROLOG + "<Response><Message></Message></Response>");
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"plain", "A & B <c> \"d\" 'e' ]]>", "émoji 😀 and ünïcödé", "<!-- x --><![CDATA[y]]>",
-      "&amp; already escaped"})
+  @ValueSource(
+      strings = {
+        "plain",
+        "A & B <c> \"d\" 'e' ]]>",
+        "émoji 😀 and ünïcödé",
+        "<!-- x --><![CDATA[y]]>",
+        "&amp; already escaped"
+      })
   void shouldProduceWellFormedTwimlThatReadsBackAsTheText(String text) throws Exception {
-    Document doc = DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(new ByteArrayInputStream(TwimlResponses.message(text).getBytes(StandardCharsets.UTF_8)));
+    Document doc =
+        DocumentBuilderFactory.newInstance()
+            .newDocumentBuilder()
+            .parse(
+                new ByteArrayInputStream(
+                    TwimlResponses.message(text).getBytes(StandardCharsets.UTF_8)));
 
     assertThat(doc.getDocumentElement().getNodeName()).isEqualTo("Response");
     assertThat(doc.getElementsByTagName("Message").item(0).getTextContent()).isEqualTo(text);

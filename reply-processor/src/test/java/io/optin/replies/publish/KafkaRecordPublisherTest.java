@@ -16,20 +16,29 @@ class KafkaRecordPublisherTest {
   private final PublishedRecords published = new PublishedRecords();
 
   private static VerificationAttempt attempt() {
-    return VerificationAttempt.newBuilder().setAttemptId("a-1").setPhone("+14155550100").setProgramId("p")
-        .setCodeHash("ab12").setIp(null).setAttemptedAt(AT).build();
+    return VerificationAttempt.newBuilder()
+        .setAttemptId("a-1")
+        .setPhone("+14155550100")
+        .setProgramId("p")
+        .setCodeHash("ab12")
+        .setIp(null)
+        .setAttemptedAt(AT)
+        .build();
   }
 
   @Test
   void shouldWriteConfluentWireFormatAvroKeyedAndTimestamped() throws Exception {
     published.publisher().publish(Topics.VERIFICATION_ATTEMPTS, "+14155550100", attempt(), AT);
 
-    assertThat(published.raw()).singleElement().satisfies(record -> {
-      assertThat(record.topic()).isEqualTo(Topics.VERIFICATION_ATTEMPTS.name());
-      assertThat(record.key()).isEqualTo("+14155550100");
-      assertThat(record.timestamp()).isEqualTo(AT.toEpochMilli());
-      assertThat(record.value()[0]).as("Confluent magic byte").isZero();
-    });
+    assertThat(published.raw())
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(record.topic()).isEqualTo(Topics.VERIFICATION_ATTEMPTS.name());
+              assertThat(record.key()).isEqualTo("+14155550100");
+              assertThat(record.timestamp()).isEqualTo(AT.toEpochMilli());
+              assertThat(record.value()[0]).as("Confluent magic byte").isZero();
+            });
     assertThat(published.on(Topics.VERIFICATION_ATTEMPTS)).containsExactly(attempt());
   }
 
@@ -37,7 +46,12 @@ class KafkaRecordPublisherTest {
   void shouldThrowAPublishExceptionWhenKafkaFails() {
     published.failSends(new TimeoutException("broker unavailable"));
 
-    assertThatThrownBy(() -> published.publisher().publish(Topics.VERIFICATION_ATTEMPTS, "+14155550100", attempt(),
-        AT)).isInstanceOf(PublishException.class).hasMessageContaining(Topics.VERIFICATION_ATTEMPTS.name());
+    assertThatThrownBy(
+            () ->
+                published
+                    .publisher()
+                    .publish(Topics.VERIFICATION_ATTEMPTS, "+14155550100", attempt(), AT))
+        .isInstanceOf(PublishException.class)
+        .hasMessageContaining(Topics.VERIFICATION_ATTEMPTS.name());
   }
 }

@@ -12,7 +12,10 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A real JDK HTTP server on 127.0.0.1 and a free port, serving the given routes, with a client to call it. */
+/**
+ * A real JDK HTTP server on 127.0.0.1 and a free port, serving the given routes, with a client to
+ * call it.
+ */
 public final class LocalHttpServer implements AutoCloseable {
 
   private final HttpServer server;

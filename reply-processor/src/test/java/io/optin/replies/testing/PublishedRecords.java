@@ -13,15 +13,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The real {@link KafkaRecordPublisher} over Kafka's {@link MockProducer}: records are serialized to real Confluent
- * wire-format Avro bytes, and read back from what the producer was given.
+ * The real {@link KafkaRecordPublisher} over Kafka's {@link MockProducer}: records are serialized
+ * to real Confluent wire-format Avro bytes, and read back from what the producer was given.
  */
 public final class PublishedRecords {
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final MockProducer<String, byte[]> producer =
       new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
-  private final KafkaRecordPublisher publisher = new KafkaRecordPublisher(producer, serdes, Duration.ofSeconds(5));
+  private final KafkaRecordPublisher publisher =
+      new KafkaRecordPublisher(producer, serdes, Duration.ofSeconds(5));
 
   public KafkaRecordPublisher publisher() {
     return publisher;

@@ -11,8 +11,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Signs webhook requests the way Twilio does, written from Twilio's documentation rather than with the SDK the code
- * under test uses: Base64(HMAC-SHA1(authToken, url + every form key and value, sorted by key)).
+ * Signs webhook requests the way Twilio does, written from Twilio's documentation rather than with
+ * the SDK the code under test uses: Base64(HMAC-SHA1(authToken, url + every form key and value,
+ * sorted by key)).
  */
 public final class TwilioSigner {
 
@@ -28,7 +29,8 @@ public final class TwilioSigner {
     try {
       Mac mac = Mac.getInstance("HmacSHA1");
       mac.init(new SecretKeySpec(authToken.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
-      return Base64.getEncoder().encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
+      return Base64.getEncoder()
+          .encodeToString(mac.doFinal(data.toString().getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }
@@ -37,8 +39,11 @@ public final class TwilioSigner {
   /** The form as Twilio posts it: {@code application/x-www-form-urlencoded}. */
   public static String encode(Map<String, String> form) {
     return form.entrySet().stream()
-        .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
-            + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .map(
+            e ->
+                URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8)
+                    + "="
+                    + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
         .collect(Collectors.joining("&"));
   }
 }

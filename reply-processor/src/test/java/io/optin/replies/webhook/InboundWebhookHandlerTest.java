@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.http.HttpRoute;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.parse.ReplyParser;
@@ -11,9 +14,6 @@ import io.optin.replies.testing.LocalHttpServer;
 import io.optin.replies.testing.PublishedRecords;
 import io.optin.replies.testing.TwilioSigner;
 import io.optin.schemas.Topics;
-import io.optin.kit.http.HttpRoute;
-import io.optin.kit.metrics.OptinMetrics;
-import io.optin.domain.otp.OtpCodes;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -52,12 +52,25 @@ class InboundWebhookHandlerTest {
   @BeforeEach
   void start() throws Exception {
     // Stands in for the topology: an outcome is known only for replies that were published.
-    OutcomeWait outcomes = new OutcomeWait(id -> published.on(Topics.SMS_INBOUND).stream()
-        .anyMatch(sms -> sms.getMessageSid().equals(id)) ? Optional.ofNullable(decided.get(id)) : Optional.empty(),
-        Duration.ofMillis(300));
-    InboundWebhookHandler handler = new InboundWebhookHandler(new TwilioSignatureCheck(TOKEN, PUBLIC_BASE, metrics),
-        new ReplyParser(CODES.length()), CODES, published.publisher(), outcomes, ReplyTexts.defaults(),
-        Clock.fixed(NOW, ZoneOffset.UTC), 100, metrics);
+    OutcomeWait outcomes =
+        new OutcomeWait(
+            id ->
+                published.on(Topics.SMS_INBOUND).stream()
+                        .anyMatch(sms -> sms.getMessageSid().equals(id))
+                    ? Optional.ofNullable(decided.get(id))
+                    : Optional.empty(),
+            Duration.ofMillis(300));
+    InboundWebhookHandler handler =
+        new InboundWebhookHandler(
+            new TwilioSignatureCheck(TOKEN, PUBLIC_BASE, metrics),
+            new ReplyParser(CODES.length()),
+            CODES,
+            published.publisher(),
+            outcomes,
+            ReplyTexts.defaults(),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            100,
+            metrics);
     server = new LocalHttpServer(List.of(new HttpRoute(InboundWebhookHandler.PATH, handler)));
   }
 
@@ -105,21 +118,27 @@ class InboundWebhookHandlerTest {
     HttpResponse<String> response = signedPost(reply("SM-yes", "Yes!"));
 
     assertThat(response.statusCode()).isEqualTo(200);
-    assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).contains("xml"));
+    assertThat(response.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(t -> assertThat(t).contains("xml"));
     assertThat(response.body()).isEqualTo(twiml(ReplyTexts.defaults().confirmed()));
-    assertThat(published.on(Topics.SMS_INBOUND)).containsExactly(InboundSms.newBuilder()
-        .setMessageSid("SM-yes")
-        .setPhone(PHONE)
-        .setToNumber(OUR_NUMBER)
-        .setIntent(ReplyIntent.CONFIRM)
-        .setCodeHash(null)
-        .setMaskedBody("Yes!")
-        .setReceivedAt(NOW)
-        .build());
-    assertThat(published.raw()).singleElement().satisfies(record -> {
-      assertThat(record.key()).isEqualTo(PHONE);
-      assertThat(record.timestamp()).isEqualTo(NOW.toEpochMilli());
-    });
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .containsExactly(
+            InboundSms.newBuilder()
+                .setMessageSid("SM-yes")
+                .setPhone(PHONE)
+                .setToNumber(OUR_NUMBER)
+                .setIntent(ReplyIntent.CONFIRM)
+                .setCodeHash(null)
+                .setMaskedBody("Yes!")
+                .setReceivedAt(NOW)
+                .build());
+    assertThat(published.raw())
+        .singleElement()
+        .satisfies(
+            record -> {
+              assertThat(record.key()).isEqualTo(PHONE);
+              assertThat(record.timestamp()).isEqualTo(NOW.toEpochMilli());
+            });
   }
 
   @Test
@@ -129,11 +148,14 @@ class InboundWebhookHandlerTest {
     HttpResponse<String> response = signedPost(reply("SM-code", "482 913"));
 
     assertThat(response.body()).isEqualTo(twiml(ReplyTexts.defaults().wrongCode(3)));
-    assertThat(published.on(Topics.SMS_INBOUND)).singleElement().satisfies(sms -> {
-      assertThat(sms.getIntent()).isEqualTo(ReplyIntent.CODE);
-      assertThat(sms.getCodeHash()).isEqualTo(CODES.codeHash("482913"));
-      assertThat(sms.getMaskedBody()).isEqualTo("*** ***");
-    });
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .singleElement()
+        .satisfies(
+            sms -> {
+              assertThat(sms.getIntent()).isEqualTo(ReplyIntent.CODE);
+              assertThat(sms.getCodeHash()).isEqualTo(CODES.codeHash("482913"));
+              assertThat(sms.getMaskedBody()).isEqualTo("*** ***");
+            });
     String bytes = new String(published.raw().get(0).value(), StandardCharsets.ISO_8859_1);
     assertThat(bytes).doesNotContain("482913").doesNotContain("482 913");
   }
@@ -143,7 +165,9 @@ class InboundWebhookHandlerTest {
     HttpResponse<String> response = signedPost(reply("SM-help", "help"));
 
     assertThat(response.body()).isEqualTo(twiml(ReplyTexts.defaults().help()));
-    assertThat(published.on(Topics.SMS_INBOUND)).extracting(InboundSms::getIntent).containsExactly(ReplyIntent.HELP);
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .extracting(InboundSms::getIntent)
+        .containsExactly(ReplyIntent.HELP);
   }
 
   @Test
@@ -164,7 +188,9 @@ class InboundWebhookHandlerTest {
 
     assertThat(published.on(Topics.SMS_INBOUND)).hasSize(1);
     assertThat(replay.statusCode()).isEqualTo(200);
-    assertThat(replay.body()).isEqualTo(first.body()).isEqualTo(twiml(ReplyTexts.defaults().confirmed()));
+    assertThat(replay.body())
+        .isEqualTo(first.body())
+        .isEqualTo(twiml(ReplyTexts.defaults().confirmed()));
     assertThat(metrics.value("optin_replies_total", "CONFIRM")).isEqualTo(1);
   }
 
@@ -178,7 +204,9 @@ class InboundWebhookHandlerTest {
 
     assertThat(refused.statusCode()).isEqualTo(503);
     assertThat(retried.statusCode()).isEqualTo(200);
-    assertThat(published.on(Topics.SMS_INBOUND)).extracting(InboundSms::getIntent).containsExactly(ReplyIntent.STOP);
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .extracting(InboundSms::getIntent)
+        .containsExactly(ReplyIntent.STOP);
   }
 
   @Test
@@ -205,7 +233,8 @@ class InboundWebhookHandlerTest {
 
   private static String twiml(String text) {
     return "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response><Message>"
-        + text.replace("&", "&amp;").replace("'", "&apos;") + "</Message></Response>";
+        + text.replace("&", "&amp;").replace("'", "&apos;")
+        + "</Message></Response>";
   }
 
   private HttpResponse<String> signedPost(Map<String, String> form) throws Exception {
@@ -213,9 +242,10 @@ class InboundWebhookHandlerTest {
   }
 
   private HttpResponse<String> post(Map<String, String> form, String signature) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(InboundWebhookHandler.PATH))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(TwilioSigner.encode(form)));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(server.uri(InboundWebhookHandler.PATH))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(TwilioSigner.encode(form)));
     if (signature != null) {
       request.header(TwilioSignatureCheck.HEADER, signature);
     }

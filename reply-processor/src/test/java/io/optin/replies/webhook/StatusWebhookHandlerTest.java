@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
+import io.optin.kit.http.HttpRoute;
 import io.optin.replies.testing.LocalHttpServer;
 import io.optin.replies.testing.PublishedRecords;
 import io.optin.replies.testing.TwilioSigner;
 import io.optin.schemas.Topics;
-import io.optin.kit.http.HttpRoute;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -39,8 +39,13 @@ class StatusWebhookHandlerTest {
 
   @BeforeEach
   void start() throws Exception {
-    StatusWebhookHandler handler = new StatusWebhookHandler(new TwilioSignatureCheck(TOKEN, PUBLIC_BASE),
-        published.publisher(), Clock.fixed(NOW, ZoneOffset.UTC), () -> "report-" + reportIds.incrementAndGet(), 100);
+    StatusWebhookHandler handler =
+        new StatusWebhookHandler(
+            new TwilioSignatureCheck(TOKEN, PUBLIC_BASE),
+            published.publisher(),
+            Clock.fixed(NOW, ZoneOffset.UTC),
+            () -> "report-" + reportIds.incrementAndGet(),
+            100);
     server = new LocalHttpServer(List.of(new HttpRoute(StatusWebhookHandler.PATH, handler)));
   }
 
@@ -53,7 +58,8 @@ class StatusWebhookHandlerTest {
   void shouldRefuseAForgedStatusCallbackAndPublishNothing() throws Exception {
     Map<String, String> form = callback("SM-1", "delivered", null);
 
-    HttpResponse<String> response = post(form, new TwilioSigner("not-our-token").sign(SIGNED_URL, form));
+    HttpResponse<String> response =
+        post(form, new TwilioSigner("not-our-token").sign(SIGNED_URL, form));
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(published.raw()).isEmpty();
@@ -72,22 +78,26 @@ class StatusWebhookHandlerTest {
     HttpResponse<String> response = signedPost(callback("SM-1", "undelivered", "30003"));
 
     assertThat(response.statusCode()).isEqualTo(204);
-    assertThat(published.on(Topics.SMS_DELIVERY)).containsExactly(SmsDeliveryReport.newBuilder()
-        .setReportId("report-1")
-        .setCommandId(null)
-        .setChallengeId(null)
-        .setProgramId(null)
-        .setPhone(PHONE)
-        .setMessageSid("SM-1")
-        .setStatus(DeliveryStatus.UNDELIVERED)
-        .setErrorCode(30003)
-        .setErrorMessage(null)
-        .setAttempts(1)
-        .setMaskedBody(null)
-        .setSource(ReportSource.STATUS_CALLBACK)
-        .setOccurredAt(NOW)
-        .build());
-    assertThat(published.raw()).singleElement().satisfies(r -> assertThat(r.key()).isEqualTo(PHONE));
+    assertThat(published.on(Topics.SMS_DELIVERY))
+        .containsExactly(
+            SmsDeliveryReport.newBuilder()
+                .setReportId("report-1")
+                .setCommandId(null)
+                .setChallengeId(null)
+                .setProgramId(null)
+                .setPhone(PHONE)
+                .setMessageSid("SM-1")
+                .setStatus(DeliveryStatus.UNDELIVERED)
+                .setErrorCode(30003)
+                .setErrorMessage(null)
+                .setAttempts(1)
+                .setMaskedBody(null)
+                .setSource(ReportSource.STATUS_CALLBACK)
+                .setOccurredAt(NOW)
+                .build());
+    assertThat(published.raw())
+        .singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo(PHONE));
   }
 
   @Test
@@ -97,7 +107,8 @@ class StatusWebhookHandlerTest {
     signedPost(callback("SM-1", "delivered", null));
 
     assertThat(replay.statusCode()).isEqualTo(204);
-    assertThat(published.on(Topics.SMS_DELIVERY)).extracting(SmsDeliveryReport::getStatus)
+    assertThat(published.on(Topics.SMS_DELIVERY))
+        .extracting(SmsDeliveryReport::getStatus)
         .containsExactly(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
   }
 
@@ -121,9 +132,10 @@ class StatusWebhookHandlerTest {
   }
 
   private HttpResponse<String> post(Map<String, String> form, String signature) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(StatusWebhookHandler.PATH))
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .POST(HttpRequest.BodyPublishers.ofString(TwilioSigner.encode(form)));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(server.uri(StatusWebhookHandler.PATH))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(TwilioSigner.encode(form)));
     if (signature != null) {
       request.header(TwilioSignatureCheck.HEADER, signature);
     }

@@ -10,9 +10,11 @@ class TwilioDeliveryStatusTest {
 
   @ParameterizedTest
   @CsvSource({
-      "accepted, QUEUED", "scheduled, QUEUED", "queued, QUEUED", "sending, SENT", "sent, SENT",
-      "delivered, DELIVERED", "read, DELIVERED", "undelivered, UNDELIVERED", "failed, FAILED", "canceled, FAILED",
-      "Delivered, DELIVERED", "receiving, UNKNOWN", "something-new, UNKNOWN"})
+    "accepted, QUEUED", "scheduled, QUEUED", "queued, QUEUED", "sending, SENT", "sent, SENT",
+    "delivered, DELIVERED", "read, DELIVERED", "undelivered, UNDELIVERED", "failed, FAILED",
+        "canceled, FAILED",
+    "Delivered, DELIVERED", "receiving, UNKNOWN", "something-new, UNKNOWN"
+  })
   void shouldMapTwilioMessageStatuses(String twilio, DeliveryStatus expected) {
     assertThat(TwilioDeliveryStatus.of(twilio)).isEqualTo(expected);
   }

@@ -10,16 +10,18 @@ import org.apache.avro.Schema;
 import org.apache.avro.SchemaParseException;
 
 /**
- * A {@link SchemaRegistryClient} speaking Confluent's Schema Registry REST API v1, remembering every answer that
- * cannot change.
+ * A {@link SchemaRegistryClient} speaking Confluent's Schema Registry REST API v1, remembering
+ * every answer that cannot change.
  *
- * <p>Works against Confluent Schema Registry, Karapace, Redpanda and Apicurio's Confluent-compatible API (give its
- * {@code /apis/ccompat/v7} base URL). Ids of (subject, schema) pairs and schemas of ids are cached for the life of
- * the client: a registry never reassigns them, so after the first record of a type no record costs an HTTP call.
- * The caches grow with the number of distinct schemas and subjects, which is small and bounded in practice.
+ * <p>Works against Confluent Schema Registry, Karapace, Redpanda and Apicurio's
+ * Confluent-compatible API (give its {@code /apis/ccompat/v7} base URL). Ids of (subject, schema)
+ * pairs and schemas of ids are cached for the life of the client: a registry never reassigns them,
+ * so after the first record of a type no record costs an HTTP call. The caches grow with the number
+ * of distinct schemas and subjects, which is small and bounded in practice.
  *
- * <p>Schema references are not supported: a schema whose registry entry lists {@code references} is refused with
- * a {@link SchemaRegistryException}. Only Avro schemas are handled; a PROTOBUF or JSON schema id is refused too.
+ * <p>Schema references are not supported: a schema whose registry entry lists {@code references} is
+ * refused with a {@link SchemaRegistryException}. Only Avro schemas are handled; a PROTOBUF or JSON
+ * schema id is refused too.
  */
 public final class RestSchemaRegistryClient implements SchemaRegistryClient {
 
@@ -33,7 +35,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     this.http = new RegistryHttp(settings);
   }
 
-  /** A client for Confluent's client configuration keys ({@code schema.registry.url}, {@code basic.auth.*}). */
+  /**
+   * A client for Confluent's client configuration keys ({@code schema.registry.url}, {@code
+   * basic.auth.*}).
+   */
   public static RestSchemaRegistryClient fromConfig(Map<String, ?> configs) {
     return new RestSchemaRegistryClient(SchemaRegistrySettings.fromConfig(configs));
   }
@@ -50,9 +55,16 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
       answer = http.post("/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     } catch (SchemaRegistryException e) {
       if (e.httpStatus() == 409) {
-        throw new SchemaRegistryException(e.httpStatus(), e.errorCode(), "Schema " + schema.getFullName()
-            + " is incompatible with subject '" + subject + "': the subject's compatibility rule refuses it. "
-            + e.getMessage(), e);
+        throw new SchemaRegistryException(
+            e.httpStatus(),
+            e.errorCode(),
+            "Schema "
+                + schema.getFullName()
+                + " is incompatible with subject '"
+                + subject
+                + "': the subject's compatibility rule refuses it. "
+                + e.getMessage(),
+            e);
       }
       throw e;
     }
@@ -73,8 +85,16 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
       answer = http.post("/subjects/" + encode(subject), schemaBody(schema));
     } catch (SchemaRegistryException e) {
       if (e.isNotFound()) {
-        throw new SchemaRegistryException(e.httpStatus(), e.errorCode(), "Schema " + schema.getFullName()
-            + " is not registered under subject '" + subject + "'. " + e.getMessage(), e);
+        throw new SchemaRegistryException(
+            e.httpStatus(),
+            e.errorCode(),
+            "Schema "
+                + schema.getFullName()
+                + " is not registered under subject '"
+                + subject
+                + "'. "
+                + e.getMessage(),
+            e);
       }
       throw e;
     }
@@ -99,7 +119,10 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   public RegisteredSchema latest(String subject) {
     String path = "/subjects/" + encode(subject) + "/versions/latest";
     JsonNode answer = http.get(path);
-    return new RegisteredSchema(subject, requiredInt(answer, "id", path), requiredInt(answer, "version", path),
+    return new RegisteredSchema(
+        subject,
+        requiredInt(answer, "id", path),
+        requiredInt(answer, "version", path),
         avroSchema(answer, path));
   }
 
@@ -141,7 +164,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   }
 
   private static SchemaRegistryException malformed(String request, String problem) {
-    return new SchemaRegistryException(200, SchemaRegistryException.NO_RESPONSE,
+    return new SchemaRegistryException(
+        200,
+        SchemaRegistryException.NO_RESPONSE,
         "Unusable Schema Registry answer to " + request + ": " + problem);
   }
 

@@ -10,11 +10,12 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Kafka {@link Serde} of one generated Avro class in the Confluent wire format: an {@link AvroSerializer} and an
- * {@link AvroDeserializer} sharing one registry client.
+ * Kafka {@link Serde} of one generated Avro class in the Confluent wire format: an {@link
+ * AvroSerializer} and an {@link AvroDeserializer} sharing one registry client.
  *
- * <p>Build it with a client (as {@link AvroSerdes} does), or with the class only and then {@link #configure} it
- * with Confluent's keys ({@code schema.registry.url}, {@code basic.auth.*}, {@code auto.register.schemas}).
+ * <p>Build it with a client (as {@link AvroSerdes} does), or with the class only and then {@link
+ * #configure} it with Confluent's keys ({@code schema.registry.url}, {@code basic.auth.*}, {@code
+ * auto.register.schemas}).
  */
 public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
@@ -22,7 +23,10 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
   private AvroSerializer<T> serializer;
   private AvroDeserializer<T> deserializer;
 
-  /** A serde over {@code client}; {@code configure} then only decides whether it is for keys or values. */
+  /**
+   * A serde over {@code client}; {@code configure} then only decides whether it is for keys or
+   * values.
+   */
   public AvroSerde(Class<T> type, SchemaRegistryClient client, boolean autoRegister) {
     this.type = Objects.requireNonNull(type, "type");
     Objects.requireNonNull(client, "client");
@@ -67,8 +71,11 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
 
   private <S> S configured(S part) {
     if (part == null) {
-      throw new IllegalStateException("AvroSerde<" + type.getSimpleName() + "> is not configured: call configure()"
-          + " with schema.registry.url, or build it with a SchemaRegistryClient");
+      throw new IllegalStateException(
+          "AvroSerde<"
+              + type.getSimpleName()
+              + "> is not configured: call configure()"
+              + " with schema.registry.url, or build it with a SchemaRegistryClient");
     }
     return part;
   }

@@ -11,9 +11,10 @@ import org.apache.kafka.common.serialization.Serde;
 /**
  * Makes the Avro serdes of optin's topics, all sharing one registry client and its caches.
  *
- * <p>Keys of optin's topics are plain strings ({@code Serdes.String()}); this factory makes value serdes, and key
- * serdes for the rare Avro key (subject {@code <topic>-key}). Tests give it an
- * {@link io.optin.schemas.registry.InMemorySchemaRegistryClient}; services build it from their settings.
+ * <p>Keys of optin's topics are plain strings ({@code Serdes.String()}); this factory makes value
+ * serdes, and key serdes for the rare Avro key (subject {@code <topic>-key}). Tests give it an
+ * {@link io.optin.schemas.registry.InMemorySchemaRegistryClient}; services build it from their
+ * settings.
  */
 public final class AvroSerdes {
 
@@ -21,17 +22,21 @@ public final class AvroSerdes {
   private final boolean autoRegister;
 
   /**
-   * @param autoRegister {@code true} registers schemas on first write; {@code false} only looks their ids up, for
-   *     registries where schemas are registered by a deployment step
+   * @param autoRegister {@code true} registers schemas on first write; {@code false} only looks
+   *     their ids up, for registries where schemas are registered by a deployment step
    */
   public AvroSerdes(SchemaRegistryClient client, boolean autoRegister) {
     this.client = Objects.requireNonNull(client, "client");
     this.autoRegister = autoRegister;
   }
 
-  /** From Confluent's keys: {@code schema.registry.url}, {@code basic.auth.*}, {@code auto.register.schemas}. */
+  /**
+   * From Confluent's keys: {@code schema.registry.url}, {@code basic.auth.*}, {@code
+   * auto.register.schemas}.
+   */
   public static AvroSerdes fromConfig(Map<String, ?> configs) {
-    return new AvroSerdes(RestSchemaRegistryClient.fromConfig(configs), AvroSerializer.autoRegister(configs));
+    return new AvroSerdes(
+        RestSchemaRegistryClient.fromConfig(configs), AvroSerializer.autoRegister(configs));
   }
 
   /** The value serde of a topic of the catalogue. */

@@ -20,20 +20,26 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Writes generated Avro records in the Confluent wire format, under the TopicNameStrategy subject of the topic.
+ * Writes generated Avro records in the Confluent wire format, under the TopicNameStrategy subject
+ * of the topic.
  *
  * <p>The subject is {@code <topic>-value} (or {@code <topic>-key} for a key serializer). With
- * {@code auto.register.schemas=true} (the default, as in Confluent's serializer) the record's schema is registered
- * under it; with {@code false} it must already be there and only its id is looked up, which is what production
- * deployments with a locked-down registry use. A {@code null} record is written as {@code null} (a tombstone).
+ * {@code auto.register.schemas=true} (the default, as in Confluent's serializer) the record's
+ * schema is registered under it; with {@code false} it must already be there and only its id is
+ * looked up, which is what production deployments with a locked-down registry use. A {@code null}
+ * record is written as {@code null} (a tombstone).
  *
- * <p>Either build it with a client, or let Kafka instantiate it and call {@link #configure} with Confluent's keys
- * ({@code schema.registry.url}, {@code basic.auth.*}, {@code auto.register.schemas}). A serializer built with a
- * client takes only {@code isKey} from {@code configure}.
+ * <p>Either build it with a client, or let Kafka instantiate it and call {@link #configure} with
+ * Confluent's keys ({@code schema.registry.url}, {@code basic.auth.*}, {@code
+ * auto.register.schemas}). A serializer built with a client takes only {@code isKey} from {@code
+ * configure}.
  */
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
-  /** Confluent's key: register the schema when writing ({@code true}, default) or only look its id up. */
+  /**
+   * Confluent's key: register the schema when writing ({@code true}, default) or only look its id
+   * up.
+   */
   public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
   private final Map<Class<?>, DatumWriter<T>> writers = new ConcurrentHashMap<>();
@@ -42,7 +48,9 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
   private boolean autoRegister;
   private boolean isKey;
 
-  /** For Kafka's configuration-driven instantiation: {@link #configure} connects to the registry. */
+  /**
+   * For Kafka's configuration-driven instantiation: {@link #configure} connects to the registry.
+   */
   public AvroSerializer() {
     this.clientGiven = false;
     this.autoRegister = true;
@@ -70,8 +78,9 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       return null;
     }
     if (client == null) {
-      throw new IllegalStateException("AvroSerializer is not configured: call configure() with "
-          + "schema.registry.url, or build it with a SchemaRegistryClient");
+      throw new IllegalStateException(
+          "AvroSerializer is not configured: call configure() with "
+              + "schema.registry.url, or build it with a SchemaRegistryClient");
     }
     Schema schema = record.getSchema();
     int id = schemaId(topic, schema);
@@ -82,8 +91,14 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       writerFor(record).write(record, encoder);
       encoder.flush();
     } catch (IOException | RuntimeException e) {
-      throw new SerializationException("Could not encode a " + schema.getFullName() + " for topic '" + topic
-          + "': " + e.getMessage(), e);
+      throw new SerializationException(
+          "Could not encode a "
+              + schema.getFullName()
+              + " for topic '"
+              + topic
+              + "': "
+              + e.getMessage(),
+          e);
     }
     return out.toByteArray();
   }
@@ -112,15 +127,29 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       return autoRegister ? client.register(subject, schema) : client.lookupId(subject, schema);
     } catch (SchemaRegistryException e) {
       String action = autoRegister ? "register" : "find (auto.register.schemas=false)";
-      throw new SerializationException("Could not " + action + " schema " + schema.getFullName()
-          + " under subject '" + subject + "' for topic '" + topic + "': " + e.getMessage(), e);
+      throw new SerializationException(
+          "Could not "
+              + action
+              + " schema "
+              + schema.getFullName()
+              + " under subject '"
+              + subject
+              + "' for topic '"
+              + topic
+              + "': "
+              + e.getMessage(),
+          e);
     }
   }
 
   @SuppressWarnings("unchecked")
   private DatumWriter<T> writerFor(T record) {
-    // The class's own SpecificData carries its logical type conversions (timestamp-millis as Instant).
-    return writers.computeIfAbsent(record.getClass(), type -> new SpecificDatumWriter<>(record.getSchema(),
-        SpecificData.getForClass((Class<T>) type)));
+    // The class's own SpecificData carries its logical type conversions (timestamp-millis as
+    // Instant).
+    return writers.computeIfAbsent(
+        record.getClass(),
+        type ->
+            new SpecificDatumWriter<>(
+                record.getSchema(), SpecificData.getForClass((Class<T>) type)));
   }
 }

@@ -4,7 +4,8 @@ import java.io.ByteArrayOutputStream;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Confluent's framing of a Kafka record value: magic byte 0, the schema id as 4 bytes big-endian, then the payload.
+ * Confluent's framing of a Kafka record value: magic byte 0, the schema id as 4 bytes big-endian,
+ * then the payload.
  */
 final class ConfluentWireFormat {
 
@@ -24,15 +25,27 @@ final class ConfluentWireFormat {
   /** The schema id of a framed record, after checking the frame. */
   static int schemaId(String topic, byte[] data) {
     if (data.length == 0 || data[0] != MAGIC_BYTE) {
-      String found = data.length == 0 ? "an empty value" : String.format("magic byte 0x%02x", data[0] & 0xff);
-      throw new SerializationException("Unknown magic byte: a record of topic '" + topic + "' has " + found
-          + " where the Confluent wire format needs magic byte 0x00 and a 4-byte schema id."
-          + " Was it written by an Avro serializer using a Schema Registry?");
+      String found =
+          data.length == 0 ? "an empty value" : String.format("magic byte 0x%02x", data[0] & 0xff);
+      throw new SerializationException(
+          "Unknown magic byte: a record of topic '"
+              + topic
+              + "' has "
+              + found
+              + " where the Confluent wire format needs magic byte 0x00 and a 4-byte schema id."
+              + " Was it written by an Avro serializer using a Schema Registry?");
     }
     if (data.length < HEADER_LENGTH) {
-      throw new SerializationException("A record of topic '" + topic + "' has only " + data.length
-          + " byte(s): too short for the Confluent wire format header (magic byte and 4-byte schema id)");
+      throw new SerializationException(
+          "A record of topic '"
+              + topic
+              + "' has only "
+              + data.length
+              + " byte(s): too short for the Confluent wire format header (magic byte and 4-byte schema id)");
     }
-    return ((data[1] & 0xff) << 24) | ((data[2] & 0xff) << 16) | ((data[3] & 0xff) << 8) | (data[4] & 0xff);
+    return ((data[1] & 0xff) << 24)
+        | ((data[2] & 0xff) << 16)
+        | ((data[3] & 0xff) << 8)
+        | (data[4] & 0xff);
   }
 }

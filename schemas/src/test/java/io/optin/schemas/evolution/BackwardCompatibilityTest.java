@@ -12,8 +12,8 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
- * Shows that the check gating the build ({@link BackwardCompatibility#problems}) refuses the changes that would
- * break readers of released data, and lets through the ones that would not.
+ * Shows that the check gating the build ({@link BackwardCompatibility#problems}) refuses the
+ * changes that would break readers of released data, and lets through the ones that would not.
  */
 class BackwardCompatibilityTest {
 
@@ -32,10 +32,18 @@ class BackwardCompatibilityTest {
   @Test
   void shouldAcceptANewFieldThatHasADefault() {
     // Given a next version adding an optional field with a default
-    Schema next = changed("SignupRequested.avsc", schema -> fields(schema).add(JSON.createObjectNode()
-        .put("name", "campaignId").put("doc", "Campaign.")
-        .<ObjectNode>set("type", JSON.createArrayNode().add("null").add("string"))
-        .set("default", JSON.nullNode())));
+    Schema next =
+        changed(
+            "SignupRequested.avsc",
+            schema ->
+                fields(schema)
+                    .add(
+                        JSON.createObjectNode()
+                            .put("name", "campaignId")
+                            .put("doc", "Campaign.")
+                            .<ObjectNode>set(
+                                "type", JSON.createArrayNode().add("null").add("string"))
+                            .set("default", JSON.nullNode())));
 
     // Then old records read with the default
     assertThat(BackwardCompatibility.problems(next, released("SignupRequested.avsc"))).isEmpty();
@@ -44,12 +52,21 @@ class BackwardCompatibilityTest {
   @Test
   void shouldRejectANewFieldWithoutDefault() {
     // Given a next version adding a required field
-    Schema next = changed("SignupRequested.avsc", schema -> fields(schema).add(JSON.createObjectNode()
-        .put("name", "campaignId").put("type", "string").put("doc", "Campaign.")));
+    Schema next =
+        changed(
+            "SignupRequested.avsc",
+            schema ->
+                fields(schema)
+                    .add(
+                        JSON.createObjectNode()
+                            .put("name", "campaignId")
+                            .put("type", "string")
+                            .put("doc", "Campaign.")));
 
     // Then the check reports that old records have no value for it
     assertThat(BackwardCompatibility.problems(next, released("SignupRequested.avsc")))
-        .singleElement().asString()
+        .singleElement()
+        .asString()
         .contains("READER_FIELD_MISSING_DEFAULT_VALUE", "campaignId");
     assertThat(BackwardCompatibility.canRead(next, released("SignupRequested.avsc"))).isFalse();
   }
@@ -57,25 +74,33 @@ class BackwardCompatibilityTest {
   @Test
   void shouldRejectARemovedEnumSymbolWhenTheEnumHasNoDefault() {
     // Given a next ChallengeEvent whose outcome enum lost EXPIRED and its default symbol
-    Schema next = changed("ChallengeEvent.avsc", schema -> {
-      ObjectNode outcome = (ObjectNode) field(schema, "outcome").get("type");
-      outcome.set("symbols", withoutSymbol((ArrayNode) outcome.get("symbols"), "EXPIRED"));
-      outcome.remove("default");
-    });
+    Schema next =
+        changed(
+            "ChallengeEvent.avsc",
+            schema -> {
+              ObjectNode outcome = (ObjectNode) field(schema, "outcome").get("type");
+              outcome.set("symbols", withoutSymbol((ArrayNode) outcome.get("symbols"), "EXPIRED"));
+              outcome.remove("default");
+            });
 
     // Then released records saying EXPIRED could not be read
     assertThat(BackwardCompatibility.problems(next, released("ChallengeEvent.avsc")))
-        .singleElement().asString()
+        .singleElement()
+        .asString()
         .contains("MISSING_ENUM_SYMBOLS", "EXPIRED");
   }
 
   @Test
   void shouldAcceptARemovedEnumSymbolWhenTheEnumHasADefault() {
-    // Given the same removal, but the enum keeps its UNKNOWN default (which the contract test requires)
-    Schema next = changed("ChallengeEvent.avsc", schema -> {
-      ObjectNode outcome = (ObjectNode) field(schema, "outcome").get("type");
-      outcome.set("symbols", withoutSymbol((ArrayNode) outcome.get("symbols"), "EXPIRED"));
-    });
+    // Given the same removal, but the enum keeps its UNKNOWN default (which the contract test
+    // requires)
+    Schema next =
+        changed(
+            "ChallengeEvent.avsc",
+            schema -> {
+              ObjectNode outcome = (ObjectNode) field(schema, "outcome").get("type");
+              outcome.set("symbols", withoutSymbol((ArrayNode) outcome.get("symbols"), "EXPIRED"));
+            });
 
     // Then released records saying EXPIRED read as UNKNOWN
     assertThat(BackwardCompatibility.problems(next, released("ChallengeEvent.avsc"))).isEmpty();
@@ -84,22 +109,26 @@ class BackwardCompatibilityTest {
   @Test
   void shouldRejectAChangedFieldType() {
     // Given a next version where the issue time shrank from a long (timestamp-millis) to an int
-    Schema next = changed("ChallengeEvent.avsc", schema -> field(schema, "issuedAt").put("type", "int"));
+    Schema next =
+        changed("ChallengeEvent.avsc", schema -> field(schema, "issuedAt").put("type", "int"));
 
     // Then a long cannot be read as an int
     assertThat(BackwardCompatibility.problems(next, released("ChallengeEvent.avsc")))
-        .singleElement().asString()
+        .singleElement()
+        .asString()
         .contains("TYPE_MISMATCH", "issuedAt");
   }
 
   @Test
   void shouldRejectARenamedRequiredFieldWithoutAlias() {
     // Given a next version renaming phone to msisdn without an alias
-    Schema next = changed("SubscriberStatus.avsc", schema -> field(schema, "phone").put("name", "msisdn"));
+    Schema next =
+        changed("SubscriberStatus.avsc", schema -> field(schema, "phone").put("name", "msisdn"));
 
     // Then old records have no msisdn
     assertThat(BackwardCompatibility.problems(next, released("SubscriberStatus.avsc")))
-        .singleElement().asString()
+        .singleElement()
+        .asString()
         .contains("READER_FIELD_MISSING_DEFAULT_VALUE", "msisdn");
   }
 
@@ -132,11 +161,12 @@ class BackwardCompatibilityTest {
 
   private static ArrayNode withoutSymbol(ArrayNode symbols, String removed) {
     ArrayNode kept = JSON.createArrayNode();
-    symbols.forEach(symbol -> {
-      if (!symbol.asText().equals(removed)) {
-        kept.add(TextNode.valueOf(symbol.asText()));
-      }
-    });
+    symbols.forEach(
+        symbol -> {
+          if (!symbol.asText().equals(removed)) {
+            kept.add(TextNode.valueOf(symbol.asText()));
+          }
+        });
     return kept;
   }
 }

@@ -14,12 +14,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The build's schema evolution gate: every current schema reads every released version of itself (BACKWARD).
+ * The build's schema evolution gate: every current schema reads every released version of itself
+ * (BACKWARD).
  *
- * <p>{@code src/test/resources/released/<Record>.avsc} is the schema of {@code <Record>} as released (v1:
- * {@code X.getClassSchema().toString(true)} at release time). When a release changes a schema, add its new full
- * schema as {@code <Record>.v2.avsc} (and so on) next to the older ones, never edit or delete a released file:
- * every released version is checked, which is Confluent's BACKWARD_TRANSITIVE.
+ * <p>{@code src/test/resources/released/<Record>.avsc} is the schema of {@code <Record>} as
+ * released (v1: {@code X.getClassSchema().toString(true)} at release time). When a release changes
+ * a schema, add its new full schema as {@code <Record>.v2.avsc} (and so on) next to the older ones,
+ * never edit or delete a released file: every released version is checked, which is Confluent's
+ * BACKWARD_TRANSITIVE.
  */
 class ReleasedSchemasAreBackwardCompatibleTest {
 
@@ -40,33 +42,40 @@ class ReleasedSchemasAreBackwardCompatibleTest {
 
     // Then nothing written with the released schema becomes unreadable
     assertThat(problems)
-        .as("%s is no longer BACKWARD compatible with released %s: give new fields a default, keep enum"
-            + " defaults, only promote types", current.orElseThrow().getFullName(), releasedFile)
+        .as(
+            "%s is no longer BACKWARD compatible with released %s: give new fields a default, keep enum"
+                + " defaults, only promote types",
+            current.orElseThrow().getFullName(), releasedFile)
         .isEmpty();
   }
 
   @Test
   void shouldKeepAGeneratedClassForEveryReleasedSchema() {
     // Given the names of every released record and of every record the build generates
-    List<String> releasedNames = releasedFiles().stream().map(GeneratedRecords::recordNameOf).distinct().toList();
-    List<String> generatedNames = GeneratedRecords.recordClasses().stream().map(Class::getSimpleName).toList();
+    List<String> releasedNames =
+        releasedFiles().stream().map(GeneratedRecords::recordNameOf).distinct().toList();
+    List<String> generatedNames =
+        GeneratedRecords.recordClasses().stream().map(Class::getSimpleName).toList();
 
     // Then no released record type disappeared or was renamed (its consumers would lose it)
     assertThat(generatedNames)
-        .as("a released schema has no current class: removing or renaming a record breaks its consumers")
+        .as(
+            "a released schema has no current class: removing or renaming a record breaks its consumers")
         .containsAll(releasedNames);
   }
 
   @Test
   void shouldHaveReleasedEveryGeneratedRecord() {
     // Given the records with at least one released version
-    Map<String, Long> releasedNames = releasedFiles().stream()
-        .collect(Collectors.groupingBy(GeneratedRecords::recordNameOf, Collectors.counting()));
+    Map<String, Long> releasedNames =
+        releasedFiles().stream()
+            .collect(Collectors.groupingBy(GeneratedRecords::recordNameOf, Collectors.counting()));
 
     // Then every generated record has one, so its evolution is checked from its first version on
     assertThat(GeneratedRecords.recordClasses())
         .extracting(Class::getSimpleName)
-        .as("copy X.getClassSchema().toString(true) of a new record into src/test/resources/released/X.avsc")
+        .as(
+            "copy X.getClassSchema().toString(true) of a new record into src/test/resources/released/X.avsc")
         .allSatisfy(name -> assertThat(releasedNames).containsKey(name));
   }
 

@@ -7,7 +7,10 @@ import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 
-/** The house rules of optin's schemas, as checks that list every violation of one schema (and its nested types). */
+/**
+ * The house rules of optin's schemas, as checks that list every violation of one schema (and its
+ * nested types).
+ */
 final class SchemaContract {
 
   private SchemaContract() {}
@@ -54,7 +57,8 @@ final class SchemaContract {
 
   private static boolean isTimestampMillis(Schema type) {
     if (type.getType() == Schema.Type.UNION) {
-      List<Schema> nonNull = type.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
+      List<Schema> nonNull =
+          type.getTypes().stream().filter(t -> t.getType() != Schema.Type.NULL).toList();
       return nonNull.size() == 1 && isTimestampMillis(nonNull.get(0));
     }
     return type.getLogicalType() instanceof LogicalTypes.TimestampMillis;
@@ -78,7 +82,7 @@ final class SchemaContract {
       case UNION -> schema.getTypes().forEach(type -> collect(type, found));
       case ARRAY -> collect(schema.getElementType(), found);
       case MAP -> collect(schema.getValueType(), found);
-      default -> { }
+      default -> {}
     }
   }
 }

@@ -15,48 +15,65 @@ import org.junit.jupiter.api.Test;
 /** The house rules every schema of the contract follows, checked on every generated record. */
 class SchemaContractTest {
 
-  private static final List<Schema> CURRENT = GeneratedRecords.recordClasses().stream()
-      .map(GeneratedRecords::schemaOf).toList();
+  private static final List<Schema> CURRENT =
+      GeneratedRecords.recordClasses().stream().map(GeneratedRecords::schemaOf).toList();
 
   @Test
   void shouldDocumentEveryField() {
-    // Given every current schema, Then every field of it and of its nested records says what it holds
-    assertThat(CURRENT).flatMap(SchemaContract::undocumentedFields)
-        .as("fields without a doc").isEmpty();
+    // Given every current schema, Then every field of it and of its nested records says what it
+    // holds
+    assertThat(CURRENT)
+        .flatMap(SchemaContract::undocumentedFields)
+        .as("fields without a doc")
+        .isEmpty();
   }
 
   @Test
   void shouldGiveEveryEnumADefaultSymbol() {
-    // Given every current schema, Then every enum can fall back to a default when a symbol is unknown or dropped
-    assertThat(CURRENT).flatMap(SchemaContract::enumsWithoutDefault)
-        .as("enums without a default symbol").isEmpty();
+    // Given every current schema, Then every enum can fall back to a default when a symbol is
+    // unknown or dropped
+    assertThat(CURRENT)
+        .flatMap(SchemaContract::enumsWithoutDefault)
+        .as("enums without a default symbol")
+        .isEmpty();
   }
 
   @Test
   void shouldTypeEveryInstantFieldAsTimestampMillis() {
     // Given every current schema, Then every *At field is a timestamp-millis (nullable or not)
-    assertThat(CURRENT).flatMap(SchemaContract::instantsNotInMillis)
-        .as("*At fields that are not timestamp-millis").isEmpty();
+    assertThat(CURRENT)
+        .flatMap(SchemaContract::instantsNotInMillis)
+        .as("*At fields that are not timestamp-millis")
+        .isEmpty();
   }
 
   @Test
   void shouldHaveAReleasedSchemaForEveryRecordOfTheTopicCatalogue() {
     // Given the records that optin's topics carry and the released schema files
-    Set<String> released = GeneratedRecords.releasedSchemas().keySet().stream()
-        .map(GeneratedRecords::recordNameOf).collect(Collectors.toSet());
-    List<Class<? extends SpecificRecord>> topicRecords = Topics.all().stream()
-        .<Class<? extends SpecificRecord>>map(Topic::valueType).toList();
+    Set<String> released =
+        GeneratedRecords.releasedSchemas().keySet().stream()
+            .map(GeneratedRecords::recordNameOf)
+            .collect(Collectors.toSet());
+    List<Class<? extends SpecificRecord>> topicRecords =
+        Topics.all().stream().<Class<? extends SpecificRecord>>map(Topic::valueType).toList();
 
     // Then each has a released version, so the build checks its evolution
-    assertThat(topicRecords).isNotEmpty()
-        .allSatisfy(type -> assertThat(released).as("released/%s.avsc", type.getSimpleName())
-            .contains(type.getSimpleName()));
+    assertThat(topicRecords)
+        .isNotEmpty()
+        .allSatisfy(
+            type ->
+                assertThat(released)
+                    .as("released/%s.avsc", type.getSimpleName())
+                    .contains(type.getSimpleName()));
   }
 
   @Test
   void shouldReportEveryViolationOfAHandMadeBadSchema() {
     // Given a schema breaking each rule once, inside a nested record too
-    Schema bad = new Schema.Parser().parse("""
+    Schema bad =
+        new Schema.Parser()
+            .parse(
+                """
         {"type": "record", "name": "Bad", "namespace": "io.optin.test", "fields": [
           {"name": "sentAt", "type": "long", "doc": "A plain long, not an instant."},
           {"name": "state", "type": {"type": "enum", "name": "State", "symbols": ["A", "B"]}, "doc": "State."},
@@ -69,6 +86,7 @@ class SchemaContractTest {
     // Then the checks name every offending field and enum
     assertThat(SchemaContract.undocumentedFields(bad)).containsExactly("Inner.note");
     assertThat(SchemaContract.enumsWithoutDefault(bad)).containsExactly("State");
-    assertThat(SchemaContract.instantsNotInMillis(bad)).containsExactly("Bad.sentAt", "Inner.seenAt");
+    assertThat(SchemaContract.instantsNotInMillis(bad))
+        .containsExactly("Bad.sentAt", "Inner.seenAt");
   }
 }

@@ -20,16 +20,20 @@ import java.util.regex.Pattern;
 import org.apache.avro.Schema;
 
 /**
- * A real HTTP server on 127.0.0.1 answering the Schema Registry REST calls with Confluent's JSON shapes and error
- * codes, backed by an {@link InMemorySchemaRegistryClient}; it records every request it receives.
+ * A real HTTP server on 127.0.0.1 answering the Schema Registry REST calls with Confluent's JSON
+ * shapes and error codes, backed by an {@link InMemorySchemaRegistryClient}; it records every
+ * request it receives.
  */
 public final class FakeConfluentRegistry implements AutoCloseable {
 
   /** One request as the server received it. */
-  public record Request(String method, String path, Map<String, List<String>> headers, String body) {
+  public record Request(
+      String method, String path, Map<String, List<String>> headers, String body) {
     public Optional<String> header(String name) {
-      return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name))
-          .flatMap(e -> e.getValue().stream()).findFirst();
+      return headers.entrySet().stream()
+          .filter(e -> e.getKey().equalsIgnoreCase(name))
+          .flatMap(e -> e.getValue().stream())
+          .findFirst();
     }
   }
 
@@ -58,7 +62,10 @@ public final class FakeConfluentRegistry implements AutoCloseable {
     return start("", 1);
   }
 
-  /** A registry under a path prefix (as Apicurio's {@code /apis/ccompat/v7}), numbering schemas from firstId. */
+  /**
+   * A registry under a path prefix (as Apicurio's {@code /apis/ccompat/v7}), numbering schemas from
+   * firstId.
+   */
   public static FakeConfluentRegistry start(String prefix, int firstId) {
     try {
       return new FakeConfluentRegistry(prefix, firstId);
@@ -84,8 +91,10 @@ public final class FakeConfluentRegistry implements AutoCloseable {
 
   /** From now on, answer 401 unless basic auth carries exactly {@code user:password}. */
   public void requireBasicAuth(String userPassword) {
-    this.requiredAuthorization = "Basic " + java.util.Base64.getEncoder()
-        .encodeToString(userPassword.getBytes(StandardCharsets.UTF_8));
+    this.requiredAuthorization =
+        "Basic "
+            + java.util.Base64.getEncoder()
+                .encodeToString(userPassword.getBytes(StandardCharsets.UTF_8));
   }
 
   @Override
@@ -101,7 +110,8 @@ public final class FakeConfluentRegistry implements AutoCloseable {
       requests.add(new Request(method, path, Map.copyOf(exchange.getRequestHeaders()), body));
       try {
         if (requiredAuthorization != null
-            && !requiredAuthorization.equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+            && !requiredAuthorization.equals(
+                exchange.getRequestHeaders().getFirst("Authorization"))) {
           throw new SchemaRegistryException(401, 401, "Unauthorized");
         }
         if (!path.startsWith(prefix)) {
@@ -109,7 +119,8 @@ public final class FakeConfluentRegistry implements AutoCloseable {
         }
         send(exchange, 200, route(method, path.substring(prefix.length()), body));
       } catch (SchemaRegistryException e) {
-        ObjectNode error = JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
+        ObjectNode error =
+            JSON.createObjectNode().put("error_code", e.errorCode()).put("message", e.getMessage());
         send(exchange, e.httpStatus(), error);
       }
     }
@@ -130,13 +141,17 @@ public final class FakeConfluentRegistry implements AutoCloseable {
       return version(latest.subject(), latest.id(), latest.version());
     }
     if (method.equals("GET") && (m = BY_ID.matcher(path)).matches()) {
-      return JSON.createObjectNode().put("schema", store.schemaById(Integer.parseInt(m.group(1))).toString());
+      return JSON.createObjectNode()
+          .put("schema", store.schemaById(Integer.parseInt(m.group(1))).toString());
     }
     throw new SchemaRegistryException(404, 404, "HTTP 404 Not Found");
   }
 
   private ObjectNode version(String subject, int id, int version) {
-    return JSON.createObjectNode().put("subject", subject).put("id", id).put("version", version)
+    return JSON.createObjectNode()
+        .put("subject", subject)
+        .put("id", id)
+        .put("version", version)
         .put("schema", store.schemaById(id).toString());
   }
 
@@ -149,7 +164,8 @@ public final class FakeConfluentRegistry implements AutoCloseable {
     try {
       return new Schema.Parser().parse(request.get("schema").asText());
     } catch (RuntimeException e) {
-      throw new SchemaRegistryException(422, SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: " + e);
+      throw new SchemaRegistryException(
+          422, SchemaRegistryException.INVALID_SCHEMA, "Invalid schema: " + e);
     }
   }
 

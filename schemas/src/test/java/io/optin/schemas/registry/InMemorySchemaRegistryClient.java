@@ -10,14 +10,15 @@ import java.util.TreeSet;
 import org.apache.avro.Schema;
 
 /**
- * A Schema Registry held in memory, for TopologyTestDriver and unit tests that need real Confluent-wire-format bytes
- * without a registry process.
+ * A Schema Registry held in memory, for TopologyTestDriver and unit tests that need real
+ * Confluent-wire-format bytes without a registry process.
  *
- * <p>Behaves like Confluent's registry where serdes can tell: ids are global and assigned per distinct schema, from
- * 1 by default (the same schema under two subjects gets the same id); registering a schema twice creates no new
- * version; subjects check BACKWARD compatibility against their latest version (409 otherwise); unknown subjects,
- * schemas and ids raise the same error codes (40401, 40403). Thread-safe. State lives as long as the instance, so
- * the serdes that must read each other's records share one instance:
+ * <p>Behaves like Confluent's registry where serdes can tell: ids are global and assigned per
+ * distinct schema, from 1 by default (the same schema under two subjects gets the same id);
+ * registering a schema twice creates no new version; subjects check BACKWARD compatibility against
+ * their latest version (409 otherwise); unknown subjects, schemas and ids raise the same error
+ * codes (40401, 40403). Thread-safe. State lives as long as the instance, so the serdes that must
+ * read each other's records share one instance:
  *
  * <pre>{@code
  * AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
@@ -30,7 +31,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
   private final Map<String, Integer> idsBySchemaText = new HashMap<>();
   private final Map<Integer, Schema> schemasById = new HashMap<>();
   private final Map<String, List<Integer>> idsBySubject = new HashMap<>();
-  // Serializers pass the same Schema instance for every record; printing it each time dominated TopologyTestDriver runs.
+  // Serializers pass the same Schema instance for every record; printing it each time dominated
+  // TopologyTestDriver runs.
   private final Map<Schema, String> textBySchema = new IdentityHashMap<>();
   private int nextId;
 
@@ -39,7 +41,10 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     this(1);
   }
 
-  /** A registry numbering schemas from {@code firstId} (Confluent Cloud's ids start at 100001, for example). */
+  /**
+   * A registry numbering schemas from {@code firstId} (Confluent Cloud's ids start at 100001, for
+   * example).
+   */
   public InMemorySchemaRegistryClient(int firstId) {
     if (firstId < 0) {
       throw new IllegalArgumentException("schema ids are not negative: " + firstId);
@@ -59,9 +64,17 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
       Schema latest = schemasById.get(versions.get(versions.size() - 1));
       List<String> problems = BackwardCompatibility.problems(schema, latest);
       if (!problems.isEmpty()) {
-        throw new SchemaRegistryException(409, SchemaRegistryException.INCOMPATIBLE_SCHEMA, "Schema "
-            + schema.getFullName() + " is incompatible with subject '" + subject
-            + "': it cannot read data written with version " + versions.size() + " (BACKWARD): " + problems);
+        throw new SchemaRegistryException(
+            409,
+            SchemaRegistryException.INCOMPATIBLE_SCHEMA,
+            "Schema "
+                + schema.getFullName()
+                + " is incompatible with subject '"
+                + subject
+                + "': it cannot read data written with version "
+                + versions.size()
+                + " (BACKWARD): "
+                + problems);
       }
     }
     int id = known != null ? known : assignId(text);
@@ -74,7 +87,9 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     List<Integer> versions = existingSubject(subject);
     Integer id = idsBySchemaText.get(textOf(schema));
     if (id == null || !versions.contains(id)) {
-      throw new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND,
+      throw new SchemaRegistryException(
+          404,
+          SchemaRegistryException.SCHEMA_NOT_FOUND,
           "Schema " + schema.getFullName() + " is not registered under subject '" + subject + "'");
     }
     return id;
@@ -88,8 +103,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
   public synchronized Schema schemaById(int id) {
     Schema schema = schemasById.get(id);
     if (schema == null) {
-      throw new SchemaRegistryException(404, SchemaRegistryException.SCHEMA_NOT_FOUND,
-          "Schema " + id + " not found");
+      throw new SchemaRegistryException(
+          404, SchemaRegistryException.SCHEMA_NOT_FOUND, "Schema " + id + " not found");
     }
     return schema;
   }
@@ -114,8 +129,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
   private List<Integer> existingSubject(String subject) {
     List<Integer> versions = idsBySubject.get(subject);
     if (versions == null || versions.isEmpty()) {
-      throw new SchemaRegistryException(404, SchemaRegistryException.SUBJECT_NOT_FOUND,
-          "Subject '" + subject + "' not found");
+      throw new SchemaRegistryException(
+          404, SchemaRegistryException.SUBJECT_NOT_FOUND, "Subject '" + subject + "' not found");
     }
     return versions;
   }
@@ -123,7 +138,8 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
   private int assignId(String text) {
     int id = nextId++;
     idsBySchemaText.put(text, id);
-    // Kept as a registry keeps it, as text parsed again: readers get what a real registry would hand them.
+    // Kept as a registry keeps it, as text parsed again: readers get what a real registry would
+    // hand them.
     schemasById.put(id, new Schema.Parser().parse(text));
     return id;
   }

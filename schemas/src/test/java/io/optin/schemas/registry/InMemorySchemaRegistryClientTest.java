@@ -33,15 +33,20 @@ class InMemorySchemaRegistryClientTest {
     registry.register("a-value", SignupRequested.getClassSchema());
 
     assertThat(registry.versionIds("a-value")).containsExactly(1);
-    assertThat(registry.latest("a-value")).isEqualTo(
-        new RegisteredSchema("a-value", 1, 1, SignupRequested.getClassSchema()));
+    assertThat(registry.latest("a-value"))
+        .isEqualTo(new RegisteredSchema("a-value", 1, 1, SignupRequested.getClassSchema()));
   }
 
   @Test
   void shouldAcceptABackwardCompatibleNextVersion() {
     // Given v1 of a record, and a v2 adding an optional field
     Schema v1 = SchemaBuilder.record("Thing").fields().requiredString("id").endRecord();
-    Schema v2 = SchemaBuilder.record("Thing").fields().requiredString("id").optionalString("note").endRecord();
+    Schema v2 =
+        SchemaBuilder.record("Thing")
+            .fields()
+            .requiredString("id")
+            .optionalString("note")
+            .endRecord();
     registry.register("thing-value", v1);
 
     // When v2 is registered, Then it becomes version 2 with a new id
@@ -53,15 +58,18 @@ class InMemorySchemaRegistryClientTest {
   void shouldRefuseAnIncompatibleSchemaWith409() {
     // Given v1, and a next version adding a required field
     Schema v1 = SchemaBuilder.record("Thing").fields().requiredString("id").endRecord();
-    Schema breaking = SchemaBuilder.record("Thing").fields().requiredString("id").requiredInt("size").endRecord();
+    Schema breaking =
+        SchemaBuilder.record("Thing").fields().requiredString("id").requiredInt("size").endRecord();
     registry.register("thing-value", v1);
 
     // Then it is refused as Confluent would, and the subject keeps one version
     assertThatThrownBy(() -> registry.register("thing-value", breaking))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(409);
-          assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
-        })
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(409);
+              assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.INCOMPATIBLE_SCHEMA);
+            })
         .hasMessageContaining("incompatible with subject 'thing-value'")
         .hasMessageContaining("size");
     assertThat(registry.versionIds("thing-value")).containsExactly(1);
@@ -72,15 +80,19 @@ class InMemorySchemaRegistryClientTest {
     registry.register("a-value", SignupRequested.getClassSchema());
 
     assertThatThrownBy(() -> registry.lookupId("missing-value", SignupRequested.getClassSchema()))
-        .isInstanceOfSatisfying(SchemaRegistryException.class,
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
             e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
     assertThatThrownBy(() -> registry.lookupId("a-value", SubscriberStatus.getClassSchema()))
-        .isInstanceOfSatisfying(SchemaRegistryException.class,
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
             e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
     assertThatThrownBy(() -> registry.schemaById(77))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.isNotFound()).isTrue());
     assertThatThrownBy(() -> registry.latest("missing-value"))
-        .isInstanceOfSatisfying(SchemaRegistryException.class,
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
             e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND));
     assertThat(registry.subjects()).containsExactly("a-value");
   }

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SubscriberStatus;
-import io.optin.schemas.SampleRecords;
 import io.optin.schemas.Topics;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -35,7 +34,8 @@ class RestSchemaRegistryClientTest {
   @Test
   void shouldRegisterWithConfluentMediaTypesAndReturnTheIdTheRegistryAssigned() throws IOException {
     // Given a client of the registry
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
 
     // When a schema is registered
     int id = client.register(SUBJECT, SIGNUP);
@@ -46,7 +46,8 @@ class RestSchemaRegistryClientTest {
     assertThat(request.method()).isEqualTo("POST");
     assertThat(request.path()).isEqualTo("/subjects/optin.signup-requests.v1-value/versions");
     assertThat(request.header("Content-Type")).contains("application/vnd.schemaregistry.v1+json");
-    assertThat(request.header("Accept").orElseThrow()).startsWith("application/vnd.schemaregistry.v1+json");
+    assertThat(request.header("Accept").orElseThrow())
+        .startsWith("application/vnd.schemaregistry.v1+json");
     assertThat(request.header("Authorization")).isEmpty();
     String sent = new ObjectMapper().readTree(request.body()).get("schema").asText();
     assertThat(new Schema.Parser().parse(sent)).isEqualTo(SIGNUP);
@@ -55,7 +56,8 @@ class RestSchemaRegistryClientTest {
   @Test
   void shouldAnswerRepeatedQuestionsFromItsCacheWithoutAnotherHttpCall() {
     // Given a schema registered once through the client
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
     int id = client.register(SUBJECT, SIGNUP);
 
     // When the same registration, a lookup and the schema of that id are asked again and again
@@ -73,7 +75,8 @@ class RestSchemaRegistryClientTest {
   void shouldFetchASchemaByIdOnceAndThenServeItFromCache() {
     // Given a schema another producer registered
     int id = registry.store().register("other-value", SubscriberStatus.getClassSchema());
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
 
     // When its id is resolved several times
     Schema first = client.schemaById(id);
@@ -81,7 +84,8 @@ class RestSchemaRegistryClientTest {
 
     // Then one GET /schemas/ids/{id} served them all
     assertThat(first).isEqualTo(SubscriberStatus.getClassSchema()).isSameAs(second);
-    assertThat(registry.requests()).extracting(FakeConfluentRegistry.Request::path)
+    assertThat(registry.requests())
+        .extracting(FakeConfluentRegistry.Request::path)
         .containsExactly("/schemas/ids/" + id);
   }
 
@@ -89,10 +93,12 @@ class RestSchemaRegistryClientTest {
   void shouldSendBasicAuthFromConfluentUserInfo() {
     // Given a registry that requires basic auth, and a client configured the Confluent way
     registry.requireBasicAuth("optin:test-registry-password");
-    RestSchemaRegistryClient client = RestSchemaRegistryClient.fromConfig(java.util.Map.of(
-        "schema.registry.url", registry.url(),
-        "basic.auth.credentials.source", "USER_INFO",
-        "basic.auth.user.info", "optin:test-registry-password"));
+    RestSchemaRegistryClient client =
+        RestSchemaRegistryClient.fromConfig(
+            java.util.Map.of(
+                "schema.registry.url", registry.url(),
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "optin:test-registry-password"));
 
     // When it registers
     client.register(SUBJECT, SIGNUP);
@@ -106,43 +112,57 @@ class RestSchemaRegistryClientTest {
   void shouldReportMissingCredentialsAs401NamingTheSetting() {
     // Given a registry that requires basic auth and a client without credentials
     registry.requireBasicAuth("optin:test-registry-password");
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
 
     // Then registering fails with the status and a pointer to the setting
     assertThatThrownBy(() -> client.register(SUBJECT, SIGNUP))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(401))
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.httpStatus()).isEqualTo(401))
         .hasMessageContaining("basic.auth.user.info");
   }
 
   @Test
   void shouldReportAnIncompatibleSchemaAs409NamingTheSubject() {
     // Given a subject holding SubscriberStatus, and a next version adding a field without default
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
     client.register("status-value", SubscriberStatus.getClassSchema());
-    Schema breaking = SchemaBuilder.record("SubscriberStatus").namespace("io.optin.avro").fields()
-        .requiredString("programId").requiredString("phone").requiredString("tenant").endRecord();
+    Schema breaking =
+        SchemaBuilder.record("SubscriberStatus")
+            .namespace("io.optin.avro")
+            .fields()
+            .requiredString("programId")
+            .requiredString("phone")
+            .requiredString("tenant")
+            .endRecord();
 
     // Then registering it is refused by the registry's compatibility rule
     assertThatThrownBy(() -> client.register("status-value", breaking))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(409);
-          assertThat(e.errorCode()).isEqualTo(409);
-        })
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(409);
+              assertThat(e.errorCode()).isEqualTo(409);
+            })
         .hasMessageContaining("incompatible with subject 'status-value'");
   }
 
   @Test
   void shouldParseConfluentErrorCodeAndMessageFromTheBody() {
     // Given a client and an id the registry never issued
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
 
     // Then the 404's error_code 40403 and message are carried by the exception
     assertThatThrownBy(() -> client.schemaById(999))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-          assertThat(e.httpStatus()).isEqualTo(404);
-          assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
-          assertThat(e.isNotFound()).isTrue();
-        })
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
+            e -> {
+              assertThat(e.httpStatus()).isEqualTo(404);
+              assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND);
+              assertThat(e.isNotFound()).isTrue();
+            })
         .hasMessageContaining("Schema 999 not found")
         .hasMessageContaining("GET /schemas/ids/999");
   }
@@ -151,34 +171,41 @@ class RestSchemaRegistryClientTest {
   void shouldLookUpWithoutRegisteringThroughPostSubject() {
     // Given a schema registered by a deployment step
     registry.store().register(SUBJECT, SIGNUP);
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
 
     // When the client looks its id up
     int id = client.lookupId(SUBJECT, SIGNUP);
 
     // Then it asked POST /subjects/{subject}, which registers nothing
     assertThat(id).isEqualTo(7);
-    assertThat(registry.requests()).singleElement().satisfies(request -> {
-      assertThat(request.method()).isEqualTo("POST");
-      assertThat(request.path()).isEqualTo("/subjects/" + SUBJECT);
-    });
+    assertThat(registry.requests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.method()).isEqualTo("POST");
+              assertThat(request.path()).isEqualTo("/subjects/" + SUBJECT);
+            });
     assertThat(registry.store().versionIds(SUBJECT)).hasSize(1);
   }
 
   @Test
   void shouldReportAnUnregisteredSchemaWithConfluentCodes() {
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
 
     // Given an unknown subject, Then 40401
     assertThatThrownBy(() -> client.lookupId(SUBJECT, SIGNUP))
-        .isInstanceOfSatisfying(SchemaRegistryException.class,
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
             e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SUBJECT_NOT_FOUND))
         .hasMessageContaining("not registered under subject '" + SUBJECT + "'");
 
     // Given a subject holding another schema, Then 40403
     registry.store().register(SUBJECT, SubscriberStatus.getClassSchema());
     assertThatThrownBy(() -> client.lookupId(SUBJECT, SIGNUP))
-        .isInstanceOfSatisfying(SchemaRegistryException.class,
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class,
             e -> assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.SCHEMA_NOT_FOUND));
   }
 
@@ -186,7 +213,8 @@ class RestSchemaRegistryClientTest {
   void shouldReadTheLatestVersionOfASubject() {
     // Given a subject with one version
     registry.store().register(SUBJECT, SIGNUP);
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
 
     // Then latest() gives its id, version and schema
     assertThat(client.latest(SUBJECT)).isEqualTo(new RegisteredSchema(SUBJECT, 7, 1, SIGNUP));
@@ -200,7 +228,8 @@ class RestSchemaRegistryClientTest {
 
     // Then the error says which registry cannot be reached
     assertThatThrownBy(() -> client.register(SUBJECT, SIGNUP))
-        .isInstanceOfSatisfying(SchemaRegistryException.class, e -> assertThat(e.isUnreachable()).isTrue())
+        .isInstanceOfSatisfying(
+            SchemaRegistryException.class, e -> assertThat(e.isUnreachable()).isTrue())
         .hasMessageStartingWith("Schema Registry at " + down + " is unreachable: ")
         .hasMessageContaining("ConnectException");
   }
@@ -209,8 +238,8 @@ class RestSchemaRegistryClientTest {
   void shouldFailOverToTheNextUrlWhenOneIsDown() throws IOException {
     // Given two URLs, the first one down
     String down = "http://127.0.0.1:" + closedPort();
-    RestSchemaRegistryClient client = new RestSchemaRegistryClient(
-        SchemaRegistrySettings.of(down + "," + registry.url()));
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(down + "," + registry.url()));
 
     // When registering twice on different subjects
     client.register(SUBJECT, SIGNUP);
@@ -218,15 +247,16 @@ class RestSchemaRegistryClientTest {
 
     // Then the live registry served both
     assertThat(registry.requests()).hasSize(2);
-    assertThat(registry.store().subjects()).containsExactly("optin.signup-requests.v1-value", "other-value");
+    assertThat(registry.store().subjects())
+        .containsExactly("optin.signup-requests.v1-value", "other-value");
   }
 
   @Test
   void shouldKeepThePathOfTheBaseUrlAndEncodeTheSubject() {
     // Given a registry serving the Confluent API under a prefix, as Apicurio does
     try (FakeConfluentRegistry apicurioLike = FakeConfluentRegistry.start("/apis/ccompat/v7", 1)) {
-      RestSchemaRegistryClient client = new RestSchemaRegistryClient(
-          SchemaRegistrySettings.of(apicurioLike.url() + "/"));
+      RestSchemaRegistryClient client =
+          new RestSchemaRegistryClient(SchemaRegistrySettings.of(apicurioLike.url() + "/"));
 
       // When a subject with characters that need escaping is used
       int id = client.register("team a/signups+v1", SIGNUP);
@@ -241,25 +271,31 @@ class RestSchemaRegistryClientTest {
   @Test
   void shouldReportAnErrorPageThatIsNotJson() throws IOException {
     // Given a proxy answering 502 with an HTML page
-    HttpServer proxy = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    proxy.createContext("/", exchange -> {
-      byte[] page = "<html><body>Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().set("Content-Type", "text/html");
-      exchange.sendResponseHeaders(502, page.length);
-      exchange.getResponseBody().write(page);
-      exchange.close();
-    });
+    HttpServer proxy =
+        HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    proxy.createContext(
+        "/",
+        exchange -> {
+          byte[] page = "<html><body>Bad Gateway</body></html>".getBytes(StandardCharsets.UTF_8);
+          exchange.getResponseHeaders().set("Content-Type", "text/html");
+          exchange.sendResponseHeaders(502, page.length);
+          exchange.getResponseBody().write(page);
+          exchange.close();
+        });
     proxy.start();
     try {
-      RestSchemaRegistryClient client = new RestSchemaRegistryClient(
-          SchemaRegistrySettings.of("http://127.0.0.1:" + proxy.getAddress().getPort()));
+      RestSchemaRegistryClient client =
+          new RestSchemaRegistryClient(
+              SchemaRegistrySettings.of("http://127.0.0.1:" + proxy.getAddress().getPort()));
 
       // Then the status and the page's text are reported, with no error code
       assertThatThrownBy(() -> client.schemaById(1))
-          .isInstanceOfSatisfying(SchemaRegistryException.class, e -> {
-            assertThat(e.httpStatus()).isEqualTo(502);
-            assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.NO_RESPONSE);
-          })
+          .isInstanceOfSatisfying(
+              SchemaRegistryException.class,
+              e -> {
+                assertThat(e.httpStatus()).isEqualTo(502);
+                assertThat(e.errorCode()).isEqualTo(SchemaRegistryException.NO_RESPONSE);
+              })
           .hasMessageContaining("answered 502")
           .hasMessageContaining("Bad Gateway");
     } finally {

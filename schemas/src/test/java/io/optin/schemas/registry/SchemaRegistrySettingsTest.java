@@ -10,36 +10,46 @@ import java.util.Map;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
-/** Confluent's client keys are read as Confluent's clients read them, and secrets never leak into messages. */
+/**
+ * Confluent's client keys are read as Confluent's clients read them, and secrets never leak into
+ * messages.
+ */
 class SchemaRegistrySettingsTest {
 
   @Test
   void shouldReadSeveralUrlsAndDropTrailingSlashes() {
-    SchemaRegistrySettings settings = SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://sr-1:8081/, https://sr-2.example:443/apis/ccompat/v7/"));
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.fromConfig(
+            Map.of(
+                "schema.registry.url",
+                "http://sr-1:8081/, https://sr-2.example:443/apis/ccompat/v7/"));
 
-    assertThat(settings.urls()).containsExactly(URI.create("http://sr-1:8081"),
-        URI.create("https://sr-2.example:443/apis/ccompat/v7"));
+    assertThat(settings.urls())
+        .containsExactly(
+            URI.create("http://sr-1:8081"), URI.create("https://sr-2.example:443/apis/ccompat/v7"));
     assertThat(settings.userInfo()).isEmpty();
     assertThat(settings.connectTimeout()).isEqualTo(SchemaRegistrySettings.DEFAULT_CONNECT_TIMEOUT);
   }
 
   @Test
   void shouldAcceptAListOfUrlsAsKafkaConfigsMayHold() {
-    SchemaRegistrySettings settings = SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", List.of("http://sr-1:8081", "http://sr-2:8081")));
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.fromConfig(
+            Map.of("schema.registry.url", List.of("http://sr-1:8081", "http://sr-2:8081")));
 
     assertThat(settings.urls()).hasSize(2);
   }
 
   @Test
   void shouldTakeUserInfoWhenTheSourceIsUserInfo() {
-    SchemaRegistrySettings settings = SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://sr:8081",
-        "basic.auth.credentials.source", "USER_INFO",
-        "basic.auth.user.info", "optin:test-registry-password",
-        "http.connect.timeout.ms", "2500",
-        "http.read.timeout.ms", 9000));
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.fromConfig(
+            Map.of(
+                "schema.registry.url", "http://sr:8081",
+                "basic.auth.credentials.source", "USER_INFO",
+                "basic.auth.user.info", "optin:test-registry-password",
+                "http.connect.timeout.ms", "2500",
+                "http.read.timeout.ms", 9000));
 
     assertThat(settings.userInfo()).contains("optin:test-registry-password");
     assertThat(settings.connectTimeout()).isEqualTo(Duration.ofMillis(2500));
@@ -48,9 +58,11 @@ class SchemaRegistrySettingsTest {
 
   @Test
   void shouldTakeUserInfoFromTheUrlWhenTheSourceIsUrlAndStripItFromTheUrl() {
-    SchemaRegistrySettings settings = SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://optin:test-registry-password@sr:8081",
-        "basic.auth.credentials.source", "URL"));
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.fromConfig(
+            Map.of(
+                "schema.registry.url", "http://optin:test-registry-password@sr:8081",
+                "basic.auth.credentials.source", "URL"));
 
     assertThat(settings.userInfo()).contains("optin:test-registry-password");
     assertThat(settings.urls()).containsExactly(URI.create("http://sr:8081"));
@@ -58,25 +70,39 @@ class SchemaRegistrySettingsTest {
 
   @Test
   void shouldUseUserInfoGivenWithoutASourceRatherThanIgnoreIt() {
-    SchemaRegistrySettings settings = SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://sr:8081",
-        "schema.registry.basic.auth.user.info", "optin:test-registry-password"));
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.fromConfig(
+            Map.of(
+                "schema.registry.url", "http://sr:8081",
+                "schema.registry.basic.auth.user.info", "optin:test-registry-password"));
 
     assertThat(settings.userInfo()).contains("optin:test-registry-password");
   }
 
   @Test
   void shouldRefuseUserInfoSourceWithoutUserInfo() {
-    assertThatThrownBy(() -> SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://sr:8081", "basic.auth.credentials.source", "USER_INFO")))
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url",
+                        "http://sr:8081",
+                        "basic.auth.credentials.source",
+                        "USER_INFO")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("basic.auth.user.info");
   }
 
   @Test
   void shouldRefuseAMalformedUserInfoWithoutEchoingIt() {
-    assertThatThrownBy(() -> SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://sr:8081", "basic.auth.user.info", "test-registry-password")))
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url",
+                        "http://sr:8081",
+                        "basic.auth.user.info",
+                        "test-registry-password")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("user:password")
         .hasMessageNotContaining("test-registry-password");
@@ -84,8 +110,14 @@ class SchemaRegistrySettingsTest {
 
   @Test
   void shouldRefuseAnUnsupportedCredentialsSource() {
-    assertThatThrownBy(() -> SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://sr:8081", "basic.auth.credentials.source", "SASL_INHERIT")))
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url",
+                        "http://sr:8081",
+                        "basic.auth.credentials.source",
+                        "SASL_INHERIT")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("basic.auth.credentials.source")
         .hasMessageContaining("USER_INFO");
@@ -100,17 +132,21 @@ class SchemaRegistrySettingsTest {
 
   @Test
   void shouldRefuseANonNumericTimeout() {
-    assertThatThrownBy(() -> SchemaRegistrySettings.fromConfig(Map.of(
-        "schema.registry.url", "http://sr:8081", "http.read.timeout.ms", "30s")))
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of("schema.registry.url", "http://sr:8081", "http.read.timeout.ms", "30s")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("http.read.timeout.ms");
   }
 
   @Test
   void shouldNeverPrintThePassword() {
-    SchemaRegistrySettings settings = SchemaRegistrySettings.of("http://sr:8081")
-        .withUserInfo("optin:test-registry-password");
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.of("http://sr:8081").withUserInfo("optin:test-registry-password");
 
-    assertThat(settings.toString()).doesNotContain("test-registry-password").contains("basicAuth=true");
+    assertThat(settings.toString())
+        .doesNotContain("test-registry-password")
+        .contains("basicAuth=true");
   }
 }

@@ -12,14 +12,18 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.junit.jupiter.api.Test;
 
-/** Bytes that are not a readable Confluent-wire-format record fail with a message saying what and where. */
+/**
+ * Bytes that are not a readable Confluent-wire-format record fail with a message saying what and
+ * where.
+ */
 class AvroDeserializerErrorsTest {
 
   private static final String TOPIC = Topics.SIGNUP_REQUESTS.name();
 
   private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
   private final AvroSerdes serdes = new AvroSerdes(registry, true);
-  private final Deserializer<SignupRequested> deserializer = serdes.forTopic(Topics.SIGNUP_REQUESTS).deserializer();
+  private final Deserializer<SignupRequested> deserializer =
+      serdes.forTopic(Topics.SIGNUP_REQUESTS).deserializer();
 
   @Test
   void shouldNameTheIdAndTopicWhenTheSchemaIdIsUnknown() {
@@ -65,8 +69,11 @@ class AvroDeserializerErrorsTest {
   @Test
   void shouldNameTopicAndIdWhenThePayloadIsTruncated() {
     // Given a real record cut in the middle of its payload
-    byte[] whole = serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer().serialize(TOPIC,
-        SampleRecords.signupRequested());
+    byte[] whole =
+        serdes
+            .forTopic(Topics.SIGNUP_REQUESTS)
+            .serializer()
+            .serialize(TOPIC, SampleRecords.signupRequested());
     byte[] truncated = Arrays.copyOf(whole, whole.length / 2);
 
     // Then decoding fails naming the topic and the schema id

@@ -17,7 +17,9 @@ import org.apache.kafka.common.serialization.Serializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The serdes configured the way Kafka configures Confluent's, talking to a registry over real HTTP. */
+/**
+ * The serdes configured the way Kafka configures Confluent's, talking to a registry over real HTTP.
+ */
 class AvroSerdeOverHttpTest {
 
   private static final String TOPIC = Topics.SIGNUP_REQUESTS.name();
@@ -45,8 +47,10 @@ class AvroSerdeOverHttpTest {
     }
 
     // Then one registration was the only HTTP call: the id and the schema of that id were cached
-    assertThat(registry.requests()).singleElement()
-        .satisfies(request -> assertThat(request.path()).isEqualTo("/subjects/" + SUBJECT + "/versions"));
+    assertThat(registry.requests())
+        .singleElement()
+        .satisfies(
+            request -> assertThat(request.path()).isEqualTo("/subjects/" + SUBJECT + "/versions"));
   }
 
   @Test
@@ -65,7 +69,8 @@ class AvroSerdeOverHttpTest {
 
     // Then they come back as the generated class the writer schema names, with one schema fetch
     assertThat(a).isEqualTo(SampleRecords.signupRequested()).isEqualTo(b);
-    assertThat(registry.requests()).extracting(FakeConfluentRegistry.Request::path)
+    assertThat(registry.requests())
+        .extracting(FakeConfluentRegistry.Request::path)
         .containsExactly("/subjects/" + SUBJECT + "/versions", "/schemas/ids/1");
   }
 
@@ -73,7 +78,8 @@ class AvroSerdeOverHttpTest {
   void shouldOnlyLookUpTheIdWhenAutoRegisterIsOff() {
     // Given a serializer that may not register, and a schema registered by a deployment step
     Serializer<SignupRequested> serializer = new AvroSerializer<>();
-    serializer.configure(Map.of("schema.registry.url", registry.url(), "auto.register.schemas", "false"), false);
+    serializer.configure(
+        Map.of("schema.registry.url", registry.url(), "auto.register.schemas", "false"), false);
     int id = registry.store().register(SUBJECT, SignupRequested.getClassSchema());
 
     // When it writes
@@ -81,17 +87,21 @@ class AvroSerdeOverHttpTest {
 
     // Then it used POST /subjects/{subject} (lookup) and the registered id
     assertThat(bytes[4]).isEqualTo((byte) id);
-    assertThat(registry.requests()).singleElement().satisfies(request -> {
-      assertThat(request.method()).isEqualTo("POST");
-      assertThat(request.path()).isEqualTo("/subjects/" + SUBJECT);
-    });
+    assertThat(registry.requests())
+        .singleElement()
+        .satisfies(
+            request -> {
+              assertThat(request.method()).isEqualTo("POST");
+              assertThat(request.path()).isEqualTo("/subjects/" + SUBJECT);
+            });
   }
 
   @Test
   void shouldRefuseToWriteAnUnregisteredSchemaWhenAutoRegisterIsOff() {
     // Given a serializer that may not register and an empty registry
     Serializer<SignupRequested> serializer = new AvroSerializer<>();
-    serializer.configure(Map.of("schema.registry.url", registry.url(), "auto.register.schemas", false), false);
+    serializer.configure(
+        Map.of("schema.registry.url", registry.url(), "auto.register.schemas", false), false);
 
     // Then writing fails naming the subject, and the registry stays empty
     assertThatThrownBy(() -> serializer.serialize(TOPIC, SampleRecords.signupRequested()))
@@ -107,9 +117,15 @@ class AvroSerdeOverHttpTest {
     // Given a registry requiring credentials and a serializer configured with them
     registry.requireBasicAuth("optin:test-registry-password");
     Serializer<SignupRequested> serializer = new AvroSerializer<>();
-    serializer.configure(Map.of("schema.registry.url", registry.url(),
-        "basic.auth.credentials.source", "USER_INFO",
-        "basic.auth.user.info", "optin:test-registry-password"), false);
+    serializer.configure(
+        Map.of(
+            "schema.registry.url",
+            registry.url(),
+            "basic.auth.credentials.source",
+            "USER_INFO",
+            "basic.auth.user.info",
+            "optin:test-registry-password"),
+        false);
 
     // When it writes, Then the registry accepted the request
     serializer.serialize(TOPIC, SampleRecords.signupRequested());
@@ -139,8 +155,13 @@ class AvroSerdeOverHttpTest {
 
   @Test
   void shouldRefuseAnAutoRegisterThatIsNotABoolean() {
-    assertThatThrownBy(() -> new AvroSerializer<SignupRequested>().configure(
-        Map.of("schema.registry.url", registry.url(), "auto.register.schemas", "yes"), false))
+    assertThatThrownBy(
+            () ->
+                new AvroSerializer<SignupRequested>()
+                    .configure(
+                        Map.of(
+                            "schema.registry.url", registry.url(), "auto.register.schemas", "yes"),
+                        false))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("auto.register.schemas");
   }
@@ -150,7 +171,10 @@ class AvroSerdeOverHttpTest {
     assertThatThrownBy(() -> new AvroSerde<>(SignupRequested.class).serializer())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("not configured");
-    assertThatThrownBy(() -> new AvroSerializer<SignupRequested>().serialize(TOPIC, SampleRecords.signupRequested()))
+    assertThatThrownBy(
+            () ->
+                new AvroSerializer<SignupRequested>()
+                    .serialize(TOPIC, SampleRecords.signupRequested()))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("schema.registry.url");
   }

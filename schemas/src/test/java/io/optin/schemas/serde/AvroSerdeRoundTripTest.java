@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Every record of the contract survives a trip through the Avro serde unchanged, field for field. */
+/**
+ * Every record of the contract survives a trip through the Avro serde unchanged, field for field.
+ */
 class AvroSerdeRoundTripTest {
 
   private final InMemorySchemaRegistryClient registry = new InMemorySchemaRegistryClient();
@@ -54,14 +56,21 @@ class AvroSerdeRoundTripTest {
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("topics")
-  <V extends SpecificRecord> void shouldCarryEveryTopicOfTheCatalogueUnderItsValueSubject(Topic<V> topic) {
+  <V extends SpecificRecord> void shouldCarryEveryTopicOfTheCatalogueUnderItsValueSubject(
+      Topic<V> topic) {
     // Given the catalogue's serde of a topic and a record of its value type
     Serde<V> serde = serdes.forTopic(topic);
-    V record = topic.valueType().cast(records().stream()
-        .filter(topic.valueType()::isInstance).findFirst().orElseThrow());
+    V record =
+        topic
+            .valueType()
+            .cast(
+                records().stream().filter(topic.valueType()::isInstance).findFirst().orElseThrow());
 
     // When a record goes through it
-    V read = serde.deserializer().deserialize(topic.name(), serde.serializer().serialize(topic.name(), record));
+    V read =
+        serde
+            .deserializer()
+            .deserialize(topic.name(), serde.serializer().serialize(topic.name(), record));
 
     // Then it comes back unchanged, registered under the topic's TopicNameStrategy subject
     assertThat(read).isEqualTo(record);

@@ -10,7 +10,10 @@ import io.optin.schemas.Topics;
 import org.apache.avro.util.ClassSecurityValidator;
 import org.junit.jupiter.api.Test;
 
-/** Avro may instantiate optin's generated records and enums, and still nothing else it does not trust by default. */
+/**
+ * Avro may instantiate optin's generated records and enums, and still nothing else it does not
+ * trust by default.
+ */
 class AvroTrustTest {
 
   @Test
@@ -23,8 +26,10 @@ class AvroTrustTest {
     AvroTrust.install();
 
     // Then records and enums of io.optin.avro are trusted
-    assertThatCode(() -> ClassSecurityValidator.validate(SignupRequested.class)).doesNotThrowAnyException();
-    assertThatCode(() -> ClassSecurityValidator.validate(ChallengeEventType.class)).doesNotThrowAnyException();
+    assertThatCode(() -> ClassSecurityValidator.validate(SignupRequested.class))
+        .doesNotThrowAnyException();
+    assertThatCode(() -> ClassSecurityValidator.validate(ChallengeEventType.class))
+        .doesNotThrowAnyException();
   }
 
   @Test
@@ -32,8 +37,10 @@ class AvroTrustTest {
     // Given optin's trust installed
     AvroTrust.install();
 
-    // Then a class of another optin package, or of a package merely starting alike, is still refused
-    assertThatThrownBy(() -> ClassSecurityValidator.validate(Topics.class)).isInstanceOf(SecurityException.class);
+    // Then a class of another optin package, or of a package merely starting alike, is still
+    // refused
+    assertThatThrownBy(() -> ClassSecurityValidator.validate(Topics.class))
+        .isInstanceOf(SecurityException.class);
     assertThatThrownBy(() -> ClassSecurityValidator.validate(java.net.URL.class))
         .isInstanceOf(SecurityException.class);
   }

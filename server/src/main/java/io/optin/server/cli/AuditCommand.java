@@ -6,18 +6,24 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code optin audit}: the compliance tools over the consent ledger (docs/ledger.md). */
-@Command(name = "audit", description = "Verify, export, erase and replay the consent ledger.",
+@Command(
+    name = "audit",
+    description = "Verify, export, erase and replay the consent ledger.",
     mixinStandardHelpOptions = true,
-    subcommands = {AuditVerifyCommand.class, AuditExportCommand.class, AuditEraseCommand.class,
-        AuditStatusCommand.class})
+    subcommands = {
+      AuditVerifyCommand.class,
+      AuditExportCommand.class,
+      AuditEraseCommand.class,
+      AuditStatusCommand.class
+    })
 public final class AuditCommand implements Runnable {
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(),
+    throw new ParameterException(
+        spec.commandLine(),
         "Missing subcommand: try 'optin audit verify', 'export', 'erase' or 'status'");
   }
 }

@@ -9,17 +9,17 @@ import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_AUTO_REGISTE
 import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
 import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_USER_INFO;
 
-import io.optin.server.DevAuditSecrets;
 import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.audit.tools.LedgerTopics;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
-import io.optin.server.stack.ServiceConfigs;
-import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.registry.SchemaRegistrySettings;
 import io.optin.schemas.serde.AvroSerdes;
+import io.optin.server.DevAuditSecrets;
+import io.optin.server.stack.ServiceConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -29,17 +29,19 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * What every {@code optin audit} tool connects with: the settings (file, environment, then the secrets a dev stack
- * keeps in {@code dev.data.dir}), the cluster, the registry, and the ledger's keys, each asked for only when needed.
+ * What every {@code optin audit} tool connects with: the settings (file, environment, then the
+ * secrets a dev stack keeps in {@code dev.data.dir}), the cluster, the registry, and the ledger's
+ * keys, each asked for only when needed.
  */
 public final class AuditToolSettings {
 
   static final Duration TIMEOUT = Duration.ofSeconds(60);
 
-  @Mixin
-  private ConfigOption config;
+  @Mixin private ConfigOption config;
 
-  @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,HOST:PORT...]",
+  @Option(
+      names = "--bootstrap-servers",
+      paramLabel = "HOST:PORT[,HOST:PORT...]",
       description = "Kafka cluster holding the ledger (setting kafka.bootstrap.servers).")
   private String bootstrapServers;
 
@@ -49,9 +51,13 @@ public final class AuditToolSettings {
     if (settings == null) {
       Settings loaded = config.load();
       if (bootstrapServers != null) {
-        loaded = loaded.with(Map.of(KAFKA_BOOTSTRAP_SERVERS.key(), bootstrapServers), "option --bootstrap-servers");
+        loaded =
+            loaded.with(
+                Map.of(KAFKA_BOOTSTRAP_SERVERS.key(), bootstrapServers),
+                "option --bootstrap-servers");
       }
-      settings = DevAuditSecrets.existing(loaded, Path.of(loaded.string(DEV_DATA_DIR)).toAbsolutePath());
+      settings =
+          DevAuditSecrets.existing(loaded, Path.of(loaded.string(DEV_DATA_DIR)).toAbsolutePath());
     }
     return settings;
   }
@@ -69,11 +75,15 @@ public final class AuditToolSettings {
   AvroSerdes serdes() {
     Map<String, Object> registry = new HashMap<>();
     registry.put(SchemaRegistrySettings.URL, settings().string(SCHEMA_REGISTRY_URL));
-    settings().optional(SCHEMA_REGISTRY_USER_INFO).ifPresent(info -> {
-      registry.put(SchemaRegistrySettings.CREDENTIALS_SOURCE, "USER_INFO");
-      registry.put(SchemaRegistrySettings.USER_INFO, info);
-    });
-    registry.put("auto.register.schemas", Boolean.toString(settings().bool(SCHEMA_REGISTRY_AUTO_REGISTER)));
+    settings()
+        .optional(SCHEMA_REGISTRY_USER_INFO)
+        .ifPresent(
+            info -> {
+              registry.put(SchemaRegistrySettings.CREDENTIALS_SOURCE, "USER_INFO");
+              registry.put(SchemaRegistrySettings.USER_INFO, info);
+            });
+    registry.put(
+        "auto.register.schemas", Boolean.toString(settings().bool(SCHEMA_REGISTRY_AUTO_REGISTER)));
     return AvroSerdes.fromConfig(registry);
   }
 
@@ -81,35 +91,51 @@ public final class AuditToolSettings {
     return new LedgerTopics(kafka(), serdes, TIMEOUT);
   }
 
-  /** The same subject keys the running audit sink uses (one rule, in {@link ServiceConfigs#subjectKeys}). */
+  /**
+   * The same subject keys the running audit sink uses (one rule, in {@link
+   * ServiceConfigs#subjectKeys}).
+   */
   SubjectKeys subjects() {
     return new ServiceConfigs(settings()).subjectKeys();
   }
 
   MasterKey master() {
-    String key = required(AUDIT_MASTER_KEY.key(), () -> settings().optional(AUDIT_MASTER_KEY).orElse(null));
+    String key =
+        required(AUDIT_MASTER_KEY.key(), () -> settings().optional(AUDIT_MASTER_KEY).orElse(null));
     return parsed(AUDIT_MASTER_KEY.key(), () -> MasterKey.fromBase64(key));
   }
 
-  /** The key checkpoints verify with: {@code option}, else the public key setting, else derived from the signing key. */
+  /**
+   * The key checkpoints verify with: {@code option}, else the public key setting, else derived from
+   * the signing key.
+   */
   CheckpointPublicKey publicKey(String option) {
     if (option != null) {
       return parsed("--public-key", () -> CheckpointPublicKey.fromBase64(option));
     }
     String publicKey = settings().optional(AUDIT_SIGNING_PUBLIC_KEY).orElse(null);
     if (publicKey != null) {
-      return parsed(AUDIT_SIGNING_PUBLIC_KEY.key(), () -> CheckpointPublicKey.fromBase64(publicKey));
+      return parsed(
+          AUDIT_SIGNING_PUBLIC_KEY.key(), () -> CheckpointPublicKey.fromBase64(publicKey));
     }
-    String signing = required(AUDIT_SIGNING_PUBLIC_KEY.key() + " (or " + AUDIT_SIGNING_KEY.key() + ", or --public-key)",
-        () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
-    return parsed(AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing).publicKey());
+    String signing =
+        required(
+            AUDIT_SIGNING_PUBLIC_KEY.key()
+                + " (or "
+                + AUDIT_SIGNING_KEY.key()
+                + ", or --public-key)",
+            () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
+    return parsed(
+        AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing).publicKey());
   }
 
   private static String required(String name, Supplier<String> value) {
     String found = value.get();
     if (found == null || found.isBlank()) {
-      throw new SettingsException(name + " is not set: set it in the settings file or as its OPTIN_* variable "
-          + "(docs/settings.md)");
+      throw new SettingsException(
+          name
+              + " is not set: set it in the settings file or as its OPTIN_* variable "
+              + "(docs/settings.md)");
     }
     return found;
   }

@@ -4,7 +4,10 @@ import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.IFactory;
 
-/** Builds commands and options for picocli, handing {@link ConfigOption} the environment to read settings from. */
+/**
+ * Builds commands and options for picocli, handing {@link ConfigOption} the environment to read
+ * settings from.
+ */
 public final class CommandFactory implements IFactory {
 
   private final Map<String, String> environment;

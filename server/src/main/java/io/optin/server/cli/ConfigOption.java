@@ -10,9 +10,12 @@ import picocli.CommandLine.Option;
 /** The {@code --config FILE} option every command shares, and the settings it leads to. */
 public final class ConfigOption {
 
-  @Option(names = "--config", paramLabel = "FILE",
-      description = "Settings file (Java properties). OPTIN_* environment variables override it; "
-          + "see docs/settings.md.")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description =
+          "Settings file (Java properties). OPTIN_* environment variables override it; "
+              + "see docs/settings.md.")
   private Path file;
 
   private final Map<String, String> environment;

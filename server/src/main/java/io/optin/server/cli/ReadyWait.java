@@ -3,7 +3,9 @@ package io.optin.server.cli;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
-/** Waits, polling, for services to report ready; an interrupt ends the wait early (as not ready). */
+/**
+ * Waits, polling, for services to report ready; an interrupt ends the wait early (as not ready).
+ */
 public final class ReadyWait {
 
   private static final long POLL_MILLIS = 100;

@@ -6,14 +6,14 @@ import static io.optin.kit.config.SettingsCatalogue.HTTP_THREADS;
 import static io.optin.kit.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
 
-import io.optin.server.ListeningPorts;
-import io.optin.server.stack.HttpGateway;
-import io.optin.server.stack.OptinServices;
-import io.optin.server.stack.ServiceName;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.server.ListeningPorts;
+import io.optin.server.stack.HttpGateway;
+import io.optin.server.stack.OptinServices;
+import io.optin.server.stack.ServiceName;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
@@ -27,28 +27,35 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code optin run SERVICE…}: services against an existing Kafka cluster and Schema Registry (no embedded part),
- * with the HTTP port (routes, health, metrics) on every interface, until Ctrl-C. Several instances scale out.
+ * {@code optin run SERVICE…}: services against an existing Kafka cluster and Schema Registry (no
+ * embedded part), with the HTTP port (routes, health, metrics) on every interface, until Ctrl-C.
+ * Several instances scale out.
  */
-@Command(name = "run", mixinStandardHelpOptions = true,
-    description = {"Run services against an existing Kafka cluster and Schema Registry: ingest, dispatcher, sender, "
-        + "replies, audit, or all.",
-        "Settings come from --config FILE and OPTIN_* variables (docs/settings.md); api.tokens is required when "
-            + "ingest or replies serve /v1/*."})
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run services against an existing Kafka cluster and Schema Registry: ingest, dispatcher, sender, "
+          + "replies, audit, or all.",
+      "Settings come from --config FILE and OPTIN_* variables (docs/settings.md); api.tokens is required when "
+          + "ingest or replies serve /v1/*."
+    })
 public final class RunCommand implements Callable<Integer> {
 
   /** Every interface: Twilio and the platforms reach this port from outside. */
   private static final String ANY_HOST = "0.0.0.0";
+
   private static final Duration READY_WAIT = Duration.ofMinutes(5);
 
-  @Parameters(arity = "1..*", paramLabel = "SERVICE", description = "ingest, dispatcher, sender, replies, audit or all")
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "SERVICE",
+      description = "ingest, dispatcher, sender, replies, audit or all")
   private List<String> services;
 
-  @Mixin
-  private ConfigOption config;
+  @Mixin private ConfigOption config;
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
@@ -57,13 +64,24 @@ public final class RunCommand implements Callable<Integer> {
     requireTokensForTheApi(settings, selected);
     PrintWriter out = spec.commandLine().getOut();
     long startedAt = System.nanoTime();
-    out.println("Starting " + String.join(", ", selected.stream().map(ServiceName::word).toList()) + " against "
-        + settings.string(KAFKA_BOOTSTRAP_SERVERS) + " (registry " + settings.string(SCHEMA_REGISTRY_URL) + ")...");
+    out.println(
+        "Starting "
+            + String.join(", ", selected.stream().map(ServiceName::word).toList())
+            + " against "
+            + settings.string(KAFKA_BOOTSTRAP_SERVERS)
+            + " (registry "
+            + settings.string(SCHEMA_REGISTRY_URL)
+            + ")...");
     out.flush();
     ListeningPorts.requireFree(ANY_HOST, settings.integer(HTTP_PORT), HTTP_PORT);
     Metrics registry = new Metrics();
-    HttpGateway gateway = HttpGateway.open(ANY_HOST, settings.integer(HTTP_PORT), settings.integer(HTTP_THREADS),
-        settings.list(API_TOKENS), registry);
+    HttpGateway gateway =
+        HttpGateway.open(
+            ANY_HOST,
+            settings.integer(HTTP_PORT),
+            settings.integer(HTTP_THREADS),
+            settings.list(API_TOKENS),
+            registry);
     OptinServices running;
     try {
       running = OptinServices.start(settings, selected, OptinMetrics.on(registry));
@@ -72,28 +90,46 @@ public final class RunCommand implements Callable<Integer> {
       throw e;
     }
     gateway.mount(running);
-    return new UntilStopped(out, "optin run", () -> {
-      boolean ready = ReadyWait.await(() -> running.notReady().isEmpty(), READY_WAIT);
-      out.println("HTTP             " + gateway.url() + " (routes " + gateway.routes() + ", /health/ready, /metrics)");
-      out.printf(Locale.ROOT, ready ? "Ready in %.1f s. Press Ctrl-C to stop.%n"
-          : "Not ready after %.1f s (see /health/ready); still trying. Press Ctrl-C to stop.%n",
-          (System.nanoTime() - startedAt) / 1e9);
-      out.flush();
-    }, () -> {
-      out.println("Stopping...");
-      out.flush();
-      gateway.close();
-      running.close();
-      out.println("Stopped.");
-    }).run();
+    return new UntilStopped(
+            out,
+            "optin run",
+            () -> {
+              boolean ready = ReadyWait.await(() -> running.notReady().isEmpty(), READY_WAIT);
+              out.println(
+                  "HTTP             "
+                      + gateway.url()
+                      + " (routes "
+                      + gateway.routes()
+                      + ", /health/ready, /metrics)");
+              out.printf(
+                  Locale.ROOT,
+                  ready
+                      ? "Ready in %.1f s. Press Ctrl-C to stop.%n"
+                      : "Not ready after %.1f s (see /health/ready); still trying. Press Ctrl-C to stop.%n",
+                  (System.nanoTime() - startedAt) / 1e9);
+              out.flush();
+            },
+            () -> {
+              out.println("Stopping...");
+              out.flush();
+              gateway.close();
+              running.close();
+              out.println("Stopped.");
+            })
+        .run();
   }
 
   /** The API is open to whoever reaches the port: outside dev it must not be without tokens. */
   private static void requireTokensForTheApi(Settings settings, Set<ServiceName> selected) {
-    boolean servesApi = selected.contains(ServiceName.INGEST) || selected.contains(ServiceName.REPLIES);
+    boolean servesApi =
+        selected.contains(ServiceName.INGEST) || selected.contains(ServiceName.REPLIES);
     if (servesApi && settings.list(API_TOKENS).isEmpty()) {
-      throw new SettingsException(API_TOKENS.key() + " must be set when ingest or replies run: /v1/* would be open "
-          + "to anyone reaching the port (set " + API_TOKENS.environmentVariable() + "=<token>[,<token>...])");
+      throw new SettingsException(
+          API_TOKENS.key()
+              + " must be set when ingest or replies run: /v1/* would be open "
+              + "to anyone reaching the port (set "
+              + API_TOKENS.environmentVariable()
+              + "=<token>[,<token>...])");
     }
   }
 }

@@ -6,15 +6,18 @@ import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /** {@code optin topics}: groups the topic tools; alone, it says which ones exist. */
-@Command(name = "topics", description = "Manage optin's Kafka topics.", mixinStandardHelpOptions = true,
+@Command(
+    name = "topics",
+    description = "Manage optin's Kafka topics.",
+    mixinStandardHelpOptions = true,
     subcommands = TopicsCreateCommand.class)
 public final class TopicsCommand implements Runnable {
 
-  @Spec
-  private CommandSpec spec;
+  @Spec private CommandSpec spec;
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "Missing subcommand: try 'optin topics create'");
+    throw new ParameterException(
+        spec.commandLine(), "Missing subcommand: try 'optin topics create'");
   }
 }

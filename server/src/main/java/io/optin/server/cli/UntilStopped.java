@@ -5,12 +5,16 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps a long-running command alive until Ctrl-C (a JVM shutdown) or an interrupt of its thread, then runs its
- * stop on the command's own thread; the shutdown hook waits for that stop, since the JVM halts once hooks return.
+ * Keeps a long-running command alive until Ctrl-C (a JVM shutdown) or an interrupt of its thread,
+ * then runs its stop on the command's own thread; the shutdown hook waits for that stop, since the
+ * JVM halts once hooks return.
  */
 public final class UntilStopped {
 
-  /** Long enough for a broker to flush and stop; short enough that a stuck stop does not hang the terminal. */
+  /**
+   * Long enough for a broker to flush and stop; short enough that a stuck stop does not hang the
+   * terminal.
+   */
   private static final long STOP_WAIT_SECONDS = 60;
 
   private final PrintWriter out;
@@ -19,8 +23,8 @@ public final class UntilStopped {
   private final Runnable stop;
 
   /**
-   * @param whileRunning run once everything has started (printing where it listens, for example); an interrupt
-   *     during it stops the command too
+   * @param whileRunning run once everything has started (printing where it listens, for example);
+   *     an interrupt during it stops the command too
    */
   public UntilStopped(PrintWriter out, String name, Runnable whileRunning, Runnable stop) {
     this.out = out;
@@ -33,10 +37,13 @@ public final class UntilStopped {
   public int run() {
     CountDownLatch stopRequested = new CountDownLatch(1);
     CountDownLatch stopped = new CountDownLatch(1);
-    Thread hook = new Thread(() -> {
-      stopRequested.countDown();
-      awaitQuietly(stopped);
-    }, name + "-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              stopRequested.countDown();
+              awaitQuietly(stopped);
+            },
+            name + "-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     boolean interrupted = false;
     try {

@@ -24,18 +24,21 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP port of a process (DESIGN.md §5): every service's routes, {@code /health/live},
- * {@code /health/ready} and {@code /metrics}, on the JDK server with a bounded pool of threads, since webhooks
- * and {@code /v1/verifications} hold a thread while they wait for an outcome. {@code /v1/*} requires a bearer
- * token when tokens are configured; webhooks (signed by Twilio) and health never do.
+ * {@code /health/ready} and {@code /metrics}, on the JDK server with a bounded pool of threads,
+ * since webhooks and {@code /v1/verifications} hold a thread while they wait for an outcome. {@code
+ * /v1/*} requires a bearer token when tokens are configured; webhooks (signed by Twilio) and health
+ * never do.
  *
- * <p>The port is bound by {@link #open}, before the services exist, so that a port of 0 is known when the
- * services' public URL is made from it; routes are mounted afterwards with {@link #mount}.
+ * <p>The port is bound by {@link #open}, before the services exist, so that a port of 0 is known
+ * when the services' public URL is made from it; routes are mounted afterwards with {@link #mount}.
  */
 public final class HttpGateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
+
   /** Requests waiting for a thread beyond this are refused by the pool, not queued without end. */
   private static final int QUEUE_PER_THREAD = 8;
+
   private static final String API_PREFIX = "/v1/";
   private static final String STARTING_RETRY_AFTER_SECONDS = "5";
 
@@ -46,7 +49,8 @@ public final class HttpGateway implements AutoCloseable {
   private final List<String> mounted = new ArrayList<>();
   private volatile boolean routed;
 
-  private HttpGateway(HttpServer server, ThreadPoolExecutor threads, BearerTokens tokens, Readiness readiness) {
+  private HttpGateway(
+      HttpServer server, ThreadPoolExecutor threads, BearerTokens tokens, Readiness readiness) {
     this.server = server;
     this.threads = threads;
     this.tokens = tokens;
@@ -54,30 +58,50 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   /**
-   * Binds {@code host:port} (0 = any free port) and starts answering health and metrics; {@code /health/ready}
-   * answers 503 until services are {@link #mount mounted} and ready, every other path 503 until routes are mounted.
+   * Binds {@code host:port} (0 = any free port) and starts answering health and metrics; {@code
+   * /health/ready} answers 503 until services are {@link #mount mounted} and ready, every other
+   * path 503 until routes are mounted.
    *
    * @param threads request threads (at least 1; the settings ask for 16 or more)
    * @param apiTokens bearer tokens accepted on {@code /v1/*}; empty means no authentication
    */
-  public static HttpGateway open(String host, int port, int threads, List<String> apiTokens, Metrics metrics) {
+  public static HttpGateway open(
+      String host, int port, int threads, List<String> apiTokens, Metrics metrics) {
     HttpServer server;
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), port), 0);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot listen on " + host + ":" + port, e);
     }
-    ThreadPoolExecutor pool = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD), named("optin-http-"));
-    HttpGateway gateway = new HttpGateway(server, pool, new BearerTokens(apiTokens), new Readiness());
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
+            named("optin-http-"));
+    HttpGateway gateway =
+        new HttpGateway(server, pool, new BearerTokens(apiTokens), new Readiness());
     server.setExecutor(pool);
-    server.createContext("/health/live", gateway.guarded(exchange -> text(exchange, 200, "live\n")));
+    server.createContext(
+        "/health/live", gateway.guarded(exchange -> text(exchange, 200, "live\n")));
     server.createContext("/health/ready", gateway.guarded(gateway.readiness));
-    server.createContext("/metrics", gateway.guarded(exchange ->
-        HttpExchanges.send(exchange, 200, Metrics.CONTENT_TYPE, metrics.render().getBytes(StandardCharsets.UTF_8))));
+    server.createContext(
+        "/metrics",
+        gateway.guarded(
+            exchange ->
+                HttpExchanges.send(
+                    exchange,
+                    200,
+                    Metrics.CONTENT_TYPE,
+                    metrics.render().getBytes(StandardCharsets.UTF_8))));
     server.createContext("/", gateway.guarded(gateway::unrouted));
     server.start();
-    LOG.info("HTTP listening on {} ({} threads, API tokens {})", gateway.url(), threads,
+    LOG.info(
+        "HTTP listening on {} ({} threads, API tokens {})",
+        gateway.url(),
+        threads,
         apiTokens.isEmpty() ? "off" : "required on " + API_PREFIX + "*");
     return gateway;
   }
@@ -90,7 +114,10 @@ public final class HttpGateway implements AutoCloseable {
   /** Mounts {@code routes} and makes {@code /health/ready} report on {@code services}. */
   public synchronized HttpGateway mount(List<HttpRoute> routes, List<RunningService> services) {
     for (HttpRoute route : routes) {
-      HttpHandler handler = route.pathPrefix().startsWith(API_PREFIX) ? tokens.guard(route.handler()) : route.handler();
+      HttpHandler handler =
+          route.pathPrefix().startsWith(API_PREFIX)
+              ? tokens.guard(route.handler())
+              : route.handler();
       server.createContext(route.pathPrefix(), guarded(handler));
       mounted.add(route.pathPrefix());
     }
@@ -100,9 +127,9 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   /**
-   * A path no route serves: 404 once routes are mounted. Before that the process is starting (or restarting after a
-   * crash) and the route may well exist: 503 with Retry-After, which the platforms and Twilio retry, where a 404
-   * would make them drop the signup or the reply for good.
+   * A path no route serves: 404 once routes are mounted. Before that the process is starting (or
+   * restarting after a crash) and the route may well exist: 503 with Retry-After, which the
+   * platforms and Twilio retry, where a 404 would make them drop the signup or the reply for good.
    */
   private void unrouted(HttpExchange exchange) throws IOException {
     if (routed) {
@@ -121,8 +148,12 @@ public final class HttpGateway implements AutoCloseable {
   /** {@code http://host:port}, with 127.0.0.1 for a wildcard address. */
   public URI url() {
     InetSocketAddress address = server.getAddress();
-    String host = address.getAddress().isAnyLocalAddress() ? "127.0.0.1" : address.getAddress().getHostAddress();
-    return URI.create("http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
+    String host =
+        address.getAddress().isAnyLocalAddress()
+            ? "127.0.0.1"
+            : address.getAddress().getHostAddress();
+    return URI.create(
+        "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + address.getPort());
   }
 
   /** The path prefixes of the mounted routes. */
@@ -145,14 +176,21 @@ public final class HttpGateway implements AutoCloseable {
     }
   }
 
-  /** A handler that never leaves an exchange open: an escaped failure answers 500 and is logged once. */
+  /**
+   * A handler that never leaves an exchange open: an escaped failure answers 500 and is logged
+   * once.
+   */
   private HttpHandler guarded(HttpHandler handler) {
     Objects.requireNonNull(handler, "handler");
     return exchange -> {
       try {
         handler.handle(exchange);
       } catch (IOException | RuntimeException e) {
-        LOG.warn("{} {} failed: {}", exchange.getRequestMethod(), exchange.getRequestURI().getPath(), e.toString());
+        LOG.warn(
+            "{} {} failed: {}",
+            exchange.getRequestMethod(),
+            exchange.getRequestURI().getPath(),
+            e.toString());
         if (exchange.getResponseCode() == -1) {
           try {
             HttpExchanges.sendError(exchange, 500, "internal error", null);
@@ -167,7 +205,8 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   static void text(HttpExchange exchange, int status, String body) throws IOException {
-    HttpExchanges.send(exchange, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    HttpExchanges.send(
+        exchange, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {

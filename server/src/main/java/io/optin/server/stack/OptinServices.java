@@ -9,13 +9,13 @@ import io.optin.audit.tools.LedgerTopics;
 import io.optin.dispatcher.challenge.DispatcherService;
 import io.optin.dispatcher.sender.SenderService;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestService;
-import io.optin.replies.RepliesService;
 import io.optin.kit.config.Settings;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.domain.otp.OtpCodes;
-import io.optin.domain.otp.SubjectKeys;
+import io.optin.replies.RepliesService;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.time.Duration;
@@ -28,15 +28,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes over the
- * registry, one-time codes, subject keys, metrics) are built once, then each selected service in the order
- * ingest, dispatcher, sender, replies, audit; {@link #close()} stops them in the reverse order.
+ * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes
+ * over the registry, one-time codes, subject keys, metrics) are built once, then each selected
+ * service in the order ingest, dispatcher, sender, replies, audit; {@link #close()} stops them in
+ * the reverse order.
  *
  * <p>Start is all or nothing: when one service fails to start, those already started are stopped.
  */
 public final class OptinServices implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OptinServices.class);
+
   /** Longest read of the ledger for one {@code GET /v1/consent/{phone}}. */
   private static final Duration CONSENT_READ_TIMEOUT = Duration.ofSeconds(30);
 
@@ -45,7 +47,10 @@ public final class OptinServices implements AutoCloseable {
   private final List<RunningService> running;
   private final List<AutoCloseable> resources;
 
-  private OptinServices(ServiceConfigs configs, SharedParts shared, List<RunningService> running,
+  private OptinServices(
+      ServiceConfigs configs,
+      SharedParts shared,
+      List<RunningService> running,
       List<AutoCloseable> resources) {
     this.configs = configs;
     this.shared = shared;
@@ -54,17 +59,23 @@ public final class OptinServices implements AutoCloseable {
   }
 
   /**
-   * Builds the shared parts and starts the {@code selected} services; they connect to Kafka in the background,
-   * so this returns before they are ready (see {@link #notReady()}).
+   * Builds the shared parts and starts the {@code selected} services; they connect to Kafka in the
+   * background, so this returns before they are ready (see {@link #notReady()}).
    *
-   * @throws io.optin.kit.config.SettingsException when a setting a selected service needs is missing or bad
+   * @throws io.optin.kit.config.SettingsException when a setting a selected service needs is
+   *     missing or bad
    */
-  public static OptinServices start(Settings settings, Set<ServiceName> selected, OptinMetrics metrics) {
+  public static OptinServices start(
+      Settings settings, Set<ServiceName> selected, OptinMetrics metrics) {
     return start(new ServiceConfigs(settings), selected, metrics);
   }
 
-  /** {@link #start(Settings, Set, OptinMetrics)} from configs already made (the demo's, with its short window). */
-  public static OptinServices start(ServiceConfigs configs, Set<ServiceName> selected, OptinMetrics metrics) {
+  /**
+   * {@link #start(Settings, Set, OptinMetrics)} from configs already made (the demo's, with its
+   * short window).
+   */
+  public static OptinServices start(
+      ServiceConfigs configs, Set<ServiceName> selected, OptinMetrics metrics) {
     SharedParts shared = SharedParts.from(configs, metrics);
     List<RunningService> running = new ArrayList<>();
     List<AutoCloseable> resources = new ArrayList<>();
@@ -81,51 +92,88 @@ public final class OptinServices implements AutoCloseable {
     }
   }
 
-  private static RunningService create(ServiceName name, ServiceConfigs configs, SharedParts shared,
-      List<AutoCloseable> resources) {
+  private static RunningService create(
+      ServiceName name, ServiceConfigs configs, SharedParts shared, List<AutoCloseable> resources) {
     switch (name) {
       case INGEST -> {
-        IngestService ingest = new IngestService(configs.ingest(), configs.kafkaClients(), shared.serdes(),
-            Clock.systemUTC(), shared.metrics());
+        IngestService ingest =
+            new IngestService(
+                configs.ingest(),
+                configs.kafkaClients(),
+                shared.serdes(),
+                Clock.systemUTC(),
+                shared.metrics());
         ingest.start();
-        return new RunningService(name, ingest.routes(), ingest::isReady,
-            () -> ingest.isReady() ? "RUNNING" : "CATCHING_UP", ingest);
+        return new RunningService(
+            name,
+            ingest.routes(),
+            ingest::isReady,
+            () -> ingest.isReady() ? "RUNNING" : "CATCHING_UP",
+            ingest);
       }
       case DISPATCHER -> {
-        DispatcherService dispatcher = new DispatcherService(configs.dispatcher(), configs.streamsClients(),
-            shared.serdes());
+        DispatcherService dispatcher =
+            new DispatcherService(configs.dispatcher(), configs.streamsClients(), shared.serdes());
         dispatcher.start();
-        return new RunningService(name, List.of(), () -> dispatcher.state() == KafkaStreams.State.RUNNING,
-            () -> dispatcher.state().name(), dispatcher);
+        return new RunningService(
+            name,
+            List.of(),
+            () -> dispatcher.state() == KafkaStreams.State.RUNNING,
+            () -> dispatcher.state().name(),
+            dispatcher);
       }
       case SENDER -> {
         TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
         resources.add(gateway);
-        SenderService sender = new SenderService(configs.sender(), configs.kafkaClients(), shared.serdes(),
-            configs.templates(), shared.codes(), gateway, Clock.systemUTC(), shared.metrics());
+        SenderService sender =
+            new SenderService(
+                configs.sender(),
+                configs.kafkaClients(),
+                shared.serdes(),
+                configs.templates(),
+                shared.codes(),
+                gateway,
+                Clock.systemUTC(),
+                shared.metrics());
         sender.start();
-        return new RunningService(name, List.of(), () -> sender.state() == SenderService.State.RUNNING,
-            () -> sender.state().name(), sender);
+        return new RunningService(
+            name,
+            List.of(),
+            () -> sender.state() == SenderService.State.RUNNING,
+            () -> sender.state().name(),
+            sender);
       }
       case REPLIES -> {
-        RepliesService replies = new RepliesService(configs.replies(), shared.serdes(), shared.codes(),
-            shared.metrics());
+        RepliesService replies =
+            new RepliesService(
+                configs.replies(), shared.serdes(), shared.codes(), shared.metrics());
         replies.start();
-        return new RunningService(name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
+        return new RunningService(
+            name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
       }
       case AUDIT -> {
-        AuditService audit = new AuditService(configs.audit(shared.subjectKeys()), configs.streamsClients(),
-            shared.serdes());
+        AuditService audit =
+            new AuditService(
+                configs.audit(shared.subjectKeys()), configs.streamsClients(), shared.serdes());
         audit.start();
         ArchiveSettings archive = ArchiveSettings.of(configs.settings());
         if (archive.any()) {
-          resources.add(new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client()).start());
+          resources.add(
+              new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client())
+                  .start());
         }
-        ConsentExports exports = new ConsentExports(
-            new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT), shared.subjectKeys(),
-            configs.ledgerKeys().master(), Clock.systemUTC());
-        return new RunningService(name, List.of(ConsentRoute.route(exports)), audit::isRunning,
-            () -> audit.state().name(), audit);
+        ConsentExports exports =
+            new ConsentExports(
+                new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT),
+                shared.subjectKeys(),
+                configs.ledgerKeys().master(),
+                Clock.systemUTC());
+        return new RunningService(
+            name,
+            List.of(ConsentRoute.route(exports)),
+            audit::isRunning,
+            () -> audit.state().name(),
+            audit);
       }
       default -> throw new IllegalStateException("unknown service " + name);
     }
@@ -159,7 +207,9 @@ public final class OptinServices implements AutoCloseable {
     return shared.codes();
   }
 
-  /** The audit's subject keys ({@code audit.subject.secret}, else derived from {@code otp.secret}). */
+  /**
+   * The audit's subject keys ({@code audit.subject.secret}, else derived from {@code otp.secret}).
+   */
   public SubjectKeys subjectKeys() {
     return shared.subjectKeys();
   }

@@ -9,8 +9,9 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * {@code GET /health/ready}: 200 when every started service is ready, else 503 naming those that are not, with
- * each service's state: {@code {"ready":false,"services":[{"name":"replies","ready":false,"state":"REBALANCING"}]}}.
+ * {@code GET /health/ready}: 200 when every started service is ready, else 503 naming those that
+ * are not, with each service's state: {@code
+ * {"ready":false,"services":[{"name":"replies","ready":false,"state":"REBALANCING"}]}}.
  */
 final class Readiness implements HttpHandler {
 
@@ -33,11 +34,15 @@ final class Readiness implements HttpHandler {
     boolean allReady = waiting.isEmpty();
     body.put("ready", allReady);
     if (!allReady) {
-      body.put("reason", "not ready: " + String.join(", ", waiting.stream().map(s -> s.name().word()).toList()));
+      body.put(
+          "reason",
+          "not ready: " + String.join(", ", waiting.stream().map(s -> s.name().word()).toList()));
     }
     ArrayNode list = body.putArray("services");
     for (RunningService service : current) {
-      list.addObject().put("name", service.name().word()).put("ready", !waiting.contains(service))
+      list.addObject()
+          .put("name", service.name().word())
+          .put("ready", !waiting.contains(service))
           .put("state", service.state());
     }
     HttpExchanges.sendJson(exchange, allReady ? 200 : 503, body);

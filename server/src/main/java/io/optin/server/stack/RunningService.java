@@ -7,8 +7,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * One started service as the process sees it: its routes, whether it is ready (for {@code /health/ready}), its
- * state in words, and how to stop it.
+ * One started service as the process sees it: its routes, whether it is ready (for {@code
+ * /health/ready}), its state in words, and how to stop it.
  */
 public final class RunningService implements AutoCloseable {
 
@@ -18,7 +18,11 @@ public final class RunningService implements AutoCloseable {
   private final Supplier<String> state;
   private final AutoCloseable stop;
 
-  RunningService(ServiceName name, List<HttpRoute> routes, BooleanSupplier ready, Supplier<String> state,
+  RunningService(
+      ServiceName name,
+      List<HttpRoute> routes,
+      BooleanSupplier ready,
+      Supplier<String> state,
       AutoCloseable stop) {
     this.name = Objects.requireNonNull(name, "name");
     this.routes = List.copyOf(routes);

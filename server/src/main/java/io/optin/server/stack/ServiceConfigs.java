@@ -47,22 +47,22 @@ import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.ledger.CheckpointPolicy;
 import io.optin.dispatcher.challenge.ChallengeTopologyConfig;
-import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.sms.RetryPolicy;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestSettings;
 import io.optin.ingest.PumpingRule;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.config.SettingsException;
 import io.optin.replies.RepliesConfig;
 import io.optin.replies.matching.ReplyTopologyConfig;
 import io.optin.replies.parse.ReplyKeywords;
 import io.optin.replies.webhook.ReplyTexts;
-import io.optin.kit.config.Settings;
-import io.optin.kit.config.SettingsCatalogue;
-import io.optin.kit.config.SettingsException;
-import io.optin.domain.otp.OtpCodes;
-import io.optin.domain.otp.SubjectKeys;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -79,14 +79,18 @@ import java.util.function.Supplier;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
- * Every service's configuration, read from the one {@link Settings} of the process: the only place where a
- * setting of the catalogue becomes a field of a service's config. A config a service refuses is reported as a
- * {@link SettingsException}, so it stops start-up like a malformed setting.
+ * Every service's configuration, read from the one {@link Settings} of the process: the only place
+ * where a setting of the catalogue becomes a field of a service's config. A config a service
+ * refuses is reported as a {@link SettingsException}, so it stops start-up like a malformed
+ * setting.
  */
 public final class ServiceConfigs {
 
   private final Settings settings;
-  /** Set only by {@link #forDemo}: no setting can shorten the confirmation window below a minute. */
+
+  /**
+   * Set only by {@link #forDemo}: no setting can shorten the confirmation window below a minute.
+   */
   private final Duration demoWindow;
 
   public ServiceConfigs(Settings settings) {
@@ -99,8 +103,8 @@ public final class ServiceConfigs {
   }
 
   /**
-   * These configs with the short confirmation window of {@code optin demo} (see
-   * {@link ChallengeTopologyConfig#withDemoWindow}); {@code otp.expiry} is ignored.
+   * These configs with the short confirmation window of {@code optin demo} (see {@link
+   * ChallengeTopologyConfig#withDemoWindow}); {@code otp.expiry} is ignored.
    */
   public ServiceConfigs forDemo(Duration window) {
     return new ServiceConfigs(settings, Objects.requireNonNull(window, "window"));
@@ -127,14 +131,24 @@ public final class ServiceConfigs {
   }
 
   public OtpCodes otpCodes() {
-    return checked(() -> OtpCodes.fromSettings(settings.string(OTP_SECRET), settings.integer(OTP_LENGTH)));
+    return checked(
+        () -> OtpCodes.fromSettings(settings.string(OTP_SECRET), settings.integer(OTP_LENGTH)));
   }
 
-  /** From {@code audit.subject.secret}, else derived from {@code otp.secret} (see {@link SubjectKeys#derivedFrom}). */
+  /**
+   * From {@code audit.subject.secret}, else derived from {@code otp.secret} (see {@link
+   * SubjectKeys#derivedFrom}).
+   */
   public SubjectKeys subjectKeys() {
-    return checked(() -> settings.optional(AUDIT_SUBJECT_SECRET)
-        .map(secret -> new SubjectKeys(secret.getBytes(StandardCharsets.UTF_8)))
-        .orElseGet(() -> SubjectKeys.derivedFrom(settings.string(OTP_SECRET).getBytes(StandardCharsets.UTF_8))));
+    return checked(
+        () ->
+            settings
+                .optional(AUDIT_SUBJECT_SECRET)
+                .map(secret -> new SubjectKeys(secret.getBytes(StandardCharsets.UTF_8)))
+                .orElseGet(
+                    () ->
+                        SubjectKeys.derivedFrom(
+                            settings.string(OTP_SECRET).getBytes(StandardCharsets.UTF_8))));
   }
 
   /** {@code programs.brands}: programId to brand. */
@@ -148,86 +162,152 @@ public final class ServiceConfigs {
   }
 
   public IngestSettings ingest() {
-    return checked(() -> new IngestSettings(settings.integer(LIMITS_PHONE_PER_HOUR),
-        settings.integer(LIMITS_IP_PER_HOUR), new HashSet<>(settings.list(LIMITS_COUNTRIES_ALLOWED)),
-        settings.duration(INGEST_IDEMPOTENCY_TTL), settings.integer(INGEST_IDEMPOTENCY_MAX_KEYS),
-        settings.duration(INGEST_PUBLISH_TIMEOUT), settings.integer(LIMITS_PREFIX_DIGITS),
-        settings.integer(LIMITS_PREFIX_PER_HOUR), settings.integer(LIMITS_COUNTRY_PER_HOUR),
-        new PumpingRule(settings.integer(LIMITS_PUMPING_MIN_SENDS),
-            settings.integer(LIMITS_PUMPING_MIN_CONFIRM_PERCENT), settings.duration(LIMITS_PUMPING_BLOCK))));
+    return checked(
+        () ->
+            new IngestSettings(
+                settings.integer(LIMITS_PHONE_PER_HOUR),
+                settings.integer(LIMITS_IP_PER_HOUR),
+                new HashSet<>(settings.list(LIMITS_COUNTRIES_ALLOWED)),
+                settings.duration(INGEST_IDEMPOTENCY_TTL),
+                settings.integer(INGEST_IDEMPOTENCY_MAX_KEYS),
+                settings.duration(INGEST_PUBLISH_TIMEOUT),
+                settings.integer(LIMITS_PREFIX_DIGITS),
+                settings.integer(LIMITS_PREFIX_PER_HOUR),
+                settings.integer(LIMITS_COUNTRY_PER_HOUR),
+                new PumpingRule(
+                    settings.integer(LIMITS_PUMPING_MIN_SENDS),
+                    settings.integer(LIMITS_PUMPING_MIN_CONFIRM_PERCENT),
+                    settings.duration(LIMITS_PUMPING_BLOCK))));
   }
 
   public ChallengeTopologyConfig dispatcher() {
     requireSender();
-    ChallengeTopologyConfig config = checked(() -> new ChallengeTopologyConfig(settings.duration(OTP_EXPIRY),
-        settings.duration(OTP_RESEND_COOLDOWN), settings.integer(OTP_MAX_RESENDS),
-        settings.optional(TWILIO_FROM).orElse(null), settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null)));
+    ChallengeTopologyConfig config =
+        checked(
+            () ->
+                new ChallengeTopologyConfig(
+                    settings.duration(OTP_EXPIRY),
+                    settings.duration(OTP_RESEND_COOLDOWN),
+                    settings.integer(OTP_MAX_RESENDS),
+                    settings.optional(TWILIO_FROM).orElse(null),
+                    settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null)));
     return demoWindow == null ? config : checked(() -> config.withDemoWindow(demoWindow));
   }
 
   public SenderConfig sender() {
     requireSender();
     RetryPolicy retries = RetryPolicy.DEFAULT;
-    RetryPolicy policy = new RetryPolicy(settings.integer(SMS_MAX_ATTEMPTS), retries.initialDelay(),
-        retries.maxDelay(), retries.multiplier(), retries.jitter());
+    RetryPolicy policy =
+        new RetryPolicy(
+            settings.integer(SMS_MAX_ATTEMPTS),
+            retries.initialDelay(),
+            retries.maxDelay(),
+            retries.multiplier(),
+            retries.jitter());
     String instance = settings.optional(SMS_SENDER_ID).orElseGet(ServiceConfigs::hostName);
-    return checked(() -> new SenderConfig(instance, settings.optional(TWILIO_FROM).orElse(null),
-        settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null),
-        SenderConfig.statusCallbackFor(URI.create(settings.string(PUBLIC_BASE_URL))),
-        settings.integer(SMS_MAX_CONCURRENCY), settings.integer(SMS_RATE_PER_SECOND), policy,
-        settings.duration(SMS_DEDUPE_WINDOW)));
+    return checked(
+        () ->
+            new SenderConfig(
+                instance,
+                settings.optional(TWILIO_FROM).orElse(null),
+                settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null),
+                SenderConfig.statusCallbackFor(URI.create(settings.string(PUBLIC_BASE_URL))),
+                settings.integer(SMS_MAX_CONCURRENCY),
+                settings.integer(SMS_RATE_PER_SECOND),
+                policy,
+                settings.duration(SMS_DEDUPE_WINDOW)));
   }
 
   public RepliesConfig replies() {
     ReplyTopologyConfig defaults = ReplyTopologyConfig.defaults();
-    return checked(() -> {
-      ReplyTopologyConfig topology = new ReplyTopologyConfig(settings.integer(OTP_MAX_ATTEMPTS),
-          settings.duration(OTP_EXPIRY_GRACE), defaults.punctuationInterval(),
-          settings.duration(REPLIES_DEDUPE_RETENTION), settings.duration(REPLIES_OUTCOME_RETENTION),
-          settings.duration(REPLIES_CLOSED_RETENTION), defaults.purgeInterval());
-      return new RepliesConfig(streamsClients(), settings.string(PUBLIC_BASE_URL), settings.string(TWILIO_AUTH_TOKEN),
-          topology, ReplyKeywords.fromSettings(settings.family(ReplyKeywords.SETTINGS_PREFIX)), ReplyTexts.defaults(),
-          settings.duration(REPLIES_ANSWER_WAIT), settings.duration(REPLIES_PUBLISH_TIMEOUT),
-          RepliesConfig.DEFAULT_RECENT_ID_CAPACITY);
-    });
+    return checked(
+        () -> {
+          ReplyTopologyConfig topology =
+              new ReplyTopologyConfig(
+                  settings.integer(OTP_MAX_ATTEMPTS),
+                  settings.duration(OTP_EXPIRY_GRACE),
+                  defaults.punctuationInterval(),
+                  settings.duration(REPLIES_DEDUPE_RETENTION),
+                  settings.duration(REPLIES_OUTCOME_RETENTION),
+                  settings.duration(REPLIES_CLOSED_RETENTION),
+                  defaults.purgeInterval());
+          return new RepliesConfig(
+              streamsClients(),
+              settings.string(PUBLIC_BASE_URL),
+              settings.string(TWILIO_AUTH_TOKEN),
+              topology,
+              ReplyKeywords.fromSettings(settings.family(ReplyKeywords.SETTINGS_PREFIX)),
+              ReplyTexts.defaults(),
+              settings.duration(REPLIES_ANSWER_WAIT),
+              settings.duration(REPLIES_PUBLISH_TIMEOUT),
+              RepliesConfig.DEFAULT_RECENT_ID_CAPACITY);
+        });
   }
 
-  /** The provider: account sid with an API key (when set) or the auth token, and the API base URL. */
+  /**
+   * The provider: account sid with an API key (when set) or the auth token, and the API base URL.
+   */
   public TwilioClientSettings twilio() {
     String account = settings.string(TWILIO_ACCOUNT_SID);
     Optional<String> keySid = settings.optional(TWILIO_API_KEY_SID);
-    TwilioCredentials credentials = keySid.isPresent()
-        ? TwilioCredentials.apiKey(account, keySid.get(), settings.string(TWILIO_API_KEY_SECRET))
-        : TwilioCredentials.authToken(account, settings.string(TWILIO_AUTH_TOKEN));
-    return checked(() -> TwilioClientSettings.of(credentials)
-        .withApiBaseUrl(settings.optional(TWILIO_API_BASE_URL).map(URI::create).orElse(null)));
+    TwilioCredentials credentials =
+        keySid.isPresent()
+            ? TwilioCredentials.apiKey(
+                account, keySid.get(), settings.string(TWILIO_API_KEY_SECRET))
+            : TwilioCredentials.authToken(account, settings.string(TWILIO_AUTH_TOKEN));
+    return checked(
+        () ->
+            TwilioClientSettings.of(credentials)
+                .withApiBaseUrl(
+                    settings.optional(TWILIO_API_BASE_URL).map(URI::create).orElse(null)));
   }
 
-  /** The SMS texts: built-in, overridden by the {@code templates.*} family, signed with {@link #brands()}. */
+  /**
+   * The SMS texts: built-in, overridden by the {@code templates.*} family, signed with {@link
+   * #brands()}.
+   */
   public MessageTemplates templates() {
-    return checked(() -> new MessageTemplates(settings.family(MessageTemplates.SETTINGS_PREFIX), brands()));
+    return checked(
+        () -> new MessageTemplates(settings.family(MessageTemplates.SETTINGS_PREFIX), brands()));
   }
 
   public ConsentAuditTopologyConfig audit(SubjectKeys subjects) {
-    return checked(() -> ConsentAuditTopologyConfig.of(subjects, settings.integer(OTP_LENGTH), ledgerKeys())
-        .withCheckpoints(new CheckpointPolicy(settings.duration(AUDIT_CHECKPOINT_INTERVAL),
-            settings.integer(AUDIT_CHECKPOINT_RECORDS))));
+    return checked(
+        () ->
+            ConsentAuditTopologyConfig.of(subjects, settings.integer(OTP_LENGTH), ledgerKeys())
+                .withCheckpoints(
+                    new CheckpointPolicy(
+                        settings.duration(AUDIT_CHECKPOINT_INTERVAL),
+                        settings.integer(AUDIT_CHECKPOINT_RECORDS))));
   }
 
-  /** {@code audit.master.key} and {@code audit.signing.key}: the ledger's data-key wrap and checkpoint signature. */
+  /**
+   * {@code audit.master.key} and {@code audit.signing.key}: the ledger's data-key wrap and
+   * checkpoint signature.
+   */
   public LedgerKeys ledgerKeys() {
-    return checked(() -> LedgerKeys.fromSettings(key -> SettingsCatalogue.find(key)
-        .flatMap(setting -> settings.optional(setting).map(String::valueOf)).orElse(null)));
+    return checked(
+        () ->
+            LedgerKeys.fromSettings(
+                key ->
+                    SettingsCatalogue.find(key)
+                        .flatMap(setting -> settings.optional(setting).map(String::valueOf))
+                        .orElse(null)));
   }
 
   private void requireSender() {
-    if (settings.optional(TWILIO_FROM).isEmpty() && settings.optional(TWILIO_MESSAGING_SERVICE_SID).isEmpty()) {
-      throw new SettingsException("twilio.from or twilio.messaging.service.sid must be set: it is the sender of "
-          + "every SMS (set OPTIN_TWILIO_FROM=+1... or twilio.from in the --config file)");
+    if (settings.optional(TWILIO_FROM).isEmpty()
+        && settings.optional(TWILIO_MESSAGING_SERVICE_SID).isEmpty()) {
+      throw new SettingsException(
+          "twilio.from or twilio.messaging.service.sid must be set: it is the sender of "
+              + "every SMS (set OPTIN_TWILIO_FROM=+1... or twilio.from in the --config file)");
     }
   }
 
-  /** A sender id from the host name: stable across restarts of one machine, distinct between machines. */
+  /**
+   * A sender id from the host name: stable across restarts of one machine, distinct between
+   * machines.
+   */
   static String hostName() {
     try {
       String name = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");

@@ -6,11 +6,20 @@ import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
-/** The services one optin process can run ({@code optin run SERVICE…}); {@code all} names every one. */
+/**
+ * The services one optin process can run ({@code optin run SERVICE…}); {@code all} names every one.
+ */
 public enum ServiceName {
-  INGEST, DISPATCHER, SENDER, REPLIES, AUDIT;
+  INGEST,
+  DISPATCHER,
+  SENDER,
+  REPLIES,
+  AUDIT;
 
-  /** The word used on the command line and in {@code /health/ready}: {@code ingest}, {@code replies}… */
+  /**
+   * The word used on the command line and in {@code /health/ready}: {@code ingest}, {@code
+   * replies}…
+   */
   public String word() {
     return name().toLowerCase(Locale.ROOT);
   }
@@ -31,13 +40,15 @@ public enum ServiceName {
       try {
         names.add(valueOf(normal.toUpperCase(Locale.ROOT)));
       } catch (IllegalArgumentException e) {
-        throw new SettingsException("unknown service '" + word
-            + "': expected ingest, dispatcher, sender, replies, audit or all");
+        throw new SettingsException(
+            "unknown service '"
+                + word
+                + "': expected ingest, dispatcher, sender, replies, audit or all");
       }
     }
     if (names.isEmpty()) {
-      throw new SettingsException("name at least one service: ingest, dispatcher, sender, "
-          + "replies, audit or all");
+      throw new SettingsException(
+          "name at least one service: ingest, dispatcher, sender, " + "replies, audit or all");
     }
     return names;
   }

@@ -4,20 +4,20 @@ import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_AUTO_REGISTE
 import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
 import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_USER_INFO;
 
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.domain.otp.OtpCodes;
-import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.registry.RestSchemaRegistryClient;
 import io.optin.schemas.registry.SchemaRegistrySettings;
 import io.optin.schemas.serde.AvroSerdes;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * What every service of a process shares, built once: the Avro serdes over one registry client (one cache of
- * schema ids), the metrics, and, when a service needs them, the one-time codes and the audit subject keys (so a
- * process running only ingest needs no {@code otp.secret}).
+ * What every service of a process shares, built once: the Avro serdes over one registry client (one
+ * cache of schema ids), the metrics, and, when a service needs them, the one-time codes and the
+ * audit subject keys (so a process running only ingest needs no {@code otp.secret}).
  */
 final class SharedParts {
 
@@ -45,7 +45,9 @@ final class SharedParts {
     return metrics;
   }
 
-  /** @throws SettingsException when {@code otp.secret} is not set */
+  /**
+   * @throws SettingsException when {@code otp.secret} is not set
+   */
   synchronized OtpCodes codes() {
     if (codes == null) {
       codes = configs.otpCodes();
@@ -53,7 +55,10 @@ final class SharedParts {
     return codes;
   }
 
-  /** @throws SettingsException when neither {@code audit.subject.secret} nor {@code otp.secret} is set */
+  /**
+   * @throws SettingsException when neither {@code audit.subject.secret} nor {@code otp.secret} is
+   *     set
+   */
   synchronized SubjectKeys subjectKeys() {
     if (subjectKeys == null) {
       subjectKeys = configs.subjectKeys();
@@ -61,12 +66,17 @@ final class SharedParts {
     return subjectKeys;
   }
 
-  /** Serdes over {@code schema.registry.url}, with basic authentication when its user info is set. */
+  /**
+   * Serdes over {@code schema.registry.url}, with basic authentication when its user info is set.
+   */
   static AvroSerdes serdes(Settings settings) {
     try {
-      SchemaRegistrySettings registry = SchemaRegistrySettings.of(settings.string(SCHEMA_REGISTRY_URL));
-      registry = settings.optional(SCHEMA_REGISTRY_USER_INFO).map(registry::withUserInfo).orElse(registry);
-      return new AvroSerdes(new RestSchemaRegistryClient(registry), settings.bool(SCHEMA_REGISTRY_AUTO_REGISTER));
+      SchemaRegistrySettings registry =
+          SchemaRegistrySettings.of(settings.string(SCHEMA_REGISTRY_URL));
+      registry =
+          settings.optional(SCHEMA_REGISTRY_USER_INFO).map(registry::withUserInfo).orElse(registry);
+      return new AvroSerdes(
+          new RestSchemaRegistryClient(registry), settings.bool(SCHEMA_REGISTRY_AUTO_REGISTER));
     } catch (ConfigException e) {
       throw new SettingsException(e.getMessage());
     }

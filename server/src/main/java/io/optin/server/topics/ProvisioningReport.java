@@ -10,7 +10,10 @@ public record ProvisioningReport(List<Outcome> outcomes) {
     CREATED("created"),
     EXISTS("exists"),
     ERROR("ERROR"),
-    /** Missing, and left alone because another topic is in error: creating it could only add to the mismatch. */
+    /**
+     * Missing, and left alone because another topic is in error: creating it could only add to the
+     * mismatch.
+     */
     SKIPPED("not created");
 
     private final String label;
@@ -49,10 +52,18 @@ public record ProvisioningReport(List<Outcome> outcomes) {
   public String table() {
     int width = outcomes.stream().mapToInt(outcome -> outcome.topic().length()).max().orElse(5);
     String format = "%-" + width + "s  %10s  %8s  %-11s  %s%n";
-    StringBuilder table = new StringBuilder(String.format(format, "TOPIC", "PARTITIONS", "REPLICAS", "RESULT", "DETAIL"));
+    StringBuilder table =
+        new StringBuilder(
+            String.format(format, "TOPIC", "PARTITIONS", "REPLICAS", "RESULT", "DETAIL"));
     for (Outcome outcome : outcomes) {
-      table.append(String.format(format, outcome.topic(), count(outcome.partitions()), count(outcome.replicas()),
-          outcome.result().label(), outcome.detail()));
+      table.append(
+          String.format(
+              format,
+              outcome.topic(),
+              count(outcome.partitions()),
+              count(outcome.replicas()),
+              outcome.result().label(),
+              outcome.detail()));
     }
     return table.toString();
   }

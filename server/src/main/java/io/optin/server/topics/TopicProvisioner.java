@@ -1,12 +1,12 @@
 package io.optin.server.topics;
 
-import io.optin.server.topics.ProvisioningReport.Outcome;
-import io.optin.server.topics.ProvisioningReport.Result;
-import io.optin.schemas.Topic;
-import io.optin.schemas.Topics;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsCatalogue;
 import io.optin.kit.config.ValueType;
+import io.optin.schemas.Topic;
+import io.optin.schemas.Topics;
+import io.optin.server.topics.ProvisioningReport.Outcome;
+import io.optin.server.topics.ProvisioningReport.Result;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -18,10 +18,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
@@ -34,9 +33,9 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
- * Creates the topics of the catalogue that are missing, idempotently, and refuses to go on when an existing
- * co-partitioned topic has another partition count or a topic has another cleanup policy: joins would silently
- * miss records, or compaction would delete proof.
+ * Creates the topics of the catalogue that are missing, idempotently, and refuses to go on when an
+ * existing co-partitioned topic has another partition count or a topic has another cleanup policy:
+ * joins would silently miss records, or compaction would delete proof.
  */
 public final class TopicProvisioner {
 
@@ -46,28 +45,37 @@ public final class TopicProvisioner {
   private final Duration timeout;
 
   /**
-   * @param partitions partitions of every topic created, and of every co-partitioned topic that exists
+   * @param partitions partitions of every topic created, and of every co-partitioned topic that
+   *     exists
    * @param replicationFactor replicas of every topic created; -1 for the broker's default
    * @param timeout for each round trip to the cluster
    */
   public TopicProvisioner(Admin admin, int partitions, int replicationFactor, Duration timeout) {
     this.admin = Objects.requireNonNull(admin, "admin");
     this.partitions = partitions;
-    this.replicationFactor = replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor);
+    this.replicationFactor =
+        replicationFactor == -1 ? Optional.empty() : Optional.of((short) replicationFactor);
     this.timeout = Objects.requireNonNull(timeout, "timeout");
   }
 
   /** A provisioner with {@code topics.partitions} and {@code topics.replication.factor}. */
   public static TopicProvisioner of(Admin admin, Settings settings, Duration timeout) {
-    return new TopicProvisioner(admin, settings.integer(SettingsCatalogue.TOPICS_PARTITIONS),
-        settings.integer(SettingsCatalogue.TOPICS_REPLICATION_FACTOR), timeout);
+    return new TopicProvisioner(
+        admin,
+        settings.integer(SettingsCatalogue.TOPICS_PARTITIONS),
+        settings.integer(SettingsCatalogue.TOPICS_REPLICATION_FACTOR),
+        timeout);
   }
 
-  /** The topic catalogue as these settings want it: the consent ledger kept for {@code audit.retention}. */
+  /**
+   * The topic catalogue as these settings want it: the consent ledger kept for {@code
+   * audit.retention}.
+   */
   public static List<Topic<?>> catalogue(Settings settings) {
     Duration auditRetention = settings.duration(SettingsCatalogue.AUDIT_RETENTION);
     return Topics.all().stream()
-        .<Topic<?>>map(topic -> topic == Topics.CONSENT_AUDIT ? topic.withRetention(auditRetention) : topic)
+        .<Topic<?>>map(
+            topic -> topic == Topics.CONSENT_AUDIT ? topic.withRetention(auditRetention) : topic)
         .toList();
   }
 
@@ -78,14 +86,17 @@ public final class TopicProvisioner {
    */
   public ProvisioningReport provision(List<Topic<?>> topics) {
     Set<String> onCluster = await(admin.listTopics().names());
-    List<Topic<?>> existing = topics.stream().filter(topic -> onCluster.contains(topic.name())).toList();
-    List<Topic<?>> missing = topics.stream().filter(topic -> !onCluster.contains(topic.name())).toList();
+    List<Topic<?>> existing =
+        topics.stream().filter(topic -> onCluster.contains(topic.name())).toList();
+    List<Topic<?>> missing =
+        topics.stream().filter(topic -> !onCluster.contains(topic.name())).toList();
 
     List<Outcome> judged = inspect(existing);
     boolean inError = judged.stream().anyMatch(outcome -> outcome.result() == Result.ERROR);
     Map<String, Outcome> byTopic = new HashMap<>();
     judged.forEach(outcome -> byTopic.put(outcome.topic(), outcome));
-    (inError ? skip(missing) : create(missing)).forEach(outcome -> byTopic.put(outcome.topic(), outcome));
+    (inError ? skip(missing) : create(missing))
+        .forEach(outcome -> byTopic.put(outcome.topic(), outcome));
     return new ProvisioningReport(topics.stream().map(topic -> byTopic.get(topic.name())).toList());
   }
 
@@ -94,10 +105,12 @@ public final class TopicProvisioner {
       return List.of();
     }
     List<String> names = topics.stream().map(Topic::name).toList();
-    Map<String, TopicDescription> descriptions = awaitRetrying(() -> admin.describeTopics(names).allTopicNames());
-    List<ConfigResource> resources = names.stream()
-        .map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
-    Map<ConfigResource, Config> configs = awaitRetrying(() -> admin.describeConfigs(resources).all());
+    Map<String, TopicDescription> descriptions =
+        awaitRetrying(() -> admin.describeTopics(names).allTopicNames());
+    List<ConfigResource> resources =
+        names.stream().map(name -> new ConfigResource(ConfigResource.Type.TOPIC, name)).toList();
+    Map<ConfigResource, Config> configs =
+        awaitRetrying(() -> admin.describeConfigs(resources).all());
     List<Outcome> outcomes = new ArrayList<>();
     for (Topic<?> topic : topics) {
       TopicDescription description = descriptions.get(topic.name());
@@ -114,14 +127,20 @@ public final class TopicProvisioner {
     String retentionMs = config.get(TopicConfig.RETENTION_MS_CONFIG).value();
     List<String> problems = new ArrayList<>();
     if (topic.coPartitioned() && actualPartitions != partitions) {
-      problems.add("has " + actualPartitions + " partitions, the co-partitioned topics need " + partitions
-          + " (topics.partitions)");
+      problems.add(
+          "has "
+              + actualPartitions
+              + " partitions, the co-partitioned topics need "
+              + partitions
+              + " (topics.partitions)");
     }
     if (!cleanup.equals(topic.cleanupPolicy().config())) {
-      problems.add("cleanup.policy=" + cleanup + ", the catalogue needs " + topic.cleanupPolicy().config());
+      problems.add(
+          "cleanup.policy=" + cleanup + ", the catalogue needs " + topic.cleanupPolicy().config());
     }
     if (!problems.isEmpty()) {
-      return new Outcome(topic.name(), Result.ERROR, actualPartitions, replicas, String.join("; ", problems));
+      return new Outcome(
+          topic.name(), Result.ERROR, actualPartitions, replicas, String.join("; ", problems));
     }
     String detail = describe(cleanup, Long.parseLong(retentionMs));
     String expectedRetention = topic.configs().get(TopicConfig.RETENTION_MS_CONFIG);
@@ -135,28 +154,37 @@ public final class TopicProvisioner {
     if (topics.isEmpty()) {
       return List.of();
     }
-    List<NewTopic> newTopics = topics.stream()
-        .map(topic -> new NewTopic(topic.name(), Optional.of(partitions), replicationFactor).configs(topic.configs()))
-        .toList();
+    List<NewTopic> newTopics =
+        topics.stream()
+            .map(
+                topic ->
+                    new NewTopic(topic.name(), Optional.of(partitions), replicationFactor)
+                        .configs(topic.configs()))
+            .toList();
     CreateTopicsResult result = admin.createTopics(newTopics);
     List<Outcome> outcomes = new ArrayList<>();
     List<Topic<?>> raced = new ArrayList<>();
     for (Topic<?> topic : topics) {
       try {
         int replicas = await(result.replicationFactor(topic.name()));
-        outcomes.add(new Outcome(topic.name(), Result.CREATED, partitions, replicas, describe(topic.configs())));
+        outcomes.add(
+            new Outcome(
+                topic.name(), Result.CREATED, partitions, replicas, describe(topic.configs())));
       } catch (TopicProvisioningException e) {
         if (e.getCause() instanceof TopicExistsException) {
           raced.add(topic);
         } else {
-          outcomes.add(new Outcome(topic.name(), Result.ERROR, 0, 0, "not created: " + e.getMessage()));
+          outcomes.add(
+              new Outcome(topic.name(), Result.ERROR, 0, 0, "not created: " + e.getMessage()));
         }
       }
     }
-    // Created meanwhile by someone else (another instance starting): judge it like any existing topic.
+    // Created meanwhile by someone else (another instance starting): judge it like any existing
+    // topic.
     outcomes.addAll(inspect(raced));
     // Return only once every created topic is served, so a service started next finds its topics.
-    List<String> created = outcomes.stream().filter(o -> o.result() == Result.CREATED).map(Outcome::topic).toList();
+    List<String> created =
+        outcomes.stream().filter(o -> o.result() == Result.CREATED).map(Outcome::topic).toList();
     if (!created.isEmpty()) {
       awaitRetrying(() -> admin.describeTopics(created).allTopicNames());
     }
@@ -165,19 +193,25 @@ public final class TopicProvisioner {
 
   private static List<Outcome> skip(Collection<Topic<?>> topics) {
     return topics.stream()
-        .map(topic -> new Outcome(topic.name(), Result.SKIPPED, 0, 0, "missing; fix the topics in error first"))
+        .map(
+            topic ->
+                new Outcome(
+                    topic.name(), Result.SKIPPED, 0, 0, "missing; fix the topics in error first"))
         .toList();
   }
 
   private static String describe(Map<String, String> configs) {
     String retentionMs = configs.get(TopicConfig.RETENTION_MS_CONFIG);
-    return describe(configs.get(TopicConfig.CLEANUP_POLICY_CONFIG),
+    return describe(
+        configs.get(TopicConfig.CLEANUP_POLICY_CONFIG),
         retentionMs == null ? null : Long.parseLong(retentionMs));
   }
 
   private static String describe(String cleanupPolicy, Long retentionMs) {
     boolean deletes = cleanupPolicy.contains(Topic.CleanupPolicy.DELETE.config());
-    return deletes && retentionMs != null ? cleanupPolicy + ", retention " + retention(retentionMs) : cleanupPolicy;
+    return deletes && retentionMs != null
+        ? cleanupPolicy + ", retention " + retention(retentionMs)
+        : cleanupPolicy;
   }
 
   private static String retention(long retentionMs) {
@@ -185,8 +219,9 @@ public final class TopicProvisioner {
   }
 
   /**
-   * Like {@link #await} but asks again while the cluster answers with a retriable error: a topic that was
-   * just created is listed before every broker serves its metadata ("does not host this topic-partition").
+   * Like {@link #await} but asks again while the cluster answers with a retriable error: a topic
+   * that was just created is listed before every broker serves its metadata ("does not host this
+   * topic-partition").
    */
   private <T> T awaitRetrying(Supplier<KafkaFuture<T>> request) {
     long deadline = System.nanoTime() + timeout.toNanos();
@@ -214,7 +249,8 @@ public final class TopicProvisioner {
     } catch (ExecutionException e) {
       throw new TopicProvisioningException(e.getCause().getMessage(), e.getCause());
     } catch (TimeoutException e) {
-      throw new TopicProvisioningException("no answer from the cluster within " + ValueType.DURATION.format(timeout), e);
+      throw new TopicProvisioningException(
+          "no answer from the cluster within " + ValueType.DURATION.format(timeout), e);
     }
   }
 }

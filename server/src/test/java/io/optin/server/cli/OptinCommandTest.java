@@ -16,8 +16,7 @@ import picocli.CommandLine;
 /** The production command line without a cluster: help, usage errors and settings errors. */
 class OptinCommandTest {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private final StringWriter out = new StringWriter();
   private final StringWriter err = new StringWriter();
@@ -52,8 +51,12 @@ class OptinCommandTest {
 
     // Then
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).isEqualTo("optin: topics.partitions=many from file " + file
-        + ": 'many' is not a whole number" + System.lineSeparator());
+    assertThat(err.toString())
+        .isEqualTo(
+            "optin: topics.partitions=many from file "
+                + file
+                + ": 'many' is not a whole number"
+                + System.lineSeparator());
     assertThat(out.toString()).isEmpty();
   }
 
@@ -70,8 +73,10 @@ class OptinCommandTest {
   @Test
   void shouldRefuseToRunAnUnknownServiceOrNone() {
     assertThat(run(Map.of(), "run", "ingest", "mailer")).isEqualTo(2);
-    assertThat(err.toString()).contains("unknown service 'mailer': expected ingest, dispatcher, sender, replies, "
-        + "audit or all");
+    assertThat(err.toString())
+        .contains(
+            "unknown service 'mailer': expected ingest, dispatcher, sender, replies, "
+                + "audit or all");
     assertThat(run(Map.of(), "run")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required parameter: 'SERVICE'");
   }
@@ -83,7 +88,8 @@ class OptinCommandTest {
 
     // Then
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).startsWith("optin: api.tokens must be set when ingest or replies run")
+    assertThat(err.toString())
+        .startsWith("optin: api.tokens must be set when ingest or replies run")
         .contains("OPTIN_API_TOKENS");
     assertThat(out.toString()).isEmpty();
   }
@@ -95,7 +101,8 @@ class OptinCommandTest {
 
     // Then
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("topics.partitions=0 from option --partitions: must be between 1 and 10000");
+    assertThat(err.toString())
+        .contains("topics.partitions=0 from option --partitions: must be between 1 and 10000");
   }
 
   private int run(Map<String, String> env, String... args) {

@@ -41,19 +41,25 @@ class HttpGatewayTest {
 
     // Then
     assertThat(get("/health/live", Map.of()).statusCode()).isEqualTo(200);
-    assertThat(get("/health/ready", Map.of())).satisfies(r -> {
-      assertThat(r.statusCode()).isEqualTo(503);
-      assertThat(r.body()).contains("services are starting");
-    });
+    assertThat(get("/health/ready", Map.of()))
+        .satisfies(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(503);
+              assertThat(r.body()).contains("services are starting");
+            });
 
     // When services are mounted, one of them not ready
-    gateway.mount(List.of(), List.of(service(ServiceName.INGEST, List.of(), () -> true),
-        service(ServiceName.REPLIES, List.of(), repliesReady::get)));
+    gateway.mount(
+        List.of(),
+        List.of(
+            service(ServiceName.INGEST, List.of(), () -> true),
+            service(ServiceName.REPLIES, List.of(), repliesReady::get)));
 
     // Then it is named
     HttpResponse<String> waiting = get("/health/ready", Map.of());
     assertThat(waiting.statusCode()).isEqualTo(503);
-    assertThat(waiting.body()).contains("\"reason\":\"not ready: replies\"")
+    assertThat(waiting.body())
+        .contains("\"reason\":\"not ready: replies\"")
         .contains("{\"name\":\"ingest\",\"ready\":true,\"state\":\"RUNNING\"}");
 
     // When it becomes ready
@@ -66,11 +72,13 @@ class HttpGatewayTest {
   }
 
   @Test
-  void shouldAskToRetryEveryRequestWhileStartingAndAnswer404OnlyOnceRoutesAreMounted() throws Exception {
+  void shouldAskToRetryEveryRequestWhileStartingAndAnswer404OnlyOnceRoutesAreMounted()
+      throws Exception {
     // Given a gateway whose services are still starting (as after a restart)
     gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(TOKEN), metrics);
 
-    // Then a signup or a webhook arriving now is asked to come back, not told that the path does not exist
+    // Then a signup or a webhook arriving now is asked to come back, not told that the path does
+    // not exist
     for (String path : List.of("/v1/signups", "/webhooks/twilio/inbound", "/nowhere")) {
       HttpResponse<String> starting = get(path, Map.of());
       assertThat(starting.statusCode()).as(path).isEqualTo(503);
@@ -97,7 +105,8 @@ class HttpGatewayTest {
     // Then
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).contains(Metrics.CONTENT_TYPE);
-    assertThat(response.body()).contains("# TYPE optin_confirmations_total counter\n")
+    assertThat(response.body())
+        .contains("# TYPE optin_confirmations_total counter\n")
         .contains("optin_confirmations_total{method=\"code_entry\"} 1\n");
   }
 
@@ -105,17 +114,25 @@ class HttpGatewayTest {
   void shouldRequireOneOfTheTokensOnTheApiButNotOnWebhooksOrHealth() throws Exception {
     // Given
     gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of("other-token", TOKEN), metrics);
-    gateway.mount(List.of(new HttpRoute("/v1/signups", ok("signed up")),
-        new HttpRoute("/webhooks/twilio/inbound", ok("<Response/>"))), List.of());
+    gateway.mount(
+        List.of(
+            new HttpRoute("/v1/signups", ok("signed up")),
+            new HttpRoute("/webhooks/twilio/inbound", ok("<Response/>"))),
+        List.of());
 
     // Then
     HttpResponse<String> anonymous = get("/v1/signups", Map.of());
     assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"optin\"");
-    assertThat(get("/v1/signups", Map.of("Authorization", "Bearer wrong-token")).statusCode()).isEqualTo(401);
-    assertThat(get("/v1/signups", Map.of("Authorization", "Basic " + TOKEN)).statusCode()).isEqualTo(401);
-    assertThat(get("/v1/signups", Map.of("Authorization", "Bearer " + TOKEN)).body()).isEqualTo("signed up");
-    assertThat(get("/v1/signups", Map.of("Authorization", "bearer other-token")).statusCode()).isEqualTo(200);
+    assertThat(anonymous.headers().firstValue("WWW-Authenticate"))
+        .contains("Bearer realm=\"optin\"");
+    assertThat(get("/v1/signups", Map.of("Authorization", "Bearer wrong-token")).statusCode())
+        .isEqualTo(401);
+    assertThat(get("/v1/signups", Map.of("Authorization", "Basic " + TOKEN)).statusCode())
+        .isEqualTo(401);
+    assertThat(get("/v1/signups", Map.of("Authorization", "Bearer " + TOKEN)).body())
+        .isEqualTo("signed up");
+    assertThat(get("/v1/signups", Map.of("Authorization", "bearer other-token")).statusCode())
+        .isEqualTo(200);
     assertThat(get("/webhooks/twilio/inbound", Map.of()).body()).isEqualTo("<Response/>");
     assertThat(get("/health/live", Map.of()).statusCode()).isEqualTo(200);
   }
@@ -124,18 +141,25 @@ class HttpGatewayTest {
   void shouldLeaveTheApiOpenWithoutTokensAndAnswer404And500ItselfWhenNeeded() throws Exception {
     // Given
     gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(), metrics);
-    gateway.mount(List.of(new HttpRoute("/v1/signups", ok("signed up")),
-        new HttpRoute("/v1/broken", exchange -> {
-          throw new IllegalStateException("a bug");
-        })), List.of());
+    gateway.mount(
+        List.of(
+            new HttpRoute("/v1/signups", ok("signed up")),
+            new HttpRoute(
+                "/v1/broken",
+                exchange -> {
+                  throw new IllegalStateException("a bug");
+                })),
+        List.of());
 
     // Then
     assertThat(get("/v1/signups", Map.of()).body()).isEqualTo("signed up");
     assertThat(get("/nowhere", Map.of()).statusCode()).isEqualTo(404);
-    assertThat(get("/v1/broken", Map.of())).satisfies(r -> {
-      assertThat(r.statusCode()).isEqualTo(500);
-      assertThat(r.body()).isEqualTo("{\"error\":\"internal error\"}");
-    });
+    assertThat(get("/v1/broken", Map.of()))
+        .satisfies(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(500);
+              assertThat(r.body()).isEqualTo("{\"error\":\"internal error\"}");
+            });
     assertThat(gateway.routes()).containsExactly("/v1/signups", "/v1/broken");
   }
 
@@ -149,9 +173,10 @@ class HttpGatewayTest {
     assertThat(gateway.url()).isEqualTo(URI.create("http://127.0.0.1:" + gateway.port()));
   }
 
-  private static RunningService service(ServiceName name, List<HttpRoute> routes,
-      java.util.function.BooleanSupplier ready) {
-    return new RunningService(name, routes, ready, () -> ready.getAsBoolean() ? "RUNNING" : "REBALANCING", () -> { });
+  private static RunningService service(
+      ServiceName name, List<HttpRoute> routes, java.util.function.BooleanSupplier ready) {
+    return new RunningService(
+        name, routes, ready, () -> ready.getAsBoolean() ? "RUNNING" : "REBALANCING", () -> {});
   }
 
   private static HttpHandler ok(String body) {

@@ -6,7 +6,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** Reads and writes durations the way people type them: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 2d} or ISO-8601 {@code PT10M}. */
+/**
+ * Reads and writes durations the way people type them: {@code 500ms}, {@code 30s}, {@code 10m},
+ * {@code 1h}, {@code 2d} or ISO-8601 {@code PT10M}.
+ */
 public final class DurationText {
 
   private static final Pattern SHORT = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
@@ -27,12 +30,15 @@ public final class DurationText {
       throw new IllegalArgumentException("'" + text + "' is too large a duration");
     }
     if (duration.isNegative()) {
-      throw new IllegalArgumentException("'" + text + "' is negative; durations must be zero or more");
+      throw new IllegalArgumentException(
+          "'" + text + "' is negative; durations must be zero or more");
     }
     return duration;
   }
 
-  /** The shortest exact form: {@code 600000 ms} gives {@code 10m}, {@code 90 s} gives {@code 90s}. */
+  /**
+   * The shortest exact form: {@code 600000 ms} gives {@code 10m}, {@code 90 s} gives {@code 90s}.
+   */
   public static String format(Duration duration) {
     long millis = duration.toMillis();
     if (millis != 0 && millis % Duration.ofDays(1).toMillis() == 0) {
@@ -74,6 +80,8 @@ public final class DurationText {
   }
 
   private static String expected(String text) {
-    return "'" + text + "' is not a duration (expected a number with a unit: 500ms, 30s, 10m, 1h, 2d, or ISO-8601 like PT10M)";
+    return "'"
+        + text
+        + "' is not a duration (expected a number with a unit: 500ms, 30s, 10m, 1h, 2d, or ISO-8601 like PT10M)";
   }
 }

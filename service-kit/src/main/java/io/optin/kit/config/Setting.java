@@ -8,14 +8,23 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * One named, typed and documented setting: a value is accepted only if it parses and passes its check.
+ * One named, typed and documented setting: a value is accepted only if it parses and passes its
+ * check.
  *
  * @param <T> the type of the value
  */
 public final class Setting<T> {
 
   private static final List<String> SECRET_MARKERS =
-      List.of("token", "secret", "password", "user.info", "jaas.config", "credentials", "master.key", "signing.key");
+      List.of(
+          "token",
+          "secret",
+          "password",
+          "user.info",
+          "jaas.config",
+          "credentials",
+          "master.key",
+          "signing.key");
 
   private final String key;
   private final ValueType<T> type;
@@ -24,7 +33,12 @@ public final class Setting<T> {
   private final String allowed;
   private final String doc;
 
-  private Setting(String key, ValueType<T> type, T defaultValue, Function<T, String> check, String allowed,
+  private Setting(
+      String key,
+      ValueType<T> type,
+      T defaultValue,
+      Function<T, String> check,
+      String allowed,
       String doc) {
     this.key = Objects.requireNonNull(key, "key");
     this.type = Objects.requireNonNull(type, "type");
@@ -39,10 +53,16 @@ public final class Setting<T> {
    *
    * @param defaultValue {@code null} when the setting has no default (it is then optional)
    * @param check returns why a parsed value is refused, or {@code null} to accept it
-   * @param allowed the accepted values in words, for the reference ({@code ""} when any value of the type is)
+   * @param allowed the accepted values in words, for the reference ({@code ""} when any value of
+   *     the type is)
    */
-  public static <T> Setting<T> of(String key, ValueType<T> type, T defaultValue, Function<T, String> check,
-      String allowed, String doc) {
+  public static <T> Setting<T> of(
+      String key,
+      ValueType<T> type,
+      T defaultValue,
+      Function<T, String> check,
+      String allowed,
+      String doc) {
     return new Setting<>(key, type, defaultValue, check, allowed, doc);
   }
 
@@ -55,24 +75,35 @@ public final class Setting<T> {
     return text(key, null, doc);
   }
 
-  public static Setting<Integer> integer(String key, int defaultValue, int min, int max, String doc) {
-    return of(key, ValueType.INTEGER, defaultValue,
+  public static Setting<Integer> integer(
+      String key, int defaultValue, int min, int max, String doc) {
+    return of(
+        key,
+        ValueType.INTEGER,
+        defaultValue,
         value -> value < min || value > max ? "must be between " + min + " and " + max : null,
-        min + " to " + max, doc);
+        min + " to " + max,
+        doc);
   }
 
   public static Setting<Boolean> flag(String key, boolean defaultValue, String doc) {
     return of(key, ValueType.BOOLEAN, defaultValue, value -> null, "true, false", doc);
   }
 
-  public static Setting<Duration> duration(String key, Duration defaultValue, Duration min, Duration max,
-      String doc) {
+  public static Setting<Duration> duration(
+      String key, Duration defaultValue, Duration min, Duration max, String doc) {
     String low = DurationText.format(min);
     String high = DurationText.format(max);
-    return of(key, ValueType.DURATION, defaultValue,
-        value -> value.compareTo(min) < 0 || value.compareTo(max) > 0 ? "must be between " + low + " and " + high
-            : null,
-        low + " to " + high, doc);
+    return of(
+        key,
+        ValueType.DURATION,
+        defaultValue,
+        value ->
+            value.compareTo(min) < 0 || value.compareTo(max) > 0
+                ? "must be between " + low + " and " + high
+                : null,
+        low + " to " + high,
+        doc);
   }
 
   /** A comma-separated list, empty by default. */
@@ -85,7 +116,9 @@ public final class Setting<T> {
     return "OPTIN_" + key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
   }
 
-  /** Whether a value under this key must never be shown (tokens, secrets, passwords, credentials). */
+  /**
+   * Whether a value under this key must never be shown (tokens, secrets, passwords, credentials).
+   */
   public static boolean isSecretKey(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
     return SECRET_MARKERS.stream().anyMatch(lower::contains);
@@ -107,7 +140,9 @@ public final class Setting<T> {
     return doc;
   }
 
-  /** The accepted values in words ({@code 4 to 10}), or {@code ""} when any value of the type is. */
+  /**
+   * The accepted values in words ({@code 4 to 10}), or {@code ""} when any value of the type is.
+   */
   public String allowed() {
     return allowed;
   }

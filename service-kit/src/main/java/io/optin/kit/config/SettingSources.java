@@ -13,10 +13,16 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** Reads the raw settings of a properties file or of {@code OPTIN_*} variables, refusing names it does not know. */
+/**
+ * Reads the raw settings of a properties file or of {@code OPTIN_*} variables, refusing names it
+ * does not know.
+ */
 final class SettingSources {
 
-  /** Variables with the {@code OPTIN_} prefix that are not settings (read by the {@code ./optin} script). */
+  /**
+   * Variables with the {@code OPTIN_} prefix that are not settings (read by the {@code ./optin}
+   * script).
+   */
   static final Set<String> NOT_SETTINGS = Set.of("OPTIN_JAVA_OPTS");
 
   private static final String ENV_PREFIX = "OPTIN_";
@@ -56,10 +62,20 @@ final class SettingSources {
         continue;
       }
       String origin = "environment variable " + name;
-      String key = SettingsCatalogue.findByEnvironmentVariable(name).map(Setting::key).orElseGet(() -> passThrough(name));
+      String key =
+          SettingsCatalogue.findByEnvironmentVariable(name)
+              .map(Setting::key)
+              .orElseGet(() -> passThrough(name));
       if (key == null) {
-        String guess = name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
-        problems.add("unknown setting in " + origin + ": no setting is named '" + guess + "'" + suggestion(guess));
+        String guess =
+            name.substring(ENV_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
+        problems.add(
+            "unknown setting in "
+                + origin
+                + ": no setting is named '"
+                + guess
+                + "'"
+                + suggestion(guess));
       } else {
         assignments.add(new Assignment(key, variable.getValue(), origin));
       }
@@ -67,7 +83,10 @@ final class SettingSources {
     return assignments;
   }
 
-  /** {@code OPTIN_KAFKA_SASL_MECHANISM} is {@code kafka.sasl.mechanism}: Kafka's own keys use dots only. */
+  /**
+   * {@code OPTIN_KAFKA_SASL_MECHANISM} is {@code kafka.sasl.mechanism}: Kafka's own keys use dots
+   * only.
+   */
   private static String passThrough(String variable) {
     if (!variable.startsWith(ENV_KAFKA_PREFIX) || variable.length() == ENV_KAFKA_PREFIX.length()) {
       return null;
@@ -77,7 +96,8 @@ final class SettingSources {
   }
 
   private static String suggestion(String key) {
-    return SettingsCatalogue.closestKey(key).map(known -> " (did you mean " + known + "?)")
+    return SettingsCatalogue.closestKey(key)
+        .map(known -> " (did you mean " + known + "?)")
         .orElse(" (see docs/settings.md)");
   }
 

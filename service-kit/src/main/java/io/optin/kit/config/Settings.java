@@ -12,9 +12,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The settings in force: catalogue defaults, overridden by a properties file, overridden by {@code OPTIN_*}
- * environment variables (DESIGN.md §9); every value is parsed and checked when loaded, so a bad one stops
- * start-up instead of failing later.
+ * The settings in force: catalogue defaults, overridden by a properties file, overridden by {@code
+ * OPTIN_*} environment variables (DESIGN.md §9); every value is parsed and checked when loaded, so
+ * a bad one stops start-up instead of failing later.
  *
  * <p>A blank value puts a setting back to its default. Values of secret settings are never shown.
  */
@@ -37,7 +37,8 @@ public final class Settings {
   }
 
   /**
-   * Defaults, then {@code file} when given, then the {@code OPTIN_*} variables of {@code environment}.
+   * Defaults, then {@code file} when given, then the {@code OPTIN_*} variables of {@code
+   * environment}.
    *
    * @throws SettingsException naming every unknown or malformed setting and its source
    */
@@ -50,7 +51,8 @@ public final class Settings {
   }
 
   /**
-   * These settings overridden by {@code overrides} (typically command-line options), checked like the others.
+   * These settings overridden by {@code overrides} (typically command-line options), checked like
+   * the others.
    *
    * @param origin where the overrides come from, for messages: {@code "option --partitions"}
    * @throws SettingsException when a key is unknown or a value malformed
@@ -58,13 +60,14 @@ public final class Settings {
   public Settings with(Map<String, String> overrides, String origin) {
     List<String> problems = new ArrayList<>();
     List<Assignment> assignments = new ArrayList<>();
-    overrides.forEach((key, text) -> {
-      if (SettingsCatalogue.isKnownKey(key)) {
-        assignments.add(new Assignment(key, text, origin));
-      } else {
-        problems.add("unknown setting '" + key + "' in " + origin);
-      }
-    });
+    overrides.forEach(
+        (key, text) -> {
+          if (SettingsCatalogue.isKnownKey(key)) {
+            assignments.add(new Assignment(key, text, origin));
+          } else {
+            problems.add("unknown setting '" + key + "' in " + origin);
+          }
+        });
     return apply(new LinkedHashMap<>(values), assignments, problems);
   }
 
@@ -74,8 +77,14 @@ public final class Settings {
    * @throws SettingsException when it has no default and was not set
    */
   public <T> T get(Setting<T> setting) {
-    return optional(setting).orElseThrow(() -> new SettingsException(setting.key() + " is not set: set it in the "
-        + "--config file or with the environment variable " + setting.environmentVariable()));
+    return optional(setting)
+        .orElseThrow(
+            () ->
+                new SettingsException(
+                    setting.key()
+                        + " is not set: set it in the "
+                        + "--config file or with the environment variable "
+                        + setting.environmentVariable()));
   }
 
   @SuppressWarnings("unchecked")
@@ -104,7 +113,10 @@ public final class Settings {
     return get(setting);
   }
 
-  /** Where the value in force comes from: {@code default}, {@code file …}, {@code environment variable …}. */
+  /**
+   * Where the value in force comes from: {@code default}, {@code file …}, {@code environment
+   * variable …}.
+   */
   public String origin(Setting<?> setting) {
     Value value = values.get(setting.key());
     return value == null ? DEFAULT_ORIGIN : value.origin();
@@ -113,28 +125,30 @@ public final class Settings {
   /** The {@code kafka.*} settings with the prefix removed, ready for any Kafka client. */
   public Map<String, String> kafkaClientProperties() {
     Map<String, String> properties = new TreeMap<>();
-    values.forEach((key, value) -> {
-      if (SettingsCatalogue.isKafkaPassThrough(key)) {
-        properties.put(key.substring(SettingsCatalogue.KAFKA_PREFIX.length()), value.text());
-      }
-    });
+    values.forEach(
+        (key, value) -> {
+          if (SettingsCatalogue.isKafkaPassThrough(key)) {
+            properties.put(key.substring(SettingsCatalogue.KAFKA_PREFIX.length()), value.text());
+          }
+        });
     return properties;
   }
 
   /**
-   * The settings of one family ({@link SettingsCatalogue#FAMILY_PREFIXES}), full key to text, such as
-   * {@code templates.shop.fr.confirmation_code}; empty when none is set.
+   * The settings of one family ({@link SettingsCatalogue#FAMILY_PREFIXES}), full key to text, such
+   * as {@code templates.shop.fr.confirmation_code}; empty when none is set.
    */
   public Map<String, String> family(String prefix) {
     if (!SettingsCatalogue.FAMILY_PREFIXES.contains(prefix)) {
       throw new IllegalArgumentException("no family of settings starts with " + prefix);
     }
     Map<String, String> members = new TreeMap<>();
-    values.forEach((key, value) -> {
-      if (key.startsWith(prefix)) {
-        members.put(key, value.text());
-      }
-    });
+    values.forEach(
+        (key, value) -> {
+          if (key.startsWith(prefix)) {
+            members.put(key, value.text());
+          }
+        });
     return members;
   }
 
@@ -144,9 +158,10 @@ public final class Settings {
     for (Setting<?> setting : SettingsCatalogue.all()) {
       text.append(line(setting.key(), setting.isSecret()));
     }
-    new TreeMap<>(values).keySet().stream()
-        .filter(key -> SettingsCatalogue.find(key).isEmpty())
-        .forEach(key -> text.append(line(key, Setting.isSecretKey(key))));
+    new TreeMap<>(values)
+        .keySet().stream()
+            .filter(key -> SettingsCatalogue.find(key).isEmpty())
+            .forEach(key -> text.append(line(key, Setting.isSecretKey(key))));
     return text.toString();
   }
 
@@ -166,20 +181,26 @@ public final class Settings {
   private static Map<String, Value> defaultValues() {
     Map<String, Value> values = new LinkedHashMap<>();
     for (Setting<?> setting : SettingsCatalogue.all()) {
-      setting.defaultValue().ifPresent(value -> values.put(setting.key(),
-          new Value(value, setting.defaultText(), DEFAULT_ORIGIN)));
+      setting
+          .defaultValue()
+          .ifPresent(
+              value ->
+                  values.put(
+                      setting.key(), new Value(value, setting.defaultText(), DEFAULT_ORIGIN)));
     }
     return values;
   }
 
-  private static Settings apply(Map<String, Value> values, List<Assignment> assignments, List<String> problems) {
+  private static Settings apply(
+      Map<String, Value> values, List<Assignment> assignments, List<String> problems) {
     for (Assignment assignment : assignments) {
       String text = assignment.text().trim();
       Optional<Setting<?>> known = SettingsCatalogue.find(assignment.key());
       if (text.isEmpty()) {
         reset(values, assignment.key(), known);
       } else if (known.isPresent()) {
-        parse(known.get(), assignment, problems).ifPresent(value -> values.put(assignment.key(), value));
+        parse(known.get(), assignment, problems)
+            .ifPresent(value -> values.put(assignment.key(), value));
       } else {
         values.put(assignment.key(), new Value(text, text, assignment.origin()));
       }
@@ -190,21 +211,28 @@ public final class Settings {
     return new Settings(values);
   }
 
-  private static Optional<Value> parse(Setting<?> setting, Assignment assignment, List<String> problems) {
+  private static Optional<Value> parse(
+      Setting<?> setting, Assignment assignment, List<String> problems) {
     String text = assignment.text().trim();
     try {
       Object value = setting.parse(text);
       return Optional.of(new Value(value, text, assignment.origin()));
     } catch (IllegalArgumentException e) {
       String shown = setting.isSecret() ? "****" : text;
-      problems.add(setting.key() + "=" + shown + " from " + assignment.origin() + ": " + e.getMessage());
+      problems.add(
+          setting.key() + "=" + shown + " from " + assignment.origin() + ": " + e.getMessage());
       return Optional.empty();
     }
   }
 
   private static void reset(Map<String, Value> values, String key, Optional<Setting<?>> known) {
     values.remove(key);
-    known.ifPresent(setting -> setting.defaultValue().ifPresent(value -> values.put(key,
-        new Value(value, setting.defaultText(), DEFAULT_ORIGIN))));
+    known.ifPresent(
+        setting ->
+            setting
+                .defaultValue()
+                .ifPresent(
+                    value ->
+                        values.put(key, new Value(value, setting.defaultText(), DEFAULT_ORIGIN))));
   }
 }

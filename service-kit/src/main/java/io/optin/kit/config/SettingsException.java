@@ -3,8 +3,8 @@ package io.optin.kit.config;
 import java.util.List;
 
 /**
- * Settings that cannot be used: start-up stops, and the message names each setting, where its value came from
- * and why it was refused.
+ * Settings that cannot be used: start-up stops, and the message names each setting, where its value
+ * came from and why it was refused.
  */
 public final class SettingsException extends RuntimeException {
 

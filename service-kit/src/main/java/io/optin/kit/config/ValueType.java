@@ -9,8 +9,8 @@ import java.util.function.Function;
 /**
  * How the text of a setting becomes a typed value and back.
  *
- * <p>{@link #parse} throws {@link IllegalArgumentException} whose message is the reason, phrased to follow
- * "setting=value from source: ".
+ * <p>{@link #parse} throws {@link IllegalArgumentException} whose message is the reason, phrased to
+ * follow "setting=value from source: ".
  */
 public interface ValueType<T> {
 
@@ -23,14 +23,21 @@ public interface ValueType<T> {
   /** {@code true} or {@code false}, any case. */
   ValueType<Boolean> BOOLEAN = of("boolean", ValueType::parseBoolean, String::valueOf);
 
-  /** A non-negative duration: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 2d} or {@code PT10M}. */
+  /**
+   * A non-negative duration: {@code 500ms}, {@code 30s}, {@code 10m}, {@code 1h}, {@code 2d} or
+   * {@code PT10M}.
+   */
   ValueType<Duration> DURATION = of("duration", DurationText::parse, DurationText::format);
 
   /** A duration, or {@code infinite} (kept forever, Kafka's {@code retention.ms=-1}). */
-  ValueType<Duration> RETENTION = of("duration or infinite", ValueType::parseRetention, ValueType::formatRetention);
+  ValueType<Duration> RETENTION =
+      of("duration or infinite", ValueType::parseRetention, ValueType::formatRetention);
 
-  /** Comma-separated values; blanks between commas are dropped, so an empty text is an empty list. */
-  ValueType<List<String>> LIST = of("comma-separated list", ValueType::parseList, list -> String.join(",", list));
+  /**
+   * Comma-separated values; blanks between commas are dropped, so an empty text is an empty list.
+   */
+  ValueType<List<String>> LIST =
+      of("comma-separated list", ValueType::parseList, list -> String.join(",", list));
 
   /** Kafka's retention meaning "forever". */
   Duration INFINITE = Duration.ofMillis(-1);
@@ -42,7 +49,8 @@ public interface ValueType<T> {
 
   String format(T value);
 
-  static <T> ValueType<T> of(String name, Function<String, T> parser, Function<T, String> formatter) {
+  static <T> ValueType<T> of(
+      String name, Function<String, T> parser, Function<T, String> formatter) {
     return new ValueType<>() {
       @Override
       public String name() {
@@ -91,6 +99,9 @@ public interface ValueType<T> {
   }
 
   private static List<String> parseList(String text) {
-    return Arrays.stream(text.split(",")).map(String::trim).filter(item -> !item.isEmpty()).toList();
+    return Arrays.stream(text.split(","))
+        .map(String::trim)
+        .filter(item -> !item.isEmpty())
+        .toList();
   }
 }

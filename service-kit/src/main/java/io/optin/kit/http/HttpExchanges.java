@@ -21,7 +21,9 @@ public final class HttpExchanges {
 
   private HttpExchanges() {}
 
-  /** Reads the request body, or throws {@link BodyTooLargeException} past {@link #MAX_BODY_BYTES}. */
+  /**
+   * Reads the request body, or throws {@link BodyTooLargeException} past {@link #MAX_BODY_BYTES}.
+   */
   public static byte[] readBody(HttpExchange exchange) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
       byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
@@ -32,7 +34,10 @@ public final class HttpExchanges {
     }
   }
 
-  /** Parses an {@code application/x-www-form-urlencoded} body (the last value wins for a repeated key). */
+  /**
+   * Parses an {@code application/x-www-form-urlencoded} body (the last value wins for a repeated
+   * key).
+   */
   public static Map<String, String> parseForm(byte[] body) {
     Map<String, String> form = new LinkedHashMap<>();
     String text = new String(body, StandardCharsets.UTF_8);
@@ -43,7 +48,9 @@ public final class HttpExchanges {
       int eq = pair.indexOf('=');
       String key = eq < 0 ? pair : pair.substring(0, eq);
       String value = eq < 0 ? "" : pair.substring(eq + 1);
-      form.put(URLDecoder.decode(key, StandardCharsets.UTF_8), URLDecoder.decode(value, StandardCharsets.UTF_8));
+      form.put(
+          URLDecoder.decode(key, StandardCharsets.UTF_8),
+          URLDecoder.decode(value, StandardCharsets.UTF_8));
     }
     return form;
   }
@@ -55,10 +62,12 @@ public final class HttpExchanges {
   }
 
   /**
-   * Whether the request may go on: its path is exactly {@code path} (a trailing slash allowed) and its method
-   * {@code method}. Otherwise it has been answered 404, or 405 with {@code Allow}, in the JSON error shape.
+   * Whether the request may go on: its path is exactly {@code path} (a trailing slash allowed) and
+   * its method {@code method}. Otherwise it has been answered 404, or 405 with {@code Allow}, in
+   * the JSON error shape.
    */
-  public static boolean accepts(HttpExchange exchange, String path, String method) throws IOException {
+  public static boolean accepts(HttpExchange exchange, String path, String method)
+      throws IOException {
     String actual = exchange.getRequestURI().getPath();
     if (!path.equals(actual) && !(path + "/").equals(actual)) {
       sendError(exchange, 404, "no such resource", null);
@@ -67,7 +76,10 @@ public final class HttpExchanges {
     return acceptsMethod(exchange, method);
   }
 
-  /** Whether the request's method is {@code method}; otherwise it has been answered 405 with {@code Allow}. */
+  /**
+   * Whether the request's method is {@code method}; otherwise it has been answered 405 with {@code
+   * Allow}.
+   */
   public static boolean acceptsMethod(HttpExchange exchange, String method) throws IOException {
     if (!method.equals(exchange.getRequestMethod())) {
       exchange.getResponseHeaders().set("Allow", method);
@@ -82,7 +94,8 @@ public final class HttpExchanges {
   }
 
   /** The error shape of DESIGN.md §5: {@code {"error": reason, "field": field}}. */
-  public static void sendError(HttpExchange exchange, int status, String reason, String field) throws IOException {
+  public static void sendError(HttpExchange exchange, int status, String reason, String field)
+      throws IOException {
     ObjectNode body = JSON.createObjectNode().put("error", reason);
     if (field != null) {
       body.put("field", field);
@@ -90,7 +103,8 @@ public final class HttpExchanges {
     sendJson(exchange, status, body);
   }
 
-  public static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  public static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {

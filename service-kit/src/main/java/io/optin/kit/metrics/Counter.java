@@ -8,8 +8,8 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * A Prometheus counter ({@code _total} by convention): one monotonic series per combination of label values,
- * created on first increment. Obtain one from {@link Metrics#counter}.
+ * A Prometheus counter ({@code _total} by convention): one monotonic series per combination of
+ * label values, created on first increment. Obtain one from {@link Metrics#counter}.
  */
 public final class Counter implements Metrics.Instrument {
 
@@ -49,7 +49,9 @@ public final class Counter implements Metrics.Instrument {
 
   @Override
   public boolean sameShape(Metrics.Instrument other) {
-    return other instanceof Counter counter && counter.help.equals(help) && counter.labelNames.equals(labelNames);
+    return other instanceof Counter counter
+        && counter.help.equals(help)
+        && counter.labelNames.equals(labelNames);
   }
 
   @Override
@@ -60,13 +62,19 @@ public final class Counter implements Metrics.Instrument {
     if (sorted.isEmpty() && labelNames.isEmpty()) {
       sorted.put("", 0L);
     }
-    sorted.forEach((labels, value) -> text.append(name).append(labels).append(' ')
-        .append(Metrics.number(value)).append('\n'));
+    sorted.forEach(
+        (labels, value) ->
+            text.append(name)
+                .append(labels)
+                .append(' ')
+                .append(Metrics.number(value))
+                .append('\n'));
   }
 
   private List<String> key(String... labelValues) {
     if (labelValues.length != labelNames.size()) {
-      throw new IllegalArgumentException(name + " takes labels " + labelNames + ", got " + Arrays.toString(labelValues));
+      throw new IllegalArgumentException(
+          name + " takes labels " + labelNames + ", got " + Arrays.toString(labelValues));
     }
     return Arrays.stream(labelValues).map(value -> value == null ? "" : value).toList();
   }

@@ -9,11 +9,12 @@ import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 
 /**
- * The application's metrics, one registry per process: counters with labels and gauges read when scraped,
- * rendered in the Prometheus text format 0.0.4 for {@code GET /metrics}. Dependency-free and thread-safe.
+ * The application's metrics, one registry per process: counters with labels and gauges read when
+ * scraped, rendered in the Prometheus text format 0.0.4 for {@code GET /metrics}. Dependency-free
+ * and thread-safe.
  *
- * <p>Registering a name twice returns the first instrument when the help and labels agree, so each service may
- * declare the counters it increments without knowing who else does.
+ * <p>Registering a name twice returns the first instrument when the help and labels agree, so each
+ * service may declare the counters it increments without knowing who else does.
  */
 public final class Metrics {
 
@@ -30,7 +31,10 @@ public final class Metrics {
     return register(new Counter(name, help, checkedLabels(labelNames)), Counter.class);
   }
 
-  /** A gauge read from {@code value} at each scrape (for example the number of running stream threads). */
+  /**
+   * A gauge read from {@code value} at each scrape (for example the number of running stream
+   * threads).
+   */
   public void gauge(String name, String help, DoubleSupplier value) {
     register(new Gauge(name, help, value), Gauge.class);
   }
@@ -38,7 +42,8 @@ public final class Metrics {
   /** Every instrument in the Prometheus text exposition format 0.0.4, sorted by name. */
   public String render() {
     StringBuilder text = new StringBuilder();
-    instruments.values().stream().sorted((a, b) -> a.name().compareTo(b.name()))
+    instruments.values().stream()
+        .sorted((a, b) -> a.name().compareTo(b.name()))
         .forEach(instrument -> instrument.render(text));
     return text.toString();
   }
@@ -52,7 +57,8 @@ public final class Metrics {
       return instrument;
     }
     if (!type.isInstance(existing) || !existing.sameShape(instrument)) {
-      throw new IllegalArgumentException("metric " + instrument.name() + " is already registered differently");
+      throw new IllegalArgumentException(
+          "metric " + instrument.name() + " is already registered differently");
     }
     return type.cast(existing);
   }
@@ -60,7 +66,8 @@ public final class Metrics {
   private static List<String> checkedLabels(String... labelNames) {
     List<String> labels = new ArrayList<>();
     for (String label : labelNames) {
-      if (!LABEL.matcher(Objects.requireNonNull(label, "label")).matches() || label.startsWith("__")) {
+      if (!LABEL.matcher(Objects.requireNonNull(label, "label")).matches()
+          || label.startsWith("__")) {
         throw new IllegalArgumentException("not a Prometheus label name: " + label);
       }
       labels.add(label);
@@ -79,8 +86,11 @@ public final class Metrics {
 
   /** The {@code # HELP} line with Prometheus' escaping of backslashes and new lines. */
   static void header(StringBuilder text, String name, String help, String type) {
-    text.append("# HELP ").append(name).append(' ')
-        .append(help.replace("\\", "\\\\").replace("\n", "\\n")).append('\n');
+    text.append("# HELP ")
+        .append(name)
+        .append(' ')
+        .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
+        .append('\n');
     text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
   }
 
@@ -92,7 +102,9 @@ public final class Metrics {
     if (Double.isInfinite(value)) {
       return value > 0 ? "+Inf" : "-Inf";
     }
-    return value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value) : Double.toString(value);
+    return value == Math.rint(value) && Math.abs(value) < 1e15
+        ? Long.toString((long) value)
+        : Double.toString(value);
   }
 
   /** A gauge sampled at render time. */

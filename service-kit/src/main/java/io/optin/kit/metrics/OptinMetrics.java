@@ -3,11 +3,13 @@ package io.optin.kit.metrics;
 import java.util.Objects;
 
 /**
- * The one catalogue of optin's counters (names, help, labels), like {@code Topics} for topics: each service
- * increments the ones at its outcome points, the app renders them all at {@code GET /metrics}.
+ * The one catalogue of optin's counters (names, help, labels), like {@code Topics} for topics: each
+ * service increments the ones at its outcome points, the app renders them all at {@code GET
+ * /metrics}.
  *
- * <p>Counters incremented inside a Kafka Streams processor may count a record twice when a transaction is aborted
- * and retried (exactly-once covers the topics, not the process's memory); the topics are the record of truth.
+ * <p>Counters incremented inside a Kafka Streams processor may count a record twice when a
+ * transaction is aborted and retried (exactly-once covers the topics, not the process's memory);
+ * the topics are the record of truth.
  */
 public final class OptinMetrics {
 
@@ -25,27 +27,48 @@ public final class OptinMetrics {
 
   private OptinMetrics(Metrics registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
-    signups = registry.counter("optin_signups_total",
-        "Signups answered by POST /v1/signups, by outcome (accepted, refused) and HTTP status.", "outcome", "status");
-    velocityTrips = registry.counter("optin_velocity_limit_trips_total",
-        "Signups refused because a velocity limit tripped, by limit (phone, ip, prefix, country, blocked_prefix).",
-        "limit");
-    prefixBlocks = registry.counter("optin_prefix_blocks_total",
-        "Number prefixes blocked for a low confirmation rate (possible SMS pumping).");
-    smsSent = registry.counter("optin_sms_sent_total",
-        "SMS accepted by the provider, by kind of message.", "kind");
-    smsFailed = registry.counter("optin_sms_failed_total",
-        "SMS the provider finally refused or could not be reached for, by provider error code (empty: none).",
-        "error_code");
-    replies = registry.counter("optin_replies_total",
-        "Inbound SMS replies accepted by the webhook, by intent (CONFIRM, CODE, STOP, START, HELP, OTHER).", "intent");
-    confirmations = registry.counter("optin_confirmations_total",
-        "Challenges confirmed, by method (reply_yes, reply_code: the code by SMS, code_entry: POST /v1/verifications).",
-        "method");
+    signups =
+        registry.counter(
+            "optin_signups_total",
+            "Signups answered by POST /v1/signups, by outcome (accepted, refused) and HTTP status.",
+            "outcome",
+            "status");
+    velocityTrips =
+        registry.counter(
+            "optin_velocity_limit_trips_total",
+            "Signups refused because a velocity limit tripped, by limit (phone, ip, prefix, country, blocked_prefix).",
+            "limit");
+    prefixBlocks =
+        registry.counter(
+            "optin_prefix_blocks_total",
+            "Number prefixes blocked for a low confirmation rate (possible SMS pumping).");
+    smsSent =
+        registry.counter(
+            "optin_sms_sent_total", "SMS accepted by the provider, by kind of message.", "kind");
+    smsFailed =
+        registry.counter(
+            "optin_sms_failed_total",
+            "SMS the provider finally refused or could not be reached for, by provider error code (empty: none).",
+            "error_code");
+    replies =
+        registry.counter(
+            "optin_replies_total",
+            "Inbound SMS replies accepted by the webhook, by intent (CONFIRM, CODE, STOP, START, HELP, OTHER).",
+            "intent");
+    confirmations =
+        registry.counter(
+            "optin_confirmations_total",
+            "Challenges confirmed, by method (reply_yes, reply_code: the code by SMS, code_entry: POST /v1/verifications).",
+            "method");
     expiries = registry.counter("optin_challenges_expired_total", "Challenges closed as EXPIRED.");
-    locks = registry.counter("optin_challenges_locked_total", "Challenges locked after too many wrong codes.");
-    forgedWebhooks = registry.counter("optin_webhooks_forged_total",
-        "Twilio webhooks refused for a bad or missing X-Twilio-Signature, by webhook (inbound, status).", "webhook");
+    locks =
+        registry.counter(
+            "optin_challenges_locked_total", "Challenges locked after too many wrong codes.");
+    forgedWebhooks =
+        registry.counter(
+            "optin_webhooks_forged_total",
+            "Twilio webhooks refused for a bad or missing X-Twilio-Signature, by webhook (inbound, status).",
+            "webhook");
   }
 
   /** The counters, registered on {@code registry}. */
@@ -53,7 +76,9 @@ public final class OptinMetrics {
     return new OptinMetrics(registry);
   }
 
-  /** Counters on a registry of their own, for a service run without {@code /metrics} (tests, tools). */
+  /**
+   * Counters on a registry of their own, for a service run without {@code /metrics} (tests, tools).
+   */
   public static OptinMetrics unexposed() {
     return new OptinMetrics(new Metrics());
   }
@@ -67,12 +92,18 @@ public final class OptinMetrics {
     signups.inc(status >= 200 && status < 300 ? "accepted" : "refused", Integer.toString(status));
   }
 
-  /** @param limit {@code phone}, {@code ip}, {@code prefix}, {@code country} or {@code blocked_prefix} */
+  /**
+   * @param limit {@code phone}, {@code ip}, {@code prefix}, {@code country} or {@code
+   *     blocked_prefix}
+   */
   public void velocityLimitTripped(String limit) {
     velocityTrips.inc(limit);
   }
 
-  /** A number prefix was blocked for a low confirmation rate (once per block, not per refused signup). */
+  /**
+   * A number prefix was blocked for a low confirmation rate (once per block, not per refused
+   * signup).
+   */
   public void prefixBlocked() {
     prefixBlocks.inc();
   }
@@ -81,7 +112,9 @@ public final class OptinMetrics {
     smsSent.inc(kind);
   }
 
-  /** @param errorCode the provider's error code, or null when it gave none */
+  /**
+   * @param errorCode the provider's error code, or null when it gave none
+   */
   public void smsFailed(Integer errorCode) {
     smsFailed.inc(errorCode == null ? "" : errorCode.toString());
   }
@@ -90,7 +123,9 @@ public final class OptinMetrics {
     replies.inc(intent);
   }
 
-  /** @param method {@code reply_yes}, {@code reply_code} or {@code code_entry} */
+  /**
+   * @param method {@code reply_yes}, {@code reply_code} or {@code code_entry}
+   */
   public void confirmed(String method) {
     confirmations.inc(method);
   }
@@ -103,7 +138,9 @@ public final class OptinMetrics {
     locks.inc();
   }
 
-  /** @param webhook {@code inbound} or {@code status} */
+  /**
+   * @param webhook {@code inbound} or {@code status}
+   */
   public void forgedWebhook(String webhook) {
     forgedWebhooks.inc(webhook);
   }

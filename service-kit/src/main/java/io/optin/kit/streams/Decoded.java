@@ -3,8 +3,8 @@ package io.optin.kit.streams;
 import java.util.Objects;
 
 /**
- * A record value that was either decoded, or refused with a reason and its raw bytes, so a topology can route
- * poison records to a dead-letter topic instead of stopping a stream thread.
+ * A record value that was either decoded, or refused with a reason and its raw bytes, so a topology
+ * can route poison records to a dead-letter topic instead of stopping a stream thread.
  */
 public record Decoded<T>(T value, byte[] raw, String reason, String field) {
 

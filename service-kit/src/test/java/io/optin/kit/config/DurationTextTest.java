@@ -12,24 +12,38 @@ class DurationTextTest {
 
   @ParameterizedTest
   @CsvSource({
-      "500ms, 500",
-      "30s, 30000",
-      "10m, 600000",
-      "1h, 3600000",
-      "2d, 172800000",
-      "' 10M ', 600000",
-      "PT10M, 600000",
-      "pt1h30m, 5400000",
-      "P1D, 86400000",
-      "0s, 0"})
+    "500ms, 500",
+    "30s, 30000",
+    "10m, 600000",
+    "1h, 3600000",
+    "2d, 172800000",
+    "' 10M ', 600000",
+    "PT10M, 600000",
+    "pt1h30m, 5400000",
+    "P1D, 86400000",
+    "0s, 0"
+  })
   void shouldReadShortAndIsoForms(String text, long millis) {
     assertThat(DurationText.parse(text)).isEqualTo(Duration.ofMillis(millis));
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"10", "ten minutes", "10 minutes", "1.5h", "-5m", "PT-5M", "P", "m", "", "99999999999999999999d"})
+  @ValueSource(
+      strings = {
+        "10",
+        "ten minutes",
+        "10 minutes",
+        "1.5h",
+        "-5m",
+        "PT-5M",
+        "P",
+        "m",
+        "",
+        "99999999999999999999d"
+      })
   void shouldRefuseWhatIsNotANonNegativeDuration(String text) {
-    assertThatThrownBy(() -> DurationText.parse(text)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> DurationText.parse(text))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("'" + text + "'");
   }
 

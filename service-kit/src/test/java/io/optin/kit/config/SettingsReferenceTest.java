@@ -11,7 +11,10 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Keeps docs/settings.md honest: one row per catalogue setting, with its variable and default as the code has them. */
+/**
+ * Keeps docs/settings.md honest: one row per catalogue setting, with its variable and default as
+ * the code has them.
+ */
 class SettingsReferenceTest {
 
   private static final Path REFERENCE = Path.of("..", "docs", "settings.md");
@@ -23,8 +26,10 @@ class SettingsReferenceTest {
     rows = new LinkedHashMap<>();
     for (String line : Files.readAllLines(REFERENCE)) {
       if (line.startsWith("| `")) {
-        List<String> cells = List.of(line.substring(1, line.lastIndexOf('|')).split("\\|"))
-            .stream().map(String::trim).toList();
+        List<String> cells =
+            List.of(line.substring(1, line.lastIndexOf('|')).split("\\|")).stream()
+                .map(String::trim)
+                .toList();
         rows.put(unquote(cells.get(0)), cells);
       }
     }
@@ -38,7 +43,8 @@ class SettingsReferenceTest {
 
   @Test
   void shouldDocumentNoSettingTheCatalogueLacks() {
-    assertThat(rows.keySet()).allSatisfy(key -> assertThat(SettingsCatalogue.find(key)).as(key).isPresent());
+    assertThat(rows.keySet())
+        .allSatisfy(key -> assertThat(SettingsCatalogue.find(key)).as(key).isPresent());
   }
 
   @Test
@@ -46,8 +52,12 @@ class SettingsReferenceTest {
     for (Setting<?> setting : SettingsCatalogue.all()) {
       List<String> cells = rows.get(setting.key());
       assertThat(cells).as(setting.key()).isNotNull();
-      assertThat(unquote(cells.get(1))).as("variable of " + setting.key()).isEqualTo(setting.environmentVariable());
-      assertThat(unquote(cells.get(2))).as("default of " + setting.key()).isEqualTo(documentedDefault(setting));
+      assertThat(unquote(cells.get(1)))
+          .as("variable of " + setting.key())
+          .isEqualTo(setting.environmentVariable());
+      assertThat(unquote(cells.get(2)))
+          .as("default of " + setting.key())
+          .isEqualTo(documentedDefault(setting));
     }
   }
 

@@ -22,7 +22,9 @@ class MetricsTest {
     String text = metrics.render();
 
     // Then
-    assertThat(text).isEqualTo("""
+    assertThat(text)
+        .isEqualTo(
+            """
         # HELP optin_challenges_expired_total Expired.
         # TYPE optin_challenges_expired_total counter
         optin_challenges_expired_total 0
@@ -39,7 +41,8 @@ class MetricsTest {
     metrics.counter("x_total", "a \\ b\nc", "reason").inc("say \"hi\"\n");
 
     // Then
-    assertThat(metrics.render()).contains("# HELP x_total a \\\\ b\\nc\n")
+    assertThat(metrics.render())
+        .contains("# HELP x_total a \\\\ b\\nc\n")
         .contains("x_total{reason=\"say \\\"hi\\\"\\n\"} 1\n");
   }
 
@@ -56,14 +59,17 @@ class MetricsTest {
     // Then
     assertThat(first.value("CONFIRM")).isEqualTo(2);
     assertThatThrownBy(() -> metrics.counter("optin_replies_total", "Replies.", "other"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("already registered");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("already registered");
   }
 
   @Test
   void shouldRefuseBadNamesWrongLabelCountsAndDecrements() {
     Counter counter = metrics.counter("ok_total", "Ok.", "a");
-    assertThatThrownBy(() -> metrics.counter("bad-name", "x")).isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> metrics.counter("y_total", "y", "__reserved")).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> metrics.counter("bad-name", "x"))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> metrics.counter("y_total", "y", "__reserved"))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> counter.inc("1", "2")).isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> counter.add(-1, "1")).isInstanceOf(IllegalArgumentException.class);
   }

@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A sink that dies in the middle of its {@code crashOn}-th batch: the first half of the batch is stored for real,
- * then {@code atCrash} leaves whatever trace the crash would (a half-written line), then it throws.
+ * A sink that dies in the middle of its {@code crashOn}-th batch: the first half of the batch is
+ * stored for real, then {@code atCrash} leaves whatever trace the crash would (a half-written
+ * line), then it throws.
  */
 final class CrashingSink implements ArchiveSink {
 
@@ -34,8 +35,14 @@ final class CrashingSink implements ArchiveSink {
       int half = batch.size() / 2;
       delegate.append(batch.subList(0, half));
       atCrash.accept(batch.subList(half, batch.size()));
-      throw new IllegalStateException("simulated crash in the middle of batch " + appends + " after " + half
-          + " of " + batch.size() + " records");
+      throw new IllegalStateException(
+          "simulated crash in the middle of batch "
+              + appends
+              + " after "
+              + half
+              + " of "
+              + batch.size()
+              + " records");
     }
     delegate.append(batch);
   }

@@ -46,8 +46,9 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Exactly-once archiving of the real ledger: whatever point a crash hits, the archive after a restart holds every
- * committed ledger record once, at its offset, with its exact bytes (10 rec + crash + 10 rec = 20 rec, not 25).
+ * Exactly-once archiving of the real ledger: whatever point a crash hits, the archive after a
+ * restart holds every committed ledger record once, at its offset, with its exact bytes (10 rec +
+ * crash + 10 rec = 20 rec, not 25).
  */
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LedgerArchiverIT {
@@ -57,15 +58,13 @@ class LedgerArchiverIT {
   private static final SegmentRotation SMALL_SEGMENTS = new SegmentRotation(30, 1L << 30);
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
-  @TempDir
-  static Path stateDir;
+  @TempDir static Path stateDir;
 
   private static LedgerOnBroker ledger;
   private static List<LedgerCopy> topic;
   private static EmbeddedPostgres postgres;
 
-  @TempDir
-  Path archiveDir;
+  @TempDir Path archiveDir;
 
   @BeforeAll
   static void writeTheLedger() throws Exception {
@@ -86,9 +85,13 @@ class LedgerArchiverIT {
 
   @Test
   void shouldArchiveIntoFilesExactlyOnceAcrossACrashThatLeftHalfABatchAndHalfALine() {
-    // Given a files archiver whose first sink dies in its 3rd batch: half the batch on disk, then half a line
-    Supplier<ArchiveSink> sinks = crashingFirst(() -> SegmentFileArchive.open(archiveDir, SMALL_SEGMENTS,
-        Clock.systemUTC()), 3, this::writeHalfALine);
+    // Given a files archiver whose first sink dies in its 3rd batch: half the batch on disk, then
+    // half a line
+    Supplier<ArchiveSink> sinks =
+        crashingFirst(
+            () -> SegmentFileArchive.open(archiveDir, SMALL_SEGMENTS, Clock.systemUTC()),
+            3,
+            this::writeHalfALine);
 
     // When it runs, recovers by reopening the files, and catches up with the topic
     try (LedgerArchiver archiver = archiver("files", sinks, QUICKLY).start()) {
@@ -96,21 +99,28 @@ class LedgerArchiverIT {
 
       // Then it did crash and recover once
       assertThat(archiver.recoveries()).isEqualTo(1);
-      assertThat(archiver.lastError()).hasMessageContaining("simulated crash in the middle of batch 3");
+      assertThat(archiver.lastError())
+          .hasMessageContaining("simulated crash in the middle of batch 3");
     }
 
-    // And the archive is the topic: same count, offsets, keys and bytes; no duplicate, no gap; and it verifies
+    // And the archive is the topic: same count, offsets, keys and bytes; no duplicate, no gap; and
+    // it verifies
     assertArchiveIsTheTopic(new SegmentFileReader(archiveDir));
-    assertVerifies(ArchiveVerification.files(archiveDir, ledger.keys.publicKey(), ledger.latestCheckpoints()));
+    assertVerifies(
+        ArchiveVerification.files(archiveDir, ledger.keys.publicKey(), ledger.latestCheckpoints()));
   }
 
   @Test
-  void shouldArchiveIntoPostgresExactlyOnceAcrossAConnectionKilledBetweenRowsAndPosition() throws SQLException {
-    // Given a database whose server kills the archiver's session in its 2nd transaction, after the rows were
+  void shouldArchiveIntoPostgresExactlyOnceAcrossAConnectionKilledBetweenRowsAndPosition()
+      throws SQLException {
+    // Given a database whose server kills the archiver's session in its 2nd transaction, after the
+    // rows were
     // inserted and before the position is written
     JdbcTarget db = newDatabase();
     PostgresArchive.open(db).close();
-    execute(db, "CREATE SEQUENCE archive_crashes",
+    execute(
+        db,
+        "CREATE SEQUENCE archive_crashes",
         """
         CREATE FUNCTION crash_before_position() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
@@ -123,7 +133,8 @@ class LedgerArchiverIT {
             + " FOR EACH STATEMENT EXECUTE FUNCTION crash_before_position()");
 
     // When the archiver runs, loses its connection, reconnects and catches up
-    try (LedgerArchiver archiver = archiver("jdbc", () -> PostgresArchive.open(db), QUICKLY).start()) {
+    try (LedgerArchiver archiver =
+        archiver("jdbc", () -> PostgresArchive.open(db), QUICKLY).start()) {
       awaitArchiveEqualsTopic(new PostgresArchiveReader(db));
 
       // Then the kill did happen in the middle of a transaction, and was recovered from once
@@ -135,18 +146,33 @@ class LedgerArchiverIT {
     // And the table is the topic, and it verifies
     assertArchiveIsTheTopic(new PostgresArchiveReader(db));
     assertThat(queryLong(db, "SELECT count(*) FROM consent_ledger")).isEqualTo(topic.size());
-    assertVerifies(ArchiveVerification.jdbc(db, ledger.keys.publicKey(), ledger.latestCheckpoints()));
+    assertVerifies(
+        ArchiveVerification.jdbc(db, ledger.keys.publicKey(), ledger.latestCheckpoints()));
   }
 
   @Test
   void shouldResumeExactlyWhereKilledArchiversStoppedWhenTheServiceStartsAgain() {
     // Given both archivers killed mid-batch (no retry before they are closed)
     JdbcTarget db = newDatabase();
-    try (LedgerArchiver files = archiver("files", crashingFirst(() -> SegmentFileArchive.open(archiveDir,
-            SMALL_SEGMENTS, Clock.systemUTC()), 4, rest -> { }), Duration.ofMinutes(5)).start();
-        LedgerArchiver jdbc = archiver("jdbc", crashingFirst(() -> PostgresArchive.open(db), 4, rest -> { }),
-            Duration.ofMinutes(5)).start()) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> files.recoveries() == 1 && jdbc.recoveries() == 1);
+    try (LedgerArchiver files =
+            archiver(
+                    "files",
+                    crashingFirst(
+                        () ->
+                            SegmentFileArchive.open(archiveDir, SMALL_SEGMENTS, Clock.systemUTC()),
+                        4,
+                        rest -> {}),
+                    Duration.ofMinutes(5))
+                .start();
+        LedgerArchiver jdbc =
+            archiver(
+                    "jdbc",
+                    crashingFirst(() -> PostgresArchive.open(db), 4, rest -> {}),
+                    Duration.ofMinutes(5))
+                .start()) {
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(() -> files.recoveries() == 1 && jdbc.recoveries() == 1);
     }
 
     // Then each archive holds a gapless prefix of every partition, and less than the topic
@@ -158,10 +184,20 @@ class LedgerArchiverIT {
     assertPrefixOfEachPartition(jdbcBefore);
 
     // When the archive service starts on the same directory and database
-    ArchiveSettings settings = ArchiveSettings.of(Settings.defaults().with(Map.of("audit.archive.dir",
-        archiveDir.toString(), "audit.archive.jdbc.url", db.url(), "audit.archive.segment.max.records", "30"),
-        "test"));
-    try (ArchiveService service = new ArchiveService(settings, ledger.clientSettings(), ledger.registry).start()) {
+    ArchiveSettings settings =
+        ArchiveSettings.of(
+            Settings.defaults()
+                .with(
+                    Map.of(
+                        "audit.archive.dir",
+                        archiveDir.toString(),
+                        "audit.archive.jdbc.url",
+                        db.url(),
+                        "audit.archive.segment.max.records",
+                        "30"),
+                    "test"));
+    try (ArchiveService service =
+        new ArchiveService(settings, ledger.clientSettings(), ledger.registry).start()) {
       awaitArchiveEqualsTopic(new SegmentFileReader(archiveDir));
       awaitArchiveEqualsTopic(new PostgresArchiveReader(db));
       assertThat(service.isRunning()).isTrue();
@@ -170,40 +206,61 @@ class LedgerArchiverIT {
     // Then both are the topic exactly, and verify
     assertArchiveIsTheTopic(new SegmentFileReader(archiveDir));
     assertArchiveIsTheTopic(new PostgresArchiveReader(db));
-    assertVerifies(ArchiveVerification.files(archiveDir, ledger.keys.publicKey(), ledger.latestCheckpoints()));
-    assertVerifies(ArchiveVerification.jdbc(db, ledger.keys.publicKey(), ledger.latestCheckpoints()));
+    assertVerifies(
+        ArchiveVerification.files(archiveDir, ledger.keys.publicKey(), ledger.latestCheckpoints()));
+    assertVerifies(
+        ArchiveVerification.jdbc(db, ledger.keys.publicKey(), ledger.latestCheckpoints()));
   }
 
   @Test
   void shouldVerifyBothArchivesFromTheCommandLineAndNameATamperedRow() throws SQLException {
     // Given both archives written by the service
     JdbcTarget db = newDatabase();
-    ArchiveSettings settings = ArchiveSettings.of(Settings.defaults().with(Map.of("audit.archive.dir",
-        archiveDir.toString(), "audit.archive.jdbc.url", db.url()), "test"));
-    try (ArchiveService service = new ArchiveService(settings, ledger.clientSettings(), ledger.registry).start()) {
+    ArchiveSettings settings =
+        ArchiveSettings.of(
+            Settings.defaults()
+                .with(
+                    Map.of(
+                        "audit.archive.dir",
+                        archiveDir.toString(),
+                        "audit.archive.jdbc.url",
+                        db.url()),
+                    "test"));
+    try (ArchiveService service =
+        new ArchiveService(settings, ledger.clientSettings(), ledger.registry).start()) {
       awaitArchiveEqualsTopic(new SegmentFileReader(archiveDir));
       awaitArchiveEqualsTopic(new PostgresArchiveReader(db));
     }
     String key = ledger.keys.publicKey().toBase64();
 
     // When `optin audit verify` reads each, then both are intact, and it says what it checked
-    CommandRun files = optin("audit", "verify", "--files", archiveDir.toString(), "--offline", "--public-key", key);
+    CommandRun files =
+        optin(
+            "audit", "verify", "--files", archiveDir.toString(), "--offline", "--public-key", key);
     assertThat(files.exit()).as(files.err()).isZero();
     assertThat(files.out()).contains("ledger intact: " + topic.size() + " records");
-    CommandRun jdbc = optin("audit", "verify", "--jdbc", db.url(), "--offline", "--public-key", key);
+    CommandRun jdbc =
+        optin("audit", "verify", "--jdbc", db.url(), "--offline", "--public-key", key);
     assertThat(jdbc.exit()).as(jdbc.err()).isZero();
     assertThat(jdbc.out()).contains("ledger intact: " + topic.size() + " records");
 
     // When a DBA deletes a row behind the trigger's back
     LedgerCopy deleted = topic.get(10);
     LedgerCopy next = topic.get(11);
-    execute(db, "ALTER TABLE consent_ledger DISABLE TRIGGER USER",
-        "DELETE FROM consent_ledger WHERE partition = " + deleted.partition() + " AND \"offset\" = " + deleted.offset());
+    execute(
+        db,
+        "ALTER TABLE consent_ledger DISABLE TRIGGER USER",
+        "DELETE FROM consent_ledger WHERE partition = "
+            + deleted.partition()
+            + " AND \"offset\" = "
+            + deleted.offset());
 
     // Then the command fails, naming the record after the gap
-    CommandRun broken = optin("audit", "verify", "--jdbc", db.url(), "--offline", "--public-key", key);
+    CommandRun broken =
+        optin("audit", "verify", "--jdbc", db.url(), "--offline", "--public-key", key);
     assertThat(broken.exit()).isEqualTo(1);
-    assertThat(broken.out()).contains("BROKEN at partition " + next.partition() + " offset " + next.offset())
+    assertThat(broken.out())
+        .contains("BROKEN at partition " + next.partition() + " offset " + next.offset())
         .contains("missing before it");
   }
 
@@ -223,14 +280,24 @@ class LedgerArchiverIT {
     return new LedgerArchiver(name, sinks, ledger.clientSettings(), ledger.registry, backoff);
   }
 
-  /** The first sink opened crashes in its {@code crashOn}-th batch; the ones opened after it do not. */
-  private static Supplier<ArchiveSink> crashingFirst(Supplier<ArchiveSink> sinks, int crashOn,
+  /**
+   * The first sink opened crashes in its {@code crashOn}-th batch; the ones opened after it do not.
+   */
+  private static Supplier<ArchiveSink> crashingFirst(
+      Supplier<ArchiveSink> sinks,
+      int crashOn,
       java.util.function.Consumer<List<ArchivedRecord>> atCrash) {
     AtomicInteger opened = new AtomicInteger();
-    return () -> opened.incrementAndGet() == 1 ? new CrashingSink(sinks.get(), crashOn, atCrash) : sinks.get();
+    return () ->
+        opened.incrementAndGet() == 1
+            ? new CrashingSink(sinks.get(), crashOn, atCrash)
+            : sinks.get();
   }
 
-  /** What a crash during a write leaves: the first half of the next record's line at the end of its segment. */
+  /**
+   * What a crash during a write leaves: the first half of the next record's line at the end of its
+   * segment.
+   */
   private void writeHalfALine(List<ArchivedRecord> unwritten) {
     ArchivedRecord next = unwritten.get(0);
     Path partition = archiveDir.toAbsolutePath().resolve("partition-" + next.partition());
@@ -238,13 +305,21 @@ class LedgerArchiverIT {
       Files.createDirectories(partition);
       Path last;
       try (Stream<Path> files = Files.list(partition)) {
-        last = files.filter(file -> file.getFileName().toString().endsWith(".jsonl"))
-            .max(Comparator.naturalOrder()).orElse(null);
+        last =
+            files
+                .filter(file -> file.getFileName().toString().endsWith(".jsonl"))
+                .max(Comparator.naturalOrder())
+                .orElse(null);
       }
-      Path segment = last == null || Files.exists(manifestOf(last))
-          ? partition.resolve(String.format("segment-%020d.jsonl", next.offset())) : last;
+      Path segment =
+          last == null || Files.exists(manifestOf(last))
+              ? partition.resolve(String.format("segment-%020d.jsonl", next.offset()))
+              : last;
       byte[] line = ArchiveLine.encode(next);
-      Files.write(segment, Arrays.copyOf(line, line.length / 2), StandardOpenOption.CREATE,
+      Files.write(
+          segment,
+          Arrays.copyOf(line, line.length / 2),
+          StandardOpenOption.CREATE,
           StandardOpenOption.APPEND);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -258,12 +333,18 @@ class LedgerArchiverIT {
 
   private static void awaitArchiveEqualsTopic(ArchiveReader reader) {
     // Reads may meet a segment between its manifest and its index line: retried, never asserted on.
-    await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() -> copies(reader).equals(topic));
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .ignoreExceptions()
+        .until(() -> copies(reader).equals(topic));
   }
 
   private static void assertArchiveIsTheTopic(ArchiveReader reader) {
     List<LedgerCopy> archived = copies(reader);
-    assertThat(archived).hasSize(topic.size()).doesNotHaveDuplicates().containsExactlyElementsOf(topic);
+    assertThat(archived)
+        .hasSize(topic.size())
+        .doesNotHaveDuplicates()
+        .containsExactlyElementsOf(topic);
   }
 
   private static void assertPrefixOfEachPartition(List<LedgerCopy> archived) {
@@ -288,12 +369,15 @@ class LedgerArchiverIT {
 
   private static JdbcTarget newDatabase() {
     String name = "ledger_archive_" + DATABASES.incrementAndGet();
-    execute(new JdbcTarget(postgres.getJdbcUrl("postgres", "postgres"), null, null), "CREATE DATABASE " + name);
+    execute(
+        new JdbcTarget(postgres.getJdbcUrl("postgres", "postgres"), null, null),
+        "CREATE DATABASE " + name);
     return new JdbcTarget(postgres.getJdbcUrl("postgres", name), null, null);
   }
 
   private static void execute(JdbcTarget target, String... sql) {
-    try (Connection connection = target.connect(); Statement statement = connection.createStatement()) {
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement()) {
       for (String each : sql) {
         statement.execute(each);
       }
@@ -303,7 +387,8 @@ class LedgerArchiverIT {
   }
 
   private static long queryLong(JdbcTarget target, String sql) throws SQLException {
-    try (Connection connection = target.connect(); Statement statement = connection.createStatement();
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement();
         ResultSet rows = statement.executeQuery(sql)) {
       rows.next();
       return rows.getLong(1);

@@ -2,9 +2,6 @@ package io.optin.systemtests.audit;
 
 import static org.awaitility.Awaitility.await;
 
-import io.optin.server.topics.ProvisioningReport;
-import io.optin.server.topics.TopicProvisioner;
-import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.audit.AuditService;
 import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.crypto.CheckpointSigningKey;
@@ -15,12 +12,14 @@ import io.optin.avro.ConsentEvidence;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SourceChannel;
-import io.optin.schemas.Topic;
-import io.optin.schemas.Topics;
+import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.domain.screening.ConsentTextHash;
+import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.domain.screening.ConsentTextHash;
+import io.optin.server.topics.ProvisioningReport;
+import io.optin.server.topics.TopicProvisioner;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,13 +48,15 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * A real ledger on the embedded broker, written by the real audit topology (chaining, sealing, checkpoints, EOS)
- * from signups, then left still so an archive can be compared with it record for record.
+ * A real ledger on the embedded broker, written by the real audit topology (chaining, sealing,
+ * checkpoints, EOS) from signups, then left still so an archive can be compared with it record for
+ * record.
  */
 final class LedgerOnBroker implements AutoCloseable {
 
   static final int PARTITIONS = 3;
-  private static final String CONSENT = "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
+  private static final String CONSENT =
+      "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
   private static final String[] AREA_CODES = {"415", "212", "617"};
 
   final EmbeddedKafkaBroker broker;
@@ -67,9 +68,13 @@ final class LedgerOnBroker implements AutoCloseable {
     this.broker = broker;
   }
 
-  /** Starts a broker, creates every topic, and has the audit topology turn {@code signups} signups into a ledger. */
+  /**
+   * Starts a broker, creates every topic, and has the audit topology turn {@code signups} signups
+   * into a ledger.
+   */
   static LedgerOnBroker write(int signups, Path stateDir) throws Exception {
-    LedgerOnBroker ledger = new LedgerOnBroker(EmbeddedKafkaBroker.builder().port(0).build().start());
+    LedgerOnBroker ledger =
+        new LedgerOnBroker(EmbeddedKafkaBroker.builder().port(0).build().start());
     try {
       ledger.writeLedger(signups, stateDir);
       return ledger;
@@ -82,29 +87,45 @@ final class LedgerOnBroker implements AutoCloseable {
   private void writeLedger(int signups, Path stateDir) throws Exception {
     LedgerOnBroker ledger = this;
     ledger.createTopics();
-    ConsentAuditTopologyConfig config = ConsentAuditTopologyConfig.of(
-        new SubjectKeys("test-subject-secret-".repeat(3).getBytes(StandardCharsets.UTF_8)), 6, ledger.keys)
-        .withCheckpoints(new CheckpointPolicy(Duration.ofSeconds(1), 40));
-    try (AuditService audit = new AuditService(config, Map.of(
-        "bootstrap.servers", ledger.broker.bootstrapServers(), "state.dir", stateDir.toString()), ledger.serdes)) {
+    ConsentAuditTopologyConfig config =
+        ConsentAuditTopologyConfig.of(
+                new SubjectKeys("test-subject-secret-".repeat(3).getBytes(StandardCharsets.UTF_8)),
+                6,
+                ledger.keys)
+            .withCheckpoints(new CheckpointPolicy(Duration.ofSeconds(1), 40));
+    try (AuditService audit =
+        new AuditService(
+            config,
+            Map.of(
+                "bootstrap.servers",
+                ledger.broker.bootstrapServers(),
+                "state.dir",
+                stateDir.toString()),
+            ledger.serdes)) {
       audit.start();
       ledger.produceSignups(signups);
       // Every signup is in the ledger once the topology has committed them.
-      await().atMost(Duration.ofSeconds(120)).until(() -> ledger.records().stream()
-          .filter(r -> r.key() != null).count() >= signups);
+      await()
+          .atMost(Duration.ofSeconds(120))
+          .until(() -> ledger.records().stream().filter(r -> r.key() != null).count() >= signups);
     }
   }
 
   Map<String, Object> clientSettings() {
-    return Map.of("bootstrap.servers", broker.bootstrapServers(), ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 25);
+    return Map.of(
+        "bootstrap.servers", broker.bootstrapServers(), ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 25);
   }
 
   /** Every committed ledger record, partition by partition, as Kafka holds it. */
   List<LedgerCopy> records() {
     List<LedgerCopy> copies = new ArrayList<>();
     for (ConsumerRecord<String, byte[]> record : readAll(Topics.CONSENT_AUDIT.name())) {
-      copies.add(new LedgerCopy(record.partition(), record.offset(), record.key(),
-          Base64.getEncoder().encodeToString(record.value())));
+      copies.add(
+          new LedgerCopy(
+              record.partition(),
+              record.offset(),
+              record.key(),
+              Base64.getEncoder().encodeToString(record.value())));
     }
     copies.sort(LedgerCopy.ORDER);
     return copies;
@@ -116,7 +137,9 @@ final class LedgerOnBroker implements AutoCloseable {
     var deserializer = serdes.forTopic(Topics.CONSENT_CHECKPOINTS).deserializer();
     for (ConsumerRecord<String, byte[]> record : readAll(Topics.CONSENT_CHECKPOINTS.name())) {
       LedgerCheckpoint checkpoint = deserializer.deserialize(record.topic(), record.value());
-      latest.merge(checkpoint.getPartition(), checkpoint,
+      latest.merge(
+          checkpoint.getPartition(),
+          checkpoint,
           (a, b) -> a.getPartitionSequence() >= b.getPartitionSequence() ? a : b);
     }
     return latest.values();
@@ -127,11 +150,17 @@ final class LedgerOnBroker implements AutoCloseable {
     broker.close();
   }
 
-  /** Every topic, through the provisioner: it returns once the broker serves them, so the first send finds a leader. */
+  /**
+   * Every topic, through the provisioner: it returns once the broker serves them, so the first send
+   * finds a leader.
+   */
   private void createTopics() {
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      ProvisioningReport report = new TopicProvisioner(admin, PARTITIONS, 1, Duration.ofSeconds(60))
-          .provision(Topics.all());
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      ProvisioningReport report =
+          new TopicProvisioner(admin, PARTITIONS, 1, Duration.ofSeconds(60))
+              .provision(Topics.all());
       if (!report.succeeded()) {
         throw new IllegalStateException(report.table());
       }
@@ -139,43 +168,82 @@ final class LedgerOnBroker implements AutoCloseable {
   }
 
   private void produceSignups(int count) {
-    // Recent: the flow topics keep 30 days, and the broker would delete older records while the test runs.
+    // Recent: the flow topics keep 30 days, and the broker would delete older records while the
+    // test runs.
     Instant start = Instant.now().truncatedTo(ChronoUnit.HOURS).minusSeconds(3600);
-    try (KafkaProducer<String, SignupRequested> producer = new KafkaProducer<>(Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        new StringSerializer(), serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer())) {
+    try (KafkaProducer<String, SignupRequested> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            new StringSerializer(),
+            serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer())) {
       for (int i = 0; i < count; i++) {
-        String phone = "+1" + AREA_CODES[i / 100 % AREA_CODES.length] + "55501" + String.format("%02d", i % 100);
-        producer.send(new ProducerRecord<>(Topics.SIGNUP_REQUESTS.name(), phone, SignupRequested.newBuilder()
-            .setSignupId(UUID.nameUUIDFromBytes(("signup-" + i).getBytes(StandardCharsets.UTF_8)).toString()).setProgramId("acme-deals").setPhone(phone).setEvidence(evidence())
-            .setOccurredAt(start.plusSeconds(i)).build()));
+        String phone =
+            "+1"
+                + AREA_CODES[i / 100 % AREA_CODES.length]
+                + "55501"
+                + String.format("%02d", i % 100);
+        producer.send(
+            new ProducerRecord<>(
+                Topics.SIGNUP_REQUESTS.name(),
+                phone,
+                SignupRequested.newBuilder()
+                    .setSignupId(
+                        UUID.nameUUIDFromBytes(("signup-" + i).getBytes(StandardCharsets.UTF_8))
+                            .toString())
+                    .setProgramId("acme-deals")
+                    .setPhone(phone)
+                    .setEvidence(evidence())
+                    .setOccurredAt(start.plusSeconds(i))
+                    .build()));
       }
       producer.flush();
     }
   }
 
   private static ConsentEvidence evidence() {
-    return ConsentEvidence.newBuilder().setConsentText(CONSENT).setConsentTextVersion("v3")
-        .setConsentTextSha256(ConsentTextHash.of(CONSENT)).setChannel(SourceChannel.WEB_FORM)
-        .setPageUrl("https://acme.example/signup").setIp("203.0.113.7").setUserAgent("Mozilla/5.0")
-        .setLocale("en-US").build();
+    return ConsentEvidence.newBuilder()
+        .setConsentText(CONSENT)
+        .setConsentTextVersion("v3")
+        .setConsentTextSha256(ConsentTextHash.of(CONSENT))
+        .setChannel(SourceChannel.WEB_FORM)
+        .setPageUrl("https://acme.example/signup")
+        .setIp("203.0.113.7")
+        .setUserAgent("Mozilla/5.0")
+        .setLocale("en-US")
+        .build();
   }
 
   private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
     List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer())) {
-      Set<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-          .map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toSet());
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      Set<TopicPartition> partitions =
+          consumer.partitionsFor(topic).stream()
+              .map(info -> new TopicPartition(topic, info.partition()))
+              .collect(Collectors.toSet());
       consumer.assign(partitions);
       consumer.seekToBeginning(partitions);
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await().atMost(Duration.ofSeconds(30)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-        return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(
+              () -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
+              });
     }
     return records;
   }

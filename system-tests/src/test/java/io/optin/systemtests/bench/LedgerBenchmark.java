@@ -1,6 +1,5 @@
 package io.optin.systemtests.bench;
 
-import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.audit.ConsentAuditTopology;
 import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.crypto.CheckpointSigningKey;
@@ -17,13 +16,14 @@ import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SourceChannel;
-import io.optin.schemas.Topic;
-import io.optin.schemas.Topics;
+import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.domain.otp.SubjectKeys;
-import io.optin.schemas.registry.InMemorySchemaRegistryClient;
-import io.optin.schemas.serde.AvroSerdes;
 import io.optin.domain.screening.ConsentTextHash;
 import io.optin.kit.streams.StreamsConfigs;
+import io.optin.schemas.Topic;
+import io.optin.schemas.Topics;
+import io.optin.schemas.registry.InMemorySchemaRegistryClient;
+import io.optin.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -61,11 +61,12 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Ledger write throughput on the embedded broker with exactly-once, in one run: a plain pass-through of the same
- * input (Avro decode and encode, no state), the ledger without personal data (chaining, stores, checkpoints, no
- * encryption), and the ledger as shipped (plus AES-GCM sealing under per-subject data keys). Each variant is a fresh
- * Streams application reading the same 50,000 input records; it is timed from RUNNING until its committed offsets
- * reach the end of every input. Prints records/s and bytes per record; asserts no timing.
+ * Ledger write throughput on the embedded broker with exactly-once, in one run: a plain
+ * pass-through of the same input (Avro decode and encode, no state), the ledger without personal
+ * data (chaining, stores, checkpoints, no encryption), and the ledger as shipped (plus AES-GCM
+ * sealing under per-subject data keys). Each variant is a fresh Streams application reading the
+ * same 50,000 input records; it is timed from RUNNING until its committed offsets reach the end of
+ * every input. Prints records/s and bytes per record; asserts no timing.
  *
  * <p>Not a default test (the name matches no test pattern, and it is tagged "bench"). Run it with
  * {@code mvn -o -pl app -am test -Dtest=LedgerBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
@@ -75,25 +76,34 @@ class LedgerBenchmark {
 
   private static final int SUBSCRIBERS = Integer.getInteger("bench.subscribers", 10_000);
   private static final int PARTITIONS = 2;
-  // Recent: the input topics keep 30 days, and the broker would delete older records under the benchmark.
+  // Recent: the input topics keep 30 days, and the broker would delete older records under the
+  // benchmark.
   private static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.HOURS).minusSeconds(3600);
-  private static final List<Topic<? extends SpecificRecord>> INPUTS = List.of(Topics.SIGNUP_REQUESTS,
-      Topics.SMS_DELIVERY, Topics.SMS_INBOUND, Topics.CHALLENGES);
-  private static final String CONSENT = "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
+  private static final List<Topic<? extends SpecificRecord>> INPUTS =
+      List.of(Topics.SIGNUP_REQUESTS, Topics.SMS_DELIVERY, Topics.SMS_INBOUND, Topics.CHALLENGES);
+  private static final String CONSENT =
+      "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final SubjectKeys subjects =
       new SubjectKeys("bench-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8));
-  private final LedgerKeys keys = new LedgerKeys(MasterKey.generate(), CheckpointSigningKey.generate());
+  private final LedgerKeys keys =
+      new LedgerKeys(MasterKey.generate(), CheckpointSigningKey.generate());
 
-  private record Result(String variant, long records, double seconds, List<String> outputs, double valueBytes,
+  private record Result(
+      String variant,
+      long records,
+      double seconds,
+      List<String> outputs,
+      double valueBytes,
       double diskBytes) {}
 
   @Test
   void shouldPrintLedgerThroughputBesideAPassThrough() throws Exception {
     Path dir = Files.createTempDirectory("optin-ledger-bench");
-    try (EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.builder().port(0).dataDir(dir.resolve("kafka"))
-        .build().start(); Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+    try (EmbeddedKafkaBroker broker =
+            EmbeddedKafkaBroker.builder().port(0).dataDir(dir.resolve("kafka")).build().start();
+        Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
       for (Topic<?> topic : Topics.all()) {
         topics.add(new NewTopic(topic.name(), PARTITIONS, (short) 1).configs(topic.configs()));
@@ -107,15 +117,44 @@ class LedgerBenchmark {
       List<String> passOutputs = INPUTS.stream().map(LedgerBenchmark::passThroughTopic).toList();
       List<String> ledger = List.of(Topics.CONSENT_AUDIT.name());
       List<Result> results = new ArrayList<>();
-      // Two rounds in opposite orders, so neither warm-up nor a neighbour's load favours one variant.
+      // Two rounds in opposite orders, so neither warm-up nor a neighbour's load favours one
+      // variant.
       for (int round = 0; round < 2; round++) {
-        List<Runnable> runs = new ArrayList<>(List.of(
-            () -> results.add(run(broker, admin, dir, "pass-through (Avro in, Avro out)", this::passThrough, inputs,
-                passOutputs)),
-            () -> results.add(run(broker, admin, dir, "ledger, chained, no personal data",
-                () -> ConsentAuditTopology.buildWithoutPersonalDataForBenchmark(cfg, serdes), inputs, ledger)),
-            () -> results.add(run(broker, admin, dir, "ledger, chained + AES-GCM sealed",
-                () -> ConsentAuditTopology.build(cfg, serdes), inputs, ledger))));
+        List<Runnable> runs =
+            new ArrayList<>(
+                List.of(
+                    () ->
+                        results.add(
+                            run(
+                                broker,
+                                admin,
+                                dir,
+                                "pass-through (Avro in, Avro out)",
+                                this::passThrough,
+                                inputs,
+                                passOutputs)),
+                    () ->
+                        results.add(
+                            run(
+                                broker,
+                                admin,
+                                dir,
+                                "ledger, chained, no personal data",
+                                () ->
+                                    ConsentAuditTopology.buildWithoutPersonalDataForBenchmark(
+                                        cfg, serdes),
+                                inputs,
+                                ledger)),
+                    () ->
+                        results.add(
+                            run(
+                                broker,
+                                admin,
+                                dir,
+                                "ledger, chained + AES-GCM sealed",
+                                () -> ConsentAuditTopology.build(cfg, serdes),
+                                inputs,
+                                ledger))));
         if (round == 1) {
           java.util.Collections.reverse(runs);
         }
@@ -125,8 +164,14 @@ class LedgerBenchmark {
     }
   }
 
-  private Result run(EmbeddedKafkaBroker broker, Admin admin, Path dir, String variant, Supplier<Topology> topology,
-      long inputs, List<String> outputs) {
+  private Result run(
+      EmbeddedKafkaBroker broker,
+      Admin admin,
+      Path dir,
+      String variant,
+      Supplier<Topology> topology,
+      long inputs,
+      List<String> outputs) {
     Result result = attempt(broker, admin, dir, variant, topology.get(), inputs, outputs);
     if (result == null) {
       throw new IllegalStateException(variant + " made no progress in 60 s");
@@ -134,19 +179,34 @@ class LedgerBenchmark {
     return result;
   }
 
-  private Result attempt(EmbeddedKafkaBroker broker, Admin admin, Path dir, String variant, Topology topology,
-      long inputs, List<String> outputs) {
+  private Result attempt(
+      EmbeddedKafkaBroker broker,
+      Admin admin,
+      Path dir,
+      String variant,
+      Topology topology,
+      long inputs,
+      List<String> outputs) {
     String appId = "bench-" + UUID.randomUUID();
-    Map<String, String> settings = Map.of("bootstrap.servers", broker.bootstrapServers(),
-        StreamsConfig.STATE_DIR_CONFIG, dir.resolve("state-" + appId).toString());
-    KafkaStreams streams = new KafkaStreams(topology, StreamsConfigs.forApplication(appId, settings));
+    Map<String, String> settings =
+        Map.of(
+            "bootstrap.servers",
+            broker.bootstrapServers(),
+            StreamsConfig.STATE_DIR_CONFIG,
+            dir.resolve("state-" + appId).toString());
+    KafkaStreams streams =
+        new KafkaStreams(topology, StreamsConfigs.forApplication(appId, settings));
     try {
       Map<TopicPartition, Long> outputStart = endOffsets(admin, outputs);
       long diskBefore = diskBytes(admin, outputs);
       streams.start();
-      await(() -> streams.state() == KafkaStreams.State.RUNNING, Duration.ofSeconds(60), variant + " RUNNING");
+      await(
+          () -> streams.state() == KafkaStreams.State.RUNNING,
+          Duration.ofSeconds(60),
+          variant + " RUNNING");
       long start = System.nanoTime();
-      Map<TopicPartition, Long> inputEnds = endOffsets(admin, INPUTS.stream().map(Topic::name).toList());
+      Map<TopicPartition, Long> inputEnds =
+          endOffsets(admin, INPUTS.stream().map(Topic::name).toList());
       long total = inputEnds.values().stream().mapToLong(Long::longValue).sum();
       if (!await(() -> behind(admin, appId, inputEnds) < total, Duration.ofSeconds(60))) {
         return null;
@@ -157,7 +217,12 @@ class LedgerBenchmark {
       double seconds = (System.nanoTime() - start) / 1e9;
       long[] written = valueBytes(broker, outputStart);
       long diskAfter = diskBytes(admin, outputs);
-      return new Result(variant, inputs, seconds, outputs, (double) written[1] / written[0],
+      return new Result(
+          variant,
+          inputs,
+          seconds,
+          outputs,
+          (double) written[1] / written[0],
           (double) (diskAfter - diskBefore) / written[0]);
     } catch (Exception e) {
       throw new IllegalStateException(variant + " failed", e);
@@ -168,14 +233,32 @@ class LedgerBenchmark {
   }
 
   private static void print(List<Result> results, long inputs) {
-    System.out.printf(Locale.ROOT, "%nLedger write throughput, embedded broker, exactly_once_v2, %d partitions, %d"
-        + " input records (%d subscribers x signup, sent, delivered, reply, confirmed), default checkpoints%n",
-        PARTITIONS, inputs, SUBSCRIBERS);
-    System.out.printf(Locale.ROOT, "%-36s %10s %10s %12s %16s %16s%n", "variant", "records", "seconds", "records/s",
-        "value B/record", "on-disk B/record");
+    System.out.printf(
+        Locale.ROOT,
+        "%nLedger write throughput, embedded broker, exactly_once_v2, %d partitions, %d"
+            + " input records (%d subscribers x signup, sent, delivered, reply, confirmed), default checkpoints%n",
+        PARTITIONS,
+        inputs,
+        SUBSCRIBERS);
+    System.out.printf(
+        Locale.ROOT,
+        "%-36s %10s %10s %12s %16s %16s%n",
+        "variant",
+        "records",
+        "seconds",
+        "records/s",
+        "value B/record",
+        "on-disk B/record");
     for (Result r : results) {
-      System.out.printf(Locale.ROOT, "%-36s %10d %10.2f %12.0f %16.1f %16.1f%n", r.variant(), r.records(),
-          r.seconds(), r.records() / r.seconds(), r.valueBytes(), r.diskBytes());
+      System.out.printf(
+          Locale.ROOT,
+          "%-36s %10d %10.2f %12.0f %16.1f %16.1f%n",
+          r.variant(),
+          r.records(),
+          r.seconds(),
+          r.records() / r.seconds(),
+          r.valueBytes(),
+          r.diskBytes());
     }
   }
 
@@ -188,10 +271,17 @@ class LedgerBenchmark {
   private Topology passThrough() {
     Topology topology = new Topology();
     for (Topic<? extends SpecificRecord> topic : INPUTS) {
-      topology.addSource(topic.name() + "-in", Serdes.String().deserializer(), serdes.forTopic(topic).deserializer(),
+      topology.addSource(
+          topic.name() + "-in",
+          Serdes.String().deserializer(),
+          serdes.forTopic(topic).deserializer(),
           topic.name());
-      topology.addSink(topic.name() + "-out", passThroughTopic(topic), Serdes.String().serializer(),
-          (Serializer) serdes.forTopic(topic).serializer(), topic.name() + "-in");
+      topology.addSink(
+          topic.name() + "-out",
+          passThroughTopic(topic),
+          Serdes.String().serializer(),
+          (Serializer) serdes.forTopic(topic).serializer(),
+          topic.name() + "-in");
     }
     return topology;
   }
@@ -202,33 +292,92 @@ class LedgerBenchmark {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
     long count = 0;
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
-        new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < SUBSCRIBERS; i++) {
         String phone = "+1415" + String.format(Locale.ROOT, "%07d", i);
         Instant at = T0.plusMillis(i * 10L);
         String sid = "SM" + String.format(Locale.ROOT, "%032d", i);
-        String challengeId = UUID.nameUUIDFromBytes(("c" + phone).getBytes(StandardCharsets.UTF_8)).toString();
-        send(producer, Topics.SIGNUP_REQUESTS, phone, at, SignupRequested.newBuilder()
-            .setSignupId(UUID.nameUUIDFromBytes(phone.getBytes(StandardCharsets.UTF_8)).toString())
-            .setProgramId("acme-deals").setPhone(phone).setOccurredAt(at)
-            .setEvidence(ConsentEvidence.newBuilder().setConsentText(CONSENT).setConsentTextVersion("v3")
-                .setConsentTextSha256(ConsentTextHash.of(CONSENT)).setChannel(SourceChannel.WEB_FORM)
-                .setPageUrl("https://acme.example/signup?utm_source=footer").setIp("203.0.113." + (i % 250))
-                .setUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)").setLocale("en-US").build())
-            .build());
-        send(producer, Topics.SMS_DELIVERY, phone, at.plusSeconds(1), report(phone, sid, challengeId,
-            DeliveryStatus.SENT, ReportSource.SENDER, at.plusSeconds(1)));
-        send(producer, Topics.SMS_DELIVERY, phone, at.plusSeconds(3), report(phone, sid, challengeId,
-            DeliveryStatus.DELIVERED, ReportSource.STATUS_CALLBACK, at.plusSeconds(3)));
-        send(producer, Topics.SMS_INBOUND, phone, at.plusSeconds(30), InboundSms.newBuilder().setMessageSid("SMi" + i)
-            .setPhone(phone).setToNumber("+15005550006").setIntent(ReplyIntent.CONFIRM).setMaskedBody("YES")
-            .setReceivedAt(at.plusSeconds(30)).build());
-        send(producer, Topics.CHALLENGES, phone, at.plusSeconds(31), ChallengeEvent.newBuilder()
-            .setChallengeId(challengeId).setType(ChallengeEventType.CLOSED).setProgramId("acme-deals").setPhone(phone)
-            .setSignupId(UUID.nameUUIDFromBytes(phone.getBytes(StandardCharsets.UTF_8)).toString())
-            .setIssuedAt(at).setExpiresAt(at.plusSeconds(600)).setOutcome(ChallengeOutcome.CONFIRMED)
-            .setChannel(SourceChannel.WEB_FORM).setOccurredAt(at.plusSeconds(31)).build());
+        String challengeId =
+            UUID.nameUUIDFromBytes(("c" + phone).getBytes(StandardCharsets.UTF_8)).toString();
+        send(
+            producer,
+            Topics.SIGNUP_REQUESTS,
+            phone,
+            at,
+            SignupRequested.newBuilder()
+                .setSignupId(
+                    UUID.nameUUIDFromBytes(phone.getBytes(StandardCharsets.UTF_8)).toString())
+                .setProgramId("acme-deals")
+                .setPhone(phone)
+                .setOccurredAt(at)
+                .setEvidence(
+                    ConsentEvidence.newBuilder()
+                        .setConsentText(CONSENT)
+                        .setConsentTextVersion("v3")
+                        .setConsentTextSha256(ConsentTextHash.of(CONSENT))
+                        .setChannel(SourceChannel.WEB_FORM)
+                        .setPageUrl("https://acme.example/signup?utm_source=footer")
+                        .setIp("203.0.113." + (i % 250))
+                        .setUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)")
+                        .setLocale("en-US")
+                        .build())
+                .build());
+        send(
+            producer,
+            Topics.SMS_DELIVERY,
+            phone,
+            at.plusSeconds(1),
+            report(
+                phone,
+                sid,
+                challengeId,
+                DeliveryStatus.SENT,
+                ReportSource.SENDER,
+                at.plusSeconds(1)));
+        send(
+            producer,
+            Topics.SMS_DELIVERY,
+            phone,
+            at.plusSeconds(3),
+            report(
+                phone,
+                sid,
+                challengeId,
+                DeliveryStatus.DELIVERED,
+                ReportSource.STATUS_CALLBACK,
+                at.plusSeconds(3)));
+        send(
+            producer,
+            Topics.SMS_INBOUND,
+            phone,
+            at.plusSeconds(30),
+            InboundSms.newBuilder()
+                .setMessageSid("SMi" + i)
+                .setPhone(phone)
+                .setToNumber("+15005550006")
+                .setIntent(ReplyIntent.CONFIRM)
+                .setMaskedBody("YES")
+                .setReceivedAt(at.plusSeconds(30))
+                .build());
+        send(
+            producer,
+            Topics.CHALLENGES,
+            phone,
+            at.plusSeconds(31),
+            ChallengeEvent.newBuilder()
+                .setChallengeId(challengeId)
+                .setType(ChallengeEventType.CLOSED)
+                .setProgramId("acme-deals")
+                .setPhone(phone)
+                .setSignupId(
+                    UUID.nameUUIDFromBytes(phone.getBytes(StandardCharsets.UTF_8)).toString())
+                .setIssuedAt(at)
+                .setExpiresAt(at.plusSeconds(600))
+                .setOutcome(ChallengeOutcome.CONFIRMED)
+                .setChannel(SourceChannel.WEB_FORM)
+                .setOccurredAt(at.plusSeconds(31))
+                .build());
         count += 5;
       }
       producer.flush();
@@ -236,25 +385,44 @@ class LedgerBenchmark {
     return count;
   }
 
-  private static SmsDeliveryReport report(String phone, String sid, String challengeId, DeliveryStatus status,
-      ReportSource source, Instant at) {
-    return SmsDeliveryReport.newBuilder().setReportId(UUID.randomUUID().toString()).setCommandId("cmd-" + sid)
-        .setChallengeId(challengeId).setProgramId("acme-deals").setPhone(phone).setMessageSid(sid).setStatus(status)
-        .setAttempts(1).setSource(source).setOccurredAt(at)
-        .setMaskedBody(status == DeliveryStatus.SENT
-            ? "Acme: your code is ******. It expires in 10 min. Msg & data rates may apply. Reply STOP to opt out."
-            : null)
+  private static SmsDeliveryReport report(
+      String phone,
+      String sid,
+      String challengeId,
+      DeliveryStatus status,
+      ReportSource source,
+      Instant at) {
+    return SmsDeliveryReport.newBuilder()
+        .setReportId(UUID.randomUUID().toString())
+        .setCommandId("cmd-" + sid)
+        .setChallengeId(challengeId)
+        .setProgramId("acme-deals")
+        .setPhone(phone)
+        .setMessageSid(sid)
+        .setStatus(status)
+        .setAttempts(1)
+        .setSource(source)
+        .setOccurredAt(at)
+        .setMaskedBody(
+            status == DeliveryStatus.SENT
+                ? "Acme: your code is ******. It expires in 10 min. Msg & data rates may apply. Reply STOP to opt out."
+                : null)
         .build();
   }
 
   @SuppressWarnings("unchecked")
-  private <V extends SpecificRecord> void send(KafkaProducer<String, byte[]> producer, Topic<V> topic, String key,
-      Instant at, SpecificRecord value) {
+  private <V extends SpecificRecord> void send(
+      KafkaProducer<String, byte[]> producer,
+      Topic<V> topic,
+      String key,
+      Instant at,
+      SpecificRecord value) {
     byte[] bytes = serdes.forTopic(topic).serializer().serialize(topic.name(), (V) value);
     producer.send(new ProducerRecord<>(topic.name(), null, at.toEpochMilli(), key, bytes));
   }
 
-  private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics) throws Exception {
+  private static Map<TopicPartition, Long> endOffsets(Admin admin, List<String> topics)
+      throws Exception {
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     for (String topic : topics) {
       for (int p = 0; p < PARTITIONS; p++) {
@@ -267,11 +435,16 @@ class LedgerBenchmark {
   }
 
   /** Input records the application has not committed yet. */
-  private static long behind(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+  private static long behind(Admin admin, String group, Map<TopicPartition, Long> ends)
+      throws Exception {
     Map<TopicPartition, OffsetAndMetadata> offsets =
         admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get();
-    return ends.entrySet().stream().mapToLong(end -> end.getValue() - (offsets.get(end.getKey()) == null ? 0
-        : offsets.get(end.getKey()).offset())).sum();
+    return ends.entrySet().stream()
+        .mapToLong(
+            end ->
+                end.getValue()
+                    - (offsets.get(end.getKey()) == null ? 0 : offsets.get(end.getKey()).offset()))
+        .sum();
   }
 
   /** Records and value bytes written to the outputs since {@code from}, read committed. */
@@ -282,8 +455,8 @@ class LedgerBenchmark {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     long records = 0;
     long bytes = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-        new ByteArrayDeserializer())) {
+    try (KafkaConsumer<byte[], byte[]> consumer =
+        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = List.copyOf(from.keySet());
       consumer.assign(partitions);
       from.forEach(consumer::seek);

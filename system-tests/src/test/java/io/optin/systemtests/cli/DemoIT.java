@@ -1,11 +1,10 @@
 package io.optin.systemtests.cli;
 
-import io.optin.server.cli.FailureHandler;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.optin.server.OptinCommand;
 import io.optin.devkit.demo.DemoPath;
+import io.optin.server.OptinCommand;
+import io.optin.server.cli.FailureHandler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -15,7 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
 
-/** {@code optin demo} run in-process, for real: its own broker, registry, sandbox and services on free ports. */
+/**
+ * {@code optin demo} run in-process, for real: its own broker, registry, sandbox and services on
+ * free ports.
+ */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DemoIT {
 
@@ -24,29 +26,38 @@ class DemoIT {
     // Given the command line as main runs it, with an empty environment
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine command = OptinCommand.commandLine(Map.of())
-        .setOut(new PrintWriter(out, true))
-        .setErr(new PrintWriter(err, true));
+    CommandLine command =
+        OptinCommand.commandLine(Map.of())
+            .setOut(new PrintWriter(out, true))
+            .setErr(new PrintWriter(err, true));
 
-    // When 3 subscribers per path run with a 10 s window (--verbose: leave the JVM's log levels alone)
+    // When 3 subscribers per path run with a 10 s window (--verbose: leave the JVM's log levels
+    // alone)
     int exit = command.execute("demo", "--subscribers", "24", "--window", "10s", "--verbose");
 
     // Then every path ended as it must, counted from the topics
     String output = out.toString();
     assertThat(exit).as(output + err).isZero();
     for (DemoPath path : DemoPath.values()) {
-      assertThat(output).containsPattern(Pattern.quote(path.label()) + " +3  " + Pattern.quote(path.expected())
-          + " +3  OK\\R");
+      assertThat(output)
+          .containsPattern(
+              Pattern.quote(path.label())
+                  + " +3  "
+                  + Pattern.quote(path.expected())
+                  + " +3  OK\\R");
     }
-    assertThat(output).containsPattern("TOTAL +24 +24  OK\\R")
+    assertThat(output)
+        .containsPattern("TOTAL +24 +24  OK\\R")
         .contains("PASSED: all 24 subscribers ended as their path requires.")
         .contains("Confirmations of no demo subscriber: 0.")
         .containsPattern("Consent audit: \\d+ records \\(REQUESTED \\d+, ")
         // and the ledger's two hash chains and signed checkpoints verified as an auditor would
-        .containsPattern("Audit chain: verified: ledger intact: \\d+ records, \\d+ subjects, [1-6] partitions, "
-            + "[1-9]\\d* checkpoints checked");
+        .containsPattern(
+            "Audit chain: verified: ledger intact: \\d+ records, \\d+ subjects, [1-6] partitions, "
+                + "[1-9]\\d* checkpoints checked");
     // 6 paths receive a code; 3 of them confirm
-    assertThat(output).containsPattern("signup accepted -> SMS at phone +18 ")
+    assertThat(output)
+        .containsPattern("signup accepted -> SMS at phone +18 ")
         .containsPattern("answer sent -> confirmation +9 ");
     // the progress line, written plainly since the output is no terminal
     assertThat(output).containsPattern("signups 24/24 .* as expected 24/24\\R");
@@ -60,6 +71,7 @@ class DemoIT {
     int exit = command.execute("demo", "--subscribers", "7");
 
     assertThat(exit).isEqualTo(FailureHandler.BAD_SETTINGS);
-    assertThat(err.toString()).contains("optin demo: the demo drives 8 (one per path) to 1000 subscribers, not 7");
+    assertThat(err.toString())
+        .contains("optin demo: the demo drives 8 (one per path) to 1000 subscribers, not 7");
   }
 }

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
-import io.optin.server.ListeningPorts;
-import io.optin.server.OptinCommand;
+import io.optin.kit.config.SettingsCatalogue;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.kit.config.SettingsCatalogue;
+import io.optin.server.ListeningPorts;
+import io.optin.server.OptinCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -34,15 +34,18 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code optin dev} run in-process on free ports, stopped by interrupting its thread as Ctrl-C would. */
+/**
+ * {@code optin dev} run in-process on free ports, stopped by interrupting its thread as Ctrl-C
+ * would.
+ */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DevCommandIT {
 
   private static final Pattern BROKER = Pattern.compile("Kafka broker\\s+(127\\.0\\.0\\.1:\\d+)");
-  private static final Pattern REGISTRY = Pattern.compile("Schema Registry\\s+(http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern REGISTRY =
+      Pattern.compile("Schema Registry\\s+(http://127\\.0\\.0\\.1:\\d+)");
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   @Test
   void shouldServeEveryTopicAndTheRegistryThenStopCleanlyKeepingTheData() throws Exception {
@@ -55,12 +58,14 @@ class DevCommandIT {
 
     // Then the broker serves every topic of the catalogue and the registry answers
     String bootstrap = group(BROKER, output);
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       assertThat(admin.listTopics().names().get())
           .containsAll(Topics.all().stream().map(Topic::name).toList());
     }
     assertThat(get(group(REGISTRY, output) + "/subjects")).isEqualTo("[]");
-    assertThat(output).contains("Data directory   " + dir.resolve("data").toAbsolutePath())
+    assertThat(output)
+        .contains("Data directory   " + dir.resolve("data").toAbsolutePath())
         .contains("Topics: " + Topics.all().size() + " created, 0 already existed.");
 
     // When stopped
@@ -69,12 +74,14 @@ class DevCommandIT {
     // Then it said so, released its ports and kept its data for the next start
     assertThat(first.output()).contains("Stopped cleanly in");
     int port = Integer.parseInt(bootstrap.substring(bootstrap.indexOf(':') + 1));
-    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+    assertThatCode(
+            () -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
         .doesNotThrowAnyException();
     assertThat(dir.resolve("data").resolve("otp.secret")).exists();
 
     RunningDev second = RunningDev.start(config);
-    assertThat(second.awaitReady()).contains("Topics: 0 created, " + Topics.all().size() + " already existed.");
+    assertThat(second.awaitReady())
+        .contains("Topics: 0 created, " + Topics.all().size() + " already existed.");
     assertThat(second.stop()).isZero();
   }
 
@@ -95,18 +102,27 @@ class DevCommandIT {
 
       // Then
       assertThat(exit).isEqualTo(1);
-      assertThat(err.toString()).startsWith("optin: 127.0.0.1:" + taken.getLocalPort()
-          + " (dev.broker.port) is already in use");
+      assertThat(err.toString())
+          .startsWith(
+              "optin: 127.0.0.1:" + taken.getLocalPort() + " (dev.broker.port) is already in use");
     }
   }
 
   private Path config(int brokerPort, int registryPort) throws IOException {
     Path file = dir.resolve("dev.properties");
-    Files.writeString(file, "dev.broker.port=" + brokerPort + "\n"
-        + "dev.registry.port=" + registryPort + "\n"
-        + "dev.sandbox.port=0\n"
-        + "http.port=0\n"
-        + "dev.data.dir=" + dir.resolve("data") + "\n");
+    Files.writeString(
+        file,
+        "dev.broker.port="
+            + brokerPort
+            + "\n"
+            + "dev.registry.port="
+            + registryPort
+            + "\n"
+            + "dev.sandbox.port=0\n"
+            + "http.port=0\n"
+            + "dev.data.dir="
+            + dir.resolve("data")
+            + "\n");
     return file;
   }
 
@@ -117,8 +133,11 @@ class DevCommandIT {
   }
 
   private static String get(String url) throws Exception {
-    HttpResponse<String> response = HttpClient.newHttpClient()
-        .send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofString());
     return response.body();
   }
 
@@ -132,8 +151,10 @@ class DevCommandIT {
       CommandLine commandLine = OptinCommand.commandLine(Map.of());
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(out, true));
-      thread = new Thread(() -> exit.complete(commandLine.execute("dev", "--config", config.toString())),
-          "optin-dev-under-test");
+      thread =
+          new Thread(
+              () -> exit.complete(commandLine.execute("dev", "--config", config.toString())),
+              "optin-dev-under-test");
     }
 
     static RunningDev start(Path config) {
@@ -143,7 +164,8 @@ class DevCommandIT {
     }
 
     String awaitReady() {
-      await().atMost(Duration.ofSeconds(90))
+      await()
+          .atMost(Duration.ofSeconds(90))
           .until(() -> out.toString().contains("Press Ctrl-C to stop.") || exit.isDone());
       assertThat(exit).as(out.toString()).isNotDone();
       return out.toString();

@@ -2,10 +2,10 @@ package io.optin.systemtests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.optin.server.OptinCommand;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
+import io.optin.server.OptinCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.Map;
@@ -37,22 +37,49 @@ class TopicsCreateCommandIT {
   void shouldCreateTheTopicsThenReportThemAsExisting() throws Exception {
     // When run twice
     StringWriter first = new StringWriter();
-    int firstExit = run(first, "topics", "create", "--bootstrap-servers", broker.bootstrapServers(),
-        "--partitions", "3", "--replication-factor", "1");
+    int firstExit =
+        run(
+            first,
+            "topics",
+            "create",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--partitions",
+            "3",
+            "--replication-factor",
+            "1");
     StringWriter second = new StringWriter();
-    int secondExit = run(second, "topics", "create", "--bootstrap-servers", broker.bootstrapServers(),
-        "--partitions", "3");
+    int secondExit =
+        run(
+            second,
+            "topics",
+            "create",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--partitions",
+            "3");
 
     // Then
     assertThat(firstExit).isZero();
     assertThat(first.toString())
-        .contains("Creating optin topics on " + broker.bootstrapServers() + ": 3 partitions, replication factor 1")
+        .contains(
+            "Creating optin topics on "
+                + broker.bootstrapServers()
+                + ": 3 partitions, replication factor 1")
         .contains("optin.consent-audit.v1", "delete, retention infinite")
         .contains("Done: " + Topics.all().size() + " created, 0 already existed.");
     assertThat(secondExit).isZero();
-    assertThat(second.toString()).contains("Done: 0 created, " + Topics.all().size() + " already existed.");
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
-      assertThat(admin.describeTopics(Topics.all().stream().map(Topic::name).toList()).allTopicNames().get().values())
+    assertThat(second.toString())
+        .contains("Done: 0 created, " + Topics.all().size() + " already existed.");
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      assertThat(
+              admin
+                  .describeTopics(Topics.all().stream().map(Topic::name).toList())
+                  .allTopicNames()
+                  .get()
+                  .values())
           .allSatisfy(description -> assertThat(description.partitions()).hasSize(3));
     }
   }
@@ -60,11 +87,26 @@ class TopicsCreateCommandIT {
   @Test
   void shouldExitNonZeroWhenCoPartitionedTopicsDisagree() {
     // Given topics created with 3 partitions (by the test above or here)
-    run(new StringWriter(), "topics", "create", "--bootstrap-servers", broker.bootstrapServers(), "--partitions", "3");
+    run(
+        new StringWriter(),
+        "topics",
+        "create",
+        "--bootstrap-servers",
+        broker.bootstrapServers(),
+        "--partitions",
+        "3");
 
     // When asked for 6
     StringWriter out = new StringWriter();
-    int exit = run(out, "topics", "create", "--bootstrap-servers", broker.bootstrapServers(), "--partitions", "6");
+    int exit =
+        run(
+            out,
+            "topics",
+            "create",
+            "--bootstrap-servers",
+            broker.bootstrapServers(),
+            "--partitions",
+            "6");
 
     // Then
     assertThat(exit).isEqualTo(1);

@@ -1,11 +1,11 @@
 package io.optin.systemtests.crash;
 
+import io.optin.audit.crypto.CheckpointSigningKey;
+import io.optin.audit.crypto.MasterKey;
 import io.optin.devkit.DevStack;
 import io.optin.devkit.sandbox.DeliveryScript;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
-import io.optin.audit.crypto.CheckpointSigningKey;
-import io.optin.audit.crypto.MasterKey;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -19,16 +19,19 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
- * What the crash tests run optin against, in the test's own JVM so that it outlives every kill: a real broker with
- * every topic, the Schema Registry and the Twilio sandbox; and the one settings file that every optin process of
- * a test is started with (same HTTP port, same state directory, same sender id), as a restarted pod would be.
+ * What the crash tests run optin against, in the test's own JVM so that it outlives every kill: a
+ * real broker with every topic, the Schema Registry and the Twilio sandbox; and the one settings
+ * file that every optin process of a test is started with (same HTTP port, same state directory,
+ * same sender id), as a restarted pod would be.
  */
 final class CrashStack implements AutoCloseable {
 
   static final String API_TOKEN = "test-api-token";
   static final String FROM = "+15005550006";
+
   /** Provider calls in flight per sender, so the documented bound on SMS sent twice per crash. */
   static final int SMS_MAX_CONCURRENCY = 4;
+
   private static final String ACCOUNT_SID = "AC" + "0".repeat(32);
   private static final String AUTH_TOKEN = "test-auth-token";
   private static final String PARTITIONS = "2";
@@ -54,17 +57,31 @@ final class CrashStack implements AutoCloseable {
    * @param logs where each optin process's output is kept, to read after a failure
    */
   static CrashStack start(Path dir, Path logs) throws IOException {
-    DevStack stack = DevStack.start(Settings.load(Optional.empty(), Map.of("OPTIN_DEV_BROKER_PORT", "0",
-        "OPTIN_DEV_REGISTRY_PORT", "0", "OPTIN_DEV_DATA_DIR", dir.resolve("broker").toString(),
-        "OPTIN_TOPICS_PARTITIONS", PARTITIONS)));
+    DevStack stack =
+        DevStack.start(
+            Settings.load(
+                Optional.empty(),
+                Map.of(
+                    "OPTIN_DEV_BROKER_PORT",
+                    "0",
+                    "OPTIN_DEV_REGISTRY_PORT",
+                    "0",
+                    "OPTIN_DEV_DATA_DIR",
+                    dir.resolve("broker").toString(),
+                    "OPTIN_TOPICS_PARTITIONS",
+                    PARTITIONS)));
     TwilioSandbox sandbox = null;
     try {
-      sandbox = new TwilioSandbox("127.0.0.1", 0, ACCOUNT_SID, AUTH_TOKEN)
-          .deliveryScript(DeliveryScript.allDelivered()).start();
+      sandbox =
+          new TwilioSandbox("127.0.0.1", 0, ACCOUNT_SID, AUTH_TOKEN)
+              .deliveryScript(DeliveryScript.allDelivered())
+              .start();
       int port = freePort();
       URI gateway = URI.create("http://127.0.0.1:" + port);
-      Path config = Files.writeString(dir.resolve("optin.properties"),
-          runSettings(stack, sandbox, port, gateway, dir.resolve("state")));
+      Path config =
+          Files.writeString(
+              dir.resolve("optin.properties"),
+              runSettings(stack, sandbox, port, gateway, dir.resolve("state")));
       Files.createDirectories(logs);
       return new CrashStack(stack, sandbox, gateway, config, logs);
     } catch (IOException | RuntimeException e) {
@@ -120,7 +137,8 @@ final class CrashStack implements AutoCloseable {
     stack.close();
   }
 
-  private static String runSettings(DevStack stack, TwilioSandbox sandbox, int port, URI gateway, Path stateDir) {
+  private static String runSettings(
+      DevStack stack, TwilioSandbox sandbox, int port, URI gateway, Path stateDir) {
     Map<String, String> settings = new LinkedHashMap<>();
     settings.put("kafka.bootstrap.servers", stack.bootstrapServers());
     settings.put("schema.registry.url", stack.registryUrl());
@@ -135,18 +153,21 @@ final class CrashStack implements AutoCloseable {
     settings.put("otp.secret", "test-otp-secret-of-at-least-32-bytes!");
     settings.put("audit.master.key", MasterKey.generate().toBase64());
     settings.put("audit.signing.key", CheckpointSigningKey.generate().toBase64());
-    // No resend during a test: every code SMS beyond the first of a phone is then a crash duplicate.
+    // No resend during a test: every code SMS beyond the first of a phone is then a crash
+    // duplicate.
     settings.put("otp.resend.cooldown", "9m");
     // Every signup comes from the one IP of the test platform.
     settings.put("limits.ip.per.hour", "100000");
     settings.put("sms.max.concurrency", Integer.toString(SMS_MAX_CONCURRENCY));
     settings.put("sms.sender.id", "crash-test");
     settings.put("streams.state.dir", stateDir.toString());
-    // A killed member keeps its partitions until its session times out (45 s by default): shorter, so that the
+    // A killed member keeps its partitions until its session times out (45 s by default): shorter,
+    // so that the
     // restarted process gets them back within seconds.
     settings.put("kafka.session.timeout.ms", "6000");
     settings.put("kafka.heartbeat.interval.ms", "1000");
-    return settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+    return settings.entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining("\n", "", "\n"));
   }
 

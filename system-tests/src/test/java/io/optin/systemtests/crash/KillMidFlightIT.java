@@ -6,7 +6,6 @@ import static io.optin.systemtests.crash.OutsideWorld.Call.UNANSWERED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
@@ -15,6 +14,7 @@ import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SubscriberConfirmed;
+import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.replies.matching.ReplyTopology;
 import io.optin.schemas.Topics;
 import java.nio.file.Path;
@@ -34,11 +34,12 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The guarantees of docs/semantics.md under a crash: optin runs as {@code optin run all} in a process of its own,
- * is killed with SIGKILL mid-flight and restarted on the same settings and state, while the platform and the phones
- * (through the Twilio sandbox) keep going and retry what got no answer. Then, read back from the topics as
- * committed: no lost confirmation, no duplicate confirmation, every SMS command reported once, and no more SMS
- * sent twice than the documented bound ({@code sms.max.concurrency} per crash).
+ * The guarantees of docs/semantics.md under a crash: optin runs as {@code optin run all} in a
+ * process of its own, is killed with SIGKILL mid-flight and restarted on the same settings and
+ * state, while the platform and the phones (through the Twilio sandbox) keep going and retry what
+ * got no answer. Then, read back from the topics as committed: no lost confirmation, no duplicate
+ * confirmation, every SMS command reported once, and no more SMS sent twice than the documented
+ * bound ({@code sms.max.concurrency} per crash).
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class KillMidFlightIT {
@@ -48,8 +49,7 @@ class KillMidFlightIT {
   private static final Duration POLL = Duration.ofMillis(50);
   private static final Duration SLOW_PROVIDER = Duration.ofMillis(300);
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private CrashStack stack;
   private TwilioSandbox sandbox;
@@ -59,7 +59,10 @@ class KillMidFlightIT {
 
   @BeforeEach
   void startStack(TestInfo test) throws Exception {
-    stack = CrashStack.start(dir, Path.of("target", "kill-mid-flight", test.getTestMethod().orElseThrow().getName()));
+    stack =
+        CrashStack.start(
+            dir,
+            Path.of("target", "kill-mid-flight", test.getTestMethod().orElseThrow().getName()));
     sandbox = stack.sandbox();
     world = new OutsideWorld(sandbox, stack.gatewayUrl(), stack.inboundWebhookUrl());
     topics = new CommittedRecords(stack.bootstrapServers(), stack.registryUrl());
@@ -83,17 +86,26 @@ class KillMidFlightIT {
     List<String> phones = phones(60);
     int third = phones.size() / 3;
 
-    // Given optin in its own process, and the platform signing up the first two thirds of the subscribers
+    // Given optin in its own process, and the platform signing up the first two thirds of the
+    // subscribers
     running = stack.startOptin("first");
     world.signUp(phones.subList(0, 2 * third));
 
-    // When most of their codes have arrived, the phones answer YES, many at once; once a third of all replies were
+    // When most of their codes have arrived, the phones answer YES, many at once; once a third of
+    // all replies were
     // answered, the last third of the signups is posted and the process is killed
-    await().atMost(DRIVING).pollInterval(POLL).until(() -> SmsTally.of(sandbox, phones).total() >= 3 * third / 2);
-    await().atMost(DRIVING).pollInterval(POLL).until(() -> {
-      world.answerCodes(phones);
-      return world.replies(ANSWERED) >= third;
-    });
+    await()
+        .atMost(DRIVING)
+        .pollInterval(POLL)
+        .until(() -> SmsTally.of(sandbox, phones).total() >= 3 * third / 2);
+    await()
+        .atMost(DRIVING)
+        .pollInterval(POLL)
+        .until(
+            () -> {
+              world.answerCodes(phones);
+              return world.replies(ANSWERED) >= third;
+            });
     int answeredBeforeKill = world.replies(ANSWERED);
     world.signUp(phones.subList(2 * third, phones.size()));
     int repliesInFlight = world.replies(IN_FLIGHT);
@@ -103,47 +115,93 @@ class KillMidFlightIT {
     world.awaitCallsSettled();
     int repliesUnanswered = world.replies(UNANSWERED);
 
-    // And a new process starts at once on the same settings and state, while the platform and Twilio keep
+    // And a new process starts at once on the same settings and state, while the platform and
+    // Twilio keep
     // retrying what got no answer (refused connections while it starts)
     running = stack.launchOptin("restarted");
-    await().atMost(DRIVING).pollInterval(POLL).until(() -> {
-      assertThat(world.refusals()).as("requests refused for good, never retried").isEmpty();
-      world.retrySignups();
-      world.answerCodes(phones);
-      return world.allAnswered(phones);
-    });
+    await()
+        .atMost(DRIVING)
+        .pollInterval(POLL)
+        .until(
+            () -> {
+              assertThat(world.refusals()).as("requests refused for good, never retried").isEmpty();
+              world.retrySignups();
+              world.answerCodes(phones);
+              return world.allAnswered(phones);
+            });
 
-    // Then, once the reply processor has committed every reply, each subscriber is confirmed exactly once
-    await().atMost(SETTLING).until(() -> topics.caughtUp(ReplyTopology.APPLICATION_ID, Topics.SMS_INBOUND)
-        && countBy(topics.read(Topics.CONFIRMED_SUBSCRIBERS), SubscriberConfirmed::getPhone).keySet()
-            .containsAll(phones));
-    Map<String, Long> confirmations = countBy(topics.read(Topics.CONFIRMED_SUBSCRIBERS), SubscriberConfirmed::getPhone);
-    assertThat(confirmations).containsOnlyKeys(phones).allSatisfy((phone, count) -> assertThat(count).as(phone)
-        .isEqualTo(1));
+    // Then, once the reply processor has committed every reply, each subscriber is confirmed
+    // exactly once
+    await()
+        .atMost(SETTLING)
+        .until(
+            () ->
+                topics.caughtUp(ReplyTopology.APPLICATION_ID, Topics.SMS_INBOUND)
+                    && countBy(
+                            topics.read(Topics.CONFIRMED_SUBSCRIBERS),
+                            SubscriberConfirmed::getPhone)
+                        .keySet()
+                        .containsAll(phones));
+    Map<String, Long> confirmations =
+        countBy(topics.read(Topics.CONFIRMED_SUBSCRIBERS), SubscriberConfirmed::getPhone);
+    assertThat(confirmations)
+        .containsOnlyKeys(phones)
+        .allSatisfy((phone, count) -> assertThat(count).as(phone).isEqualTo(1));
 
     // And each challenge was issued once and closed once, as CONFIRMED
     List<ChallengeEvent> challenges = topics.read(Topics.CHALLENGES);
-    assertThat(countBy(challenges.stream().filter(e -> e.getType() == ChallengeEventType.ISSUED).toList(),
-        ChallengeEvent::getPhone)).containsOnlyKeys(phones).allSatisfy((phone, n) -> assertThat(n).isEqualTo(1));
-    List<ChallengeEvent> closed = challenges.stream().filter(e -> e.getType() == ChallengeEventType.CLOSED).toList();
-    assertThat(closed).extracting(ChallengeEvent::getOutcome).containsOnly(ChallengeOutcome.CONFIRMED);
-    assertThat(countBy(closed, ChallengeEvent::getChallengeId)).hasSize(phones.size())
+    assertThat(
+            countBy(
+                challenges.stream().filter(e -> e.getType() == ChallengeEventType.ISSUED).toList(),
+                ChallengeEvent::getPhone))
+        .containsOnlyKeys(phones)
+        .allSatisfy((phone, n) -> assertThat(n).isEqualTo(1));
+    List<ChallengeEvent> closed =
+        challenges.stream().filter(e -> e.getType() == ChallengeEventType.CLOSED).toList();
+    assertThat(closed)
+        .extracting(ChallengeEvent::getOutcome)
+        .containsOnly(ChallengeOutcome.CONFIRMED);
+    assertThat(countBy(closed, ChallengeEvent::getChallengeId))
+        .hasSize(phones.size())
         .allSatisfy((challenge, n) -> assertThat(n).isEqualTo(1));
 
-    // And every code was sent and reported once, the SMS sent twice staying within the bound of one crash
+    // And every code was sent and reported once, the SMS sent twice staying within the bound of one
+    // crash
     SmsTally sms = awaitEveryCommandReported(phones);
-    Map<String, Long> deliveriesPerSid = countBy(topics.read(Topics.SMS_INBOUND), InboundSms::getMessageSid);
+    Map<String, Long> deliveriesPerSid =
+        countBy(topics.read(Topics.SMS_INBOUND), InboundSms::getMessageSid);
     Set<String> redelivered = world.redeliveredSids();
-    long recordedTwice = redelivered.stream().filter(sid -> deliveriesPerSid.getOrDefault(sid, 0L) > 1).count();
-    report("replies",
-        "subscribers " + phones.size() + ", confirmed " + confirmations.size() + " (each exactly once), challenges "
-            + "closed CONFIRMED " + closed.size(),
-        "killed after " + answeredBeforeKill + "/" + phones.size() + " replies were answered; at the kill "
-            + repliesInFlight + " replies and " + signupsInFlight + " signups in flight, "
-            + smsBeforeKill + " code SMS sent",
-        "webhooks left unanswered by the kill " + repliesUnanswered + ", redelivered until answered "
-            + redelivered.size() + " (" + world.redeliveries() + " attempts, most refused while it started), of "
-            + "which recorded before the kill and deduplicated by the reply processor " + recordedTwice,
+    long recordedTwice =
+        redelivered.stream().filter(sid -> deliveriesPerSid.getOrDefault(sid, 0L) > 1).count();
+    report(
+        "replies",
+        "subscribers "
+            + phones.size()
+            + ", confirmed "
+            + confirmations.size()
+            + " (each exactly once), challenges "
+            + "closed CONFIRMED "
+            + closed.size(),
+        "killed after "
+            + answeredBeforeKill
+            + "/"
+            + phones.size()
+            + " replies were answered; at the kill "
+            + repliesInFlight
+            + " replies and "
+            + signupsInFlight
+            + " signups in flight, "
+            + smsBeforeKill
+            + " code SMS sent",
+        "webhooks left unanswered by the kill "
+            + repliesUnanswered
+            + ", redelivered until answered "
+            + redelivered.size()
+            + " ("
+            + world.redeliveries()
+            + " attempts, most refused while it started), of "
+            + "which recorded before the kill and deduplicated by the reply processor "
+            + recordedTwice,
         smsLine(sms));
     assertThat(sms.phonesWithout()).isEmpty();
     assertThat(sms.extra()).isLessThanOrEqualTo(CrashStack.SMS_MAX_CONCURRENCY);
@@ -158,70 +216,112 @@ class KillMidFlightIT {
     running = stack.startOptin("first");
     world.signUp(phones);
 
-    // When a third of the codes were sent, the provider stalls: it accepts messages but holds its answers
-    await().atMost(DRIVING).pollInterval(POLL).until(() -> SmsTally.of(sandbox, phones).total() >= phones.size() / 3);
+    // When a third of the codes were sent, the provider stalls: it accepts messages but holds its
+    // answers
+    await()
+        .atMost(DRIVING)
+        .pollInterval(POLL)
+        .until(() -> SmsTally.of(sandbox, phones).total() >= phones.size() / 3);
     sandbox.apiAnswerDelay(Duration.ofHours(1));
     await().atMost(DRIVING).pollInterval(POLL).until(() -> sandbox.heldApiAnswers() > 0);
 
-    // And the process is killed while it waits for those answers: accepted SMS whose reports are not committed
+    // And the process is killed while it waits for those answers: accepted SMS whose reports are
+    // not committed
     int held = sandbox.heldApiAnswers();
     running.kill();
     sandbox.apiAnswerDelay(SLOW_PROVIDER);
     int smsBeforeKill = SmsTally.of(sandbox, phones).total();
     world.awaitCallsSettled();
 
-    // And a new process starts at once on the same settings and state; the platform retries the signups that failed
+    // And a new process starts at once on the same settings and state; the platform retries the
+    // signups that failed
     running = stack.launchOptin("restarted");
-    await().atMost(DRIVING).pollInterval(POLL).until(() -> {
-      assertThat(world.refusals()).as("signups refused for good, never retried").isEmpty();
-      world.retrySignups();
-      return world.signups(ANSWERED) == phones.size();
-    });
+    await()
+        .atMost(DRIVING)
+        .pollInterval(POLL)
+        .until(
+            () -> {
+              assertThat(world.refusals()).as("signups refused for good, never retried").isEmpty();
+              world.retrySignups();
+              return world.signups(ANSWERED) == phones.size();
+            });
 
-    // Then every phone got its code, every command ends with exactly one sender report, and the SMS sent twice
+    // Then every phone got its code, every command ends with exactly one sender report, and the SMS
+    // sent twice
     // are at least those held at the kill and at most the bound of one crash
     SmsTally sms = awaitEveryCommandReported(phones);
-    report("sending", "subscribers " + phones.size() + ", provider answers held at the kill " + held
-        + ", code SMS sent before the kill " + smsBeforeKill, smsLine(sms));
+    report(
+        "sending",
+        "subscribers "
+            + phones.size()
+            + ", provider answers held at the kill "
+            + held
+            + ", code SMS sent before the kill "
+            + smsBeforeKill,
+        smsLine(sms));
     assertThat(sms.phonesWithout()).isEmpty();
     assertThat(sms.extra()).isBetween(held, CrashStack.SMS_MAX_CONCURRENCY);
   }
 
   /**
-   * Waits until each phone has one code command on the outbox and each command a committed sender report, then
-   * checks there is exactly one report per command; after that no command can be sent again.
+   * Waits until each phone has one code command on the outbox and each command a committed sender
+   * report, then checks there is exactly one report per command; after that no command can be sent
+   * again.
    */
   private SmsTally awaitEveryCommandReported(List<String> phones) {
-    await().atMost(SETTLING).until(() -> {
-      Set<String> commands = commandIds();
-      return commands.size() >= phones.size() && senderReportsPerCommand().keySet().containsAll(commands);
-    });
+    await()
+        .atMost(SETTLING)
+        .until(
+            () -> {
+              Set<String> commands = commandIds();
+              return commands.size() >= phones.size()
+                  && senderReportsPerCommand().keySet().containsAll(commands);
+            });
     List<SmsSendRequested> commands = topics.read(Topics.SMS_OUTBOUND);
-    assertThat(countBy(commands, SmsSendRequested::getPhone)).containsOnlyKeys(phones)
+    assertThat(countBy(commands, SmsSendRequested::getPhone))
+        .containsOnlyKeys(phones)
         .allSatisfy((phone, n) -> assertThat(n).as("code commands for " + phone).isEqualTo(1));
-    assertThat(senderReportsPerCommand()).containsOnlyKeys(commandIds())
+    assertThat(senderReportsPerCommand())
+        .containsOnlyKeys(commandIds())
         .allSatisfy((command, n) -> assertThat(n).as("sender reports of " + command).isEqualTo(1));
     return SmsTally.of(sandbox, phones);
   }
 
   private Set<String> commandIds() {
-    return topics.read(Topics.SMS_OUTBOUND).stream().map(SmsSendRequested::getCommandId).collect(Collectors.toSet());
+    return topics.read(Topics.SMS_OUTBOUND).stream()
+        .map(SmsSendRequested::getCommandId)
+        .collect(Collectors.toSet());
   }
 
   private Map<String, Long> senderReportsPerCommand() {
-    return countBy(topics.read(Topics.SMS_DELIVERY).stream().filter(r -> r.getSource() == ReportSource.SENDER)
-        .toList(), SmsDeliveryReport::getCommandId);
+    return countBy(
+        topics.read(Topics.SMS_DELIVERY).stream()
+            .filter(r -> r.getSource() == ReportSource.SENDER)
+            .toList(),
+        SmsDeliveryReport::getCommandId);
   }
 
   private String smsLine(SmsTally sms) {
-    return "code SMS received " + sms.total() + " for " + sms.perPhone().size() + " commands: sent twice "
-        + sms.extra() + " (" + sms.phonesWithMoreThanOne() + " phones), bound per crash "
-        + CrashStack.SMS_MAX_CONCURRENCY + " (sms.max.concurrency)";
+    return "code SMS received "
+        + sms.total()
+        + " for "
+        + sms.perPhone().size()
+        + " commands: sent twice "
+        + sms.extra()
+        + " ("
+        + sms.phonesWithMoreThanOne()
+        + " phones), bound per crash "
+        + CrashStack.SMS_MAX_CONCURRENCY
+        + " (sms.max.concurrency)";
   }
 
   private void report(String kill, String... lines) {
-    System.out.println("KillMidFlightIT, killed while " + kill + " (optin output in " + running.log().getParent()
-        + "):");
+    System.out.println(
+        "KillMidFlightIT, killed while "
+            + kill
+            + " (optin output in "
+            + running.log().getParent()
+            + "):");
     for (String line : lines) {
       System.out.println("  " + line);
     }
@@ -231,7 +331,10 @@ class KillMidFlightIT {
     return values.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
   }
 
-  /** Fictional North American numbers (555-01xx), valid mobile-capable numbers for the signup screen. */
+  /**
+   * Fictional North American numbers (555-01xx), valid mobile-capable numbers for the signup
+   * screen.
+   */
   private static List<String> phones(int count) {
     return IntStream.range(0, count).mapToObj(i -> String.format("+1415555%04d", 100 + i)).toList();
   }

@@ -16,8 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code optin run all --config FILE} in a JVM of its own, started as an operator would and killed as a crash
- * would: {@link #kill()} is SIGKILL, no shutdown hook, no clean close of any client.
+ * {@code optin run all --config FILE} in a JVM of its own, started as an operator would and killed
+ * as a crash would: {@link #kill()} is SIGKILL, no shutdown hook, no clean close of any client.
  */
 final class OptinProcess implements AutoCloseable {
 
@@ -26,7 +26,8 @@ final class OptinProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final URI gateway;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private OptinProcess(Process process, Path log, URI gateway) {
     this.process = process;
@@ -35,19 +36,33 @@ final class OptinProcess implements AutoCloseable {
   }
 
   /**
-   * Starts the process on the test's own class path; its stdout and stderr go to {@code log} (replaced).
+   * Starts the process on the test's own class path; its stdout and stderr go to {@code log}
+   * (replaced).
    *
    * @param gateway where its HTTP port will answer ({@code http.port} of the config)
    */
   static OptinProcess start(Path config, Path log, URI gateway) {
-    List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        // Small and quick to start: two cores are shared with the broker of the test and other builds.
-        "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        OptinCommand.class.getName(), "run", "all", "--config", config.toString());
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-        .redirectOutput(Redirect.to(log.toFile()));
-    // Only the file configures the child: an OPTIN_* variable of the build's environment would override it.
+    List<String> command =
+        List.of(
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            // Small and quick to start: two cores are shared with the broker of the test and other
+            // builds.
+            "-Xmx512m",
+            "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1",
+            "-cp",
+            System.getProperty("java.class.path"),
+            OptinCommand.class.getName(),
+            "run",
+            "all",
+            "--config",
+            config.toString());
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(Redirect.to(log.toFile()));
+    // Only the file configures the child: an OPTIN_* variable of the build's environment would
+    // override it.
     builder.environment().keySet().removeIf(name -> name.startsWith("OPTIN_"));
     try {
       return new OptinProcess(builder.start(), log, gateway);
@@ -58,12 +73,17 @@ final class OptinProcess implements AutoCloseable {
 
   /** Waits for {@code /health/ready} to answer 200; fails at once if the process exits. */
   OptinProcess awaitReady(Duration atMost) {
-    await("optin ready, log in " + log).atMost(atMost).pollInterval(Duration.ofMillis(250)).until(() -> {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("optin run exited with " + process.exitValue() + ", see " + log);
-      }
-      return readyStatus() == 200;
-    });
+    await("optin ready, log in " + log)
+        .atMost(atMost)
+        .pollInterval(Duration.ofMillis(250))
+        .until(
+            () -> {
+              if (!process.isAlive()) {
+                throw new IllegalStateException(
+                    "optin run exited with " + process.exitValue() + ", see " + log);
+              }
+              return readyStatus() == 200;
+            });
     return this;
   }
 
@@ -81,7 +101,10 @@ final class OptinProcess implements AutoCloseable {
     return log;
   }
 
-  /** A clean stop (SIGTERM, the shutdown hook closes everything), or a kill if it does not stop in time. */
+  /**
+   * A clean stop (SIGTERM, the shutdown hook closes everything), or a kill if it does not stop in
+   * time.
+   */
   @Override
   public void close() {
     if (!process.isAlive()) {
@@ -111,8 +134,12 @@ final class OptinProcess implements AutoCloseable {
 
   private int readyStatus() {
     try {
-      return http.send(HttpRequest.newBuilder(gateway.resolve("/health/ready")).timeout(Duration.ofSeconds(5)).build(),
-          HttpResponse.BodyHandlers.discarding()).statusCode();
+      return http.send(
+              HttpRequest.newBuilder(gateway.resolve("/health/ready"))
+                  .timeout(Duration.ofSeconds(5))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
     } catch (IOException e) {
       return -1;
     } catch (InterruptedException e) {

@@ -8,15 +8,21 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The SMS each phone received through the provider's API, as the sandbox recorded them: what a subscriber would
- * count on the handset (TwiML answers to replies are not counted).
+ * The SMS each phone received through the provider's API, as the sandbox recorded them: what a
+ * subscriber would count on the handset (TwiML answers to replies are not counted).
  */
 record SmsTally(Map<String, Integer> perPhone) {
 
   static SmsTally of(TwilioSandbox sandbox, Collection<String> phones) {
     Map<String, Integer> perPhone = new LinkedHashMap<>();
-    phones.forEach(phone -> perPhone.put(phone, (int) sandbox.messagesTo(phone).stream()
-        .filter(m -> SandboxMessage.OUTBOUND_API.equals(m.direction())).count()));
+    phones.forEach(
+        phone ->
+            perPhone.put(
+                phone,
+                (int)
+                    sandbox.messagesTo(phone).stream()
+                        .filter(m -> SandboxMessage.OUTBOUND_API.equals(m.direction()))
+                        .count()));
     return new SmsTally(Map.copyOf(perPhone));
   }
 
@@ -30,7 +36,11 @@ record SmsTally(Map<String, Integer> perPhone) {
   }
 
   List<String> phonesWithout() {
-    return perPhone.entrySet().stream().filter(e -> e.getValue() == 0).map(Map.Entry::getKey).sorted().toList();
+    return perPhone.entrySet().stream()
+        .filter(e -> e.getValue() == 0)
+        .map(Map.Entry::getKey)
+        .sorted()
+        .toList();
   }
 
   long phonesWithMoreThanOne() {
