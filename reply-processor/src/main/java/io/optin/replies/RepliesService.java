@@ -2,6 +2,7 @@ package io.optin.replies;
 
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.kafka.KafkaRecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.StreamsConfigs;
 import io.optin.replies.api.SubscriberQueryHandler;
@@ -10,7 +11,6 @@ import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.lookup.StoreLookups;
 import io.optin.replies.matching.ReplyTopology;
 import io.optin.replies.parse.ReplyParser;
-import io.optin.replies.publish.KafkaRecordPublisher;
 import io.optin.replies.webhook.InboundWebhookHandler;
 import io.optin.replies.webhook.StatusWebhookHandler;
 import io.optin.replies.webhook.TwilioSignatureCheck;
@@ -55,7 +55,8 @@ public final class RepliesService implements AutoCloseable {
             StreamsConfigs.forApplication(
                 ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
     this.publisher =
-        KafkaRecordPublisher.create(config.kafkaClientSettings(), serdes, config.publishTimeout());
+        KafkaRecordPublisher.create(
+            "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams);
     OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
     TwilioSignatureCheck signatures =

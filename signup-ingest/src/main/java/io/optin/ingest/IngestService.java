@@ -1,6 +1,8 @@
 package io.optin.ingest;
 
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.kafka.KafkaRecordPublisher;
+import io.optin.kit.kafka.RecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
@@ -51,7 +53,9 @@ public final class IngestService implements AutoCloseable {
     SubscriberStatusTable table = new SubscriberStatusTable();
     PumpingGuard guard =
         new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
-    this.publisher = new KafkaRecordPublisher(kafkaClientSettings, serdes);
+    this.publisher =
+        KafkaRecordPublisher.create(
+            "optin-ingest", kafkaClientSettings, serdes, settings.publishTimeout());
     this.follower =
         new SubscriberStatusFollower(
             kafkaClientSettings,

@@ -12,6 +12,8 @@ import io.optin.domain.screening.SignupScreen;
 import io.optin.ingest.IdempotentAnswers.Claim;
 import io.optin.ingest.SignupSubmission.InvalidSignup;
 import io.optin.ingest.VelocityLimits.Verdict;
+import io.optin.kit.kafka.PublishException;
+import io.optin.kit.kafka.RecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import java.time.Clock;
@@ -19,9 +21,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -235,15 +234,10 @@ public final class SignupIntake {
 
   private SignupAnswer publish(SignupRequested signup) {
     try {
-      publisher
-          .publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup)
-          .get(settings.publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+      publisher.publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup, null);
       return SignupAnswer.pending(signup.getSignupId());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    } catch (PublishException e) {
       return unavailable(signup, e);
-    } catch (ExecutionException | TimeoutException | RuntimeException e) {
-      return unavailable(signup, e instanceof ExecutionException ? e.getCause() : e);
     }
   }
 

@@ -2,6 +2,7 @@ package io.optin.ingest;
 
 import io.optin.avro.SignupRejected;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.kit.kafka.RecordPublisher;
 import io.optin.schemas.Topics;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -47,7 +48,7 @@ final class SignupRejects {
         field,
         PhoneMask.mask(phoneOrNull));
     publisher
-        .publish(Topics.SIGNUP_REJECTS, phoneOrNull, reject)
+        .send(Topics.SIGNUP_REJECTS, phoneOrNull, reject, null)
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import io.optin.avro.SignupRejected;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.kafka.PublishedRecords;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import java.io.IOException;
@@ -23,8 +24,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The prefix, country and SMS pumping limits of {@code POST /v1/signups}, and {@code GET
- * /v1/limits/blocked}, over real HTTP (JDK server on an ephemeral port) with a publisher that
- * captures records.
+ * /v1/limits/blocked}, over real HTTP (JDK server on an ephemeral port) with the real publisher
+ * over a mock producer.
  */
 class SignupHandlerLimitsTest {
 
@@ -34,7 +35,7 @@ class SignupHandlerLimitsTest {
       "number prefix blocked: low confirmation rate (possible SMS pumping)";
 
   private final MutableClock clock = new MutableClock(NOW);
-  private final CapturingPublisher publisher = new CapturingPublisher();
+  private final PublishedRecords published = new PublishedRecords();
   private final OptinMetrics metrics = OptinMetrics.unexposed();
   private final HttpClient http = HttpClient.newHttpClient();
   private PumpingGuard guard;
@@ -43,7 +44,8 @@ class SignupHandlerLimitsTest {
   private void start(IngestSettings settings) throws IOException {
     guard = new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
     SignupIntake intake =
-        new SignupIntake(settings, publisher, new SubscriberStatusTable(), guard, clock, metrics);
+        new SignupIntake(
+            settings, published.publisher(), new SubscriberStatusTable(), guard, clock, metrics);
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     for (HttpRoute route :
         new HttpRoute[] {
@@ -78,15 +80,15 @@ class SignupHandlerLimitsTest {
         .isEqualTo("too many signups for this number prefix (at most 2 an hour)");
     assertThat(json(limited).get("field").asText()).isEqualTo("phone");
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("1800");
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+    assertThat(published.on(Topics.SIGNUP_REJECTS))
         .extracting(SignupRejected::getReason)
         .containsExactly("429 too many signups for this number prefix (at most 2 an hour)");
-    assertThat(publisher.keysOn(Topics.SIGNUP_REJECTS)).containsExactly("+14155550103");
+    assertThat(published.keysOn(Topics.SIGNUP_REJECTS)).containsExactly("+14155550103");
     assertThat(metrics.value("optin_velocity_limit_trips_total", "prefix")).isEqualTo(1);
 
     // And another prefix still passes
     assertThat(signUp("+12125550100", "192.0.2.4").statusCode()).isEqualTo(202);
-    assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS))
+    assertThat(published.keysOn(Topics.SIGNUP_REQUESTS))
         .containsExactly("+14155550101", "+14155550102", "+12125550100");
   }
 
@@ -108,7 +110,7 @@ class SignupHandlerLimitsTest {
     assertThat(american.headers().firstValue("Retry-After")).hasValue("1800");
     assertThat(french.statusCode()).isEqualTo(202);
     assertThat(metrics.value("optin_velocity_limit_trips_total", "country")).isEqualTo(1);
-    assertThat(publisher.keysOn(Topics.SIGNUP_REJECTS)).containsExactly("+13105550100");
+    assertThat(published.keysOn(Topics.SIGNUP_REJECTS)).containsExactly("+13105550100");
   }
 
   @Test
@@ -134,7 +136,7 @@ class SignupHandlerLimitsTest {
     assertThat(json(refused).get("error").asText()).isEqualTo(BLOCKED);
     assertThat(json(refused).get("field").asText()).isEqualTo("phone");
     assertThat(refused.headers().firstValue("Retry-After")).hasValue("1200");
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+    assertThat(published.on(Topics.SIGNUP_REJECTS))
         .extracting(SignupRejected::getReason)
         .containsExactly("429 " + BLOCKED);
     assertThat(metrics.value("optin_velocity_limit_trips_total", "blocked_prefix")).isEqualTo(1);

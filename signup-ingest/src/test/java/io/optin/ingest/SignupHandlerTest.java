@@ -11,6 +11,7 @@ import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SourceChannel;
 import io.optin.domain.screening.ConsentTextHash;
+import io.optin.kit.kafka.PublishedRecords;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import java.io.IOException;
@@ -30,8 +31,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * POST /v1/signups over real HTTP (JDK server on an ephemeral port), with a publisher that captures
- * records.
+ * POST /v1/signups over real HTTP (JDK server on an ephemeral port), with the real publisher over a
+ * mock producer.
  */
 class SignupHandlerTest {
 
@@ -41,7 +42,7 @@ class SignupHandlerTest {
       "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
 
   private final MutableClock clock = new MutableClock(NOW);
-  private final CapturingPublisher publisher = new CapturingPublisher();
+  private final PublishedRecords published = new PublishedRecords();
   private final SubscriberStatusTable statuses = new SubscriberStatusTable();
   private final HttpClient http = HttpClient.newHttpClient();
   private HttpServer server;
@@ -54,7 +55,8 @@ class SignupHandlerTest {
     PumpingGuard guard =
         new PumpingGuard(settings.pumping(), settings.prefixRule(), clock, metrics);
     SignupHandler handler =
-        new SignupHandler(new SignupIntake(settings, publisher, statuses, guard, clock, metrics));
+        new SignupHandler(
+            new SignupIntake(settings, published.publisher(), statuses, guard, clock, metrics));
     server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     server.createContext(handler.route().pathPrefix(), handler.route().handler());
     server.start();
@@ -124,8 +126,8 @@ class SignupHandlerTest {
     assertThat(response.statusCode()).isEqualTo(202);
     JsonNode answer = json(response);
     assertThat(answer.get("status").asText()).isEqualTo("pending");
-    assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+14155550100");
-    SignupRequested signup = publisher.on(Topics.SIGNUP_REQUESTS).get(0);
+    assertThat(published.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+14155550100");
+    SignupRequested signup = published.on(Topics.SIGNUP_REQUESTS).get(0);
     assertThat(signup.getSignupId()).isEqualTo(answer.get("signupId").asText());
     assertThat(signup.getProgramId()).isEqualTo("acme-deals");
     assertThat(signup.getPhone()).isEqualTo("+14155550100");
@@ -139,7 +141,7 @@ class SignupHandlerTest {
     assertThat(signup.getEvidence().getIp()).isEqualTo("203.0.113.7");
     assertThat(signup.getEvidence().getUserAgent()).isEqualTo("Mozilla/5.0");
     assertThat(signup.getEvidence().getLocale()).isEqualTo("en-US");
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS)).isEmpty();
+    assertThat(published.on(Topics.SIGNUP_REJECTS)).isEmpty();
   }
 
   @Test
@@ -155,8 +157,8 @@ class SignupHandlerTest {
                         .put("newsletterColour", "blue")));
 
     assertThat(response.statusCode()).isEqualTo(202);
-    assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+33612345678");
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS).get(0).getPhone()).isEqualTo("+33612345678");
+    assertThat(published.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+33612345678");
+    assertThat(published.on(Topics.SIGNUP_REQUESTS).get(0).getPhone()).isEqualTo("+33612345678");
   }
 
   @Test
@@ -167,7 +169,7 @@ class SignupHandlerTest {
 
     // The caller's address is the platform's server, never the subscriber's: it is not evidence.
     assertThat(response.statusCode()).isEqualTo(202);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS).get(0).getEvidence().getIp()).isNull();
+    assertThat(published.on(Topics.SIGNUP_REQUESTS).get(0).getEvidence().getIp()).isNull();
   }
 
   @ParameterizedTest(name = "[{index}] without {0}")
@@ -197,12 +199,12 @@ class SignupHandlerTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("field").asText()).isEqualTo(field);
     assertThat(json(response).get("error").asText()).isNotBlank();
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).isEmpty();
-    SignupRejected reject = publisher.on(Topics.SIGNUP_REJECTS).get(0);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+    SignupRejected reject = published.on(Topics.SIGNUP_REJECTS).get(0);
     assertThat(reject.getField()).isEqualTo(field);
     assertThat(StandardCharsets.UTF_8.decode(reject.getRawValue()).toString())
         .isEqualTo(JSON.writeValueAsString(body));
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS)).hasSize(1);
+    assertThat(published.on(Topics.SIGNUP_REJECTS)).hasSize(1);
   }
 
   @ParameterizedTest(name = "[{index}] {0}={1}")
@@ -247,8 +249,8 @@ class SignupHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(json(response).get("field").asText()).isEqualTo(field);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).isEmpty();
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+    assertThat(published.on(Topics.SIGNUP_REJECTS))
         .extracting(SignupRejected::getField)
         .containsExactly(field);
   }
@@ -264,7 +266,7 @@ class SignupHandlerTest {
     assertThat(json(tooLong).get("field").asText()).isEqualTo("consentText");
     assertThat(notText.statusCode()).isEqualTo(400);
     assertThat(json(notText).get("field").asText()).isEqualTo("phone");
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
   }
 
   @Test
@@ -282,8 +284,8 @@ class SignupHandlerTest {
     assertThat(json(garbage).has("field")).isFalse();
     assertThat(array.statusCode()).isEqualTo(400);
     assertThat(twice.statusCode()).isEqualTo(400);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).isEmpty();
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS)).hasSize(3);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+    assertThat(published.on(Topics.SIGNUP_REJECTS)).hasSize(3);
   }
 
   @Test
@@ -294,8 +296,8 @@ class SignupHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(413);
     assertThat(json(response).get("error").asText()).contains("larger than");
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).isEmpty();
-    SignupRejected reject = publisher.on(Topics.SIGNUP_REJECTS).get(0);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+    SignupRejected reject = published.on(Topics.SIGNUP_REJECTS).get(0);
     assertThat(reject.getReason()).startsWith("413 ");
     assertThat(reject.getRawValue()).isNull();
   }
@@ -314,8 +316,8 @@ class SignupHandlerTest {
     assertThat(first.statusCode()).isEqualTo(202);
     assertThat(again.statusCode()).isEqualTo(202);
     assertThat(again.body()).isEqualTo(first.body());
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).hasSize(1);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS).get(0).getIdempotencyKey())
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).hasSize(1);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS).get(0).getIdempotencyKey())
         .isEqualTo("order-42");
   }
 
@@ -331,14 +333,14 @@ class SignupHandlerTest {
 
     assertThat(json(otherProgram).get("signupId")).isNotEqualTo(json(first).get("signupId"));
     assertThat(json(expired).get("signupId")).isNotEqualTo(json(first).get("signupId"));
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).hasSize(3);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).hasSize(3);
   }
 
   @Test
   void shouldAnswer503WhenPublishingFailsAndLetTheSameKeyRetry() throws Exception {
     // Given a broker that refuses writes
     start();
-    publisher.failing = true;
+    published.failSends(new IllegalStateException("broker unavailable (test)"));
 
     // When a signup is posted
     HttpResponse<String> failed = post(body(b -> b.put("idempotencyKey", "order-7")));
@@ -347,10 +349,10 @@ class SignupHandlerTest {
     // published
     assertThat(failed.statusCode()).isEqualTo(503);
     assertThat(json(failed).get("error").asText()).isNotBlank();
-    publisher.failing = false;
+    published.acceptSends();
     HttpResponse<String> retried = post(body(b -> b.put("idempotencyKey", "order-7")));
     assertThat(retried.statusCode()).isEqualTo(202);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).hasSize(1);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).hasSize(1);
   }
 
   @Test
@@ -364,10 +366,10 @@ class SignupHandlerTest {
     assertThat(sameProgram.statusCode()).isEqualTo(409);
     assertThat(json(sameProgram).get("field").asText()).isEqualTo("phone");
     assertThat(otherProgram.statusCode()).isEqualTo(202);
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS))
+    assertThat(published.on(Topics.SIGNUP_REQUESTS))
         .extracting(SignupRequested::getProgramId)
         .containsExactly("acme-news");
-    assertThat(publisher.on(Topics.SIGNUP_REJECTS))
+    assertThat(published.on(Topics.SIGNUP_REJECTS))
         .extracting(SignupRejected::getReason)
         .containsExactly("409 phone already confirmed for this program");
   }
@@ -381,7 +383,7 @@ class SignupHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(409);
     assertThat(json(response).get("error").asText()).contains("START");
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
   }
 
   @Test
@@ -400,7 +402,7 @@ class SignupHandlerTest {
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("720");
     assertThat(json(limited).get("field").asText()).isEqualTo("phone");
-    assertThat(publisher.on(Topics.SIGNUP_REQUESTS)).hasSize(5);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).hasSize(5);
     clock.advance(Duration.ofMinutes(12));
     assertThat(post(body()).statusCode()).isEqualTo(202);
   }
@@ -436,7 +438,7 @@ class SignupHandlerTest {
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(json(limited).get("field").asText()).isEqualTo("source.ip");
     assertThat(limited.headers().firstValue("Retry-After")).hasValue("1800");
-    assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS))
+    assertThat(published.keysOn(Topics.SIGNUP_REQUESTS))
         .containsExactly("+14155550101", "+14155550102");
   }
 
@@ -453,8 +455,8 @@ class SignupHandlerTest {
     assertThat(json(french).get("error").asText()).isEqualTo("country not allowed");
     assertThat(json(french).get("field").asText()).isEqualTo("phone");
     assertThat(american.statusCode()).isEqualTo(202);
-    assertThat(publisher.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+14155550100");
-    assertThat(publisher.keysOn(Topics.SIGNUP_REJECTS)).containsExactly("+33612345678");
+    assertThat(published.keysOn(Topics.SIGNUP_REQUESTS)).containsExactly("+14155550100");
+    assertThat(published.keysOn(Topics.SIGNUP_REJECTS)).containsExactly("+33612345678");
   }
 
   @Test

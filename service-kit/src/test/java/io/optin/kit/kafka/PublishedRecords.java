@@ -1,6 +1,5 @@
-package io.optin.replies.testing;
+package io.optin.kit.kafka;
 
-import io.optin.replies.publish.KafkaRecordPublisher;
 import io.optin.schemas.Topic;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -13,8 +12,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * The real {@link KafkaRecordPublisher} over Kafka's {@link MockProducer}: records are serialized
- * to real Confluent wire-format Avro bytes, and read back from what the producer was given.
+ * The real {@link KafkaRecordPublisher} over Kafka's {@link MockProducer}, every send acknowledged
+ * at once: records are serialized to real Confluent wire-format Avro bytes, and read back from what
+ * the producer was given.
  */
 public final class PublishedRecords {
 
@@ -33,15 +33,29 @@ public final class PublishedRecords {
     producer.sendException = failure;
   }
 
+  /** Sends succeed again, as once the broker is back. */
+  public void acceptSends() {
+    producer.sendException = null;
+  }
+
+  /** Every record sent, as the producer was given it. */
   public List<ProducerRecord<String, byte[]>> raw() {
     return producer.history();
   }
 
-  /** The records published to a topic, decoded from their bytes. */
+  /** The records published to a topic, decoded from their bytes, in order. */
   public <V extends SpecificRecord> List<V> on(Topic<V> topic) {
     return producer.history().stream()
         .filter(r -> r.topic().equals(topic.name()))
         .map(r -> serdes.forTopic(topic).deserializer().deserialize(topic.name(), r.value()))
+        .toList();
+  }
+
+  /** The keys of the records published to a topic, in order. */
+  public List<String> keysOn(Topic<?> topic) {
+    return producer.history().stream()
+        .filter(r -> r.topic().equals(topic.name()))
+        .map(ProducerRecord::key)
         .toList();
   }
 }
