@@ -1,6 +1,7 @@
 package io.optin.ingest;
 
 import io.optin.avro.SubscriberStatus;
+import io.optin.kit.kafka.EndOffsets;
 import io.optin.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -112,15 +113,12 @@ public final class SubscriberStatusFollower implements AutoCloseable {
 
   private void run() {
     try {
-      Map<TopicPartition, Long> startEnds = assignAll();
+      EndOffsets startEnds = assignAll();
       while (stop.getCount() > 0) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
           apply(record);
         }
-        if (!caughtUp
-            && startEnds != null
-            && startEnds.entrySet().stream()
-                .allMatch(end -> consumer.position(end.getKey()) >= end.getValue())) {
+        if (!caughtUp && startEnds != null && startEnds.reachedBy(consumer)) {
           caughtUp = true;
           LOG.info("subscriber status followed: {} phones known", table.phones());
         }
@@ -139,7 +137,7 @@ public final class SubscriberStatusFollower implements AutoCloseable {
    * Waits until the topic exists, assigns all its partitions from the beginning, returns their end
    * offsets.
    */
-  private Map<TopicPartition, Long> assignAll() {
+  private EndOffsets assignAll() {
     while (stop.getCount() > 0) {
       List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(5));
       if (partitions != null && !partitions.isEmpty()) {
@@ -147,7 +145,7 @@ public final class SubscriberStatusFollower implements AutoCloseable {
             partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
         consumer.assign(assigned);
         consumer.seekToBeginning(assigned);
-        return consumer.endOffsets(assigned);
+        return EndOffsets.of(consumer.endOffsets(assigned));
       }
       LOG.info("waiting for topic {} to exist", TOPIC);
       awaitStop(Duration.ofSeconds(1));

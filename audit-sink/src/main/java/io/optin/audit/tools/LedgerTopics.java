@@ -4,6 +4,7 @@ import io.optin.audit.ledger.LedgerEntry;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SubjectDataKey;
+import io.optin.kit.kafka.TopicReader;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;

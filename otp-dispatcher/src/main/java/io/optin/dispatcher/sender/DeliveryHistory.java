@@ -2,17 +2,17 @@ package io.optin.dispatcher.sender;
 
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
+import io.optin.kit.kafka.EndOffsets;
+import io.optin.kit.kafka.TopicReader;
 import io.optin.kit.streams.Decoded;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 final class DeliveryHistory {
 
   private static final Logger log = LoggerFactory.getLogger(DeliveryHistory.class);
-  private static final Duration POLL = Duration.ofMillis(200);
 
   private final Consumer<byte[], Decoded<SmsDeliveryReport>> consumer;
   private final String topic;
@@ -64,33 +63,29 @@ final class DeliveryHistory {
     Map<TopicPartition, Long> query = new HashMap<>();
     partitions.forEach(p -> query.put(p, since));
     Map<TopicPartition, OffsetAndTimestamp> start = consumer.offsetsForTimes(query);
-    Set<TopicPartition> unfinished = new HashSet<>();
     for (TopicPartition partition : partitions) {
       OffsetAndTimestamp first = start.get(partition);
       consumer.seek(partition, first == null ? end.get(partition) : first.offset());
-      if (first != null && first.offset() < end.get(partition)) {
-        unfinished.add(partition);
-      }
     }
-    Instant deadline = clock.instant().plus(timeout);
-    int added = 0;
-    while (!unfinished.isEmpty()) {
-      if (clock.instant().isAfter(deadline)) {
-        throw new IllegalStateException(
-            "could not read "
-                + topic
-                + " to its end within "
-                + timeout
-                + "; refusing to send without knowing which commands were already handled");
-      }
-      for (ConsumerRecord<byte[], Decoded<SmsDeliveryReport>> record : consumer.poll(POLL)) {
-        added += remember(delivered, record.value());
-      }
-      unfinished.removeIf(p -> consumer.position(p) >= end.get(p));
+    AtomicInteger added = new AtomicInteger();
+    try {
+      TopicReader.readToEnd(
+          consumer,
+          EndOffsets.of(end),
+          timeout,
+          record -> added.addAndGet(remember(delivered, record.value())));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "could not read "
+              + topic
+              + " to its end within "
+              + timeout
+              + "; refusing to send without knowing which commands were already handled",
+          e);
     }
     consumer.unsubscribe();
-    log.info("Read back {} handled command(s) from {} (window {})", added, topic, window);
-    return added;
+    log.info("Read back {} handled command(s) from {} (window {})", added.get(), topic, window);
+    return added.get();
   }
 
   private static int remember(DeliveredCommands delivered, Decoded<SmsDeliveryReport> decoded) {
