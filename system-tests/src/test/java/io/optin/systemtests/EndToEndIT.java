@@ -10,28 +10,20 @@ import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
 import io.optin.kit.config.Settings;
-import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
-import io.optin.schemas.serde.AvroDeserializer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -147,7 +139,7 @@ class EndToEndIT {
 
     // Then it is refused and nothing is published
     assertThat(forged.statusCode()).isEqualTo(403);
-    assertThat(read(Topics.SMS_INBOUND))
+    assertThat(committed().records(Topics.SMS_INBOUND))
         .extracting(r -> r.value().getMessageSid())
         .hasSize(3)
         .doesNotContain("SMforged0001");
@@ -189,7 +181,7 @@ class EndToEndIT {
         .untilAsserted(
             () ->
                 assertThat(
-                        read(Topics.CONSENT_AUDIT).stream()
+                        committed().records(Topics.CONSENT_AUDIT).stream()
                             .filter(r -> r.key().equals(subject))
                             .map(r -> r.value().getEventType())
                             .toList())
@@ -200,7 +192,7 @@ class EndToEndIT {
                         ConsentEventType.REPLY_RECEIVED,
                         ConsentEventType.CONFIRMED));
     // (checkpoint records have no subject and no key; personal data and message texts are sealed)
-    assertThat(read(Topics.CONSENT_AUDIT))
+    assertThat(committed().records(Topics.CONSENT_AUDIT))
         .allSatisfy(
             record -> {
               if (record.key() != null) {
@@ -275,44 +267,18 @@ class EndToEndIT {
   }
 
   private List<SubscriberConfirmed> confirmationsOf(String phone) {
-    return read(Topics.CONFIRMED_SUBSCRIBERS).stream()
+    return committed().records(Topics.CONFIRMED_SUBSCRIBERS).stream()
         .map(ConsumerRecord::value)
         .filter(confirmed -> confirmed.getPhone().equals(phone))
         .toList();
   }
 
   /**
-   * Every committed record of a topic, read by a plain consumer configured as a data team would.
+   * The topics read by a plain consumer configured as a data team would: {@code read_committed},
+   * optin's Avro deserializer on the registry's URL.
    */
-  private <V extends SpecificRecord> List<ConsumerRecord<String, V>> read(Topic<V> topic) {
-    Map<String, Object> props =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            optin.bootstrapServers(),
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            StringDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            AvroDeserializer.class,
-            "schema.registry.url",
-            optin.registryUrl());
-    List<ConsumerRecord<String, V>> records = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-      }
-    }
-    return records;
+  private CommittedRecords committed() {
+    return new CommittedRecords(optin.bootstrapServers(), optin.registryUrl());
   }
 
   private static String signup(String phone, String program) {

@@ -1,5 +1,6 @@
 package io.optin.devkit.registry;
 
+import io.optin.kit.kafka.TopicReader;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -9,18 +10,16 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
@@ -127,41 +126,27 @@ final class SchemaLog implements AutoCloseable {
 
   /** Feeds every fact from the beginning of the topic to its current end, then returns how many. */
   int replay(Consumer<RegistryRecord> sink) {
-    Map<String, Object> consumerConfig = new HashMap<>(clientConfig);
-    consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-    consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    TopicPartition partition = new TopicPartition(topic, 0);
-    int facts = 0;
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(consumerConfig, new StringDeserializer(), new StringDeserializer())) {
-      consumer.assign(Set.of(partition));
-      consumer.seekToBeginning(Set.of(partition));
-      long end = consumer.endOffsets(Set.of(partition), TIMEOUT).get(partition);
-      long deadline = System.nanoTime() + TIMEOUT.toNanos();
-      while (consumer.position(partition, TIMEOUT) < end) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException(
-              "Schema topic "
-                  + topic
-                  + " was not read to offset "
-                  + end
-                  + " within "
-                  + TIMEOUT.toSeconds()
-                  + "s");
-        }
-        for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
-          facts +=
-              decode(record)
-                  .map(
-                      fact -> {
-                        sink.accept(fact);
-                        return 1;
-                      })
-                  .orElse(0);
-        }
-      }
+    AtomicInteger facts = new AtomicInteger();
+    try {
+      new TopicReader(clientConfig, TIMEOUT)
+          .read(
+              topic,
+              Set.of(0),
+              new StringDeserializer(),
+              new StringDeserializer(),
+              record ->
+                  decode(record)
+                      .ifPresent(
+                          fact -> {
+                            sink.accept(fact);
+                            facts.incrementAndGet();
+                          }));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "Schema topic " + topic + " was not read to its end within " + TIMEOUT.toSeconds() + "s",
+          e);
     }
-    return facts;
+    return facts.get();
   }
 
   /** Writes one fact and waits for the broker's acknowledgement. */

@@ -2,28 +2,23 @@ package io.optin.devkit.embedded;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
+import io.optin.kit.kafka.TopicReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -178,35 +173,15 @@ class EmbeddedKafkaBrokerIT {
         new StringSerializer());
   }
 
-  /**
-   * Every value the consumer sees up to the partition's end offset (which counts transaction
-   * markers).
-   */
-  private static List<String> readToEnd(String bootstrapServers, String isolationLevel) {
-    TopicPartition partition = new TopicPartition(TOPIC, 0);
-    List<String> values = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolationLevel,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      consumer.assign(Set.of(partition));
-      consumer.seekToBeginning(Set.of(partition));
-      long end = consumer.endOffsets(Set.of(partition)).get(partition);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                for (ConsumerRecord<String, String> record :
-                    consumer.poll(Duration.ofMillis(200))) {
-                  values.add(record.value());
-                }
-                return consumer.position(partition) >= end;
-              });
-    }
-    return values;
+  /** Every value a consumer of that isolation level sees up to the partition's end offset. */
+  private static List<String> readToEnd(String bootstrapServers, String isolationLevel)
+      throws Exception {
+    TopicReader committed =
+        new TopicReader(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers),
+            Duration.ofSeconds(30));
+    TopicReader reader =
+        isolationLevel.equals("read_committed") ? committed : committed.includingUncommitted();
+    return reader.values(TOPIC, new StringDeserializer());
   }
 }

@@ -7,15 +7,13 @@ import static io.optin.devkit.registry.TestSchemas.SIGNUP_V1;
 import static io.optin.devkit.registry.TestSchemas.SIGNUP_V2_WITH_LOCALE;
 import static io.optin.devkit.registry.TestSchemas.SIGNUP_V2_WITH_REQUIRED_PROGRAM;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.optin.devkit.registry.RegistryHttp.Reply;
+import io.optin.kit.kafka.TopicReader;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -23,8 +21,6 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
@@ -110,25 +106,10 @@ class SchemaRegistryRestartIT {
         http.get("/schemas/ids/3").json());
   }
 
-  private static List<ConsumerRecord<String, String>> readAll() {
-    TopicPartition partition = new TopicPartition(REGISTRY.topic(), 0);
-    List<ConsumerRecord<String, String>> records = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer =
-        new KafkaConsumer<>(
+  private static List<ConsumerRecord<String, String>> readAll() throws Exception {
+    return new TopicReader(
             Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, REGISTRY.bootstrapServers()),
-            new StringDeserializer(),
-            new StringDeserializer())) {
-      consumer.assign(Set.of(partition));
-      consumer.seekToBeginning(Set.of(partition));
-      long end = consumer.endOffsets(Set.of(partition)).get(partition);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return consumer.position(partition) >= end;
-              });
-    }
-    return records;
+            Duration.ofSeconds(30))
+        .readAll(REGISTRY.topic(), new StringDeserializer(), new StringDeserializer());
   }
 }

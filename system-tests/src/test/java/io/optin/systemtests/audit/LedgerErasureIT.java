@@ -34,6 +34,7 @@ import io.optin.devkit.registry.EmbeddedSchemaRegistry;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.domain.screening.ConsentTextHash;
 import io.optin.kit.config.Settings;
+import io.optin.kit.kafka.TopicReader;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
@@ -63,12 +64,9 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
@@ -463,34 +461,26 @@ class LedgerErasureIT {
     return new KafkaProducer<>(props, new StringSerializer(), values);
   }
 
-  /** Every key and value of a topic, as the bytes on the broker. */
-  private List<byte[]> rawValues(Topic<?> topic) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+  /** Every key and value of a topic, as the bytes on the broker, aborted transactions' included. */
+  private List<byte[]> rawValues(Topic<?> topic) throws Exception {
     List<byte[]> all = new ArrayList<>();
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))
-          && System.nanoTime() < deadline) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.key() != null) {
-            all.add(record.key());
-          }
-          if (record.value() != null) {
-            all.add(record.value());
-          }
-        }
-      }
-    }
+    new TopicReader(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Duration.ofSeconds(30))
+        .includingUncommitted()
+        .read(
+            topic.name(),
+            null,
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer(),
+            record -> {
+              if (record.key() != null) {
+                all.add(record.key());
+              }
+              if (record.value() != null) {
+                all.add(record.value());
+              }
+            });
     return all;
   }
 

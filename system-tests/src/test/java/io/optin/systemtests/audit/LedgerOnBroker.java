@@ -15,6 +15,7 @@ import io.optin.avro.SourceChannel;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.domain.screening.ConsentTextHash;
+import io.optin.kit.kafka.TopicReader;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -30,21 +31,16 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -218,33 +214,13 @@ final class LedgerOnBroker implements AutoCloseable {
   }
 
   private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
-    List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-    try (KafkaConsumer<String, byte[]> consumer =
-        new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
-            new StringDeserializer(),
-            new ByteArrayDeserializer())) {
-      Set<TopicPartition> partitions =
-          consumer.partitionsFor(topic).stream()
-              .map(info -> new TopicPartition(topic, info.partition()))
-              .collect(Collectors.toSet());
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      await()
-          .atMost(Duration.ofSeconds(30))
-          .until(
-              () -> {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-                return partitions.stream().allMatch(p -> consumer.position(p) >= end.get(p));
-              });
+    try {
+      return new TopicReader(
+              Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+              Duration.ofSeconds(30))
+          .readAll(topic);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e);
     }
-    return records;
   }
 }

@@ -19,6 +19,7 @@ import io.optin.avro.SourceChannel;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.domain.screening.ConsentTextHash;
+import io.optin.kit.kafka.TopicReader;
 import io.optin.kit.streams.StreamsConfigs;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -42,8 +43,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -450,25 +449,19 @@ class LedgerBenchmark {
   /** Records and value bytes written to the outputs since {@code from}, read committed. */
   private static long[] valueBytes(EmbeddedKafkaBroker broker, Map<TopicPartition, Long> from)
       throws Exception {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    long records = 0;
-    long bytes = 0;
-    try (KafkaConsumer<byte[], byte[]> consumer =
-        new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-      List<TopicPartition> partitions = List.copyOf(from.keySet());
-      consumer.assign(partitions);
-      from.forEach(consumer::seek);
-      Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-          records++;
-          bytes += record.serializedValueSize();
-        }
-      }
-    }
-    return new long[] {records, bytes};
+    long[] recordsAndBytes = new long[2];
+    new TopicReader(
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()),
+            Duration.ofMinutes(5))
+        .readFrom(
+            from,
+            new ByteArrayDeserializer(),
+            new ByteArrayDeserializer(),
+            record -> {
+              recordsAndBytes[0]++;
+              recordsAndBytes[1] += record.serializedValueSize();
+            });
+    return recordsAndBytes;
   }
 
   private static long diskBytes(Admin admin, List<String> topics) throws Exception {

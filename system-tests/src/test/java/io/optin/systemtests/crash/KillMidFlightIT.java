@@ -17,6 +17,7 @@ import io.optin.avro.SubscriberConfirmed;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.replies.matching.ReplyTopology;
 import io.optin.schemas.Topics;
+import io.optin.systemtests.CommittedRecords;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

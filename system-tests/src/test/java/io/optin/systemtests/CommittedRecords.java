@@ -1,12 +1,15 @@
-package io.optin.systemtests.crash;
+package io.optin.systemtests;
 
+import io.optin.kit.kafka.TopicReader;
 import io.optin.schemas.Topic;
 import io.optin.schemas.serde.AvroDeserializer;
+import io.optin.schemas.serde.AvroSerdes;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -14,64 +17,63 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
- * The topics as a data team reads them: a plain consumer, {@code read_committed}, with optin's Avro
- * deserializer; and how far a consumer group has got.
+ * The topics as a data team reads them: every committed record up to the end ({@code
+ * read_committed}: an open transaction holds the end back), decoded with optin's Avro deserializer;
+ * and how far a consumer group has got.
  */
-final class CommittedRecords {
+public final class CommittedRecords {
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private final String bootstrapServers;
-  private final String registryUrl;
+  private final Function<Topic<?>, Deserializer<?>> values;
 
-  CommittedRecords(String bootstrapServers, String registryUrl) {
+  /** Values decoded by an {@link AvroDeserializer} configured with the registry's URL. */
+  public CommittedRecords(String bootstrapServers, String registryUrl) {
     this.bootstrapServers = bootstrapServers;
-    this.registryUrl = registryUrl;
+    this.values =
+        topic -> {
+          AvroDeserializer<SpecificRecord> deserializer = new AvroDeserializer<>();
+          deserializer.configure(Map.of("schema.registry.url", registryUrl), false);
+          return deserializer;
+        };
   }
 
-  /** Every committed value of the topic, partition by partition. */
-  <V extends SpecificRecord> List<V> read(Topic<V> topic) {
-    Map<String, Object> props =
-        Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-            "read_committed",
-            ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-            false,
-            ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-            StringDeserializer.class,
-            ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-            AvroDeserializer.class,
-            "schema.registry.url",
-            registryUrl);
-    List<V> values = new ArrayList<>();
-    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props)) {
-      List<TopicPartition> partitions =
-          consumer.partitionsFor(topic.name()).stream()
-              .map(p -> new TopicPartition(topic.name(), p.partition()))
-              .toList();
-      consumer.assign(partitions);
-      consumer.seekToBeginning(partitions);
-      // Under read_committed the end is the last stable offset: an open transaction holds the end
-      // back.
-      Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-      while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
-      }
+  /** Values decoded by these serdes. */
+  public CommittedRecords(String bootstrapServers, AvroSerdes serdes) {
+    this.bootstrapServers = bootstrapServers;
+    this.values = topic -> serdes.forTopic(topic).deserializer();
+  }
+
+  /** Every committed value of the topic, in offset order per partition. */
+  public <V extends SpecificRecord> List<V> read(Topic<V> topic) {
+    return records(topic).stream().map(ConsumerRecord::value).toList();
+  }
+
+  /** Every committed record of the topic, in offset order per partition. */
+  @SuppressWarnings("unchecked")
+  public <V extends SpecificRecord> List<ConsumerRecord<String, V>> records(Topic<V> topic) {
+    try {
+      return new TopicReader(
+              Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), TIMEOUT)
+          .readAll(topic.name(), new StringDeserializer(), (Deserializer<V>) values.apply(topic));
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(e);
     }
-    return values;
   }
 
   /**
    * Whether the group has committed, on every partition of the topic, the offset at its end:
    * everything written so far has been processed and its results committed.
    */
-  boolean caughtUp(String groupId, Topic<?> topic) {
+  public boolean caughtUp(String groupId, Topic<?> topic) {
     try (Admin admin =
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       Map<TopicPartition, OffsetAndMetadata> committed =
