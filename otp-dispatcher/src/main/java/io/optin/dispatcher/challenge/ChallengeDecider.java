@@ -3,7 +3,7 @@ package io.optin.dispatcher.challenge;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.SignupRequested;
-import io.optin.dispatcher.challenge.ProgramChallenge.ProgramStatus;
+import io.optin.domain.status.SubscriptionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -42,10 +42,10 @@ public final class ChallengeDecider {
   public SignupDecision decide(PhoneChallenges state, SignupRequested signup) {
     Instant t = signup.getOccurredAt();
     ProgramChallenge entry = state.program(signup.getProgramId());
-    if (state.optedOut() || entry.status() == ProgramStatus.OPTED_OUT) {
+    if (state.optedOut() || entry.status() == SubscriptionStatus.OPTED_OUT) {
       return suppress(state, signup, entry, ChallengeOutcome.REJECTED, OPTED_OUT, t);
     }
-    if (entry.status() == ProgramStatus.CONFIRMED) {
+    if (entry.status() == SubscriptionStatus.CONFIRMED) {
       return suppress(state, signup, entry, ChallengeOutcome.CONFIRMED, ALREADY_SUBSCRIBED, t);
     }
     if (entry.isOpenAt(t)) {

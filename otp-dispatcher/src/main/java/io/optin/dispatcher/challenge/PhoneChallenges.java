@@ -4,7 +4,7 @@ import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.InboundSms;
-import io.optin.dispatcher.challenge.ProgramChallenge.ProgramStatus;
+import io.optin.domain.status.SubscriptionStatus;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Map;
@@ -50,7 +50,7 @@ public record PhoneChallenges(
   /** This state with the program's entry replaced; a NONE entry removes it. */
   public PhoneChallenges with(String programId, ProgramChallenge entry) {
     Map<String, ProgramChallenge> next = new TreeMap<>(programs);
-    if (entry.status() == ProgramStatus.NONE) {
+    if (entry.status() == SubscriptionStatus.NONE) {
       next.remove(programId);
     } else {
       next.put(programId, entry);
@@ -80,7 +80,7 @@ public record PhoneChallenges(
    */
   public PhoneChallenges start(Instant at) {
     Map<String, ProgramChallenge> next = new TreeMap<>(programs);
-    next.values().removeIf(entry -> entry.status() == ProgramStatus.OPTED_OUT);
+    next.values().removeIf(entry -> entry.status() == SubscriptionStatus.OPTED_OUT);
     return new PhoneChallenges(false, lastStopAt, at, next);
   }
 
@@ -116,7 +116,7 @@ public record PhoneChallenges(
       return with(programId, ProgramChallenge.optedOut(event.getChallengeId()));
     }
     boolean closesPending =
-        entry.status() == ProgramStatus.PENDING
+        entry.status() == SubscriptionStatus.PENDING
             && entry.challengeId().equals(event.getChallengeId());
     return closesPending ? with(programId, ProgramChallenge.NONE) : this;
   }

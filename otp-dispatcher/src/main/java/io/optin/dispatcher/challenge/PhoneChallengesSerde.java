@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.optin.avro.SourceChannel;
-import io.optin.dispatcher.challenge.ProgramChallenge.ProgramStatus;
+import io.optin.domain.status.SubscriptionStatus;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Iterator;
@@ -85,7 +85,7 @@ public final class PhoneChallengesSerde implements Serde<PhoneChallenges> {
 
   private static ProgramChallenge readEntry(JsonNode node) {
     return new ProgramChallenge(
-        ProgramStatus.valueOf(node.path("status").asText()),
+        SubscriptionStatus.valueOf(node.path("status").asText()),
         text(node, "challengeId"),
         text(node, "signupId"),
         time(node, "issuedAt"),

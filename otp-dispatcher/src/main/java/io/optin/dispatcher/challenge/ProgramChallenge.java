@@ -1,22 +1,26 @@
 package io.optin.dispatcher.challenge;
 
 import io.optin.avro.SourceChannel;
+import io.optin.domain.status.SubscriptionStatus;
 import java.time.Instant;
+import java.util.EnumSet;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Where one phone stands with one program, as the dispatcher needs it to decide a signup: the
  * status and, while a challenge is pending, the facts of that challenge (its code is derived from
  * {@code challengeId}, never kept).
  *
- * @param status NONE is never stored: an entry that falls back to NONE is removed
+ * @param status NONE, PENDING, CONFIRMED or OPTED_OUT; NONE is never stored: an entry that falls
+ *     back to NONE is removed
  * @param challengeId the pending challenge, or the one that confirmed the program
  * @param signupId the signup that opened the challenge
  * @param lastSentAt event time of the last send of the code (issue or resend)
  * @param resendCount how many times the code was sent again
  */
 public record ProgramChallenge(
-    ProgramStatus status,
+    SubscriptionStatus status,
     String challengeId,
     String signupId,
     Instant issuedAt,
@@ -28,18 +32,18 @@ public record ProgramChallenge(
     String consentTextSha256,
     Instant requestedAt) {
 
-  /** The program's status for this phone. */
-  public enum ProgramStatus {
-    NONE,
-    PENDING,
-    CONFIRMED,
-    OPTED_OUT
-  }
+  /** The statuses the dispatcher keeps: any other ending frees the program (NONE). */
+  private static final Set<SubscriptionStatus> KEPT =
+      EnumSet.of(
+          SubscriptionStatus.NONE,
+          SubscriptionStatus.PENDING,
+          SubscriptionStatus.CONFIRMED,
+          SubscriptionStatus.OPTED_OUT);
 
   /** Nothing known: a signup may open a challenge. */
   public static final ProgramChallenge NONE =
       new ProgramChallenge(
-          ProgramStatus.NONE,
+          SubscriptionStatus.NONE,
           null,
           null,
           null,
@@ -53,6 +57,9 @@ public record ProgramChallenge(
 
   public ProgramChallenge {
     Objects.requireNonNull(status, "status");
+    if (!KEPT.contains(status)) {
+      throw new IllegalArgumentException("the dispatcher keeps no " + status + " program");
+    }
     channel = channel == null ? SourceChannel.UNKNOWN : channel;
   }
 
@@ -67,7 +74,7 @@ public record ProgramChallenge(
       String consentTextSha256,
       Instant requestedAt) {
     return new ProgramChallenge(
-        ProgramStatus.PENDING,
+        SubscriptionStatus.PENDING,
         challengeId,
         signupId,
         issuedAt,
@@ -85,7 +92,7 @@ public record ProgramChallenge(
    * t}.
    */
   public boolean isOpenAt(Instant t) {
-    return status == ProgramStatus.PENDING && t.isBefore(expiresAt);
+    return status == SubscriptionStatus.PENDING && t.isBefore(expiresAt);
   }
 
   /** The same challenge, its code sent once more at {@code t}. */
@@ -110,7 +117,7 @@ public record ProgramChallenge(
    */
   public static ProgramChallenge confirmed(String confirmedChallengeId) {
     return new ProgramChallenge(
-        ProgramStatus.CONFIRMED,
+        SubscriptionStatus.CONFIRMED,
         confirmedChallengeId,
         null,
         null,
@@ -126,7 +133,7 @@ public record ProgramChallenge(
   /** The program opted out of (reply STOP). */
   public static ProgramChallenge optedOut(String lastChallengeId) {
     return new ProgramChallenge(
-        ProgramStatus.OPTED_OUT,
+        SubscriptionStatus.OPTED_OUT,
         lastChallengeId,
         null,
         null,

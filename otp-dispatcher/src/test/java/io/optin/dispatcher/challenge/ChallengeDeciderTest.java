@@ -11,7 +11,7 @@ import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SourceChannel;
-import io.optin.dispatcher.challenge.ProgramChallenge.ProgramStatus;
+import io.optin.domain.status.SubscriptionStatus;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,7 +58,7 @@ class ChallengeDeciderTest {
     assertThat(command.getChallengeId()).isEqualTo("id-1");
     assertThat(command.getExpiresAt()).isEqualTo(issued.getExpiresAt());
     assertThat(command.getRequestedAt()).isEqualTo(T0);
-    assertThat(decision.state().program(PROGRAM).status()).isEqualTo(ProgramStatus.PENDING);
+    assertThat(decision.state().program(PROGRAM).status()).isEqualTo(SubscriptionStatus.PENDING);
   }
 
   @Test

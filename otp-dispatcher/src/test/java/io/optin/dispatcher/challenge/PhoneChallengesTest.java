@@ -8,7 +8,7 @@ import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.SourceChannel;
-import io.optin.dispatcher.challenge.ProgramChallenge.ProgramStatus;
+import io.optin.domain.status.SubscriptionStatus;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -42,7 +42,7 @@ class PhoneChallengesTest {
             closed("c-2", ChallengeOutcome.EXPIRED, "window passed", T0.plusSeconds(605)));
 
     // Then nothing is left to keep for the phone
-    assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.NONE);
+    assertThat(after.program(PROGRAM).status()).isEqualTo(SubscriptionStatus.NONE);
     assertThat(after.isEmpty()).isTrue();
   }
 
@@ -77,8 +77,8 @@ class PhoneChallengesTest {
 
     // Then the phone and both programs are opted out
     assertThat(stopped.optedOut()).isTrue();
-    assertThat(stopped.program(PROGRAM).status()).isEqualTo(ProgramStatus.OPTED_OUT);
-    assertThat(stopped.program("other").status()).isEqualTo(ProgramStatus.OPTED_OUT);
+    assertThat(stopped.program(PROGRAM).status()).isEqualTo(SubscriptionStatus.OPTED_OUT);
+    assertThat(stopped.program("other").status()).isEqualTo(SubscriptionStatus.OPTED_OUT);
 
     // And when it texts START, nothing is opted out nor confirmed any more
     PhoneChallenges started = stopped.replied(reply(ReplyIntent.START, T0.plusSeconds(20)));
@@ -96,7 +96,7 @@ class PhoneChallengesTest {
         stopped.closed(closed("c-2", ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(10)));
 
     // Then STOP wins: the program stays opted out
-    assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.OPTED_OUT);
+    assertThat(after.program(PROGRAM).status()).isEqualTo(SubscriptionStatus.OPTED_OUT);
   }
 
   @Test
@@ -113,7 +113,7 @@ class PhoneChallengesTest {
             closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
 
     // Then the program stays free
-    assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.NONE);
+    assertThat(after.program(PROGRAM).status()).isEqualTo(SubscriptionStatus.NONE);
     assertThat(after.optedOut()).isFalse();
   }
 
@@ -125,7 +125,7 @@ class PhoneChallengesTest {
             closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
 
     // Then the program is opted out even if the STOP itself was not seen here
-    assertThat(after.program(PROGRAM).status()).isEqualTo(ProgramStatus.OPTED_OUT);
+    assertThat(after.program(PROGRAM).status()).isEqualTo(SubscriptionStatus.OPTED_OUT);
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.optin.replies.matching;
 
+import io.optin.domain.status.SubscriptionStatus;
+
 /**
  * A phone's status for one program, the challenge that last changed it, why, and when (epoch ms).
  */

@@ -4,6 +4,7 @@ import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
+import io.optin.domain.status.SubscriptionStatus;
 import java.time.Instant;
 
 /** The records the reply processor publishes for a closed challenge or a status change. */

@@ -1,6 +1,7 @@
 package io.optin.replies.matching;
 
 import io.optin.avro.ChallengeOutcome;
+import io.optin.domain.status.SubscriptionStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.SourceChannel;
+import io.optin.domain.status.SubscriptionStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;

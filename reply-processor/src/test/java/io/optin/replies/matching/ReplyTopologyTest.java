@@ -19,6 +19,7 @@ import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
+import io.optin.domain.status.SubscriptionStatus;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
