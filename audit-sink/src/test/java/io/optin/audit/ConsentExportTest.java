@@ -11,7 +11,7 @@ import io.optin.audit.tools.ConsentExport;
 import io.optin.audit.tools.ConsentExportDocument;
 import io.optin.audit.tools.ConsentExportJson;
 import io.optin.audit.tools.ConsentExports;
-import io.optin.audit.tools.ProgramStatus;
+import io.optin.audit.tools.ProvenStatus;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConsentEventType;
@@ -240,7 +240,7 @@ class ConsentExportTest {
     assertThat(statusAt(T0.plusSeconds(600))).isEqualTo(OptInStatus.OPTED_OUT);
     assertThat(statusAt(T0.plusSeconds(900))).isEqualTo(OptInStatus.UNKNOWN);
     // And it names the step that set it
-    ProgramStatus confirmed = exports.status(PHONE, PROGRAM, T0.plusSeconds(100));
+    ProvenStatus confirmed = exports.status(PHONE, PROGRAM, T0.plusSeconds(100));
     assertThat(confirmed.since()).isEqualTo(T0.plusSeconds(40));
     assertThat(confirmed.method()).isEqualTo("REPLY_YES");
     assertThat(exports.status(PHONE, "another-program", T0.plusSeconds(700)).status())

@@ -24,7 +24,7 @@ public record ConsentExport(
     Instant exportedAt,
     Erasure erasure,
     SubjectIntegrity integrity,
-    List<ProgramStatus> outcomes,
+    List<ProvenStatus> outcomes,
     List<Step> steps) {
 
   /** Whether the sealed personal data of a step could be read. */

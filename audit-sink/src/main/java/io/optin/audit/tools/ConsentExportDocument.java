@@ -86,7 +86,7 @@ public final class ConsentExportDocument {
     if (export.outcomes().isEmpty()) {
       lines.add(new Line(false, "No program recorded."));
     }
-    for (ProgramStatus status : export.outcomes()) {
+    for (ProvenStatus status : export.outcomes()) {
       lines.add(
           new Line(
               false,

@@ -41,7 +41,7 @@ public final class ConsentExportJson {
         "this subject's chain; `optin audit verify` checks the whole ledger and its signed"
             + " checkpoints");
     ArrayNode outcomes = root.putArray("outcomes");
-    for (ProgramStatus status : export.outcomes()) {
+    for (ProvenStatus status : export.outcomes()) {
       ObjectNode outcome = outcomes.addObject();
       outcome.put("programId", status.programId());
       outcome.put("status", status.status().name());

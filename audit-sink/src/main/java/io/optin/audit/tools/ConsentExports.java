@@ -38,7 +38,7 @@ public final class ConsentExports {
   }
 
   /** The phone's status for a program at an instant, by replaying its ledger records. */
-  public ProgramStatus status(String phone, String programId, Instant at) throws TimeoutException {
+  public ProvenStatus status(String phone, String programId, Instant at) throws TimeoutException {
     return StatusAsOf.of(topics.subjectRecords(subjects.keyFor(phone), phone), programId, at);
   }
 }

@@ -22,9 +22,9 @@ public final class StatusAsOf {
   private static final Set<OptInStatus> OPEN_TO_SIGNUP =
       Set.of(OptInStatus.UNKNOWN, OptInStatus.EXPIRED, OptInStatus.REJECTED, OptInStatus.LOCKED);
 
-  private final Map<String, ProgramStatus> programs = new LinkedHashMap<>();
+  private final Map<String, ProvenStatus> programs = new LinkedHashMap<>();
   private final Instant at;
-  private ProgramStatus optedOut;
+  private ProvenStatus optedOut;
   private String lastConfirmingMethod;
 
   private StatusAsOf(Instant at) {
@@ -32,16 +32,16 @@ public final class StatusAsOf {
   }
 
   /** The status of {@code programId} at {@code at}, from one subject's records in chain order. */
-  public static ProgramStatus of(
+  public static ProvenStatus of(
       List<ConsentAuditRecord> subjectRecords, String programId, Instant at) {
     return replay(subjectRecords, at).statusOf(programId);
   }
 
   /** The status at {@code at} of every program the subject's records name. */
-  public static List<ProgramStatus> allPrograms(
+  public static List<ProvenStatus> allPrograms(
       List<ConsentAuditRecord> subjectRecords, Instant at) {
     StatusAsOf replay = replay(subjectRecords, at);
-    List<ProgramStatus> all = new ArrayList<>();
+    List<ProvenStatus> all = new ArrayList<>();
     for (ConsentAuditRecord record : subjectRecords) {
       String program = record.getProgramId();
       if (program != null && all.stream().noneMatch(s -> s.programId().equals(program))) {
@@ -57,16 +57,16 @@ public final class StatusAsOf {
     return replay;
   }
 
-  private ProgramStatus statusOf(String programId) {
-    ProgramStatus status = programs.get(programId);
+  private ProvenStatus statusOf(String programId) {
+    ProvenStatus status = programs.get(programId);
     if (status != null) {
       return status;
     }
     // A program never signed up for while the phone is opted out is opted out too (STOP covers
     // future signups).
     return optedOut == null
-        ? ProgramStatus.unknown(programId, at)
-        : new ProgramStatus(
+        ? ProvenStatus.unknown(programId, at)
+        : new ProvenStatus(
             programId,
             at,
             OptInStatus.OPTED_OUT,
@@ -112,11 +112,11 @@ public final class StatusAsOf {
       }
       case OPTED_OUT -> {
         optedOut =
-            new ProgramStatus(
+            new ProvenStatus(
                 null, at, OptInStatus.OPTED_OUT, r.getOccurredAt(), r.getEventId(), r.getMethod());
         programs.replaceAll(
             (id, s) ->
-                new ProgramStatus(
+                new ProvenStatus(
                     id,
                     at,
                     OptInStatus.OPTED_OUT,
@@ -127,14 +127,14 @@ public final class StatusAsOf {
       case OPTED_IN -> {
         optedOut = null;
         programs.replaceAll(
-            (id, s) -> s.status() == OptInStatus.OPTED_OUT ? ProgramStatus.unknown(id, at) : s);
+            (id, s) -> s.status() == OptInStatus.OPTED_OUT ? ProvenStatus.unknown(id, at) : s);
       }
       default -> {}
     }
   }
 
   private OptInStatus current(String program) {
-    ProgramStatus status = programs.get(program);
+    ProvenStatus status = programs.get(program);
     return status == null ? OptInStatus.UNKNOWN : status.status();
   }
 
@@ -142,7 +142,7 @@ public final class StatusAsOf {
     if (program != null) {
       programs.put(
           program,
-          new ProgramStatus(program, at, status, r.getOccurredAt(), r.getEventId(), method));
+          new ProvenStatus(program, at, status, r.getOccurredAt(), r.getEventId(), method));
     }
   }
 }

@@ -39,7 +39,7 @@ public final class ChallengeDecider {
    * The decision for {@code signup} (already screened and normalised) given the phone's current
    * state.
    */
-  public SignupDecision decide(PhoneChallenges state, SignupRequested signup) {
+  public SignupDecision decide(PhoneStanding state, SignupRequested signup) {
     Instant t = signup.getOccurredAt();
     ProgramChallenge entry = state.program(signup.getProgramId());
     if (state.optedOut() || entry.status() == SubscriptionStatus.OPTED_OUT) {
@@ -55,7 +55,7 @@ public final class ChallengeDecider {
   }
 
   private SignupDecision resendOrSuppress(
-      PhoneChallenges state, SignupRequested signup, ProgramChallenge open, Instant t) {
+      PhoneStanding state, SignupRequested signup, ProgramChallenge open, Instant t) {
     if (open.resendCount() >= config.maxResends()) {
       return suppress(state, signup, open, ChallengeOutcome.OPEN, RESEND_LIMIT, t);
     }
@@ -69,7 +69,7 @@ public final class ChallengeDecider {
         records.sendCode(ids.get(), resent, signup, t));
   }
 
-  private SignupDecision issue(PhoneChallenges state, SignupRequested signup, Instant t) {
+  private SignupDecision issue(PhoneStanding state, SignupRequested signup, Instant t) {
     var evidence = signup.getEvidence();
     ProgramChallenge issued =
         ProgramChallenge.pending(
@@ -88,7 +88,7 @@ public final class ChallengeDecider {
   }
 
   private SignupDecision suppress(
-      PhoneChallenges state,
+      PhoneStanding state,
       SignupRequested signup,
       ProgramChallenge related,
       ChallengeOutcome outcome,

@@ -32,7 +32,7 @@ public final class ChallengeTopology {
 
   public static final String APPLICATION_ID = "optin-dispatcher";
 
-  /** Key phone, value {@link PhoneChallenges}; entries that fall back to nothing are deleted. */
+  /** Key phone, value {@link PhoneStanding}; entries that fall back to nothing are deleted. */
   public static final String STORE = "dispatcher-phones";
 
   static final String TO_CHALLENGES = "to-challenges";
@@ -71,13 +71,13 @@ public final class ChallengeTopology {
         CLOSED_CHALLENGES,
         () ->
             new PhoneEventsProcessor<ChallengeEvent>(
-                ChallengeEvent::getPhone, PhoneChallenges::closed, refused),
+                ChallengeEvent::getPhone, PhoneStanding::closed, refused),
         "challenges");
     topology.addProcessor(
         OPT_OUTS,
         () ->
             new PhoneEventsProcessor<InboundSms>(
-                InboundSms::getPhone, PhoneChallenges::replied, refused),
+                InboundSms::getPhone, PhoneStanding::replied, refused),
         "sms-inbound");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -16,27 +16,27 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * Stores {@link PhoneChallenges} as small JSON documents (times in epoch milliseconds, version
- * field {@code v}) in the {@code dispatcher-phones} store and its changelog. Internal to the
- * dispatcher, so JSON is enough: no registry subject, and unknown fields are ignored so a newer
- * writer never breaks a restore.
+ * Stores {@link PhoneStanding} as small JSON documents (times in epoch milliseconds, version field
+ * {@code v}) in the {@code dispatcher-phones} store and its changelog. Internal to the dispatcher,
+ * so JSON is enough: no registry subject, and unknown fields are ignored so a newer writer never
+ * breaks a restore.
  */
-public final class PhoneChallengesSerde implements Serde<PhoneChallenges> {
+public final class PhoneChallengesSerde implements Serde<PhoneStanding> {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int VERSION = 1;
 
   @Override
-  public Serializer<PhoneChallenges> serializer() {
+  public Serializer<PhoneStanding> serializer() {
     return (topic, state) -> state == null ? null : write(state);
   }
 
   @Override
-  public Deserializer<PhoneChallenges> deserializer() {
+  public Deserializer<PhoneStanding> deserializer() {
     return (topic, bytes) -> bytes == null ? null : read(bytes);
   }
 
-  static byte[] write(PhoneChallenges state) {
+  static byte[] write(PhoneStanding state) {
     ObjectNode root = JSON.createObjectNode().put("v", VERSION).put("optedOut", state.optedOut());
     putTime(root, "lastStopAt", state.lastStopAt());
     putTime(root, "lastStartAt", state.lastStartAt());
@@ -49,7 +49,7 @@ public final class PhoneChallengesSerde implements Serde<PhoneChallenges> {
     }
   }
 
-  static PhoneChallenges read(byte[] bytes) {
+  static PhoneStanding read(byte[] bytes) {
     try {
       JsonNode root = JSON.readTree(bytes);
       Map<String, ProgramChallenge> programs = new TreeMap<>();
@@ -58,7 +58,7 @@ public final class PhoneChallengesSerde implements Serde<PhoneChallenges> {
         Map.Entry<String, JsonNode> field = it.next();
         programs.put(field.getKey(), readEntry(field.getValue()));
       }
-      return new PhoneChallenges(
+      return new PhoneStanding(
           root.path("optedOut").asBoolean(false),
           time(root, "lastStopAt"),
           time(root, "lastStartAt"),

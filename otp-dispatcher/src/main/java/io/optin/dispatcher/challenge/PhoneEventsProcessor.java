@@ -21,10 +21,10 @@ final class PhoneEventsProcessor<V>
     implements Processor<byte[], Decoded<V>, String, SpecificRecord> {
 
   private final Function<V, String> phoneOf;
-  private final BiFunction<PhoneChallenges, V, PhoneChallenges> transition;
+  private final BiFunction<PhoneStanding, V, PhoneStanding> transition;
   private final RefusedRecords refused;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, PhoneChallenges> phones;
+  private KeyValueStore<String, PhoneStanding> phones;
 
   /**
    * @param phoneOf the phone an event is about (the store key)
@@ -33,7 +33,7 @@ final class PhoneEventsProcessor<V>
    */
   PhoneEventsProcessor(
       Function<V, String> phoneOf,
-      BiFunction<PhoneChallenges, V, PhoneChallenges> transition,
+      BiFunction<PhoneStanding, V, PhoneStanding> transition,
       RefusedRecords refused) {
     this.phoneOf = phoneOf;
     this.transition = transition;
@@ -66,9 +66,9 @@ final class PhoneEventsProcessor<V>
       return;
     }
     String phone = phoneOf.apply(decoded.value());
-    PhoneChallenges stored = phones.get(phone);
-    PhoneChallenges before = stored == null ? PhoneChallenges.EMPTY : stored;
-    PhoneChallenges after = transition.apply(before, decoded.value());
+    PhoneStanding stored = phones.get(phone);
+    PhoneStanding before = stored == null ? PhoneStanding.EMPTY : stored;
+    PhoneStanding after = transition.apply(before, decoded.value());
     if (after == before) {
       return;
     }

@@ -9,8 +9,7 @@ import java.util.Optional;
  * What one valid signup leads to: the phone's next state, exactly one challenge event (ISSUED,
  * RESENT or SUPPRESSED) and, unless suppressed, one command to send the code.
  */
-public record SignupDecision(
-    PhoneChallenges state, ChallengeEvent event, SmsSendRequested command) {
+public record SignupDecision(PhoneStanding state, ChallengeEvent event, SmsSendRequested command) {
 
   public SignupDecision {
     Objects.requireNonNull(state, "state");

@@ -32,7 +32,7 @@ final class SignupProcessor
   private final SignupScreen screen;
   private final RefusedRecords refused;
   private ProcessorContext<String, SpecificRecord> context;
-  private KeyValueStore<String, PhoneChallenges> phones;
+  private KeyValueStore<String, PhoneStanding> phones;
 
   SignupProcessor(ChallengeDecider decider, SignupScreen screen, RefusedRecords refused) {
     this.decider = decider;
@@ -68,8 +68,8 @@ final class SignupProcessor
   }
 
   private void decide(String phone, SignupRequested signup) {
-    PhoneChallenges state = phones.get(phone);
-    SignupDecision decision = decider.decide(state == null ? PhoneChallenges.EMPTY : state, signup);
+    PhoneStanding state = phones.get(phone);
+    SignupDecision decision = decider.decide(state == null ? PhoneStanding.EMPTY : state, signup);
     if (decision.state().isEmpty()) {
       phones.delete(phone);
     } else {

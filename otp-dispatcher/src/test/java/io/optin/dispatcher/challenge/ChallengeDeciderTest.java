@@ -37,7 +37,7 @@ class ChallengeDeciderTest {
     SignupRequested signup = signup(signupId(1), PROGRAM, PHONE, T0);
 
     // When it signs up
-    SignupDecision decision = decider.decide(PhoneChallenges.EMPTY, signup);
+    SignupDecision decision = decider.decide(PhoneStanding.EMPTY, signup);
 
     // Then a challenge opens for 10 minutes and its code is to be texted
     ChallengeEvent issued = decision.event();
@@ -64,8 +64,8 @@ class ChallengeDeciderTest {
   @Test
   void shouldSuppressSignupWithinResendCooldown() {
     // Given a challenge issued at T0
-    PhoneChallenges state =
-        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneStanding state =
+        decider.decide(PhoneStanding.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
 
     // When the same phone signs up again 59 s later
     SignupDecision decision =
@@ -83,8 +83,8 @@ class ChallengeDeciderTest {
   @Test
   void shouldResendSameChallengeOnceCooldownPassed() {
     // Given a challenge issued at T0
-    PhoneChallenges state =
-        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneStanding state =
+        decider.decide(PhoneStanding.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
 
     // When the phone signs up again exactly one cooldown later
     SignupDecision decision =
@@ -105,8 +105,8 @@ class ChallengeDeciderTest {
   @Test
   void shouldSuppressOnceResendLimitReached() {
     // Given a challenge already sent again twice (the limit)
-    PhoneChallenges state =
-        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneStanding state =
+        decider.decide(PhoneStanding.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
     state = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0.plusSeconds(60))).state();
     state = decider.decide(state, signup(signupId(3), PROGRAM, PHONE, T0.plusSeconds(120))).state();
 
@@ -124,8 +124,8 @@ class ChallengeDeciderTest {
   @Test
   void shouldOpenNewChallengeOnceWindowPassedEvenWithoutClose() {
     // Given a challenge whose window ended (the reply processor has not closed it yet)
-    PhoneChallenges state =
-        decider.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
+    PhoneStanding state =
+        decider.decide(PhoneStanding.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0)).state();
 
     // When the phone signs up at the exclusive end of the window
     SignupDecision decision =
@@ -140,7 +140,7 @@ class ChallengeDeciderTest {
   @Test
   void shouldSuppressAlreadySubscribedPhone() {
     // Given a program confirmed by challenge c-9
-    PhoneChallenges state = PhoneChallenges.EMPTY.with(PROGRAM, ProgramChallenge.confirmed("c-9"));
+    PhoneStanding state = PhoneStanding.EMPTY.with(PROGRAM, ProgramChallenge.confirmed("c-9"));
 
     // When the phone signs up again
     SignupDecision decision = decider.decide(state, signup(signupId(2), PROGRAM, PHONE, T0));
@@ -156,7 +156,7 @@ class ChallengeDeciderTest {
   @Test
   void shouldSuppressEveryProgramOfOptedOutPhone() {
     // Given a phone that texted STOP and never signed up to this program
-    PhoneChallenges state = PhoneChallenges.EMPTY.stop(T0);
+    PhoneStanding state = PhoneStanding.EMPTY.stop(T0);
 
     // When it signs up to the program
     SignupDecision decision =
@@ -174,8 +174,8 @@ class ChallengeDeciderTest {
   @Test
   void shouldIssueAgainAfterStartLiftsOptOut() {
     // Given a confirmed subscriber who texted STOP, then START
-    PhoneChallenges state =
-        PhoneChallenges.EMPTY
+    PhoneStanding state =
+        PhoneStanding.EMPTY
             .with(PROGRAM, ProgramChallenge.confirmed("c-9"))
             .stop(T0)
             .start(T0.plusSeconds(10));
@@ -200,7 +200,7 @@ class ChallengeDeciderTest {
 
     // When a phone signs up
     SignupDecision decision =
-        viaService.decide(PhoneChallenges.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0));
+        viaService.decide(PhoneStanding.EMPTY, signup(signupId(1), PROGRAM, PHONE, T0));
 
     // Then the challenge names the service and the command leaves the number to the sender
     assertThat(decision.event().getFromNumber()).isEqualTo(service);

@@ -17,8 +17,8 @@ class PhoneChallengesSerdeTest {
   @Test
   void shouldRoundTripEveryField() {
     // Given a phone with a resent pending challenge, a confirmed program and a STOP then START
-    PhoneChallenges state =
-        PhoneChallenges.EMPTY
+    PhoneStanding state =
+        PhoneStanding.EMPTY
             .with(
                 "acme",
                 ProgramChallenge.pending(
@@ -49,7 +49,7 @@ class PhoneChallengesSerdeTest {
 
     // When it is written to and read back from the store
     byte[] bytes = serde.serializer().serialize("changelog", state);
-    PhoneChallenges read = serde.deserializer().deserialize("changelog", bytes);
+    PhoneStanding read = serde.deserializer().deserialize("changelog", bytes);
 
     // Then nothing is lost
     assertThat(read).isEqualTo(state);
@@ -62,7 +62,7 @@ class PhoneChallengesSerdeTest {
         "{\"v\":2,\"optedOut\":true,\"lastStopAt\":5,\"mood\":\"new\",\"programs\":"
             + "{\"p\":{\"status\":\"CONFIRMED\",\"challengeId\":\"c\",\"extra\":1}}}";
 
-    PhoneChallenges read =
+    PhoneStanding read =
         serde.deserializer().deserialize("t", newer.getBytes(StandardCharsets.UTF_8));
 
     assertThat(read.optedOut()).isTrue();

@@ -1,6 +1,6 @@
 package io.optin.server.cli;
 
-import io.optin.audit.tools.ProgramStatus;
+import io.optin.audit.tools.ProvenStatus;
 import io.optin.audit.tools.StatusAsOf;
 import io.optin.domain.otp.PhoneMask;
 import java.io.PrintWriter;
@@ -46,7 +46,7 @@ public final class AuditStatusCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     // Statuses are not personal data: replaying them needs the subject secret, not the master key.
-    ProgramStatus status =
+    ProvenStatus status =
         StatusAsOf.of(
             tool.topics(tool.serdes()).subjectRecords(tool.subjects().keyFor(phone), phone),
             program,

@@ -18,8 +18,8 @@ class PhoneChallengesTest {
   private static final String PROGRAM = "acme-deals";
   private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
 
-  private static final PhoneChallenges PENDING_C2 =
-      PhoneChallenges.EMPTY.with(
+  private static final PhoneStanding PENDING_C2 =
+      PhoneStanding.EMPTY.with(
           PROGRAM,
           ProgramChallenge.pending(
               "c-2", "s-2", T0, T0.plusSeconds(600), "en-US", SourceChannel.API, "ab", T0));
@@ -27,7 +27,7 @@ class PhoneChallengesTest {
   @Test
   void shouldConfirmProgramOnConfirmedClose() {
     // When the pending challenge closes CONFIRMED
-    PhoneChallenges after =
+    PhoneStanding after =
         PENDING_C2.closed(closed("c-2", ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(30)));
 
     // Then the program is confirmed by it
@@ -37,7 +37,7 @@ class PhoneChallengesTest {
   @Test
   void shouldFreeProgramWhenPendingChallengeExpires() {
     // When the pending challenge closes EXPIRED
-    PhoneChallenges after =
+    PhoneStanding after =
         PENDING_C2.closed(
             closed("c-2", ChallengeOutcome.EXPIRED, "window passed", T0.plusSeconds(605)));
 
@@ -49,7 +49,7 @@ class PhoneChallengesTest {
   @Test
   void shouldIgnoreLateCloseOfOlderChallenge() {
     // When an older challenge c-1 closes EXPIRED after c-2 opened
-    PhoneChallenges after =
+    PhoneStanding after =
         PENDING_C2.closed(
             closed("c-1", ChallengeOutcome.EXPIRED, "window passed", T0.plusSeconds(5)));
 
@@ -70,10 +70,10 @@ class PhoneChallengesTest {
   @Test
   void shouldOptOutEveryProgramOnStopAndFreeThemOnStart() {
     // Given a confirmed program and a pending one
-    PhoneChallenges state = PENDING_C2.with("other", ProgramChallenge.confirmed("c-0"));
+    PhoneStanding state = PENDING_C2.with("other", ProgramChallenge.confirmed("c-0"));
 
     // When the phone texts STOP
-    PhoneChallenges stopped = state.replied(reply(ReplyIntent.STOP, T0.plusSeconds(10)));
+    PhoneStanding stopped = state.replied(reply(ReplyIntent.STOP, T0.plusSeconds(10)));
 
     // Then the phone and both programs are opted out
     assertThat(stopped.optedOut()).isTrue();
@@ -81,7 +81,7 @@ class PhoneChallengesTest {
     assertThat(stopped.program("other").status()).isEqualTo(SubscriptionStatus.OPTED_OUT);
 
     // And when it texts START, nothing is opted out nor confirmed any more
-    PhoneChallenges started = stopped.replied(reply(ReplyIntent.START, T0.plusSeconds(20)));
+    PhoneStanding started = stopped.replied(reply(ReplyIntent.START, T0.plusSeconds(20)));
     assertThat(started.optedOut()).isFalse();
     assertThat(started.programs()).isEmpty();
   }
@@ -89,10 +89,10 @@ class PhoneChallengesTest {
   @Test
   void shouldIgnoreConfirmationOlderThanLaterStop() {
     // Given a phone that texted STOP at T0+20s
-    PhoneChallenges stopped = PENDING_C2.replied(reply(ReplyIntent.STOP, T0.plusSeconds(20)));
+    PhoneStanding stopped = PENDING_C2.replied(reply(ReplyIntent.STOP, T0.plusSeconds(20)));
 
     // When a confirmation from T0+10s arrives afterwards
-    PhoneChallenges after =
+    PhoneStanding after =
         stopped.closed(closed("c-2", ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(10)));
 
     // Then STOP wins: the program stays opted out
@@ -102,13 +102,13 @@ class PhoneChallengesTest {
   @Test
   void shouldNotOptOutAgainOnCloseOlderThanLaterStart() {
     // Given STOP at T0+10s and START at T0+20s
-    PhoneChallenges state =
+    PhoneStanding state =
         PENDING_C2
             .replied(reply(ReplyIntent.STOP, T0.plusSeconds(10)))
             .replied(reply(ReplyIntent.START, T0.plusSeconds(20)));
 
     // When the reply processor's close for that STOP arrives late
-    PhoneChallenges after =
+    PhoneStanding after =
         state.closed(
             closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
 
@@ -120,7 +120,7 @@ class PhoneChallengesTest {
   @Test
   void shouldOptOutProgramOnOptOutClose() {
     // When the pending challenge closes REJECTED because the phone opted out
-    PhoneChallenges after =
+    PhoneStanding after =
         PENDING_C2.closed(
             closed("c-2", ChallengeOutcome.REJECTED, "opted out by STOP", T0.plusSeconds(10)));
 

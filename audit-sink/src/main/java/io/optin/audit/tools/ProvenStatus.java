@@ -12,7 +12,7 @@ import java.time.Instant;
  * @param method how it was reached when the ledger says (REPLY_YES, CODE_ENTRY, REPLY_STOP...),
  *     else null
  */
-public record ProgramStatus(
+public record ProvenStatus(
     String programId,
     Instant at,
     OptInStatus status,
@@ -20,7 +20,7 @@ public record ProgramStatus(
     String eventId,
     String method) {
 
-  static ProgramStatus unknown(String programId, Instant at) {
-    return new ProgramStatus(programId, at, OptInStatus.UNKNOWN, null, null, null);
+  static ProvenStatus unknown(String programId, Instant at) {
+    return new ProvenStatus(programId, at, OptInStatus.UNKNOWN, null, null, null);
   }
 }

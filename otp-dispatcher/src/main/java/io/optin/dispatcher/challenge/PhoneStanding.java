@@ -12,9 +12,10 @@ import java.util.Objects;
 import java.util.TreeMap;
 
 /**
- * Everything the dispatcher keeps about one phone (store {@code dispatcher-phones}): whether the
- * phone texted STOP, and per program its status and pending challenge. Immutable; every transition
- * returns a new value.
+ * Where one phone stands for the dispatcher (store {@code dispatcher-phones}): whether it texted
+ * STOP, and per program its status and pending challenge. Not the reply processor's {@code
+ * PhoneChallenges} (open and recently closed challenges, to match answers). Immutable; every
+ * transition returns a new value.
  *
  * <p>STOP and START are applied in the order they arrive (one partition per phone keeps them
  * ordered). The reply processor's CLOSED events arrive on another topic, so they may overtake or
@@ -26,18 +27,18 @@ import java.util.TreeMap;
  * @param lastStartAt event time of the latest START, or null
  * @param programs entries by program id, never holding a NONE entry
  */
-public record PhoneChallenges(
+public record PhoneStanding(
     boolean optedOut,
     Instant lastStopAt,
     Instant lastStartAt,
     Map<String, ProgramChallenge> programs) {
 
   /** A phone the dispatcher knows nothing about. */
-  public static final PhoneChallenges EMPTY = new PhoneChallenges(false, null, null, Map.of());
+  public static final PhoneStanding EMPTY = new PhoneStanding(false, null, null, Map.of());
 
   private static final String OPTED_OUT_REASON_PREFIX = "opted out";
 
-  public PhoneChallenges {
+  public PhoneStanding {
     programs =
         Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(programs, "programs")));
   }
@@ -48,14 +49,14 @@ public record PhoneChallenges(
   }
 
   /** This state with the program's entry replaced; a NONE entry removes it. */
-  public PhoneChallenges with(String programId, ProgramChallenge entry) {
+  public PhoneStanding with(String programId, ProgramChallenge entry) {
     Map<String, ProgramChallenge> next = new TreeMap<>(programs);
     if (entry.status() == SubscriptionStatus.NONE) {
       next.remove(programId);
     } else {
       next.put(programId, entry);
     }
-    return new PhoneChallenges(optedOut, lastStopAt, lastStartAt, next);
+    return new PhoneStanding(optedOut, lastStopAt, lastStartAt, next);
   }
 
   /** Nothing worth keeping: the store entry can be deleted. */
@@ -67,28 +68,28 @@ public record PhoneChallenges(
    * STOP: the phone is opted out, and so is every program it had (pending challenges are closed
    * upstream).
    */
-  public PhoneChallenges stop(Instant at) {
+  public PhoneStanding stop(Instant at) {
     Map<String, ProgramChallenge> next = new TreeMap<>();
     programs.forEach(
         (programId, entry) -> next.put(programId, ProgramChallenge.optedOut(entry.challengeId())));
-    return new PhoneChallenges(true, at, lastStartAt, next);
+    return new PhoneStanding(true, at, lastStartAt, next);
   }
 
   /**
    * START: the opt-out is lifted; programs that were opted out are back to NONE, nothing is
    * confirmed.
    */
-  public PhoneChallenges start(Instant at) {
+  public PhoneStanding start(Instant at) {
     Map<String, ProgramChallenge> next = new TreeMap<>(programs);
     next.values().removeIf(entry -> entry.status() == SubscriptionStatus.OPTED_OUT);
-    return new PhoneChallenges(false, lastStopAt, at, next);
+    return new PhoneStanding(false, lastStopAt, at, next);
   }
 
   /**
    * A reply texted by the phone: STOP and START change the opt-out, every other reply changes
    * nothing.
    */
-  public PhoneChallenges replied(InboundSms reply) {
+  public PhoneStanding replied(InboundSms reply) {
     return switch (reply.getIntent()) {
       case STOP -> stop(reply.getReceivedAt());
       case START -> start(reply.getReceivedAt());
@@ -102,7 +103,7 @@ public record PhoneChallenges(
    * a new challenge if the closed challenge is the pending one (a late close of an older challenge
    * must not cancel a newer one).
    */
-  public PhoneChallenges closed(ChallengeEvent event) {
+  public PhoneStanding closed(ChallengeEvent event) {
     if (event.getType() != ChallengeEventType.CLOSED) {
       return this;
     }
