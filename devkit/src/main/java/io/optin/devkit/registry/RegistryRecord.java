@@ -1,5 +1,6 @@
 package io.optin.devkit.registry;
 
+import io.optin.schemas.evolution.CompatibilityLevel;
 import java.util.Optional;
 
 /** A fact in the registry log; replaying every fact in order rebuilds the registry exactly. */

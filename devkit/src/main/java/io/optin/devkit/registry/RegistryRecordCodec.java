@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.optin.devkit.registry.RegistryRecord.CompatibilityConfigured;
 import io.optin.devkit.registry.RegistryRecord.SchemaRegistered;
+import io.optin.schemas.evolution.CompatibilityLevel;
 import java.util.Optional;
 
 /**

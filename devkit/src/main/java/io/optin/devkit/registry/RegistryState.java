@@ -2,6 +2,7 @@ package io.optin.devkit.registry;
 
 import io.optin.devkit.registry.RegistryRecord.CompatibilityConfigured;
 import io.optin.devkit.registry.RegistryRecord.SchemaRegistered;
+import io.optin.schemas.evolution.CompatibilityLevel;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

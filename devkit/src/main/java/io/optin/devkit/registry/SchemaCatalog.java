@@ -2,6 +2,7 @@ package io.optin.devkit.registry;
 
 import io.optin.devkit.registry.RegistryRecord.CompatibilityConfigured;
 import io.optin.devkit.registry.RegistryRecord.SchemaRegistered;
+import io.optin.schemas.evolution.CompatibilityLevel;
 import java.util.List;
 import java.util.Optional;
 import org.apache.avro.Schema;
@@ -53,7 +54,7 @@ final class SchemaCatalog {
     if (existing.isPresent()) {
       return existing.get().id();
     }
-    List<String> problems = CompatibilityChecker.check(effectiveLevel(subject), schema, earlier);
+    List<String> problems = CompatibilityMessages.check(effectiveLevel(subject), schema, earlier);
     if (!problems.isEmpty()) {
       throw RegistryErrors.incompatible(subject, problems);
     }
@@ -80,7 +81,7 @@ final class SchemaCatalog {
       String subject, Optional<VersionRef> ref, Schema candidate) {
     List<RegisteredSchema> earlier =
         ref.isPresent() ? List.of(version(subject, ref.get())) : existingVersions(subject);
-    return CompatibilityChecker.check(effectiveLevel(subject), candidate, earlier);
+    return CompatibilityMessages.check(effectiveLevel(subject), candidate, earlier);
   }
 
   synchronized CompatibilityLevel globalLevel() {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.optin.devkit.registry.RegistryRecord.CompatibilityConfigured;
 import io.optin.devkit.registry.RegistryRecord.SchemaRegistered;
+import io.optin.schemas.evolution.CompatibilityLevel;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 

@@ -1,6 +1,6 @@
 package io.optin.schemas.serde;
 
-import io.optin.schemas.evolution.BackwardCompatibility;
+import io.optin.schemas.evolution.Compatibility;
 import io.optin.schemas.registry.RestSchemaRegistryClient;
 import io.optin.schemas.registry.SchemaRegistryClient;
 import io.optin.schemas.registry.SchemaRegistryException;
@@ -103,7 +103,7 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     Schema writer = writerSchema(topic, id);
     Class<T> target = type != null ? type : GeneratedClasses.<T>classNamedBy(writer, topic, id);
     Schema readerSchema = GeneratedClasses.schemaOf(target);
-    List<String> problems = BackwardCompatibility.problems(readerSchema, writer);
+    List<String> problems = Compatibility.problems(readerSchema, writer);
     if (!problems.isEmpty()) {
       throw new SerializationException(
           "A record of topic '"

@@ -38,7 +38,7 @@ class ReleasedSchemasAreBackwardCompatibleTest {
     assertThat(current).as("current class of %s", releasedFile).isPresent();
 
     // When the current schema is resolved against the released one as writer
-    List<String> problems = BackwardCompatibility.problems(current.orElseThrow(), released);
+    List<String> problems = Compatibility.problems(current.orElseThrow(), released);
 
     // Then nothing written with the released schema becomes unreadable
     assertThat(problems)

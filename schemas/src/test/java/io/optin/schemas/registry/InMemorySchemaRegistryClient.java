@@ -1,6 +1,6 @@
 package io.optin.schemas.registry;
 
-import io.optin.schemas.evolution.BackwardCompatibility;
+import io.optin.schemas.evolution.Compatibility;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
@@ -62,7 +62,7 @@ public final class InMemorySchemaRegistryClient implements SchemaRegistryClient 
     }
     if (!versions.isEmpty()) {
       Schema latest = schemasById.get(versions.get(versions.size() - 1));
-      List<String> problems = BackwardCompatibility.problems(schema, latest);
+      List<String> problems = Compatibility.problems(schema, latest);
       if (!problems.isEmpty()) {
         throw new SchemaRegistryException(
             409,

@@ -1,14 +1,15 @@
-package io.optin.devkit.registry;
+package io.optin.schemas.evolution;
 
 import java.util.Locale;
 import java.util.Optional;
 
 /**
- * How a new schema version must relate to the earlier versions of its subject. BACKWARD: the new
- * schema reads data written with the old; FORWARD: the old reads the new; FULL: both. The
- * transitive levels check every earlier version, the others only the latest.
+ * How a new schema version must relate to the earlier versions of its subject, as Confluent Schema
+ * Registry names it. BACKWARD: the new schema reads data written with the old; FORWARD: the old
+ * reads the new; FULL: both. The transitive levels check every earlier version, the others only the
+ * latest.
  */
-enum CompatibilityLevel {
+public enum CompatibilityLevel {
   NONE(false, false, false),
   BACKWARD(true, false, false),
   BACKWARD_TRANSITIVE(true, false, true),
@@ -18,7 +19,7 @@ enum CompatibilityLevel {
   FULL_TRANSITIVE(true, true, true);
 
   /** The level of a registry nobody configured, as in Confluent Schema Registry. */
-  static final CompatibilityLevel DEFAULT = BACKWARD;
+  public static final CompatibilityLevel DEFAULT = BACKWARD;
 
   private final boolean newReadsOld;
   private final boolean oldReadsNew;
@@ -31,7 +32,7 @@ enum CompatibilityLevel {
   }
 
   /** The level named {@code name}, in any letter case. */
-  static Optional<CompatibilityLevel> parse(String name) {
+  public static Optional<CompatibilityLevel> parse(String name) {
     if (name == null) {
       return Optional.empty();
     }
@@ -42,15 +43,18 @@ enum CompatibilityLevel {
     }
   }
 
-  boolean newReadsOld() {
+  /** The new schema must read data written with the earlier ones. */
+  public boolean newReadsOld() {
     return newReadsOld;
   }
 
-  boolean oldReadsNew() {
+  /** The earlier schemas must read data written with the new one. */
+  public boolean oldReadsNew() {
     return oldReadsNew;
   }
 
-  boolean transitive() {
+  /** Every earlier version is checked, not only the latest. */
+  public boolean transitive() {
     return transitive;
   }
 }

@@ -12,10 +12,10 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 
 /**
- * Shows that the check gating the build ({@link BackwardCompatibility#problems}) refuses the
- * changes that would break readers of released data, and lets through the ones that would not.
+ * Shows that the check gating the build ({@link Compatibility#problems}) refuses the changes that
+ * would break readers of released data, and lets through the ones that would not.
  */
-class BackwardCompatibilityTest {
+class CompatibilityTest {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -25,8 +25,8 @@ class BackwardCompatibilityTest {
     Schema released = released("SignupRequested.avsc");
 
     // Then it reads its own data
-    assertThat(BackwardCompatibility.problems(released, released)).isEmpty();
-    assertThat(BackwardCompatibility.canRead(released, released)).isTrue();
+    assertThat(Compatibility.problems(released, released)).isEmpty();
+    assertThat(Compatibility.canRead(released, released)).isTrue();
   }
 
   @Test
@@ -46,7 +46,7 @@ class BackwardCompatibilityTest {
                             .set("default", JSON.nullNode())));
 
     // Then old records read with the default
-    assertThat(BackwardCompatibility.problems(next, released("SignupRequested.avsc"))).isEmpty();
+    assertThat(Compatibility.problems(next, released("SignupRequested.avsc"))).isEmpty();
   }
 
   @Test
@@ -64,11 +64,11 @@ class BackwardCompatibilityTest {
                             .put("doc", "Campaign.")));
 
     // Then the check reports that old records have no value for it
-    assertThat(BackwardCompatibility.problems(next, released("SignupRequested.avsc")))
+    assertThat(Compatibility.problems(next, released("SignupRequested.avsc")))
         .singleElement()
         .asString()
         .contains("READER_FIELD_MISSING_DEFAULT_VALUE", "campaignId");
-    assertThat(BackwardCompatibility.canRead(next, released("SignupRequested.avsc"))).isFalse();
+    assertThat(Compatibility.canRead(next, released("SignupRequested.avsc"))).isFalse();
   }
 
   @Test
@@ -84,7 +84,7 @@ class BackwardCompatibilityTest {
             });
 
     // Then released records saying EXPIRED could not be read
-    assertThat(BackwardCompatibility.problems(next, released("ChallengeEvent.avsc")))
+    assertThat(Compatibility.problems(next, released("ChallengeEvent.avsc")))
         .singleElement()
         .asString()
         .contains("MISSING_ENUM_SYMBOLS", "EXPIRED");
@@ -103,7 +103,7 @@ class BackwardCompatibilityTest {
             });
 
     // Then released records saying EXPIRED read as UNKNOWN
-    assertThat(BackwardCompatibility.problems(next, released("ChallengeEvent.avsc"))).isEmpty();
+    assertThat(Compatibility.problems(next, released("ChallengeEvent.avsc"))).isEmpty();
   }
 
   @Test
@@ -113,7 +113,7 @@ class BackwardCompatibilityTest {
         changed("ChallengeEvent.avsc", schema -> field(schema, "issuedAt").put("type", "int"));
 
     // Then a long cannot be read as an int
-    assertThat(BackwardCompatibility.problems(next, released("ChallengeEvent.avsc")))
+    assertThat(Compatibility.problems(next, released("ChallengeEvent.avsc")))
         .singleElement()
         .asString()
         .contains("TYPE_MISMATCH", "issuedAt");
@@ -126,7 +126,7 @@ class BackwardCompatibilityTest {
         changed("SubscriberStatus.avsc", schema -> field(schema, "phone").put("name", "msisdn"));
 
     // Then old records have no msisdn
-    assertThat(BackwardCompatibility.problems(next, released("SubscriberStatus.avsc")))
+    assertThat(Compatibility.problems(next, released("SubscriberStatus.avsc")))
         .singleElement()
         .asString()
         .contains("READER_FIELD_MISSING_DEFAULT_VALUE", "msisdn");
