@@ -2,6 +2,7 @@ package io.optin.ingest;
 
 import io.optin.avro.SubscriberStatus;
 import io.optin.kit.kafka.EndOffsets;
+import io.optin.kit.threads.NamedThreads;
 import io.optin.schemas.Topics;
 import java.time.Duration;
 import java.util.HashMap;
@@ -83,8 +84,7 @@ public final class SubscriberStatusFollower implements AutoCloseable {
     this.values = values;
     this.table = table;
     this.transitions = transitions;
-    this.thread = new Thread(this::run, "optin-ingest-status-follower");
-    this.thread.setDaemon(true);
+    this.thread = NamedThreads.daemon("optin-ingest-status-follower", this::run);
   }
 
   static Map<String, Object> consumerConfig(Map<String, String> clientSettings) {

@@ -4,6 +4,7 @@ import io.optin.devkit.demo.DrivenSubscriber.Answer;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
+import io.optin.kit.threads.NamedThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -67,16 +68,8 @@ final class DemoDriver implements AutoCloseable {
     this.window = window;
     this.signupToSms = signupToSms;
     this.clock = clock;
-    AtomicInteger threads = new AtomicInteger();
     this.calls =
-        Executors.newFixedThreadPool(
-            concurrency,
-            runnable -> {
-              Thread thread =
-                  new Thread(runnable, "optin-demo-driver-" + threads.incrementAndGet());
-              thread.setDaemon(true);
-              return thread;
-            });
+        Executors.newFixedThreadPool(concurrency, NamedThreads.daemons("optin-demo-driver-"));
   }
 
   /** Starts every subscriber's script; the future completes when all have finished. */

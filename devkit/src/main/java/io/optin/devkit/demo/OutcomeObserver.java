@@ -13,6 +13,7 @@ import io.optin.avro.SignupRejected;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
+import io.optin.kit.threads.NamedThreads;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
@@ -106,8 +107,7 @@ final class OutcomeObserver implements AutoCloseable {
     }
     consumer.assign(partitions);
     consumer.seekToBeginning(partitions);
-    this.thread = new Thread(this::run, "optin-demo-observer");
-    this.thread.setDaemon(true);
+    this.thread = NamedThreads.daemon("optin-demo-observer", this::run);
     this.thread.start();
   }
 

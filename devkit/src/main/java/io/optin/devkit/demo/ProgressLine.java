@@ -1,5 +1,6 @@
 package io.optin.devkit.demo;
 
+import io.optin.kit.threads.NamedThreads;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -21,12 +22,7 @@ final class ProgressLine implements AutoCloseable {
   private final boolean terminal;
   private final Supplier<String> status;
   private final ScheduledExecutorService ticker =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "optin-demo-progress");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("optin-demo-progress"));
   private int lastWidth;
 
   ProgressLine(PrintWriter out, boolean terminal, Supplier<String> status) {

@@ -2,6 +2,7 @@ package io.optin.devkit.demo;
 
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
+import io.optin.kit.threads.NamedThreads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,12 +31,7 @@ final class SmsInbox implements AutoCloseable {
   private final Clock clock;
   private final Map<String, Waiter> waiting = new ConcurrentHashMap<>();
   private final ScheduledExecutorService looker =
-      Executors.newSingleThreadScheduledExecutor(
-          runnable -> {
-            Thread thread = new Thread(runnable, "optin-demo-sms-inbox");
-            thread.setDaemon(true);
-            return thread;
-          });
+      Executors.newSingleThreadScheduledExecutor(NamedThreads.daemon("optin-demo-sms-inbox"));
 
   SmsInbox(TwilioSandbox sandbox, Clock clock) {
     this.sandbox = sandbox;

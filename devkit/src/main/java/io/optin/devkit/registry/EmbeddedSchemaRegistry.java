@@ -2,6 +2,7 @@ package io.optin.devkit.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.optin.kit.threads.NamedThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -10,8 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,7 +63,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       RegistryState state = new RegistryState();
       int facts = opened.replay(state::apply);
       RegistryRoutes routes = new RegistryRoutes(new SchemaCatalog(opened, state), json);
-      executor = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads());
+      executor =
+          Executors.newFixedThreadPool(HTTP_THREADS, NamedThreads.daemons("schema-registry-http-"));
       server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
       server.createContext("/", new RegistryHttpHandler(routes, json));
       server.setExecutor(executor);
@@ -121,15 +121,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       executor.shutdownNow();
       executor = null;
     }
-  }
-
-  private static ThreadFactory daemonThreads() {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, "schema-registry-http-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 
   /** Options of the registry; defaults: 127.0.0.1:8081, topic {@code _schemas}. */

@@ -1,6 +1,7 @@
 package io.optin.devkit.sandbox;
 
 import com.sun.net.httpserver.HttpServer;
+import io.optin.kit.threads.NamedThreads;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -12,9 +13,7 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -120,10 +119,12 @@ public final class TwilioSandbox implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already started");
     }
-    callbackThreads = Executors.newScheduledThreadPool(2, daemonThreads("twilio-sandbox-callback"));
+    callbackThreads =
+        Executors.newScheduledThreadPool(2, NamedThreads.daemons("twilio-sandbox-callback-"));
     // Enough threads that answers held by a slow-provider delay do not starve the page and the
     // other requests.
-    httpThreads = Executors.newFixedThreadPool(HTTP_THREADS, daemonThreads("twilio-sandbox-http"));
+    httpThreads =
+        Executors.newFixedThreadPool(HTTP_THREADS, NamedThreads.daemons("twilio-sandbox-http-"));
     StatusCallbacks callbacks = new StatusCallbacks(messages, webhooks, callbackThreads, clock);
     MessagesApi api =
         new MessagesApi(
@@ -235,14 +236,5 @@ public final class TwilioSandbox implements AutoCloseable {
       Thread.currentThread().interrupt();
     }
     server = null;
-  }
-
-  private static ThreadFactory daemonThreads(String name) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

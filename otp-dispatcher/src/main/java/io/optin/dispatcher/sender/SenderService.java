@@ -9,6 +9,7 @@ import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import io.optin.kit.streams.DecodingDeserializer;
+import io.optin.kit.threads.NamedThreads;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
@@ -20,7 +21,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -122,7 +122,7 @@ public final class SenderService implements AutoCloseable {
             () -> UUID.randomUUID().toString(),
             metrics);
     this.sending =
-        Executors.newFixedThreadPool(config.concurrency(), namedThreads("optin-sms-send-"));
+        Executors.newFixedThreadPool(config.concurrency(), NamedThreads.daemons("optin-sms-send-"));
     this.loop = new Thread(this::runLoop, "optin-sms-sender-" + config.instanceId());
   }
 
@@ -246,14 +246,5 @@ public final class SenderService implements AutoCloseable {
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId());
     return props;
-  }
-
-  private static java.util.concurrent.ThreadFactory namedThreads(String prefix) {
-    AtomicInteger n = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + n.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

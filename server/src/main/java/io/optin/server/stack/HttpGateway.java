@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.metrics.Metrics;
+import io.optin.kit.threads.NamedThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -18,7 +19,6 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,7 +80,7 @@ public final class HttpGateway implements AutoCloseable {
             60,
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
-            named("optin-http-"));
+            NamedThreads.daemons("optin-http-"));
     HttpGateway gateway =
         new HttpGateway(server, pool, new BearerTokens(apiTokens), new Readiness());
     server.setExecutor(pool);
@@ -207,14 +207,5 @@ public final class HttpGateway implements AutoCloseable {
   static void text(HttpExchange exchange, int status, String body) throws IOException {
     HttpExchanges.send(
         exchange, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
-  }
-
-  private static java.util.concurrent.ThreadFactory named(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }
