@@ -4,6 +4,7 @@ import io.optin.avro.ChallengeEvent;
 import io.optin.avro.InboundSms;
 import io.optin.domain.screening.SignupScreen;
 import io.optin.kit.streams.DecodingDeserializer;
+import io.optin.kit.streams.JsonSerde;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
@@ -81,7 +82,9 @@ public final class ChallengeTopology {
         "sms-inbound");
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(STORE), Serdes.String(), new PhoneChallengesSerde()),
+            Stores.persistentKeyValueStore(STORE),
+            Serdes.String(),
+            new JsonSerde<>(PhoneStanding.class)),
         SIGNUPS,
         CLOSED_CHALLENGES,
         OPT_OUTS);

@@ -1,5 +1,6 @@
 package io.optin.replies.matching;
 
+import io.optin.kit.streams.JsonSerde;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;

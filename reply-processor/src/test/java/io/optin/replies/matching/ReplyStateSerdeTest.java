@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.SourceChannel;
 import io.optin.domain.status.SubscriptionStatus;
+import io.optin.kit.streams.JsonSerde;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class JsonSerdeTest {
+/** The reply processor's state values through the stores' serde, every field kept. */
+class ReplyStateSerdeTest {
 
   @Test
   void shouldRoundTripAPhonesChallengesWithEveryField() {
