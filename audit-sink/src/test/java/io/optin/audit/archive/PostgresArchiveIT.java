@@ -1,6 +1,7 @@
 package io.optin.audit.archive;
 
 import static io.optin.audit.archive.EmbeddedDatabase.execute;
+import static io.optin.audit.archive.EmbeddedDatabase.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -12,7 +13,6 @@ import io.optin.avro.ConsentAuditRecord;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -404,15 +404,6 @@ class PostgresArchiveIT {
 
   private String databaseName() throws SQLException {
     return queryString(db, "SELECT current_database()");
-  }
-
-  private static String queryString(JdbcTarget target, String sql) throws SQLException {
-    try (Connection connection = target.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      rows.next();
-      return rows.getString(1);
-    }
   }
 
   private static List<ArchivedRecord> readAll(JdbcTarget target) {

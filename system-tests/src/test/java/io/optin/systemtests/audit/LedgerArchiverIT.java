@@ -1,5 +1,7 @@
 package io.optin.systemtests.audit;
 
+import static io.optin.audit.archive.EmbeddedDatabase.execute;
+import static io.optin.audit.archive.EmbeddedDatabase.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +13,7 @@ import io.optin.audit.archive.ArchiveSink;
 import io.optin.audit.archive.ArchiveVerification;
 import io.optin.audit.archive.ArchiveVerification.ArchiveVerdict;
 import io.optin.audit.archive.ArchivedRecord;
+import io.optin.audit.archive.EmbeddedDatabase;
 import io.optin.audit.archive.JdbcTarget;
 import io.optin.audit.archive.LedgerArchiver;
 import io.optin.audit.archive.PostgresArchive;
@@ -19,16 +22,12 @@ import io.optin.audit.archive.SegmentFileArchive;
 import io.optin.audit.archive.SegmentFileReader;
 import io.optin.audit.archive.SegmentRotation;
 import io.optin.kit.config.Settings;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -56,13 +55,12 @@ class LedgerArchiverIT {
   private static final int SIGNUPS = 240;
   private static final Duration QUICKLY = Duration.ofMillis(100);
   private static final SegmentRotation SMALL_SEGMENTS = new SegmentRotation(30, 1L << 30);
-  private static final AtomicInteger DATABASES = new AtomicInteger();
 
   @TempDir static Path stateDir;
 
   private static LedgerOnBroker ledger;
   private static List<LedgerCopy> topic;
-  private static EmbeddedPostgres postgres;
+  private static EmbeddedDatabase postgres;
 
   @TempDir Path archiveDir;
 
@@ -70,7 +68,7 @@ class LedgerArchiverIT {
   static void writeTheLedger() throws Exception {
     ledger = LedgerOnBroker.write(SIGNUPS, stateDir);
     topic = ledger.records();
-    postgres = EmbeddedPostgres.builder().start();
+    postgres = EmbeddedDatabase.start();
   }
 
   @AfterAll
@@ -116,7 +114,7 @@ class LedgerArchiverIT {
     // Given a database whose server kills the archiver's session in its 2nd transaction, after the
     // rows were
     // inserted and before the position is written
-    JdbcTarget db = newDatabase();
+    JdbcTarget db = postgres.newDatabase();
     PostgresArchive.open(db).close();
     execute(
         db,
@@ -140,12 +138,14 @@ class LedgerArchiverIT {
       // Then the kill did happen in the middle of a transaction, and was recovered from once
       assertThat(archiver.recoveries()).isEqualTo(1);
       assertThat(archiver.lastError()).hasMessageContaining("terminating connection");
-      assertThat(queryLong(db, "SELECT last_value FROM archive_crashes")).isGreaterThanOrEqualTo(2);
+      assertThat(Long.parseLong(queryString(db, "SELECT last_value FROM archive_crashes")))
+          .isGreaterThanOrEqualTo(2);
     }
 
     // And the table is the topic, and it verifies
     assertArchiveIsTheTopic(new PostgresArchiveReader(db));
-    assertThat(queryLong(db, "SELECT count(*) FROM consent_ledger")).isEqualTo(topic.size());
+    assertThat(queryString(db, "SELECT count(*) FROM consent_ledger"))
+        .isEqualTo(Integer.toString(topic.size()));
     assertVerifies(
         ArchiveVerification.jdbc(db, ledger.keys.publicKey(), ledger.latestCheckpoints()));
   }
@@ -153,7 +153,7 @@ class LedgerArchiverIT {
   @Test
   void shouldResumeExactlyWhereKilledArchiversStoppedWhenTheServiceStartsAgain() {
     // Given both archivers killed mid-batch (no retry before they are closed)
-    JdbcTarget db = newDatabase();
+    JdbcTarget db = postgres.newDatabase();
     try (LedgerArchiver files =
             archiver(
                     "files",
@@ -215,7 +215,7 @@ class LedgerArchiverIT {
   @Test
   void shouldVerifyBothArchivesFromTheCommandLineAndNameATamperedRow() throws SQLException {
     // Given both archives written by the service
-    JdbcTarget db = newDatabase();
+    JdbcTarget db = postgres.newDatabase();
     ArchiveSettings settings =
         ArchiveSettings.of(
             Settings.defaults()
@@ -364,34 +364,6 @@ class LedgerArchiverIT {
   private static List<LedgerCopy> copies(ArchiveReader reader) {
     try (Stream<ArchivedRecord> records = reader.records()) {
       return records.map(LedgerCopy::of).toList();
-    }
-  }
-
-  private static JdbcTarget newDatabase() {
-    String name = "ledger_archive_" + DATABASES.incrementAndGet();
-    execute(
-        new JdbcTarget(postgres.getJdbcUrl("postgres", "postgres"), null, null),
-        "CREATE DATABASE " + name);
-    return new JdbcTarget(postgres.getJdbcUrl("postgres", name), null, null);
-  }
-
-  private static void execute(JdbcTarget target, String... sql) {
-    try (Connection connection = target.connect();
-        Statement statement = connection.createStatement()) {
-      for (String each : sql) {
-        statement.execute(each);
-      }
-    } catch (SQLException e) {
-      throw new IllegalStateException(e.getMessage(), e);
-    }
-  }
-
-  private static long queryLong(JdbcTarget target, String sql) throws SQLException {
-    try (Connection connection = target.connect();
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
     }
   }
 }
