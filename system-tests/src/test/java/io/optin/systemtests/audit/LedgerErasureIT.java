@@ -9,6 +9,7 @@ import io.optin.audit.AuditService;
 import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.archive.ArchiveService;
 import io.optin.audit.archive.ArchiveSettings;
+import io.optin.audit.archive.EmbeddedDatabase;
 import io.optin.audit.archive.JdbcTarget;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.DataKeys;
@@ -40,7 +41,6 @@ import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.schemas.serde.AvroSerializer;
 import io.optin.server.OptinCommand;
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
@@ -268,8 +268,8 @@ class LedgerErasureIT {
     // And once the ledger is archived to segment files and to a real PostgreSQL, neither holds the
     // plaintext
     // (the archives store what the ledger holds: ciphertext whose key is gone), and both verify
-    try (EmbeddedPostgres postgres = EmbeddedPostgres.builder().start()) {
-      JdbcTarget db = new JdbcTarget(postgres.getJdbcUrl("postgres", "postgres"), null, null);
+    try (EmbeddedDatabase postgres = EmbeddedDatabase.start()) {
+      JdbcTarget db = postgres.newDatabase();
       ArchiveSettings archive =
           ArchiveSettings.of(
               Settings.defaults()

@@ -1,8 +1,8 @@
 package io.optin.systemtests.cli;
 
+import static io.optin.systemtests.cli.RunningCommand.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.awaitility.Awaitility.await;
 
 import io.optin.kit.config.SettingsCatalogue;
 import io.optin.schemas.Topic;
@@ -21,11 +21,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -53,7 +50,7 @@ class DevCommandIT {
     Path config = config(0, 0);
 
     // When started
-    RunningDev first = RunningDev.start(config);
+    RunningCommand first = start(config);
     String output = first.awaitReady();
 
     // Then the broker serves every topic of the catalogue and the registry answers
@@ -79,7 +76,7 @@ class DevCommandIT {
         .doesNotThrowAnyException();
     assertThat(dir.resolve("data").resolve("otp.secret")).exists();
 
-    RunningDev second = RunningDev.start(config);
+    RunningCommand second = start(config);
     assertThat(second.awaitReady())
         .contains("Topics: 0 created, " + Topics.all().size() + " already existed.");
     assertThat(second.stop()).isZero();
@@ -126,10 +123,9 @@ class DevCommandIT {
     return file;
   }
 
-  private static String group(Pattern pattern, String text) {
-    Matcher matcher = pattern.matcher(text);
-    assertThat(matcher.find()).as(pattern + " in " + text).isTrue();
-    return matcher.group(1);
+  /** {@code optin dev} with this configuration file. */
+  private static RunningCommand start(Path config) {
+    return RunningCommand.start(Map.of(), "dev", "--config", config.toString());
   }
 
   private static String get(String url) throws Exception {
@@ -139,45 +135,5 @@ class DevCommandIT {
                 HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
     return response.body();
-  }
-
-  /** One {@code optin dev} on its own thread, with its output. */
-  private static final class RunningDev {
-    private final StringWriter out = new StringWriter();
-    private final Thread thread;
-    private final CompletableFuture<Integer> exit = new CompletableFuture<>();
-
-    private RunningDev(Path config) {
-      CommandLine commandLine = OptinCommand.commandLine(Map.of());
-      commandLine.setOut(new PrintWriter(out, true));
-      commandLine.setErr(new PrintWriter(out, true));
-      thread =
-          new Thread(
-              () -> exit.complete(commandLine.execute("dev", "--config", config.toString())),
-              "optin-dev-under-test");
-    }
-
-    static RunningDev start(Path config) {
-      RunningDev dev = new RunningDev(config);
-      dev.thread.start();
-      return dev;
-    }
-
-    String awaitReady() {
-      await()
-          .atMost(Duration.ofSeconds(90))
-          .until(() -> out.toString().contains("Press Ctrl-C to stop.") || exit.isDone());
-      assertThat(exit).as(out.toString()).isNotDone();
-      return out.toString();
-    }
-
-    int stop() throws Exception {
-      thread.interrupt();
-      return exit.get(60, TimeUnit.SECONDS);
-    }
-
-    String output() {
-      return out.toString();
-    }
   }
 }
