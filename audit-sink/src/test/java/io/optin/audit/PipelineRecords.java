@@ -18,8 +18,11 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 
-/** Records of the pipeline as the other services write them, for one subscriber. */
-final class PipelineRecords {
+/**
+ * Records of the pipeline as the other services write them, for one subscriber (its consent
+ * evidence also serves the system tests' ledgers).
+ */
+public final class PipelineRecords {
 
   static final String PHONE = "+14155550100";
   static final String PROGRAM = "acme-deals";
@@ -30,7 +33,8 @@ final class PipelineRecords {
 
   private PipelineRecords() {}
 
-  static ConsentEvidence evidence() {
+  /** The evidence of a web-form signup to the Acme deals program. */
+  public static ConsentEvidence evidence() {
     return ConsentEvidence.newBuilder()
         .setConsentText(CONSENT)
         .setConsentTextVersion("v3")

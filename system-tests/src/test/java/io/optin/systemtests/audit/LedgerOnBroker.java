@@ -4,17 +4,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.audit.AuditService;
 import io.optin.audit.ConsentAuditTopologyConfig;
+import io.optin.audit.PipelineRecords;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.audit.ledger.CheckpointPolicy;
-import io.optin.avro.ConsentEvidence;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SignupRequested;
-import io.optin.avro.SourceChannel;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.domain.otp.SubjectKeys;
-import io.optin.domain.screening.ConsentTextHash;
 import io.optin.kit.kafka.TopicReader;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
@@ -51,8 +49,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class LedgerOnBroker implements AutoCloseable {
 
   static final int PARTITIONS = 3;
-  private static final String CONSENT =
-      "Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.";
   private static final String[] AREA_CODES = {"415", "212", "617"};
 
   final EmbeddedKafkaBroker broker;
@@ -192,25 +188,12 @@ final class LedgerOnBroker implements AutoCloseable {
                             .toString())
                     .setProgramId("acme-deals")
                     .setPhone(phone)
-                    .setEvidence(evidence())
+                    .setEvidence(PipelineRecords.evidence())
                     .setOccurredAt(start.plusSeconds(i))
                     .build()));
       }
       producer.flush();
     }
-  }
-
-  private static ConsentEvidence evidence() {
-    return ConsentEvidence.newBuilder()
-        .setConsentText(CONSENT)
-        .setConsentTextVersion("v3")
-        .setConsentTextSha256(ConsentTextHash.of(CONSENT))
-        .setChannel(SourceChannel.WEB_FORM)
-        .setPageUrl("https://acme.example/signup")
-        .setIp("203.0.113.7")
-        .setUserAgent("Mozilla/5.0")
-        .setLocale("en-US")
-        .build();
   }
 
   private List<ConsumerRecord<String, byte[]>> readAll(String topic) {
