@@ -1,5 +1,6 @@
 package io.optin.audit.archive;
 
+import static io.optin.audit.archive.TestLedger.assertBrokenAt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.audit.archive.ArchiveVerification.ArchiveVerdict;
@@ -74,7 +75,7 @@ class SegmentFileArchiveTamperTest {
     rewrite(1, lines -> replace(lines, original, tampered));
 
     // Then the record's hash no longer matches its content
-    assertBrokenAt(original, "hash does not match the record's content");
+    assertBrokenAt(verify(), original, "hash does not match the record's content");
   }
 
   @Test
@@ -94,7 +95,7 @@ class SegmentFileArchiveTamperTest {
             original.record());
     rewrite(1, lines -> replace(lines, original, tampered));
 
-    assertBrokenAt(original, "does not match its value bytes");
+    assertBrokenAt(verify(), original, "does not match its value bytes");
   }
 
   @Test
@@ -126,7 +127,7 @@ class SegmentFileArchiveTamperTest {
     ArchivedRecord deleted = partition1.get(6);
     rewrite(1, lines -> without(lines, deleted));
 
-    assertBrokenAt(partition1.get(7), "1 record(s) missing before it");
+    assertBrokenAt(verify(), partition1.get(7), "1 record(s) missing before it");
   }
 
   @Test
@@ -169,7 +170,7 @@ class SegmentFileArchiveTamperTest {
     ArchivedRecord inserted = TestLedger.at(ledger.withRecord(model, forged), model.offset() + 1);
     rewrite(1, lines -> insertAfter(lines, model, inserted));
 
-    assertBrokenAt(inserted, "repeated, inserted or out of order");
+    assertBrokenAt(verify(), inserted, "repeated, inserted or out of order");
   }
 
   @Test
@@ -179,7 +180,7 @@ class SegmentFileArchiveTamperTest {
     ArchivedRecord lastLeft = partition1.get(partition1.size() - 5);
 
     // Then the latest signed checkpoint exposes it; without it the shorter ledger looks whole
-    assertBrokenAt(lastLeft, "its tail was truncated");
+    assertBrokenAt(verify(), lastLeft, "its tail was truncated");
     assertThat(ArchiveVerification.files(dir, ledger.signingKey.publicKey(), List.of()).passed())
         .isTrue();
   }
@@ -197,24 +198,7 @@ class SegmentFileArchiveTamperTest {
             .filter(line -> !line.contains("partition-1/segment-00000000000000000016"))
             .toList());
 
-    assertBrokenAt(partition1.get(16), "8 record(s) missing before it");
-  }
-
-  private void assertBrokenAt(ArchivedRecord record, String reason) {
-    ArchiveVerdict verdict = verify();
-    assertThat(verdict.passed()).isFalse();
-    assertThat(verdict.ledger())
-        .isInstanceOfSatisfying(
-            ChainBreak.class,
-            broken -> {
-              assertThat(broken.partition()).isEqualTo(record.partition());
-              assertThat(broken.offset()).isEqualTo(record.offset());
-              assertThat(broken.eventId()).isEqualTo(record.record().getEventId());
-              assertThat(broken.reason()).contains(reason);
-            });
-    assertThat(verdict.describe())
-        .contains("partition " + record.partition() + " offset " + record.offset())
-        .contains(record.record().getEventId());
+    assertBrokenAt(verify(), partition1.get(16), "8 record(s) missing before it");
   }
 
   private ArchiveVerdict verify() {

@@ -1,6 +1,10 @@
 package io.optin.audit.archive;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.optin.audit.archive.ArchiveVerification.ArchiveVerdict;
 import io.optin.audit.crypto.CheckpointSigningKey;
+import io.optin.audit.ledger.ChainBreak;
 import io.optin.audit.ledger.Checkpointed;
 import io.optin.audit.ledger.InMemoryChainHeads;
 import io.optin.audit.ledger.LedgerAppender;
@@ -141,5 +145,22 @@ final class TestLedger {
   private LedgerAppender appender(int partition) {
     return appenders.computeIfAbsent(
         partition, p -> new LedgerAppender(p, new InMemoryChainHeads(), signingKey));
+  }
+
+  /** The verdict names the record where the chain breaks, and why. */
+  static void assertBrokenAt(ArchiveVerdict verdict, ArchivedRecord record, String reason) {
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.ledger())
+        .isInstanceOfSatisfying(
+            ChainBreak.class,
+            broken -> {
+              assertThat(broken.partition()).isEqualTo(record.partition());
+              assertThat(broken.offset()).isEqualTo(record.offset());
+              assertThat(broken.eventId()).isEqualTo(record.record().getEventId());
+              assertThat(broken.reason()).contains(reason);
+            });
+    assertThat(verdict.describe())
+        .contains("partition " + record.partition() + " offset " + record.offset())
+        .contains(record.record().getEventId());
   }
 }
