@@ -4,11 +4,11 @@ import static io.optin.systemtests.cli.RunningCommand.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.optin.devkit.DevkitCommand;
 import io.optin.kit.config.SettingsCatalogue;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.server.ListeningPorts;
-import io.optin.server.OptinCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -92,7 +92,7 @@ class DevCommandIT {
       // When
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      CommandLine commandLine = OptinCommand.commandLine(Map.of());
+      CommandLine commandLine = DevkitCommand.commandLine(Map.of());
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(err, true));
       int exit = commandLine.execute("dev", "--config", config.toString());
@@ -125,7 +125,8 @@ class DevCommandIT {
 
   /** {@code optin dev} with this configuration file. */
   private static RunningCommand start(Path config) {
-    return RunningCommand.start(Map.of(), "dev", "--config", config.toString());
+    return RunningCommand.start(
+        DevkitCommand.commandLine(Map.of()), "dev", "--config", config.toString());
   }
 
   private static String get(String url) throws Exception {

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.devkit.DevkitCommand;
+import io.optin.server.OptinCommand;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -35,17 +37,19 @@ class RunCommandIT {
   @Test
   void shouldRunServicesAgainstTheBrokerOfAnotherCommand() throws Exception {
     // Given optin broker on free ports
+    // (the broker is the laptop's command; the services run under the production command alone)
     RunningCommand broker =
         RunningCommand.start(
-            Map.of(
-                "OPTIN_DEV_BROKER_PORT",
-                "0",
-                "OPTIN_DEV_REGISTRY_PORT",
-                "0",
-                "OPTIN_DEV_DATA_DIR",
-                dir.resolve("data").toString(),
-                "OPTIN_TOPICS_PARTITIONS",
-                "2"),
+            DevkitCommand.commandLine(
+                Map.of(
+                    "OPTIN_DEV_BROKER_PORT",
+                    "0",
+                    "OPTIN_DEV_REGISTRY_PORT",
+                    "0",
+                    "OPTIN_DEV_DATA_DIR",
+                    dir.resolve("data").toString(),
+                    "OPTIN_TOPICS_PARTITIONS",
+                    "2")),
             "broker");
     String brokerOutput = broker.awaitReady();
     assertThat(brokerOutput).contains("Ready in", "./optin run dispatcher");
@@ -53,15 +57,16 @@ class RunCommandIT {
     // When the dispatcher and the audit run against it from settings alone
     RunningCommand services =
         RunningCommand.start(
-            Map.of(
-                "OPTIN_KAFKA_BOOTSTRAP_SERVERS", group(BROKER, brokerOutput),
-                "OPTIN_SCHEMA_REGISTRY_URL", group(REGISTRY, brokerOutput),
-                "OPTIN_OTP_SECRET", "test-otp-secret-of-at-least-32-bytes!",
-                "OPTIN_TWILIO_FROM", "+15005550006",
-                "OPTIN_AUDIT_MASTER_KEY", MasterKey.generate().toBase64(),
-                "OPTIN_AUDIT_SIGNING_KEY", CheckpointSigningKey.generate().toBase64(),
-                "OPTIN_HTTP_PORT", "0",
-                "OPTIN_STREAMS_STATE_DIR", dir.resolve("state").toString()),
+            OptinCommand.commandLine(
+                Map.of(
+                    "OPTIN_KAFKA_BOOTSTRAP_SERVERS", group(BROKER, brokerOutput),
+                    "OPTIN_SCHEMA_REGISTRY_URL", group(REGISTRY, brokerOutput),
+                    "OPTIN_OTP_SECRET", "test-otp-secret-of-at-least-32-bytes!",
+                    "OPTIN_TWILIO_FROM", "+15005550006",
+                    "OPTIN_AUDIT_MASTER_KEY", MasterKey.generate().toBase64(),
+                    "OPTIN_AUDIT_SIGNING_KEY", CheckpointSigningKey.generate().toBase64(),
+                    "OPTIN_HTTP_PORT", "0",
+                    "OPTIN_STREAMS_STATE_DIR", dir.resolve("state").toString())),
             "run",
             "dispatcher",
             "audit");

@@ -3,11 +3,9 @@ package io.optin.systemtests.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.optin.server.OptinCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -24,8 +22,7 @@ final class RunningCommand {
   private final Thread thread;
   private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
-  private RunningCommand(Map<String, String> environment, String... args) {
-    CommandLine commandLine = OptinCommand.commandLine(environment);
+  private RunningCommand(CommandLine commandLine, String... args) {
     commandLine.setOut(new PrintWriter(out, true));
     commandLine.setErr(new PrintWriter(out, true));
     thread =
@@ -33,9 +30,12 @@ final class RunningCommand {
             () -> exit.complete(commandLine.execute(args)), "optin-" + args[0] + "-under-test");
   }
 
-  /** Starts {@code optin args...} with these environment variables (and no others). */
-  static RunningCommand start(Map<String, String> environment, String... args) {
-    RunningCommand running = new RunningCommand(environment, args);
+  /**
+   * Starts {@code args} on a command: the production one ({@code OptinCommand}) or the laptop's
+   * ({@code DevkitCommand}), made with the environment variables it should see.
+   */
+  static RunningCommand start(CommandLine command, String... args) {
+    RunningCommand running = new RunningCommand(command, args);
     running.thread.start();
     return running;
   }
