@@ -1,6 +1,6 @@
-package io.optin.replies.testing;
+package io.optin.kit.testing;
 
-import io.optin.replies.publish.KafkaRecordPublisher;
+import io.optin.kit.publish.KafkaRecordPublisher;
 import io.optin.schemas.Topic;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
