@@ -2,8 +2,8 @@ package io.optin.replies;
 
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.kafka.KafkaRecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.kit.publish.KafkaRecordPublisher;
 import io.optin.kit.streams.StreamsConfigs;
 import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.replies.api.SubscriberQueryHandler;
@@ -55,7 +55,7 @@ public final class RepliesService implements AutoCloseable {
                 ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
     this.publisher =
         KafkaRecordPublisher.create(
-            config.kafkaClientSettings(), serdes, config.publishTimeout(), "optin-replies-http");
+            "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams);
     OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
     TwilioSignatureCheck signatures =

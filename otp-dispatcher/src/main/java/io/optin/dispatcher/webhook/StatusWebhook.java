@@ -1,8 +1,8 @@
 package io.optin.dispatcher.webhook;
 
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.kafka.KafkaRecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.kit.publish.KafkaRecordPublisher;
 import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
@@ -40,7 +40,7 @@ public final class StatusWebhook implements AutoCloseable {
         new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(), metrics);
     this.publisher =
         KafkaRecordPublisher.create(
-            kafkaClientSettings, serdes, config.publishTimeout(), CLIENT_ID);
+            CLIENT_ID, kafkaClientSettings, serdes, config.publishTimeout());
     this.route =
         new HttpRoute(
             StatusWebhookHandler.PATH,

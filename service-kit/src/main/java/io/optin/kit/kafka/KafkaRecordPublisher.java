@@ -1,4 +1,4 @@
-package io.optin.kit.publish;
+package io.optin.kit.kafka;
 
 import io.optin.schemas.Topic;
 import io.optin.schemas.serde.AvroSerdes;
@@ -46,12 +46,12 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
   /**
    * A publisher with its own producer.
    *
+   * @param clientId the producer's {@code client.id} unless the settings name one
    * @param clientSettings Kafka client settings ({@code bootstrap.servers}, security...), prefix
    *     stripped
-   * @param clientId the producer's {@code client.id} unless the settings name one
    */
   public static KafkaRecordPublisher create(
-      Map<String, String> clientSettings, AvroSerdes serdes, Duration timeout, String clientId) {
+      String clientId, Map<String, String> clientSettings, AvroSerdes serdes, Duration timeout) {
     Properties props = new Properties();
     props.putAll(clientSettings);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
