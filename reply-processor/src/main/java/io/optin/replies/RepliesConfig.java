@@ -22,8 +22,8 @@ import java.util.Objects;
  * @param answerWait how long a webhook or the verification API waits for an outcome (default 3 s)
  * @param publishTimeout how long a publish waits for Kafka's acknowledgement before answering 503
  *     (default 5 s)
- * @param recentIdCapacity message sids / statuses each webhook remembers to skip replays (default
- *     10 000)
+ * @param recentIdCapacity message sids the inbound webhook remembers, to skip replays (default 10
+ *     000)
  */
 public record RepliesConfig(
     Map<String, String> kafkaClientSettings,

@@ -2,18 +2,17 @@ package io.optin.replies;
 
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.kafka.KafkaRecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.StreamsConfigs;
+import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.replies.api.SubscriberQueryHandler;
 import io.optin.replies.api.VerificationHandler;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.lookup.StoreLookups;
 import io.optin.replies.matching.ReplyTopology;
 import io.optin.replies.parse.ReplyParser;
-import io.optin.replies.publish.KafkaRecordPublisher;
 import io.optin.replies.webhook.InboundWebhookHandler;
-import io.optin.replies.webhook.StatusWebhookHandler;
-import io.optin.replies.webhook.TwilioSignatureCheck;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.time.Duration;
@@ -27,8 +26,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reply processor: the {@link ReplyTopology} on Kafka Streams, plus the HTTP routes that feed
- * it (Twilio webhooks, code entry) and read it (subscriber status). The app mounts {@link
- * #routes()} on its one port.
+ * it (Twilio's inbound webhook, code entry) and read it (subscriber status). The app mounts {@link
+ * #routes()} on its one port. Twilio's status callbacks are the SMS sender's (otp-dispatcher).
  */
 public final class RepliesService implements AutoCloseable {
 
@@ -55,7 +54,8 @@ public final class RepliesService implements AutoCloseable {
             StreamsConfigs.forApplication(
                 ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
     this.publisher =
-        KafkaRecordPublisher.create(config.kafkaClientSettings(), serdes, config.publishTimeout());
+        KafkaRecordPublisher.create(
+            "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams);
     OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
     TwilioSignatureCheck signatures =
@@ -77,10 +77,6 @@ public final class RepliesService implements AutoCloseable {
                     config.recentIdCapacity(),
                     metrics)),
             new HttpRoute(
-                StatusWebhookHandler.PATH,
-                new StatusWebhookHandler(
-                    signatures, publisher, clock, ids, config.recentIdCapacity())),
-            new HttpRoute(
                 VerificationHandler.PATH,
                 new VerificationHandler(publisher, outcomes, codes, clock, ids)),
             new HttpRoute(SubscriberQueryHandler.PATH, new SubscriberQueryHandler(lookups)));
@@ -100,7 +96,7 @@ public final class RepliesService implements AutoCloseable {
   }
 
   /**
-   * The HTTP routes to mount: the two Twilio webhooks, {@code /v1/verifications}, {@code
+   * The HTTP routes to mount: Twilio's inbound webhook, {@code /v1/verifications}, {@code
    * /v1/subscribers/}.
    */
   public List<HttpRoute> routes() {

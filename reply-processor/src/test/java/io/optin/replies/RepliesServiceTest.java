@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
-import io.optin.replies.testing.LocalHttpServer;
+import io.optin.kit.testing.LocalHttpServer;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.net.http.HttpRequest;
@@ -24,7 +24,7 @@ class RepliesServiceTest {
   @TempDir Path stateDir;
 
   @Test
-  void shouldMountItsFourRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
+  void shouldMountItsThreeRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
     RepliesConfig config =
         RepliesConfig.of(
             Map.of("bootstrap.servers", "127.0.0.1:1", "state.dir", stateDir.toString()),
@@ -40,11 +40,7 @@ class RepliesServiceTest {
 
       assertThat(service.routes())
           .extracting(HttpRoute::pathPrefix)
-          .containsExactly(
-              "/webhooks/twilio/inbound",
-              "/webhooks/twilio/status",
-              "/v1/verifications",
-              "/v1/subscribers/");
+          .containsExactly("/webhooks/twilio/inbound", "/v1/verifications", "/v1/subscribers/");
       assertThat(service.state()).isEqualTo(KafkaStreams.State.CREATED);
       assertThat(service.isReady()).isFalse();
       assertThat(

@@ -1,6 +1,7 @@
 package io.optin.dispatcher.sender;
 
 import io.optin.dispatcher.sms.RetryPolicy;
+import io.optin.dispatcher.webhook.StatusWebhookHandler;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -34,7 +35,10 @@ public record SenderConfig(
     Duration dedupeWindow) {
 
   public static final String GROUP_ID = "optin-sms-sender";
-  public static final String STATUS_CALLBACK_PATH = "/webhooks/twilio/status";
+
+  /** Where the status webhook beside the sender listens, under {@code public.base.url}. */
+  public static final String STATUS_CALLBACK_PATH = StatusWebhookHandler.PATH;
+
   public static final int DEFAULT_CONCURRENCY = 4;
   public static final double DEFAULT_MESSAGES_PER_SECOND = 10.0;
   public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);

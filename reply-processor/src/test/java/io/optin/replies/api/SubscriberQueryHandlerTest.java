@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.testing.LocalHttpServer;
 import io.optin.replies.lookup.LookupUnavailableException;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.SubscriptionStatus;
-import io.optin.replies.testing.LocalHttpServer;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;

@@ -9,6 +9,7 @@ import io.optin.audit.tools.LedgerTopics;
 import io.optin.dispatcher.challenge.DispatcherService;
 import io.optin.dispatcher.sender.SenderService;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.dispatcher.webhook.StatusWebhook;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestService;
@@ -125,6 +126,12 @@ public final class OptinServices implements AutoCloseable {
       case SENDER -> {
         TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
         resources.add(gateway);
+        // Twilio posts the statuses of what the sender sent back to the sender, whose topic they
+        // are written to.
+        StatusWebhook statuses =
+            new StatusWebhook(
+                configs.statusWebhook(), configs.kafkaClients(), shared.serdes(), shared.metrics());
+        resources.add(statuses);
         SenderService sender =
             new SenderService(
                 configs.sender(),
@@ -138,7 +145,7 @@ public final class OptinServices implements AutoCloseable {
         sender.start();
         return new RunningService(
             name,
-            List.of(),
+            List.of(statuses.route()),
             () -> sender.state() == SenderService.State.RUNNING,
             () -> sender.state().name(),
             sender);

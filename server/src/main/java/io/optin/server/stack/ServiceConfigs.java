@@ -52,6 +52,7 @@ import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.sms.RetryPolicy;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
+import io.optin.dispatcher.webhook.StatusWebhookConfig;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestSettings;
@@ -216,6 +217,21 @@ public final class ServiceConfigs {
                 settings.integer(SMS_RATE_PER_SECOND),
                 policy,
                 settings.duration(SMS_DEDUPE_WINDOW)));
+  }
+
+  /**
+   * The sender's status webhook: signatures under {@code public.base.url} and {@code
+   * twilio.auth.token} (required even when an API key sends the SMS: Twilio signs webhooks with the
+   * auth token), publishes bounded by {@code replies.publish.timeout} as the inbound webhook's.
+   */
+  public StatusWebhookConfig statusWebhook() {
+    return checked(
+        () ->
+            new StatusWebhookConfig(
+                settings.string(PUBLIC_BASE_URL),
+                settings.string(TWILIO_AUTH_TOKEN),
+                settings.duration(REPLIES_PUBLISH_TIMEOUT),
+                StatusWebhookConfig.DEFAULT_RECENT_STATUS_CAPACITY));
   }
 
   public RepliesConfig replies() {

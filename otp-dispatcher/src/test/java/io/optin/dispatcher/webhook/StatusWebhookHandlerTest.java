@@ -1,4 +1,4 @@
-package io.optin.replies.webhook;
+package io.optin.dispatcher.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,9 +6,10 @@ import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.kit.http.HttpRoute;
-import io.optin.replies.testing.LocalHttpServer;
-import io.optin.replies.testing.PublishedRecords;
-import io.optin.replies.testing.TwilioSigner;
+import io.optin.kit.kafka.PublishedRecords;
+import io.optin.kit.testing.LocalHttpServer;
+import io.optin.kit.testing.TwilioSigner;
+import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.schemas.Topics;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -110,6 +112,35 @@ class StatusWebhookHandlerTest {
     assertThat(published.on(Topics.SMS_DELIVERY))
         .extracting(SmsDeliveryReport::getStatus)
         .containsExactly(DeliveryStatus.SENT, DeliveryStatus.DELIVERED);
+  }
+
+  @Test
+  void shouldAnswer503WhenKafkaRefusesTheStatusAndPublishTheRetry() throws Exception {
+    published.failSends(new TimeoutException("broker unavailable"));
+
+    HttpResponse<String> refused = signedPost(callback("SM-1", "delivered", null));
+    published.failSends(null);
+    HttpResponse<String> retried = signedPost(callback("SM-1", "delivered", null));
+
+    assertThat(refused.statusCode()).isEqualTo(503);
+    assertThat(refused.body()).isEqualTo("try again later");
+    assertThat(retried.statusCode()).isEqualTo(204);
+    assertThat(published.on(Topics.SMS_DELIVERY))
+        .extracting(SmsDeliveryReport::getStatus)
+        .containsExactly(DeliveryStatus.DELIVERED);
+  }
+
+  @Test
+  void shouldRefuseACallbackWithoutItsStatusAndPublishNothing() throws Exception {
+    Map<String, String> form = callback("SM-1", "delivered", null);
+    form.remove("MessageStatus");
+    form.remove("SmsStatus");
+
+    HttpResponse<String> response = signedPost(form);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).isEqualTo("MessageSid, To and MessageStatus are required");
+    assertThat(published.raw()).isEmpty();
   }
 
   private static Map<String, String> callback(String sid, String status, String errorCode) {

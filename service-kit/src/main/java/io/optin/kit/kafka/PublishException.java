@@ -1,4 +1,4 @@
-package io.optin.replies.publish;
+package io.optin.kit.kafka;
 
 /** A record could not be written to Kafka in time; nothing can be promised to the caller. */
 public final class PublishException extends Exception {

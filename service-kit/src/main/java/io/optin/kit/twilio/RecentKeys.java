@@ -1,17 +1,18 @@
-package io.optin.replies.webhook;
+package io.optin.kit.twilio;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * A bounded, thread-safe memory of recently seen keys (least recently seen forgotten first). A
- * cheap first filter against webhook replays; the topology's dedupe store is the guarantee.
+ * cheap first filter against webhook replays; what reads the records dedupes them too, and that is
+ * the guarantee.
  */
-final class RecentKeys {
+public final class RecentKeys {
 
   private final Map<String, Boolean> keys;
 
-  RecentKeys(int capacity) {
+  public RecentKeys(int capacity) {
     this.keys =
         new LinkedHashMap<>(16, 0.75f, true) {
           private static final long serialVersionUID = 1L;
@@ -24,12 +25,12 @@ final class RecentKeys {
   }
 
   /** Remembers the key; true if it was not remembered already. */
-  synchronized boolean firstSighting(String key) {
+  public synchronized boolean firstSighting(String key) {
     return keys.put(key, Boolean.TRUE) == null;
   }
 
   /** Forgets a key, so a retry of a request that failed is processed again. */
-  synchronized void forget(String key) {
+  public synchronized void forget(String key) {
     keys.remove(key);
   }
 }

@@ -1,4 +1,4 @@
-package io.optin.replies.webhook;
+package io.optin.kit.twilio;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.twilio.security.RequestValidator;

@@ -1,4 +1,4 @@
-package io.optin.replies.testing;
+package io.optin.kit.testing;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.optin.replies.webhook;
+package io.optin.kit.twilio;
 
 import com.sun.net.httpserver.HttpExchange;
 import io.optin.kit.http.HttpExchanges;
@@ -13,14 +13,15 @@ import org.slf4j.LoggerFactory;
  * Reads a Twilio webhook's form parameters, or answers the request itself: 405 for anything but
  * POST, 413 for an oversized body, 403 (and nothing recorded) for a bad or missing signature.
  */
-final class TwilioWebhookForm {
+public final class TwilioWebhookForm {
 
   private static final Logger LOG = LoggerFactory.getLogger(TwilioWebhookForm.class);
 
   private TwilioWebhookForm() {}
 
-  static Optional<Map<String, String>> read(HttpExchange exchange, TwilioSignatureCheck signatures)
-      throws IOException {
+  /** The signed form of the request, or empty when this has answered it already. */
+  public static Optional<Map<String, String>> read(
+      HttpExchange exchange, TwilioSignatureCheck signatures) throws IOException {
     if (!"POST".equals(exchange.getRequestMethod())) {
       exchange.getResponseHeaders().set("Allow", "POST");
       text(exchange, 405, "POST only");
@@ -49,7 +50,7 @@ final class TwilioWebhookForm {
    * The first present, non-blank parameter of the names given (Twilio's older names are the
    * fallbacks).
    */
-  static Optional<String> param(Map<String, String> form, String... names) {
+  public static Optional<String> param(Map<String, String> form, String... names) {
     for (String name : names) {
       String value = form.get(name);
       if (value != null && !value.isBlank()) {
@@ -59,7 +60,8 @@ final class TwilioWebhookForm {
     return Optional.empty();
   }
 
-  static void text(HttpExchange exchange, int status, String message) throws IOException {
+  /** Answers with a plain-text message. */
+  public static void text(HttpExchange exchange, int status, String message) throws IOException {
     HttpExchanges.send(
         exchange, status, "text/plain; charset=utf-8", message.getBytes(StandardCharsets.UTF_8));
   }

@@ -1,4 +1,4 @@
-package io.optin.replies.publish;
+package io.optin.kit.kafka;
 
 import io.optin.schemas.Topic;
 import java.time.Instant;

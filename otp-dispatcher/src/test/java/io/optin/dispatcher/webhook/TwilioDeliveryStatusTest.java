@@ -1,4 +1,4 @@
-package io.optin.replies.webhook;
+package io.optin.dispatcher.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

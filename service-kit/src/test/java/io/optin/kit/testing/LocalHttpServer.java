@@ -1,4 +1,4 @@
-package io.optin.replies.testing;
+package io.optin.kit.testing;
 
 import com.sun.net.httpserver.HttpServer;
 import io.optin.kit.http.HttpRoute;

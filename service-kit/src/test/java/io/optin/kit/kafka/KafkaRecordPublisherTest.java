@@ -1,10 +1,9 @@
-package io.optin.replies.publish;
+package io.optin.kit.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.avro.VerificationAttempt;
-import io.optin.replies.testing.PublishedRecords;
 import io.optin.schemas.Topics;
 import java.time.Instant;
 import org.apache.kafka.common.errors.TimeoutException;

@@ -1,4 +1,4 @@
-package io.optin.replies.publish;
+package io.optin.kit.kafka;
 
 import io.optin.schemas.Topic;
 import io.optin.schemas.serde.AvroSerdes;
@@ -26,8 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * that is written.
  *
  * <p>A timeout does not prove the record was lost: it may still be written. Webhook replays are
- * harmless (the topology deduplicates by message sid); a code attempt retried after a 503 may count
- * twice.
+ * harmless (their readers deduplicate them: by message sid, or by sid and status); a code attempt
+ * retried after a 503 may count twice.
  */
 public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseable {
 
@@ -46,11 +46,12 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
   /**
    * A publisher with its own producer.
    *
+   * @param clientId the producer's {@code client.id} unless the settings name one
    * @param clientSettings Kafka client settings ({@code bootstrap.servers}, security...), prefix
    *     stripped
    */
   public static KafkaRecordPublisher create(
-      Map<String, String> clientSettings, AvroSerdes serdes, Duration timeout) {
+      String clientId, Map<String, String> clientSettings, AvroSerdes serdes, Duration timeout) {
     Properties props = new Properties();
     props.putAll(clientSettings);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -58,7 +59,7 @@ public final class KafkaRecordPublisher implements RecordPublisher, AutoCloseabl
     // send() may block on metadata; never longer than the caller is willing to wait.
     props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(timeout.toMillis()));
     props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "1");
-    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "optin-replies-http");
+    props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, clientId);
     return new KafkaRecordPublisher(
         new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer()),
         serdes,

@@ -1,12 +1,15 @@
-package io.optin.replies.webhook;
+package io.optin.dispatcher.webhook;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.domain.otp.PhoneMask;
-import io.optin.replies.publish.PublishException;
-import io.optin.replies.publish.RecordPublisher;
+import io.optin.kit.kafka.PublishException;
+import io.optin.kit.kafka.RecordPublisher;
+import io.optin.kit.twilio.RecentKeys;
+import io.optin.kit.twilio.TwilioSignatureCheck;
+import io.optin.kit.twilio.TwilioWebhookForm;
 import io.optin.schemas.Topics;
 import java.io.IOException;
 import java.time.Clock;
@@ -21,6 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code POST /webhooks/twilio/status}: a signed status callback becomes one {@code
  * SmsDeliveryReport} (source STATUS_CALLBACK), once per (MessageSid, status) as far as this
  * instance remembers; the audit sink dedupes too.
+ *
+ * <p>It sits beside the sender because it writes the sender's topic: Twilio reports here on the SMS
+ * the sender sent, to the callback URL the sender gave.
  */
 public final class StatusWebhookHandler implements HttpHandler {
 

@@ -1,4 +1,4 @@
-package io.optin.replies.webhook;
+package io.optin.dispatcher.webhook;
 
 import io.optin.avro.DeliveryStatus;
 import java.util.Locale;

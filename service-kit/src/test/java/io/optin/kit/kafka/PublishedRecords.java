@@ -1,6 +1,5 @@
-package io.optin.replies.testing;
+package io.optin.kit.kafka;
 
-import io.optin.replies.publish.KafkaRecordPublisher;
 import io.optin.schemas.Topic;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
