@@ -37,7 +37,7 @@ class RepliesServiceTest {
                         "twilio.auth.token", "test-auth-token"),
                     "test"));
     OtpCodes codes =
-        new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+        new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
 
     try (RepliesService service =
             new RepliesService(
