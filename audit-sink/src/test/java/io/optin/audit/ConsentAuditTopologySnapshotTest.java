@@ -3,7 +3,9 @@ package io.optin.audit;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.audit.ledger.CheckpointPolicy;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.kit.config.Settings;
 import io.optin.kit.streams.TopologySnapshot;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -27,7 +29,8 @@ class ConsentAuditTopologySnapshotTest {
             new SubjectKeys(
                 "test-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
             6,
-            new LedgerKeys(MasterKey.generate(), CheckpointSigningKey.generate()));
+            new LedgerKeys(MasterKey.generate(), CheckpointSigningKey.generate()),
+            CheckpointPolicy.from(Settings.defaults(AuditSettings.CATALOGUE)));
     AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
 
     // When

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.audit.ledger.CheckpointPolicy;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.kit.config.Settings;
 import io.optin.kit.testing.TopologyWrites;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -27,7 +29,8 @@ class WrittenTopicsTest {
                 new SubjectKeys(
                     "test-subject-secret-0123456789abcdef".getBytes(StandardCharsets.UTF_8)),
                 6,
-                new LedgerKeys(MasterKey.generate(), CheckpointSigningKey.generate())),
+                new LedgerKeys(MasterKey.generate(), CheckpointSigningKey.generate()),
+                CheckpointPolicy.from(Settings.defaults(AuditSettings.CATALOGUE))),
             new AvroSerdes(new InMemorySchemaRegistryClient(), true));
 
     // Then: erasure requests are written by `optin audit erase` (LedgerEraser), the rest by the

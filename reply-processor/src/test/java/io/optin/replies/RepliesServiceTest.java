@@ -3,6 +3,7 @@ package io.optin.replies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.config.Settings;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.testing.LocalHttpServer;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
@@ -26,12 +27,17 @@ class RepliesServiceTest {
   @Test
   void shouldMountItsThreeRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
     RepliesConfig config =
-        RepliesConfig.of(
-            Map.of("bootstrap.servers", "127.0.0.1:1", "state.dir", stateDir.toString()),
-            "https://optin.example.com",
-            "test-auth-token");
+        RepliesConfig.from(
+            Settings.defaults(RepliesSettings.CATALOGUE)
+                .with(
+                    Map.of(
+                        "kafka.bootstrap.servers", "127.0.0.1:1",
+                        "streams.state.dir", stateDir.toString(),
+                        "public.base.url", "https://optin.example.com",
+                        "twilio.auth.token", "test-auth-token"),
+                    "test"));
     OtpCodes codes =
-        new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+        new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
 
     try (RepliesService service =
             new RepliesService(

@@ -24,9 +24,6 @@ import java.util.Map;
  */
 public final class Topics {
 
-  /** Partitions of every co-partitioned topic unless {@code topics.partitions} says otherwise. */
-  public static final int DEFAULT_PARTITIONS = 6;
-
   private static final String PHONE_KEY = "phone (E.164)";
   private static final Duration WEEK = Duration.ofDays(7);
   private static final Duration MONTH = Duration.ofDays(30);

@@ -1,5 +1,9 @@
 package io.optin.dispatcher.webhook;
 
+import io.optin.kit.config.ProcessSettings;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
+import io.optin.kit.config.SharedSettings;
 import java.time.Duration;
 
 /**
@@ -10,9 +14,9 @@ import java.time.Duration;
  *     against it, and the sender gives Twilio its status callback under it
  * @param twilioAuthToken the auth token signing webhooks ({@code twilio.auth.token}); never logged
  * @param publishTimeout how long a status waits for Kafka's acknowledgement before answering 503
- *     ({@code replies.publish.timeout}, as for the inbound webhook; default 5 s)
+ *     ({@code replies.publish.timeout}, as for the inbound webhook)
  * @param recentStatusCapacity (MessageSid, status) pairs remembered to skip replays (default 10
- *     000)
+ *     000, no setting)
  */
 public record StatusWebhookConfig(
     String publicBaseUrl,
@@ -20,8 +24,8 @@ public record StatusWebhookConfig(
     Duration publishTimeout,
     int recentStatusCapacity) {
 
-  public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(5);
-  public static final int DEFAULT_RECENT_STATUS_CAPACITY = 10_000;
+  /** (MessageSid, status) pairs remembered per instance; no setting. */
+  public static final int RECENT_STATUS_CAPACITY = 10_000;
 
   public StatusWebhookConfig {
     if (publicBaseUrl == null || publicBaseUrl.isBlank()) {
@@ -41,10 +45,21 @@ public record StatusWebhookConfig(
     }
   }
 
-  /** Defaults for everything but the public URL and the token. */
-  public static StatusWebhookConfig of(String publicBaseUrl, String twilioAuthToken) {
-    return new StatusWebhookConfig(
-        publicBaseUrl, twilioAuthToken, DEFAULT_PUBLISH_TIMEOUT, DEFAULT_RECENT_STATUS_CAPACITY);
+  /**
+   * The status webhook's settings among {@code settings}: {@code public.base.url}, {@code
+   * twilio.auth.token} (required even when an API key sends the SMS: Twilio signs webhooks with the
+   * auth token) and {@code replies.publish.timeout}.
+   *
+   * @throws SettingsException when the public URL or the auth token is missing
+   */
+  public static StatusWebhookConfig from(Settings settings) {
+    return SettingsException.checked(
+        () ->
+            new StatusWebhookConfig(
+                settings.string(ProcessSettings.PUBLIC_BASE_URL),
+                settings.optional(SharedSettings.TWILIO_AUTH_TOKEN).orElse(null),
+                settings.duration(SharedSettings.REPLIES_PUBLISH_TIMEOUT),
+                RECENT_STATUS_CAPACITY));
   }
 
   @Override

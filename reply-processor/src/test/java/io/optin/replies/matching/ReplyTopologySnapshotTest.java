@@ -1,8 +1,10 @@
 package io.optin.replies.matching;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.TopologySnapshot;
+import io.optin.replies.RepliesSettings;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import org.apache.kafka.streams.Topology;
@@ -24,7 +26,10 @@ class ReplyTopologySnapshotTest {
     // When
     Topology topology =
         ReplyTopology.build(
-            ReplyTopologyConfig.defaults(), serdes, codes, OptinMetrics.unexposed());
+            ReplyTopologyConfig.from(Settings.defaults(RepliesSettings.CATALOGUE)),
+            serdes,
+            codes,
+            OptinMetrics.unexposed());
 
     // Then
     TopologySnapshot.ofThisModule()

@@ -19,7 +19,9 @@ import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
+import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.replies.RepliesSettings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
@@ -55,7 +57,9 @@ class ReplyTopologyTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final Instant EXPIRES = T0.plus(Duration.ofMinutes(10));
-  private static final Duration GRACE = ReplyTopologyConfig.DEFAULT_EXPIRY_GRACE;
+  private static final ReplyTopologyConfig CONFIG =
+      ReplyTopologyConfig.from(Settings.defaults(RepliesSettings.CATALOGUE));
+  private static final Duration GRACE = CONFIG.expiryGrace();
   private static final String PROGRAM = "spring-sale";
   private static final String STATUS_KEY = PROGRAM + ":" + PHONE;
 
@@ -85,11 +89,7 @@ class ReplyTopologyTest {
     driver =
         new TopologyTestDriver(
             ReplyTopology.build(
-                ReplyTopologyConfig.defaults(),
-                serdes,
-                CODES,
-                () -> "dl-" + deadLetterIds.incrementAndGet(),
-                metrics),
+                CONFIG, serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet(), metrics),
             props,
             T0);
     challenges = input(Topics.CHALLENGES);

@@ -42,7 +42,7 @@ class InboundWebhookHandlerTest {
   private static final String OUR_NUMBER = "+14155550999";
   private static final Instant NOW = Instant.parse("2025-03-01T10:02:00Z");
   private static final OtpCodes CODES =
-      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
 
   private final PublishedRecords published = new PublishedRecords();
   private final Map<String, Outcome> decided = new ConcurrentHashMap<>();

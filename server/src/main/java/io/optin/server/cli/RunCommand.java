@@ -1,10 +1,10 @@
 package io.optin.server.cli;
 
-import static io.optin.kit.config.SettingsCatalogue.API_TOKENS;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_PORT;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_THREADS;
-import static io.optin.kit.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
+import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
+import static io.optin.kit.config.ProcessSettings.HTTP_THREADS;
+import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
 
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;

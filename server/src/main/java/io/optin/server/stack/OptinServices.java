@@ -1,21 +1,32 @@
 package io.optin.server.stack;
 
 import io.optin.audit.AuditService;
+import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.archive.ArchiveService;
 import io.optin.audit.archive.ArchiveSettings;
+import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.tools.ConsentExports;
 import io.optin.audit.tools.ConsentRoute;
 import io.optin.audit.tools.LedgerTopics;
+import io.optin.dispatcher.challenge.ChallengeTopologyConfig;
 import io.optin.dispatcher.challenge.DispatcherService;
+import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.sender.SenderService;
+import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
 import io.optin.dispatcher.webhook.StatusWebhook;
+import io.optin.dispatcher.webhook.StatusWebhookConfig;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestService;
+import io.optin.ingest.IngestSettings;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.replies.RepliesConfig;
 import io.optin.replies.RepliesService;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
@@ -23,6 +34,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
@@ -31,8 +43,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes
  * over the registry, one-time codes, subject keys, metrics) are built once, then each selected
- * service in the order ingest, dispatcher, sender, replies, audit; {@link #close()} stops them in
- * the reverse order.
+ * service, with the config its module builds from the settings, in the order ingest, dispatcher,
+ * sender, replies, audit; {@link #close()} stops them in the reverse order.
  *
  * <p>Start is all or nothing: when one service fails to start, those already started are stopped.
  */
@@ -43,17 +55,17 @@ public final class OptinServices implements AutoCloseable {
   /** Longest read of the ledger for one {@code GET /v1/consent/{phone}}. */
   private static final Duration CONSENT_READ_TIMEOUT = Duration.ofSeconds(30);
 
-  private final ServiceConfigs configs;
+  private final Settings settings;
   private final SharedParts shared;
   private final List<RunningService> running;
   private final List<AutoCloseable> resources;
 
   private OptinServices(
-      ServiceConfigs configs,
+      Settings settings,
       SharedParts shared,
       List<RunningService> running,
       List<AutoCloseable> resources) {
-    this.configs = configs;
+    this.settings = settings;
     this.shared = shared;
     this.running = Collections.unmodifiableList(running);
     this.resources = resources;
@@ -68,25 +80,31 @@ public final class OptinServices implements AutoCloseable {
    */
   public static OptinServices start(
       Settings settings, Set<ServiceName> selected, OptinMetrics metrics) {
-    return start(new ServiceConfigs(settings), selected, metrics);
+    return start(settings, null, selected, metrics);
   }
 
   /**
-   * {@link #start(Settings, Set, OptinMetrics)} from configs already made (the demo's, with its
-   * short window).
+   * {@link #start(Settings, Set, OptinMetrics)} for {@code optin demo} only: codes expire after
+   * {@code window} (see {@link ChallengeTopologyConfig#withDemoWindow}); {@code otp.expiry} is
+   * ignored.
    */
-  public static OptinServices start(
-      ServiceConfigs configs, Set<ServiceName> selected, OptinMetrics metrics) {
-    SharedParts shared = SharedParts.from(configs, metrics);
+  public static OptinServices startDemo(
+      Settings settings, Duration window, Set<ServiceName> selected, OptinMetrics metrics) {
+    return start(settings, Objects.requireNonNull(window, "window"), selected, metrics);
+  }
+
+  private static OptinServices start(
+      Settings settings, Duration demoWindow, Set<ServiceName> selected, OptinMetrics metrics) {
+    SharedParts shared = SharedParts.from(settings, metrics);
     List<RunningService> running = new ArrayList<>();
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       for (ServiceName name : selected) {
-        RunningService service = create(name, configs, shared, resources);
+        RunningService service = create(name, settings, demoWindow, shared, resources);
         running.add(service);
         LOG.info("{} service started", name);
       }
-      return new OptinServices(configs, shared, running, resources);
+      return new OptinServices(settings, shared, running, resources);
     } catch (RuntimeException e) {
       closeAll(running, resources);
       throw e;
@@ -94,13 +112,17 @@ public final class OptinServices implements AutoCloseable {
   }
 
   private static RunningService create(
-      ServiceName name, ServiceConfigs configs, SharedParts shared, List<AutoCloseable> resources) {
+      ServiceName name,
+      Settings settings,
+      Duration demoWindow,
+      SharedParts shared,
+      List<AutoCloseable> resources) {
     switch (name) {
       case INGEST -> {
         IngestService ingest =
             new IngestService(
-                configs.ingest(),
-                configs.kafkaClients(),
+                IngestSettings.from(settings),
+                settings.kafkaClientProperties(),
                 shared.serdes(),
                 Clock.systemUTC(),
                 shared.metrics());
@@ -114,7 +136,10 @@ public final class OptinServices implements AutoCloseable {
       }
       case DISPATCHER -> {
         DispatcherService dispatcher =
-            new DispatcherService(configs.dispatcher(), configs.streamsClients(), shared.serdes());
+            new DispatcherService(
+                challenges(settings, demoWindow),
+                ProcessSettings.streamsClients(settings),
+                shared.serdes());
         dispatcher.start();
         return new RunningService(
             name,
@@ -124,20 +149,23 @@ public final class OptinServices implements AutoCloseable {
             dispatcher);
       }
       case SENDER -> {
-        TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
+        TwilioSmsGateway gateway = TwilioSmsGateway.create(TwilioClientSettings.from(settings));
         resources.add(gateway);
         // Twilio posts the statuses of what the sender sent back to the sender, whose topic they
         // are written to.
         StatusWebhook statuses =
             new StatusWebhook(
-                configs.statusWebhook(), configs.kafkaClients(), shared.serdes(), shared.metrics());
+                StatusWebhookConfig.from(settings),
+                settings.kafkaClientProperties(),
+                shared.serdes(),
+                shared.metrics());
         resources.add(statuses);
         SenderService sender =
             new SenderService(
-                configs.sender(),
-                configs.kafkaClients(),
+                SenderConfig.from(settings),
+                settings.kafkaClientProperties(),
                 shared.serdes(),
-                configs.templates(),
+                MessageTemplates.from(settings),
                 shared.codes(),
                 gateway,
                 Clock.systemUTC(),
@@ -153,7 +181,7 @@ public final class OptinServices implements AutoCloseable {
       case REPLIES -> {
         RepliesService replies =
             new RepliesService(
-                configs.replies(), shared.serdes(), shared.codes(), shared.metrics());
+                RepliesConfig.from(settings), shared.serdes(), shared.codes(), shared.metrics());
         replies.start();
         return new RunningService(
             name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
@@ -161,19 +189,23 @@ public final class OptinServices implements AutoCloseable {
       case AUDIT -> {
         AuditService audit =
             new AuditService(
-                configs.audit(shared.subjectKeys()), configs.streamsClients(), shared.serdes());
+                ConsentAuditTopologyConfig.from(settings),
+                ProcessSettings.streamsClients(settings),
+                shared.serdes());
         audit.start();
-        ArchiveSettings archive = ArchiveSettings.of(configs.settings());
+        ArchiveSettings archive = ArchiveSettings.from(settings);
         if (archive.any()) {
           resources.add(
-              new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client())
+              new ArchiveService(
+                      archive, settings.kafkaClientProperties(), shared.serdes().client())
                   .start());
         }
         ConsentExports exports =
             new ConsentExports(
-                new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT),
+                new LedgerTopics(
+                    settings.kafkaClientProperties(), shared.serdes(), CONSENT_READ_TIMEOUT),
                 shared.subjectKeys(),
-                configs.ledgerKeys().master(),
+                LedgerKeys.from(settings).master(),
                 Clock.systemUTC());
         return new RunningService(
             name,
@@ -184,6 +216,14 @@ public final class OptinServices implements AutoCloseable {
       }
       default -> throw new IllegalStateException("unknown service " + name);
     }
+  }
+
+  /** The dispatcher's config, with the demo's short window when one is given. */
+  private static ChallengeTopologyConfig challenges(Settings settings, Duration demoWindow) {
+    ChallengeTopologyConfig config = ChallengeTopologyConfig.from(settings);
+    return demoWindow == null
+        ? config
+        : SettingsException.checked(() -> config.withDemoWindow(demoWindow));
   }
 
   /** The services started, in start order. */
@@ -227,7 +267,7 @@ public final class OptinServices implements AutoCloseable {
 
   /** The settings the services run with. */
   public Settings settings() {
-    return configs.settings();
+    return settings;
   }
 
   /** Stops the services in the reverse order of their start, then the resources they shared. */

@@ -10,6 +10,7 @@ import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.testing.TwilioSigner;
 import io.optin.kit.twilio.TwilioSignatureCheck;
+import io.optin.server.OptinSettings;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -111,7 +112,7 @@ class SenderStatusRouteTest {
         settings.entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue())
             .collect(Collectors.joining("\n", "", "\n")));
-    return Settings.load(Optional.of(file), Map.of());
+    return Settings.load(OptinSettings.CATALOGUE, Optional.of(file), Map.of());
   }
 
   private static Map<String, String> callback() {

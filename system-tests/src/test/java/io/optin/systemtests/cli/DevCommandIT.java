@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
-import io.optin.kit.config.SettingsCatalogue;
+import io.optin.devkit.DevSettings;
+import io.optin.devkit.DevkitCommand;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.server.ListeningPorts;
-import io.optin.server.OptinCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -74,8 +74,7 @@ class DevCommandIT {
     // Then it said so, released its ports and kept its data for the next start
     assertThat(first.output()).contains("Stopped cleanly in");
     int port = Integer.parseInt(bootstrap.substring(bootstrap.indexOf(':') + 1));
-    assertThatCode(
-            () -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", port, DevSettings.DEV_BROKER_PORT))
         .doesNotThrowAnyException();
     assertThat(dir.resolve("data").resolve("otp.secret")).exists();
 
@@ -95,7 +94,7 @@ class DevCommandIT {
       // When
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      CommandLine commandLine = OptinCommand.commandLine(Map.of());
+      CommandLine commandLine = DevkitCommand.commandLine(Map.of());
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(err, true));
       int exit = commandLine.execute("dev", "--config", config.toString());
@@ -148,7 +147,7 @@ class DevCommandIT {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
     private RunningDev(Path config) {
-      CommandLine commandLine = OptinCommand.commandLine(Map.of());
+      CommandLine commandLine = DevkitCommand.commandLine(Map.of());
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(out, true));
       thread =

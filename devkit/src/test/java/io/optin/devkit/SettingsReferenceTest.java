@@ -1,7 +1,9 @@
-package io.optin.kit.config;
+package io.optin.devkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.optin.kit.config.Setting;
+import io.optin.kit.config.SettingsCatalogue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,17 +14,20 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Keeps docs/settings.md honest: one row per catalogue setting, with its variable and default as
- * the code has them.
+ * Keeps docs/settings.md honest: one row per setting of the laptop's command (every module's, and
+ * the dev stack's), with its variable, default and allowed values as the code declares them.
  */
 class SettingsReferenceTest {
 
   private static final Path REFERENCE = Path.of("..", "docs", "settings.md");
+  private static final SettingsCatalogue CATALOGUE = DevSettings.CATALOGUE;
 
+  private static String text;
   private static Map<String, List<String>> rows;
 
   @BeforeAll
   static void readReference() throws IOException {
+    text = Files.readString(REFERENCE);
     rows = new LinkedHashMap<>();
     for (String line : Files.readAllLines(REFERENCE)) {
       if (line.startsWith("| `")) {
@@ -37,19 +42,18 @@ class SettingsReferenceTest {
 
   @Test
   void shouldDocumentEverySettingOfTheCatalogue() {
-    assertThat(rows.keySet())
-        .containsAll(SettingsCatalogue.all().stream().map(Setting::key).toList());
+    assertThat(rows.keySet()).containsAll(CATALOGUE.all().stream().map(Setting::key).toList());
   }
 
   @Test
   void shouldDocumentNoSettingTheCatalogueLacks() {
     assertThat(rows.keySet())
-        .allSatisfy(key -> assertThat(SettingsCatalogue.find(key)).as(key).isPresent());
+        .allSatisfy(key -> assertThat(CATALOGUE.find(key)).as(key).isPresent());
   }
 
   @Test
-  void shouldShowTheVariableAndTheDefaultOfEachSetting() {
-    for (Setting<?> setting : SettingsCatalogue.all()) {
+  void shouldShowTheVariableTheDefaultAndTheAllowedValuesOfEachSetting() {
+    for (Setting<?> setting : CATALOGUE.all()) {
       List<String> cells = rows.get(setting.key());
       assertThat(cells).as(setting.key()).isNotNull();
       assertThat(unquote(cells.get(1)))
@@ -58,7 +62,18 @@ class SettingsReferenceTest {
       assertThat(unquote(cells.get(2)))
           .as("default of " + setting.key())
           .isEqualTo(documentedDefault(setting));
+      assertThat(unquote(cells.get(3)))
+          .as("type and allowed values of " + setting.key())
+          .isEqualTo(
+              setting.type().name()
+                  + (setting.allowed().isEmpty() ? "" : ": " + unquote(setting.allowed())));
     }
+  }
+
+  @Test
+  void shouldDescribeEveryFamilyOfNamedKeys() {
+    assertThat(CATALOGUE.familyPrefixes())
+        .allSatisfy(prefix -> assertThat(text).as(prefix).contains("`" + prefix));
   }
 
   private static String documentedDefault(Setting<?> setting) {
