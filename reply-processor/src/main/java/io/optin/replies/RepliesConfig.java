@@ -1,9 +1,9 @@
 package io.optin.replies;
 
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
+import static io.optin.kit.config.SharedSettings.REPLIES_PUBLISH_TIMEOUT;
 import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
 import static io.optin.replies.RepliesSettings.REPLIES_ANSWER_WAIT;
-import static io.optin.replies.RepliesSettings.REPLIES_PUBLISH_TIMEOUT;
 
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;

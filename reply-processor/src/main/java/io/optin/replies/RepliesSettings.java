@@ -38,10 +38,6 @@ public final class RepliesSettings {
           "How long the inbound webhook and "
               + "`POST /v1/verifications` wait for the outcome of an answer before replying without it.");
 
-  /** Declared with the shared settings: the sender's status webhook reads it too. */
-  public static final Setting<Duration> REPLIES_PUBLISH_TIMEOUT =
-      SharedSettings.REPLIES_PUBLISH_TIMEOUT;
-
   public static final Setting<Duration> REPLIES_DEDUPE_RETENTION =
       Setting.duration(
           "replies.dedupe.retention",
@@ -71,7 +67,7 @@ public final class RepliesSettings {
               OTP_MAX_ATTEMPTS,
               OTP_EXPIRY_GRACE,
               REPLIES_ANSWER_WAIT,
-              REPLIES_PUBLISH_TIMEOUT,
+              SharedSettings.REPLIES_PUBLISH_TIMEOUT,
               REPLIES_DEDUPE_RETENTION,
               REPLIES_OUTCOME_RETENTION,
               REPLIES_CLOSED_RETENTION,
