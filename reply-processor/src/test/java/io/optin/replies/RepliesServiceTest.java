@@ -45,8 +45,9 @@ class RepliesServiceTest {
               "/webhooks/twilio/status",
               "/v1/verifications",
               "/v1/subscribers/");
-      assertThat(service.state()).isEqualTo(KafkaStreams.State.CREATED);
-      assertThat(service.isReady()).isFalse();
+      assertThat(service.streamsState()).isEqualTo(KafkaStreams.State.CREATED);
+      assertThat(service.ready()).isFalse();
+      assertThat(service.live()).isTrue();
       assertThat(
               server
                   .send(

@@ -3,10 +3,10 @@ package io.optin.devkit.cli;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.http.RunningService;
 import io.optin.server.cli.ConfigOption;
 import io.optin.server.cli.ReadyWait;
 import io.optin.server.cli.UntilStopped;
-import io.optin.server.stack.RunningService;
 import io.optin.server.topics.ProvisioningReport.Result;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -133,7 +133,7 @@ public final class DevCommand implements Callable<Integer> {
               + "Press Ctrl-C to stop.%n",
           startup.toMillis() / 1000.0,
           String.join(
-              ", ", optin.services().notReady().stream().map(s -> s.name().word()).toList()),
+              ", ", optin.services().notReady().stream().map(RunningService::name).toList()),
           optin.gatewayUrl());
     }
     out.flush();

@@ -14,7 +14,9 @@ import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestService;
 import io.optin.kit.config.Settings;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.http.RunningService;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.streams.StreamsService;
 import io.optin.replies.RepliesService;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
@@ -23,15 +25,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Set;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes
  * over the registry, one-time codes, subject keys, metrics) are built once, then each selected
- * service in the order ingest, dispatcher, sender, replies, audit; {@link #close()} stops them in
- * the reverse order.
+ * service in the order ingest, dispatcher, sender, replies, audit (and the audit's archiver when an
+ * archive is configured); {@link #close()} stops them in the reverse order. Each reports its own
+ * health ({@link io.optin.kit.health.ServiceHealth}) for {@code /health/live} and {@code
+ * /health/ready/{service}}; the Streams apps run with the failure policy of {@link StreamsService}.
  *
  * <p>Start is all or nothing: when one service fails to start, those already started are stopped.
  */
@@ -81,8 +84,7 @@ public final class OptinServices implements AutoCloseable {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       for (ServiceName name : selected) {
-        RunningService service = create(name, configs, shared, resources);
-        running.add(service);
+        create(name, configs, shared, running, resources);
         LOG.info("{} service started", name);
       }
       return new OptinServices(configs, shared, running, resources);
@@ -92,8 +94,15 @@ public final class OptinServices implements AutoCloseable {
     }
   }
 
-  private static RunningService create(
-      ServiceName name, ServiceConfigs configs, SharedParts shared, List<AutoCloseable> resources) {
+  /** Starts one service, adding it to {@code running} (with its archiver, for the audit). */
+  private static void create(
+      ServiceName name,
+      ServiceConfigs configs,
+      SharedParts shared,
+      List<RunningService> running,
+      List<AutoCloseable> resources) {
+    StreamsService.Options streams =
+        StreamsService.Options.defaults().withMetrics(shared.metrics());
     switch (name) {
       case INGEST -> {
         IngestService ingest =
@@ -104,23 +113,14 @@ public final class OptinServices implements AutoCloseable {
                 Clock.systemUTC(),
                 shared.metrics());
         ingest.start();
-        return new RunningService(
-            name,
-            ingest.routes(),
-            ingest::isReady,
-            () -> ingest.isReady() ? "RUNNING" : "CATCHING_UP",
-            ingest);
+        running.add(RunningService.of(ingest, ingest.routes()));
       }
       case DISPATCHER -> {
         DispatcherService dispatcher =
-            new DispatcherService(configs.dispatcher(), configs.streamsClients(), shared.serdes());
+            new DispatcherService(
+                configs.dispatcher(), configs.streamsClients(), shared.serdes(), streams);
         dispatcher.start();
-        return new RunningService(
-            name,
-            List.of(),
-            () -> dispatcher.state() == KafkaStreams.State.RUNNING,
-            () -> dispatcher.state().name(),
-            dispatcher);
+        running.add(RunningService.of(dispatcher, List.of()));
       }
       case SENDER -> {
         TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
@@ -136,50 +136,42 @@ public final class OptinServices implements AutoCloseable {
                 Clock.systemUTC(),
                 shared.metrics());
         sender.start();
-        return new RunningService(
-            name,
-            List.of(),
-            () -> sender.state() == SenderService.State.RUNNING,
-            () -> sender.state().name(),
-            sender);
+        running.add(RunningService.of(sender, List.of()));
       }
       case REPLIES -> {
         RepliesService replies =
-            new RepliesService(
-                configs.replies(), shared.serdes(), shared.codes(), shared.metrics());
+            new RepliesService(configs.replies(), shared.serdes(), shared.codes(), streams);
         replies.start();
-        return new RunningService(
-            name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
+        running.add(RunningService.of(replies, replies.routes()));
       }
       case AUDIT -> {
         AuditService audit =
             new AuditService(
-                configs.audit(shared.subjectKeys()), configs.streamsClients(), shared.serdes());
+                configs.audit(shared.subjectKeys()),
+                configs.streamsClients(),
+                shared.serdes(),
+                streams);
         audit.start();
-        ArchiveSettings archive = ArchiveSettings.of(configs.settings());
-        if (archive.any()) {
-          resources.add(
-              new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client())
-                  .start());
-        }
         ConsentExports exports =
             new ConsentExports(
                 new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT),
                 shared.subjectKeys(),
                 configs.ledgerKeys().master(),
                 Clock.systemUTC());
-        return new RunningService(
-            name,
-            List.of(ConsentRoute.route(exports)),
-            audit::isRunning,
-            () -> audit.state().name(),
-            audit);
+        running.add(RunningService.of(audit, List.of(ConsentRoute.route(exports))));
+        ArchiveSettings archive = ArchiveSettings.of(configs.settings());
+        if (archive.any()) {
+          ArchiveService archiver =
+              new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client());
+          running.add(RunningService.of(archiver, List.of()));
+          archiver.start();
+        }
       }
       default -> throw new IllegalStateException("unknown service " + name);
     }
   }
 
-  /** The services started, in start order. */
+  /** The services started, in start order (the audit's archiver, {@code archive}, after it). */
   public List<RunningService> services() {
     return running;
   }
@@ -191,7 +183,7 @@ public final class OptinServices implements AutoCloseable {
 
   /** The started services that are not ready yet; empty when all are. */
   public List<RunningService> notReady() {
-    return running.stream().filter(service -> !service.isReady()).toList();
+    return running.stream().filter(service -> !service.ready()).toList();
   }
 
   public AvroSerdes serdes() {
@@ -231,7 +223,7 @@ public final class OptinServices implements AutoCloseable {
 
   private static void closeAll(List<RunningService> running, List<AutoCloseable> resources) {
     for (int i = running.size() - 1; i >= 0; i--) {
-      closeQuietly(running.get(i), running.get(i).name().word());
+      closeQuietly(running.get(i), running.get(i).name());
     }
     for (int i = resources.size() - 1; i >= 0; i--) {
       closeQuietly(resources.get(i), resources.get(i).getClass().getSimpleName());
