@@ -42,8 +42,9 @@ public final class RecordFailures implements ProcessingExceptionHandler {
 
   /**
    * Adds the failure handling of optin to Streams properties: this handler for processing
-   * exceptions (not for global stores, which have no task to dead-letter from), and failing on a
-   * deserialization exception (the product's sources decode with {@link DecodingDeserializer},
+   * exceptions, global processors included (optin has none; enabling it is what Kafka 5.0 will do
+   * by default, and anything else logs a warning on each start of a stream thread), and failing on
+   * a deserialization exception (the product's sources decode with {@link DecodingDeserializer},
    * which routes poison bytes itself).
    *
    * @param writer makes the dead letters; null when the app throws no {@link
@@ -51,7 +52,13 @@ public final class RecordFailures implements ProcessingExceptionHandler {
    */
   public static Properties configure(Properties props, DeadLetterWriter writer) {
     props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, RecordFailures.class);
-    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, false);
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+    // The partition assignor builds a StreamsConfig of its own from the main consumer's
+    // configuration, and warns if the setting is not there too.
+    props.put(
+        StreamsConfig.mainConsumerPrefix(
+            StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG),
+        true);
     props.put(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndFailExceptionHandler.class);
