@@ -32,7 +32,7 @@ import org.slf4j.LoggerFactory;
  * <p>The port is bound by {@link #open}, before the services exist, so that a port of 0 is known
  * when the services' public URL is made from it; routes are mounted afterwards with {@link #mount}.
  * A mounted route is served whatever the readiness of any service: each service answers for itself
- * (the reply processor's routes answer 503 while its stream is not running), so ingest takes
+ * (the reply processor's status query answers 503 while its stream is not running), so ingest takes
  * signups while the reply processor of the same process rebalances.
  */
 public final class HttpGateway implements AutoCloseable {
