@@ -94,7 +94,10 @@ public final class OptinServices implements AutoCloseable {
     }
   }
 
-  /** Starts one service, adding it to {@code running} (with its archiver, for the audit). */
+  /**
+   * Starts one service (and the audit's archiver), added to {@code running} before it starts so
+   * that a failed start stops it too.
+   */
   private static void create(
       ServiceName name,
       ServiceConfigs configs,
@@ -112,15 +115,15 @@ public final class OptinServices implements AutoCloseable {
                 shared.serdes(),
                 Clock.systemUTC(),
                 shared.metrics());
-        ingest.start();
         running.add(RunningService.of(ingest, ingest.routes()));
+        ingest.start();
       }
       case DISPATCHER -> {
         DispatcherService dispatcher =
             new DispatcherService(
                 configs.dispatcher(), configs.streamsClients(), shared.serdes(), streams);
-        dispatcher.start();
         running.add(RunningService.of(dispatcher, List.of()));
+        dispatcher.start();
       }
       case SENDER -> {
         TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
@@ -135,30 +138,30 @@ public final class OptinServices implements AutoCloseable {
                 gateway,
                 Clock.systemUTC(),
                 shared.metrics());
-        sender.start();
         running.add(RunningService.of(sender, List.of()));
+        sender.start();
       }
       case REPLIES -> {
         RepliesService replies =
             new RepliesService(configs.replies(), shared.serdes(), shared.codes(), streams);
-        replies.start();
         running.add(RunningService.of(replies, replies.routes()));
+        replies.start();
       }
       case AUDIT -> {
-        AuditService audit =
-            new AuditService(
-                configs.audit(shared.subjectKeys()),
-                configs.streamsClients(),
-                shared.serdes(),
-                streams);
-        audit.start();
         ConsentExports exports =
             new ConsentExports(
                 new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT),
                 shared.subjectKeys(),
                 configs.ledgerKeys().master(),
                 Clock.systemUTC());
+        AuditService audit =
+            new AuditService(
+                configs.audit(shared.subjectKeys()),
+                configs.streamsClients(),
+                shared.serdes(),
+                streams);
         running.add(RunningService.of(audit, List.of(ConsentRoute.route(exports))));
+        audit.start();
         ArchiveSettings archive = ArchiveSettings.of(configs.settings());
         if (archive.any()) {
           ArchiveService archiver =
