@@ -12,14 +12,17 @@ import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SubjectDataKey;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
+import io.optin.kit.streams.RecordFailures;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,6 +63,8 @@ final class AuditDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "optin-audit-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    RecordFailures.configure(
+        props, new AuditDeadLetters(serdes, Clock.fixed(WALL, ZoneOffset.UTC)));
     ConsentAuditTopologyConfig cfg = ConsentAuditTopologyConfig.of(SUBJECTS, 6, KEYS, policy);
     driver = new TopologyTestDriver(ConsentAuditTopology.build(cfg, serdes), props, WALL);
   }

@@ -18,11 +18,11 @@ import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
+import io.optin.kit.http.HttpGateway;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.server.ListeningPorts;
-import io.optin.server.stack.HttpGateway;
 import io.optin.server.stack.OptinServices;
 import io.optin.server.stack.ServiceName;
 import java.io.IOException;
@@ -147,7 +147,7 @@ public final class EmbeddedOptin implements AutoCloseable {
                   demoWindow,
                   EnumSet.allOf(ServiceName.class),
                   OptinMetrics.on(registry));
-      gateway.mount(services);
+      gateway.mount(services.services());
       if (sandbox != null) {
         sandbox.inboundWebhookUrl(URI.create(publicBaseUrl + INBOUND_PATH));
       }

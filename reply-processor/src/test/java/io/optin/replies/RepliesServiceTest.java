@@ -47,8 +47,9 @@ class RepliesServiceTest {
       assertThat(service.routes())
           .extracting(HttpRoute::pathPrefix)
           .containsExactly("/webhooks/twilio/inbound", "/v1/verifications", "/v1/subscribers/");
-      assertThat(service.state()).isEqualTo(KafkaStreams.State.CREATED);
-      assertThat(service.isReady()).isFalse();
+      assertThat(service.streamsState()).isEqualTo(KafkaStreams.State.CREATED);
+      assertThat(service.ready()).isFalse();
+      assertThat(service.live()).isTrue();
       assertThat(
               server
                   .send(

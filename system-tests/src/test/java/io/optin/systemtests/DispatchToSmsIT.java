@@ -142,8 +142,8 @@ class DispatchToSmsIT {
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                dispatcher.state() == KafkaStreams.State.RUNNING
-                    && sender.state() == SenderService.State.RUNNING);
+                dispatcher.streamsState() == KafkaStreams.State.RUNNING
+                    && sender.senderState() == SenderService.State.RUNNING);
 
     // When a platform produces a signup
     produceSignup(Instant.now().truncatedTo(ChronoUnit.MILLIS));

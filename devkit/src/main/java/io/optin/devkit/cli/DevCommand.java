@@ -4,11 +4,11 @@ import io.optin.devkit.EmbeddedOptin;
 import io.optin.dispatcher.DispatcherSettings;
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
+import io.optin.kit.http.RunningService;
 import io.optin.server.DevAuditSecrets;
 import io.optin.server.cli.ConfigOption;
 import io.optin.server.cli.ReadyWait;
 import io.optin.server.cli.UntilStopped;
-import io.optin.server.stack.RunningService;
 import io.optin.server.topics.ProvisioningReport.Result;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -135,7 +135,7 @@ public final class DevCommand implements Callable<Integer> {
               + "Press Ctrl-C to stop.%n",
           startup.toMillis() / 1000.0,
           String.join(
-              ", ", optin.services().notReady().stream().map(s -> s.name().word()).toList()),
+              ", ", optin.services().notReady().stream().map(RunningService::name).toList()),
           optin.gatewayUrl());
     }
     out.flush();

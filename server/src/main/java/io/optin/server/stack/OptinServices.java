@@ -25,7 +25,9 @@ import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.http.RunningService;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.streams.StreamsService;
 import io.optin.replies.RepliesConfig;
 import io.optin.replies.RepliesService;
 import io.optin.schemas.serde.AvroSerdes;
@@ -36,7 +38,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -44,7 +45,10 @@ import org.slf4j.LoggerFactory;
  * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes
  * over the registry, one-time codes, subject keys, metrics) are built once, then each selected
  * service, with the config its module builds from the settings, in the order ingest, dispatcher,
- * sender, replies, audit; {@link #close()} stops them in the reverse order.
+ * sender, replies, audit (and the audit's archiver when an archive is configured); {@link #close()}
+ * stops them in the reverse order. Each reports its own health ({@link
+ * io.optin.kit.health.ServiceHealth}) for {@code /health/live} and {@code /health/ready/{service}};
+ * the Streams apps run with the failure policy of {@link StreamsService}.
  *
  * <p>Start is all or nothing: when one service fails to start, those already started are stopped.
  */
@@ -100,8 +104,7 @@ public final class OptinServices implements AutoCloseable {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       for (ServiceName name : selected) {
-        RunningService service = create(name, settings, demoWindow, shared, resources);
-        running.add(service);
+        create(name, settings, demoWindow, shared, running, resources);
         LOG.info("{} service started", name);
       }
       return new OptinServices(settings, shared, running, resources);
@@ -111,12 +114,19 @@ public final class OptinServices implements AutoCloseable {
     }
   }
 
-  private static RunningService create(
+  /**
+   * Starts one service (and the audit's archiver), added to {@code running} before it starts so
+   * that a failed start stops it too.
+   */
+  private static void create(
       ServiceName name,
       Settings settings,
       Duration demoWindow,
       SharedParts shared,
+      List<RunningService> running,
       List<AutoCloseable> resources) {
+    StreamsService.Options streams =
+        StreamsService.Options.defaults().withMetrics(shared.metrics());
     switch (name) {
       case INGEST -> {
         IngestService ingest =
@@ -126,27 +136,18 @@ public final class OptinServices implements AutoCloseable {
                 shared.serdes(),
                 Clock.systemUTC(),
                 shared.metrics());
+        running.add(RunningService.of(ingest, ingest.routes()));
         ingest.start();
-        return new RunningService(
-            name,
-            ingest.routes(),
-            ingest::isReady,
-            () -> ingest.isReady() ? "RUNNING" : "CATCHING_UP",
-            ingest);
       }
       case DISPATCHER -> {
         DispatcherService dispatcher =
             new DispatcherService(
                 challenges(settings, demoWindow),
                 ProcessSettings.streamsClients(settings),
-                shared.serdes());
+                shared.serdes(),
+                streams);
+        running.add(RunningService.of(dispatcher, List.of()));
         dispatcher.start();
-        return new RunningService(
-            name,
-            List.of(),
-            () -> dispatcher.state() == KafkaStreams.State.RUNNING,
-            () -> dispatcher.state().name(),
-            dispatcher);
       }
       case SENDER -> {
         TwilioSmsGateway gateway = TwilioSmsGateway.create(TwilioClientSettings.from(settings));
@@ -170,36 +171,17 @@ public final class OptinServices implements AutoCloseable {
                 gateway,
                 Clock.systemUTC(),
                 shared.metrics());
+        running.add(RunningService.of(sender, List.of(statuses.route())));
         sender.start();
-        return new RunningService(
-            name,
-            List.of(statuses.route()),
-            () -> sender.state() == SenderService.State.RUNNING,
-            () -> sender.state().name(),
-            sender);
       }
       case REPLIES -> {
         RepliesService replies =
             new RepliesService(
-                RepliesConfig.from(settings), shared.serdes(), shared.codes(), shared.metrics());
+                RepliesConfig.from(settings), shared.serdes(), shared.codes(), streams);
+        running.add(RunningService.of(replies, replies.routes()));
         replies.start();
-        return new RunningService(
-            name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
       }
       case AUDIT -> {
-        AuditService audit =
-            new AuditService(
-                ConsentAuditTopologyConfig.from(settings),
-                ProcessSettings.streamsClients(settings),
-                shared.serdes());
-        audit.start();
-        ArchiveSettings archive = ArchiveSettings.from(settings);
-        if (archive.any()) {
-          resources.add(
-              new ArchiveService(
-                      archive, settings.kafkaClientProperties(), shared.serdes().client())
-                  .start());
-        }
         ConsentExports exports =
             new ConsentExports(
                 new LedgerTopics(
@@ -207,12 +189,22 @@ public final class OptinServices implements AutoCloseable {
                 shared.subjectKeys(),
                 LedgerKeys.from(settings).master(),
                 Clock.systemUTC());
-        return new RunningService(
-            name,
-            List.of(ConsentRoute.route(exports)),
-            audit::isRunning,
-            () -> audit.state().name(),
-            audit);
+        AuditService audit =
+            new AuditService(
+                ConsentAuditTopologyConfig.from(settings),
+                ProcessSettings.streamsClients(settings),
+                shared.serdes(),
+                streams);
+        running.add(RunningService.of(audit, List.of(ConsentRoute.route(exports))));
+        audit.start();
+        ArchiveSettings archive = ArchiveSettings.from(settings);
+        if (archive.any()) {
+          ArchiveService archiver =
+              new ArchiveService(
+                  archive, settings.kafkaClientProperties(), shared.serdes().client());
+          running.add(RunningService.of(archiver, List.of()));
+          archiver.start();
+        }
       }
       default -> throw new IllegalStateException("unknown service " + name);
     }
@@ -226,7 +218,7 @@ public final class OptinServices implements AutoCloseable {
         : SettingsException.checked(() -> config.withDemoWindow(demoWindow));
   }
 
-  /** The services started, in start order. */
+  /** The services started, in start order (the audit's archiver, {@code archive}, after it). */
   public List<RunningService> services() {
     return running;
   }
@@ -238,7 +230,7 @@ public final class OptinServices implements AutoCloseable {
 
   /** The started services that are not ready yet; empty when all are. */
   public List<RunningService> notReady() {
-    return running.stream().filter(service -> !service.isReady()).toList();
+    return running.stream().filter(service -> !service.ready()).toList();
   }
 
   public AvroSerdes serdes() {
@@ -278,7 +270,7 @@ public final class OptinServices implements AutoCloseable {
 
   private static void closeAll(List<RunningService> running, List<AutoCloseable> resources) {
     for (int i = running.size() - 1; i >= 0; i--) {
-      closeQuietly(running.get(i), running.get(i).name().word());
+      closeQuietly(running.get(i), running.get(i).name());
     }
     for (int i = resources.size() - 1; i >= 0; i--) {
       closeQuietly(resources.get(i), resources.get(i).getClass().getSimpleName());

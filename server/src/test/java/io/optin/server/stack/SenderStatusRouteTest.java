@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
+import io.optin.kit.http.HttpGateway;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
@@ -50,7 +51,7 @@ class SenderStatusRouteTest {
                 EnumSet.of(ServiceName.SENDER),
                 OptinMetrics.on(registry));
         HttpGateway gateway =
-            HttpGateway.open("127.0.0.1", 0, 4, List.of(), registry).mount(services)) {
+            HttpGateway.open("127.0.0.1", 0, 4, List.of(), registry).mount(services.services())) {
 
       // Then it is the one route of the process
       assertThat(services.routes()).extracting(HttpRoute::pathPrefix).containsExactly(STATUS_PATH);

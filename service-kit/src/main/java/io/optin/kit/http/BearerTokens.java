@@ -1,7 +1,6 @@
-package io.optin.server.stack;
+package io.optin.kit.http;
 
 import com.sun.net.httpserver.HttpHandler;
-import io.optin.kit.http.HttpExchanges;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;

@@ -1,10 +1,9 @@
-package io.optin.server.stack;
+package io.optin.kit.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpHandler;
-import io.optin.kit.http.HttpExchanges;
-import io.optin.kit.http.HttpRoute;
+import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import java.net.URI;
@@ -14,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -25,6 +25,7 @@ class HttpGatewayTest {
   private final HttpClient client = HttpClient.newHttpClient();
   private final Metrics metrics = new Metrics();
   private final AtomicBoolean repliesReady = new AtomicBoolean(false);
+  private final AtomicBoolean auditLive = new AtomicBoolean(true);
   private HttpGateway gateway;
 
   @AfterEach
@@ -35,7 +36,7 @@ class HttpGatewayTest {
   }
 
   @Test
-  void shouldAnswerLiveAtOnceAndReadyOnlyWhenEveryServiceIs() throws Exception {
+  void shouldAnswerLiveAtOnceAndProcessReadyOnlyWhenEveryServiceIs() throws Exception {
     // Given a gateway without services yet
     gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(), metrics);
 
@@ -52,15 +53,17 @@ class HttpGatewayTest {
     gateway.mount(
         List.of(),
         List.of(
-            service(ServiceName.INGEST, List.of(), () -> true),
-            service(ServiceName.REPLIES, List.of(), repliesReady::get)));
+            service("ingest", () -> true, () -> true),
+            service("replies", repliesReady::get, () -> true)));
 
     // Then it is named
     HttpResponse<String> waiting = get("/health/ready", Map.of());
     assertThat(waiting.statusCode()).isEqualTo(503);
     assertThat(waiting.body())
-        .contains("\"reason\":\"not ready: replies\"")
-        .contains("{\"name\":\"ingest\",\"ready\":true,\"state\":\"RUNNING\"}");
+        .isEqualTo(
+            "{\"ready\":false,\"reason\":\"not ready: replies\",\"services\":["
+                + "{\"name\":\"ingest\",\"ready\":true,\"state\":\"RUNNING\"},"
+                + "{\"name\":\"replies\",\"ready\":false,\"state\":\"REBALANCING\"}]}");
 
     // When it becomes ready
     repliesReady.set(true);
@@ -69,6 +72,91 @@ class HttpGatewayTest {
     HttpResponse<String> ready = get("/health/ready", Map.of());
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body()).startsWith("{\"ready\":true,");
+  }
+
+  @Test
+  void shouldAnswerEachServiceReadinessApartAndNotFoundForAServiceTheProcessDoesNotRun()
+      throws Exception {
+    // Given a gateway still starting
+    gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(), metrics);
+
+    // Then no service is ready yet, and none is said not to exist
+    assertThat(get("/health/ready/ingest", Map.of()))
+        .satisfies(
+            r -> {
+              assertThat(r.statusCode()).isEqualTo(503);
+              assertThat(r.body())
+                  .isEqualTo(
+                      "{\"name\":\"ingest\",\"ready\":false,\"reason\":\"services are starting\"}");
+            });
+
+    // When ingest is ready while replies rebalances
+    gateway.mount(
+        List.of(new HttpRoute("/v1/signups", ok("signed up"))),
+        List.of(
+            service("ingest", () -> true, () -> true),
+            service("replies", repliesReady::get, () -> true)));
+
+    // Then ingest's route is served, each service answers for itself, the process is not ready,
+    // and a service the process does not run is not found
+    assertThat(get("/v1/signups", Map.of()).body()).isEqualTo("signed up");
+    HttpResponse<String> ingest = get("/health/ready/ingest", Map.of());
+    assertThat(ingest.statusCode()).isEqualTo(200);
+    assertThat(ingest.body())
+        .isEqualTo("{\"name\":\"ingest\",\"ready\":true,\"state\":\"RUNNING\"}");
+    HttpResponse<String> replies = get("/health/ready/replies/", Map.of());
+    assertThat(replies.statusCode()).isEqualTo(503);
+    assertThat(replies.body())
+        .isEqualTo("{\"name\":\"replies\",\"ready\":false,\"state\":\"REBALANCING\"}");
+    assertThat(get("/health/ready", Map.of()).statusCode()).isEqualTo(503);
+    HttpResponse<String> unknown = get("/health/ready/sender", Map.of());
+    assertThat(unknown.statusCode()).isEqualTo(404);
+    assertThat(unknown.body())
+        .isEqualTo(
+            "{\"error\":\"this process runs no service named 'sender' (it runs ingest, replies)\"}");
+
+    // When replies is running too
+    repliesReady.set(true);
+
+    // Then
+    assertThat(get("/health/ready/replies", Map.of()).statusCode()).isEqualTo(200);
+    assertThat(get("/health/ready", Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldTurnLive503NamingTheServiceThatIsDeadForGood() throws Exception {
+    // Given a process running ingest and audit, both alive
+    gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(), metrics);
+    gateway.mount(
+        List.of(),
+        List.of(
+            service("ingest", () -> true, () -> true),
+            service("audit", auditLive::get, auditLive::get)));
+    HttpResponse<String> alive = get("/health/live", Map.of());
+    assertThat(alive.statusCode()).isEqualTo(200);
+    assertThat(alive.body())
+        .isEqualTo(
+            "{\"live\":true,\"services\":["
+                + "{\"name\":\"ingest\",\"live\":true,\"state\":\"RUNNING\"},"
+                + "{\"name\":\"audit\",\"live\":true,\"state\":\"RUNNING\"}]}");
+
+    // When the audit dies for good
+    auditLive.set(false);
+
+    // Then the process is not live, and says which service is dead and why it is not ready
+    HttpResponse<String> dead = get("/health/live", Map.of());
+    assertThat(dead.statusCode()).isEqualTo(503);
+    assertThat(dead.body())
+        .isEqualTo(
+            "{\"live\":false,\"reason\":\"dead for good: audit\",\"dead\":[\"audit\"],\"services\":["
+                + "{\"name\":\"ingest\",\"live\":true,\"state\":\"RUNNING\"},"
+                + "{\"name\":\"audit\",\"live\":false,\"state\":\"ERROR\"}]}");
+    assertThat(get("/health/ready/audit", Map.of()).statusCode()).isEqualTo(503);
+    assertThat(get("/health/ready/ingest", Map.of()).statusCode()).isEqualTo(200);
+    assertThat(get("/metrics", Map.of()).body())
+        .contains("optin_service_live{service=\"audit\"} 0\n")
+        .contains("optin_service_live{service=\"ingest\"} 1\n")
+        .contains("optin_service_ready{service=\"audit\"} 0\n");
   }
 
   @Test
@@ -173,10 +261,29 @@ class HttpGatewayTest {
     assertThat(gateway.url()).isEqualTo(URI.create("http://127.0.0.1:" + gateway.port()));
   }
 
-  private static RunningService service(
-      ServiceName name, List<HttpRoute> routes, java.util.function.BooleanSupplier ready) {
-    return new RunningService(
-        name, routes, ready, () -> ready.getAsBoolean() ? "RUNNING" : "REBALANCING", () -> {});
+  /** A service whose state follows its flags: RUNNING, REBALANCING, or ERROR once dead. */
+  private static ServiceHealth service(String name, BooleanSupplier ready, BooleanSupplier live) {
+    return new ServiceHealth() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public boolean ready() {
+        return ready.getAsBoolean();
+      }
+
+      @Override
+      public boolean live() {
+        return live.getAsBoolean();
+      }
+
+      @Override
+      public String state() {
+        return !live.getAsBoolean() ? "ERROR" : ready.getAsBoolean() ? "RUNNING" : "REBALANCING";
+      }
+    };
   }
 
   private static HttpHandler ok(String body) {

@@ -1,11 +1,11 @@
-package io.optin.server.stack;
+package io.optin.kit.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
-import io.optin.kit.http.HttpExchanges;
-import io.optin.kit.http.HttpRoute;
+import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.metrics.Metrics;
+import io.optin.kit.metrics.OptinMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -23,14 +23,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one HTTP port of a process (DESIGN.md §5): every service's routes, {@code /health/live},
- * {@code /health/ready} and {@code /metrics}, on the JDK server with a bounded pool of threads,
- * since webhooks and {@code /v1/verifications} hold a thread while they wait for an outcome. {@code
- * /v1/*} requires a bearer token when tokens are configured; webhooks (signed by Twilio) and health
- * never do.
+ * The one HTTP port of a process: every service's routes, {@code /health/live}, {@code
+ * /health/ready}, {@code /health/ready/{service}} and {@code /metrics}, on the JDK server with a
+ * bounded pool of threads, since webhooks and {@code /v1/verifications} hold a thread while they
+ * wait for an outcome. {@code /v1/*} requires a bearer token when tokens are configured; webhooks
+ * (signed by Twilio) and health never do.
  *
  * <p>The port is bound by {@link #open}, before the services exist, so that a port of 0 is known
  * when the services' public URL is made from it; routes are mounted afterwards with {@link #mount}.
+ * A mounted route is served whatever the readiness of any service: each service answers for itself
+ * (the reply processor's status query answers 503 while its stream is not running), so ingest takes
+ * signups while the reply processor of the same process rebalances.
  */
 public final class HttpGateway implements AutoCloseable {
 
@@ -45,22 +48,24 @@ public final class HttpGateway implements AutoCloseable {
   private final HttpServer server;
   private final ThreadPoolExecutor threads;
   private final BearerTokens tokens;
-  private final Readiness readiness;
+  private final Metrics metrics;
   private final List<String> mounted = new ArrayList<>();
+  private volatile List<ServiceHealth> services;
   private volatile boolean routed;
 
   private HttpGateway(
-      HttpServer server, ThreadPoolExecutor threads, BearerTokens tokens, Readiness readiness) {
+      HttpServer server, ThreadPoolExecutor threads, BearerTokens tokens, Metrics metrics) {
     this.server = server;
     this.threads = threads;
     this.tokens = tokens;
-    this.readiness = readiness;
+    this.metrics = metrics;
   }
 
   /**
    * Binds {@code host:port} (0 = any free port) and starts answering health and metrics; {@code
-   * /health/ready} answers 503 until services are {@link #mount mounted} and ready, every other
-   * path 503 until routes are mounted.
+   * /health/ready} answers 503 until services are {@link #mount mounted} and ready, {@code
+   * /health/live} 200 until a mounted service is dead for good, every other path 503 until routes
+   * are mounted.
    *
    * @param threads request threads (at least 1; the settings ask for 16 or more)
    * @param apiTokens bearer tokens accepted on {@code /v1/*}; empty means no authentication
@@ -81,12 +86,10 @@ public final class HttpGateway implements AutoCloseable {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(threads * QUEUE_PER_THREAD),
             named("optin-http-"));
-    HttpGateway gateway =
-        new HttpGateway(server, pool, new BearerTokens(apiTokens), new Readiness());
+    HttpGateway gateway = new HttpGateway(server, pool, new BearerTokens(apiTokens), metrics);
     server.setExecutor(pool);
-    server.createContext(
-        "/health/live", gateway.guarded(exchange -> text(exchange, 200, "live\n")));
-    server.createContext("/health/ready", gateway.guarded(gateway.readiness));
+    server.createContext("/health/live", gateway.guarded(new Liveness(() -> gateway.services)));
+    server.createContext(Readiness.PATH, gateway.guarded(new Readiness(() -> gateway.services)));
     server.createContext(
         "/metrics",
         gateway.guarded(
@@ -106,13 +109,18 @@ public final class HttpGateway implements AutoCloseable {
     return gateway;
   }
 
-  /** Mounts the services' routes and makes {@code /health/ready} report on these services. */
-  public HttpGateway mount(OptinServices services) {
-    return mount(services.routes(), services.services());
+  /** Mounts the services' routes and makes health report on these services. */
+  public HttpGateway mount(List<RunningService> services) {
+    return mount(
+        services.stream().flatMap(service -> service.routes().stream()).toList(), services);
   }
 
-  /** Mounts {@code routes} and makes {@code /health/ready} report on {@code services}. */
-  public synchronized HttpGateway mount(List<HttpRoute> routes, List<RunningService> services) {
+  /**
+   * Mounts {@code routes} and makes {@code /health/live} and {@code /health/ready} report on {@code
+   * services} too (and {@code /metrics} expose their health).
+   */
+  public synchronized HttpGateway mount(
+      List<HttpRoute> routes, List<? extends ServiceHealth> services) {
     for (HttpRoute route : routes) {
       HttpHandler handler =
           route.pathPrefix().startsWith(API_PREFIX)
@@ -121,7 +129,12 @@ public final class HttpGateway implements AutoCloseable {
       server.createContext(route.pathPrefix(), guarded(handler));
       mounted.add(route.pathPrefix());
     }
-    readiness.watch(List.copyOf(services));
+    OptinMetrics health = OptinMetrics.on(metrics);
+    services.forEach(health::watchHealth);
+    List<ServiceHealth> watched =
+        new ArrayList<>(this.services == null ? List.of() : this.services);
+    watched.addAll(services);
+    this.services = List.copyOf(watched);
     routed = true;
     return this;
   }
@@ -202,11 +215,6 @@ public final class HttpGateway implements AutoCloseable {
         exchange.close();
       }
     };
-  }
-
-  static void text(HttpExchange exchange, int status, String body) throws IOException {
-    HttpExchanges.send(
-        exchange, status, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
   }
 
   private static java.util.concurrent.ThreadFactory named(String prefix) {
