@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.devkit.DevkitCommand;
 import io.optin.server.OptinCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -108,7 +109,11 @@ class RunCommandIT {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
     private Running(Map<String, String> environment, String... args) {
-      CommandLine commandLine = OptinCommand.commandLine(environment);
+      // The broker is the laptop's command; the services run under the production command alone.
+      CommandLine commandLine =
+          args[0].equals("broker")
+              ? DevkitCommand.commandLine(environment)
+              : OptinCommand.commandLine(environment);
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(out, true));
       thread =
