@@ -20,7 +20,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The topic catalogue of DESIGN.md §3: the only place in the code base that spells a topic name.
+ * The topic catalogue (docs/flow.md, docs/architecture.md): the only place in the code base that
+ * spells a topic name.
  */
 public final class Topics {
 
@@ -252,8 +253,8 @@ public final class Topics {
   private Topics() {}
 
   /**
-   * Every topic of the product, in the order of DESIGN.md §3, the ledger's own topics, then the
-   * dead letters.
+   * Every topic of the product, in the order of the flow (docs/flow.md), the ledger's own topics,
+   * then the dead letters.
    */
   public static List<Topic<?>> all() {
     return ALL;
