@@ -1,15 +1,20 @@
 package io.optin.audit;
 
-import io.optin.kit.streams.StreamsConfigs;
+import io.optin.kit.streams.StreamsService;
 import io.optin.schemas.serde.AvroSerdes;
-import java.time.Duration;
 import java.util.Map;
-import org.apache.kafka.streams.KafkaStreams;
 
-/** Runs the {@link ConsentAuditTopology} (application {@code optin-audit}, exactly-once v2). */
-public final class AuditService implements AutoCloseable {
+/**
+ * Runs the {@link ConsentAuditTopology} (application {@code optin-audit}, exactly-once v2) with the
+ * failure policy of {@link StreamsService}: a record whose consent steps cannot be derived becomes
+ * a typed dead letter ({@link AuditDeadLetters}); any other failure is retried, so a registry or
+ * broker blip never loses a ledger step, and past the restart budget the ledger stops for good with
+ * {@code /health/live} answering 503.
+ */
+public final class AuditService extends StreamsService {
 
-  private final KafkaStreams streams;
+  /** The service's word, in health and metrics. */
+  public static final String NAME = "audit";
 
   /**
    * @param cfg the topology settings (application id, subject keys, code length, dedupe retention)
@@ -19,27 +24,22 @@ public final class AuditService implements AutoCloseable {
    */
   public AuditService(
       ConsentAuditTopologyConfig cfg, Map<String, String> kafkaClientSettings, AvroSerdes serdes) {
-    this.streams =
-        new KafkaStreams(
-            ConsentAuditTopology.build(cfg, serdes),
-            StreamsConfigs.forApplication(cfg.applicationId(), kafkaClientSettings));
+    this(cfg, kafkaClientSettings, serdes, Options.defaults());
   }
 
-  public void start() {
-    streams.start();
-  }
-
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
-  /** For {@code /health/ready}. */
-  public boolean isRunning() {
-    return streams.state() == KafkaStreams.State.RUNNING;
-  }
-
-  @Override
-  public void close() {
-    streams.close(Duration.ofSeconds(30));
+  /**
+   * @param options the restart budget and the metrics; the dead-letter writer is the audit's own
+   */
+  public AuditService(
+      ConsentAuditTopologyConfig cfg,
+      Map<String, String> kafkaClientSettings,
+      AvroSerdes serdes,
+      Options options) {
+    super(
+        NAME,
+        cfg.applicationId(),
+        ConsentAuditTopology.build(cfg, serdes),
+        kafkaClientSettings,
+        options.withDeadLetters(AuditDeadLetters.of(serdes)));
   }
 }

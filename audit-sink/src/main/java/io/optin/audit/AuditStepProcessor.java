@@ -3,7 +3,7 @@ package io.optin.audit;
 import io.optin.audit.ledger.ConsentStep;
 import io.optin.avro.DeadLetter;
 import io.optin.kit.streams.Decoded;
-import java.nio.ByteBuffer;
+import io.optin.kit.streams.UnprocessableRecordException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,6 +23,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * refused record becomes a dead letter and the next one is processed. Steps with a dedupe key are
  * recorded once per key within the retention (store {@value ConsentAuditTopology#DEDUPE_STORE},
  * purged on stream time).
+ *
+ * <p>A rule that throws is a property of the record (rules are pure): the record is refused with an
+ * {@link UnprocessableRecordException}, before anything is written, and the Streams failure handler
+ * dead-letters it. Anything that fails after (the dedupe store, a forward) fails the stream thread
+ * and the record is processed again.
  */
 final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, String, Object> {
 
@@ -64,13 +69,10 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
           decoded == null ? null : decoded.field());
       return;
     }
-    Derivation derivation;
-    try {
-      derivation = rule.derive(record.key(), decoded.value(), origin);
-    } catch (RuntimeException e) {
-      // A record that breaks a rule (e.g. a required field null) must not stop the ledger.
-      derivation = Derivation.refused("could not derive consent steps: " + e, null);
-    }
+    Derivation derivation =
+        UnprocessableRecordException.decide(
+            () -> rule.derive(record.key(), decoded.value(), origin),
+            "could not derive consent steps");
     if (derivation.isRefused()) {
       deadLetter(record, origin, derivation.refusal(), derivation.field());
       return;
@@ -95,23 +97,15 @@ final class AuditStepProcessor<V> implements Processor<String, Decoded<V>, Strin
 
   private void deadLetter(
       Record<String, Decoded<V>> record, RecordOrigin origin, String reason, String field) {
-    byte[] raw = record.value() == null ? null : record.value().raw();
     DeadLetter letter =
-        DeadLetter.newBuilder()
-            .setDeadLetterId(origin.eventId("dead-letter"))
-            .setApplication(applicationId)
-            .setReason(reason)
-            .setField(field)
-            .setSourceTopic(origin.topic())
-            .setSourcePartition(origin.partition())
-            .setSourceOffset(origin.offset())
-            .setRawKey(
-                record.key() == null
-                    ? null
-                    : ByteBuffer.wrap(record.key().getBytes(StandardCharsets.UTF_8)))
-            .setRawValue(raw == null ? null : ByteBuffer.wrap(raw))
-            .setFailedAt(Instant.ofEpochMilli(context.currentSystemTimeMs()))
-            .build();
+        AuditDeadLetters.letter(
+            applicationId,
+            origin,
+            reason,
+            field,
+            record.key() == null ? null : record.key().getBytes(StandardCharsets.UTF_8),
+            record.value() == null ? null : record.value().raw(),
+            Instant.ofEpochMilli(context.currentSystemTimeMs()));
     context.forward(
         new Record<String, Object>(record.key(), letter, record.timestamp()),
         ConsentAuditTopology.DEAD_LETTER_SINK);

@@ -11,14 +11,18 @@ import io.optin.avro.DeadLetter;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SubjectDataKey;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.kit.config.Settings;
+import io.optin.kit.streams.RecordFailures;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,13 +63,14 @@ final class AuditDriver implements AutoCloseable {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "optin-audit-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    ConsentAuditTopologyConfig cfg =
-        ConsentAuditTopologyConfig.of(SUBJECTS, 6, KEYS).withCheckpoints(policy);
+    RecordFailures.configure(
+        props, new AuditDeadLetters(serdes, Clock.fixed(WALL, ZoneOffset.UTC)));
+    ConsentAuditTopologyConfig cfg = ConsentAuditTopologyConfig.of(SUBJECTS, 6, KEYS, policy);
     driver = new TopologyTestDriver(ConsentAuditTopology.build(cfg, serdes), props, WALL);
   }
 
   AuditDriver(Path stateDir) {
-    this(stateDir, CheckpointPolicy.DEFAULT);
+    this(stateDir, CheckpointPolicy.from(Settings.defaults(AuditSettings.CATALOGUE)));
   }
 
   <V extends SpecificRecord> void pipe(Topic<V> topic, String key, V value, Instant at) {

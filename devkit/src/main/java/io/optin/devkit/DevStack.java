@@ -1,12 +1,12 @@
 package io.optin.devkit;
 
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_DIR;
-import static io.optin.kit.config.SettingsCatalogue.DEV_BROKER_PORT;
-import static io.optin.kit.config.SettingsCatalogue.DEV_DATA_DIR;
-import static io.optin.kit.config.SettingsCatalogue.DEV_REGISTRY_PORT;
-import static io.optin.kit.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
-import static io.optin.kit.config.SettingsCatalogue.OTP_SECRET;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_DIR;
+import static io.optin.devkit.DevSettings.DEV_BROKER_PORT;
+import static io.optin.devkit.DevSettings.DEV_REGISTRY_PORT;
+import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
+import static io.optin.kit.config.SharedSettings.OTP_SECRET;
+import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.devkit.registry.EmbeddedSchemaRegistry;

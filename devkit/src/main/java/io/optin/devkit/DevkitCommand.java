@@ -21,9 +21,14 @@ public final class DevkitCommand {
     System.exit(commandLine(System.getenv()).execute(args));
   }
 
-  /** The command line as {@code main} runs it, reading settings from {@code environment}. */
+  /**
+   * The command line as {@code main} runs it, reading the settings of {@link DevSettings} from
+   * {@code environment}.
+   */
   public static CommandLine commandLine(Map<String, String> environment) {
     return OptinCommand.commandLine(
-        environment, List.of(DemoCommand.class, DevCommand.class, BrokerCommand.class));
+        environment,
+        DevSettings.CATALOGUE,
+        List.of(DemoCommand.class, DevCommand.class, BrokerCommand.class));
   }
 }

@@ -1,30 +1,29 @@
 package io.optin.devkit;
 
-import static io.optin.kit.config.SettingsCatalogue.API_TOKENS;
-import static io.optin.kit.config.SettingsCatalogue.DEV_SANDBOX_PORT;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_PORT;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_THREADS;
-import static io.optin.kit.config.SettingsCatalogue.PUBLIC_BASE_URL;
-import static io.optin.kit.config.SettingsCatalogue.SMS_SENDER_ID;
-import static io.optin.kit.config.SettingsCatalogue.STREAMS_STATE_DIR;
-import static io.optin.kit.config.SettingsCatalogue.TWILIO_ACCOUNT_SID;
-import static io.optin.kit.config.SettingsCatalogue.TWILIO_API_BASE_URL;
-import static io.optin.kit.config.SettingsCatalogue.TWILIO_AUTH_TOKEN;
-import static io.optin.kit.config.SettingsCatalogue.TWILIO_FROM;
-import static io.optin.kit.config.SettingsCatalogue.TWILIO_MESSAGING_SERVICE_SID;
+import static io.optin.devkit.DevSettings.DEV_SANDBOX_PORT;
+import static io.optin.dispatcher.DispatcherSettings.SMS_SENDER_ID;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_ACCOUNT_SID;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_BASE_URL;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
+import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
+import static io.optin.kit.config.ProcessSettings.HTTP_THREADS;
+import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
+import static io.optin.kit.config.ProcessSettings.STREAMS_STATE_DIR;
+import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
 
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
+import io.optin.kit.http.HttpGateway;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.server.ListeningPorts;
-import io.optin.server.stack.HttpGateway;
 import io.optin.server.stack.OptinServices;
-import io.optin.server.stack.ServiceConfigs;
 import io.optin.server.stack.ServiceName;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -139,13 +138,16 @@ public final class EmbeddedOptin implements AutoCloseable {
         overrides.put(SMS_SENDER_ID.key(), "dev");
       }
       Settings serviceSettings = stack.serviceSettings().with(overrides, "optin dev");
-      ServiceConfigs configs = new ServiceConfigs(serviceSettings);
       OptinServices services =
-          OptinServices.start(
-              demoWindow == null ? configs : configs.forDemo(demoWindow),
-              EnumSet.allOf(ServiceName.class),
-              OptinMetrics.on(registry));
-      gateway.mount(services);
+          demoWindow == null
+              ? OptinServices.start(
+                  serviceSettings, EnumSet.allOf(ServiceName.class), OptinMetrics.on(registry))
+              : OptinServices.startDemo(
+                  serviceSettings,
+                  demoWindow,
+                  EnumSet.allOf(ServiceName.class),
+                  OptinMetrics.on(registry));
+      gateway.mount(services.services());
       if (sandbox != null) {
         sandbox.inboundWebhookUrl(URI.create(publicBaseUrl + INBOUND_PATH));
       }

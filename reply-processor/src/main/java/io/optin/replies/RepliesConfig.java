@@ -1,5 +1,13 @@
 package io.optin.replies;
 
+import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
+import static io.optin.kit.config.SharedSettings.REPLIES_PUBLISH_TIMEOUT;
+import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
+import static io.optin.replies.RepliesSettings.REPLIES_ANSWER_WAIT;
+
+import io.optin.kit.config.ProcessSettings;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import io.optin.replies.matching.ReplyTopologyConfig;
 import io.optin.replies.parse.ReplyKeywords;
 import io.optin.replies.webhook.ReplyTexts;
@@ -10,8 +18,8 @@ import java.util.Objects;
 /**
  * Settings of the reply processor service.
  *
- * @param kafkaClientSettings Kafka client settings ({@code kafka.*}, prefix stripped), for Streams
- *     and the producer
+ * @param kafkaClientSettings Kafka client settings ({@code kafka.*}, prefix stripped, and {@code
+ *     streams.state.dir}), for Streams and the producer
  * @param publicBaseUrl the base URL Twilio calls ({@code public.base.url}); webhook signatures are
  *     checked against it
  * @param twilioAuthToken the auth token signing webhooks ({@code twilio.auth.token}); never logged
@@ -19,11 +27,12 @@ import java.util.Objects;
  *     otp.expiry.grace}, retentions)
  * @param keywords reply keywords (defaults plus {@code replies.keywords.*})
  * @param texts what the inbound webhook texts back
- * @param answerWait how long a webhook or the verification API waits for an outcome (default 3 s)
+ * @param answerWait how long a webhook or the verification API waits for an outcome ({@code
+ *     replies.answer.wait})
  * @param publishTimeout how long a publish waits for Kafka's acknowledgement before answering 503
- *     (default 5 s)
- * @param recentIdCapacity message sids / statuses each webhook remembers to skip replays (default
- *     10 000)
+ *     ({@code replies.publish.timeout})
+ * @param recentIdCapacity message sids the inbound webhook remembers to skip replays ({@value
+ *     #RECENT_ID_CAPACITY}; no setting)
  */
 public record RepliesConfig(
     Map<String, String> kafkaClientSettings,
@@ -36,21 +45,14 @@ public record RepliesConfig(
     Duration publishTimeout,
     int recentIdCapacity) {
 
-  public static final Duration DEFAULT_ANSWER_WAIT = Duration.ofSeconds(3);
-  public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(5);
-  public static final int DEFAULT_RECENT_ID_CAPACITY = 10_000;
+  /** Replays of one webhook come within seconds: ten thousand ids cover minutes of traffic. */
+  public static final int RECENT_ID_CAPACITY = 10_000;
 
   public RepliesConfig {
     kafkaClientSettings =
         Map.copyOf(Objects.requireNonNull(kafkaClientSettings, "kafkaClientSettings"));
-    if (publicBaseUrl == null || publicBaseUrl.isBlank()) {
-      throw new IllegalArgumentException(
-          "public.base.url is required (the URL Twilio calls, used to check signatures)");
-    }
-    if (twilioAuthToken == null || twilioAuthToken.isBlank()) {
-      throw new IllegalArgumentException(
-          "twilio.auth.token is required (it signs Twilio's webhooks)");
-    }
+    Objects.requireNonNull(publicBaseUrl, "publicBaseUrl");
+    Objects.requireNonNull(twilioAuthToken, "twilioAuthToken");
     Objects.requireNonNull(topology, "topology");
     Objects.requireNonNull(keywords, "keywords");
     Objects.requireNonNull(texts, "texts");
@@ -62,71 +64,24 @@ public record RepliesConfig(
     }
   }
 
-  /** Defaults for everything but the cluster, the public URL and the token. */
-  public static RepliesConfig of(
-      Map<String, String> kafkaClientSettings, String publicBaseUrl, String twilioAuthToken) {
+  /**
+   * The reply processor's settings among {@code settings}.
+   *
+   * @throws SettingsException when {@code twilio.auth.token} is not set (it signs Twilio's
+   *     webhooks), or a {@code replies.keywords.*} entry is malformed
+   */
+  public static RepliesConfig from(Settings settings) {
     return new RepliesConfig(
-        kafkaClientSettings,
-        publicBaseUrl,
-        twilioAuthToken,
-        ReplyTopologyConfig.defaults(),
-        ReplyKeywords.defaults(),
+        ProcessSettings.streamsClients(settings),
+        settings.string(PUBLIC_BASE_URL),
+        settings.string(TWILIO_AUTH_TOKEN),
+        ReplyTopologyConfig.from(settings),
+        SettingsException.checked(
+            () -> ReplyKeywords.fromSettings(settings.family(ReplyKeywords.SETTINGS_PREFIX))),
         ReplyTexts.defaults(),
-        DEFAULT_ANSWER_WAIT,
-        DEFAULT_PUBLISH_TIMEOUT,
-        DEFAULT_RECENT_ID_CAPACITY);
-  }
-
-  public RepliesConfig withTopology(ReplyTopologyConfig newTopology) {
-    return new RepliesConfig(
-        kafkaClientSettings,
-        publicBaseUrl,
-        twilioAuthToken,
-        newTopology,
-        keywords,
-        texts,
-        answerWait,
-        publishTimeout,
-        recentIdCapacity);
-  }
-
-  public RepliesConfig withKeywords(ReplyKeywords newKeywords) {
-    return new RepliesConfig(
-        kafkaClientSettings,
-        publicBaseUrl,
-        twilioAuthToken,
-        topology,
-        newKeywords,
-        texts,
-        answerWait,
-        publishTimeout,
-        recentIdCapacity);
-  }
-
-  public RepliesConfig withTexts(ReplyTexts newTexts) {
-    return new RepliesConfig(
-        kafkaClientSettings,
-        publicBaseUrl,
-        twilioAuthToken,
-        topology,
-        keywords,
-        newTexts,
-        answerWait,
-        publishTimeout,
-        recentIdCapacity);
-  }
-
-  public RepliesConfig withAnswerWait(Duration wait) {
-    return new RepliesConfig(
-        kafkaClientSettings,
-        publicBaseUrl,
-        twilioAuthToken,
-        topology,
-        keywords,
-        texts,
-        wait,
-        publishTimeout,
-        recentIdCapacity);
+        settings.duration(REPLIES_ANSWER_WAIT),
+        settings.duration(REPLIES_PUBLISH_TIMEOUT),
+        RECENT_ID_CAPACITY);
   }
 
   @Override

@@ -4,7 +4,8 @@ import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.kafka.KafkaRecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.kit.streams.StreamsConfigs;
+import io.optin.kit.streams.StreamsService;
+import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.replies.api.SubscriberQueryHandler;
 import io.optin.replies.api.VerificationHandler;
 import io.optin.replies.lookup.OutcomeWait;
@@ -12,29 +13,28 @@ import io.optin.replies.lookup.StoreLookups;
 import io.optin.replies.matching.ReplyTopology;
 import io.optin.replies.parse.ReplyParser;
 import io.optin.replies.webhook.InboundWebhookHandler;
-import io.optin.replies.webhook.StatusWebhookHandler;
-import io.optin.replies.webhook.TwilioSignatureCheck;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The reply processor: the {@link ReplyTopology} on Kafka Streams, plus the HTTP routes that feed
- * it (Twilio webhooks, code entry) and read it (subscriber status). The app mounts {@link
- * #routes()} on its one port.
+ * The reply processor: the {@link ReplyTopology} on Kafka Streams (run with the failure policy of
+ * {@link StreamsService}), plus the HTTP routes that feed it (Twilio's inbound webhook, code entry)
+ * and read it (subscriber status). The app mounts {@link #routes()} on its one port; they answer as
+ * soon as they are mounted (503/202 until the stream runs). Twilio's status callbacks are the SMS
+ * sender's (otp-dispatcher).
  */
-public final class RepliesService implements AutoCloseable {
+public final class RepliesService extends StreamsService {
+
+  /** The service's word, in health and metrics. */
+  public static final String NAME = "replies";
 
   private static final Logger LOG = LoggerFactory.getLogger(RepliesService.class);
 
-  private final KafkaStreams streams;
   private final KafkaRecordPublisher publisher;
   private final List<HttpRoute> routes;
 
@@ -48,16 +48,26 @@ public final class RepliesService implements AutoCloseable {
    */
   public RepliesService(
       RepliesConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
+    this(config, serdes, codes, Options.defaults().withMetrics(metrics));
+  }
+
+  /**
+   * @param options the restart budget, and the metrics where replies (by intent), forged webhooks,
+   *     confirmations (by method), expiries and locks are counted
+   */
+  public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes, Options options) {
+    super(
+        NAME,
+        ReplyTopology.APPLICATION_ID,
+        ReplyTopology.build(config.topology(), serdes, codes, options.metrics()),
+        config.kafkaClientSettings(),
+        options);
     LOG.info("reply processor configured: {}", config);
-    this.streams =
-        new KafkaStreams(
-            ReplyTopology.build(config.topology(), serdes, codes, metrics),
-            StreamsConfigs.forApplication(
-                ReplyTopology.APPLICATION_ID, config.kafkaClientSettings()));
+    OptinMetrics metrics = options.metrics();
     this.publisher =
         KafkaRecordPublisher.create(
             "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
-    StoreLookups lookups = new StoreLookups(streams);
+    StoreLookups lookups = new StoreLookups(streams());
     OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
     TwilioSignatureCheck signatures =
         new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(), metrics);
@@ -78,48 +88,23 @@ public final class RepliesService implements AutoCloseable {
                     config.recentIdCapacity(),
                     metrics)),
             new HttpRoute(
-                StatusWebhookHandler.PATH,
-                new StatusWebhookHandler(
-                    signatures, publisher, clock, ids, config.recentIdCapacity())),
-            new HttpRoute(
                 VerificationHandler.PATH,
                 new VerificationHandler(publisher, outcomes, codes, clock, ids)),
             new HttpRoute(SubscriberQueryHandler.PATH, new SubscriberQueryHandler(lookups)));
   }
 
   /**
-   * Starts the stream processing; the routes answer as soon as they are mounted (503/202 until it
-   * runs).
-   */
-  public void start() {
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          LOG.error("reply processor stream thread failed; replacing it", e);
-          return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
-    streams.start();
-  }
-
-  /**
-   * The HTTP routes to mount: the two Twilio webhooks, {@code /v1/verifications}, {@code
+   * The HTTP routes to mount: Twilio's inbound webhook, {@code /v1/verifications}, {@code
    * /v1/subscribers/}.
    */
   public List<HttpRoute> routes() {
     return routes;
   }
 
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
-  /** Ready when the streams instance is running (its stores can be queried). */
-  public boolean isReady() {
-    return streams.state() == KafkaStreams.State.RUNNING;
-  }
-
+  /** Stops the stream processing, then the publisher of the routes. */
   @Override
   public void close() {
-    streams.close(Duration.ofSeconds(30));
+    super.close();
     publisher.close();
   }
 }

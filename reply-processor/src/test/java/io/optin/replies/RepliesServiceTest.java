@@ -3,8 +3,9 @@ package io.optin.replies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.config.Settings;
 import io.optin.kit.http.HttpRoute;
-import io.optin.replies.testing.LocalHttpServer;
+import io.optin.kit.testing.LocalHttpServer;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import java.net.http.HttpRequest;
@@ -24,14 +25,19 @@ class RepliesServiceTest {
   @TempDir Path stateDir;
 
   @Test
-  void shouldMountItsFourRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
+  void shouldMountItsThreeRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
     RepliesConfig config =
-        RepliesConfig.of(
-            Map.of("bootstrap.servers", "127.0.0.1:1", "state.dir", stateDir.toString()),
-            "https://optin.example.com",
-            "test-auth-token");
+        RepliesConfig.from(
+            Settings.defaults(RepliesSettings.CATALOGUE)
+                .with(
+                    Map.of(
+                        "kafka.bootstrap.servers", "127.0.0.1:1",
+                        "streams.state.dir", stateDir.toString(),
+                        "public.base.url", "https://optin.example.com",
+                        "twilio.auth.token", "test-auth-token"),
+                    "test"));
     OtpCodes codes =
-        new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+        new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
 
     try (RepliesService service =
             new RepliesService(
@@ -40,13 +46,10 @@ class RepliesServiceTest {
 
       assertThat(service.routes())
           .extracting(HttpRoute::pathPrefix)
-          .containsExactly(
-              "/webhooks/twilio/inbound",
-              "/webhooks/twilio/status",
-              "/v1/verifications",
-              "/v1/subscribers/");
-      assertThat(service.state()).isEqualTo(KafkaStreams.State.CREATED);
-      assertThat(service.isReady()).isFalse();
+          .containsExactly("/webhooks/twilio/inbound", "/v1/verifications", "/v1/subscribers/");
+      assertThat(service.streamsState()).isEqualTo(KafkaStreams.State.CREATED);
+      assertThat(service.ready()).isFalse();
+      assertThat(service.live()).isTrue();
       assertThat(
               server
                   .send(

@@ -1,15 +1,24 @@
 package io.optin.schemas;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
- * One Kafka topic of the product contract: its name, layout, retention and the types of its key and
- * value.
+ * One Kafka topic of the product contract: its name, layout, retention, the types of its key and
+ * value, and the one module that writes it.
+ *
+ * <p>A topic has one {@link #writer()}; a module that writes it too is an {@link OtherWriter},
+ * named with the reason it stays, so a second writer is always a decision on record, never an
+ * accident. The writer is null only for a topic built outside the catalogue (a test of {@link
+ * Topics} fails on it).
  *
  * <p>Keys are plain UTF-8 strings (phone in E.164, or {@code programId:phone}); values are Avro
  * records in the Confluent wire format. Value serdes come from {@code
@@ -22,7 +31,9 @@ public record Topic<V extends SpecificRecord>(
     Duration retention,
     boolean coPartitioned,
     String keyDescription,
-    Map<String, String> extraConfigs) {
+    Map<String, String> extraConfigs,
+    Writer writer,
+    List<OtherWriter> otherWriters) {
 
   /** How Kafka discards old records of a topic. */
   public enum CleanupPolicy {
@@ -40,6 +51,21 @@ public record Topic<V extends SpecificRecord>(
     }
   }
 
+  /**
+   * A module that writes the topic besides its {@link Topic#writer()}, and why it is not moved.
+   *
+   * @param why the reason a single writer would cost more than it is worth, in a sentence
+   */
+  public record OtherWriter(Writer writer, String why) {
+
+    public OtherWriter {
+      Objects.requireNonNull(writer, "writer");
+      if (why == null || why.isBlank()) {
+        throw new IllegalArgumentException("a second writer of a topic needs its reason");
+      }
+    }
+  }
+
   /** Retention meaning "keep forever" ({@code retention.ms=-1}). */
   public static final Duration INFINITE = Duration.ofMillis(-1);
 
@@ -49,6 +75,14 @@ public record Topic<V extends SpecificRecord>(
     Objects.requireNonNull(cleanupPolicy, "cleanupPolicy");
     Objects.requireNonNull(retention, "retention");
     extraConfigs = Map.copyOf(extraConfigs);
+    otherWriters = List.copyOf(otherWriters);
+    Set<Writer> seen = EnumSet.noneOf(Writer.class);
+    for (OtherWriter other : otherWriters) {
+      if (writer == null || other.writer() == writer || !seen.add(other.writer())) {
+        throw new IllegalArgumentException(
+            name + ": another writer must differ from the writer and from the other ones");
+      }
+    }
   }
 
   /** A topic with only the cleanup policy and retention configs. */
@@ -59,7 +93,56 @@ public record Topic<V extends SpecificRecord>(
       Duration retention,
       boolean coPartitioned,
       String keyDescription) {
-    this(name, valueType, cleanupPolicy, retention, coPartitioned, keyDescription, Map.of());
+    this(
+        name,
+        valueType,
+        cleanupPolicy,
+        retention,
+        coPartitioned,
+        keyDescription,
+        Map.of(),
+        null,
+        List.of());
+  }
+
+  /** The same topic, written by {@code module}. */
+  public Topic<V> writtenBy(Writer module) {
+    return new Topic<>(
+        name,
+        valueType,
+        cleanupPolicy,
+        retention,
+        coPartitioned,
+        keyDescription,
+        extraConfigs,
+        Objects.requireNonNull(module, "module"),
+        otherWriters);
+  }
+
+  /** The same topic, written by {@code module} too, for the reason given. */
+  public Topic<V> alsoWrittenBy(Writer module, String why) {
+    List<OtherWriter> others = new ArrayList<>(otherWriters);
+    others.add(new OtherWriter(module, why));
+    return new Topic<>(
+        name,
+        valueType,
+        cleanupPolicy,
+        retention,
+        coPartitioned,
+        keyDescription,
+        extraConfigs,
+        writer,
+        others);
+  }
+
+  /** Every module that writes the topic: the writer first, then the others in catalogue order. */
+  public List<Writer> writers() {
+    List<Writer> all = new ArrayList<>();
+    if (writer != null) {
+      all.add(writer);
+    }
+    otherWriters.forEach(other -> all.add(other.writer()));
+    return List.copyOf(all);
   }
 
   /** The same topic created with these further topic-level configs (e.g. fast compaction). */
@@ -67,7 +150,15 @@ public record Topic<V extends SpecificRecord>(
     Map<String, String> merged = new LinkedHashMap<>(extraConfigs);
     merged.putAll(configs);
     return new Topic<>(
-        name, valueType, cleanupPolicy, retention, coPartitioned, keyDescription, merged);
+        name,
+        valueType,
+        cleanupPolicy,
+        retention,
+        coPartitioned,
+        keyDescription,
+        merged,
+        writer,
+        otherWriters);
   }
 
   /** The Schema Registry subject of the value under the TopicNameStrategy. */
@@ -91,6 +182,14 @@ public record Topic<V extends SpecificRecord>(
    */
   public Topic<V> withRetention(Duration newRetention) {
     return new Topic<>(
-        name, valueType, cleanupPolicy, newRetention, coPartitioned, keyDescription, extraConfigs);
+        name,
+        valueType,
+        cleanupPolicy,
+        newRetention,
+        coPartitioned,
+        keyDescription,
+        extraConfigs,
+        writer,
+        otherWriters);
   }
 }

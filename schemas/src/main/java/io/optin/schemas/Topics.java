@@ -20,84 +20,133 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The topic catalogue of DESIGN.md §3: the only place in the code base that spells a topic name.
+ * The topic catalogue (docs/flow.md, docs/architecture.md): the only place in the code base that
+ * spells a topic name.
  */
 public final class Topics {
-
-  /** Partitions of every co-partitioned topic unless {@code topics.partitions} says otherwise. */
-  public static final int DEFAULT_PARTITIONS = 6;
 
   private static final String PHONE_KEY = "phone (E.164)";
   private static final Duration WEEK = Duration.ofDays(7);
   private static final Duration MONTH = Duration.ofDays(30);
 
+  // The topics with a second writer, and why each stays: the catalogue's exceptions to "one writer
+  // per topic". docs/architecture.md lists them from here (a test keeps the two equal).
+
+  /**
+   * The dispatcher screens the records produced straight to the signup topic, which never passed
+   * the ingest's door. Its refusals (unreadable, invalid, keyed by anything but their phone) are
+   * refused signups like the ingest's, read by the audit sink and by operators on this one topic; a
+   * single writer would mean moving them to another topic, or letting the ingest publish invalid
+   * signups for the dispatcher to refuse: either changes what a topic carries.
+   */
+  private static final String REJECTS_OF_RECORDS_PRODUCED_STRAIGHT =
+      "refuses the records produced straight to optin.signup-requests.v1, which never passed the"
+          + " ingest; they are refused signups like the ingest's, and the audit sink and operators"
+          + " read them here";
+
+  /**
+   * Only the reply processor knows when a challenge ends (confirmed, expired, rejected, locked). A
+   * challenge's whole life is one phone-keyed stream, in order, that the dispatcher (to free the
+   * phone for a new challenge) and the audit sink read; closures on a topic of their own would
+   * change what {@code optin.challenges.v1} means to every reader.
+   */
+  private static final String CLOSURES_BY_THE_REPLY_PROCESSOR =
+      "writes the CLOSED event of each challenge: only it knows when a challenge ends, and the"
+          + " dispatcher and the audit sink read a challenge's whole life, in order, from this one"
+          + " phone-keyed topic";
+
+  /**
+   * The dispatcher and its SMS sender, the reply processor and the audit sink each park the input
+   * records they cannot process on the one dead-letter topic, each record naming its application,
+   * so an operator watches one topic rather than one per service.
+   */
+  private static final String DEAD_LETTERS_OF_EVERY_SERVICE =
+      "dead-letters the input records it cannot process: one topic for an operator to watch, each"
+          + " record naming its application";
+
   public static final Topic<SignupRequested> SIGNUP_REQUESTS =
       new Topic<>(
-          "optin.signup-requests.v1",
-          SignupRequested.class,
-          CleanupPolicy.DELETE,
-          MONTH,
-          true,
-          PHONE_KEY);
+              "optin.signup-requests.v1",
+              SignupRequested.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.SIGNUP_INGEST);
   public static final Topic<SignupRejected> SIGNUP_REJECTS =
       new Topic<>(
-          "optin.signup-rejects.v1",
-          SignupRejected.class,
-          CleanupPolicy.DELETE,
-          MONTH,
-          true,
-          "original key");
+              "optin.signup-rejects.v1",
+              SignupRejected.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              true,
+              "original key")
+          .writtenBy(Writer.SIGNUP_INGEST)
+          .alsoWrittenBy(Writer.OTP_DISPATCHER, REJECTS_OF_RECORDS_PRODUCED_STRAIGHT);
   public static final Topic<ChallengeEvent> CHALLENGES =
       new Topic<>(
-          "optin.challenges.v1",
-          ChallengeEvent.class,
-          CleanupPolicy.DELETE,
-          MONTH,
-          true,
-          PHONE_KEY);
+              "optin.challenges.v1",
+              ChallengeEvent.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.OTP_DISPATCHER)
+          .alsoWrittenBy(Writer.REPLY_PROCESSOR, CLOSURES_BY_THE_REPLY_PROCESSOR);
   public static final Topic<SmsSendRequested> SMS_OUTBOUND =
       new Topic<>(
-          "optin.sms-outbound.v1",
-          SmsSendRequested.class,
-          CleanupPolicy.DELETE,
-          WEEK,
-          true,
-          PHONE_KEY);
+              "optin.sms-outbound.v1",
+              SmsSendRequested.class,
+              CleanupPolicy.DELETE,
+              WEEK,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.OTP_DISPATCHER);
   public static final Topic<SmsDeliveryReport> SMS_DELIVERY =
       new Topic<>(
-          "optin.sms-delivery.v1",
-          SmsDeliveryReport.class,
-          CleanupPolicy.DELETE,
-          MONTH,
-          true,
-          PHONE_KEY);
+              "optin.sms-delivery.v1",
+              SmsDeliveryReport.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.OTP_DISPATCHER);
   public static final Topic<InboundSms> SMS_INBOUND =
       new Topic<>(
-          "optin.sms-inbound.v1", InboundSms.class, CleanupPolicy.DELETE, MONTH, true, PHONE_KEY);
+              "optin.sms-inbound.v1",
+              InboundSms.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.REPLY_PROCESSOR);
   public static final Topic<VerificationAttempt> VERIFICATION_ATTEMPTS =
       new Topic<>(
-          "optin.verification-attempts.v1",
-          VerificationAttempt.class,
-          CleanupPolicy.DELETE,
-          WEEK,
-          true,
-          PHONE_KEY);
+              "optin.verification-attempts.v1",
+              VerificationAttempt.class,
+              CleanupPolicy.DELETE,
+              WEEK,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.REPLY_PROCESSOR);
   public static final Topic<SubscriberConfirmed> CONFIRMED_SUBSCRIBERS =
       new Topic<>(
-          "optin.confirmed-subscribers.v1",
-          SubscriberConfirmed.class,
-          CleanupPolicy.DELETE,
-          Topic.INFINITE,
-          true,
-          PHONE_KEY);
+              "optin.confirmed-subscribers.v1",
+              SubscriberConfirmed.class,
+              CleanupPolicy.DELETE,
+              Topic.INFINITE,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.REPLY_PROCESSOR);
   public static final Topic<SubscriberStatus> SUBSCRIBER_STATUS =
       new Topic<>(
-          "optin.subscriber-status.v1",
-          SubscriberStatus.class,
-          CleanupPolicy.COMPACT,
-          Topic.INFINITE,
-          false,
-          "programId:phone");
+              "optin.subscriber-status.v1",
+              SubscriberStatus.class,
+              CleanupPolicy.COMPACT,
+              Topic.INFINITE,
+              false,
+              "programId:phone")
+          .writtenBy(Writer.REPLY_PROCESSOR);
 
   /**
    * The consent ledger. Co-partitioned: the audit task of input partition p is the only writer of
@@ -106,24 +155,26 @@ public final class Topics {
    */
   public static final Topic<ConsentAuditRecord> CONSENT_AUDIT =
       new Topic<>(
-          "optin.consent-audit.v1",
-          ConsentAuditRecord.class,
-          CleanupPolicy.DELETE,
-          Topic.INFINITE,
-          true,
-          "keyed hash of the phone (subjectKey); null for checkpoints");
+              "optin.consent-audit.v1",
+              ConsentAuditRecord.class,
+              CleanupPolicy.DELETE,
+              Topic.INFINITE,
+              true,
+              "keyed hash of the phone (subjectKey); null for checkpoints")
+          .writtenBy(Writer.AUDIT_SINK);
 
   /**
    * Latest signed checkpoint of each ledger partition (audit-internal, written by the audit sink).
    */
   public static final Topic<LedgerCheckpoint> CONSENT_CHECKPOINTS =
       new Topic<>(
-          "optin.consent-checkpoints.v1",
-          LedgerCheckpoint.class,
-          CleanupPolicy.COMPACT,
-          Topic.INFINITE,
-          false,
-          "ledger partition number (decimal)");
+              "optin.consent-checkpoints.v1",
+              LedgerCheckpoint.class,
+              CleanupPolicy.COMPACT,
+              Topic.INFINITE,
+              false,
+              "ledger partition number (decimal)")
+          .writtenBy(Writer.AUDIT_SINK);
 
   /**
    * Topic configs that make a compacted topic forget a tombstoned key fast: segments roll every
@@ -151,7 +202,8 @@ public final class Topics {
               Topic.INFINITE,
               false,
               "keyed hash of the phone (subjectKey)")
-          .withConfigs(FAST_COMPACTION);
+          .withConfigs(FAST_COMPACTION)
+          .writtenBy(Writer.AUDIT_SINK);
 
   /**
    * Right-to-erasure requests (audit-internal input of the audit sink). Keyed by subjectKey but
@@ -160,22 +212,26 @@ public final class Topics {
    */
   public static final Topic<ErasureRequested> CONSENT_ERASURES =
       new Topic<>(
-          "optin.consent-erasures.v1",
-          ErasureRequested.class,
-          CleanupPolicy.DELETE,
-          MONTH,
-          true,
-          "keyed hash of the phone (subjectKey), in the phone's partition");
+              "optin.consent-erasures.v1",
+              ErasureRequested.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              true,
+              "keyed hash of the phone (subjectKey), in the phone's partition")
+          .writtenBy(Writer.AUDIT_SINK);
 
   /** Records of any other topic that a stream could not process, with the reason. */
   public static final Topic<DeadLetter> DEAD_LETTERS =
       new Topic<>(
-          "optin.dead-letters.v1",
-          DeadLetter.class,
-          CleanupPolicy.DELETE,
-          MONTH,
-          false,
-          "original key");
+              "optin.dead-letters.v1",
+              DeadLetter.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              false,
+              "original key")
+          .writtenBy(Writer.OTP_DISPATCHER)
+          .alsoWrittenBy(Writer.REPLY_PROCESSOR, DEAD_LETTERS_OF_EVERY_SERVICE)
+          .alsoWrittenBy(Writer.AUDIT_SINK, DEAD_LETTERS_OF_EVERY_SERVICE);
 
   private static final List<Topic<?>> ALL =
       List.of(
@@ -197,10 +253,15 @@ public final class Topics {
   private Topics() {}
 
   /**
-   * Every topic of the product, in the order of DESIGN.md §3, the ledger's own topics, then the
-   * dead letters.
+   * Every topic of the product, in the order of the flow (docs/flow.md), the ledger's own topics,
+   * then the dead letters.
    */
   public static List<Topic<?>> all() {
     return ALL;
+  }
+
+  /** The topics {@code module} writes, as their writer or as another writer, in catalogue order. */
+  public static List<Topic<?>> writtenBy(Writer module) {
+    return ALL.stream().filter(topic -> topic.writers().contains(module)).toList();
   }
 }

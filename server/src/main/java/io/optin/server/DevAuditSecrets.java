@@ -1,10 +1,11 @@
 package io.optin.server;
 
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_MASTER_KEY;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_SIGNING_KEY;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_SUBJECT_SECRET;
+import static io.optin.audit.AuditSettings.AUDIT_MASTER_KEY;
+import static io.optin.audit.AuditSettings.AUDIT_SIGNING_KEY;
+import static io.optin.audit.AuditSettings.AUDIT_SUBJECT_SECRET;
 
 import io.optin.audit.crypto.LedgerKeys;
+import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -23,6 +24,16 @@ import java.util.Map;
  * and verifies after it. Settings that are set always win; outside dev they are required.
  */
 public final class DevAuditSecrets {
+
+  /**
+   * Declared here rather than with the devkit's other {@code dev.*} settings: {@code optin audit}
+   * of the production command reads the secrets a dev stack left in it.
+   */
+  public static final Setting<String> DEV_DATA_DIR =
+      Setting.text(
+          "dev.data.dir",
+          ".optin/data",
+          "Directory of the embedded broker's data and the dev secrets (relative to the working directory).");
 
   static final String SUBJECT_FILE = "audit-subject.secret";
   private static final String ORIGIN = "optin dev (kept in %s)";

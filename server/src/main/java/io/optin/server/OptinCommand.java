@@ -1,5 +1,6 @@
 package io.optin.server;
 
+import io.optin.kit.config.SettingsCatalogue;
 import io.optin.server.cli.AuditCommand;
 import io.optin.server.cli.CommandFactory;
 import io.optin.server.cli.FailureHandler;
@@ -33,18 +34,23 @@ public final class OptinCommand implements Runnable {
     System.exit(commandLine(System.getenv()).execute(args));
   }
 
-  /** The command line as {@code main} runs it, reading settings from {@code environment}. */
+  /**
+   * The command line as {@code main} runs it, reading the settings of {@link OptinSettings} from
+   * {@code environment}.
+   */
   public static CommandLine commandLine(Map<String, String> environment) {
-    return commandLine(environment, List.of());
+    return commandLine(environment, OptinSettings.CATALOGUE, List.of());
   }
 
   /**
    * The command line with {@code leading} subcommands listed before the production ones (the
    * devkit's {@code demo}, {@code dev} and {@code broker}); each is built by the same factory, so
-   * it reads the same environment.
+   * it reads the same environment and knows the settings of the same {@code catalogue}.
    */
-  public static CommandLine commandLine(Map<String, String> environment, List<Class<?>> leading) {
-    CommandLine line = new CommandLine(new OptinCommand(), new CommandFactory(environment));
+  public static CommandLine commandLine(
+      Map<String, String> environment, SettingsCatalogue catalogue, List<Class<?>> leading) {
+    CommandLine line =
+        new CommandLine(new OptinCommand(), new CommandFactory(environment, catalogue));
     for (Class<?> command : leading) {
       line.addSubcommand(command);
     }

@@ -3,7 +3,7 @@ package io.optin.server;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.config.ProcessSettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -21,11 +21,10 @@ class ListeningPortsTest {
 
       // When / Then
       assertThatThrownBy(
-              () ->
-                  ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+              () -> ListeningPorts.requireFree("127.0.0.1", port, ProcessSettings.HTTP_PORT))
           .isInstanceOf(PortInUseException.class)
-          .hasMessageStartingWith("127.0.0.1:" + port + " (dev.broker.port) is already in use")
-          .hasMessageContaining("OPTIN_DEV_BROKER_PORT=<port>");
+          .hasMessageStartingWith("127.0.0.1:" + port + " (http.port) is already in use")
+          .hasMessageContaining("OPTIN_HTTP_PORT=<port>");
     }
   }
 
@@ -35,11 +34,9 @@ class ListeningPortsTest {
     try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = probe.getLocalPort();
     }
-    assertThatCode(
-            () -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", port, ProcessSettings.HTTP_PORT))
         .doesNotThrowAnyException();
-    assertThatCode(
-            () -> ListeningPorts.requireFree("127.0.0.1", 0, SettingsCatalogue.DEV_BROKER_PORT))
+    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", 0, ProcessSettings.HTTP_PORT))
         .doesNotThrowAnyException();
   }
 }

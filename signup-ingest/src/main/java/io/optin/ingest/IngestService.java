@@ -1,5 +1,6 @@
 package io.optin.ingest;
 
+import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.kafka.KafkaRecordPublisher;
 import io.optin.kit.kafka.RecordPublisher;
@@ -17,9 +18,13 @@ import java.util.Map;
  *
  * <p>Lifecycle: construct, {@link #start()}, mount {@link #routes()}, {@link #close()}. Ready once
  * the status table has caught up with the topic, so a restarted instance does not accept signups it
- * should answer 409.
+ * should answer 409. Always live: should the status follower stop, signups are still taken (the
+ * dispatcher then answers for the statuses).
  */
-public final class IngestService implements AutoCloseable {
+public final class IngestService implements ServiceHealth, AutoCloseable {
+
+  /** The service's word, in health and metrics. */
+  public static final String NAME = "ingest";
 
   private final RecordPublisher publisher;
   private final SubscriberStatusFollower follower;
@@ -77,9 +82,26 @@ public final class IngestService implements AutoCloseable {
     return List.of(handler.route(), blocked.route());
   }
 
-  /** For {@code /health/ready}: the status table holds everything the topic held at start. */
-  public boolean isReady() {
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  /** The status table holds everything the topic held at start. */
+  @Override
+  public boolean ready() {
     return follower.isCaughtUp();
+  }
+
+  @Override
+  public boolean live() {
+    return true;
+  }
+
+  /** {@code RUNNING}, or {@code CATCHING_UP} while the status table is read. */
+  @Override
+  public String state() {
+    return ready() ? "RUNNING" : "CATCHING_UP";
   }
 
   @Override

@@ -1,35 +1,33 @@
 package io.optin.ingest;
 
+import io.optin.kit.config.Setting;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.config.ValueType;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
- * Settings of the signup front door (the app reads them from the one {@code Settings}, in {@code
- * ServiceConfigs}).
+ * Settings of the signup front door: the module declares them ({@code limits.*} and {@code
+ * ingest.*}, with their defaults and ranges) and reads them with {@link #from}.
  *
- * @param signupsPerPhonePerHour velocity limit per phone ({@value #PER_PHONE}, default 5; 0 turns
- *     it off)
- * @param signupsPerIpPerHour velocity limit per subscriber IP ({@value #PER_IP}, default 20; 0
- *     turns it off)
- * @param allowedCountries ISO 3166 alpha-2 regions whose numbers are accepted ({@value #COUNTRIES},
- *     comma-separated; empty accepts all)
- * @param idempotencyTtl how long a first answer is replayed ({@value #IDEMPOTENCY_TTL}, default
- *     24h)
- * @param idempotencyMaxKeys idempotency keys remembered at most ({@value #IDEMPOTENCY_MAX_KEYS},
- *     default 100000)
- * @param publishTimeout longest wait for the broker's ack before answering 503 ({@value
- *     #PUBLISH_TIMEOUT}, default 15s)
+ * @param signupsPerPhonePerHour velocity limit per phone ({@code limits.phone.per.hour})
+ * @param signupsPerIpPerHour velocity limit per subscriber IP ({@code limits.ip.per.hour})
+ * @param allowedCountries ISO 3166 alpha-2 regions whose numbers are accepted ({@code
+ *     limits.countries.allowed}; empty accepts all)
+ * @param idempotencyTtl how long a first answer is replayed ({@code ingest.idempotency.ttl})
+ * @param idempotencyMaxKeys idempotency keys remembered at most ({@code
+ *     ingest.idempotency.max.keys})
+ * @param publishTimeout longest wait for the broker's ack before answering 503 ({@code
+ *     ingest.publish.timeout})
  * @param prefixDigits leading digits of an E.164 number, country code included, that make its
- *     prefix ({@value #PREFIX_DIGITS}, default 6)
- * @param signupsPerPrefixPerHour velocity limit per number prefix ({@value #PER_PREFIX}, default
- *     200; 0 turns it off)
- * @param signupsPerCountryPerHour velocity limit per destination country ({@value #PER_COUNTRY},
- *     default 2000; 0 turns it off)
- * @param pumping when a prefix is blocked for SMS pumping ({@value #PUMPING_MIN_SENDS}, {@value
- *     #PUMPING_MIN_CONFIRM_PERCENT}, {@value #PUMPING_BLOCK})
+ *     prefix ({@code limits.prefix.digits})
+ * @param signupsPerPrefixPerHour velocity limit per number prefix ({@code limits.prefix.per.hour})
+ * @param signupsPerCountryPerHour velocity limit per destination country ({@code
+ *     limits.country.per.hour})
+ * @param pumping when a prefix is blocked for SMS pumping ({@code limits.pumping.*})
  */
 public record IngestSettings(
     int signupsPerPhonePerHour,
@@ -43,98 +41,133 @@ public record IngestSettings(
     int signupsPerCountryPerHour,
     PumpingRule pumping) {
 
-  public static final String PER_PHONE = "limits.phone.per.hour";
-  public static final String PER_IP = "limits.ip.per.hour";
-  public static final String COUNTRIES = "limits.countries.allowed";
-  public static final String PREFIX_DIGITS = "limits.prefix.digits";
-  public static final String PER_PREFIX = "limits.prefix.per.hour";
-  public static final String PER_COUNTRY = "limits.country.per.hour";
-  public static final String PUMPING_MIN_SENDS = "limits.pumping.min.sends";
-  public static final String PUMPING_MIN_CONFIRM_PERCENT = "limits.pumping.min.confirm.percent";
-  public static final String PUMPING_BLOCK = "limits.pumping.block";
-  public static final String IDEMPOTENCY_TTL = "ingest.idempotency.ttl";
-  public static final String IDEMPOTENCY_MAX_KEYS = "ingest.idempotency.max.keys";
-  public static final String PUBLISH_TIMEOUT = "ingest.publish.timeout";
+  // Suspicious activity
+  public static final Setting<Integer> LIMITS_PHONE_PER_HOUR =
+      Setting.integer(
+          "limits.phone.per.hour", 5, 1, 1_000, "Signups accepted per phone number per hour.");
+  public static final Setting<Integer> LIMITS_IP_PER_HOUR =
+      Setting.integer(
+          "limits.ip.per.hour",
+          20,
+          1,
+          1_000_000,
+          "Signups accepted per client IP address per hour.");
+  public static final Setting<Integer> LIMITS_PREFIX_DIGITS =
+      Setting.integer(
+          "limits.prefix.digits",
+          6,
+          3,
+          12,
+          "Leading digits of an E.164 number (country code included) that make its prefix.");
+  public static final Setting<Integer> LIMITS_PREFIX_PER_HOUR =
+      Setting.integer(
+          "limits.prefix.per.hour",
+          200,
+          1,
+          1_000_000,
+          "Signups accepted per number prefix per hour (each may send a code).");
+  public static final Setting<Integer> LIMITS_COUNTRY_PER_HOUR =
+      Setting.integer(
+          "limits.country.per.hour",
+          2_000,
+          1,
+          10_000_000,
+          "Signups accepted per destination country per hour (each may send a code).");
+  public static final Setting<List<String>> LIMITS_COUNTRIES_ALLOWED =
+      Setting.of(
+          "limits.countries.allowed",
+          ValueType.LIST,
+          List.of(),
+          IngestSettings::countryCodesRefusal,
+          "ISO 3166 codes, like `US,FR`",
+          "Destination countries allowed; empty allows all.");
+  public static final Setting<Integer> LIMITS_PUMPING_MIN_SENDS =
+      Setting.integer(
+          "limits.pumping.min.sends",
+          50,
+          1,
+          1_000_000,
+          "Codes sent to a prefix in the last hour before its confirmation rate is judged (SMS pumping).");
+  public static final Setting<Integer> LIMITS_PUMPING_MIN_CONFIRM_PERCENT =
+      Setting.integer(
+          "limits.pumping.min.confirm.percent",
+          10,
+          0,
+          100,
+          "A prefix whose confirmed share of the codes sent in the last hour falls below this percentage is blocked "
+              + "(0: never).");
+  public static final Setting<Duration> LIMITS_PUMPING_BLOCK =
+      Setting.duration(
+          "limits.pumping.block",
+          Duration.ofHours(1),
+          Duration.ofMinutes(1),
+          Duration.ofDays(7),
+          "How long a pumping prefix stays blocked: signups to it are answered 429.");
 
-  private static final int DEFAULT_PREFIX_DIGITS = 6;
-  private static final int DEFAULT_PER_PREFIX = 200;
-  private static final int DEFAULT_PER_COUNTRY = 2_000;
+  // Signup front door
+  public static final Setting<Duration> INGEST_IDEMPOTENCY_TTL =
+      Setting.duration(
+          "ingest.idempotency.ttl",
+          Duration.ofHours(24),
+          Duration.ofMinutes(1),
+          Duration.ofDays(30),
+          "How long the first answer to an `idempotencyKey` is replayed.");
+  public static final Setting<Integer> INGEST_IDEMPOTENCY_MAX_KEYS =
+      Setting.integer(
+          "ingest.idempotency.max.keys",
+          100_000,
+          100,
+          10_000_000,
+          "Idempotency keys remembered at most per instance (the oldest are forgotten).");
+  public static final Setting<Duration> INGEST_PUBLISH_TIMEOUT =
+      Setting.duration(
+          "ingest.publish.timeout",
+          Duration.ofSeconds(15),
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(5),
+          "Longest wait for Kafka's acknowledgement of a signup before answering 503.");
+
+  /** Every setting the signup front door reads. */
+  public static final SettingsCatalogue CATALOGUE =
+      SettingsCatalogue.of(
+          INGEST_IDEMPOTENCY_TTL,
+          INGEST_IDEMPOTENCY_MAX_KEYS,
+          INGEST_PUBLISH_TIMEOUT,
+          LIMITS_PHONE_PER_HOUR,
+          LIMITS_IP_PER_HOUR,
+          LIMITS_PREFIX_DIGITS,
+          LIMITS_PREFIX_PER_HOUR,
+          LIMITS_COUNTRY_PER_HOUR,
+          LIMITS_COUNTRIES_ALLOWED,
+          LIMITS_PUMPING_MIN_SENDS,
+          LIMITS_PUMPING_MIN_CONFIRM_PERCENT,
+          LIMITS_PUMPING_BLOCK);
 
   public IngestSettings {
-    allowedCountries =
-        allowedCountries.stream()
-            .map(c -> c.strip().toUpperCase(Locale.ROOT))
-            .filter(c -> !c.isEmpty())
-            .collect(Collectors.toUnmodifiableSet());
-    if (idempotencyTtl.isNegative() || publishTimeout.isNegative() || publishTimeout.isZero()) {
-      throw new IllegalArgumentException(
-          IDEMPOTENCY_TTL + " and " + PUBLISH_TIMEOUT + " must be positive");
-    }
-    if (prefixDigits < 1) {
-      throw new IllegalArgumentException(
-          PREFIX_DIGITS + " must be at least 1, got " + prefixDigits);
-    }
+    allowedCountries = Set.copyOf(Objects.requireNonNull(allowedCountries, "allowedCountries"));
+    Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
+    Objects.requireNonNull(publishTimeout, "publishTimeout");
     Objects.requireNonNull(pumping, "pumping");
   }
 
-  /**
-   * The settings of the phone, IP and country limits and idempotency; prefix, country and pumping
-   * by default.
-   */
-  public IngestSettings(
-      int signupsPerPhonePerHour,
-      int signupsPerIpPerHour,
-      Set<String> allowedCountries,
-      Duration idempotencyTtl,
-      int idempotencyMaxKeys,
-      Duration publishTimeout) {
-    this(
-        signupsPerPhonePerHour,
-        signupsPerIpPerHour,
-        allowedCountries,
-        idempotencyTtl,
-        idempotencyMaxKeys,
-        publishTimeout,
-        DEFAULT_PREFIX_DIGITS,
-        DEFAULT_PER_PREFIX,
-        DEFAULT_PER_COUNTRY,
-        PumpingRule.defaults());
-  }
-
-  public static IngestSettings defaults() {
+  /** The front door's settings among {@code settings}, checked when they were loaded. */
+  public static IngestSettings from(Settings settings) {
+    PumpingRule pumping =
+        new PumpingRule(
+            settings.integer(LIMITS_PUMPING_MIN_SENDS),
+            settings.integer(LIMITS_PUMPING_MIN_CONFIRM_PERCENT),
+            settings.duration(LIMITS_PUMPING_BLOCK));
     return new IngestSettings(
-        5, 20, Set.of(), Duration.ofHours(24), 100_000, Duration.ofSeconds(15));
-  }
-
-  /** These settings with other prefix and country limits. */
-  public IngestSettings withPlaceLimits(
-      int prefixDigits, int signupsPerPrefixPerHour, int signupsPerCountryPerHour) {
-    return new IngestSettings(
-        signupsPerPhonePerHour,
-        signupsPerIpPerHour,
-        allowedCountries,
-        idempotencyTtl,
-        idempotencyMaxKeys,
-        publishTimeout,
-        prefixDigits,
-        signupsPerPrefixPerHour,
-        signupsPerCountryPerHour,
+        settings.integer(LIMITS_PHONE_PER_HOUR),
+        settings.integer(LIMITS_IP_PER_HOUR),
+        Set.copyOf(settings.list(LIMITS_COUNTRIES_ALLOWED)),
+        settings.duration(INGEST_IDEMPOTENCY_TTL),
+        settings.integer(INGEST_IDEMPOTENCY_MAX_KEYS),
+        settings.duration(INGEST_PUBLISH_TIMEOUT),
+        settings.integer(LIMITS_PREFIX_DIGITS),
+        settings.integer(LIMITS_PREFIX_PER_HOUR),
+        settings.integer(LIMITS_COUNTRY_PER_HOUR),
         pumping);
-  }
-
-  /** These settings with another pumping rule. */
-  public IngestSettings withPumping(PumpingRule rule) {
-    return new IngestSettings(
-        signupsPerPhonePerHour,
-        signupsPerIpPerHour,
-        allowedCountries,
-        idempotencyTtl,
-        idempotencyMaxKeys,
-        publishTimeout,
-        prefixDigits,
-        signupsPerPrefixPerHour,
-        signupsPerCountryPerHour,
-        rule);
   }
 
   /** How a number's prefix is made from it. */
@@ -145,5 +178,12 @@ public record IngestSettings(
   /** Whether a number of that region may sign up. */
   public boolean allowsCountry(String region) {
     return allowedCountries.isEmpty() || allowedCountries.contains(region);
+  }
+
+  private static String countryCodesRefusal(List<String> codes) {
+    List<String> bad = codes.stream().filter(code -> !code.matches("[A-Z]{2}")).toList();
+    return bad.isEmpty()
+        ? null
+        : "must be two-letter ISO 3166 country codes in capitals, like US,FR (not " + bad + ")";
   }
 }

@@ -5,7 +5,7 @@ package io.optin.ingest;
  * +141555} for {@code +14155550100} at 6 digits): the unit of the per-prefix limit and of the SMS
  * pumping guard.
  *
- * @param digits how many leading digits make the prefix ({@code limits.prefix.digits}, at least 1)
+ * @param digits how many leading digits make the prefix ({@code limits.prefix.digits})
  */
 public record PrefixRule(int digits) {
 
@@ -14,13 +14,6 @@ public record PrefixRule(int digits) {
    * number.
    */
   private static final int MIN_HIDDEN = 5;
-
-  public PrefixRule {
-    if (digits < 1) {
-      throw new IllegalArgumentException(
-          IngestSettings.PREFIX_DIGITS + " must be at least 1, got " + digits);
-    }
-  }
 
   /**
    * {@code +} and the first {@link #digits} digits of the number (all of them when it is shorter).

@@ -41,7 +41,7 @@ public final class SignupIntake {
 
   private static final Logger LOG = LoggerFactory.getLogger(SignupIntake.class);
 
-  /** Screen fields (record paths) named as the request fields of DESIGN.md §5. */
+  /** Screen fields (record paths) named as the request fields of docs/signups.md. */
   private static final Map<String, String> REQUEST_FIELDS =
       Map.ofEntries(
           Map.entry("evidence.consentText", "consentText"),

@@ -11,7 +11,7 @@ import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * The JSON body of {@code POST /v1/signups} (DESIGN.md §5), read field by field so that every
+ * The JSON body of {@code POST /v1/signups} (docs/signups.md), read field by field so that every
  * refusal names the exact request field. Unknown fields are tolerated; a field given twice is
  * refused as ambiguous.
  *

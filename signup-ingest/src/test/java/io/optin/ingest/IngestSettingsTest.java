@@ -1,55 +1,119 @@
 package io.optin.ingest;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.optin.kit.config.Setting;
-import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.time.Duration;
-import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class IngestSettingsTest {
 
   @Test
-  void shouldNormaliseTheAllowedCountriesAndAllowAllWhenEmpty() {
-    IngestSettings settings =
-        new IngestSettings(
-            3, 20, Set.of(" us", "ca ", ""), Duration.ofHours(12), 100_000, Duration.ofSeconds(5));
+  void shouldReadTheFrontDoorSettingsFromTheEnvironment() {
+    // Given
+    Settings settings =
+        Settings.load(
+            IngestSettings.CATALOGUE,
+            Optional.empty(),
+            Map.ofEntries(
+                Map.entry("OPTIN_LIMITS_PHONE_PER_HOUR", "3"),
+                Map.entry("OPTIN_LIMITS_IP_PER_HOUR", "30"),
+                Map.entry("OPTIN_LIMITS_COUNTRIES_ALLOWED", "US, FR"),
+                Map.entry("OPTIN_INGEST_IDEMPOTENCY_TTL", "2h"),
+                Map.entry("OPTIN_INGEST_IDEMPOTENCY_MAX_KEYS", "1000"),
+                Map.entry("OPTIN_INGEST_PUBLISH_TIMEOUT", "4s"),
+                Map.entry("OPTIN_LIMITS_PREFIX_DIGITS", "7"),
+                Map.entry("OPTIN_LIMITS_PREFIX_PER_HOUR", "40"),
+                Map.entry("OPTIN_LIMITS_COUNTRY_PER_HOUR", "900"),
+                Map.entry("OPTIN_LIMITS_PUMPING_MIN_SENDS", "30"),
+                Map.entry("OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "25"),
+                Map.entry("OPTIN_LIMITS_PUMPING_BLOCK", "2h")));
 
-    assertThat(settings.allowedCountries()).containsExactlyInAnyOrder("US", "CA");
-    assertThat(settings.allowsCountry("US")).isTrue();
-    assertThat(settings.allowsCountry("FR")).isFalse();
-    assertThat(IngestSettings.defaults().allowsCountry("FR")).isTrue();
+    // When
+    IngestSettings ingest = IngestSettings.from(settings);
+
+    // Then
+    assertThat(ingest)
+        .isEqualTo(
+            new IngestSettings(
+                3,
+                30,
+                Set.of("US", "FR"),
+                Duration.ofHours(2),
+                1000,
+                Duration.ofSeconds(4),
+                7,
+                40,
+                900,
+                new PumpingRule(30, 25, Duration.ofHours(2))));
+    assertThat(ingest.prefixRule()).isEqualTo(new PrefixRule(7));
+    assertThat(ingest.allowsCountry("FR")).isTrue();
+    assertThat(ingest.allowsCountry("DE")).isFalse();
   }
 
   @Test
-  void shouldDefaultThePrefixCountryAndPumpingLimitsToTheCatalogue() {
-    IngestSettings defaults = IngestSettings.defaults();
+  void shouldTakeTheDocumentedDefaultsWhenNothingIsSet() {
+    // When
+    IngestSettings ingest = IngestSettings.from(Settings.defaults(IngestSettings.CATALOGUE));
 
-    assertThat(
-            List.of(
-                defaults.signupsPerPhonePerHour(),
-                defaults.signupsPerIpPerHour(),
-                defaults.prefixDigits(),
-                defaults.signupsPerPrefixPerHour(),
-                defaults.signupsPerCountryPerHour(),
-                defaults.pumping().minSends(),
-                defaults.pumping().minConfirmPercent()))
-        .containsExactly(
-            catalogued(SettingsCatalogue.LIMITS_PHONE_PER_HOUR),
-            catalogued(SettingsCatalogue.LIMITS_IP_PER_HOUR),
-            catalogued(SettingsCatalogue.LIMITS_PREFIX_DIGITS),
-            catalogued(SettingsCatalogue.LIMITS_PREFIX_PER_HOUR),
-            catalogued(SettingsCatalogue.LIMITS_COUNTRY_PER_HOUR),
-            catalogued(SettingsCatalogue.LIMITS_PUMPING_MIN_SENDS),
-            catalogued(SettingsCatalogue.LIMITS_PUMPING_MIN_CONFIRM_PERCENT));
-    assertThat(defaults.pumping().block())
-        .isEqualTo(catalogued(SettingsCatalogue.LIMITS_PUMPING_BLOCK));
-    assertThat(defaults.withPlaceLimits(7, 40, 900).prefixRule()).isEqualTo(new PrefixRule(7));
+    // Then
+    assertThat(ingest)
+        .isEqualTo(
+            new IngestSettings(
+                5,
+                20,
+                Set.of(),
+                Duration.ofHours(24),
+                100_000,
+                Duration.ofSeconds(15),
+                6,
+                200,
+                2_000,
+                new PumpingRule(50, 10, Duration.ofHours(1))));
+    assertThat(ingest.allowsCountry("FR")).as("an empty list allows every country").isTrue();
   }
 
-  private static <T> T catalogued(Setting<T> setting) {
-    return setting.defaultValue().orElseThrow();
+  @Test
+  void shouldRefuseOutOfRangeValuesNamingTheSetting() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    IngestSettings.CATALOGUE,
+                    Optional.empty(),
+                    Map.of(
+                        "OPTIN_LIMITS_PREFIX_DIGITS", "0",
+                        "OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "101",
+                        "OPTIN_LIMITS_PUMPING_BLOCK", "0s")))
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "limits.prefix.digits=0 from environment variable "
+                            + "OPTIN_LIMITS_PREFIX_DIGITS: must be between 3 and 12",
+                        "limits.pumping.block=0s from environment variable "
+                            + "OPTIN_LIMITS_PUMPING_BLOCK: must be between 1m and 7d",
+                        "limits.pumping.min.confirm.percent=101 from environment variable "
+                            + "OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT: must be between 0 and 100"));
+  }
+
+  @Test
+  void shouldRefuseCountriesThatAreNotIsoCodes() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    IngestSettings.CATALOGUE,
+                    Optional.empty(),
+                    Map.of("OPTIN_LIMITS_COUNTRIES_ALLOWED", "US,France")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "limits.countries.allowed=US,France from environment variable "
+                + "OPTIN_LIMITS_COUNTRIES_ALLOWED: must be two-letter ISO 3166 country codes in "
+                + "capitals, like US,FR (not [France])");
   }
 }

@@ -24,7 +24,11 @@ class PumpingGuardTest {
 
   private final MutableClock clock = new MutableClock(NOW);
   private final OptinMetrics metrics = OptinMetrics.unexposed();
-  private final PumpingGuard guard = guard(PumpingRule.defaults());
+
+  /** The rule of the catalogue's defaults: 50 sends, 10 %, blocked for an hour. */
+  private static final PumpingRule DEFAULTS = TestIngestSettings.defaults().pumping();
+
+  private final PumpingGuard guard = guard(DEFAULTS);
 
   private PumpingGuard guard(PumpingRule rule) {
     return new PumpingGuard(rule, new PrefixRule(6), clock, metrics);
@@ -196,8 +200,7 @@ class PumpingGuardTest {
   @Test
   void shouldBoundThePrefixesItTracks() {
     // Given a guard tracking at most 3 prefixes
-    PumpingGuard bounded =
-        new PumpingGuard(PumpingRule.defaults(), new PrefixRule(6), clock, metrics, 3);
+    PumpingGuard bounded = new PumpingGuard(DEFAULTS, new PrefixRule(6), clock, metrics, 3);
 
     // When codes go to 10 prefixes
     for (int area = 200; area < 210; area++) {

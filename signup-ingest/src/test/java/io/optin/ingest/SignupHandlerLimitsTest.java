@@ -19,6 +19,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -66,7 +67,7 @@ class SignupHandlerLimitsTest {
   @Test
   void shouldAnswer429WhenTheNumberPrefixLimitTripsAcrossPhonesAndIps() throws Exception {
     // Given 2 signups an hour per 6-digit prefix, both taken by two phones from two IPs
-    start(IngestSettings.defaults().withPlaceLimits(6, 2, 2000));
+    start(TestIngestSettings.with(Map.of("limits.prefix.per.hour", "2")));
     assertThat(signUp("+14155550101", "192.0.2.1").statusCode()).isEqualTo(202);
     assertThat(signUp("+14155550102", "192.0.2.2").statusCode()).isEqualTo(202);
 
@@ -95,7 +96,7 @@ class SignupHandlerLimitsTest {
   @Test
   void shouldAnswer429WhenTheCountryLimitTripsAcrossPrefixes() throws Exception {
     // Given 2 signups an hour per country, taken by two US area codes
-    start(IngestSettings.defaults().withPlaceLimits(6, 200, 2));
+    start(TestIngestSettings.with(Map.of("limits.country.per.hour", "2")));
     signUp("+14155550100", "192.0.2.1");
     signUp("+12125550100", "192.0.2.2");
 
@@ -116,7 +117,7 @@ class SignupHandlerLimitsTest {
   @Test
   void shouldAnswer429ToABlockedPrefixUntilTheBlockEndsAndListIt() throws Exception {
     // Given no prefix is blocked
-    start(IngestSettings.defaults().withPumping(new PumpingRule(50, 10, Duration.ofMinutes(30))));
+    start(TestIngestSettings.with(Map.of("limits.pumping.block", "30m")));
     assertThat(get(BlockedPrefixesHandler.PATH).body()).isEqualTo("[]");
 
     // When the status topic shows 50 codes sent to +150055 in the last minutes, 4 confirmed (8 %)
@@ -162,7 +163,7 @@ class SignupHandlerLimitsTest {
 
   @Test
   void shouldServeTheBlockedListReadOnly() throws Exception {
-    start(IngestSettings.defaults());
+    start(TestIngestSettings.defaults());
 
     HttpResponse<String> posted =
         http.send(

@@ -23,7 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Set;
+import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -63,7 +63,7 @@ class SignupHandlerTest {
   }
 
   private void start() throws IOException {
-    start(IngestSettings.defaults());
+    start(TestIngestSettings.defaults());
   }
 
   @AfterEach
@@ -412,7 +412,8 @@ class SignupHandlerTest {
     // Given
     OptinMetrics metrics = OptinMetrics.unexposed();
     start(
-        new IngestSettings(1, 20, Set.of(), Duration.ofHours(24), 1000, Duration.ofSeconds(5)),
+        TestIngestSettings.with(
+            Map.of("limits.phone.per.hour", "1", "ingest.idempotency.max.keys", "1000")),
         metrics);
 
     // When
@@ -429,7 +430,7 @@ class SignupHandlerTest {
 
   @Test
   void shouldAnswer429WhenTheIpLimitTripsAcrossPhones() throws Exception {
-    start(new IngestSettings(5, 2, Set.of(), Duration.ofHours(24), 1000, Duration.ofSeconds(5)));
+    start(TestIngestSettings.with(Map.of("limits.ip.per.hour", "2")));
     post(body(b -> b.put("phone", "+14155550101")));
     post(body(b -> b.put("phone", "+14155550102")));
 
@@ -444,9 +445,7 @@ class SignupHandlerTest {
 
   @Test
   void shouldRefuseANumberFromACountryOutsideTheAllowList() throws Exception {
-    start(
-        new IngestSettings(
-            5, 20, Set.of("us", "CA"), Duration.ofHours(24), 1000, Duration.ofSeconds(5)));
+    start(TestIngestSettings.with(Map.of("limits.countries.allowed", "US,CA")));
 
     HttpResponse<String> french = post(body(b -> b.put("phone", "+33612345678")));
     HttpResponse<String> american = post(body());

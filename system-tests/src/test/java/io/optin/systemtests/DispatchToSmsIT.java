@@ -13,6 +13,7 @@ import io.optin.avro.SourceChannel;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
+import io.optin.dispatcher.DispatcherSettings;
 import io.optin.dispatcher.challenge.ChallengeTopologyConfig;
 import io.optin.dispatcher.challenge.DispatcherService;
 import io.optin.dispatcher.message.MessageTemplates;
@@ -23,6 +24,7 @@ import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.screening.ConsentTextHash;
+import io.optin.kit.config.Settings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
@@ -102,9 +104,12 @@ class DispatchToSmsIT {
   void shouldTextTheCodeOfTheChallengeIssuedForSignup() throws Exception {
     // Given the dispatcher and the sender running against the broker and the sandbox
     Map<String, String> kafka = Map.of("bootstrap.servers", broker.bootstrapServers());
+    Settings settings =
+        Settings.defaults(DispatcherSettings.CATALOGUE)
+            .with(Map.of("twilio.from", FROM, "sms.sender.id", "it"), "test");
     DispatcherService dispatcher =
         new DispatcherService(
-            ChallengeTopologyConfig.defaults(FROM),
+            ChallengeTopologyConfig.from(settings),
             Map.of(
                 "bootstrap.servers",
                 broker.bootstrapServers(),
@@ -120,7 +125,7 @@ class DispatchToSmsIT {
     running.add(gateway);
     SenderService sender =
         new SenderService(
-            SenderConfig.defaults("it", FROM, null, null),
+            withoutStatusCallback(SenderConfig.from(settings)),
             kafka,
             serdes,
             new MessageTemplates(Map.of("acme-deals", "Acme")),
@@ -132,8 +137,8 @@ class DispatchToSmsIT {
         .atMost(Duration.ofSeconds(60))
         .until(
             () ->
-                dispatcher.state() == KafkaStreams.State.RUNNING
-                    && sender.state() == SenderService.State.RUNNING);
+                dispatcher.streamsState() == KafkaStreams.State.RUNNING
+                    && sender.senderState() == SenderService.State.RUNNING);
 
     // When a platform produces a signup
     produceSignup(Instant.now().truncatedTo(ChronoUnit.MILLIS));
@@ -205,5 +210,18 @@ class DispatchToSmsIT {
 
   private <V extends SpecificRecord> List<V> readCommitted(Topic<V> topic) {
     return new CommittedRecords(broker.bootstrapServers(), serdes).read(topic);
+  }
+
+  /** No status callback: nothing in this test listens for delivery statuses. */
+  private static SenderConfig withoutStatusCallback(SenderConfig config) {
+    return new SenderConfig(
+        config.instanceId(),
+        config.fromNumber(),
+        config.messagingServiceSid(),
+        null,
+        config.concurrency(),
+        config.messagesPerSecond(),
+        config.retryPolicy(),
+        config.dedupeWindow());
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.SubscriberConfirmed;
+import io.optin.devkit.DevSettings;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
@@ -55,6 +56,7 @@ class EndToEndIT {
   void startEverything() {
     Settings settings =
         Settings.load(
+            DevSettings.CATALOGUE,
             Optional.empty(),
             Map.of(
                 "OPTIN_DEV_BROKER_PORT",

@@ -222,7 +222,7 @@ class SmsSenderIT {
     service.start();
     await()
         .atMost(Duration.ofSeconds(60))
-        .until(() -> service.state() == SenderService.State.RUNNING);
+        .until(() -> service.senderState() == SenderService.State.RUNNING);
     return service;
   }
 

@@ -10,6 +10,7 @@ import io.optin.server.topics.ProvisioningReport;
 import io.optin.server.topics.ProvisioningReport.Outcome;
 import io.optin.server.topics.ProvisioningReport.Result;
 import io.optin.server.topics.TopicProvisioner;
+import io.optin.server.topics.TopicSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ class TopicProvisionerIT {
     // Given the catalogue with a 5-year ledger
     Settings settings =
         Settings.load(
+            TopicSettings.CATALOGUE,
             Optional.empty(),
             Map.of("OPTIN_TOPICS_PARTITIONS", "4", "OPTIN_AUDIT_RETENTION", "1825d"));
     List<Topic<?>> catalogue = TopicProvisioner.catalogue(settings);
@@ -95,7 +97,7 @@ class TopicProvisionerIT {
   @Test
   void shouldReportExistingTopicsAndChangeNothingTheSecondTime() {
     // Given
-    Settings settings = Settings.defaults();
+    Settings settings = Settings.defaults(TopicSettings.CATALOGUE);
     TopicProvisioner provisioner = TopicProvisioner.of(admin, settings, TIMEOUT);
     provisioner.provision(TopicProvisioner.catalogue(settings));
 
@@ -112,7 +114,7 @@ class TopicProvisionerIT {
   void shouldRefuseACoPartitionedTopicWithAnotherPartitionCountAndCreateNothing() throws Exception {
     // Given the challenges topic made by hand with 3 partitions
     admin.createTopics(List.of(new NewTopic(Topics.CHALLENGES.name(), 3, (short) 1))).all().get();
-    Settings settings = Settings.defaults();
+    Settings settings = Settings.defaults(TopicSettings.CATALOGUE);
 
     // When
     ProvisioningReport report =
@@ -145,7 +147,7 @@ class TopicProvisionerIT {
                     .configs(Map.of("cleanup.policy", "compact"))))
         .all()
         .get();
-    Settings settings = Settings.defaults();
+    Settings settings = Settings.defaults(TopicSettings.CATALOGUE);
 
     // When
     ProvisioningReport report =
@@ -170,7 +172,7 @@ class TopicProvisionerIT {
                     .configs(Map.of("cleanup.policy", "compact"))))
         .all()
         .get();
-    Settings settings = Settings.defaults();
+    Settings settings = Settings.defaults(TopicSettings.CATALOGUE);
 
     // When
     ProvisioningReport report =

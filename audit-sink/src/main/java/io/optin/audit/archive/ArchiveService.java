@@ -1,5 +1,6 @@
 package io.optin.audit.archive;
 
+import io.optin.kit.health.ServiceHealth;
 import io.optin.schemas.registry.SchemaRegistryClient;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -9,8 +10,14 @@ import java.util.Map;
 /**
  * Runs one {@link LedgerArchiver} per configured archive (segment files, PostgreSQL), each with its
  * own consumer and position, so a slow or failing database never holds the files back.
+ *
+ * <p>Health, as service {@value #NAME}: ready when every archiver has its sink open and is copying
+ * (not while one recovers from a failure), dead for good once one has given up.
  */
-public final class ArchiveService implements AutoCloseable {
+public final class ArchiveService implements ServiceHealth, AutoCloseable {
+
+  /** The service's word, in health and metrics. */
+  public static final String NAME = "archive";
 
   private final List<LedgerArchiver> archivers = new ArrayList<>();
 
@@ -57,10 +64,38 @@ public final class ArchiveService implements AutoCloseable {
     return List.copyOf(archivers);
   }
 
-  /** For {@code /health/ready}: every archiver has its sink open and is copying. */
+  /** Every archiver has its sink open and is copying. */
   public boolean isRunning() {
     return archivers.stream()
         .allMatch(archiver -> archiver.state() == LedgerArchiver.State.RUNNING);
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean ready() {
+    return isRunning();
+  }
+
+  @Override
+  public boolean live() {
+    return archivers.stream()
+        .noneMatch(archiver -> archiver.state() == LedgerArchiver.State.FAILED);
+  }
+
+  /**
+   * The state of one archiver ({@code RUNNING}), or of each ({@code files RUNNING, jdbc FAILED}).
+   */
+  @Override
+  public String state() {
+    if (archivers.size() == 1) {
+      return archivers.get(0).state().name();
+    }
+    return String.join(
+        ", ", archivers.stream().map(a -> a.name() + " " + a.state().name()).toList());
   }
 
   @Override

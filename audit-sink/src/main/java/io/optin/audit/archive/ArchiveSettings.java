@@ -1,12 +1,12 @@
 package io.optin.audit.archive;
 
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_DIR;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_PASSWORD;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_URL;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_USER;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_RETRY_BACKOFF;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_BYTES;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_DIR;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_JDBC_PASSWORD;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_JDBC_URL;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_JDBC_USER;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_RETRY_BACKOFF;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_SEGMENT_MAX_BYTES;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_SEGMENT_MAX_RECORDS;
 
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
@@ -38,7 +38,7 @@ public record ArchiveSettings(
    *
    * @throws SettingsException naming {@code audit.archive.jdbc.url} when it is not a PostgreSQL URL
    */
-  public static ArchiveSettings of(Settings settings) {
+  public static ArchiveSettings from(Settings settings) {
     Optional<Path> directory = nonBlank(settings.optional(AUDIT_ARCHIVE_DIR)).map(Path::of);
     Optional<JdbcTarget> jdbc;
     try {

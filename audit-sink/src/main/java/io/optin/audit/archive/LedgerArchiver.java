@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * committed records only, from every partition it assigns itself, starting where the sink says it
  * stopped (never a consumer group's offsets, which would be committed apart from the archive).
  * After any failure it drops the sink, opens a fresh one (which repairs what the failure left) and
- * seeks to its positions again.
+ * seeks to its positions again. Should its thread end without being asked to (an {@link Error}, an
+ * interrupt), it has given up for good: {@link State#FAILED}.
  */
 public final class LedgerArchiver implements AutoCloseable {
 
@@ -42,7 +43,9 @@ public final class LedgerArchiver implements AutoCloseable {
     CREATED,
     RUNNING,
     RECOVERING,
-    STOPPED
+    STOPPED,
+    /** Its thread ended without {@link #close()}: nothing is archived until a restart. */
+    FAILED
   }
 
   private static final Logger LOG = LoggerFactory.getLogger(LedgerArchiver.class);
@@ -111,6 +114,11 @@ public final class LedgerArchiver implements AutoCloseable {
 
   public State state() {
     return state.get();
+  }
+
+  /** {@code files} or {@code jdbc}. */
+  public String name() {
+    return name;
   }
 
   /** Records this archiver stored since it started. */
@@ -198,10 +206,22 @@ public final class LedgerArchiver implements AutoCloseable {
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (Error e) {
+      lastError.set(e);
+      throw e;
     } finally {
       closeQuietly(sink);
       consumer.close(CloseOptions.timeout(Duration.ZERO));
-      state.set(State.STOPPED);
+      if (stopping.getCount() == 0) {
+        state.set(State.STOPPED);
+      } else {
+        state.set(State.FAILED);
+        LOG.error(
+            "Archiver {} gave up without being stopped; nothing more is archived into it until "
+                + "the process is restarted (/health/live answers 503)",
+            name,
+            lastError.get());
+      }
     }
   }
 

@@ -89,10 +89,6 @@ public final class SegmentFileArchive implements ArchiveSink {
     }
   }
 
-  public static SegmentFileArchive open(Path directory) {
-    return open(directory, SegmentRotation.DEFAULT, Clock.systemUTC());
-  }
-
   @Override
   public synchronized Map<Integer, Long> positions() {
     return Map.copyOf(next);

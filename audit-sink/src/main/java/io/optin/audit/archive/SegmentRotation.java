@@ -2,16 +2,7 @@ package io.optin.audit.archive;
 
 /**
  * When an open segment is closed: after {@code maxRecords} records or {@code maxBytes} bytes,
- * whichever first.
+ * whichever first ({@code audit.archive.segment.max.records} and {@code
+ * audit.archive.segment.max.bytes}).
  */
-public record SegmentRotation(long maxRecords, long maxBytes) {
-
-  /** 100,000 records or 64 MiB. */
-  public static final SegmentRotation DEFAULT = new SegmentRotation(100_000, 64L * 1024 * 1024);
-
-  public SegmentRotation {
-    if (maxRecords < 1 || maxBytes < 1) {
-      throw new IllegalArgumentException("a segment holds at least one record and one byte");
-    }
-  }
-}
+public record SegmentRotation(long maxRecords, long maxBytes) {}

@@ -1,12 +1,16 @@
 package io.optin.audit.crypto;
 
+import static io.optin.audit.AuditSettings.AUDIT_MASTER_KEY;
+import static io.optin.audit.AuditSettings.AUDIT_SIGNING_KEY;
+
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
-import java.util.function.Function;
 
 /**
  * The audit sink's two secrets: the master key wrapping the data keys, and the key signing
@@ -26,20 +30,23 @@ public record LedgerKeys(MasterKey master, CheckpointSigningKey signing) {
   }
 
   /**
-   * Both keys from settings, by name; a missing or malformed one fails with a message naming the
-   * setting.
+   * Both keys among {@code settings}.
+   *
+   * @throws SettingsException naming the setting of a missing or malformed key
    */
-  public static LedgerKeys fromSettings(Function<String, String> settings) {
-    String signing = settings.apply(CheckpointSigningKey.SETTING);
-    if (signing == null || signing.isBlank()) {
-      throw new IllegalArgumentException(
-          CheckpointSigningKey.SETTING
+  public static LedgerKeys from(Settings settings) {
+    String signing = settings.optional(AUDIT_SIGNING_KEY).orElse(null);
+    if (signing == null) {
+      throw new SettingsException(
+          AUDIT_SIGNING_KEY.key()
               + " is required: an Ed25519 private key,"
               + " base64 PKCS#8 (`openssl genpkey -algorithm ed25519 -outform DER | base64 -w0`)");
     }
-    return new LedgerKeys(
-        MasterKey.fromBase64(settings.apply(MasterKey.SETTING)),
-        CheckpointSigningKey.fromBase64(signing));
+    return SettingsException.checked(
+        () ->
+            new LedgerKeys(
+                MasterKey.fromBase64(settings.optional(AUDIT_MASTER_KEY).orElse(null)),
+                CheckpointSigningKey.fromBase64(signing)));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.optin.audit.archive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.optin.audit.AuditSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import java.nio.file.Path;
@@ -15,10 +16,10 @@ class ArchiveSettingsTest {
 
   @Test
   void shouldConfigureNoArchiveByDefault() {
-    ArchiveSettings settings = ArchiveSettings.of(Settings.defaults());
+    ArchiveSettings settings = ArchiveSettings.from(Settings.defaults(AuditSettings.CATALOGUE));
 
     assertThat(settings.any()).isFalse();
-    assertThat(settings.rotation()).isEqualTo(SegmentRotation.DEFAULT);
+    assertThat(settings.rotation()).isEqualTo(new SegmentRotation(100_000, 64L * 1024 * 1024));
     assertThat(settings.retryBackoff()).isEqualTo(Duration.ofSeconds(5));
   }
 
@@ -26,8 +27,9 @@ class ArchiveSettingsTest {
   void shouldTakeBothArchivesAndThePasswordFromTheEnvironment() {
     // Given the archive settings as OPTIN_* variables
     ArchiveSettings settings =
-        ArchiveSettings.of(
+        ArchiveSettings.from(
             Settings.load(
+                AuditSettings.CATALOGUE,
                 Optional.empty(),
                 Map.of(
                     "OPTIN_AUDIT_ARCHIVE_DIR", "/srv/archive",
@@ -42,8 +44,7 @@ class ArchiveSettingsTest {
         .contains(
             new JdbcTarget(
                 "jdbc:postgresql://db.internal:5432/optin", "optin_archiver", "test-password"));
-    assertThat(settings.rotation())
-        .isEqualTo(new SegmentRotation(5000, SegmentRotation.DEFAULT.maxBytes()));
+    assertThat(settings.rotation()).isEqualTo(new SegmentRotation(5000, 64L * 1024 * 1024));
     assertThat(settings.retryBackoff()).isEqualTo(Duration.ofSeconds(30));
   }
 
@@ -52,13 +53,15 @@ class ArchiveSettingsTest {
     assertThatThrownBy(
             () ->
                 Settings.load(
-                    Optional.empty(), Map.of("OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_BYTES", "lots")))
+                    AuditSettings.CATALOGUE,
+                    Optional.empty(),
+                    Map.of("OPTIN_AUDIT_ARCHIVE_SEGMENT_MAX_BYTES", "lots")))
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("audit.archive.segment.max.bytes");
     assertThatThrownBy(
             () ->
-                ArchiveSettings.of(
-                    Settings.defaults()
+                ArchiveSettings.from(
+                    Settings.defaults(AuditSettings.CATALOGUE)
                         .with(Map.of("audit.archive.jdbc.url", "jdbc:mysql://db/optin"), "test")))
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("audit.archive.jdbc.url")

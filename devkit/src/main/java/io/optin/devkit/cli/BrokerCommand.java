@@ -1,7 +1,8 @@
 package io.optin.devkit.cli;
 
 import io.optin.devkit.DevStack;
-import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.config.ProcessSettings;
+import io.optin.kit.config.SharedSettings;
 import io.optin.server.cli.ConfigOption;
 import io.optin.server.cli.UntilStopped;
 import io.optin.server.topics.ProvisioningReport.Result;
@@ -69,15 +70,15 @@ public final class BrokerCommand implements Callable<Integer> {
     out.println("Run services against it, each in its own terminal, for example:");
     out.println(
         "  "
-            + SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS.environmentVariable()
+            + ProcessSettings.KAFKA_BOOTSTRAP_SERVERS.environmentVariable()
             + "="
             + stack.bootstrapServers()
             + " "
-            + SettingsCatalogue.SCHEMA_REGISTRY_URL.environmentVariable()
+            + ProcessSettings.SCHEMA_REGISTRY_URL.environmentVariable()
             + "="
             + stack.registryUrl()
             + " "
-            + SettingsCatalogue.OTP_SECRET.environmentVariable()
+            + SharedSettings.OTP_SECRET.environmentVariable()
             + "=... ./optin run dispatcher");
     out.printf(
         Locale.ROOT,

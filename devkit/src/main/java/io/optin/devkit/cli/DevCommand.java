@@ -1,12 +1,14 @@
 package io.optin.devkit.cli;
 
 import io.optin.devkit.EmbeddedOptin;
+import io.optin.dispatcher.DispatcherSettings;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
-import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.http.RunningService;
+import io.optin.server.DevAuditSecrets;
 import io.optin.server.cli.ConfigOption;
 import io.optin.server.cli.ReadyWait;
 import io.optin.server.cli.UntilStopped;
-import io.optin.server.stack.RunningService;
 import io.optin.server.topics.ProvisioningReport.Result;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -77,7 +79,7 @@ public final class DevCommand implements Callable<Integer> {
         "Twilio webhooks  "
             + optin.inboundWebhookUrl()
             + "  (signatures checked against "
-            + SettingsCatalogue.PUBLIC_BASE_URL.key()
+            + ProcessSettings.PUBLIC_BASE_URL.key()
             + "="
             + optin.publicBaseUrl()
             + ")");
@@ -95,7 +97,7 @@ public final class DevCommand implements Callable<Integer> {
             () ->
                 out.println(
                     "Twilio           real account "
-                        + optin.settings().string(SettingsCatalogue.TWILIO_ACCOUNT_SID)
+                        + optin.settings().string(DispatcherSettings.TWILIO_ACCOUNT_SID)
                         + ": SMS are really sent"));
     out.println("Data directory   " + optin.dataDir());
     out.println();
@@ -133,7 +135,7 @@ public final class DevCommand implements Callable<Integer> {
               + "Press Ctrl-C to stop.%n",
           startup.toMillis() / 1000.0,
           String.join(
-              ", ", optin.services().notReady().stream().map(s -> s.name().word()).toList()),
+              ", ", optin.services().notReady().stream().map(RunningService::name).toList()),
           optin.gatewayUrl());
     }
     out.flush();
@@ -150,7 +152,7 @@ public final class DevCommand implements Callable<Integer> {
         "Stopped cleanly in %.1f s; data kept in %s (set %s to use another directory).%n",
         (System.nanoTime() - stoppingAt) / 1e9,
         optin.dataDir(),
-        SettingsCatalogue.DEV_DATA_DIR.key());
+        DevAuditSecrets.DEV_DATA_DIR.key());
     out.flush();
   }
 }

@@ -1,8 +1,8 @@
 package io.optin.devkit.demo;
 
 /**
- * How the demo verifies the consent ledger at the end of a run (DESIGN.md §8: "verifies the audit
- * chain"); a broken chain fails the demo.
+ * How the demo verifies the consent ledger at the end of a run (the chains and checkpoints, as
+ * docs/demo.md says); a broken chain fails the demo.
  */
 @FunctionalInterface
 public interface AuditCheck {

@@ -1,22 +1,23 @@
 package io.optin.devkit.demo;
 
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_CHECKPOINT_INTERVAL;
-import static io.optin.kit.config.SettingsCatalogue.DEV_BROKER_PORT;
-import static io.optin.kit.config.SettingsCatalogue.DEV_DATA_DIR;
-import static io.optin.kit.config.SettingsCatalogue.DEV_REGISTRY_PORT;
-import static io.optin.kit.config.SettingsCatalogue.DEV_SANDBOX_PORT;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_PORT;
-import static io.optin.kit.config.SettingsCatalogue.LIMITS_PHONE_PER_HOUR;
-import static io.optin.kit.config.SettingsCatalogue.LIMITS_PUMPING_MIN_SENDS;
-import static io.optin.kit.config.SettingsCatalogue.SMS_MAX_CONCURRENCY;
-import static io.optin.kit.config.SettingsCatalogue.SMS_RATE_PER_SECOND;
+import static io.optin.audit.AuditSettings.AUDIT_CHECKPOINT_INTERVAL;
+import static io.optin.devkit.DevSettings.DEV_BROKER_PORT;
+import static io.optin.devkit.DevSettings.DEV_REGISTRY_PORT;
+import static io.optin.devkit.DevSettings.DEV_SANDBOX_PORT;
+import static io.optin.dispatcher.DispatcherSettings.SMS_MAX_CONCURRENCY;
+import static io.optin.dispatcher.DispatcherSettings.SMS_RATE_PER_SECOND;
+import static io.optin.ingest.IngestSettings.LIMITS_PHONE_PER_HOUR;
+import static io.optin.ingest.IngestSettings.LIMITS_PUMPING_MIN_SENDS;
+import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
+import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 
 import io.optin.audit.crypto.CheckpointPublicKey;
+import io.optin.audit.crypto.LedgerKeys;
+import io.optin.devkit.DevSettings;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
 import io.optin.schemas.serde.AvroSerdes;
-import io.optin.server.stack.ServiceConfigs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -87,7 +88,7 @@ public final class EmbeddedDemoStack implements DemoStack {
     EmbeddedOptin optin = null;
     try {
       Settings settings =
-          Settings.defaults()
+          Settings.defaults(DevSettings.CATALOGUE)
               .with(DEMO_SETTINGS, "optin demo")
               .with(Map.of(DEV_DATA_DIR.key(), dataDir.toString()), "optin demo");
       optin = EmbeddedOptin.startDemo(settings, window);
@@ -127,7 +128,7 @@ public final class EmbeddedDemoStack implements DemoStack {
 
   @Override
   public CheckpointPublicKey ledgerPublicKey() {
-    return new ServiceConfigs(optin.settings()).ledgerKeys().publicKey();
+    return LedgerKeys.from(optin.settings()).publicKey();
   }
 
   /** Stops everything and deletes the data directory. */

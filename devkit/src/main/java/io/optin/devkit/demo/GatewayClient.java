@@ -12,7 +12,8 @@ import java.time.Duration;
 
 /**
  * What a marketing platform and a web site say to optin's HTTP port during the demo: {@code POST
- * /v1/signups} and {@code POST /v1/verifications} (DESIGN.md §5), answered with their HTTP status.
+ * /v1/signups} and {@code POST /v1/verifications} (docs/signups.md, docs/replies.md), answered with
+ * their HTTP status.
  */
 final class GatewayClient {
 

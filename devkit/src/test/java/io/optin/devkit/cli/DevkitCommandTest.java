@@ -43,6 +43,24 @@ class DevkitCommandTest {
     assertThat(err.toString()).contains("OPTIN_DEV_BROKER_PROT", "did you mean dev.broker.port?");
   }
 
+  @Test
+  void shouldLetTheProductionCommandsOfTheLaptopJarReadTheDevSettings() {
+    // When topics create of the laptop's jar is given a dev setting and a bad partition count
+    int exit =
+        run(
+            Map.of("OPTIN_DEV_BROKER_PORT", "9093", "OPTIN_TOPICS_PARTITIONS", "0"),
+            "topics",
+            "create");
+
+    // Then only the bad value is refused
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "optin: topics.partitions=0 from environment variable OPTIN_TOPICS_PARTITIONS: must be"
+                + " between 1 and 10000"
+                + System.lineSeparator());
+  }
+
   private int run(Map<String, String> env, String... args) {
     CommandLine commandLine = DevkitCommand.commandLine(env);
     commandLine.setOut(new PrintWriter(out, true));

@@ -28,7 +28,6 @@ public final class OtpCodes {
   public static final String SECRET_SETTING = "otp.secret";
   public static final String LENGTH_SETTING = "otp.length";
   public static final int MIN_SECRET_BYTES = KeyedHash.MIN_SECRET_BYTES;
-  public static final int DEFAULT_LENGTH = 6;
   public static final int MIN_LENGTH = 4;
   public static final int MAX_LENGTH = 10;
 
@@ -39,11 +38,6 @@ public final class OtpCodes {
   private final KeyedHash hashKey;
   private final int length;
   private final BigInteger modulus;
-
-  /** Codes of {@value #DEFAULT_LENGTH} digits. */
-  public OtpCodes(byte[] secret) {
-    this(secret, DEFAULT_LENGTH);
-  }
 
   /**
    * @param secret at least {@value #MIN_SECRET_BYTES} bytes (setting {@code otp.secret})

@@ -56,7 +56,7 @@ class CodeMaskTest {
 
   @Test
   void shouldMaskTheCodeOfAnyChallenge() {
-    OtpCodes codes = new OtpCodes(new byte[32]);
+    OtpCodes codes = new OtpCodes(new byte[32], 6);
     for (int i = 0; i < 500; i++) {
       String code = codes.codeFor("c" + i);
       assertThat(codes.mask().mask("Acme Shop 24: your code is " + code + ". Reply YES."))

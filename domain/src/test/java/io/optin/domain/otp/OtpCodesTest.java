@@ -31,8 +31,8 @@ class OtpCodesTest {
 
   @Test
   void shouldDeriveDifferentCodesForDifferentSecrets() {
-    OtpCodes a = new OtpCodes(SECRET);
-    OtpCodes b = new OtpCodes(OTHER_SECRET);
+    OtpCodes a = new OtpCodes(SECRET, 6);
+    OtpCodes b = new OtpCodes(OTHER_SECRET, 6);
 
     long same =
         IntStream.range(0, 200)
@@ -107,7 +107,7 @@ class OtpCodesTest {
 
   @Test
   void shouldMatchTheHashOfTheChallengesOwnCode() {
-    OtpCodes codes = new OtpCodes(SECRET);
+    OtpCodes codes = new OtpCodes(SECRET, 6);
     String code = codes.codeFor("challenge-7");
 
     assertThat(codes.matches("challenge-7", codes.codeHash(code))).isTrue();
@@ -116,7 +116,7 @@ class OtpCodesTest {
 
   @Test
   void shouldMatchACodeTypedWithSpacesOrDashes() {
-    OtpCodes codes = new OtpCodes(SECRET);
+    OtpCodes codes = new OtpCodes(SECRET, 6);
     String code = codes.codeFor("challenge-8");
     String spaced = code.substring(0, 3) + " " + code.substring(3);
     String dashed = code.substring(0, 3) + "-" + code.substring(3);
@@ -128,7 +128,7 @@ class OtpCodesTest {
 
   @Test
   void shouldNotMatchAWrongCodeAnotherChallengeOrNothing() {
-    OtpCodes codes = new OtpCodes(SECRET);
+    OtpCodes codes = new OtpCodes(SECRET, 6);
     String code = codes.codeFor("challenge-9");
     String wrong = String.format("%06d", (Integer.parseInt(code) + 1) % 1_000_000);
 
@@ -142,8 +142,8 @@ class OtpCodesTest {
 
   @Test
   void shouldNotMatchAHashMadeWithAnotherSecret() {
-    OtpCodes ours = new OtpCodes(SECRET);
-    OtpCodes theirs = new OtpCodes(OTHER_SECRET);
+    OtpCodes ours = new OtpCodes(SECRET, 6);
+    OtpCodes theirs = new OtpCodes(OTHER_SECRET, 6);
     String code = ours.codeFor("challenge-11");
 
     assertThat(ours.matches("challenge-11", theirs.codeHash(code))).isFalse();
@@ -151,7 +151,7 @@ class OtpCodesTest {
 
   @Test
   void shouldPublishAHashThatIsNeitherTheCodeNorContainsIt() {
-    OtpCodes codes = new OtpCodes(SECRET);
+    OtpCodes codes = new OtpCodes(SECRET, 6);
     String code = codes.codeFor("challenge-12");
     String hash = codes.codeHash(code);
 
@@ -162,7 +162,7 @@ class OtpCodesTest {
   @Test
   void shouldHashWithAKeyOtherThanTheCodeKey() {
     // The hash of a string must not be the code derivation MAC of that string.
-    OtpCodes codes = new OtpCodes(SECRET);
+    OtpCodes codes = new OtpCodes(SECRET, 6);
     String hashOfId = codes.codeHash("optin-otp-v1|challenge-13");
     String codeMacHex =
         java.util.HexFormat.of()
@@ -174,7 +174,7 @@ class OtpCodesTest {
   @ParameterizedTest
   @ValueSource(ints = {0, 1, 16, 31})
   void shouldRefuseASecretShorterThan32BytesNamingTheSetting(int size) {
-    assertThatThrownBy(() -> new OtpCodes(new byte[size]))
+    assertThatThrownBy(() -> new OtpCodes(new byte[size], 6))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("otp.secret")
         .hasMessageContaining("32 bytes");
@@ -189,7 +189,7 @@ class OtpCodesTest {
 
   @Test
   void shouldAcceptASecretOfExactly32Bytes() {
-    assertThat(new OtpCodes(new byte[32]).codeFor("x")).hasSize(6);
+    assertThat(new OtpCodes(new byte[32], 6).codeFor("x")).hasSize(6);
     assertThat(OtpCodes.fromSettings("a".repeat(32), 6).codeFor("x")).hasSize(6);
   }
 
@@ -203,15 +203,9 @@ class OtpCodesTest {
   }
 
   @Test
-  void shouldDefaultToSixDigits() {
-    assertThat(new OtpCodes(SECRET).length()).isEqualTo(6);
-    assertThat(new OtpCodes(SECRET).codeFor("x")).hasSize(6);
-  }
-
-  @Test
   void shouldNotLetTheCallerChangeTheKeyAfterConstruction() {
     byte[] secret = SECRET.clone();
-    OtpCodes codes = new OtpCodes(secret);
+    OtpCodes codes = new OtpCodes(secret, 6);
     String before = codes.codeFor("challenge-14");
 
     secret[0] ^= 0x7f;
@@ -221,7 +215,7 @@ class OtpCodesTest {
 
   @Test
   void shouldNeverShowTheSecretInToString() {
-    assertThat(new OtpCodes(SECRET).toString())
+    assertThat(new OtpCodes(SECRET, 6).toString())
         .doesNotContain("test-otp-secret")
         .contains("redacted");
   }

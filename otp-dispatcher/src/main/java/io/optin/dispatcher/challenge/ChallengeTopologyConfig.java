@@ -1,5 +1,14 @@
 package io.optin.dispatcher.challenge;
 
+import static io.optin.dispatcher.DispatcherSettings.OTP_EXPIRY;
+import static io.optin.dispatcher.DispatcherSettings.OTP_MAX_RESENDS;
+import static io.optin.dispatcher.DispatcherSettings.OTP_RESEND_COOLDOWN;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
+
+import io.optin.dispatcher.DispatcherSettings;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -7,9 +16,9 @@ import java.util.Objects;
  * Settings of the challenge topology: how long a code lives, when and how often it may be sent
  * again, and which sender (number or messaging service) the challenge records name.
  *
- * @param expiry how long a code confirms (setting {@code otp.expiry}, 1 to 60 minutes)
+ * @param expiry how long a code confirms ({@code otp.expiry})
  * @param resendCooldown minimum event time between two sends of the same code ({@code
- *     otp.resend.cooldown})
+ *     otp.resend.cooldown}), shorter than the expiry
  * @param maxResends how many times one code may be sent again ({@code otp.max.resends})
  * @param fromNumber the sending number in E.164 ({@code twilio.from}); null when a messaging
  *     service sends
@@ -27,60 +36,43 @@ public record ChallengeTopologyConfig(
     String messagingServiceSid,
     boolean demoWindow) {
 
-  public static final String EXPIRY_SETTING = "otp.expiry";
-  public static final String RESEND_COOLDOWN_SETTING = "otp.resend.cooldown";
-  public static final String MAX_RESENDS_SETTING = "otp.max.resends";
-
-  public static final Duration DEFAULT_EXPIRY = Duration.ofMinutes(10);
-  public static final Duration DEFAULT_RESEND_COOLDOWN = Duration.ofSeconds(60);
-  public static final int DEFAULT_MAX_RESENDS = 3;
-
   /**
    * The shortest window {@code optin demo} may use: long enough for a reply to travel through the
    * stack.
    */
   public static final long MIN_DEMO_WINDOW_SECONDS = 5;
 
-  private static final Duration MIN_EXPIRY = Duration.ofMinutes(1);
-  private static final Duration MAX_EXPIRY = Duration.ofMinutes(60);
+  private static final Duration MAX_DEMO_WINDOW = Duration.ofMinutes(60);
 
   public ChallengeTopologyConfig {
-    Objects.requireNonNull(expiry, EXPIRY_SETTING);
-    Objects.requireNonNull(resendCooldown, RESEND_COOLDOWN_SETTING);
-    if (demoWindow) {
-      if (expiry.compareTo(Duration.ofSeconds(MIN_DEMO_WINDOW_SECONDS)) < 0
-          || expiry.compareTo(MAX_EXPIRY) > 0) {
-        throw new IllegalArgumentException(
-            "the demo window must be between "
-                + MIN_DEMO_WINDOW_SECONDS
-                + "s and 60m, got "
-                + expiry);
-      }
-    } else if (expiry.compareTo(MIN_EXPIRY) < 0 || expiry.compareTo(MAX_EXPIRY) > 0) {
+    Objects.requireNonNull(expiry, OTP_EXPIRY.key());
+    Objects.requireNonNull(resendCooldown, OTP_RESEND_COOLDOWN.key());
+    if (demoWindow
+        && (expiry.compareTo(Duration.ofSeconds(MIN_DEMO_WINDOW_SECONDS)) < 0
+            || expiry.compareTo(MAX_DEMO_WINDOW) > 0)) {
       throw new IllegalArgumentException(
-          EXPIRY_SETTING + " must be between 1m and 60m, got " + expiry);
+          "the demo window must be between "
+              + MIN_DEMO_WINDOW_SECONDS
+              + "s and 60m, got "
+              + expiry);
     }
-    if (resendCooldown.isNegative() || resendCooldown.compareTo(expiry) >= 0) {
+    if (resendCooldown.compareTo(expiry) >= 0) {
       // A cooldown as long as the window would make every resend impossible: say so instead of
-      // silently.
+      // silently. Each is in range on its own; only together they can disagree.
       throw new IllegalArgumentException(
-          RESEND_COOLDOWN_SETTING
-              + " must be at least 0 and shorter than "
-              + EXPIRY_SETTING
+          OTP_RESEND_COOLDOWN.key()
+              + " must be shorter than "
+              + OTP_EXPIRY.key()
               + " ("
               + expiry
               + "), got "
               + resendCooldown);
     }
-    if (maxResends < 0) {
-      throw new IllegalArgumentException(
-          MAX_RESENDS_SETTING + " must be 0 or more, got " + maxResends);
-    }
     fromNumber = blankToNull(fromNumber);
     messagingServiceSid = blankToNull(messagingServiceSid);
   }
 
-  /** A production configuration: {@code otp.expiry} between 1 and 60 minutes. */
+  /** A production configuration: {@code otp.expiry} as set, 1 to 60 minutes. */
   public ChallengeTopologyConfig(
       Duration expiry,
       Duration resendCooldown,
@@ -88,6 +80,23 @@ public record ChallengeTopologyConfig(
       String fromNumber,
       String messagingServiceSid) {
     this(expiry, resendCooldown, maxResends, fromNumber, messagingServiceSid, false);
+  }
+
+  /**
+   * The challenge settings among {@code settings}.
+   *
+   * @throws SettingsException when no sender is set, or the cooldown is not shorter than the expiry
+   */
+  public static ChallengeTopologyConfig from(Settings settings) {
+    DispatcherSettings.requireSender(settings);
+    return SettingsException.checked(
+        () ->
+            new ChallengeTopologyConfig(
+                settings.duration(OTP_EXPIRY),
+                settings.duration(OTP_RESEND_COOLDOWN),
+                settings.integer(OTP_MAX_RESENDS),
+                settings.optional(TWILIO_FROM).orElse(null),
+                settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null)));
   }
 
   /**
@@ -101,14 +110,6 @@ public record ChallengeTopologyConfig(
     Duration cooldown = resendCooldown.compareTo(window) < 0 ? resendCooldown : window.dividedBy(2);
     return new ChallengeTopologyConfig(
         window, cooldown, maxResends, fromNumber, messagingServiceSid, true);
-  }
-
-  /**
-   * The documented defaults (10 minutes, 60 s cooldown, 3 resends) sending from {@code fromNumber}.
-   */
-  public static ChallengeTopologyConfig defaults(String fromNumber) {
-    return new ChallengeTopologyConfig(
-        DEFAULT_EXPIRY, DEFAULT_RESEND_COOLDOWN, DEFAULT_MAX_RESENDS, fromNumber, null);
   }
 
   /**

@@ -1,26 +1,21 @@
 package io.optin.dispatcher.challenge;
 
 import io.optin.kit.streams.StreamsConfigs;
+import io.optin.kit.streams.StreamsService;
 import io.optin.schemas.serde.AvroSerdes;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Properties;
-import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Runs the {@link ChallengeTopology} as Kafka Streams application {@value
- * ChallengeTopology#APPLICATION_ID}, with exactly-once processing from {@link StreamsConfigs}.
+ * ChallengeTopology#APPLICATION_ID}, with exactly-once processing from {@link StreamsConfigs} and
+ * the failure policy of {@link StreamsService}. Poison input is routed by the topology as typed
+ * refusals; it throws nothing of its own.
  */
-public final class DispatcherService implements AutoCloseable {
+public final class DispatcherService extends StreamsService {
 
-  private static final Logger log = LoggerFactory.getLogger(DispatcherService.class);
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
-
-  private final KafkaStreams streams;
+  /** The service's word, in health and metrics. */
+  public static final String NAME = "dispatcher";
 
   /**
    * @param clientSettings Kafka client and Streams settings ({@code bootstrap.servers}, {@code
@@ -28,36 +23,22 @@ public final class DispatcherService implements AutoCloseable {
    */
   public DispatcherService(
       ChallengeTopologyConfig config, Map<String, String> clientSettings, AvroSerdes serdes) {
-    Objects.requireNonNull(config, "config");
-    Properties props =
-        StreamsConfigs.forApplication(ChallengeTopology.APPLICATION_ID, clientSettings);
-    this.streams = new KafkaStreams(ChallengeTopology.build(config, serdes), props);
-    // Poison input is routed, never thrown; what is thrown is infrastructure (registry, broker) or
-    // a bug. A fresh
-    // thread retries from the last commit (exactly-once aborts the half-done transaction) instead
-    // of going dark.
-    streams.setUncaughtExceptionHandler(
-        e -> {
-          log.error("Dispatcher stream thread failed; replacing it", e);
-          return StreamThreadExceptionResponse.REPLACE_THREAD;
-        });
+    this(config, clientSettings, serdes, Options.defaults());
   }
 
-  public void start() {
-    streams.start();
-  }
-
-  public KafkaStreams.State state() {
-    return streams.state();
-  }
-
-  /** The running Streams instance, for metrics and health. */
-  public KafkaStreams streams() {
-    return streams;
-  }
-
-  @Override
-  public void close() {
-    streams.close(CLOSE_TIMEOUT);
+  /**
+   * @param options the restart budget and the metrics
+   */
+  public DispatcherService(
+      ChallengeTopologyConfig config,
+      Map<String, String> clientSettings,
+      AvroSerdes serdes,
+      Options options) {
+    super(
+        NAME,
+        ChallengeTopology.APPLICATION_ID,
+        ChallengeTopology.build(Objects.requireNonNull(config, "config"), serdes),
+        clientSettings,
+        options);
   }
 }

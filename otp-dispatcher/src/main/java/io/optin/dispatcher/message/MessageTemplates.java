@@ -1,11 +1,15 @@
 package io.optin.dispatcher.message;
 
 import io.optin.avro.SmsKind;
+import io.optin.dispatcher.DispatcherSettings;
 import io.optin.domain.otp.CodeMask;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -65,6 +69,22 @@ public final class MessageTemplates {
             readSetting(key, text);
           }
         });
+  }
+
+  /**
+   * The texts among {@code settings}: built-in, overridden by the {@code templates.*} family,
+   * signed with the brands of {@code programs.brands}.
+   *
+   * @throws SettingsException naming the key of a text that cannot be used
+   */
+  public static MessageTemplates from(Settings settings) {
+    Map<String, String> brands = new LinkedHashMap<>();
+    for (String pair : settings.list(DispatcherSettings.PROGRAMS_BRANDS)) {
+      int eq = pair.indexOf('=');
+      brands.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
+    }
+    return SettingsException.checked(
+        () -> new MessageTemplates(settings.family(SETTINGS_PREFIX), brands));
   }
 
   /**

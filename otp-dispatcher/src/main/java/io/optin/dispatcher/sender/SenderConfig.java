@@ -1,16 +1,31 @@
 package io.optin.dispatcher.sender;
 
+import static io.optin.dispatcher.DispatcherSettings.SMS_DEDUPE_WINDOW;
+import static io.optin.dispatcher.DispatcherSettings.SMS_MAX_ATTEMPTS;
+import static io.optin.dispatcher.DispatcherSettings.SMS_MAX_CONCURRENCY;
+import static io.optin.dispatcher.DispatcherSettings.SMS_RATE_PER_SECOND;
+import static io.optin.dispatcher.DispatcherSettings.SMS_SENDER_ID;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
+import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
+
+import io.optin.dispatcher.DispatcherSettings;
 import io.optin.dispatcher.sms.RetryPolicy;
+import io.optin.dispatcher.webhook.StatusWebhookHandler;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Settings of the SMS sender.
  *
- * @param instanceId stable name of this sender process ({@code sms.sender.id}); its transactional
- *     id is {@code optin-sms-sender-<instanceId>}, so a restarted instance aborts the transaction
- *     its crash left open. Two live instances must not share one.
+ * @param instanceId stable name of this sender process ({@code sms.sender.id}, else the host name);
+ *     its transactional id is {@code optin-sms-sender-<instanceId>}, so a restarted instance aborts
+ *     the transaction its crash left open. Two live instances must not share one.
  * @param fromNumber default sending number ({@code twilio.from}), or null
  * @param messagingServiceSid messaging service used when no number is given ({@code
  *     twilio.messaging.service.sid})
@@ -19,9 +34,9 @@ import java.util.Objects;
  * @param concurrency SMS requests in flight at once ({@code sms.max.concurrency})
  * @param messagesPerSecond provider requests per second, retries included ({@code
  *     sms.rate.per.second})
- * @param retryPolicy how transient provider failures are retried
+ * @param retryPolicy how transient provider failures are retried ({@code sms.max.attempts})
  * @param dedupeWindow how far back the delivery reports are read on start to skip commands already
- *     handled ({@code sms.dedupe.window}, default 7 days, the outbox retention)
+ *     handled ({@code sms.dedupe.window})
  */
 public record SenderConfig(
     String instanceId,
@@ -34,49 +49,35 @@ public record SenderConfig(
     Duration dedupeWindow) {
 
   public static final String GROUP_ID = "optin-sms-sender";
-  public static final String STATUS_CALLBACK_PATH = "/webhooks/twilio/status";
-  public static final int DEFAULT_CONCURRENCY = 4;
-  public static final double DEFAULT_MESSAGES_PER_SECOND = 10.0;
-  public static final Duration DEFAULT_DEDUPE_WINDOW = Duration.ofDays(7);
+
+  /** Where the status webhook beside the sender listens, under {@code public.base.url}. */
+  public static final String STATUS_CALLBACK_PATH = StatusWebhookHandler.PATH;
 
   public SenderConfig {
-    if (instanceId == null || !instanceId.matches("[A-Za-z0-9._-]{1,100}")) {
-      throw new IllegalArgumentException(
-          "sms.sender.id must be 1 to 100 letters, digits, '.', '_' or '-', got " + instanceId);
-    }
+    Objects.requireNonNull(instanceId, "instanceId");
     fromNumber = blankToNull(fromNumber);
     messagingServiceSid = blankToNull(messagingServiceSid);
-    if (fromNumber == null && messagingServiceSid == null) {
-      throw new IllegalArgumentException(
-          "twilio.from or twilio.messaging.service.sid is required to send SMS");
-    }
-    if (concurrency < 1 || concurrency > 256) {
-      throw new IllegalArgumentException(
-          "sms.max.concurrency must be between 1 and 256, got " + concurrency);
-    }
-    if (!(messagesPerSecond > 0) || messagesPerSecond > 10_000) {
-      throw new IllegalArgumentException(
-          "sms.rate.per.second must be above 0 and at most 10000, got " + messagesPerSecond);
-    }
     Objects.requireNonNull(retryPolicy, "retryPolicy");
-    Objects.requireNonNull(dedupeWindow, "sms.dedupe.window");
-    if (dedupeWindow.isNegative() || dedupeWindow.isZero()) {
-      throw new IllegalArgumentException("sms.dedupe.window must be positive, got " + dedupeWindow);
-    }
+    Objects.requireNonNull(dedupeWindow, "dedupeWindow");
   }
 
-  /** Defaults for everything but the instance, the sender and the public URL Twilio calls back. */
-  public static SenderConfig defaults(
-      String instanceId, String fromNumber, String messagingServiceSid, URI publicBaseUrl) {
+  /**
+   * The sender's settings among {@code settings}.
+   *
+   * @throws SettingsException when neither {@code twilio.from} nor {@code
+   *     twilio.messaging.service.sid} is set
+   */
+  public static SenderConfig from(Settings settings) {
+    DispatcherSettings.requireSender(settings);
     return new SenderConfig(
-        instanceId,
-        fromNumber,
-        messagingServiceSid,
-        statusCallbackFor(publicBaseUrl),
-        DEFAULT_CONCURRENCY,
-        DEFAULT_MESSAGES_PER_SECOND,
-        RetryPolicy.DEFAULT,
-        DEFAULT_DEDUPE_WINDOW);
+        settings.optional(SMS_SENDER_ID).orElseGet(SenderConfig::hostName),
+        settings.optional(TWILIO_FROM).orElse(null),
+        settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null),
+        SettingsException.checked(() -> statusCallbackFor(publicBaseUrl(settings))),
+        settings.integer(SMS_MAX_CONCURRENCY),
+        settings.integer(SMS_RATE_PER_SECOND),
+        RetryPolicy.backoff(settings.integer(SMS_MAX_ATTEMPTS)),
+        settings.duration(SMS_DEDUPE_WINDOW));
   }
 
   /** The status webhook under a public base URL ({@code public.base.url}); null gives null. */
@@ -100,6 +101,27 @@ public record SenderConfig(
    */
   public int maxPollRecords() {
     return concurrency;
+  }
+
+  /**
+   * A sender id from the host name: stable across restarts of one machine, distinct between
+   * machines.
+   */
+  static String hostName() {
+    try {
+      String name = InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+      return name.isEmpty() ? "sender" : name.substring(0, Math.min(100, name.length()));
+    } catch (UnknownHostException e) {
+      return "sender";
+    }
+  }
+
+  private static URI publicBaseUrl(Settings settings) {
+    try {
+      return URI.create(settings.string(PUBLIC_BASE_URL));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(PUBLIC_BASE_URL.key() + ": " + e.getMessage(), e);
+    }
   }
 
   private static String blankToNull(String value) {

@@ -6,6 +6,7 @@ import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SmsGateway;
 import io.optin.domain.otp.OtpCodes;
+import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import io.optin.kit.streams.DecodingDeserializer;
@@ -34,8 +35,15 @@ import org.slf4j.LoggerFactory;
  * Runs the SMS sender: on start it fences any previous transaction of this instance, reads back the
  * commands already reported, then sends outbox commands until closed. {@link #close()} finishes the
  * batch in progress.
+ *
+ * <p>Health: ready while the send loop runs; dead for good ({@link #live()} false) once the loop
+ * stopped on an error, for instance after another instance with the same {@code sms.sender.id}
+ * fenced it: only a restart of the process brings it back.
  */
-public final class SenderService implements AutoCloseable {
+public final class SenderService implements ServiceHealth, AutoCloseable {
+
+  /** The service's word, in health and metrics. */
+  public static final String NAME = "sender";
 
   /** Where the service stands; FAILED means the loop stopped on an error and must be restarted. */
   public enum State {
@@ -135,8 +143,29 @@ public final class SenderService implements AutoCloseable {
     loop.start();
   }
 
-  public State state() {
+  /** Where the send loop stands. */
+  public State senderState() {
     return state;
+  }
+
+  @Override
+  public String name() {
+    return NAME;
+  }
+
+  @Override
+  public boolean ready() {
+    return state == State.RUNNING;
+  }
+
+  @Override
+  public boolean live() {
+    return state != State.FAILED;
+  }
+
+  @Override
+  public String state() {
+    return state.name();
   }
 
   /**
@@ -176,9 +205,16 @@ public final class SenderService implements AutoCloseable {
         current.run();
       }
       state = State.STOPPED;
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       state = State.FAILED;
-      log.error("SMS sender {} stopped on an error", config.instanceId(), e);
+      log.error(
+          "SMS sender {} stopped on an error; it is dead for good: /health/live answers 503 until "
+              + "the process is restarted",
+          config.instanceId(),
+          e);
+      if (e instanceof Error error) {
+        throw error;
+      }
     }
   }
 

@@ -13,9 +13,10 @@ import java.util.function.DoubleSupplier;
 public record RetryPolicy(
     int maxAttempts, Duration initialDelay, Duration maxDelay, double multiplier, double jitter) {
 
-  /** Three attempts, 0.5 s then 1 s (each up to half shorter). */
-  public static final RetryPolicy DEFAULT =
-      new RetryPolicy(3, Duration.ofMillis(500), Duration.ofSeconds(10), 2.0, 0.5);
+  /** The sender's backoff before a retry: 0.5 s, doubling up to 10 s. */
+  private static final Duration FIRST_DELAY = Duration.ofMillis(500);
+
+  private static final Duration LONGEST_DELAY = Duration.ofSeconds(10);
 
   public RetryPolicy {
     if (maxAttempts < 1) {
@@ -33,6 +34,15 @@ public record RetryPolicy(
     if (jitter < 0.0 || jitter > 1.0) {
       throw new IllegalArgumentException("jitter must be within [0, 1]: " + jitter);
     }
+  }
+
+  /**
+   * The sender's policy: {@code maxAttempts} attempts ({@code sms.max.attempts}), waiting 0.5 s
+   * before the first retry and twice as long before each next one, up to 10 s, each up to half
+   * shorter.
+   */
+  public static RetryPolicy backoff(int maxAttempts) {
+    return new RetryPolicy(maxAttempts, FIRST_DELAY, LONGEST_DELAY, 2.0, 0.5);
   }
 
   /** Never retries. */

@@ -1,5 +1,13 @@
 package io.optin.dispatcher.sms;
 
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_ACCOUNT_SID;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_BASE_URL;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_KEY_SECRET;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_KEY_SID;
+import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
+
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Objects;
@@ -36,6 +44,24 @@ public record TwilioClientSettings(
         credentials, null, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT);
   }
 
+  /**
+   * The provider among {@code settings}: the account sid with an API key when one is set, else with
+   * the auth token, and the API base URL.
+   *
+   * @throws SettingsException when a credential is missing or the base URL is not an http(s) URL
+   */
+  public static TwilioClientSettings from(Settings settings) {
+    String account = settings.string(TWILIO_ACCOUNT_SID);
+    Optional<String> keySid = settings.optional(TWILIO_API_KEY_SID);
+    TwilioCredentials credentials =
+        keySid.isPresent()
+            ? TwilioCredentials.apiKey(
+                account, keySid.get(), settings.string(TWILIO_API_KEY_SECRET))
+            : TwilioCredentials.authToken(account, settings.string(TWILIO_AUTH_TOKEN));
+    return SettingsException.checked(
+        () -> of(credentials).withApiBaseUrl(apiBaseUrl(settings).orElse(null)));
+  }
+
   public TwilioClientSettings withApiBaseUrl(URI baseUrl) {
     return new TwilioClientSettings(credentials, baseUrl, connectTimeout, readTimeout);
   }
@@ -47,6 +73,14 @@ public record TwilioClientSettings(
   /** Empty when requests go to Twilio itself. */
   public Optional<URI> baseUrl() {
     return Optional.ofNullable(apiBaseUrl);
+  }
+
+  private static Optional<URI> apiBaseUrl(Settings settings) {
+    try {
+      return settings.optional(TWILIO_API_BASE_URL).map(URI::create);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(TWILIO_API_BASE_URL.key() + ": " + e.getMessage(), e);
+    }
   }
 
   private static void requirePositive(Duration duration, String what) {

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.avro.SmsKind;
+import io.optin.dispatcher.TestDispatcherSettings;
+import io.optin.kit.config.SettingsException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -222,5 +224,41 @@ class MessageTemplatesTest {
     assertThatThrownBy(() -> defaults.render(SmsKind.CONFIRMATION_CODE, "shop", "en"))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("renderCode");
+  }
+
+  @Test
+  void shouldSignTheTextsOfTheSettingsWithTheBrandOfTheirProgram() {
+    // Given
+    MessageTemplates templates =
+        MessageTemplates.from(
+            TestDispatcherSettings.with(
+                Map.of(
+                    "programs.brands", "acme-deals=Acme Markets, news=Daily",
+                    "templates.news.en.help", "{brand}: reply STOP to stop")));
+
+    // Then
+    assertThat(templates.renderCode("acme-deals", "en-US", "123456", TEN_MINUTES).body())
+        .startsWith("Acme Markets: your code is 123456");
+    assertThat(templates.render(SmsKind.HELP, "news", "en").body())
+        .isEqualTo("Daily: reply STOP to stop");
+    assertThat(templates.render(SmsKind.HELP, "other", "en").body()).contains("other");
+  }
+
+  @Test
+  void shouldRefuseBrandsThatAreNotProgramBrandPairs() {
+    assertThatThrownBy(() -> TestDispatcherSettings.with(Map.of("programs.brands", "acme")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage("programs.brands=acme from test: must be programId=Brand pairs (not [acme])");
+  }
+
+  @Test
+  void shouldStopStartUpOnABadTextOfTheSettingsNamingItsKey() {
+    assertThatThrownBy(
+            () ->
+                MessageTemplates.from(
+                    TestDispatcherSettings.with(Map.of("templates.shop.en.welcome", "hi"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith("templates.shop.en.welcome")
+        .hasMessageContaining("unknown message kind \"welcome\"");
   }
 }

@@ -7,6 +7,7 @@ import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
+import io.optin.dispatcher.TestDispatcherSettings;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sms.FakeTwilioApi;
 import io.optin.dispatcher.sms.RetryPolicy;
@@ -95,7 +96,16 @@ class OutboxCommandHandlerTest {
   }
 
   private OutboxCommandHandler handler() {
-    return handler(SenderConfig.defaults("test", FROM, null, URI.create("https://optin.example/")));
+    return handler(
+        SenderConfig.from(
+            TestDispatcherSettings.with(
+                Map.of(
+                    "sms.sender.id",
+                    "test",
+                    "twilio.from",
+                    FROM,
+                    "public.base.url",
+                    "https://optin.example/"))));
   }
 
   @Test
@@ -258,16 +268,27 @@ class OutboxCommandHandlerTest {
     command.setFromNumber(null);
 
     // When it is handled
-    handler(SenderConfig.defaults("test", null, service, null)).handle(command);
+    handler(
+            SenderConfig.from(
+                TestDispatcherSettings.with(
+                    Map.of(
+                        "sms.sender.id",
+                        "test",
+                        "twilio.messaging.service.sid",
+                        service,
+                        "public.base.url",
+                        "https://optin.example/"))))
+        .handle(command);
 
-    // Then Twilio is asked to send through the service, with no status callback
+    // Then Twilio is asked to send through the service, with the status callback
     assertThat(twilio.forms())
         .singleElement()
         .satisfies(
             form -> {
               assertThat(form)
                   .containsEntry("MessagingServiceSid", service)
-                  .doesNotContainKeys("From", "StatusCallback");
+                  .containsEntry("StatusCallback", CALLBACK.toString())
+                  .doesNotContainKey("From");
             });
   }
 

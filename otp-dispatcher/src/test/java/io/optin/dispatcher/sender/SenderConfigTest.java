@@ -1,14 +1,103 @@
 package io.optin.dispatcher.sender;
 
+import static io.optin.dispatcher.TestDispatcherSettings.with;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.optin.dispatcher.DispatcherSettings;
 import io.optin.dispatcher.sms.RetryPolicy;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SenderConfigTest {
+
+  private static final String FROM = "+15005550006";
+
+  @Test
+  void shouldReadTheSenderSettingsWithTheStatusCallbackUnderThePublicUrl() {
+    // Given
+    Settings settings =
+        Settings.load(
+            DispatcherSettings.CATALOGUE,
+            Optional.empty(),
+            Map.of(
+                "OPTIN_TWILIO_FROM", FROM,
+                "OPTIN_PUBLIC_BASE_URL", "https://optin.example.com/",
+                "OPTIN_SMS_SENDER_ID", "sender-1",
+                "OPTIN_SMS_MAX_CONCURRENCY", "8",
+                "OPTIN_SMS_MAX_ATTEMPTS", "5",
+                "OPTIN_SMS_DEDUPE_WINDOW", "2d",
+                "OPTIN_SMS_RATE_PER_SECOND", "7"));
+
+    // When
+    SenderConfig sender = SenderConfig.from(settings);
+
+    // Then
+    assertThat(sender)
+        .isEqualTo(
+            new SenderConfig(
+                "sender-1",
+                FROM,
+                null,
+                URI.create("https://optin.example.com/webhooks/twilio/status"),
+                8,
+                7,
+                RetryPolicy.backoff(5),
+                Duration.ofDays(2)));
+    assertThat(sender.transactionalId()).isEqualTo("optin-sms-sender-sender-1");
+    assertThat(sender.maxPollRecords()).isEqualTo(8);
+  }
+
+  @Test
+  void shouldTakeTheDocumentedDefaultsAndTheHostNameWhenOnlyTheSenderIsSet() {
+    // When
+    SenderConfig sender = SenderConfig.from(with(Map.of("twilio.from", FROM)));
+
+    // Then
+    assertThat(sender)
+        .isEqualTo(
+            new SenderConfig(
+                SenderConfig.hostName(),
+                FROM,
+                null,
+                URI.create("http://127.0.0.1:8080/webhooks/twilio/status"),
+                4,
+                10,
+                RetryPolicy.backoff(3),
+                Duration.ofDays(7)));
+    assertThat(sender.instanceId()).matches("[A-Za-z0-9._-]{1,100}");
+  }
+
+  @Test
+  void shouldRefuseToSendWithoutASenderNamingBothSettings() {
+    assertThatThrownBy(() -> SenderConfig.from(with(Map.of("twilio.from", " "))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith(
+            "twilio.from or twilio.messaging.service.sid must be set: it is the sender of every"
+                + " SMS");
+  }
+
+  @Test
+  void shouldRefuseBadValuesNamingTheSetting() {
+    assertThatThrownBy(() -> with(Map.of("sms.max.concurrency", "0")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage("sms.max.concurrency=0 from test: must be between 1 and 256");
+    assertThatThrownBy(() -> with(Map.of("sms.sender.id", "two words")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "sms.sender.id=two words from test: must be 1 to 100 letters, digits, '.', '_' or '-'");
+    assertThatThrownBy(
+            () ->
+                SenderConfig.from(
+                    with(Map.of("twilio.from", FROM, "public.base.url", "http://bad host/"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith("public.base.url: Illegal character");
+  }
 
   @Test
   void shouldPointStatusCallbackAtWebhookUnderPublicUrl() {
@@ -17,43 +106,5 @@ class SenderConfigTest {
     assertThat(SenderConfig.statusCallbackFor(URI.create("https://optin.example/base")))
         .isEqualTo(URI.create("https://optin.example/base/webhooks/twilio/status"));
     assertThat(SenderConfig.statusCallbackFor(null)).isNull();
-  }
-
-  @Test
-  void shouldRefuseConfigWithoutSenderNamingBothSettings() {
-    assertThatThrownBy(() -> SenderConfig.defaults("a", " ", null, null))
-        .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("twilio.from")
-        .hasMessageContaining("twilio.messaging.service.sid");
-  }
-
-  @Test
-  void shouldRefuseBadLimitsNamingTheSetting() {
-    assertThatThrownBy(
-            () ->
-                new SenderConfig(
-                    "a",
-                    "+15005550006",
-                    null,
-                    null,
-                    0,
-                    10,
-                    RetryPolicy.DEFAULT,
-                    Duration.ofDays(7)))
-        .hasMessageContaining("sms.max.concurrency");
-    assertThatThrownBy(
-            () ->
-                new SenderConfig(
-                    "a", "+15005550006", null, null, 1, 0, RetryPolicy.DEFAULT, Duration.ofDays(7)))
-        .hasMessageContaining("sms.rate.per.second");
-    assertThatThrownBy(() -> SenderConfig.defaults("two words", "+15005550006", null, null))
-        .hasMessageContaining("sms.sender.id");
-  }
-
-  @Test
-  void shouldNameTransactionAfterInstance() {
-    SenderConfig config = SenderConfig.defaults("host-1", "+15005550006", null, null);
-    assertThat(config.transactionalId()).isEqualTo("optin-sms-sender-host-1");
-    assertThat(config.maxPollRecords()).isEqualTo(config.concurrency());
   }
 }

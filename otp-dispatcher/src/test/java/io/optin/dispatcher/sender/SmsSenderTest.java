@@ -7,6 +7,7 @@ import io.optin.avro.DeadLetter;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
+import io.optin.dispatcher.TestDispatcherSettings;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sms.FakeTwilioApi;
 import io.optin.dispatcher.sms.RetryPolicy;
@@ -100,7 +101,9 @@ class SmsSenderTest {
             OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6),
             new RetryingSmsGateway(gateway, RetryPolicy.noRetries()),
             new DeliveredCommands(Duration.ofDays(7), clock),
-            SenderConfig.defaults("test", "+15005550006", null, null),
+            SenderConfig.from(
+                TestDispatcherSettings.with(
+                    Map.of("sms.sender.id", "test", "twilio.from", "+15005550006"))),
             clock,
             () -> UUID.randomUUID().toString());
     sender = new SmsSender(consumer, producer, handler, sending, serdes, clock);

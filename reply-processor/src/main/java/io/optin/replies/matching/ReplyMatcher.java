@@ -37,9 +37,6 @@ public final class ReplyMatcher {
   private final long graceMs;
 
   public ReplyMatcher(OtpCodes codes, int maxAttempts, Duration grace) {
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("otp.max.attempts must be at least 1, got " + maxAttempts);
-    }
     this.codes = codes;
     this.maxAttempts = maxAttempts;
     this.graceMs = grace.toMillis();

@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Joins a phone's challenges with its replies and code attempts, once per message sid or attempt
- * id; a record it cannot read or trust goes to the dead letters and the next one is processed
- * normally.
+ * id; a record it cannot read or trust goes to the dead letters (a typed refusal) and the next one
+ * is processed normally.
  */
 final class ReplyProcessor implements Processor<String, Decoded<?>, String, Object> {
 
@@ -62,21 +62,14 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
         config.purgeInterval(), PunctuationType.WALL_CLOCK_TIME, new RetentionPurge(state, config));
   }
 
+  /**
+   * Processes one record. Nothing is caught here: a failure past the refusals (the registry
+   * unreachable while a confirmation is serialized, a store error, a bug) fails the stream thread,
+   * the transaction is aborted and the record processed again; dead-lettering it would commit its
+   * offset without its confirmation.
+   */
   @Override
   public void process(Record<String, Decoded<?>> record) {
-    try {
-      handle(record);
-    } catch (RuntimeException e) {
-      // Rethrowing would stop the stream thread and, once restarted, fail on the same record
-      // forever. The
-      // decision is computed before anything is written, so a failure here leaves the stores as
-      // they were.
-      LOG.error("could not process a record; dead-lettering it", e);
-      deadLetter(record, "processing failed: " + e, null);
-    }
-  }
-
-  private void handle(Record<String, Decoded<?>> record) {
     Decoded<?> decoded = record.value();
     if (decoded == null || !decoded.isOk()) {
       deadLetter(

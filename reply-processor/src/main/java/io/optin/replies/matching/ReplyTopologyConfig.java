@@ -1,23 +1,31 @@
 package io.optin.replies.matching;
 
+import static io.optin.replies.RepliesSettings.OTP_EXPIRY_GRACE;
+import static io.optin.replies.RepliesSettings.OTP_MAX_ATTEMPTS;
+import static io.optin.replies.RepliesSettings.REPLIES_CLOSED_RETENTION;
+import static io.optin.replies.RepliesSettings.REPLIES_DEDUPE_RETENTION;
+import static io.optin.replies.RepliesSettings.REPLIES_OUTCOME_RETENTION;
+
+import io.optin.kit.config.Settings;
 import java.time.Duration;
 import java.util.Objects;
 
 /**
  * Settings of the reply topology.
  *
- * @param maxAttempts wrong codes a challenge takes before it locks ({@code otp.max.attempts},
- *     default 5)
+ * @param maxAttempts wrong codes a challenge takes before it locks ({@code otp.max.attempts})
  * @param expiryGrace how long after {@code expiresAt} a challenge is closed EXPIRED, so an
- *     in-window answer still in flight wins ({@code otp.expiry.grace}, default 5 s)
- * @param punctuationInterval how often the wall-clock expiry runs (default 1 s)
- * @param dedupeRetention how long a message sid or attempt id is remembered as processed (default 7
- *     days)
- * @param outcomeRetention how long an answer's outcome stays readable by the HTTP side (default 1
- *     h)
- * @param closedRetention how long a closed challenge is remembered to answer late replies (default
- *     7 days)
- * @param purgeInterval how often the retention purge runs (default 1 min)
+ *     in-window answer still in flight wins ({@code otp.expiry.grace})
+ * @param punctuationInterval how often the wall-clock expiry runs ({@value
+ *     #PUNCTUATION_INTERVAL_MS} ms; no setting)
+ * @param dedupeRetention how long a message sid or attempt id is remembered as processed ({@code
+ *     replies.dedupe.retention})
+ * @param outcomeRetention how long an answer's outcome stays readable by the HTTP side ({@code
+ *     replies.outcome.retention})
+ * @param closedRetention how long a closed challenge is remembered to answer late replies ({@code
+ *     replies.closed.retention})
+ * @param purgeInterval how often the retention purge runs ({@value #PURGE_INTERVAL_MS} ms; no
+ *     setting)
  */
 public record ReplyTopologyConfig(
     int maxAttempts,
@@ -28,59 +36,30 @@ public record ReplyTopologyConfig(
     Duration closedRetention,
     Duration purgeInterval) {
 
-  public static final int DEFAULT_MAX_ATTEMPTS = 5;
-  public static final Duration DEFAULT_EXPIRY_GRACE = Duration.ofSeconds(5);
+  /** Expiry within a second of its time, at the cost of one store scan a second. */
+  public static final long PUNCTUATION_INTERVAL_MS = 1_000;
+
+  /** Retentions are hours to days: a purge a minute keeps the stores close to them. */
+  public static final long PURGE_INTERVAL_MS = 60_000;
 
   public ReplyTopologyConfig {
-    if (maxAttempts < 1) {
-      throw new IllegalArgumentException("otp.max.attempts must be at least 1, got " + maxAttempts);
-    }
-    requirePositive(expiryGrace, "otp.expiry.grace", true);
-    requirePositive(punctuationInterval, "punctuation interval", false);
-    requirePositive(dedupeRetention, "dedupe retention", false);
-    requirePositive(outcomeRetention, "outcome retention", false);
-    requirePositive(closedRetention, "closed challenge retention", false);
-    requirePositive(purgeInterval, "purge interval", false);
+    Objects.requireNonNull(expiryGrace, "expiryGrace");
+    Objects.requireNonNull(punctuationInterval, "punctuationInterval");
+    Objects.requireNonNull(dedupeRetention, "dedupeRetention");
+    Objects.requireNonNull(outcomeRetention, "outcomeRetention");
+    Objects.requireNonNull(closedRetention, "closedRetention");
+    Objects.requireNonNull(purgeInterval, "purgeInterval");
   }
 
-  public static ReplyTopologyConfig defaults() {
+  /** The topology's settings among {@code settings}. */
+  public static ReplyTopologyConfig from(Settings settings) {
     return new ReplyTopologyConfig(
-        DEFAULT_MAX_ATTEMPTS,
-        DEFAULT_EXPIRY_GRACE,
-        Duration.ofSeconds(1),
-        Duration.ofDays(7),
-        Duration.ofHours(1),
-        Duration.ofDays(7),
-        Duration.ofMinutes(1));
-  }
-
-  public ReplyTopologyConfig withMaxAttempts(int attempts) {
-    return new ReplyTopologyConfig(
-        attempts,
-        expiryGrace,
-        punctuationInterval,
-        dedupeRetention,
-        outcomeRetention,
-        closedRetention,
-        purgeInterval);
-  }
-
-  public ReplyTopologyConfig withExpiryGrace(Duration grace) {
-    return new ReplyTopologyConfig(
-        maxAttempts,
-        grace,
-        punctuationInterval,
-        dedupeRetention,
-        outcomeRetention,
-        closedRetention,
-        purgeInterval);
-  }
-
-  private static void requirePositive(Duration value, String name, boolean zeroAllowed) {
-    Objects.requireNonNull(value, name);
-    if (value.isNegative() || (!zeroAllowed && value.isZero())) {
-      throw new IllegalArgumentException(
-          name + " must be " + (zeroAllowed ? "zero or more" : "positive") + ", got " + value);
-    }
+        settings.integer(OTP_MAX_ATTEMPTS),
+        settings.duration(OTP_EXPIRY_GRACE),
+        Duration.ofMillis(PUNCTUATION_INTERVAL_MS),
+        settings.duration(REPLIES_DEDUPE_RETENTION),
+        settings.duration(REPLIES_OUTCOME_RETENTION),
+        settings.duration(REPLIES_CLOSED_RETENTION),
+        Duration.ofMillis(PURGE_INTERVAL_MS));
   }
 }

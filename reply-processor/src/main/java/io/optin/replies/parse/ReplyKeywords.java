@@ -14,7 +14,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The keywords a reply is matched against: the defaults of DESIGN.md §6 for every program, plus
+ * The keywords a reply is matched against: the defaults of docs/replies.md for every program, plus
  * additions per program and/or locale. When a word belongs to two intents, opting out wins, then
  * START, then HELP, then CONFIRM: a STOP must never be read as consent.
  *
@@ -88,7 +88,7 @@ public final class ReplyKeywords {
     this.entries = List.copyOf(entries);
   }
 
-  /** The defaults of DESIGN.md §6, for every program and locale. */
+  /** The defaults of docs/replies.md, for every program and locale. */
   public static ReplyKeywords defaults() {
     return new ReplyKeywords(DEFAULTS);
   }

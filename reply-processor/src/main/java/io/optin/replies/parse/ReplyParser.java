@@ -4,7 +4,7 @@ import io.optin.avro.ReplyIntent;
 import io.optin.domain.otp.OtpCodes;
 
 /**
- * Classifies an inbound SMS body (DESIGN.md §6): the whole body, with case, accents, punctuation
+ * Classifies an inbound SMS body (docs/replies.md): the whole body, with case, accents, punctuation
  * and spacing ignored, is a keyword (STOP, START, HELP or CONFIRM families), or exactly a code's
  * number of digits (spaces and dashes inside allowed: "123 456"), else OTHER. A keyword inside a
  * sentence ("yes please") is OTHER: consent and opt-out are taken only from an unambiguous reply.

@@ -8,9 +8,9 @@ import io.optin.avro.VerificationAttempt;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.kafka.PublishedRecords;
+import io.optin.kit.testing.LocalHttpServer;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
-import io.optin.replies.testing.LocalHttpServer;
 import io.optin.schemas.Topics;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -39,7 +39,7 @@ class VerificationHandlerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Instant NOW = Instant.parse("2025-03-01T10:03:00Z");
   private static final OtpCodes CODES =
-      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
 
   private final PublishedRecords published = new PublishedRecords();
   private final AtomicReference<Outcome> decided = new AtomicReference<>();

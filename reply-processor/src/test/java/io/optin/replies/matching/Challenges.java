@@ -13,7 +13,7 @@ import java.time.Instant;
 final class Challenges {
 
   static final OtpCodes CODES =
-      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
   static final String PHONE = "+14155550100";
   static final String OUR_NUMBER = "+14155550999";
 

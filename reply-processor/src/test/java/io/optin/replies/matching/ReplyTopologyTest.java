@@ -7,6 +7,7 @@ import static io.optin.replies.matching.Challenges.hashOfCode;
 import static io.optin.replies.matching.Challenges.hashOfWrongCode;
 import static io.optin.replies.matching.Challenges.issued;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
@@ -20,10 +21,14 @@ import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
 import io.optin.domain.status.SubscriptionStatus;
+import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.streams.RecordFailures;
+import io.optin.replies.RepliesSettings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
+import io.optin.schemas.registry.SchemaRegistryException;
 import io.optin.schemas.serde.AvroSerdes;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -42,6 +47,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.StreamsException;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,13 +62,16 @@ class ReplyTopologyTest {
 
   private static final Instant T0 = Instant.parse("2025-03-01T10:00:00Z");
   private static final Instant EXPIRES = T0.plus(Duration.ofMinutes(10));
-  private static final Duration GRACE = ReplyTopologyConfig.DEFAULT_EXPIRY_GRACE;
+  private static final ReplyTopologyConfig CONFIG =
+      ReplyTopologyConfig.from(Settings.defaults(RepliesSettings.CATALOGUE));
+  private static final Duration GRACE = CONFIG.expiryGrace();
   private static final String PROGRAM = "spring-sale";
   private static final String STATUS_KEY = PROGRAM + ":" + PHONE;
 
   @TempDir Path stateDir;
 
-  private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+  private final OutageRegistry registry = new OutageRegistry(new InMemorySchemaRegistryClient());
+  private final AvroSerdes serdes = new AvroSerdes(registry, true);
   private final AtomicInteger deadLetterIds = new AtomicInteger();
   private final OptinMetrics metrics = OptinMetrics.unexposed();
   private TopologyTestDriver driver;
@@ -83,14 +92,11 @@ class ReplyTopologyTest {
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    RecordFailures.configure(props, null);
     driver =
         new TopologyTestDriver(
             ReplyTopology.build(
-                ReplyTopologyConfig.defaults(),
-                serdes,
-                CODES,
-                () -> "dl-" + deadLetterIds.incrementAndGet(),
-                metrics),
+                CONFIG, serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet(), metrics),
             props,
             T0);
     challenges = input(Topics.CHALLENGES);
@@ -344,6 +350,25 @@ class ReplyTopologyTest {
             });
     assertThat(confirmations.readValuesToList()).hasSize(1);
     assertThat(outcome("SM-yes")).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void shouldFailRatherThanDeadLetterAConfirmationTheRegistryCannotTakeWhileItIsDown() {
+    // Given a poison reply dead-lettered and a HELP read (the dead-letter schema and the reply
+    // schema are known), then the registry goes down
+    rawInbound.pipeInput(PHONE, "not avro".getBytes(StandardCharsets.UTF_8), T0.plusSeconds(1));
+    reply("SM-help", ReplyIntent.HELP, null, T0.plusSeconds(2));
+    assertThat(deadLetters.readValuesToList()).hasSize(1);
+    registry.goDown();
+
+    // When a YES arrives, whose confirmation cannot be serialized
+    assertThatThrownBy(() -> reply("SM-yes", ReplyIntent.CONFIRM, null, T0.plusSeconds(3)))
+        // Then the stream thread fails: the transaction aborts and the reply is processed again
+        // by its replacement, where a dead letter would have committed it without a confirmation
+        .isInstanceOf(StreamsException.class)
+        .hasRootCauseInstanceOf(SchemaRegistryException.class);
+    assertThat(deadLetters.isEmpty()).isTrue();
+    assertThat(confirmations.isEmpty()).isTrue();
   }
 
   @Test

@@ -21,7 +21,7 @@ class ReplyParserTest {
       delimiter = '|',
       quoteCharacter = '"',
       value = {
-        // STOP family of DESIGN.md §6, in the shapes people type them
+        // STOP family of docs/replies.md, in the shapes people type them
         "STOP | STOP",
         "stop | STOP",
         "\" Stop. \" | STOP",

@@ -8,11 +8,12 @@ import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.kafka.PublishedRecords;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.testing.LocalHttpServer;
+import io.optin.kit.testing.TwilioSigner;
+import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.parse.ReplyParser;
-import io.optin.replies.testing.LocalHttpServer;
-import io.optin.replies.testing.TwilioSigner;
 import io.optin.schemas.Topics;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,7 +42,7 @@ class InboundWebhookHandlerTest {
   private static final String OUR_NUMBER = "+14155550999";
   private static final Instant NOW = Instant.parse("2025-03-01T10:02:00Z");
   private static final OtpCodes CODES =
-      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8));
+      new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
 
   private final PublishedRecords published = new PublishedRecords();
   private final Map<String, Outcome> decided = new ConcurrentHashMap<>();

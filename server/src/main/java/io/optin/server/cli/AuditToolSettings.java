@@ -1,14 +1,15 @@
 package io.optin.server.cli;
 
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_MASTER_KEY;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_SIGNING_KEY;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_SIGNING_PUBLIC_KEY;
-import static io.optin.kit.config.SettingsCatalogue.DEV_DATA_DIR;
-import static io.optin.kit.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_AUTO_REGISTER;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_USER_INFO;
+import static io.optin.audit.AuditSettings.AUDIT_MASTER_KEY;
+import static io.optin.audit.AuditSettings.AUDIT_SIGNING_KEY;
+import static io.optin.audit.AuditSettings.AUDIT_SIGNING_PUBLIC_KEY;
+import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_AUTO_REGISTER;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_USER_INFO;
+import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 
+import io.optin.audit.AuditSettings;
 import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
@@ -19,7 +20,6 @@ import io.optin.kit.config.SettingsException;
 import io.optin.schemas.registry.SchemaRegistrySettings;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.server.DevAuditSecrets;
-import io.optin.server.stack.ServiceConfigs;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -93,10 +93,10 @@ public final class AuditToolSettings {
 
   /**
    * The same subject keys the running audit sink uses (one rule, in {@link
-   * ServiceConfigs#subjectKeys}).
+   * AuditSettings#subjectKeys}).
    */
   SubjectKeys subjects() {
-    return new ServiceConfigs(settings()).subjectKeys();
+    return AuditSettings.subjectKeys(settings());
   }
 
   MasterKey master() {

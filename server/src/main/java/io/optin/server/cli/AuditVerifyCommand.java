@@ -1,7 +1,7 @@
 package io.optin.server.cli;
 
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_PASSWORD;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_ARCHIVE_JDBC_USER;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_JDBC_PASSWORD;
+import static io.optin.audit.AuditSettings.AUDIT_ARCHIVE_JDBC_USER;
 
 import io.optin.audit.archive.ArchiveStoreException;
 import io.optin.audit.archive.ArchiveVerification;

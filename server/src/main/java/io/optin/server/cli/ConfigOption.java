@@ -1,6 +1,7 @@
 package io.optin.server.cli;
 
 import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsCatalogue;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Objects;
@@ -19,10 +20,15 @@ public final class ConfigOption {
   private Path file;
 
   private final Map<String, String> environment;
+  private final SettingsCatalogue catalogue;
 
-  /** Picocli builds it through {@link CommandFactory}, which passes the environment to read. */
-  public ConfigOption(Map<String, String> environment) {
+  /**
+   * Picocli builds it through {@link CommandFactory}, which passes the environment to read and the
+   * settings the command line knows.
+   */
+  public ConfigOption(Map<String, String> environment, SettingsCatalogue catalogue) {
     this.environment = Objects.requireNonNull(environment, "environment");
+    this.catalogue = Objects.requireNonNull(catalogue, "catalogue");
   }
 
   /**
@@ -31,6 +37,6 @@ public final class ConfigOption {
    * @throws io.optin.kit.config.SettingsException when a setting is unknown or malformed
    */
   public Settings load() {
-    return Settings.load(Optional.ofNullable(file), environment);
+    return Settings.load(catalogue, Optional.ofNullable(file), environment);
   }
 }

@@ -1,17 +1,17 @@
 package io.optin.server.cli;
 
-import static io.optin.kit.config.SettingsCatalogue.API_TOKENS;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_PORT;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_THREADS;
-import static io.optin.kit.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
+import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
+import static io.optin.kit.config.ProcessSettings.HTTP_THREADS;
+import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
 
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
+import io.optin.kit.http.HttpGateway;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.server.ListeningPorts;
-import io.optin.server.stack.HttpGateway;
 import io.optin.server.stack.OptinServices;
 import io.optin.server.stack.ServiceName;
 import java.io.PrintWriter;
@@ -89,7 +89,7 @@ public final class RunCommand implements Callable<Integer> {
       gateway.close();
       throw e;
     }
-    gateway.mount(running);
+    gateway.mount(running.services());
     return new UntilStopped(
             out,
             "optin run",

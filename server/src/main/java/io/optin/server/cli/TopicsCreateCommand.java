@@ -1,8 +1,8 @@
 package io.optin.server.cli;
 
-import static io.optin.kit.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
-import static io.optin.kit.config.SettingsCatalogue.TOPICS_PARTITIONS;
-import static io.optin.kit.config.SettingsCatalogue.TOPICS_REPLICATION_FACTOR;
+import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
+import static io.optin.server.topics.TopicSettings.TOPICS_PARTITIONS;
+import static io.optin.server.topics.TopicSettings.TOPICS_REPLICATION_FACTOR;
 
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;

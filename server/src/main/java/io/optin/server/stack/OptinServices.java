@@ -1,20 +1,34 @@
 package io.optin.server.stack;
 
 import io.optin.audit.AuditService;
+import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.archive.ArchiveService;
 import io.optin.audit.archive.ArchiveSettings;
+import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.tools.ConsentExports;
 import io.optin.audit.tools.ConsentRoute;
 import io.optin.audit.tools.LedgerTopics;
+import io.optin.dispatcher.challenge.ChallengeTopologyConfig;
 import io.optin.dispatcher.challenge.DispatcherService;
+import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.sender.SenderService;
+import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.dispatcher.webhook.StatusWebhook;
+import io.optin.dispatcher.webhook.StatusWebhookConfig;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestService;
+import io.optin.ingest.IngestSettings;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.http.RunningService;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.streams.StreamsService;
+import io.optin.replies.RepliesConfig;
 import io.optin.replies.RepliesService;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
@@ -22,16 +36,19 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
-import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes
  * over the registry, one-time codes, subject keys, metrics) are built once, then each selected
- * service in the order ingest, dispatcher, sender, replies, audit; {@link #close()} stops them in
- * the reverse order.
+ * service, with the config its module builds from the settings, in the order ingest, dispatcher,
+ * sender, replies, audit (and the audit's archiver when an archive is configured); {@link #close()}
+ * stops them in the reverse order. Each reports its own health ({@link
+ * io.optin.kit.health.ServiceHealth}) for {@code /health/live} and {@code /health/ready/{service}};
+ * the Streams apps run with the failure policy of {@link StreamsService}.
  *
  * <p>Start is all or nothing: when one service fails to start, those already started are stopped.
  */
@@ -42,17 +59,17 @@ public final class OptinServices implements AutoCloseable {
   /** Longest read of the ledger for one {@code GET /v1/consent/{phone}}. */
   private static final Duration CONSENT_READ_TIMEOUT = Duration.ofSeconds(30);
 
-  private final ServiceConfigs configs;
+  private final Settings settings;
   private final SharedParts shared;
   private final List<RunningService> running;
   private final List<AutoCloseable> resources;
 
   private OptinServices(
-      ServiceConfigs configs,
+      Settings settings,
       SharedParts shared,
       List<RunningService> running,
       List<AutoCloseable> resources) {
-    this.configs = configs;
+    this.settings = settings;
     this.shared = shared;
     this.running = Collections.unmodifiableList(running);
     this.resources = resources;
@@ -67,119 +84,141 @@ public final class OptinServices implements AutoCloseable {
    */
   public static OptinServices start(
       Settings settings, Set<ServiceName> selected, OptinMetrics metrics) {
-    return start(new ServiceConfigs(settings), selected, metrics);
+    return start(settings, null, selected, metrics);
   }
 
   /**
-   * {@link #start(Settings, Set, OptinMetrics)} from configs already made (the demo's, with its
-   * short window).
+   * {@link #start(Settings, Set, OptinMetrics)} for {@code optin demo} only: codes expire after
+   * {@code window} (see {@link ChallengeTopologyConfig#withDemoWindow}); {@code otp.expiry} is
+   * ignored.
    */
-  public static OptinServices start(
-      ServiceConfigs configs, Set<ServiceName> selected, OptinMetrics metrics) {
-    SharedParts shared = SharedParts.from(configs, metrics);
+  public static OptinServices startDemo(
+      Settings settings, Duration window, Set<ServiceName> selected, OptinMetrics metrics) {
+    return start(settings, Objects.requireNonNull(window, "window"), selected, metrics);
+  }
+
+  private static OptinServices start(
+      Settings settings, Duration demoWindow, Set<ServiceName> selected, OptinMetrics metrics) {
+    SharedParts shared = SharedParts.from(settings, metrics);
     List<RunningService> running = new ArrayList<>();
     List<AutoCloseable> resources = new ArrayList<>();
     try {
       for (ServiceName name : selected) {
-        RunningService service = create(name, configs, shared, resources);
-        running.add(service);
+        create(name, settings, demoWindow, shared, running, resources);
         LOG.info("{} service started", name);
       }
-      return new OptinServices(configs, shared, running, resources);
+      return new OptinServices(settings, shared, running, resources);
     } catch (RuntimeException e) {
       closeAll(running, resources);
       throw e;
     }
   }
 
-  private static RunningService create(
-      ServiceName name, ServiceConfigs configs, SharedParts shared, List<AutoCloseable> resources) {
+  /**
+   * Starts one service (and the audit's archiver), added to {@code running} before it starts so
+   * that a failed start stops it too.
+   */
+  private static void create(
+      ServiceName name,
+      Settings settings,
+      Duration demoWindow,
+      SharedParts shared,
+      List<RunningService> running,
+      List<AutoCloseable> resources) {
+    StreamsService.Options streams =
+        StreamsService.Options.defaults().withMetrics(shared.metrics());
     switch (name) {
       case INGEST -> {
         IngestService ingest =
             new IngestService(
-                configs.ingest(),
-                configs.kafkaClients(),
+                IngestSettings.from(settings),
+                settings.kafkaClientProperties(),
                 shared.serdes(),
                 Clock.systemUTC(),
                 shared.metrics());
+        running.add(RunningService.of(ingest, ingest.routes()));
         ingest.start();
-        return new RunningService(
-            name,
-            ingest.routes(),
-            ingest::isReady,
-            () -> ingest.isReady() ? "RUNNING" : "CATCHING_UP",
-            ingest);
       }
       case DISPATCHER -> {
         DispatcherService dispatcher =
-            new DispatcherService(configs.dispatcher(), configs.streamsClients(), shared.serdes());
+            new DispatcherService(
+                challenges(settings, demoWindow),
+                ProcessSettings.streamsClients(settings),
+                shared.serdes(),
+                streams);
+        running.add(RunningService.of(dispatcher, List.of()));
         dispatcher.start();
-        return new RunningService(
-            name,
-            List.of(),
-            () -> dispatcher.state() == KafkaStreams.State.RUNNING,
-            () -> dispatcher.state().name(),
-            dispatcher);
       }
       case SENDER -> {
-        TwilioSmsGateway gateway = TwilioSmsGateway.create(configs.twilio());
+        TwilioSmsGateway gateway = TwilioSmsGateway.create(TwilioClientSettings.from(settings));
         resources.add(gateway);
+        // Twilio posts the statuses of what the sender sent back to the sender, whose topic they
+        // are written to.
+        StatusWebhook statuses =
+            new StatusWebhook(
+                StatusWebhookConfig.from(settings),
+                settings.kafkaClientProperties(),
+                shared.serdes(),
+                shared.metrics());
+        resources.add(statuses);
         SenderService sender =
             new SenderService(
-                configs.sender(),
-                configs.kafkaClients(),
+                SenderConfig.from(settings),
+                settings.kafkaClientProperties(),
                 shared.serdes(),
-                configs.templates(),
+                MessageTemplates.from(settings),
                 shared.codes(),
                 gateway,
                 Clock.systemUTC(),
                 shared.metrics());
+        running.add(RunningService.of(sender, List.of(statuses.route())));
         sender.start();
-        return new RunningService(
-            name,
-            List.of(),
-            () -> sender.state() == SenderService.State.RUNNING,
-            () -> sender.state().name(),
-            sender);
       }
       case REPLIES -> {
         RepliesService replies =
             new RepliesService(
-                configs.replies(), shared.serdes(), shared.codes(), shared.metrics());
+                RepliesConfig.from(settings), shared.serdes(), shared.codes(), streams);
+        running.add(RunningService.of(replies, replies.routes()));
         replies.start();
-        return new RunningService(
-            name, replies.routes(), replies::isReady, () -> replies.state().name(), replies);
       }
       case AUDIT -> {
-        AuditService audit =
-            new AuditService(
-                configs.audit(shared.subjectKeys()), configs.streamsClients(), shared.serdes());
-        audit.start();
-        ArchiveSettings archive = ArchiveSettings.of(configs.settings());
-        if (archive.any()) {
-          resources.add(
-              new ArchiveService(archive, configs.kafkaClients(), shared.serdes().client())
-                  .start());
-        }
         ConsentExports exports =
             new ConsentExports(
-                new LedgerTopics(configs.kafkaClients(), shared.serdes(), CONSENT_READ_TIMEOUT),
+                new LedgerTopics(
+                    settings.kafkaClientProperties(), shared.serdes(), CONSENT_READ_TIMEOUT),
                 shared.subjectKeys(),
-                configs.ledgerKeys().master(),
+                LedgerKeys.from(settings).master(),
                 Clock.systemUTC());
-        return new RunningService(
-            name,
-            List.of(ConsentRoute.route(exports)),
-            audit::isRunning,
-            () -> audit.state().name(),
-            audit);
+        AuditService audit =
+            new AuditService(
+                ConsentAuditTopologyConfig.from(settings),
+                ProcessSettings.streamsClients(settings),
+                shared.serdes(),
+                streams);
+        running.add(RunningService.of(audit, List.of(ConsentRoute.route(exports))));
+        audit.start();
+        ArchiveSettings archive = ArchiveSettings.from(settings);
+        if (archive.any()) {
+          ArchiveService archiver =
+              new ArchiveService(
+                  archive, settings.kafkaClientProperties(), shared.serdes().client());
+          running.add(RunningService.of(archiver, List.of()));
+          archiver.start();
+        }
       }
       default -> throw new IllegalStateException("unknown service " + name);
     }
   }
 
-  /** The services started, in start order. */
+  /** The dispatcher's config, with the demo's short window when one is given. */
+  private static ChallengeTopologyConfig challenges(Settings settings, Duration demoWindow) {
+    ChallengeTopologyConfig config = ChallengeTopologyConfig.from(settings);
+    return demoWindow == null
+        ? config
+        : SettingsException.checked(() -> config.withDemoWindow(demoWindow));
+  }
+
+  /** The services started, in start order (the audit's archiver, {@code archive}, after it). */
   public List<RunningService> services() {
     return running;
   }
@@ -191,7 +230,7 @@ public final class OptinServices implements AutoCloseable {
 
   /** The started services that are not ready yet; empty when all are. */
   public List<RunningService> notReady() {
-    return running.stream().filter(service -> !service.isReady()).toList();
+    return running.stream().filter(service -> !service.ready()).toList();
   }
 
   public AvroSerdes serdes() {
@@ -220,7 +259,7 @@ public final class OptinServices implements AutoCloseable {
 
   /** The settings the services run with. */
   public Settings settings() {
-    return configs.settings();
+    return settings;
   }
 
   /** Stops the services in the reverse order of their start, then the resources they shared. */
@@ -231,7 +270,7 @@ public final class OptinServices implements AutoCloseable {
 
   private static void closeAll(List<RunningService> running, List<AutoCloseable> resources) {
     for (int i = running.size() - 1; i >= 0; i--) {
-      closeQuietly(running.get(i), running.get(i).name().word());
+      closeQuietly(running.get(i), running.get(i).name());
     }
     for (int i = resources.size() - 1; i >= 0; i--) {
       closeQuietly(resources.get(i), resources.get(i).getClass().getSimpleName());

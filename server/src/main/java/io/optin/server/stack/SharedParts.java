@@ -1,9 +1,12 @@
 package io.optin.server.stack;
 
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_AUTO_REGISTER;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_URL;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_USER_INFO;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_AUTO_REGISTER;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_USER_INFO;
+import static io.optin.kit.config.SharedSettings.OTP_LENGTH;
+import static io.optin.kit.config.SharedSettings.OTP_SECRET;
 
+import io.optin.audit.AuditSettings;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
@@ -21,20 +24,20 @@ import org.apache.kafka.common.config.ConfigException;
  */
 final class SharedParts {
 
-  private final ServiceConfigs configs;
+  private final Settings settings;
   private final AvroSerdes serdes;
   private final OptinMetrics metrics;
   private OtpCodes codes;
   private SubjectKeys subjectKeys;
 
-  private SharedParts(ServiceConfigs configs, AvroSerdes serdes, OptinMetrics metrics) {
-    this.configs = configs;
+  private SharedParts(Settings settings, AvroSerdes serdes, OptinMetrics metrics) {
+    this.settings = settings;
     this.serdes = serdes;
     this.metrics = metrics;
   }
 
-  static SharedParts from(ServiceConfigs configs, OptinMetrics metrics) {
-    return new SharedParts(configs, serdes(configs.settings()), metrics);
+  static SharedParts from(Settings settings, OptinMetrics metrics) {
+    return new SharedParts(settings, serdes(settings), metrics);
   }
 
   AvroSerdes serdes() {
@@ -50,7 +53,10 @@ final class SharedParts {
    */
   synchronized OtpCodes codes() {
     if (codes == null) {
-      codes = configs.otpCodes();
+      codes =
+          SettingsException.checked(
+              () ->
+                  OtpCodes.fromSettings(settings.string(OTP_SECRET), settings.integer(OTP_LENGTH)));
     }
     return codes;
   }
@@ -61,7 +67,7 @@ final class SharedParts {
    */
   synchronized SubjectKeys subjectKeys() {
     if (subjectKeys == null) {
-      subjectKeys = configs.subjectKeys();
+      subjectKeys = AuditSettings.subjectKeys(settings);
     }
     return subjectKeys;
   }

@@ -1,7 +1,7 @@
 package io.optin.server.topics;
 
+import io.optin.audit.AuditSettings;
 import io.optin.kit.config.Settings;
-import io.optin.kit.config.SettingsCatalogue;
 import io.optin.kit.config.ValueType;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -62,8 +62,8 @@ public final class TopicProvisioner {
   public static TopicProvisioner of(Admin admin, Settings settings, Duration timeout) {
     return new TopicProvisioner(
         admin,
-        settings.integer(SettingsCatalogue.TOPICS_PARTITIONS),
-        settings.integer(SettingsCatalogue.TOPICS_REPLICATION_FACTOR),
+        settings.integer(TopicSettings.TOPICS_PARTITIONS),
+        settings.integer(TopicSettings.TOPICS_REPLICATION_FACTOR),
         timeout);
   }
 
@@ -72,7 +72,7 @@ public final class TopicProvisioner {
    * audit.retention}.
    */
   public static List<Topic<?>> catalogue(Settings settings) {
-    Duration auditRetention = settings.duration(SettingsCatalogue.AUDIT_RETENTION);
+    Duration auditRetention = settings.duration(AuditSettings.AUDIT_RETENTION);
     return Topics.all().stream()
         .<Topic<?>>map(
             topic -> topic == Topics.CONSENT_AUDIT ? topic.withRetention(auditRetention) : topic)

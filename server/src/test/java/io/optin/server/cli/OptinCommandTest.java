@@ -63,11 +63,23 @@ class OptinCommandTest {
   @Test
   void shouldStopOnAnUnknownOptinVariable() {
     // When
-    int exit = run(Map.of("OPTIN_DEV_BROKER_PROT", "9093"), "topics", "create");
+    int exit = run(Map.of("OPTIN_SMS_RATE_PER_SECONDS", "20"), "topics", "create");
 
     // Then
     assertThat(exit).isEqualTo(2);
-    assertThat(err.toString()).contains("OPTIN_DEV_BROKER_PROT", "did you mean dev.broker.port?");
+    assertThat(err.toString())
+        .contains("OPTIN_SMS_RATE_PER_SECONDS", "did you mean sms.rate.per.second?");
+  }
+
+  @Test
+  void shouldNotKnowTheSettingsOfTheLaptopStack() {
+    // When the production command is given a setting only the devkit's command knows
+    int exit = run(Map.of("OPTIN_DEV_BROKER_PORT", "9093"), "topics", "create");
+
+    // Then
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .contains("unknown setting in environment variable OPTIN_DEV_BROKER_PORT");
   }
 
   @Test

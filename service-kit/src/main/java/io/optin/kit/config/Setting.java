@@ -26,6 +26,8 @@ public final class Setting<T> {
           "master.key",
           "signing.key");
 
+  private static final int MAX_PORT = 65_535;
+
   private final String key;
   private final ValueType<T> type;
   private final T defaultValue;
@@ -84,6 +86,11 @@ public final class Setting<T> {
         value -> value < min || value > max ? "must be between " + min + " and " + max : null,
         min + " to " + max,
         doc);
+  }
+
+  /** A TCP port, 0 (any free port) to 65535. */
+  public static Setting<Integer> port(String key, int defaultValue, String doc) {
+    return integer(key, defaultValue, 0, MAX_PORT, doc);
   }
 
   public static Setting<Boolean> flag(String key, boolean defaultValue, String doc) {

@@ -33,7 +33,7 @@ final class SettingSources {
 
   private SettingSources() {}
 
-  static List<Assignment> fromFile(Path file, List<String> problems) {
+  static List<Assignment> fromFile(Path file, SettingsCatalogue catalogue, List<String> problems) {
     Properties properties = new Properties();
     try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
       properties.load(reader);
@@ -45,16 +45,17 @@ final class SettingSources {
     List<Assignment> assignments = new ArrayList<>();
     for (Map.Entry<String, String> entry : sorted(properties).entrySet()) {
       String key = entry.getKey();
-      if (SettingsCatalogue.isKnownKey(key)) {
+      if (catalogue.isKnownKey(key)) {
         assignments.add(new Assignment(key, entry.getValue(), origin));
       } else {
-        problems.add("unknown setting '" + key + "' in " + origin + suggestion(key));
+        problems.add("unknown setting '" + key + "' in " + origin + suggestion(catalogue, key));
       }
     }
     return assignments;
   }
 
-  static List<Assignment> fromEnvironment(Map<String, String> environment, List<String> problems) {
+  static List<Assignment> fromEnvironment(
+      Map<String, String> environment, SettingsCatalogue catalogue, List<String> problems) {
     List<Assignment> assignments = new ArrayList<>();
     for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
       String name = variable.getKey();
@@ -63,7 +64,8 @@ final class SettingSources {
       }
       String origin = "environment variable " + name;
       String key =
-          SettingsCatalogue.findByEnvironmentVariable(name)
+          catalogue
+              .findByEnvironmentVariable(name)
               .map(Setting::key)
               .orElseGet(() -> passThrough(name));
       if (key == null) {
@@ -75,7 +77,7 @@ final class SettingSources {
                 + ": no setting is named '"
                 + guess
                 + "'"
-                + suggestion(guess));
+                + suggestion(catalogue, guess));
       } else {
         assignments.add(new Assignment(key, variable.getValue(), origin));
       }
@@ -95,8 +97,9 @@ final class SettingSources {
         + variable.substring(ENV_KAFKA_PREFIX.length()).toLowerCase(Locale.ROOT).replace('_', '.');
   }
 
-  private static String suggestion(String key) {
-    return SettingsCatalogue.closestKey(key)
+  private static String suggestion(SettingsCatalogue catalogue, String key) {
+    return catalogue
+        .closestKey(key)
         .map(known -> " (did you mean " + known + "?)")
         .orElse(" (see docs/settings.md)");
   }

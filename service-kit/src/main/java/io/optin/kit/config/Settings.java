@@ -12,11 +12,13 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The settings in force: catalogue defaults, overridden by a properties file, overridden by {@code
- * OPTIN_*} environment variables (DESIGN.md §9); every value is parsed and checked when loaded, so
- * a bad one stops start-up instead of failing later.
+ * The settings in force for one catalogue: its defaults, overridden by a properties file,
+ * overridden by {@code OPTIN_*} environment variables; every value is parsed and checked when
+ * loaded, so a bad one stops start-up instead of failing later.
  *
  * <p>A blank value puts a setting back to its default. Values of secret settings are never shown.
+ * Reading a setting that is not in the catalogue is a programming error: a value the user cannot
+ * set must not silently fall back to its default.
  */
 public final class Settings {
 
@@ -25,15 +27,17 @@ public final class Settings {
   /** A parsed value, its text and where it came from. */
   private record Value(Object value, String text, String origin) {}
 
+  private final SettingsCatalogue catalogue;
   private final Map<String, Value> values;
 
-  private Settings(Map<String, Value> values) {
+  private Settings(SettingsCatalogue catalogue, Map<String, Value> values) {
+    this.catalogue = catalogue;
     this.values = Collections.unmodifiableMap(values);
   }
 
-  /** Only the defaults of the catalogue. */
-  public static Settings defaults() {
-    return load(Optional.empty(), Map.of());
+  /** Only the defaults of {@code catalogue}. */
+  public static Settings defaults(SettingsCatalogue catalogue) {
+    return load(catalogue, Optional.empty(), Map.of());
   }
 
   /**
@@ -42,12 +46,13 @@ public final class Settings {
    *
    * @throws SettingsException naming every unknown or malformed setting and its source
    */
-  public static Settings load(Optional<Path> file, Map<String, String> environment) {
+  public static Settings load(
+      SettingsCatalogue catalogue, Optional<Path> file, Map<String, String> environment) {
     List<String> problems = new ArrayList<>();
     List<Assignment> assignments = new ArrayList<>();
-    file.ifPresent(path -> assignments.addAll(SettingSources.fromFile(path, problems)));
-    assignments.addAll(SettingSources.fromEnvironment(environment, problems));
-    return apply(defaultValues(), assignments, problems);
+    file.ifPresent(path -> assignments.addAll(SettingSources.fromFile(path, catalogue, problems)));
+    assignments.addAll(SettingSources.fromEnvironment(environment, catalogue, problems));
+    return apply(catalogue, defaultValues(catalogue), assignments, problems);
   }
 
   /**
@@ -62,13 +67,18 @@ public final class Settings {
     List<Assignment> assignments = new ArrayList<>();
     overrides.forEach(
         (key, text) -> {
-          if (SettingsCatalogue.isKnownKey(key)) {
+          if (catalogue.isKnownKey(key)) {
             assignments.add(new Assignment(key, text, origin));
           } else {
             problems.add("unknown setting '" + key + "' in " + origin);
           }
         });
-    return apply(new LinkedHashMap<>(values), assignments, problems);
+    return apply(catalogue, new LinkedHashMap<>(values), assignments, problems);
+  }
+
+  /** The settings these values were read for. */
+  public SettingsCatalogue catalogue() {
+    return catalogue;
   }
 
   /**
@@ -87,8 +97,14 @@ public final class Settings {
                         + setting.environmentVariable()));
   }
 
+  /**
+   * The value of a setting, empty when it has no default and was not set.
+   *
+   * @throws IllegalArgumentException when the setting is not in the catalogue of these settings
+   */
   @SuppressWarnings("unchecked")
   public <T> Optional<T> optional(Setting<T> setting) {
+    requireCatalogued(setting);
     Value value = values.get(setting.key());
     return value == null ? setting.defaultValue() : Optional.of((T) value.value());
   }
@@ -118,6 +134,7 @@ public final class Settings {
    * variable …}.
    */
   public String origin(Setting<?> setting) {
+    requireCatalogued(setting);
     Value value = values.get(setting.key());
     return value == null ? DEFAULT_ORIGIN : value.origin();
   }
@@ -135,11 +152,11 @@ public final class Settings {
   }
 
   /**
-   * The settings of one family ({@link SettingsCatalogue#FAMILY_PREFIXES}), full key to text, such
-   * as {@code templates.shop.fr.confirmation_code}; empty when none is set.
+   * The settings of one family of the catalogue, full key to text, such as {@code
+   * templates.shop.fr.confirmation_code}; empty when none is set.
    */
   public Map<String, String> family(String prefix) {
-    if (!SettingsCatalogue.FAMILY_PREFIXES.contains(prefix)) {
+    if (!catalogue.familyPrefixes().contains(prefix)) {
       throw new IllegalArgumentException("no family of settings starts with " + prefix);
     }
     Map<String, String> members = new TreeMap<>();
@@ -155,12 +172,12 @@ public final class Settings {
   /** One line per setting in force, {@code key = value (origin)}, secrets masked. */
   public String describe() {
     StringBuilder text = new StringBuilder();
-    for (Setting<?> setting : SettingsCatalogue.all()) {
+    for (Setting<?> setting : catalogue.all()) {
       text.append(line(setting.key(), setting.isSecret()));
     }
     new TreeMap<>(values)
         .keySet().stream()
-            .filter(key -> SettingsCatalogue.find(key).isEmpty())
+            .filter(key -> catalogue.find(key).isEmpty())
             .forEach(key -> text.append(line(key, Setting.isSecretKey(key))));
     return text.toString();
   }
@@ -178,9 +195,16 @@ public final class Settings {
     return key + " = " + (secret ? "****" : value.text()) + " (" + value.origin() + ")\n";
   }
 
-  private static Map<String, Value> defaultValues() {
+  private void requireCatalogued(Setting<?> setting) {
+    if (!catalogue.contains(setting)) {
+      throw new IllegalArgumentException(
+          "setting " + setting.key() + " is not in the catalogue these settings were read for");
+    }
+  }
+
+  private static Map<String, Value> defaultValues(SettingsCatalogue catalogue) {
     Map<String, Value> values = new LinkedHashMap<>();
-    for (Setting<?> setting : SettingsCatalogue.all()) {
+    for (Setting<?> setting : catalogue.all()) {
       setting
           .defaultValue()
           .ifPresent(
@@ -192,10 +216,13 @@ public final class Settings {
   }
 
   private static Settings apply(
-      Map<String, Value> values, List<Assignment> assignments, List<String> problems) {
+      SettingsCatalogue catalogue,
+      Map<String, Value> values,
+      List<Assignment> assignments,
+      List<String> problems) {
     for (Assignment assignment : assignments) {
       String text = assignment.text().trim();
-      Optional<Setting<?>> known = SettingsCatalogue.find(assignment.key());
+      Optional<Setting<?>> known = catalogue.find(assignment.key());
       if (text.isEmpty()) {
         reset(values, assignment.key(), known);
       } else if (known.isPresent()) {
@@ -208,7 +235,7 @@ public final class Settings {
     if (!problems.isEmpty()) {
       throw new SettingsException(problems);
     }
-    return new Settings(values);
+    return new Settings(catalogue, values);
   }
 
   private static Optional<Value> parse(

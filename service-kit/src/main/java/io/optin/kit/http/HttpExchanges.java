@@ -93,7 +93,7 @@ public final class HttpExchanges {
     send(exchange, status, "application/json", JSON.writeValueAsBytes(body));
   }
 
-  /** The error shape of DESIGN.md §5: {@code {"error": reason, "field": field}}. */
+  /** The error shape of the API (README, "HTTP API"): {@code {"error": reason, "field": field}}. */
   public static void sendError(HttpExchange exchange, int status, String reason, String field)
       throws IOException {
     ObjectNode body = JSON.createObjectNode().put("error", reason);

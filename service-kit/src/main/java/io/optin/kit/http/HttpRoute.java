@@ -4,6 +4,6 @@ import com.sun.net.httpserver.HttpHandler;
 
 /**
  * A path prefix and its handler. Each service contributes routes; the app mounts them all on one
- * port (DESIGN.md §5), so services never own an HTTP server of their own.
+ * port (docs/running.md), so services never own an HTTP server of their own.
  */
 public record HttpRoute(String pathPrefix, HttpHandler handler) {}

@@ -80,21 +80,6 @@ public final class Counter implements Metrics.Instrument {
   }
 
   private String labels(List<String> values) {
-    if (values.isEmpty()) {
-      return "";
-    }
-    StringBuilder text = new StringBuilder("{");
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        text.append(',');
-      }
-      text.append(labelNames.get(i)).append("=\"").append(escape(values.get(i))).append('"');
-    }
-    return text.append('}').toString();
-  }
-
-  /** Label values escape backslash, double quote and new line (text format 0.0.4). */
-  private static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    return Metrics.labels(labelNames, values);
   }
 }

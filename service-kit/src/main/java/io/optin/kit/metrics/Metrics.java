@@ -39,6 +39,14 @@ public final class Metrics {
     register(new Gauge(name, help, value), Gauge.class);
   }
 
+  /**
+   * Gauges with labels, one series per combination of label values, each read at each scrape (for
+   * example the state of each Streams app).
+   */
+  public Gauges gauges(String name, String help, String... labelNames) {
+    return register(new Gauges(name, help, checkedLabels(labelNames)), Gauges.class);
+  }
+
   /** Every instrument in the Prometheus text exposition format 0.0.4, sorted by name. */
   public String render() {
     StringBuilder text = new StringBuilder();
@@ -76,7 +84,7 @@ public final class Metrics {
   }
 
   /** Something rendered under one metric name. */
-  sealed interface Instrument permits Counter, Gauge {
+  sealed interface Instrument permits Counter, Gauge, Gauges {
     String name();
 
     boolean sameShape(Instrument other);
@@ -92,6 +100,26 @@ public final class Metrics {
         .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
         .append('\n');
     text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  /** {@code {a="x",b="y"}} for these label names and values, empty without labels. */
+  static String labels(List<String> names, List<String> values) {
+    if (values.isEmpty()) {
+      return "";
+    }
+    StringBuilder text = new StringBuilder("{");
+    for (int i = 0; i < values.size(); i++) {
+      if (i > 0) {
+        text.append(',');
+      }
+      text.append(names.get(i)).append("=\"").append(escape(values.get(i))).append('"');
+    }
+    return text.append('}').toString();
+  }
+
+  /** Label values escape backslash, double quote and new line (text format 0.0.4). */
+  private static String escape(String value) {
+    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
   }
 
   /** A sample value as Prometheus writes it: whole numbers without a fraction. */

@@ -1,9 +1,11 @@
 package io.optin.kit.metrics;
 
+import io.optin.kit.health.ServiceHealth;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
- * The one catalogue of optin's counters (names, help, labels), like {@code Topics} for topics: each
+ * The one catalogue of optin's metrics (names, help, labels), like {@code Topics} for topics: each
  * service increments the ones at its outcome points, the app renders them all at {@code GET
  * /metrics}.
  *
@@ -24,6 +26,10 @@ public final class OptinMetrics {
   private final Counter expiries;
   private final Counter locks;
   private final Counter forgedWebhooks;
+  private final Counter threadReplacements;
+  private final Gauges streamsStates;
+  private final Gauges live;
+  private final Gauges ready;
 
   private OptinMetrics(Metrics registry) {
     this.registry = Objects.requireNonNull(registry, "registry");
@@ -69,6 +75,27 @@ public final class OptinMetrics {
             "optin_webhooks_forged_total",
             "Twilio webhooks refused for a bad or missing X-Twilio-Signature, by webhook (inbound, status).",
             "webhook");
+    threadReplacements =
+        registry.counter(
+            "optin_stream_thread_replacements_total",
+            "Kafka Streams threads replaced after an uncaught exception, within the restart budget, by service.",
+            "service");
+    streamsStates =
+        registry.gauges(
+            "optin_streams_state",
+            "1 for the current Kafka Streams state of each Streams app, 0 for the others.",
+            "service",
+            "state");
+    live =
+        registry.gauges(
+            "optin_service_live",
+            "1 while the service runs or recovers, 0 once it is dead for good (what /health/live reports).",
+            "service");
+    ready =
+        registry.gauges(
+            "optin_service_ready",
+            "1 when the service is ready, else 0 (what /health/ready/{service} reports).",
+            "service");
   }
 
   /** The counters, registered on {@code registry}. */
@@ -145,6 +172,27 @@ public final class OptinMetrics {
     forgedWebhooks.inc(webhook);
   }
 
+  /** A stream thread of {@code service} died and is being replaced within its restart budget. */
+  public void streamThreadReplaced(String service) {
+    threadReplacements.inc(service);
+  }
+
+  /**
+   * Exposes the state of a Streams app: one series per state in {@code states}, 1 for the one
+   * {@code current} names.
+   */
+  public void watchStreamsState(String service, Iterable<String> states, Supplier<String> current) {
+    for (String state : states) {
+      streamsStates.series(() -> state.equals(current.get()) ? 1 : 0, service, state);
+    }
+  }
+
+  /** Exposes whether {@code service} is live and ready, read at each scrape. */
+  public void watchHealth(ServiceHealth service) {
+    live.series(() -> service.live() ? 1 : 0, service.name());
+    ready.series(() -> service.ready() ? 1 : 0, service.name());
+  }
+
   /** The counters by name, for tests and tools: {@code counter("optin_confirmations_total")}. */
   public long value(String name, String... labelValues) {
     return switch (name) {
@@ -158,6 +206,7 @@ public final class OptinMetrics {
       case "optin_challenges_expired_total" -> expiries.value(labelValues);
       case "optin_challenges_locked_total" -> locks.value(labelValues);
       case "optin_webhooks_forged_total" -> forgedWebhooks.value(labelValues);
+      case "optin_stream_thread_replacements_total" -> threadReplacements.value(labelValues);
       default -> throw new IllegalArgumentException("no optin counter is named " + name);
     };
   }

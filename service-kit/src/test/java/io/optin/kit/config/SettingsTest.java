@@ -1,19 +1,15 @@
 package io.optin.kit.config;
 
-import static io.optin.kit.config.SettingsCatalogue.API_TOKENS;
-import static io.optin.kit.config.SettingsCatalogue.AUDIT_RETENTION;
-import static io.optin.kit.config.SettingsCatalogue.HTTP_PORT;
-import static io.optin.kit.config.SettingsCatalogue.KAFKA_BOOTSTRAP_SERVERS;
-import static io.optin.kit.config.SettingsCatalogue.OTP_EXPIRY;
-import static io.optin.kit.config.SettingsCatalogue.OTP_LENGTH;
-import static io.optin.kit.config.SettingsCatalogue.OTP_SECRET;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_AUTO_REGISTER;
-import static io.optin.kit.config.SettingsCatalogue.SCHEMA_REGISTRY_USER_INFO;
-import static io.optin.kit.config.SettingsCatalogue.TOPICS_PARTITIONS;
-import static io.optin.kit.config.SettingsCatalogue.TWILIO_AUTH_TOKEN;
+import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
+import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_AUTO_REGISTER;
+import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_USER_INFO;
+import static io.optin.kit.config.SharedSettings.OTP_LENGTH;
+import static io.optin.kit.config.SharedSettings.OTP_SECRET;
+import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.InstanceOfAssertFactories.LIST;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,21 +20,53 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** The engine, on the settings of service-kit plus a few of a module of its own. */
 class SettingsTest {
+
+  /** A module's own settings, as a service module declares them. */
+  static final Setting<Duration> EXPIRY =
+      Setting.duration(
+          "test.expiry",
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(1),
+          Duration.ofHours(1),
+          "How long a test lasts.");
+
+  static final Setting<Integer> PARTITIONS =
+      Setting.integer("test.partitions", 6, 1, 10_000, "Partitions of a test.");
+
+  static final Setting<Duration> RETENTION =
+      Setting.of(
+          "test.retention",
+          ValueType.RETENTION,
+          ValueType.INFINITE,
+          value -> value.isNegative() || value.toDays() >= 1 ? null : "must be infinite or 1d+",
+          "infinite, or 1d or more",
+          "Retention of a test.");
+
+  static final Setting<String> FROM = Setting.optionalText("test.from", "Sender of a test.");
+
+  static final SettingsCatalogue CATALOGUE =
+      SettingsCatalogue.union(
+          ProcessSettings.CATALOGUE,
+          SharedSettings.CATALOGUE,
+          SettingsCatalogue.of(EXPIRY, PARTITIONS, RETENTION, FROM)
+              .withFamily("templates.")
+              .withFamily("replies.keywords."));
 
   @TempDir Path dir;
 
   @Test
   void shouldUseTheCatalogueDefaultsWhenNothingIsSet() {
     // When
-    Settings settings = Settings.load(Optional.empty(), Map.of("PATH", "/usr/bin"));
+    Settings settings = Settings.load(CATALOGUE, Optional.empty(), Map.of("PATH", "/usr/bin"));
 
     // Then
     assertThat(settings.string(KAFKA_BOOTSTRAP_SERVERS)).isEqualTo("127.0.0.1:9092");
     assertThat(settings.integer(OTP_LENGTH)).isEqualTo(6);
-    assertThat(settings.duration(OTP_EXPIRY)).isEqualTo(Duration.ofMinutes(10));
+    assertThat(settings.duration(EXPIRY)).isEqualTo(Duration.ofMinutes(10));
     assertThat(settings.bool(SCHEMA_REGISTRY_AUTO_REGISTER)).isTrue();
-    assertThat(settings.duration(AUDIT_RETENTION)).isEqualTo(ValueType.INFINITE);
+    assertThat(settings.duration(RETENTION)).isEqualTo(ValueType.INFINITE);
     assertThat(settings.list(API_TOKENS)).isEmpty();
     assertThat(settings.optional(TWILIO_AUTH_TOKEN)).isEmpty();
     assertThat(settings.origin(OTP_LENGTH)).isEqualTo("default");
@@ -47,16 +75,17 @@ class SettingsTest {
   @Test
   void shouldLetTheFileOverrideDefaultsAndTheEnvironmentOverrideTheFile() throws IOException {
     // Given
-    Path file = file("otp.length=8\notp.expiry=5m\nhttp.port=9000\n");
+    Path file = file("otp.length=8\ntest.expiry=5m\nhttp.port=9000\n");
 
     // When
-    Settings settings = Settings.load(Optional.of(file), Map.of("OPTIN_OTP_EXPIRY", "PT15M"));
+    Settings settings =
+        Settings.load(CATALOGUE, Optional.of(file), Map.of("OPTIN_TEST_EXPIRY", "PT15M"));
 
     // Then
     assertThat(settings.integer(OTP_LENGTH)).isEqualTo(8);
     assertThat(settings.origin(OTP_LENGTH)).isEqualTo("file " + file);
-    assertThat(settings.duration(OTP_EXPIRY)).isEqualTo(Duration.ofMinutes(15));
-    assertThat(settings.origin(OTP_EXPIRY)).isEqualTo("environment variable OPTIN_OTP_EXPIRY");
+    assertThat(settings.duration(EXPIRY)).isEqualTo(Duration.ofMinutes(15));
+    assertThat(settings.origin(EXPIRY)).isEqualTo("environment variable OPTIN_TEST_EXPIRY");
     assertThat(settings.integer(HTTP_PORT)).isEqualTo(9000);
   }
 
@@ -65,15 +94,16 @@ class SettingsTest {
     // When
     Settings settings =
         Settings.load(
+            CATALOGUE,
             Optional.empty(),
             Map.of(
                 "OPTIN_SCHEMA_REGISTRY_AUTO_REGISTER", "FALSE",
-                "OPTIN_TOPICS_PARTITIONS", "12",
+                "OPTIN_TEST_PARTITIONS", "12",
                 "OPTIN_API_TOKENS", "first-token, second-token"));
 
     // Then
     assertThat(settings.bool(SCHEMA_REGISTRY_AUTO_REGISTER)).isFalse();
-    assertThat(settings.integer(TOPICS_PARTITIONS)).isEqualTo(12);
+    assertThat(settings.integer(PARTITIONS)).isEqualTo(12);
     assertThat(settings.list(API_TOKENS)).containsExactly("first-token", "second-token");
     assertThat(Setting.environmentVariable("a.b-c.d")).isEqualTo("OPTIN_A_B_C_D");
   }
@@ -90,7 +120,7 @@ class SettingsTest {
             "broker-2:9092,broker-3:9092");
 
     // When
-    Settings settings = Settings.load(Optional.of(file), env);
+    Settings settings = Settings.load(CATALOGUE, Optional.of(file), env);
 
     // Then
     assertThat(settings.kafkaClientProperties())
@@ -105,17 +135,19 @@ class SettingsTest {
   @Test
   void shouldRefuseAnUnknownKeyInTheFileSuggestingTheClosestOne() throws IOException {
     // Given
-    Path file = file("otp.expiri=5m\n");
+    Path file = file("test.expiri=5m\n");
 
     // When / Then
-    assertThatThrownBy(() -> Settings.load(Optional.of(file), Map.of()))
+    assertThatThrownBy(() -> Settings.load(CATALOGUE, Optional.of(file), Map.of()))
         .isInstanceOf(SettingsException.class)
-        .hasMessage("unknown setting 'otp.expiri' in file " + file + " (did you mean otp.expiry?)");
+        .hasMessage(
+            "unknown setting 'test.expiri' in file " + file + " (did you mean test.expiry?)");
   }
 
   @Test
   void shouldRefuseAnUnknownOptinVariable() {
-    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_HTTP_PROT", "8080")))
+    assertThatThrownBy(
+            () -> Settings.load(CATALOGUE, Optional.empty(), Map.of("OPTIN_HTTP_PROT", "8080")))
         .isInstanceOf(SettingsException.class)
         .hasMessage(
             "unknown setting in environment variable OPTIN_HTTP_PROT: no setting is named 'http.prot'"
@@ -127,28 +159,30 @@ class SettingsTest {
     // When
     Settings settings =
         Settings.load(
+            CATALOGUE,
             Optional.empty(),
             Map.of("OPTIN_JAVA_OPTS", "-Xmx1g", "HOME", "/home/someone", "optin_lower", "x"));
 
     // Then
-    assertThat(settings.describe()).isEqualTo(Settings.defaults().describe());
+    assertThat(settings.describe()).isEqualTo(Settings.defaults(CATALOGUE).describe());
   }
 
   @Test
   void shouldRefuseAMalformedDurationNamingTheSettingAndItsSource() throws IOException {
     // Given
-    Path file = file("otp.expiry=ten minutes\n");
+    Path file = file("test.expiry=ten minutes\n");
 
     // When / Then
-    assertThatThrownBy(() -> Settings.load(Optional.of(file), Map.of()))
+    assertThatThrownBy(() -> Settings.load(CATALOGUE, Optional.of(file), Map.of()))
         .isInstanceOf(SettingsException.class)
         .hasMessageStartingWith(
-            "otp.expiry=ten minutes from file " + file + ": 'ten minutes' is not a duration");
+            "test.expiry=ten minutes from file " + file + ": 'ten minutes' is not a duration");
   }
 
   @Test
   void shouldRefuseAMalformedIntegerNamingTheVariable() {
-    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_HTTP_PORT", "80a")))
+    assertThatThrownBy(
+            () -> Settings.load(CATALOGUE, Optional.empty(), Map.of("OPTIN_HTTP_PORT", "80a")))
         .isInstanceOf(SettingsException.class)
         .hasMessage(
             "http.port=80a from environment variable OPTIN_HTTP_PORT: '80a' is not a whole number");
@@ -156,16 +190,18 @@ class SettingsTest {
 
   @Test
   void shouldRefuseValuesOutOfRange() {
-    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_OTP_LENGTH", "12")))
+    assertThatThrownBy(
+            () -> Settings.load(CATALOGUE, Optional.empty(), Map.of("OPTIN_OTP_LENGTH", "12")))
         .hasMessage(
             "otp.length=12 from environment variable OPTIN_OTP_LENGTH: must be between 4 and 10");
-    assertThatThrownBy(() -> Settings.load(Optional.empty(), Map.of("OPTIN_OTP_EXPIRY", "2h")))
-        .hasMessage(
-            "otp.expiry=2h from environment variable OPTIN_OTP_EXPIRY: must be between 1m and 1h");
     assertThatThrownBy(
-            () -> Settings.load(Optional.empty(), Map.of("OPTIN_TOPICS_REPLICATION_FACTOR", "0")))
-        .hasMessageContaining("topics.replication.factor=0")
-        .hasMessageContaining("must be -1 (the broker's default) or between 1 and 32767");
+            () -> Settings.load(CATALOGUE, Optional.empty(), Map.of("OPTIN_TEST_EXPIRY", "2h")))
+        .hasMessage(
+            "test.expiry=2h from environment variable OPTIN_TEST_EXPIRY: must be between 1m and 1h");
+    assertThatThrownBy(
+            () -> Settings.load(CATALOGUE, Optional.empty(), Map.of("OPTIN_TEST_RETENTION", "2h")))
+        .hasMessage(
+            "test.retention=2h from environment variable OPTIN_TEST_RETENTION: must be infinite or 1d+");
   }
 
   @Test
@@ -175,11 +211,11 @@ class SettingsTest {
 
     // When / Then
     assertThatThrownBy(
-            () -> Settings.load(Optional.of(file), Map.of("OPTIN_SMS_RATE_PER_SECOND", "fast")))
+            () -> Settings.load(CATALOGUE, Optional.of(file), Map.of("OPTIN_HTTP_THREADS", "many")))
         .isInstanceOfSatisfying(SettingsException.class, e -> assertThat(e.problems()).hasSize(3))
         .hasMessageContaining("otp.length=3")
         .hasMessageContaining("no.such.key")
-        .hasMessageContaining("OPTIN_SMS_RATE_PER_SECOND");
+        .hasMessageContaining("OPTIN_HTTP_THREADS");
   }
 
   @Test
@@ -192,7 +228,7 @@ class SettingsTest {
 
     // When
     Settings settings =
-        Settings.load(Optional.of(file), Map.of("OPTIN_API_TOKENS", "test-api-token"));
+        Settings.load(CATALOGUE, Optional.of(file), Map.of("OPTIN_API_TOKENS", "test-api-token"));
 
     // Then
     assertThat(settings.describe())
@@ -209,7 +245,9 @@ class SettingsTest {
   @Test
   void shouldNotShowARefusedSecret() {
     assertThatThrownBy(
-            () -> Settings.load(Optional.empty(), Map.of("OPTIN_OTP_SECRET", "short-secret")))
+            () ->
+                Settings.load(
+                    CATALOGUE, Optional.empty(), Map.of("OPTIN_OTP_SECRET", "short-secret")))
         .hasMessage(
             "otp.secret=**** from environment variable OPTIN_OTP_SECRET: must be at least 32 bytes long (generate one with `openssl rand -base64 48`)");
   }
@@ -217,20 +255,21 @@ class SettingsTest {
   @Test
   void shouldPutABlankValueBackToItsDefault() throws IOException {
     // Given
-    Path file = file("otp.length=8\ntwilio.from=+15005550006\n");
+    Path file = file("otp.length=8\ntest.from=+15005550006\n");
 
     // When
     Settings settings =
-        Settings.load(Optional.of(file), Map.of("OPTIN_OTP_LENGTH", " ", "OPTIN_TWILIO_FROM", ""));
+        Settings.load(
+            CATALOGUE, Optional.of(file), Map.of("OPTIN_OTP_LENGTH", " ", "OPTIN_TEST_FROM", ""));
 
     // Then
     assertThat(settings.integer(OTP_LENGTH)).isEqualTo(6);
-    assertThat(settings.optional(SettingsCatalogue.TWILIO_FROM)).isEmpty();
+    assertThat(settings.optional(FROM)).isEmpty();
   }
 
   @Test
   void shouldSayHowToSetARequiredSettingThatIsMissing() {
-    assertThatThrownBy(() -> Settings.defaults().string(OTP_SECRET))
+    assertThatThrownBy(() -> Settings.defaults(CATALOGUE).string(OTP_SECRET))
         .isInstanceOf(SettingsException.class)
         .hasMessage(
             "otp.secret is not set: set it in the --config file or with the environment variable "
@@ -241,37 +280,24 @@ class SettingsTest {
   void shouldApplyOverridesOnTopCheckedLikeTheRest() {
     // When
     Settings settings =
-        Settings.defaults().with(Map.of("topics.partitions", "3"), "option --partitions");
+        Settings.defaults(CATALOGUE).with(Map.of("test.partitions", "3"), "option --partitions");
 
     // Then
-    assertThat(settings.integer(TOPICS_PARTITIONS)).isEqualTo(3);
-    assertThat(settings.origin(TOPICS_PARTITIONS)).isEqualTo("option --partitions");
+    assertThat(settings.integer(PARTITIONS)).isEqualTo(3);
+    assertThat(settings.origin(PARTITIONS)).isEqualTo("option --partitions");
     assertThatThrownBy(
-            () -> Settings.defaults().with(Map.of("topics.partitions", "0"), "option --partitions"))
-        .hasMessage("topics.partitions=0 from option --partitions: must be between 1 and 10000");
+            () ->
+                Settings.defaults(CATALOGUE)
+                    .with(Map.of("test.partitions", "0"), "option --partitions"))
+        .hasMessage("test.partitions=0 from option --partitions: must be between 1 and 10000");
   }
 
   @Test
   void shouldRefuseAFileThatCannotBeRead() {
     Path missing = dir.resolve("missing.properties");
-    assertThatThrownBy(() -> Settings.load(Optional.of(missing), Map.of()))
+    assertThatThrownBy(() -> Settings.load(CATALOGUE, Optional.of(missing), Map.of()))
         .isInstanceOf(SettingsException.class)
         .hasMessageStartingWith("cannot read settings file " + missing);
-  }
-
-  @Test
-  void shouldRefuseCountriesThatAreNotIsoCodes() {
-    assertThatThrownBy(
-            () ->
-                Settings.load(
-                    Optional.empty(), Map.of("OPTIN_LIMITS_COUNTRIES_ALLOWED", "US,France")))
-        .hasMessageContaining("limits.countries.allowed=US,France")
-        .hasMessageContaining("[France]");
-    assertThat(
-            Settings.load(Optional.empty(), Map.of("OPTIN_LIMITS_COUNTRIES_ALLOWED", "US, FR"))
-                .list(SettingsCatalogue.LIMITS_COUNTRIES_ALLOWED))
-        .asInstanceOf(LIST)
-        .containsExactly("US", "FR");
   }
 
   @Test
@@ -283,7 +309,7 @@ class SettingsTest {
                 + "replies.keywords.confirm.*.fr=D'ACCORD\n");
 
     // When
-    Settings settings = Settings.load(Optional.of(file), Map.of());
+    Settings settings = Settings.load(CATALOGUE, Optional.of(file), Map.of());
 
     // Then
     assertThat(settings.family("templates."))
@@ -293,7 +319,9 @@ class SettingsTest {
     assertThat(settings.family("replies.keywords."))
         .containsExactly(Map.entry("replies.keywords.confirm.*.fr", "D'ACCORD"));
     assertThatThrownBy(
-            () -> Settings.load(Optional.empty(), Map.of("OPTIN_TEMPLATES_ACME_FR_HELP", "x")))
+            () ->
+                Settings.load(
+                    CATALOGUE, Optional.empty(), Map.of("OPTIN_TEMPLATES_ACME_FR_HELP", "x")))
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("OPTIN_TEMPLATES_ACME_FR_HELP");
     assertThatThrownBy(() -> settings.family("brands."))
@@ -301,19 +329,36 @@ class SettingsTest {
   }
 
   @Test
-  void shouldRefuseBrandsThatAreNotProgramBrandPairs() {
-    // When
-    Settings settings =
-        Settings.load(
-            Optional.empty(), Map.of("OPTIN_PROGRAMS_BRANDS", "acme=Acme Markets, news=Daily"));
+  void shouldRefuseToReadASettingOutsideItsCatalogue() {
+    // Given settings read for the process only
+    Settings settings = Settings.defaults(ProcessSettings.CATALOGUE);
 
-    // Then
-    assertThat(settings.list(SettingsCatalogue.PROGRAMS_BRANDS))
-        .containsExactly("acme=Acme Markets", "news=Daily");
-    assertThatThrownBy(
-            () -> Settings.load(Optional.empty(), Map.of("OPTIN_PROGRAMS_BRANDS", "acme")))
-        .isInstanceOf(SettingsException.class)
-        .hasMessageContaining("must be programId=Brand pairs (not [acme])");
+    // When / Then: a module's setting cannot silently fall back to its default
+    assertThatThrownBy(() -> settings.duration(EXPIRY))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("setting test.expiry is not in the catalogue these settings were read for");
+    assertThatThrownBy(() -> settings.family("templates."))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldRefuseTheKeysOfAnotherCatalogue() throws IOException {
+    // Given
+    Path file = file("test.expiry=5m\ntemplates.acme.fr.help=Help\n");
+
+    // When / Then
+    assertThatThrownBy(() -> Settings.load(ProcessSettings.CATALOGUE, Optional.of(file), Map.of()))
+        .isInstanceOfSatisfying(
+            SettingsException.class,
+            e ->
+                assertThat(e.problems())
+                    .containsExactly(
+                        "unknown setting 'templates.acme.fr.help' in file "
+                            + file
+                            + " (see docs/settings.md)",
+                        "unknown setting 'test.expiry' in file "
+                            + file
+                            + " (see docs/settings.md)"));
   }
 
   private Path file(String content) throws IOException {

@@ -36,6 +36,31 @@ class MetricsTest {
   }
 
   @Test
+  void shouldRenderGaugesWithLabelsReadAtEachScrape() {
+    // Given
+    java.util.concurrent.atomic.AtomicInteger running =
+        new java.util.concurrent.atomic.AtomicInteger(1);
+    Gauges live = metrics.gauges("optin_service_live", "Live.", "service");
+    live.series(running::get, "replies");
+    live.series(() -> 1, "audit");
+
+    // When the value changes, and a series is set again
+    running.set(0);
+    live.series(() -> 0, "audit");
+
+    // Then
+    assertThat(metrics.render())
+        .isEqualTo(
+            """
+        # HELP optin_service_live Live.
+        # TYPE optin_service_live gauge
+        optin_service_live{service="audit"} 0
+        optin_service_live{service="replies"} 0
+        """);
+    assertThat(metrics.gauges("optin_service_live", "Live.", "service")).isSameAs(live);
+  }
+
+  @Test
   void shouldEscapeLabelValuesAndHelp() {
     // Given
     metrics.counter("x_total", "a \\ b\nc", "reason").inc("say \"hi\"\n");

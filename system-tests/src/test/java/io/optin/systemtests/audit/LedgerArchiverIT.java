@@ -5,6 +5,7 @@ import static io.optin.audit.archive.EmbeddedDatabase.queryString;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.optin.audit.AuditSettings;
 import io.optin.audit.archive.ArchiveLine;
 import io.optin.audit.archive.ArchiveReader;
 import io.optin.audit.archive.ArchiveService;
@@ -185,8 +186,8 @@ class LedgerArchiverIT {
 
     // When the archive service starts on the same directory and database
     ArchiveSettings settings =
-        ArchiveSettings.of(
-            Settings.defaults()
+        ArchiveSettings.from(
+            Settings.defaults(AuditSettings.CATALOGUE)
                 .with(
                     Map.of(
                         "audit.archive.dir",
@@ -217,8 +218,8 @@ class LedgerArchiverIT {
     // Given both archives written by the service
     JdbcTarget db = postgres.newDatabase();
     ArchiveSettings settings =
-        ArchiveSettings.of(
-            Settings.defaults()
+        ArchiveSettings.from(
+            Settings.defaults(AuditSettings.CATALOGUE)
                 .with(
                     Map.of(
                         "audit.archive.dir",

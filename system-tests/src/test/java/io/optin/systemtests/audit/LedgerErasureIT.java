@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.optin.audit.AuditService;
+import io.optin.audit.AuditSettings;
 import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.archive.ArchiveService;
 import io.optin.audit.archive.ArchiveSettings;
@@ -125,8 +126,8 @@ class LedgerErasureIT {
       admin.createTopics(topics).all().get();
     }
     ConsentAuditTopologyConfig cfg =
-        ConsentAuditTopologyConfig.of(subjects, 6, keys)
-            .withCheckpoints(new CheckpointPolicy(Duration.ofSeconds(1), 1_000));
+        ConsentAuditTopologyConfig.of(
+            subjects, 6, keys, new CheckpointPolicy(Duration.ofSeconds(1), 1_000));
     audit =
         new AuditService(
             cfg,
@@ -271,8 +272,8 @@ class LedgerErasureIT {
     try (EmbeddedDatabase postgres = EmbeddedDatabase.start()) {
       JdbcTarget db = postgres.newDatabase();
       ArchiveSettings archive =
-          ArchiveSettings.of(
-              Settings.defaults()
+          ArchiveSettings.from(
+              Settings.defaults(AuditSettings.CATALOGUE)
                   .with(
                       Map.of(
                           "audit.archive.dir",

@@ -81,10 +81,10 @@ final class LedgerOnBroker implements AutoCloseable {
     ledger.createTopics();
     ConsentAuditTopologyConfig config =
         ConsentAuditTopologyConfig.of(
-                new SubjectKeys("test-subject-secret-".repeat(3).getBytes(StandardCharsets.UTF_8)),
-                6,
-                ledger.keys)
-            .withCheckpoints(new CheckpointPolicy(Duration.ofSeconds(1), 40));
+            new SubjectKeys("test-subject-secret-".repeat(3).getBytes(StandardCharsets.UTF_8)),
+            6,
+            ledger.keys,
+            new CheckpointPolicy(Duration.ofSeconds(1), 40));
     try (AuditService audit =
         new AuditService(
             config,

@@ -1,10 +1,12 @@
 package io.optin.systemtests.bench;
 
+import io.optin.audit.AuditSettings;
 import io.optin.audit.ConsentAuditTopology;
 import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.audit.ledger.CheckpointPolicy;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
@@ -19,6 +21,7 @@ import io.optin.avro.SourceChannel;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.domain.screening.ConsentTextHash;
+import io.optin.kit.config.Settings;
 import io.optin.kit.kafka.TopicReader;
 import io.optin.kit.streams.StreamsConfigs;
 import io.optin.schemas.Topic;
@@ -112,7 +115,9 @@ class LedgerBenchmark {
       }
       admin.createTopics(topics).all().get();
       long inputs = produceInputs(broker.bootstrapServers());
-      ConsentAuditTopologyConfig cfg = ConsentAuditTopologyConfig.of(subjects, 6, keys);
+      ConsentAuditTopologyConfig cfg =
+          ConsentAuditTopologyConfig.of(
+              subjects, 6, keys, CheckpointPolicy.from(Settings.defaults(AuditSettings.CATALOGUE)));
       List<String> passOutputs = INPUTS.stream().map(LedgerBenchmark::passThroughTopic).toList();
       List<String> ledger = List.of(Topics.CONSENT_AUDIT.name());
       List<Result> results = new ArrayList<>();

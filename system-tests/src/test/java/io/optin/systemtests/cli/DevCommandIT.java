@@ -4,8 +4,8 @@ import static io.optin.systemtests.cli.RunningCommand.group;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 
+import io.optin.devkit.DevSettings;
 import io.optin.devkit.DevkitCommand;
-import io.optin.kit.config.SettingsCatalogue;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.server.ListeningPorts;
@@ -71,8 +71,7 @@ class DevCommandIT {
     // Then it said so, released its ports and kept its data for the next start
     assertThat(first.output()).contains("Stopped cleanly in");
     int port = Integer.parseInt(bootstrap.substring(bootstrap.indexOf(':') + 1));
-    assertThatCode(
-            () -> ListeningPorts.requireFree("127.0.0.1", port, SettingsCatalogue.DEV_BROKER_PORT))
+    assertThatCode(() -> ListeningPorts.requireFree("127.0.0.1", port, DevSettings.DEV_BROKER_PORT))
         .doesNotThrowAnyException();
     assertThat(dir.resolve("data").resolve("otp.secret")).exists();
 

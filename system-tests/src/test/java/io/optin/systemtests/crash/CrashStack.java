@@ -2,6 +2,7 @@ package io.optin.systemtests.crash;
 
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.devkit.DevSettings;
 import io.optin.devkit.DevStack;
 import io.optin.devkit.sandbox.DeliveryScript;
 import io.optin.devkit.sandbox.TwilioSandbox;
@@ -60,6 +61,7 @@ final class CrashStack implements AutoCloseable {
     DevStack stack =
         DevStack.start(
             Settings.load(
+                DevSettings.CATALOGUE,
                 Optional.empty(),
                 Map.of(
                     "OPTIN_DEV_BROKER_PORT",

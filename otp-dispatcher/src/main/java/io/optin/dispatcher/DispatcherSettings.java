@@ -1,0 +1,168 @@
+package io.optin.dispatcher;
+
+import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.kit.config.ProcessSettings;
+import io.optin.kit.config.Setting;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.config.SettingsException;
+import io.optin.kit.config.SharedSettings;
+import io.optin.kit.config.ValueType;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The settings of the OTP dispatcher and the SMS sender: the challenge's window and resends ({@code
+ * otp.*}), the Twilio account and sender ({@code twilio.*}), the sending pace ({@code sms.*}) and
+ * the message texts ({@code programs.brands} and the {@code templates.*} family). The code secret
+ * and length and the auth token are {@link SharedSettings}.
+ */
+public final class DispatcherSettings {
+
+  // One-time codes
+  public static final Setting<Duration> OTP_EXPIRY =
+      Setting.duration(
+          "otp.expiry",
+          Duration.ofMinutes(10),
+          Duration.ofMinutes(1),
+          Duration.ofMinutes(60),
+          "How long a code and a YES reply are accepted after the code is sent; the SMS states it.");
+  public static final Setting<Duration> OTP_RESEND_COOLDOWN =
+      Setting.duration(
+          "otp.resend.cooldown",
+          Duration.ofSeconds(60),
+          Duration.ZERO,
+          Duration.ofHours(1),
+          "Minimum time between two sends of a code.");
+  public static final Setting<Integer> OTP_MAX_RESENDS =
+      Setting.integer("otp.max.resends", 3, 0, 10, "Resends allowed per challenge.");
+
+  // Twilio
+  public static final Setting<String> TWILIO_ACCOUNT_SID =
+      Setting.optionalText(
+          "twilio.account.sid",
+          "Twilio account SID. When no Twilio credentials are set, `optin dev` uses its built-in sandbox.");
+  public static final Setting<String> TWILIO_API_KEY_SID =
+      Setting.optionalText(
+          "twilio.api.key.sid",
+          "Twilio API key SID, used instead of the auth token for API calls.");
+  public static final Setting<String> TWILIO_API_KEY_SECRET =
+      Setting.optionalText("twilio.api.key.secret", "Secret of the Twilio API key.");
+  public static final Setting<String> TWILIO_FROM =
+      Setting.optionalText(
+          "twilio.from",
+          "Sender phone number (E.164); set this or `twilio.messaging.service.sid`.");
+  public static final Setting<String> TWILIO_MESSAGING_SERVICE_SID =
+      Setting.optionalText(
+          "twilio.messaging.service.sid",
+          "Twilio Messaging Service that picks the sender; set this or `twilio.from`.");
+  public static final Setting<String> TWILIO_API_BASE_URL =
+      Setting.optionalText(
+          "twilio.api.base.url",
+          "Base URL of the Messages API; empty means Twilio's own. Set it for a Twilio-compatible provider or the "
+              + "sandbox.");
+
+  // Programs
+  public static final Setting<List<String>> PROGRAMS_BRANDS =
+      Setting.of(
+          "programs.brands",
+          ValueType.LIST,
+          List.of(),
+          DispatcherSettings::brandsRefusal,
+          "`programId=Brand` pairs, like `acme-deals=Acme,news=Daily News`",
+          "The brand each program's messages are signed with; a program without one is named by its id.");
+
+  // SMS sending
+  public static final Setting<Integer> SMS_RATE_PER_SECOND =
+      Setting.integer(
+          "sms.rate.per.second",
+          10,
+          1,
+          10_000,
+          "SMS sent per second at most, per sender instance.");
+  public static final Setting<Integer> SMS_MAX_CONCURRENCY =
+      Setting.integer(
+          "sms.max.concurrency",
+          4,
+          1,
+          256,
+          "Provider calls in flight at once, per sender instance.");
+  public static final Setting<String> SMS_SENDER_ID =
+      Setting.of(
+          "sms.sender.id",
+          ValueType.STRING,
+          null,
+          value ->
+              value.matches("[A-Za-z0-9._-]{1,100}")
+                  ? null
+                  : "must be 1 to 100 letters, digits, '.', '_' or '-'",
+          "1 to 100 letters, digits, `.`, `_`, `-`",
+          "Stable name of this sender instance (its transactional id is "
+              + "`optin-sms-sender-<id>`); a restarted instance must keep it, two live ones must not share it. "
+              + "Not set: the host name.");
+  public static final Setting<Integer> SMS_MAX_ATTEMPTS =
+      Setting.integer(
+          "sms.max.attempts",
+          3,
+          1,
+          10,
+          "Attempts per SMS when the provider fails transiently (permanent errors are never retried).");
+  public static final Setting<Duration> SMS_DEDUPE_WINDOW =
+      Setting.duration(
+          "sms.dedupe.window",
+          Duration.ofDays(7),
+          Duration.ofHours(1),
+          Duration.ofDays(30),
+          "How far back a starting sender reads its delivery reports to skip commands already handled.");
+
+  /** Every setting the dispatcher and the sender read, the shared ones included. */
+  public static final SettingsCatalogue CATALOGUE =
+      SettingsCatalogue.of(
+              TWILIO_ACCOUNT_SID,
+              SharedSettings.TWILIO_AUTH_TOKEN,
+              SharedSettings.REPLIES_PUBLISH_TIMEOUT,
+              TWILIO_API_KEY_SID,
+              TWILIO_API_KEY_SECRET,
+              TWILIO_FROM,
+              TWILIO_MESSAGING_SERVICE_SID,
+              TWILIO_API_BASE_URL,
+              OTP_EXPIRY,
+              OTP_RESEND_COOLDOWN,
+              OTP_MAX_RESENDS,
+              PROGRAMS_BRANDS,
+              SMS_RATE_PER_SECOND,
+              SMS_MAX_CONCURRENCY,
+              SMS_SENDER_ID,
+              SMS_MAX_ATTEMPTS,
+              SMS_DEDUPE_WINDOW,
+              ProcessSettings.PUBLIC_BASE_URL)
+          .withFamily(MessageTemplates.SETTINGS_PREFIX);
+
+  private DispatcherSettings() {}
+
+  /**
+   * Refuses to start what sends SMS without a sender: {@code twilio.from} or {@code
+   * twilio.messaging.service.sid}.
+   *
+   * @throws SettingsException when neither is set
+   */
+  public static void requireSender(Settings settings) {
+    if (settings.optional(TWILIO_FROM).isEmpty()
+        && settings.optional(TWILIO_MESSAGING_SERVICE_SID).isEmpty()) {
+      throw new SettingsException(
+          TWILIO_FROM.key()
+              + " or "
+              + TWILIO_MESSAGING_SERVICE_SID.key()
+              + " must be set: it is the sender of every SMS (set "
+              + TWILIO_FROM.environmentVariable()
+              + "=+1... or "
+              + TWILIO_FROM.key()
+              + " in the --config file)");
+    }
+  }
+
+  private static String brandsRefusal(List<String> pairs) {
+    List<String> bad = pairs.stream().filter(pair -> !pair.matches("[^=\\s]+=.*\\S.*")).toList();
+    return bad.isEmpty() ? null : "must be programId=Brand pairs (not " + bad + ")";
+  }
+}

@@ -1,0 +1,116 @@
+package io.optin.replies;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.optin.avro.ReplyIntent;
+import io.optin.kit.config.Settings;
+import io.optin.kit.config.SettingsException;
+import io.optin.replies.matching.ReplyTopologyConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RepliesConfigTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void shouldReadTheReplySettingsAndKeywordsFromTheFile() throws Exception {
+    // Given
+    Path file = dir.resolve("optin.properties");
+    Files.writeString(
+        file,
+        "twilio.auth.token=test-auth-token\notp.max.attempts=3\notp.expiry.grace=2s\n"
+            + "replies.answer.wait=1s\nreplies.publish.timeout=2s\nreplies.dedupe.retention=2d\n"
+            + "replies.outcome.retention=30m\nreplies.closed.retention=3d\n"
+            + "replies.keywords.confirm.*.fr=D'ACCORD\nkafka.bootstrap.servers=broker:9092\n"
+            + "public.base.url=https://optin.example.com\nstreams.state.dir="
+            + dir.resolve("state")
+            + "\n");
+
+    // When
+    RepliesConfig replies =
+        RepliesConfig.from(Settings.load(RepliesSettings.CATALOGUE, Optional.of(file), Map.of()));
+
+    // Then
+    assertThat(replies.topology())
+        .isEqualTo(
+            new ReplyTopologyConfig(
+                3,
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(1),
+                Duration.ofDays(2),
+                Duration.ofMinutes(30),
+                Duration.ofDays(3),
+                Duration.ofMinutes(1)));
+    assertThat(replies.kafkaClientSettings())
+        .containsExactlyInAnyOrderEntriesOf(
+            Map.of(
+                "bootstrap.servers", "broker:9092", "state.dir", dir.resolve("state").toString()));
+    assertThat(replies.publicBaseUrl()).isEqualTo("https://optin.example.com");
+    assertThat(replies.twilioAuthToken()).isEqualTo("test-auth-token");
+    assertThat(replies.answerWait()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(replies.publishTimeout()).isEqualTo(Duration.ofSeconds(2));
+    assertThat(replies.recentIdCapacity()).isEqualTo(RepliesConfig.RECENT_ID_CAPACITY);
+    assertThat(replies.keywords().words(ReplyIntent.CONFIRM, "acme", "fr-CA"))
+        .contains("DACCORD", "YES");
+  }
+
+  @Test
+  void shouldTakeTheDocumentedDefaultsWhenOnlyTheTokenIsSet() {
+    // When
+    RepliesConfig replies = RepliesConfig.from(settings(Map.of()));
+
+    // Then
+    assertThat(replies.topology())
+        .isEqualTo(
+            new ReplyTopologyConfig(
+                5,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(1),
+                Duration.ofDays(7),
+                Duration.ofHours(1),
+                Duration.ofDays(7),
+                Duration.ofMinutes(1)));
+    assertThat(replies.publicBaseUrl()).isEqualTo("http://127.0.0.1:8080");
+    assertThat(replies.answerWait()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(replies.publishTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(replies.kafkaClientSettings())
+        .containsOnlyKeys("state.dir")
+        .containsEntry("state.dir", Path.of(".optin/state").toAbsolutePath().toString());
+  }
+
+  @Test
+  void shouldRefuseRepliesWithoutTheTokenThatSignsWebhooks() {
+    assertThatThrownBy(() -> RepliesConfig.from(Settings.defaults(RepliesSettings.CATALOGUE)))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "twilio.auth.token is not set: set it in the --config file or with the environment "
+                + "variable OPTIN_TWILIO_AUTH_TOKEN");
+  }
+
+  @Test
+  void shouldRefuseBadValuesNamingTheSetting() {
+    assertThatThrownBy(() -> settings(Map.of("otp.max.attempts", "0")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage("otp.max.attempts=0 from test: must be between 1 and 20");
+    assertThatThrownBy(() -> settings(Map.of("replies.answer.wait", "11s")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage("replies.answer.wait=11s from test: must be between 0s and 10s");
+    assertThatThrownBy(
+            () -> RepliesConfig.from(settings(Map.of("replies.keywords.confirm.fr", "OUI"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith("replies.keywords.confirm.fr: expected replies.keywords.");
+  }
+
+  private static Settings settings(Map<String, String> values) {
+    return Settings.defaults(RepliesSettings.CATALOGUE)
+        .with(Map.of("twilio.auth.token", "test-auth-token"), "test")
+        .with(values, "test");
+  }
+}

@@ -1,0 +1,83 @@
+package io.optin.kit.metrics;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.DoubleSupplier;
+
+/**
+ * Gauges under one name with labels: one series per combination of label values, each read from its
+ * supplier when scraped (for example the state of each Streams app of the process). Obtain one from
+ * {@link Metrics#gauges}.
+ */
+public final class Gauges implements Metrics.Instrument {
+
+  private final String name;
+  private final String help;
+  private final List<String> labelNames;
+  private final Map<List<String>, DoubleSupplier> series = new ConcurrentHashMap<>();
+
+  Gauges(String name, String help, List<String> labelNames) {
+    this.name = name;
+    this.help = help;
+    this.labelNames = labelNames;
+  }
+
+  /**
+   * Reads the series of these label values from {@code value}; a later call for the same values
+   * replaces it (a service started again in the same process).
+   */
+  public void series(DoubleSupplier value, String... labelValues) {
+    if (labelValues.length != labelNames.size()) {
+      throw new IllegalArgumentException(
+          name + " takes labels " + labelNames + ", got " + Arrays.toString(labelValues));
+    }
+    series.put(
+        Arrays.stream(labelValues).map(v -> v == null ? "" : v).toList(),
+        Objects.requireNonNull(value, "value"));
+  }
+
+  /** The current value of one series, NaN when it has none or its supplier fails. */
+  public double value(String... labelValues) {
+    DoubleSupplier supplier = series.get(Arrays.asList(labelValues));
+    return supplier == null ? Double.NaN : sample(supplier);
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean sameShape(Metrics.Instrument other) {
+    return other instanceof Gauges gauges
+        && gauges.help.equals(help)
+        && gauges.labelNames.equals(labelNames);
+  }
+
+  @Override
+  public void render(StringBuilder text) {
+    Metrics.header(text, name, help, "gauge");
+    Map<String, Double> sorted = new TreeMap<>();
+    series.forEach(
+        (values, supplier) -> sorted.put(Metrics.labels(labelNames, values), sample(supplier)));
+    sorted.forEach(
+        (labels, value) ->
+            text.append(name)
+                .append(labels)
+                .append(' ')
+                .append(Metrics.number(value))
+                .append('\n'));
+  }
+
+  private static double sample(DoubleSupplier supplier) {
+    try {
+      return supplier.getAsDouble();
+    } catch (RuntimeException e) {
+      return Double.NaN;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package io.optin.kit.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.optin.kit.metrics.OptinMetrics;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The health of a Streams app before it runs and once closed, without a broker (the failure path
+ * runs on a real one in {@code StreamsRestartBudgetIT}).
+ */
+class StreamsServiceTest {
+
+  @TempDir Path stateDir;
+
+  @Test
+  void shouldBeLiveButNotReadyBeforeItRunsAndStayLiveOnceClosedOnPurpose() {
+    // Given
+    OptinMetrics metrics = OptinMetrics.unexposed();
+    StreamsService app =
+        new StreamsService(
+            "echo",
+            "echo-app",
+            echo(),
+            Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:1",
+                StreamsConfig.STATE_DIR_CONFIG,
+                stateDir.toString()),
+            StreamsService.Options.defaults().withMetrics(metrics)) {};
+
+    // Then before it starts
+    assertThat(app.name()).isEqualTo("echo");
+    assertThat(app.state()).isEqualTo("CREATED");
+    assertThat(app.ready()).isFalse();
+    assertThat(app.live()).isTrue();
+    assertThat(metrics.registry().render())
+        .contains("optin_streams_state{service=\"echo\",state=\"CREATED\"} 1\n")
+        .contains("optin_streams_state{service=\"echo\",state=\"ERROR\"} 0\n");
+
+    // When it is closed (a stop asked for is not a death)
+    app.close();
+
+    // Then
+    assertThat(app.streamsState()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+    assertThat(app.live()).isTrue();
+    assertThat(app.ready()).isFalse();
+  }
+
+  private static Topology echo() {
+    Topology topology = new Topology();
+    topology.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), "in");
+    topology.addSink(
+        "out", "out", Serdes.String().serializer(), Serdes.String().serializer(), "in");
+    return topology;
+  }
+}
