@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -151,7 +152,7 @@ class StreamsRestartBudgetIT {
     return topology;
   }
 
-  private List<String> upperCased() {
+  private List<String> upperCased() throws TimeoutException {
     return broker.committed(OUTPUT).stream()
         .map(r -> new String(r.value(), StandardCharsets.UTF_8))
         .toList();
