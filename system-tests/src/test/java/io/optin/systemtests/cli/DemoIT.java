@@ -2,8 +2,8 @@ package io.optin.systemtests.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.optin.devkit.DevkitCommand;
 import io.optin.devkit.demo.DemoPath;
-import io.optin.server.OptinCommand;
 import io.optin.server.cli.FailureHandler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -27,7 +27,7 @@ class DemoIT {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
     CommandLine command =
-        OptinCommand.commandLine(Map.of())
+        DevkitCommand.commandLine(Map.of())
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true));
 
@@ -66,7 +66,7 @@ class DemoIT {
   @Test
   void shouldRefuseASizeThatCannotCoverEveryPath() {
     StringWriter err = new StringWriter();
-    CommandLine command = OptinCommand.commandLine(Map.of()).setErr(new PrintWriter(err, true));
+    CommandLine command = DevkitCommand.commandLine(Map.of()).setErr(new PrintWriter(err, true));
 
     int exit = command.execute("demo", "--subscribers", "7");
 

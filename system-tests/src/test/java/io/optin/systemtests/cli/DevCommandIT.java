@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
+import io.optin.devkit.DevkitCommand;
 import io.optin.kit.config.SettingsCatalogue;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.server.ListeningPorts;
-import io.optin.server.OptinCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -95,7 +95,7 @@ class DevCommandIT {
       // When
       StringWriter out = new StringWriter();
       StringWriter err = new StringWriter();
-      CommandLine commandLine = OptinCommand.commandLine(Map.of());
+      CommandLine commandLine = DevkitCommand.commandLine(Map.of());
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(err, true));
       int exit = commandLine.execute("dev", "--config", config.toString());
@@ -122,7 +122,11 @@ class DevCommandIT {
             + "http.port=0\n"
             + "dev.data.dir="
             + dir.resolve("data")
-            + "\n");
+            + "\n"
+            // Streams members do not leave their group on close: the second start would wait out
+            // the first one's sessions (45 s by default) before its apps are assigned and ready.
+            + "kafka.session.timeout.ms=6000\n"
+            + "kafka.heartbeat.interval.ms=1000\n");
     return file;
   }
 
@@ -148,7 +152,7 @@ class DevCommandIT {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
     private RunningDev(Path config) {
-      CommandLine commandLine = OptinCommand.commandLine(Map.of());
+      CommandLine commandLine = DevkitCommand.commandLine(Map.of());
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(out, true));
       thread =

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
-import io.optin.server.OptinCommand;
+import io.optin.devkit.DevkitCommand;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
@@ -108,7 +108,7 @@ class RunCommandIT {
     private final CompletableFuture<Integer> exit = new CompletableFuture<>();
 
     private Running(Map<String, String> environment, String... args) {
-      CommandLine commandLine = OptinCommand.commandLine(environment);
+      CommandLine commandLine = DevkitCommand.commandLine(environment);
       commandLine.setOut(new PrintWriter(out, true));
       commandLine.setErr(new PrintWriter(out, true));
       thread =
