@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
+import io.optin.devkit.embedded.SharedBroker;
 import io.optin.schemas.SampleRecords;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Every record of the contract travels producer -> broker -> consumer in the Confluent wire format,
@@ -39,14 +41,17 @@ import org.junit.jupiter.api.Timeout;
  * configured with Confluent's own setting names.
  */
 @Timeout(value = 120, unit = TimeUnit.SECONDS)
+@ExtendWith(SharedBroker.class)
 class AvroSerdeThroughEmbeddedRegistryIT {
 
   private static EmbeddedKafkaBroker broker;
   private static EmbeddedSchemaRegistry registry;
 
   @BeforeAll
-  static void start() throws Exception {
-    broker = EmbeddedKafkaBroker.builder().port(0).build().start();
+  static void start(EmbeddedKafkaBroker shared) throws Exception {
+    // The catalogue's topics and the default registry topic: no other class on the shared broker
+    // uses them.
+    broker = shared;
     registry = EmbeddedSchemaRegistry.builder(broker.bootstrapServers()).port(0).build().start();
     try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
       List<NewTopic> topics = new ArrayList<>();
@@ -60,7 +65,6 @@ class AvroSerdeThroughEmbeddedRegistryIT {
   @AfterAll
   static void stop() {
     registry.close();
-    broker.close();
   }
 
   @Test

@@ -1,19 +1,18 @@
 package io.optin.devkit.registry;
 
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
+import io.optin.devkit.embedded.SharedBroker;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * Test fixture: one embedded broker per test class, and per test a fresh registry (on port 0) on a
- * topic of its own, so tests never see each other's schemas.
+ * Test fixture: the JVM's shared broker, and per test a fresh registry (on port 0) on a topic of
+ * its own, so tests never see each other's schemas.
  */
-final class RunningRegistry
-    implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+final class RunningRegistry implements BeforeAllCallback, BeforeEachCallback, AfterEachCallback {
 
   private static final AtomicInteger TOPICS = new AtomicInteger();
 
@@ -24,7 +23,7 @@ final class RunningRegistry
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    broker = EmbeddedKafkaBroker.builder().port(0).build().start();
+    broker = SharedBroker.of(context);
   }
 
   @Override
@@ -36,11 +35,6 @@ final class RunningRegistry
   @Override
   public void afterEach(ExtensionContext context) {
     registry.close();
-  }
-
-  @Override
-  public void afterAll(ExtensionContext context) {
-    broker.close();
   }
 
   RegistryHttp http() {

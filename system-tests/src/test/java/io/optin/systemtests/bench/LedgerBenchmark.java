@@ -40,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
@@ -61,6 +62,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 /**
  * Ledger write throughput on the embedded broker with exactly-once, in one run: a plain
@@ -70,10 +72,12 @@ import org.junit.jupiter.api.Test;
  * same 50,000 input records; it is timed from RUNNING until its committed offsets reach the end of
  * every input. Prints records/s and bytes per record; asserts no timing.
  *
- * <p>Not a default test (the name matches no test pattern, and it is tagged "bench"). Run it with
- * {@code mvn -o -pl app -am test -Dtest=LedgerBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * <p>Not in the default build (tagged "bench"): {@code mvn -B verify -Psystem} runs it with the
+ * other heavy tests; alone, {@code mvn -o -pl system-tests -am test -Dtest=LedgerBenchmark
+ * -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("bench")
+@Timeout(value = 10, unit = TimeUnit.MINUTES)
 class LedgerBenchmark {
 
   private static final int SUBSCRIBERS = Integer.getInteger("bench.subscribers", 10_000);

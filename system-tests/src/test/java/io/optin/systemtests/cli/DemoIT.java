@@ -10,6 +10,7 @@ import java.io.StringWriter;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import picocli.CommandLine;
@@ -18,6 +19,8 @@ import picocli.CommandLine;
  * {@code optin demo} run in-process, for real: its own broker, registry, sandbox and services on
  * free ports.
  */
+// Heavy (a whole stack driven through every path on timed windows): runs with -Psystem.
+@Tag("system")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class DemoIT {
 

@@ -118,7 +118,11 @@ class DevCommandIT {
             + "http.port=0\n"
             + "dev.data.dir="
             + dir.resolve("data")
-            + "\n");
+            + "\n"
+            // Streams members do not leave their group on close: the second start would wait out
+            // the first one's sessions (45 s by default) before its apps are assigned and ready.
+            + "kafka.session.timeout.ms=6000\n"
+            + "kafka.heartbeat.interval.ms=1000\n");
     return file;
   }
 

@@ -29,6 +29,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.Timeout;
@@ -42,6 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
  * confirmation, every SMS command reported once, and no more SMS sent twice than the documented
  * bound ({@code sms.max.concurrency} per crash).
  */
+// Heavy: runs with -Psystem, not in the default build.
+@Tag("system")
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class KillMidFlightIT {
 
