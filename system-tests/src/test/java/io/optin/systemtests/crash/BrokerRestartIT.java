@@ -211,14 +211,21 @@ class BrokerRestartIT {
                   .timeout(Duration.ofSeconds(5))
                   .build(),
               HttpResponse.BodyHandlers.ofString());
-      JsonNode body =
-          response.body().isBlank() ? json.createObjectNode() : json.readTree(response.body());
-      return new Health(response.statusCode(), body);
+      return new Health(response.statusCode(), parsed(response.body()));
     } catch (IOException e) {
       return new Health(-1, json.createObjectNode().put("error", e.toString()));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return new Health(-1, json.createObjectNode().put("error", "interrupted"));
+    }
+  }
+
+  /** The health body as JSON; one that is not (an error page) is kept as text. */
+  private JsonNode parsed(String body) {
+    try {
+      return json.readTree(body);
+    } catch (IOException e) {
+      return json.createObjectNode().put("text", body);
     }
   }
 
