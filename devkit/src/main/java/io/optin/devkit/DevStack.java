@@ -140,6 +140,23 @@ public final class DevStack implements AutoCloseable {
     return serviceSettings;
   }
 
+  /**
+   * Stops the broker cleanly, as the first half of an operator's broker restart; the registry and
+   * every client stay up and reconnect once {@link #startBroker()} brings it back.
+   */
+  public void stopBroker() {
+    broker.close();
+  }
+
+  /**
+   * Starts the stopped broker again on its data directory and configured port (on a stack started
+   * with broker port 0 it comes back on another port).
+   */
+  public void startBroker() {
+    broker.start();
+    LOG.info("broker started again on {}", broker.bootstrapServers());
+  }
+
   /** Stops everything; the data directory stays for the next start. */
   @Override
   public void close() {

@@ -58,6 +58,8 @@ final class CrashStack implements AutoCloseable {
    * @param logs where each optin process's output is kept, to read after a failure
    */
   static CrashStack start(Path dir, Path logs) throws IOException {
+    // A fixed broker port, so that a restarted broker is where every client knows it.
+    int brokerPort = freePort();
     DevStack stack =
         DevStack.start(
             Settings.load(
@@ -65,7 +67,7 @@ final class CrashStack implements AutoCloseable {
                 Optional.empty(),
                 Map.of(
                     "OPTIN_DEV_BROKER_PORT",
-                    "0",
+                    Integer.toString(brokerPort),
                     "OPTIN_DEV_REGISTRY_PORT",
                     "0",
                     "OPTIN_DEV_DATA_DIR",
@@ -110,6 +112,21 @@ final class CrashStack implements AutoCloseable {
   OptinProcess launchOptin(String name) {
     started++;
     return OptinProcess.start(config, logs.resolve(started + "-" + name + ".log"), gateway);
+  }
+
+  /** Stops the broker cleanly, while optin and the registry run on. */
+  void stopBroker() {
+    stack.stopBroker();
+  }
+
+  /** Starts the broker again on the same port and data. */
+  void startBroker() {
+    stack.startBroker();
+  }
+
+  /** The settings file every optin process of the test is started with. */
+  Path config() {
+    return config;
   }
 
   TwilioSandbox sandbox() {
