@@ -4,7 +4,6 @@ import io.optin.audit.AuditService;
 import io.optin.audit.ConsentAuditTopologyConfig;
 import io.optin.audit.archive.ArchiveService;
 import io.optin.audit.archive.ArchiveSettings;
-import io.optin.audit.crypto.LedgerKeys;
 import io.optin.audit.tools.ConsentExports;
 import io.optin.audit.tools.ConsentRoute;
 import io.optin.audit.tools.LedgerTopics;
@@ -182,19 +181,18 @@ public final class OptinServices implements AutoCloseable {
         replies.start();
       }
       case AUDIT -> {
+        // One reading of the subject keys and the ledger keys, for the ledger and its export.
+        ConsentAuditTopologyConfig ledger = ConsentAuditTopologyConfig.from(settings);
         ConsentExports exports =
             new ConsentExports(
                 new LedgerTopics(
                     settings.kafkaClientProperties(), shared.serdes(), CONSENT_READ_TIMEOUT),
-                shared.subjectKeys(),
-                LedgerKeys.from(settings).master(),
+                ledger.subjects(),
+                ledger.keys().master(),
                 Clock.systemUTC());
         AuditService audit =
             new AuditService(
-                ConsentAuditTopologyConfig.from(settings),
-                ProcessSettings.streamsClients(settings),
-                shared.serdes(),
-                streams);
+                ledger, ProcessSettings.streamsClients(settings), shared.serdes(), streams);
         running.add(RunningService.of(audit, List.of(ConsentRoute.route(exports))));
         audit.start();
         ArchiveSettings archive = ArchiveSettings.from(settings);
