@@ -1,6 +1,5 @@
 package io.optin.kit.metrics;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -62,21 +61,11 @@ public final class Counter implements Metrics.Instrument {
     if (sorted.isEmpty() && labelNames.isEmpty()) {
       sorted.put("", 0L);
     }
-    sorted.forEach(
-        (labels, value) ->
-            text.append(name)
-                .append(labels)
-                .append(' ')
-                .append(Metrics.number(value))
-                .append('\n'));
+    Metrics.samples(text, name, sorted);
   }
 
   private List<String> key(String... labelValues) {
-    if (labelValues.length != labelNames.size()) {
-      throw new IllegalArgumentException(
-          name + " takes labels " + labelNames + ", got " + Arrays.toString(labelValues));
-    }
-    return Arrays.stream(labelValues).map(value -> value == null ? "" : value).toList();
+    return Metrics.series(name, labelNames, labelValues);
   }
 
   private String labels(List<String> values) {

@@ -31,13 +31,8 @@ public final class Gauges implements Metrics.Instrument {
    * replaces it (a service started again in the same process).
    */
   public void series(DoubleSupplier value, String... labelValues) {
-    if (labelValues.length != labelNames.size()) {
-      throw new IllegalArgumentException(
-          name + " takes labels " + labelNames + ", got " + Arrays.toString(labelValues));
-    }
     series.put(
-        Arrays.stream(labelValues).map(v -> v == null ? "" : v).toList(),
-        Objects.requireNonNull(value, "value"));
+        Metrics.series(name, labelNames, labelValues), Objects.requireNonNull(value, "value"));
   }
 
   /** The current value of one series, NaN when it has none or its supplier fails. */
@@ -64,13 +59,7 @@ public final class Gauges implements Metrics.Instrument {
     Map<String, Double> sorted = new TreeMap<>();
     series.forEach(
         (values, supplier) -> sorted.put(Metrics.labels(labelNames, values), sample(supplier)));
-    sorted.forEach(
-        (labels, value) ->
-            text.append(name)
-                .append(labels)
-                .append(' ')
-                .append(Metrics.number(value))
-                .append('\n'));
+    Metrics.samples(text, name, sorted);
   }
 
   private static double sample(DoubleSupplier supplier) {

@@ -1,6 +1,7 @@
 package io.optin.kit.metrics;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -100,6 +101,30 @@ public final class Metrics {
         .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
         .append('\n');
     text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
+  }
+
+  /** One line per series, {@code name{labels} value}, in the order of {@code samples}. */
+  static void samples(StringBuilder text, String name, Map<String, ? extends Number> samples) {
+    samples.forEach(
+        (labels, value) ->
+            text.append(name)
+                .append(labels)
+                .append(' ')
+                .append(number(value.doubleValue()))
+                .append('\n'));
+  }
+
+  /**
+   * The series of {@code instrument} that {@code values} name, a null value read as empty.
+   *
+   * @throws IllegalArgumentException when there are not as many values as label names
+   */
+  static List<String> series(String instrument, List<String> names, String... values) {
+    if (values.length != names.size()) {
+      throw new IllegalArgumentException(
+          instrument + " takes labels " + names + ", got " + Arrays.toString(values));
+    }
+    return Arrays.stream(values).map(value -> value == null ? "" : value).toList();
   }
 
   /** {@code {a="x",b="y"}} for these label names and values, empty without labels. */
