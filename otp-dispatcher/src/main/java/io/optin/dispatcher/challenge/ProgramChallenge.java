@@ -41,19 +41,7 @@ public record ProgramChallenge(
           SubscriptionStatus.OPTED_OUT);
 
   /** Nothing known: a signup may open a challenge. */
-  public static final ProgramChallenge NONE =
-      new ProgramChallenge(
-          SubscriptionStatus.NONE,
-          null,
-          null,
-          null,
-          null,
-          null,
-          0,
-          null,
-          SourceChannel.UNKNOWN,
-          null,
-          null);
+  public static final ProgramChallenge NONE = settled(SubscriptionStatus.NONE, null);
 
   public ProgramChallenge {
     Objects.requireNonNull(status, "status");
@@ -116,33 +104,19 @@ public record ProgramChallenge(
    * needed.
    */
   public static ProgramChallenge confirmed(String confirmedChallengeId) {
-    return new ProgramChallenge(
-        SubscriptionStatus.CONFIRMED,
-        confirmedChallengeId,
-        null,
-        null,
-        null,
-        null,
-        0,
-        null,
-        SourceChannel.UNKNOWN,
-        null,
-        null);
+    return settled(SubscriptionStatus.CONFIRMED, confirmedChallengeId);
   }
 
   /** The program opted out of (reply STOP). */
   public static ProgramChallenge optedOut(String lastChallengeId) {
+    return settled(SubscriptionStatus.OPTED_OUT, lastChallengeId);
+  }
+
+  /**
+   * A program in {@code status} after {@code challengeId}, without the facts of an open challenge.
+   */
+  private static ProgramChallenge settled(SubscriptionStatus status, String challengeId) {
     return new ProgramChallenge(
-        SubscriptionStatus.OPTED_OUT,
-        lastChallengeId,
-        null,
-        null,
-        null,
-        null,
-        0,
-        null,
-        SourceChannel.UNKNOWN,
-        null,
-        null);
+        status, challengeId, null, null, null, null, 0, null, SourceChannel.UNKNOWN, null, null);
   }
 }
