@@ -15,8 +15,10 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -50,6 +52,13 @@ public final class HttpGateway implements AutoCloseable {
   private final BearerTokens tokens;
   private final Metrics metrics;
   private final List<String> mounted = new ArrayList<>();
+
+  /**
+   * The mounted handlers by path prefix, for a request the server matched to {@code /} just before
+   * its route was mounted (see {@link #unrouted}).
+   */
+  private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
+
   private volatile List<ServiceHealth> services;
   private volatile boolean routed;
 
@@ -126,6 +135,7 @@ public final class HttpGateway implements AutoCloseable {
           route.pathPrefix().startsWith(API_PREFIX)
               ? tokens.guard(route.handler())
               : route.handler();
+      handlers.put(route.pathPrefix(), handler);
       server.createContext(route.pathPrefix(), guarded(handler));
       mounted.add(route.pathPrefix());
     }
@@ -143,14 +153,36 @@ public final class HttpGateway implements AutoCloseable {
    * A path no route serves: 404 once routes are mounted. Before that the process is starting (or
    * restarting after a crash) and the route may well exist: 503 with Retry-After, which the
    * platforms and Twilio retry, where a 404 would make them drop the signup or the reply for good.
+   *
+   * <p>The server picks a request's context before a pool thread runs it, so a request that arrived
+   * while routes were being mounted can land here after its route exists: it is handed to that
+   * route, never answered 404 (a crash test saw signups lost that way).
    */
   private void unrouted(HttpExchange exchange) throws IOException {
+    HttpHandler late = routeFor(exchange.getRequestURI().getPath());
+    if (late != null) {
+      late.handle(exchange);
+      return;
+    }
     if (routed) {
       HttpExchanges.sendError(exchange, 404, "not found", null);
       return;
     }
     exchange.getResponseHeaders().set("Retry-After", STARTING_RETRY_AFTER_SECONDS);
     HttpExchanges.sendError(exchange, 503, "starting, try again shortly", null);
+  }
+
+  /**
+   * The mounted handler whose prefix is the longest to start {@code path}, as the server matches.
+   */
+  private HttpHandler routeFor(String path) {
+    String longest = null;
+    for (String prefix : handlers.keySet()) {
+      if (path.startsWith(prefix) && (longest == null || prefix.length() > longest.length())) {
+        longest = prefix;
+      }
+    }
+    return longest == null ? null : handlers.get(longest);
   }
 
   /** The bound port (the free port chosen when 0 was asked). */
