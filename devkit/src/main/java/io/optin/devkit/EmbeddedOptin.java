@@ -8,7 +8,6 @@ import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
-import static io.optin.kit.config.ProcessSettings.HTTP_THREADS;
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
 import static io.optin.kit.config.ProcessSettings.STREAMS_STATE_DIR;
 import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
@@ -16,6 +15,7 @@ import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
 import io.optin.kit.http.HttpGateway;
@@ -37,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The whole of optin in one process, on the embedded default: the {@link DevStack} (broker, topics,
@@ -119,7 +120,7 @@ public final class EmbeddedOptin implements AutoCloseable {
           HttpGateway.open(
               HOST,
               settings.integer(HTTP_PORT),
-              settings.integer(HTTP_THREADS),
+              ProcessSettings.httpLimits(settings),
               settings.list(API_TOKENS),
               registry);
       URI publicBaseUrl =
@@ -127,6 +128,8 @@ public final class EmbeddedOptin implements AutoCloseable {
               ? gateway.url()
               : URI.create(settings.string(PUBLIC_BASE_URL));
       overrides.put(PUBLIC_BASE_URL.key(), publicBaseUrl.toString());
+      // A laptop's port: only its own pages (and Twilio through the public URL's tunnel) may call.
+      gateway.loopbackHostsOnly(Set.of(publicBaseUrl.getHost()));
       if (settings.optional(TWILIO_FROM).isEmpty()
           && settings.optional(TWILIO_MESSAGING_SERVICE_SID).isEmpty()) {
         overrides.put(TWILIO_FROM.key(), SANDBOX_FROM);

@@ -2,10 +2,10 @@ package io.optin.server.cli;
 
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
-import static io.optin.kit.config.ProcessSettings.HTTP_THREADS;
 import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
 
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.kit.http.HttpGateway;
@@ -79,7 +79,7 @@ public final class RunCommand implements Callable<Integer> {
         HttpGateway.open(
             ANY_HOST,
             settings.integer(HTTP_PORT),
-            settings.integer(HTTP_THREADS),
+            ProcessSettings.httpLimits(settings),
             settings.list(API_TOKENS),
             registry);
     OptinServices running;

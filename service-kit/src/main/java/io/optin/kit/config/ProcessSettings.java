@@ -1,6 +1,9 @@
 package io.optin.kit.config;
 
+import io.optin.kit.http.HttpExchanges;
+import io.optin.kit.http.HttpLimits;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,6 +60,31 @@ public final class ProcessSettings {
           "Threads answering HTTP requests; webhooks and `/v1/verifications` hold one for up to "
               + "`replies.answer.wait`.");
 
+  public static final Setting<Integer> HTTP_MAX_CONNECTIONS =
+      Setting.integer(
+          "http.max.connections",
+          HttpLimits.DEFAULT_MAX_CONNECTIONS,
+          16,
+          100_000,
+          "Open connections to the HTTP port beyond which new ones wait in the accept backlog.");
+  public static final Setting<Duration> HTTP_READ_TIMEOUT =
+      Setting.duration(
+          "http.read.timeout",
+          HttpLimits.DEFAULT_READ_TIMEOUT,
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(5),
+          "Time a client has to send a whole request (line, headers, body) from connecting or from "
+              + "its previous answer; its connection is closed beyond, so slow clients cannot hold "
+              + "connections.");
+  public static final Setting<Duration> HTTP_IDLE_TIMEOUT =
+      Setting.duration(
+          "http.idle.timeout",
+          HttpLimits.DEFAULT_IDLE_TIMEOUT,
+          Duration.ofSeconds(1),
+          Duration.ofMinutes(10),
+          "Time a connection may stay with no byte moving (e.g. a client that does not read its "
+              + "answer) before it is closed.");
+
   // Kafka Streams
   public static final Setting<String> STREAMS_STATE_DIR =
       Setting.text(
@@ -75,9 +103,22 @@ public final class ProcessSettings {
           PUBLIC_BASE_URL,
           API_TOKENS,
           HTTP_THREADS,
+          HTTP_MAX_CONNECTIONS,
+          HTTP_READ_TIMEOUT,
+          HTTP_IDLE_TIMEOUT,
           STREAMS_STATE_DIR);
 
   private ProcessSettings() {}
+
+  /** The limits of the HTTP port: {@code http.threads}, {@code http.max.connections}, timeouts. */
+  public static HttpLimits httpLimits(Settings settings) {
+    return new HttpLimits(
+        settings.integer(HTTP_THREADS),
+        settings.integer(HTTP_MAX_CONNECTIONS),
+        settings.duration(HTTP_READ_TIMEOUT),
+        settings.duration(HTTP_IDLE_TIMEOUT),
+        HttpExchanges.MAX_BODY_BYTES);
+  }
 
   /** {@code streams.state.dir}, made absolute. */
   public static Path stateDir(Settings settings) {

@@ -1,13 +1,12 @@
 package io.optin.kit.http;
 
-import com.sun.net.httpserver.HttpHandler;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 
 /**
  * API tokens ({@code api.tokens}): a guarded request must carry {@code Authorization: Bearer
- * <token>} with one of them, compared in constant time, or it gets 401 before its handler runs. No
+ * <token>} with one of them, compared in constant time, or it gets 401 before its body is read. No
  * tokens means no check.
  */
 final class BearerTokens {
@@ -26,21 +25,6 @@ final class BearerTokens {
 
   boolean required() {
     return !tokens.isEmpty();
-  }
-
-  /** {@code handler} behind the token check. */
-  HttpHandler guard(HttpHandler handler) {
-    if (!required()) {
-      return handler;
-    }
-    return exchange -> {
-      if (accepts(exchange.getRequestHeaders().getFirst("Authorization"))) {
-        handler.handle(exchange);
-      } else {
-        exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"optin\"");
-        HttpExchanges.sendError(exchange, 401, "missing or unknown API token", null);
-      }
-    };
   }
 
   boolean accepts(String authorization) {
