@@ -103,6 +103,9 @@ class SettingsCatalogueTest {
             "public.base.url",
             "api.tokens",
             "http.threads",
+            "http.max.connections",
+            "http.read.timeout",
+            "http.idle.timeout",
             "streams.state.dir");
   }
 }
