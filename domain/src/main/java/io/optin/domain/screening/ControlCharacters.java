@@ -1,5 +1,8 @@
 package io.optin.domain.screening;
 
+import java.util.Map;
+import java.util.Optional;
+
 /**
  * Text taken from outside holds no control character but tab, CR and LF: no other C0 control, no
  * DEL, no C1 control (U+0080..U+009F). NUL, ESC and the rest would reach logs, exports and
@@ -30,6 +33,20 @@ public final class ControlCharacters {
   /** Whether the text (null counts as clean) holds no control character at all. */
   public static boolean isCleanLine(String text) {
     return text == null || text.chars().noneMatch(ControlCharacters::isControl);
+  }
+
+  /**
+   * The first of {@code names} whose value in {@code fields} holds a control character, tab and
+   * line breaks allowed only around it (where they are trimmed); empty when all are clean.
+   */
+  public static Optional<String> firstUncleanLine(Map<String, String> fields, String... names) {
+    for (String name : names) {
+      String value = fields.get(name);
+      if (!isClean(value) || !isCleanLine(value == null ? null : value.strip())) {
+        return Optional.of(name);
+      }
+    }
+    return Optional.empty();
   }
 
   /**

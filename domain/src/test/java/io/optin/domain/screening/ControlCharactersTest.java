@@ -2,6 +2,7 @@ package io.optin.domain.screening;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -63,5 +64,18 @@ class ControlCharactersTest {
         .isEqualTo("a\uFFFDb\uFFFD[2J\tc\r\nd\uFFFDe\uFFFD");
     assertThat(ControlCharacters.neutralised("YES 123456")).isEqualTo("YES 123456");
     assertThat(ControlCharacters.neutralised(null)).isNull();
+  }
+
+  @Test
+  void shouldNameTheFirstFieldWithAControlCharacter() {
+    // Given form fields, one with a NUL at its end, one with a tab inside
+    Map<String, String> fields =
+        Map.of("From", "+14155550100\n", "To", "+1415\t5550999", "Sid", "SM1\u0000");
+
+    // Then a field is unclean when a control is inside it, or is not tab, CR or LF around it
+    assertThat(ControlCharacters.firstUncleanLine(fields, "From", "Missing", "To", "Sid"))
+        .hasValue("To");
+    assertThat(ControlCharacters.firstUncleanLine(fields, "Sid")).hasValue("Sid");
+    assertThat(ControlCharacters.firstUncleanLine(fields, "From", "Missing")).isEmpty();
   }
 }
