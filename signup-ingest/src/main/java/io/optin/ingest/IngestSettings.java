@@ -1,5 +1,6 @@
 package io.optin.ingest;
 
+import io.optin.domain.screening.SignupScreen;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsCatalogue;
@@ -28,6 +29,8 @@ import java.util.Set;
  * @param signupsPerCountryPerHour velocity limit per destination country ({@code
  *     limits.country.per.hour})
  * @param pumping when a prefix is blocked for SMS pumping ({@code limits.pumping.*})
+ * @param allowedPrograms program ids a signup may name ({@code programs.allowed}; empty accepts
+ *     any)
  */
 public record IngestSettings(
     int signupsPerPhonePerHour,
@@ -39,7 +42,8 @@ public record IngestSettings(
     int prefixDigits,
     int signupsPerPrefixPerHour,
     int signupsPerCountryPerHour,
-    PumpingRule pumping) {
+    PumpingRule pumping,
+    Set<String> allowedPrograms) {
 
   // Suspicious activity
   public static final Setting<Integer> LIMITS_PHONE_PER_HOUR =
@@ -127,6 +131,16 @@ public record IngestSettings(
           Duration.ofMinutes(5),
           "Longest wait for Kafka's acknowledgement of a signup before answering 503.");
 
+  // Programs
+  public static final Setting<List<String>> PROGRAMS_ALLOWED =
+      Setting.of(
+          "programs.allowed",
+          ValueType.LIST,
+          List.of(),
+          IngestSettings::programIdsRefusal,
+          "program ids, like `acme-deals,news`",
+          "Programs a signup may name (others are answered 400 naming `programId`); empty accepts any program.");
+
   /** Every setting the signup front door reads. */
   public static final SettingsCatalogue CATALOGUE =
       SettingsCatalogue.of(
@@ -141,13 +155,15 @@ public record IngestSettings(
           LIMITS_COUNTRIES_ALLOWED,
           LIMITS_PUMPING_MIN_SENDS,
           LIMITS_PUMPING_MIN_CONFIRM_PERCENT,
-          LIMITS_PUMPING_BLOCK);
+          LIMITS_PUMPING_BLOCK,
+          PROGRAMS_ALLOWED);
 
   public IngestSettings {
     allowedCountries = Set.copyOf(Objects.requireNonNull(allowedCountries, "allowedCountries"));
     Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
     Objects.requireNonNull(publishTimeout, "publishTimeout");
     Objects.requireNonNull(pumping, "pumping");
+    allowedPrograms = Set.copyOf(Objects.requireNonNull(allowedPrograms, "allowedPrograms"));
   }
 
   /** The front door's settings among {@code settings}, checked when they were loaded. */
@@ -167,7 +183,8 @@ public record IngestSettings(
         settings.integer(LIMITS_PREFIX_DIGITS),
         settings.integer(LIMITS_PREFIX_PER_HOUR),
         settings.integer(LIMITS_COUNTRY_PER_HOUR),
-        pumping);
+        pumping,
+        Set.copyOf(settings.list(PROGRAMS_ALLOWED)));
   }
 
   /** How a number's prefix is made from it. */
@@ -178,6 +195,27 @@ public record IngestSettings(
   /** Whether a number of that region may sign up. */
   public boolean allowsCountry(String region) {
     return allowedCountries.isEmpty() || allowedCountries.contains(region);
+  }
+
+  /** Whether a signup may name that program (already trimmed). */
+  public boolean allowsProgram(String programId) {
+    return allowedPrograms.isEmpty() || allowedPrograms.contains(programId);
+  }
+
+  /** Ids a signup could name: what the signup screen accepts as a program id. */
+  private static String programIdsRefusal(List<String> ids) {
+    List<String> bad =
+        ids.stream()
+            .filter(
+                id -> id.length() > SignupScreen.MAX_ID || !id.matches("[\\x21-\\x39\\x3B-\\x7E]+"))
+            .toList();
+    return bad.isEmpty()
+        ? null
+        : "must be program ids: visible ASCII without ':', at most "
+            + SignupScreen.MAX_ID
+            + " characters (not "
+            + bad
+            + ")";
   }
 
   private static String countryCodesRefusal(List<String> codes) {

@@ -30,12 +30,12 @@ import org.slf4j.LoggerFactory;
  * confirmed nor opted out is published (keyed by E.164) and answered 202 only after the broker's
  * ack; anything else is refused with the exact field, and recorded as a reject.
  *
- * <p>Order: body, idempotency replay (before anything that could change the answer), phone and
- * country, the {@link SignupScreen}, standing (409), a prefix blocked by the {@link PumpingGuard}
- * (429), velocity per phone, IP, number prefix and country (429, so a refused signup spends no
- * token), publish. {@code source.ip} is the subscriber's IP as the platform saw it; it is never
- * defaulted to the caller's address, which is the platform's server and would be false evidence
- * (and throttle the whole platform).
+ * <p>Order: body, idempotency replay (before anything that could change the answer), a program
+ * outside {@code programs.allowed} (when set), phone and country, the {@link SignupScreen},
+ * standing (409), a prefix blocked by the {@link PumpingGuard} (429), velocity per phone, IP,
+ * number prefix and country (429, so a refused signup spends no token), publish. {@code source.ip}
+ * is the subscriber's IP as the platform saw it; it is never defaulted to the caller's address,
+ * which is the platform's server and would be false evidence (and throttle the whole platform).
  */
 public final class SignupIntake {
 
@@ -181,6 +181,9 @@ public final class SignupIntake {
   }
 
   private SignupAnswer decide(SignupSubmission submission, byte[] body) {
+    if (!settings.allowsProgram(submission.programId().strip())) {
+      return refuse(400, "programId is not a declared program", "programId", body, null);
+    }
     PhoneCheck check = phones.normalize(submission.phone(), submission.country());
     if (check instanceof PhoneCheck.Invalid invalid) {
       return refuse(400, invalid.reason(), invalid.field(), body, null);

@@ -2,9 +2,11 @@ package io.optin.ingest;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.optin.avro.SourceChannel;
+import io.optin.domain.screening.ControlCharacters;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -12,8 +14,8 @@ import java.util.stream.Collectors;
 
 /**
  * The JSON body of {@code POST /v1/signups} (docs/signups.md), read field by field so that every
- * refusal names the exact request field. Unknown fields are tolerated; a field given twice is
- * refused as ambiguous.
+ * refusal names the exact request field. Unknown fields are tolerated; a field given twice, content
+ * after the object and control characters other than tab, CR and LF in a field are refused.
  *
  * @param phone E.164, or national digits with {@code country}
  * @param country ISO 3166 alpha-2 region of a national number, or null
@@ -41,7 +43,10 @@ public record SignupSubmission(
     String idempotencyKey) {
 
   private static final JsonMapper JSON =
-      JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build();
+      JsonMapper.builder()
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private static final String CHANNELS =
       Arrays.stream(SourceChannel.values())
@@ -111,6 +116,10 @@ public record SignupSubmission(
     }
     if (!node.isTextual()) {
       throw new InvalidSignup(field, field + " must be a string");
+    }
+    if (!ControlCharacters.isClean(node.textValue())) {
+      throw new InvalidSignup(
+          field, field + " contains control characters (only tab, CR and LF are allowed)");
     }
     return node.textValue().isBlank() ? null : node.textValue();
   }

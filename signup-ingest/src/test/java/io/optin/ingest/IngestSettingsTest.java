@@ -32,7 +32,8 @@ class IngestSettingsTest {
                 Map.entry("OPTIN_LIMITS_COUNTRY_PER_HOUR", "900"),
                 Map.entry("OPTIN_LIMITS_PUMPING_MIN_SENDS", "30"),
                 Map.entry("OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "25"),
-                Map.entry("OPTIN_LIMITS_PUMPING_BLOCK", "2h")));
+                Map.entry("OPTIN_LIMITS_PUMPING_BLOCK", "2h"),
+                Map.entry("OPTIN_PROGRAMS_ALLOWED", "acme-deals,news")));
 
     // When
     IngestSettings ingest = IngestSettings.from(settings);
@@ -50,10 +51,13 @@ class IngestSettingsTest {
                 7,
                 40,
                 900,
-                new PumpingRule(30, 25, Duration.ofHours(2))));
+                new PumpingRule(30, 25, Duration.ofHours(2)),
+                Set.of("acme-deals", "news")));
     assertThat(ingest.prefixRule()).isEqualTo(new PrefixRule(7));
     assertThat(ingest.allowsCountry("FR")).isTrue();
     assertThat(ingest.allowsCountry("DE")).isFalse();
+    assertThat(ingest.allowsProgram("news")).isTrue();
+    assertThat(ingest.allowsProgram("other")).isFalse();
   }
 
   @Test
@@ -74,8 +78,10 @@ class IngestSettingsTest {
                 6,
                 200,
                 2_000,
-                new PumpingRule(50, 10, Duration.ofHours(1))));
+                new PumpingRule(50, 10, Duration.ofHours(1)),
+                Set.of()));
     assertThat(ingest.allowsCountry("FR")).as("an empty list allows every country").isTrue();
+    assertThat(ingest.allowsProgram("any")).as("an empty list allows every program").isTrue();
   }
 
   @Test
@@ -115,5 +121,20 @@ class IngestSettingsTest {
             "limits.countries.allowed=US,France from environment variable "
                 + "OPTIN_LIMITS_COUNTRIES_ALLOWED: must be two-letter ISO 3166 country codes in "
                 + "capitals, like US,FR (not [France])");
+  }
+
+  @Test
+  void shouldRefuseProgramIdsNoSignupCouldName() {
+    assertThatThrownBy(
+            () ->
+                Settings.load(
+                    IngestSettings.CATALOGUE,
+                    Optional.empty(),
+                    Map.of("OPTIN_PROGRAMS_ALLOWED", "acme-deals,acme:deals")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "programs.allowed=acme-deals,acme:deals from environment variable "
+                + "OPTIN_PROGRAMS_ALLOWED: must be program ids: visible ASCII without ':', at most "
+                + "128 characters (not [acme:deals])");
   }
 }

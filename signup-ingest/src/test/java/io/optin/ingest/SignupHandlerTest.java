@@ -29,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * POST /v1/signups over real HTTP (JDK server on an ephemeral port), with the real publisher over a
@@ -286,6 +287,99 @@ class SignupHandlerTest {
     assertThat(twice.statusCode()).isEqualTo(400);
     assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
     assertThat(published.on(Topics.SIGNUP_REJECTS)).hasSize(3);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}")
+  @ValueSource(strings = {" GARBAGE", "}", ",{}", " {}", " 1", "\n[]"})
+  void shouldRefuseContentAfterTheJsonObject(String trailing) throws Exception {
+    // Given a valid signup followed by more content
+    start();
+    byte[] body = (JSON.writeValueAsString(body()) + trailing).getBytes(StandardCharsets.UTF_8);
+
+    // When it is posted
+    HttpResponse<String> response = post(body);
+
+    // Then it is refused as a whole, in the error shape of the API, and nothing is published
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("error").asText()).startsWith("body is not valid JSON: ");
+    assertThat(json(response).has("field")).isFalse();
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+    assertThat(published.on(Topics.SIGNUP_REJECTS)).hasSize(1);
+  }
+
+  @ParameterizedTest(name = "[{index}] {0} with U+{1}")
+  @CsvSource({
+    "phone, 0000",
+    "country, 001B",
+    "programId, 007F",
+    "consentText, 0000",
+    "consentText, 001B",
+    "consentText, 007F",
+    "consentText, 0085",
+    "consentText, 009B",
+    "consentTextVersion, 0007",
+    "locale, 0008",
+    "idempotencyKey, 001F",
+    "source.channel, 000B",
+    "source.url, 000C",
+    "source.ip, 0090",
+    "source.userAgent, 001B"
+  })
+  void shouldRefuseAControlCharacterInAnyTextFieldNamingIt(String field, String codePoint)
+      throws Exception {
+    // Given the front door, and a signup with a control character at the end of one field
+    start();
+    String control = String.valueOf((char) Integer.parseInt(codePoint, 16));
+    ObjectNode body = body(b -> b.put("country", "US").put("idempotencyKey", "key-1"));
+    ObjectNode parent = field.startsWith("source.") ? (ObjectNode) body.get("source") : body;
+    String name = field.startsWith("source.") ? field.substring("source.".length()) : field;
+    parent.put(name, parent.get(name).asText() + control);
+
+    // When it is posted
+    HttpResponse<String> response = post(body);
+
+    // Then it is refused naming the field, and nothing is published
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("field").asText()).isEqualTo(field);
+    assertThat(json(response).get("error").asText())
+        .isEqualTo(field + " contains control characters (only tab, CR and LF are allowed)");
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+  }
+
+  @Test
+  void shouldKeepTabsAndLineBreaksOfAConsentTextVerbatim() throws Exception {
+    start();
+    String consent = "Yes, text me Acme deals.\r\n\tMsg & data rates may apply.\nReply STOP.";
+
+    HttpResponse<String> response = post(body(b -> b.put("consentText", consent)));
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS))
+        .singleElement()
+        .satisfies(signup -> assertThat(signup.getEvidence().getConsentText()).isEqualTo(consent));
+  }
+
+  @Test
+  void shouldRefuseAProgramOutsideTheDeclaredPrograms() throws Exception {
+    // Given the front door with two declared programs
+    start(TestIngestSettings.with(Map.of("programs.allowed", "acme-deals,news")));
+
+    // When a signup names another program, then a declared one
+    HttpResponse<String> unknown = post(body(b -> b.put("programId", "brand-of-attacker")));
+    HttpResponse<String> declared = post(body(b -> b.put("programId", " news ")));
+
+    // Then the first is refused naming programId, the second published
+    assertThat(unknown.statusCode()).isEqualTo(400);
+    assertThat(json(unknown).get("error").asText())
+        .isEqualTo("programId is not a declared program");
+    assertThat(json(unknown).get("field").asText()).isEqualTo("programId");
+    assertThat(declared.statusCode()).isEqualTo(202);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS))
+        .extracting(SignupRequested::getProgramId)
+        .containsExactly("news");
+    assertThat(published.on(Topics.SIGNUP_REJECTS))
+        .extracting(SignupRejected::getField)
+        .containsExactly("programId");
   }
 
   @Test

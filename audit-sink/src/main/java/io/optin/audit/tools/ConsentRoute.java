@@ -5,6 +5,8 @@ import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.http.HttpRoute;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
 import org.apache.kafka.common.KafkaException;
@@ -45,7 +47,11 @@ public final class ConsentRoute {
       HttpExchanges.sendError(exchange, 400, "phone must be in E.164, e.g. +14155550123", "phone");
       return;
     }
-    String format = HttpExchanges.query(exchange).getOrDefault("format", "json");
+    Optional<Map<String, String>> query = HttpExchanges.acceptsQuery(exchange);
+    if (query.isEmpty()) {
+      return;
+    }
+    String format = query.get().getOrDefault("format", "json");
     if (!format.equals("json") && !format.equals("text") && !format.equals("html")) {
       HttpExchanges.sendError(exchange, 400, "format is json, text or html", "format");
       return;

@@ -1,23 +1,17 @@
 package io.optin.domain.otp;
 
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
 /**
  * Masks, in free text, every group of digits that could be a code: a run of at least the code
  * length of digits, separators allowed between them (so "123 456" and "123-456" are caught, as the
  * reply parser accepts them as codes). Longer runs are masked too: a code mistyped with an extra
  * digit still reveals the code. Every digit becomes {@code *}; separators and other text stay, for
  * audit text.
+ *
+ * <p>One left-to-right scan, linear in the text: an SMS body is attacker-chosen, and a regular
+ * expression with nested quantifiers recursed once per digit and overflowed the stack on a long run
+ * of digits.
  */
 public final class CodeMask {
-
-  /**
-   * A digit followed by any number of (separators then digit). Separators are what the reply parser
-   * ignores: spaces, punctuation, symbols, format characters. Any Unicode decimal digit counts.
-   */
-  private static final Pattern DIGIT_GROUP =
-      Pattern.compile("\\p{Nd}(?:[\\s\\p{Z}\\p{P}\\p{S}\\p{Cf}]*\\p{Nd})*");
 
   private final int codeLength;
 
@@ -33,37 +27,85 @@ public final class CodeMask {
     if (text == null) {
       return null;
     }
-    Matcher group = DIGIT_GROUP.matcher(text);
-    StringBuilder masked = new StringBuilder(text.length());
+    StringBuilder masked = null;
     int copied = 0;
-    while (group.find()) {
-      String digits = group.group();
-      if (digitCount(digits) < codeLength) {
+    int i = 0;
+    while (i < text.length()) {
+      int c = text.codePointAt(i);
+      if (!Character.isDigit(c)) {
+        i += Character.charCount(c);
         continue;
       }
-      masked.append(text, copied, group.start()).append(maskDigits(digits));
-      copied = group.end();
+      // A group: a digit, then any number of (separators, digit); it ends after its last digit.
+      int start = i;
+      int end = i + Character.charCount(c);
+      int digits = 1;
+      int scan = end;
+      while (scan < text.length()) {
+        int next = text.codePointAt(scan);
+        if (Character.isDigit(next)) {
+          digits++;
+          scan += Character.charCount(next);
+          end = scan;
+        } else if (isSeparator(next)) {
+          scan += Character.charCount(next);
+        } else {
+          break;
+        }
+      }
+      if (digits >= codeLength) {
+        if (masked == null) {
+          masked = new StringBuilder(text.length());
+        }
+        masked.append(text, copied, start);
+        appendMasked(masked, text, start, end);
+        copied = end;
+      }
+      // Between end and scan there are only separators: no group can start there.
+      i = scan;
     }
-    return masked.append(text, copied, text.length()).toString();
+    return masked == null ? text : masked.append(text, copied, text.length()).toString();
   }
 
-  private static long digitCount(String group) {
-    return group.codePoints().filter(Character::isDigit).count();
+  /**
+   * What the reply parser ignores between the digits of a code: white space, separators (Z),
+   * punctuation (P), symbols (S) and format characters (Cf).
+   */
+  private static boolean isSeparator(int c) {
+    if (c == ' ' || (c >= '\t' && c <= '\r')) {
+      return true;
+    }
+    return switch (Character.getType(c)) {
+      case Character.SPACE_SEPARATOR,
+          Character.LINE_SEPARATOR,
+          Character.PARAGRAPH_SEPARATOR,
+          Character.CONNECTOR_PUNCTUATION,
+          Character.DASH_PUNCTUATION,
+          Character.START_PUNCTUATION,
+          Character.END_PUNCTUATION,
+          Character.INITIAL_QUOTE_PUNCTUATION,
+          Character.FINAL_QUOTE_PUNCTUATION,
+          Character.OTHER_PUNCTUATION,
+          Character.MATH_SYMBOL,
+          Character.CURRENCY_SYMBOL,
+          Character.MODIFIER_SYMBOL,
+          Character.OTHER_SYMBOL,
+          Character.FORMAT ->
+          true;
+      default -> false;
+    };
   }
 
-  private static String maskDigits(String group) {
-    StringBuilder out = new StringBuilder(group.length());
-    group
-        .codePoints()
-        .forEach(
-            c -> {
-              if (Character.isDigit(c)) {
-                out.append('*');
-              } else {
-                out.appendCodePoint(c);
-              }
-            });
-    return out.toString();
+  private static void appendMasked(StringBuilder out, String text, int start, int end) {
+    for (int i = start; i < end; ) {
+      int c = text.codePointAt(i);
+      if (Character.isDigit(c)) {
+        out.append('*');
+      } else {
+        out.appendCodePoint(c);
+      }
+      i += Character.charCount(c);
+    }
   }
 
   public int codeLength() {

@@ -32,8 +32,6 @@ public final class SignupScreen {
   /** Visible ASCII without ':' so that the {@code programId:phone} status key stays unambiguous. */
   private static final Pattern PROGRAM_ID = Pattern.compile("[\\x21-\\x39\\x3B-\\x7E]+");
 
-  private static final Pattern VISIBLE_TEXT = Pattern.compile("[^\\p{Cntrl}]*");
-
   private final PhoneNormalizer phones;
 
   public SignupScreen() {
@@ -100,6 +98,11 @@ public final class SignupScreen {
             "evidence.consentText",
             "evidence.consentText is longer than " + MAX_CONSENT_TEXT + " characters");
       }
+      if (!ControlCharacters.isClean(consentText)) {
+        throw new Refusal(
+            "evidence.consentText",
+            "evidence.consentText contains control characters other than tab and line breaks");
+      }
       String claimedHash =
           required("evidence.consentTextSha256", e.getConsentTextSha256(), 64)
               .toLowerCase(Locale.ROOT);
@@ -125,6 +128,9 @@ public final class SignupScreen {
     }
 
     private String phone(String raw) {
+      if (!ControlCharacters.isClean(raw)) {
+        throw new Refusal("phone", "phone contains control characters");
+      }
       // No country: a record on the topic must carry an international number.
       PhoneCheck check = phones.normalize(raw, null);
       if (check instanceof PhoneCheck.Invalid invalid) {
@@ -191,10 +197,13 @@ public final class SignupScreen {
     }
 
     /**
-     * Trimmed value, null when absent or blank; refused when too long or holding control
-     * characters.
+     * Trimmed value, null when absent or blank; refused when too long or holding control characters
+     * (tab and line breaks only around it, where they are trimmed).
      */
     private String optional(String field, String raw, int maxLength) {
+      if (!ControlCharacters.isClean(raw)) {
+        throw new Refusal(field, field + " contains control characters");
+      }
       if (raw == null || raw.isBlank()) {
         return null;
       }
@@ -202,7 +211,7 @@ public final class SignupScreen {
       if (value.length() > maxLength) {
         throw new Refusal(field, field + " is longer than " + maxLength + " characters");
       }
-      if (!VISIBLE_TEXT.matcher(value).matches()) {
+      if (!ControlCharacters.isCleanLine(value)) {
         throw new Refusal(field, field + " contains control characters");
       }
       return value;

@@ -248,6 +248,36 @@ class SignupScreenTest {
     accepted(withEvidence(e -> e.setUserAgent("a".repeat(SignupScreen.MAX_USER_AGENT))));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"\u0000", "\u001B[2J", "\u007F", "\u0085", "\u009B31m", "\u0008"})
+  void shouldRefuseAConsentTextWithAControlCharacter(String control) {
+    // Given consent text with a control character (its hash matching)
+    SignupRequested signup = withEvidence(e -> consent(e, "Yes, send me deals" + control + "."));
+
+    // Then it is refused, naming the consent text
+    assertRefused(signup, "evidence.consentText");
+  }
+
+  @Test
+  void shouldKeepTabsAndLineBreaksOfAConsentTextVerbatim() {
+    String text = "Yes, send me Acme deals by SMS.\r\n\tMsg & data rates may apply.\nReply STOP.";
+    assertThat(accepted(withEvidence(e -> consent(e, text))).getEvidence().getConsentText())
+        .isEqualTo(text);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Mozilla\u00855.0", "\u001FMozilla/5.0", "Mozilla/5.0\u007F"})
+  void shouldRefuseC1DelAndControlsThatTrimmingWouldHide(String userAgent) {
+    assertRefused(withEvidence(e -> e.setUserAgent(userAgent)), "evidence.userAgent");
+    assertRefused(with(s -> s.setProgramId("acme" + userAgent)), "programId");
+    assertRefused(withEvidence(e -> e.setLocale(userAgent)), "evidence.locale");
+  }
+
+  @Test
+  void shouldRefuseAPhoneWithAControlCharacter() {
+    assertRefused(with(s -> s.setPhone("+1415555\u00000100")), "phone");
+  }
+
   @Test
   void shouldRefuseAConsentTextVersionLongerThan128Characters() {
     assertRefused(

@@ -5,6 +5,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.domain.screening.ControlCharacters;
 import io.optin.kit.kafka.PublishException;
 import io.optin.kit.kafka.RecordPublisher;
 import io.optin.kit.twilio.RecentKeys;
@@ -31,6 +32,10 @@ import org.slf4j.LoggerFactory;
 public final class StatusWebhookHandler implements HttpHandler {
 
   public static final String PATH = "/webhooks/twilio/status";
+
+  /** The webhook's name, the label of its forged-request metric. */
+  public static final String WEBHOOK = "status";
+
   private static final Logger LOG = LoggerFactory.getLogger(StatusWebhookHandler.class);
 
   private final TwilioSignatureCheck signatures;
@@ -55,7 +60,8 @@ public final class StatusWebhookHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Optional<Map<String, String>> form = TwilioWebhookForm.read(exchange, signatures);
+      Optional<Map<String, String>> form =
+          TwilioWebhookForm.read(exchange, PATH, WEBHOOK, signatures);
       if (form.isEmpty()) {
         return;
       }
@@ -64,6 +70,13 @@ public final class StatusWebhookHandler implements HttpHandler {
       Optional<String> status = TwilioWebhookForm.param(form.get(), "MessageStatus", "SmsStatus");
       if (sid.isEmpty() || to.isEmpty() || status.isEmpty()) {
         TwilioWebhookForm.text(exchange, 400, "MessageSid, To and MessageStatus are required");
+        return;
+      }
+      Optional<String> unclean =
+          ControlCharacters.firstUncleanLine(
+              form.get(), "MessageSid", "SmsSid", "To", "MessageStatus", "SmsStatus");
+      if (unclean.isPresent()) {
+        TwilioWebhookForm.text(exchange, 400, unclean.get() + " contains control characters");
         return;
       }
       String dedupeKey = sid.get() + "|" + status.get();
@@ -75,7 +88,10 @@ public final class StatusWebhookHandler implements HttpHandler {
                 .setMessageSid(sid.get())
                 .setStatus(TwilioDeliveryStatus.of(status.get()))
                 .setErrorCode(errorCode(form.get()))
-                .setErrorMessage(TwilioWebhookForm.param(form.get(), "ErrorMessage").orElse(null))
+                .setErrorMessage(
+                    TwilioWebhookForm.param(form.get(), "ErrorMessage")
+                        .map(ControlCharacters::neutralised)
+                        .orElse(null))
                 .setAttempts(1)
                 .setSource(ReportSource.STATUS_CALLBACK)
                 .setOccurredAt(Instant.now(clock))

@@ -1,12 +1,14 @@
 package io.optin.dispatcher.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.kafka.PublishedRecords;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.testing.LocalHttpServer;
 import io.optin.kit.testing.TwilioSigner;
 import io.optin.kit.twilio.TwilioSignatureCheck;
@@ -24,6 +26,8 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The status callback webhook over real HTTP, with requests signed as Twilio signs them. */
 class StatusWebhookHandlerTest {
@@ -37,13 +41,14 @@ class StatusWebhookHandlerTest {
   private final PublishedRecords published = new PublishedRecords();
   private final TwilioSigner twilio = new TwilioSigner(TOKEN);
   private final AtomicInteger reportIds = new AtomicInteger();
+  private final OptinMetrics metrics = OptinMetrics.unexposed();
   private LocalHttpServer server;
 
   @BeforeEach
   void start() throws Exception {
     StatusWebhookHandler handler =
         new StatusWebhookHandler(
-            new TwilioSignatureCheck(TOKEN, PUBLIC_BASE),
+            new TwilioSignatureCheck(TOKEN, PUBLIC_BASE, metrics),
             published.publisher(),
             Clock.fixed(NOW, ZoneOffset.UTC),
             () -> "report-" + reportIds.incrementAndGet(),
@@ -73,6 +78,63 @@ class StatusWebhookHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(published.raw()).isEmpty();
+  }
+
+  @Test
+  void shouldCountForgedCallbacksUnderTheFixedWebhookName() throws Exception {
+    // Given an unsigned callback, and a signed one whose form encoding is malformed
+    HttpResponse<String> unsigned = post(callback("SM-1", "delivered", null), null);
+    HttpResponse<String> malformed =
+        server.send(
+            HttpRequest.newBuilder(server.uri(StatusWebhookHandler.PATH + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TwilioSignatureCheck.HEADER, twilio.sign(SIGNED_URL, Map.of()))
+                .POST(HttpRequest.BodyPublishers.ofString("MessageSid=SM%2"))
+                .build());
+
+    // Then both are refused as forged and counted under "status", never under the path
+    assertThat(unsigned.statusCode()).isEqualTo(403);
+    assertThat(malformed.statusCode()).isEqualTo(403);
+    assertThat(metrics.value("optin_webhooks_forged_total", "status")).isEqualTo(2);
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"/webhooks/twilio/status/x", "/webhooks/twilio/statusx"})
+  void shouldAnswer404ToAnyOtherPathUnderTheWebhook(String path) throws Exception {
+    Map<String, String> form = callback("SM-1", "delivered", null);
+    HttpResponse<String> response =
+        server.send(
+            HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TwilioSignatureCheck.HEADER, twilio.sign(SIGNED_URL, form))
+                .POST(HttpRequest.BodyPublishers.ofString(TwilioSigner.encode(form)))
+                .build());
+
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(published.raw()).isEmpty();
+    assertThat(metrics.value("optin_webhooks_forged_total", "x")).isZero();
+  }
+
+  @Test
+  void shouldRefuseAStatusWithAControlCharacterAndStoreAnErrorMessageNeutralised()
+      throws Exception {
+    // Given a signed callback whose To holds a NUL, and one whose ErrorMessage holds an ESC
+    Map<String, String> badTo = callback("SM-1", "failed", null);
+    badTo.put("To", PHONE + "\u0000");
+    Map<String, String> escaped = callback("SM-2", "failed", "30003");
+    escaped.put("ErrorMessage", "Unreachable\u001B[2J");
+
+    HttpResponse<String> refused = signedPost(badTo);
+    HttpResponse<String> accepted = signedPost(escaped);
+
+    // Then the first is refused naming To; the second is kept without its control character
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(refused.body()).isEqualTo("To contains control characters");
+    assertThat(accepted.statusCode()).isEqualTo(204);
+    assertThat(published.on(Topics.SMS_DELIVERY))
+        .extracting(SmsDeliveryReport::getMessageSid, SmsDeliveryReport::getErrorMessage)
+        .containsExactly(tuple("SM-2", "Unreachable\uFFFD[2J"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import io.optin.replies.matching.ProgramStatus;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -42,7 +43,11 @@ public final class SubscriberQueryHandler implements HttpHandler {
             exchange, 400, "phone must be in E.164 format, e.g. %2B14155550100", "phone");
         return;
       }
-      String programId = HttpExchanges.query(exchange).get("programId");
+      Optional<Map<String, String>> query = HttpExchanges.acceptsQuery(exchange);
+      if (query.isEmpty()) {
+        return;
+      }
+      String programId = query.get().get("programId");
       Map<String, ProgramStatus> known;
       try {
         known = statuses.statuses(phone);

@@ -1,12 +1,14 @@
 package io.optin.replies.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.optin.domain.screening.ControlCharacters;
 import java.util.regex.Pattern;
 
 /**
  * A code typed on a site, as {@code POST /v1/verifications} accepts it: phone in E.164, a program
- * id, and a code of exactly the configured number of digits (spaces and dashes ignored). {@link
- * #toString} hides the code.
+ * id, and a code of exactly the configured number of digits (spaces and dashes ignored); no field
+ * holds a control character (a program id not even a tab or line break). {@link #toString} hides
+ * the code.
  */
 record VerificationRequest(String phone, String programId, String code) {
 
@@ -34,6 +36,9 @@ record VerificationRequest(String phone, String programId, String code) {
       throw new Invalid("phone", "phone must be in E.164 format, e.g. +14155550100");
     }
     String programId = required(body, "programId");
+    if (!ControlCharacters.isCleanLine(programId)) {
+      throw new Invalid("programId", "programId contains control characters");
+    }
     if (programId.length() > MAX_PROGRAM_ID_LENGTH) {
       throw new Invalid(
           "programId", "programId is longer than " + MAX_PROGRAM_ID_LENGTH + " characters");
@@ -53,6 +58,9 @@ record VerificationRequest(String phone, String programId, String code) {
     }
     if (!value.isTextual()) {
       throw new Invalid(field, field + " must be a string");
+    }
+    if (!ControlCharacters.isClean(value.textValue())) {
+      throw new Invalid(field, field + " contains control characters");
     }
     return value.asText().trim();
   }

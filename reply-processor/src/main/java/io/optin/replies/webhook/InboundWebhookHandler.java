@@ -6,6 +6,7 @@ import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.domain.screening.ControlCharacters;
 import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.kafka.PublishException;
 import io.optin.kit.kafka.RecordPublisher;
@@ -36,6 +37,10 @@ import org.slf4j.LoggerFactory;
 public final class InboundWebhookHandler implements HttpHandler {
 
   public static final String PATH = "/webhooks/twilio/inbound";
+
+  /** The webhook's name, the label of its forged-request metric. */
+  public static final String WEBHOOK = "inbound";
+
   private static final Logger LOG = LoggerFactory.getLogger(InboundWebhookHandler.class);
 
   private final TwilioSignatureCheck signatures;
@@ -94,7 +99,8 @@ public final class InboundWebhookHandler implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      Optional<Map<String, String>> form = TwilioWebhookForm.read(exchange, signatures);
+      Optional<Map<String, String>> form =
+          TwilioWebhookForm.read(exchange, PATH, WEBHOOK, signatures);
       if (form.isEmpty()) {
         return;
       }
@@ -104,16 +110,24 @@ public final class InboundWebhookHandler implements HttpHandler {
         TwilioWebhookForm.text(exchange, 400, "MessageSid and From are required");
         return;
       }
+      Optional<String> to = TwilioWebhookForm.param(form.get(), "To");
+      Optional<String> unclean =
+          ControlCharacters.firstUncleanLine(form.get(), "MessageSid", "SmsSid", "From", "To");
+      if (unclean.isPresent()) {
+        TwilioWebhookForm.text(exchange, 400, unclean.get() + " contains control characters");
+        return;
+      }
       String body = form.get().getOrDefault("Body", "");
       ParsedReply reply = parser.parse(body);
       InboundSms sms =
           InboundSms.newBuilder()
               .setMessageSid(sid.get())
               .setPhone(from.get())
-              .setToNumber(TwilioWebhookForm.param(form.get(), "To").orElse(null))
+              .setToNumber(to.orElse(null))
               .setIntent(reply.intent())
               .setCodeHash(reply.code().map(codes::codeHash).orElse(null))
-              .setMaskedBody(codes.mask().mask(body))
+              // The subscriber's text is kept (a STOP must count) but never stored with controls.
+              .setMaskedBody(ControlCharacters.neutralised(codes.mask().mask(body)))
               .setReceivedAt(Instant.now(clock))
               .build();
       if (recentSids.firstSighting(sms.getMessageSid())) {

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * POST /v1/verifications over real HTTP, with a lookup that answers only for attempts actually
@@ -130,7 +131,12 @@ class VerificationHandlerTest {
         "{\"phone\":\"+14155550100\",\"code\":\"111111\"}|programId|programId is required",
         "{\"phone\":\"+14155550100\",\"programId\":\"p\"}|code|code is required",
         "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"12345\"}|code|code must be 6 digits",
-        "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":123456}|code|code must be a string"
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":123456}|code|code must be a string",
+        "{\"phone\":\"+14155550100\\u0000\",\"programId\":\"p\",\"code\":\"111111\"}|phone|phone contains control characters",
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\\u001b[2J\",\"code\":\"111111\"}|programId|programId contains control characters",
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\\tq\",\"code\":\"111111\"}|programId|programId contains control characters",
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\\u0085\",\"code\":\"111111\"}|programId|programId contains control characters",
+        "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\\u007f\"}|code|code contains control characters"
       })
   void shouldRefuseAnIncompleteRequestNamingTheField(String body, String field, String error)
       throws Exception {
@@ -149,6 +155,31 @@ class VerificationHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(response.body()).has("error")).isTrue();
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {" GARBAGE", "}", ",{}", " {\"code\":\"222222\"}"})
+  void shouldRefuseContentAfterTheJsonObject(String trailing) throws Exception {
+    // Given a valid attempt followed by more content
+    String body = "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}" + trailing;
+
+    // When it is posted
+    HttpResponse<String> response = post(body);
+
+    // Then it is refused in the error shape of the API, and no attempt is recorded
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(JSON.readTree("{\"error\":\"body is not valid JSON\"}"));
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAFieldGivenTwice() throws Exception {
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\",\"code\":\"2\"}");
+
+    assertThat(response.statusCode()).isEqualTo(400);
     assertThat(published.raw()).isEmpty();
   }
 

@@ -15,6 +15,9 @@ import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.parse.ReplyParser;
 import io.optin.schemas.Topics;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -27,10 +30,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The inbound webhook over real HTTP, with requests signed as Twilio signs them. */
 class InboundWebhookHandlerTest {
@@ -99,6 +107,141 @@ class InboundWebhookHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(403);
     assertThat(published.raw()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAnUnsignedRequestBeforeReadingItsBody() throws Exception {
+    // Given a raw request without signature that announces a body it never sends
+    try (Socket socket = new Socket("127.0.0.1", server.uri("/").getPort())) {
+      socket.setSoTimeout(10_000);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST "
+                      + InboundWebhookHandler.PATH
+                      + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                      + "Content-Type: application/x-www-form-urlencoded\r\n"
+                      + "Content-Length: 1000\r\n\r\nMessageSid=SM")
+                  .getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+
+      // When the answer is read / Then it is a 403 at once, without waiting for the body
+      String statusLine =
+          new BufferedReader(
+                  new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      assertThat(statusLine).isEqualTo("HTTP/1.1 403 Forbidden");
+    }
+    assertThat(published.raw()).isEmpty();
+    assertThat(metrics.value("optin_webhooks_forged_total", "inbound")).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"MessageSid=SM%zz&From=%2B1", "Body=100%", "%G1=x", "From=%E"})
+  void shouldRefuseASignedBodyWithMalformedFormEncodingAsForged(String body) throws Exception {
+    // Given a body that is not form encoding, with a signature of some kind
+    HttpResponse<String> response =
+        server.send(
+            HttpRequest.newBuilder(server.uri(InboundWebhookHandler.PATH))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TwilioSignatureCheck.HEADER, twilio.sign(SIGNED_URL, Map.of()))
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build());
+
+    // Then it is refused as forged: Twilio never sends one, so it cannot be signed
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.body()).isEqualTo("invalid signature");
+    assertThat(published.raw()).isEmpty();
+    assertThat(metrics.value("optin_webhooks_forged_total", "inbound")).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "/webhooks/twilio/inbound/x",
+        "/webhooks/twilio/inbound/%0d%0aforged",
+        "/webhooks/twilio/inboundX",
+        "/webhooks/twilio/inbound/status"
+      })
+  void shouldAnswer404ToAnyOtherPathUnderTheWebhook(String path) throws Exception {
+    // Given a correctly signed reply, posted to another path under the webhook's
+    Map<String, String> form = reply("SM-path", "YES");
+    HttpResponse<String> response =
+        server.send(
+            HttpRequest.newBuilder(server.uri(path))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TwilioSignatureCheck.HEADER, twilio.sign(PUBLIC_BASE + path, form))
+                .POST(HttpRequest.BodyPublishers.ofString(TwilioSigner.encode(form)))
+                .build());
+
+    // Then it is not found, nothing is published, and no metric label is made of the path
+    assertThat(response.statusCode()).isEqualTo(404);
+    assertThat(response.body()).isEqualTo("{\"error\":\"no such resource\"}");
+    assertThat(published.raw()).isEmpty();
+    assertThat(metrics.value("optin_webhooks_forged_total", "x")).isZero();
+  }
+
+  @Test
+  void shouldCountAForgedRequestUnderTheWebhookNameWhateverItsPath() throws Exception {
+    // Given a forged reply posted to the webhook's path with a trailing slash
+    Map<String, String> form = reply("SM-slash", "YES");
+    HttpResponse<String> response =
+        server.send(
+            HttpRequest.newBuilder(server.uri(InboundWebhookHandler.PATH + "/"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header(TwilioSignatureCheck.HEADER, "forged")
+                .POST(HttpRequest.BodyPublishers.ofString(TwilioSigner.encode(form)))
+                .build());
+
+    // Then it is counted under the fixed name "inbound"
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(metrics.value("optin_webhooks_forged_total", "inbound")).isEqualTo(1);
+    assertThat(metrics.value("optin_webhooks_forged_total", "")).isZero();
+  }
+
+  @Test
+  void shouldAnswer405WithAllowToAnythingButPost() throws Exception {
+    HttpResponse<String> response =
+        server.send(HttpRequest.newBuilder(server.uri(InboundWebhookHandler.PATH)).GET().build());
+
+    assertThat(response.statusCode()).isEqualTo(405);
+    assertThat(response.headers().firstValue("Allow")).hasValue("POST");
+    assertThat(metrics.value("optin_webhooks_forged_total", "inbound")).isZero();
+  }
+
+  static Stream<Arguments> identifiersWithControls() {
+    return Stream.of(
+        Arguments.of("From", "+1415555\u001B0100"),
+        Arguments.of("To", "+14155550999\u0000"),
+        Arguments.of("MessageSid", "SM\u0085x"));
+  }
+
+  @ParameterizedTest
+  @MethodSource("identifiersWithControls")
+  void shouldRefuseSignedIdentifiersWithControlCharacters(String field, String value)
+      throws Exception {
+    // Given a signed reply whose field holds a control character
+    Map<String, String> form = reply("SM-control", "YES");
+    form.put(field, value);
+
+    HttpResponse<String> response = signedPost(form);
+
+    // Then it is refused, naming the field, and nothing is published
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).isEqualTo(field + " contains control characters");
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @Test
+  void shouldKeepAReplyWithControlCharactersButStoreItNeutralised() throws Exception {
+    // Given a signed STOP whose body holds ESC, NUL and a C1 control
+    HttpResponse<String> response = signedPost(reply("SM-esc", "STOP\u001B[2J\u0000\u009B"));
+
+    // Then the STOP counts, and the stored body holds no control character
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .extracting(InboundSms::getMaskedBody)
+        .containsExactly("STOP\uFFFD[2J\uFFFD\uFFFD");
   }
 
   @Test

@@ -1,6 +1,9 @@
 package io.optin.kit.http;
 
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import java.io.IOException;
@@ -10,6 +13,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Reading requests and writing JSON answers on the JDK HTTP server, with bounded bodies. */
 public final class HttpExchanges {
@@ -17,7 +21,15 @@ public final class HttpExchanges {
   /** Bodies above this size are refused (413) before they are parsed. */
   public static final int MAX_BODY_BYTES = 64 * 1024;
 
-  public static final ObjectMapper JSON = new ObjectMapper();
+  /**
+   * Writes answers and reads bodies strictly: content after the JSON value ({@code {...} x}, {@code
+   * {...}}}) and a key given twice are refused, so that what is published is what was sent.
+   */
+  public static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .build();
 
   private HttpExchanges() {}
 
@@ -36,7 +48,7 @@ public final class HttpExchanges {
 
   /**
    * Parses an {@code application/x-www-form-urlencoded} body (the last value wins for a repeated
-   * key).
+   * key), or throws {@link MalformedFormException} for a malformed %-escape.
    */
   public static Map<String, String> parseForm(byte[] body) {
     Map<String, String> form = new LinkedHashMap<>();
@@ -46,19 +58,42 @@ public final class HttpExchanges {
     }
     for (String pair : text.split("&")) {
       int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      form.put(
-          URLDecoder.decode(key, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
+      String key = decode(eq < 0 ? pair : pair.substring(0, eq), null);
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1), key);
+      form.put(key, value);
     }
     return form;
   }
 
-  /** Query parameters of the request URI. */
+  private static String decode(String text, String field) {
+    try {
+      return URLDecoder.decode(text, StandardCharsets.UTF_8);
+    } catch (IllegalArgumentException e) {
+      throw new MalformedFormException(field);
+    }
+  }
+
+  /**
+   * Query parameters of the request URI, or throws {@link MalformedFormException} for a malformed
+   * %-escape.
+   */
   public static Map<String, String> query(HttpExchange exchange) {
     String raw = exchange.getRequestURI().getRawQuery();
     return raw == null ? new LinkedHashMap<>() : parseForm(raw.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Query parameters of the request URI; empty when the query is malformed, and then the request
+   * has been answered 400 naming the parameter (or {@code query} when its name is malformed).
+   */
+  public static Optional<Map<String, String>> acceptsQuery(HttpExchange exchange)
+      throws IOException {
+    try {
+      return Optional.of(query(exchange));
+    } catch (MalformedFormException e) {
+      sendError(exchange, 400, e.getMessage(), e.field());
+      return Optional.empty();
+    }
   }
 
   /**
@@ -109,6 +144,27 @@ public final class HttpExchanges {
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(body);
+    }
+  }
+
+  /** Thrown when form or query text holds a malformed %-escape. */
+  public static final class MalformedFormException extends IllegalArgumentException {
+    private static final long serialVersionUID = 1L;
+    private final String field;
+
+    /**
+     * @param field the parameter whose value is malformed, or null when a name is
+     */
+    public MalformedFormException(String field) {
+      super(
+          (field == null ? "a parameter name" : field)
+              + " holds a malformed %-escape (% must be followed by two hex digits)");
+      this.field = field;
+    }
+
+    /** The parameter at fault, or {@code query} when its name itself is malformed. */
+    public String field() {
+      return field == null ? "query" : field;
     }
   }
 

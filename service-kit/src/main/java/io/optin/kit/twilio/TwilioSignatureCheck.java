@@ -52,18 +52,33 @@ public final class TwilioSignatureCheck {
             : publicBaseUrl;
   }
 
-  /** Whether the request carries a valid signature for these form parameters. */
-  public boolean verifies(HttpExchange exchange, Map<String, String> form) {
-    String signature = exchange.getRequestHeaders().getFirst(HEADER);
+  /**
+   * Whether the request carries a valid signature for these form parameters; a refusal is counted
+   * under {@code webhook}.
+   *
+   * @param webhook the webhook's fixed name ({@code inbound}, {@code status}), the metric label:
+   *     never taken from the request, so that forged requests cannot grow the label set
+   */
+  public boolean verifies(HttpExchange exchange, String webhook, Map<String, String> form) {
+    String signature = signature(exchange);
     boolean valid =
         signature != null
-            && !signature.isBlank()
             && validator.validate(signedUrl(exchange), Objects.requireNonNull(form), signature);
     if (!valid) {
-      String path = exchange.getRequestURI().getPath();
-      metrics.forgedWebhook(path.substring(path.lastIndexOf('/') + 1));
+      forged(webhook);
     }
     return valid;
+  }
+
+  /** The request's non-blank signature header, or null. */
+  public static String signature(HttpExchange exchange) {
+    String signature = exchange.getRequestHeaders().getFirst(HEADER);
+    return signature == null || signature.isBlank() ? null : signature;
+  }
+
+  /** Counts a webhook refused as forged before its signature could be checked. */
+  public void forged(String webhook) {
+    metrics.forgedWebhook(Objects.requireNonNull(webhook, "webhook"));
   }
 
   private String signedUrl(HttpExchange exchange) {

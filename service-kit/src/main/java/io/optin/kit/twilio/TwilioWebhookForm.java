@@ -10,8 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads a Twilio webhook's form parameters, or answers the request itself: 405 for anything but
- * POST, 413 for an oversized body, 403 (and nothing recorded) for a bad or missing signature.
+ * Reads a Twilio webhook's form parameters, or answers the request itself: 404 for any other path
+ * than the webhook's, 405 for anything but POST, 403 (and nothing recorded) for a missing signature
+ * (before the body is read), 413 for an oversized body, 403 for a body that is not well-formed form
+ * encoding (Twilio never sends one, so it cannot be signed) or a bad signature.
  */
 public final class TwilioWebhookForm {
 
@@ -19,13 +21,20 @@ public final class TwilioWebhookForm {
 
   private TwilioWebhookForm() {}
 
-  /** The signed form of the request, or empty when this has answered it already. */
+  /**
+   * The signed form of the request, or empty when this has answered it already.
+   *
+   * @param path the webhook's exact path; the request's must be it
+   * @param webhook the webhook's fixed name ({@code inbound}, {@code status}), its metric label
+   */
   public static Optional<Map<String, String>> read(
-      HttpExchange exchange, TwilioSignatureCheck signatures) throws IOException {
-    if (!"POST".equals(exchange.getRequestMethod())) {
-      exchange.getResponseHeaders().set("Allow", "POST");
-      text(exchange, 405, "POST only");
+      HttpExchange exchange, String path, String webhook, TwilioSignatureCheck signatures)
+      throws IOException {
+    if (!HttpExchanges.accepts(exchange, path, "POST")) {
       return Optional.empty();
+    }
+    if (TwilioSignatureCheck.signature(exchange) == null) {
+      return forged(exchange, path, webhook, signatures, "no " + TwilioSignatureCheck.HEADER);
     }
     Map<String, String> form;
     try {
@@ -33,17 +42,35 @@ public final class TwilioWebhookForm {
     } catch (HttpExchanges.BodyTooLargeException e) {
       text(exchange, 413, "request body too large");
       return Optional.empty();
+    } catch (HttpExchanges.MalformedFormException e) {
+      return forged(exchange, path, webhook, signatures, "malformed form encoding");
     }
-    if (!signatures.verifies(exchange, form)) {
-      LOG.warn(
-          "refused a webhook on {} from {}: bad or missing {}",
-          exchange.getRequestURI().getPath(),
-          exchange.getRemoteAddress().getAddress().getHostAddress(),
-          TwilioSignatureCheck.HEADER);
-      text(exchange, 403, "invalid signature");
+    if (!signatures.verifies(exchange, webhook, form)) {
+      refused(exchange, path, "bad " + TwilioSignatureCheck.HEADER);
       return Optional.empty();
     }
     return Optional.of(form);
+  }
+
+  private static Optional<Map<String, String>> forged(
+      HttpExchange exchange,
+      String path,
+      String webhook,
+      TwilioSignatureCheck signatures,
+      String why)
+      throws IOException {
+    signatures.forged(webhook);
+    refused(exchange, path, why);
+    return Optional.empty();
+  }
+
+  private static void refused(HttpExchange exchange, String path, String why) throws IOException {
+    LOG.warn(
+        "refused a webhook on {} from {}: {}",
+        path,
+        exchange.getRemoteAddress().getAddress().getHostAddress(),
+        why);
+    text(exchange, 403, "invalid signature");
   }
 
   /**
