@@ -293,11 +293,19 @@ public final class HttpGateway implements AutoCloseable {
       inFlight.incrementAndGet();
       Callback done = answered(request, callback);
       response.getHeaders().put("X-Content-Type-Options", "nosniff");
+      String rawPath = request.getHttpURI().getPath();
+      String rawQuery = request.getHttpURI().getQuery();
       URI uri;
       try {
-        uri = URI.create(request.getHttpURI().getPathQuery());
+        uri = URI.create(rawPath);
       } catch (IllegalArgumentException e) {
-        refuse(request, response, done, 400, "malformed request target", "path");
+        refuse(request, response, done, 400, "malformed path", "path");
+        return true;
+      }
+      try {
+        uri = rawQuery == null ? uri : URI.create(rawPath + "?" + rawQuery);
+      } catch (IllegalArgumentException e) {
+        refuse(request, response, done, 400, "malformed query string", "query");
         return true;
       }
       if (!allowedHosts.isEmpty() && !allowedHosts.contains(host(request))) {

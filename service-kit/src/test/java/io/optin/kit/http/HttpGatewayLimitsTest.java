@@ -169,6 +169,13 @@ class HttpGatewayLimitsTest {
                 + "\r\n\r\n");
     assertThat(hugeHeader.status()).isEqualTo(431);
     assertThat(hugeHeader.body()).startsWith("{\"error\":");
+    Answer badQuery = exchange(get("/v1/signups?phone=%zz", "127.0.0.1"));
+    assertThat(badQuery.status()).isEqualTo(400);
+    assertThat(badQuery.body())
+        .isEqualTo("{\"error\":\"malformed query string\",\"field\":\"query\"}");
+    Answer badEscape = exchange(get("/v1/signups/%zz", "127.0.0.1"));
+    assertThat(badEscape.status()).isEqualTo(400);
+    assertThat(badEscape.body()).startsWith("{\"error\":");
     Answer badTarget = exchange(get("/v1/signups/a|b", "127.0.0.1"));
     assertThat(badTarget.status()).isEqualTo(400);
     assertThat(badTarget.body()).startsWith("{\"error\":");
