@@ -32,6 +32,8 @@ class RunCommandIT {
       Pattern.compile("Schema Registry\\s+(http://127\\.0\\.0\\.1:\\d+)");
   private static final Pattern HTTP = Pattern.compile("HTTP\\s+(http://127\\.0\\.0\\.1:\\d+)");
 
+  private static final String API_TOKEN = "run-command-it-token";
+
   @TempDir Path dir;
 
   @Test
@@ -66,6 +68,7 @@ class RunCommandIT {
                     "OPTIN_AUDIT_MASTER_KEY", MasterKey.generate().toBase64(),
                     "OPTIN_AUDIT_SIGNING_KEY", CheckpointSigningKey.generate().toBase64(),
                     "OPTIN_HTTP_PORT", "0",
+                    "OPTIN_API_TOKENS", API_TOKEN,
                     "OPTIN_STREAMS_STATE_DIR", dir.resolve("state").toString())),
             "run",
             "dispatcher",
@@ -84,6 +87,17 @@ class RunCommandIT {
     assertThat(ready.body())
         .contains("\"name\":\"dispatcher\",\"ready\":true", "\"name\":\"audit\",\"ready\":true");
 
+    // And the audit's consent export answers only a request with a token
+    URI consent = URI.create(group(HTTP, output) + "/v1/consent/+15005550006");
+    HttpResponse<String> anonymous = get(HttpRequest.newBuilder(consent).build());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.body()).isEqualTo("{\"error\":\"missing or unknown API token\"}");
+    HttpResponse<String> authorised =
+        get(HttpRequest.newBuilder(consent).header("Authorization", "Bearer " + API_TOKEN).build());
+    assertThat(authorised.statusCode()).isEqualTo(404);
+    assertThat(authorised.body())
+        .isEqualTo("{\"error\":\"no consent record for this phone\",\"field\":\"phone\"}");
+
     // When both are stopped as Ctrl-C would
     assertThat(services.stop()).isZero();
     assertThat(broker.stop()).isZero();
@@ -91,5 +105,9 @@ class RunCommandIT {
     // Then
     assertThat(services.output()).contains("Stopped.");
     assertThat(broker.output()).contains("Stopped; data kept in");
+  }
+
+  private static HttpResponse<String> get(HttpRequest request) throws Exception {
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 }
