@@ -33,7 +33,8 @@ public final class DevAuditSecrets {
       Setting.text(
           "dev.data.dir",
           ".optin/data",
-          "Directory of the embedded broker's data and the dev secrets (relative to the working directory).");
+          "Directory of the embedded broker's data and the dev secrets (relative to the working directory); "
+              + "created 0700, or tightened to it when found looser.");
 
   static final String SUBJECT_FILE = "audit-subject.secret";
   private static final String ORIGIN = "optin dev (kept in %s)";

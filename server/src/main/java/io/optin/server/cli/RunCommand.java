@@ -137,8 +137,14 @@ public final class RunCommand implements Callable<Integer> {
     List<String> servingApi =
         selected.stream().filter(ServiceName::servesApi).map(ServiceName::word).toList();
     if (!servingApi.isEmpty() && settings.list(API_TOKENS).isEmpty()) {
+      int last = servingApi.size() - 1;
       throw missingTokens(
-          String.join(", ", servingApi) + (servingApi.size() == 1 ? " runs" : " run"));
+          last == 0
+              ? servingApi.get(0) + " runs"
+              : String.join(", ", servingApi.subList(0, last))
+                  + " and "
+                  + servingApi.get(last)
+                  + " run");
     }
   }
 

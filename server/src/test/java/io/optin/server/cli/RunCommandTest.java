@@ -45,7 +45,7 @@ class RunCommandTest {
             () ->
                 RunCommand.requireTokensForTheApi(withoutTokens, EnumSet.allOf(ServiceName.class)))
         .isInstanceOf(SettingsException.class)
-        .hasMessageStartingWith("api.tokens must be set when ingest, replies, audit run: ");
+        .hasMessageStartingWith("api.tokens must be set when ingest, replies and audit run: ");
   }
 
   @Test
