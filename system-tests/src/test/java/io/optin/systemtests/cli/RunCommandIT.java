@@ -7,11 +7,14 @@ import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.devkit.DevkitCommand;
 import io.optin.server.OptinCommand;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -55,6 +58,12 @@ class RunCommandIT {
             "broker");
     String brokerOutput = broker.awaitReady();
     assertThat(brokerOutput).contains("Ready in", "./optin run dispatcher");
+    // And its data directory, the broker's log and the dev secrets are for their owner alone
+    Path data = dir.resolve("data");
+    assertThat(mode(data)).isEqualTo("rwx------");
+    assertThat(mode(data.resolve("kafka"))).isEqualTo("rwx------");
+    assertThat(mode(data.resolve("otp.secret"))).isEqualTo("rw-------");
+    assertThat(mode(data.resolve("audit-subject.secret"))).isEqualTo("rw-------");
 
     // When the dispatcher and the audit run against it from settings alone
     RunningCommand services =
@@ -105,6 +114,10 @@ class RunCommandIT {
     // Then
     assertThat(services.output()).contains("Stopped.");
     assertThat(broker.output()).contains("Stopped; data kept in");
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
   }
 
   private static HttpResponse<String> get(HttpRequest request) throws Exception {
