@@ -15,11 +15,14 @@ import io.optin.audit.tools.ProvenStatus;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConsentEventType;
+import io.optin.avro.ConsentEvidence;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
+import io.optin.avro.SignupRequested;
+import io.optin.domain.screening.ConsentTextHash;
 import io.optin.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -170,6 +173,68 @@ class ConsentExportTest {
     assertThat(ConsentExportDocument.html(export))
         .startsWith("<!DOCTYPE html>")
         .contains("<p>  IP: 203.0.113.7</p>", "Msg &amp; data rates may apply");
+  }
+
+  @Test
+  void shouldShowControlCharactersOfStoredValuesAsVisibleEscapes() throws Exception {
+    // Given a signup whose consent text (where the screen allows any character) carries terminal
+    // escapes, NUL, DEL, a C1 control, a right-to-left override, a forged line and a backslash
+    String consent =
+        "Yes\u0000 \u001b[2J\u001b]0;owned\u0007 \u007f\u0085\u202eevil\r\nIntegrity: fine \\u001b\ttab";
+    audit.pipe(
+        Topics.SIGNUP_REQUESTS,
+        PHONE,
+        SignupRequested.newBuilder(PipelineRecords.signup(T0))
+            .setEvidence(
+                ConsentEvidence.newBuilder(PipelineRecords.evidence())
+                    .setConsentText(consent)
+                    .setConsentTextSha256(ConsentTextHash.of(consent))
+                    .build())
+            .build(),
+        T0);
+
+    // When it is exported as text and as HTML
+    ConsentExport export = exports.export(PHONE);
+    String text = ConsentExportDocument.text(export);
+    String html = ConsentExportDocument.html(export);
+
+    // Then no control character but newline and tab is emitted, and each one is shown escaped
+    String shown =
+        "Yes\\u0000 \\u001b[2J\\u001b]0;owned\\u0007 \\u007f\\u0085\\u202eevil\\u000d\\u000a"
+            + "Integrity: fine \\\\u001b\ttab";
+    assertThat(text)
+        .contains("): \"" + shown + "\"")
+        .doesNotContainPattern("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e]");
+    assertThat(text.lines()).noneMatch(line -> line.startsWith("Integrity: fine"));
+    assertThat(html)
+        .contains("): &quot;" + shown + "&quot;</p>")
+        .doesNotContainPattern("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e]");
+    // And the JSON export keeps the exact value
+    assertThat(
+            ConsentExportJson.toJson(export)
+                .get("steps")
+                .get(0)
+                .get("consent")
+                .get("text")
+                .asText())
+        .isEqualTo(consent);
+  }
+
+  @Test
+  void shouldDeclareAContentSecurityPolicyInTheHtmlPage() throws Exception {
+    // Given
+    confirmedSubscriber();
+
+    // When
+    String html = ConsentExportDocument.html(exports.export(PHONE));
+
+    // Then
+    assertThat(html)
+        .startsWith(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src &#39;none&#39;; "
+                + "style-src &#39;unsafe-inline&#39;; base-uri &#39;none&#39;; form-action &#39;none&#39;\">"
+                + "<meta name=\"referrer\" content=\"no-referrer\"><title>Proof of consent</title><style>");
   }
 
   @Test

@@ -91,6 +91,23 @@ class ConsentRouteTest {
   }
 
   @Test
+  void shouldServeEveryFormatUnsniffedUncachedAndWithoutScripts() throws Exception {
+    for (String format : new String[] {"json", "text", "html"}) {
+      // When
+      HttpResponse<String> response = get("/v1/consent/%2B14155550100?format=" + format);
+
+      // Then
+      assertThat(response.statusCode()).isEqualTo(200);
+      assertThat(response.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+      assertThat(response.headers().firstValue("Content-Security-Policy"))
+          .hasValue(
+              "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                  + "form-action 'none'; frame-ancestors 'none'");
+      assertThat(response.headers().firstValue("Cache-Control")).hasValue("no-store");
+    }
+  }
+
+  @Test
   void shouldAnswer404ForAPhoneTheLedgerDoesNotKnowAnd400ForANonE164One() throws Exception {
     HttpResponse<String> unknown = get("/v1/consent/%2B14155550999");
     HttpResponse<String> malformed = get("/v1/consent/0611223344");

@@ -1,12 +1,12 @@
 package io.optin.devkit;
 
+import io.optin.kit.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 
@@ -32,26 +32,16 @@ public final class DevOtpSecret {
       if (Files.exists(file)) {
         return Files.readString(file, StandardCharsets.US_ASCII).trim();
       }
-      Files.createDirectories(dataDir);
+      OwnerOnly.directory(dataDir);
       byte[] random = new byte[BYTES];
       new SecureRandom().nextBytes(random);
       String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      create(file, secret);
+      OwnerOnly.createFile(file, secret + "\n", StandardCharsets.US_ASCII);
       return secret;
     } catch (FileAlreadyExistsException raced) {
       return loadOrCreate(dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the dev otp.secret in " + file, e);
     }
-  }
-
-  private static void create(Path file, String secret) throws IOException {
-    try {
-      Files.createFile(
-          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    } catch (UnsupportedOperationException notPosix) {
-      Files.createFile(file);
-    }
-    Files.writeString(file, secret + "\n", StandardCharsets.US_ASCII);
   }
 }

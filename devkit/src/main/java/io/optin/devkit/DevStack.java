@@ -11,12 +11,15 @@ import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.devkit.registry.EmbeddedSchemaRegistry;
 import io.optin.kit.config.Settings;
+import io.optin.kit.files.OwnerOnly;
 import io.optin.server.DevAuditSecrets;
 import io.optin.server.ListeningPorts;
 import io.optin.server.PortInUseException;
 import io.optin.server.topics.ProvisioningReport;
 import io.optin.server.topics.TopicProvisioner;
 import io.optin.server.topics.TopicProvisioningException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -63,7 +66,7 @@ public final class DevStack implements AutoCloseable {
    *     settings
    */
   public static DevStack start(Settings settings) {
-    Path dataDir = Path.of(settings.string(DEV_DATA_DIR)).toAbsolutePath();
+    Path dataDir = ownerOnly(Path.of(settings.string(DEV_DATA_DIR)).toAbsolutePath());
     ListeningPorts.requireFree(HOST, settings.integer(DEV_BROKER_PORT), DEV_BROKER_PORT);
     ListeningPorts.requireFree(HOST, settings.integer(DEV_REGISTRY_PORT), DEV_REGISTRY_PORT);
 
@@ -113,6 +116,18 @@ public final class DevStack implements AutoCloseable {
       }
       broker.close();
       throw e;
+    }
+  }
+
+  /**
+   * The data directory, created 0700 or tightened to it: it keeps the dev secrets and keys, the
+   * broker's log and the Streams state, personal data in clear.
+   */
+  private static Path ownerOnly(Path dataDir) {
+    try {
+      return OwnerOnly.directory(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create the data directory " + dataDir, e);
     }
   }
 

@@ -28,6 +28,8 @@ class DevOtpSecretTest {
             PosixFilePermissions.toString(
                 Files.getPosixFilePermissions(dataDir.resolve("otp.secret"))))
         .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir)))
+        .isEqualTo("rwx------");
   }
 
   @Test

@@ -7,12 +7,12 @@ import static io.optin.audit.AuditSettings.AUDIT_SUBJECT_SECRET;
 import io.optin.audit.crypto.LedgerKeys;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
+import io.optin.kit.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HashMap;
@@ -33,7 +33,8 @@ public final class DevAuditSecrets {
       Setting.text(
           "dev.data.dir",
           ".optin/data",
-          "Directory of the embedded broker's data and the dev secrets (relative to the working directory).");
+          "Directory of the embedded broker's data and the dev secrets (relative to the working directory); "
+              + "created 0700, or tightened to it when found looser.");
 
   static final String SUBJECT_FILE = "audit-subject.secret";
   private static final String ORIGIN = "optin dev (kept in %s)";
@@ -77,18 +78,11 @@ public final class DevAuditSecrets {
       if (Files.exists(file)) {
         return Files.readString(file, StandardCharsets.US_ASCII).trim();
       }
-      Files.createDirectories(dataDir);
+      OwnerOnly.directory(dataDir);
       byte[] random = new byte[48];
       new SecureRandom().nextBytes(random);
       String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
-      try {
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      } catch (UnsupportedOperationException notPosix) {
-        Files.createFile(file);
-      }
-      Files.writeString(file, secret + "\n", StandardCharsets.US_ASCII);
+      OwnerOnly.createFile(file, secret + "\n", StandardCharsets.US_ASCII);
       return secret;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot keep the dev audit.subject.secret in " + file, e);

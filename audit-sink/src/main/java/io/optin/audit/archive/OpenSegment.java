@@ -1,12 +1,12 @@
 package io.optin.audit.archive;
 
+import io.optin.kit.files.OwnerOnly;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Instant;
@@ -53,7 +53,7 @@ final class OpenSegment {
   static OpenSegment create(Path archive, int partition, long firstOffset) {
     Path file = SegmentFiles.segment(archive, partition, firstOffset);
     try {
-      Files.createDirectories(file.getParent());
+      OwnerOnly.directory(file.getParent());
       OpenSegment segment = new OpenSegment(archive, file, partition, firstOffset, 0, 0, -1);
       SegmentFiles.syncDirectory(file.getParent());
       return segment;

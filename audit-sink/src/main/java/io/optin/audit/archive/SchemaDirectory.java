@@ -1,5 +1,6 @@
 package io.optin.audit.archive;
 
+import io.optin.kit.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,7 +40,7 @@ final class SchemaDirectory {
       return;
     }
     try {
-      Files.createDirectories(directory);
+      OwnerOnly.directory(directory);
       Path temporary = directory.resolve(id + ".avsc.tmp");
       Files.writeString(temporary, schema.toString(), StandardCharsets.UTF_8);
       SegmentFiles.sync(temporary);

@@ -1,5 +1,6 @@
 package io.optin.audit.archive;
 
+import io.optin.kit.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -50,7 +51,7 @@ public final class SegmentFileArchive implements ArchiveSink {
     this.clock = clock;
     this.schemas = new SchemaDirectory(directory);
     this.index = new ManifestIndex(directory);
-    Files.createDirectories(directory);
+    OwnerOnly.directory(directory);
     this.lockChannel =
         FileChannel.open(
             directory.resolve(".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);

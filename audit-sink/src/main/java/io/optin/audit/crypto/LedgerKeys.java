@@ -5,11 +5,12 @@ import static io.optin.audit.AuditSettings.AUDIT_SIGNING_KEY;
 
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
+import io.optin.kit.files.OwnerOnly;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Objects;
 
 /**
@@ -55,7 +56,7 @@ public record LedgerKeys(MasterKey master, CheckpointSigningKey signing) {
    */
   public static LedgerKeys loadOrCreate(Path dir) {
     try {
-      Files.createDirectories(dir);
+      OwnerOnly.directory(dir);
       Path master = dir.resolve(MASTER_FILE);
       Path signing = dir.resolve(SIGNING_FILE);
       if (!Files.exists(master)) {
@@ -79,12 +80,8 @@ public record LedgerKeys(MasterKey master, CheckpointSigningKey signing) {
     return signing.publicKey();
   }
 
+  /** Created 0600 before the key is written, so that it is never readable by others. */
   private static void writeSecret(Path file, String base64) throws IOException {
-    Files.writeString(file, base64 + "\n");
-    try {
-      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-    } catch (UnsupportedOperationException e) {
-      // Not a POSIX file system (Windows): the directory's own permissions apply.
-    }
+    OwnerOnly.createFile(file, base64 + "\n", StandardCharsets.US_ASCII);
   }
 }

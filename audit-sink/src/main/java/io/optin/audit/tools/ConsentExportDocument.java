@@ -5,12 +5,26 @@ import io.optin.avro.ConsentEvidence;
 import io.optin.avro.PersonalData;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The readable proof of consent: the same content as the JSON, as plain text or a self-contained
  * HTML page (every value escaped), for a person to read or file.
+ *
+ * <p>Stored values come from signups and replies, so both renderings show every character that
+ * could act on a terminal or fool a reader as a visible {@code \\uXXXX} (see {@link #visible}): a
+ * text export printed to a terminal cannot send it escape sequences, and a value cannot forge a
+ * line of the proof. The HTML page carries a Content-Security-Policy that allows no script, no
+ * fetch and no form, only its inline style ({@link #CONTENT_SECURITY_POLICY}).
  */
 public final class ConsentExportDocument {
+
+  /**
+   * The policy of the HTML page, in its {@code <meta>} and in the header where it is served: no
+   * script, image, font, fetch, frame or form, only the page's own inline style.
+   */
+  public static final String CONTENT_SECURITY_POLICY =
+      "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
 
   private ConsentExportDocument() {}
 
@@ -18,7 +32,8 @@ public final class ConsentExportDocument {
   public static String text(ConsentExport export) {
     StringBuilder out = new StringBuilder();
     for (Line line : lines(export)) {
-      out.append(line.heading() ? "\n== " + line.text() + " ==\n" : line.text() + "\n");
+      String text = visible(line.text());
+      out.append(line.heading() ? "\n== " + text + " ==\n" : text + "\n");
     }
     return out.toString().stripLeading();
   }
@@ -28,15 +43,56 @@ public final class ConsentExportDocument {
     StringBuilder out =
         new StringBuilder(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                + "<meta http-equiv=\"Content-Security-Policy\" content=\""
+                + escape(CONTENT_SECURITY_POLICY)
+                + "\"><meta name=\"referrer\" content=\"no-referrer\">"
                 + "<title>Proof of consent</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
                 + "h2{border-bottom:1px solid #ccc}p{margin:.2em 0}</style></head><body>\n");
     for (Line line : lines(export)) {
-      out.append(
-          line.heading()
-              ? "<h2>" + escape(line.text()) + "</h2>\n"
-              : "<p>" + escape(line.text()) + "</p>\n");
+      String text = escape(visible(line.text()));
+      out.append(line.heading() ? "<h2>" + text + "</h2>\n" : "<p>" + text + "</p>\n");
     }
     return out.append("</body></html>\n").toString();
+  }
+
+  /**
+   * {@code text} with every control character but tab (C0 including CR and LF, DEL, C1), every
+   * bidirectional embedding, override or isolate, and the line and paragraph separators written as
+   * {@code \\uXXXX}, and a backslash doubled so that such an escape cannot be forged by the value
+   * itself.
+   */
+  static String visible(String text) {
+    StringBuilder out = null;
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean shown = c != '\\' && !hidden(c);
+      if (shown && out == null) {
+        continue;
+      }
+      if (out == null) {
+        out = new StringBuilder(text.length() + 16).append(text, 0, i);
+      }
+      if (c == '\\') {
+        out.append("\\\\");
+      } else if (shown) {
+        out.append(c);
+      } else {
+        out.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+      }
+    }
+    return out == null ? text : out.toString();
+  }
+
+  private static boolean hidden(char c) {
+    return (c < 0x20 && c != '\t')
+        || (c >= 0x7f && c <= 0x9f)
+        || (c >= '\u202a' && c <= '\u202e')
+        || (c >= '\u2066' && c <= '\u2069')
+        || c == '\u200e'
+        || c == '\u200f'
+        || c == '\u061c'
+        || c == '\u2028'
+        || c == '\u2029';
   }
 
   static String escape(String text) {

@@ -68,6 +68,15 @@ public final class ConsentRoute {
       HttpExchanges.sendError(exchange, 404, "no consent record for this phone", "phone");
       return;
     }
+    // The proof is personal data rendered from values a signup chose: never sniffed as another
+    // type, never able to run a script or load anything, never framed.
+    exchange.getResponseHeaders().set("X-Content-Type-Options", "nosniff");
+    exchange
+        .getResponseHeaders()
+        .set(
+            "Content-Security-Policy",
+            ConsentExportDocument.CONTENT_SECURITY_POLICY + "; frame-ancestors 'none'");
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
     switch (format) {
       case "text" ->
           HttpExchanges.send(

@@ -1,5 +1,6 @@
 package io.optin.devkit.embedded;
 
+import io.optin.kit.files.OwnerOnly;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -34,13 +35,18 @@ final class KraftStorage {
    * A formatted directory is never reformatted: that would orphan the data it holds.
    */
   String formatOrReuse(int nodeId, String controllerListenerName) {
+    try {
+      // The log holds the flow topics' personal data in clear: owner only, even when reused.
+      OwnerOnly.directory(directory);
+    } catch (IOException e) {
+      throw new UncheckedIOException("Cannot create Kafka data directory " + directory, e);
+    }
     Optional<String> existing = existingClusterId();
     if (existing.isPresent()) {
       return existing.get();
     }
     String clusterId = Uuid.randomUuid().toString();
     try {
-      Files.createDirectories(directory);
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))
           .setNodeId(nodeId)

@@ -94,6 +94,14 @@ final class RegistryErrors {
     return new RegistryException(405, 405, "HTTP 405 Method Not Allowed");
   }
 
+  /**
+   * A body or a schema above what the registry takes: 413 with {@code error_code} 413, in the shape
+   * of the other HTTP-level errors (Confluent defines no code for it).
+   */
+  static RegistryException tooLarge(String details) {
+    return new RegistryException(413, 413, "HTTP 413 Payload Too Large: " + details);
+  }
+
   static RegistryException storeFailure(String details) {
     return new RegistryException(500, STORE_ERROR, "Error in the backend data store: " + details);
   }

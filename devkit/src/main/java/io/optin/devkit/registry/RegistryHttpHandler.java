@@ -22,11 +22,17 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP plumbing of the registry: decodes the exchange into a {@link RegistryRequest}, answers in
  * Confluent's content type, and turns every refusal into Confluent's {@code
- * {"error_code","message"}} body.
+ * {"error_code","message"}} body. Bodies above {@link #MAX_BODY_BYTES} are refused (413) without
+ * being held in memory; an unexpected failure is logged and answered 500 without its exception
+ * text.
  */
 final class RegistryHttpHandler implements HttpHandler {
 
   static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+
+  /** Well above any schema optin registers (a few KiB), and about what one Kafka record holds. */
+  static final int MAX_BODY_BYTES = 1024 * 1024;
+
   private static final Set<String> ACCEPTED_BODY_TYPES =
       Set.of(
           CONTENT_TYPE,
@@ -63,7 +69,9 @@ final class RegistryHttpHandler implements HttpHandler {
           exchange.getRequestMethod(),
           exchange.getRequestURI(),
           e);
-      response = error(500, 500, "Internal server error: " + e.getMessage());
+      // The exception text names internals (classes, topics, offsets): the log has it, the
+      // client does not.
+      response = error(500, 500, "Internal server error");
     }
     byte[] bytes = response.json().getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", CONTENT_TYPE);
@@ -92,12 +100,38 @@ final class RegistryHttpHandler implements HttpHandler {
     }
   }
 
+  /**
+   * The body, refused past {@link #MAX_BODY_BYTES}: from its declared length before anything is
+   * read, else after reading one byte more than the cap (a chunked body declares none).
+   */
   private static byte[] readBody(HttpExchange exchange) {
-    try (InputStream in = exchange.getRequestBody()) {
-      return in.readAllBytes();
-    } catch (IOException e) {
-      throw RegistryErrors.malformedJson("cannot read the request body: " + e.getMessage());
+    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
+    if (declared != null && declaredLength(declared) > MAX_BODY_BYTES) {
+      throw bodyTooLarge();
     }
+    try (InputStream in = exchange.getRequestBody()) {
+      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+      if (body.length > MAX_BODY_BYTES) {
+        throw bodyTooLarge();
+      }
+      return body;
+    } catch (IOException e) {
+      LOG.debug("Registry request body unreadable", e);
+      throw RegistryErrors.malformedJson("cannot read the request body");
+    }
+  }
+
+  /** The declared length, or -1 when it is not a number (the read below still caps the body). */
+  private static long declaredLength(String header) {
+    try {
+      return Long.parseLong(header.strip());
+    } catch (NumberFormatException e) {
+      return -1;
+    }
+  }
+
+  private static RegistryException bodyTooLarge() {
+    return RegistryErrors.tooLarge("the request body is larger than " + MAX_BODY_BYTES + " bytes");
   }
 
   /**

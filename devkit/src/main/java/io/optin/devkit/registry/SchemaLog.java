@@ -1,6 +1,7 @@
 package io.optin.devkit.registry;
 
 import io.optin.kit.kafka.TopicReader;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -39,6 +41,13 @@ final class SchemaLog implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(SchemaLog.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  /**
+   * Largest fact written (key and value, UTF-8): below the producer's default request size and the
+   * broker's record size (1 MiB each), so that a schema too large is refused before it is sent
+   * rather than failed by Kafka.
+   */
+  static final int MAX_RECORD_BYTES = 1_000_000;
 
   private final String topic;
   private final Map<String, Object> clientConfig;
@@ -149,9 +158,23 @@ final class SchemaLog implements AutoCloseable {
     return facts.get();
   }
 
-  /** Writes one fact and waits for the broker's acknowledgement. */
+  /**
+   * Writes one fact and waits for the broker's acknowledgement.
+   *
+   * @throws RegistryException 413 when the fact is above {@link #MAX_RECORD_BYTES} (nothing
+   *     written), 500 when the broker does not take it (the cause is logged, not answered)
+   */
   void append(RegistryRecord fact) {
     RegistryRecordCodec.Encoded encoded = codec.encode(fact);
+    long size = utf8Length(encoded.key()) + utf8Length(encoded.value());
+    if (size > MAX_RECORD_BYTES) {
+      throw RegistryErrors.tooLarge(
+          "the schema takes "
+              + size
+              + " bytes once stored, more than the "
+              + MAX_RECORD_BYTES
+              + " this registry stores");
+    }
     try {
       producer
           .send(new ProducerRecord<>(topic, 0, encoded.key(), encoded.value()))
@@ -159,10 +182,21 @@ final class SchemaLog implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw RegistryErrors.storeFailure("interrupted while writing to " + topic);
-    } catch (ExecutionException | TimeoutException e) {
+    } catch (ExecutionException e) {
       LOG.error("Cannot write to schema topic {}", topic, e);
-      throw RegistryErrors.storeFailure("cannot write to " + topic + ": " + e);
+      if (e.getCause() instanceof RecordTooLargeException) {
+        // A topic or broker configured for smaller records than MAX_RECORD_BYTES.
+        throw RegistryErrors.tooLarge("the schema is larger than the schema topic takes");
+      }
+      throw RegistryErrors.storeFailure("cannot write to " + topic);
+    } catch (TimeoutException e) {
+      LOG.error("Cannot write to schema topic {}", topic, e);
+      throw RegistryErrors.storeFailure("cannot write to " + topic);
     }
+  }
+
+  private static long utf8Length(String text) {
+    return text == null ? 0 : text.getBytes(StandardCharsets.UTF_8).length;
   }
 
   private Optional<RegistryRecord> decode(ConsumerRecord<String, String> record) {

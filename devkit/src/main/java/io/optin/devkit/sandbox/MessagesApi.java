@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.dispatcher.message.SmsSegments;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.kit.http.HttpExchanges;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -76,7 +77,6 @@ final class MessagesApi implements HttpHandler {
   @Override
   public void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
-      String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
       exchange
           .getResponseHeaders()
           .set("Twilio-Request-Id", "RQ" + SandboxMessage.newSid().substring(2));
@@ -94,7 +94,12 @@ final class MessagesApi implements HttpHandler {
           Responses.error(exchange, TwilioError.methodNotAllowed(method));
           return;
         }
-        create(exchange, FormData.parse(body));
+        // Read only once the caller is known, and never more than the cap: the sandbox shares its
+        // JVM with the broker and the services.
+        Optional<Map<String, String>> form = readForm(exchange);
+        if (form.isPresent()) {
+          create(exchange, form.get());
+        }
       } else if (one.matches() && accountSid.equals(one.group(1)) && method.equals("GET")) {
         Optional<SandboxMessage> found = messages.find(one.group(2));
         if (found.isPresent()) {
@@ -106,6 +111,22 @@ final class MessagesApi implements HttpHandler {
         Responses.error(exchange, TwilioError.notFound(path));
       }
     }
+  }
+
+  /**
+   * The form of a create request; empty when it has been answered 413 (body above {@link
+   * HttpExchanges#MAX_BODY_BYTES}) or 400 (malformed percent-encoding).
+   */
+  private static Optional<Map<String, String>> readForm(HttpExchange exchange) throws IOException {
+    try {
+      return Optional.of(
+          FormData.parse(new String(HttpExchanges.readBody(exchange), StandardCharsets.UTF_8)));
+    } catch (HttpExchanges.BodyTooLargeException e) {
+      Responses.error(exchange, TwilioError.bodyTooLarge(HttpExchanges.MAX_BODY_BYTES));
+    } catch (IllegalArgumentException e) {
+      Responses.error(exchange, TwilioError.malformedForm());
+    }
+    return Optional.empty();
   }
 
   private boolean authorized(HttpExchange exchange) {

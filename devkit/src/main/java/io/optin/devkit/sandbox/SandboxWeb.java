@@ -2,6 +2,7 @@ package io.optin.devkit.sandbox;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.optin.kit.http.HttpExchanges;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -83,9 +84,17 @@ final class SandboxWeb implements HttpHandler {
       Responses.text(exchange, 403, "Cross-origin replies are refused");
       return;
     }
-    Map<String, String> form =
-        FormData.parse(
-            new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+    Map<String, String> form;
+    try {
+      form = FormData.parse(new String(HttpExchanges.readBody(exchange), StandardCharsets.UTF_8));
+    } catch (HttpExchanges.BodyTooLargeException e) {
+      Responses.text(
+          exchange, 413, "The reply is larger than " + HttpExchanges.MAX_BODY_BYTES + " bytes");
+      return;
+    } catch (IllegalArgumentException e) {
+      Responses.text(exchange, 400, "The reply is not a valid URL-encoded form");
+      return;
+    }
     String phone = form.getOrDefault("phone", "");
     String to = form.getOrDefault("to", "");
     String body = form.getOrDefault("body", "");

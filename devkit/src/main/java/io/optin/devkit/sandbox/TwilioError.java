@@ -38,6 +38,19 @@ record TwilioError(int httpStatus, int code, String message) {
         400, 21617, "The concatenated message body exceeds the 1600 character limit.");
   }
 
+  /**
+   * A request body above the sandbox's cap. Twilio's edge refuses such bodies with a bare 413 and
+   * no error code of its own, so the code is the status.
+   */
+  static TwilioError bodyTooLarge(int maxBytes) {
+    return new TwilioError(413, 413, "The request body is larger than " + maxBytes + " bytes.");
+  }
+
+  /** A form body whose percent-encoding does not decode; like the above, no Twilio code exists. */
+  static TwilioError malformedForm() {
+    return new TwilioError(400, 400, "The request body is not a valid URL-encoded form.");
+  }
+
   static TwilioError invalidTo(String to) {
     return new TwilioError(400, 21211, "The 'To' number " + to + " is not a valid phone number.");
   }

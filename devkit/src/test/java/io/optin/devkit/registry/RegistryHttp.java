@@ -4,12 +4,14 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** Test client: real HTTP calls to a registry, answers parsed as JSON when they are JSON. */
@@ -49,15 +51,32 @@ final class RegistryHttp {
     return send("PUT", path, body, CONTENT_TYPE);
   }
 
+  /** A POST whose body is sent in chunks, without a declared length. */
+  Reply postChunked(String path, String body) {
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    return sendPublished(
+        "POST",
+        path,
+        HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(bytes)),
+        CONTENT_TYPE);
+  }
+
   Reply send(String method, String path, String body, String contentType) {
+    return sendPublished(
+        method,
+        path,
+        body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofString(body),
+        contentType);
+  }
+
+  private Reply sendPublished(
+      String method, String path, HttpRequest.BodyPublisher body, String contentType) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(baseUrl + path))
             .timeout(Duration.ofSeconds(30))
-            .method(
-                method,
-                body == null
-                    ? HttpRequest.BodyPublishers.noBody()
-                    : HttpRequest.BodyPublishers.ofString(body));
+            .method(method, body);
     if (contentType != null) {
       request.header("Content-Type", contentType);
     }

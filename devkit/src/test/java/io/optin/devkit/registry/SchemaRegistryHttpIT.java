@@ -130,4 +130,74 @@ class SchemaRegistryHttpIT {
     assertThat(REGISTRY.http().get("/subjects/team%2Fsignups-value/versions").json())
         .isEqualTo(json("[1]"));
   }
+
+  @Test
+  void shouldRefuseABodyAboveTheCapWith413BeforeReadingIt() {
+    // Given a body one KiB above the cap, as a schema with a long doc
+    String body = schemaBody(withDoc("x".repeat(RegistryHttpHandler.MAX_BODY_BYTES + 1024 - 120)));
+    assertThat(body.length()).isGreaterThan(RegistryHttpHandler.MAX_BODY_BYTES);
+
+    // When it is registered
+    Reply refused = REGISTRY.http().post("/subjects/s/versions", body);
+
+    // Then it is refused in Confluent's error shape, and nothing was registered
+    assertThat(refused.status()).isEqualTo(413);
+    assertThat(refused.contentType()).isEqualTo(RegistryHttp.CONTENT_TYPE);
+    assertThat(refused.json())
+        .isEqualTo(
+            json(
+                "{\"error_code\":413,\"message\":\"HTTP 413 Payload Too Large: the request body is"
+                    + " larger than 1048576 bytes\"}"));
+    assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
+  }
+
+  @Test
+  void shouldRefuseASchemaTooLargeToStoreWith413AndKeepServing() {
+    // Given a body under the cap whose schema is too large for one record of the schema topic
+    String schema = withDoc("y".repeat(SchemaLog.MAX_RECORD_BYTES));
+    String body = schemaBody(schema);
+    assertThat(body.length()).isLessThan(RegistryHttpHandler.MAX_BODY_BYTES);
+
+    // When it is registered
+    Reply refused = REGISTRY.http().post("/subjects/s/versions", body);
+
+    // Then it is refused before it is written, without an exception text
+    assertThat(refused.status()).isEqualTo(413);
+    assertThat(refused.errorCode()).isEqualTo(413);
+    assertThat(refused.message())
+        .matches(
+            "HTTP 413 Payload Too Large: the schema takes \\d+ bytes once stored, more than the"
+                + " 1000000 this registry stores");
+    assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
+
+    // And the registry still registers, with the first id
+    Reply registered = REGISTRY.http().post("/subjects/s/versions", schemaBody(SIGNUP_V1));
+    assertThat(registered.status()).isEqualTo(200);
+    assertThat(registered.json()).isEqualTo(json("{\"id\":1}"));
+  }
+
+  @Test
+  void shouldRefuseABodyAboveTheCapSentInChunks() {
+    // Given a chunked body (no declared length) above the cap
+    String body = schemaBody(withDoc("z".repeat(RegistryHttpHandler.MAX_BODY_BYTES)));
+
+    // When it is registered
+    Reply refused = REGISTRY.http().postChunked("/subjects/s/versions", body);
+
+    // Then it is refused once the cap is passed, and nothing was registered
+    assertThat(refused.status()).isEqualTo(413);
+    assertThat(refused.json())
+        .isEqualTo(
+            json(
+                "{\"error_code\":413,\"message\":\"HTTP 413 Payload Too Large: the request body is"
+                    + " larger than 1048576 bytes\"}"));
+    assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
+  }
+
+  /** {@link TestSchemas#SIGNUP_V1} with {@code doc}. */
+  private static String withDoc(String doc) {
+    return "{\"type\":\"record\",\"name\":\"Signup\",\"namespace\":\"io.optin.test\",\"doc\":\""
+        + doc
+        + "\",\"fields\":[{\"name\":\"phone\",\"type\":\"string\"}]}";
+  }
 }

@@ -16,6 +16,8 @@ import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioClients;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
+import io.optin.kit.http.HttpExchanges;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -466,6 +468,94 @@ class TwilioSandboxTest {
     assertThat(json.readTree(noBody.body()).get("code").asInt()).isEqualTo(21602);
     assertThat(json.readTree(noBody.body()).get("more_info").asText())
         .isEqualTo("https://www.twilio.com/docs/errors/21602");
+  }
+
+  @Test
+  void shouldRefuseAMessageBodyAboveTheCapWith413() throws Exception {
+    // Given a form one KiB above the cap, with and without a declared length
+    String form =
+        FormData.encode(
+            Map.of(
+                "To",
+                PHONE,
+                "From",
+                OPTIN_NUMBER,
+                "Body",
+                "x".repeat(HttpExchanges.MAX_BODY_BYTES + 1024)));
+
+    // When it is posted
+    HttpResponse<String> declared = postMessage(HttpRequest.BodyPublishers.ofString(form));
+    HttpResponse<String> chunked =
+        postMessage(
+            HttpRequest.BodyPublishers.ofInputStream(
+                () -> new ByteArrayInputStream(form.getBytes(StandardCharsets.UTF_8))));
+
+    // Then both are refused in Twilio's error shape, and nothing was accepted
+    for (HttpResponse<String> refused : List.of(declared, chunked)) {
+      assertThat(refused.statusCode()).isEqualTo(413);
+      assertThat(json.readTree(refused.body()))
+          .isEqualTo(
+              json.readTree(
+                  "{\"code\":413,\"message\":\"The request body is larger than 65536 bytes.\","
+                      + "\"more_info\":\"https://www.twilio.com/docs/errors/413\",\"status\":413}"));
+    }
+    assertThat(sandbox.messagesTo(PHONE)).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAMalformedFormWith400() throws Exception {
+    // When a form with a broken percent-escape is posted
+    HttpResponse<String> refused =
+        postMessage(HttpRequest.BodyPublishers.ofString("To=%2B1555123000%G1&From=x&Body=Hi"));
+
+    // Then it is answered, not dropped
+    assertThat(refused.statusCode()).isEqualTo(400);
+    assertThat(json.readTree(refused.body()).get("message").asText())
+        .isEqualTo("The request body is not a valid URL-encoded form.");
+    assertThat(sandbox.messagesTo(PHONE)).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseAPageReplyAboveTheCapOrMalformed() throws Exception {
+    // Given replies are on
+    sandbox.inboundWebhookUrl(optin.url("/webhooks/twilio/inbound"));
+    String large =
+        "phone="
+            + enc(PHONE)
+            + "&to="
+            + enc(OPTIN_NUMBER)
+            + "&body="
+            + "y".repeat(HttpExchanges.MAX_BODY_BYTES);
+
+    // When
+    HttpResponse<String> tooLarge = postReply(large);
+    HttpResponse<String> malformed = postReply("phone=%ZZ&to=x&body=y");
+
+    // Then each is answered, and nothing reached the webhook
+    assertThat(tooLarge.statusCode()).isEqualTo(413);
+    assertThat(tooLarge.body()).isEqualTo("The reply is larger than 65536 bytes");
+    assertThat(malformed.statusCode()).isEqualTo(400);
+    assertThat(malformed.body()).isEqualTo("The reply is not a valid URL-encoded form");
+    assertThat(optin.received()).isEmpty();
+  }
+
+  private HttpResponse<String> postReply(String form) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(sandbox.baseUrl().resolve("/sandbox/reply"))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(HttpRequest.BodyPublishers.ofString(form))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private HttpResponse<String> postMessage(HttpRequest.BodyPublisher body) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(messagesUrl())
+            .header("Authorization", basic(ACCOUNT_SID, AUTH_TOKEN))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .POST(body)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> postMessage(Map<String, String> form) throws Exception {

@@ -9,6 +9,7 @@ import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.kit.http.HttpGateway;
+import io.optin.kit.http.HttpRoute;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.server.ListeningPorts;
@@ -38,12 +39,14 @@ import picocli.CommandLine.Spec;
       "Run services against an existing Kafka cluster and Schema Registry: ingest, dispatcher, sender, "
           + "replies, audit, or all.",
       "Settings come from --config FILE and OPTIN_* variables (docs/settings.md); api.tokens is required when "
-          + "ingest or replies serve /v1/*."
+          + "ingest, replies or audit serve /v1/*."
     })
 public final class RunCommand implements Callable<Integer> {
 
   /** Every interface: Twilio and the platforms reach this port from outside. */
   private static final String ANY_HOST = "0.0.0.0";
+
+  private static final String API_PREFIX = "/v1/";
 
   private static final Duration READY_WAIT = Duration.ofMinutes(5);
 
@@ -89,6 +92,13 @@ public final class RunCommand implements Callable<Integer> {
       gateway.close();
       throw e;
     }
+    try {
+      requireTokensForTheRoutes(settings, running.routes());
+    } catch (RuntimeException e) {
+      gateway.close();
+      running.close();
+      throw e;
+    }
     gateway.mount(running.services());
     return new UntilStopped(
             out,
@@ -119,17 +129,48 @@ public final class RunCommand implements Callable<Integer> {
         .run();
   }
 
-  /** The API is open to whoever reaches the port: outside dev it must not be without tokens. */
-  private static void requireTokensForTheApi(Settings settings, Set<ServiceName> selected) {
-    boolean servesApi =
-        selected.contains(ServiceName.INGEST) || selected.contains(ServiceName.REPLIES);
-    if (servesApi && settings.list(API_TOKENS).isEmpty()) {
-      throw new SettingsException(
-          API_TOKENS.key()
-              + " must be set when ingest or replies run: /v1/* would be open "
-              + "to anyone reaching the port (set "
-              + API_TOKENS.environmentVariable()
-              + "=<token>[,<token>...])");
+  /**
+   * The API is open to whoever reaches the port: outside dev no service serving {@code /v1/*}
+   * (writes, personal data) runs without tokens. Checked before anything starts.
+   */
+  static void requireTokensForTheApi(Settings settings, Set<ServiceName> selected) {
+    List<String> servingApi =
+        selected.stream().filter(ServiceName::servesApi).map(ServiceName::word).toList();
+    if (!servingApi.isEmpty() && settings.list(API_TOKENS).isEmpty()) {
+      int last = servingApi.size() - 1;
+      throw missingTokens(
+          last == 0
+              ? servingApi.get(0) + " runs"
+              : String.join(", ", servingApi.subList(0, last))
+                  + " and "
+                  + servingApi.get(last)
+                  + " run");
     }
+  }
+
+  /**
+   * The same rule on the routes actually started, so that a service whose {@link
+   * ServiceName#servesApi()} fell behind its routes still never opens {@code /v1/*} without tokens.
+   */
+  static void requireTokensForTheRoutes(Settings settings, List<HttpRoute> routes) {
+    List<String> api =
+        routes.stream()
+            .map(HttpRoute::pathPrefix)
+            .filter(path -> path.startsWith(API_PREFIX))
+            .toList();
+    if (!api.isEmpty() && settings.list(API_TOKENS).isEmpty()) {
+      throw missingTokens("routes " + String.join(", ", api) + " are served");
+    }
+  }
+
+  private static SettingsException missingTokens(String when) {
+    return new SettingsException(
+        API_TOKENS.key()
+            + " must be set when "
+            + when
+            + ": /v1/* (signups, verifications, subscribers, consent export) would be open to "
+            + "anyone reaching the port; set "
+            + API_TOKENS.environmentVariable()
+            + "=<token>[,<token>...] (only optin dev runs without tokens)");
   }
 }

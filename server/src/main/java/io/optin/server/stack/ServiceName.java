@@ -10,11 +10,27 @@ import java.util.Set;
  * The services one optin process can run ({@code optin run SERVICE…}); {@code all} names every one.
  */
 public enum ServiceName {
-  INGEST,
-  DISPATCHER,
-  SENDER,
-  REPLIES,
-  AUDIT;
+  INGEST(true),
+  DISPATCHER(false),
+  SENDER(false),
+  REPLIES(true),
+  AUDIT(true);
+
+  private final boolean servesApi;
+
+  ServiceName(boolean servesApi) {
+    this.servesApi = servesApi;
+  }
+
+  /**
+   * Whether it mounts routes under {@code /v1/}: signups and blocked prefixes (ingest),
+   * verifications and subscribers (replies), the consent export (audit), all writes or personal
+   * data, so never without {@code api.tokens} outside dev. The dispatcher and the sender serve only
+   * signed webhooks.
+   */
+  public boolean servesApi() {
+    return servesApi;
+  }
 
   /**
    * The word used on the command line and in {@code /health/ready}: {@code ingest}, {@code

@@ -101,8 +101,24 @@ class OptinCommandTest {
     // Then
     assertThat(exit).isEqualTo(2);
     assertThat(err.toString())
-        .startsWith("optin: api.tokens must be set when ingest or replies run")
+        .startsWith("optin: api.tokens must be set when ingest runs")
         .contains("OPTIN_API_TOKENS");
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
+  void shouldRefuseToServeTheConsentExportWithoutTokensOutsideDev() {
+    // When the audit alone runs: it serves GET /v1/consent/{phone}, decrypted personal data
+    int exit = run(Map.of(), "run", "audit");
+
+    // Then it does not start
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "optin: api.tokens must be set when audit runs: /v1/* (signups, verifications, "
+                + "subscribers, consent export) would be open to anyone reaching the port; set "
+                + "OPTIN_API_TOKENS=<token>[,<token>...] (only optin dev runs without tokens)"
+                + System.lineSeparator());
     assertThat(out.toString()).isEmpty();
   }
 

@@ -7,11 +7,14 @@ import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.devkit.DevkitCommand;
 import io.optin.server.OptinCommand;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
@@ -31,6 +34,8 @@ class RunCommandIT {
   private static final Pattern REGISTRY =
       Pattern.compile("Schema Registry\\s+(http://127\\.0\\.0\\.1:\\d+)");
   private static final Pattern HTTP = Pattern.compile("HTTP\\s+(http://127\\.0\\.0\\.1:\\d+)");
+
+  private static final String API_TOKEN = "run-command-it-token";
 
   @TempDir Path dir;
 
@@ -53,6 +58,12 @@ class RunCommandIT {
             "broker");
     String brokerOutput = broker.awaitReady();
     assertThat(brokerOutput).contains("Ready in", "./optin run dispatcher");
+    // And its data directory, the broker's log and the dev secrets are for their owner alone
+    Path data = dir.resolve("data");
+    assertThat(mode(data)).isEqualTo("rwx------");
+    assertThat(mode(data.resolve("kafka"))).isEqualTo("rwx------");
+    assertThat(mode(data.resolve("otp.secret"))).isEqualTo("rw-------");
+    assertThat(mode(data.resolve("audit-subject.secret"))).isEqualTo("rw-------");
 
     // When the dispatcher and the audit run against it from settings alone
     RunningCommand services =
@@ -66,6 +77,7 @@ class RunCommandIT {
                     "OPTIN_AUDIT_MASTER_KEY", MasterKey.generate().toBase64(),
                     "OPTIN_AUDIT_SIGNING_KEY", CheckpointSigningKey.generate().toBase64(),
                     "OPTIN_HTTP_PORT", "0",
+                    "OPTIN_API_TOKENS", API_TOKEN,
                     "OPTIN_STREAMS_STATE_DIR", dir.resolve("state").toString())),
             "run",
             "dispatcher",
@@ -84,6 +96,17 @@ class RunCommandIT {
     assertThat(ready.body())
         .contains("\"name\":\"dispatcher\",\"ready\":true", "\"name\":\"audit\",\"ready\":true");
 
+    // And the audit's consent export answers only a request with a token
+    URI consent = URI.create(group(HTTP, output) + "/v1/consent/+15005550006");
+    HttpResponse<String> anonymous = get(HttpRequest.newBuilder(consent).build());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    assertThat(anonymous.body()).isEqualTo("{\"error\":\"missing or unknown API token\"}");
+    HttpResponse<String> authorised =
+        get(HttpRequest.newBuilder(consent).header("Authorization", "Bearer " + API_TOKEN).build());
+    assertThat(authorised.statusCode()).isEqualTo(404);
+    assertThat(authorised.body())
+        .isEqualTo("{\"error\":\"no consent record for this phone\",\"field\":\"phone\"}");
+
     // When both are stopped as Ctrl-C would
     assertThat(services.stop()).isZero();
     assertThat(broker.stop()).isZero();
@@ -91,5 +114,13 @@ class RunCommandIT {
     // Then
     assertThat(services.output()).contains("Stopped.");
     assertThat(broker.output()).contains("Stopped; data kept in");
+  }
+
+  private static String mode(Path path) throws IOException {
+    return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+  }
+
+  private static HttpResponse<String> get(HttpRequest request) throws Exception {
+    return HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
   }
 }
