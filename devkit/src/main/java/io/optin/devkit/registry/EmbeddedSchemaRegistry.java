@@ -2,6 +2,7 @@ package io.optin.devkit.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.threads.NamedThreads;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,7 +56,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("The schema registry is already serving " + url());
     }
-    ObjectMapper json = new ObjectMapper();
+    // Strict like the API: no content after the JSON value, no key given twice.
+    ObjectMapper json = HttpExchanges.JSON;
     SchemaLog opened =
         new SchemaLog(bootstrapServers, topic, clientProperties, new RegistryRecordCodec(json));
     try {

@@ -1,7 +1,11 @@
 package io.optin.kit.streams;
 
+import io.optin.kit.files.OwnerOnly;
 import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.metrics.OptinMetrics;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
@@ -11,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -78,6 +83,7 @@ public abstract class StreamsService implements ServiceHealth, AutoCloseable {
     this.metrics = options.metrics();
     Properties props = StreamsConfigs.forApplication(applicationId, clientSettings);
     RecordFailures.configure(props, options.deadLetters());
+    ownerOnly(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
     this.streams = new KafkaStreams(Objects.requireNonNull(topology, "topology"), props);
     streams.setStateListener(this::onStateChange);
     streams.setUncaughtExceptionHandler(this::onThreadDeath);
@@ -226,6 +232,21 @@ public abstract class StreamsService implements ServiceHealth, AutoCloseable {
 
     public Options withMetrics(OptinMetrics metrics) {
       return new Options(budget, deadLetters, metrics);
+    }
+  }
+
+  /**
+   * The state stores hold the flow's personal data (phones, signups): their directory is created
+   * for its owner alone (0700), not with the process's umask.
+   */
+  private static void ownerOnly(String stateDir) {
+    if (stateDir == null) {
+      return;
+    }
+    try {
+      OwnerOnly.directory(Path.of(stateDir));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the state directory " + stateDir, e);
     }
   }
 }
