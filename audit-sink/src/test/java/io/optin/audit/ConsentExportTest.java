@@ -177,10 +177,10 @@ class ConsentExportTest {
 
   @Test
   void shouldShowControlCharactersOfStoredValuesAsVisibleEscapes() throws Exception {
-    // Given a signup whose consent text (where the screen allows any character) carries terminal
-    // escapes, NUL, DEL, a C1 control, a right-to-left override, a forged line and a backslash
-    String consent =
-        "Yes\u0000 \u001b[2J\u001b]0;owned\u0007 \u007f\u0085\u202eevil\r\nIntegrity: fine \\u001b\ttab";
+    // Given a signup whose consent text carries what the signup screen lets through: a
+    // right-to-left override, a forged line and a backslash (ConsentExportDocumentTest shows the
+    // control characters that older records may hold)
+    String consent = "Yes \u202eevil\r\nIntegrity: fine \\u001b\ttab";
     audit.pipe(
         Topics.SIGNUP_REQUESTS,
         PHONE,
@@ -199,9 +199,7 @@ class ConsentExportTest {
     String html = ConsentExportDocument.html(export);
 
     // Then no control character but newline and tab is emitted, and each one is shown escaped
-    String shown =
-        "Yes\\u0000 \\u001b[2J\\u001b]0;owned\\u0007 \\u007f\\u0085\\u202eevil\\u000d\\u000a"
-            + "Integrity: fine \\\\u001b\ttab";
+    String shown = "Yes \\u202eevil\\u000d\\u000aIntegrity: fine \\\\u001b\ttab";
     assertThat(text)
         .contains("): \"" + shown + "\"")
         .doesNotContainPattern("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e]");
