@@ -88,6 +88,10 @@ class FuzzIT {
     environment.put("OPTIN_LIMITS_PREFIX_PER_HOUR", "1000000");
     environment.put("OPTIN_LIMITS_COUNTRY_PER_HOUR", "10000000");
     environment.put("OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "0");
+    // Every valid (and every wrongly accepted) signup sends an SMS: the code of the valid flow
+    // afterwards must not wait behind them at the default 10 a second
+    environment.put("OPTIN_SMS_RATE_PER_SECOND", "1000");
+    environment.put("OPTIN_SMS_MAX_CONCURRENCY", "16");
     // Signed replies hold a thread while they wait for their outcome: not for long here
     environment.put("OPTIN_REPLIES_ANSWER_WAIT", "1s");
     programsDeclared = DevSettings.CATALOGUE.isKnownKey(PROGRAMS_ALLOWED);
@@ -189,6 +193,7 @@ class FuzzIT {
           if (total == 500 && !quick) {
             report.fail(
                 Kind.SLOW_CLIENTS,
+                "GET /health/live",
                 "probe "
                     + (i + 1)
                     + " with "
@@ -226,6 +231,7 @@ class FuzzIT {
                 Map.of("channel", "web_form"),
                 "locale",
                 "en-US"));
+    String step = "signup";
     try (RawHttpClient client = new RawHttpClient(Duration.ofSeconds(10))) {
       RawHttpClient.Answer live =
           client.send(port, targets.anonymous("GET", "/health/live").bytes());
@@ -234,17 +240,21 @@ class FuzzIT {
       if (live.status() != 200 || accepted.status() != 202) {
         report.fail(
             Kind.AFTERWARDS,
+            "valid flow",
             "/health/live -> " + describe(live) + ", valid signup -> " + describe(accepted));
         return;
       }
       TwilioSandbox sandbox = optin.sandbox().orElseThrow();
+      step = "code SMS in the sandbox";
       await()
           .atMost(PATIENCE)
           .until(
               () ->
                   sandbox.messagesTo(phone).stream()
                       .anyMatch(m -> m.direction().equals(SandboxMessage.OUTBOUND_API)));
+      step = "YES reply";
       sandbox.reply(phone, optin.fromNumber().orElseThrow(), "YES");
+      step = "CONFIRMED status";
       await()
           .atMost(PATIENCE)
           .until(
@@ -255,7 +265,7 @@ class FuzzIT {
                       .contains("\"status\":\"CONFIRMED\""));
       report.note("Afterwards: /health/live 200, signup 202, SMS sent, YES -> CONFIRMED");
     } catch (RuntimeException | AssertionError e) {
-      report.fail(Kind.AFTERWARDS, "valid flow not completed: " + e);
+      report.fail(Kind.AFTERWARDS, "valid flow", "valid flow not completed: " + step + ": " + e);
     }
   }
 
@@ -266,7 +276,7 @@ class FuzzIT {
           new CommittedRecords(optin.bootstrapServers(), optin.registryUrl())
               .read(Topics.SIGNUP_REQUESTS);
     } catch (RuntimeException e) {
-      report.fail(Kind.AFTERWARDS, "signup topic unreadable: " + e);
+      report.fail(Kind.AFTERWARDS, "signup topic", "signup topic unreadable: " + e);
       return;
     }
     int valid = 0;
@@ -281,6 +291,7 @@ class FuzzIT {
       } else {
         report.fail(
             Kind.INVALID_ON_TOPIC,
+            "signup topic",
             signup.getPhone()
                 + " "
                 + FuzzRunner.excerpt(signup.getProgramId())

@@ -41,6 +41,7 @@ final class FuzzReport {
   private final Map<String, Map<Integer, AtomicInteger>> byEndpoint = new ConcurrentHashMap<>();
   private final Map<Kind, AtomicInteger> failures = new EnumMap<>(Kind.class);
   private final Map<Kind, List<String>> examples = new EnumMap<>(Kind.class);
+  private final Map<Kind, Map<String, AtomicInteger>> whereFailed = new EnumMap<>(Kind.class);
   private final AtomicInteger hostile = new AtomicInteger();
   private final AtomicInteger valid = new AtomicInteger();
   private final AtomicLong slowestMillis = new AtomicLong();
@@ -50,6 +51,7 @@ final class FuzzReport {
     for (Kind kind : Kind.values()) {
       failures.put(kind, new AtomicInteger());
       examples.put(kind, new ArrayList<>());
+      whereFailed.put(kind, new ConcurrentHashMap<>());
     }
   }
 
@@ -63,8 +65,10 @@ final class FuzzReport {
     slowestMillis.accumulateAndGet(millis, Math::max);
   }
 
-  void fail(Kind kind, String example) {
+  /** Counts a failure of {@code kind} on {@code where} (an endpoint, or a phase of the run). */
+  void fail(Kind kind, String where, String example) {
     failures.get(kind).incrementAndGet();
+    whereFailed.get(kind).computeIfAbsent(where, w -> new AtomicInteger()).incrementAndGet();
     List<String> kept = examples.get(kind);
     synchronized (kept) {
       if (kept.size() < EXAMPLES) {
@@ -118,6 +122,8 @@ final class FuzzReport {
     out.println("Failures by kind:");
     for (Kind kind : Kind.values()) {
       out.printf("  %-18s %6d  (%s)%n", kind, failures.get(kind).get(), kind.meaning);
+      new TreeMap<>(whereFailed.get(kind))
+          .forEach((where, count) -> out.printf("      %6d  %s%n", count.get(), where));
     }
     for (Kind kind : Kind.values()) {
       List<String> kept = examples.get(kind);

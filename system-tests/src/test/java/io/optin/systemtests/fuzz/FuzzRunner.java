@@ -58,28 +58,29 @@ final class FuzzRunner {
   private void judge(FuzzInput input, RawHttpClient.Answer answer) {
     String seen = input.label() + " -> ";
     if (answer.dropped()) {
-      report.fail(Kind.DROPPED, seen + answer.problem());
+      report.fail(Kind.DROPPED, input.endpoint(), seen + answer.problem());
       return;
     }
     int status = answer.status();
     seen += status + " " + excerpt(answer.body());
     boolean isExpected = input.expected().contains(status);
     if (status >= 500 && !isExpected) {
-      report.fail(Kind.SERVER_ERROR, seen);
+      report.fail(Kind.SERVER_ERROR, input.endpoint(), seen);
     } else if (input.hostile() && status < 300 && status >= 200) {
-      report.fail(Kind.HOSTILE_ACCEPTED, seen);
+      report.fail(Kind.HOSTILE_ACCEPTED, input.endpoint(), seen);
     } else if (!input.expected().isEmpty() && !isExpected) {
-      report.fail(Kind.UNEXPECTED_STATUS, seen + "  (expected " + input.expected() + ")");
+      report.fail(
+          Kind.UNEXPECTED_STATUS, input.endpoint(), seen + "  (expected " + input.expected() + ")");
     }
     if (INTERNAL.matcher(answer.body()).find()) {
-      report.fail(Kind.INTERNAL_TEXT, seen);
+      report.fail(Kind.INTERNAL_TEXT, input.endpoint(), seen);
     }
     if (status < 400 || status >= 500) {
       return;
     }
     JsonNode error = jsonObject(answer.body());
     if (input.apiJson() && (error == null || !error.path("error").isTextual())) {
-      report.fail(Kind.NO_JSON_ERROR, seen);
+      report.fail(Kind.NO_JSON_ERROR, input.endpoint(), seen);
       return;
     }
     if (status == 400 && input.field() != null) {
@@ -89,7 +90,8 @@ final class FuzzRunner {
               && field.isTextual()
               && (input.field().equals(ANY_FIELD) || input.field().equals(field.textValue()));
       if (!named) {
-        report.fail(Kind.NO_FIELD, seen + "  (expected field " + input.field() + ")");
+        report.fail(
+            Kind.NO_FIELD, input.endpoint(), seen + "  (expected field " + input.field() + ")");
       }
     }
   }

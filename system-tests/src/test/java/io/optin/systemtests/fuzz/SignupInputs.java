@@ -39,7 +39,16 @@ final class SignupInputs {
 
   private static final List<String> REQUIRED =
       List.of("phone", "programId", "consentText", "locale", "source", "source.channel");
-  private static final List<String> CHANNELS = List.of("web_form", "checkout", "api", "WEB-FORM");
+  private static final List<String> CHANNELS =
+      List.of(
+          "web_form",
+          "mobile_app",
+          "keyword",
+          "point_of_sale",
+          "paper",
+          "api",
+          "other",
+          "WEB-FORM");
   private static final List<String> LOCALES = List.of("en-US", "fr-FR", "es", "de-DE", "pt-BR");
   private static final List<String> TRAILING =
       List.of(" GARBAGE", "}", ",{}", "]", " {}", "\u0000", "x", " null", "\n{\"a\":1}", "}}}");
