@@ -16,6 +16,7 @@ import io.optin.schemas.Topics;
 import io.optin.systemtests.CommittedRecords;
 import io.optin.systemtests.fuzz.FuzzReport.Kind;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -166,6 +167,9 @@ class FuzzIT {
     onlyValidSignupsOnTheTopic(targets, report);
 
     report.print(System.out, seed, fuzzMillis);
+    Path failuresFile = Path.of("target", "fuzz-failures.txt");
+    Files.write(failuresFile, report.everyFailure());
+    System.out.println("Every failure: " + failuresFile.toAbsolutePath());
     Map<Kind, Integer> failures = new EnumMap<>(Kind.class);
     Map<Kind, Integer> none = new EnumMap<>(Kind.class);
     for (Kind kind : Kind.values()) {

@@ -46,6 +46,7 @@ final class FuzzReport {
   private final AtomicInteger valid = new AtomicInteger();
   private final AtomicLong slowestMillis = new AtomicLong();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> every = new ArrayList<>();
 
   FuzzReport() {
     for (Kind kind : Kind.values()) {
@@ -69,6 +70,9 @@ final class FuzzReport {
   void fail(Kind kind, String where, String example) {
     failures.get(kind).incrementAndGet();
     whereFailed.get(kind).computeIfAbsent(where, w -> new AtomicInteger()).incrementAndGet();
+    synchronized (every) {
+      every.add(kind + "\t" + where + "\t" + example);
+    }
     List<String> kept = examples.get(kind);
     synchronized (kept) {
       if (kept.size() < EXAMPLES) {
@@ -91,6 +95,13 @@ final class FuzzReport {
 
   int inputs() {
     return hostile.get() + valid.get();
+  }
+
+  /** Every failure, one a line: kind, where, what was sent and answered. */
+  List<String> everyFailure() {
+    synchronized (every) {
+      return List.copyOf(every);
+    }
   }
 
   void print(PrintStream out, long seed, long millis) {
