@@ -3,6 +3,7 @@ package io.optin.systemtests.fuzz;
 import static io.optin.systemtests.fuzz.Texts.json;
 import static io.optin.systemtests.fuzz.Texts.pick;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -242,21 +243,23 @@ final class ProtocolInputs {
     String label;
     switch (random.nextInt(3)) {
       case 0 -> {
-        String half = body.substring(0, body.length() / 2);
-        String rest = body.substring(body.length() / 2);
+        // Two chunks split at a byte, which may fall inside a character: chunks are bytes
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        int half = bytes.length / 2;
+        ByteArrayOutputStream chunked = new ByteArrayOutputStream();
+        chunked.writeBytes(
+            (Integer.toHexString(half) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        chunked.write(bytes, 0, half);
+        chunked.writeBytes(
+            ("\r\n" + Integer.toHexString(bytes.length - half) + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII));
+        chunked.write(bytes, half, bytes.length - half);
+        chunked.writeBytes("\r\n0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
         request
             .header("Authorization", "Bearer " + targets.token)
             .header("Transfer-Encoding", "chunked")
             .noContentLength()
-            .body(
-                Integer.toHexString(half.getBytes(StandardCharsets.UTF_8).length)
-                    + "\r\n"
-                    + half
-                    + "\r\n"
-                    + Integer.toHexString(rest.getBytes(StandardCharsets.UTF_8).length)
-                    + "\r\n"
-                    + rest
-                    + "\r\n0\r\n\r\n");
+            .body(chunked.toByteArray());
         label = "valid signup, chunked";
       }
       case 1 -> {
