@@ -1,17 +1,12 @@
 package io.optin.devkit.registry;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.optin.kit.http.HttpExchanges;
-import io.optin.kit.threads.NamedThreads;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
+import io.optin.kit.http.HttpLimits;
+import io.optin.kit.http.HttpPort;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +22,15 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
-  private static final int HTTP_THREADS = 4;
+
+  /** Schemas and their requests are small; 4 threads, bodies up to 1 MiB (Confluent's shape). */
+  private static final HttpLimits LIMITS =
+      new HttpLimits(
+          4,
+          256,
+          HttpLimits.DEFAULT_READ_TIMEOUT,
+          HttpLimits.DEFAULT_IDLE_TIMEOUT,
+          RegistryHttpHandler.MAX_BODY_BYTES);
 
   private final String bootstrapServers;
   private final String host;
@@ -36,8 +39,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private final Map<String, Object> clientProperties;
 
   private SchemaLog log;
-  private HttpServer server;
-  private ExecutorService executor;
+  private HttpPort server;
 
   private EmbeddedSchemaRegistry(Builder builder) {
     this.bootstrapServers = builder.bootstrapServers;
@@ -65,12 +67,17 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       RegistryState state = new RegistryState();
       int facts = opened.replay(state::apply);
       RegistryRoutes routes = new RegistryRoutes(new SchemaCatalog(opened, state), json);
-      executor =
-          Executors.newFixedThreadPool(HTTP_THREADS, NamedThreads.daemons("schema-registry-http-"));
-      server = HttpServer.create(new InetSocketAddress(host, requestedPort), 0);
-      server.createContext("/", new RegistryHttpHandler(routes, json));
-      server.setExecutor(executor);
-      server.start();
+      server =
+          HttpPort.open(
+              "schema-registry-http",
+              host,
+              requestedPort,
+              LIMITS,
+              HttpPort.prefixes(Map.of("/", new RegistryHttpHandler(routes, json))),
+              new HttpPort.Dialect(
+                  (status, reason, field) -> RegistryHttpHandler.refusedByPort(status, reason),
+                  RegistryHttpHandler.CONTENT_TYPE,
+                  true));
       log = opened;
       LOG.info(
           "Schema registry serving {} from topic {} ({} facts, {} schemas)",
@@ -79,11 +86,6 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
           facts,
           state.schemaCount());
       return this;
-    } catch (IOException e) {
-      opened.close();
-      stopHttp();
-      throw new UncheckedIOException(
-          "Cannot serve the schema registry on " + host + ":" + requestedPort, e);
     } catch (RuntimeException e) {
       opened.close();
       stopHttp();
@@ -97,7 +99,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       throw new IllegalStateException("The schema registry is not running");
     }
     String urlHost = "0.0.0.0".equals(host) || "::".equals(host) ? "127.0.0.1" : host;
-    return "http://" + urlHost + ":" + server.getAddress().getPort();
+    return "http://" + urlHost + ":" + server.port();
   }
 
   public String topic() {
@@ -116,12 +118,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
 
   private void stopHttp() {
     if (server != null) {
-      server.stop(0);
+      server.close();
       server = null;
-    }
-    if (executor != null) {
-      executor.shutdownNow();
-      executor = null;
     }
   }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.optin.kit.http.HttpExchanges;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * HTTP plumbing of the registry: decodes the exchange into a {@link RegistryRequest}, answers in
  * Confluent's content type, and turns every refusal into Confluent's {@code
- * {"error_code","message"}} body. Bodies above {@link #MAX_BODY_BYTES} are refused (413) without
- * being held in memory; an unexpected failure is logged and answered 500 without its exception
+ * {"error_code","message"}} body. Its port refuses bodies above {@link #MAX_BODY_BYTES} (413)
+ * before they are read; an unexpected failure is logged and answered 500 without its exception
  * text.
  */
 final class RegistryHttpHandler implements HttpHandler {
@@ -100,38 +101,21 @@ final class RegistryHttpHandler implements HttpHandler {
     }
   }
 
-  /**
-   * The body, refused past {@link #MAX_BODY_BYTES}: from its declared length before anything is
-   * read, else after reading one byte more than the cap (a chunked body declares none).
-   */
-  private static byte[] readBody(HttpExchange exchange) {
-    String declared = exchange.getRequestHeaders().getFirst("Content-Length");
-    if (declared != null && declaredLength(declared) > MAX_BODY_BYTES) {
-      throw bodyTooLarge();
-    }
+  /** The body, which the registry's port has read whole within {@link #MAX_BODY_BYTES}. */
+  private static byte[] readBody(HttpExchange exchange) throws IOException {
     try (InputStream in = exchange.getRequestBody()) {
-      byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
-      if (body.length > MAX_BODY_BYTES) {
-        throw bodyTooLarge();
-      }
-      return body;
-    } catch (IOException e) {
-      LOG.debug("Registry request body unreadable", e);
-      throw RegistryErrors.malformedJson("cannot read the request body");
+      return in.readAllBytes();
     }
   }
 
-  /** The declared length, or -1 when it is not a number (the read below still caps the body). */
-  private static long declaredLength(String header) {
-    try {
-      return Long.parseLong(header.strip());
-    } catch (NumberFormatException e) {
-      return -1;
-    }
-  }
-
-  private static RegistryException bodyTooLarge() {
-    return RegistryErrors.tooLarge("the request body is larger than " + MAX_BODY_BYTES + " bytes");
+  /** What the registry's port answers itself (a body above the cap...), in Confluent's shape. */
+  static String refusedByPort(int status, String reason) {
+    String message = status == 413 ? RegistryErrors.tooLarge(reason).getMessage() : reason;
+    return HttpExchanges.JSON
+        .createObjectNode()
+        .put("error_code", status)
+        .put("message", message)
+        .toString();
   }
 
   /**

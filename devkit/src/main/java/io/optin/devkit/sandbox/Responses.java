@@ -24,6 +24,15 @@ final class Responses {
     send(exchange, status, "application/json; charset=utf-8", bytes);
   }
 
+  /** {@code error} as Twilio's JSON error body. */
+  static String errorJson(TwilioError error) {
+    try {
+      return JSON.writeValueAsString(error.json());
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings and numbers is always JSON", e);
+    }
+  }
+
   static void error(HttpExchange exchange, TwilioError error) throws IOException {
     json(exchange, error.httpStatus(), error.json());
   }

@@ -42,6 +42,16 @@ record TwilioError(int httpStatus, int code, String message) {
    * A request body above the sandbox's cap. Twilio's edge refuses such bodies with a bare 413 and
    * no error code of its own, so the code is the status.
    */
+  /**
+   * What the sandbox's port answers itself (a body above the cap, a malformed target, no thread
+   * free), worded as Twilio words its messages.
+   */
+  static TwilioError refusedByPort(int status, String reason) {
+    String sentence =
+        reason.isEmpty() ? reason : Character.toUpperCase(reason.charAt(0)) + reason.substring(1);
+    return new TwilioError(status, status, sentence.endsWith(".") ? sentence : sentence + ".");
+  }
+
   static TwilioError bodyTooLarge(int maxBytes) {
     return new TwilioError(413, 413, "The request body is larger than " + maxBytes + " bytes.");
   }

@@ -1,16 +1,15 @@
 package io.optin.devkit.sandbox;
 
-import com.sun.net.httpserver.HttpServer;
+import io.optin.kit.http.HttpLimits;
+import io.optin.kit.http.HttpPort;
 import io.optin.kit.threads.NamedThreads;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +31,13 @@ public final class TwilioSandbox implements AutoCloseable {
 
   static final int MAX_MESSAGES_PER_PHONE = 200;
   static final int MAX_PHONES = 1000;
-  private static final int HTTP_THREADS = 16;
+
+  /**
+   * Enough threads that answers held by a slow-provider delay do not starve the page and the other
+   * requests; bodies up to 64 KiB, like optin's port.
+   */
+  private static final HttpLimits LIMITS = HttpLimits.withThreads(16);
+
   public static final Duration DEFAULT_CALLBACK_DELAY = Duration.ofMillis(500);
 
   private final String host;
@@ -49,8 +54,7 @@ public final class TwilioSandbox implements AutoCloseable {
   private volatile Duration callbackDelay = DEFAULT_CALLBACK_DELAY;
   private volatile URI inboundWebhookUrl;
 
-  private HttpServer server;
-  private ExecutorService httpThreads;
+  private HttpPort server;
   private ScheduledExecutorService callbackThreads;
 
   /**
@@ -121,10 +125,6 @@ public final class TwilioSandbox implements AutoCloseable {
     }
     callbackThreads =
         Executors.newScheduledThreadPool(2, NamedThreads.daemons("twilio-sandbox-callback-"));
-    // Enough threads that answers held by a slow-provider delay do not starve the page and the
-    // other requests.
-    httpThreads =
-        Executors.newFixedThreadPool(HTTP_THREADS, NamedThreads.daemons("twilio-sandbox-http-"));
     StatusCallbacks callbacks = new StatusCallbacks(messages, webhooks, callbackThreads, clock);
     MessagesApi api =
         new MessagesApi(
@@ -136,11 +136,17 @@ public final class TwilioSandbox implements AutoCloseable {
             answerDelay,
             clock);
     server =
-        HttpServer.create(new InetSocketAddress(InetAddress.getByName(host), requestedPort), 0);
-    server.setExecutor(httpThreads);
-    server.createContext("/2010-04-01/", api);
-    server.createContext("/", new SandboxWeb(this, messages));
-    server.start();
+        HttpPort.open(
+            "twilio-sandbox-http",
+            host,
+            requestedPort,
+            LIMITS,
+            HttpPort.prefixes(Map.of("/2010-04-01/", api, "/", new SandboxWeb(this, messages))),
+            new HttpPort.Dialect(
+                (status, reason, field) ->
+                    Responses.errorJson(TwilioError.refusedByPort(status, reason)),
+                "application/json; charset=utf-8",
+                false));
     log.info("Twilio sandbox listening on {} (page at {}/)", baseUrl(), baseUrl());
     return this;
   }
@@ -158,7 +164,7 @@ public final class TwilioSandbox implements AutoCloseable {
     if (server == null) {
       throw new IllegalStateException("not started");
     }
-    return server.getAddress().getPort();
+    return server.port();
   }
 
   public String accountSid() {
@@ -227,9 +233,8 @@ public final class TwilioSandbox implements AutoCloseable {
     if (server == null) {
       return;
     }
-    server.stop(0);
+    server.close();
     callbackThreads.shutdownNow();
-    httpThreads.shutdownNow();
     try {
       callbackThreads.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {

@@ -146,7 +146,7 @@ class SchemaRegistryHttpIT {
     assertThat(refused.json())
         .isEqualTo(
             json(
-                "{\"error_code\":413,\"message\":\"HTTP 413 Payload Too Large: the request body is"
+                "{\"error_code\":413,\"message\":\"HTTP 413 Payload Too Large: request body is"
                     + " larger than 1048576 bytes\"}"));
     assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
   }
@@ -189,7 +189,7 @@ class SchemaRegistryHttpIT {
     assertThat(refused.json())
         .isEqualTo(
             json(
-                "{\"error_code\":413,\"message\":\"HTTP 413 Payload Too Large: the request body is"
+                "{\"error_code\":413,\"message\":\"HTTP 413 Payload Too Large: request body is"
                     + " larger than 1048576 bytes\"}"));
     assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
   }

@@ -2,14 +2,13 @@ package io.optin.kit.http;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.kit.health.ServiceHealth;
+import io.optin.kit.http.HttpPort.Decision;
+import io.optin.kit.http.HttpPort.Refuse;
+import io.optin.kit.http.HttpPort.RequestHead;
+import io.optin.kit.http.HttpPort.Serve;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.kit.threads.NamedThreads;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -17,37 +16,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.eclipse.jetty.http.HttpHeader;
-import org.eclipse.jetty.io.Content;
-import org.eclipse.jetty.server.Handler;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
-import org.eclipse.jetty.server.NetworkConnectionLimit;
-import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.server.Response;
-import org.eclipse.jetty.server.Server;
-import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.Callback;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP port of a process: every service's routes, {@code /health/live}, {@code
- * /health/ready}, {@code /health/ready/{service}} and {@code /metrics}. {@code /v1/*} requires a
- * bearer token when tokens are configured; webhooks (signed by Twilio) and health never do.
- *
- * <p>It runs on Jetty, whose non-blocking reads hold no thread for a client that sends slowly: a
- * request is read whole, within {@link HttpLimits#maxBodyBytes} (413 beyond) and {@link
- * HttpLimits#readTimeout} (connection closed beyond), before a handler thread runs it. Health and
- * metrics are answered on Jetty's own threads, never queued behind the handlers, so they answer
- * while every handler thread waits on an outcome or many slow clients are connected.
+ * /health/ready}, {@code /health/ready/{service}} and {@code /metrics}, on an {@link HttpPort}.
+ * {@code /v1/*} requires a bearer token when tokens are configured, and a JSON body; webhooks
+ * (signed by Twilio) and health never need a token. Health and metrics answer on the port's own
+ * threads, so they answer while every handler thread waits on an outcome or many slow clients are
+ * connected.
  *
  * <p>The port is bound by {@link #open}, before the services exist, so that a port of 0 is known
  * when the services' public URL is made from it; routes are mounted afterwards with {@link #mount}.
@@ -59,50 +38,26 @@ public final class HttpGateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
 
-  /** Requests waiting for a thread beyond this are refused (503), not queued without end. */
-  private static final int QUEUE_PER_THREAD = 8;
-
-  /** Jetty's own threads: selectors and the cheap answers; they never wait on a service. */
-  private static final int IO_THREADS = 8;
-
   private static final String API_PREFIX = "/v1/";
   private static final String STARTING_RETRY_AFTER_SECONDS = "5";
-  private static final String BUSY_RETRY_AFTER_SECONDS = "1";
   private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
 
-  private final Server server;
-  private final ServerConnector connector;
-  private final ThreadPoolExecutor threads;
-  private final ReadDeadlines deadlines;
-  private final HttpLimits limits;
   private final BearerTokens tokens;
   private final Metrics metrics;
   private final List<String> mounted = new ArrayList<>();
 
-  /** Health and metrics: answered on Jetty's threads. */
+  /** Health and metrics: answered on the port's own threads. */
   private final Map<String, HttpHandler> builtIn = new ConcurrentHashMap<>();
 
-  /** The services' handlers by path prefix, run on {@link #threads}. */
+  /** The services' handlers by path prefix, run on handler threads. */
   private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
 
-  private final AtomicInteger inFlight = new AtomicInteger();
+  private volatile HttpPort port;
   private volatile List<ServiceHealth> services;
   private volatile boolean routed;
   private volatile Set<String> allowedHosts = Set.of();
 
-  private HttpGateway(
-      Server server,
-      ServerConnector connector,
-      ThreadPoolExecutor threads,
-      ReadDeadlines deadlines,
-      HttpLimits limits,
-      BearerTokens tokens,
-      Metrics metrics) {
-    this.server = server;
-    this.connector = connector;
-    this.threads = threads;
-    this.deadlines = deadlines;
-    this.limits = limits;
+  private HttpGateway(BearerTokens tokens, Metrics metrics) {
     this.tokens = tokens;
     this.metrics = metrics;
   }
@@ -126,34 +81,7 @@ public final class HttpGateway implements AutoCloseable {
    */
   public static HttpGateway open(
       String host, int port, HttpLimits limits, List<String> apiTokens, Metrics metrics) {
-    QueuedThreadPool io = new QueuedThreadPool(IO_THREADS, 2);
-    io.setName("optin-http-io");
-    io.setDaemon(true);
-    Server server = new Server(io);
-    HttpConfiguration http = new HttpConfiguration();
-    http.setSendServerVersion(false);
-    http.setSendXPoweredBy(false);
-    http.setIdleTimeout(limits.idleTimeout().toMillis());
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-    connector.setHost(host);
-    connector.setPort(port);
-    connector.setIdleTimeout(limits.idleTimeout().toMillis());
-    ReadDeadlines deadlines = new ReadDeadlines(limits.readTimeout());
-    connector.addBean(deadlines);
-    server.addConnector(connector);
-    server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
-    server.setErrorHandler(new JsonErrorHandler());
-    ThreadPoolExecutor pool =
-        new ThreadPoolExecutor(
-            limits.threads(),
-            limits.threads(),
-            60,
-            TimeUnit.SECONDS,
-            new ArrayBlockingQueue<>(limits.threads() * QUEUE_PER_THREAD),
-            NamedThreads.daemons("optin-http-"));
-    HttpGateway gateway =
-        new HttpGateway(
-            server, connector, pool, deadlines, limits, new BearerTokens(apiTokens), metrics);
+    HttpGateway gateway = new HttpGateway(new BearerTokens(apiTokens), metrics);
     gateway.builtIn.put("/health/live", new Liveness(() -> gateway.services));
     gateway.builtIn.put(Readiness.PATH, new Readiness(() -> gateway.services));
     gateway.builtIn.put(
@@ -164,13 +92,7 @@ public final class HttpGateway implements AutoCloseable {
                 200,
                 Metrics.CONTENT_TYPE,
                 metrics.render().getBytes(StandardCharsets.UTF_8)));
-    server.setHandler(gateway.new Dispatch());
-    try {
-      server.start();
-    } catch (Exception e) {
-      gateway.close();
-      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e, e);
-    }
+    gateway.port = HttpPort.open("optin-http", host, port, limits, gateway::route);
     LOG.info(
         "HTTP listening on {} ({} threads, {} connections at most, API tokens {})",
         gateway.url(),
@@ -220,20 +142,12 @@ public final class HttpGateway implements AutoCloseable {
 
   /** The bound port (the free port chosen when 0 was asked). */
   public int port() {
-    return connector.getLocalPort();
+    return port.port();
   }
 
   /** {@code http://host:port}, with 127.0.0.1 for a wildcard address. */
   public URI url() {
-    String host = connector.getHost();
-    InetSocketAddress address =
-        new InetSocketAddress(host == null ? "0.0.0.0" : host, connector.getLocalPort());
-    String shown =
-        address.getAddress().isAnyLocalAddress()
-            ? "127.0.0.1"
-            : address.getAddress().getHostAddress();
-    return URI.create(
-        "http://" + (shown.contains(":") ? "[" + shown + "]" : shown) + ":" + address.getPort());
+    return port.url();
   }
 
   /** The path prefixes of the mounted routes. */
@@ -241,256 +155,60 @@ public final class HttpGateway implements AutoCloseable {
     return List.copyOf(mounted);
   }
 
-  /** Lets requests in progress finish for a second at most, then stops the server and threads. */
+  /** Lets requests in progress finish for a second at most, then stops. */
   @Override
   public void close() {
-    long giveUp = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
-    while (inFlight.get() > 0 && System.nanoTime() - giveUp < 0) {
-      try {
-        TimeUnit.MILLISECONDS.sleep(10);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        break;
-      }
+    if (port != null) {
+      port.close();
     }
-    server.setStopTimeout(0);
-    try {
-      server.stop();
-    } catch (Exception e) {
-      LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
-    }
-    deadlines.close();
-    threads.shutdown();
-    try {
-      if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
-        threads.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      threads.shutdownNow();
-    }
-  }
-
-  /** The mounted handler whose prefix is the longest to start {@code path}. */
-  private static HttpHandler routeFor(Map<String, HttpHandler> routes, String path) {
-    String longest = null;
-    for (String prefix : routes.keySet()) {
-      if (path.startsWith(prefix) && (longest == null || prefix.length() > longest.length())) {
-        longest = prefix;
-      }
-    }
-    return longest == null ? null : routes.get(longest);
   }
 
   /**
-   * Every request: the checks that need no thread of a service (host, route, token, content type,
-   * size), then the body read without blocking, then the route's handler on a handler thread.
+   * What to do with a request, in this order: a foreign {@code Host} in dev (400), health and
+   * metrics (inline), a service's route, the token on {@code /v1/*} (401, before the body is read),
+   * a JSON body on {@code /v1/*} (415, so no web page can post one through a browser's simple
+   * request).
    */
-  private final class Dispatch extends Handler.Abstract.NonBlocking {
-
-    @Override
-    public boolean handle(Request request, Response response, Callback callback) {
-      inFlight.incrementAndGet();
-      Callback done = answered(request, callback);
-      response.getHeaders().put("X-Content-Type-Options", "nosniff");
-      String rawPath = request.getHttpURI().getPath();
-      String rawQuery = request.getHttpURI().getQuery();
-      URI uri;
-      try {
-        uri = URI.create(rawPath);
-      } catch (IllegalArgumentException e) {
-        refuse(request, response, done, 400, "malformed path", "path");
-        return true;
-      }
-      try {
-        uri = rawQuery == null ? uri : URI.create(rawPath + "?" + rawQuery);
-      } catch (IllegalArgumentException e) {
-        refuse(request, response, done, 400, "malformed query string", "query");
-        return true;
-      }
-      if (!allowedHosts.isEmpty() && !allowedHosts.contains(host(request))) {
-        refuse(request, response, done, 400, "Host must be 127.0.0.1 or localhost", "Host");
-        return true;
-      }
-      String path = uri.getPath() == null ? "" : uri.getPath();
-      HttpHandler cheap = routeFor(builtIn, path);
-      HttpHandler handler = routeFor(handlers, path);
-      if (handler == null && cheap != null) {
-        deadlines.requestRead(request.getConnectionMetaData().getConnection());
-        run(cheap, request, response, done, uri, new byte[0]);
-        return true;
-      }
-      if (handler == null) {
-        notRouted(request, response, done);
-        return true;
-      }
-      if (path.startsWith(API_PREFIX)
-          && tokens.required()
-          && !tokens.accepts(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-        response.getHeaders().put("WWW-Authenticate", "Bearer realm=\"optin\"");
-        refuse(request, response, done, 401, "missing or unknown API token", null);
-        return true;
-      }
-      long length = request.getLength();
-      boolean hasBody = length > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
-      if (path.startsWith(API_PREFIX) && hasBody && !isJson(request)) {
-        refuse(
-            request, response, done, 415, "Content-Type must be application/json", "Content-Type");
-        return true;
-      }
-      if (length > limits.maxBodyBytes()) {
-        tooLarge(request, response, done);
-        return true;
-      }
-      readBody(request, response, done, uri, handler, new ByteArrayOutputStream());
-      return true;
+  private Decision route(RequestHead head) {
+    if (!allowedHosts.isEmpty() && !allowedHosts.contains(host(head.header("Host")))) {
+      return new Refuse(400, "Host must be 127.0.0.1 or localhost", "Host");
     }
-
-    /** Reads what has arrived, then asks to be called back when more does: no thread waits. */
-    private void readBody(
-        Request request,
-        Response response,
-        Callback done,
-        URI uri,
-        HttpHandler handler,
-        ByteArrayOutputStream body) {
-      while (true) {
-        Content.Chunk chunk = request.read();
-        if (chunk == null) {
-          request.demand(() -> readBody(request, response, done, uri, handler, body));
-          return;
-        }
-        if (Content.Chunk.isFailure(chunk)) {
-          done.failed(chunk.getFailure());
-          return;
-        }
-        ByteBuffer bytes = chunk.getByteBuffer();
-        if (body.size() + bytes.remaining() > limits.maxBodyBytes()) {
-          chunk.release();
-          tooLarge(request, response, done);
-          return;
-        }
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        body.write(copy, 0, copy.length);
-        boolean last = chunk.isLast();
-        chunk.release();
-        if (last) {
-          deadlines.requestRead(request.getConnectionMetaData().getConnection());
-          submit(handler, request, response, done, uri, body.toByteArray());
-          return;
-        }
+    HttpHandler handler = HttpPort.longestPrefix(handlers, head.path());
+    if (handler == null) {
+      HttpHandler cheap = HttpPort.longestPrefix(builtIn, head.path());
+      return cheap != null ? new Serve(cheap, true) : notRouted();
+    }
+    if (head.path().startsWith(API_PREFIX)) {
+      if (tokens.required() && !tokens.accepts(head.header("Authorization"))) {
+        return new Refuse(
+            401,
+            "missing or unknown API token",
+            null,
+            Map.of("WWW-Authenticate", "Bearer realm=\"optin\""));
+      }
+      if (head.hasBody() && !isJson(head.header("Content-Type"))) {
+        return new Refuse(415, "Content-Type must be application/json", "Content-Type");
       }
     }
-
-    private void submit(
-        HttpHandler handler,
-        Request request,
-        Response response,
-        Callback done,
-        URI uri,
-        byte[] body) {
-      try {
-        threads.execute(() -> run(handler, request, response, done, uri, body));
-      } catch (RejectedExecutionException e) {
-        response.getHeaders().put("Retry-After", BUSY_RETRY_AFTER_SECONDS);
-        refuse(request, response, done, 503, "busy, try again shortly", null);
-      }
-    }
-
-    /**
-     * Runs a handler and never leaves the request unanswered: an escaped failure answers 500 with
-     * no detail, and is logged once.
-     */
-    private void run(
-        HttpHandler handler,
-        Request request,
-        Response response,
-        Callback done,
-        URI uri,
-        byte[] body) {
-      JettyExchange exchange = new JettyExchange(request, response, done, uri, body);
-      try {
-        handler.handle(exchange);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("{} {} failed: {}", request.getMethod(), uri.getPath(), e.toString());
-      } finally {
-        if (exchange.getResponseCode() == -1) {
-          try {
-            HttpExchanges.sendError(exchange, 500, "internal error", null);
-          } catch (IOException | RuntimeException ignored) {
-            // Nothing more can be told to this client.
-          }
-        }
-        exchange.close();
-      }
-    }
-
-    /**
-     * A path no route serves: 404 once routes are mounted. Before that the process is starting (or
-     * restarting after a crash) and the route may well exist: 503 with Retry-After, which the
-     * platforms and Twilio retry, where a 404 would make them drop the signup or the reply for
-     * good.
-     */
-    private void notRouted(Request request, Response response, Callback done) {
-      if (routed) {
-        refuse(request, response, done, 404, "not found", null);
-        return;
-      }
-      response.getHeaders().put("Retry-After", STARTING_RETRY_AFTER_SECONDS);
-      refuse(request, response, done, 503, "starting, try again shortly", null);
-    }
-
-    private void tooLarge(Request request, Response response, Callback done) {
-      // The rest of the body is not read: the connection cannot carry another request.
-      response.getHeaders().put(HttpHeader.CONNECTION, "close");
-      refuse(
-          request,
-          response,
-          done,
-          413,
-          "request body is larger than " + limits.maxBodyBytes() + " bytes",
-          null);
-    }
-
-    /** Answers on this thread, in the API's JSON error shape. */
-    private void refuse(
-        Request request,
-        Response response,
-        Callback done,
-        int status,
-        String reason,
-        String field) {
-      deadlines.requestRead(request.getConnectionMetaData().getConnection());
-      var body = HttpExchanges.JSON.createObjectNode().put("error", reason);
-      if (field != null) {
-        body.put("field", field);
-      }
-      byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-      response.setStatus(status);
-      response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-      response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
-      response.write(true, ByteBuffer.wrap(bytes), done);
-    }
-
-    /** {@code callback}, and the connection's next request put under its read deadline. */
-    private Callback answered(Request request, Callback callback) {
-      var connection = request.getConnectionMetaData().getConnection();
-      return Callback.from(
-          () -> {
-            inFlight.decrementAndGet();
-            deadlines.awaitRequest(connection);
-            callback.succeeded();
-          },
-          failure -> {
-            inFlight.decrementAndGet();
-            callback.failed(failure);
-          });
-    }
+    return new Serve(handler, false);
   }
 
-  private static boolean isJson(Request request) {
-    String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+  /**
+   * A path no route serves: 404 once routes are mounted. Before that the process is starting (or
+   * restarting after a crash) and the route may well exist: 503 with Retry-After, which the
+   * platforms and Twilio retry, where a 404 would make them drop the signup or the reply for good.
+   */
+  private Decision notRouted() {
+    return routed
+        ? new Refuse(404, "not found", null)
+        : new Refuse(
+            503,
+            "starting, try again shortly",
+            null,
+            Map.of("Retry-After", STARTING_RETRY_AFTER_SECONDS));
+  }
+
+  private static boolean isJson(String type) {
     if (type == null) {
       return false;
     }
@@ -499,8 +217,7 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   /** The {@code Host} header's host, lower case, without its port ({@code [::1]} kept whole). */
-  private static String host(Request request) {
-    String header = request.getHeaders().get(HttpHeader.HOST);
+  private static String host(String header) {
     if (header == null) {
       return "";
     }

@@ -12,7 +12,7 @@ import org.eclipse.jetty.util.Callback;
 /**
  * What the server answers for a request it refuses before any route sees it (a malformed request
  * line, headers too large, an ambiguous path): the API's JSON error shape with the status's reason
- * phrase, never an HTML page or an exception's text.
+ * phrase, never an HTML page or an exception's text; an unknown HTTP version is 400, not 505.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
@@ -24,7 +24,15 @@ final class JsonErrorHandler extends ErrorHandler {
       String message,
       Throwable cause,
       Callback callback) {
-    String reason = HttpStatus.getMessage(code);
+    if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+      // A version this server does not speak is the client's fault: 4xx, never 5xx.
+      code = HttpStatus.BAD_REQUEST_400;
+      response.setStatus(code);
+    }
+    String reason =
+        code == HttpStatus.BAD_REQUEST_400 && message != null && message.contains("Version")
+            ? "unsupported HTTP version"
+            : HttpStatus.getMessage(code);
     byte[] body =
         HttpExchanges.JSON
             .createObjectNode()

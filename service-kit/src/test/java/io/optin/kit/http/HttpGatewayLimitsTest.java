@@ -169,6 +169,9 @@ class HttpGatewayLimitsTest {
                 + "\r\n\r\n");
     assertThat(hugeHeader.status()).isEqualTo(431);
     assertThat(hugeHeader.body()).startsWith("{\"error\":");
+    Answer badVersion = exchange("GET /health/live HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n");
+    assertThat(badVersion.status()).isEqualTo(400);
+    assertThat(badVersion.body()).startsWith("{\"error\":");
     Answer badQuery = exchange(get("/v1/signups?phone=%zz", "127.0.0.1"));
     assertThat(badQuery.status()).isEqualTo(400);
     assertThat(badQuery.body())
