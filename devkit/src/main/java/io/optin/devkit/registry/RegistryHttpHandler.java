@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.optin.kit.http.JsonFaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * Confluent's content type, and turns every refusal into Confluent's {@code
  * {"error_code","message"}} body. Bodies above {@link #MAX_BODY_BYTES} are refused (413) without
  * being held in memory; an unexpected failure is logged and answered 500 without its exception
- * text.
+ * text, and a malformed body is answered with a plain reason, never a parser's message.
  */
 final class RegistryHttpHandler implements HttpHandler {
 
@@ -94,9 +95,10 @@ final class RegistryHttpHandler implements HttpHandler {
     try {
       return json.readTree(body);
     } catch (JacksonException e) {
-      throw RegistryErrors.malformedJson(e.getOriginalMessage());
+      throw RegistryErrors.malformedJson(JsonFaults.describe(body, e));
     } catch (IOException e) {
-      throw RegistryErrors.malformedJson(e.getMessage());
+      LOG.debug("Registry request body unreadable", e);
+      throw RegistryErrors.malformedJson("cannot read the request body");
     }
   }
 
