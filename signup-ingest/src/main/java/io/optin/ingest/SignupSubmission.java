@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.optin.avro.SourceChannel;
 import io.optin.domain.screening.ControlCharacters;
+import io.optin.kit.http.JsonFaults;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
@@ -60,7 +61,7 @@ public record SignupSubmission(
     try {
       root = JSON.readTree(body);
     } catch (JacksonException e) {
-      throw new InvalidSignup(null, "body is not valid JSON: " + e.getOriginalMessage());
+      throw new InvalidSignup(null, "body is not valid JSON: " + JsonFaults.describe(body, e));
     } catch (IOException e) {
       throw new InvalidSignup(null, "body could not be read");
     }

@@ -25,11 +25,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * POST /v1/signups over real HTTP (JDK server on an ephemeral port), with the real publisher over a
@@ -289,9 +291,20 @@ class SignupHandlerTest {
     assertThat(published.on(Topics.SIGNUP_REJECTS)).hasSize(3);
   }
 
+  static Stream<Arguments> trailingContent() throws IOException {
+    int end = JSON.writeValueAsString(body()).length();
+    return Stream.of(
+        Arguments.of(" GARBAGE", "line 1, column " + (end + 2)),
+        Arguments.of("}", "line 1, column " + (end + 1)),
+        Arguments.of(",{}", "line 1, column " + (end + 1)),
+        Arguments.of(" {}", "line 1, column " + (end + 2)),
+        Arguments.of(" 1", "line 1, column " + (end + 2)),
+        Arguments.of("\n[]", "line 2, column 1"));
+  }
+
   @ParameterizedTest(name = "[{index}] {0}")
-  @ValueSource(strings = {" GARBAGE", "}", ",{}", " {}", " 1", "\n[]"})
-  void shouldRefuseContentAfterTheJsonObject(String trailing) throws Exception {
+  @MethodSource("trailingContent")
+  void shouldRefuseContentAfterTheJsonObject(String trailing, String where) throws Exception {
     // Given a valid signup followed by more content
     start();
     byte[] body = (JSON.writeValueAsString(body()) + trailing).getBytes(StandardCharsets.UTF_8);
@@ -299,12 +312,27 @@ class SignupHandlerTest {
     // When it is posted
     HttpResponse<String> response = post(body);
 
-    // Then it is refused as a whole, in the error shape of the API, and nothing is published
+    // Then it is refused as a whole, in plain words and the error shape of the API, and nothing
+    // is published
     assertThat(response.statusCode()).isEqualTo(400);
-    assertThat(json(response).get("error").asText()).startsWith("body is not valid JSON: ");
-    assertThat(json(response).has("field")).isFalse();
+    assertThat(json(response))
+        .isEqualTo(
+            JSON.createObjectNode()
+                .put("error", "body is not valid JSON: content after the JSON value at " + where));
     assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
     assertThat(published.on(Topics.SIGNUP_REJECTS)).hasSize(1);
+  }
+
+  @Test
+  void shouldRefuseADeeplyNestedBodyWithoutNamingTheParser() throws Exception {
+    start();
+
+    HttpResponse<String> response = post("[".repeat(1_200).getBytes(StandardCharsets.UTF_8));
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response))
+        .isEqualTo(
+            JSON.createObjectNode().put("error", "body is not valid JSON: nested too deeply"));
   }
 
   @ParameterizedTest(name = "[{index}] {0} with U+{1}")

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.kit.http.HttpExchanges;
+import io.optin.kit.http.JsonFaults;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Confluent's content type, and turns every refusal into Confluent's {@code
  * {"error_code","message"}} body. Its port refuses bodies above {@link #MAX_BODY_BYTES} (413)
  * before they are read; an unexpected failure is logged and answered 500 without its exception
- * text.
+ * text, and a malformed body is answered with a plain reason, never a parser's message.
  */
 final class RegistryHttpHandler implements HttpHandler {
 
@@ -95,9 +96,10 @@ final class RegistryHttpHandler implements HttpHandler {
     try {
       return json.readTree(body);
     } catch (JacksonException e) {
-      throw RegistryErrors.malformedJson(e.getOriginalMessage());
+      throw RegistryErrors.malformedJson(JsonFaults.describe(body, e));
     } catch (IOException e) {
-      throw RegistryErrors.malformedJson(e.getMessage());
+      LOG.debug("Registry request body unreadable", e);
+      throw RegistryErrors.malformedJson("cannot read the request body");
     }
   }
 

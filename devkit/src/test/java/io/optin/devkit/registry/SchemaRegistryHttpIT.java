@@ -60,11 +60,46 @@ class SchemaRegistryHttpIT {
     // Then each says what is wrong, and nothing was registered
     assertThat(malformed.status()).isEqualTo(400);
     assertThat(malformed.errorCode()).isEqualTo(400);
-    assertThat(malformed.message()).startsWith("Malformed JSON body");
+    assertThat(malformed.json())
+        .isEqualTo(
+            json(
+                "{\"error_code\":400,\"message\":\"Malformed JSON body: it ends before the JSON"
+                    + " value is complete at line 1, column 12\"}"));
     assertThat(notAnObject.status()).isEqualTo(422);
     assertThat(notAnObject.errorCode()).isEqualTo(422);
     assertThat(empty.status()).isEqualTo(422);
     assertThat(schemaNotAString.status()).isEqualTo(422);
+    assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
+  }
+
+  @Test
+  void shouldRefuseContentAfterTheBodyInPlainWords() {
+    Reply trailing = REGISTRY.http().post("/subjects/s/versions", schemaBody(SIGNUP_V1) + "{}");
+
+    assertThat(trailing.status()).isEqualTo(400);
+    assertThat(trailing.message()).startsWith("Malformed JSON body: content after the JSON value");
+    assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
+  }
+
+  @Test
+  void shouldRefuseSchemasThatAreNotJsonWith42201AndNoParserText() {
+    // When schemas that are not JSON, or too deeply nested JSON, are registered
+    Reply garbage = REGISTRY.http().post("/subjects/s/versions", schemaBody("GARBAGE"));
+    Reply deep = REGISTRY.http().post("/subjects/s/versions", schemaBody("[".repeat(1_200)));
+
+    // Then each is 42201 in Confluent's shape, with a plain reason, and nothing was registered
+    assertThat(garbage.status()).isEqualTo(422);
+    assertThat(garbage.json())
+        .isEqualTo(
+            json(
+                "{\"error_code\":42201,\"message\":\"Invalid schema: not valid JSON (unexpected"
+                    + " content at line 1, column 1)\"}"));
+    assertThat(deep.status()).isEqualTo(422);
+    assertThat(deep.json())
+        .isEqualTo(
+            json(
+                "{\"error_code\":42201,"
+                    + "\"message\":\"Invalid schema: not valid JSON (nested too deeply)\"}"));
     assertThat(REGISTRY.http().get("/subjects").json()).isEqualTo(json("[]"));
   }
 

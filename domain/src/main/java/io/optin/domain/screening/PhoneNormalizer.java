@@ -21,6 +21,7 @@ import io.optin.domain.screening.PhoneCheck.Valid;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Turns a submitted phone (E.164, or national digits plus an ISO 3166 country) into E.164, and
@@ -42,6 +43,10 @@ import java.util.Set;
  * 800 555 xxxx} (toll free).
  *
  * <p>An E.164 input wins over the {@code country} field, which is read only for national numbers.
+ *
+ * <p>The written form is checked before libphonenumber, which is lenient (it reads {@code
+ * ++14155550123}, letters and other scripts' digits): a phone is an optional {@code tel:}, one
+ * optional leading {@code +}, then ASCII digits, spaces, {@code -}, {@code .} and parentheses.
  */
 public final class PhoneNormalizer {
 
@@ -53,6 +58,9 @@ public final class PhoneNormalizer {
       EnumSet.of(FIXED_LINE, TOLL_FREE, PREMIUM_RATE, SHARED_COST, UAN, VOICEMAIL, PAGER);
   private static final String TWILIO_TEST_BLOCK = "+1500555";
   private static final int NANP_E164_LENGTH = 12;
+  private static final Pattern WRITTEN_FORM = Pattern.compile("(?:tel:)?\\+?[0-9 ().-]*");
+  static final String WRITTEN_FORM_RULE =
+      "phone may hold only digits, one leading +, spaces, '-', '.' and parentheses";
 
   private final PhoneNumberUtil numbers = PhoneNumberUtil.getInstance();
   private final Set<PhoneNumberType> acceptedTypes;
@@ -82,6 +90,13 @@ public final class PhoneNormalizer {
             ? null
             : countryOrNull.strip().toUpperCase(Locale.ROOT);
     boolean international = phone.startsWith("+") || phone.startsWith("tel:+");
+    if (!WRITTEN_FORM.matcher(phone).matches()) {
+      return new Invalid(
+          hasExtension(phone, international ? null : country)
+              ? "phone must not have an extension"
+              : WRITTEN_FORM_RULE,
+          "phone");
+    }
     if (!international && country != null && !numbers.getSupportedRegions().contains(country)) {
       return new Invalid(
           "country " + country + " is not an ISO 3166 alpha-2 code of a numbering plan", "country");
@@ -111,6 +126,15 @@ public final class PhoneNormalizer {
       return new Invalid("phone type " + type + why, "phone");
     }
     return new Valid(e164, numbers.getRegionCodeForNumber(number), type);
+  }
+
+  /** Whether libphonenumber reads an extension ({@code ext. 12}, {@code x12}) in the text. */
+  private boolean hasExtension(String phone, String regionOrNull) {
+    try {
+      return numbers.parse(phone, regionOrNull).hasExtension();
+    } catch (NumberParseException e) {
+      return false;
+    }
   }
 
   private static Invalid unparsable(NumberParseException e, boolean international) {

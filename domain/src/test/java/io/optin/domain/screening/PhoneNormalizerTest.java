@@ -173,7 +173,7 @@ class PhoneNormalizerTest {
         "0033612345678       |    | a national number needs a country (ISO 3166 alpha-2) | country",
         "06 12 34 56 78      | XX | country XX is not an ISO 3166 alpha-2 code of a numbering plan | country",
         "06 12 34 56 78      | FRA | country FRA is not an ISO 3166 alpha-2 code of a numbering plan | country",
-        "not a phone         | FR | phone could not be parsed: not a phone number  | phone",
+        "not a phone         | FR | phone may hold only digits, one leading +, spaces, '-', '.' and parentheses | phone",
         "+                   |    | phone could not be parsed: not a phone number  | phone",
         "+999 1234567        |    | phone could not be parsed: unknown country calling code | phone",
         "+1222222222222222222222 | | phone could not be parsed: too long          | phone",
@@ -182,6 +182,47 @@ class PhoneNormalizerTest {
   void shouldRefuseWithAClearReasonAndField(
       String raw, String country, String reason, String field) {
     assertThat(normalizer.normalize(raw, country)).isEqualTo(new Invalid(reason, field));
+  }
+
+  @ParameterizedTest(name = "[{index}] \"{0}\"")
+  @ValueSource(
+      strings = {
+        "++14155550123",
+        "+1+4155550123",
+        "1+4155550123",
+        "+14155550123+",
+        "tel:++14155550123",
+        "+1 800 FLOWERS",
+        "+1 415 555 O123",
+        "+\uFF114155550123",
+        "+\u0661\u0664\u0661\u0665\u0665\u0665\u0665\u0660\u0661\u0662\u0663",
+        "+1/415/555/0123",
+        "+1 415\u00A0555 0123",
+        "+1 415 555 0123;",
+        "+1 (415) 555 0123!",
+        "+1\t415 555 0123",
+        "+1 415 555 0123 \u202E",
+        "tel:+14155550123;phone-context=example.com",
+        "[+14155550123]",
+      })
+  void shouldRefuseAWrittenFormLibphonenumberWouldForgive(String raw) {
+    // Given a text that libphonenumber would read as a number, or mostly as one
+
+    // When
+    PhoneCheck check = normalizer.normalize(raw, null);
+
+    // Then
+    assertThat(check)
+        .isEqualTo(
+            new Invalid(
+                "phone may hold only digits, one leading +, spaces, '-', '.' and parentheses",
+                "phone"));
+  }
+
+  @Test
+  void shouldStillNameAnExtensionInANationalNumber() {
+    assertThat(normalizer.normalize("06 12 34 56 78 ext. 3", "FR"))
+        .isEqualTo(new Invalid("phone must not have an extension", "phone"));
   }
 
   @ParameterizedTest

@@ -1,5 +1,6 @@
 package io.optin.replies.api;
 
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
@@ -8,6 +9,7 @@ import io.optin.avro.VerificationAttempt;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.PhoneMask;
 import io.optin.kit.http.HttpExchanges;
+import io.optin.kit.http.JsonFaults;
 import io.optin.kit.kafka.PublishException;
 import io.optin.kit.kafka.RecordPublisher;
 import io.optin.replies.lookup.OutcomeWait;
@@ -57,14 +59,22 @@ public final class VerificationHandler implements HttpHandler {
       if (!HttpExchanges.accepts(exchange, PATH, "POST")) {
         return;
       }
-      JsonNode body;
+      byte[] bytes;
       try {
-        body = HttpExchanges.JSON.readTree(HttpExchanges.readBody(exchange));
+        bytes = HttpExchanges.readBody(exchange);
       } catch (HttpExchanges.BodyTooLargeException e) {
         HttpExchanges.sendError(exchange, 413, "request body too large", null);
         return;
       } catch (IOException e) {
-        HttpExchanges.sendError(exchange, 400, "body is not valid JSON", null);
+        HttpExchanges.sendError(exchange, 400, "body could not be read", null);
+        return;
+      }
+      JsonNode body;
+      try {
+        body = HttpExchanges.JSON.readTree(bytes);
+      } catch (JacksonException e) {
+        HttpExchanges.sendError(
+            exchange, 400, "body is not valid JSON: " + JsonFaults.describe(bytes, e), null);
         return;
       }
       if (body == null || !body.isObject()) {

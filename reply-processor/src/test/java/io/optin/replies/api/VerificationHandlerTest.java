@@ -29,7 +29,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * POST /v1/verifications over real HTTP, with a lookup that answers only for attempts actually
@@ -159,18 +158,48 @@ class VerificationHandlerTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {" GARBAGE", "}", ",{}", " {\"code\":\"222222\"}"})
-  void shouldRefuseContentAfterTheJsonObject(String trailing) throws Exception {
-    // Given a valid attempt followed by more content
-    String body = "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}" + trailing;
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "' GARBAGE'                 | 58",
+        "}                          | 57",
+        ",{}                        | 57",
+        "' {\"code\":\"222222\"}'     | 58",
+      })
+  void shouldRefuseContentAfterTheJsonObject(String trailing, int column) throws Exception {
+    // Given a valid attempt (56 characters) followed by more content
+    String attempt = "{\"phone\":\"+14155550100\",\"programId\":\"p\",\"code\":\"111111\"}";
+    assertThat(attempt).hasSize(56);
 
     // When it is posted
-    HttpResponse<String> response = post(body);
+    HttpResponse<String> response = post(attempt + trailing);
 
-    // Then it is refused in the error shape of the API, and no attempt is recorded
+    // Then it is refused in plain words and the error shape of the API; no attempt is recorded
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(JSON.readTree(response.body()))
-        .isEqualTo(JSON.readTree("{\"error\":\"body is not valid JSON\"}"));
+        .isEqualTo(
+            JSON.createObjectNode()
+                .put(
+                    "error",
+                    "body is not valid JSON: content after the JSON value at line 1, column "
+                        + column));
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "{\"phone\":                     | it ends before the JSON value is complete at line 1, column 10",
+        "{\"phone\":\"+1\",\"phone\":\"+2\"} | a key is given twice at line 1, column 22",
+        "{'phone':1}                    | unexpected content at line 1, column 2",
+      })
+  void shouldSayInPlainWordsWhyTheBodyIsNotJson(String body, String reason) throws Exception {
+    HttpResponse<String> response = post(body);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(JSON.createObjectNode().put("error", "body is not valid JSON: " + reason));
     assertThat(published.raw()).isEmpty();
   }
 
