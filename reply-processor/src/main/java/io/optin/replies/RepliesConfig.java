@@ -1,6 +1,7 @@
 package io.optin.replies;
 
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
+import static io.optin.kit.config.SharedSettings.PROGRAMS_ALLOWED;
 import static io.optin.kit.config.SharedSettings.REPLIES_PUBLISH_TIMEOUT;
 import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
 import static io.optin.replies.RepliesSettings.REPLIES_ANSWER_WAIT;
@@ -14,6 +15,7 @@ import io.optin.replies.webhook.ReplyTexts;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Settings of the reply processor service.
@@ -33,6 +35,8 @@ import java.util.Objects;
  *     ({@code replies.publish.timeout})
  * @param recentIdCapacity message sids the inbound webhook remembers to skip replays ({@value
  *     #RECENT_ID_CAPACITY}; no setting)
+ * @param allowedPrograms program ids a code entry may name ({@code programs.allowed}; empty accepts
+ *     any)
  */
 public record RepliesConfig(
     Map<String, String> kafkaClientSettings,
@@ -43,7 +47,8 @@ public record RepliesConfig(
     ReplyTexts texts,
     Duration answerWait,
     Duration publishTimeout,
-    int recentIdCapacity) {
+    int recentIdCapacity,
+    Set<String> allowedPrograms) {
 
   /** Replays of one webhook come within seconds: ten thousand ids cover minutes of traffic. */
   public static final int RECENT_ID_CAPACITY = 10_000;
@@ -62,6 +67,7 @@ public record RepliesConfig(
       throw new IllegalArgumentException(
           "recentIdCapacity must be positive, got " + recentIdCapacity);
     }
+    allowedPrograms = Set.copyOf(Objects.requireNonNull(allowedPrograms, "allowedPrograms"));
   }
 
   /**
@@ -81,7 +87,8 @@ public record RepliesConfig(
         ReplyTexts.defaults(),
         settings.duration(REPLIES_ANSWER_WAIT),
         settings.duration(REPLIES_PUBLISH_TIMEOUT),
-        RECENT_ID_CAPACITY);
+        RECENT_ID_CAPACITY,
+        Set.copyOf(settings.list(PROGRAMS_ALLOWED)));
   }
 
   @Override
@@ -98,6 +105,8 @@ public record RepliesConfig(
         + publishTimeout
         + ", recentIdCapacity="
         + recentIdCapacity
+        + ", allowedPrograms="
+        + allowedPrograms
         + "]";
   }
 }

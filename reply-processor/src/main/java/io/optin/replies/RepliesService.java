@@ -89,7 +89,8 @@ public final class RepliesService extends StreamsService {
                     metrics)),
             new HttpRoute(
                 VerificationHandler.PATH,
-                new VerificationHandler(publisher, outcomes, codes, clock, ids)),
+                new VerificationHandler(
+                    publisher, outcomes, codes, config.allowedPrograms(), clock, ids)),
             new HttpRoute(SubscriberQueryHandler.PATH, new SubscriberQueryHandler(lookups)));
   }
 

@@ -11,7 +11,8 @@ import java.time.Duration;
  * The settings of the reply processor: how answers are matched to challenges ({@code
  * otp.max.attempts}, {@code otp.expiry.grace}), how long the webhooks and the verification API wait
  * and remember ({@code replies.*}), and the extra keywords ({@code replies.keywords.*} family). The
- * webhooks' auth token is one of the {@link SharedSettings}.
+ * webhooks' auth token and the programs a code entry may name ({@code programs.allowed}) are among
+ * the {@link SharedSettings}.
  */
 public final class RepliesSettings {
 
@@ -71,6 +72,7 @@ public final class RepliesSettings {
               REPLIES_DEDUPE_RETENTION,
               REPLIES_OUTCOME_RETENTION,
               REPLIES_CLOSED_RETENTION,
+              SharedSettings.PROGRAMS_ALLOWED,
               ProcessSettings.PUBLIC_BASE_URL,
               ProcessSettings.STREAMS_STATE_DIR)
           .withFamily(ReplyKeywords.SETTINGS_PREFIX);

@@ -29,7 +29,8 @@ class RepliesConfigTest {
             + "replies.answer.wait=1s\nreplies.publish.timeout=2s\nreplies.dedupe.retention=2d\n"
             + "replies.outcome.retention=30m\nreplies.closed.retention=3d\n"
             + "replies.keywords.confirm.*.fr=D'ACCORD\nkafka.bootstrap.servers=broker:9092\n"
-            + "public.base.url=https://optin.example.com\nstreams.state.dir="
+            + "public.base.url=https://optin.example.com\nprograms.allowed=acme,news\n"
+            + "streams.state.dir="
             + dir.resolve("state")
             + "\n");
 
@@ -57,6 +58,7 @@ class RepliesConfigTest {
     assertThat(replies.answerWait()).isEqualTo(Duration.ofSeconds(1));
     assertThat(replies.publishTimeout()).isEqualTo(Duration.ofSeconds(2));
     assertThat(replies.recentIdCapacity()).isEqualTo(RepliesConfig.RECENT_ID_CAPACITY);
+    assertThat(replies.allowedPrograms()).containsExactlyInAnyOrder("acme", "news");
     assertThat(replies.keywords().words(ReplyIntent.CONFIRM, "acme", "fr-CA"))
         .contains("DACCORD", "YES");
   }
@@ -80,6 +82,7 @@ class RepliesConfigTest {
     assertThat(replies.publicBaseUrl()).isEqualTo("http://127.0.0.1:8080");
     assertThat(replies.answerWait()).isEqualTo(Duration.ofSeconds(3));
     assertThat(replies.publishTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(replies.allowedPrograms()).isEmpty();
     assertThat(replies.kafkaClientSettings())
         .containsOnlyKeys("state.dir")
         .containsEntry("state.dir", Path.of(".optin/state").toAbsolutePath().toString());
@@ -106,6 +109,11 @@ class RepliesConfigTest {
             () -> RepliesConfig.from(settings(Map.of("replies.keywords.confirm.fr", "OUI"))))
         .isInstanceOf(SettingsException.class)
         .hasMessageStartingWith("replies.keywords.confirm.fr: expected replies.keywords.");
+    assertThatThrownBy(() -> settings(Map.of("programs.allowed", "acme,acme:deals")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "programs.allowed=acme,acme:deals from test: must be program ids: visible ASCII "
+                + "without ':', at most 128 characters (not [acme:deals])");
   }
 
   private static Settings settings(Map<String, String> values) {

@@ -1,9 +1,9 @@
 package io.optin.ingest;
 
-import io.optin.domain.screening.SignupScreen;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsCatalogue;
+import io.optin.kit.config.SharedSettings;
 import io.optin.kit.config.ValueType;
 import java.time.Duration;
 import java.util.List;
@@ -12,7 +12,8 @@ import java.util.Set;
 
 /**
  * Settings of the signup front door: the module declares them ({@code limits.*} and {@code
- * ingest.*}, with their defaults and ranges) and reads them with {@link #from}.
+ * ingest.*}, with their defaults and ranges) and reads them with {@link #from}, with the shared
+ * {@code programs.allowed} ({@link SharedSettings#PROGRAMS_ALLOWED}).
  *
  * @param signupsPerPhonePerHour velocity limit per phone ({@code limits.phone.per.hour})
  * @param signupsPerIpPerHour velocity limit per subscriber IP ({@code limits.ip.per.hour})
@@ -131,16 +132,6 @@ public record IngestSettings(
           Duration.ofMinutes(5),
           "Longest wait for Kafka's acknowledgement of a signup before answering 503.");
 
-  // Programs
-  public static final Setting<List<String>> PROGRAMS_ALLOWED =
-      Setting.of(
-          "programs.allowed",
-          ValueType.LIST,
-          List.of(),
-          IngestSettings::programIdsRefusal,
-          "program ids, like `acme-deals,news`",
-          "Programs a signup may name (others are answered 400 naming `programId`); empty accepts any program.");
-
   /** Every setting the signup front door reads. */
   public static final SettingsCatalogue CATALOGUE =
       SettingsCatalogue.of(
@@ -156,7 +147,7 @@ public record IngestSettings(
           LIMITS_PUMPING_MIN_SENDS,
           LIMITS_PUMPING_MIN_CONFIRM_PERCENT,
           LIMITS_PUMPING_BLOCK,
-          PROGRAMS_ALLOWED);
+          SharedSettings.PROGRAMS_ALLOWED);
 
   public IngestSettings {
     allowedCountries = Set.copyOf(Objects.requireNonNull(allowedCountries, "allowedCountries"));
@@ -184,7 +175,7 @@ public record IngestSettings(
         settings.integer(LIMITS_PREFIX_PER_HOUR),
         settings.integer(LIMITS_COUNTRY_PER_HOUR),
         pumping,
-        Set.copyOf(settings.list(PROGRAMS_ALLOWED)));
+        Set.copyOf(settings.list(SharedSettings.PROGRAMS_ALLOWED)));
   }
 
   /** How a number's prefix is made from it. */
@@ -200,22 +191,6 @@ public record IngestSettings(
   /** Whether a signup may name that program (already trimmed). */
   public boolean allowsProgram(String programId) {
     return allowedPrograms.isEmpty() || allowedPrograms.contains(programId);
-  }
-
-  /** Ids a signup could name: what the signup screen accepts as a program id. */
-  private static String programIdsRefusal(List<String> ids) {
-    List<String> bad =
-        ids.stream()
-            .filter(
-                id -> id.length() > SignupScreen.MAX_ID || !id.matches("[\\x21-\\x39\\x3B-\\x7E]+"))
-            .toList();
-    return bad.isEmpty()
-        ? null
-        : "must be program ids: visible ASCII without ':', at most "
-            + SignupScreen.MAX_ID
-            + " characters (not "
-            + bad
-            + ")";
   }
 
   private static String countryCodesRefusal(List<String> codes) {

@@ -3,8 +3,10 @@ package io.optin.ingest;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.optin.domain.screening.SignupScreen;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
+import io.optin.kit.config.SharedSettings;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -136,5 +138,11 @@ class IngestSettingsTest {
             "programs.allowed=acme-deals,acme:deals from environment variable "
                 + "OPTIN_PROGRAMS_ALLOWED: must be program ids: visible ASCII without ':', at most "
                 + "128 characters (not [acme:deals])");
+  }
+
+  @Test
+  void shouldDeclareProgramIdsAsLongAsTheSignupScreenAccepts() {
+    // The shared declaration cannot see the screen (service-kit does not depend on domain)
+    assertThat(SharedSettings.MAX_PROGRAM_ID).isEqualTo(SignupScreen.MAX_ID);
   }
 }

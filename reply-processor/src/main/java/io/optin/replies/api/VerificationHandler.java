@@ -19,6 +19,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * {@code POST /v1/verifications {"phone","programId","code"}}: records the attempt (the code only
  * as its keyed hash) and answers with its outcome: 200 confirmed, 422 wrong code (attempts left),
  * 410 expired, 429 locked, 404 no challenge; 202 with the attempt id when the outcome is not
- * decided within the wait.
+ * decided within the wait. A program outside {@code programs.allowed} (when set) is refused with
+ * 400 before anything is recorded, as signups refuse it.
  */
 public final class VerificationHandler implements HttpHandler {
 
@@ -37,6 +39,7 @@ public final class VerificationHandler implements HttpHandler {
   private final RecordPublisher publisher;
   private final OutcomeWait outcomes;
   private final OtpCodes codes;
+  private final Set<String> allowedPrograms;
   private final Clock clock;
   private final Supplier<String> ids;
 
@@ -44,11 +47,13 @@ public final class VerificationHandler implements HttpHandler {
       RecordPublisher publisher,
       OutcomeWait outcomes,
       OtpCodes codes,
+      Set<String> allowedPrograms,
       Clock clock,
       Supplier<String> ids) {
     this.publisher = publisher;
     this.outcomes = outcomes;
     this.codes = codes;
+    this.allowedPrograms = Set.copyOf(allowedPrograms);
     this.clock = clock;
     this.ids = ids;
   }
@@ -86,6 +91,11 @@ public final class VerificationHandler implements HttpHandler {
         request = VerificationRequest.parse(body, codes.length());
       } catch (VerificationRequest.Invalid invalid) {
         HttpExchanges.sendError(exchange, 400, invalid.getMessage(), invalid.field());
+        return;
+      }
+      // An undeclared program has no challenge to answer: refusing it keeps it off the topic.
+      if (!allowedPrograms.isEmpty() && !allowedPrograms.contains(request.programId())) {
+        HttpExchanges.sendError(exchange, 400, "programId is not a declared program", "programId");
         return;
       }
       verify(exchange, request);

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.common.errors.TimeoutException;
@@ -48,6 +49,11 @@ class VerificationHandlerTest {
 
   @BeforeEach
   void start() throws Exception {
+    start(Set.of());
+  }
+
+  /** Serves the handler with these declared programs (empty: any program). */
+  private void start(Set<String> allowedPrograms) throws Exception {
     OutcomeWait outcomes =
         new OutcomeWait(
             id ->
@@ -61,6 +67,7 @@ class VerificationHandlerTest {
             published.publisher(),
             outcomes,
             CODES,
+            allowedPrograms,
             Clock.fixed(NOW, ZoneOffset.UTC),
             () -> "attempt-" + attemptIds.incrementAndGet());
     server = new LocalHttpServer(List.of(new HttpRoute(VerificationHandler.PATH, handler)));
@@ -69,6 +76,11 @@ class VerificationHandlerTest {
   @AfterEach
   void stop() {
     server.close();
+  }
+
+  private void restart(Set<String> allowedPrograms) throws Exception {
+    server.close();
+    start(allowedPrograms);
   }
 
   @Test
@@ -230,6 +242,71 @@ class VerificationHandlerTest {
     assertThat(response.statusCode()).isEqualTo(202);
     assertThat(JSON.readTree(response.body()))
         .isEqualTo(JSON.readTree("{\"status\":\"pending\",\"attemptId\":\"attempt-1\"}"));
+  }
+
+  @ParameterizedTest
+  @CsvSource({"acme-deals", "spring-sale-2", "SPRING-SALE"})
+  void shouldRefuseAnUndeclaredProgramBeforeRecordingAnything(String programId) throws Exception {
+    // Given declared programs and an outcome the lookup would give to any recorded attempt
+    restart(Set.of("spring-sale", "news"));
+    decided.set(Outcome.CONFIRMED);
+
+    // When a code is entered for another program
+    HttpResponse<String> response =
+        post(
+            "{\"phone\":\"+14155550100\",\"programId\":\"" + programId + "\",\"code\":\"482913\"}");
+
+    // Then it is refused as signups refuse it, and no attempt is published
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"error\":\"programId is not a declared program\",\"field\":\"programId\"}"));
+    assertThat(published.raw()).isEmpty();
+  }
+
+  @Test
+  void shouldRecordACodeForADeclaredProgram() throws Exception {
+    // Given declared programs
+    restart(Set.of("spring-sale", "news"));
+    decided.set(Outcome.CONFIRMED);
+
+    // When a code is entered for one of them (blanks around the id are ignored)
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\" news \",\"code\":\"482913\"}");
+
+    // Then the attempt is recorded and answered with its outcome
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"status\":\"confirmed\",\"phone\":\"+14155550100\",\"programId\":\"news\"}"));
+    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS))
+        .containsExactly(
+            VerificationAttempt.newBuilder()
+                .setAttemptId("attempt-1")
+                .setPhone("+14155550100")
+                .setProgramId("news")
+                .setCodeHash(CODES.codeHash("482913"))
+                .setIp("127.0.0.1")
+                .setAttemptedAt(NOW)
+                .build());
+  }
+
+  @Test
+  void shouldRecordACodeForAnyProgramWhenNoneIsDeclared() throws Exception {
+    // Given no declared program (the default handler)
+    // When a code is entered for a program nobody listed
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"whatever-1\",\"code\":\"482913\"}");
+
+    // Then it is recorded and, without an outcome in time, answered pending
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(JSON.readTree("{\"status\":\"pending\",\"attemptId\":\"attempt-1\"}"));
+    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS))
+        .extracting(VerificationAttempt::getProgramId)
+        .containsExactly("whatever-1");
   }
 
   private HttpResponse<String> post(String body) throws Exception {
