@@ -83,8 +83,13 @@ public abstract class StreamsService implements ServiceHealth, AutoCloseable {
     this.metrics = options.metrics();
     Properties props = StreamsConfigs.forApplication(applicationId, clientSettings);
     RecordFailures.configure(props, options.deadLetters());
-    ownerOnly(props.getProperty(StreamsConfig.STATE_DIR_CONFIG));
+    String stateDir = props.getProperty(StreamsConfig.STATE_DIR_CONFIG);
+    ownerOnly(stateDir);
     this.streams = new KafkaStreams(Objects.requireNonNull(topology, "topology"), props);
+    // Kafka Streams opens its directories to the group (rwxr-x---) as it creates them: closed
+    // again.
+    ownerOnly(stateDir);
+    ownerOnly(stateDir == null ? null : Path.of(stateDir, applicationId).toString());
     streams.setStateListener(this::onStateChange);
     streams.setUncaughtExceptionHandler(this::onThreadDeath);
     metrics.watchStreamsState(
@@ -236,8 +241,8 @@ public abstract class StreamsService implements ServiceHealth, AutoCloseable {
   }
 
   /**
-   * The state stores hold the flow's personal data (phones, signups): their directory is created
-   * for its owner alone (0700), not with the process's umask.
+   * The state stores hold the flow's personal data (phones, signups): their directories are for
+   * their owner alone (0700), whatever the process's umask.
    */
   private static void ownerOnly(String stateDir) {
     if (stateDir == null) {

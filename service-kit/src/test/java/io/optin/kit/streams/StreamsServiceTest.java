@@ -3,12 +3,17 @@ package io.optin.kit.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.kit.metrics.OptinMetrics;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Materialized;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -52,6 +57,41 @@ class StreamsServiceTest {
     assertThat(app.streamsState()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
     assertThat(app.live()).isTrue();
     assertThat(app.ready()).isFalse();
+  }
+
+  @Test
+  void shouldKeepTheStateDirectoryForItsOwnerAlone() throws Exception {
+    // Given a state directory that exists, open to all
+    Path dir = Files.createDirectory(stateDir.resolve("streams"));
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    // When a Streams app with a persistent store is made on it (Kafka Streams opens its
+    // directories to the group: rwxr-x---)
+    StreamsService app =
+        new StreamsService(
+            "echo",
+            "echo-app",
+            stateful(),
+            Map.of(
+                StreamsConfig.BOOTSTRAP_SERVERS_CONFIG,
+                "127.0.0.1:1",
+                StreamsConfig.STATE_DIR_CONFIG,
+                dir.toString()),
+            StreamsService.Options.defaults()) {};
+    app.close();
+
+    // Then
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir)))
+        .isEqualTo("rwx------");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("echo-app"))))
+        .isEqualTo("rwx------");
+  }
+
+  private static Topology stateful() {
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.table("in", Consumed.with(Serdes.String(), Serdes.String()), Materialized.as("latest"));
+    return builder.build();
   }
 
   private static Topology echo() {
