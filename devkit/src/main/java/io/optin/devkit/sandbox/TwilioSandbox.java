@@ -2,6 +2,7 @@ package io.optin.devkit.sandbox;
 
 import io.optin.kit.http.HttpLimits;
 import io.optin.kit.http.HttpPort;
+import io.optin.kit.http.LoopbackHosts;
 import io.optin.kit.threads.NamedThreads;
 import java.io.IOException;
 import java.net.URI;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -141,7 +143,9 @@ public final class TwilioSandbox implements AutoCloseable {
             host,
             requestedPort,
             LIMITS,
-            HttpPort.prefixes(Map.of("/2010-04-01/", api, "/", new SandboxWeb(this, messages))),
+            onlyThisMachine(
+                HttpPort.prefixes(
+                    Map.of("/2010-04-01/", api, "/", new SandboxWeb(this, messages)))),
             new HttpPort.Dialect(
                 (status, reason, field) ->
                     Responses.errorJson(TwilioError.refusedByPort(status, reason)),
@@ -149,6 +153,19 @@ public final class TwilioSandbox implements AutoCloseable {
                 false));
     log.info("Twilio sandbox listening on {} (page at {}/)", baseUrl(), baseUrl());
     return this;
+  }
+
+  /**
+   * The page shows every code sent and answers as any phone: no other site may read it (DNS
+   * rebinding) or post to it from the developer's browser.
+   */
+  private static HttpPort.Router onlyThisMachine(HttpPort.Router next) {
+    LoopbackHosts hosts = LoopbackHosts.plus(Set.of());
+    return head ->
+        hosts
+            .refusal(head)
+            .<HttpPort.Decision>map(refusal -> refusal)
+            .orElseGet(() -> next.route(head));
   }
 
   /** Where twilio-java should send its requests ({@code twilio.api.base.url}). */

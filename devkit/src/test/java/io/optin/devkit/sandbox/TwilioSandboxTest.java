@@ -516,6 +516,31 @@ class TwilioSandboxTest {
   }
 
   @Test
+  void shouldRefuseAReplyPostedFromAnotherSite() throws Exception {
+    // Given replies are on
+    sandbox.inboundWebhookUrl(optin.url("/webhooks/twilio/inbound"));
+    String form = "phone=" + enc(PHONE) + "&to=" + enc(OPTIN_NUMBER) + "&body=YES";
+
+    // When a page of another site makes the developer's browser post a reply
+    HttpResponse<String> crossSite =
+        http.send(
+            HttpRequest.newBuilder(sandbox.baseUrl().resolve("/sandbox/reply"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", "https://attacker.example")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+
+    // Then it is refused, and nothing reached the webhook
+    assertThat(crossSite.statusCode()).isEqualTo(403);
+    assertThat(crossSite.body())
+        .isEqualTo(
+            "{\"code\":403,\"message\":\"Cross-site request refused.\","
+                + "\"more_info\":\"https://www.twilio.com/docs/errors/403\",\"status\":403}");
+    assertThat(optin.received()).isEmpty();
+  }
+
+  @Test
   void shouldRefuseAPageReplyAboveTheCapOrMalformed() throws Exception {
     // Given replies are on
     sandbox.inboundWebhookUrl(optin.url("/webhooks/twilio/inbound"));

@@ -11,10 +11,10 @@ import io.optin.kit.metrics.OptinMetrics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -40,7 +40,6 @@ public final class HttpGateway implements AutoCloseable {
 
   private static final String API_PREFIX = "/v1/";
   private static final String STARTING_RETRY_AFTER_SECONDS = "5";
-  private static final Set<String> LOOPBACK_HOSTS = Set.of("127.0.0.1", "localhost", "[::1]");
 
   private final BearerTokens tokens;
   private final Metrics metrics;
@@ -55,7 +54,7 @@ public final class HttpGateway implements AutoCloseable {
   private volatile HttpPort port;
   private volatile List<ServiceHealth> services;
   private volatile boolean routed;
-  private volatile Set<String> allowedHosts = Set.of();
+  private volatile LoopbackHosts hosts;
 
   private HttpGateway(BearerTokens tokens, Metrics metrics) {
     this.tokens = tokens;
@@ -104,13 +103,12 @@ public final class HttpGateway implements AutoCloseable {
 
   /**
    * Answers only requests whose {@code Host} is 127.0.0.1, localhost or [::1] (any port) or one of
-   * {@code more}, 400 otherwise: with {@code optin dev} on a laptop, a web page the developer opens
-   * cannot reach the port through DNS rebinding.
+   * {@code more}, 400 otherwise, and refuses (403) a browser's post from a page of another origin:
+   * with {@code optin dev} on a laptop, no web page the developer opens can reach the port (see
+   * {@link LoopbackHosts}).
    */
   public HttpGateway loopbackHostsOnly(Set<String> more) {
-    Set<String> hosts = new HashSet<>(LOOPBACK_HOSTS);
-    more.forEach(host -> hosts.add(host.toLowerCase(Locale.ROOT)));
-    this.allowedHosts = Set.copyOf(hosts);
+    this.hosts = LoopbackHosts.plus(more);
     return this;
   }
 
@@ -164,14 +162,18 @@ public final class HttpGateway implements AutoCloseable {
   }
 
   /**
-   * What to do with a request, in this order: a foreign {@code Host} in dev (400), health and
-   * metrics (inline), a service's route, the token on {@code /v1/*} (401, before the body is read),
-   * a JSON body on {@code /v1/*} (415, so no web page can post one through a browser's simple
-   * request).
+   * What to do with a request, in this order: a foreign {@code Host} (400) or {@code Origin} (403)
+   * in dev, health and metrics (inline), a service's route, the token on {@code /v1/*} (401, before
+   * the body is read), a JSON body on {@code /v1/*} (415, so no web page can post one through a
+   * browser's simple request).
    */
   private Decision route(RequestHead head) {
-    if (!allowedHosts.isEmpty() && !allowedHosts.contains(host(head.header("Host")))) {
-      return new Refuse(400, "Host must be 127.0.0.1 or localhost", "Host");
+    LoopbackHosts loopback = hosts;
+    if (loopback != null) {
+      Optional<Refuse> refused = loopback.refusal(head);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
     }
     HttpHandler handler = HttpPort.longestPrefix(handlers, head.path());
     if (handler == null) {
@@ -214,18 +216,5 @@ public final class HttpGateway implements AutoCloseable {
     }
     String media = type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
     return media.equals("application/json") || media.endsWith("+json");
-  }
-
-  /** The {@code Host} header's host, lower case, without its port ({@code [::1]} kept whole). */
-  private static String host(String header) {
-    if (header == null) {
-      return "";
-    }
-    String host = header.strip().toLowerCase(Locale.ROOT);
-    int colon = host.lastIndexOf(':');
-    if (colon > 0 && colon > host.lastIndexOf(']')) {
-      host = host.substring(0, colon);
-    }
-    return host;
   }
 }

@@ -129,7 +129,7 @@ class HttpGatewayLimitsTest {
   }
 
   @Test
-  void shouldAnswerOnlyLoopbackHostsAndThePublicHostWhenAsked() throws Exception {
+  void shouldAnswerOnlyLoopbackHostsAndOriginsAndThePublicHostWhenAsked() throws Exception {
     // Given
     open(HttpLimits.withThreads(4), List.of()).loopbackHostsOnly(Set.of("optin.example.ngrok.app"));
 
@@ -149,6 +149,24 @@ class HttpGatewayLimitsTest {
       assertThat(refused.body())
           .isEqualTo("{\"error\":\"Host must be 127.0.0.1 or localhost\",\"field\":\"Host\"}");
     }
+    // A cross-site post from a page elsewhere carries its Origin
+    Answer crossSite =
+        exchange(
+            post("/v1/signups", "application/json", SIGNUP)
+                .replace(
+                    "Host: 127.0.0.1\r\n",
+                    "Host: 127.0.0.1\r\nOrigin: https://attacker.example\r\n"));
+    assertThat(crossSite.status()).isEqualTo(403);
+    assertThat(crossSite.body())
+        .isEqualTo("{\"error\":\"cross-site request refused\",\"field\":\"Origin\"}");
+    assertThat(
+            exchange(
+                    post("/v1/signups", "application/json", SIGNUP)
+                        .replace(
+                            "Host: 127.0.0.1\r\n",
+                            "Host: 127.0.0.1\r\nOrigin: http://localhost:8080\r\n"))
+                .status())
+        .isEqualTo(200);
     // HTTP/1.1 requires a Host: Jetty refuses an empty one itself.
     assertThat(exchange(get("/v1/signups", "")).status()).isEqualTo(400);
   }
