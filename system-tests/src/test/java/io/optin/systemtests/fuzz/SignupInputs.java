@@ -16,7 +16,7 @@ import java.util.UUID;
  * characters in each text field, trailing content after the JSON object, bodies that are no JSON
  * object, wrong types, missing or malformed fields, oversized bodies, bodies that are not {@code
  * application/json}, no or a wrong token, other methods and paths, unknown programs, foreign Host
- * headers.
+ * or Origin headers.
  */
 final class SignupInputs {
 
@@ -360,6 +360,24 @@ final class SignupInputs {
               .json(json(signup))
               .bytes();
       return FuzzInput.valid(ENDPOINT, request, "valid signup, Host localhost", 202);
+    }
+    if (random.nextBoolean()) {
+      // A page elsewhere makes the developer's browser post a signup: its Origin gives it away.
+      String origin =
+          pick(
+              random,
+              List.of(
+                  "https://evil.example",
+                  "http://127.0.0.1.nip.io",
+                  "null",
+                  "http://attacker.test:8080"));
+      byte[] request =
+          targets
+              .api("POST", PATH)
+              .header("Origin", origin)
+              .json(json(baseSignup(random, targets.validPhones.next())))
+              .bytes();
+      return FuzzInput.hostile(ENDPOINT, request, true, "Origin " + origin, 403);
     }
     String host =
         pick(
