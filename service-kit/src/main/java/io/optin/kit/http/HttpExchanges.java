@@ -15,7 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
-/** Reading requests and writing JSON answers on the JDK HTTP server, with bounded bodies. */
+/**
+ * Reading requests and writing JSON answers through the JDK's {@code HttpExchange}, with bounded
+ * bodies.
+ */
 public final class HttpExchanges {
 
   /** Bodies above this size are refused (413) before they are parsed. */
