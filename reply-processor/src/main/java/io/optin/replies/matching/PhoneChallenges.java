@@ -8,21 +8,35 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
- * Everything the reply processor knows about one phone's challenges: the open ones, and the
- * recently closed ones (kept for {@code closedRetention}) so late and repeated answers are told
- * what happened. Immutable.
+ * Everything the reply processor knows about one phone's challenges: the open ones, the recently
+ * closed ones (kept for {@code closedRetention}) so late and repeated answers are told what
+ * happened, and the answers parked because no challenge matched them yet. Immutable.
+ *
+ * <p>An answer is parked because the processor may read it before the challenge it answers: the
+ * challenge and the answer come from different topics, and nothing orders the two partitions (a
+ * reply processor catching up after a restart, a rebalance or a backlog). When a challenge arrives,
+ * the parked answers are matched again at their own event time.
  */
-public record PhoneChallenges(List<OpenChallenge> open, List<ClosedChallenge> closed) {
+public record PhoneChallenges(
+    List<OpenChallenge> open, List<ClosedChallenge> closed, List<Reply> parked) {
 
-  public static final PhoneChallenges EMPTY = new PhoneChallenges(List.of(), List.of());
+  public static final PhoneChallenges EMPTY = new PhoneChallenges(List.of(), List.of(), List.of());
+
+  /** Answers parked per phone at most: a few in flight, not a flood; the oldest go first. */
+  static final int MAX_PARKED = 8;
 
   public PhoneChallenges {
     open = open == null ? List.of() : List.copyOf(open);
     closed = closed == null ? List.of() : List.copyOf(closed);
+    parked = parked == null ? List.of() : List.copyOf(parked);
+  }
+
+  public PhoneChallenges(List<OpenChallenge> open, List<ClosedChallenge> closed) {
+    this(open, closed, List.of());
   }
 
   public boolean nothingKnown() {
-    return open.isEmpty() && closed.isEmpty();
+    return open.isEmpty() && closed.isEmpty() && parked.isEmpty();
   }
 
   public Optional<OpenChallenge> openChallenge(String challengeId) {
@@ -38,7 +52,7 @@ public record PhoneChallenges(List<OpenChallenge> open, List<ClosedChallenge> cl
     List<OpenChallenge> next = new ArrayList<>(open);
     next.removeIf(c -> c.challengeId().equals(challenge.challengeId()));
     next.add(challenge);
-    return new PhoneChallenges(next, closed);
+    return new PhoneChallenges(next, closed, parked);
   }
 
   /** The challenge moved from open to closed with its outcome. */
@@ -49,13 +63,38 @@ public record PhoneChallenges(List<OpenChallenge> open, List<ClosedChallenge> cl
     List<ClosedChallenge> nextClosed = new ArrayList<>(closed);
     nextClosed.removeIf(c -> c.challengeId().equals(challenge.challengeId()));
     nextClosed.add(challenge.closed(outcome, closedAt));
-    return new PhoneChallenges(nextOpen, nextClosed);
+    return new PhoneChallenges(nextOpen, nextClosed, parked);
   }
 
   /** Closed challenges forgotten once closed before {@code cutoff} (epoch ms). */
   public PhoneChallenges forgettingClosedBefore(long cutoff) {
     List<ClosedChallenge> kept = closed.stream().filter(c -> c.closedAt() >= cutoff).toList();
-    return kept.size() == closed.size() ? this : new PhoneChallenges(open, kept);
+    return kept.size() == closed.size() ? this : new PhoneChallenges(open, kept, parked);
+  }
+
+  /** The answer parked (the oldest dropped beyond {@link #MAX_PARKED}). */
+  public PhoneChallenges withParked(Reply reply) {
+    List<Reply> next = new ArrayList<>(parked);
+    next.removeIf(r -> r.id().equals(reply.id()));
+    next.add(reply);
+    next.sort(Comparator.comparingLong(Reply::at));
+    while (next.size() > MAX_PARKED) {
+      next.remove(0);
+    }
+    return new PhoneChallenges(open, closed, next);
+  }
+
+  /** The parked answer {@code id} taken out. */
+  public PhoneChallenges withoutParked(String id) {
+    List<Reply> next = new ArrayList<>(parked);
+    next.removeIf(r -> r.id().equals(id));
+    return new PhoneChallenges(open, closed, next);
+  }
+
+  /** Parked answers forgotten when given before {@code cutoff} (epoch ms). */
+  public PhoneChallenges forgettingParkedBefore(long cutoff) {
+    List<Reply> kept = parked.stream().filter(r -> r.at() >= cutoff).toList();
+    return kept.size() == parked.size() ? this : new PhoneChallenges(open, closed, kept);
   }
 
   /** The most recently issued open challenge that passes the filter. */

@@ -1,5 +1,6 @@
 package io.optin.replies.matching;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.optin.avro.ConfirmationMethod;
 import java.util.Objects;
 
@@ -41,6 +42,7 @@ public record Reply(
     return new Reply(attemptId, ConfirmationMethod.CODE_ENTRY, codeHash, programId, null, at);
   }
 
+  @JsonIgnore
   public boolean isYes() {
     return method == ConfirmationMethod.REPLY_YES;
   }

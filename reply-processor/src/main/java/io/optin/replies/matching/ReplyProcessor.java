@@ -13,6 +13,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -140,6 +141,29 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       state.applyStatus(
           phone, state.statusBook().issued(state.statuses(phone), challenge, at), timestamp);
     }
+    matchParked(phone);
+  }
+
+  /**
+   * The answers read before any challenge they could answer, matched again now that one has
+   * arrived, each at its own event time: a YES sent within a second of its SMS confirms even when
+   * this processor reads it first. One still unmatched stays parked.
+   */
+  private void matchParked(String phone) {
+    for (Reply parked : state.challenges(phone).parked()) {
+      Decision decision =
+          matcher.decide(state.challenges(phone).withoutParked(parked.id()), parked);
+      if (decision.outcome().map(o -> o.kind() == Outcome.Kind.NO_CHALLENGE).orElse(true)) {
+        continue;
+      }
+      state.apply(phone, decision, parked.at());
+      decision.outcome().ifPresent(outcome -> state.recordOutcome(parked.id(), outcome));
+      LOG.info(
+          "{} from {} read before its challenge, matched once it arrived: {}",
+          parked.method(),
+          PhoneMask.mask(phone),
+          decision.outcome().orElseThrow());
+    }
   }
 
   private void onInbound(String phone, InboundSms sms) {
@@ -175,6 +199,12 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
 
   private void answer(String phone, Reply reply) {
     Decision decision = matcher.decide(state.challenges(phone), reply);
+    if (unmatched(decision)) {
+      // Perhaps read before its challenge (see PhoneChallenges): kept to be matched again. Its
+      // outcome is told now all the same, so the webhook and the code entry answer at once.
+      decision =
+          Decision.answered(Outcome.NO_CHALLENGE, decision.next().withParked(reply), List.of());
+    }
     state.apply(phone, decision, reply.at());
     decision
         .outcome()
@@ -185,8 +215,14 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
             });
   }
 
+  private static boolean unmatched(Decision decision) {
+    return decision.closures().isEmpty()
+        && decision.outcome().map(o -> o.kind() == Outcome.Kind.NO_CHALLENGE).orElse(false);
+  }
+
   private void optOut(String phone, long at) {
-    PhoneChallenges before = state.challenges(phone);
+    // A STOP supersedes every answer given before it: none may confirm once its challenge arrives.
+    PhoneChallenges before = state.challenges(phone).forgettingParkedBefore(at + 1);
     Decision decision = matcher.optOut(before, at);
     Set<String> programs = new HashSet<>();
     before.closed().forEach(c -> programs.add(c.programId()));

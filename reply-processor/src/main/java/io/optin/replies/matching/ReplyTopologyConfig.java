@@ -39,6 +39,13 @@ public record ReplyTopologyConfig(
   /** Expiry within a second of its time, at the cost of one store scan a second. */
   public static final long PUNCTUATION_INTERVAL_MS = 1_000;
 
+  /**
+   * How long an answer read before any challenge it could answer waits for one: the challenges
+   * topic may lag the answers by a restart or a rebalance, never by more than a challenge's window
+   * (10 minutes by default), after which the answer could confirm nothing anyway.
+   */
+  public static final Duration PARKED_RETENTION = Duration.ofMinutes(15);
+
   /** Retentions are hours to days: a purge a minute keeps the stores close to them. */
   public static final long PURGE_INTERVAL_MS = 60_000;
 

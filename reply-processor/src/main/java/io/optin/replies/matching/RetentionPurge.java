@@ -11,8 +11,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps the stores bounded by wall clock: processed ids are forgotten after {@code
  * dedupeRetention}, outcomes after {@code outcomeRetention}, closed challenges after {@code
- * closedRetention}. Each pass scans the stores once; at the default one-minute interval that costs
- * little next to the retained volume (see docs/semantics.md).
+ * closedRetention}, answers parked without a challenge after {@link
+ * ReplyTopologyConfig#PARKED_RETENTION}. Each pass scans the stores once; at the default one-minute
+ * interval that costs little next to the retained volume (see docs/semantics.md).
  */
 final class RetentionPurge implements Punctuator {
 
@@ -29,7 +30,9 @@ final class RetentionPurge implements Punctuator {
     purge(state.dedupeStore(), seenAt -> seenAt, now - config.dedupeRetention().toMillis());
     purge(
         state.outcomeStore(), OutcomeEntry::decidedAt, now - config.outcomeRetention().toMillis());
-    forgetClosedChallenges(now - config.closedRetention().toMillis());
+    forgetClosedChallenges(
+        now - config.closedRetention().toMillis(),
+        now - ReplyTopologyConfig.PARKED_RETENTION.toMillis());
   }
 
   private static <V> void purge(
@@ -46,12 +49,13 @@ final class RetentionPurge implements Punctuator {
     expired.forEach(store::delete);
   }
 
-  private void forgetClosedChallenges(long cutoff) {
+  private void forgetClosedChallenges(long cutoff, long parkedCutoff) {
     List<KeyValue<String, PhoneChallenges>> changed = new ArrayList<>();
     try (KeyValueIterator<String, PhoneChallenges> it = state.challengeStore().all()) {
       it.forEachRemaining(
           entry -> {
-            PhoneChallenges kept = entry.value.forgettingClosedBefore(cutoff);
+            PhoneChallenges kept =
+                entry.value.forgettingClosedBefore(cutoff).forgettingParkedBefore(parkedCutoff);
             if (kept != entry.value) {
               changed.add(KeyValue.pair(entry.key, kept));
             }

@@ -42,6 +42,25 @@ class ReplyStateSerdeTest {
   }
 
   @Test
+  void shouldRoundTripParkedAnswersAndReadAStateStoredBeforeThem() {
+    PhoneChallenges state =
+        PhoneChallenges.EMPTY
+            .withParked(Reply.yes("SM-1", "+14155550999", 5))
+            .withParked(Reply.codeEntry("att-1", "p1", "hash", 6));
+    JsonSerde<PhoneChallenges> serde = new JsonSerde<>(PhoneChallenges.class);
+
+    byte[] bytes = serde.serializer().serialize("t", state);
+
+    assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(state);
+    assertThat(
+            serde
+                .deserializer()
+                .deserialize("t", "{\"open\":[],\"closed\":[]}".getBytes(StandardCharsets.UTF_8))
+                .parked())
+        .isEmpty();
+  }
+
+  @Test
   void shouldRoundTripStatusesAndOutcomes() {
     PhoneStatuses statuses =
         new PhoneStatuses(
