@@ -14,7 +14,6 @@ import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.VerificationAttempt;
 import io.optin.kit.config.Settings;
-import io.optin.kit.streams.RecordFailures;
 import io.optin.replies.RepliesSettings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -23,15 +22,10 @@ import io.optin.schemas.serde.AvroSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Properties;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +45,7 @@ class ReplyBeforeChallengeTest {
   @TempDir Path stateDir;
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+  private ReplyDriver replies;
   private TopologyTestDriver driver;
   private TestInputTopic<String, ChallengeEvent> challenges;
   private TestInputTopic<String, InboundSms> inbound;
@@ -59,28 +54,25 @@ class ReplyBeforeChallengeTest {
 
   @BeforeEach
   void startDriver() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reply-before-challenge-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    RecordFailures.configure(props, null);
     ReplyTopologyConfig config =
         ReplyTopologyConfig.from(Settings.defaults(RepliesSettings.CATALOGUE));
-    driver = new TopologyTestDriver(ReplyTopology.build(config, serdes, CODES), props, T0);
+    replies =
+        new ReplyDriver(
+            "reply-before-challenge-test",
+            ReplyTopology.build(config, serdes, CODES),
+            serdes,
+            stateDir,
+            T0);
+    driver = replies.driver;
     challenges = input(Topics.CHALLENGES);
     inbound = input(Topics.SMS_INBOUND);
     attempts = input(Topics.VERIFICATION_ATTEMPTS);
-    confirmations =
-        driver.createOutputTopic(
-            Topics.CONFIRMED_SUBSCRIBERS.name(),
-            new StringDeserializer(),
-            serdes.forTopic(Topics.CONFIRMED_SUBSCRIBERS).deserializer());
+    confirmations = replies.output(Topics.CONFIRMED_SUBSCRIBERS);
   }
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    replies.close();
   }
 
   @Test
@@ -198,19 +190,14 @@ class ReplyBeforeChallengeTest {
   }
 
   private String outcome(String id) {
-    KeyValueStore<String, OutcomeEntry> store = driver.getKeyValueStore(ReplyStores.OUTCOMES);
-    OutcomeEntry entry = store.get(id);
-    return entry == null ? null : entry.outcome();
+    return replies.outcome(id);
   }
 
   private PhoneChallenges challengesOf(String phone) {
-    KeyValueStore<String, PhoneChallenges> store = driver.getKeyValueStore(ReplyStores.CHALLENGES);
-    PhoneChallenges known = store.get(phone);
-    return known == null ? PhoneChallenges.EMPTY : known;
+    return replies.challengesOf(phone);
   }
 
   private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-    return driver.createInputTopic(
-        topic.name(), new StringSerializer(), serdes.forTopic(topic).serializer());
+    return replies.input(topic);
   }
 }

@@ -23,7 +23,6 @@ import io.optin.avro.VerificationAttempt;
 import io.optin.domain.status.SubscriptionStatus;
 import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.OptinMetrics;
-import io.optin.kit.streams.RecordFailures;
 import io.optin.replies.RepliesSettings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -36,19 +35,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.StreamsException;
-import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -74,6 +69,7 @@ class ReplyTopologyTest {
   private final AvroSerdes serdes = new AvroSerdes(registry, true);
   private final AtomicInteger deadLetterIds = new AtomicInteger();
   private final OptinMetrics metrics = OptinMetrics.unexposed();
+  private ReplyDriver replies;
   private TopologyTestDriver driver;
   private TestInputTopic<String, ChallengeEvent> challenges;
   private TestInputTopic<String, InboundSms> inbound;
@@ -87,18 +83,15 @@ class ReplyTopologyTest {
 
   @BeforeEach
   void startDriver() {
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "reply-topology-test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-    RecordFailures.configure(props, null);
-    driver =
-        new TopologyTestDriver(
+    replies =
+        new ReplyDriver(
+            "reply-topology-test",
             ReplyTopology.build(
                 CONFIG, serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet(), metrics),
-            props,
+            serdes,
+            stateDir,
             T0);
+    driver = replies.driver;
     challenges = input(Topics.CHALLENGES);
     inbound = input(Topics.SMS_INBOUND);
     attempts = input(Topics.VERIFICATION_ATTEMPTS);
@@ -119,7 +112,7 @@ class ReplyTopologyTest {
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    replies.close();
   }
 
   @Test
@@ -419,9 +412,7 @@ class ReplyTopologyTest {
   }
 
   private String outcome(String id) {
-    KeyValueStore<String, OutcomeEntry> store = driver.getKeyValueStore(ReplyStores.OUTCOMES);
-    OutcomeEntry entry = store.get(id);
-    return entry == null ? null : entry.outcome();
+    return replies.outcome(id);
   }
 
   private ChallengeEvent closed(
@@ -462,12 +453,10 @@ class ReplyTopologyTest {
   }
 
   private <V extends SpecificRecord> TestInputTopic<String, V> input(Topic<V> topic) {
-    return driver.createInputTopic(
-        topic.name(), new StringSerializer(), serdes.forTopic(topic).serializer());
+    return replies.input(topic);
   }
 
   private <V extends SpecificRecord> TestOutputTopic<String, V> output(Topic<V> topic) {
-    return driver.createOutputTopic(
-        topic.name(), new StringDeserializer(), serdes.forTopic(topic).deserializer());
+    return replies.output(topic);
   }
 }

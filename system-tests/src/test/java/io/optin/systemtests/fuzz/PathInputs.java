@@ -2,7 +2,6 @@ package io.optin.systemtests.fuzz;
 
 import static io.optin.systemtests.fuzz.Texts.pick;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -11,7 +10,7 @@ import java.util.Random;
  * phones (%-escaped control characters, CR/LF, bad escapes, long), malformed query encodings,
  * without or with a wrong token; odd paths; health and metrics, which must stay open.
  */
-final class PathInputs {
+final class PathInputs implements InputFamily {
 
   static final String SUBSCRIBERS = "/v1/subscribers/";
   static final String CONSENT = "/v1/consent/";
@@ -38,15 +37,8 @@ final class PathInputs {
     this.targets = targets;
   }
 
-  List<FuzzInput> generate(Random random, int count) {
-    List<FuzzInput> inputs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      inputs.add(one(random));
-    }
-    return inputs;
-  }
-
-  private FuzzInput one(Random random) {
+  @Override
+  public FuzzInput one(Random random) {
     String route = random.nextInt(4) == 0 ? CONSENT : SUBSCRIBERS;
     String endpoint = "GET " + route + "{phone}";
     switch (random.nextInt(12)) {

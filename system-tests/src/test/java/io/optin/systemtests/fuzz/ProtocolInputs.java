@@ -5,7 +5,6 @@ import static io.optin.systemtests.fuzz.Texts.pick;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +16,7 @@ import java.util.Random;
  * garbage, foreign Host headers; a few well-formed requests framed unusually (chunked, Expect:
  * 100-continue) that must keep working.
  */
-final class ProtocolInputs {
+final class ProtocolInputs implements InputFamily {
 
   static final String ENDPOINT = "raw HTTP";
   private static final Integer[] REFUSED = {400, 404, 405, 411, 413, 414, 415, 431};
@@ -28,15 +27,8 @@ final class ProtocolInputs {
     this.targets = targets;
   }
 
-  List<FuzzInput> generate(Random random, int count) {
-    List<FuzzInput> inputs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      inputs.add(one(random));
-    }
-    return inputs;
-  }
-
-  private FuzzInput one(Random random) {
+  @Override
+  public FuzzInput one(Random random) {
     switch (random.nextInt(14)) {
       case 0, 1:
         {

@@ -4,7 +4,6 @@ import static io.optin.systemtests.fuzz.Texts.json;
 import static io.optin.systemtests.fuzz.Texts.pick;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +17,7 @@ import java.util.UUID;
  * application/json}, no or a wrong token, other methods and paths, unknown programs, foreign Host
  * or Origin headers.
  */
-final class SignupInputs {
+final class SignupInputs implements InputFamily {
 
   static final String ENDPOINT = "POST /v1/signups";
   private static final String PATH = "/v1/signups";
@@ -63,15 +62,8 @@ final class SignupInputs {
     this.targets = targets;
   }
 
-  List<FuzzInput> generate(Random random, int count) {
-    List<FuzzInput> inputs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      inputs.add(one(random));
-    }
-    return inputs;
-  }
-
-  private FuzzInput one(Random random) {
+  @Override
+  public FuzzInput one(Random random) {
     int kind = random.nextInt(17);
     switch (kind) {
       case 0, 1:

@@ -3,7 +3,6 @@ package io.optin.systemtests.fuzz;
 import static io.optin.systemtests.fuzz.Texts.json;
 import static io.optin.systemtests.fuzz.Texts.pick;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +13,7 @@ import java.util.Random;
  * and hostile ones: bodies that are no single JSON object, control characters, malformed phones and
  * codes, wrong types, missing fields, oversized bodies, other content types, no token.
  */
-final class VerificationInputs {
+final class VerificationInputs implements InputFamily {
 
   static final String ENDPOINT = "POST /v1/verifications";
   private static final String PATH = "/v1/verifications";
@@ -26,15 +25,8 @@ final class VerificationInputs {
     this.targets = targets;
   }
 
-  List<FuzzInput> generate(Random random, int count) {
-    List<FuzzInput> inputs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      inputs.add(one(random));
-    }
-    return inputs;
-  }
-
-  private FuzzInput one(Random random) {
+  @Override
+  public FuzzInput one(Random random) {
     Map<String, Object> attempt = attempt(random);
     switch (random.nextInt(12)) {
       case 0:

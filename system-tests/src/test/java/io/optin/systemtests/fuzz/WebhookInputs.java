@@ -4,7 +4,6 @@ import static io.optin.systemtests.fuzz.Texts.pick;
 
 import io.optin.kit.testing.TwilioSigner;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,7 +16,7 @@ import java.util.Random;
  * content is hostile (10,000-digit replies, control characters, empty or missing parameters) that
  * must be answered, never dropped; paths that are not exactly a webhook's, and other methods.
  */
-final class WebhookInputs {
+final class WebhookInputs implements InputFamily {
 
   static final String INBOUND = "/webhooks/twilio/inbound";
   static final String STATUS = "/webhooks/twilio/status";
@@ -33,15 +32,8 @@ final class WebhookInputs {
     this.targets = targets;
   }
 
-  List<FuzzInput> generate(Random random, int count) {
-    List<FuzzInput> inputs = new ArrayList<>(count);
-    for (int i = 0; i < count; i++) {
-      inputs.add(one(random));
-    }
-    return inputs;
-  }
-
-  private FuzzInput one(Random random) {
+  @Override
+  public FuzzInput one(Random random) {
     String path = random.nextBoolean() ? INBOUND : STATUS;
     int kind = random.nextInt(10);
     if (kind < 4) {
