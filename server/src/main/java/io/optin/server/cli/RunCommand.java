@@ -46,8 +46,6 @@ public final class RunCommand implements Callable<Integer> {
   /** Every interface: Twilio and the platforms reach this port from outside. */
   private static final String ANY_HOST = "0.0.0.0";
 
-  private static final String API_PREFIX = "/v1/";
-
   private static final Duration READY_WAIT = Duration.ofMinutes(5);
 
   @Parameters(
@@ -156,7 +154,7 @@ public final class RunCommand implements Callable<Integer> {
     List<String> api =
         routes.stream()
             .map(HttpRoute::pathPrefix)
-            .filter(path -> path.startsWith(API_PREFIX))
+            .filter(path -> path.startsWith(HttpGateway.API_PREFIX))
             .toList();
     if (!api.isEmpty() && settings.list(API_TOKENS).isEmpty()) {
       throw missingTokens("routes " + String.join(", ", api) + " are served");

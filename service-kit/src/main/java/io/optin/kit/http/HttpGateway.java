@@ -38,7 +38,9 @@ public final class HttpGateway implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(HttpGateway.class);
 
-  private static final String API_PREFIX = "/v1/";
+  /** The API's routes: bearer tokens and JSON bodies. */
+  public static final String API_PREFIX = "/v1/";
+
   private static final String STARTING_RETRY_AFTER_SECONDS = "5";
 
   private final BearerTokens tokens;

@@ -2,6 +2,7 @@ package io.optin.kit.http;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
@@ -24,22 +25,20 @@ final class JsonErrorHandler extends ErrorHandler {
       String message,
       Throwable cause,
       Callback callback) {
-    if (code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505) {
+    boolean unsupportedVersion = code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505;
+    if (unsupportedVersion) {
       // A version this server does not speak is the client's fault: 4xx, never 5xx.
       code = HttpStatus.BAD_REQUEST_400;
       response.setStatus(code);
     }
+    String phrase = HttpStatus.getMessage(code);
     String reason =
-        code == HttpStatus.BAD_REQUEST_400 && message != null && message.contains("Version")
+        unsupportedVersion
             ? "unsupported HTTP version"
-            : HttpStatus.getMessage(code);
+            : phrase == null ? "error" : phrase.toLowerCase(Locale.ROOT);
     byte[] body =
-        HttpExchanges.JSON
-            .createObjectNode()
-            .put("error", reason == null ? "error" : reason.toLowerCase())
-            .toString()
-            .getBytes(StandardCharsets.UTF_8);
-    response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        HttpPort.Dialect.OPTIN.errors().json(code, reason, null).getBytes(StandardCharsets.UTF_8);
+    response.getHeaders().put(HttpHeader.CONTENT_TYPE, HttpPort.Dialect.OPTIN.errorContentType());
     response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
     response.write(true, ByteBuffer.wrap(body), callback);
   }

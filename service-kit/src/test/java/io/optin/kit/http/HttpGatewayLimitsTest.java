@@ -189,7 +189,7 @@ class HttpGatewayLimitsTest {
     assertThat(hugeHeader.body()).startsWith("{\"error\":");
     Answer badVersion = exchange("GET /health/live HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n");
     assertThat(badVersion.status()).isEqualTo(400);
-    assertThat(badVersion.body()).startsWith("{\"error\":");
+    assertThat(badVersion.body()).isEqualTo("{\"error\":\"unsupported HTTP version\"}");
     Answer badQuery = exchange(get("/v1/signups?phone=%zz", "127.0.0.1"));
     assertThat(badQuery.status()).isEqualTo(400);
     assertThat(badQuery.body())
@@ -222,7 +222,7 @@ class HttpGatewayLimitsTest {
               try {
                 out.write('X');
                 out.flush();
-                return slow.getInputStream().available() < 0 || readsEndOfStream(slow);
+                return readsEndOfStream(slow);
               } catch (IOException closed) {
                 return true;
               }
