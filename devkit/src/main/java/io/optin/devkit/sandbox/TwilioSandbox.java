@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,6 +56,7 @@ public final class TwilioSandbox implements AutoCloseable {
   private volatile DeliveryScript deliveryScript = DeliveryScript.standard();
   private volatile Duration callbackDelay = DEFAULT_CALLBACK_DELAY;
   private volatile URI inboundWebhookUrl;
+  private volatile Consumer<SandboxMessage> phones = message -> {};
 
   private HttpPort server;
   private ScheduledExecutorService callbackThreads;
@@ -121,6 +123,16 @@ public final class TwilioSandbox implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Called with each message the Messages API accepts, the moment it has answered the sender: as
+   * the phone receives it. A load test's phones answer from here (hand the answer to another
+   * thread: this is the API's).
+   */
+  public TwilioSandbox onReceived(Consumer<SandboxMessage> phone) {
+    this.phones = Objects.requireNonNull(phone, "phone");
+    return this;
+  }
+
   public synchronized TwilioSandbox start() throws IOException {
     if (server != null) {
       throw new IllegalStateException("already started");
@@ -133,8 +145,10 @@ public final class TwilioSandbox implements AutoCloseable {
             accountSid,
             authToken,
             messages,
-            message ->
-                callbacks.play(message, deliveryScript.outcomeFor(message.to()), callbackDelay),
+            message -> {
+              callbacks.play(message, deliveryScript.outcomeFor(message.to()), callbackDelay);
+              phones.accept(message);
+            },
             answerDelay,
             clock);
     server =
