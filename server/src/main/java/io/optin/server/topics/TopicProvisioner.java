@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -23,6 +24,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -85,7 +87,13 @@ public final class TopicProvisioner {
    * @throws TopicProvisioningException when the cluster cannot be reached or answers with an error
    */
   public ProvisioningReport provision(List<Topic<?>> topics) {
-    Set<String> onCluster = await(admin.listTopics().names());
+    Set<String> onCluster = new HashSet<>(await(admin.listTopics().names()));
+    // The listing comes from a broker's metadata cache, which can lag behind the controller: a
+    // topic created a moment ago may be missing from it. Asking the controller to validate the
+    // creation of the missing ones finds those, so that none is created while another is in error.
+    onCluster.addAll(
+        existingPerController(
+            topics.stream().filter(topic -> !onCluster.contains(topic.name())).toList()));
     List<Topic<?>> existing =
         topics.stream().filter(topic -> onCluster.contains(topic.name())).toList();
     List<Topic<?>> missing =
@@ -150,18 +158,40 @@ public final class TopicProvisioner {
     return new Outcome(topic.name(), Result.EXISTS, actualPartitions, replicas, detail);
   }
 
+  private Set<String> existingPerController(List<Topic<?>> topics) {
+    if (topics.isEmpty()) {
+      return Set.of();
+    }
+    CreateTopicsResult result =
+        admin.createTopics(newTopics(topics), new CreateTopicsOptions().validateOnly(true));
+    Set<String> existing = new HashSet<>();
+    for (Topic<?> topic : topics) {
+      try {
+        await(result.values().get(topic.name()));
+      } catch (TopicProvisioningException e) {
+        if (e.getCause() instanceof TopicExistsException) {
+          existing.add(topic.name());
+        }
+        // Any other refusal shows again, with its reason, when the topic is really created.
+      }
+    }
+    return existing;
+  }
+
+  private List<NewTopic> newTopics(List<Topic<?>> topics) {
+    return topics.stream()
+        .map(
+            topic ->
+                new NewTopic(topic.name(), Optional.of(partitions), replicationFactor)
+                    .configs(topic.configs()))
+        .toList();
+  }
+
   private List<Outcome> create(List<Topic<?>> topics) {
     if (topics.isEmpty()) {
       return List.of();
     }
-    List<NewTopic> newTopics =
-        topics.stream()
-            .map(
-                topic ->
-                    new NewTopic(topic.name(), Optional.of(partitions), replicationFactor)
-                        .configs(topic.configs()))
-            .toList();
-    CreateTopicsResult result = admin.createTopics(newTopics);
+    CreateTopicsResult result = admin.createTopics(newTopics(topics));
     List<Outcome> outcomes = new ArrayList<>();
     List<Topic<?>> raced = new ArrayList<>();
     for (Topic<?> topic : topics) {
