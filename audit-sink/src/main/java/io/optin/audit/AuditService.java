@@ -38,7 +38,7 @@ public final class AuditService extends StreamsService {
     super(
         NAME,
         cfg.applicationId(),
-        ConsentAuditTopology.build(cfg, serdes),
+        ConsentAuditTopology.build(cfg, serdes, options.metrics()),
         kafkaClientSettings,
         options.withDeadLetters(AuditDeadLetters.of(serdes)));
   }

@@ -1,6 +1,7 @@
 package io.optin.audit;
 
 import io.optin.avro.ConsentAuditRecord;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.DecodingDeserializer;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -58,7 +59,16 @@ public final class ConsentAuditTopology {
 
   /** The topology; pure: it builds no client and does no I/O. */
   public static Topology build(ConsentAuditTopologyConfig cfg, AvroSerdes serdes) {
-    return build(cfg, serdes, true);
+    return build(cfg, serdes, OptinMetrics.unexposed());
+  }
+
+  /**
+   * As {@link #build(ConsentAuditTopologyConfig, AvroSerdes)}, timing each confirmation's way to
+   * the ledger and counting deliveries on {@code metrics}.
+   */
+  public static Topology build(
+      ConsentAuditTopologyConfig cfg, AvroSerdes serdes, OptinMetrics metrics) {
+    return build(cfg, serdes, true, metrics);
   }
 
   /**
@@ -68,11 +78,14 @@ public final class ConsentAuditTopology {
    */
   public static Topology buildWithoutPersonalDataForBenchmark(
       ConsentAuditTopologyConfig cfg, AvroSerdes serdes) {
-    return build(cfg, serdes, false);
+    return build(cfg, serdes, false, OptinMetrics.unexposed());
   }
 
   private static Topology build(
-      ConsentAuditTopologyConfig cfg, AvroSerdes serdes, boolean sealPersonalData) {
+      ConsentAuditTopologyConfig cfg,
+      AvroSerdes serdes,
+      boolean sealPersonalData,
+      OptinMetrics metrics) {
     ConsentSteps steps = new ConsentSteps(cfg);
     Topology topology = new Topology();
     List<StepNode> nodes =
@@ -94,7 +107,7 @@ public final class ConsentAuditTopology {
 
     topology.addProcessor(
         APPENDER,
-        () -> new LedgerAppendProcessor(cfg.keys(), cfg.checkpoints(), sealPersonalData),
+        () -> new LedgerAppendProcessor(cfg.keys(), cfg.checkpoints(), sealPersonalData, metrics),
         all);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(

@@ -10,6 +10,9 @@ import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.PersonalData;
 import io.optin.avro.SubjectDataKey;
+import io.optin.domain.screening.PhoneRegion;
+import io.optin.kit.metrics.OptinMetrics;
+import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -28,14 +31,17 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
   private final LedgerKeys keys;
   private final CheckpointPolicy policy;
   private final boolean sealPersonalData;
+  private final OptinMetrics metrics;
   private ProcessorContext<String, Object> context;
   private LedgerAppender appender;
   private SubjectKeyStore dataKeys;
 
-  LedgerAppendProcessor(LedgerKeys keys, CheckpointPolicy policy, boolean sealPersonalData) {
+  LedgerAppendProcessor(
+      LedgerKeys keys, CheckpointPolicy policy, boolean sealPersonalData, OptinMetrics metrics) {
     this.keys = keys;
     this.policy = policy;
     this.sealPersonalData = sealPersonalData;
+    this.metrics = metrics;
   }
 
   @Override
@@ -80,6 +86,7 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
     context.forward(
         new Record<String, Object>(subject, appended, input.timestamp()),
         ConsentAuditTopology.AUDIT_SINK);
+    measure(appended, step.personal());
     if (appender.sinceCheckpoint() >= policy.everyRecords()) {
       checkpoint(context.currentSystemTimeMs());
     }
@@ -97,6 +104,18 @@ final class LedgerAppendProcessor implements Processor<String, ConsentStep, Stri
     context.forward(
         new Record<String, Object>(null, checkpointed.record(), wallClockMs),
         ConsentAuditTopology.AUDIT_SINK);
+  }
+
+  /** The funnel's last steps: a confirmation reaching the ledger, a delivery (once per message). */
+  private void measure(ConsentAuditRecord appended, PersonalData personal) {
+    if (appended.getEventType() == ConsentEventType.CONFIRMED) {
+      metrics.confirmedToLedger(
+          Duration.ofMillis(
+              context.currentSystemTimeMs() - appended.getOccurredAt().toEpochMilli()));
+    } else if (appended.getEventType() == ConsentEventType.DELIVERED) {
+      metrics.smsDelivered(
+          appended.getProgramId(), PhoneRegion.of(personal == null ? null : personal.getPhone()));
+    }
   }
 
   private static boolean isEmpty(PersonalData personal) {

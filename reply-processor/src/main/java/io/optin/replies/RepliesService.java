@@ -68,6 +68,7 @@ public final class RepliesService extends StreamsService {
         KafkaRecordPublisher.create(
             "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams());
+    metrics.watchChallengePhones(NAME, lookups::challengePhones);
     OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
     TwilioSignatureCheck signatures =
         new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(), metrics);

@@ -226,7 +226,7 @@ public final class SignupIntake {
       String field = tripped.limit().equals(Verdict.IP) ? "source.ip" : "phone";
       return tooMany(tripped.reason(), field, tripped.retryAfter(), body, signup.getPhone());
     }
-    return publish(signup);
+    return publish(signup, phone.regionCode());
   }
 
   private SignupAnswer tooMany(
@@ -235,9 +235,10 @@ public final class SignupIntake {
     return SignupAnswer.tooManyRequests(reason, field, retryAfter);
   }
 
-  private SignupAnswer publish(SignupRequested signup) {
+  private SignupAnswer publish(SignupRequested signup, String region) {
     try {
       publisher.publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup, null);
+      metrics.signupAccepted(signup.getProgramId(), region);
       return SignupAnswer.pending(signup.getSignupId());
     } catch (PublishException e) {
       return unavailable(signup, e);

@@ -14,6 +14,7 @@ import io.optin.dispatcher.sms.SendResult;
 import io.optin.domain.otp.CodeMask;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.domain.screening.PhoneRegion;
 import io.optin.kit.metrics.OptinMetrics;
 import java.time.Clock;
 import java.time.Duration;
@@ -105,6 +106,10 @@ public final class OutboxCommandHandler {
       return Optional.of(
           unsent(command, "code expired before it could be sent", message.maskedBody()));
     }
+    if (command.getKind() == SmsKind.CONFIRMATION_CODE) {
+      // A code's command carries its signup's acceptance time (requestedAt = occurredAt).
+      metrics.signupToSms(Duration.between(command.getRequestedAt(), clock.instant()));
+    }
     SendOutcome outcome = gateway.sendWithRetries(outgoing(command, message.body()));
     return Optional.of(report(command, message, outcome));
   }
@@ -144,7 +149,8 @@ public final class OutboxCommandHandler {
           PhoneMask.mask(command.getPhone()),
           accepted.sid(),
           outcome.attempts());
-      metrics.smsSent(command.getKind().name());
+      metrics.smsSent(
+          command.getKind().name(), command.getProgramId(), PhoneRegion.of(command.getPhone()));
       return report
           .setMessageSid(accepted.sid())
           .setStatus(acceptedStatus(accepted.status()))

@@ -51,6 +51,15 @@ public final class StoreLookups implements OutcomeLookup, StatusLookup {
     }
   }
 
+  /**
+   * How many phones the challenge store holds across this instance's tasks (RocksDB's estimate).
+   *
+   * @throws InvalidStateStoreException while the store cannot be queried (a rebalance)
+   */
+  public long challengePhones() {
+    return store(ReplyStores.CHALLENGES).approximateNumEntries();
+  }
+
   private <V> ReadOnlyKeyValueStore<String, V> store(String name) {
     return streams.store(
         StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));

@@ -1,7 +1,9 @@
 package io.optin.replies.matching;
 
 import io.optin.avro.ChallengeOutcome;
+import io.optin.domain.screening.PhoneRegion;
 import io.optin.kit.metrics.OptinMetrics;
+import java.time.Duration;
 import java.util.Locale;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -102,7 +104,7 @@ final class ReplyState {
             new Record<>(phone, (Object) ReplyRecords.confirmed(phone, closure), timestamp),
             ReplyTopology.CONFIRMED_SINK);
       }
-      count(closure);
+      count(phone, closure);
     }
     applyStatus(phone, statusChange, timestamp);
   }
@@ -129,13 +131,16 @@ final class ReplyState {
     }
   }
 
-  private void count(Closure closure) {
+  private void count(String phone, Closure closure) {
     switch (closure.outcome()) {
-      case CONFIRMED ->
-          metrics.confirmed(
-              closure.method() == null
-                  ? "unknown"
-                  : closure.method().name().toLowerCase(Locale.ROOT));
+      case CONFIRMED -> {
+        String method =
+            closure.method() == null ? "unknown" : closure.method().name().toLowerCase(Locale.ROOT);
+        metrics.confirmed(method, closure.challenge().programId(), PhoneRegion.of(phone));
+        // From the answer's reception (its event time) to this forward, parked time included.
+        metrics.replyToConfirmed(
+            method, Duration.ofMillis(context.currentSystemTimeMs() - closure.at()));
+      }
       case EXPIRED -> metrics.expired();
       case LOCKED -> metrics.locked();
       default -> {

@@ -10,6 +10,7 @@ import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -45,6 +46,8 @@ public final class HttpGateway implements AutoCloseable {
 
   private final BearerTokens tokens;
   private final Metrics metrics;
+  private final OptinMetrics optinMetrics;
+  private volatile Metrics.Binding jvm;
   private final List<String> mounted = new ArrayList<>();
 
   /** Health and metrics: answered on the port's own threads. */
@@ -61,6 +64,7 @@ public final class HttpGateway implements AutoCloseable {
   private HttpGateway(BearerTokens tokens, Metrics metrics) {
     this.tokens = tokens;
     this.metrics = metrics;
+    this.optinMetrics = OptinMetrics.on(metrics);
   }
 
   /**
@@ -93,7 +97,17 @@ public final class HttpGateway implements AutoCloseable {
                 200,
                 Metrics.CONTENT_TYPE,
                 metrics.render().getBytes(StandardCharsets.UTF_8)));
-    gateway.port = HttpPort.open("optin-http", host, port, limits, gateway::route);
+    // The process's /metrics shows its JVM beside optin's own meters.
+    gateway.jvm = metrics.bindJvm();
+    gateway.port =
+        HttpPort.open(
+            "optin-http",
+            host,
+            port,
+            limits,
+            gateway::route,
+            HttpPort.Dialect.OPTIN,
+            gateway::timed);
     LOG.info(
         "HTTP listening on {} ({} threads, {} connections at most, API tokens {})",
         gateway.url(),
@@ -130,8 +144,7 @@ public final class HttpGateway implements AutoCloseable {
       handlers.put(route.pathPrefix(), route.handler());
       mounted.add(route.pathPrefix());
     }
-    OptinMetrics health = OptinMetrics.on(metrics);
-    services.forEach(health::watchHealth);
+    services.forEach(optinMetrics::watchHealth);
     List<ServiceHealth> watched =
         new ArrayList<>(this.services == null ? List.of() : this.services);
     watched.addAll(services);
@@ -161,6 +174,33 @@ public final class HttpGateway implements AutoCloseable {
     if (port != null) {
       port.close();
     }
+    if (jvm != null) {
+      jvm.close();
+    }
+  }
+
+  /**
+   * Times a request under its route: the longest mounted or built-in prefix of its path, {@code
+   * other} when none (so a scan of random paths adds no series).
+   */
+  private void timed(String rawPath, String method, int status, long nanos) {
+    String path = rawPath == null ? "" : rawPath;
+    String route = longestPrefix(handlers.keySet(), path);
+    if (route == null) {
+      route = longestPrefix(builtIn.keySet(), path);
+    }
+    optinMetrics.httpRequest(
+        route == null ? "other" : route, method, status, Duration.ofNanos(nanos));
+  }
+
+  private static String longestPrefix(Set<String> prefixes, String path) {
+    String longest = null;
+    for (String prefix : prefixes) {
+      if (path.startsWith(prefix) && (longest == null || prefix.length() > longest.length())) {
+        longest = prefix;
+      }
+    }
+    return longest;
   }
 
   /**

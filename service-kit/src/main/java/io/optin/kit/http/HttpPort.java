@@ -9,6 +9,7 @@ import java.net.URI;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -102,6 +103,21 @@ public final class HttpPort implements AutoCloseable {
             false);
   }
 
+  /**
+   * Told of each request once it is answered (the last byte written or the exchange failed), on the
+   * thread that finished it: it must be quick.
+   */
+  @FunctionalInterface
+  public interface Timing {
+    /**
+     * @param rawPath the request's path as sent (not decoded): the observer maps it to a route
+     * @param status the status answered (500 when the exchange failed before one was set)
+     */
+    void answered(String rawPath, String method, int status, long nanos);
+
+    Timing NONE = (rawPath, method, status, nanos) -> {};
+  }
+
   /** Picks what to do with a request from its line and headers. */
   @FunctionalInterface
   public interface Router {
@@ -145,6 +161,7 @@ public final class HttpPort implements AutoCloseable {
   private final HttpLimits limits;
   private final Router router;
   private final Dialect dialect;
+  private final Timing timing;
   private final AtomicInteger inFlight = new AtomicInteger();
 
   private HttpPort(
@@ -154,7 +171,8 @@ public final class HttpPort implements AutoCloseable {
       ReadDeadlines deadlines,
       HttpLimits limits,
       Router router,
-      Dialect dialect) {
+      Dialect dialect,
+      Timing timing) {
     this.server = server;
     this.connector = connector;
     this.threads = threads;
@@ -162,6 +180,7 @@ public final class HttpPort implements AutoCloseable {
     this.limits = limits;
     this.router = router;
     this.dialect = dialect;
+    this.timing = timing;
   }
 
   /** As {@link #open(String, String, int, HttpLimits, Router, Dialect)} in optin's dialect. */
@@ -178,6 +197,21 @@ public final class HttpPort implements AutoCloseable {
    */
   public static HttpPort open(
       String name, String host, int port, HttpLimits limits, Router router, Dialect dialect) {
+    return open(name, host, port, limits, router, dialect, Timing.NONE);
+  }
+
+  /**
+   * As {@link #open(String, String, int, HttpLimits, Router, Dialect)}, telling {@code timing} how
+   * long each request took.
+   */
+  public static HttpPort open(
+      String name,
+      String host,
+      int port,
+      HttpLimits limits,
+      Router router,
+      Dialect dialect,
+      Timing timing) {
     QueuedThreadPool io = new QueuedThreadPool(IO_THREADS, 2);
     io.setName(name + "-io");
     io.setDaemon(true);
@@ -208,7 +242,16 @@ public final class HttpPort implements AutoCloseable {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(limits.threads() * QUEUE_PER_THREAD),
             NamedThreads.daemons(name + "-"));
-    HttpPort opened = new HttpPort(server, connector, pool, deadlines, limits, router, dialect);
+    HttpPort opened =
+        new HttpPort(
+            server,
+            connector,
+            pool,
+            deadlines,
+            limits,
+            router,
+            dialect,
+            Objects.requireNonNull(timing, "timing"));
     server.setHandler(opened.new Dispatch());
     try {
       server.start();
@@ -296,7 +339,7 @@ public final class HttpPort implements AutoCloseable {
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
       inFlight.incrementAndGet();
-      Callback done = answered(request, callback);
+      Callback done = answered(request, response, callback);
       response.getHeaders().put("X-Content-Type-Options", "nosniff");
       String rawPath = request.getHttpURI().getPath();
       String rawQuery = request.getHttpURI().getQuery();
@@ -447,18 +490,34 @@ public final class HttpPort implements AutoCloseable {
     }
 
     /** {@code callback}, and the connection's next request put under its read deadline. */
-    private Callback answered(Request request, Callback callback) {
+    private Callback answered(Request request, Response response, Callback callback) {
       var connection = request.getConnectionMetaData().getConnection();
+      long started = System.nanoTime();
       return Callback.from(
           () -> {
             inFlight.decrementAndGet();
+            timed(request, response.getStatus(), started);
             deadlines.awaitRequest(connection);
             callback.succeeded();
           },
           failure -> {
             inFlight.decrementAndGet();
+            timed(request, response.isCommitted() ? response.getStatus() : 500, started);
             callback.failed(failure);
           });
+    }
+
+    private void timed(Request request, int status, long started) {
+      try {
+        timing.answered(
+            request.getHttpURI().getPath(),
+            request.getMethod(),
+            status,
+            System.nanoTime() - started);
+      } catch (RuntimeException e) {
+        // Metrics never fail a request.
+        LOG.debug("request timing failed: {}", e.toString());
+      }
     }
   }
 }

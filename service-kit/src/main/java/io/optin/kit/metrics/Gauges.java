@@ -1,10 +1,11 @@
 package io.optin.kit.metrics;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 
@@ -15,12 +16,14 @@ import java.util.function.DoubleSupplier;
  */
 public final class Gauges implements Metrics.Instrument {
 
+  private final MeterRegistry registry;
   private final String name;
   private final String help;
   private final List<String> labelNames;
   private final Map<List<String>, DoubleSupplier> series = new ConcurrentHashMap<>();
 
-  Gauges(String name, String help, List<String> labelNames) {
+  Gauges(MeterRegistry registry, String name, String help, List<String> labelNames) {
+    this.registry = registry;
     this.name = name;
     this.help = help;
     this.labelNames = labelNames;
@@ -31,8 +34,15 @@ public final class Gauges implements Metrics.Instrument {
    * replaces it (a service started again in the same process).
    */
   public void series(DoubleSupplier value, String... labelValues) {
-    series.put(
-        Metrics.series(name, labelNames, labelValues), Objects.requireNonNull(value, "value"));
+    Objects.requireNonNull(value, "value");
+    List<String> key = Metrics.series(name, labelNames, labelValues);
+    if (series.put(key, value) == null) {
+      // Micrometer keeps the first gauge of an id: it reads whichever supplier is current.
+      Gauge.builder(name, () -> sample(series.get(key)))
+          .description(help)
+          .tags(Metrics.tags(labelNames, key))
+          .register(registry);
+    }
   }
 
   /** The current value of one series, NaN when it has none or its supplier fails. */
@@ -53,16 +63,11 @@ public final class Gauges implements Metrics.Instrument {
         && gauges.labelNames.equals(labelNames);
   }
 
-  @Override
-  public void render(StringBuilder text) {
-    Metrics.header(text, name, help, "gauge");
-    Map<String, Double> sorted = new TreeMap<>();
-    series.forEach(
-        (values, supplier) -> sorted.put(Metrics.labels(labelNames, values), sample(supplier)));
-    Metrics.samples(text, name, sorted);
-  }
-
-  private static double sample(DoubleSupplier supplier) {
+  /** A supplier's value, NaN when it fails: a scrape never fails for one gauge. */
+  static double sample(DoubleSupplier supplier) {
+    if (supplier == null) {
+      return Double.NaN;
+    }
     try {
       return supplier.getAsDouble();
     } catch (RuntimeException e) {

@@ -1,5 +1,18 @@
 package io.optin.kit.metrics;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -10,12 +23,12 @@ import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
 
 /**
- * The application's metrics, one registry per process: counters with labels and gauges read when
- * scraped, rendered in the Prometheus text format 0.0.4 for {@code GET /metrics}. Dependency-free
- * and thread-safe.
+ * The application's metrics, one registry per process: a Micrometer {@link PrometheusMeterRegistry}
+ * rendered in the Prometheus text format 0.0.4 for {@code GET /metrics}, with optin's instruments
+ * declared under their Prometheus names. Thread-safe.
  *
  * <p>Registering a name twice returns the first instrument when the help and labels agree, so each
- * service may declare the counters it increments without knowing who else does.
+ * service may declare the instruments it updates without knowing who else does.
  */
 public final class Metrics {
 
@@ -25,11 +38,25 @@ public final class Metrics {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, Instrument> instruments = new ConcurrentHashMap<>();
+  private JvmGcMetrics jvmGc;
 
-  /** A counter: a value that only goes up, one series per combination of label values. */
+  /** The Micrometer registry underneath, for binders (Kafka clients, Kafka Streams). */
+  public MeterRegistry meterRegistry() {
+    return registry;
+  }
+
+  /**
+   * A counter: a value that only goes up, one series per combination of label values. {@code name}
+   * ends in {@code _total}, as Prometheus exposes counters.
+   */
   public Counter counter(String name, String help, String... labelNames) {
-    return register(new Counter(name, help, checkedLabels(labelNames)), Counter.class);
+    if (!name.endsWith(Counter.SUFFIX)) {
+      throw new IllegalArgumentException("a counter's name ends in _total: " + name);
+    }
+    return register(new Counter(registry, name, help, checkedLabels(labelNames)), Counter.class);
   }
 
   /**
@@ -37,7 +64,10 @@ public final class Metrics {
    * threads).
    */
   public void gauge(String name, String help, DoubleSupplier value) {
-    register(new Gauge(name, help, value), Gauge.class);
+    Objects.requireNonNull(value, "value");
+    if (register(new Solo(name, help), Solo.class).claimed()) {
+      Gauge.builder(name, () -> Gauges.sample(value)).description(help).register(registry);
+    }
   }
 
   /**
@@ -45,16 +75,64 @@ public final class Metrics {
    * example the state of each Streams app).
    */
   public Gauges gauges(String name, String help, String... labelNames) {
-    return register(new Gauges(name, help, checkedLabels(labelNames)), Gauges.class);
+    return register(new Gauges(registry, name, help, checkedLabels(labelNames)), Gauges.class);
   }
 
-  /** Every instrument in the Prometheus text exposition format 0.0.4, sorted by name. */
+  /**
+   * Timers exposed as a Prometheus histogram named {@code name} (ending in {@code _seconds}):
+   * {@code _bucket}, {@code _count} and {@code _sum}, and the largest recent value as {@code
+   * name_max}.
+   *
+   * @param buckets the histogram's buckets
+   */
+  public Timers timers(String name, String help, Timers.Buckets buckets, String... labelNames) {
+    if (!name.endsWith(Timers.SUFFIX)) {
+      throw new IllegalArgumentException("a timer's name ends in _seconds: " + name);
+    }
+    return register(
+        new Timers(registry, name, help, buckets, checkedLabels(labelNames)), Timers.class);
+  }
+
+  /**
+   * Binds the JVM's meters (memory, GC, threads, class loading, process CPU, uptime, file
+   * descriptors): what a process's {@code /metrics} shows beside optin's own. Bound once; closing
+   * the binding releases the GC listeners (the meters stay, reading the JVM).
+   */
+  public synchronized Binding bindJvm() {
+    if (jvmGc != null) {
+      return () -> {};
+    }
+    JvmGcMetrics gc = new JvmGcMetrics();
+    for (MeterBinder binder :
+        List.of(
+            new JvmMemoryMetrics(),
+            gc,
+            new JvmThreadMetrics(),
+            new ClassLoaderMetrics(),
+            new ProcessorMetrics(),
+            new UptimeMetrics(),
+            new FileDescriptorMetrics())) {
+      binder.bindTo(registry);
+    }
+    jvmGc = gc;
+    return gc::close;
+  }
+
+  /** Binds {@code binder}'s meters. */
+  public void bind(MeterBinder binder) {
+    binder.bindTo(registry);
+  }
+
+  /** Every series in the Prometheus text exposition format 0.0.4, sorted by name. */
   public String render() {
-    StringBuilder text = new StringBuilder();
-    instruments.values().stream()
-        .sorted((a, b) -> a.name().compareTo(b.name()))
-        .forEach(instrument -> instrument.render(text));
-    return text.toString();
+    return registry.scrape();
+  }
+
+  /** Meters bound to a resource (a client, the JVM's GC notifications), released with it. */
+  @FunctionalInterface
+  public interface Binding extends AutoCloseable {
+    @Override
+    void close();
   }
 
   private <T extends Instrument> T register(T instrument, Class<T> type) {
@@ -76,7 +154,8 @@ public final class Metrics {
     List<String> labels = new ArrayList<>();
     for (String label : labelNames) {
       if (!LABEL.matcher(Objects.requireNonNull(label, "label")).matches()
-          || label.startsWith("__")) {
+          || label.startsWith("__")
+          || label.equals("le")) {
         throw new IllegalArgumentException("not a Prometheus label name: " + label);
       }
       labels.add(label);
@@ -84,34 +163,40 @@ public final class Metrics {
     return List.copyOf(labels);
   }
 
-  /** Something rendered under one metric name. */
-  sealed interface Instrument permits Counter, Gauge, Gauges {
+  /** Something exposed under one metric name. */
+  sealed interface Instrument permits Counter, Gauges, Timers, Solo {
     String name();
 
     boolean sameShape(Instrument other);
-
-    void render(StringBuilder text);
   }
 
-  /** The {@code # HELP} line with Prometheus' escaping of backslashes and new lines. */
-  static void header(StringBuilder text, String name, String help, String type) {
-    text.append("# HELP ")
-        .append(name)
-        .append(' ')
-        .append(help.replace("\\", "\\\\").replace("\n", "\\n"))
-        .append('\n');
-    text.append("# TYPE ").append(name).append(' ').append(type).append('\n');
-  }
+  /** The claim on the name of a gauge without labels: the first registration binds its supplier. */
+  static final class Solo implements Instrument {
+    private final String name;
+    private final String help;
+    private boolean claimed;
 
-  /** One line per series, {@code name{labels} value}, in the order of {@code samples}. */
-  static void samples(StringBuilder text, String name, Map<String, ? extends Number> samples) {
-    samples.forEach(
-        (labels, value) ->
-            text.append(name)
-                .append(labels)
-                .append(' ')
-                .append(number(value.doubleValue()))
-                .append('\n'));
+    Solo(String name, String help) {
+      this.name = name;
+      this.help = help;
+    }
+
+    /** True the first time only. */
+    synchronized boolean claimed() {
+      boolean first = !claimed;
+      claimed = true;
+      return first;
+    }
+
+    @Override
+    public String name() {
+      return name;
+    }
+
+    @Override
+    public boolean sameShape(Instrument other) {
+      return other instanceof Solo solo && solo.help.equals(help);
+    }
   }
 
   /**
@@ -127,56 +212,12 @@ public final class Metrics {
     return Arrays.stream(values).map(value -> value == null ? "" : value).toList();
   }
 
-  /** {@code {a="x",b="y"}} for these label names and values, empty without labels. */
-  static String labels(List<String> names, List<String> values) {
-    if (values.isEmpty()) {
-      return "";
+  /** Micrometer's tags for these label names and values, in declaration order. */
+  static Tags tags(List<String> names, List<String> values) {
+    Tags tags = Tags.empty();
+    for (int i = 0; i < names.size(); i++) {
+      tags = tags.and(names.get(i), values.get(i));
     }
-    StringBuilder text = new StringBuilder("{");
-    for (int i = 0; i < values.size(); i++) {
-      if (i > 0) {
-        text.append(',');
-      }
-      text.append(names.get(i)).append("=\"").append(escape(values.get(i))).append('"');
-    }
-    return text.append('}').toString();
-  }
-
-  /** Label values escape backslash, double quote and new line (text format 0.0.4). */
-  private static String escape(String value) {
-    return value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
-  }
-
-  /** A sample value as Prometheus writes it: whole numbers without a fraction. */
-  static String number(double value) {
-    if (Double.isNaN(value)) {
-      return "NaN";
-    }
-    if (Double.isInfinite(value)) {
-      return value > 0 ? "+Inf" : "-Inf";
-    }
-    return value == Math.rint(value) && Math.abs(value) < 1e15
-        ? Long.toString((long) value)
-        : Double.toString(value);
-  }
-
-  /** A gauge sampled at render time. */
-  record Gauge(String name, String help, DoubleSupplier value) implements Instrument {
-    @Override
-    public boolean sameShape(Instrument other) {
-      return other instanceof Gauge gauge && gauge.help.equals(help);
-    }
-
-    @Override
-    public void render(StringBuilder text) {
-      header(text, name, help, "gauge");
-      double sample;
-      try {
-        sample = value.getAsDouble();
-      } catch (RuntimeException e) {
-        sample = Double.NaN;
-      }
-      text.append(name).append(' ').append(number(sample)).append('\n');
-    }
+    return tags;
   }
 }

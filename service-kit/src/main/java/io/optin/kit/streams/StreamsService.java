@@ -2,6 +2,7 @@ package io.optin.kit.streams;
 
 import io.optin.kit.files.OwnerOnly;
 import io.optin.kit.health.ServiceHealth;
+import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -55,6 +56,7 @@ public abstract class StreamsService implements ServiceHealth, AutoCloseable {
   private final KafkaStreams streams;
   private final RestartBudget budget;
   private final OptinMetrics metrics;
+  private final Metrics.Binding clientMetrics;
   private final CountDownLatch closing = new CountDownLatch(1);
   private final AtomicBoolean deathLogged = new AtomicBoolean();
   private volatile boolean closeRequested;
@@ -96,6 +98,8 @@ public abstract class StreamsService implements ServiceHealth, AutoCloseable {
         name,
         Arrays.stream(KafkaStreams.State.values()).map(Enum::name).toList(),
         () -> streams.state().name());
+    // Threads, tasks, stores and the embedded clients (lag, commit latency, RocksDB), by service.
+    this.clientMetrics = metrics.bindKafkaStreams(name, streams);
   }
 
   /** Starts processing in the background; the app is ready once {@code RUNNING}. */
@@ -150,6 +154,7 @@ public abstract class StreamsService implements ServiceHealth, AutoCloseable {
     if (!streams.close(CLOSE_TIMEOUT)) {
       LOG.warn("{} did not stop within {}", name, CLOSE_TIMEOUT);
     }
+    clientMetrics.close();
   }
 
   private StreamThreadExceptionResponse onThreadDeath(Throwable exception) {
