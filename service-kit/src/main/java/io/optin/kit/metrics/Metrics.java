@@ -1,6 +1,7 @@
 package io.optin.kit.metrics;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -11,6 +12,7 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.util.ArrayList;
@@ -38,10 +40,30 @@ public final class Metrics {
   private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
   private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
-  private final PrometheusMeterRegistry registry =
-      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final PrometheusMeterRegistry registry = registry();
   private final Map<String, Instrument> instruments = new ConcurrentHashMap<>();
   private JvmGcMetrics jvmGc;
+
+  /**
+   * The Prometheus registry, every meter with a HELP line: some Kafka metrics come without a
+   * description, and a family without HELP leaves a dashboard's reader guessing.
+   */
+  private static PrometheusMeterRegistry registry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    registry
+        .config()
+        .meterFilter(
+            new MeterFilter() {
+              @Override
+              public Meter.Id map(Meter.Id id) {
+                String description = id.getDescription();
+                return description == null || description.isBlank()
+                    ? id.withDescription(id.getName() + " (its source gives no description)")
+                    : id;
+              }
+            });
+    return registry;
+  }
 
   /** The Micrometer registry underneath, for binders (Kafka clients, Kafka Streams). */
   public MeterRegistry meterRegistry() {

@@ -1,11 +1,13 @@
 package io.optin.kit.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.metrics.PrometheusText;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -153,10 +155,10 @@ class HttpGatewayTest {
                 + "{\"name\":\"audit\",\"live\":false,\"state\":\"ERROR\"}]}");
     assertThat(get("/health/ready/audit", Map.of()).statusCode()).isEqualTo(503);
     assertThat(get("/health/ready/ingest", Map.of()).statusCode()).isEqualTo(200);
-    assertThat(get("/metrics", Map.of()).body())
-        .contains("optin_service_live{service=\"audit\"} 0\n")
-        .contains("optin_service_live{service=\"ingest\"} 1\n")
-        .contains("optin_service_ready{service=\"audit\"} 0\n");
+    PrometheusText scrape = PrometheusText.parse(get("/metrics", Map.of()).body());
+    assertThat(scrape.value("optin_service_live", Map.of("service", "audit"))).isZero();
+    assertThat(scrape.value("optin_service_live", Map.of("service", "ingest"))).isEqualTo(1);
+    assertThat(scrape.value("optin_service_ready", Map.of("service", "audit"))).isZero();
   }
 
   @Test
@@ -193,9 +195,42 @@ class HttpGatewayTest {
     // Then
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("Content-Type")).contains(Metrics.CONTENT_TYPE);
-    assertThat(response.body())
-        .contains("# TYPE optin_confirmations_total counter\n")
-        .contains("optin_confirmations_total{method=\"code_entry\"} 1\n");
+    PrometheusText scrape = PrometheusText.parse(response.body());
+    assertThat(scrape.families().get("optin_confirmations_total").samples())
+        .containsExactly(
+            Map.entry(
+                "optin_confirmations_total{country=\"ZZ\",method=\"code_entry\",program=\"unknown\"}",
+                1.0));
+    assertThat(scrape.families()).containsKeys("jvm_memory_used_bytes", "process_cpu_usage");
+  }
+
+  @Test
+  void shouldTimeRequestsUnderTheirRouteNeverTheirRawPath() throws Exception {
+    // Given a gateway with one route
+    gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(), metrics);
+    gateway.mount(List.of(new HttpRoute("/v1/subscribers/", ok("{}"))), List.of());
+    OptinMetrics optin = OptinMetrics.on(metrics);
+
+    // When two subscribers are looked up, and a scanner tries random paths
+    get("/v1/subscribers/+14155550100", Map.of());
+    get("/v1/subscribers/+14155550101", Map.of());
+    get("/wp-admin/a", Map.of());
+    get("/wp-admin/b", Map.of());
+
+    // Then each lands under its route's template; the scan under one "other" series
+    await()
+        .untilAsserted(
+            () -> {
+              assertThat(
+                      optin.count(
+                          "optin_http_server_requests_seconds", "/v1/subscribers/", "GET", "200"))
+                  .isEqualTo(2);
+              assertThat(optin.count("optin_http_server_requests_seconds", "other", "GET", "404"))
+                  .isEqualTo(2);
+            });
+    PrometheusText scrape = PrometheusText.parse(metrics.render());
+    assertThat(scrape.families().get("optin_http_server_requests_seconds").samples().keySet())
+        .allMatch(series -> !series.contains("+1415") && !series.contains("wp-admin"));
   }
 
   @Test

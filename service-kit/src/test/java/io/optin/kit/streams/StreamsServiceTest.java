@@ -3,6 +3,7 @@ package io.optin.kit.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.metrics.PrometheusText;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -46,15 +47,27 @@ class StreamsServiceTest {
     assertThat(app.state()).isEqualTo("CREATED");
     assertThat(app.ready()).isFalse();
     assertThat(app.live()).isTrue();
-    assertThat(metrics.registry().render())
-        .contains("optin_streams_state{service=\"echo\",state=\"CREATED\"} 1\n")
-        .contains("optin_streams_state{service=\"echo\",state=\"ERROR\"} 0\n");
+    PrometheusText before = PrometheusText.parse(metrics.registry().render());
+    assertThat(before.value("optin_streams_state", Map.of("service", "echo", "state", "CREATED")))
+        .isEqualTo(1);
+    assertThat(before.value("optin_streams_state", Map.of("service", "echo", "state", "ERROR")))
+        .isZero();
+    // and the client's own metrics are bound, under the service's name
+    assertThat(before.families().keySet()).anyMatch(name -> name.startsWith("kafka_stream_"));
+    assertThat(
+            before.families().values().stream()
+                .filter(f -> f.name().startsWith("kafka_"))
+                .flatMap(f -> f.samples().keySet().stream()))
+        .isNotEmpty()
+        .allMatch(series -> series.contains("service=\"echo\""));
 
     // When it is closed (a stop asked for is not a death)
     app.close();
 
     // Then
     assertThat(app.streamsState()).isEqualTo(KafkaStreams.State.NOT_RUNNING);
+    assertThat(PrometheusText.parse(metrics.registry().render()).families().keySet())
+        .noneMatch(name -> name.startsWith("kafka_"));
     assertThat(app.live()).isTrue();
     assertThat(app.ready()).isFalse();
   }
