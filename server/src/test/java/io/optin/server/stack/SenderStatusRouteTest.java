@@ -66,7 +66,8 @@ class SenderStatusRouteTest {
 
       // Then it is refused and counted
       assertThat(forged.statusCode()).isEqualTo(403);
-      assertThat(registry.render()).contains("optin_webhooks_forged_total{webhook=\"status\"} 1\n");
+      assertThat(registry.render())
+          .contains("optin_webhooks_forged_total{webhook=\"status\"} 1.0\n");
 
       // When it comes signed with the sender's token, for the URL under public.base.url
       HttpResponse<String> signed =

@@ -58,7 +58,12 @@ public final class Metrics {
               public Meter.Id map(Meter.Id id) {
                 String description = id.getDescription();
                 return description == null || description.isBlank()
-                    ? id.withDescription(id.getName() + " (its source gives no description)")
+                    ? new Meter.Id(
+                        id.getName(),
+                        Tags.of(id.getTagsAsIterable()),
+                        id.getBaseUnit(),
+                        id.getName() + " (its source gives no description)",
+                        id.getType())
                     : id;
               }
             });
