@@ -12,6 +12,7 @@ import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SubjectDataKey;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.RecordFailures;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -59,6 +60,14 @@ final class AuditDriver implements AutoCloseable {
   private final Map<String, List<KeyValue<byte[], byte[]>>> written = new LinkedHashMap<>();
 
   AuditDriver(Path stateDir, CheckpointPolicy policy) {
+    this(stateDir, policy, OptinMetrics.unexposed());
+  }
+
+  AuditDriver(Path stateDir, OptinMetrics metrics) {
+    this(stateDir, CheckpointPolicy.from(Settings.defaults(AuditSettings.CATALOGUE)), metrics);
+  }
+
+  AuditDriver(Path stateDir, CheckpointPolicy policy, OptinMetrics metrics) {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "optin-audit-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -66,7 +75,7 @@ final class AuditDriver implements AutoCloseable {
     RecordFailures.configure(
         props, new AuditDeadLetters(serdes, Clock.fixed(WALL, ZoneOffset.UTC)));
     ConsentAuditTopologyConfig cfg = ConsentAuditTopologyConfig.of(SUBJECTS, 6, KEYS, policy);
-    driver = new TopologyTestDriver(ConsentAuditTopology.build(cfg, serdes), props, WALL);
+    driver = new TopologyTestDriver(ConsentAuditTopology.build(cfg, serdes, metrics), props, WALL);
   }
 
   AuditDriver(Path stateDir) {

@@ -20,6 +20,8 @@ import io.optin.avro.PersonalData;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRequested;
+import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.metrics.PrometheusText;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import java.nio.ByteBuffer;
@@ -29,6 +31,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,6 +48,7 @@ class ConsentAuditTopologyTest {
 
   @TempDir Path stateDir;
 
+  private final OptinMetrics metrics = OptinMetrics.unexposed();
   private AuditDriver audit;
 
   /**
@@ -54,7 +58,7 @@ class ConsentAuditTopologyTest {
 
   @BeforeEach
   void start() {
-    audit = new AuditDriver(stateDir.resolve("a"));
+    audit = new AuditDriver(stateDir.resolve("a"), metrics);
   }
 
   @AfterEach
@@ -203,6 +207,11 @@ class ConsentAuditTopologyTest {
     }
     assertThat(opened()).containsExactlyElementsOf(expected);
     assertThat(audit.deadLetters()).isEmpty();
+    // and the confirmation's way to the ledger is timed: from T0 + 100 s to the wall clock (12:00)
+    PrometheusText scrape = PrometheusText.parse(metrics.registry().render());
+    assertThat(scrape.value("optin_confirmed_to_ledger_seconds_count", Map.of())).isEqualTo(1);
+    assertThat(scrape.value("optin_confirmed_to_ledger_seconds_sum", Map.of()))
+        .isEqualTo(Duration.between(T0.plusSeconds(100), WALL).toSeconds());
   }
 
   @Test
@@ -287,6 +296,9 @@ class ConsentAuditTopologyTest {
                     .setDetail("provider error 21211"),
                 phoneOnly().setMessageText("Acme: your code is ******.")));
     assertThat(audit.deadLetters()).isEmpty();
+    // and the delivery is counted once, by program and country
+    assertThat(metrics.value("optin_sms_delivered_total")).isEqualTo(1);
+    assertThat(metrics.value("optin_sms_delivered_total", PROGRAM, "US")).isEqualTo(1);
   }
 
   @Test

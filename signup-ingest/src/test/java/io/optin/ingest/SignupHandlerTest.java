@@ -548,6 +548,8 @@ class SignupHandlerTest {
     assertThat(metrics.value("optin_signups_total", "refused", "429")).isEqualTo(1);
     assertThat(metrics.value("optin_signups_total", "refused", "400")).isEqualTo(1);
     assertThat(metrics.value("optin_velocity_limit_trips_total", "phone")).isEqualTo(1);
+    assertThat(metrics.value("optin_signups_accepted_total", "acme-deals", "US")).isEqualTo(1);
+    assertThat(metrics.value("optin_signups_accepted_total")).isEqualTo(1);
   }
 
   @Test

@@ -17,6 +17,7 @@ import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.metrics.PrometheusText;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -180,7 +181,25 @@ class OutboxCommandHandlerTest {
 
     // Then
     assertThat(metrics.value("optin_sms_sent_total", "CONFIRMATION_CODE")).isEqualTo(1);
+    assertThat(metrics.value("optin_sms_sent_total", "CONFIRMATION_CODE", "acme-deals", "US"))
+        .isEqualTo(1);
     assertThat(metrics.value("optin_sms_failed_total", "21211")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldTimeEachCodeFromItsSignupsAcceptanceToTheProviderRequest() {
+    // Given a code whose signup was accepted 30 s before the sender reaches the provider
+    twilio.thenCreated(SID).thenError(400, 21211, "The 'To' number is not a valid phone number.");
+
+    // When it is sent, and another one is refused by the provider
+    handler().handle(codeCommand("cmd-1", NOW.plusSeconds(570)));
+    handler().handle(codeCommand("cmd-2", NOW.plusSeconds(570)));
+
+    // Then both requests are timed, from the signup's acceptance, whatever the provider answered
+    PrometheusText scrape = PrometheusText.parse(metrics.registry().render());
+    assertThat(scrape.value("optin_signup_to_sms_seconds_count", Map.of())).isEqualTo(2);
+    assertThat(scrape.value("optin_signup_to_sms_seconds_sum", Map.of())).isEqualTo(60);
+    assertThat(scrape.value("optin_signup_to_sms_seconds_bucket", Map.of("le", "10.0"))).isZero();
   }
 
   @Test

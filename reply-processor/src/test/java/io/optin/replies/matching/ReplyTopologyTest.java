@@ -23,6 +23,7 @@ import io.optin.avro.VerificationAttempt;
 import io.optin.domain.status.SubscriptionStatus;
 import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.metrics.PrometheusText;
 import io.optin.replies.RepliesSettings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -35,6 +36,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -171,6 +173,24 @@ class ReplyTopologyTest {
     assertThat(outcome("SM-1")).isEqualTo("CONFIRMED");
     assertThat(outcome("SM-2")).isEqualTo("ALREADY_CONFIRMED");
     assertThat(metrics.value("optin_confirmations_total", "reply_yes")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldTimeAYesFromItsReceptionToItsConfirmationAndCountItByProgramAndCountry() {
+    // Given the processor reads a YES 250 ms after the webhook received it
+    driver.advanceWallClockTime(Duration.ofSeconds(30).plusMillis(250));
+
+    // When
+    reply("SM-1", ReplyIntent.CONFIRM, null, T0.plusSeconds(30));
+
+    // Then
+    PrometheusText scrape = PrometheusText.parse(metrics.registry().render());
+    assertThat(
+            scrape.value("optin_reply_to_confirmed_seconds_count", Map.of("method", "reply_yes")))
+        .isEqualTo(1);
+    assertThat(scrape.value("optin_reply_to_confirmed_seconds_sum", Map.of("method", "reply_yes")))
+        .isEqualTo(0.25);
+    assertThat(metrics.value("optin_confirmations_total", "reply_yes", PROGRAM, "US")).isEqualTo(1);
   }
 
   @Test
