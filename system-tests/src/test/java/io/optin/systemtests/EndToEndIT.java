@@ -11,6 +11,7 @@ import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
 import io.optin.kit.config.Settings;
+import io.optin.kit.metrics.PrometheusText;
 import io.optin.schemas.Topics;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -169,12 +170,31 @@ class EndToEndIT {
                 assertThat(get("/v1/subscribers/" + SECOND).body())
                     .contains("\"status\":\"CONFIRMED\""));
     assertThat(get("/health/ready").statusCode()).isEqualTo(200);
-    assertThat(get("/metrics").body())
-        .contains("optin_confirmations_total{method=\"reply_yes\"} 1\n")
-        .contains("optin_confirmations_total{method=\"reply_code\"} 1\n")
-        .contains("optin_confirmations_total{method=\"code_entry\"} 1\n")
-        .contains("optin_webhooks_forged_total{webhook=\"inbound\"} 1\n")
-        .contains("optin_signups_total{outcome=\"accepted\",status=\"202\"} 3\n");
+    PrometheusText scrape = PrometheusText.parse(get("/metrics").body());
+    for (String method : List.of("reply_yes", "reply_code", "code_entry")) {
+      assertThat(scrape.sum("optin_confirmations_total", Map.of("method", method)))
+          .as(method)
+          .isEqualTo(1);
+      // each confirmation timed from its answer's reception
+      assertThat(scrape.sum("optin_reply_to_confirmed_seconds_count", Map.of("method", method)))
+          .as(method)
+          .isEqualTo(1);
+    }
+    assertThat(scrape.sum("optin_webhooks_forged_total", Map.of("webhook", "inbound")))
+        .isEqualTo(1);
+    assertThat(scrape.sum("optin_signups_total", Map.of("outcome", "accepted", "status", "202")))
+        .isEqualTo(3);
+    assertThat(scrape.sum("optin_signups_accepted_total", Map.of())).isEqualTo(3);
+    // every code's way from its signup to the provider is timed, and the clients are bound
+    assertThat(scrape.sum("optin_signup_to_sms_seconds_count", Map.of()))
+        .isEqualTo(scrape.sum("optin_sms_sent_total", Map.of("kind", "CONFIRMATION_CODE")))
+        .isPositive();
+    assertThat(scrape.sampleNames())
+        .contains(
+            "kafka_consumer_fetch_manager_records_lag_max",
+            "kafka_stream_thread_commit_latency_avg",
+            "optin_challenge_phones_approx",
+            "jvm_memory_used_bytes");
 
     // And the consent ledger holds every step of the first phone, keyed without the number
     String subject = optin.subjectKeys().keyFor(FIRST);
@@ -241,9 +261,11 @@ class EndToEndIT {
     assertThat(pumped.body())
         .contains("number prefix blocked: low confirmation rate (possible SMS pumping)");
     assertThat(post("/v1/signups", signup("+13105550100", PROGRAM)).statusCode()).isEqualTo(202);
-    assertThat(get("/metrics").body())
-        .contains("optin_prefix_blocks_total 1\n")
-        .contains("optin_velocity_limit_trips_total{limit=\"blocked_prefix\"} 1\n");
+    PrometheusText afterPumping = PrometheusText.parse(get("/metrics").body());
+    assertThat(afterPumping.sum("optin_prefix_blocks_total", Map.of())).isEqualTo(1);
+    assertThat(
+            afterPumping.sum("optin_velocity_limit_trips_total", Map.of("limit", "blocked_prefix")))
+        .isEqualTo(1);
   }
 
   private String from() {

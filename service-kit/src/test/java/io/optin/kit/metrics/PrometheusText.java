@@ -141,6 +141,26 @@ public final class PrometheusText {
     return null;
   }
 
+  /**
+   * The sum of the series of sample {@code name} whose labels include {@code labels} (all its
+   * series when empty); 0 when none.
+   */
+  public double sum(String name, Map<String, String> labels) {
+    double sum = 0;
+    for (Family family : families.values()) {
+      for (Map.Entry<String, Double> sample : family.samples().entrySet()) {
+        String key = sample.getKey();
+        String sampleName = key.contains("{") ? key.substring(0, key.indexOf('{')) : key;
+        if (sampleName.equals(name)
+            && labels.entrySet().stream()
+                .allMatch(l -> key.contains(l.getKey() + "=\"" + l.getValue() + "\""))) {
+          sum += sample.getValue();
+        }
+      }
+    }
+    return sum;
+  }
+
   private static boolean belongs(String sample, Family family) {
     String name = family.name();
     return switch (family.type()) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.optin.kit.http.HttpGateway;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
+import io.optin.kit.metrics.PrometheusText;
 import io.optin.kit.streams.RestartBudget;
 import io.optin.kit.streams.StreamsService;
 import java.net.URI;
@@ -133,11 +134,15 @@ class StreamsRestartBudgetIT {
         .isEqualTo(
             "{\"live\":false,\"reason\":\"dead for good: markers\",\"dead\":[\"markers\"],"
                 + "\"services\":[{\"name\":\"markers\",\"live\":false,\"state\":\"ERROR\"}]}");
-    assertThat(get("/metrics").body())
-        .contains("optin_streams_state{service=\"markers\",state=\"ERROR\"} 1\n")
-        .contains("optin_streams_state{service=\"markers\",state=\"RUNNING\"} 0\n")
-        .contains("optin_stream_thread_replacements_total{service=\"markers\"} 2\n")
-        .contains("optin_service_live{service=\"markers\"} 0\n");
+    PrometheusText scrape = PrometheusText.parse(get("/metrics").body());
+    assertThat(scrape.value("optin_streams_state", Map.of("service", "markers", "state", "ERROR")))
+        .isEqualTo(1);
+    assertThat(
+            scrape.value("optin_streams_state", Map.of("service", "markers", "state", "RUNNING")))
+        .isZero();
+    assertThat(scrape.value("optin_stream_thread_replacements_total", Map.of("service", "markers")))
+        .isEqualTo(2);
+    assertThat(scrape.value("optin_service_live", Map.of("service", "markers"))).isZero();
 
     // And nothing of the marker was committed
     assertThat(upperCased()).containsExactly("HELLO");
