@@ -20,6 +20,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.DoubleSupplier;
 import java.util.regex.Pattern;
@@ -42,6 +43,7 @@ public final class Metrics {
 
   private final PrometheusMeterRegistry registry = registry();
   private final Map<String, Instrument> instruments = new ConcurrentHashMap<>();
+  private final Set<String> programs = ConcurrentHashMap.newKeySet();
   private JvmGcMetrics jvmGc;
 
   /**
@@ -143,6 +145,11 @@ public final class Metrics {
     }
     jvmGc = gc;
     return gc::close;
+  }
+
+  /** The program ids labelled so far by {@link OptinMetrics}, whose bound is the process's. */
+  Set<String> programs() {
+    return programs;
   }
 
   /** Binds {@code binder}'s meters. */

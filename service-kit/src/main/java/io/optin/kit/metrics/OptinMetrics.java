@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
@@ -77,7 +76,6 @@ public final class OptinMetrics {
           Duration.ofSeconds(5));
 
   private final Metrics registry;
-  private final Set<String> programs = ConcurrentHashMap.newKeySet();
   private final Counter signups;
   private final Counter signupsAccepted;
   private final Counter smsDelivered;
@@ -457,6 +455,8 @@ public final class OptinMetrics {
     if (program == null || program.isEmpty()) {
       return UNKNOWN_PROGRAM;
     }
+    // The bound is the process's (the registry's), whichever service counts.
+    Set<String> programs = registry.programs();
     if (programs.contains(program)) {
       return program;
     }
@@ -466,7 +466,7 @@ public final class OptinMetrics {
         return program;
       }
     }
-    return programs.contains(program) ? program : OTHER_PROGRAM;
+    return OTHER_PROGRAM;
   }
 
   /** {@code country} as a label: an ISO 3166 alpha-2 code, {@value #UNKNOWN_COUNTRY} otherwise. */
