@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -96,7 +97,12 @@ final class MessageList {
         start = LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant();
         end = start.plus(Duration.ofDays(1));
       } else {
-        start = Instant.parse(value).truncatedTo(ChronoUnit.SECONDS);
+        // twilio-java sends a UTC time without its zone (2026-03-01T00:00:00).
+        start =
+            (value.endsWith("Z")
+                    ? Instant.parse(value)
+                    : LocalDateTime.parse(value).toInstant(ZoneOffset.UTC))
+                .truncatedTo(ChronoUnit.SECONDS);
         end = start.plusSeconds(1);
       }
     } catch (RuntimeException e) {

@@ -20,6 +20,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -91,8 +92,10 @@ class SandboxMessageListTest {
             .read(client);
 
     // Then all five come back over three pages, newest first
+    List<String> newestFirst = new ArrayList<>(sids);
+    Collections.reverse(newestFirst);
     assertThat(StreamSupport.stream(listed.spliterator(), false).map(Message::getSid).toList())
-        .containsExactlyElementsOf(sids.reversed());
+        .containsExactlyElementsOf(newestFirst);
     // And nothing was sent on or before yesterday
     assertThat(
             Message.reader()
