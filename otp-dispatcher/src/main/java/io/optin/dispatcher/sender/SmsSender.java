@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -81,6 +82,7 @@ public final class SmsSender implements Runnable {
   private final InFlightOffsets offsets = new InFlightOffsets();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
+  private final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
   private boolean paused;
   private volatile boolean stopping;
 
@@ -159,6 +161,11 @@ public final class SmsSender implements Runnable {
    * pool.
    */
   void pollOnce() {
+    RuntimeException failure = sendFailure.get();
+    if (failure != null) {
+      throw new IllegalStateException(
+          "sending a command failed unexpectedly; its report is not committed", failure);
+    }
     ConsumerRecords<byte[], Decoded<SmsSendRequested>> records =
         consumer.poll(offsets.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
     List<Dispatch> dispatches = new ArrayList<>();
@@ -229,12 +236,9 @@ public final class SmsSender implements Runnable {
           try {
             output = reportRecord(handler.carryOut(dispatch.send()));
           } catch (RuntimeException e) {
-            // The report cannot be made: the command stays in flight, its offset uncommitted, and
-            // is read again (and looked up) after a restart rather than forgotten.
-            log.error(
-                "Sending command {} failed unexpectedly",
-                dispatch.send().command().getCommandId(),
-                e);
+            // No report can be made: the loop stops (the service is dead, its process restarted),
+            // and the command, never committed, is read again and looked up rather than forgotten.
+            sendFailure.compareAndSet(null, e);
             return;
           }
           completions.add(new Completion(dispatch.partition(), dispatch.offset(), output));

@@ -245,6 +245,34 @@ class SmsSenderTest {
             Map.of(group, Map.of(OUTBOX_0, new OffsetAndMetadata(2))));
   }
 
+  @Test
+  void shouldPauseTheOutboxWhileAsManyCommandsAreInFlightAsAllowedAndResumeBelow() {
+    // Given a provider that holds its answers, and as many commands as may be in flight (2)
+    twilio.thenHang();
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+    consumer.addRecord(outboxRecord(1, command("cmd-2")));
+
+    // When the sender polls them, then a third command arrives
+    sender.pollOnce();
+    consumer.addRecord(outboxRecord(2, command("cmd-3")));
+    sender.pollOnce();
+
+    // Then the outbox is paused with two in flight, and the third command is not read
+    assertThat(consumer.paused()).containsExactly(OUTBOX_0);
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1", "cmd-2");
+
+    // When the provider goes away (the held requests fail) and their reports are committed
+    twilio.close();
+    pollUntilReports(2);
+
+    // Then the outbox is resumed, and the third command is read
+    assertThat(consumer.paused()).isEmpty();
+    sender.pollOnce();
+    assertThat(intents())
+        .extracting(SmsSendIntent::getCommandId)
+        .containsExactly("cmd-1", "cmd-2", "cmd-3");
+  }
+
   private void pollUntilReports(int count) {
     await()
         .atMost(Duration.ofSeconds(10))
