@@ -309,6 +309,10 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+    // A transaction begun right after the previous commit often finds the coordinator still
+    // writing that commit's markers (CONCURRENT_TRANSACTIONS) and is retried after this backoff:
+    // 100 ms by default, the whole latency budget of an SMS. Every send waits for one commit.
+    props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
     return props;
   }
 }

@@ -53,7 +53,8 @@ import org.junit.jupiter.api.Timeout;
  * {@code -Dbench.sender.commands=5000}, other latencies with {@code
  * -Dbench.sender.latencies=0,300,600} (ms), other settings with {@code -Dbench.sender.concurrency}
  * and {@code -Dbench.sender.partitions}; {@code -Dbench.sender.warmup} commands (500) are sent
- * untimed first.
+ * untimed first. {@code -Dbench.sender.rate=200} produces the commands open loop at that rate
+ * instead of at once, for the latency of a sender that keeps up.
  */
 @Tag("bench")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -61,6 +62,8 @@ class SenderThroughputBenchmark {
 
   private static final int COMMANDS = Integer.getInteger("bench.sender.commands", 2_000);
   private static final int WARM_UP = Integer.getInteger("bench.sender.warmup", 500);
+  private static final double RATE =
+      Double.parseDouble(System.getProperty("bench.sender.rate", "0"));
   private static final int PARTITIONS = Integer.getInteger("bench.sender.partitions", 2);
   private static final int CONCURRENCY =
       Integer.getInteger(
@@ -86,10 +89,11 @@ class SenderThroughputBenchmark {
     }
     System.out.printf(
         Locale.ROOT,
-        "%nSMS sender, one instance, %d partition(s), sms.max.concurrency=%d, %d commands%n",
+        "%nSMS sender, one instance, %d partition(s), sms.max.concurrency=%d, %d commands %s%n",
         PARTITIONS,
         CONCURRENCY,
-        COMMANDS);
+        COMMANDS,
+        RATE > 0 ? String.format(Locale.ROOT, "produced at %.0f/s", RATE) : "produced at once");
     System.out.printf(
         Locale.ROOT,
         "%-18s %10s %9s %9s %9s %9s %9s %6s%n",
@@ -192,7 +196,7 @@ class SenderThroughputBenchmark {
         for (int i = 0; i < Math.max(1, WARM_UP); i++) {
           warmUp.add(command(String.format(Locale.ROOT, "+1999%07d", i), "warm-up-" + i));
         }
-        produce(broker, warmUp, producedAt);
+        produce(broker, warmUp, producedAt, 0);
         awaitReceived(receivedAt, warmUp.size(), RUN_LIMIT);
         receivedAt.clear();
         producedAt.clear();
@@ -201,7 +205,7 @@ class SenderThroughputBenchmark {
           commands.add(command(String.format(Locale.ROOT, "+1415%07d", i), "bench-" + i));
         }
         long start = System.currentTimeMillis();
-        produce(broker, commands, producedAt);
+        produce(broker, commands, producedAt, RATE);
         long last = awaitReceived(receivedAt, COMMANDS, RUN_LIMIT);
         double seconds = Math.max(1, last - start) / 1000.0;
         long[] latencies =
@@ -228,8 +232,12 @@ class SenderThroughputBenchmark {
     return receivedAt.values().stream().mapToLong(Long::longValue).max().orElseThrow();
   }
 
+  /** At once when {@code rate} is 0, else open loop at {@code rate} commands per second. */
   private void produce(
-      EmbeddedKafkaBroker broker, List<SmsSendRequested> commands, Map<String, Long> producedAt)
+      EmbeddedKafkaBroker broker,
+      List<SmsSendRequested> commands,
+      Map<String, Long> producedAt,
+      double rate)
       throws Exception {
     Serializer<SmsSendRequested> values = serdes.forTopic(Topics.SMS_OUTBOUND).serializer();
     Map<String, Object> props =
@@ -239,10 +247,18 @@ class SenderThroughputBenchmark {
             ProducerConfig.ACKS_CONFIG,
             "all",
             ProducerConfig.LINGER_MS_CONFIG,
-            5);
+            rate > 0 ? 0 : 5);
     try (KafkaProducer<byte[], byte[]> producer =
         new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-      for (SmsSendRequested command : commands) {
+      long begin = System.nanoTime();
+      for (int i = 0; i < commands.size(); i++) {
+        SmsSendRequested command = commands.get(i);
+        if (rate > 0) {
+          long due = begin + (long) (i * 1_000_000_000d / rate);
+          for (long wait = due - System.nanoTime(); wait > 0; wait = due - System.nanoTime()) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+          }
+        }
         producedAt.put(command.getPhone(), System.currentTimeMillis());
         producer.send(
             new ProducerRecord<>(
