@@ -114,7 +114,8 @@ public final class DispatcherSettings {
           Duration.ofDays(7),
           Duration.ofHours(1),
           Duration.ofDays(30),
-          "How far back a starting sender reads its delivery reports to skip commands already handled.");
+          "How far back a starting sender reads its delivery reports (to skip commands already handled) and its "
+              + "send intents (to look up at the provider, before sending again, a command never reported).");
 
   /** Every setting the dispatcher and the sender read, the shared ones included. */
   public static final SettingsCatalogue CATALOGUE =
