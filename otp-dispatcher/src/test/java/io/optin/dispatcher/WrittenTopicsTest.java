@@ -25,12 +25,12 @@ class WrittenTopicsTest {
                 Duration.ofMinutes(10), Duration.ofSeconds(60), 2, "+15005550006", null),
             new AvroSerdes(new InMemorySchemaRegistryClient(), true));
 
-    // Then: the delivery reports are the sender's and its status webhook's, the rest the
-    // topology's
+    // Then: the delivery reports and the send intents are the sender's (and its status
+    // webhook's), the rest the topology's
     assertThat(TopologyWrites.sinkTopics(topology))
         .containsExactlyInAnyOrder(
             Topics.writtenBy(Writer.OTP_DISPATCHER).stream()
-                .filter(topic -> topic != Topics.SMS_DELIVERY)
+                .filter(topic -> topic != Topics.SMS_DELIVERY && topic != Topics.SMS_INTENTS)
                 .map(Topic::name)
                 .toArray(String[]::new));
   }

@@ -9,6 +9,7 @@ import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
+import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SubjectDataKey;
 import io.optin.avro.SubscriberConfirmed;
@@ -111,6 +112,25 @@ public final class Topics {
               true,
               PHONE_KEY)
           .writtenBy(Writer.OTP_DISPATCHER);
+
+  /**
+   * The sender's send intents, committed before each provider call so that a restarted sender looks
+   * up at the provider, rather than texts again, a command whose report it never committed. Keyed
+   * by phone like the outbox and the reports: an intent lands in the partition number of its
+   * command, so the sender that takes over an outbox partition finds every intent and report of its
+   * commands in the same partition of these two topics. Kept 8 days, a day more than the outbox
+   * (7): every command that can still be read again has its intents.
+   */
+  public static final Topic<SmsSendIntent> SMS_INTENTS =
+      new Topic<>(
+              "optin.sms-intents.v1",
+              SmsSendIntent.class,
+              CleanupPolicy.DELETE,
+              Duration.ofDays(8),
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.OTP_DISPATCHER);
+
   public static final Topic<InboundSms> SMS_INBOUND =
       new Topic<>(
               "optin.sms-inbound.v1",
@@ -240,6 +260,7 @@ public final class Topics {
           CHALLENGES,
           SMS_OUTBOUND,
           SMS_DELIVERY,
+          SMS_INTENTS,
           SMS_INBOUND,
           VERIFICATION_ATTEMPTS,
           CONFIRMED_SUBSCRIBERS,

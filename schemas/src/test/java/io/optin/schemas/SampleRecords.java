@@ -20,6 +20,7 @@ import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
+import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SourceChannel;
 import io.optin.avro.SubjectDataKey;
@@ -59,6 +60,7 @@ public final class SampleRecords {
         challengeIssued(),
         smsSendRequested(),
         smsDeliveryReport(),
+        smsSendIntent(),
         inboundSms(),
         verificationAttempt(),
         subscriberConfirmed(),
@@ -158,6 +160,19 @@ public final class SampleRecords {
         .setLocale("fr-FR")
         .setExpiresAt(SIGNED_UP_AT.plusSeconds(600))
         .setRequestedAt(SIGNED_UP_AT.plusMillis(6))
+        .build();
+  }
+
+  public static SmsSendIntent smsSendIntent() {
+    return SmsSendIntent.newBuilder()
+        .setIntentId("3c1d2e4f-6a7b-4c8d-9e0f-1a2b3c4d5e6f")
+        .setCommandId("7d3f9c2a-5b1e-4c6d-8e7f-9a0b1c2d3e4f")
+        .setPhone(PHONE)
+        .setFromNumber("+15005550006")
+        .setMessagingServiceSid(null)
+        .setBodyHash(HEX_64)
+        .setIntendedAt(SIGNED_UP_AT.plusSeconds(1))
+        .setSenderId("sender-1")
         .build();
   }
 

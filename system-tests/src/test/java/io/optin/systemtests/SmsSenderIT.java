@@ -7,6 +7,7 @@ import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
+import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.devkit.sandbox.SandboxMessage;
@@ -14,7 +15,9 @@ import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sender.SenderConfig;
 import io.optin.dispatcher.sender.SenderService;
+import io.optin.dispatcher.sms.OutgoingSms;
 import io.optin.dispatcher.sms.RetryPolicy;
+import io.optin.dispatcher.sms.SendResult;
 import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
@@ -50,7 +53,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The SMS sender on a real broker and the Twilio sandbox: every command is texted once, its report
- * is committed with the consumed offset, and a replayed outbox sends nothing twice.
+ * is committed with the consumed offset, a replayed outbox sends nothing twice, and a command whose
+ * intent has no report is looked up at the provider before it is sent.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
 class SmsSenderIT {
@@ -77,6 +81,7 @@ class SmsSenderIT {
               List.of(
                   new NewTopic(Topics.SMS_OUTBOUND.name(), 2, (short) 1),
                   new NewTopic(Topics.SMS_DELIVERY.name(), 2, (short) 1),
+                  new NewTopic(Topics.SMS_INTENTS.name(), 2, (short) 1),
                   new NewTopic(Topics.DEAD_LETTERS.name(), 1, (short) 1)))
           .all()
           .get();
@@ -177,6 +182,68 @@ class SmsSenderIT {
             () -> assertThat(committedOffsets()).isEqualTo(endOffsets(Topics.SMS_OUTBOUND)));
     assertThat(outbound(phone)).hasSize(3);
     assertThat(second.handledCommands()).isEqualTo(3);
+  }
+
+  @Test
+  void shouldLookUpACommandWhoseIntentHasNoReportAndSendOnlyWhatTheProviderDoesNotHold()
+      throws Exception {
+    // Given a crashed sender's intents without reports: one whose SMS the provider accepted, one
+    // whose request never left
+    String delivered = "+14155550104";
+    String neverLeft = "+14155550105";
+    String text = "Acme: your code is " + CODES.codeFor("c-4") + ". Reply YES.";
+    SendResult accepted = gateway.send(OutgoingSms.fromNumber(delivered, FROM, text, null));
+    String sid = ((SendResult.Accepted) accepted).sid();
+    sendIntent(intent("cmd-4", delivered, CODES.bodyHash(text)));
+    sendIntent(intent("cmd-5", neverLeft, CODES.bodyHash("a text that never reached Twilio")));
+
+    // When a sender starts and both commands are read again
+    SenderService sender = startSender("it-1");
+    sendCommand(command("cmd-4", "c-4", delivered));
+    sendCommand(command("cmd-5", "c-5", neverLeft));
+
+    // Then the first is reported with the provider's sid and not sent again, the second is sent
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(readCommitted(Topics.SMS_DELIVERY)).hasSize(2));
+    Map<String, SmsDeliveryReport> reports =
+        readCommitted(Topics.SMS_DELIVERY).stream()
+            .collect(Collectors.toMap(SmsDeliveryReport::getCommandId, r -> r));
+    assertThat(outbound(delivered)).extracting(SandboxMessage::sid).containsExactly(sid);
+    assertThat(reports.get("cmd-4").getMessageSid()).isEqualTo(sid);
+    assertThat(reports.get("cmd-4").getAttempts()).isZero();
+    assertSentOnce(neverLeft, "c-5", reports.get("cmd-5"));
+    assertThat(sender.recoveredCommands()).isEqualTo(1);
+    // And each send left an intent first, none holding the code
+    assertThat(readCommitted(Topics.SMS_INTENTS))
+        .extracting(SmsSendIntent::getCommandId)
+        .containsExactlyInAnyOrder("cmd-4", "cmd-5", "cmd-4", "cmd-5");
+    assertThat(readCommitted(Topics.SMS_INTENTS).toString())
+        .doesNotContain(CODES.codeFor("c-4"))
+        .doesNotContain(CODES.codeFor("c-5"));
+  }
+
+  private static SmsSendIntent intent(String commandId, String phone, String bodyHash) {
+    return SmsSendIntent.newBuilder()
+        .setIntentId("intent-" + commandId)
+        .setCommandId(commandId)
+        .setPhone(phone)
+        .setFromNumber(FROM)
+        .setMessagingServiceSid(null)
+        .setBodyHash(bodyHash)
+        .setIntendedAt(Instant.now().minusSeconds(5))
+        .setSenderId("crashed")
+        .build();
+  }
+
+  private void sendIntent(SmsSendIntent intent) throws Exception {
+    sendRaw(
+        Topics.SMS_INTENTS,
+        intent.getPhone(),
+        serdes
+            .forTopic(Topics.SMS_INTENTS)
+            .serializer()
+            .serialize(Topics.SMS_INTENTS.name(), intent));
   }
 
   private void assertSentOnce(String phone, String challengeId, SmsDeliveryReport report) {

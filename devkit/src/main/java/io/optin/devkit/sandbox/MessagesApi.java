@@ -13,6 +13,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The part of Twilio's REST API that twilio-java uses to send an SMS and read it back: create a
- * message ({@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json}) and fetch one ({@code GET
- * …/Messages/{Sid}.json}), behind HTTP basic auth with the account sid and auth token.
+ * message ({@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json}), list them ({@code GET
+ * …/Messages.json}, see {@link MessageList}) and fetch one ({@code GET …/Messages/{Sid}.json}),
+ * behind HTTP basic auth with the account sid and auth token.
  */
 final class MessagesApi implements HttpHandler {
 
@@ -89,7 +91,9 @@ final class MessagesApi implements HttpHandler {
       String method = exchange.getRequestMethod();
       Matcher list = MESSAGES.matcher(path);
       Matcher one = MESSAGE.matcher(path);
-      if (list.matches() && accountSid.equals(list.group(1))) {
+      if (list.matches() && accountSid.equals(list.group(1)) && method.equals("GET")) {
+        list(exchange);
+      } else if (list.matches() && accountSid.equals(list.group(1))) {
         if (!method.equals("POST")) {
           Responses.error(exchange, TwilioError.methodNotAllowed(method));
           return;
@@ -110,6 +114,27 @@ final class MessagesApi implements HttpHandler {
       } else {
         Responses.error(exchange, TwilioError.notFound(path));
       }
+    }
+  }
+
+  private void list(HttpExchange exchange) throws IOException {
+    String rawQuery = exchange.getRequestURI().getRawQuery();
+    Map<String, String> query;
+    try {
+      query = rawQuery == null ? Map.of() : FormData.parse(rawQuery);
+    } catch (IllegalArgumentException e) {
+      Responses.error(exchange, TwilioError.malformedForm());
+      return;
+    }
+    String to = query.get("To");
+    List<SandboxMessage> candidates =
+        to != null
+            ? messages.conversation(to)
+            : messages.conversationsNewestFirst().values().stream().flatMap(List::stream).toList();
+    try {
+      Responses.json(exchange, 200, MessageList.page(accountSid, candidates, query));
+    } catch (IllegalArgumentException e) {
+      Responses.error(exchange, new TwilioError(400, 20001, e.getMessage()));
     }
   }
 

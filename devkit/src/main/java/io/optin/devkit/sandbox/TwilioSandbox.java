@@ -36,10 +36,16 @@ public final class TwilioSandbox implements AutoCloseable {
   static final int MAX_PHONES = 1000;
 
   /**
+   * Answers a slow provider ({@link #apiAnswerDelay}) may hold at once, each on a request thread: a
+   * sender with 256 requests in flight against a 300 ms provider.
+   */
+  static final int MAX_HELD_ANSWERS = 512;
+
+  /**
    * Enough threads that answers held by a slow-provider delay do not starve the page and the other
    * requests; bodies up to 64 KiB, like optin's port.
    */
-  private static final HttpLimits LIMITS = HttpLimits.withThreads(16);
+  private static final HttpLimits LIMITS = HttpLimits.withThreads(MAX_HELD_ANSWERS + 16);
 
   public static final Duration DEFAULT_CALLBACK_DELAY = Duration.ofMillis(500);
 

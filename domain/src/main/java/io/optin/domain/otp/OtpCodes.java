@@ -33,9 +33,11 @@ public final class OtpCodes {
 
   private static final String CODE_DOMAIN = "optin-otp-v1|";
   private static final String HASH_KEY_LABEL = "optin-otp-hash-key-v1";
+  private static final String BODY_HASH_KEY_LABEL = "optin-sms-body-hash-key-v1";
 
   private final KeyedHash codeKey;
   private final KeyedHash hashKey;
+  private final KeyedHash bodyHashKey;
   private final int length;
   private final BigInteger modulus;
 
@@ -48,6 +50,7 @@ public final class OtpCodes {
     this.length = checkLength(length);
     this.codeKey = KeyedHash.ofSecret(secret, SECRET_SETTING);
     this.hashKey = codeKey.derive(HASH_KEY_LABEL);
+    this.bodyHashKey = codeKey.derive(BODY_HASH_KEY_LABEL);
     this.modulus = BigInteger.TEN.pow(length);
   }
 
@@ -90,6 +93,16 @@ public final class OtpCodes {
   public String codeHash(String code) {
     Objects.requireNonNull(code, "code");
     return hashKey.hex(code.replaceAll("[\\s-]", ""));
+  }
+
+  /**
+   * Keyed hash (HMAC-SHA256, lower-case hex) of a whole SMS text as sent, under its own key derived
+   * from the secret: it matches the provider's copy of a message without revealing the code it
+   * carries (a plain hash of a text with a 6-digit code is reversed by trying a million codes).
+   */
+  public String bodyHash(String body) {
+    Objects.requireNonNull(body, "body");
+    return bodyHashKey.hex(body);
   }
 
   /** Whether a code hash is the hash of this challenge's code, compared in constant time. */

@@ -115,6 +115,31 @@ class OtpCodesTest {
   }
 
   @Test
+  void shouldHashABodyUnderItsOwnKeyThatNeitherAPlainHashNorAnotherSecretReproduces()
+      throws Exception {
+    // Given a text carrying a code
+    OtpCodes codes = new OtpCodes(SECRET, 6);
+    String body = "Acme: your code is " + codes.codeFor("challenge-9") + ". Expires in 10 min.";
+
+    // When it is hashed
+    String hash = codes.bodyHash(body);
+
+    // Then the hash is stable, differs per text, per secret, from the code hash and from SHA-256
+    String plain =
+        java.util.HexFormat.of()
+            .formatHex(
+                java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body.getBytes(StandardCharsets.UTF_8)));
+    assertThat(hash)
+        .hasSize(64)
+        .isEqualTo(codes.bodyHash(body))
+        .isNotEqualTo(codes.bodyHash(body + " "))
+        .isNotEqualTo(new OtpCodes(OTHER_SECRET, 6).bodyHash(body))
+        .isNotEqualTo(codes.codeHash(body))
+        .isNotEqualTo(plain);
+  }
+
+  @Test
   void shouldMatchACodeTypedWithSpacesOrDashes() {
     OtpCodes codes = new OtpCodes(SECRET, 6);
     String code = codes.codeFor("challenge-8");

@@ -4,13 +4,16 @@ import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
+import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.message.RenderedSms;
+import io.optin.dispatcher.sms.LookupResult;
 import io.optin.dispatcher.sms.OutgoingSms;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SendOutcome;
 import io.optin.dispatcher.sms.SendResult;
+import io.optin.dispatcher.sms.SentMessageQuery;
 import io.optin.domain.otp.CodeMask;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.PhoneMask;
@@ -19,9 +22,14 @@ import io.optin.kit.metrics.OptinMetrics;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +52,8 @@ public final class OutboxCommandHandler {
   private final Clock clock;
   private final Supplier<String> ids;
   private final OptinMetrics metrics;
+  private final SendIntents intents;
+  private final AtomicLong recovered = new AtomicLong();
 
   public OutboxCommandHandler(
       MessageTemplates templates,
@@ -69,6 +79,33 @@ public final class OutboxCommandHandler {
       Clock clock,
       Supplier<String> ids,
       OptinMetrics metrics) {
+    this(
+        templates,
+        codes,
+        gateway,
+        delivered,
+        new SendIntents(config.dedupeWindow(), clock),
+        config,
+        clock,
+        ids,
+        metrics);
+  }
+
+  /**
+   * As the other constructors, looking a command up at the provider before sending it when {@code
+   * intents} holds an unresolved intent of it.
+   */
+  public OutboxCommandHandler(
+      MessageTemplates templates,
+      OtpCodes codes,
+      RetryingSmsGateway gateway,
+      DeliveredCommands delivered,
+      SendIntents intents,
+      SenderConfig config,
+      Clock clock,
+      Supplier<String> ids,
+      OptinMetrics metrics) {
+    this.intents = Objects.requireNonNull(intents, "intents");
     this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.templates = Objects.requireNonNull(templates, "templates");
     this.codes = Objects.requireNonNull(codes, "codes");
@@ -82,15 +119,31 @@ public final class OutboxCommandHandler {
 
   /**
    * The report of the command's outcome, or empty when the command was already handled (nothing is
-   * sent).
+   * sent): {@link #plan} and {@link #carryOut} in one go, without recording the intent first.
    */
   public Optional<SmsDeliveryReport> handle(SmsSendRequested command) {
+    SendPlan plan = plan(command);
+    if (plan instanceof SendPlan.Done done) {
+      return Optional.of(done.report());
+    }
+    if (plan instanceof SendPlan.Send send) {
+      return Optional.of(carryOut(send));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Decides, without calling the provider, what becomes of a command: skipped when its id was
+   * already handled, settled at once when it cannot be sent, else sent after its intent is
+   * committed. The command id is claimed here, so a second copy polled meanwhile is skipped.
+   */
+  SendPlan plan(SmsSendRequested command) {
     if (!delivered.claim(command.getCommandId())) {
       log.info(
           "Skipping command {} for {}: already handled",
           command.getCommandId(),
           PhoneMask.mask(command.getPhone()));
-      return Optional.empty();
+      return new SendPlan.Skip();
     }
     Instant now = clock.instant();
     RenderedSms message;
@@ -98,20 +151,99 @@ public final class OutboxCommandHandler {
       message = render(command, now);
     } catch (IllegalArgumentException | NullPointerException e) {
       log.warn("Command {} cannot be rendered: {}", command.getCommandId(), e.getMessage());
-      return Optional.of(unsent(command, "command cannot be rendered: " + e.getMessage(), null));
+      return new SendPlan.Done(
+          unsent(command, "command cannot be rendered: " + e.getMessage(), null));
     }
     if (command.getExpiresAt() != null && !now.isBefore(command.getExpiresAt())) {
       // A code that no longer confirms anything would only earn an "expired" answer: record it,
       // send nothing.
-      return Optional.of(
+      return new SendPlan.Done(
           unsent(command, "code expired before it could be sent", message.maskedBody()));
+    }
+    OutgoingSms sms = outgoing(command, message.body());
+    SmsSendIntent intent =
+        SmsSendIntent.newBuilder()
+            .setIntentId(UUID.randomUUID().toString())
+            .setCommandId(command.getCommandId())
+            .setPhone(command.getPhone())
+            .setFromNumber(sms.from())
+            .setMessagingServiceSid(sms.messagingServiceSid())
+            .setBodyHash(codes.bodyHash(message.body()))
+            .setIntendedAt(now)
+            .setSenderId(config.instanceId())
+            .build();
+    return new SendPlan.Send(
+        command, message, sms, intent, intents.unresolved(command.getCommandId()));
+  }
+
+  /**
+   * Carries out a send whose intent is committed: when earlier attempts left intents without a
+   * report, asks the provider first (retrying as sends are retried) and reports the message found
+   * rather than texting again; when the provider cannot answer, reports a failure rather than send
+   * blind. Runs on a sending thread.
+   */
+  SmsDeliveryReport carryOut(SendPlan.Send send) {
+    SmsSendRequested command = send.command();
+    if (!send.earlier().isEmpty()) {
+      LookupResult found = gateway.findSent(query(send));
+      if (found instanceof LookupResult.Found earlier) {
+        intents.resolved(command.getCommandId());
+        recovered.incrementAndGet();
+        metrics.smsRecovered();
+        log.info(
+            "Command {} to {} was already at the provider as {}: reported, not sent again",
+            command.getCommandId(),
+            PhoneMask.mask(command.getPhone()),
+            earlier.sid());
+        return base(command, send.message().maskedBody())
+            .setAttempts(0)
+            .setMessageSid(earlier.sid())
+            .setStatus(acceptedStatus(earlier.status()))
+            .build();
+      }
+      if (found instanceof LookupResult.Failed failed) {
+        SmsDeliveryReport report =
+            report(
+                command,
+                send.message(),
+                new SendOutcome(failed.failure(), 0),
+                "an earlier attempt could not be checked at the provider, so it was not sent again: ");
+        intents.resolved(command.getCommandId());
+        return report;
+      }
     }
     if (command.getKind() == SmsKind.CONFIRMATION_CODE) {
       // A code's command carries its signup's acceptance time (requestedAt = occurredAt).
       metrics.signupToSms(Duration.between(command.getRequestedAt(), clock.instant()));
     }
-    SendOutcome outcome = gateway.sendWithRetries(outgoing(command, message.body()));
-    return Optional.of(report(command, message, outcome));
+    SendOutcome outcome = gateway.sendWithRetries(send.sms());
+    intents.resolved(command.getCommandId());
+    return report(command, send.message(), outcome, "");
+  }
+
+  /** Commands found at the provider rather than sent again, since start. */
+  long recoveredCommands() {
+    return recovered.get();
+  }
+
+  /**
+   * The earlier intents' recipient and sender, since the first of them, matching any of their
+   * texts; without {@code From} when they name no number (a messaging service picks it) or
+   * different ones.
+   */
+  private SentMessageQuery query(SendPlan.Send send) {
+    List<SmsSendIntent> earlier = send.earlier();
+    Set<String> hashes = new HashSet<>();
+    Set<String> froms = new HashSet<>();
+    Instant since = earlier.get(0).getIntendedAt();
+    for (SmsSendIntent intent : earlier) {
+      hashes.add(intent.getBodyHash());
+      froms.add(String.valueOf(intent.getFromNumber()));
+      since = intent.getIntendedAt().isBefore(since) ? intent.getIntendedAt() : since;
+    }
+    String from = froms.size() == 1 ? earlier.get(0).getFromNumber() : null;
+    return new SentMessageQuery(
+        send.command().getPhone(), from, since, body -> hashes.contains(codes.bodyHash(body)));
   }
 
   private RenderedSms render(SmsSendRequested command, Instant now) {
@@ -138,7 +270,7 @@ public final class OutboxCommandHandler {
   }
 
   private SmsDeliveryReport report(
-      SmsSendRequested command, RenderedSms message, SendOutcome outcome) {
+      SmsSendRequested command, RenderedSms message, SendOutcome outcome, String failurePrefix) {
     SmsDeliveryReport.Builder report =
         base(command, message.maskedBody()).setAttempts(outcome.attempts());
     SendResult result = outcome.result();
@@ -177,7 +309,10 @@ public final class OutboxCommandHandler {
     return report
         .setStatus(DeliveryStatus.FAILED)
         .setErrorCode(errorCode)
-        .setErrorMessage(mask.mask(errorMessage))
+        .setErrorMessage(
+            failurePrefix.isEmpty()
+                ? mask.mask(errorMessage)
+                : failurePrefix + mask.mask(errorMessage))
         .build();
   }
 

@@ -1,7 +1,9 @@
 package io.optin.dispatcher.sender;
 
+import io.optin.dispatcher.sms.LookupResult;
 import io.optin.dispatcher.sms.OutgoingSms;
 import io.optin.dispatcher.sms.SendResult;
+import io.optin.dispatcher.sms.SentMessageQuery;
 import io.optin.dispatcher.sms.SmsGateway;
 import java.util.Objects;
 
@@ -26,5 +28,18 @@ final class PacedSmsGateway implements SmsGateway {
       return new SendResult.TransientFailure(null, null, "interrupted before sending");
     }
     return delegate.send(sms);
+  }
+
+  /** Lookups share the account's request rate with sends. */
+  @Override
+  public LookupResult findSent(SentMessageQuery query) {
+    try {
+      pacer.acquire();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new LookupResult.Failed(
+          new SendResult.TransientFailure(null, null, "interrupted before looking up"));
+    }
+    return delegate.findSent(query);
   }
 }

@@ -31,7 +31,8 @@ import java.util.Objects;
  *     twilio.messaging.service.sid})
  * @param statusCallback where Twilio posts delivery statuses ({@code
  *     public.base.url}/webhooks/twilio/status), or null for none
- * @param concurrency SMS requests in flight at once ({@code sms.max.concurrency})
+ * @param concurrency provider requests in flight at once ({@code sms.max.concurrency}); the outbox
+ *     partitions are paused while as many commands are in flight
  * @param messagesPerSecond provider requests per second, retries included ({@code
  *     sms.rate.per.second})
  * @param retryPolicy how transient provider failures are retried ({@code sms.max.attempts})
@@ -95,9 +96,8 @@ public record SenderConfig(
   }
 
   /**
-   * Records read per poll: one per sending slot. The batch in flight is what a crash can text
-   * twice, so it is kept to the concurrency: at most {@code sms.max.concurrency} duplicate SMS per
-   * crash.
+   * Records read per poll: at most one per sending slot, so that a poll made just below the cap
+   * queues at most that many commands behind the provider requests in flight.
    */
   public int maxPollRecords() {
     return concurrency;

@@ -1,12 +1,13 @@
 package io.optin.dispatcher.sender;
 
-import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SmsGateway;
+import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.health.ServiceHealth;
+import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import io.optin.kit.streams.DecodingDeserializer;
@@ -33,8 +34,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs the SMS sender: on start it fences any previous transaction of this instance, reads back the
- * commands already reported, then sends outbox commands until closed. {@link #close()} finishes the
- * batch in progress.
+ * commands already reported and the send intents without a report, then sends outbox commands until
+ * closed. {@link #close()} lets the sends in flight finish and commits their reports.
  *
  * <p>Health: ready while the send loop runs; dead for good ({@link #live()} false) once the loop
  * stopped on an error, for instance after another instance with the same {@code sms.sender.id}
@@ -58,11 +59,20 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
   private static final Duration HISTORY_TIMEOUT = Duration.ofMinutes(2);
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
+  /**
+   * How long sends in flight are awaited on a revocation or a stop: one provider request with the
+   * default timeouts. Below {@link #CLOSE_TIMEOUT} and the consumer's poll interval.
+   */
+  private static final Duration DRAIN_TIMEOUT =
+      TwilioClientSettings.DEFAULT_CONNECT_TIMEOUT.plus(TwilioClientSettings.DEFAULT_READ_TIMEOUT);
+
   private final SenderConfig config;
   private final Map<String, String> clientSettings;
   private final AvroSerdes serdes;
   private final Clock clock;
+  private final OptinMetrics metrics;
   private final DeliveredCommands delivered;
+  private final SendIntents intents;
   private final OutboxCommandHandler handler;
   private final ExecutorService sending;
   private final Thread loop;
@@ -114,7 +124,9 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
     this.clientSettings = Map.copyOf(clientSettings);
     this.serdes = Objects.requireNonNull(serdes, "serdes");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.metrics = Objects.requireNonNull(metrics, "metrics");
     this.delivered = new DeliveredCommands(config.dedupeWindow(), clock);
+    this.intents = new SendIntents(config.dedupeWindow(), clock);
     RetryingSmsGateway retrying =
         new RetryingSmsGateway(
             new PacedSmsGateway(gateway, new SendPacer(config.messagesPerSecond())),
@@ -125,6 +137,7 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
             codes,
             retrying,
             delivered,
+            intents,
             config,
             clock,
             () -> UUID.randomUUID().toString(),
@@ -176,6 +189,11 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
     return delivered.size();
   }
 
+  /** Commands found at the provider after a crash rather than sent again, since start. */
+  public long recoveredCommands() {
+    return handler.recoveredCommands();
+  }
+
   private void runLoop() {
     try (KafkaProducer<byte[], byte[]> producer =
             new KafkaProducer<>(
@@ -185,13 +203,37 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
                 consumerConfig(),
                 new ByteArrayDeserializer(),
                 DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_OUTBOUND).deserializer())
-                    .deserializer())) {
+                    .deserializer());
+        KafkaConsumer<byte[], byte[]> historyReader =
+            new KafkaConsumer<>(
+                historyConfig(), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        Metrics.Binding producerMetrics = metrics.bindKafkaClient(NAME, producer);
+        Metrics.Binding consumerMetrics = metrics.bindKafkaClient(NAME, consumer)) {
       // First fence our previous incarnation: it aborts the transaction a crash left open, which
       // would otherwise
       // hold back the committed reports that the history must see.
       producer.initTransactions();
-      loadHistory();
-      SmsSender current = new SmsSender(consumer, producer, handler, sending, serdes, clock);
+      SenderHistory history =
+          new SenderHistory(
+              historyReader,
+              serdes,
+              delivered,
+              intents,
+              config.dedupeWindow(),
+              HISTORY_TIMEOUT,
+              clock);
+      history.load();
+      SmsSender current =
+          new SmsSender(
+              consumer,
+              producer,
+              handler,
+              sending,
+              serdes,
+              clock,
+              config.concurrency(),
+              DRAIN_TIMEOUT,
+              history::catchUp);
       sender = current;
       // Read after publishing the sender: a close() racing with us either sees it and stops it, or
       // is seen here.
@@ -218,19 +260,10 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
     }
   }
 
-  private void loadHistory() {
-    try (KafkaConsumer<byte[], Decoded<SmsDeliveryReport>> reader =
-        new KafkaConsumer<>(
-            historyConfig(),
-            new ByteArrayDeserializer(),
-            DecodingDeserializer.serde(serdes.forTopic(Topics.SMS_DELIVERY).deserializer())
-                .deserializer())) {
-      new DeliveryHistory(reader, Topics.SMS_DELIVERY.name(), clock)
-          .loadInto(delivered, config.dedupeWindow(), HISTORY_TIMEOUT);
-    }
-  }
-
-  /** Stops after the batch in progress is committed, then releases the clients and threads. */
+  /**
+   * Stops after the sends in flight completed (up to a provider timeout) and their reports were
+   * committed, then releases the clients and threads.
+   */
   @Override
   public void close() {
     closing = true;
@@ -281,6 +314,10 @@ public final class SenderService implements ServiceHealth, AutoCloseable {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     props.put(ProducerConfig.ACKS_CONFIG, "all");
     props.put(ProducerConfig.CLIENT_ID_CONFIG, config.transactionalId());
+    // A transaction begun right after the previous commit often finds the coordinator still
+    // writing that commit's markers (CONCURRENT_TRANSACTIONS) and is retried after this backoff:
+    // 100 ms by default, the whole latency budget of an SMS. Every send waits for one commit.
+    props.putIfAbsent(ProducerConfig.RETRY_BACKOFF_MS_CONFIG, 10);
     return props;
   }
 }

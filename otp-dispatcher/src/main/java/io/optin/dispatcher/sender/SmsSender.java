@@ -2,6 +2,7 @@ package io.optin.dispatcher.sender;
 
 import io.optin.avro.DeadLetter;
 import io.optin.avro.SmsDeliveryReport;
+import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.kit.streams.Decoded;
 import io.optin.schemas.Topics;
@@ -11,15 +12,17 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -38,22 +41,31 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The outbox consumer: polls SMS commands (read_committed), has them sent concurrently by the
- * {@link OutboxCommandHandler}, then commits their reports and the consumed offsets in one
- * transaction.
+ * The outbox consumer, pipelined: one loop thread owns the consumer and the transactional producer,
+ * and each turn of the loop is one transaction holding the send intents of the commands just
+ * polled, the reports of the sends completed since the last turn, and the consumed offsets up to
+ * the lowest command still in flight of each partition. A command is handed to the sending pool
+ * only once the transaction holding its intent committed.
  *
- * <p>Duplicate SMS bound: a command is texted again only if the process dies (or its transaction
- * aborts for good) after the provider accepted the SMS and before the batch's transaction
- * committed. At most one poll batch per sender instance is exposed ({@link
- * SenderConfig#maxPollRecords()}, the concurrency), each command at most once more per such crash.
- * Replays of committed commands are skipped by command id ({@link DeliveredCommands}).
+ * <p>Duplicate SMS bound: a crash between a provider's acceptance and the report's commit leaves an
+ * intent without a report; the command is read again, and the restarted sender (or the instance
+ * that takes the partition over) looks the message up at the provider before sending. Replays of
+ * reported commands are skipped by command id ({@link DeliveredCommands}). At most {@code
+ * sms.max.concurrency} provider requests are in flight; the assigned partitions are paused while as
+ * many commands are.
  */
 public final class SmsSender implements Runnable {
 
   public static final String APPLICATION = "optin-sms-sender";
 
   private static final Logger log = LoggerFactory.getLogger(SmsSender.class);
-  private static final Duration POLL = Duration.ofMillis(200);
+
+  /** Waiting for new commands when nothing is in flight: poll returns as soon as one arrives. */
+  private static final Duration IDLE_POLL = Duration.ofMillis(100);
+
+  /** While sends are in flight, come back soon to commit the reports of those that completed. */
+  private static final Duration BUSY_POLL = Duration.ofMillis(2);
+
   private static final int COMMIT_ATTEMPTS = 3;
 
   private final Consumer<byte[], Decoded<SmsSendRequested>> consumer;
@@ -61,15 +73,33 @@ public final class SmsSender implements Runnable {
   private final OutboxCommandHandler handler;
   private final ExecutorService sending;
   private final Serializer<SmsDeliveryReport> reports;
+  private final Serializer<SmsSendIntent> intents;
   private final Serializer<DeadLetter> deadLetters;
   private final Clock clock;
+  private final int maxInFlight;
+  private final Duration drainTimeout;
+  private final Runnable onAssigned;
+  private final InFlightOffsets offsets = new InFlightOffsets();
+  private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private final List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
+  private final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
+  private boolean paused;
   private volatile boolean stopping;
+
+  /** A send finished on the pool: its report, to commit with its offset. */
+  private record Completion(
+      TopicPartition partition, long offset, ProducerRecord<byte[], byte[]> output) {}
 
   /**
    * @param consumer subscribed by {@link #run}; {@code read_committed}, auto-commit off, in group
    *     {@value #APPLICATION}
    * @param producer transactional, {@code initTransactions()} already called
-   * @param sending the bounded pool sends run on (its size is the sender's concurrency)
+   * @param sending the pool sends run on; its size is {@code maxInFlight}
+   * @param maxInFlight commands in flight beyond which the partitions are paused
+   * @param drainTimeout how long sends in flight are awaited when partitions are revoked or the
+   *     sender stops: a provider request's timeout
+   * @param onAssigned run on the loop thread when partitions are assigned, before they are read
+   *     (the reports and intents committed meanwhile are read back there)
    */
   public SmsSender(
       Consumer<byte[], Decoded<SmsSendRequested>> consumer,
@@ -77,20 +107,30 @@ public final class SmsSender implements Runnable {
       OutboxCommandHandler handler,
       ExecutorService sending,
       AvroSerdes serdes,
-      Clock clock) {
+      Clock clock,
+      int maxInFlight,
+      Duration drainTimeout,
+      Runnable onAssigned) {
     this.consumer = consumer;
     this.producer = producer;
     this.handler = handler;
     this.sending = sending;
     this.reports = serdes.forTopic(Topics.SMS_DELIVERY).serializer();
+    this.intents = serdes.forTopic(Topics.SMS_INTENTS).serializer();
     this.deadLetters = serdes.forTopic(Topics.DEAD_LETTERS).serializer();
     this.clock = clock;
+    this.maxInFlight = maxInFlight;
+    this.drainTimeout = drainTimeout;
+    this.onAssigned = onAssigned;
   }
 
-  /** Polls and sends until {@link #stop()}; a batch in progress is finished and committed first. */
+  /**
+   * Polls and sends until {@link #stop()}; then awaits the sends in flight (up to the drain
+   * timeout) and commits their reports.
+   */
   @Override
   public void run() {
-    consumer.subscribe(List.of(Topics.SMS_OUTBOUND.name()));
+    consumer.subscribe(List.of(Topics.SMS_OUTBOUND.name()), new Rebalance());
     try {
       while (!stopping) {
         pollOnce();
@@ -100,41 +140,64 @@ public final class SmsSender implements Runnable {
         throw e;
       }
     }
+    awaitCompletions(offsets::inFlight);
+    commitPending();
   }
 
-  /** Asks the loop to end after the current batch. */
+  /** Asks the loop to end after the current turn. */
   public void stop() {
     stopping = true;
     consumer.wakeup();
   }
 
+  /** Commands whose intent is committed and whose report is not. */
+  int inFlight() {
+    return offsets.inFlight();
+  }
+
   /**
-   * One poll; the records it returns are sent, then their reports and offsets committed together.
+   * One turn: poll, record the intents of what was polled with the reports completed since the last
+   * turn and the offsets now contiguous, in one transaction, then hand the polled sends to the
+   * pool.
    */
   void pollOnce() {
-    ConsumerRecords<byte[], Decoded<SmsSendRequested>> records = consumer.poll(POLL);
-    if (!records.isEmpty()) {
-      process(records);
+    RuntimeException failure = sendFailure.get();
+    if (failure != null) {
+      throw new IllegalStateException(
+          "sending a command failed unexpectedly; its report is not committed", failure);
     }
-  }
-
-  private void process(ConsumerRecords<byte[], Decoded<SmsSendRequested>> records) {
-    List<Future<Optional<ProducerRecord<byte[], byte[]>>>> outputs = new ArrayList<>();
-    Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+    ConsumerRecords<byte[], Decoded<SmsSendRequested>> records =
+        consumer.poll(offsets.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
+    List<Dispatch> dispatches = new ArrayList<>();
     for (ConsumerRecord<byte[], Decoded<SmsSendRequested>> record : records) {
-      outputs.add(sending.submit(() -> outputFor(record)));
-      offsets.put(
-          new TopicPartition(record.topic(), record.partition()),
-          new OffsetAndMetadata(record.offset() + 1));
+      TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+      offsets.polled(partition, record.offset());
+      planFor(record)
+          .ifPresentOrElse(
+              send -> {
+                outputs.add(intentRecord(send.intent()));
+                dispatches.add(new Dispatch(partition, record.offset(), send));
+              },
+              () -> offsets.completed(partition, record.offset()));
     }
-    List<ProducerRecord<byte[], byte[]>> toCommit = new ArrayList<>();
-    for (Future<Optional<ProducerRecord<byte[], byte[]>>> output : outputs) {
-      awaitOutput(output).ifPresent(toCommit::add);
+    commitPending();
+    dispatches.forEach(this::dispatch);
+    if (!paused && offsets.inFlight() >= maxInFlight) {
+      consumer.pause(consumer.assignment());
+      paused = true;
+    } else if (paused && offsets.inFlight() < maxInFlight) {
+      consumer.resume(consumer.paused());
+      paused = false;
     }
-    commit(toCommit, offsets);
   }
 
-  private Optional<ProducerRecord<byte[], byte[]>> outputFor(
+  private record Dispatch(TopicPartition partition, long offset, SendPlan.Send send) {}
+
+  /**
+   * What to send for a record; empty when it is settled here (dead letter, skip, unsendable), its
+   * output then already among those of this turn.
+   */
+  private Optional<SendPlan.Send> planFor(
       ConsumerRecord<byte[], Decoded<SmsSendRequested>> record) {
     Decoded<SmsSendRequested> decoded = record.value();
     if (!decoded.isOk()) {
@@ -147,24 +210,135 @@ public final class SmsSender implements Runnable {
       DeadLetter letter = deadLetter(record, decoded);
       // A record without a timestamp (-1) is let the broker stamp its dead letter.
       Long timestamp = record.timestamp() >= 0 ? record.timestamp() : null;
-      return Optional.of(
+      outputs.add(
           new ProducerRecord<>(
               Topics.DEAD_LETTERS.name(),
               null,
               timestamp,
               record.key(),
               deadLetters.serialize(Topics.DEAD_LETTERS.name(), letter)));
+      return Optional.empty();
     }
-    return handler
-        .handle(decoded.value())
-        .map(
-            report ->
-                new ProducerRecord<>(
-                    Topics.SMS_DELIVERY.name(),
-                    null,
-                    report.getOccurredAt().toEpochMilli(),
-                    report.getPhone().getBytes(StandardCharsets.UTF_8),
-                    reports.serialize(Topics.SMS_DELIVERY.name(), report)));
+    SendPlan plan = handler.plan(decoded.value());
+    if (plan instanceof SendPlan.Send send) {
+      return Optional.of(send);
+    }
+    if (plan instanceof SendPlan.Done done) {
+      outputs.add(reportRecord(done.report()));
+    }
+    return Optional.empty();
+  }
+
+  private void dispatch(Dispatch dispatch) {
+    sending.execute(
+        () -> {
+          ProducerRecord<byte[], byte[]> output;
+          try {
+            output = reportRecord(handler.carryOut(dispatch.send()));
+          } catch (RuntimeException e) {
+            // No report can be made: the loop stops (the service is dead, its process restarted),
+            // and the command, never committed, is read again and looked up rather than forgotten.
+            sendFailure.compareAndSet(null, e);
+            return;
+          }
+          completions.add(new Completion(dispatch.partition(), dispatch.offset(), output));
+        });
+  }
+
+  /** Commits the outputs gathered, the reports completed and the offsets they free, if any. */
+  private void commitPending() {
+    for (Completion completion; (completion = completions.poll()) != null; ) {
+      outputs.add(completion.output());
+      offsets.completed(completion.partition(), completion.offset());
+    }
+    Map<TopicPartition, OffsetAndMetadata> advanced = offsets.advanced();
+    if (outputs.isEmpty() && advanced.isEmpty()) {
+      return;
+    }
+    commit(outputs, advanced);
+    offsets.committed(advanced);
+    outputs.clear();
+  }
+
+  /**
+   * Waits until {@code inFlight} is 0 or the drain timeout passed, committing as sends complete.
+   */
+  private void awaitCompletions(IntSupplier inFlight) {
+    long deadline = System.nanoTime() + drainTimeout.toNanos();
+    while (inFlight.getAsInt() > 0 && System.nanoTime() - deadline < 0) {
+      Completion completion = completions.poll();
+      if (completion == null) {
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+        continue;
+      }
+      outputs.add(completion.output());
+      offsets.completed(completion.partition(), completion.offset());
+    }
+  }
+
+  private final class Rebalance implements ConsumerRebalanceListener {
+
+    /**
+     * The partitions go to another instance: their sends in flight are awaited (up to a provider
+     * timeout) and their reports and offsets committed while they are still ours, so the next owner
+     * neither sends them again nor needs to look them up.
+     */
+    @Override
+    public void onPartitionsRevoked(Collection<TopicPartition> revoked) {
+      if (revoked.isEmpty()) {
+        return;
+      }
+      awaitCompletions(() -> offsets.inFlight(revoked));
+      int left = offsets.inFlight(revoked);
+      if (left > 0) {
+        log.warn(
+            "{} send(s) of revoked partitions still in flight after {}: their next owner looks them"
+                + " up at the provider",
+            left,
+            drainTimeout);
+      }
+      commitPending();
+      offsets.forget(revoked);
+    }
+
+    @Override
+    public void onPartitionsLost(Collection<TopicPartition> lost) {
+      offsets.forget(lost);
+    }
+
+    @Override
+    public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+      if (assigned.isEmpty()) {
+        return;
+      }
+      onAssigned.run();
+      if (paused) {
+        consumer.pause(assigned);
+      }
+    }
+  }
+
+  private ProducerRecord<byte[], byte[]> intentRecord(SmsSendIntent intent) {
+    return new ProducerRecord<>(
+        Topics.SMS_INTENTS.name(),
+        null,
+        intent.getIntendedAt().toEpochMilli(),
+        intent.getPhone().getBytes(StandardCharsets.UTF_8),
+        intents.serialize(Topics.SMS_INTENTS.name(), intent));
+  }
+
+  private ProducerRecord<byte[], byte[]> reportRecord(SmsDeliveryReport report) {
+    return new ProducerRecord<>(
+        Topics.SMS_DELIVERY.name(),
+        null,
+        report.getOccurredAt().toEpochMilli(),
+        report.getPhone().getBytes(StandardCharsets.UTF_8),
+        reports.serialize(Topics.SMS_DELIVERY.name(), report));
   }
 
   private DeadLetter deadLetter(
@@ -183,19 +357,6 @@ public final class SmsSender implements Runnable {
         .build();
   }
 
-  private static <T> T awaitOutput(Future<T> output) {
-    try {
-      return output.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(
-          "interrupted while SMS were being sent; the batch is not committed", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(
-          "sending a command failed unexpectedly; the batch is not committed", e.getCause());
-    }
-  }
-
   private void commit(
       List<ProducerRecord<byte[], byte[]>> outputs,
       Map<TopicPartition, OffsetAndMetadata> offsets) {
@@ -203,7 +364,9 @@ public final class SmsSender implements Runnable {
       try {
         producer.beginTransaction();
         outputs.forEach(producer::send);
-        producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        if (!offsets.isEmpty()) {
+          producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
+        }
         producer.commitTransaction();
         return;
       } catch (ProducerFencedException
@@ -218,7 +381,7 @@ public final class SmsSender implements Runnable {
         if (attempt >= COMMIT_ATTEMPTS) {
           throw e;
         }
-        // The SMS are already sent: abort and commit the same reports again rather than lose them.
+        // Some SMS are already sent: abort and commit the same reports again rather than lose them.
         log.warn(
             "Committing {} report(s) failed (attempt {} of {}): {}",
             outputs.size(),

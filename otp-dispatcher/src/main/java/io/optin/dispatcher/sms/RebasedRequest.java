@@ -39,8 +39,10 @@ final class RebasedRequest {
   }
 
   private static String pathOf(Request original) {
-    String path = URI.create(original.getUrl()).getRawPath();
-    return path == null ? "" : path;
+    // A next-page request carries its query in the URL itself (Page=1&PageToken=…), not as params.
+    URI url = URI.create(original.getUrl());
+    String path = url.getRawPath() == null ? "" : url.getRawPath();
+    return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
   }
 
   private static void copyAll(Map<String, List<String>> from, ParamSink to) {

@@ -37,6 +37,37 @@ public final class RetryingSmsGateway implements SmsGateway {
     return sendWithRetries(sms).result();
   }
 
+  /**
+   * Looks up, asking again after a transient failure as the policy allows (the same backoff as
+   * sends); a failure that outlives the attempts is returned, never turned into "not found".
+   */
+  @Override
+  public LookupResult findSent(SentMessageQuery query) {
+    int attempts = 0;
+    while (true) {
+      LookupResult result = delegate.findSent(query);
+      attempts++;
+      if (!(result instanceof LookupResult.Failed failed)
+          || !(failed.failure() instanceof SendResult.TransientFailure)
+          || !policy.allowsAnotherAttempt(attempts)) {
+        return result;
+      }
+      Duration delay = policy.delayBeforeRetry(attempts, random);
+      log.info(
+          "Lookup {} for {} failed ({}); asking again in {} ms",
+          attempts,
+          query,
+          failed.failure().summary(),
+          delay.toMillis());
+      try {
+        sleeper.sleep(delay);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return result;
+      }
+    }
+  }
+
   /** Sends, retrying transient failures as the policy allows; says how many attempts were made. */
   public SendOutcome sendWithRetries(OutgoingSms sms) {
     int attempts = 0;

@@ -26,6 +26,12 @@ import org.apache.hc.core5.util.Timeout;
  */
 final class SingleAttemptHttpClient extends NetworkHttpClient implements Closeable {
 
+  /**
+   * One connection per provider request in flight: as many as the largest {@code
+   * sms.max.concurrency}, or requests would queue for a connection inside the client.
+   */
+  static final int MAX_CONNECTIONS = 1024;
+
   private final URI baseUrl;
 
   SingleAttemptHttpClient(URI baseUrl, Duration connectTimeout, Duration readTimeout) {
@@ -52,8 +58,8 @@ final class SingleAttemptHttpClient extends NetworkHttpClient implements Closeab
                         .build())
                 .setDefaultSocketConfig(
                     SocketConfig.custom().setSoTimeout(read).setSoKeepAlive(true).build())
-                .setMaxConnPerRoute(20)
-                .setMaxConnTotal(100)
+                .setMaxConnPerRoute(MAX_CONNECTIONS)
+                .setMaxConnTotal(MAX_CONNECTIONS)
                 .build())
         .setDefaultRequestConfig(requestConfig)
         // NetworkHttpClient stamps its own RequestConfig (30.5 s connect timeout) on every request,

@@ -66,7 +66,7 @@ class SenderConfigTest {
                 FROM,
                 null,
                 URI.create("http://127.0.0.1:8080/webhooks/twilio/status"),
-                4,
+                256,
                 10,
                 RetryPolicy.backoff(3),
                 Duration.ofDays(7)));
@@ -86,7 +86,7 @@ class SenderConfigTest {
   void shouldRefuseBadValuesNamingTheSetting() {
     assertThatThrownBy(() -> with(Map.of("sms.max.concurrency", "0")))
         .isInstanceOf(SettingsException.class)
-        .hasMessage("sms.max.concurrency=0 from test: must be between 1 and 256");
+        .hasMessage("sms.max.concurrency=0 from test: must be between 1 and 1024");
     assertThatThrownBy(() -> with(Map.of("sms.sender.id", "two words")))
         .isInstanceOf(SettingsException.class)
         .hasMessage(

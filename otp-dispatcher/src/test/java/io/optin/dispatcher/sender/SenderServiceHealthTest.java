@@ -5,6 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.dispatcher.TestDispatcherSettings;
 import io.optin.dispatcher.message.MessageTemplates;
+import io.optin.dispatcher.sms.LookupResult;
+import io.optin.dispatcher.sms.OutgoingSms;
+import io.optin.dispatcher.sms.SendResult;
+import io.optin.dispatcher.sms.SentMessageQuery;
+import io.optin.dispatcher.sms.SmsGateway;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -32,8 +37,16 @@ class SenderServiceHealthTest {
             new AvroSerdes(new InMemorySchemaRegistryClient(), true),
             new MessageTemplates(Map.of()),
             OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6),
-            sms -> {
-              throw new AssertionError("nothing is sent");
+            new SmsGateway() {
+              @Override
+              public SendResult send(OutgoingSms sms) {
+                throw new AssertionError("nothing is sent");
+              }
+
+              @Override
+              public LookupResult findSent(SentMessageQuery query) {
+                throw new AssertionError("nothing is looked up");
+              }
             })) {
       assertThat(sender.name()).isEqualTo("sender");
       assertThat(sender.ready()).isFalse();

@@ -2,10 +2,12 @@ package io.optin.dispatcher.sender;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.optin.avro.DeadLetter;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
+import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.TestDispatcherSettings;
 import io.optin.dispatcher.message.MessageTemplates;
@@ -49,8 +51,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The outbox loop's transaction discipline, with Kafka's own client doubles and a real HTTP Twilio:
- * reports and offsets commit together, an aborted commit is retried with the same reports, a fenced
- * sender stops.
+ * an intent commits before its send, reports commit with the offsets they free, an aborted commit
+ * is retried with the same records, a fenced sender stops before sending.
  */
 class SmsSenderTest {
 
@@ -106,7 +108,17 @@ class SmsSenderTest {
                     Map.of("sms.sender.id", "test", "twilio.from", "+15005550006"))),
             clock,
             () -> UUID.randomUUID().toString());
-    sender = new SmsSender(consumer, producer, handler, sending, serdes, clock);
+    sender =
+        new SmsSender(
+            consumer,
+            producer,
+            handler,
+            sending,
+            serdes,
+            clock,
+            2,
+            Duration.ofSeconds(5),
+            () -> {});
     producer.initTransactions();
     consumer.assign(List.of(OUTBOX_0));
     consumer.updateBeginningOffsets(Map.of(OUTBOX_0, 0L));
@@ -120,15 +132,32 @@ class SmsSenderTest {
   }
 
   @Test
-  void shouldCommitReportTogetherWithConsumedOffset() {
+  void shouldCommitTheIntentBeforeSendingThenTheReportTogetherWithTheConsumedOffset() {
     // Given a command at offset 0 that Twilio accepts
     twilio.thenCreated(SID);
     consumer.addRecord(outboxRecord(0, command("cmd-1")));
 
-    // When the sender polls
+    // When the sender polls once
     sender.pollOnce();
 
-    // Then one transaction holds the report and the next offset to read
+    // Then a first transaction holds the intent and no offset: the command is in flight
+    assertThat(producer.history())
+        .extracting(ProducerRecord::topic)
+        .containsExactly(Topics.SMS_INTENTS.name());
+    assertThat(intents())
+        .singleElement()
+        .satisfies(
+            intent -> {
+              assertThat(intent.getCommandId()).isEqualTo("cmd-1");
+              assertThat(intent.getPhone()).isEqualTo(PHONE);
+              assertThat(intent.getFromNumber()).isEqualTo("+15005550006");
+              assertThat(intent.getBodyHash()).hasSize(64);
+              assertThat(intent.getSenderId()).isEqualTo("test");
+            });
+    assertThat(producer.consumerGroupOffsetsHistory()).isEmpty();
+
+    // And once the send completed, a later turn commits the report with the next offset to read
+    pollUntilReports(1);
     assertThat(reports())
         .singleElement()
         .satisfies(
@@ -139,27 +168,30 @@ class SmsSenderTest {
     assertThat(producer.consumerGroupOffsetsHistory())
         .containsExactly(
             Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
-    assertThat(producer.transactionCommitted()).isTrue();
+    assertThat(twilio.forms()).hasSize(1);
+    assertThat(sender.inFlight()).isZero();
   }
 
   @Test
-  void shouldCommitSameReportAgainAfterAbortedCommit() {
+  void shouldCommitSameIntentAgainAfterAbortedCommitAndSendOnce() {
     // Given the first commit fails with an abortable error
     twilio.thenCreated(SID);
     producer.failures.add(new KafkaException("coordinator moved"));
     consumer.addRecord(outboxRecord(0, command("cmd-1")));
 
-    // When the sender polls
+    // When the sender polls until the report is committed
     sender.pollOnce();
+    pollUntilReports(1);
 
-    // Then the SMS went out once and its report was committed once, by the second transaction
+    // Then the intent was committed once, the SMS went out once, its report was committed once
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1");
     assertThat(twilio.forms()).hasSize(1);
     assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
     assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
   }
 
   @Test
-  void shouldStopWithoutCommittingWhenFenced() {
+  void shouldStopWithoutSendingWhenFencedBeforeTheIntentCommitted() {
     // Given another instance fenced this one
     twilio.thenCreated(SID);
     producer.failures.add(new ProducerFencedException("a newer sender took over"));
@@ -168,9 +200,10 @@ class SmsSenderTest {
     // When the sender polls, it gives up instead of retrying
     assertThatThrownBy(sender::pollOnce).isInstanceOf(ProducerFencedException.class);
 
-    // Then nothing of this batch was committed
+    // Then nothing was committed, and nothing was sent: the intent came first
     assertThat(producer.history()).isEmpty();
     assertThat(producer.consumerGroupOffsetsHistory()).isEmpty();
+    assertThat(twilio.forms()).isEmpty();
   }
 
   @Test
@@ -187,14 +220,17 @@ class SmsSenderTest {
             decoder().deserialize(OUTBOX_0.topic(), garbage)));
     consumer.addRecord(outboxRecord(1, command("cmd-2")));
 
-    // When the sender polls
+    // When the sender polls until the command is reported
     sender.pollOnce();
+    pollUntilReports(1);
 
-    // Then the garbage is a dead letter, the command is sent, and both offsets are committed
+    // Then the garbage is a dead letter committed with the command's intent and the offset up to
+    // the command in flight, and the report follows with the offset past it
     List<ProducerRecord<byte[], byte[]>> sent = producer.history();
     assertThat(sent)
         .extracting(ProducerRecord::topic)
-        .containsExactly(Topics.DEAD_LETTERS.name(), Topics.SMS_DELIVERY.name());
+        .containsExactly(
+            Topics.DEAD_LETTERS.name(), Topics.SMS_INTENTS.name(), Topics.SMS_DELIVERY.name());
     DeadLetter letter =
         serdes
             .forTopic(Topics.DEAD_LETTERS)
@@ -202,9 +238,61 @@ class SmsSenderTest {
             .deserialize(Topics.DEAD_LETTERS.name(), sent.get(0).value());
     assertThat(letter.getRawValue()).isEqualTo(ByteBuffer.wrap(garbage));
     assertThat(letter.getSourceOffset()).isZero();
+    String group = consumer.groupMetadata().groupId();
     assertThat(producer.consumerGroupOffsetsHistory())
         .containsExactly(
-            Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(2))));
+            Map.of(group, Map.of(OUTBOX_0, new OffsetAndMetadata(1))),
+            Map.of(group, Map.of(OUTBOX_0, new OffsetAndMetadata(2))));
+  }
+
+  @Test
+  void shouldPauseTheOutboxWhileAsManyCommandsAreInFlightAsAllowedAndResumeBelow() {
+    // Given a provider that holds its answers, and as many commands as may be in flight (2)
+    twilio.thenHang();
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+    consumer.addRecord(outboxRecord(1, command("cmd-2")));
+
+    // When the sender polls them, then a third command arrives
+    sender.pollOnce();
+    consumer.addRecord(outboxRecord(2, command("cmd-3")));
+    sender.pollOnce();
+
+    // Then the outbox is paused with two in flight, and the third command is not read
+    assertThat(consumer.paused()).containsExactly(OUTBOX_0);
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1", "cmd-2");
+
+    // When the provider goes away (the held requests fail) and their reports are committed
+    twilio.close();
+    pollUntilReports(2);
+
+    // Then the outbox is resumed, and the third command is read
+    assertThat(consumer.paused()).isEmpty();
+    sender.pollOnce();
+    assertThat(intents())
+        .extracting(SmsSendIntent::getCommandId)
+        .containsExactly("cmd-1", "cmd-2", "cmd-3");
+  }
+
+  private void pollUntilReports(int count) {
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () -> {
+              sender.pollOnce();
+              assertThat(reports()).hasSize(count);
+            });
+  }
+
+  private List<SmsSendIntent> intents() {
+    return producer.history().stream()
+        .filter(record -> record.topic().equals(Topics.SMS_INTENTS.name()))
+        .map(
+            record ->
+                serdes
+                    .forTopic(Topics.SMS_INTENTS)
+                    .deserializer()
+                    .deserialize(record.topic(), record.value()))
+        .toList();
   }
 
   private List<SmsDeliveryReport> reports() {

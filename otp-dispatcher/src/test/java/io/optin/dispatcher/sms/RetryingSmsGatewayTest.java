@@ -36,6 +36,16 @@ class RetryingSmsGatewayTest {
       last = script.isEmpty() ? last : script.poll();
       return last;
     }
+
+    /** Answers from the same script: an acceptance as found, a failure as a failed lookup. */
+    @Override
+    public LookupResult findSent(SentMessageQuery query) {
+      calls++;
+      last = script.isEmpty() ? last : script.poll();
+      return last instanceof SendResult.Accepted accepted
+          ? new LookupResult.Found(accepted.sid(), accepted.status())
+          : new LookupResult.Failed(last);
+    }
   }
 
   private final List<Duration> sleeps = new ArrayList<>();

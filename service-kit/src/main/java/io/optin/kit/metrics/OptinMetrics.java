@@ -88,6 +88,7 @@ public final class OptinMetrics {
   private final Counter prefixBlocks;
   private final Counter smsSent;
   private final Counter smsFailed;
+  private final Counter smsRecovered;
   private final Counter replies;
   private final Counter confirmations;
   private final Counter expiries;
@@ -139,6 +140,10 @@ public final class OptinMetrics {
             "optin_sms_failed_total",
             "SMS the provider finally refused or could not be reached for, by provider error code (empty: none).",
             "error_code");
+    smsRecovered =
+        registry.counter(
+            "optin_sms_recovered_total",
+            "SMS commands found already at the provider after a crash (an intent without a report), reported instead of sent again.");
     replies =
         registry.counter(
             "optin_replies_total",
@@ -352,6 +357,11 @@ public final class OptinMetrics {
     smsFailed.inc(errorCode == null ? "" : errorCode.toString());
   }
 
+  /** A command whose earlier attempt was found at the provider, so it was not sent again. */
+  public void smsRecovered() {
+    smsRecovered.inc();
+  }
+
   public void replyReceived(String intent) {
     replies.inc(intent);
   }
@@ -440,6 +450,7 @@ public final class OptinMetrics {
       case "optin_sms_sent_total" -> smsSent;
       case "optin_sms_delivered_total" -> smsDelivered;
       case "optin_sms_failed_total" -> smsFailed;
+      case "optin_sms_recovered_total" -> smsRecovered;
       case "optin_replies_total" -> replies;
       case "optin_confirmations_total" -> confirmations;
       case "optin_challenges_expired_total" -> expiries;

@@ -25,6 +25,7 @@ class OptinMetricsTest {
     metrics.smsSent("CONFIRMATION_CODE", "news", "FR");
     metrics.smsDelivered(null, "FR");
     metrics.smsFailed(null);
+    metrics.smsRecovered();
     metrics.replyReceived("CONFIRM");
     metrics.confirmed("reply_yes", "news", "FR");
     metrics.expired();
@@ -51,6 +52,7 @@ class OptinMetricsTest {
                 1.0),
             Map.entry("optin_sms_delivered_total{country=\"FR\",program=\"unknown\"}", 1.0),
             Map.entry("optin_sms_failed_total{error_code=\"\"}", 1.0),
+            Map.entry("optin_sms_recovered_total", 1.0),
             Map.entry("optin_replies_total{intent=\"CONFIRM\"}", 1.0),
             Map.entry(
                 "optin_confirmations_total{country=\"FR\",method=\"reply_yes\",program=\"news\"}",

@@ -30,9 +30,6 @@ final class CrashStack implements AutoCloseable {
   static final String API_TOKEN = "test-api-token";
   static final String FROM = "+15005550006";
 
-  /** Provider calls in flight per sender, so the documented bound on SMS sent twice per crash. */
-  static final int SMS_MAX_CONCURRENCY = 4;
-
   private static final String ACCOUNT_SID = "AC" + "0".repeat(32);
   private static final String AUTH_TOKEN = "test-auth-token";
   private static final String PARTITIONS = "2";
@@ -177,7 +174,6 @@ final class CrashStack implements AutoCloseable {
     settings.put("otp.resend.cooldown", "9m");
     // Every signup comes from the one IP of the test platform.
     settings.put("limits.ip.per.hour", "100000");
-    settings.put("sms.max.concurrency", Integer.toString(SMS_MAX_CONCURRENCY));
     settings.put("sms.sender.id", "crash-test");
     settings.put("streams.state.dir", stateDir.toString());
     // A killed member keeps its partitions until its session times out (45 s by default): shorter,
