@@ -113,7 +113,10 @@ public record BenchOptions(
     if (load instanceof OpenLoop open) {
       if (!(open.rate() > 0) || open.rate() > MAX_RATE) {
         throw new IllegalArgumentException(
-            "--rate must be above 0 and at most " + MAX_RATE + " signups/s, got " + open.rate());
+            "--rate must be above 0 and at most "
+                + MAX_RATE
+                + " signups/s, got "
+                + Numbers.compact(open.rate()));
       }
       requireBetween("--duration", open.duration(), Duration.ofSeconds(1), MAX_DURATION);
       if (open.flows() < 1) {

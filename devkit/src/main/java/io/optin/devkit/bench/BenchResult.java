@@ -134,6 +134,10 @@ public record BenchResult(
   /**
    * The bench's own process (with the embedded stack: broker, registry, services, sandbox and
    * driver together).
+   *
+   * @param cpuSeconds CPU time of every thread, from the first signup to the end of the drain
+   * @param rssMiB resident memory at the end
+   * @param peakRssMiB the largest resident memory of the process's life
    */
   record Usage(
       double cpuSeconds,

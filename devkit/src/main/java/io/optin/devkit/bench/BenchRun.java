@@ -161,6 +161,9 @@ public final class BenchRun {
       PhoneNumbers numbers)
       throws Exception {
     URI gatewayUrl = gateway != null ? gateway : URI.create(target);
+    // First, on an idle stack: after the flows, a saturated run's backlog would still be using the
+    // broker and the cores.
+    BenchResult.Baseline baseline = baseline(bootstrapServers, serdes);
     FlowBook book = new FlowBook();
     List<Tally.Sample> samples = new CopyOnWriteArrayList<>();
     ScheduledExecutorService meter =
@@ -169,6 +172,8 @@ public final class BenchRun {
         Executors.newFixedThreadPool(
             options.concurrency(), NamedThreads.daemons("optin-bench-signup-"));
     Tally.DrainEnd end;
+    long cpuAtStart = ProcessMeter.cpuNanos();
+    long cpuAtEnd;
     long driveStart = System.nanoTime();
     try (Phones phones = new Phones(sandbox, book, options.replyDelay(), WEBHOOK_THREADS);
         PipelineObserver observer = new PipelineObserver(bootstrapServers, serdes, book);
@@ -216,8 +221,8 @@ public final class BenchRun {
         Thread.sleep(SETTLE.toMillis());
       }
       meter.shutdownNow();
-      samples.add(
-          new Tally.Sample(System.nanoTime(), ProcessMeter.cpuNanos(), ProcessMeter.rssBytes()));
+      cpuAtEnd = ProcessMeter.cpuNanos();
+      samples.add(new Tally.Sample(System.nanoTime(), cpuAtEnd, ProcessMeter.rssBytes()));
       progress(book, driveStart);
       if (phones.replyFailures() > 0) {
         say("%d YES webhooks could not be posted.", phones.replyFailures());
@@ -231,8 +236,8 @@ public final class BenchRun {
         Tally.counts(flows, end, book.otherSms(), book.foreignSms() + book.foreignConfirmations());
     List<LatencySummary> hops = Tally.hops(flows);
     BenchResult.Throughput throughput = Tally.throughput(flows, end, samples);
-    BenchResult.Usage usage = usage(counts, options.remote() == null);
-    BenchResult.Baseline baseline = baseline(bootstrapServers, serdes);
+    BenchResult.Usage usage =
+        usage(counts, (cpuAtEnd - cpuAtStart) / 1e9, options.remote() == null);
     BenchResult result =
         new BenchResult(
             commandLine,
@@ -309,8 +314,11 @@ public final class BenchRun {
     }
   }
 
-  private static BenchResult.Usage usage(BenchResult.Counts counts, boolean includesOptin) {
-    double cpuSeconds = Math.max(0, ProcessMeter.cpuNanos()) / 1e9;
+  /**
+   * @param cpuSeconds CPU time of the process from the first signup to the end of the drain
+   */
+  private static BenchResult.Usage usage(
+      BenchResult.Counts counts, double cpuSeconds, boolean includesOptin) {
     return new BenchResult.Usage(
         cpuSeconds,
         counts.complete() == 0 ? 0 : cpuSeconds * 1000 / counts.complete(),

@@ -80,8 +80,8 @@ final class SummaryText {
     BenchResult.Usage u = r.process();
     line(
         s,
-        "Process%s: CPU %.1f s (%.2f s per 1000 complete flows, %d CPUs), RSS %.0f MiB (peak %.0f"
-            + " MiB).",
+        "Process%s: CPU %.1f s from the first signup to the end (%.2f s per 1000 complete flows,"
+            + " %d CPUs), RSS %.0f MiB (peak %.0f MiB).",
         u.includesOptin() ? " (bench and embedded optin together)" : " (bench only)",
         u.cpuSeconds(),
         u.cpuSecondsPerThousandFlows(),

@@ -194,9 +194,10 @@ public final class BenchCommand implements Callable<Integer> {
       DemoLogs.errorsOnly();
     }
     PrintWriter stdout = spec.commandLine().getOut();
+    // The arguments as typed, "bench" included.
     String commandLine =
-        "optin bench " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
-    var result = new BenchRun(options, commandLine.trim(), stdout).run();
+        "optin " + String.join(" ", spec.commandLine().getParseResult().originalArgs());
+    var result = new BenchRun(options, commandLine, stdout).run();
     stdout.print(BenchRun.summary(result));
     stdout.println("Wrote " + options.out().resolve("result.json") + " and report.html.");
     stdout.flush();
