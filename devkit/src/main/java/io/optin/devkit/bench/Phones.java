@@ -59,12 +59,17 @@ final class Phones implements AutoCloseable {
     if (flow == null) {
       return;
     }
-    long delay = Math.max(0, atProvider + replyDelay.toNanos() - System.nanoTime());
-    timer.schedule(() -> webhooks.execute(() -> answerYes(flow, sms)), delay, TimeUnit.NANOSECONDS);
+    // The phone sees the SMS once the provider has answered the sender (now, at the earliest).
+    long now = System.nanoTime();
+    long replyAt = Math.max(now, atProvider + replyDelay.toNanos());
+    // The reply is timed from when the phone sends it, even if every webhook thread is busy then:
+    // the bench's own queueing must not hide a slow optin.
+    flow.replySent(replyAt);
+    timer.schedule(
+        () -> webhooks.execute(() -> answerYes(flow, sms)), replyAt - now, TimeUnit.NANOSECONDS);
   }
 
   private void answerYes(Flow flow, SandboxMessage sms) {
-    flow.replySent(System.nanoTime());
     try {
       WebhookAnswer answer = sandbox.reply(sms.to(), sms.from(), "YES");
       flow.replyAnswered(answer.status(), System.nanoTime());
