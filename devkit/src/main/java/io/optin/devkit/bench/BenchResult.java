@@ -63,6 +63,7 @@ public record BenchResult(
    * @param duplicateSms code SMS beyond the first of a flow's phone, counted at the provider
    * @param duplicateLedger CONFIRMED ledger records beyond the first of a flow
    * @param stuck unfinished and lost flows by the step they stopped before
+   * @param refusedBy refused signups by HTTP status, or by the error when there was no answer
    * @param otherSms SMS to a flow's phone carrying no code (such as a welcome message)
    * @param foreign SMS and confirmations of phones of no flow of this run
    */
@@ -80,10 +81,12 @@ public record BenchResult(
       int duplicateSms,
       int duplicateLedger,
       Map<String, Integer> stuck,
+      Map<String, Integer> refusedBy,
       int otherSms,
       int foreign) {
     Counts {
       stuck = Map.copyOf(stuck);
+      refusedBy = Map.copyOf(refusedBy);
     }
   }
 

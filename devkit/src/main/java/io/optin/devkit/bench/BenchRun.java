@@ -347,7 +347,12 @@ public final class BenchRun {
       failures.add(c.duplicateLedger() + " duplicate CONFIRMED records in the ledger");
     }
     if (c.refused() > 0) {
-      failures.add(c.refused() + " signups refused or unanswered");
+      List<String> reasons = new ArrayList<>();
+      c.refusedBy().entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(e -> reasons.add(e.getValue() + " " + e.getKey()));
+      failures.add(
+          c.refused() + " signups refused or unanswered (" + String.join(", ", reasons) + ")");
     }
     if (c.unfinished() > 0) {
       failures.add(

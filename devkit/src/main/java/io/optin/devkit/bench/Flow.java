@@ -127,6 +127,16 @@ final class Flow {
       return confirmations > 0 && ledgerRecords > 0;
     }
 
+    /** Why the signup was not accepted: its HTTP status, or the error when none came. */
+    String refusal() {
+      if (failure != null) {
+        int colon = failure.indexOf(':');
+        String error = colon < 0 ? failure : failure.substring(0, colon);
+        return error.substring(error.lastIndexOf('.') + 1);
+      }
+      return acceptedNanos == 0 ? "no answer yet" : "HTTP " + signupStatus;
+    }
+
     /** The step the flow stopped before, for an unfinished flow. */
     String stuckAt() {
       if (acceptedNanos == 0) {

@@ -126,6 +126,8 @@ final class HtmlReport {
     row(h, "duplicate code SMS", Integer.toString(c.duplicateSms()));
     row(h, "duplicate ledger CONFIRMED", Integer.toString(c.duplicateLedger()));
     new TreeMap<>(c.stuck()).forEach((at, n) -> row(h, "stopped at: " + at, Integer.toString(n)));
+    new TreeMap<>(c.refusedBy())
+        .forEach((why, n) -> row(h, "refused: " + why, Integer.toString(n)));
     h.append("</table>\n");
   }
 

@@ -47,6 +47,8 @@ final class ResultJson {
     flows.put("lost", c.lost());
     ObjectNode stuck = flows.putObject("stuckAt");
     new TreeMap<>(c.stuck()).forEach(stuck::put);
+    ObjectNode refusedBy = flows.putObject("refusedBy");
+    new TreeMap<>(c.refusedBy()).forEach(refusedBy::put);
     ObjectNode duplicates = root.putObject("duplicates");
     duplicates.put("confirmations", c.duplicateConfirmations());
     duplicates.put("sms", c.duplicateSms());

@@ -41,6 +41,7 @@ final class Tally {
     int duplicateSms = 0;
     int duplicateLedger = 0;
     Map<String, Integer> stuck = new TreeMap<>();
+    Map<String, Integer> refusedBy = new TreeMap<>();
     for (Flow.Snapshot f : flows) {
       accepted += f.accepted() ? 1 : 0;
       sms += f.codeSms() > 0 ? 1 : 0;
@@ -50,7 +51,9 @@ final class Tally {
       duplicateConfirmations += Math.max(0, f.confirmations() - 1);
       duplicateSms += Math.max(0, f.codeSms() - 1);
       duplicateLedger += Math.max(0, f.ledgerRecords() - 1);
-      if (f.accepted() && !f.complete()) {
+      if (!f.accepted()) {
+        refusedBy.merge(f.refusal(), 1, Integer::sum);
+      } else if (!f.complete()) {
         notDone++;
         stuck.merge(f.stuckAt(), 1, Integer::sum);
       }
@@ -71,6 +74,7 @@ final class Tally {
         duplicateSms,
         duplicateLedger,
         stuck,
+        refusedBy,
         otherSms,
         foreign);
   }

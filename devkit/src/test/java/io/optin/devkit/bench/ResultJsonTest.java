@@ -40,7 +40,8 @@ class ResultJsonTest {
                 "complete", 2,
                 "unfinished", 0,
                 "lost", 1,
-                "stuckAt", Map.of("not confirmed", 1)));
+                "stuckAt", Map.of("not confirmed", 1),
+                "refusedBy", Map.of()));
     assertThat((Map<String, Object>) json.get("duplicates"))
         .isEqualTo(Map.of("confirmations", 0, "sms", 0, "ledger", 0));
     List<Map<String, Object>> hops = (List<Map<String, Object>>) json.get("hops");

@@ -29,7 +29,7 @@ final class Results {
         Map.of("flows", 3, "via", "http"),
         Map.of("sms.rate.per.second", "10000"),
         new BenchResult.Counts(
-            3, 3, 0, 3, 3, 3, 2, 0, 1, 0, 0, 0, Map.of("not confirmed", 1), 0, 0),
+            3, 3, 0, 3, 3, 3, 2, 0, 1, 0, 0, 0, Map.of("not confirmed", 1), Map.of(), 0, 0),
         List.of(hop, none),
         new BenchResult.Throughput(
             2.0,

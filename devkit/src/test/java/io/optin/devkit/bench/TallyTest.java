@@ -50,7 +50,22 @@ class TallyTest {
     assertThat(quiet)
         .isEqualTo(
             new BenchResult.Counts(
-                4, 3, 1, 3, 3, 2, 2, 0, 1, 1, 1, 0, Map.of("not confirmed", 1), 0, 0));
+                4,
+                3,
+                1,
+                3,
+                3,
+                2,
+                2,
+                0,
+                1,
+                1,
+                1,
+                0,
+                Map.of("not confirmed", 1),
+                Map.of("HTTP 429", 1),
+                0,
+                0));
     assertThat(busy.unfinished()).isEqualTo(1);
     assertThat(busy.lost()).isZero();
     assertThat(BenchRun.failures(quiet, Tally.DrainEnd.QUIET))
@@ -59,7 +74,26 @@ class TallyTest {
                 + " confirmed)",
             "1 duplicate confirmations",
             "1 duplicate code SMS at the provider",
-            "1 signups refused or unanswered");
+            "1 signups refused or unanswered (1 HTTP 429)");
+  }
+
+  @Test
+  void shouldNameWhySignupsWereRefused() {
+    // Given a signup answered 503, one that timed out and one still unanswered
+    FlowBook book = new FlowBook();
+    book.accepted(book.add(0, "+14155551000", S), 503, null, S + MS);
+    book.add(1, "+14155551001", S)
+        .failed("java.net.http.HttpTimeoutException: request timed out", 2 * S);
+    book.add(2, "+14155551002", S);
+    List<Flow.Snapshot> flows = book.flows().stream().map(Flow::snapshot).toList();
+
+    // When
+    BenchResult.Counts counts = Tally.counts(flows, Tally.DrainEnd.DEADLINE, 0, 0);
+
+    // Then
+    assertThat(counts.refused()).isEqualTo(3);
+    assertThat(counts.refusedBy())
+        .isEqualTo(Map.of("HTTP 503", 1, "HttpTimeoutException", 1, "no answer yet", 1));
   }
 
   @Test
