@@ -30,18 +30,18 @@ class ResultJsonTest {
         .containsEntry("ratio", 0.5 / 2000.0);
     assertThat((Map<String, Object>) json.get("flows"))
         .containsExactlyInAnyOrderEntriesOf(
-            Map.of(
-                "started", 3,
-                "accepted", 3,
-                "refused", 0,
-                "smsAtProvider", 3,
-                "yesAnswered", 3,
-                "confirmed", 3,
-                "complete", 2,
-                "unfinished", 0,
-                "lost", 1,
-                "stuckAt", Map.of("not confirmed", 1),
-                "refusedBy", Map.of()));
+            Map.ofEntries(
+                Map.entry("started", 3),
+                Map.entry("accepted", 3),
+                Map.entry("refused", 0),
+                Map.entry("smsAtProvider", 3),
+                Map.entry("yesAnswered", 3),
+                Map.entry("confirmed", 3),
+                Map.entry("complete", 2),
+                Map.entry("unfinished", 0),
+                Map.entry("lost", 1),
+                Map.entry("stuckAt", Map.of("not confirmed", 1)),
+                Map.entry("refusedBy", Map.of())));
     assertThat((Map<String, Object>) json.get("duplicates"))
         .isEqualTo(Map.of("confirmations", 0, "sms", 0, "ledger", 0));
     List<Map<String, Object>> hops = (List<Map<String, Object>>) json.get("hops");
