@@ -51,13 +51,14 @@ public record BenchResult(
    *
    * @param flows flows the run started
    * @param accepted signups answered 202 (or acknowledged by Kafka)
-   * @param refused signups answered anything else, or not at all
+   * @param refused signups answered anything else, or failed (timed out, connection refused)
    * @param sms flows whose code SMS reached the provider
    * @param answered flows whose YES webhook was answered
    * @param confirmed flows with a SubscriberConfirmed
    * @param complete flows with a SubscriberConfirmed and their CONFIRMED ledger record
-   * @param unfinished accepted flows not complete when the drain ended while the pipeline was still
-   *     moving (a backlog: the run saturated optin)
+   * @param unfinished flows not complete (their signup not even answered, or accepted and not
+   *     further) when the drain ended while the pipeline was still moving (a backlog: the run
+   *     saturated optin)
    * @param lost accepted flows not complete when the pipeline had gone quiet
    * @param duplicateConfirmations SubscriberConfirmed records beyond the first of a flow
    * @param duplicateSms code SMS beyond the first of a flow's phone, counted at the provider

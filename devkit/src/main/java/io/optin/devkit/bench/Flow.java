@@ -119,6 +119,8 @@ final class Flow {
       long ledgerNanos,
       int ledgerRecords) {
 
+    static final String NOT_ANSWERED = "signup not answered";
+
     boolean accepted() {
       return failure == null && signupStatus == 202;
     }
@@ -134,13 +136,13 @@ final class Flow {
         String error = colon < 0 ? failure : failure.substring(0, colon);
         return error.substring(error.lastIndexOf('.') + 1);
       }
-      return acceptedNanos == 0 ? "no answer yet" : "HTTP " + signupStatus;
+      return "HTTP " + signupStatus;
     }
 
     /** The step the flow stopped before, for an unfinished flow. */
     String stuckAt() {
       if (acceptedNanos == 0) {
-        return "signup not answered";
+        return NOT_ANSWERED;
       }
       if (!accepted()) {
         return "signup refused";

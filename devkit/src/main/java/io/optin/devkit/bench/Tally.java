@@ -51,14 +51,19 @@ final class Tally {
       duplicateConfirmations += Math.max(0, f.confirmations() - 1);
       duplicateSms += Math.max(0, f.codeSms() - 1);
       duplicateLedger += Math.max(0, f.ledgerRecords() - 1);
-      if (!f.accepted()) {
+      if (f.acceptedNanos() == 0) {
+        // Still waiting for its answer (in the bench's queue or at optin's door): a backlog.
+        notDone++;
+        stuck.merge(Flow.Snapshot.NOT_ANSWERED, 1, Integer::sum);
+      } else if (!f.accepted()) {
         refusedBy.merge(f.refusal(), 1, Integer::sum);
       } else if (!f.complete()) {
         notDone++;
         stuck.merge(f.stuckAt(), 1, Integer::sum);
       }
     }
-    int refused = flows.size() - accepted;
+    int unanswered = stuck.getOrDefault(Flow.Snapshot.NOT_ANSWERED, 0);
+    int refused = flows.size() - accepted - unanswered;
     boolean backlog = end == DrainEnd.DEADLINE;
     return new BenchResult.Counts(
         flows.size(),

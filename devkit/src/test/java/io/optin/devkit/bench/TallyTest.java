@@ -79,7 +79,7 @@ class TallyTest {
 
   @Test
   void shouldNameWhySignupsWereRefused() {
-    // Given a signup answered 503, one that timed out and one still unanswered
+    // Given a signup answered 503, one that timed out, and one still unanswered (a backlog)
     FlowBook book = new FlowBook();
     book.accepted(book.add(0, "+14155551000", S), 503, null, S + MS);
     book.add(1, "+14155551001", S)
@@ -91,9 +91,10 @@ class TallyTest {
     BenchResult.Counts counts = Tally.counts(flows, Tally.DrainEnd.DEADLINE, 0, 0);
 
     // Then
-    assertThat(counts.refused()).isEqualTo(3);
-    assertThat(counts.refusedBy())
-        .isEqualTo(Map.of("HTTP 503", 1, "HttpTimeoutException", 1, "no answer yet", 1));
+    assertThat(counts.refused()).isEqualTo(2);
+    assertThat(counts.refusedBy()).isEqualTo(Map.of("HTTP 503", 1, "HttpTimeoutException", 1));
+    assertThat(counts.unfinished()).isEqualTo(1);
+    assertThat(counts.stuck()).isEqualTo(Map.of("signup not answered", 1));
   }
 
   @Test
