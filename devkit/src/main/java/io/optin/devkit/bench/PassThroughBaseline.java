@@ -96,7 +96,12 @@ final class PassThroughBaseline {
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.CLIENT_ID_CONFIG, "optin-bench-pass-through-fill",
                 ProducerConfig.LINGER_MS_CONFIG, "20",
-                ProducerConfig.ACKS_CONFIG, "all"),
+                ProducerConfig.ACKS_CONFIG, "all",
+                // Order and exactly-once do not matter to filling an input, and the single-node
+                // broker's sequence checks can stall an idempotent producer under load
+                // (OutOfOrderSequenceException, KAFKA-18202); a bounded timeout keeps it short.
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"),
             new StringSerializer(),
             new ByteArraySerializer())) {
       PhoneNumbers phones = new PhoneNumbers(0);
