@@ -160,7 +160,6 @@ public final class BenchRun {
       TwilioSandbox sandbox,
       PhoneNumbers numbers)
       throws Exception {
-    URI gatewayUrl = gateway != null ? gateway : URI.create(target);
     // First, on an idle stack: after the flows, a saturated run's backlog would still be using the
     // broker and the cores.
     BenchResult.Baseline baseline = baseline(bootstrapServers, serdes);
@@ -179,7 +178,7 @@ public final class BenchRun {
         PipelineObserver observer = new PipelineObserver(bootstrapServers, serdes, book);
         Signups signups =
             options.via() == BenchOptions.Via.HTTP
-                ? Signups.http(gatewayUrl, token)
+                ? Signups.http(gateway, token)
                 : Signups.kafka(bootstrapServers, serdes)) {
       meter.scheduleAtFixedRate(
           () ->
@@ -307,7 +306,8 @@ public final class BenchRun {
         "Pass-through baseline: %d records of %d bytes through an exactly_once_v2 topology...",
         options.baselineRecords(), recordBytes);
     try {
-      return PassThroughBaseline.run(bootstrapServers, options.baselineRecords(), recordBytes);
+      return PassThroughBaseline.run(
+          bootstrapServers, Topics.SIGNUP_REQUESTS.name(), options.baselineRecords(), recordBytes);
     } catch (Exception e) {
       say("The pass-through baseline failed: %s", e);
       return null;

@@ -20,6 +20,7 @@ final class Flow {
   private long replySentNanos;
   private long replyAnsweredNanos;
   private int replyStatus;
+  private String replyFailure;
   private long confirmedNanos;
   private int confirmations;
   private long ledgerNanos;
@@ -61,6 +62,11 @@ final class Flow {
     replyAnsweredNanos = nanos;
   }
 
+  /** The YES webhook could not be posted or got no answer (optin unreachable, timed out). */
+  synchronized void replyFailed(String why) {
+    replyFailure = why;
+  }
+
   synchronized void confirmed(long nanos) {
     confirmations++;
     if (confirmations == 1) {
@@ -94,6 +100,7 @@ final class Flow {
         replySentNanos,
         replyAnsweredNanos,
         replyStatus,
+        replyFailure,
         confirmedNanos,
         confirmations,
         ledgerNanos,
@@ -114,6 +121,7 @@ final class Flow {
       long replySentNanos,
       long replyAnsweredNanos,
       int replyStatus,
+      String replyFailure,
       long confirmedNanos,
       int confirmations,
       long ledgerNanos,
@@ -150,8 +158,8 @@ final class Flow {
       if (smsNanos == 0) {
         return "no SMS at the provider";
       }
-      if (replyAnsweredNanos == 0) {
-        return "YES not answered";
+      if (confirmations == 0 && replyFailure != null) {
+        return "YES webhook failed";
       }
       if (confirmations == 0) {
         return "not confirmed";

@@ -1,7 +1,6 @@
 package io.optin.devkit.bench;
 
 import io.optin.kit.streams.StreamsConfigs;
-import io.optin.schemas.Topics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
@@ -47,8 +47,11 @@ final class PassThroughBaseline {
 
   private PassThroughBaseline() {}
 
-  static BenchResult.Baseline run(String bootstrapServers, int records, int recordBytes)
-      throws Exception {
+  /**
+   * @param partitionsOf the topic whose partition count the input takes (optin's signup topic)
+   */
+  static BenchResult.Baseline run(
+      String bootstrapServers, String partitionsOf, int records, int recordBytes) throws Exception {
     String run = UUID.randomUUID().toString().substring(0, 8);
     String input = "optin-bench.pass-through-in." + run;
     String output = "optin-bench.pass-through-out." + run;
@@ -58,10 +61,10 @@ final class PassThroughBaseline {
         Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
       int partitions =
           admin
-              .describeTopics(List.of(Topics.SIGNUP_REQUESTS.name()))
+              .describeTopics(List.of(partitionsOf))
               .allTopicNames()
               .get(30, TimeUnit.SECONDS)
-              .get(Topics.SIGNUP_REQUESTS.name())
+              .get(partitionsOf)
               .partitions()
               .size();
       admin
@@ -80,8 +83,13 @@ final class PassThroughBaseline {
         return new BenchResult.Baseline(
             input, partitions, (int) filled, recordBytes, seconds, filled / seconds);
       } finally {
-        admin.deleteTopics(List.of(input, output));
-        admin.deleteConsumerGroups(List.of(applicationId));
+        admin.deleteTopics(List.of(input, output)).all().get(30, TimeUnit.SECONDS);
+        try {
+          admin.deleteConsumerGroups(List.of(applicationId)).all().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+          // The group may not exist (the copy never started), or not be empty yet: it holds no
+          // data, only offsets of deleted topics.
+        }
       }
     } finally {
       deleteQuietly(stateDir);
@@ -101,6 +109,7 @@ final class PassThroughBaseline {
                 // broker's sequence checks can stall an idempotent producer under load
                 // (OutOfOrderSequenceException, KAFKA-18202); a bounded timeout keeps it short.
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "false",
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "20000",
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000"),
             new StringSerializer(),
             new ByteArraySerializer())) {

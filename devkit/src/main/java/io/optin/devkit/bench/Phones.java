@@ -76,6 +76,7 @@ final class Phones implements AutoCloseable {
       book.progress();
     } catch (RuntimeException e) {
       replyFailures.incrementAndGet();
+      flow.replyFailed(Signups.rootCause(e).toString());
     }
   }
 

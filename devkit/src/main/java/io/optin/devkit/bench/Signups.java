@@ -51,7 +51,7 @@ interface Signups extends AutoCloseable {
         }
         book.accepted(flow, answer.status(), signupId, now);
       } catch (IOException | RuntimeException e) {
-        flow.failed(e.toString(), System.nanoTime());
+        flow.failed(rootCause(e).toString(), System.nanoTime());
       }
     };
   }
@@ -82,7 +82,7 @@ interface Signups extends AutoCloseable {
               .get();
           book.accepted(flow, 202, signup.getSignupId(), System.nanoTime());
         } catch (ExecutionException | RuntimeException e) {
-          flow.failed(e.toString(), System.nanoTime());
+          flow.failed(rootCause(e).toString(), System.nanoTime());
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
           flow.failed("interrupted", System.nanoTime());
@@ -94,6 +94,15 @@ interface Signups extends AutoCloseable {
         producer.close();
       }
     };
+  }
+
+  /** What went wrong underneath the wrappers (UncheckedIOException, ExecutionException). */
+  static Throwable rootCause(Throwable e) {
+    Throwable cause = e;
+    while (cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    return cause;
   }
 
   /** A signup as the front door would publish it for this phone. */
