@@ -137,6 +137,7 @@ final class Tally {
     }
     double[] cpu = new double[seconds];
     double[] rss = new double[seconds];
+    boolean[] sampled = new boolean[seconds];
     for (int i = 1; i < samples.size(); i++) {
       Sample before = samples.get(i - 1);
       Sample now = samples.get(i);
@@ -144,6 +145,16 @@ final class Tally {
       if (second >= 0 && second < seconds && now.nanos() > before.nanos()) {
         cpu[second] = 100.0 * (now.cpuNanos() - before.cpuNanos()) / (now.nanos() - before.nanos());
         rss[second] = now.rssBytes() / 1048576.0;
+        sampled[second] = true;
+      }
+    }
+    // A sample a little late leaves its second empty and fills the next: an empty second carries
+    // the figures of the one before, rather than a drop to zero.
+    for (int second = 1; second < seconds; second++) {
+      if (!sampled[second] && sampled[second - 1]) {
+        cpu[second] = cpu[second - 1];
+        rss[second] = rss[second - 1];
+        sampled[second] = true;
       }
     }
     List<BenchResult.Second> timeline = new ArrayList<>();

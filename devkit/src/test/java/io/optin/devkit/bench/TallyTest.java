@@ -149,4 +149,31 @@ class TallyTest {
             new BenchResult.Second(0, 1, 1, 1, 1, 1, 0, 0),
             new BenchResult.Second(1, 1, 1, 1, 1, 1, 50.0, 200.0));
   }
+
+  @Test
+  void shouldCarryTheProcessFiguresOverASecondWithoutASample() {
+    // Given samples at 1 s, 2 s and 4 s of a run that started at 1 s: none fell in its third second
+    FlowBook book = new FlowBook();
+    complete(book, 0, S);
+    List<Flow.Snapshot> flows = book.flows().stream().map(Flow::snapshot).toList();
+
+    // When
+    BenchResult.Throughput t =
+        Tally.throughput(
+            flows,
+            Tally.DrainEnd.ALL_COMPLETE,
+            List.of(
+                new Tally.Sample(S, 0, 100 << 20),
+                new Tally.Sample(2 * S, S, 200 << 20),
+                new Tally.Sample(4 * S, S + S, 300 << 20)));
+
+    // Then the third second shows the second's figures, not zero
+    assertThat(t.timeline())
+        .extracting(BenchResult.Second::cpuPercent, BenchResult.Second::rssMiB)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(0.0, 0.0),
+            org.assertj.core.groups.Tuple.tuple(100.0, 200.0),
+            org.assertj.core.groups.Tuple.tuple(100.0, 200.0),
+            org.assertj.core.groups.Tuple.tuple(50.0, 300.0));
+  }
 }
