@@ -1,5 +1,6 @@
 package io.optin.devkit;
 
+import io.optin.devkit.cli.BenchCommand;
 import io.optin.devkit.cli.BrokerCommand;
 import io.optin.devkit.cli.DemoCommand;
 import io.optin.devkit.cli.DevCommand;
@@ -10,8 +11,8 @@ import picocli.CommandLine;
 
 /**
  * The {@code optin} command of the laptop jar (what {@code ./optin} runs): the production command
- * plus {@code demo}, {@code dev} and {@code broker}, which start an embedded broker, registry and
- * Twilio sandbox.
+ * plus {@code demo}, {@code dev}, {@code broker} and {@code bench}, which start an embedded broker,
+ * registry and Twilio sandbox.
  */
 public final class DevkitCommand {
 
@@ -29,6 +30,6 @@ public final class DevkitCommand {
     return OptinCommand.commandLine(
         environment,
         DevSettings.CATALOGUE,
-        List.of(DemoCommand.class, DevCommand.class, BrokerCommand.class));
+        List.of(DemoCommand.class, DevCommand.class, BrokerCommand.class, BenchCommand.class));
   }
 }

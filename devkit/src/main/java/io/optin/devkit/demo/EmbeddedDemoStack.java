@@ -4,11 +4,14 @@ import static io.optin.audit.AuditSettings.AUDIT_CHECKPOINT_INTERVAL;
 import static io.optin.devkit.DevSettings.DEV_BROKER_PORT;
 import static io.optin.devkit.DevSettings.DEV_REGISTRY_PORT;
 import static io.optin.devkit.DevSettings.DEV_SANDBOX_PORT;
-import static io.optin.dispatcher.DispatcherSettings.SMS_MAX_CONCURRENCY;
 import static io.optin.dispatcher.DispatcherSettings.SMS_RATE_PER_SECOND;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_ACCOUNT_SID;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_BASE_URL;
+import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
 import static io.optin.ingest.IngestSettings.LIMITS_PHONE_PER_HOUR;
 import static io.optin.ingest.IngestSettings.LIMITS_PUMPING_MIN_SENDS;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
+import static io.optin.kit.config.SharedSettings.TWILIO_AUTH_TOKEN;
 import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 
 import io.optin.audit.crypto.CheckpointPublicKey;
@@ -25,7 +28,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * The demo's stack: the whole embedded default ({@link EmbeddedOptin}) on free ports, in a
  * temporary data directory deleted on close, always on the Twilio sandbox, so counts are exact and
  * a running {@code optin dev} is never touched. It ignores the {@code --config} file and {@code
- * OPTIN_*} variables: a demo is the same everywhere.
+ * OPTIN_*} variables: a demo is the same everywhere. The bench starts the same stack on its own
+ * sandbox ({@link #startOn}).
  */
 public final class EmbeddedDemoStack implements DemoStack {
 
@@ -62,7 +68,6 @@ public final class EmbeddedDemoStack implements DemoStack {
           DEV_SANDBOX_PORT.key(), "0",
           HTTP_PORT.key(), "0",
           SMS_RATE_PER_SECOND.key(), "500",
-          SMS_MAX_CONCURRENCY.key(), "16",
           LIMITS_PHONE_PER_HOUR.key(), "1000",
           LIMITS_PUMPING_MIN_SENDS.key(), Integer.toString(DemoPlan.MAX_SUBSCRIBERS),
           // Checkpoint often, so the chain verified at the end is covered by a signed checkpoint
@@ -73,30 +78,70 @@ public final class EmbeddedDemoStack implements DemoStack {
   private final TwilioSandbox sandbox;
   private final Path dataDir;
 
-  private EmbeddedDemoStack(EmbeddedOptin optin, Path dataDir) {
+  private EmbeddedDemoStack(EmbeddedOptin optin, Path dataDir, TwilioSandbox ownSandbox) {
     this.optin = optin;
     this.sandbox =
-        optin
-            .sandbox()
-            .orElseThrow(() -> new IllegalStateException("the demo runs on the sandbox"));
+        ownSandbox != null
+            ? ownSandbox
+            : optin
+                .sandbox()
+                .orElseThrow(() -> new IllegalStateException("the demo runs on the sandbox"));
     this.dataDir = dataDir;
   }
 
   /** Starts the stack and waits until every service is ready. */
   public static EmbeddedDemoStack start(Duration window) {
+    return start(
+        DEMO_SETTINGS, "optin demo", settings -> EmbeddedOptin.startDemo(settings, window), null);
+  }
+
+  /**
+   * A fresh stack like the demo's (free ports, temporary data directory deleted on close), with the
+   * defaults changed only by {@code settings}, texting through {@code sandbox}, which the caller
+   * started and owns: the services get its credentials and URL, and it gets optin's inbound webhook
+   * URL. {@code optin bench} runs on this.
+   *
+   * @param accountSid the sandbox's account sid
+   * @param authToken the sandbox's auth token
+   * @param origin how the settings are named in errors
+   */
+  public static EmbeddedDemoStack startOn(
+      TwilioSandbox sandbox,
+      String accountSid,
+      String authToken,
+      Map<String, String> settings,
+      String origin) {
+    Map<String, String> all = new LinkedHashMap<>(settings);
+    all.put(DEV_BROKER_PORT.key(), "0");
+    all.put(DEV_REGISTRY_PORT.key(), "0");
+    all.put(HTTP_PORT.key(), "0");
+    all.put(TWILIO_ACCOUNT_SID.key(), accountSid);
+    all.put(TWILIO_AUTH_TOKEN.key(), authToken);
+    all.put(TWILIO_API_BASE_URL.key(), sandbox.baseUrl().toString());
+    all.put(TWILIO_FROM.key(), EmbeddedOptin.SANDBOX_FROM);
+    EmbeddedDemoStack stack = start(all, origin, EmbeddedOptin::start, sandbox);
+    sandbox.inboundWebhookUrl(stack.optin.inboundWebhookUrl());
+    return stack;
+  }
+
+  private static EmbeddedDemoStack start(
+      Map<String, String> changes,
+      String origin,
+      Function<Settings, EmbeddedOptin> starter,
+      TwilioSandbox ownSandbox) {
     Path dataDir = temporaryDataDir();
     EmbeddedOptin optin = null;
     try {
       Settings settings =
           Settings.defaults(DevSettings.CATALOGUE)
-              .with(DEMO_SETTINGS, "optin demo")
-              .with(Map.of(DEV_DATA_DIR.key(), dataDir.toString()), "optin demo");
-      optin = EmbeddedOptin.startDemo(settings, window);
+              .with(changes, origin)
+              .with(Map.of(DEV_DATA_DIR.key(), dataDir.toString()), origin);
+      optin = starter.apply(settings);
       if (!awaitReady(optin)) {
         throw new IllegalStateException(
             "the services were not ready after " + READY_WAIT.toSeconds() + " s");
       }
-      return new EmbeddedDemoStack(optin, dataDir);
+      return new EmbeddedDemoStack(optin, dataDir, ownSandbox);
     } catch (RuntimeException e) {
       if (optin != null) {
         optin.close();

@@ -45,7 +45,7 @@ public final class TwilioSandbox implements AutoCloseable {
    * Enough threads that answers held by a slow-provider delay do not starve the page and the other
    * requests; bodies up to 64 KiB, like optin's port.
    */
-  private static final HttpLimits LIMITS = HttpLimits.withThreads(MAX_HELD_ANSWERS + 16);
+  static final int DEFAULT_THREADS = MAX_HELD_ANSWERS + 16;
 
   public static final Duration DEFAULT_CALLBACK_DELAY = Duration.ofMillis(500);
 
@@ -64,6 +64,7 @@ public final class TwilioSandbox implements AutoCloseable {
   private volatile URI inboundWebhookUrl;
   private volatile Consumer<SandboxMessage> phones = message -> {};
 
+  private int threads = DEFAULT_THREADS;
   private HttpPort server;
   private ScheduledExecutorService callbackThreads;
 
@@ -139,6 +140,22 @@ public final class TwilioSandbox implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Request threads of the HTTP port, before {@link #start()}; {@value #DEFAULT_THREADS} by
+   * default. Each answer held by {@link #apiAnswerDelay} holds one, so a load of R messages a
+   * second against a provider that answers in D seconds needs at least R × D of them.
+   */
+  public synchronized TwilioSandbox threads(int count) {
+    if (server != null) {
+      throw new IllegalStateException("already started");
+    }
+    if (count < 1) {
+      throw new IllegalArgumentException("threads must be positive: " + count);
+    }
+    this.threads = count;
+    return this;
+  }
+
   public synchronized TwilioSandbox start() throws IOException {
     if (server != null) {
       throw new IllegalStateException("already started");
@@ -162,7 +179,7 @@ public final class TwilioSandbox implements AutoCloseable {
             "twilio-sandbox-http",
             host,
             requestedPort,
-            LIMITS,
+            HttpLimits.withThreads(threads),
             onlyThisMachine(
                 HttpPort.prefixes(
                     Map.of("/2010-04-01/", api, "/", new SandboxWeb(this, messages)))),

@@ -9,7 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
-/** The laptop's command line: the production commands plus demo, dev and broker, demo first. */
+/**
+ * The laptop's command line: the production commands plus demo, dev, broker and bench, demo first.
+ */
 class DevkitCommandTest {
 
   private final StringWriter out = new StringWriter();
@@ -23,8 +25,8 @@ class DevkitCommandTest {
     // Then
     assertThat(exit).isZero();
     assertThat(DevkitCommand.commandLine(Map.of()).getSubcommands().keySet())
-        .containsExactly("demo", "dev", "broker", "run", "topics", "audit", "help");
-    assertThat(out.toString()).contains("demo", "dev", "broker", "run", "topics", "audit");
+        .containsExactly("demo", "dev", "broker", "bench", "run", "topics", "audit", "help");
+    assertThat(out.toString()).contains("demo", "dev", "broker", "bench", "run", "topics", "audit");
   }
 
   @Test

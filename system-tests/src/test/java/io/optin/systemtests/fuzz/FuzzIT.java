@@ -92,7 +92,6 @@ class FuzzIT {
     // Every valid (and every wrongly accepted) signup sends an SMS: the code of the valid flow
     // afterwards must not wait behind them at the default 10 a second
     environment.put("OPTIN_SMS_RATE_PER_SECOND", "1000");
-    environment.put("OPTIN_SMS_MAX_CONCURRENCY", "16");
     // Signed replies hold a thread while they wait for their outcome: not for long here
     environment.put("OPTIN_REPLIES_ANSWER_WAIT", "1s");
     programsDeclared = DevSettings.CATALOGUE.isKnownKey(PROGRAMS_ALLOWED);

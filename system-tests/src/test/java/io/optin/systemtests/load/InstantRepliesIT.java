@@ -67,7 +67,6 @@ class InstantRepliesIT {
     environment.put("OPTIN_LIMITS_COUNTRY_PER_HOUR", "10000000");
     environment.put("OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "0");
     environment.put("OPTIN_SMS_RATE_PER_SECOND", "1000");
-    environment.put("OPTIN_SMS_MAX_CONCURRENCY", "16");
     optin =
         EmbeddedOptin.start(Settings.load(DevSettings.CATALOGUE, Optional.empty(), environment));
     await().atMost(Duration.ofSeconds(120)).until(optin::isReady);
