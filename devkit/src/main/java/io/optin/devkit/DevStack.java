@@ -22,6 +22,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,18 +46,21 @@ public final class DevStack implements AutoCloseable {
   private final Path dataDir;
   private final ProvisioningReport topics;
   private final Settings serviceSettings;
+  private final Map<String, Duration> startupPhases;
 
   private DevStack(
       EmbeddedKafkaBroker broker,
       EmbeddedSchemaRegistry registry,
       Path dataDir,
       ProvisioningReport topics,
-      Settings serviceSettings) {
+      Settings serviceSettings,
+      Map<String, Duration> startupPhases) {
     this.broker = broker;
     this.registry = registry;
     this.dataDir = dataDir;
     this.topics = topics;
     this.serviceSettings = serviceSettings;
+    this.startupPhases = Collections.unmodifiableMap(startupPhases);
   }
 
   /**
@@ -66,6 +71,8 @@ public final class DevStack implements AutoCloseable {
    *     settings
    */
   public static DevStack start(Settings settings) {
+    long startedAt = System.nanoTime();
+    Map<String, Duration> phases = new LinkedHashMap<>();
     Path dataDir = ownerOnly(Path.of(settings.string(DEV_DATA_DIR)).toAbsolutePath());
     ListeningPorts.requireFree(HOST, settings.integer(DEV_BROKER_PORT), DEV_BROKER_PORT);
     ListeningPorts.requireFree(HOST, settings.integer(DEV_REGISTRY_PORT), DEV_REGISTRY_PORT);
@@ -79,13 +86,16 @@ public final class DevStack implements AutoCloseable {
     EmbeddedSchemaRegistry registry = null;
     try {
       broker.start();
+      startedAt = phase(phases, "broker (format or reuse, start)", startedAt);
       ProvisioningReport topics = provision(broker.bootstrapServers(), settings, dataDir);
+      startedAt = phase(phases, "topics", startedAt);
       registry =
           EmbeddedSchemaRegistry.builder(broker.bootstrapServers())
               .host(HOST)
               .port(settings.integer(DEV_REGISTRY_PORT))
               .build()
               .start();
+      startedAt = phase(phases, "schema registry", startedAt);
       Settings serviceSettings =
           settings.with(
               Map.of(
@@ -109,7 +119,8 @@ public final class DevStack implements AutoCloseable {
                 Map.of(AUDIT_ARCHIVE_DIR.key(), dataDir.resolve("archive").toString()),
                 "optin dev");
       }
-      return new DevStack(broker, registry, dataDir, topics, serviceSettings);
+      phase(phases, "dev secrets and settings", startedAt);
+      return new DevStack(broker, registry, dataDir, topics, serviceSettings, phases);
     } catch (RuntimeException e) {
       if (registry != null) {
         registry.close();
@@ -141,6 +152,18 @@ public final class DevStack implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** How long each part of {@link #start} took, in order: where a slow start-up spends its time. */
+  public Map<String, Duration> startupPhases() {
+    return startupPhases;
+  }
+
+  private static long phase(Map<String, Duration> phases, String name, long since) {
+    long now = System.nanoTime();
+    phases.put(name, Duration.ofNanos(now - since));
+    LOG.debug("optin dev start-up: {} took {} ms", name, (now - since) / 1_000_000);
+    return now;
   }
 
   /** What start-up did to each topic. */

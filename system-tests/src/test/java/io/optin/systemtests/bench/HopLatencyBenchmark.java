@@ -13,11 +13,13 @@ import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
 import io.optin.schemas.Topics;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -61,8 +63,8 @@ import org.junit.jupiter.api.io.TempDir;
  * rate. Prints p50/p95/p99/max per hop; asserts only that every flow completed.
  *
  * <p>{@code -Dbench.rates=50,500} (signups/s), {@code -Dbench.seconds=15} per rate, {@code
- * -Dbench.warmup.seconds=5}. Run: {@code mvn -o -B -pl system-tests -am test
- * -Dtest=HopLatencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
+ * -Dbench.warmup.seconds=5}, {@code -Dbench.drain.seconds=120}. Run: {@code mvn -o -B -pl
+ * system-tests -am test -Dtest=HopLatencyBenchmark -Dsurefire.failIfNoSpecifiedTests=false}.
  */
 @Tag("bench")
 @Timeout(value = 20, unit = TimeUnit.MINUTES)
@@ -74,6 +76,7 @@ class HopLatencyBenchmark {
           .map(Integer::parseInt)
           .toList();
   private static final int SECONDS = Integer.getInteger("bench.seconds", 15);
+  private static final int DRAIN_SECONDS = Integer.getInteger("bench.drain.seconds", 120);
   private static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 5);
   private static final String[] AREA_CODES = {
     "415", "212", "310", "312", "617", "646", "202", "206", "303", "404", "512", "602"
@@ -156,12 +159,21 @@ class HopLatencyBenchmark {
         long start = System.nanoTime();
         List<String> posted = drive(optin, all, rate, SECONDS);
         double sentSeconds = (System.nanoTime() - start) / 1e9;
-        await()
-            .atMost(Duration.ofMinutes(3))
-            .pollInterval(Duration.ofMillis(200))
-            .until(() -> posted.stream().allMatch(phone -> all.get(phone).confirmedSeen != 0));
+        // A saturated stack may not drain: what completed is reported, and how many did not.
+        long drainDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(DRAIN_SECONDS);
+        while (System.nanoTime() < drainDeadline
+            && !posted.stream().allMatch(phone -> all.get(phone).confirmedSeen != 0)) {
+          TimeUnit.MILLISECONDS.sleep(200);
+        }
         posted.forEach(phone -> phase.put(phone, all.get(phone)));
+        long incomplete = phase.values().stream().filter(flow -> flow.confirmedSeen == 0).count();
         report(rate, posted.size(), sentSeconds, phase, roundTrip);
+        System.out.printf(
+            Locale.ROOT,
+            "  %d of %d accepted signups not confirmed within %d s of the last one%n",
+            incomplete,
+            posted.size(),
+            DRAIN_SECONDS);
         flows.clear();
         assertThat(phase).hasSize(posted.size());
       }
@@ -181,7 +193,7 @@ class HopLatencyBenchmark {
     for (int i = 0; i < total; i++) {
       phones.add(phone(nextPhone.getAndIncrement()));
     }
-    AtomicInteger refused = new AtomicInteger();
+    Map<String, Integer> refused = new ConcurrentHashMap<>();
     AtomicInteger answered = new AtomicInteger();
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     AtomicInteger index = new AtomicInteger();
@@ -201,7 +213,13 @@ class HopLatencyBenchmark {
                   (response, failure) -> {
                     flow.accepted = System.nanoTime();
                     if (failure != null || response.statusCode() != 202) {
-                      refused.incrementAndGet();
+                      refused.merge(
+                          failure != null
+                              ? failure.getClass().getSimpleName()
+                              : Integer.toString(response.statusCode()),
+                          1,
+                          Integer::sum);
+                      flows.remove(phone);
                     }
                     answered.incrementAndGet();
                   });
@@ -214,8 +232,10 @@ class HopLatencyBenchmark {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> answered.get() >= total);
     ticker.shutdownNow();
-    assertThat(refused).as("signups refused").hasValue(0);
-    return phones;
+    if (!refused.isEmpty()) {
+      System.out.printf(Locale.ROOT, "HOP LATENCY: signups refused at %d/s: %s%n", rate, refused);
+    }
+    return phones.stream().filter(flows::containsKey).toList();
   }
 
   /** Follows the challenges, the SMS commands and the confirmations as committed. */
@@ -374,12 +394,13 @@ class HopLatencyBenchmark {
     out.append(
         String.format(
             Locale.ROOT,
-            "HOP LATENCY at %d signups/s: %d signups posted in %.1f s (%.0f/s); ms p50 / p95 / p99"
-                + " / max%n",
+            "HOP LATENCY at %d signups/s: %d signups posted in %.1f s (%.0f/s), load average %s;"
+                + " ms p50 / p95 / p99 / max%n",
             rate,
             signups,
             sentSeconds,
-            signups / sentSeconds));
+            signups / sentSeconds,
+            loadAverage()));
     line(out, "POST /v1/signups answered", percentiles(accept));
     line(out, "accepted -> challenge committed", percentiles(toChallenge));
     line(out, "accepted -> SMS command committed", percentiles(toCommand));
@@ -388,6 +409,16 @@ class HopLatencyBenchmark {
     line(out, "YES posted -> SubscriberConfirmed committed", percentiles(yesToConfirmed));
     line(out, "baseline produce -> read_committed consume", roundTrip);
     System.out.print(out);
+  }
+
+  /** The machine's load (1, 5, 15 min): the figures mean little when it is far above the cores. */
+  private static String loadAverage() {
+    try {
+      String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+      return fields[0] + " " + fields[1] + " " + fields[2];
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static void line(StringBuilder out, String hop, double[] p) {
