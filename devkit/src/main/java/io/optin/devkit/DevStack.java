@@ -12,6 +12,7 @@ import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.devkit.registry.EmbeddedSchemaRegistry;
 import io.optin.kit.config.Settings;
 import io.optin.kit.files.OwnerOnly;
+import io.optin.kit.threads.NamedThreads;
 import io.optin.server.DevAuditSecrets;
 import io.optin.server.ListeningPorts;
 import io.optin.server.PortInUseException;
@@ -25,6 +26,10 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -84,18 +89,26 @@ public final class DevStack implements AutoCloseable {
             .dataDir(dataDir.resolve("kafka"))
             .build();
     EmbeddedSchemaRegistry registry = null;
+    Future<ProvisioningReport> provisioning = null;
     try {
       broker.start();
       startedAt = phase(phases, "broker (format or reuse, start)", startedAt);
-      ProvisioningReport topics = provision(broker.bootstrapServers(), settings, dataDir);
-      startedAt = phase(phases, "topics", startedAt);
+      // The topics and the registry (which has a topic of its own) need only the broker: created
+      // side by side, start-up waits for the longer of the two, not for both.
+      ExecutorService provisioner =
+          Executors.newSingleThreadExecutor(NamedThreads.daemons("optin-dev-topics-"));
+      String bootstrap = broker.bootstrapServers();
+      provisioning = provisioner.submit(() -> provision(bootstrap, settings, dataDir));
+      provisioner.shutdown();
       registry =
           EmbeddedSchemaRegistry.builder(broker.bootstrapServers())
               .host(HOST)
               .port(settings.integer(DEV_REGISTRY_PORT))
               .build()
               .start();
-      startedAt = phase(phases, "schema registry", startedAt);
+      startedAt = phase(phases, "schema registry (topics created alongside)", startedAt);
+      ProvisioningReport topics = awaitTopics(provisioning);
+      startedAt = phase(phases, "topics (beyond the registry)", startedAt);
       Settings serviceSettings =
           settings.with(
               Map.of(
@@ -122,11 +135,31 @@ public final class DevStack implements AutoCloseable {
       phase(phases, "dev secrets and settings", startedAt);
       return new DevStack(broker, registry, dataDir, topics, serviceSettings, phases);
     } catch (RuntimeException e) {
+      if (provisioning != null) {
+        provisioning.cancel(true);
+      }
       if (registry != null) {
         registry.close();
       }
       broker.close();
       throw e;
+    }
+  }
+
+  private static ProvisioningReport awaitTopics(Future<ProvisioningReport> provisioning) {
+    try {
+      return provisioning.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the topics were created", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("could not create the topics", e.getCause());
     }
   }
 
