@@ -12,6 +12,7 @@ import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.devkit.registry.EmbeddedSchemaRegistry;
 import io.optin.kit.config.Settings;
 import io.optin.kit.files.OwnerOnly;
+import io.optin.kit.threads.NamedThreads;
 import io.optin.server.DevAuditSecrets;
 import io.optin.server.ListeningPorts;
 import io.optin.server.PortInUseException;
@@ -22,7 +23,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
@@ -44,18 +51,21 @@ public final class DevStack implements AutoCloseable {
   private final Path dataDir;
   private final ProvisioningReport topics;
   private final Settings serviceSettings;
+  private final Map<String, Duration> startupPhases;
 
   private DevStack(
       EmbeddedKafkaBroker broker,
       EmbeddedSchemaRegistry registry,
       Path dataDir,
       ProvisioningReport topics,
-      Settings serviceSettings) {
+      Settings serviceSettings,
+      Map<String, Duration> startupPhases) {
     this.broker = broker;
     this.registry = registry;
     this.dataDir = dataDir;
     this.topics = topics;
     this.serviceSettings = serviceSettings;
+    this.startupPhases = Collections.unmodifiableMap(startupPhases);
   }
 
   /**
@@ -66,6 +76,8 @@ public final class DevStack implements AutoCloseable {
    *     settings
    */
   public static DevStack start(Settings settings) {
+    long startedAt = System.nanoTime();
+    Map<String, Duration> phases = new LinkedHashMap<>();
     Path dataDir = ownerOnly(Path.of(settings.string(DEV_DATA_DIR)).toAbsolutePath());
     ListeningPorts.requireFree(HOST, settings.integer(DEV_BROKER_PORT), DEV_BROKER_PORT);
     ListeningPorts.requireFree(HOST, settings.integer(DEV_REGISTRY_PORT), DEV_REGISTRY_PORT);
@@ -77,15 +89,26 @@ public final class DevStack implements AutoCloseable {
             .dataDir(dataDir.resolve("kafka"))
             .build();
     EmbeddedSchemaRegistry registry = null;
+    Future<ProvisioningReport> provisioning = null;
     try {
       broker.start();
-      ProvisioningReport topics = provision(broker.bootstrapServers(), settings, dataDir);
+      startedAt = phase(phases, "broker (format or reuse, start)", startedAt);
+      // The topics and the registry (which has a topic of its own) need only the broker: created
+      // side by side, start-up waits for the longer of the two, not for both.
+      ExecutorService provisioner =
+          Executors.newSingleThreadExecutor(NamedThreads.daemons("optin-dev-topics-"));
+      String bootstrap = broker.bootstrapServers();
+      provisioning = provisioner.submit(() -> provision(bootstrap, settings, dataDir));
+      provisioner.shutdown();
       registry =
           EmbeddedSchemaRegistry.builder(broker.bootstrapServers())
               .host(HOST)
               .port(settings.integer(DEV_REGISTRY_PORT))
               .build()
               .start();
+      startedAt = phase(phases, "schema registry (topics created alongside)", startedAt);
+      ProvisioningReport topics = awaitTopics(provisioning);
+      startedAt = phase(phases, "topics (beyond the registry)", startedAt);
       Settings serviceSettings =
           settings.with(
               Map.of(
@@ -109,13 +132,34 @@ public final class DevStack implements AutoCloseable {
                 Map.of(AUDIT_ARCHIVE_DIR.key(), dataDir.resolve("archive").toString()),
                 "optin dev");
       }
-      return new DevStack(broker, registry, dataDir, topics, serviceSettings);
+      phase(phases, "dev secrets and settings", startedAt);
+      return new DevStack(broker, registry, dataDir, topics, serviceSettings, phases);
     } catch (RuntimeException e) {
+      if (provisioning != null) {
+        provisioning.cancel(true);
+      }
       if (registry != null) {
         registry.close();
       }
       broker.close();
       throw e;
+    }
+  }
+
+  private static ProvisioningReport awaitTopics(Future<ProvisioningReport> provisioning) {
+    try {
+      return provisioning.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while the topics were created", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failure) {
+        throw failure;
+      }
+      if (e.getCause() instanceof Error error) {
+        throw error;
+      }
+      throw new IllegalStateException("could not create the topics", e.getCause());
     }
   }
 
@@ -141,6 +185,18 @@ public final class DevStack implements AutoCloseable {
 
   public Path dataDir() {
     return dataDir;
+  }
+
+  /** How long each part of {@link #start} took, in order: where a slow start-up spends its time. */
+  public Map<String, Duration> startupPhases() {
+    return startupPhases;
+  }
+
+  private static long phase(Map<String, Duration> phases, String name, long since) {
+    long now = System.nanoTime();
+    phases.put(name, Duration.ofNanos(now - since));
+    LOG.debug("optin dev start-up: {} took {} ms", name, (now - since) / 1_000_000);
+    return now;
   }
 
   /** What start-up did to each topic. */

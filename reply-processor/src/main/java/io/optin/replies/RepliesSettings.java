@@ -74,7 +74,9 @@ public final class RepliesSettings {
               REPLIES_CLOSED_RETENTION,
               SharedSettings.PROGRAMS_ALLOWED,
               ProcessSettings.PUBLIC_BASE_URL,
-              ProcessSettings.STREAMS_STATE_DIR)
+              ProcessSettings.STREAMS_STATE_DIR,
+              ProcessSettings.STREAMS_ROCKSDB_MEMORY_MB,
+              ProcessSettings.INSTANCE_ID)
           .withFamily(ReplyKeywords.SETTINGS_PREFIX);
 
   private RepliesSettings() {}

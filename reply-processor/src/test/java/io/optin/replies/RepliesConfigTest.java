@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.avro.ReplyIntent;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.replies.matching.ReplyTopologyConfig;
@@ -30,6 +31,7 @@ class RepliesConfigTest {
             + "replies.outcome.retention=30m\nreplies.closed.retention=3d\n"
             + "replies.keywords.confirm.*.fr=D'ACCORD\nkafka.bootstrap.servers=broker:9092\n"
             + "public.base.url=https://optin.example.com\nprograms.allowed=acme,news\n"
+            + "instance.id=replies-1\nstreams.rocksdb.memory.mb=64\n"
             + "streams.state.dir="
             + dir.resolve("state")
             + "\n");
@@ -52,7 +54,14 @@ class RepliesConfigTest {
     assertThat(replies.kafkaClientSettings())
         .containsExactlyInAnyOrderEntriesOf(
             Map.of(
-                "bootstrap.servers", "broker:9092", "state.dir", dir.resolve("state").toString()));
+                "bootstrap.servers",
+                "broker:9092",
+                "state.dir",
+                dir.resolve("state").toString(),
+                "group.instance.id",
+                "replies-1",
+                "optin.rocksdb.memory.bytes",
+                Long.toString(64L << 20)));
     assertThat(replies.publicBaseUrl()).isEqualTo("https://optin.example.com");
     assertThat(replies.twilioAuthToken()).isEqualTo("test-auth-token");
     assertThat(replies.answerWait()).isEqualTo(Duration.ofSeconds(1));
@@ -84,8 +93,12 @@ class RepliesConfigTest {
     assertThat(replies.publishTimeout()).isEqualTo(Duration.ofSeconds(5));
     assertThat(replies.allowedPrograms()).isEmpty();
     assertThat(replies.kafkaClientSettings())
-        .containsOnlyKeys("state.dir")
-        .containsEntry("state.dir", Path.of(".optin/state").toAbsolutePath().toString());
+        .containsOnlyKeys("state.dir", "group.instance.id", "optin.rocksdb.memory.bytes")
+        .containsEntry("state.dir", Path.of(".optin/state").toAbsolutePath().toString())
+        .containsEntry(
+            "group.instance.id",
+            ProcessSettings.instanceId(Settings.defaults(RepliesSettings.CATALOGUE)))
+        .containsEntry("optin.rocksdb.memory.bytes", Long.toString(128L << 20));
   }
 
   @Test

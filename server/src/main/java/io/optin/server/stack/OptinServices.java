@@ -58,6 +58,9 @@ public final class OptinServices implements AutoCloseable {
   /** Longest read of the ledger for one {@code GET /v1/consent/{phone}}. */
   private static final Duration CONSENT_READ_TIMEOUT = Duration.ofSeconds(30);
 
+  /** The SMS sender's static member id is this and its {@code sms.sender.id}. */
+  static final String SENDER_MEMBER_PREFIX = "optin-sender-";
+
   private final Settings settings;
   private final SharedParts shared;
   private final List<RunningService> running;
@@ -160,10 +163,14 @@ public final class OptinServices implements AutoCloseable {
                 shared.serdes(),
                 shared.metrics());
         resources.add(statuses);
+        SenderConfig senderConfig = SenderConfig.from(settings);
+        // Static membership under the sender's own stable id: restarted after a crash, it takes
+        // its outbox partitions back at once instead of after session.timeout.ms.
         SenderService sender =
             new SenderService(
-                SenderConfig.from(settings),
-                settings.kafkaClientProperties(),
+                senderConfig,
+                ProcessSettings.staticMemberClients(
+                    settings, SENDER_MEMBER_PREFIX + senderConfig.instanceId()),
                 shared.serdes(),
                 MessageTemplates.from(settings),
                 shared.codes(),

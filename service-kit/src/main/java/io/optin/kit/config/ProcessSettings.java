@@ -2,11 +2,16 @@ package io.optin.kit.config;
 
 import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.http.HttpLimits;
+import io.optin.kit.streams.BoundedRocksDbMemory;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -92,6 +97,31 @@ public final class ProcessSettings {
           ".optin/state",
           "Directory of the Kafka Streams state stores (relative to the working directory); `optin dev` uses "
               + "`<dev.data.dir>/streams` unless this is set.");
+  public static final Setting<Integer> STREAMS_ROCKSDB_MEMORY_MB =
+      Setting.integer(
+          "streams.rocksdb.memory.mb",
+          128,
+          16,
+          65_536,
+          "MiB of RocksDB block cache and write buffers (memtables) shared by every state store of "
+              + "the process, half of it at most for write buffers: the off-heap memory of the "
+              + "Streams apps beyond the JVM's. Reads beyond it go to the page cache or the disk.");
+  public static final Setting<String> INSTANCE_ID =
+      Setting.of(
+          "instance.id",
+          ValueType.STRING,
+          null,
+          value ->
+              value.matches("[A-Za-z0-9._-]{1,100}")
+                  ? null
+                  : "must be 1 to 100 letters, digits, '.', '_' or '-'",
+          "1 to 100 letters, digits, `.`, `_`, `-`",
+          "Stable name of this process among the instances of a deployment, the same after a "
+              + "restart and different from every other running instance: the Kafka static "
+              + "membership id (`group.instance.id`) of its Streams apps, so that a restarted "
+              + "process takes its partitions back at once instead of after `session.timeout.ms`. "
+              + "Unset: the host name and a hash of `streams.state.dir` (two processes cannot share "
+              + "a state directory).");
 
   public static final SettingsCatalogue CATALOGUE =
       SettingsCatalogue.of(
@@ -106,7 +136,9 @@ public final class ProcessSettings {
           HTTP_MAX_CONNECTIONS,
           HTTP_READ_TIMEOUT,
           HTTP_IDLE_TIMEOUT,
-          STREAMS_STATE_DIR);
+          STREAMS_STATE_DIR,
+          STREAMS_ROCKSDB_MEMORY_MB,
+          INSTANCE_ID);
 
   private ProcessSettings() {}
 
@@ -126,12 +158,66 @@ public final class ProcessSettings {
   }
 
   /**
-   * The Kafka client settings ({@code kafka.*}, prefix removed) plus the state directory, for a
-   * Kafka Streams application; a {@code kafka.state.dir} wins over {@code streams.state.dir}.
+   * The Kafka client settings ({@code kafka.*}, prefix removed) plus the state directory, the
+   * static membership id ({@link #instanceId}) and the RocksDB memory budget, for a Kafka Streams
+   * application; a {@code kafka.state.dir} wins over {@code streams.state.dir}, a {@code
+   * kafka.group.instance.id} over {@code instance.id}. Kafka Streams suffixes the id with each
+   * stream thread's index.
    */
   public static Map<String, String> streamsClients(Settings settings) {
     Map<String, String> clients = new TreeMap<>(settings.kafkaClientProperties());
     clients.putIfAbsent(StreamsConfig.STATE_DIR_CONFIG, stateDir(settings).toString());
+    clients.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId(settings));
+    clients.putIfAbsent(
+        BoundedRocksDbMemory.MEMORY_BYTES_CONFIG,
+        Long.toString((long) settings.integer(STREAMS_ROCKSDB_MEMORY_MB) << 20));
     return clients;
+  }
+
+  /**
+   * The Kafka client settings for a consumer group member of its own, such as the SMS sender's
+   * consumer: {@code kafka.*} plus {@code group.instance.id} = {@code memberId} (a {@code
+   * kafka.group.instance.id} wins), so that a restarted member takes its partitions back at once. A
+   * consumer of these settings without a group ignores the id.
+   *
+   * @param memberId stable across restarts of this member, unique among the group's live members
+   */
+  public static Map<String, String> staticMemberClients(Settings settings, String memberId) {
+    Map<String, String> clients = new TreeMap<>(settings.kafkaClientProperties());
+    clients.putIfAbsent(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, memberId);
+    return clients;
+  }
+
+  /**
+   * {@code instance.id}, or else the host name and a short hash of the absolute state directory:
+   * stable across restarts of one installation, distinct for two processes on one host (Kafka
+   * Streams locks its state directory, so they cannot share one).
+   */
+  public static String instanceId(Settings settings) {
+    return settings
+        .optional(INSTANCE_ID)
+        .orElseGet(
+            () ->
+                hostName()
+                    + "-"
+                    + Integer.toHexString(stateDir(settings).normalize().toString().hashCode()));
+  }
+
+  /** Without a name lookup where the kernel or the container runtime tells it: no DNS wait. */
+  private static String hostName() {
+    String name = System.getenv("HOSTNAME");
+    Path kernel = Path.of("/proc/sys/kernel/hostname");
+    try {
+      if ((name == null || name.isBlank()) && Files.isReadable(kernel)) {
+        name = Files.readString(kernel).trim();
+      }
+      if (name == null || name.isBlank()) {
+        name = InetAddress.getLocalHost().getHostName();
+      }
+    } catch (IOException e) {
+      name = "optin";
+    }
+    String safe = name.replaceAll("[^A-Za-z0-9._-]", "_");
+    return safe.length() > 60 ? safe.substring(0, 60) : safe;
   }
 }

@@ -106,6 +106,8 @@ class SettingsCatalogueTest {
             "http.max.connections",
             "http.read.timeout",
             "http.idle.timeout",
-            "streams.state.dir");
+            "streams.state.dir",
+            "streams.rocksdb.memory.mb",
+            "instance.id");
   }
 }

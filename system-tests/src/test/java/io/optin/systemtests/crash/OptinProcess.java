@@ -87,6 +87,11 @@ final class OptinProcess implements AutoCloseable {
     return this;
   }
 
+  /** Whether {@code /health/ready} answers 200 now. */
+  boolean readyNow() {
+    return process.isAlive() && readyStatus() == 200;
+  }
+
   /** SIGKILL, and waits until the process is gone. */
   void kill() {
     process.destroyForcibly();
