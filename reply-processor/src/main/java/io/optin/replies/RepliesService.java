@@ -8,6 +8,7 @@ import io.optin.kit.streams.StreamsService;
 import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.replies.api.SubscriberQueryHandler;
 import io.optin.replies.api.VerificationHandler;
+import io.optin.replies.lookup.OutcomeSignals;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.lookup.StoreLookups;
 import io.optin.replies.matching.ReplyTopology;
@@ -56,10 +57,19 @@ public final class RepliesService extends StreamsService {
    *     confirmations (by method), expiries and locks are counted
    */
   public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes, Options options) {
+    this(config, serdes, codes, options, new OutcomeSignals());
+  }
+
+  private RepliesService(
+      RepliesConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      Options options,
+      OutcomeSignals signals) {
     super(
         NAME,
         ReplyTopology.APPLICATION_ID,
-        ReplyTopology.build(config.topology(), serdes, codes, options.metrics()),
+        ReplyTopology.build(config.topology(), serdes, codes, options.metrics(), signals),
         config.kafkaClientSettings(),
         options);
     LOG.info("reply processor configured: {}", config);
@@ -69,7 +79,7 @@ public final class RepliesService extends StreamsService {
             "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams());
     metrics.watchChallengePhones(NAME, lookups::challengePhones);
-    OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait());
+    OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait(), signals);
     TwilioSignatureCheck signatures =
         new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(), metrics);
     Clock clock = Clock.systemUTC();

@@ -3,37 +3,68 @@ package io.optin.replies.lookup;
 import io.optin.replies.matching.Outcome;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Waits, a bounded time, for the topology to decide an answer's outcome, so a webhook or the
- * verification API can reply synchronously. Polls the lookup: outcomes are decided in milliseconds
- * when the pipeline is healthy.
+ * verification API can reply synchronously. Woken by {@link OutcomeSignals} when this process
+ * decides it; an outcome decided without a signal (another instance, or before the wait began) is
+ * found by a slower poll of the lookup. Polling alone made every waiting thread query the stores 50
+ * times a second, which under load took the CPU the topology needed to decide.
  */
 public final class OutcomeWait {
 
-  private static final long POLL_MS = 20;
+  /** Between two looks at the store when nothing signals decisions. */
+  private static final long UNSIGNALLED_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
+
+  /** Between two looks at the store while waiting for a signal. */
+  private static final long SIGNALLED_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
   private final OutcomeLookup lookup;
   private final Duration max;
+  private final OutcomeSignals signals;
 
+  /** Polls {@code lookup} every 20 ms, for a topology that signals nothing. */
   public OutcomeWait(OutcomeLookup lookup, Duration max) {
+    this(lookup, max, null);
+  }
+
+  /**
+   * @param signals counted down by the topology of this process (see {@link
+   *     io.optin.replies.matching.ReplyTopology}), or null for none
+   */
+  public OutcomeWait(OutcomeLookup lookup, Duration max, OutcomeSignals signals) {
     this.lookup = lookup;
     this.max = max;
+    this.signals = signals;
   }
 
   /** The outcome of {@code id}, or empty if it was not decided within the wait. */
   public Optional<Outcome> await(String id) {
-    long deadline = System.nanoTime() + max.toNanos();
-    while (true) {
-      Optional<Outcome> outcome = lookup.outcome(id);
-      if (outcome.isPresent() || System.nanoTime() >= deadline) {
-        return outcome;
+    CountDownLatch decided = signals == null ? new CountDownLatch(0) : signals.watch(id);
+    long poll = signals == null ? UNSIGNALLED_POLL_NANOS : SIGNALLED_POLL_NANOS;
+    try {
+      long deadline = System.nanoTime() + max.toNanos();
+      while (true) {
+        Optional<Outcome> outcome = lookup.outcome(id);
+        long left = deadline - System.nanoTime();
+        if (outcome.isPresent() || left <= 0) {
+          return outcome;
+        }
+        if (decided.getCount() > 0) {
+          decided.await(Math.min(left, poll), TimeUnit.NANOSECONDS);
+        } else {
+          // Signalled (or no signals) yet not found: look again shortly rather than spin.
+          TimeUnit.NANOSECONDS.sleep(Math.min(left, UNSIGNALLED_POLL_NANOS));
+        }
       }
-      try {
-        Thread.sleep(POLL_MS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.empty();
+    } finally {
+      if (signals != null) {
+        signals.forget(id, decided);
       }
     }
   }

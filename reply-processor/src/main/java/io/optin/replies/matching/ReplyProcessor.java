@@ -37,6 +37,7 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   private final ReplyMatcher matcher;
   private final Supplier<String> ids;
   private final OptinMetrics metrics;
+  private final OutcomeListener listener;
   private ProcessorContext<String, Object> context;
   private ReplyState state;
 
@@ -44,17 +45,19 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       ReplyTopologyConfig config,
       ReplyMatcher matcher,
       Supplier<String> ids,
-      OptinMetrics metrics) {
+      OptinMetrics metrics,
+      OutcomeListener listener) {
     this.config = config;
     this.matcher = matcher;
     this.ids = ids;
     this.metrics = metrics;
+    this.listener = listener;
   }
 
   @Override
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
-    this.state = new ReplyState(context, metrics);
+    this.state = new ReplyState(context, metrics, listener);
     context.schedule(
         config.punctuationInterval(),
         PunctuationType.WALL_CLOCK_TIME,

@@ -24,10 +24,13 @@ final class ReplyState {
   private final KeyValueStore<String, String> expiries;
   private final StatusBook statusBook = new StatusBook();
   private final OptinMetrics metrics;
+  private final OutcomeListener listener;
 
-  ReplyState(ProcessorContext<String, Object> context, OptinMetrics metrics) {
+  ReplyState(
+      ProcessorContext<String, Object> context, OptinMetrics metrics, OutcomeListener listener) {
     this.context = context;
     this.metrics = metrics;
+    this.listener = listener;
     this.challenges = context.getStateStore(ReplyStores.CHALLENGES);
     this.dedupe = context.getStateStore(ReplyStores.DEDUPE);
     this.outcomes = context.getStateStore(ReplyStores.OUTCOMES);
@@ -78,6 +81,7 @@ final class ReplyState {
 
   void recordOutcome(String id, Outcome outcome) {
     outcomes.put(id, new OutcomeEntry(outcome.text(), context.currentSystemTimeMs()));
+    listener.decided(id);
   }
 
   /** Stores a newly announced or refreshed open challenge and its deadline. */

@@ -48,7 +48,20 @@ public final class ReplyTopology {
    */
   public static Topology build(
       ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
-    return build(config, serdes, codes, () -> UUID.randomUUID().toString(), metrics);
+    return build(config, serdes, codes, metrics, OutcomeListener.NONE);
+  }
+
+  /**
+   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes, OptinMetrics)}, telling {@code
+   * listener} of each outcome recorded.
+   */
+  public static Topology build(
+      ReplyTopologyConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      OptinMetrics metrics,
+      OutcomeListener listener) {
+    return build(config, serdes, codes, () -> UUID.randomUUID().toString(), metrics, listener);
   }
 
   /**
@@ -70,9 +83,19 @@ public final class ReplyTopology {
       OtpCodes codes,
       Supplier<String> ids,
       OptinMetrics metrics) {
+    return build(config, serdes, codes, ids, metrics, OutcomeListener.NONE);
+  }
+
+  private static Topology build(
+      ReplyTopologyConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      Supplier<String> ids,
+      OptinMetrics metrics,
+      OutcomeListener listener) {
     ReplyMatcher matcher = new ReplyMatcher(codes, config.maxAttempts(), config.expiryGrace());
     ProcessorSupplier<String, Decoded<?>, String, Object> processor =
-        () -> new ReplyProcessor(config, matcher, ids, metrics);
+        () -> new ReplyProcessor(config, matcher, ids, metrics, listener);
 
     Topology topology = new Topology();
     source(topology, "challenges-source", Topics.CHALLENGES, serdes);

@@ -14,6 +14,7 @@ import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.VerificationAttempt;
 import io.optin.kit.config.Settings;
+import io.optin.kit.metrics.OptinMetrics;
 import io.optin.replies.RepliesSettings;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
@@ -22,6 +23,8 @@ import io.optin.schemas.serde.AvroSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -45,6 +48,7 @@ class ReplyBeforeChallengeTest {
   @TempDir Path stateDir;
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
+  private final List<String> decided = new CopyOnWriteArrayList<>();
   private ReplyDriver replies;
   private TopologyTestDriver driver;
   private TestInputTopic<String, ChallengeEvent> challenges;
@@ -59,7 +63,7 @@ class ReplyBeforeChallengeTest {
     replies =
         new ReplyDriver(
             "reply-before-challenge-test",
-            ReplyTopology.build(config, serdes, CODES),
+            ReplyTopology.build(config, serdes, CODES, OptinMetrics.unexposed(), decided::add),
             serdes,
             stateDir,
             T0);
@@ -97,6 +101,8 @@ class ReplyBeforeChallengeTest {
             });
     assertThat(outcome("SM-fast")).isEqualTo("CONFIRMED");
     assertThat(challengesOf(PHONE).parked()).isEmpty();
+    // (a webhook waiting for it was woken at each of its two outcomes)
+    assertThat(decided).containsExactly("SM-fast", "SM-fast");
 
     // And a second challenge read later is not confirmed by the same YES
     challenges.pipeInput(PHONE, issued("ch-2", "other", T0, EXPIRES), T0.plusSeconds(3));

@@ -3,6 +3,7 @@ package io.optin.kit.http;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.http.HttpPort.Decision;
+import io.optin.kit.http.HttpPort.Lane;
 import io.optin.kit.http.HttpPort.Refuse;
 import io.optin.kit.http.HttpPort.RequestHead;
 import io.optin.kit.http.HttpPort.Serve;
@@ -41,6 +42,12 @@ public final class HttpGateway implements AutoCloseable {
 
   /** The API's routes: bearer tokens and JSON bodies. */
   public static final String API_PREFIX = "/v1/";
+
+  /**
+   * The provider's webhooks: served in their own lane, never refused for being busy ({@link
+   * Lane#PROVIDER}).
+   */
+  public static final String WEBHOOK_PREFIX = "/webhooks/";
 
   private static final String STARTING_RETRY_AFTER_SECONDS = "5";
 
@@ -220,7 +227,7 @@ public final class HttpGateway implements AutoCloseable {
     HttpHandler handler = HttpPort.longestPrefix(handlers, head.path());
     if (handler == null) {
       HttpHandler cheap = HttpPort.longestPrefix(builtIn, head.path());
-      return cheap != null ? new Serve(cheap, true) : notRouted();
+      return cheap != null ? new Serve(cheap, Lane.INLINE) : notRouted();
     }
     if (head.path().startsWith(API_PREFIX)) {
       if (tokens.required() && !tokens.accepts(head.header("Authorization"))) {
@@ -234,7 +241,7 @@ public final class HttpGateway implements AutoCloseable {
         return new Refuse(415, "Content-Type must be application/json", "Content-Type");
       }
     }
-    return new Serve(handler, false);
+    return new Serve(handler, head.path().startsWith(WEBHOOK_PREFIX) ? Lane.PROVIDER : Lane.SHARED);
   }
 
   /**

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -50,6 +51,12 @@ public final class HttpPort implements AutoCloseable {
   /** Requests waiting for a thread beyond this are refused (503), not queued without end. */
   private static final int QUEUE_PER_THREAD = 8;
 
+  /**
+   * Threads of the provider lane per handler thread: they mostly wait (a reply webhook waits for
+   * its outcome), so they are cheap, and a backlog there delays a subscriber's answer.
+   */
+  private static final int PROVIDER_THREADS_PER_THREAD = 4;
+
   /** Jetty's own threads: selectors and inline answers; they never wait on a service. */
   private static final int IO_THREADS = 8;
 
@@ -58,11 +65,23 @@ public final class HttpPort implements AutoCloseable {
   /** What to do with a request, decided before its body is read. */
   public sealed interface Decision {}
 
-  /**
-   * Read the body, then run {@code handler}: on Jetty's thread when {@code inline} (it must answer
-   * at once), else on a handler thread.
-   */
-  public record Serve(HttpHandler handler, boolean inline) implements Decision {}
+  /** Where a request's handler runs once its body is read. */
+  public enum Lane {
+    /** On Jetty's own thread: the handler must answer at once (health, metrics). */
+    INLINE,
+    /** On a handler thread; refused with 503 when all are busy and the queue is full. */
+    SHARED,
+    /**
+     * On the threads kept for a provider's webhooks, never refused for being busy: Twilio does not
+     * retry an inbound SMS it was refused, so a 503 there would lose a subscriber's reply. Its
+     * queue needs no bound of its own: a connection carries one request at a time, and connections
+     * are capped ({@link HttpLimits#maxConnections}).
+     */
+    PROVIDER
+  }
+
+  /** Read the body, then run {@code handler} in its {@code lane}. */
+  public record Serve(HttpHandler handler, Lane lane) implements Decision {}
 
   /** Answer at once in the JSON error shape, with these extra headers, without reading the body. */
   public record Refuse(int status, String reason, String field, Map<String, String> headers)
@@ -157,6 +176,7 @@ public final class HttpPort implements AutoCloseable {
   private final Server server;
   private final ServerConnector connector;
   private final ThreadPoolExecutor threads;
+  private final ThreadPoolExecutor providerThreads;
   private final ReadDeadlines deadlines;
   private final HttpLimits limits;
   private final Router router;
@@ -168,6 +188,7 @@ public final class HttpPort implements AutoCloseable {
       Server server,
       ServerConnector connector,
       ThreadPoolExecutor threads,
+      ThreadPoolExecutor providerThreads,
       ReadDeadlines deadlines,
       HttpLimits limits,
       Router router,
@@ -176,6 +197,7 @@ public final class HttpPort implements AutoCloseable {
     this.server = server;
     this.connector = connector;
     this.threads = threads;
+    this.providerThreads = providerThreads;
     this.deadlines = deadlines;
     this.limits = limits;
     this.router = router;
@@ -242,11 +264,22 @@ public final class HttpPort implements AutoCloseable {
             TimeUnit.SECONDS,
             new ArrayBlockingQueue<>(limits.threads() * QUEUE_PER_THREAD),
             NamedThreads.daemons(name + "-"));
+    int providerLane = limits.threads() * PROVIDER_THREADS_PER_THREAD;
+    ThreadPoolExecutor providerPool =
+        new ThreadPoolExecutor(
+            providerLane,
+            providerLane,
+            60,
+            TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(),
+            NamedThreads.daemons(name + "-provider-"));
+    providerPool.allowCoreThreadTimeOut(true);
     HttpPort opened =
         new HttpPort(
             server,
             connector,
             pool,
+            providerPool,
             deadlines,
             limits,
             router,
@@ -267,7 +300,7 @@ public final class HttpPort implements AutoCloseable {
     Map<String, HttpHandler> copy = Map.copyOf(handlers);
     return head -> {
       HttpHandler handler = longestPrefix(copy, head.path());
-      return handler == null ? new Refuse(404, "not found", null) : new Serve(handler, false);
+      return handler == null ? new Refuse(404, "not found", null) : new Serve(handler, Lane.SHARED);
     };
   }
 
@@ -319,14 +352,19 @@ public final class HttpPort implements AutoCloseable {
       LOG.warn("HTTP server did not stop cleanly: {}", e.toString());
     }
     deadlines.close();
-    threads.shutdown();
+    stop(threads);
+    stop(providerThreads);
+  }
+
+  private static void stop(ThreadPoolExecutor pool) {
+    pool.shutdown();
     try {
-      if (!threads.awaitTermination(5, TimeUnit.SECONDS)) {
-        threads.shutdownNow();
+      if (!pool.awaitTermination(5, TimeUnit.SECONDS)) {
+        pool.shutdownNow();
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      threads.shutdownNow();
+      pool.shutdownNow();
     }
   }
 
@@ -401,10 +439,19 @@ public final class HttpPort implements AutoCloseable {
         chunk.release();
         if (last) {
           deadlines.requestRead(request.getConnectionMetaData().getConnection());
-          if (serve.inline()) {
-            run(serve.handler(), request, response, done, uri, body.toByteArray());
-          } else {
-            submit(serve.handler(), request, response, done, uri, body.toByteArray());
+          switch (serve.lane()) {
+            case INLINE -> run(serve.handler(), request, response, done, uri, body.toByteArray());
+            case SHARED ->
+                submit(threads, serve.handler(), request, response, done, uri, body.toByteArray());
+            case PROVIDER ->
+                submit(
+                    providerThreads,
+                    serve.handler(),
+                    request,
+                    response,
+                    done,
+                    uri,
+                    body.toByteArray());
           }
           return;
         }
@@ -412,6 +459,7 @@ public final class HttpPort implements AutoCloseable {
     }
 
     private void submit(
+        ThreadPoolExecutor lane,
         HttpHandler handler,
         Request request,
         Response response,
@@ -419,7 +467,7 @@ public final class HttpPort implements AutoCloseable {
         URI uri,
         byte[] body) {
       try {
-        threads.execute(() -> run(handler, request, response, done, uri, body));
+        lane.execute(() -> run(handler, request, response, done, uri, body));
       } catch (RejectedExecutionException e) {
         refuse(
             request,

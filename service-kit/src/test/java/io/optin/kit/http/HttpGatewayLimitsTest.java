@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -275,6 +276,76 @@ class HttpGatewayLimitsTest {
     }
     release.countDown();
     assertThat(read(waiting.get(0)).status()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldRefuseTheApiWhenBusyButQueueEveryProviderWebhookSinceTwilioNeverSendsAReplyAgain()
+      throws Exception {
+    // Given one handler thread (a queue of 8) and four provider threads, every handler waiting
+    CountDownLatch release = new CountDownLatch(1);
+    HttpHandler waits =
+        exchange -> {
+          try {
+            release.await(30, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          exchange.getRequestBody().readAllBytes();
+          handled.incrementAndGet();
+          HttpExchanges.send(exchange, 200, "text/plain", new byte[0]);
+        };
+    gateway = HttpGateway.open("127.0.0.1", 0, HttpLimits.withThreads(1), List.of(), metrics);
+    gateway.mount(
+        List.of(new HttpRoute("/v1/wait", waits), new HttpRoute("/webhooks/twilio/inbound", waits)),
+        List.of());
+
+    // When 10 API requests arrive: one runs, eight queue, the tenth finds the queue full
+    List<Socket> api = new ArrayList<>();
+    for (int i = 0; i < 10; i++) {
+      api.add(send(post("/v1/wait", "application/json", "{}")));
+    }
+    // (whichever reaches the port last: connections are accepted in any order)
+    Socket refused =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .until(() -> firstAnswering(api), Optional::isPresent)
+            .orElseThrow();
+    Answer busy = read(refused);
+
+    // And 30 webhooks arrive meanwhile, far more than the provider lane's threads
+    List<Socket> webhooks = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      webhooks.add(
+          send(post("/webhooks/twilio/inbound", "application/x-www-form-urlencoded", "a=1")));
+    }
+    release.countDown();
+
+    // Then the API asked the tenth to retry, and every webhook was served
+    assertThat(busy.status()).isEqualTo(503);
+    for (Socket webhook : webhooks) {
+      assertThat(read(webhook).status()).isEqualTo(200);
+    }
+    for (Socket request : api) {
+      if (request != refused) {
+        assertThat(read(request).status()).isEqualTo(200);
+      }
+    }
+    assertThat(handled).hasValue(39);
+  }
+
+  private static Optional<Socket> firstAnswering(List<Socket> sockets) throws IOException {
+    for (Socket socket : sockets) {
+      if (socket.getInputStream().available() > 0) {
+        return Optional.of(socket);
+      }
+    }
+    return Optional.empty();
+  }
+
+  private Socket send(String request) throws IOException {
+    Socket socket = connect();
+    socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+    return socket;
   }
 
   private HttpGateway open(HttpLimits limits, List<String> tokens) {
