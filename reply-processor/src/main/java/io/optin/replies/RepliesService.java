@@ -32,6 +32,13 @@ import org.slf4j.LoggerFactory;
 public final class RepliesService extends StreamsService {
 
   /** The service's word, in health and metrics. */
+  /**
+   * Webhooks and code entries that may wait for their outcome at once: half the webhook lane of the
+   * default port (4 × 32 threads), so the other half keeps publishing replies when the topology
+   * lags.
+   */
+  static final int MAX_WAITING_ANSWERS = 64;
+
   public static final String NAME = "replies";
 
   private static final Logger LOG = LoggerFactory.getLogger(RepliesService.class);
@@ -79,7 +86,8 @@ public final class RepliesService extends StreamsService {
             "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
     StoreLookups lookups = new StoreLookups(streams());
     metrics.watchChallengePhones(NAME, lookups::challengePhones);
-    OutcomeWait outcomes = new OutcomeWait(lookups, config.answerWait(), signals);
+    OutcomeWait outcomes =
+        new OutcomeWait(lookups, config.answerWait(), signals, MAX_WAITING_ANSWERS);
     TwilioSignatureCheck signatures =
         new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(), metrics);
     Clock clock = Clock.systemUTC();

@@ -4,6 +4,7 @@ import io.optin.replies.matching.Outcome;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -24,24 +25,45 @@ public final class OutcomeWait {
   private final OutcomeLookup lookup;
   private final Duration max;
   private final OutcomeSignals signals;
+  private final Semaphore waiters;
 
-  /** Polls {@code lookup} every 20 ms, for a topology that signals nothing. */
+  /** Polls {@code lookup} every 20 ms, for a topology that signals nothing; no bound on waiters. */
   public OutcomeWait(OutcomeLookup lookup, Duration max) {
-    this(lookup, max, null);
+    this(lookup, max, null, Integer.MAX_VALUE);
   }
 
   /**
    * @param signals counted down by the topology of this process (see {@link
    *     io.optin.replies.matching.ReplyTopology}), or null for none
+   * @param maxWaiters how many threads may wait at once; beyond, an answer gets the outcome known
+   *     at once, or none. When the topology lags (a burst, a restart), every waiter would wait the
+   *     whole {@code max}, and threads held that long would delay the next webhooks, whose replies
+   *     are published only when a thread takes them: answering without the outcome keeps the
+   *     replies flowing, at the cost of the confirmation text for those answers.
    */
-  public OutcomeWait(OutcomeLookup lookup, Duration max, OutcomeSignals signals) {
+  public OutcomeWait(OutcomeLookup lookup, Duration max, OutcomeSignals signals, int maxWaiters) {
     this.lookup = lookup;
     this.max = max;
     this.signals = signals;
+    this.waiters = new Semaphore(maxWaiters);
   }
 
-  /** The outcome of {@code id}, or empty if it was not decided within the wait. */
+  /**
+   * The outcome of {@code id}, or empty if it was not decided within the wait (or not yet, when too
+   * many threads wait already).
+   */
   public Optional<Outcome> await(String id) {
+    if (!waiters.tryAcquire()) {
+      return lookup.outcome(id);
+    }
+    try {
+      return waitFor(id);
+    } finally {
+      waiters.release();
+    }
+  }
+
+  private Optional<Outcome> waitFor(String id) {
     CountDownLatch decided = signals == null ? new CountDownLatch(0) : signals.watch(id);
     long poll = signals == null ? UNSIGNALLED_POLL_NANOS : SIGNALLED_POLL_NANOS;
     try {

@@ -27,7 +27,7 @@ class OutcomeWaitTest {
   void shouldWakeTheWaiterWhenTheTopologySignalsTheOutcomeAndForgetIt() {
     // Given a thread waiting for SM1, with a minute to spare
     OutcomeSignals signals = new OutcomeSignals();
-    OutcomeWait wait = new OutcomeWait(lookup, Duration.ofMinutes(1), signals);
+    OutcomeWait wait = new OutcomeWait(lookup, Duration.ofMinutes(1), signals, 8);
     CompletableFuture<Optional<Outcome>> answer =
         CompletableFuture.supplyAsync(() -> wait.await("SM1"));
     await().until(() -> signals.watched() == 1);
@@ -45,7 +45,7 @@ class OutcomeWaitTest {
   void shouldFindAnOutcomeDecidedWithoutASignalByLookingAgain() {
     // Given a waiter whose outcome is decided elsewhere: no signal ever comes
     OutcomeSignals signals = new OutcomeSignals();
-    OutcomeWait wait = new OutcomeWait(lookup, Duration.ofMinutes(1), signals);
+    OutcomeWait wait = new OutcomeWait(lookup, Duration.ofMinutes(1), signals, 8);
     CompletableFuture<Optional<Outcome>> answer =
         CompletableFuture.supplyAsync(() -> wait.await("SM2"));
     await().until(() -> lookups.get() >= 1);
@@ -58,9 +58,32 @@ class OutcomeWaitTest {
   }
 
   @Test
+  void shouldAnswerAtOnceWithWhatIsKnownWhenTooManyThreadsWaitAlready() {
+    // Given one waiter allowed, and it waits for SM4
+    OutcomeSignals signals = new OutcomeSignals();
+    OutcomeWait wait = new OutcomeWait(lookup, Duration.ofMinutes(1), signals, 1);
+    CompletableFuture<Optional<Outcome>> first =
+        CompletableFuture.supplyAsync(() -> wait.await("SM4"));
+    await().until(() -> signals.watched() == 1);
+    decided.put("SM5", Outcome.LOCKED);
+
+    // When two more answers come: one already decided, one not
+    Optional<Outcome> known = wait.await("SM5");
+    Optional<Outcome> unknown = wait.await("SM6");
+
+    // Then they are answered at once with what the store holds, and the first still waits
+    assertThat(known).contains(Outcome.LOCKED);
+    assertThat(unknown).isEmpty();
+    assertThat(first).isNotDone();
+    decided.put("SM4", Outcome.CONFIRMED);
+    signals.decided("SM4");
+    assertThat(first.orTimeout(30, TimeUnit.SECONDS).join()).contains(Outcome.CONFIRMED);
+  }
+
+  @Test
   void shouldAnswerEmptyWhenNothingIsDecidedWithinTheWait() {
     // Given
-    OutcomeWait wait = new OutcomeWait(lookup, Duration.ofMillis(50), new OutcomeSignals());
+    OutcomeWait wait = new OutcomeWait(lookup, Duration.ofMillis(50), new OutcomeSignals(), 8);
 
     // When / Then
     assertThat(wait.await("SM3")).isEmpty();
