@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.SmsDeliveryReport;
-import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.TestDispatcherSettings;
@@ -181,16 +180,6 @@ class SendRecoveryTest {
   }
 
   private static SmsSendRequested command(String commandId) {
-    return SmsSendRequested.newBuilder()
-        .setCommandId(commandId)
-        .setKind(SmsKind.CONFIRMATION_CODE)
-        .setChallengeId("c-" + commandId)
-        .setProgramId("acme-deals")
-        .setPhone(PHONE)
-        .setFromNumber(null)
-        .setLocale("en-US")
-        .setExpiresAt(NOW.plusSeconds(600))
-        .setRequestedAt(NOW)
-        .build();
+    return CodeCommands.code(commandId, PHONE, NOW);
   }
 }

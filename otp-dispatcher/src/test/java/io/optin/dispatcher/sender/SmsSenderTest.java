@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.avro.DeadLetter;
 import io.optin.avro.SmsDeliveryReport;
-import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.TestDispatcherSettings;
@@ -325,16 +324,6 @@ class SmsSenderTest {
   }
 
   private static SmsSendRequested command(String commandId) {
-    return SmsSendRequested.newBuilder()
-        .setCommandId(commandId)
-        .setKind(SmsKind.CONFIRMATION_CODE)
-        .setChallengeId("c-" + commandId)
-        .setProgramId("acme-deals")
-        .setPhone(PHONE)
-        .setFromNumber(null)
-        .setLocale("en-US")
-        .setExpiresAt(NOW.plusSeconds(600))
-        .setRequestedAt(NOW)
-        .build();
+    return CodeCommands.code(commandId, PHONE, NOW);
   }
 }
