@@ -68,8 +68,8 @@ class BrokerRestartIT {
   @BeforeEach
   void startStack() throws Exception {
     stack = CrashStack.start(dir, Path.of("target", "broker-restart"));
-    world = new OutsideWorld(stack.sandbox(), stack.gatewayUrl(), stack.inboundWebhookUrl());
-    topics = new CommittedRecords(stack.bootstrapServers(), stack.registryUrl());
+    world = stack.outsideWorld();
+    topics = stack.committedRecords();
   }
 
   @AfterEach

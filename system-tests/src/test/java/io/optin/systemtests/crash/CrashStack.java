@@ -7,6 +7,7 @@ import io.optin.devkit.DevStack;
 import io.optin.devkit.sandbox.DeliveryScript;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
+import io.optin.systemtests.CommittedRecords;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -145,6 +146,16 @@ final class CrashStack implements AutoCloseable {
 
   String registryUrl() {
     return stack.registryUrl();
+  }
+
+  /** The platform and the phones, talking to the optin processes' port; the caller closes it. */
+  OutsideWorld outsideWorld() {
+    return new OutsideWorld(sandbox, gatewayUrl(), inboundWebhookUrl());
+  }
+
+  /** A read_committed reader of the stack's topics. */
+  CommittedRecords committedRecords() {
+    return new CommittedRecords(bootstrapServers(), registryUrl());
   }
 
   @Override

@@ -69,8 +69,8 @@ class KillMidFlightIT {
             dir,
             Path.of("target", "kill-mid-flight", test.getTestMethod().orElseThrow().getName()));
     sandbox = stack.sandbox();
-    world = new OutsideWorld(sandbox, stack.gatewayUrl(), stack.inboundWebhookUrl());
-    topics = new CommittedRecords(stack.bootstrapServers(), stack.registryUrl());
+    world = stack.outsideWorld();
+    topics = stack.committedRecords();
   }
 
   @AfterEach

@@ -55,8 +55,8 @@ class RestartAfterKillIT {
             .toList();
     Files.write(stack.config(), defaults);
     sandbox = stack.sandbox();
-    world = new OutsideWorld(sandbox, stack.gatewayUrl(), stack.inboundWebhookUrl());
-    topics = new CommittedRecords(stack.bootstrapServers(), stack.registryUrl());
+    world = stack.outsideWorld();
+    topics = stack.committedRecords();
   }
 
   @AfterEach
