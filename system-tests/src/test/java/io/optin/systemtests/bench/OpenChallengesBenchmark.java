@@ -36,6 +36,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -179,6 +180,13 @@ class OpenChallengesBenchmark {
     props.put(ProducerConfig.LINGER_MS_CONFIG, 20);
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 262_144);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    // Not idempotent: under this load the single-node broker sometimes answers an idempotent
+    // producer OUT_OF_ORDER_SEQUENCE_NUMBER for good (KAFKA-18202), which dropped signups after
+    // the delivery timeout. One request in flight keeps the order a retry could otherwise swap.
+    props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, false);
+    props.put(ProducerConfig.ACKS_CONFIG, "all");
+    props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+    AtomicReference<Exception> failed = new AtomicReference<>();
     var serializer = serdes.forTopic(Topics.SIGNUP_REQUESTS).serializer();
     Instant now = Instant.now();
     try (KafkaProducer<String, byte[]> producer =
@@ -210,9 +218,17 @@ class OpenChallengesBenchmark {
                 null,
                 now.toEpochMilli(),
                 phone,
-                serializer.serialize(Topics.SIGNUP_REQUESTS.name(), signup)));
+                serializer.serialize(Topics.SIGNUP_REQUESTS.name(), signup)),
+            (metadata, e) -> {
+              if (e != null) {
+                failed.compareAndSet(null, e);
+              }
+            });
       }
       producer.flush();
+    }
+    if (failed.get() != null) {
+      throw new IllegalStateException("a signup could not be produced", failed.get());
     }
   }
 
