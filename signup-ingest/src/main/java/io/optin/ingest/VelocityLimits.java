@@ -17,8 +17,8 @@ import java.util.Objects;
  *
  * <p>A limit of zero or less is off. Memory is bounded: buckets that have refilled to full are
  * forgotten (a fresh bucket is identical), and past {@code maxTracked} keys of one limit the least
- * recently used bucket is dropped. The limits are per instance; behind a load balancer each
- * instance enforces them on its own share.
+ * recently used bucket is dropped. Its clock is the {@link ClaimBook}'s, so that every instance
+ * applying the same claims holds the same buckets.
  */
 public final class VelocityLimits {
 
