@@ -24,6 +24,7 @@ public final class VelocityLimits {
 
   private static final Duration HOUR = Duration.ofHours(1);
   static final int DEFAULT_MAX_TRACKED = 200_000;
+  private static final double ROUNDING = 1e-9;
 
   /** In the order they are checked: the first that trips is the one reported. */
   private final List<Limit> limits;
@@ -163,7 +164,8 @@ public final class VelocityLimits {
       }
       Bucket bucket = buckets.get(key);
       double tokens = bucket == null ? perHour : bucket.tokensAt(now, perHour, tokensPerNano);
-      if (tokens >= 1) {
+      // Rounding must not refuse a retry made exactly at the Retry-After given (3/h after 20 min).
+      if (tokens >= 1 - ROUNDING) {
         return null;
       }
       long nanos = (long) Math.ceil((1 - tokens) / tokensPerNano);
