@@ -101,7 +101,7 @@ public final class Topics {
               CleanupPolicy.DELETE,
               Duration.ofDays(2),
               false,
-              "claimId (one partition)")
+              "the constant \"claims\" (one partition, one order)")
           .withPartitions(1)
           .writtenBy(Writer.SIGNUP_INGEST);
 

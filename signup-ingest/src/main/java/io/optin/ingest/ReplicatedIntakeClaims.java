@@ -50,6 +50,12 @@ final class ReplicatedIntakeClaims implements IntakeClaims {
   private static final Duration POLL = Duration.ofMillis(200);
   private static final String TOPIC = Topics.INTAKE_CLAIMS.name();
 
+  /**
+   * Every record's key: one key is one partition, so the claims keep one total order even on a
+   * topic made by hand with more partitions than the catalogue's one.
+   */
+  static final String KEY = "claims";
+
   private final ClaimBook book;
   private final RecordPublisher producer;
   private final Consumer<String, byte[]> consumer;
@@ -140,7 +146,7 @@ final class ReplicatedIntakeClaims implements IntakeClaims {
     pending.put(claim.getClaimId(), verdict);
     try {
       producer
-          .send(Topics.INTAKE_CLAIMS, claim.getClaimId(), claim, claim.getClaimedAt())
+          .send(Topics.INTAKE_CLAIMS, KEY, claim, claim.getClaimedAt())
           .whenComplete(
               (ok, failure) -> {
                 if (failure != null) {
@@ -204,7 +210,7 @@ final class ReplicatedIntakeClaims implements IntakeClaims {
     }
     IntakeClaim record = ClaimBook.following(claim, kind, clock.instant());
     producer
-        .send(Topics.INTAKE_CLAIMS, record.getClaimId(), record, record.getClaimedAt())
+        .send(Topics.INTAKE_CLAIMS, KEY, record, record.getClaimedAt())
         .whenComplete(
             (ok, failure) -> {
               if (failure != null) {
