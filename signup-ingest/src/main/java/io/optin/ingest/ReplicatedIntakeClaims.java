@@ -27,6 +27,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -297,29 +298,43 @@ final class ReplicatedIntakeClaims implements IntakeClaims {
    */
   private EndOffsets assign() {
     while (stop.getCount() > 0) {
-      List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(5));
-      if (partitions != null && !partitions.isEmpty()) {
-        List<TopicPartition> assigned =
-            partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(assigned);
-        Instant from = clock.instant().minus(window);
-        Map<TopicPartition, Long> at = new HashMap<>();
-        assigned.forEach(tp -> at.put(tp, from.toEpochMilli()));
-        Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(at);
-        Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
-        for (TopicPartition tp : assigned) {
-          OffsetAndTimestamp offset = offsets.get(tp);
-          consumer.seek(tp, offset == null ? ends.get(tp) : offset.offset());
+      try {
+        EndOffsets ends = assignOnce();
+        if (ends != null) {
+          return ends;
         }
-        return EndOffsets.of(ends);
+        LOG.info("waiting for topic {} to exist", TOPIC);
+      } catch (RetriableException e) {
+        // A broker not up yet or restarting: ask again rather than give the instance up.
+        LOG.info("waiting for the broker to assign {}: {}", TOPIC, e.toString());
       }
-      LOG.info("waiting for topic {} to exist", TOPIC);
       try {
         stop.await(1, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         stop.countDown();
       }
+    }
+    return null;
+  }
+
+  /** Null while the topic does not exist. */
+  private EndOffsets assignOnce() {
+    List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(5));
+    if (partitions != null && !partitions.isEmpty()) {
+      List<TopicPartition> assigned =
+          partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+      consumer.assign(assigned);
+      Instant from = clock.instant().minus(window);
+      Map<TopicPartition, Long> at = new HashMap<>();
+      assigned.forEach(tp -> at.put(tp, from.toEpochMilli()));
+      Map<TopicPartition, OffsetAndTimestamp> offsets = consumer.offsetsForTimes(at);
+      Map<TopicPartition, Long> ends = consumer.endOffsets(assigned);
+      for (TopicPartition tp : assigned) {
+        OffsetAndTimestamp offset = offsets.get(tp);
+        consumer.seek(tp, offset == null ? ends.get(tp) : offset.offset());
+      }
+      return EndOffsets.of(ends);
     }
     return null;
   }
