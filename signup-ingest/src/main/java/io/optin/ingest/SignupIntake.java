@@ -36,14 +36,15 @@ import org.slf4j.LoggerFactory;
  * confirmed nor opted out is published (keyed by E.164) and answered 202 only after the broker's
  * ack; anything else is refused with the exact field, and recorded as a reject.
  *
- * <p>Order: body, idempotency replay (before anything that could change the answer), a program
- * outside {@code programs.allowed} (when set), phone and country, the {@link SignupScreen},
- * standing (409), a prefix blocked by the {@link PumpingGuard} (429), velocity per phone, IP,
- * number prefix and country (429, so a refused signup spends no token), publish. The limits and the
- * idempotency keys are {@link IntakeClaims}: shared by every instance through {@code
- * optin.intake-claims.v1}, or this instance's own. {@code source.ip} is the subscriber's IP as the
- * platform saw it; it is never defaulted to the caller's address, which is the platform's server
- * and would be false evidence (and throttle the whole platform).
+ * <p>Order: body, replay of a key this instance knows answered (before anything that could change
+ * the answer), a program outside {@code programs.allowed} (when set), phone and country, the {@link
+ * SignupScreen}, standing (409), a prefix blocked by the {@link PumpingGuard} (429), then the
+ * claim: the first claim of a key wins it (later ones replay its answer), and velocity per phone,
+ * IP, number prefix and country (429, so a refused signup spends no token), publish. The claims are
+ * {@link IntakeClaims}: judged alike by every instance through {@code optin.intake-claims.v1}, or
+ * by this instance alone. {@code source.ip} is the subscriber's IP as the platform saw it; it is
+ * never defaulted to the caller's address, which is the platform's server and would be false
+ * evidence (and throttle the whole platform).
  */
 public final class SignupIntake {
 
