@@ -90,7 +90,7 @@ final class ClaimBook {
         return new Verdict.Replay(first.signupId());
       }
       if (first != null && logClock.isBefore(first.claimedAt().plus(abandonAfter))) {
-        return new Verdict.InFlight(first.signupId());
+        return new Verdict.InFlight(first.signupId(), first.claimedAt().plus(abandonAfter));
       }
       // Never published within abandonAfter: its claimer is gone, the key is free again.
       keys.remove(keyHash);
@@ -180,8 +180,12 @@ final class ClaimBook {
     /** The key was answered with this signupId: answer it again, publish nothing. */
     record Replay(String signupId) implements Verdict {}
 
-    /** Another claim holds the key and has not published its signup yet. */
-    record InFlight(String signupId) implements Verdict {}
+    /**
+     * Another claim holds the key and has not published its signup yet.
+     *
+     * @param freeAt when the key is free again if that claim's signup is still not published
+     */
+    record InFlight(String signupId, Instant freeAt) implements Verdict {}
 
     /** A {@code PUBLISHED}, {@code RELEASED} or unknown record: nothing to answer. */
     record Noted() implements Verdict {}

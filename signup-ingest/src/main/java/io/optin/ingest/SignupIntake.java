@@ -295,16 +295,17 @@ public final class SignupIntake {
     if (verdict instanceof ClaimBook.Verdict.Replay replay) {
       return SignupAnswer.pending(replay.signupId());
     }
-    if (verdict instanceof ClaimBook.Verdict.InFlight) {
+    if (verdict instanceof ClaimBook.Verdict.InFlight inFlight) {
+      // Most often a retry racing its first attempt: wait for that one's answer. Should its
+      // instance have died, the key is free once freeAt is past: a 503 makes the platform retry.
       return claims
           .answerOf(keyHashOrNull, settings.claimTimeout(), clock.instant())
           .map(SignupAnswer::pending)
           .orElseGet(
               () ->
-                  SignupAnswer.error(
-                      409,
-                      "a signup with this idempotencyKey is being processed",
-                      "idempotencyKey"));
+                  SignupAnswer.unavailable(
+                      "a signup with this idempotencyKey is still being processed; retry later",
+                      max(RETRY_UNJUDGED, Duration.between(clock.instant(), inFlight.freeAt()))));
     }
     if (verdict instanceof ClaimBook.Verdict.Tripped limit) {
       Verdict.Tripped tripped = limit.limit();
@@ -313,6 +314,10 @@ public final class SignupIntake {
       return tooMany(tripped.reason(), field, tripped.retryAfter(), body, signup.getPhone());
     }
     return publish(signup, phone.regionCode(), claim);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private SignupAnswer tooMany(

@@ -136,7 +136,8 @@ class ClaimBookTest {
     // Then the first wins, the second is told it is in flight, the third replays the first's
     // signupId, and only the first spent a token
     assertThat(firstVerdict).isEqualTo(Verdict.ALLOWED);
-    assertThat(secondVerdict).isEqualTo(new Verdict.InFlight(first.getSignupId()));
+    assertThat(secondVerdict)
+        .isEqualTo(new Verdict.InFlight(first.getSignupId(), T0.plus(ABANDON)));
     assertThat(thirdVerdict).isEqualTo(new Verdict.Replay(first.getSignupId()));
     assertThat(book.answerOf(first.getIdempotencyKeySha256(), T0.plusSeconds(1)))
         .hasValue(first.getSignupId());
@@ -164,7 +165,8 @@ class ClaimBookTest {
 
     // Then the released key is won again, the abandoned one is in flight until then, then won
     assertThat(book.apply(retry)).isEqualTo(Verdict.ALLOWED);
-    assertThat(book.apply(tooSoon)).isEqualTo(new Verdict.InFlight(abandoned.getSignupId()));
+    assertThat(book.apply(tooSoon))
+        .isEqualTo(new Verdict.InFlight(abandoned.getSignupId(), T0.plus(ABANDON)));
     assertThat(book.apply(afterwards)).isEqualTo(Verdict.ALLOWED);
     assertThat(book.inFlight(afterwards.getIdempotencyKeySha256())).isTrue();
   }

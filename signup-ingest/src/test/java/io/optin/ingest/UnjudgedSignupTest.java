@@ -99,4 +99,45 @@ class UnjudgedSignupTest {
     assertThat(answer.retryAfterSeconds()).isEqualTo(1L);
     assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
   }
+
+  @Test
+  void shouldAnswer503WithRetryAfterUntilTheKeyOfADeadClaimerIsFree() {
+    // Given a key won by a claim whose instance died before publishing (claim 200ms + publish 15s)
+    LocalIntakeClaims local = new LocalIntakeClaims(new ClaimBook(settings));
+    SignupIntake alone =
+        new SignupIntake(
+            settings,
+            local,
+            published.publisher(),
+            new SubscriberStatusTable(),
+            new PumpingGuard(
+                settings.pumping(), settings.prefixRule(), clock, OptinMetrics.unexposed()),
+            clock,
+            OptinMetrics.unexposed());
+    local.judge(
+        IntakeClaim.newBuilder()
+            .setClaimId("dead-claim")
+            .setKind(ClaimKind.CLAIM)
+            .setSignupId("never-published")
+            .setProgramId("acme-deals")
+            .setPhone("+14155550100")
+            .setIdempotencyKeySha256(SignupIntake.keyHash("acme-deals", "order-9"))
+            .setClaimedAt(NOW)
+            .build());
+
+    // When the platform retries the key at once, then once the key is free
+    SignupAnswer meanwhile = alone.submit(BODY.getBytes(StandardCharsets.UTF_8));
+    clock.advance(Duration.ofMillis(15_200));
+    SignupAnswer afterwards = alone.submit(BODY.getBytes(StandardCharsets.UTF_8));
+
+    // Then it is told to retry when the key is free, and is then accepted and published once
+    assertThat(meanwhile.status()).isEqualTo(503);
+    assertThat(meanwhile.retryAfterSeconds()).isEqualTo(16L);
+    assertThat(meanwhile.error())
+        .isEqualTo("a signup with this idempotencyKey is still being processed; retry later");
+    assertThat(afterwards.status()).isEqualTo(202);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS))
+        .extracting(s -> s.getSignupId())
+        .containsExactly(afterwards.body().get("signupId"));
+  }
 }
