@@ -138,6 +138,6 @@ class UnjudgedSignupTest {
     assertThat(afterwards.status()).isEqualTo(202);
     assertThat(published.on(Topics.SIGNUP_REQUESTS))
         .extracting(s -> s.getSignupId())
-        .containsExactly(afterwards.body().get("signupId"));
+        .containsExactly((String) afterwards.body().get("signupId"));
   }
 }
