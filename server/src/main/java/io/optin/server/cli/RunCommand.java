@@ -1,6 +1,7 @@
 package io.optin.server.cli;
 
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_ADVERTISED_URL;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
 import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
@@ -19,6 +20,7 @@ import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -83,9 +85,19 @@ public final class RunCommand implements Callable<Integer> {
             ProcessSettings.httpLimits(settings),
             settings.list(API_TOKENS),
             registry);
+    // The other instances reach this one at its host name and the port actually bound, unless
+    // told otherwise.
+    Settings advertised =
+        settings.optional(HTTP_ADVERTISED_URL).isPresent()
+            ? settings
+            : settings.with(
+                Map.of(
+                    HTTP_ADVERTISED_URL.key(),
+                    ProcessSettings.advertisedUrl(settings, gateway.port()).toString()),
+                "optin run (host name and port)");
     OptinServices running;
     try {
-      running = OptinServices.start(settings, selected, OptinMetrics.on(registry));
+      running = OptinServices.start(advertised, selected, OptinMetrics.on(registry));
     } catch (RuntimeException e) {
       gateway.close();
       throw e;
@@ -154,7 +166,10 @@ public final class RunCommand implements Callable<Integer> {
     List<String> api =
         routes.stream()
             .map(HttpRoute::pathPrefix)
-            .filter(path -> path.startsWith(HttpGateway.API_PREFIX))
+            .filter(
+                path ->
+                    path.startsWith(HttpGateway.API_PREFIX)
+                        || path.startsWith(HttpGateway.INTERNAL_PREFIX))
             .toList();
     if (!api.isEmpty() && settings.list(API_TOKENS).isEmpty()) {
       throw missingTokens("routes " + String.join(", ", api) + " are served");
