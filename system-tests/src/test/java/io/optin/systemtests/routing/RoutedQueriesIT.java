@@ -58,7 +58,7 @@ class RoutedQueriesIT {
 
   private static final String TOKEN = "routing-test-token";
   private static final String PROGRAM = "acme-deals";
-  private static final int PHONES = 30;
+  private static final int PHONES = 24;
   private static final Duration PATIENCE = Duration.ofSeconds(90);
   private static final Pattern CODE = Pattern.compile("code is (\\d{6})");
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -219,7 +219,7 @@ class RoutedQueriesIT {
 
     // And the same consent proof, once the ledger holds the confirmation (a sample: each export
     // reads the phone's ledger partition from the start, about a second apiece)
-    for (String phone : phones.subList(0, 6)) {
+    for (String phone : phones.subList(0, 4)) {
       await()
           .atMost(PATIENCE)
           .untilAsserted(
@@ -235,7 +235,7 @@ class RoutedQueriesIT {
     // And a forwarded status costs one hop more than a local one
     List<Long> localReads = new ArrayList<>();
     List<Long> forwardedReads = new ArrayList<>();
-    for (int round = 0; round < 20; round++) {
+    for (int round = 0; round < 10; round++) {
       for (String phone : phones) {
         int owner = owners.get(phone);
         long started = System.nanoTime();
