@@ -26,6 +26,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +37,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -65,6 +67,7 @@ class RoutedQueriesIT {
 
   @TempDir Path dataDir;
   @TempDir Path secondStateDir;
+  @TempDir Path configDir;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private EmbeddedOptin first;
@@ -72,13 +75,18 @@ class RoutedQueriesIT {
   private OptinServices second;
 
   @BeforeEach
-  void startTwoInstances() {
-    // The first instance: the whole product as optin dev runs it, with API tokens
+  void startTwoInstances() throws Exception {
+    // The first instance: the whole product as optin dev runs it, with API tokens; a stopped
+    // instance's partitions move after 6 s rather than the default 45 s
+    Path config =
+        Files.writeString(
+            configDir.resolve("optin.properties"),
+            "kafka.session.timeout.ms=6000\nkafka.heartbeat.interval.ms=1000\n");
     first =
         EmbeddedOptin.start(
             Settings.load(
                 DevSettings.CATALOGUE,
-                Optional.empty(),
+                Optional.of(config),
                 Map.of(
                     "OPTIN_DEV_BROKER_PORT", "0",
                     "OPTIN_DEV_REGISTRY_PORT", "0",
@@ -204,12 +212,14 @@ class RoutedQueriesIT {
     }
 
     // Then both instances answer the same confirmed status for every phone
+    Map<String, String> statuses = new LinkedHashMap<>();
     for (String phone : phones) {
       HttpResponse<String> atFirst = subscriber(instances.get(0), phone);
       HttpResponse<String> atSecond = subscriber(instances.get(1), phone);
       assertThat(atFirst.statusCode()).as(phone + ": " + atFirst.body()).isEqualTo(200);
       assertThat(atSecond.statusCode()).as(phone + ": " + atSecond.body()).isEqualTo(200);
       assertThat(atSecond.body()).isEqualTo(atFirst.body());
+      statuses.put(phone, atFirst.body());
       JsonNode status = JSON.readTree(atFirst.body()).get("programs").get(0);
       assertThat(status.get("status").asText()).isEqualTo("CONFIRMED");
       assertThat(status.get("reason").asText())
@@ -265,6 +275,42 @@ class RoutedQueriesIT {
         percentile(forwardedAnswers, 50),
         percentile(forwardedAnswers, 99),
         forwardedAnswers.size());
+
+    // When the second instance stops: its phones are owned by no live instance until the first
+    // takes its partitions over
+    secondGateway.close();
+    second.close();
+    secondGateway = null;
+    second = null;
+    long stopped = System.nanoTime();
+
+    // Then the first answers each phone its status or 503 with Retry-After, never 404
+    Map<Integer, Integer> answers = new TreeMap<>();
+    await()
+        .atMost(PATIENCE)
+        .pollInterval(Duration.ofMillis(50))
+        .until(
+            () -> {
+              boolean all = true;
+              for (String phone : phones) {
+                HttpResponse<String> answer = subscriber(instances.get(0), phone);
+                answers.merge(answer.statusCode(), 1, Integer::sum);
+                if (answer.statusCode() == 200) {
+                  assertThat(answer.body()).isEqualTo(statuses.get(phone));
+                } else {
+                  assertThat(answer.statusCode()).as(answer.body()).isEqualTo(503);
+                  assertThat(answer.headers().firstValue("Retry-After")).contains("1");
+                  all = false;
+                }
+              }
+              return all;
+            });
+    System.out.printf(
+        Locale.ROOT,
+        "[routing] second instance stopped: every phone answered by the first after %.1f s;"
+            + " answers meanwhile by status %s%n",
+        (System.nanoTime() - stopped) / 1e9,
+        answers);
   }
 
   /** The instance answering the internal status route for the phone (its owner), or -1. */
