@@ -38,6 +38,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -240,6 +241,30 @@ class RoutedQueriesIT {
                 assertThat(atFirst.get("outcomes").get(0).get("status").asText())
                     .isEqualTo("CONFIRMED");
               });
+    }
+
+    // And under a burst of reads at both instances at once, half of them forwarded each way, every
+    // one is answered right: two instances asking each other hold no thread of the other
+    List<CompletableFuture<HttpResponse<String>>> burst = new ArrayList<>();
+    List<String> burstPhones = new ArrayList<>();
+    for (int round = 0; round < 4; round++) {
+      for (String phone : phones) {
+        for (URI instance : instances) {
+          burstPhones.add(phone);
+          burst.add(
+              http.sendAsync(
+                  HttpRequest.newBuilder(instance.resolve("/v1/subscribers/" + encode(phone)))
+                      .header("Authorization", "Bearer " + TOKEN)
+                      .timeout(Duration.ofSeconds(30))
+                      .build(),
+                  HttpResponse.BodyHandlers.ofString()));
+        }
+      }
+    }
+    for (int n = 0; n < burst.size(); n++) {
+      HttpResponse<String> answer = burst.get(n).get(60, TimeUnit.SECONDS);
+      assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+      assertThat(answer.body()).isEqualTo(statuses.get(burstPhones.get(n)));
     }
 
     // And a forwarded status costs one hop more than a local one
