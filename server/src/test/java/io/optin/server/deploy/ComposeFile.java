@@ -88,7 +88,8 @@ final class ComposeFile {
     if (".".equals(service.get("build"))) {
       environment.putAll(Dockerfile.read(ROOT.resolve("Dockerfile")).environment());
     }
-    for (String file : strings(service.get("env_file"))) {
+    for (String declaredFile : strings(service.get("env_file"))) {
+      String file = interpolate(declaredFile, dotEnv);
       if (!file.equals(".env")) {
         throw new IllegalArgumentException("only .env is modelled, not " + file);
       }

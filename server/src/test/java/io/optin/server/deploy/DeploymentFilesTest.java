@@ -171,7 +171,9 @@ class DeploymentFilesTest {
               Map.of(
                   "topics", Map.of("condition", "service_completed_successfully"),
                   "schema-registry", Map.of("condition", "service_healthy")));
-      assertThat(service(name).get("env_file")).as(name).isEqualTo(List.of(".env"));
+      assertThat(service(name).get("env_file"))
+          .as(name)
+          .isEqualTo(List.of("${DEPLOY_ENV_FILE:-.env}"));
       assertThat(service(name).get("build")).as(name).isEqualTo(".");
     }
   }
