@@ -23,6 +23,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * docker-compose.yml would start: each optin container, given exactly the environment Compose would
@@ -305,6 +306,63 @@ class DeploymentFilesTest {
     assertThat(Files.readAllLines(ROOT.resolve(".dockerignore")))
         .contains("**/target/", ".env", ".git/");
     assertThat(Files.readAllLines(ROOT.resolve(".gitignore"))).contains(".env");
+  }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void shouldGiveAKubernetesExampleWiredAsDocumented() throws IOException {
+    // Given the YAML of docs/deploy.md
+    String doc = Files.readString(ROOT.resolve("docs/deploy.md"));
+    Matcher block = Pattern.compile("```yaml\n(.*?)```", Pattern.DOTALL).matcher(doc);
+    assertThat(block.find()).isTrue();
+    Map<String, Object> statefulSet = null;
+    for (Object document : new Yaml().loadAll(block.group(1))) {
+      Map<String, Object> resource = (Map<String, Object>) document;
+      if ("StatefulSet".equals(resource.get("kind"))) {
+        statefulSet = resource;
+      }
+    }
+    assertThat(statefulSet).isNotNull();
+    Map<String, Object> pod =
+        ComposeFile.map(ComposeFile.map(ComposeFile.map(statefulSet, "spec"), "template"), "spec");
+    Map<String, Object> container = ((List<Map<String, Object>>) pod.get("containers")).get(0);
+
+    // Then the pod's name is its instance id and sender id, the secrets come from the Secret
+    Map<String, Object> variables = new LinkedHashMap<>();
+    for (Map<String, Object> variable : (List<Map<String, Object>>) container.get("env")) {
+      variables.put(
+          variable.get("name").toString(),
+          variable.containsKey("value") ? variable.get("value") : variable.get("valueFrom"));
+    }
+    assertThat(variables.get("POD_NAME"))
+        .isEqualTo(Map.of("fieldRef", Map.of("fieldPath", "metadata.name")));
+    assertThat(variables).containsEntry("OPTIN_INSTANCE_ID", "$(POD_NAME)");
+    assertThat(variables).containsEntry("OPTIN_SMS_SENDER_ID", "$(POD_NAME)");
+    assertThat(container.get("envFrom"))
+        .isEqualTo(List.of(Map.of("secretRef", Map.of("name", "optin-secrets"))));
+    // And the probes are the health endpoints, the state in the image's volume, as its user
+    assertThat(ComposeFile.map(ComposeFile.map(container, "readinessProbe"), "httpGet"))
+        .containsEntry("path", "/health/ready");
+    assertThat(ComposeFile.map(ComposeFile.map(container, "livenessProbe"), "httpGet"))
+        .containsEntry("path", "/health/live");
+    assertThat(container.get("volumeMounts"))
+        .isEqualTo(List.of(Map.of("name", "state", "mountPath", stateVolume())));
+    assertThat(ComposeFile.map(pod, "securityContext")).containsEntry("runAsUser", 10001);
+    assertThat(Files.readString(ROOT.resolve("Dockerfile"))).contains("--uid 10001");
+
+    // And the pod's environment, the Secret being the generated .env, passes the check
+    Map<String, String> environment = new TreeMap<>(dotEnv);
+    variables.forEach(
+        (name, value) -> {
+          if (name.startsWith("OPTIN_")) {
+            environment.put(name, value.toString().replace("$(POD_NAME)", "optin-sender-0"));
+          }
+        });
+    List<String> args = ComposeFile.strings(container.get("args"));
+    assertThat(args).containsExactly("run", "sender");
+    CheckRuns.Result result = CheckRuns.check(environment, args);
+    assertThat(result.output())
+        .isEqualTo("OK: sender would start with these settings (nothing was connected).\n");
   }
 
   private static String stateVolume() {
