@@ -10,8 +10,12 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -34,6 +38,9 @@ import picocli.CommandLine.Spec;
           + "to fill. Secrets are never printed."
     })
 public final class KeysGenerateCommand implements Callable<Integer> {
+
+  private static final Set<PosixFilePermission> OWNER_ONLY =
+      PosixFilePermissions.fromString("rw-------");
 
   @Option(
       names = "--out",
@@ -86,11 +93,22 @@ public final class KeysGenerateCommand implements Callable<Integer> {
 
   private void write(String text) {
     try {
+      Path parent = out.toAbsolutePath().getParent();
+      if (!Files.isDirectory(parent)) {
+        OwnerOnly.directory(parent);
+      }
       // Removed, then created 0600: a replaced file is never open to others, even for a moment.
+      // Only the file is made owner-only: the directory it lands in (often a checkout) is left as
+      // it is.
       if (force) {
         Files.deleteIfExists(out);
       }
-      OwnerOnly.createFile(out, text, StandardCharsets.UTF_8);
+      if (Files.getFileAttributeView(parent, PosixFileAttributeView.class) != null) {
+        Files.createFile(out, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+      } else {
+        Files.createFile(out);
+      }
+      Files.writeString(out, text, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + out, e);
     }

@@ -46,7 +46,7 @@ class KeysGenerateCommandTest {
 
   @Test
   void shouldWriteSecretsThatEveryServiceAcceptsForItsOwnerOnly() throws IOException {
-    // Given
+    // Given a directory that does not exist yet (created for its owner alone)
     Path file = dir.resolve("secrets/.env");
 
     // When
@@ -58,6 +58,8 @@ class KeysGenerateCommandTest {
     assertThat(values.keySet()).containsExactlyElementsOf(GENERATED);
     assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
         .isEqualTo("rw-------");
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+        .isEqualTo("rwx------");
     // And with Twilio's settings added, every service would start on them
     Map<String, String> environment = new HashMap<>(values);
     environment.put("OPTIN_TWILIO_ACCOUNT_SID", "AC" + "0".repeat(32));
@@ -87,6 +89,24 @@ class KeysGenerateCommandTest {
     // And no secret is printed
     values.values().forEach(secret -> assertThat(out.toString()).doesNotContain(secret));
     assertThat(err.toString()).isEmpty();
+  }
+
+  @Test
+  void shouldLeaveTheDirectoryItWritesInAsItIs() throws IOException {
+    // Given a directory others may read, like a checkout
+    Path checkout = Files.createDirectory(dir.resolve("checkout"));
+    Files.setPosixFilePermissions(checkout, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+    // When
+    int exit = run("keys", "generate", "--out", checkout.resolve(".env").toString());
+
+    // Then only the file is its owner's alone
+    assertThat(exit).isZero();
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(checkout)))
+        .isEqualTo("rwxr-xr-x");
+    assertThat(
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(checkout.resolve(".env"))))
+        .isEqualTo("rw-------");
   }
 
   @Test
