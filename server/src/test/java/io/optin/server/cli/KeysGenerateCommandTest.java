@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.LedgerKeys;
+import io.optin.kit.config.Setting;
 import io.optin.kit.config.Settings;
 import io.optin.server.OptinCommand;
 import io.optin.server.OptinSettings;
 import io.optin.server.keys.EnvFile;
+import io.optin.server.keys.GeneratedSecrets;
 import io.optin.server.stack.ServiceChecks;
 import io.optin.server.stack.ServiceName;
 import java.io.IOException;
@@ -21,6 +23,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -107,6 +112,27 @@ class KeysGenerateCommandTest {
     assertThat(
             PosixFilePermissions.toString(Files.getPosixFilePermissions(checkout.resolve(".env"))))
         .isEqualTo("rw-------");
+  }
+
+  @Test
+  void shouldGenerateEverySecretOptinCanMakeItself() {
+    // Given every secret setting of the production command
+    Set<String> secrets =
+        OptinSettings.CATALOGUE.all().stream()
+            .filter(Setting::isSecret)
+            .map(Setting::key)
+            .collect(Collectors.toCollection(TreeSet::new));
+
+    // Then those not generated are the ones others issue: Twilio, the registry, the database
+    secrets.removeAll(GeneratedSecrets.SETTINGS.stream().map(Setting::key).toList());
+    assertThat(secrets)
+        .containsExactly(
+            "audit.archive.jdbc.password",
+            "schema.registry.basic.auth.user.info",
+            "twilio.api.key.secret",
+            "twilio.auth.token");
+    assertThat(GeneratedSecrets.generate().byVariable().keySet())
+        .containsExactlyElementsOf(GENERATED);
   }
 
   @Test
