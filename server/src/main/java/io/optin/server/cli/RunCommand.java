@@ -15,9 +15,11 @@ import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.server.ListeningPorts;
 import io.optin.server.stack.OptinServices;
+import io.optin.server.stack.ServiceChecks;
 import io.optin.server.stack.ServiceName;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -26,6 +28,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -58,10 +61,20 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin private ConfigOption config;
 
+  @Option(
+      names = "--check",
+      description =
+          "Only check the settings the services would start with (nothing is connected, no port "
+              + "is bound): print OK or every problem, exit 0 or 1.")
+  private boolean check;
+
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (check) {
+      return check();
+    }
     Settings settings = config.load();
     Set<ServiceName> selected = ServiceName.parse(services);
     requireTokensForTheApi(settings, selected);
@@ -137,6 +150,51 @@ public final class RunCommand implements Callable<Integer> {
               out.println("Stopped.");
             })
         .run();
+  }
+
+  /**
+   * The dry run: every problem that would stop these services at start (the settings as loaded, the
+   * tokens of the API, each service's config), without a connection or a port.
+   */
+  private int check() {
+    Set<ServiceName> selected = ServiceName.parse(services);
+    PrintWriter out = spec.commandLine().getOut();
+    String names = String.join(", ", selected.stream().map(ServiceName::word).toList());
+    List<String> problems = problems(config, selected);
+    if (problems.isEmpty()) {
+      out.println("OK: " + names + " would start with these settings (nothing was connected).");
+    } else {
+      out.println(
+          "NOT OK: "
+              + problems.size()
+              + (problems.size() == 1 ? " problem stops " : " problems stop ")
+              + names
+              + ":");
+      problems.forEach(problem -> out.println("  - " + problem));
+    }
+    out.flush();
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * What {@code optin run} of {@code selected} would refuse with these settings, one line per
+   * problem; empty when they would start. It connects nowhere.
+   */
+  static List<String> problems(ConfigOption config, Set<ServiceName> selected) {
+    Settings settings;
+    try {
+      settings = config.load();
+    } catch (SettingsException e) {
+      return e.problems();
+    }
+    List<String> problems = new ArrayList<>();
+    try {
+      requireTokensForTheApi(settings, selected);
+    } catch (SettingsException e) {
+      problems.addAll(e.problems());
+    }
+    ServiceChecks.problems(settings, selected).forEach(problem -> problems.add(problem.toString()));
+    return problems;
   }
 
   /**
