@@ -88,6 +88,18 @@ public final class DevStack implements AutoCloseable {
    * kafka-cluster} of the data directory (every topic then has three replicas from three nodes on).
    */
   public static DevStack start(Settings settings, int nodes) {
+    return start(settings, nodes, nodes > 1);
+  }
+
+  /**
+   * As {@link #start(Settings, int)}, always on a {@link LocalCluster}, even of one node: a broker
+   * in a process of its own, which a test can kill (SIGKILL) and restart ({@link #cluster()}).
+   */
+  public static DevStack startCluster(Settings settings, int nodes) {
+    return start(settings, nodes, true);
+  }
+
+  private static DevStack start(Settings settings, int nodes, boolean separateProcesses) {
     if (nodes < 1) {
       throw new IllegalArgumentException("at least one broker node: " + nodes);
     }
@@ -101,7 +113,7 @@ public final class DevStack implements AutoCloseable {
     ListeningPorts.requireFree(HOST, settings.integer(DEV_REGISTRY_PORT), DEV_REGISTRY_PORT);
 
     Brokers broker =
-        nodes == 1
+        !separateProcesses
             ? new SingleBroker(
                 EmbeddedKafkaBroker.builder()
                     .host(HOST)
@@ -315,6 +327,19 @@ public final class DevStack implements AutoCloseable {
         cluster = null;
       }
     }
+  }
+
+  /**
+   * Stops the Schema Registry, as when the process of {@code optin broker}, which runs it, dies;
+   * {@link #startRegistry()} brings it back on its port, from its topic.
+   */
+  public void stopRegistry() {
+    registry.close();
+  }
+
+  /** Starts the stopped registry again (on a stack started with registry port 0, another port). */
+  public void startRegistry() {
+    registry.start();
   }
 
   /** Stops everything; the data directory stays for the next start. */
