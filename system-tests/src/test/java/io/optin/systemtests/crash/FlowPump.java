@@ -67,11 +67,13 @@ final class FlowPump {
     int before = confirmations.size();
     confirmations = read;
     boolean open = confirmations.size() < phones.size();
-    if (read.size() > before || !open) {
+    if (read.size() > before) {
+      noteGap(now);
       lastProgress = now;
-    } else if (now - lastProgress > longestStall) {
-      longestStall = now - lastProgress;
-      stallEndedAt = now;
+    } else if (!open) {
+      lastProgress = now;
+    } else {
+      noteGap(now);
     }
     return !signingUp && !open;
   }
@@ -82,6 +84,13 @@ final class FlowPump {
    */
   void readable(boolean readable) {
     this.readable = readable;
+  }
+
+  private void noteGap(long now) {
+    if (now - lastProgress > longestStall) {
+      longestStall = now - lastProgress;
+      stallEndedAt = now;
+    }
   }
 
   /** The platform stops posting new signups; open flows go on. */
