@@ -36,10 +36,13 @@ class LocalClusterIT {
   @Test
   void shouldKeepAcceptingAcksAllWritesWhenTheLeaderIsKilledAndTakeItBackIntoTheIsr()
       throws Exception {
-    // Given a three-node cluster and a topic of three replicas
-    try (LocalCluster cluster = LocalCluster.start(3, dataDir);
-        Admin admin = admin(cluster.bootstrapServers());
+    // Given a three-node cluster and a topic of three replicas (the broker's default)
+    LocalCluster cluster = LocalCluster.start(3, dataDir);
+    List<ClusterNode> nodes = cluster.nodes();
+    try (Admin admin = admin(cluster.bootstrapServers());
         KafkaProducer<String, String> producer = producer(cluster.bootstrapServers())) {
+      ConfigResource node2 = new ConfigResource(ConfigResource.Type.BROKER, "2");
+      Config config = admin.describeConfigs(List.of(node2)).all().get().get(node2);
       admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) -1))).all().get();
       producer.send(new ProducerRecord<>(TOPIC, "k", "before")).get(30, TimeUnit.SECONDS);
       TopicDescription before = describe(admin);
@@ -54,7 +57,15 @@ class LocalClusterIT {
       cluster.node(leader).restart();
       producer.send(new ProducerRecord<>(TOPIC, "k", "leader-back")).get(30, TimeUnit.SECONDS);
 
-      // Then the write went through with two replicas in sync, another node leading
+      // Then the nodes are the brokers of one cluster, with replicated defaults
+      assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
+      assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsOnly(1, 2, 3);
+      assertThat(config.get("default.replication.factor").value()).isEqualTo("3");
+      assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
+      assertThat(config.get("offsets.topic.replication.factor").value()).isEqualTo("3");
+      assertThat(config.get("transaction.state.log.replication.factor").value()).isEqualTo("3");
+      assertThat(config.get("transaction.state.log.min.isr").value()).isEqualTo("2");
+      // And the write went through with two replicas in sync, another node leading
       assertThat(before.partitions().get(0).replicas()).hasSize(3);
       assertThat(before.partitions().get(0).isr()).hasSize(3);
       assertThat(withoutLeader.partitions().get(0).leader().id()).isNotEqualTo(leader);
@@ -69,28 +80,7 @@ class LocalClusterIT {
           .until(() -> describe(admin).partitions().get(0).isr().size() == 3);
       assertThat(readToEnd(cluster.bootstrapServers()))
           .containsExactly("before", "leader-dead", "leader-back");
-      assertThat(cluster.nodes()).allSatisfy(node -> assertThat(node.isAlive()).isTrue());
-    }
-  }
-
-  @Test
-  void shouldReplicateInternalTopicsAndStopEveryNodeOnClose() throws Exception {
-    // Given a three-node cluster on free ports
-    LocalCluster cluster = LocalCluster.start(3, dataDir);
-    List<ClusterNode> nodes = cluster.nodes();
-    try (Admin admin = admin(cluster.bootstrapServers())) {
-      // When its nodes' configuration is described
-      ConfigResource node = new ConfigResource(ConfigResource.Type.BROKER, "2");
-      Config config = admin.describeConfigs(List.of(node)).all().get().get(node);
-
-      // Then each node is a broker of the three, with replicated defaults
-      assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsOnly(1, 2, 3);
-      assertThat(config.get("default.replication.factor").value()).isEqualTo("3");
-      assertThat(config.get("min.insync.replicas").value()).isEqualTo("2");
-      assertThat(config.get("offsets.topic.replication.factor").value()).isEqualTo("3");
-      assertThat(config.get("transaction.state.log.replication.factor").value()).isEqualTo("3");
-      assertThat(config.get("transaction.state.log.min.isr").value()).isEqualTo("2");
-      assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
+      assertThat(nodes).allSatisfy(node -> assertThat(node.isAlive()).isTrue());
     } finally {
       cluster.close();
     }
