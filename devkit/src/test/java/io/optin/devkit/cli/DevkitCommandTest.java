@@ -38,6 +38,17 @@ class DevkitCommandTest {
   }
 
   @Test
+  void shouldRefuseABrokerClusterOfNoNodeBeforeStartingAnything() {
+    // When
+    int exit = run(Map.of(), "broker", "--nodes", "0");
+
+    // Then
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString()).contains("--nodes must be between 1 and 9: 0");
+    assertThat(out.toString()).doesNotContain("Starting");
+  }
+
+  @Test
   void shouldStopDevOnAnUnknownOptinVariable() {
     // When
     int exit = run(Map.of("OPTIN_DEV_BROKER_PROT", "9093"), "dev");
