@@ -22,10 +22,13 @@ import org.apache.kafka.common.Node;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+// Three broker JVMs take minutes on two cores: a system test, in the -Psystem build.
+@Tag("system")
 @Timeout(value = 300, unit = TimeUnit.SECONDS)
 class LocalClusterIT {
 
