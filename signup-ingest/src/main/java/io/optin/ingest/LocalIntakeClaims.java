@@ -2,21 +2,16 @@ package io.optin.ingest;
 
 import io.optin.avro.ClaimKind;
 import io.optin.avro.IntakeClaim;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.Optional;
 
 /**
  * Claims judged by this instance's {@link ClaimBook} alone ({@code
  * ingest.limits.cluster.wide=false} or a single instance): nothing leaves the process, and N
  * instances allow N times each limit.
  */
-final class LocalIntakeClaims implements IntakeClaims {
-
-  private final ClaimBook book;
+final class LocalIntakeClaims extends BookedIntakeClaims {
 
   LocalIntakeClaims(ClaimBook book) {
-    this.book = book;
+    super(book);
   }
 
   private void follow(IntakeClaim claim, ClaimKind kind) {
@@ -30,23 +25,6 @@ final class LocalIntakeClaims implements IntakeClaims {
   @Override
   public synchronized ClaimBook.Verdict judge(IntakeClaim claim) {
     return book.apply(claim);
-  }
-
-  @Override
-  public synchronized Optional<String> answerOf(String keyHash, Duration wait, Instant now) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    try {
-      while (book.inFlight(keyHash)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        wait(Math.max(1, left / 1_000_000));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return book.answerOf(keyHash, now);
   }
 
   @Override

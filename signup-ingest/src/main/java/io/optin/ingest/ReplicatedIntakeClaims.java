@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -45,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * ready once it has applied what was there at start. A claim not judged within {@code
  * ingest.claim.timeout} is refused (503): nothing unjudged is published.
  */
-final class ReplicatedIntakeClaims implements IntakeClaims {
+final class ReplicatedIntakeClaims extends BookedIntakeClaims {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReplicatedIntakeClaims.class);
   private static final Duration POLL = Duration.ofMillis(200);
@@ -57,7 +56,6 @@ final class ReplicatedIntakeClaims implements IntakeClaims {
    */
   static final String KEY = "claims";
 
-  private final ClaimBook book;
   private final RecordPublisher producer;
   private final Consumer<String, byte[]> consumer;
   private final Deserializer<IntakeClaim> values;
@@ -84,7 +82,7 @@ final class ReplicatedIntakeClaims implements IntakeClaims {
       Duration window,
       Duration timeout,
       Clock clock) {
-    this.book = book;
+    super(book);
     this.producer = producer;
     this.consumer = consumer;
     this.values = values;
@@ -176,23 +174,6 @@ final class ReplicatedIntakeClaims implements IntakeClaims {
     return new ClaimsUnavailable(
         "signup claim " + claim.getClaimId() + " not judged within " + timeout + ": " + cause,
         cause);
-  }
-
-  @Override
-  public synchronized Optional<String> answerOf(String keyHash, Duration wait, Instant now) {
-    long deadline = System.nanoTime() + wait.toNanos();
-    try {
-      while (book.inFlight(keyHash)) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-          break;
-        }
-        wait(Math.max(1, left / 1_000_000));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return book.answerOf(keyHash, now);
   }
 
   @Override
