@@ -1,0 +1,463 @@
+package io.optin.systemtests.crash;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.optin.audit.ConsentAuditTopologyConfig;
+import io.optin.avro.SignupRequested;
+import io.optin.avro.SubscriberConfirmed;
+import io.optin.replies.matching.ReplyTopology;
+import io.optin.schemas.Topics;
+import io.optin.server.OptinCommand;
+import io.optin.systemtests.CommittedRecords;
+import io.optin.systemtests.crash.ScaleOutStack.Instance;
+import io.optin.systemtests.crash.ScaleOutStack.Layout;
+import io.optin.systemtests.crash.ScaleOutWorld.Answer;
+import io.optin.systemtests.crash.ScaleOutWorld.Call;
+import io.optin.systemtests.crash.ScaleOutWorld.Flow;
+import io.optin.systemtests.crash.ScaleOutWorld.Kind;
+import io.optin.systemtests.crash.ScaleOutWorld.Outcome;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * optin scaled out survives a broker's death and the death of one instance of every service: two
+ * instances of each service, each an {@code optin run SERVICE} process of its own, on a Kafka
+ * cluster, sending through the Twilio sandbox; the platform and the phones drive thousands of flows
+ * round-robin over the instances' ports while one broker, then one instance of each service, are
+ * SIGKILLed and restarted. Then: exactly one confirmation per confirming phone and none for the
+ * others, every answer (webhook, code entry, subscriber query) right whichever instance gave it,
+ * each velocity limit enforced once across the ingest instances, an idempotency key answered the
+ * same by both, and the consent ledger intact. Stall per fault, duplicate SMS and answers by
+ * outcome and instance are printed, never asserted.
+ *
+ * <p>Knobs (system properties): {@code scaleout.flows} (2000), {@code scaleout.rate} (signups per
+ * second, 40), {@code scaleout.layout} ({@code PER_SERVICE}: ten processes; {@code ALL_IN_ONE}: two
+ * {@code optin run all} processes, the fallback for a machine too small for ten JVMs).
+ */
+// Heavy: runs with -Psystem, not in the default build.
+@Tag("system")
+@Timeout(value = 9, unit = TimeUnit.MINUTES)
+class ScaleOutIT {
+
+  private static final int FLOWS = Integer.getInteger("scaleout.flows", 2000);
+  private static final int RATE = Integer.getInteger("scaleout.rate", 40);
+  private static final Layout LAYOUT =
+      Layout.valueOf(System.getProperty("scaleout.layout", Layout.PER_SERVICE.name()));
+  private static final int PARTITIONS = 4;
+  private static final int PHONE_LIMIT = 5;
+  private static final int IP_LIMIT = 20;
+
+  private static final Duration STARTING = Duration.ofSeconds(150);
+  private static final Duration DRIVING = Duration.ofSeconds(150);
+  private static final Duration RECOVERING = Duration.ofSeconds(90);
+  private static final Duration SETTLING = Duration.ofSeconds(120);
+  private static final Duration BROKER_DOWN = Duration.ofSeconds(15);
+
+  /** After a restarted part is back, answers may still lack their outcome this long. */
+  private static final Duration FAULT_TAIL = Duration.ofSeconds(15);
+
+  private static final Duration POLL = Duration.ofMillis(200);
+
+  @TempDir Path dir;
+
+  private Brokers brokers;
+  private ScaleOutStack stack;
+  private ScaleOutWorld world;
+  private ScheduledExecutorService platform;
+  private final Progress progress = new Progress();
+  private final List<Fault> faults = new ArrayList<>();
+  private final List<String> figures = new ArrayList<>();
+
+  /** One fault: what was killed, when, and when it was back. */
+  private record Fault(String what, long at, long back) {
+    boolean covers(long nanoTime) {
+      return nanoTime >= at && nanoTime <= back + FAULT_TAIL.toNanos();
+    }
+  }
+
+  @AfterEach
+  void stopEverything() throws Exception {
+    if (platform != null) {
+      platform.shutdownNow();
+    }
+    if (world != null) {
+      world.close();
+    }
+    if (stack != null) {
+      stack.close();
+    }
+    if (brokers != null) {
+      brokers.close();
+    }
+    figures.forEach(System.out::println);
+  }
+
+  @Test
+  void shouldConfirmEachPhoneOnceAndAnswerRightOnEveryInstanceThroughABrokerAndInstanceKills()
+      throws Exception {
+    long began = System.nanoTime();
+    List<Flow> flows = ScaleOutWorld.flows(FLOWS);
+    List<String> confirming =
+        flows.stream().filter(f -> f.kind().confirms()).map(Flow::phone).toList();
+
+    // Given a cluster and every service twice, each instance a process of its own
+    brokers = Brokers.single(dir, PARTITIONS);
+    stack =
+        ScaleOutStack.create(
+            brokers,
+            PARTITIONS,
+            FLOWS + 1000,
+            LAYOUT,
+            dir,
+            Path.of("target", "scale-out"),
+            Map.of(
+                "limits.phone.per.hour", Integer.toString(PHONE_LIMIT),
+                "limits.ip.per.hour", Integer.toString(IP_LIMIT),
+                "limits.prefix.per.hour", "1000000",
+                "limits.country.per.hour", "10000000",
+                // Silent and STOP phones are a third of the flows, on a handful of prefixes: not
+                // pumping.
+                "limits.pumping.min.confirm.percent", "0",
+                // No resend: a code SMS beyond the first of a phone is a duplicate.
+                "otp.resend.cooldown", "9m",
+                "replies.answer.wait", "8s",
+                "sms.rate.per.second", "500"));
+    long startingAt = System.nanoTime();
+    stack.startAll(STARTING);
+    figure(
+        "started %d processes (%s) on %s in %.1f s",
+        stack.instances().size(),
+        LAYOUT,
+        brokers.describe(),
+        seconds(System.nanoTime() - startingAt));
+    world =
+        new ScaleOutWorld(
+            stack.sandbox(),
+            stack.instancesOf("ingest"),
+            stack.instancesOf("replies"),
+            flows,
+            Duration.ofSeconds(1),
+            progress);
+
+    // When one IP and one phone sign up over their limits, alternately through both ingest
+    // instances
+    Map<Integer, Long> ipAnswers =
+        overLimit(3 * IP_LIMIT, i -> "+1808555" + String.format("%04d", i), i -> "203.0.113.77");
+    Map<Integer, Long> phoneAnswers =
+        overLimit(3 * PHONE_LIMIT, i -> "+18085559999", i -> "203.0.113." + (i + 1));
+
+    // Then each limit is enforced once for the cluster: exactly `limit` accepted, the rest 429
+    figure(
+        "limits: one IP %d times -> %s; one phone %d times -> %s",
+        3 * IP_LIMIT, ipAnswers, 3 * PHONE_LIMIT, phoneAnswers);
+    assertThat(ipAnswers)
+        .as("answers to one IP over its limit")
+        .isEqualTo(Map.of(202, (long) IP_LIMIT, 429, 2L * IP_LIMIT));
+    assertThat(phoneAnswers)
+        .as("answers to one phone over its limit")
+        .isEqualTo(Map.of(202, (long) PHONE_LIMIT, 429, 2L * PHONE_LIMIT));
+
+    // When the platform posts the signups at a steady rate, round-robin, and the phones answer
+    long drivingAt = System.nanoTime();
+    platform = Executors.newSingleThreadScheduledExecutor();
+    AtomicInteger posted = new AtomicInteger();
+    platform.scheduleAtFixedRate(
+        () -> {
+          int i = posted.getAndIncrement();
+          if (i < flows.size()) {
+            world.signUp(flows.get(i));
+          }
+        },
+        0,
+        1_000_000 / RATE,
+        TimeUnit.MICROSECONDS);
+
+    // And, a quarter of the confirmations in, one broker is killed, and restarted after a while
+    awaitPhase("a quarter of the confirmations", DRIVING)
+        .until(() -> confirmedAnswers() >= confirming.size() / 4);
+    long brokerKilledAt = System.nanoTime();
+    String broker = brokers.killOne();
+    awaitPhase("broker " + broker + " down", BROKER_DOWN.plusSeconds(5))
+        .until(() -> System.nanoTime() - brokerKilledAt >= BROKER_DOWN.toNanos());
+    brokers.restartKilled();
+    faults.add(new Fault("broker " + broker, brokerKilledAt, System.nanoTime()));
+
+    // And, half of the confirmations in, one instance of every service is SIGKILLed and started
+    // again at once
+    awaitPhase("half of the confirmations", DRIVING)
+        .until(() -> confirmedAnswers() >= confirming.size() / 2);
+    List<Instance> victims = stack.number(1);
+    long instancesKilledAt = System.nanoTime();
+    victims.parallelStream().forEach(i -> stack.process(i).kill());
+    victims.forEach(stack::launch);
+    awaitPhase("killed instances ready again", RECOVERING)
+        .until(() -> victims.stream().allMatch(i -> stack.process(i).readyNow()));
+    faults.add(
+        new Fault(
+            "instances " + victims.stream().map(Instance::name).toList(),
+            instancesKilledAt,
+            System.nanoTime()));
+
+    // Then every signup is accepted, every answering phone answered, every confirmation committed
+    CommittedRecords topics = stack.committedRecords();
+    awaitPhase("every signup accepted and every phone answered", SETTLING)
+        .until(
+            () ->
+                world.acceptedSignups().size() == flows.size()
+                    && world.finalAnswers().size()
+                        == flows.stream().filter(f -> f.kind() != Kind.SILENT).count());
+    awaitPhase("every confirmation committed", SETTLING)
+        .until(
+            () ->
+                topics.caughtUp(ReplyTopology.APPLICATION_ID, Topics.SMS_INBOUND)
+                    && topics.caughtUp(ReplyTopology.APPLICATION_ID, Topics.VERIFICATION_ATTEMPTS)
+                    && countBy(
+                            topics.read(Topics.CONFIRMED_SUBSCRIBERS),
+                            SubscriberConfirmed::getPhone)
+                        .keySet()
+                        .containsAll(confirming));
+    long settledAt = System.nanoTime();
+    figure(
+        "%d flows driven at %d signups/s, settled %.1f s after the first signup",
+        flows.size(), RATE, seconds(settledAt - drivingAt));
+
+    // Figures: stall per fault (against the longest pause of the same length before the first)
+    stallFigures(drivingAt, settledAt);
+    List<Answer> answers = world.answers();
+    figure("answers by outcome: %s", new TreeMap<>(countBy(answers, a -> a.outcome().name())));
+    figure(
+        "answers by instance and outcome: %s",
+        new TreeMap<>(countBy(answers, a -> a.instance() + " " + a.outcome())));
+    figure(
+        "signups accepted by instance: %s (%d attempts for %d flows)",
+        new TreeMap<>(countBy(List.copyOf(world.acceptedBy().values()), s -> s)),
+        world.signupAttempts(),
+        flows.size());
+    Map<String, Integer> sms = world.codeSms();
+    long extraSms = sms.values().stream().mapToInt(n -> Math.max(0, n - 1)).sum();
+    figure(
+        "code SMS %d for %d phones, duplicates %d (%d phones)",
+        sms.values().stream().mapToInt(Integer::intValue).sum(),
+        sms.size(),
+        extraSms,
+        sms.values().stream().filter(n -> n > 1).count());
+
+    // Then each confirming phone is confirmed exactly once, no other phone at all
+    Map<String, Long> confirmations =
+        countBy(topics.read(Topics.CONFIRMED_SUBSCRIBERS), SubscriberConfirmed::getPhone);
+    assertThat(confirmations)
+        .containsOnlyKeys(confirming)
+        .allSatisfy((phone, n) -> assertThat(n).as("confirmations of " + phone).isEqualTo(1));
+
+    // And nobody refused a signup for good, and an idempotency key is answered the same by both
+    // instances: one signup on the topic per key
+    assertThat(world.refusedSignups()).as("signups refused for good").isEmpty();
+    figure(
+        "idempotent replays on the other instance: %d, answered the same %d",
+        world.replays().size(),
+        world.replays().stream()
+            .filter(r -> r.status() == 202 && r.firstId().equals(r.id()))
+            .count());
+    assertThat(world.replays())
+        .allSatisfy(
+            r ->
+                assertThat(r.status() + " " + r.id())
+                    .as("replay of %s's key on %s", r.flow().phone(), r.instance())
+                    .isEqualTo("202 " + r.firstId()));
+    assertThat(
+            countBy(
+                topics.read(Topics.SIGNUP_REQUESTS).stream()
+                    .filter(s -> world.flow(s.getPhone()).isPresent())
+                    .toList(),
+                SignupRequested::getIdempotencyKey))
+        .hasSize(flows.size())
+        .allSatisfy((key, n) -> assertThat(n).as("signups published for " + key).isEqualTo(1));
+
+    // And every answer that was given an outcome gave the right one, whichever instance gave it;
+    // an answer without its outcome only while a fault was on
+    assertThat(answers).filteredOn(a -> a.outcome() == Outcome.WRONG).as("wrong answers").isEmpty();
+    assertThat(answers)
+        .filteredOn(a -> a.outcome() == Outcome.CONFIRMED || a.outcome() == Outcome.OPTED_OUT)
+        .allSatisfy(
+            a ->
+                assertThat(a.outcome())
+                    .as(a.flow().kind() + " of " + a.flow().phone() + " on " + a.instance())
+                    .isEqualTo(
+                        a.flow().kind() == Kind.STOP ? Outcome.OPTED_OUT : Outcome.CONFIRMED));
+    List<Answer> withoutOutcome =
+        answers.stream()
+            .filter(a -> a.outcome() == Outcome.NO_OUTCOME || a.outcome() == Outcome.NO_CHALLENGE)
+            .filter(a -> faults.stream().noneMatch(f -> f.covers(a.sentAt())))
+            .toList();
+    figure(
+        "answers without outcome outside the faults: %s",
+        new TreeMap<>(countBy(withoutOutcome, a -> a.instance() + " " + a.outcome())));
+    assertThat(withoutOutcome).as("answers without outcome outside the faults").isEmpty();
+    assertThat(world.finalAnswers().values())
+        .filteredOn(a -> a.flow().kind() == Kind.CODE)
+        .extracting(Answer::outcome)
+        .as("code entries' last answers")
+        .containsOnly(Outcome.CONFIRMED);
+
+    // And every replies instance tells each phone's status
+    Map<String, String> expected =
+        flows.stream()
+            .collect(
+                Collectors.toMap(
+                    Flow::phone,
+                    f ->
+                        switch (f.kind()) {
+                          case YES, CODE -> "CONFIRMED";
+                          case STOP -> "OPTED_OUT";
+                          case SILENT -> "PENDING";
+                        }));
+    for (Instance replies : stack.instancesOf("replies")) {
+      Map<String, String> told =
+          world.inParallel(
+              expected.keySet(),
+              phone -> {
+                Call call = world.get(replies, ScaleOutWorld.subscriberPath(phone));
+                return call.status() == 200 ? call.field("status") : "HTTP " + call.status();
+              });
+      figure(
+          "GET /v1/subscribers on %s: %s",
+          replies.name(), new TreeMap<>(countBy(List.copyOf(told.values()), s -> s)));
+      assertThat(told).as("statuses told by " + replies.name()).isEqualTo(expected);
+    }
+
+    // And the consent ledger verifies intact
+    awaitPhase("audit caught up", SETTLING)
+        .until(
+            () ->
+                topics.caughtUp(
+                    ConsentAuditTopologyConfig.DEFAULT_APPLICATION_ID, Topics.CHALLENGES));
+    Verification verify = verifyLedger(stack.instancesOf("audit").get(0));
+    figure("optin audit verify: exit %d, %s", verify.exit(), verify.out().strip());
+    assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+    assertThat(verify.out()).containsPattern("ledger intact: \\d+ records, \\d+ subjects");
+    figure("ScaleOutIT took %.1f s", seconds(System.nanoTime() - began));
+  }
+
+  /**
+   * Posts {@code count} signups one after the other, alternating the ingest instances, each with
+   * its own idempotency key; the answers by status.
+   */
+  private Map<Integer, Long> overLimit(
+      int count, Function<Integer, String> phone, Function<Integer, String> ip) {
+    List<Instance> ingest = stack.instancesOf("ingest");
+    List<Integer> statuses =
+        IntStream.range(0, count)
+            .mapToObj(
+                i ->
+                    world
+                        .postOnce(
+                            ingest.get(i % ingest.size()),
+                            phone.apply(i),
+                            ip.apply(i),
+                            "limit-" + phone.apply(i) + "-" + ip.apply(i) + "-" + i)
+                        .status())
+            .toList();
+    return statuses.stream()
+        .collect(Collectors.groupingBy(s -> s, TreeMap::new, Collectors.counting()));
+  }
+
+  private void stallFigures(long drivingAt, long settledAt) {
+    Fault first = faults.get(0);
+    for (String kind : List.of(ScaleOutWorld.SIGNUP, ScaleOutWorld.SMS, ScaleOutWorld.ANSWER)) {
+      StringBuilder line = new StringBuilder("stall (longest time without a " + kind + "): ");
+      for (int i = 0; i < faults.size(); i++) {
+        Fault fault = faults.get(i);
+        long until = i + 1 < faults.size() ? faults.get(i + 1).at() : settledAt;
+        line.append(
+            String.format(
+                Locale.ROOT,
+                "%s %.1f s (back after %.1f s); ",
+                fault.what(),
+                seconds(progress.longestGap(kind, fault.at(), until).toNanos()),
+                seconds(fault.back() - fault.at())));
+      }
+      long window = Math.min(first.at() - drivingAt, 30_000_000_000L);
+      line.append(
+          String.format(
+              Locale.ROOT,
+              "baseline (%.0f s before the first fault) %.1f s",
+              seconds(window),
+              seconds(progress.longestGap(kind, first.at() - window, first.at()).toNanos())));
+      figure("%s", line);
+    }
+  }
+
+  /** Current confirmed answers: a rough progress gauge. */
+  private long confirmedAnswers() {
+    return world.answers().stream().filter(a -> a.outcome() == Outcome.CONFIRMED).count();
+  }
+
+  /**
+   * An await named after its phase, failing at once when an optin process exits by itself (not
+   * killed by the test).
+   */
+  private ConditionFactory awaitPhase(String phase, Duration atMost) {
+    return await("phase '" + phase + "' (logs in " + stack.logs().toAbsolutePath() + ")")
+        .atMost(atMost)
+        .pollInterval(POLL)
+        .failFast(
+            "an optin process exited by itself during '" + phase + "'",
+            () ->
+                stack.instances().stream()
+                    .map(stack::process)
+                    .anyMatch(p -> !p.isAlive() && !p.killed()));
+  }
+
+  private record Verification(int exit, String out, String err) {}
+
+  /** {@code optin audit verify --config FILE}, as an operator runs it on an audit instance's. */
+  private Verification verifyLedger(Instance audit) throws IOException {
+    Path noDevData = Files.createDirectories(dir.resolve("no-dev-data"));
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine command =
+        OptinCommand.commandLine(Map.of("OPTIN_DEV_DATA_DIR", noDevData.toString()));
+    command.setOut(new PrintWriter(out));
+    command.setErr(new PrintWriter(err));
+    int exit = command.execute("audit", "verify", "--config", audit.config().toString());
+    return new Verification(exit, out.toString(), err.toString());
+  }
+
+  private void figure(String format, Object... args) {
+    String line = "ScaleOutIT: " + String.format(Locale.ROOT, format, args);
+    figures.add(line);
+    System.out.println(line);
+  }
+
+  private static double seconds(long nanos) {
+    return nanos / 1e9;
+  }
+
+  private static <T> Map<String, Long> countBy(List<T> values, Function<T, String> key) {
+    return values.stream().collect(Collectors.groupingBy(key, Collectors.counting()));
+  }
+}
