@@ -89,7 +89,7 @@ final class ScaleOutWorld implements AutoCloseable {
 
   static final String SIGNUP = "signup accepted";
   static final String SMS = "code SMS received";
-  static final String ANSWER = "answer with outcome";
+  static final String ANSWER = "answer";
 
   private static final Pattern CODE = Pattern.compile("(?<!\\d)\\d{6}(?!\\d)");
   private static final Duration RETRY_AFTER = Duration.ofMillis(500);
@@ -123,6 +123,7 @@ final class ScaleOutWorld implements AutoCloseable {
   private final ConcurrentLinkedQueue<Answer> answers = new ConcurrentLinkedQueue<>();
   private final ConcurrentLinkedQueue<Replay> replays = new ConcurrentLinkedQueue<>();
   private final Map<String, String> inboundSids = new ConcurrentHashMap<>();
+  private final java.util.Set<String> answeredPhones = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
   ScaleOutWorld(
@@ -249,6 +250,10 @@ final class ScaleOutWorld implements AutoCloseable {
           case SILENT -> throw new IllegalStateException("a silent phone answered");
         };
     answers.add(answer);
+    if (answer.outcome() != Outcome.FAILED) {
+      progress.record(ANSWER);
+      answeredPhones.add(flow.phone());
+    }
     switch (answer.outcome()) {
       case FAILED -> later(() -> answer(flow, code, attempt + 1), RETRY_AFTER);
       case NO_OUTCOME, NO_CHALLENGE -> {
@@ -260,10 +265,7 @@ final class ScaleOutWorld implements AutoCloseable {
           finalAnswers.put(flow.phone(), answer);
         }
       }
-      default -> {
-        progress.record(ANSWER);
-        finalAnswers.put(flow.phone(), answer);
-      }
+      default -> finalAnswers.put(flow.phone(), answer);
     }
   }
 
@@ -422,6 +424,11 @@ final class ScaleOutWorld implements AutoCloseable {
 
   List<Answer> answers() {
     return List.copyOf(answers);
+  }
+
+  /** Phones that got an answer (with or without its outcome) to what they sent. */
+  int answeredPhones() {
+    return answeredPhones.size();
   }
 
   List<Replay> replays() {
