@@ -33,16 +33,20 @@ final class Progress {
 
   /**
    * The longest stretch of {@code [from, to)} without an event of this kind: from {@code from} to
-   * the first event, between two events, or from the last to {@code to}.
+   * the first event, between two events, or from the last to {@code to} (unless no event of this
+   * kind came after it at all).
    */
   Duration longestGap(String kind, long from, long to) {
     ConcurrentLinkedQueue<Long> times = events.get(kind);
+    // Once the last event of the run has happened, nothing is left to wait for: no stall.
+    long last = times == null ? from : times.stream().mapToLong(Long::longValue).max().orElse(from);
+    long end = Math.max(from, Math.min(to, last));
     long[] inside =
         LongStream.concat(
-                LongStream.of(from, to),
+                LongStream.of(from, end),
                 times == null
                     ? LongStream.empty()
-                    : times.stream().mapToLong(Long::longValue).filter(t -> t > from && t < to))
+                    : times.stream().mapToLong(Long::longValue).filter(t -> t > from && t < end))
             .sorted()
             .toArray();
     long longest = 0;

@@ -95,7 +95,8 @@ final class ScaleOutWorld implements AutoCloseable {
   private static final Duration RETRY_AFTER = Duration.ofMillis(500);
   private static final Duration ASK_AGAIN_AFTER = Duration.ofSeconds(2);
   private static final int MAX_ASKS = 6;
-  private static final String CONFIRMED_TEXT = "You're confirmed!";
+  // Apostrophes are escaped in TwiML: the part of each text without one.
+  private static final String CONFIRMED_TEXT = "confirmed! Thanks for subscribing.";
   private static final String STOP_TEXT = "You are unsubscribed";
 
   private final TwilioSandbox sandbox;
