@@ -9,6 +9,7 @@ import static io.optin.kit.config.SharedSettings.OTP_SECRET;
 import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
+import io.optin.devkit.embedded.LocalCluster;
 import io.optin.devkit.registry.EmbeddedSchemaRegistry;
 import io.optin.kit.config.Settings;
 import io.optin.kit.files.OwnerOnly;
@@ -26,6 +27,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -36,9 +38,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The embedded default behind {@code optin dev}: a real single-node Kafka broker, the Schema
- * Registry and every topic of the catalogue, on the ports and in the data directory of the {@code
- * dev.*} settings. It starts whole or not at all.
+ * The embedded default behind {@code optin dev}: a real single-node Kafka broker (or a {@link
+ * LocalCluster} of several, each in its own process), the Schema Registry and every topic of the
+ * catalogue, on the ports and in the data directory of the {@code dev.*} settings. It starts whole
+ * or not at all.
  */
 public final class DevStack implements AutoCloseable {
 
@@ -46,7 +49,7 @@ public final class DevStack implements AutoCloseable {
   private static final String HOST = "127.0.0.1";
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(30);
 
-  private final EmbeddedKafkaBroker broker;
+  private final Brokers broker;
   private final EmbeddedSchemaRegistry registry;
   private final Path dataDir;
   private final ProvisioningReport topics;
@@ -54,7 +57,7 @@ public final class DevStack implements AutoCloseable {
   private final Map<String, Duration> startupPhases;
 
   private DevStack(
-      EmbeddedKafkaBroker broker,
+      Brokers broker,
       EmbeddedSchemaRegistry registry,
       Path dataDir,
       ProvisioningReport topics,
@@ -76,18 +79,51 @@ public final class DevStack implements AutoCloseable {
    *     settings
    */
   public static DevStack start(Settings settings) {
+    return start(settings, 1);
+  }
+
+  /**
+   * As {@link #start(Settings)}, on {@code nodes} brokers: one runs in this JVM; more form a {@link
+   * LocalCluster}, node {@code i} on port {@code dev.broker.port + i - 1}, kept in {@code
+   * kafka-cluster} of the data directory (every topic then has three replicas from three nodes on).
+   */
+  public static DevStack start(Settings settings, int nodes) {
+    return start(settings, nodes, nodes > 1);
+  }
+
+  /**
+   * As {@link #start(Settings, int)}, always on a {@link LocalCluster}, even of one node: a broker
+   * in a process of its own, which a test can kill (SIGKILL) and restart ({@link #cluster()}).
+   */
+  public static DevStack startCluster(Settings settings, int nodes) {
+    return start(settings, nodes, true);
+  }
+
+  private static DevStack start(Settings settings, int nodes, boolean separateProcesses) {
+    if (nodes < 1) {
+      throw new IllegalArgumentException("at least one broker node: " + nodes);
+    }
     long startedAt = System.nanoTime();
     Map<String, Duration> phases = new LinkedHashMap<>();
     Path dataDir = ownerOnly(Path.of(settings.string(DEV_DATA_DIR)).toAbsolutePath());
-    ListeningPorts.requireFree(HOST, settings.integer(DEV_BROKER_PORT), DEV_BROKER_PORT);
+    int brokerPort = settings.integer(DEV_BROKER_PORT);
+    for (int node = 0; node < nodes; node++) {
+      ListeningPorts.requireFree(HOST, brokerPort == 0 ? 0 : brokerPort + node, DEV_BROKER_PORT);
+    }
     ListeningPorts.requireFree(HOST, settings.integer(DEV_REGISTRY_PORT), DEV_REGISTRY_PORT);
 
-    EmbeddedKafkaBroker broker =
-        EmbeddedKafkaBroker.builder()
-            .host(HOST)
-            .port(settings.integer(DEV_BROKER_PORT))
-            .dataDir(dataDir.resolve("kafka"))
-            .build();
+    Brokers broker =
+        !separateProcesses
+            ? new SingleBroker(
+                EmbeddedKafkaBroker.builder()
+                    .host(HOST)
+                    .port(brokerPort)
+                    .dataDir(dataDir.resolve("kafka"))
+                    .build())
+            : new ClusterBrokers(
+                LocalCluster.builder(nodes, dataDir.resolve("kafka-cluster"))
+                    .host(HOST)
+                    .firstPort(brokerPort));
     EmbeddedSchemaRegistry registry = null;
     Future<ProvisioningReport> provisioning = null;
     try {
@@ -175,8 +211,16 @@ public final class DevStack implements AutoCloseable {
     }
   }
 
+  /** The broker's {@code host:port}, or every node's, comma-separated. */
   public String bootstrapServers() {
     return broker.bootstrapServers();
+  }
+
+  /** The cluster when the stack runs several broker nodes; empty on one embedded broker. */
+  public Optional<LocalCluster> cluster() {
+    return broker instanceof ClusterBrokers brokers
+        ? Optional.ofNullable(brokers.cluster)
+        : Optional.empty();
   }
 
   public String registryUrl() {
@@ -213,7 +257,8 @@ public final class DevStack implements AutoCloseable {
 
   /**
    * Stops the broker cleanly, as the first half of an operator's broker restart; the registry and
-   * every client stay up and reconnect once {@link #startBroker()} brings it back.
+   * every client stay up and reconnect once {@link #startBroker()} brings it back. On several
+   * nodes, it stops them all; {@link #cluster()} stops and restarts one.
    */
   public void stopBroker() {
     broker.close();
@@ -226,6 +271,75 @@ public final class DevStack implements AutoCloseable {
   public void startBroker() {
     broker.start();
     LOG.info("broker started again on {}", broker.bootstrapServers());
+  }
+
+  /** The broker nodes of the stack: one in this JVM, or a local cluster. */
+  private interface Brokers {
+    void start();
+
+    String bootstrapServers();
+
+    void close();
+  }
+
+  private record SingleBroker(EmbeddedKafkaBroker broker) implements Brokers {
+    @Override
+    public void start() {
+      broker.start();
+    }
+
+    @Override
+    public String bootstrapServers() {
+      return broker.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+      broker.close();
+    }
+  }
+
+  private static final class ClusterBrokers implements Brokers {
+    private final LocalCluster.Builder builder;
+    private LocalCluster cluster;
+
+    ClusterBrokers(LocalCluster.Builder builder) {
+      this.builder = builder;
+    }
+
+    @Override
+    public void start() {
+      cluster = builder.start();
+    }
+
+    @Override
+    public String bootstrapServers() {
+      if (cluster == null) {
+        throw new IllegalStateException("The local cluster is not running");
+      }
+      return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+      if (cluster != null) {
+        cluster.close();
+        cluster = null;
+      }
+    }
+  }
+
+  /**
+   * Stops the Schema Registry, as when the process of {@code optin broker}, which runs it, dies;
+   * {@link #startRegistry()} brings it back on its port, from its topic.
+   */
+  public void stopRegistry() {
+    registry.close();
+  }
+
+  /** Starts the stopped registry again (on a stack started with registry port 0, another port). */
+  public void startRegistry() {
+    registry.start();
   }
 
   /** Stops everything; the data directory stays for the next start. */

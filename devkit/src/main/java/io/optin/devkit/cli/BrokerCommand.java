@@ -1,6 +1,7 @@
 package io.optin.devkit.cli;
 
 import io.optin.devkit.DevStack;
+import io.optin.devkit.embedded.ClusterNode;
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.SharedSettings;
 import io.optin.server.cli.ConfigOption;
@@ -12,11 +13,14 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code optin broker}: only the embedded broker, its topics and the Schema Registry, so services
- * can run as separate processes ({@code optin run}) and be killed and restarted, until Ctrl-C.
+ * {@code optin broker}: only the embedded broker (or, with {@code --nodes}, a local cluster of
+ * brokers in their own processes), its topics and the Schema Registry, so services can run as
+ * separate processes ({@code optin run}) and be killed and restarted, until Ctrl-C.
  */
 @Command(
     name = "broker",
@@ -24,21 +28,39 @@ import picocli.CommandLine.Spec;
     description = {
       "Run only the embedded Kafka broker (KRaft), every optin topic and the Schema Registry, for "
           + "services started apart with 'optin run'.",
-      "Ports and the data directory come from the dev.* settings; Ctrl-C stops everything cleanly."
+      "Ports and the data directory come from the dev.* settings; Ctrl-C stops everything cleanly.",
+      "With --nodes 3: three KRaft brokers, each its own process on ports dev.broker.port to "
+          + "dev.broker.port + 2, replication factor 3 and min.insync.replicas 2, so that one can "
+          + "be killed (kill -9 PID) while the others serve."
     })
 public final class BrokerCommand implements Callable<Integer> {
 
   @Mixin private ConfigOption config;
 
+  @Option(
+      names = "--nodes",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "Broker nodes (default ${DEFAULT-VALUE}): 1 runs in this process; more run as a local "
+              + "cluster, each node its own process, kept apart in the data directory.")
+  private int nodes;
+
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (nodes < 1 || nodes > 9) {
+      throw new ParameterException(spec.commandLine(), "--nodes must be between 1 and 9: " + nodes);
+    }
     PrintWriter out = spec.commandLine().getOut();
     long startedAt = System.nanoTime();
-    out.println("Starting the embedded broker and registry...");
+    out.println(
+        nodes == 1
+            ? "Starting the embedded broker and registry..."
+            : "Starting a local cluster of " + nodes + " brokers and the registry...");
     out.flush();
-    DevStack stack = DevStack.start(config.load());
+    DevStack stack = DevStack.start(config.load(), nodes);
     return new UntilStopped(
             out,
             "optin broker",
@@ -56,6 +78,25 @@ public final class BrokerCommand implements Callable<Integer> {
   private static void printReady(PrintWriter out, DevStack stack, long startedAt) {
     out.println();
     out.println("Kafka broker     " + stack.bootstrapServers());
+    stack
+        .cluster()
+        .ifPresent(
+            cluster -> {
+              for (ClusterNode node : cluster.nodes()) {
+                out.printf(
+                    Locale.ROOT,
+                    "  node %d        %s  pid %d  log %s%n",
+                    node.id(),
+                    node.bootstrapServer(),
+                    node.pid(),
+                    node.log());
+              }
+              out.printf(
+                  Locale.ROOT,
+                  "  replication factor %d, min.insync.replicas %d%n",
+                  cluster.replicationFactor(),
+                  cluster.minInsyncReplicas());
+            });
     out.println("Schema Registry  " + stack.registryUrl());
     out.println("Data directory   " + stack.dataDir());
     out.println();

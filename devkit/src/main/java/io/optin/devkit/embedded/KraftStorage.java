@@ -35,6 +35,28 @@ final class KraftStorage {
    * A formatted directory is never reformatted: that would orphan the data it holds.
    */
   String formatOrReuse(int nodeId, String controllerListenerName) {
+    return formatOrReuseAs(nodeId, controllerListenerName, Uuid.randomUuid().toString());
+  }
+
+  /**
+   * As {@link #formatOrReuse(int, String)}, formatting a new directory with {@code clusterId}: the
+   * nodes of one cluster share it. A directory formatted before for another cluster is refused.
+   */
+  String formatOrReuse(int nodeId, String controllerListenerName, String clusterId) {
+    String kept = formatOrReuseAs(nodeId, controllerListenerName, clusterId);
+    if (!kept.equals(clusterId)) {
+      throw new IllegalStateException(
+          directory
+              + " belongs to Kafka cluster "
+              + kept
+              + ", not "
+              + clusterId
+              + ": delete it to start afresh");
+    }
+    return kept;
+  }
+
+  private String formatOrReuseAs(int nodeId, String controllerListenerName, String clusterId) {
     try {
       // The log holds the flow topics' personal data in clear: owner only, even when reused.
       OwnerOnly.directory(directory);
@@ -45,7 +67,6 @@ final class KraftStorage {
     if (existing.isPresent()) {
       return existing.get();
     }
-    String clusterId = Uuid.randomUuid().toString();
     try {
       new Formatter()
           .setPrintStream(new PrintStream(OutputStream.nullOutputStream()))

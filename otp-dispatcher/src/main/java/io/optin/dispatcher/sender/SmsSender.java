@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -34,6 +35,7 @@ import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.RebalanceInProgressException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Serializer;
@@ -82,6 +84,10 @@ public final class SmsSender implements Runnable {
   private final InFlightOffsets offsets = new InFlightOffsets();
   private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
   private final List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
+
+  /** Sends polled whose intent is not committed yet: handed to the pool once it is. */
+  private final List<Dispatch> held = new ArrayList<>();
+
   private final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
   private boolean paused;
   private volatile boolean stopping;
@@ -140,7 +146,8 @@ public final class SmsSender implements Runnable {
         throw e;
       }
     }
-    awaitCompletions(offsets::inFlight);
+    // Held sends were never handed to the pool: nothing to wait for.
+    awaitCompletions(() -> offsets.inFlight() - held.size());
     commitPending();
   }
 
@@ -180,8 +187,8 @@ public final class SmsSender implements Runnable {
               },
               () -> offsets.completed(partition, record.offset()));
     }
-    commitPending();
-    dispatches.forEach(this::dispatch);
+    held.addAll(dispatches);
+    releaseHeld();
     if (!paused && offsets.inFlight() >= maxInFlight) {
       consumer.pause(consumer.assignment());
       paused = true;
@@ -245,19 +252,45 @@ public final class SmsSender implements Runnable {
         });
   }
 
-  /** Commits the outputs gathered, the reports completed and the offsets they free, if any. */
-  private void commitPending() {
+  /**
+   * Commits what is pending, then hands the held sends, their intents now committed, to the pool.
+   */
+  private void releaseHeld() {
+    if (commitPending()) {
+      held.forEach(this::dispatch);
+      held.clear();
+    }
+  }
+
+  /**
+   * The held sends of partitions no longer ours are not sent here: their intents were never
+   * committed, and their next owner reads them again. Returns how many were dropped.
+   */
+  private int dropHeld(Collection<TopicPartition> gone) {
+    int before = held.size();
+    held.removeIf(d -> gone.contains(d.partition()));
+    return before - held.size();
+  }
+
+  /**
+   * Commits the outputs gathered, the reports completed and the offsets they free, if any; false
+   * when the group must be rejoined first (everything stays pending for a later turn).
+   */
+  private boolean commitPending() {
     for (Completion completion; (completion = completions.poll()) != null; ) {
       outputs.add(completion.output());
       offsets.completed(completion.partition(), completion.offset());
     }
     Map<TopicPartition, OffsetAndMetadata> advanced = offsets.advanced();
     if (outputs.isEmpty() && advanced.isEmpty()) {
-      return;
+      return true;
     }
-    commit(outputs, advanced);
+    if (!commit(outputs, advanced)) {
+      return false;
+    }
     offsets.committed(advanced);
     outputs.clear();
+    return true;
   }
 
   /**
@@ -293,8 +326,10 @@ public final class SmsSender implements Runnable {
       if (revoked.isEmpty()) {
         return;
       }
-      awaitCompletions(() -> offsets.inFlight(revoked));
-      int left = offsets.inFlight(revoked);
+      releaseHeld();
+      int notSent = dropHeld(revoked);
+      awaitCompletions(() -> offsets.inFlight(revoked) - notSent);
+      int left = offsets.inFlight(revoked) - notSent;
       if (left > 0) {
         log.warn(
             "{} send(s) of revoked partitions still in flight after {}: their next owner looks them"
@@ -308,6 +343,7 @@ public final class SmsSender implements Runnable {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> lost) {
+      dropHeld(lost);
       offsets.forget(lost);
     }
 
@@ -357,7 +393,11 @@ public final class SmsSender implements Runnable {
         .build();
   }
 
-  private void commit(
+  /**
+   * Commits the outputs with the offsets in one transaction; false when the group moved on without
+   * this member (its offsets cannot be committed until a poll rejoins it).
+   */
+  private boolean commit(
       List<ProducerRecord<byte[], byte[]>> outputs,
       Map<TopicPartition, OffsetAndMetadata> offsets) {
     for (int attempt = 1; ; attempt++) {
@@ -368,7 +408,18 @@ public final class SmsSender implements Runnable {
           producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         }
         producer.commitTransaction();
-        return;
+        return true;
+      } catch (CommitFailedException | RebalanceInProgressException rejoin) {
+        // After a broker outage the coordinator may have forgotten this member (its session
+        // expired) or be rebalancing: retrying at once fails the same way, and only the next poll
+        // rejoins the group. Aborted now, the same records are committed after that poll.
+        log.warn(
+            "Committing {} report(s) needs the group rejoined first; retried after the next poll:"
+                + " {}",
+            outputs.size(),
+            rejoin.toString());
+        producer.abortTransaction();
+        return false;
       } catch (ProducerFencedException
           | InvalidProducerEpochException
           | OutOfOrderSequenceException

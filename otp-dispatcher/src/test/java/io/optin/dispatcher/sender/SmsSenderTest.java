@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -187,6 +188,38 @@ class SmsSenderTest {
     assertThat(twilio.forms()).hasSize(1);
     assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
     assertThat(producer.consumerGroupOffsetsHistory()).hasSize(1);
+  }
+
+  @Test
+  void shouldHoldTheSendUntilAPollRejoinedTheGroupWhenTheCoordinatorForgotTheMember() {
+    // Given the coordinator forgot this member during a broker outage: the next commits fail, more
+    // often than an abortable error is retried at once
+    twilio.thenCreated(SID);
+    for (int i = 0; i < 4; i++) {
+      producer.failures.add(
+          new CommitFailedException("The coordinator is not aware of this member."));
+    }
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+
+    // When the sender polls, its intent's commit failing each time
+    for (int i = 0; i < 4; i++) {
+      sender.pollOnce();
+    }
+
+    // Then nothing is committed or sent yet, and the sender goes on
+    assertThat(producer.history()).isEmpty();
+    assertThat(twilio.forms()).isEmpty();
+    assertThat(sender.inFlight()).isEqualTo(1);
+
+    // And once a later poll (which rejoins the group) commits the intent, it is sent once and
+    // reported once
+    pollUntilReports(1);
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1");
+    assertThat(twilio.forms()).hasSize(1);
+    assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(
+            Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
   }
 
   @Test

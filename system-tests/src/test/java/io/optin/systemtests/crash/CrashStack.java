@@ -4,6 +4,7 @@ import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.devkit.DevSettings;
 import io.optin.devkit.DevStack;
+import io.optin.devkit.embedded.LocalCluster;
 import io.optin.devkit.sandbox.DeliveryScript;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
@@ -18,6 +19,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -57,9 +59,24 @@ final class CrashStack implements AutoCloseable {
    */
   static CrashStack start(Path dir, Path logs) throws IOException {
     // A fixed broker port, so that a restarted broker is where every client knows it.
-    int brokerPort = freePort();
+    return start(dir, logs, settings -> DevStack.start(settings), freePort());
+  }
+
+  /**
+   * As {@link #start(Path, Path)}, on a {@link LocalCluster} of {@code nodes} brokers, each in a
+   * process of its own that the test can kill and restart ({@link #cluster()}); from three nodes
+   * on, every topic has three replicas and min ISR 2.
+   */
+  static CrashStack onCluster(Path dir, Path logs, int nodes) throws IOException {
+    // Port 0: the cluster picks free ones and keeps them across node restarts.
+    return start(dir, logs, settings -> DevStack.startCluster(settings, nodes), 0);
+  }
+
+  private static CrashStack start(
+      Path dir, Path logs, Function<Settings, DevStack> brokers, int brokerPort)
+      throws IOException {
     DevStack stack =
-        DevStack.start(
+        brokers.apply(
             Settings.load(
                 DevSettings.CATALOGUE,
                 Optional.empty(),
@@ -67,7 +84,8 @@ final class CrashStack implements AutoCloseable {
                     "OPTIN_DEV_BROKER_PORT",
                     Integer.toString(brokerPort),
                     "OPTIN_DEV_REGISTRY_PORT",
-                    "0",
+                    // Fixed too, so that a restarted registry is where every client knows it.
+                    Integer.toString(freePort()),
                     "OPTIN_DEV_DATA_DIR",
                     dir.resolve("broker").toString(),
                     "OPTIN_TOPICS_PARTITIONS",
@@ -117,9 +135,24 @@ final class CrashStack implements AutoCloseable {
     stack.stopBroker();
   }
 
+  /** Stops the registry, while optin runs on, as when the process of optin broker dies. */
+  void stopRegistry() {
+    stack.stopRegistry();
+  }
+
+  /** Starts the registry again on the same port, from its topic. */
+  void startRegistry() {
+    stack.startRegistry();
+  }
+
   /** Starts the broker again on the same port and data. */
   void startBroker() {
     stack.startBroker();
+  }
+
+  /** The brokers, when the stack was started {@link #onCluster on a cluster}. */
+  LocalCluster cluster() {
+    return stack.cluster().orElseThrow(() -> new IllegalStateException("not on a cluster"));
   }
 
   /** The settings file every optin process of the test is started with. */
