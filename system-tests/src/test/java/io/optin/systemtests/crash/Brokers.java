@@ -2,6 +2,8 @@ package io.optin.systemtests.crash;
 
 import io.optin.devkit.DevSettings;
 import io.optin.devkit.DevStack;
+import io.optin.devkit.embedded.ClusterNode;
+import io.optin.devkit.embedded.LocalCluster;
 import io.optin.kit.config.Settings;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -9,6 +11,10 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The Kafka cluster and the Schema Registry a scale-out test runs against, every topic created,
@@ -91,6 +97,104 @@ interface Brokers extends AutoCloseable {
       @Override
       public void close() {
         stack.close();
+      }
+    };
+  }
+
+  /**
+   * A {@link LocalCluster} of {@code nodes} KRaft brokers, each a process of its own (SIGKILLed and
+   * restarted on its ports and log directory), every topic with {@code min(nodes, 3)} replicas, and
+   * the Schema Registry in the test's JVM.
+   */
+  static Brokers cluster(Path dir, int partitions, int nodes) throws IOException {
+    DevStack stack =
+        DevStack.startCluster(
+            Settings.load(
+                DevSettings.CATALOGUE,
+                Optional.empty(),
+                Map.of(
+                    "OPTIN_DEV_BROKER_PORT",
+                    "0",
+                    "OPTIN_DEV_REGISTRY_PORT",
+                    "0",
+                    "OPTIN_DEV_DATA_DIR",
+                    dir.resolve("brokers").toString(),
+                    "OPTIN_TOPICS_PARTITIONS",
+                    Integer.toString(partitions))),
+            nodes);
+    LocalCluster cluster = stack.cluster().orElseThrow();
+    return new Brokers() {
+      private ClusterNode killed;
+
+      @Override
+      public String bootstrapServers() {
+        return stack.bootstrapServers();
+      }
+
+      @Override
+      public String registryUrl() {
+        return stack.registryUrl();
+      }
+
+      @Override
+      public int replicationFactor() {
+        return cluster.replicationFactor();
+      }
+
+      @Override
+      public String describe() {
+        return cluster.size()
+            + " KRaft brokers in processes of their own (replication "
+            + cluster.replicationFactor()
+            + ", min ISR "
+            + cluster.minInsyncReplicas()
+            + ")";
+      }
+
+      @Override
+      public synchronized String killOne() {
+        killed = busiest();
+        killed.kill();
+        return "broker " + killed.id();
+      }
+
+      @Override
+      public synchronized void restartKilled() {
+        killed.restart();
+      }
+
+      @Override
+      public void close() {
+        stack.close();
+      }
+
+      /** The node leading most partitions: its death moves the most leadership. */
+      private ClusterNode busiest() {
+        try (Admin admin =
+            Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+          Map<Integer, Long> leaders =
+              admin
+                  .describeTopics(admin.listTopics().names().get())
+                  .allTopicNames()
+                  .get()
+                  .values()
+                  .stream()
+                  .flatMap(topic -> topic.partitions().stream())
+                  .filter(p -> p.leader() != null)
+                  .collect(Collectors.groupingBy(p -> p.leader().id(), Collectors.counting()));
+          int id =
+              leaders.entrySet().stream()
+                  .max(Map.Entry.comparingByValue())
+                  .map(Map.Entry::getKey)
+                  .orElse(1);
+          return cluster.node(id);
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("could not describe the topics", e);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted describing the topics", e);
+        }
       }
     };
   }

@@ -56,7 +56,8 @@ import picocli.CommandLine;
  *
  * <p>Knobs (system properties): {@code scaleout.flows} (2000), {@code scaleout.rate} (signups per
  * second, 40), {@code scaleout.layout} ({@code PER_SERVICE}: ten processes; {@code ALL_IN_ONE}: two
- * {@code optin run all} processes, the fallback for a machine too small for ten JVMs).
+ * {@code optin run all} processes, the fallback for a machine too small for ten JVMs), {@code
+ * scaleout.brokers} (3; 1 runs one embedded broker in the test JVM, stopped rather than killed).
  */
 // Heavy: runs with -Psystem, not in the default build.
 @Tag("system")
@@ -67,6 +68,7 @@ class ScaleOutIT {
   private static final int RATE = Integer.getInteger("scaleout.rate", 40);
   private static final Layout LAYOUT =
       Layout.valueOf(System.getProperty("scaleout.layout", Layout.PER_SERVICE.name()));
+  private static final int BROKERS = Integer.getInteger("scaleout.brokers", 3);
   private static final int PARTITIONS = 4;
   private static final int PHONE_LIMIT = 5;
   private static final int IP_LIMIT = 20;
@@ -133,7 +135,8 @@ class ScaleOutIT {
         flows.stream().filter(f -> f.kind().confirms()).map(Flow::phone).toList();
 
     // Given a cluster and every service twice, each instance a process of its own
-    brokers = Brokers.single(dir, PARTITIONS);
+    brokers =
+        BROKERS == 1 ? Brokers.single(dir, PARTITIONS) : Brokers.cluster(dir, PARTITIONS, BROKERS);
     stack =
         ScaleOutStack.create(
             brokers,
@@ -226,7 +229,7 @@ class ScaleOutIT {
     awaitPhase("broker " + broker + " down", BROKER_DOWN.plusSeconds(5))
         .until(() -> System.nanoTime() - brokerKilledAt >= BROKER_DOWN.toNanos());
     brokers.restartKilled();
-    faults.add(new Fault("broker " + broker, brokerKilledAt, System.nanoTime()));
+    faults.add(new Fault(broker, brokerKilledAt, System.nanoTime()));
 
     // And, half of the answers in, one instance of every service is SIGKILLed and started
     // again at once
