@@ -55,7 +55,7 @@ import picocli.CommandLine;
  * outcome and instance are printed, never asserted.
  *
  * <p>Knobs (system properties): {@code scaleout.flows} (2000), {@code scaleout.rate} (signups per
- * second, 40), {@code scaleout.layout} ({@code PER_SERVICE}: ten processes; {@code ALL_IN_ONE}: two
+ * second, 25), {@code scaleout.layout} ({@code PER_SERVICE}: ten processes; {@code ALL_IN_ONE}: two
  * {@code optin run all} processes, the fallback for a machine too small for ten JVMs), {@code
  * scaleout.brokers} (3; 1 runs one embedded broker in the test JVM, stopped rather than killed).
  */
@@ -65,11 +65,11 @@ import picocli.CommandLine;
 class ScaleOutIT {
 
   private static final int FLOWS = Integer.getInteger("scaleout.flows", 2000);
-  private static final int RATE = Integer.getInteger("scaleout.rate", 40);
+  private static final int RATE = Integer.getInteger("scaleout.rate", 25);
   private static final Layout LAYOUT =
       Layout.valueOf(System.getProperty("scaleout.layout", Layout.PER_SERVICE.name()));
   private static final int BROKERS = Integer.getInteger("scaleout.brokers", 3);
-  private static final int PARTITIONS = 4;
+  private static final int PARTITIONS = 2;
   private static final int PHONE_LIMIT = 5;
   private static final int IP_LIMIT = 20;
 
