@@ -7,6 +7,7 @@ import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_BASE_URL;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_ADVERTISED_URL;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
 import static io.optin.kit.config.ProcessSettings.STREAMS_STATE_DIR;
@@ -128,6 +129,10 @@ public final class EmbeddedOptin implements AutoCloseable {
               ? gateway.url()
               : URI.create(settings.string(PUBLIC_BASE_URL));
       overrides.put(PUBLIC_BASE_URL.key(), publicBaseUrl.toString());
+      if (settings.optional(HTTP_ADVERTISED_URL).isEmpty()) {
+        // One process on a laptop: its own loopback port, which the host check accepts.
+        overrides.put(HTTP_ADVERTISED_URL.key(), gateway.url().toString());
+      }
       // A laptop's port: only its own pages (and Twilio through the public URL's tunnel) may call.
       gateway.loopbackHostsOnly(Set.of(publicBaseUrl.getHost()));
       if (settings.optional(TWILIO_FROM).isEmpty()

@@ -1,5 +1,7 @@
 package io.optin.replies;
 
+import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_ADVERTISED_URL;
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
 import static io.optin.kit.config.SharedSettings.PROGRAMS_ALLOWED;
 import static io.optin.kit.config.SharedSettings.REPLIES_PUBLISH_TIMEOUT;
@@ -12,9 +14,12 @@ import io.optin.kit.config.SettingsException;
 import io.optin.replies.matching.ReplyTopologyConfig;
 import io.optin.replies.parse.ReplyKeywords;
 import io.optin.replies.webhook.ReplyTexts;
+import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,6 +42,11 @@ import java.util.Set;
  *     #RECENT_ID_CAPACITY}; no setting)
  * @param allowedPrograms program ids a code entry may name ({@code programs.allowed}; empty accepts
  *     any)
+ * @param advertisedUrl where the other instances reach this one ({@code http.advertised.url}, which
+ *     the process defaults from its port): queries for a phone another instance owns are routed to
+ *     it; empty answers every query from this instance's stores (one instance only)
+ * @param peerToken the bearer token sent to the other instances (the first of {@code api.tokens});
+ *     never logged
  */
 public record RepliesConfig(
     Map<String, String> kafkaClientSettings,
@@ -48,7 +58,9 @@ public record RepliesConfig(
     Duration answerWait,
     Duration publishTimeout,
     int recentIdCapacity,
-    Set<String> allowedPrograms) {
+    Set<String> allowedPrograms,
+    Optional<URI> advertisedUrl,
+    Optional<String> peerToken) {
 
   /** Replays of one webhook come within seconds: ten thousand ids cover minutes of traffic. */
   public static final int RECENT_ID_CAPACITY = 10_000;
@@ -68,6 +80,8 @@ public record RepliesConfig(
           "recentIdCapacity must be positive, got " + recentIdCapacity);
     }
     allowedPrograms = Set.copyOf(Objects.requireNonNull(allowedPrograms, "allowedPrograms"));
+    Objects.requireNonNull(advertisedUrl, "advertisedUrl");
+    Objects.requireNonNull(peerToken, "peerToken");
   }
 
   /**
@@ -88,7 +102,13 @@ public record RepliesConfig(
         settings.duration(REPLIES_ANSWER_WAIT),
         settings.duration(REPLIES_PUBLISH_TIMEOUT),
         RECENT_ID_CAPACITY,
-        Set.copyOf(settings.list(PROGRAMS_ALLOWED)));
+        Set.copyOf(settings.list(PROGRAMS_ALLOWED)),
+        settings.optional(HTTP_ADVERTISED_URL).map(URI::create),
+        firstToken(settings.list(API_TOKENS)));
+  }
+
+  private static Optional<String> firstToken(List<String> tokens) {
+    return tokens.stream().map(String::strip).filter(token -> !token.isEmpty()).findFirst();
   }
 
   @Override
@@ -107,6 +127,10 @@ public record RepliesConfig(
         + recentIdCapacity
         + ", allowedPrograms="
         + allowedPrograms
+        + ", advertisedUrl="
+        + advertisedUrl.map(URI::toString).orElse("<none: local queries only>")
+        + ", peerToken="
+        + (peerToken.isPresent() ? "<redacted>" : "<none>")
         + "]";
   }
 }

@@ -74,6 +74,8 @@ public final class RepliesSettings {
               REPLIES_CLOSED_RETENTION,
               SharedSettings.PROGRAMS_ALLOWED,
               ProcessSettings.PUBLIC_BASE_URL,
+              ProcessSettings.HTTP_ADVERTISED_URL,
+              ProcessSettings.API_TOKENS,
               ProcessSettings.STREAMS_STATE_DIR,
               ProcessSettings.STREAMS_ROCKSDB_MEMORY_MB,
               ProcessSettings.INSTANCE_ID)

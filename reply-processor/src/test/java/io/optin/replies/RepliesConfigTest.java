@@ -8,9 +8,11 @@ import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.replies.matching.ReplyTopologyConfig;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -99,6 +101,44 @@ class RepliesConfigTest {
             "group.instance.id",
             ProcessSettings.instanceId(Settings.defaults(RepliesSettings.CATALOGUE)))
         .containsEntry("optin.rocksdb.memory.bytes", Long.toString(128L << 20));
+  }
+
+  @Test
+  void shouldRouteQueriesOnlyWithAnAdvertisedUrlAndSendTheFirstTokenToPeers() {
+    // Given no advertised URL: one instance, every query answered locally
+    RepliesConfig alone = RepliesConfig.from(settings(Map.of()));
+    assertThat(alone.advertisedUrl()).isEmpty();
+    assertThat(alone.peerToken()).isEmpty();
+
+    // When the process advertises its address and has tokens
+    RepliesConfig routed =
+        RepliesConfig.from(
+            settings(
+                Map.of(
+                    "http.advertised.url",
+                    "http://replies-1.internal:8080",
+                    "api.tokens",
+                    " first-token ,second-token")));
+
+    // Then
+    assertThat(routed.advertisedUrl()).contains(URI.create("http://replies-1.internal:8080"));
+    assertThat(routed.peerToken()).contains("first-token");
+    assertThat(routed.toString())
+        .contains("advertisedUrl=http://replies-1.internal:8080, peerToken=<redacted>")
+        .doesNotContain("first-token");
+  }
+
+  @Test
+  void shouldRefuseAnAdvertisedUrlOtherInstancesCouldNotCall() {
+    for (String bad :
+        List.of("replies-1:8080", "https://replies-1:8443", "http://replies-1", "http://r:1/x")) {
+      assertThatThrownBy(() -> settings(Map.of("http.advertised.url", bad)))
+          .as(bad)
+          .isInstanceOf(SettingsException.class)
+          .hasMessageEndingWith(
+              "must be http://host:port, with no path (the instances call each other over plain "
+                  + "HTTP on their own network)");
+    }
   }
 
   @Test

@@ -4,6 +4,7 @@ import io.optin.kit.config.SettingsCatalogue;
 import io.optin.server.cli.AuditCommand;
 import io.optin.server.cli.CommandFactory;
 import io.optin.server.cli.FailureHandler;
+import io.optin.server.cli.KeysCommand;
 import io.optin.server.cli.RunCommand;
 import io.optin.server.cli.TopicsCommand;
 import java.util.List;
@@ -57,6 +58,7 @@ public final class OptinCommand implements Runnable {
     line.addSubcommand(RunCommand.class);
     line.addSubcommand(TopicsCommand.class);
     line.addSubcommand(AuditCommand.class);
+    line.addSubcommand(KeysCommand.class);
     line.addSubcommand(CommandLine.HelpCommand.class);
     return line.setExecutionExceptionHandler(new FailureHandler());
   }

@@ -25,8 +25,10 @@ class DevkitCommandTest {
     // Then
     assertThat(exit).isZero();
     assertThat(DevkitCommand.commandLine(Map.of()).getSubcommands().keySet())
-        .containsExactly("demo", "dev", "broker", "bench", "run", "topics", "audit", "help");
-    assertThat(out.toString()).contains("demo", "dev", "broker", "bench", "run", "topics", "audit");
+        .containsExactly(
+            "demo", "dev", "broker", "bench", "run", "topics", "audit", "keys", "help");
+    assertThat(out.toString())
+        .contains("demo", "dev", "broker", "bench", "run", "topics", "audit", "keys");
   }
 
   @Test

@@ -12,7 +12,7 @@ import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.http.JsonFaults;
 import io.optin.kit.kafka.PublishException;
 import io.optin.kit.kafka.RecordPublisher;
-import io.optin.replies.lookup.OutcomeWait;
+import io.optin.replies.lookup.OutcomeAnswers;
 import io.optin.replies.matching.Outcome;
 import io.optin.schemas.Topics;
 import java.io.IOException;
@@ -29,7 +29,9 @@ import org.slf4j.LoggerFactory;
  * as its keyed hash) and answers with its outcome: 200 confirmed, 422 wrong code (attempts left),
  * 410 expired, 429 locked, 404 no challenge; 202 with the attempt id when the outcome is not
  * decided within the wait. A program outside {@code programs.allowed} (when set) is refused with
- * 400 before anything is recorded, as signups refuse it.
+ * 400 before anything is recorded, as signups refuse it. The outcome comes from the instance that
+ * owns the phone ({@link OutcomeAnswers}); while none is known (a rebalance) the attempt is refused
+ * with 503 and {@code Retry-After} before it is recorded, so the retry is not a second attempt.
  */
 public final class VerificationHandler implements HttpHandler {
 
@@ -37,7 +39,7 @@ public final class VerificationHandler implements HttpHandler {
   private static final Logger LOG = LoggerFactory.getLogger(VerificationHandler.class);
 
   private final RecordPublisher publisher;
-  private final OutcomeWait outcomes;
+  private final OutcomeAnswers outcomes;
   private final OtpCodes codes;
   private final Set<String> allowedPrograms;
   private final Clock clock;
@@ -45,7 +47,7 @@ public final class VerificationHandler implements HttpHandler {
 
   public VerificationHandler(
       RecordPublisher publisher,
-      OutcomeWait outcomes,
+      OutcomeAnswers outcomes,
       OtpCodes codes,
       Set<String> allowedPrograms,
       Clock clock,
@@ -103,6 +105,11 @@ public final class VerificationHandler implements HttpHandler {
   }
 
   private void verify(HttpExchange exchange, VerificationRequest request) throws IOException {
+    if (!outcomes.ownerKnown(request.phone())) {
+      HttpExchanges.sendUnavailable(
+          exchange, 1, "code attempts for this phone cannot be answered right now; retry shortly");
+      return;
+    }
     VerificationAttempt attempt =
         VerificationAttempt.newBuilder()
             .setAttemptId(ids.get())
@@ -123,7 +130,7 @@ public final class VerificationHandler implements HttpHandler {
       HttpExchanges.sendError(exchange, 503, "the attempt could not be recorded; try again", null);
       return;
     }
-    Optional<Outcome> outcome = outcomes.await(attempt.getAttemptId());
+    Optional<Outcome> outcome = outcomes.await(attempt.getPhone(), attempt.getAttemptId());
     LOG.info(
         "code attempt {} for {}: {}",
         attempt.getAttemptId(),

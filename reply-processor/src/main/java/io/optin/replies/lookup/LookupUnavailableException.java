@@ -8,6 +8,10 @@ public final class LookupUnavailableException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  public LookupUnavailableException(String message) {
+    super(message);
+  }
+
   public LookupUnavailableException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * found by a slower poll of the lookup. Polling alone made every waiting thread query the stores 50
  * times a second, which under load took the CPU the topology needed to decide.
  */
-public final class OutcomeWait {
+public final class OutcomeWait implements OutcomeAnswers {
 
   /** Between two looks at the store when nothing signals decisions. */
   private static final long UNSIGNALLED_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(20);
@@ -48,22 +48,41 @@ public final class OutcomeWait {
     this.waiters = new Semaphore(maxWaiters);
   }
 
+  /** Local: every owner is this instance. */
+  @Override
+  public boolean ownerKnown(String phone) {
+    return true;
+  }
+
+  /** {@link #await(String)}: the phone does not matter to a local wait. */
+  @Override
+  public Optional<Outcome> await(String phone, String id) {
+    return await(id);
+  }
+
   /**
    * The outcome of {@code id}, or empty if it was not decided within the wait (or not yet, when too
    * many threads wait already).
    */
   public Optional<Outcome> await(String id) {
+    return await(id, max);
+  }
+
+  /**
+   * As {@link #await(String)}, waiting {@code wait} at most (never more than the configured max).
+   */
+  public Optional<Outcome> await(String id, Duration wait) {
     if (!waiters.tryAcquire()) {
       return lookup.outcome(id);
     }
     try {
-      return waitFor(id);
+      return waitFor(id, wait.compareTo(max) < 0 ? wait : max);
     } finally {
       waiters.release();
     }
   }
 
-  private Optional<Outcome> waitFor(String id) {
+  private Optional<Outcome> waitFor(String id, Duration max) {
     CountDownLatch decided = signals == null ? new CountDownLatch(0) : signals.watch(id);
     long poll = signals == null ? UNSIGNALLED_POLL_NANOS : SIGNALLED_POLL_NANOS;
     try {

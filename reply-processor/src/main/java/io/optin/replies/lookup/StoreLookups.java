@@ -17,11 +17,10 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * Outcome and status lookups by interactive query on this instance's {@code reply-outcomes} and
  * {@code subscriber-status} stores.
  *
- * <p>Local only: it sees the partitions this instance owns. That is all of them with one instance
- * (the default deployment). With several instances a webhook may land on an instance that does not
- * own the phone's partition; routing the query to the owner ({@code
- * KafkaStreams.queryMetadataForKey} + an internal HTTP call) is future work. Reads may see state a
- * transaction has not committed yet; a reprocessed record decides the same outcome.
+ * <p>Local only: it sees the partitions this instance owns, and a key of another partition reads as
+ * unknown. With several instances, {@link RoutedLookups} asks the owner of the phone instead, and
+ * reads here only the partition this instance owns ({@link #statuses(String, int)}). Reads may see
+ * state a transaction has not committed yet; a reprocessed record decides the same outcome.
  */
 public final class StoreLookups implements OutcomeLookup, StatusLookup {
 
@@ -48,6 +47,28 @@ public final class StoreLookups implements OutcomeLookup, StatusLookup {
       return statuses == null ? Map.of() : statuses.programs();
     } catch (InvalidStateStoreException e) {
       throw new LookupUnavailableException("subscriber status store is not available yet", e);
+    }
+  }
+
+  /**
+   * The phone's statuses from the store of {@code partition} only, which this instance must host.
+   *
+   * @throws LookupUnavailableException when it does not (any more), or not yet
+   */
+  public Map<String, ProgramStatus> statuses(String phone, int partition) {
+    try {
+      PhoneStatuses statuses =
+          streams
+              .store(
+                  StoreQueryParameters.fromNameAndType(
+                          ReplyStores.SUBSCRIBER_STATUS,
+                          QueryableStoreTypes.<String, PhoneStatuses>keyValueStore())
+                      .withPartition(partition))
+              .get(phone);
+      return statuses == null ? Map.of() : statuses.programs();
+    } catch (InvalidStateStoreException e) {
+      throw new LookupUnavailableException(
+          "subscriber status of partition " + partition + " is not hosted here now", e);
     }
   }
 

@@ -14,7 +14,7 @@ import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.twilio.RecentKeys;
 import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.kit.twilio.TwilioWebhookForm;
-import io.optin.replies.lookup.OutcomeWait;
+import io.optin.replies.lookup.OutcomeAnswers;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.parse.ParsedReply;
 import io.optin.replies.parse.ReplyParser;
@@ -32,7 +32,10 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/twilio/inbound}: a signed reply becomes one {@code InboundSms} (a code only
  * as its keyed hash), answered in TwiML: HELP/STOP/START at once, a YES or code with its outcome
- * when decided within the wait.
+ * when decided within the wait. Whichever instance receives it records it; the outcome comes from
+ * the instance that owns the phone ({@link OutcomeAnswers}). An outcome not known within the wait
+ * (the owner unknown during a rebalance included) is answered with an empty TwiML, never a 503:
+ * Twilio does not retry an inbound SMS, and the reply is recorded and decided all the same.
  */
 public final class InboundWebhookHandler implements HttpHandler {
 
@@ -47,7 +50,7 @@ public final class InboundWebhookHandler implements HttpHandler {
   private final ReplyParser parser;
   private final OtpCodes codes;
   private final RecordPublisher publisher;
-  private final OutcomeWait outcomes;
+  private final OutcomeAnswers outcomes;
   private final ReplyTexts texts;
   private final Clock clock;
   private final RecentKeys recentSids;
@@ -58,7 +61,7 @@ public final class InboundWebhookHandler implements HttpHandler {
       ReplyParser parser,
       OtpCodes codes,
       RecordPublisher publisher,
-      OutcomeWait outcomes,
+      OutcomeAnswers outcomes,
       ReplyTexts texts,
       Clock clock,
       int recentSidCapacity) {
@@ -80,7 +83,7 @@ public final class InboundWebhookHandler implements HttpHandler {
       ReplyParser parser,
       OtpCodes codes,
       RecordPublisher publisher,
-      OutcomeWait outcomes,
+      OutcomeAnswers outcomes,
       ReplyTexts texts,
       Clock clock,
       int recentSidCapacity,
@@ -156,7 +159,7 @@ public final class InboundWebhookHandler implements HttpHandler {
             PhoneMask.mask(sms.getPhone()));
       }
       String twiml =
-          answer(sms.getIntent(), sms.getMessageSid())
+          answer(sms.getIntent(), sms.getPhone(), sms.getMessageSid())
               .map(TwimlResponses::message)
               .orElseGet(TwimlResponses::empty);
       HttpExchanges.send(
@@ -165,12 +168,12 @@ public final class InboundWebhookHandler implements HttpHandler {
   }
 
   /** The text to answer with, if any. */
-  private Optional<String> answer(ReplyIntent intent, String messageSid) {
+  private Optional<String> answer(ReplyIntent intent, String phone, String messageSid) {
     return switch (intent) {
       case HELP -> Optional.of(texts.help());
       case STOP -> Optional.of(texts.stop());
       case START -> Optional.of(texts.start());
-      case CONFIRM, CODE -> outcomes.await(messageSid).flatMap(this::textFor);
+      case CONFIRM, CODE -> outcomes.await(phone, messageSid).flatMap(this::textFor);
       default -> Optional.empty();
     };
   }

@@ -5,14 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.optin.domain.status.SubscriptionStatus;
 import io.optin.kit.http.HttpRoute;
+import io.optin.kit.http.PeerClient;
+import io.optin.kit.streams.KeyOwners;
 import io.optin.kit.testing.LocalHttpServer;
 import io.optin.replies.lookup.LookupUnavailableException;
+import io.optin.replies.lookup.RoutedLookups;
 import io.optin.replies.matching.ProgramStatus;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.streams.KeyQueryMetadata;
+import org.apache.kafka.streams.state.HostInfo;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -109,6 +116,28 @@ class SubscriberQueryHandlerTest {
 
     assertThat(response.statusCode()).isEqualTo(503);
     assertThat(response.headers().firstValue("Retry-After")).contains("1");
+  }
+
+  @Test
+  void shouldAnswer503WithRetryAfterNeverNotFoundWhileNoInstanceOwnsThePhone() throws Exception {
+    // Given a rebalance: no owner known for any phone
+    serve(
+        new RoutedLookups(
+            new KeyOwners(
+                (store, key) -> KeyQueryMetadata.NOT_AVAILABLE, new HostInfo("127.0.0.1", 1)),
+            null,
+            null,
+            new PeerClient(Optional.empty(), "http://127.0.0.1:1", Duration.ofSeconds(1), 1),
+            Duration.ofSeconds(1)));
+
+    // When
+    HttpResponse<String> response = get("/v1/subscribers/%2B14155550100");
+
+    // Then
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    assertThat(response.body())
+        .isEqualTo("{\"error\":\"statuses are not available yet; retry shortly\"}");
   }
 
   private HttpResponse<String> get(String path) throws Exception {

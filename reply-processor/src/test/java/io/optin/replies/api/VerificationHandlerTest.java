@@ -9,6 +9,7 @@ import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.kafka.PublishedRecords;
 import io.optin.kit.testing.LocalHttpServer;
+import io.optin.replies.lookup.OutcomeAnswers;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.schemas.Topics;
@@ -107,6 +108,50 @@ class VerificationHandlerTest {
                 .build());
     assertThat(new String(published.raw().get(0).value(), StandardCharsets.ISO_8859_1))
         .doesNotContain("482913");
+  }
+
+  @Test
+  void shouldRefuseWithRetryAfterAndRecordNothingWhileThePhonesOwnerIsUnknown() throws Exception {
+    // Given a handler whose phones have no known owner (a rebalance)
+    server.close();
+    OutcomeAnswers rebalancing =
+        new OutcomeAnswers() {
+          @Override
+          public boolean ownerKnown(String phone) {
+            return false;
+          }
+
+          @Override
+          public Optional<Outcome> await(String phone, String id) {
+            throw new AssertionError("nothing is awaited without an owner");
+          }
+        };
+    server =
+        new LocalHttpServer(
+            List.of(
+                new HttpRoute(
+                    VerificationHandler.PATH,
+                    new VerificationHandler(
+                        published.publisher(),
+                        rebalancing,
+                        CODES,
+                        Set.of(),
+                        Clock.fixed(NOW, ZoneOffset.UTC),
+                        () -> "attempt-" + attemptIds.incrementAndGet()))));
+
+    // When
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"482913\"}");
+
+    // Then the client retries later, and its retry is not a second attempt
+    assertThat(response.statusCode()).isEqualTo(503);
+    assertThat(response.headers().firstValue("Retry-After")).contains("1");
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"error\":\"code attempts for this phone cannot be answered right now; retry"
+                    + " shortly\"}"));
+    assertThat(published.raw()).isEmpty();
   }
 
   @Test

@@ -1,6 +1,7 @@
 package io.optin.server.cli;
 
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
+import static io.optin.kit.config.ProcessSettings.HTTP_ADVERTISED_URL;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
 import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
@@ -14,16 +15,20 @@ import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.server.ListeningPorts;
 import io.optin.server.stack.OptinServices;
+import io.optin.server.stack.ServiceChecks;
 import io.optin.server.stack.ServiceName;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -56,10 +61,20 @@ public final class RunCommand implements Callable<Integer> {
 
   @Mixin private ConfigOption config;
 
+  @Option(
+      names = "--check",
+      description =
+          "Only check the settings the services would start with (nothing is connected, no port "
+              + "is bound): print OK or every problem, exit 0 or 1.")
+  private boolean check;
+
   @Spec private CommandSpec spec;
 
   @Override
   public Integer call() {
+    if (check) {
+      return check();
+    }
     Settings settings = config.load();
     Set<ServiceName> selected = ServiceName.parse(services);
     requireTokensForTheApi(settings, selected);
@@ -83,9 +98,19 @@ public final class RunCommand implements Callable<Integer> {
             ProcessSettings.httpLimits(settings),
             settings.list(API_TOKENS),
             registry);
+    // The other instances reach this one at its host name and the port actually bound, unless
+    // told otherwise.
+    Settings advertised =
+        settings.optional(HTTP_ADVERTISED_URL).isPresent()
+            ? settings
+            : settings.with(
+                Map.of(
+                    HTTP_ADVERTISED_URL.key(),
+                    ProcessSettings.advertisedUrl(settings, gateway.port()).toString()),
+                "optin run (host name and port)");
     OptinServices running;
     try {
-      running = OptinServices.start(settings, selected, OptinMetrics.on(registry));
+      running = OptinServices.start(advertised, selected, OptinMetrics.on(registry));
     } catch (RuntimeException e) {
       gateway.close();
       throw e;
@@ -128,6 +153,51 @@ public final class RunCommand implements Callable<Integer> {
   }
 
   /**
+   * The dry run: every problem that would stop these services at start (the settings as loaded, the
+   * tokens of the API, each service's config), without a connection or a port.
+   */
+  private int check() {
+    Set<ServiceName> selected = ServiceName.parse(services);
+    PrintWriter out = spec.commandLine().getOut();
+    String names = String.join(", ", selected.stream().map(ServiceName::word).toList());
+    List<String> problems = problems(config, selected);
+    if (problems.isEmpty()) {
+      out.println("OK: " + names + " would start with these settings (nothing was connected).");
+    } else {
+      out.println(
+          "NOT OK: "
+              + problems.size()
+              + (problems.size() == 1 ? " problem stops " : " problems stop ")
+              + names
+              + ":");
+      problems.forEach(problem -> out.println("  - " + problem));
+    }
+    out.flush();
+    return problems.isEmpty() ? 0 : 1;
+  }
+
+  /**
+   * What {@code optin run} of {@code selected} would refuse with these settings, one line per
+   * problem; empty when they would start. It connects nowhere.
+   */
+  static List<String> problems(ConfigOption config, Set<ServiceName> selected) {
+    Settings settings;
+    try {
+      settings = config.load();
+    } catch (SettingsException e) {
+      return e.problems();
+    }
+    List<String> problems = new ArrayList<>();
+    try {
+      requireTokensForTheApi(settings, selected);
+    } catch (SettingsException e) {
+      problems.addAll(e.problems());
+    }
+    ServiceChecks.problems(settings, selected).forEach(problem -> problems.add(problem.toString()));
+    return problems;
+  }
+
+  /**
    * The API is open to whoever reaches the port: outside dev no service serving {@code /v1/*}
    * (writes, personal data) runs without tokens. Checked before anything starts.
    */
@@ -154,7 +224,10 @@ public final class RunCommand implements Callable<Integer> {
     List<String> api =
         routes.stream()
             .map(HttpRoute::pathPrefix)
-            .filter(path -> path.startsWith(HttpGateway.API_PREFIX))
+            .filter(
+                path ->
+                    path.startsWith(HttpGateway.API_PREFIX)
+                        || path.startsWith(HttpGateway.INTERNAL_PREFIX))
             .toList();
     if (!api.isEmpty() && settings.list(API_TOKENS).isEmpty()) {
       throw missingTokens("routes " + String.join(", ", api) + " are served");

@@ -101,6 +101,8 @@ public final class OptinServices implements AutoCloseable {
 
   private static OptinServices start(
       Settings settings, Duration demoWindow, Set<ServiceName> selected, OptinMetrics metrics) {
+    // Every settings problem at once, before anything starts: what optin run --check reports.
+    ServiceChecks.require(settings, selected);
     SharedParts shared = SharedParts.from(settings, metrics);
     List<RunningService> running = new ArrayList<>();
     List<AutoCloseable> resources = new ArrayList<>();

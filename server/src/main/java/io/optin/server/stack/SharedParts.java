@@ -53,12 +53,19 @@ final class SharedParts {
    */
   synchronized OtpCodes codes() {
     if (codes == null) {
-      codes =
-          SettingsException.checked(
-              () ->
-                  OtpCodes.fromSettings(settings.string(OTP_SECRET), settings.integer(OTP_LENGTH)));
+      codes = codes(settings);
     }
     return codes;
+  }
+
+  /**
+   * The one-time codes of {@code otp.secret} and {@code otp.length}.
+   *
+   * @throws SettingsException when {@code otp.secret} is not set or refused
+   */
+  static OtpCodes codes(Settings settings) {
+    return SettingsException.checked(
+        () -> OtpCodes.fromSettings(settings.string(OTP_SECRET), settings.integer(OTP_LENGTH)));
   }
 
   /**
@@ -76,13 +83,25 @@ final class SharedParts {
    * Serdes over {@code schema.registry.url}, with basic authentication when its user info is set.
    */
   static AvroSerdes serdes(Settings settings) {
+    return new AvroSerdes(
+        new RestSchemaRegistryClient(registry(settings)),
+        settings.bool(SCHEMA_REGISTRY_AUTO_REGISTER));
+  }
+
+  /**
+   * The registry's client settings: {@code schema.registry.url} and its user info, checked without
+   * any request.
+   *
+   * @throws SettingsException when the URL or the user info is malformed
+   */
+  static SchemaRegistrySettings registry(Settings settings) {
     try {
       SchemaRegistrySettings registry =
           SchemaRegistrySettings.of(settings.string(SCHEMA_REGISTRY_URL));
-      registry =
-          settings.optional(SCHEMA_REGISTRY_USER_INFO).map(registry::withUserInfo).orElse(registry);
-      return new AvroSerdes(
-          new RestSchemaRegistryClient(registry), settings.bool(SCHEMA_REGISTRY_AUTO_REGISTER));
+      return settings
+          .optional(SCHEMA_REGISTRY_USER_INFO)
+          .map(registry::withUserInfo)
+          .orElse(registry);
     } catch (ConfigException e) {
       throw new SettingsException(e.getMessage());
     }

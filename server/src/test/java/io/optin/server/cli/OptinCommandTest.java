@@ -28,8 +28,10 @@ class OptinCommandTest {
 
     // Then
     assertThat(exit).isZero();
-    assertThat(commandNames()).containsExactly("run", "topics", "audit", "help");
-    assertThat(out.toString()).contains("run", "topics", "audit").doesNotContain("demo", "broker");
+    assertThat(commandNames()).containsExactly("run", "topics", "audit", "keys", "help");
+    assertThat(out.toString())
+        .contains("run", "topics", "audit", "keys")
+        .doesNotContain("demo", "broker");
   }
 
   @Test

@@ -80,6 +80,18 @@ class RunCommandTest {
   }
 
   @Test
+  void shouldRefuseAStartedInternalRouteWithoutTokens() {
+    // Given the route other instances ask the owner of a phone on
+    List<HttpRoute> routes = List.of(new HttpRoute("/internal/v1/statuses/", NO_ANSWER));
+
+    // Then it is never open to whoever reaches the port
+    assertThatThrownBy(() -> RunCommand.requireTokensForTheRoutes(withoutTokens, routes))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith(
+            "api.tokens must be set when routes /internal/v1/statuses/ are served: ");
+  }
+
+  @Test
   void shouldKnowWhichServicesServeTheApi() {
     assertThat(EnumSet.allOf(ServiceName.class).stream().filter(ServiceName::servesApi))
         .containsExactly(ServiceName.INGEST, ServiceName.REPLIES, ServiceName.AUDIT);

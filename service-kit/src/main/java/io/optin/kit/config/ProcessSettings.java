@@ -5,6 +5,8 @@ import io.optin.kit.http.HttpLimits;
 import io.optin.kit.streams.BoundedRocksDbMemory;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,10 +54,23 @@ public final class ProcessSettings {
           "public.base.url",
           "http://127.0.0.1:8080",
           "URL at which Twilio reaches this server; webhook signatures are checked against it.");
+  public static final Setting<String> HTTP_ADVERTISED_URL =
+      Setting.of(
+          "http.advertised.url",
+          ValueType.STRING,
+          null,
+          ProcessSettings::advertisedUrlProblem,
+          "`http://host:port`",
+          "URL at which the other instances of the deployment reach this one's HTTP port (Kafka "
+              + "Streams' `application.server`): a query for a phone another instance owns is "
+              + "forwarded there. Unset: `http://<host name>:<http.port>` (`optin dev`: "
+              + "`http://127.0.0.1:<port>`).");
   public static final Setting<List<String>> API_TOKENS =
       Setting.list(
           "api.tokens",
-          "Bearer tokens accepted on `/v1/*`. Empty means no authentication, which only `optin dev` allows.");
+          "Bearer tokens accepted on `/v1/*` (and `/internal/*`, which the instances call each other "
+              + "on with the first token). Empty means no authentication, which only `optin dev` "
+              + "allows.");
   public static final Setting<Integer> HTTP_THREADS =
       Setting.integer(
           "http.threads",
@@ -131,6 +146,7 @@ public final class ProcessSettings {
           SCHEMA_REGISTRY_AUTO_REGISTER,
           HTTP_PORT,
           PUBLIC_BASE_URL,
+          HTTP_ADVERTISED_URL,
           API_TOKENS,
           HTTP_THREADS,
           HTTP_MAX_CONNECTIONS,
@@ -201,6 +217,38 @@ public final class ProcessSettings {
                 hostName()
                     + "-"
                     + Integer.toHexString(stateDir(settings).normalize().toString().hashCode()));
+  }
+
+  /**
+   * {@code http.advertised.url}, or else {@code http://<host name>:<port>}: the address the other
+   * instances reach this one at.
+   *
+   * @param port the port actually bound (the free one chosen for {@code http.port} 0)
+   */
+  public static URI advertisedUrl(Settings settings, int port) {
+    return settings
+        .optional(HTTP_ADVERTISED_URL)
+        .map(URI::create)
+        .orElseGet(() -> URI.create("http://" + hostName() + ":" + port));
+  }
+
+  private static String advertisedUrlProblem(String value) {
+    URI url;
+    try {
+      url = new URI(value);
+    } catch (URISyntaxException e) {
+      return "must be a URL such as http://replies-1.internal:8080";
+    }
+    boolean bare = url.getPath() == null || url.getPath().isEmpty() || url.getPath().equals("/");
+    return "http".equals(url.getScheme())
+            && url.getHost() != null
+            && url.getPort() > 0
+            && bare
+            && url.getQuery() == null
+            && url.getUserInfo() == null
+        ? null
+        : "must be http://host:port, with no path (the instances call each other over plain "
+            + "HTTP on their own network)";
   }
 
   /** Without a name lookup where the kernel or the container runtime tells it: no DNS wait. */

@@ -141,6 +141,16 @@ public final class HttpExchanges {
     sendJson(exchange, status, body);
   }
 
+  /**
+   * 503 with {@code Retry-After: seconds}: the answer cannot be given right now (its owner is not
+   * known, a rebalance), and a retry shortly will get it.
+   */
+  public static void sendUnavailable(HttpExchange exchange, int retryAfterSeconds, String reason)
+      throws IOException {
+    exchange.getResponseHeaders().set("Retry-After", Integer.toString(retryAfterSeconds));
+    sendError(exchange, 503, reason, null);
+  }
+
   public static void send(HttpExchange exchange, int status, String contentType, byte[] body)
       throws IOException {
     exchange.getResponseHeaders().set("Content-Type", contentType);

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one HTTP port of a process: every service's routes, {@code /health/live}, {@code
  * /health/ready}, {@code /health/ready/{service}} and {@code /metrics}, on an {@link HttpPort}.
- * {@code /v1/*} requires a bearer token when tokens are configured, and a JSON body; webhooks
+ * {@code /v1/*} and {@code /internal/*} (what instances ask each other, in a lane of their own)
+ * require a bearer token when tokens are configured, and {@code /v1/*} a JSON body; webhooks
  * (signed by Twilio) and health never need a token. Health and metrics answer on the port's own
  * threads, so they answer while every handler thread waits on an outcome or many slow clients are
  * connected.
@@ -48,6 +49,12 @@ public final class HttpGateway implements AutoCloseable {
    * Lane#PROVIDER}).
    */
   public static final String WEBHOOK_PREFIX = "/webhooks/";
+
+  /**
+   * What the instances of a deployment ask each other (the owner of a key): bearer tokens as on
+   * {@link #API_PREFIX}, served in their own lane ({@link Lane#INTERNAL}).
+   */
+  public static final String INTERNAL_PREFIX = "/internal/";
 
   private static final String STARTING_RETRY_AFTER_SECONDS = "5";
 
@@ -212,9 +219,9 @@ public final class HttpGateway implements AutoCloseable {
 
   /**
    * What to do with a request, in this order: a foreign {@code Host} (400) or {@code Origin} (403)
-   * in dev, health and metrics (inline), a service's route, the token on {@code /v1/*} (401, before
-   * the body is read), a JSON body on {@code /v1/*} (415, so no web page can post one through a
-   * browser's simple request).
+   * in dev, health and metrics (inline), a service's route, the token on {@code /v1/*} and {@code
+   * /internal/*} (401, before the body is read), a JSON body on {@code /v1/*} (415, so no web page
+   * can post one through a browser's simple request).
    */
   private Decision route(RequestHead head) {
     LoopbackHosts loopback = hosts;
@@ -229,17 +236,22 @@ public final class HttpGateway implements AutoCloseable {
       HttpHandler cheap = HttpPort.longestPrefix(builtIn, head.path());
       return cheap != null ? new Serve(cheap, Lane.INLINE) : notRouted();
     }
-    if (head.path().startsWith(API_PREFIX)) {
-      if (tokens.required() && !tokens.accepts(head.header("Authorization"))) {
-        return new Refuse(
-            401,
-            "missing or unknown API token",
-            null,
-            Map.of("WWW-Authenticate", "Bearer realm=\"optin\""));
-      }
+    boolean api = head.path().startsWith(API_PREFIX);
+    boolean internal = head.path().startsWith(INTERNAL_PREFIX);
+    if ((api || internal) && tokens.required() && !tokens.accepts(head.header("Authorization"))) {
+      return new Refuse(
+          401,
+          "missing or unknown API token",
+          null,
+          Map.of("WWW-Authenticate", "Bearer realm=\"optin\""));
+    }
+    if (api || internal) {
       if (head.hasBody() && !isJson(head.header("Content-Type"))) {
         return new Refuse(415, "Content-Type must be application/json", "Content-Type");
       }
+    }
+    if (internal) {
+      return new Serve(handler, Lane.INTERNAL);
     }
     return new Serve(handler, head.path().startsWith(WEBHOOK_PREFIX) ? Lane.PROVIDER : Lane.SHARED);
   }

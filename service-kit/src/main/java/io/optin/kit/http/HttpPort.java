@@ -57,6 +57,12 @@ public final class HttpPort implements AutoCloseable {
    */
   private static final int PROVIDER_THREADS_PER_THREAD = 4;
 
+  /**
+   * Threads of the internal lane per handler thread: they wait (an owner's outcome) for a bounded
+   * time and never call another instance, so two instances asking each other cannot deadlock.
+   */
+  private static final int INTERNAL_THREADS_PER_THREAD = 2;
+
   /** Jetty's own threads: selectors and inline answers; they never wait on a service. */
   private static final int IO_THREADS = 8;
 
@@ -77,7 +83,13 @@ public final class HttpPort implements AutoCloseable {
      * queue needs no bound of its own: a connection carries one request at a time, and connections
      * are capped ({@link HttpLimits#maxConnections}).
      */
-    PROVIDER
+    PROVIDER,
+    /**
+     * On threads of their own, for requests another instance forwards (the owner of a key): never
+     * queued behind the shared lane, whose threads may be the very ones waiting for these answers;
+     * refused with 503 when all are busy and the queue is full.
+     */
+    INTERNAL
   }
 
   /** Read the body, then run {@code handler} in its {@code lane}. */
@@ -177,6 +189,7 @@ public final class HttpPort implements AutoCloseable {
   private final ServerConnector connector;
   private final ThreadPoolExecutor threads;
   private final ThreadPoolExecutor providerThreads;
+  private final ThreadPoolExecutor internalThreads;
   private final ReadDeadlines deadlines;
   private final HttpLimits limits;
   private final Router router;
@@ -189,6 +202,7 @@ public final class HttpPort implements AutoCloseable {
       ServerConnector connector,
       ThreadPoolExecutor threads,
       ThreadPoolExecutor providerThreads,
+      ThreadPoolExecutor internalThreads,
       ReadDeadlines deadlines,
       HttpLimits limits,
       Router router,
@@ -198,6 +212,7 @@ public final class HttpPort implements AutoCloseable {
     this.connector = connector;
     this.threads = threads;
     this.providerThreads = providerThreads;
+    this.internalThreads = internalThreads;
     this.deadlines = deadlines;
     this.limits = limits;
     this.router = router;
@@ -274,12 +289,23 @@ public final class HttpPort implements AutoCloseable {
             new LinkedBlockingQueue<>(),
             NamedThreads.daemons(name + "-provider-"));
     providerPool.allowCoreThreadTimeOut(true);
+    int internalLane = limits.threads() * INTERNAL_THREADS_PER_THREAD;
+    ThreadPoolExecutor internalPool =
+        new ThreadPoolExecutor(
+            internalLane,
+            internalLane,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(internalLane * QUEUE_PER_THREAD),
+            NamedThreads.daemons(name + "-internal-"));
+    internalPool.allowCoreThreadTimeOut(true);
     HttpPort opened =
         new HttpPort(
             server,
             connector,
             pool,
             providerPool,
+            internalPool,
             deadlines,
             limits,
             router,
@@ -354,6 +380,7 @@ public final class HttpPort implements AutoCloseable {
     deadlines.close();
     stop(threads);
     stop(providerThreads);
+    stop(internalThreads);
   }
 
   private static void stop(ThreadPoolExecutor pool) {
@@ -446,6 +473,15 @@ public final class HttpPort implements AutoCloseable {
             case PROVIDER ->
                 submit(
                     providerThreads,
+                    serve.handler(),
+                    request,
+                    response,
+                    done,
+                    uri,
+                    body.toByteArray());
+            case INTERNAL ->
+                submit(
+                    internalThreads,
                     serve.handler(),
                     request,
                     response,

@@ -101,6 +101,7 @@ class SettingsCatalogueTest {
             "schema.registry.auto.register",
             "http.port",
             "public.base.url",
+            "http.advertised.url",
             "api.tokens",
             "http.threads",
             "http.max.connections",

@@ -12,8 +12,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -258,6 +261,36 @@ class HttpGatewayTest {
         .isEqualTo(200);
     assertThat(get("/webhooks/twilio/inbound", Map.of()).body()).isEqualTo("<Response/>");
     assertThat(get("/health/live", Map.of()).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldGuardTheInternalRoutesWithTheTokensAndServeThemInTheirOwnLane() throws Exception {
+    // Given an internal route telling the thread that runs it and who forwarded the request
+    gateway = HttpGateway.open("127.0.0.1", 0, 16, List.of(TOKEN), metrics);
+    gateway.mount(
+        List.of(
+            new HttpRoute(
+                "/internal/v1/echo",
+                exchange ->
+                    HttpExchanges.send(
+                        exchange,
+                        200,
+                        "text/plain",
+                        (Thread.currentThread().getName().replaceAll("[0-9]+$", "")
+                                + " "
+                                + exchange.getRequestHeaders().getFirst(PeerClient.FORWARDED))
+                            .getBytes(StandardCharsets.UTF_8)))),
+        List.of());
+    PeerClient peer =
+        new PeerClient(Optional.of(TOKEN), "http://replies-1:8080", Duration.ofSeconds(1), 4);
+
+    // Then it is closed without the token, and a peer with the token is answered in the lane
+    HttpResponse<String> anonymous = get("/internal/v1/echo", Map.of());
+    assertThat(anonymous.statusCode()).isEqualTo(401);
+    PeerClient.Answer answer = peer.get(gateway.url(), "/internal/v1/echo", Duration.ofSeconds(5));
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(new String(answer.body(), StandardCharsets.UTF_8))
+        .isEqualTo("optin-http-internal- http://replies-1:8080");
   }
 
   @Test

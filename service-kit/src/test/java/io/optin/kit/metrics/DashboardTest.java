@@ -203,15 +203,18 @@ class DashboardTest {
     JsonNode compose = YAML.readTree(ROOT.resolve("docker-compose.yml").toFile());
     JsonNode services = compose.get("services");
 
-    // Then Prometheus scrapes the optin service's port and path
+    // Then Prometheus scrapes the port and path of every replica of every optin service
     JsonNode prometheus = services.get("prometheus");
     String prometheusConfig = mountedFile(prometheus, "/etc/prometheus/prometheus.yml");
     JsonNode scrape =
         YAML.readTree(ROOT.resolve(prometheusConfig).toFile()).at("/scrape_configs/0");
     assertThat(scrape.get("metrics_path").asText()).isEqualTo("/metrics");
-    String target = scrape.at("/static_configs/0/targets/0").asText();
-    assertThat(target).isEqualTo("optin:8080");
-    assertThat(services.get("optin").get("ports").get(0).asText()).endsWith(":8080");
+    JsonNode discovery = scrape.at("/dns_sd_configs/0");
+    assertThat(discovery.get("port").asInt()).isEqualTo(8080);
+    List<String> scraped = new ArrayList<>();
+    discovery.get("names").forEach(name -> scraped.add(name.asText()));
+    assertThat(scraped).containsExactly("ingest", "dispatcher", "sender", "replies", "audit");
+    assertThat(services.fieldNames()).toIterable().containsAll(scraped);
 
     // And Grafana gets the datasource the dashboard names and the dashboards' folder
     JsonNode grafana = services.get("grafana");

@@ -1,0 +1,23 @@
+package io.optin.replies.lookup;
+
+import io.optin.replies.matching.Outcome;
+import java.util.Optional;
+
+/**
+ * The outcome of an answer (a reply's message sid, a code attempt's id) as the HTTP side waits for
+ * it: from this instance's stores, or from the instance that owns the answer's phone.
+ */
+public interface OutcomeAnswers {
+
+  /**
+   * Whether the instance that decides {@code phone}'s answers is known right now; false while the
+   * app starts or rebalances, when an answer recorded now could not be awaited.
+   */
+  boolean ownerKnown(String phone);
+
+  /**
+   * The outcome of answer {@code id} from {@code phone}, or empty when it was not decided within
+   * the bounded wait (or its owner could not be asked in that time).
+   */
+  Optional<Outcome> await(String phone, String id);
+}
