@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.apache.avro.specific.SpecificRecord;
@@ -33,7 +34,8 @@ public record Topic<V extends SpecificRecord>(
     String keyDescription,
     Map<String, String> extraConfigs,
     Writer writer,
-    List<OtherWriter> otherWriters) {
+    List<OtherWriter> otherWriters,
+    Optional<Integer> fixedPartitions) {
 
   /** How Kafka discards old records of a topic. */
   public enum CleanupPolicy {
@@ -76,6 +78,11 @@ public record Topic<V extends SpecificRecord>(
     Objects.requireNonNull(retention, "retention");
     extraConfigs = Map.copyOf(extraConfigs);
     otherWriters = List.copyOf(otherWriters);
+    Objects.requireNonNull(fixedPartitions, "fixedPartitions");
+    if (fixedPartitions.isPresent() && (coPartitioned || fixedPartitions.get() < 1)) {
+      throw new IllegalArgumentException(
+          name + ": a fixed partition count is positive and never co-partitioned");
+    }
     Set<Writer> seen = EnumSet.noneOf(Writer.class);
     for (OtherWriter other : otherWriters) {
       if (writer == null || other.writer() == writer || !seen.add(other.writer())) {
@@ -102,7 +109,8 @@ public record Topic<V extends SpecificRecord>(
         keyDescription,
         Map.of(),
         null,
-        List.of());
+        List.of(),
+        Optional.empty());
   }
 
   /** The same topic, written by {@code module}. */
@@ -116,7 +124,8 @@ public record Topic<V extends SpecificRecord>(
         keyDescription,
         extraConfigs,
         Objects.requireNonNull(module, "module"),
-        otherWriters);
+        otherWriters,
+        fixedPartitions);
   }
 
   /** The same topic, written by {@code module} too, for the reason given. */
@@ -132,7 +141,8 @@ public record Topic<V extends SpecificRecord>(
         keyDescription,
         extraConfigs,
         writer,
-        others);
+        others,
+        fixedPartitions);
   }
 
   /** Every module that writes the topic: the writer first, then the others in catalogue order. */
@@ -158,7 +168,26 @@ public record Topic<V extends SpecificRecord>(
         keyDescription,
         merged,
         writer,
-        otherWriters);
+        otherWriters,
+        fixedPartitions);
+  }
+
+  /**
+   * The same topic, always created with {@code partitions} partitions whatever {@code
+   * topics.partitions} says (a log that must keep one total order has one).
+   */
+  public Topic<V> withPartitions(int partitions) {
+    return new Topic<>(
+        name,
+        valueType,
+        cleanupPolicy,
+        retention,
+        coPartitioned,
+        keyDescription,
+        extraConfigs,
+        writer,
+        otherWriters,
+        Optional.of(partitions));
   }
 
   /** The Schema Registry subject of the value under the TopicNameStrategy. */
@@ -190,6 +219,7 @@ public record Topic<V extends SpecificRecord>(
         keyDescription,
         extraConfigs,
         writer,
-        otherWriters);
+        otherWriters,
+        fixedPartitions);
   }
 }

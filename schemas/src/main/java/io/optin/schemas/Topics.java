@@ -5,6 +5,7 @@ import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.IntakeClaim;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
@@ -84,6 +85,26 @@ public final class Topics {
               "original key")
           .writtenBy(Writer.SIGNUP_INGEST)
           .alsoWrittenBy(Writer.OTP_DISPATCHER, REJECTS_OF_RECORDS_PRODUCED_STRAIGHT);
+
+  /**
+   * The signup front door's shared limits (ingest-internal): every ingest instance claims each
+   * signup here and applies every claim in log order, so the velocity limits and idempotency keys
+   * hold once across instances. One partition, for one total order. Kept two days, a day more than
+   * the default {@code ingest.idempotency.ttl} (the longest window a restarted instance reads back;
+   * {@code optin topics create} keeps it a day past a longer ttl). It holds the phone and IP in
+   * clear like the signup topic, for a shorter time.
+   */
+  public static final Topic<IntakeClaim> INTAKE_CLAIMS =
+      new Topic<>(
+              "optin.intake-claims.v1",
+              IntakeClaim.class,
+              CleanupPolicy.DELETE,
+              Duration.ofDays(2),
+              false,
+              "the constant \"claims\" (one partition, one order)")
+          .withPartitions(1)
+          .writtenBy(Writer.SIGNUP_INGEST);
+
   public static final Topic<ChallengeEvent> CHALLENGES =
       new Topic<>(
               "optin.challenges.v1",
@@ -257,6 +278,7 @@ public final class Topics {
       List.of(
           SIGNUP_REQUESTS,
           SIGNUP_REJECTS,
+          INTAKE_CLAIMS,
           CHALLENGES,
           SMS_OUTBOUND,
           SMS_DELIVERY,

@@ -3,6 +3,7 @@ package io.optin.schemas;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
+import io.optin.avro.ClaimKind;
 import io.optin.avro.ConfirmationMethod;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
@@ -11,6 +12,7 @@ import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.IntakeClaim;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.PersonalData;
@@ -57,6 +59,7 @@ public final class SampleRecords {
     return List.of(
         signupRequested(),
         signupRejected(),
+        intakeClaim(),
         challengeIssued(),
         smsSendRequested(),
         smsDeliveryReport(),
@@ -319,6 +322,21 @@ public final class SampleRecords {
         .setIp("2001:db8::7")
         .setUserAgent("Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X)")
         .setMessageText("Oui !")
+        .build();
+  }
+
+  public static IntakeClaim intakeClaim() {
+    return IntakeClaim.newBuilder()
+        .setClaimId("c1a1b2c3-0000-4000-8000-000000000007")
+        .setKind(ClaimKind.CLAIM)
+        .setSignupId(SIGNUP_ID)
+        .setProgramId(PROGRAM)
+        .setPhone(PHONE)
+        .setIp("2001:db8::7")
+        .setPrefix("+14155")
+        .setCountry("US")
+        .setIdempotencyKeySha256(HEX_64)
+        .setClaimedAt(SIGNED_UP_AT)
         .build();
   }
 }

@@ -18,8 +18,10 @@ import java.util.Map;
  *
  * <p>Lifecycle: construct, {@link #start()}, mount {@link #routes()}, {@link #close()}. Ready once
  * the status table has caught up with the topic, so a restarted instance does not accept signups it
- * should answer 409. Always live: should the status follower stop, signups are still taken (the
- * dispatcher then answers for the statuses).
+ * should answer 409, and the signup claims of the open windows are applied ({@link
+ * ReplicatedIntakeClaims}), so it enforces the limits every instance enforces. Live unless the
+ * claims follower stopped; should the status follower stop, signups are still taken (the dispatcher
+ * then answers for the statuses).
  */
 public final class IngestService implements ServiceHealth, AutoCloseable {
 
@@ -28,6 +30,7 @@ public final class IngestService implements ServiceHealth, AutoCloseable {
 
   private final RecordPublisher publisher;
   private final SubscriberStatusFollower follower;
+  private final IntakeClaims claims;
   private final SignupHandler handler;
   private final BlockedPrefixesHandler blocked;
 
@@ -67,14 +70,29 @@ public final class IngestService implements ServiceHealth, AutoCloseable {
             serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(),
             table,
             guard);
+    this.claims =
+        settings.clusterWide()
+            ? ReplicatedIntakeClaims.create(
+                settings,
+                kafkaClientSettings,
+                KafkaRecordPublisher.create(
+                    "optin-ingest-claims",
+                    ReplicatedIntakeClaims.producerSettings(kafkaClientSettings),
+                    serdes,
+                    settings.claimTimeout()),
+                serdes.forTopic(Topics.INTAKE_CLAIMS).deserializer(),
+                clock)
+            : new LocalIntakeClaims(new ClaimBook(settings));
     this.handler =
-        new SignupHandler(new SignupIntake(settings, publisher, table, guard, clock, metrics));
+        new SignupHandler(
+            new SignupIntake(settings, claims, publisher, table, guard, clock, metrics));
     this.blocked = new BlockedPrefixesHandler(guard);
   }
 
-  /** Starts following the subscriber statuses. */
+  /** Starts following the subscriber statuses and the signup claims. */
   public void start() {
     follower.start();
+    claims.start();
   }
 
   /** {@code POST /v1/signups} and {@code GET /v1/limits/blocked}. */
@@ -87,15 +105,19 @@ public final class IngestService implements ServiceHealth, AutoCloseable {
     return NAME;
   }
 
-  /** The status table holds everything the topic held at start. */
+  /**
+   * The status table holds everything the topic held at start, and the claims of the open windows
+   * are applied.
+   */
   @Override
   public boolean ready() {
-    return follower.isCaughtUp();
+    return follower.isCaughtUp() && claims.ready();
   }
 
+  /** False once the claims follower stopped: no signup can be judged until a restart. */
   @Override
   public boolean live() {
-    return true;
+    return claims.live();
   }
 
   /** {@code RUNNING}, or {@code CATCHING_UP} while the status table is read. */
@@ -107,6 +129,7 @@ public final class IngestService implements ServiceHealth, AutoCloseable {
   @Override
   public void close() {
     follower.close();
+    claims.close();
     publisher.close();
   }
 }

@@ -32,6 +32,10 @@ import java.util.Set;
  * @param pumping when a prefix is blocked for SMS pumping ({@code limits.pumping.*})
  * @param allowedPrograms program ids a signup may name ({@code programs.allowed}; empty accepts
  *     any)
+ * @param clusterWide whether the limits and idempotency keys are shared by every instance through
+ *     {@code optin.intake-claims.v1} ({@code ingest.limits.cluster.wide})
+ * @param claimTimeout longest wait for a signup's claim to be judged before answering 503 ({@code
+ *     ingest.claim.timeout})
  */
 public record IngestSettings(
     int signupsPerPhonePerHour,
@@ -44,7 +48,9 @@ public record IngestSettings(
     int signupsPerPrefixPerHour,
     int signupsPerCountryPerHour,
     PumpingRule pumping,
-    Set<String> allowedPrograms) {
+    Set<String> allowedPrograms,
+    boolean clusterWide,
+    Duration claimTimeout) {
 
   // Suspicious activity
   public static final Setting<Integer> LIMITS_PHONE_PER_HOUR =
@@ -132,12 +138,30 @@ public record IngestSettings(
           Duration.ofMinutes(5),
           "Longest wait for Kafka's acknowledgement of a signup before answering 503.");
 
+  public static final Setting<Boolean> INGEST_LIMITS_CLUSTER_WIDE =
+      Setting.flag(
+          "ingest.limits.cluster.wide",
+          true,
+          "Whether every ingest instance shares the velocity limits and idempotency keys through "
+              + "`optin.intake-claims.v1` (false: each instance keeps its own, so N instances allow N "
+              + "times each limit).");
+  public static final Setting<Duration> INGEST_CLAIM_TIMEOUT =
+      Setting.duration(
+          "ingest.claim.timeout",
+          Duration.ofSeconds(5),
+          Duration.ofMillis(100),
+          Duration.ofMinutes(1),
+          "Longest wait for a signup's claim on `optin.intake-claims.v1` to be judged before "
+              + "answering 503.");
+
   /** Every setting the signup front door reads. */
   public static final SettingsCatalogue CATALOGUE =
       SettingsCatalogue.of(
           INGEST_IDEMPOTENCY_TTL,
           INGEST_IDEMPOTENCY_MAX_KEYS,
           INGEST_PUBLISH_TIMEOUT,
+          INGEST_LIMITS_CLUSTER_WIDE,
+          INGEST_CLAIM_TIMEOUT,
           LIMITS_PHONE_PER_HOUR,
           LIMITS_IP_PER_HOUR,
           LIMITS_PREFIX_DIGITS,
@@ -153,6 +177,7 @@ public record IngestSettings(
     allowedCountries = Set.copyOf(Objects.requireNonNull(allowedCountries, "allowedCountries"));
     Objects.requireNonNull(idempotencyTtl, "idempotencyTtl");
     Objects.requireNonNull(publishTimeout, "publishTimeout");
+    Objects.requireNonNull(claimTimeout, "claimTimeout");
     Objects.requireNonNull(pumping, "pumping");
     allowedPrograms = Set.copyOf(Objects.requireNonNull(allowedPrograms, "allowedPrograms"));
   }
@@ -175,7 +200,9 @@ public record IngestSettings(
         settings.integer(LIMITS_PREFIX_PER_HOUR),
         settings.integer(LIMITS_COUNTRY_PER_HOUR),
         pumping,
-        Set.copyOf(settings.list(SharedSettings.PROGRAMS_ALLOWED)));
+        Set.copyOf(settings.list(SharedSettings.PROGRAMS_ALLOWED)),
+        settings.bool(INGEST_LIMITS_CLUSTER_WIDE),
+        settings.duration(INGEST_CLAIM_TIMEOUT));
   }
 
   /** How a number's prefix is made from it. */

@@ -11,7 +11,8 @@ import java.util.Map;
  *
  * @param status the HTTP status
  * @param body the JSON object to send
- * @param retryAfter for 429, the wait to put in {@code Retry-After}; null otherwise
+ * @param retryAfter for 429 and a 503 of the shared limits, the wait to put in {@code Retry-After};
+ *     null otherwise
  */
 public record SignupAnswer(int status, Map<String, Object> body, Duration retryAfter) {
 
@@ -33,6 +34,10 @@ public record SignupAnswer(int status, Map<String, Object> body, Duration retryA
       body.put("field", field);
     }
     return new SignupAnswer(status, body, null);
+  }
+
+  static SignupAnswer unavailable(String reason, Duration retryAfter) {
+    return new SignupAnswer(503, error(503, reason, null).body(), retryAfter);
   }
 
   static SignupAnswer tooManyRequests(String reason, String field, Duration retryAfter) {

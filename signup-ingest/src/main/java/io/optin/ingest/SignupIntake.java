@@ -1,6 +1,8 @@
 package io.optin.ingest;
 
+import io.optin.avro.ClaimKind;
 import io.optin.avro.ConsentEvidence;
+import io.optin.avro.IntakeClaim;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.SignupRequested;
 import io.optin.domain.otp.PhoneMask;
@@ -9,15 +11,19 @@ import io.optin.domain.screening.PhoneCheck;
 import io.optin.domain.screening.PhoneNormalizer;
 import io.optin.domain.screening.ScreenResult;
 import io.optin.domain.screening.SignupScreen;
-import io.optin.ingest.IdempotentAnswers.Claim;
+import io.optin.ingest.IntakeClaims.ClaimsUnavailable;
 import io.optin.ingest.SignupSubmission.InvalidSignup;
 import io.optin.ingest.VelocityLimits.Verdict;
 import io.optin.kit.kafka.PublishException;
 import io.optin.kit.kafka.RecordPublisher;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,12 +36,15 @@ import org.slf4j.LoggerFactory;
  * confirmed nor opted out is published (keyed by E.164) and answered 202 only after the broker's
  * ack; anything else is refused with the exact field, and recorded as a reject.
  *
- * <p>Order: body, idempotency replay (before anything that could change the answer), a program
- * outside {@code programs.allowed} (when set), phone and country, the {@link SignupScreen},
- * standing (409), a prefix blocked by the {@link PumpingGuard} (429), velocity per phone, IP,
- * number prefix and country (429, so a refused signup spends no token), publish. {@code source.ip}
- * is the subscriber's IP as the platform saw it; it is never defaulted to the caller's address,
- * which is the platform's server and would be false evidence (and throttle the whole platform).
+ * <p>Order: body, replay of a key this instance knows answered (before anything that could change
+ * the answer), a program outside {@code programs.allowed} (when set), phone and country, the {@link
+ * SignupScreen}, standing (409), a prefix blocked by the {@link PumpingGuard} (429), then the
+ * claim: the first claim of a key wins it (later ones replay its answer), and velocity per phone,
+ * IP, number prefix and country (429, so a refused signup spends no token), publish. The claims are
+ * {@link IntakeClaims}: judged alike by every instance through {@code optin.intake-claims.v1}, or
+ * by this instance alone. {@code source.ip} is the subscriber's IP as the platform saw it; it is
+ * never defaulted to the caller's address, which is the platform's server and would be false
+ * evidence (and throttle the whole platform).
  */
 public final class SignupIntake {
 
@@ -56,16 +65,18 @@ public final class SignupIntake {
   static final String BLOCKED_REASON =
       "number prefix blocked: low confirmation rate (possible SMS pumping)";
 
+  /** How soon to retry a signup the shared limits could not judge in time. */
+  private static final Duration RETRY_UNJUDGED = Duration.ofSeconds(1);
+
   /** The {@code limit} label of a signup refused because its prefix is blocked. */
   static final String BLOCKED_PREFIX = "blocked_prefix";
 
   private final IngestSettings settings;
   private final PhoneNormalizer phones;
   private final SignupScreen screen;
-  private final VelocityLimits limits;
+  private final IntakeClaims claims;
   private final PrefixRule prefixes;
   private final PumpingGuard pumping;
-  private final IdempotentAnswers answers;
   private final SubscriberStatusView statuses;
   private final RecordPublisher publisher;
   private final SignupRejects rejects;
@@ -88,7 +99,29 @@ public final class SignupIntake {
       OptinMetrics metrics) {
     this(
         settings,
+        new LocalIntakeClaims(new ClaimBook(settings)),
+        publisher,
+        statuses,
+        pumping,
+        clock,
+        metrics);
+  }
+
+  /**
+   * @param claims where the limits and idempotency keys are judged
+   */
+  SignupIntake(
+      IngestSettings settings,
+      IntakeClaims claims,
+      RecordPublisher publisher,
+      SubscriberStatusView statuses,
+      PumpingGuard pumping,
+      Clock clock,
+      OptinMetrics metrics) {
+    this(
+        settings,
         new PhoneNormalizer(),
+        claims,
         publisher,
         statuses,
         pumping,
@@ -106,21 +139,35 @@ public final class SignupIntake {
       Clock clock,
       Supplier<String> signupIds,
       OptinMetrics metrics) {
+    this(
+        settings,
+        phones,
+        new LocalIntakeClaims(new ClaimBook(settings)),
+        publisher,
+        statuses,
+        pumping,
+        clock,
+        signupIds,
+        metrics);
+  }
+
+  SignupIntake(
+      IngestSettings settings,
+      PhoneNormalizer phones,
+      IntakeClaims claims,
+      RecordPublisher publisher,
+      SubscriberStatusView statuses,
+      PumpingGuard pumping,
+      Clock clock,
+      Supplier<String> signupIds,
+      OptinMetrics metrics) {
     this.metrics = metrics;
     this.settings = settings;
     this.phones = phones;
     this.screen = new SignupScreen(phones);
-    this.limits =
-        new VelocityLimits(
-            settings.signupsPerPhonePerHour(),
-            settings.signupsPerIpPerHour(),
-            settings.signupsPerPrefixPerHour(),
-            settings.signupsPerCountryPerHour(),
-            clock);
+    this.claims = claims;
     this.prefixes = settings.prefixRule();
     this.pumping = pumping;
-    this.answers =
-        new IdempotentAnswers(settings.idempotencyTtl(), settings.idempotencyMaxKeys(), clock);
     this.statuses = statuses;
     this.publisher = publisher;
     this.rejects = new SignupRejects(publisher, clock);
@@ -151,7 +198,7 @@ public final class SignupIntake {
       return refuse(400, invalid.getMessage(), invalid.field(), body, null);
     }
     if (submission.idempotencyKey() == null) {
-      return decide(submission, body);
+      return decide(submission, body, null);
     }
     if (submission.idempotencyKey().length() > SignupScreen.MAX_ID) {
       return refuse(
@@ -161,26 +208,29 @@ public final class SignupIntake {
           body,
           null);
     }
-    Claim claim =
-        answers.claim(submission.programId().strip(), submission.idempotencyKey().strip());
-    if (claim instanceof Claim.Replay replay) {
-      return replay.answer();
+    String keyHash = keyHash(submission.programId().strip(), submission.idempotencyKey().strip());
+    // An answered key stays answered until it expires: no need to claim it again.
+    Optional<String> answered = claims.answerOf(keyHash, Duration.ZERO, clock.instant());
+    if (answered.isPresent()) {
+      return SignupAnswer.pending(answered.get());
     }
-    if (claim instanceof Claim.Busy) {
-      return SignupAnswer.error(
-          409, "a signup with this idempotencyKey is being processed", "idempotencyKey");
-    }
-    SignupAnswer answer = null;
+    return decide(submission, body, keyHash);
+  }
+
+  /** Hex SHA-256 of the program, a NUL and the key: one fixed-size key per program and key. */
+  static String keyHash(String programId, String idempotencyKey) {
     try {
-      answer = decide(submission, body);
-      return answer;
-    } finally {
-      answers.complete(
-          (Claim.Fresh) claim, answer != null ? answer : SignupAnswer.error(500, "failed", null));
+      MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+      return HexFormat.of()
+          .formatHex(
+              sha256.digest(
+                  (programId + '\u0000' + idempotencyKey).getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is unavailable in this JRE", e);
     }
   }
 
-  private SignupAnswer decide(SignupSubmission submission, byte[] body) {
+  private SignupAnswer decide(SignupSubmission submission, byte[] body, String keyHashOrNull) {
     if (!settings.allowsProgram(submission.programId().strip())) {
       return refuse(400, "programId is not a declared program", "programId", body, null);
     }
@@ -217,16 +267,57 @@ public final class SignupIntake {
           body,
           signup.getPhone());
     }
-    String ip = signup.getEvidence().getIp();
-    Verdict verdict =
-        limits.acquire(
-            signup.getPhone(), ip, prefixes.prefixOf(signup.getPhone()), phone.regionCode());
-    if (verdict instanceof Verdict.Tripped tripped) {
+    IntakeClaim claim =
+        IntakeClaim.newBuilder()
+            .setClaimId(UUID.randomUUID().toString())
+            .setKind(ClaimKind.CLAIM)
+            .setSignupId(signup.getSignupId())
+            .setProgramId(signup.getProgramId())
+            .setPhone(signup.getPhone())
+            .setIp(signup.getEvidence().getIp())
+            .setPrefix(prefixes.prefixOf(signup.getPhone()))
+            .setCountry(phone.regionCode())
+            .setIdempotencyKeySha256(keyHashOrNull)
+            .setClaimedAt(clock.instant())
+            .build();
+    ClaimBook.Verdict verdict;
+    try {
+      verdict = claims.judge(claim);
+    } catch (ClaimsUnavailable e) {
+      LOG.error(
+          "signup {} for {} not judged by the shared limits; answered 503: {}",
+          signup.getSignupId(),
+          PhoneMask.mask(signup.getPhone()),
+          e.getMessage());
+      return SignupAnswer.unavailable(
+          "the signup could not be checked against the limits; retry later", RETRY_UNJUDGED);
+    }
+    if (verdict instanceof ClaimBook.Verdict.Replay replay) {
+      return SignupAnswer.pending(replay.signupId());
+    }
+    if (verdict instanceof ClaimBook.Verdict.InFlight inFlight) {
+      // Most often a retry racing its first attempt: wait for that one's answer. Should its
+      // instance have died, the key is free once freeAt is past: a 503 makes the platform retry.
+      return claims
+          .answerOf(keyHashOrNull, settings.claimTimeout(), clock.instant())
+          .map(SignupAnswer::pending)
+          .orElseGet(
+              () ->
+                  SignupAnswer.unavailable(
+                      "a signup with this idempotencyKey is still being processed; retry later",
+                      max(RETRY_UNJUDGED, Duration.between(clock.instant(), inFlight.freeAt()))));
+    }
+    if (verdict instanceof ClaimBook.Verdict.Tripped limit) {
+      Verdict.Tripped tripped = limit.limit();
       metrics.velocityLimitTripped(tripped.limit());
       String field = tripped.limit().equals(Verdict.IP) ? "source.ip" : "phone";
       return tooMany(tripped.reason(), field, tripped.retryAfter(), body, signup.getPhone());
     }
-    return publish(signup, phone.regionCode());
+    return publish(signup, phone.regionCode(), claim);
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   private SignupAnswer tooMany(
@@ -235,14 +326,17 @@ public final class SignupIntake {
     return SignupAnswer.tooManyRequests(reason, field, retryAfter);
   }
 
-  private SignupAnswer publish(SignupRequested signup, String region) {
+  private SignupAnswer publish(SignupRequested signup, String region, IntakeClaim claim) {
     try {
       publisher.publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup, null);
-      metrics.signupAccepted(signup.getProgramId(), region);
-      return SignupAnswer.pending(signup.getSignupId());
     } catch (PublishException e) {
+      // A 503 leaves the key free for the retry; the claim's tokens stay spent.
+      claims.released(claim);
       return unavailable(signup, e);
     }
+    claims.published(claim);
+    metrics.signupAccepted(signup.getProgramId(), region);
+    return SignupAnswer.pending(signup.getSignupId());
   }
 
   private SignupAnswer unavailable(SignupRequested signup, Throwable cause) {

@@ -17,13 +17,14 @@ import java.util.Objects;
  *
  * <p>A limit of zero or less is off. Memory is bounded: buckets that have refilled to full are
  * forgotten (a fresh bucket is identical), and past {@code maxTracked} keys of one limit the least
- * recently used bucket is dropped. The limits are per instance; behind a load balancer each
- * instance enforces them on its own share.
+ * recently used bucket is dropped. Its clock is the {@link ClaimBook}'s, so that every instance
+ * applying the same claims holds the same buckets.
  */
 public final class VelocityLimits {
 
   private static final Duration HOUR = Duration.ofHours(1);
   static final int DEFAULT_MAX_TRACKED = 200_000;
+  private static final double ROUNDING = 1e-9;
 
   /** In the order they are checked: the first that trips is the one reported. */
   private final List<Limit> limits;
@@ -163,7 +164,8 @@ public final class VelocityLimits {
       }
       Bucket bucket = buckets.get(key);
       double tokens = bucket == null ? perHour : bucket.tokensAt(now, perHour, tokensPerNano);
-      if (tokens >= 1) {
+      // Rounding must not refuse a retry made exactly at the Retry-After given (3/h after 20 min).
+      if (tokens >= 1 - ROUNDING) {
         return null;
       }
       long nanos = (long) Math.ceil((1 - tokens) / tokensPerNano);

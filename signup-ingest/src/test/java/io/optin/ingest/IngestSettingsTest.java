@@ -35,7 +35,9 @@ class IngestSettingsTest {
                 Map.entry("OPTIN_LIMITS_PUMPING_MIN_SENDS", "30"),
                 Map.entry("OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT", "25"),
                 Map.entry("OPTIN_LIMITS_PUMPING_BLOCK", "2h"),
-                Map.entry("OPTIN_PROGRAMS_ALLOWED", "acme-deals,news")));
+                Map.entry("OPTIN_PROGRAMS_ALLOWED", "acme-deals,news"),
+                Map.entry("OPTIN_INGEST_LIMITS_CLUSTER_WIDE", "false"),
+                Map.entry("OPTIN_INGEST_CLAIM_TIMEOUT", "750ms")));
 
     // When
     IngestSettings ingest = IngestSettings.from(settings);
@@ -54,7 +56,9 @@ class IngestSettingsTest {
                 40,
                 900,
                 new PumpingRule(30, 25, Duration.ofHours(2)),
-                Set.of("acme-deals", "news")));
+                Set.of("acme-deals", "news"),
+                false,
+                Duration.ofMillis(750)));
     assertThat(ingest.prefixRule()).isEqualTo(new PrefixRule(7));
     assertThat(ingest.allowsCountry("FR")).isTrue();
     assertThat(ingest.allowsCountry("DE")).isFalse();
@@ -81,7 +85,9 @@ class IngestSettingsTest {
                 200,
                 2_000,
                 new PumpingRule(50, 10, Duration.ofHours(1)),
-                Set.of()));
+                Set.of(),
+                true,
+                Duration.ofSeconds(5)));
     assertThat(ingest.allowsCountry("FR")).as("an empty list allows every country").isTrue();
     assertThat(ingest.allowsProgram("any")).as("an empty list allows every program").isTrue();
   }

@@ -1,6 +1,7 @@
 package io.optin.server.topics;
 
 import io.optin.audit.AuditSettings;
+import io.optin.ingest.IngestSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.ValueType;
 import io.optin.schemas.Topic;
@@ -77,8 +78,20 @@ public final class TopicProvisioner {
     Duration auditRetention = settings.duration(AuditSettings.AUDIT_RETENTION);
     return Topics.all().stream()
         .<Topic<?>>map(
-            topic -> topic == Topics.CONSENT_AUDIT ? topic.withRetention(auditRetention) : topic)
+            topic ->
+                topic == Topics.CONSENT_AUDIT
+                    ? topic.withRetention(auditRetention)
+                    : topic == Topics.INTAKE_CLAIMS ? claimsKeptFor(settings, topic) : topic)
         .toList();
+  }
+
+  /**
+   * The claims a restarted ingest reads back span the idempotency ttl: keep them a day longer when
+   * the ttl outgrows the catalogue's retention.
+   */
+  private static Topic<?> claimsKeptFor(Settings settings, Topic<?> claims) {
+    Duration needed = settings.duration(IngestSettings.INGEST_IDEMPOTENCY_TTL).plusDays(1);
+    return needed.compareTo(claims.retention()) > 0 ? claims.withRetention(needed) : claims;
   }
 
   /**
@@ -134,6 +147,13 @@ public final class TopicProvisioner {
     String cleanup = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
     String retentionMs = config.get(TopicConfig.RETENTION_MS_CONFIG).value();
     List<String> problems = new ArrayList<>();
+    if (topic.fixedPartitions().isPresent() && actualPartitions != topic.fixedPartitions().get()) {
+      problems.add(
+          "has "
+              + actualPartitions
+              + " partitions, the catalogue needs exactly "
+              + topic.fixedPartitions().get());
+    }
     if (topic.coPartitioned() && actualPartitions != partitions) {
       problems.add(
           "has "
@@ -182,7 +202,7 @@ public final class TopicProvisioner {
     return topics.stream()
         .map(
             topic ->
-                new NewTopic(topic.name(), Optional.of(partitions), replicationFactor)
+                new NewTopic(topic.name(), Optional.of(partitionsOf(topic)), replicationFactor)
                     .configs(topic.configs()))
         .toList();
   }
@@ -199,7 +219,11 @@ public final class TopicProvisioner {
         int replicas = await(result.replicationFactor(topic.name()));
         outcomes.add(
             new Outcome(
-                topic.name(), Result.CREATED, partitions, replicas, describe(topic.configs())));
+                topic.name(),
+                Result.CREATED,
+                partitionsOf(topic),
+                replicas,
+                describe(topic.configs())));
       } catch (TopicProvisioningException e) {
         if (e.getCause() instanceof TopicExistsException) {
           raced.add(topic);
@@ -219,6 +243,10 @@ public final class TopicProvisioner {
       awaitRetrying(() -> admin.describeTopics(created).allTopicNames());
     }
     return outcomes;
+  }
+
+  private int partitionsOf(Topic<?> topic) {
+    return topic.fixedPartitions().orElse(partitions);
   }
 
   private static List<Outcome> skip(Collection<Topic<?>> topics) {

@@ -1,6 +1,7 @@
 package io.optin.server.topics;
 
 import io.optin.audit.AuditSettings;
+import io.optin.ingest.IngestSettings;
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.SettingsCatalogue;
@@ -9,7 +10,8 @@ import io.optin.kit.config.ValueType;
 /**
  * The settings of topic creation ({@code optin topics create}, and {@code optin dev} on its
  * broker): partitions and replicas of every topic; the ledger's retention is {@link
- * AuditSettings#AUDIT_RETENTION}.
+ * AuditSettings#AUDIT_RETENTION}, and the signup claims are kept a day past {@link
+ * IngestSettings#INGEST_IDEMPOTENCY_TTL}.
  */
 public final class TopicSettings {
 
@@ -19,7 +21,8 @@ public final class TopicSettings {
           6,
           1,
           10_000,
-          "Partitions of every topic created by optin; the co-partitioned topics must all have this count.");
+          "Partitions of every topic created by optin (but `optin.intake-claims.v1`, always one); the "
+              + "co-partitioned topics must all have this count.");
   public static final Setting<Integer> TOPICS_REPLICATION_FACTOR =
       Setting.of(
           "topics.replication.factor",
@@ -39,7 +42,8 @@ public final class TopicSettings {
           ProcessSettings.KAFKA_BOOTSTRAP_SERVERS,
           TOPICS_PARTITIONS,
           TOPICS_REPLICATION_FACTOR,
-          AuditSettings.AUDIT_RETENTION);
+          AuditSettings.AUDIT_RETENTION,
+          IngestSettings.INGEST_IDEMPOTENCY_TTL);
 
   private TopicSettings() {}
 }
