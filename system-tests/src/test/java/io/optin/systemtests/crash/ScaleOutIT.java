@@ -36,6 +36,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.assertj.core.api.SoftAssertions;
 import org.awaitility.core.ConditionFactory;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -248,12 +249,15 @@ class ScaleOutIT {
 
     // Then every signup is accepted, every answering phone answered, every confirmation committed
     CommittedRecords topics = stack.committedRecords();
-    awaitPhase("every signup accepted and every phone answered", SETTLING)
-        .until(
-            () ->
-                world.acceptedSignups().size() == flows.size()
-                    && world.finalAnswers().size()
-                        == flows.stream().filter(f -> f.kind() != Kind.SILENT).count());
+    try {
+      awaitPhase("every signup accepted and every phone answered", SETTLING)
+          .until(
+              () ->
+                  world.acceptedSignups().size() == flows.size()
+                      && world.finalAnswers().size() == answering);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + ": " + world.missing(), e);
+    }
     awaitPhase("every confirmation committed", SETTLING)
         .until(
             () ->

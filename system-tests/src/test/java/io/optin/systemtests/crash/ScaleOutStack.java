@@ -121,6 +121,8 @@ final class ScaleOutStack implements AutoCloseable {
           own.put("topics.replication.factor", Integer.toString(brokers.replicationFactor()));
           own.put("http.port", Integer.toString(port));
           own.put("public.base.url", gateway.toString());
+          // Where the other instances forward a query for a phone this one owns.
+          own.put("http.advertised.url", gateway.toString());
           own.put("api.tokens", API_TOKEN);
           own.put("twilio.account.sid", ACCOUNT_SID);
           own.put("twilio.auth.token", AUTH_TOKEN);

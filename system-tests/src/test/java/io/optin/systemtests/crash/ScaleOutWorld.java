@@ -106,7 +106,7 @@ final class ScaleOutWorld implements AutoCloseable {
   private final Duration thinkTime;
   private final Progress progress;
   private final ObjectMapper json = new ObjectMapper();
-  private final ExecutorService callers = Executors.newFixedThreadPool(24);
+  private final ExecutorService callers = Executors.newFixedThreadPool(64);
   private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(2);
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -430,6 +430,33 @@ final class ScaleOutWorld implements AutoCloseable {
   /** Phones that got an answer (with or without its outcome) to what they sent. */
   int answeredPhones() {
     return answeredPhones.size();
+  }
+
+  /**
+   * What is still missing for every flow to be settled: signups not accepted, and answering phones
+   * without a final answer, by kind and the outcome of their last answer.
+   */
+  String missing() {
+    Map<String, Answer> last = new java.util.HashMap<>();
+    answers.forEach(a -> last.put(a.flow().phone(), a));
+    Map<String, Long> unanswered =
+        flows.values().stream()
+            .filter(f -> f.kind() != Kind.SILENT && !finalAnswers.containsKey(f.phone()))
+            .collect(
+                Collectors.groupingBy(
+                    f ->
+                        f.kind()
+                            + " last "
+                            + (last.containsKey(f.phone())
+                                ? last.get(f.phone()).outcome() + " " + last.get(f.phone()).status()
+                                : "none")
+                            + (codeSms.containsKey(f.phone()) ? "" : " (no code SMS)"),
+                    java.util.TreeMap::new,
+                    Collectors.counting()));
+    return "signups not accepted "
+        + (flows.size() - accepted.size())
+        + ", phones without a final answer "
+        + unanswered;
   }
 
   List<Replay> replays() {
