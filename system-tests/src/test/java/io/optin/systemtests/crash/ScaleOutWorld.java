@@ -125,6 +125,7 @@ final class ScaleOutWorld implements AutoCloseable {
   private final ConcurrentLinkedQueue<Replay> replays = new ConcurrentLinkedQueue<>();
   private final Map<String, String> inboundSids = new ConcurrentHashMap<>();
   private final java.util.Set<String> answeredPhones = ConcurrentHashMap.newKeySet();
+  private final Map<String, List<String>> signupCalls = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   ScaleOutWorld(
@@ -177,6 +178,16 @@ final class ScaleOutWorld implements AutoCloseable {
     return post(instance.gateway().resolve("/v1/signups"), signupJson(phone, ip, key));
   }
 
+  private List<String> callsOf(String phone) {
+    return signupCalls.computeIfAbsent(
+        phone, p -> java.util.Collections.synchronizedList(new java.util.ArrayList<>()));
+  }
+
+  /** Every signup call made for the phone: instance and status, in order. */
+  List<String> signupCalls(String phone) {
+    return List.copyOf(callsOf(phone));
+  }
+
   private void postSignup(Flow flow, int attempt) {
     if (closed) {
       return;
@@ -187,6 +198,7 @@ final class ScaleOutWorld implements AutoCloseable {
         post(
             instance.gateway().resolve("/v1/signups"),
             signupJson(flow.phone(), flow.ip(), "signup-" + flow.phone()));
+    callsOf(flow.phone()).add(instance.name() + " " + call.status());
     if (call.status() == 202) {
       String id = call.field("signupId");
       accepted.put(flow.phone(), id);
@@ -200,6 +212,7 @@ final class ScaleOutWorld implements AutoCloseable {
             post(
                 other.gateway().resolve("/v1/signups"),
                 signupJson(flow.phone(), flow.ip(), "signup-" + flow.phone()));
+        callsOf(flow.phone()).add("replay " + other.name() + " " + again.status());
         replays.add(
             new Replay(
                 flow, instance.name(), id, other.name(), again.status(), again.field("signupId")));
