@@ -79,6 +79,7 @@ final class ScaleOutWorld implements AutoCloseable {
       int attempt,
       long sentAt,
       long answeredAt,
+      long answeredAtMillis,
       int status,
       Outcome outcome,
       String body) {}
@@ -325,6 +326,7 @@ final class ScaleOutWorld implements AutoCloseable {
         attempt,
         sentAt,
         System.nanoTime(),
+        System.currentTimeMillis(),
         answer.status(),
         outcome,
         answer.body());
@@ -359,6 +361,7 @@ final class ScaleOutWorld implements AutoCloseable {
         attempt,
         sentAt,
         System.nanoTime(),
+        System.currentTimeMillis(),
         call.status(),
         outcome,
         call.body());
