@@ -16,6 +16,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -139,15 +140,21 @@ public final class SubscriberStatusFollower implements AutoCloseable {
    */
   private EndOffsets assignAll() {
     while (stop.getCount() > 0) {
-      List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(5));
-      if (partitions != null && !partitions.isEmpty()) {
-        List<TopicPartition> assigned =
-            partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-        consumer.assign(assigned);
-        consumer.seekToBeginning(assigned);
-        return EndOffsets.of(consumer.endOffsets(assigned));
+      try {
+        List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(5));
+        if (partitions != null && !partitions.isEmpty()) {
+          List<TopicPartition> assigned =
+              partitions.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+          consumer.assign(assigned);
+          consumer.seekToBeginning(assigned);
+          return EndOffsets.of(consumer.endOffsets(assigned));
+        }
+        LOG.info("waiting for topic {} to exist", TOPIC);
+      } catch (TimeoutException e) {
+        // A broker restarting or slow to answer (a loaded machine starting many instances): the
+        // follower would otherwise stop for good and the instance never become ready.
+        LOG.info("waiting for the metadata of topic {}: {}", TOPIC, e.getMessage());
       }
-      LOG.info("waiting for topic {} to exist", TOPIC);
       awaitStop(Duration.ofSeconds(1));
     }
     return null;

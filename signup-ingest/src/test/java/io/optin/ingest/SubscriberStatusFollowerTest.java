@@ -14,12 +14,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -173,6 +175,44 @@ class SubscriberStatusFollowerTest {
       // Then the table still holds both statuses
       await().atMost(Duration.ofSeconds(10)).until(withTransitions::isCaughtUp);
       assertThat(table.status("acme", PHONE)).contains(OptInStatus.PENDING);
+      assertThat(table.isOptedOut(PHONE)).isTrue();
+    }
+  }
+
+  @Test
+  void shouldKeepWaitingWhenTheTopicMetadataTimesOut() {
+    // Given a broker that does not answer the first metadata requests in time (restarting, or a
+    // loaded machine), then holds the topic with a status
+    Node node = new Node(0, "localhost", 9092);
+    AtomicInteger timeouts = new AtomicInteger(2);
+    MockConsumer<String, byte[]> slow =
+        new MockConsumer<>("earliest") {
+          @Override
+          public synchronized List<PartitionInfo> partitionsFor(String topic, Duration timeout) {
+            if (timeouts.getAndDecrement() > 0) {
+              throw new TimeoutException("Timeout expired while fetching topic metadata");
+            }
+            return super.partitionsFor(topic, timeout);
+          }
+        };
+    slow.updatePartitions(TOPIC, List.of(new PartitionInfo(TOPIC, 0, node, null, null)));
+    slow.updateBeginningOffsets(Map.of(P0, 0L));
+    slow.updateEndOffsets(Map.of(P0, 1L));
+    slow.schedulePollTask(
+        () ->
+            slow.addRecord(
+                new ConsumerRecord<>(
+                    TOPIC, 0, 0, "acme:" + PHONE, bytes("acme", OptInStatus.OPTED_OUT))));
+
+    // When it follows the topic
+    try (SubscriberStatusFollower patient =
+        new SubscriberStatusFollower(
+            slow, serdes.forTopic(Topics.SUBSCRIBER_STATUS).deserializer(), table)) {
+      patient.start();
+
+      // Then it asks again until the metadata comes, and catches up
+      await().atMost(Duration.ofSeconds(10)).until(patient::isCaughtUp);
+      assertThat(timeouts.get()).isNegative();
       assertThat(table.isOptedOut(PHONE)).isTrue();
     }
   }

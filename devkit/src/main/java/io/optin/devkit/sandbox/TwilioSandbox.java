@@ -54,7 +54,7 @@ public final class TwilioSandbox implements AutoCloseable {
   private final String accountSid;
   private final String authToken;
   private final Clock clock = Clock.systemUTC();
-  private final MessageLog messages = new MessageLog(MAX_MESSAGES_PER_PHONE, MAX_PHONES);
+  private final MessageLog messages;
   private final WebhookSender webhooks;
   private final PhoneReplies replies;
   private final AnswerDelay answerDelay = new AnswerDelay();
@@ -76,6 +76,16 @@ public final class TwilioSandbox implements AutoCloseable {
    *     signature
    */
   public TwilioSandbox(String host, int port, String accountSid, String authToken) {
+    this(host, port, accountSid, authToken, MAX_PHONES);
+  }
+
+  /**
+   * A sandbox that remembers the conversations of up to {@code maxPhones} phones (the least
+   * recently active are forgotten first) instead of {@value #MAX_PHONES}: a test driving more
+   * phones than that, whose sender looks messages up after a crash, needs every one of them.
+   */
+  public TwilioSandbox(String host, int port, String accountSid, String authToken, int maxPhones) {
+    this.messages = new MessageLog(MAX_MESSAGES_PER_PHONE, maxPhones);
     this.host = Objects.requireNonNull(host, "host");
     this.requestedPort = port;
     this.accountSid = Objects.requireNonNull(accountSid, "accountSid");

@@ -12,12 +12,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code optin run all --config FILE} in a JVM of its own, started as an operator would and killed
- * as a crash would: {@link #kill()} is SIGKILL, no shutdown hook, no clean close of any client.
+ * {@code optin run SERVICE… --config FILE} in a JVM of its own, started as an operator would and
+ * killed as a crash would: {@link #kill()} is SIGKILL, no shutdown hook, no clean close of any
+ * client.
  */
 final class OptinProcess implements AutoCloseable {
 
@@ -26,6 +28,7 @@ final class OptinProcess implements AutoCloseable {
   private final Process process;
   private final Path log;
   private final URI gateway;
+  private volatile boolean killed;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -42,21 +45,32 @@ final class OptinProcess implements AutoCloseable {
    * @param gateway where its HTTP port will answer ({@code http.port} of the config)
    */
   static OptinProcess start(Path config, Path log, URI gateway) {
-    List<String> command =
+    return start(config, log, gateway, List.of("all"), "512m");
+  }
+
+  /**
+   * Starts {@code optin run SERVICES…} on the test's own class path; its stdout and stderr go to
+   * {@code log} (replaced).
+   *
+   * @param services the service words of the command line ({@code ingest}, {@code all}…)
+   * @param heap the child's {@code -Xmx}
+   */
+  static OptinProcess start(
+      Path config, Path log, URI gateway, List<String> services, String heap) {
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    // Small and quick to start: two cores are shared with the broker of the test and other builds.
+    command.addAll(
         List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            // Small and quick to start: two cores are shared with the broker of the test and other
-            // builds.
-            "-Xmx512m",
+            "-Xmx" + heap,
             "-XX:+UseSerialGC",
             "-XX:TieredStopAtLevel=1",
             "-cp",
             System.getProperty("java.class.path"),
             OptinCommand.class.getName(),
-            "run",
-            "all",
-            "--config",
-            config.toString());
+            "run"));
+    command.addAll(services);
+    command.addAll(List.of("--config", config.toString()));
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
@@ -94,8 +108,14 @@ final class OptinProcess implements AutoCloseable {
 
   /** SIGKILL, and waits until the process is gone. */
   void kill() {
+    killed = true;
     process.destroyForcibly();
     awaitExit();
+  }
+
+  /** Whether the test killed it (as opposed to an exit of its own). */
+  boolean killed() {
+    return killed;
   }
 
   boolean isAlive() {
