@@ -27,6 +27,11 @@ import java.util.HexFormat;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -327,16 +332,45 @@ public final class SignupIntake {
   }
 
   private SignupAnswer publish(SignupRequested signup, String region, IntakeClaim claim) {
+    CompletableFuture<Void> acked =
+        publisher.send(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup, null);
+    // The key follows what became of the record, not of this answer: a record acknowledged after
+    // the 503 is in the log, and a retry of its key must replay it rather than publish a second
+    // signup. Off the producer's I/O thread: telling the claims may itself send.
+    acked.whenCompleteAsync((written, failure) -> settle(claim, failure));
     try {
-      publisher.publish(Topics.SIGNUP_REQUESTS, signup.getPhone(), signup, null);
-    } catch (PublishException e) {
-      // A 503 leaves the key free for the retry; the claim's tokens stay spent.
-      claims.released(claim);
+      acked.get(settings.publishTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
       return unavailable(signup, e);
+    } catch (ExecutionException e) {
+      return unavailable(signup, e.getCause());
+    } catch (TimeoutException e) {
+      return unavailable(
+          signup,
+          new PublishException("no acknowledgement within " + settings.publishTimeout(), e));
     }
-    claims.published(claim);
     metrics.signupAccepted(signup.getProgramId(), region);
     return SignupAnswer.pending(signup.getSignupId());
+  }
+
+  /**
+   * Tells every instance what became of a claim's signup: published, or certainly not written (the
+   * key is free again; the claim's tokens stay spent). A delivery timeout is neither: the record
+   * may be in the log, so the key stays in flight until the book abandons it.
+   */
+  private void settle(IntakeClaim claim, Throwable failure) {
+    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
+    if (cause == null) {
+      claims.published(claim);
+    } else if (!(cause instanceof org.apache.kafka.common.errors.TimeoutException)) {
+      claims.released(claim);
+    } else {
+      LOG.warn(
+          "signup {}: delivery timed out, it may or may not be written; its idempotency key is"
+              + " held until abandoned",
+          claim.getSignupId());
+    }
   }
 
   private SignupAnswer unavailable(SignupRequested signup, Throwable cause) {

@@ -13,16 +13,41 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The real {@link KafkaRecordPublisher} over Kafka's {@link MockProducer}, every send acknowledged
- * at once: records are serialized to real Confluent wire-format Avro bytes, and read back from what
- * the producer was given.
+ * at once (or, {@link #withHeldAcks()}, when the test says): records are serialized to real
+ * Confluent wire-format Avro bytes, and read back from what the producer was given.
  */
 public final class PublishedRecords {
 
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
-  private final MockProducer<String, byte[]> producer =
-      new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
-  private final KafkaRecordPublisher publisher =
-      new KafkaRecordPublisher(producer, serdes, Duration.ofSeconds(5));
+  private final MockProducer<String, byte[]> producer;
+  private final KafkaRecordPublisher publisher;
+
+  public PublishedRecords() {
+    this(true);
+  }
+
+  private PublishedRecords(boolean autoAck) {
+    producer = new MockProducer<>(autoAck, null, new StringSerializer(), new ByteArraySerializer());
+    publisher = new KafkaRecordPublisher(producer, serdes, Duration.ofSeconds(5));
+  }
+
+  /**
+   * Sends that stay unacknowledged until {@link #ackNext()} or {@link #failNext}, as on a slow or
+   * failing broker.
+   */
+  public static PublishedRecords withHeldAcks() {
+    return new PublishedRecords(false);
+  }
+
+  /** Acknowledges the oldest send still waiting; false when none waits. */
+  public boolean ackNext() {
+    return producer.completeNext();
+  }
+
+  /** Fails the oldest send still waiting with {@code failure}; false when none waits. */
+  public boolean failNext(RuntimeException failure) {
+    return producer.errorNext(failure);
+  }
 
   public KafkaRecordPublisher publisher() {
     return publisher;
