@@ -74,12 +74,7 @@ class BrokerRestartIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    if (running != null) {
-      running.close();
-    }
-    if (world != null) {
-      world.close();
-    }
+    // The stack stops the optin processes and the outside world it handed out.
     if (stack != null) {
       stack.close();
     }

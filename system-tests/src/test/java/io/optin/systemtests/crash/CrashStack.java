@@ -16,6 +16,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +46,9 @@ final class CrashStack implements AutoCloseable {
   private final Path config;
   private final Path logs;
   private int started;
+
+  /** The processes and worlds handed out, closed with the stack, newest first. */
+  private final Deque<AutoCloseable> handedOut = new ArrayDeque<>();
 
   private CrashStack(DevStack stack, TwilioSandbox sandbox, URI gateway, Path config, Path logs) {
     this.stack = stack;
@@ -127,7 +132,10 @@ final class CrashStack implements AutoCloseable {
   /** Starts {@code optin run all} on the stack's settings; it becomes ready in the background. */
   OptinProcess launchOptin(String name) {
     started++;
-    return OptinProcess.start(config, logs.resolve(started + "-" + name + ".log"), gateway);
+    OptinProcess process =
+        OptinProcess.start(config, logs.resolve(started + "-" + name + ".log"), gateway);
+    handedOut.push(process);
+    return process;
   }
 
   /** Stops the broker cleanly, while optin and the registry run on. */
@@ -181,9 +189,11 @@ final class CrashStack implements AutoCloseable {
     return stack.registryUrl();
   }
 
-  /** The platform and the phones, talking to the optin processes' port; the caller closes it. */
+  /** The platform and the phones, talking to the optin processes' port; closed with the stack. */
   OutsideWorld outsideWorld() {
-    return new OutsideWorld(sandbox, gatewayUrl(), inboundWebhookUrl());
+    OutsideWorld world = new OutsideWorld(sandbox, gatewayUrl(), inboundWebhookUrl());
+    handedOut.push(world);
+    return world;
   }
 
   /** A read_committed reader of the stack's topics. */
@@ -191,10 +201,29 @@ final class CrashStack implements AutoCloseable {
     return new CommittedRecords(bootstrapServers(), registryUrl());
   }
 
+  /**
+   * Stops every optin process started here and every outside world handed out, then the sandbox and
+   * the brokers: a test's teardown is this one call.
+   */
   @Override
-  public void close() {
+  public void close() throws Exception {
+    Exception first = null;
+    while (!handedOut.isEmpty()) {
+      try {
+        handedOut.pop().close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
     sandbox.close();
     stack.close();
+    if (first != null) {
+      throw first;
+    }
   }
 
   private static String runSettings(

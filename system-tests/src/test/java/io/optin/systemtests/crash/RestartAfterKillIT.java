@@ -61,12 +61,7 @@ class RestartAfterKillIT {
 
   @AfterEach
   void stopEverything() throws Exception {
-    if (running != null) {
-      running.close();
-    }
-    if (world != null) {
-      world.close();
-    }
+    // The stack stops the optin processes and the outside world it handed out.
     if (stack != null) {
       stack.close();
     }
