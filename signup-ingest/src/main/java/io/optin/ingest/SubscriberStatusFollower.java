@@ -5,13 +5,11 @@ import io.optin.kit.kafka.EndOffsets;
 import io.optin.kit.threads.NamedThreads;
 import io.optin.schemas.Topics;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
@@ -89,18 +87,7 @@ public final class SubscriberStatusFollower implements AutoCloseable {
   }
 
   static Map<String, Object> consumerConfig(Map<String, String> clientSettings) {
-    Map<String, Object> config = new HashMap<>();
-    config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-    config.put(ConsumerConfig.CLIENT_ID_CONFIG, "optin-ingest-status");
-    config.putAll(clientSettings);
-    // No group: each instance needs the whole table, and offsets are never committed.
-    config.remove(ConsumerConfig.GROUP_ID_CONFIG);
-    config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-    config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    // Never create the compacted topic by accident with broker defaults (delete policy).
-    config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
-    return config;
+    return FollowerConsumers.config("optin-ingest-status", clientSettings);
   }
 
   public void start() {
