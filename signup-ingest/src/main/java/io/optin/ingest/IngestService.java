@@ -8,6 +8,7 @@ import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -85,8 +86,28 @@ public final class IngestService implements ServiceHealth, AutoCloseable {
             : new LocalIntakeClaims(new ClaimBook(settings));
     this.handler =
         new SignupHandler(
-            new SignupIntake(settings, claims, publisher, table, guard, clock, metrics));
+            new SignupIntake(
+                settings,
+                claims,
+                new KafkaSignupLog(
+                    kafkaClientSettings,
+                    serdes.forTopic(Topics.SIGNUP_REQUESTS).deserializer(),
+                    producerRequestTimeout(kafkaClientSettings)),
+                publisher,
+                table,
+                guard,
+                clock,
+                metrics));
     this.blocked = new BlockedPrefixesHandler(guard);
+  }
+
+  /**
+   * How long a produce request of the publisher may still be answered after its record expired: the
+   * signup log is read only after that.
+   */
+  private static Duration producerRequestTimeout(Map<String, String> kafkaClientSettings) {
+    return Duration.ofMillis(
+        Long.parseLong(kafkaClientSettings.getOrDefault("request.timeout.ms", "5000")));
   }
 
   /** Starts following the subscriber statuses and the signup claims. */

@@ -83,6 +83,7 @@ public final class SignupIntake {
   private final PrefixRule prefixes;
   private final PumpingGuard pumping;
   private final SubscriberStatusView statuses;
+  private final SignupLog signups;
   private final RecordPublisher publisher;
   private final SignupRejects rejects;
   private final Clock clock;
@@ -105,6 +106,7 @@ public final class SignupIntake {
     this(
         settings,
         new LocalIntakeClaims(new ClaimBook(settings)),
+        SignupLog.UNKNOWN,
         publisher,
         statuses,
         pumping,
@@ -114,10 +116,12 @@ public final class SignupIntake {
 
   /**
    * @param claims where the limits and idempotency keys are judged
+   * @param signups where a signup whose delivery timed out is looked for
    */
   SignupIntake(
       IngestSettings settings,
       IntakeClaims claims,
+      SignupLog signups,
       RecordPublisher publisher,
       SubscriberStatusView statuses,
       PumpingGuard pumping,
@@ -127,6 +131,7 @@ public final class SignupIntake {
         settings,
         new PhoneNormalizer(),
         claims,
+        signups,
         publisher,
         statuses,
         pumping,
@@ -148,6 +153,7 @@ public final class SignupIntake {
         settings,
         phones,
         new LocalIntakeClaims(new ClaimBook(settings)),
+        SignupLog.UNKNOWN,
         publisher,
         statuses,
         pumping,
@@ -160,6 +166,7 @@ public final class SignupIntake {
       IngestSettings settings,
       PhoneNormalizer phones,
       IntakeClaims claims,
+      SignupLog signups,
       RecordPublisher publisher,
       SubscriberStatusView statuses,
       PumpingGuard pumping,
@@ -171,6 +178,7 @@ public final class SignupIntake {
     this.phones = phones;
     this.screen = new SignupScreen(phones);
     this.claims = claims;
+    this.signups = signups;
     this.prefixes = settings.prefixRule();
     this.pumping = pumping;
     this.statuses = statuses;
@@ -337,7 +345,7 @@ public final class SignupIntake {
     // The key follows what became of the record, not of this answer: a record acknowledged after
     // the 503 is in the log, and a retry of its key must replay it rather than publish a second
     // signup. Off the producer's I/O thread: telling the claims may itself send.
-    acked.whenCompleteAsync((written, failure) -> settle(claim, failure));
+    acked.whenCompleteAsync((written, failure) -> settle(claim, signup, failure));
     try {
       acked.get(settings.publishTimeout().toNanos(), TimeUnit.NANOSECONDS);
     } catch (InterruptedException e) {
@@ -356,20 +364,32 @@ public final class SignupIntake {
 
   /**
    * Tells every instance what became of a claim's signup: published, or certainly not written (the
-   * key is free again; the claim's tokens stay spent). A delivery timeout is neither: the record
-   * may be in the log, so the key stays in flight until the book abandons it.
+   * key is free again; the claim's tokens stay spent). A delivery timeout says neither, so the
+   * signup log is asked; when it cannot tell, the key stays held until the book abandons it.
    */
-  private void settle(IntakeClaim claim, Throwable failure) {
+  private void settle(IntakeClaim claim, SignupRequested signup, Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
     if (cause == null) {
       claims.published(claim);
     } else if (!(cause instanceof org.apache.kafka.common.errors.TimeoutException)) {
       claims.released(claim);
     } else {
-      LOG.warn(
-          "signup {}: delivery timed out, it may or may not be written; its idempotency key is"
-              + " held until abandoned",
-          claim.getSignupId());
+      signups
+          .holds(signup)
+          .whenComplete(
+              (held, unknown) -> {
+                if (unknown != null) {
+                  LOG.warn(
+                      "signup {}: delivery timed out and the log could not tell whether it was"
+                          + " written; its idempotency key is held until abandoned: {}",
+                      signup.getSignupId(),
+                      String.valueOf(unknown));
+                } else if (held) {
+                  claims.published(claim);
+                } else {
+                  claims.released(claim);
+                }
+              });
     }
   }
 

@@ -39,10 +39,15 @@ class LateAcknowledgementTest {
   private final PublishedRecords published = PublishedRecords.withHeldAcks();
   private final IngestSettings settings =
       TestIngestSettings.with(Map.of("ingest.publish.timeout", "1s", "ingest.claim.timeout", "3s"));
+
+  /** What the signup log says of a record whose delivery timed out; unknown unless a test says. */
+  private volatile SignupLog log = SignupLog.UNKNOWN;
+
   private final SignupIntake intake =
       new SignupIntake(
           settings,
           new LocalIntakeClaims(new ClaimBook(settings)),
+          signup -> log.holds(signup),
           published.publisher(),
           new SubscriberStatusTable(),
           new PumpingGuard(
@@ -93,8 +98,50 @@ class LateAcknowledgementTest {
   }
 
   @Test
-  void shouldHoldTheKeyOfASignupWhoseDeliveryTimedOut() {
-    // Given a signup expired by the producer's delivery timeout: it may be in the log
+  void shouldReplayASignupWhoseDeliveryTimedOutWhenTheLogHoldsIt() {
+    // Given a signup expired by the producer's delivery timeout, which the broker wrote anyway
+    log = signup -> CompletableFuture.completedFuture(true);
+    SignupAnswer first = intake.submit(BODY);
+    assertThat(published.failNext(new TimeoutException("Expiring 1 record(s) (test)"))).isTrue();
+    settled();
+
+    // When the platform retries the key
+    SignupAnswer retry = intake.submit(BODY);
+
+    // Then the retry is the signup in the log: same id, nothing published again
+    assertThat(first.status()).isEqualTo(503);
+    assertThat(retry.status()).isEqualTo(202);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS))
+        .extracting(SignupRequested::getSignupId)
+        .containsExactly(retry.body().get("signupId").toString());
+  }
+
+  @Test
+  void shouldFreeTheKeyOfASignupWhoseDeliveryTimedOutWhenTheLogLacksIt() {
+    // Given a signup expired by the producer's delivery timeout, which the log does not hold
+    log = signup -> CompletableFuture.completedFuture(false);
+    intake.submit(BODY);
+    assertThat(published.failNext(new TimeoutException("Expiring 1 record(s) (test)"))).isTrue();
+    settled();
+
+    // When the platform retries the key and the broker acknowledges it
+    CompletableFuture<SignupAnswer> retry =
+        CompletableFuture.supplyAsync(() -> intake.submit(BODY));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> published.on(Topics.SIGNUP_REQUESTS).size() == 2);
+    assertThat(published.ackNext()).isTrue();
+
+    // Then the retry is a new signup
+    SignupAnswer accepted = retry.join();
+    assertThat(accepted.status()).isEqualTo(202);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS).get(1).getSignupId())
+        .isEqualTo(accepted.body().get("signupId").toString());
+  }
+
+  @Test
+  void shouldHoldTheKeyOfASignupWhoseDeliveryTimedOutWhenTheLogCannotTell() {
+    // Given a signup expired by the producer's delivery timeout, and a log that cannot be read
     SignupAnswer first = intake.submit(BODY);
     assertThat(published.failNext(new TimeoutException("Expiring 1 record(s) (test)"))).isTrue();
     settled();

@@ -51,6 +51,7 @@ class UnjudgedSignupTest {
       new SignupIntake(
           settings,
           claims,
+          SignupLog.UNKNOWN,
           published.publisher(),
           new SubscriberStatusTable(),
           new PumpingGuard(
@@ -108,6 +109,7 @@ class UnjudgedSignupTest {
         new SignupIntake(
             settings,
             local,
+            SignupLog.UNKNOWN,
             published.publisher(),
             new SubscriberStatusTable(),
             new PumpingGuard(

@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.SignupRequested;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
+import io.optin.ingest.KafkaSignupLog;
+import io.optin.kit.kafka.KafkaRecordPublisher;
+import io.optin.schemas.SampleRecords;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -88,6 +91,36 @@ class ClusterWideLimitsIT {
         IngestInstance.start(name, broker.bootstrapServers(), SERDES, settings);
     instances.add(instance);
     return instance;
+  }
+
+  @Test
+  void shouldTellWhetherASignupWhoseDeliveryTimedOutIsInTheLog() throws Exception {
+    // Given signups of several phones in the log, one of them the one looked for
+    Map<String, String> client = Map.of("bootstrap.servers", broker.bootstrapServers());
+    SignupRequested written = SampleRecords.signupRequested();
+    try (KafkaRecordPublisher publisher =
+        KafkaRecordPublisher.create("signup-log-it", client, SERDES, Duration.ofSeconds(30))) {
+      for (int i = 0; i < 20; i++) {
+        SignupRequested other =
+            SignupRequested.newBuilder(written).setSignupId("other-" + i).build();
+        other.setPhone("+1415555" + String.format("%04d", 2000 + i));
+        publisher.publish(Topics.SIGNUP_REQUESTS, other.getPhone(), other, null);
+      }
+      publisher.publish(Topics.SIGNUP_REQUESTS, written.getPhone(), written, null);
+    }
+    KafkaSignupLog log =
+        new KafkaSignupLog(
+            client, SERDES.forTopic(Topics.SIGNUP_REQUESTS).deserializer(), Duration.ZERO);
+
+    // When the log is asked for it, and for another signup of the same phone never written
+    boolean found = log.holds(written).get(60, TimeUnit.SECONDS);
+    boolean foundNever =
+        log.holds(SignupRequested.newBuilder(written).setSignupId("never-written").build())
+            .get(60, TimeUnit.SECONDS);
+
+    // Then the written one is found under its phone's partition, the other is not
+    assertThat(found).isTrue();
+    assertThat(foundNever).isFalse();
   }
 
   @Test
