@@ -176,7 +176,7 @@ class RoutedLookupsTest {
   private RoutedLookups lookups(Duration wait) {
     KeyOwners owners = new KeyOwners((store, key) -> metadata.get(), SELF);
     // No local store: the phone is never this instance's in these tests.
-    return new RoutedLookups(owners, null, null, peers, wait);
+    return new RoutedLookups(owners, null, null, peers, null, wait);
   }
 
   private void startOwner(HttpHandler handler) throws Exception {
