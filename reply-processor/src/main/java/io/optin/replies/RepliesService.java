@@ -120,7 +120,7 @@ public final class RepliesService extends StreamsService {
               PEER_CONNECT_TIMEOUT,
               MAX_WAITING_ANSWERS);
       RoutedLookups routed =
-          new RoutedLookups(owners, lookups, localWait, peers, config.answerWait());
+          new RoutedLookups(owners, lookups, localWait, peers, codes, config.answerWait());
       outcomes = routed;
       statuses = routed;
       // Other instances' waits are bounded apart, so they never take the waits of this one's own
@@ -130,9 +130,11 @@ public final class RepliesService extends StreamsService {
               owners,
               lookups,
               new OutcomeWait(lookups, config.answerWait(), signals, MAX_WAITING_ANSWERS),
+              codes,
               config.answerWait());
       internal.add(new HttpRoute(RoutedLookups.OUTCOMES_PATH, owned));
       internal.add(new HttpRoute(RoutedLookups.STATUSES_PATH, owned));
+      internal.add(new HttpRoute(RoutedLookups.SETTLED_CODES_PATH, owned));
     }
     TwilioSignatureCheck signatures =
         new TwilioSignatureCheck(config.twilioAuthToken(), config.publicBaseUrl(), metrics);

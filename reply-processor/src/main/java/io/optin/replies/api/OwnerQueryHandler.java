@@ -2,6 +2,7 @@ package io.optin.replies.api;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.streams.KeyOwners;
 import io.optin.kit.streams.KeyOwners.Local;
@@ -12,6 +13,7 @@ import io.optin.replies.lookup.StoreLookups;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.ReplyStores;
+import io.optin.replies.matching.SettledCodes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,8 +25,10 @@ import java.util.regex.Pattern;
  * The internal routes another instance asks when this one owns a phone's partition (see {@link
  * RoutedLookups}): {@code GET /internal/v1/outcomes/{id}?phone=&waitMillis=} (200 the outcome's
  * text, 204 not decided within the wait) and {@code GET /internal/v1/statuses/{phone}} (200 the
- * statuses as JSON). Answered from this instance's stores only, never forwarded again: 503 with
- * {@code Retry-After} when this instance does not own the phone (any more).
+ * statuses as JSON) and {@code GET /internal/v1/settled-codes/{phone}?programId=&codeHash=} (200
+ * the outcome a code entry is bound to get, 204 none settled). Answered from this instance's stores
+ * only, never forwarded again: 503 with {@code Retry-After} when this instance does not own the
+ * phone (any more).
  */
 public final class OwnerQueryHandler implements HttpHandler {
 
@@ -36,16 +40,19 @@ public final class OwnerQueryHandler implements HttpHandler {
   private final KeyOwners owners;
   private final StoreLookups local;
   private final OutcomeWait waits;
+  private final OtpCodes codes;
   private final Duration max;
 
   /**
    * @param waits waits for this instance's outcomes, bounded apart from the public routes' waits
    * @param max the longest wait a caller may ask ({@code replies.answer.wait})
    */
-  public OwnerQueryHandler(KeyOwners owners, StoreLookups local, OutcomeWait waits, Duration max) {
+  public OwnerQueryHandler(
+      KeyOwners owners, StoreLookups local, OutcomeWait waits, OtpCodes codes, Duration max) {
     this.owners = owners;
     this.local = local;
     this.waits = waits;
+    this.codes = codes;
     this.max = max;
   }
 
@@ -58,6 +65,8 @@ public final class OwnerQueryHandler implements HttpHandler {
       String path = exchange.getRequestURI().getPath();
       if (path.startsWith(RoutedLookups.OUTCOMES_PATH)) {
         outcome(exchange, path.substring(RoutedLookups.OUTCOMES_PATH.length()));
+      } else if (path.startsWith(RoutedLookups.SETTLED_CODES_PATH)) {
+        settledCode(exchange, path.substring(RoutedLookups.SETTLED_CODES_PATH.length()));
       } else if (path.startsWith(RoutedLookups.STATUSES_PATH)) {
         statuses(exchange, path.substring(RoutedLookups.STATUSES_PATH.length()));
       } else {
@@ -98,6 +107,42 @@ public final class OwnerQueryHandler implements HttpHandler {
         200,
         "text/plain; charset=utf-8",
         outcome.get().text().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private void settledCode(HttpExchange exchange, String phone) throws IOException {
+    Optional<Map<String, String>> query = HttpExchanges.acceptsQuery(exchange);
+    if (query.isEmpty()) {
+      return;
+    }
+    String programId = query.get().getOrDefault("programId", "");
+    String codeHash = query.get().getOrDefault("codeHash", "");
+    if (!E164.matcher(phone).matches() || programId.isEmpty() || codeHash.isEmpty()) {
+      HttpExchanges.sendError(
+          exchange, 400, "an E.164 phone, a programId and a codeHash are required", null);
+      return;
+    }
+    if (!(owners.ownerOf(ReplyStores.CHALLENGES, phone) instanceof Local here)) {
+      notOwner(exchange);
+      return;
+    }
+    Optional<Outcome> settled;
+    try {
+      settled =
+          SettledCodes.alreadyConfirmed(
+              local.challenges(phone, here.partition()), codes, programId, codeHash);
+    } catch (LookupUnavailableException e) {
+      HttpExchanges.sendUnavailable(exchange, 1, "challenges are not available here now");
+      return;
+    }
+    if (settled.isEmpty()) {
+      exchange.sendResponseHeaders(204, -1);
+      return;
+    }
+    HttpExchanges.send(
+        exchange,
+        200,
+        "text/plain; charset=utf-8",
+        settled.get().text().getBytes(StandardCharsets.UTF_8));
   }
 
   private void statuses(HttpExchange exchange, String phone) throws IOException {

@@ -130,7 +130,18 @@ public final class VerificationHandler implements HttpHandler {
       HttpExchanges.sendError(exchange, 503, "the attempt could not be recorded; try again", null);
       return;
     }
-    Optional<Outcome> outcome = outcomes.await(attempt.getPhone(), attempt.getAttemptId());
+    // A code repeated for a challenge it confirmed already is answered without waiting for the
+    // topology to reach this attempt (queued behind its partition's backlog), before the wait and
+    // after it, when the confirmation was decided meanwhile.
+    Optional<Outcome> outcome =
+        outcomes.settledCode(attempt.getPhone(), attempt.getProgramId(), attempt.getCodeHash());
+    if (outcome.isEmpty()) {
+      outcome = outcomes.await(attempt.getPhone(), attempt.getAttemptId());
+    }
+    if (outcome.isEmpty()) {
+      outcome =
+          outcomes.settledCode(attempt.getPhone(), attempt.getProgramId(), attempt.getCodeHash());
+    }
     LOG.info(
         "code attempt {} for {}: {}",
         attempt.getAttemptId(),

@@ -20,4 +20,13 @@ public interface OutcomeAnswers {
    * the bounded wait (or its owner could not be asked in that time).
    */
   Optional<Outcome> await(String phone, String id);
+
+  /**
+   * The outcome a code entry of {@code codeHash} for {@code phone} and {@code programId} is bound
+   * to get, known before the topology reaches it (see {@link
+   * io.optin.replies.matching.SettledCodes}), or empty; empty too when the owner cannot tell now.
+   */
+  default Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
+    return Optional.empty();
+  }
 }

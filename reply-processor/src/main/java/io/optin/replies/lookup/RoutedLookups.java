@@ -1,5 +1,7 @@
 package io.optin.replies.lookup;
 
+import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.PhoneMask;
 import io.optin.kit.http.PeerClient;
 import io.optin.kit.http.PeerClient.Answer;
 import io.optin.kit.http.PeerClient.PeerUnavailableException;
@@ -12,6 +14,7 @@ import io.optin.replies.matching.Outcome;
 import io.optin.replies.matching.PhoneStatuses;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.ReplyStores;
+import io.optin.replies.matching.SettledCodes;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -39,6 +42,12 @@ public final class RoutedLookups implements OutcomeAnswers, StatusLookup {
   /** {@code GET /internal/v1/statuses/{phone}}: 200 the phone's statuses as JSON. */
   public static final String STATUSES_PATH = "/internal/v1/statuses/";
 
+  /**
+   * {@code GET /internal/v1/settled-codes/{phone}?programId=&codeHash=}: 200 the outcome's text,
+   * 204 none settled.
+   */
+  public static final String SETTLED_CODES_PATH = "/internal/v1/settled-codes/";
+
   /** Between two attempts to find or reach the owner while an outcome is awaited. */
   static final Duration RETRY_PAUSE = Duration.ofMillis(100);
 
@@ -55,6 +64,7 @@ public final class RoutedLookups implements OutcomeAnswers, StatusLookup {
   private final StoreLookups local;
   private final OutcomeWait localWait;
   private final PeerClient peers;
+  private final OtpCodes codes;
   private final Duration max;
 
   /**
@@ -62,12 +72,49 @@ public final class RoutedLookups implements OutcomeAnswers, StatusLookup {
    * @param max how long an outcome is awaited in all ({@code replies.answer.wait})
    */
   public RoutedLookups(
-      KeyOwners owners, StoreLookups local, OutcomeWait localWait, PeerClient peers, Duration max) {
+      KeyOwners owners,
+      StoreLookups local,
+      OutcomeWait localWait,
+      PeerClient peers,
+      OtpCodes codes,
+      Duration max) {
     this.owners = owners;
     this.local = local;
     this.localWait = localWait;
     this.peers = peers;
+    this.codes = codes;
     this.max = max;
+  }
+
+  /** Asks the owner's challenges once; empty when no owner is known or it cannot be asked. */
+  @Override
+  public Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
+    Owner owner = owners.ownerOf(ReplyStores.CHALLENGES, phone);
+    try {
+      if (owner instanceof Local here) {
+        return SettledCodes.alreadyConfirmed(
+            local.challenges(phone, here.partition()), codes, programId, codeHash);
+      }
+      if (owner instanceof Remote remote) {
+        Answer answer =
+            peers.get(
+                remote.url(),
+                SETTLED_CODES_PATH
+                    + encode(phone)
+                    + "?programId="
+                    + encode(programId)
+                    + "&codeHash="
+                    + encode(codeHash),
+                STATUS_TIMEOUT);
+        if (answer.status() == 200) {
+          return Optional.of(Outcome.parse(new String(answer.body(), StandardCharsets.UTF_8)));
+        }
+        LOG.debug("owner {} answered {} for a settled code", remote.url(), answer.status());
+      }
+    } catch (LookupUnavailableException | PeerUnavailableException e) {
+      LOG.debug("settled code of {} not known: {}", PhoneMask.mask(phone), e.getMessage());
+    }
+    return Optional.empty();
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.optin.replies.lookup;
 
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.matching.OutcomeEntry;
+import io.optin.replies.matching.PhoneChallenges;
 import io.optin.replies.matching.PhoneStatuses;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.ReplyStores;
@@ -69,6 +70,28 @@ public final class StoreLookups implements OutcomeLookup, StatusLookup {
     } catch (InvalidStateStoreException e) {
       throw new LookupUnavailableException(
           "subscriber status of partition " + partition + " is not hosted here now", e);
+    }
+  }
+
+  /**
+   * The phone's challenges from the store of {@code partition} only, which this instance must host.
+   *
+   * @throws LookupUnavailableException when it does not (any more), or not yet
+   */
+  public PhoneChallenges challenges(String phone, int partition) {
+    try {
+      PhoneChallenges challenges =
+          streams
+              .store(
+                  StoreQueryParameters.fromNameAndType(
+                          ReplyStores.CHALLENGES,
+                          QueryableStoreTypes.<String, PhoneChallenges>keyValueStore())
+                      .withPartition(partition))
+              .get(phone);
+      return challenges == null ? PhoneChallenges.EMPTY : challenges;
+    } catch (InvalidStateStoreException e) {
+      throw new LookupUnavailableException(
+          "challenges of partition " + partition + " are not hosted here now", e);
     }
   }
 

@@ -45,6 +45,7 @@ class OwnerQueryHandlerTest {
             null,
             new OutcomeWait(
                 id -> Optional.ofNullable(decided.get(id)), Duration.ofMillis(200), null, 4),
+            null,
             Duration.ofMillis(200));
     server =
         new LocalHttpServer(

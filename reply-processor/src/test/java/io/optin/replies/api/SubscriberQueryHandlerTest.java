@@ -128,6 +128,7 @@ class SubscriberQueryHandlerTest {
             null,
             null,
             new PeerClient(Optional.empty(), "http://127.0.0.1:1", Duration.ofSeconds(1), 1),
+            null,
             Duration.ofSeconds(1)));
 
     // When

@@ -155,6 +155,67 @@ class VerificationHandlerTest {
   }
 
   @Test
+  void shouldAnswerAlreadyConfirmedForACodeItsChallengeConfirmedBeforeTheAttemptIsDecided()
+      throws Exception {
+    // Given a lagging topology that decides no attempt within the wait, and an owner whose
+    // challenges hold the code's challenge closed CONFIRMED (the site asks again after a 202)
+    server.close();
+    OutcomeAnswers lagging =
+        new OutcomeAnswers() {
+          @Override
+          public boolean ownerKnown(String phone) {
+            return true;
+          }
+
+          @Override
+          public Optional<Outcome> await(String phone, String id) {
+            return Optional.empty();
+          }
+
+          @Override
+          public Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
+            return phone.equals("+14155550100")
+                    && programId.equals("spring-sale")
+                    && codeHash.equals(CODES.codeHash("482913"))
+                ? Optional.of(Outcome.ALREADY_CONFIRMED)
+                : Optional.empty();
+          }
+        };
+    server =
+        new LocalHttpServer(
+            List.of(
+                new HttpRoute(
+                    VerificationHandler.PATH,
+                    new VerificationHandler(
+                        published.publisher(),
+                        lagging,
+                        CODES,
+                        Set.of(),
+                        Clock.fixed(NOW, ZoneOffset.UTC),
+                        () -> "attempt-" + attemptIds.incrementAndGet()))));
+
+    // When the confirmed code is entered again, and another code after it
+    HttpResponse<String> repeated =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"482913\"}");
+    HttpResponse<String> other =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"111111\"}");
+
+    // Then the repeated code is answered already confirmed, the other one pending; both recorded
+    assertThat(repeated.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(repeated.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"status\":\"already_confirmed\",\"phone\":\"+14155550100\","
+                    + "\"programId\":\"spring-sale\"}"));
+    assertThat(other.statusCode()).isEqualTo(202);
+    assertThat(JSON.readTree(other.body()))
+        .isEqualTo(JSON.readTree("{\"status\":\"pending\",\"attemptId\":\"attempt-2\"}"));
+    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS))
+        .extracting(VerificationAttempt::getAttemptId)
+        .containsExactly("attempt-1", "attempt-2");
+  }
+
+  @Test
   void shouldAnswerWrongCodeWithTheAttemptsLeft() throws Exception {
     decided.set(Outcome.wrongCode(3));
 

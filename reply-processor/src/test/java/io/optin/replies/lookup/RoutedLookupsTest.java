@@ -133,6 +133,51 @@ class RoutedLookupsTest {
   }
 
   @Test
+  void shouldAskTheOwnerWhetherACodeIsSettledAndTakeNoneFromAnOwnerThatNoLongerOwnsThePhone()
+      throws Exception {
+    // Given an owner whose challenges hold the code's challenge confirmed
+    AtomicReference<Boolean> stillOwner = new AtomicReference<>(true);
+    startOwner(
+        exchange -> {
+          if (stillOwner.get()) {
+            HttpExchanges.send(
+                exchange,
+                200,
+                "text/plain",
+                Outcome.ALREADY_CONFIRMED.text().getBytes(StandardCharsets.UTF_8));
+          } else {
+            HttpExchanges.sendUnavailable(exchange, 1, "this instance does not own the phone now");
+          }
+        });
+    ownedByTheFakeOwner();
+    RoutedLookups lookups = lookups(Duration.ofSeconds(1));
+
+    // When asked, then after the partition moved away from it
+    Optional<Outcome> settled = lookups.settledCode(PHONE, "spring-sale", "c0ffee");
+    stillOwner.set(false);
+    Optional<Outcome> moved = lookups.settledCode(PHONE, "spring-sale", "c0ffee");
+
+    // Then the owner's answer is taken once, and a 503 is no answer (the topology decides)
+    assertThat(settled).contains(Outcome.ALREADY_CONFIRMED);
+    assertThat(moved).isEmpty();
+    assertThat(asked)
+        .containsExactly(
+            "/internal/v1/settled-codes/+14155550100?programId=spring-sale&codeHash=c0ffee"
+                + " Bearer peer-token",
+            "/internal/v1/settled-codes/+14155550100?programId=spring-sale&codeHash=c0ffee"
+                + " Bearer peer-token");
+  }
+
+  @Test
+  void shouldTellNoSettledCodeWhileNoOwnerIsKnown() {
+    metadata.set(KeyQueryMetadata.NOT_AVAILABLE);
+
+    assertThat(lookups(Duration.ofMillis(300)).settledCode(PHONE, "spring-sale", "c0ffee"))
+        .isEmpty();
+    assertThat(asked).isEmpty();
+  }
+
+  @Test
   void shouldAnswerNoOutcomeWhenTheOwnerDecidedNoneInTheWait() throws Exception {
     startOwner(exchange -> exchange.sendResponseHeaders(204, -1));
     ownedByTheFakeOwner();
@@ -176,7 +221,7 @@ class RoutedLookupsTest {
   private RoutedLookups lookups(Duration wait) {
     KeyOwners owners = new KeyOwners((store, key) -> metadata.get(), SELF);
     // No local store: the phone is never this instance's in these tests.
-    return new RoutedLookups(owners, null, null, peers, wait);
+    return new RoutedLookups(owners, null, null, peers, null, wait);
   }
 
   private void startOwner(HttpHandler handler) throws Exception {

@@ -46,6 +46,7 @@ import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.errors.StreamsException;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -239,6 +240,32 @@ class ReplyTopologyTest {
         .containsExactly(
             KeyValue.pair(STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by code entry", r)));
     assertThat(outcome("att-1")).isEqualTo("CONFIRMED");
+  }
+
+  @Test
+  void shouldTellAConfirmedCodeEnteredAgainAlreadyConfirmedAsTheTopologyThenDecidesIt() {
+    // Given the challenge is open: nothing is settled, the topology decides
+    KeyValueStore<String, PhoneChallenges> store = driver.getKeyValueStore(ReplyStores.CHALLENGES);
+    assertThat(SettledCodes.alreadyConfirmed(store.get(PHONE), CODES, PROGRAM, hashOfCode("ch-1")))
+        .isEmpty();
+
+    // When a code entry confirms it
+    attempt("att-1", hashOfCode("ch-1"), T0.plusSeconds(50));
+
+    // Then the same code entered again is settled ALREADY_CONFIRMED, a wrong code or another
+    // program's code is not, and the topology decides the repeated attempt the same
+    assertThat(SettledCodes.alreadyConfirmed(store.get(PHONE), CODES, PROGRAM, hashOfCode("ch-1")))
+        .contains(Outcome.ALREADY_CONFIRMED);
+    assertThat(
+            SettledCodes.alreadyConfirmed(
+                store.get(PHONE), CODES, PROGRAM, hashOfWrongCode("ch-1")))
+        .isEmpty();
+    assertThat(
+            SettledCodes.alreadyConfirmed(
+                store.get(PHONE), CODES, "another-program", hashOfCode("ch-1")))
+        .isEmpty();
+    attempt("att-2", hashOfCode("ch-1"), T0.plusSeconds(60));
+    assertThat(outcome("att-2")).isEqualTo(Outcome.ALREADY_CONFIRMED.text());
   }
 
   @Test
