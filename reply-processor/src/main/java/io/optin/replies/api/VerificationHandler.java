@@ -119,6 +119,11 @@ public final class VerificationHandler implements HttpHandler {
             .setIp(exchange.getRemoteAddress().getAddress().getHostAddress())
             .setAttemptedAt(Instant.now(clock))
             .build();
+    // A code repeated for a challenge it confirmed already is answered without waiting for the
+    // topology to reach this attempt (queued behind its partition's backlog). Asked before the
+    // attempt is recorded: asked after, it could find the confirmation this very attempt made.
+    Optional<Outcome> settled =
+        outcomes.settledCode(attempt.getPhone(), attempt.getProgramId(), attempt.getCodeHash());
     try {
       publisher.publish(
           Topics.VERIFICATION_ATTEMPTS, attempt.getPhone(), attempt, attempt.getAttemptedAt());
@@ -130,15 +135,13 @@ public final class VerificationHandler implements HttpHandler {
       HttpExchanges.sendError(exchange, 503, "the attempt could not be recorded; try again", null);
       return;
     }
-    // A code repeated for a challenge it confirmed already is answered without waiting for the
-    // topology to reach this attempt (queued behind its partition's backlog), before the wait and
-    // after it, when the confirmation was decided meanwhile.
-    Optional<Outcome> outcome =
-        outcomes.settledCode(attempt.getPhone(), attempt.getProgramId(), attempt.getCodeHash());
+    Optional<Outcome> outcome = settled;
     if (outcome.isEmpty()) {
       outcome = outcomes.await(attempt.getPhone(), attempt.getAttemptId());
     }
     if (outcome.isEmpty()) {
+      // Confirmed during the wait, by an earlier attempt of the same code still ahead in the queue
+      // (or, in the moment between the two lookups, by this one).
       outcome =
           outcomes.settledCode(attempt.getPhone(), attempt.getProgramId(), attempt.getCodeHash());
     }

@@ -216,6 +216,56 @@ class VerificationHandlerTest {
   }
 
   @Test
+  void shouldAnswerConfirmedWhenTheAttemptItselfConfirmedBeforeTheLookup() throws Exception {
+    // Given a quick topology: once the attempt is recorded it confirms the challenge at once, so
+    // the challenge reads closed CONFIRMED by that very attempt
+    server.close();
+    OutcomeAnswers quick =
+        new OutcomeAnswers() {
+          @Override
+          public boolean ownerKnown(String phone) {
+            return true;
+          }
+
+          @Override
+          public Optional<Outcome> await(String phone, String id) {
+            return Optional.of(Outcome.CONFIRMED);
+          }
+
+          @Override
+          public Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
+            return published.raw().isEmpty()
+                ? Optional.empty()
+                : Optional.of(Outcome.ALREADY_CONFIRMED);
+          }
+        };
+    server =
+        new LocalHttpServer(
+            List.of(
+                new HttpRoute(
+                    VerificationHandler.PATH,
+                    new VerificationHandler(
+                        published.publisher(),
+                        quick,
+                        CODES,
+                        Set.of(),
+                        Clock.fixed(NOW, ZoneOffset.UTC),
+                        () -> "attempt-" + attemptIds.incrementAndGet()))));
+
+    // When the code is entered for the first time
+    HttpResponse<String> first =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"482913\"}");
+
+    // Then it is answered confirmed (its own outcome), not already confirmed
+    assertThat(first.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(first.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"status\":\"confirmed\",\"phone\":\"+14155550100\","
+                    + "\"programId\":\"spring-sale\"}"));
+  }
+
+  @Test
   void shouldAnswerWrongCodeWithTheAttemptsLeft() throws Exception {
     decided.set(Outcome.wrongCode(3));
 
