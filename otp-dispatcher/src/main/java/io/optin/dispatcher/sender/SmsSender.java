@@ -407,7 +407,7 @@ public final class SmsSender implements Runnable {
         if (!offsets.isEmpty()) {
           producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
         }
-        producer.commitTransaction();
+        commitTransaction(outputs.size());
         return true;
       } catch (CommitFailedException | RebalanceInProgressException rejoin) {
         // After a broker outage the coordinator may have forgotten this member (its session
@@ -440,6 +440,32 @@ public final class SmsSender implements Runnable {
             COMMIT_ATTEMPTS,
             e.toString());
         producer.abortTransaction();
+      }
+    }
+  }
+
+  /**
+   * Commits the open transaction. A commit that timed out (a broker down past {@code max.block.ms})
+   * may still complete, and the producer accepts no other call until the same commit is retried:
+   * neither an abort nor a new transaction. So it is retried, up to {@link #COMMIT_ATTEMPTS} times,
+   * before the sender gives up.
+   */
+  private void commitTransaction(int reports) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        producer.commitTransaction();
+        return;
+      } catch (org.apache.kafka.common.errors.TimeoutException timedOut) {
+        if (attempt >= COMMIT_ATTEMPTS) {
+          throw new IllegalStateException(
+              "the commit of " + reports + " report(s) timed out " + attempt + " times", timedOut);
+        }
+        log.warn(
+            "Committing {} report(s) timed out (attempt {} of {}); the same commit is retried: {}",
+            reports,
+            attempt,
+            COMMIT_ATTEMPTS,
+            timedOut.toString());
       }
     }
   }

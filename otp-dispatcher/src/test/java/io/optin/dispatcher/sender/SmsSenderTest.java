@@ -61,9 +61,13 @@ class SmsSenderTest {
   private static final String PHONE = "+14155550100";
   private static final String SID = "SM" + "b".repeat(32);
 
-  /** A transactional producer whose next commits fail with the given errors. */
+  /**
+   * A transactional producer whose next commits fail with the given errors; after a commit that
+   * timed out it refuses any call but the same commit, as Kafka's producer does.
+   */
   private static final class FailingCommits extends MockProducer<byte[], byte[]> {
     private final java.util.ArrayDeque<RuntimeException> failures = new java.util.ArrayDeque<>();
+    private boolean commitTimedOut;
 
     FailingCommits() {
       super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -73,9 +77,33 @@ class SmsSenderTest {
     public void commitTransaction() {
       RuntimeException failure = failures.poll();
       if (failure != null) {
+        commitTimedOut = failure instanceof org.apache.kafka.common.errors.TimeoutException;
         throw failure;
       }
+      commitTimedOut = false;
       super.commitTransaction();
+    }
+
+    @Override
+    public void abortTransaction() {
+      refuseAfterATimedOutCommit("abortTransaction");
+      super.abortTransaction();
+    }
+
+    @Override
+    public void beginTransaction() {
+      refuseAfterATimedOutCommit("beginTransaction");
+      super.beginTransaction();
+    }
+
+    private void refuseAfterATimedOutCommit(String operation) {
+      if (commitTimedOut) {
+        throw new IllegalStateException(
+            "Cannot attempt operation `"
+                + operation
+                + "` because the previous call to `commitTransaction` timed out and must be"
+                + " retried");
+      }
     }
   }
 
@@ -220,6 +248,28 @@ class SmsSenderTest {
     assertThat(producer.consumerGroupOffsetsHistory())
         .containsExactly(
             Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+  }
+
+  @Test
+  void shouldRetryTheSameCommitWhenItTimedOutWhileTheBrokerWasDown() {
+    // Given a broker down past max.block.ms: the next two commits time out
+    twilio.thenCreated(SID);
+    for (int i = 0; i < 2; i++) {
+      producer.failures.add(
+          new org.apache.kafka.common.errors.TimeoutException(
+              "Timeout expired after 60000ms while awaiting EndTxn(true)"));
+    }
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+
+    // When the sender polls until the command is reported
+    pollUntilReports(1);
+
+    // Then the timed-out commit was retried as it was (no abort, no new transaction), and the
+    // intent, the SMS and the report each happened once
+    assertThat(producer.transactionAborted()).isFalse();
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1");
+    assertThat(twilio.forms()).hasSize(1);
+    assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
   }
 
   @Test
