@@ -63,6 +63,11 @@ class VerificationHandlerTest {
                     ? Optional.ofNullable(decided.get())
                     : Optional.empty(),
             Duration.ofMillis(300));
+    serve(outcomes, allowedPrograms);
+  }
+
+  /** Serves the handler answering from {@code outcomes}, with these declared programs. */
+  private void serve(OutcomeAnswers outcomes, Set<String> allowedPrograms) throws Exception {
     VerificationHandler handler =
         new VerificationHandler(
             published.publisher(),
@@ -126,18 +131,7 @@ class VerificationHandlerTest {
             throw new AssertionError("nothing is awaited without an owner");
           }
         };
-    server =
-        new LocalHttpServer(
-            List.of(
-                new HttpRoute(
-                    VerificationHandler.PATH,
-                    new VerificationHandler(
-                        published.publisher(),
-                        rebalancing,
-                        CODES,
-                        Set.of(),
-                        Clock.fixed(NOW, ZoneOffset.UTC),
-                        () -> "attempt-" + attemptIds.incrementAndGet()))));
+    serve(rebalancing, Set.of());
 
     // When
     HttpResponse<String> response =
@@ -181,18 +175,7 @@ class VerificationHandlerTest {
                 : Optional.empty();
           }
         };
-    server =
-        new LocalHttpServer(
-            List.of(
-                new HttpRoute(
-                    VerificationHandler.PATH,
-                    new VerificationHandler(
-                        published.publisher(),
-                        lagging,
-                        CODES,
-                        Set.of(),
-                        Clock.fixed(NOW, ZoneOffset.UTC),
-                        () -> "attempt-" + attemptIds.incrementAndGet()))));
+    serve(lagging, Set.of());
 
     // When the confirmed code is entered again, and another code after it
     HttpResponse<String> repeated =
@@ -239,18 +222,7 @@ class VerificationHandlerTest {
                 : Optional.of(Outcome.ALREADY_CONFIRMED);
           }
         };
-    server =
-        new LocalHttpServer(
-            List.of(
-                new HttpRoute(
-                    VerificationHandler.PATH,
-                    new VerificationHandler(
-                        published.publisher(),
-                        quick,
-                        CODES,
-                        Set.of(),
-                        Clock.fixed(NOW, ZoneOffset.UTC),
-                        () -> "attempt-" + attemptIds.incrementAndGet()))));
+    serve(quick, Set.of());
 
     // When the code is entered for the first time
     HttpResponse<String> first =
