@@ -16,11 +16,16 @@ import java.util.function.Predicate;
  * challenge and the answer come from different topics, and nothing orders the two partitions (a
  * reply processor catching up after a restart, a rebalance or a backlog). When a challenge arrives,
  * the parked answers are matched again at their own event time.
+ *
+ * <p>A STOP is remembered the same way ({@code stoppedAt}, its event time, or null): a challenge
+ * issued at or before it that is read after it was answered by it, and closes as soon as it
+ * arrives.
  */
 public record PhoneChallenges(
-    List<OpenChallenge> open, List<ClosedChallenge> closed, List<Reply> parked) {
+    List<OpenChallenge> open, List<ClosedChallenge> closed, List<Reply> parked, Long stoppedAt) {
 
-  public static final PhoneChallenges EMPTY = new PhoneChallenges(List.of(), List.of(), List.of());
+  public static final PhoneChallenges EMPTY =
+      new PhoneChallenges(List.of(), List.of(), List.of(), null);
 
   /** Answers parked per phone at most: a few in flight, not a flood; the oldest go first. */
   static final int MAX_PARKED = 8;
@@ -32,11 +37,29 @@ public record PhoneChallenges(
   }
 
   public PhoneChallenges(List<OpenChallenge> open, List<ClosedChallenge> closed) {
-    this(open, closed, List.of());
+    this(open, closed, List.of(), null);
   }
 
   public boolean nothingKnown() {
-    return open.isEmpty() && closed.isEmpty() && parked.isEmpty();
+    return open.isEmpty() && closed.isEmpty() && parked.isEmpty() && stoppedAt == null;
+  }
+
+  /** Whether a STOP read before this challenge was sent after it was issued. */
+  public boolean stoppedAfter(OpenChallenge challenge) {
+    return stoppedAt != null && challenge.issuedAt() <= stoppedAt;
+  }
+
+  /** A STOP sent at {@code at} remembered (the latest one wins). */
+  public PhoneChallenges withStop(long at) {
+    long latest = stoppedAt == null ? at : Math.max(stoppedAt, at);
+    return new PhoneChallenges(open, closed, parked, latest);
+  }
+
+  /** The STOP forgotten: a START sent after it opted the phone in again. */
+  public PhoneChallenges withoutStopBefore(long at) {
+    return stoppedAt != null && stoppedAt < at
+        ? new PhoneChallenges(open, closed, parked, null)
+        : this;
   }
 
   public Optional<OpenChallenge> openChallenge(String challengeId) {
@@ -52,7 +75,7 @@ public record PhoneChallenges(
     List<OpenChallenge> next = new ArrayList<>(open);
     next.removeIf(c -> c.challengeId().equals(challenge.challengeId()));
     next.add(challenge);
-    return new PhoneChallenges(next, closed, parked);
+    return new PhoneChallenges(next, closed, parked, stoppedAt);
   }
 
   /** The challenge moved from open to closed with its outcome. */
@@ -63,13 +86,13 @@ public record PhoneChallenges(
     List<ClosedChallenge> nextClosed = new ArrayList<>(closed);
     nextClosed.removeIf(c -> c.challengeId().equals(challenge.challengeId()));
     nextClosed.add(challenge.closed(outcome, closedAt));
-    return new PhoneChallenges(nextOpen, nextClosed, parked);
+    return new PhoneChallenges(nextOpen, nextClosed, parked, stoppedAt);
   }
 
   /** Closed challenges forgotten once closed before {@code cutoff} (epoch ms). */
   public PhoneChallenges forgettingClosedBefore(long cutoff) {
     List<ClosedChallenge> kept = closed.stream().filter(c -> c.closedAt() >= cutoff).toList();
-    return kept.size() == closed.size() ? this : new PhoneChallenges(open, kept, parked);
+    return kept.size() == closed.size() ? this : new PhoneChallenges(open, kept, parked, stoppedAt);
   }
 
   /** The answer parked (the oldest dropped beyond {@link #MAX_PARKED}). */
@@ -81,20 +104,30 @@ public record PhoneChallenges(
     while (next.size() > MAX_PARKED) {
       next.remove(0);
     }
-    return new PhoneChallenges(open, closed, next);
+    return new PhoneChallenges(open, closed, next, stoppedAt);
   }
 
   /** The parked answer {@code id} taken out. */
   public PhoneChallenges withoutParked(String id) {
     List<Reply> next = new ArrayList<>(parked);
     next.removeIf(r -> r.id().equals(id));
-    return new PhoneChallenges(open, closed, next);
+    return new PhoneChallenges(open, closed, next, stoppedAt);
   }
 
   /** Parked answers forgotten when given before {@code cutoff} (epoch ms). */
   public PhoneChallenges forgettingParkedBefore(long cutoff) {
     List<Reply> kept = parked.stream().filter(r -> r.at() >= cutoff).toList();
-    return kept.size() == parked.size() ? this : new PhoneChallenges(open, closed, kept);
+    return kept.size() == parked.size() ? this : new PhoneChallenges(open, closed, kept, stoppedAt);
+  }
+
+  /**
+   * The remembered STOP forgotten when sent before {@code cutoff} (epoch ms): a challenge that late
+   * is not in flight any more.
+   */
+  public PhoneChallenges forgettingStopBefore(long cutoff) {
+    return stoppedAt != null && stoppedAt < cutoff
+        ? new PhoneChallenges(open, closed, parked, null)
+        : this;
   }
 
   /** The most recently issued open challenge that passes the filter. */

@@ -69,6 +69,17 @@ public final class ReplyMatcher {
     return Decision.silent(closing.next(), closing.closures());
   }
 
+  /**
+   * A challenge read after a STOP that was sent once it was issued (see {@link
+   * PhoneChallenges#stoppedAt()}): it closes REJECTED at the STOP's time.
+   */
+  public Decision stoppedBefore(PhoneChallenges state, OpenChallenge challenge) {
+    Closing closing =
+        closeAll(
+            state, List.of(challenge), ChallengeOutcome.REJECTED, REASON_STOP, state.stoppedAt());
+    return Decision.silent(closing.next(), closing.closures());
+  }
+
   /** Wall-clock expiry: open challenges with {@code now >= expiresAt + grace} close EXPIRED. */
   public Decision expire(PhoneChallenges state, long now) {
     List<OpenChallenge> due =

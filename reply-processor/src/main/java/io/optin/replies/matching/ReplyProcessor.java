@@ -144,6 +144,13 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       state.applyStatus(
           phone, state.statusBook().issued(state.statuses(phone), challenge, at), timestamp);
     }
+    if (after.stoppedAfter(challenge)) {
+      // The subscriber sent STOP after this code was sent; the STOP was read first (the challenge
+      // and the reply come from two topics), and answers it now.
+      state.apply(phone, matcher.stoppedBefore(after, challenge), timestamp);
+      LOG.info(
+          "STOP from {} read before its challenge, applied once it arrived", PhoneMask.mask(phone));
+    }
     matchParked(phone);
   }
 
@@ -179,8 +186,10 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       case CODE ->
           answer(phone, Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r));
       case STOP -> optOut(phone, r);
-      case START ->
-          state.applyStatus(phone, state.statusBook().optedIn(state.statuses(phone), r), r);
+      case START -> {
+        state.putChallenges(phone, state.challenges(phone).withoutStopBefore(r));
+        state.applyStatus(phone, state.statusBook().optedIn(state.statuses(phone), r), r);
+      }
       default -> {
         // HELP and anything else change nothing; the webhook answered them already.
       }
@@ -225,7 +234,8 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
 
   private void optOut(String phone, long at) {
     // A STOP supersedes every answer given before it: none may confirm once its challenge arrives.
-    PhoneChallenges before = state.challenges(phone).forgettingParkedBefore(at + 1);
+    // It is also remembered: a challenge it answers may still be read after it.
+    PhoneChallenges before = state.challenges(phone).forgettingParkedBefore(at + 1).withStop(at);
     Decision decision = matcher.optOut(before, at);
     Set<String> programs = new HashSet<>();
     before.closed().forEach(c -> programs.add(c.programId()));

@@ -153,7 +153,7 @@ final class ReplyState {
     }
   }
 
-  private void putChallenges(String phone, PhoneChallenges next) {
+  void putChallenges(String phone, PhoneChallenges next) {
     if (next.nothingKnown()) {
       challenges.delete(phone);
     } else {

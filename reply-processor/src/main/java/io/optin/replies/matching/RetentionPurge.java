@@ -11,9 +11,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Keeps the stores bounded by wall clock: processed ids are forgotten after {@code
  * dedupeRetention}, outcomes after {@code outcomeRetention}, closed challenges after {@code
- * closedRetention}, answers parked without a challenge after {@link
- * ReplyTopologyConfig#PARKED_RETENTION}. Each pass scans the stores once; at the default one-minute
- * interval that costs little next to the retained volume (see docs/semantics.md).
+ * closedRetention}, answers parked without a challenge and a STOP read before its challenge after
+ * {@link ReplyTopologyConfig#PARKED_RETENTION}. Each pass scans the stores once; at the default
+ * one-minute interval that costs little next to the retained volume (see docs/semantics.md).
  */
 final class RetentionPurge implements Punctuator {
 
@@ -55,7 +55,11 @@ final class RetentionPurge implements Punctuator {
       it.forEachRemaining(
           entry -> {
             PhoneChallenges kept =
-                entry.value.forgettingClosedBefore(cutoff).forgettingParkedBefore(parkedCutoff);
+                entry
+                    .value
+                    .forgettingClosedBefore(cutoff)
+                    .forgettingParkedBefore(parkedCutoff)
+                    .forgettingStopBefore(parkedCutoff);
             if (kept != entry.value) {
               changed.add(KeyValue.pair(entry.key, kept));
             }

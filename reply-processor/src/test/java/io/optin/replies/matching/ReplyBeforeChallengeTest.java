@@ -6,12 +6,16 @@ import static io.optin.replies.matching.Challenges.PHONE;
 import static io.optin.replies.matching.Challenges.hashOfCode;
 import static io.optin.replies.matching.Challenges.issued;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.optin.avro.ChallengeEvent;
+import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConfirmationMethod;
 import io.optin.avro.InboundSms;
+import io.optin.avro.OptInStatus;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
+import io.optin.avro.SubscriberStatus;
 import io.optin.avro.VerificationAttempt;
 import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.OptinMetrics;
@@ -55,6 +59,7 @@ class ReplyBeforeChallengeTest {
   private TestInputTopic<String, InboundSms> inbound;
   private TestInputTopic<String, VerificationAttempt> attempts;
   private TestOutputTopic<String, SubscriberConfirmed> confirmations;
+  private TestOutputTopic<String, SubscriberStatus> statuses;
 
   @BeforeEach
   void startDriver() {
@@ -72,6 +77,7 @@ class ReplyBeforeChallengeTest {
     inbound = input(Topics.SMS_INBOUND);
     attempts = input(Topics.VERIFICATION_ATTEMPTS);
     confirmations = replies.output(Topics.CONFIRMED_SUBSCRIBERS);
+    statuses = replies.output(Topics.SUBSCRIBER_STATUS);
   }
 
   @AfterEach
@@ -163,6 +169,73 @@ class ReplyBeforeChallengeTest {
     // Then the STOP won
     assertThat(confirmations.isEmpty()).isTrue();
     assertThat(challengesOf(PHONE).parked()).isEmpty();
+    assertThat(challengesOf(PHONE).closed())
+        .extracting(ClosedChallenge::outcome)
+        .containsExactly(ChallengeOutcome.REJECTED);
+  }
+
+  @Test
+  void shouldOptOutWithAStopReadBeforeItsChallenge() {
+    // Given a STOP sent 2 s after the code, read before the challenge (ScaleOutIT saw 8 of 2,000
+    // phones left PENDING this way)
+    Instant stopAt = T0.plusSeconds(2);
+    reply("SM-stop", ReplyIntent.STOP, null, stopAt);
+    assertThat(statuses.isEmpty()).isTrue();
+
+    // When the challenge is read
+    challenges.pipeInput(PHONE, issued("ch-1", PROGRAM, T0, EXPIRES), T0);
+
+    // Then it closes REJECTED at the STOP's time and the phone ends opted out
+    assertThat(statuses.readValuesToList())
+        .extracting(SubscriberStatus::getStatus, SubscriberStatus::getReason)
+        .containsExactly(
+            tuple(OptInStatus.PENDING, "code sent"),
+            tuple(OptInStatus.OPTED_OUT, "opted out by STOP"));
+    assertThat(challengesOf(PHONE).open()).isEmpty();
+    assertThat(challengesOf(PHONE).closed())
+        .singleElement()
+        .satisfies(
+            closed -> {
+              assertThat(closed.outcome()).isEqualTo(ChallengeOutcome.REJECTED);
+              assertThat(closed.closedAt()).isEqualTo(stopAt.toEpochMilli());
+            });
+
+    // And a YES sent later confirms nothing
+    reply("SM-yes", ReplyIntent.CONFIRM, null, T0.plusSeconds(4));
+    assertThat(confirmations.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldLeaveAChallengeIssuedAfterTheStopOpen() {
+    // Given a STOP, then a code sent later (a new signup), read in that order
+    reply("SM-stop", ReplyIntent.STOP, null, T0.minusSeconds(30));
+
+    // When
+    challenges.pipeInput(PHONE, issued("ch-1", PROGRAM, T0, EXPIRES), T0);
+
+    // Then the new challenge is open, and the STOP is forgotten after the parked retention
+    assertThat(statuses.readValuesToList())
+        .extracting(SubscriberStatus::getStatus)
+        .containsExactly(OptInStatus.PENDING);
+    assertThat(challengesOf(PHONE).open()).hasSize(1);
+    driver.advanceWallClockTime(ReplyTopologyConfig.PARKED_RETENTION.plusMinutes(2));
+    assertThat(challengesOf(PHONE).stoppedAt()).isNull();
+  }
+
+  @Test
+  void shouldForgetTheStopAfterAStartSentLater() {
+    // Given a STOP then a START, both read before a challenge issued before the STOP
+    reply("SM-stop", ReplyIntent.STOP, null, T0.plusSeconds(2));
+    reply("SM-start", ReplyIntent.START, null, T0.plusSeconds(3));
+
+    // When
+    challenges.pipeInput(PHONE, issued("ch-1", PROGRAM, T0, EXPIRES), T0);
+
+    // Then the subscriber's last word (START) stands: the challenge stays open
+    assertThat(challengesOf(PHONE).open()).hasSize(1);
+    assertThat(statuses.readValuesToList())
+        .extracting(SubscriberStatus::getStatus)
+        .containsExactly(OptInStatus.PENDING);
   }
 
   @Test

@@ -46,7 +46,8 @@ class ReplyStateSerdeTest {
     PhoneChallenges state =
         PhoneChallenges.EMPTY
             .withParked(Reply.yes("SM-1", "+14155550999", 5))
-            .withParked(Reply.codeEntry("att-1", "p1", "hash", 6));
+            .withParked(Reply.codeEntry("att-1", "p1", "hash", 6))
+            .withStop(7);
     JsonSerde<PhoneChallenges> serde = new JsonSerde<>(PhoneChallenges.class);
 
     byte[] bytes = serde.serializer().serialize("t", state);
