@@ -88,7 +88,9 @@ final class FallbackProcessor
       }
       return;
     }
-    Instant now = Instant.ofEpochMilli(context.currentSystemTimeMs());
+    // A decision taken on a record is dated by it, unless the wall clock is later: a report read
+    // late still starts the next attempt's wait from now.
+    Instant now = Instant.ofEpochMilli(Math.max(context.currentSystemTimeMs(), record.timestamp()));
     if (decoded.value() instanceof ChallengeEvent event) {
       onChallenge(event, Instant.ofEpochMilli(record.timestamp()), now);
     } else if (decoded.value() instanceof SmsDeliveryReport report) {
