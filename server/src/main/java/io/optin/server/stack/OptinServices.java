@@ -247,7 +247,11 @@ public final class OptinServices implements AutoCloseable {
       case REPLIES -> {
         RepliesService replies =
             new RepliesService(
-                RepliesConfig.from(settings), shared.serdes(), shared.codes(), streams);
+                RepliesConfig.from(settings),
+                shared.serdes(),
+                shared.codes(),
+                shared.subjectKeys(),
+                streams);
         running.add(RunningService.of(replies, replies.routes()));
         replies.start();
       }
