@@ -7,6 +7,7 @@ import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.PersonalData;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
@@ -136,6 +137,7 @@ final class ConsentSteps {
                     .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
                     .setErrorCode(report.getErrorCode())
                     .setDetail(report.getErrorMessage())
+                    .setChannel(channel(report.getChannel()))
                     .build(),
                 personal(report.getPhone())
                     .setMessageText(cfg.codeMask().mask(report.getMaskedBody()))
@@ -155,6 +157,7 @@ final class ConsentSteps {
             step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
                 .setProviderSid(sms.getMessageSid())
                 .setDetail("intent " + sms.getIntent())
+                .setChannel(channel(sms.getChannel()))
                 .build(),
             personal(sms.getPhone()).setMessageText(text).build());
     Derivation derivation =
@@ -242,8 +245,14 @@ final class ConsentSteps {
         step(type, sms.getPhone(), sms.getReceivedAt(), origin)
             .setProviderSid(sms.getMessageSid())
             .setMethod(method)
+            .setChannel(channel(sms.getChannel()))
             .build(),
         personal(sms.getPhone()).setMessageText(text).build());
+  }
+
+  /** The ledger's word for a message channel: its name, SMS when the record names none. */
+  static String channel(MessageChannel channel) {
+    return (channel == null ? MessageChannel.SMS : channel).name();
   }
 
   private static PersonalData.Builder personal(String phone) {
