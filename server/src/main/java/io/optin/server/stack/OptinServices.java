@@ -211,6 +211,7 @@ public final class OptinServices implements AutoCloseable {
                 challenges(settings, demoWindow),
                 ProcessSettings.streamsClients(settings),
                 shared.serdes(),
+                shared.subjectKeys(),
                 streams);
         running.add(RunningService.of(dispatcher, List.of()));
         dispatcher.start();
