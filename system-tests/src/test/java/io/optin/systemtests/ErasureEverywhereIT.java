@@ -35,12 +35,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
@@ -169,6 +171,22 @@ class ErasureEverywhereIT {
             Topics.CONSENT_KEYS.name(),
             Topics.CONSENT_CHECKPOINTS.name(),
             Topics.CONSENT_ERASURES.name());
+    // And each changelog holding it is compacted within the bounds the page gives
+    try (Admin admin = Admin.create(Map.of("bootstrap.servers", optin.bootstrapServers()))) {
+      for (String changelog : after.stream().filter(t -> t.endsWith("-changelog")).toList()) {
+        Config config =
+            admin
+                .describeConfigs(Set.of(new ConfigResource(ConfigResource.Type.TOPIC, changelog)))
+                .all()
+                .get()
+                .values()
+                .iterator()
+                .next();
+        Topics.ERASABLE_COMPACTION.forEach(
+            (name, value) ->
+                assertThat(config.get(name).value()).as(changelog + " " + name).isEqualTo(value));
+      }
+    }
     System.out.println("Topics holding " + PHONE + " after its erasure: " + after);
   }
 
