@@ -5,8 +5,6 @@ import io.optin.domain.screening.PhoneRegion;
 import io.optin.kit.metrics.OptinMetrics;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -157,16 +155,17 @@ final class ReplyState {
     }
   }
 
-  /** Every phone this task holds a challenge, a parked answer or a status for, once each. */
+  /**
+   * Every phone this task holds a challenge, a parked answer or a status for (a phone in both
+   * stores comes twice), read store by store without holding them in memory.
+   */
   void forEachPhone(Consumer<String> action) {
-    Set<String> phones = new TreeSet<>();
     try (KeyValueIterator<String, PhoneChallenges> it = challenges.all()) {
-      it.forEachRemaining(entry -> phones.add(entry.key));
+      it.forEachRemaining(entry -> action.accept(entry.key));
     }
     try (KeyValueIterator<String, PhoneStatuses> it = statuses.all()) {
-      it.forEachRemaining(entry -> phones.add(entry.key));
+      it.forEachRemaining(entry -> action.accept(entry.key));
     }
-    phones.forEach(action);
   }
 
   /**
