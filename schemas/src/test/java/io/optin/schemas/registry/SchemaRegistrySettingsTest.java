@@ -147,6 +147,6 @@ class SchemaRegistrySettingsTest {
 
     assertThat(settings.toString())
         .doesNotContain("test-registry-password")
-        .contains("basicAuth=true");
+        .contains("auth=basic auth");
   }
 }
