@@ -325,9 +325,10 @@ public record SchemaRegistrySettings(
     Optional<String> password = setting(configs, passwordKey);
     Optional<String> type = setting(configs, typeKey);
     if (location.isEmpty()) {
-      if (password.isPresent() || type.isPresent()) {
-        throw new ConfigException(
-            (password.isPresent() ? passwordKey : typeKey) + " is set without " + locationKey);
+      // A type alone is harmless (optin's settings give it a default); a password alone is a
+      // store forgotten.
+      if (password.isPresent()) {
+        throw new ConfigException(passwordKey + " is set without " + locationKey);
       }
       return Optional.empty();
     }
