@@ -54,6 +54,11 @@ class DevSettingsTest {
         .extracting(Setting::key)
         .containsExactlyInAnyOrder(
             "schema.registry.basic.auth.user.info",
+            "schema.registry.bearer.token",
+            "schema.registry.oauth.client.secret",
+            "schema.registry.ssl.truststore.password",
+            "schema.registry.ssl.keystore.password",
+            "schema.registry.ssl.key.password",
             "api.tokens",
             "twilio.auth.token",
             "twilio.api.key.secret",

@@ -129,6 +129,11 @@ class KeysGenerateCommandTest {
         .containsExactly(
             "audit.archive.jdbc.password",
             "schema.registry.basic.auth.user.info",
+            "schema.registry.bearer.token",
+            "schema.registry.oauth.client.secret",
+            "schema.registry.ssl.key.password",
+            "schema.registry.ssl.keystore.password",
+            "schema.registry.ssl.truststore.password",
             "twilio.api.key.secret",
             "twilio.auth.token");
     assertThat(GeneratedSecrets.generate().byVariable().keySet())
