@@ -82,7 +82,6 @@ public final class EventMapper {
     data.put("confirmedVia", c.getConfirmedVia() == null ? null : c.getConfirmedVia().name());
     data.put("signupChannel", String.valueOf(c.getChannel()));
     data.put("locale", c.getLocale());
-    data.put("consentTextSha256", c.getConsentTextSha256());
     data.put("requestedAt", iso(c.getRequestedAt()));
     data.put("confirmedAt", iso(c.getConfirmedAt()));
     return new WebhookEvent(id, EventTypes.SUBSCRIBER_CONFIRMED, c.getConfirmedAt(), data);
