@@ -66,7 +66,8 @@ class DevSettingsTest {
             "audit.subject.secret",
             "audit.master.key",
             "audit.signing.key",
-            "audit.archive.jdbc.password");
+            "audit.archive.jdbc.password",
+            "webhooks.secret");
     assertThat(Setting.isSecretKey("kafka.sasl.jaas.config")).isTrue();
     assertThat(Setting.isSecretKey("audit.signing.public.key"))
         .as("a public key is no secret")

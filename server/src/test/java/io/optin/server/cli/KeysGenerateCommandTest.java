@@ -135,7 +135,8 @@ class KeysGenerateCommandTest {
             "schema.registry.ssl.keystore.password",
             "schema.registry.ssl.truststore.password",
             "twilio.api.key.secret",
-            "twilio.auth.token");
+            "twilio.auth.token",
+            "webhooks.secret");
     assertThat(GeneratedSecrets.generate().byVariable().keySet())
         .containsExactlyElementsOf(GENERATED);
   }
