@@ -14,6 +14,7 @@ import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.audit.tools.LedgerTopics;
+import io.optin.dispatcher.DispatcherSettings;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
@@ -127,6 +128,26 @@ public final class AuditToolSettings {
             () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
     return parsed(
         AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing).publicKey());
+  }
+
+  /** The key that signs checkpoints, and certificates ({@code audit.signing.key}). */
+  CheckpointSigningKey signingKey() {
+    String signing =
+        required(
+            AUDIT_SIGNING_KEY.key(), () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
+    return parsed(AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing));
+  }
+
+  /** programId -> brand, from {@code programs.brands} ({@code id=Brand} pairs). */
+  Map<String, String> brands() {
+    Map<String, String> brands = new HashMap<>();
+    for (String pair : settings().list(DispatcherSettings.PROGRAMS_BRANDS)) {
+      int equals = pair.indexOf('=');
+      if (equals > 0) {
+        brands.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
+      }
+    }
+    return brands;
   }
 
   private static String required(String name, Supplier<String> value) {
