@@ -1,14 +1,7 @@
 package io.optin.server.cli;
 
 import io.optin.audit.crypto.CheckpointSigningKey;
-import io.optin.audit.ledger.LedgerVerdict;
-import io.optin.audit.tools.ConsentCertificate;
-import io.optin.audit.tools.ConsentExport;
-import io.optin.audit.tools.ConsentExports;
-import io.optin.audit.tools.ConsentProof;
-import io.optin.audit.tools.LedgerTopics;
-import io.optin.audit.tools.LedgerVerification;
-import io.optin.avro.LedgerCheckpoint;
+import io.optin.audit.tools.ConsentCertificates;
 import io.optin.domain.otp.PhoneMask;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -84,48 +77,30 @@ public final class AuditCertificateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     CheckpointSigningKey signing = tool.signingKey();
-    PrintWriter out = spec.commandLine().getOut();
+    ConsentCertificates.Result result;
     try {
-      LedgerTopics topics = tool.topics(tool.serdes());
-      LedgerVerdict verdict = LedgerVerification.verifyTopic(topics, signing.publicKey());
-      if (!verdict.passed()) {
-        return failed("the ledger does not verify, no certificate issued: " + verdict.describe());
-      }
-      ConsentExport export =
-          new ConsentExports(topics, tool.subjects(), tool.master(), Clock.systemUTC())
-              .export(phone);
-      if (export.isEmpty()
-          || (program != null
-              && export.outcomes().stream().noneMatch(o -> o.programId().equals(program)))) {
-        return failed(
-            "the ledger holds no consent record for "
-                + PhoneMask.mask(phone)
-                + (program == null ? "" : " in program " + program));
-      }
-      Integer partition = export.steps().get(0).record().getSourcePartition();
-      LedgerCheckpoint checkpoint =
-          topics.latestCheckpoints().stream()
-              .filter(c -> partition != null && c.getPartition() == partition)
-              .findFirst()
-              .orElse(null);
-      ConsentProof.Scope scope =
-          new ConsentProof.Scope(
-              program,
-              maskPhone,
-              tool.brands(),
-              new ConsentProof.LedgerCheck(
-                  true, verdict.describe(), signing.publicKey().keyId(), checkpoint));
-      String page =
-          ConsentCertificate.issue(ConsentProof.of(export, scope, export.exportedAt()), signing);
-      Files.writeString(output, page, StandardCharsets.UTF_8);
-      out.printf(
-          "Consent certificate for %s written to %s (%s, signed by key %s)%n",
-          PhoneMask.mask(phone), output, format, signing.publicKey().keyId());
-      out.flush();
-      return 0;
+      result =
+          new ConsentCertificates(
+                  tool.topics(tool.serdes()),
+                  tool.subjects(),
+                  tool.master(),
+                  signing,
+                  tool.brands(),
+                  Clock.systemUTC())
+              .issue(phone, program, maskPhone);
     } catch (TimeoutException e) {
       return failed("cannot read the ledger: " + e.getMessage());
     }
+    if (result instanceof ConsentCertificates.Refused refused) {
+      return failed(refused.reason());
+    }
+    Files.writeString(output, ((ConsentCertificates.Issued) result).page(), StandardCharsets.UTF_8);
+    PrintWriter out = spec.commandLine().getOut();
+    out.printf(
+        "Consent certificate for %s written to %s (%s, signed by key %s)%n",
+        PhoneMask.mask(phone), output, format, signing.publicKey().keyId());
+    out.flush();
+    return 0;
   }
 
   private int failed(String message) {

@@ -13,6 +13,7 @@ import io.optin.audit.AuditSettings;
 import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.audit.tools.ConsentCertificates;
 import io.optin.audit.tools.LedgerTopics;
 import io.optin.dispatcher.DispatcherSettings;
 import io.optin.domain.otp.SubjectKeys;
@@ -140,14 +141,7 @@ public final class AuditToolSettings {
 
   /** programId -> brand, from {@code programs.brands} ({@code id=Brand} pairs). */
   Map<String, String> brands() {
-    Map<String, String> brands = new HashMap<>();
-    for (String pair : settings().list(DispatcherSettings.PROGRAMS_BRANDS)) {
-      int equals = pair.indexOf('=');
-      if (equals > 0) {
-        brands.put(pair.substring(0, equals).strip(), pair.substring(equals + 1).strip());
-      }
-    }
-    return brands;
+    return ConsentCertificates.brands(settings().list(DispatcherSettings.PROGRAMS_BRANDS));
   }
 
   private static String required(String name, Supplier<String> value) {
