@@ -143,7 +143,12 @@ public final class ConsentCertificate {
       return Verdict.invalid(
           "the payload's format is " + proof.path("format") + ", not " + ConsentProof.FORMAT);
     }
-    String expected = ConsentProofPage.render(proof, payloadText, signatureText);
+    String expected;
+    try {
+      expected = ConsentProofPage.render(proof, payloadText, signatureText);
+    } catch (RuntimeException e) {
+      return Verdict.invalid("the signed payload cannot be rendered: " + e.getMessage());
+    }
     if (!expected.equals(page)) {
       return Verdict.invalid(difference(expected, page));
     }

@@ -4,7 +4,11 @@ import static io.optin.audit.tools.ConsentExportDocument.escape;
 import static io.optin.audit.tools.ConsentExportDocument.visible;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -227,7 +231,14 @@ public final class ConsentProofPage {
     out.line(
         "<thead><tr><th>#</th><th>When (UTC)</th><th>Step</th><th>Channel</th>"
             + "<th>Method, status</th><th>Detail</th></tr></thead><tbody>");
-    for (JsonNode step : proof.path("steps")) {
+    // By time: the chain's order is the order the ledger wrote in, which can differ (a reply read
+    // before the sender's report of its code); the hashes section keeps the chain's order.
+    List<JsonNode> steps = new ArrayList<>();
+    proof.path("steps").forEach(steps::add);
+    steps.sort(
+        Comparator.comparing((JsonNode step) -> Instant.parse(step.path("occurredAt").asText()))
+            .thenComparingLong(step -> step.path("sequence").asLong()));
+    for (JsonNode step : steps) {
       StringBuilder detail = new StringBuilder();
       append(detail, "program ", step.path("programId"));
       append(detail, "error ", step.path("errorCode"));
