@@ -35,6 +35,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.pdfbox.Loader;
+import org.apache.pdfbox.pdmodel.PDDocument;
+import org.apache.pdfbox.pdmodel.common.PDRectangle;
+import org.apache.pdfbox.text.PDFTextStripper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -123,6 +127,10 @@ class ConsentCertificateTest {
   }
 
   private String certificate(boolean maskPhone) throws Exception {
+    return ConsentCertificate.issue(proof(maskPhone), KEYS.signing());
+  }
+
+  private ObjectNode proof(boolean maskPhone) throws Exception {
     ConsentExport export = export();
     LedgerVerdict verdict = audit.verify();
     int partition = export.steps().get(0).record().getSourcePartition();
@@ -132,17 +140,15 @@ class ConsentCertificateTest {
         latest = checkpoint;
       }
     }
-    ObjectNode proof =
-        ConsentProof.of(
-            export,
-            new ConsentProof.Scope(
-                PROGRAM,
-                maskPhone,
-                Map.of(PROGRAM, "Acme"),
-                new ConsentProof.LedgerCheck(
-                    verdict.passed(), verdict.describe(), KEYS.publicKey().keyId(), latest)),
-            NOW);
-    return ConsentCertificate.issue(proof, KEYS.signing());
+    return ConsentProof.of(
+        export,
+        new ConsentProof.Scope(
+            PROGRAM,
+            maskPhone,
+            Map.of(PROGRAM, "Acme"),
+            new ConsentProof.LedgerCheck(
+                verdict.passed(), verdict.describe(), KEYS.publicKey().keyId(), latest)),
+        NOW);
   }
 
   @Test
@@ -303,6 +309,57 @@ class ConsentCertificateTest {
         .containsSubsequence(
             "class=\"summary\"", "<h2>Timeline</h2>", "<h2>Evidence</h2>", "<h2>Ledger hashes</h2>")
         .doesNotContain("<script", "<h2>Signature</h2>");
+  }
+
+  @Test
+  void shouldIssueTheSameCertificateAsPdfWithItsPayloadEmbedded() throws Exception {
+    // Given a confirmed subscriber's proof
+    confirmedSubscriberWithEvidence();
+    ObjectNode proof = proof(true);
+
+    // When it is issued as PDF twice, and checked
+    byte[] pdf = ConsentCertificate.issuePdf(proof, KEYS.signing());
+    ConsentCertificate.Verdict verdict = ConsentCertificate.verify(pdf, KEYS.publicKey());
+
+    // Then the bytes depend on the payload alone, it verifies, and it reads as the HTML says
+    assertThat(ConsentCertificate.issuePdf(proof, KEYS.signing())).isEqualTo(pdf);
+    assertThat(verdict.valid()).as(verdict.message()).isTrue();
+    assertThat(verdict.message())
+        .startsWith("certificate valid: +1415*****00, program " + PROGRAM + " (Acme) CONFIRMED")
+        .contains("5 hashes recomputed");
+    String text;
+    try (PDDocument document = Loader.loadPDF(pdf)) {
+      text = new PDFTextStripper().getText(document);
+      assertThat(document.getPage(0).getMediaBox().getWidth()).isEqualTo(PDRectangle.A4.getWidth());
+    }
+    assertThat(text)
+        .containsSubsequence(
+            "Consent certificate for +1415*****00",
+            "Subscriber +1415*****00 (masked)",
+            "Program " + PROGRAM + " (Acme)",
+            "Outcome CONFIRMED since " + T0.plusSeconds(40) + " by REPLY_YES",
+            "Consent text shown \"Yes, text me Acme deals.",
+            "Ledger ledger verified",
+            "Timeline",
+            "REQUESTED",
+            "CONFIRMED",
+            "Evidence",
+            "Jornaya LeadiD 3F2504E0-4F89-11D3-9A0C-0305E82C3301",
+            "Ledger hashes",
+            "Signature");
+    // And one byte changed anywhere, or another key, fails
+    List<Integer> passed = new ArrayList<>();
+    for (int i = 0; i < pdf.length; i += 211) {
+      byte[] altered = pdf.clone();
+      altered[i] = (byte) (altered[i] ^ 0x01);
+      if (ConsentCertificate.verify(altered, KEYS.publicKey()).valid()) {
+        passed.add(i);
+      }
+    }
+    assertThat(passed).isEmpty();
+    assertThat(
+            ConsentCertificate.verify(pdf, CheckpointSigningKey.generate().publicKey()).message())
+        .startsWith("signed by key " + KEYS.publicKey().keyId() + ", not by the given public key");
   }
 
   private static String verify(String page) {

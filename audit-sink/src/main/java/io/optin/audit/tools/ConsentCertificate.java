@@ -44,6 +44,11 @@ public final class ConsentCertificate {
 
   private ConsentCertificate() {}
 
+  /** The certificate of {@code proof} as PDF, signed with {@code key}. */
+  public static byte[] issuePdf(ObjectNode proof, CheckpointSigningKey key) {
+    return ConsentCertificatePdf.issue(proof, key);
+  }
+
   /** The certificate page of {@code proof}, signed with {@code key}. */
   public static String issue(ObjectNode proof, CheckpointSigningKey key) {
     String payload = ConsentProof.canonical(proof);
@@ -67,8 +72,11 @@ public final class ConsentCertificate {
     }
   }
 
-  /** Checks a certificate file offline against the checkpoint key. */
+  /** Checks a certificate file (HTML or PDF) offline against the checkpoint key. */
   public static Verdict verify(byte[] file, CheckpointPublicKey key) {
+    if (ConsentCertificatePdf.isPdf(file)) {
+      return ConsentCertificatePdf.verify(file, key);
+    }
     String page;
     try {
       page =
@@ -94,38 +102,69 @@ public final class ConsentCertificate {
       return Verdict.invalid(
           "no embedded payload and signature: not an optin consent certificate, or altered");
     }
+    Checked checked = checkSigned(payloadText, signatureText, key);
+    if (checked.failure() != null) {
+      return checked.failure();
+    }
+    String expected;
+    try {
+      expected = ConsentProofPage.render(checked.proof(), payloadText, signatureText);
+    } catch (RuntimeException e) {
+      return Verdict.invalid("the signed payload cannot be rendered: " + e.getMessage());
+    }
+    if (!expected.equals(page)) {
+      return Verdict.invalid(difference(expected, page));
+    }
+    return checkContent(checked.proof(), key);
+  }
+
+  /** A signed payload parsed, or why it is not one. */
+  record Checked(JsonNode proof, Verdict failure) {}
+
+  /** The signature block's JSON text for a payload, signed with {@code key}. */
+  static String signatureBlock(String payload, CheckpointSigningKey key) {
+    ObjectNode signature = JSON.createObjectNode();
+    signature.put("algorithm", "Ed25519");
+    signature.put("keyId", key.publicKey().keyId());
+    signature.put("publicKey", key.publicKey().toBase64());
+    signature.put(
+        "signature", Base64.getEncoder().encodeToString(key.signDocument(signed(payload))));
+    return ConsentProof.canonical(signature);
+  }
+
+  /** Checks the signature block and the payload it signs, and parses the payload. */
+  static Checked checkSigned(String payloadText, String signatureText, CheckpointPublicKey key) {
     JsonNode signature;
     try {
       signature = JSON.readTree(signatureText);
     } catch (JacksonException e) {
-      return Verdict.invalid("the signature block is not valid JSON: it was altered");
+      return failed("the signature block is not valid JSON: it was altered");
     }
     if (!"Ed25519".equals(signature.path("algorithm").asText())) {
-      return Verdict.invalid("the signature block names no Ed25519 signature");
+      return failed("the signature block names no Ed25519 signature");
     }
     String signedBy = signature.path("keyId").asText();
     if (!key.keyId().equals(signedBy)) {
-      return Verdict.invalid(
-          "signed by key " + signedBy + ", not by the given public key " + key.keyId());
+      return failed("signed by key " + signedBy + ", not by the given public key " + key.keyId());
     }
     if (!ConsentProof.canonical(signature).equals(signatureText)
         || !key.toBase64().equals(signature.path("publicKey").asText())) {
-      return Verdict.invalid(
+      return failed(
           "the signature block was altered: it does not name the given public key exactly");
     }
     byte[] signatureBytes;
     try {
       signatureBytes = Base64.getDecoder().decode(signature.path("signature").asText());
     } catch (IllegalArgumentException e) {
-      return Verdict.invalid("the signature is not base64: it was altered");
+      return failed("the signature is not base64: it was altered");
     }
     if (!Base64.getEncoder()
         .encodeToString(signatureBytes)
         .equals(signature.path("signature").asText())) {
-      return Verdict.invalid("the signature is not in canonical base64: it was altered");
+      return failed("the signature is not in canonical base64: it was altered");
     }
     if (!key.verifiesDocument(signed(payloadText), signatureBytes)) {
-      return Verdict.invalid(
+      return failed(
           "the signature does not verify with key "
               + key.keyId()
               + ": the payload or the signature was altered");
@@ -134,24 +173,24 @@ public final class ConsentCertificate {
     try {
       proof = JSON.readTree(payloadText);
     } catch (JacksonException e) {
-      return Verdict.invalid("the signed payload is not valid JSON");
+      return failed("the signed payload is not valid JSON");
     }
     if (!ConsentProof.canonical(proof).equals(payloadText)) {
-      return Verdict.invalid("the signed payload is not in canonical form");
+      return failed("the signed payload is not in canonical form");
     }
     if (!ConsentProof.FORMAT.equals(proof.path("format").asText())) {
-      return Verdict.invalid(
+      return failed(
           "the payload's format is " + proof.path("format") + ", not " + ConsentProof.FORMAT);
     }
-    String expected;
-    try {
-      expected = ConsentProofPage.render(proof, payloadText, signatureText);
-    } catch (RuntimeException e) {
-      return Verdict.invalid("the signed payload cannot be rendered: " + e.getMessage());
-    }
-    if (!expected.equals(page)) {
-      return Verdict.invalid(difference(expected, page));
-    }
+    return new Checked(proof, null);
+  }
+
+  private static Checked failed(String why) {
+    return new Checked(null, Verdict.invalid(why));
+  }
+
+  /** The records' hashes and chains, and the checkpoint; the verdict of a matching certificate. */
+  static Verdict checkContent(JsonNode proof, CheckpointPublicKey key) {
     String records = records(proof, key);
     if (records.startsWith("!")) {
       return Verdict.invalid(records.substring(1));

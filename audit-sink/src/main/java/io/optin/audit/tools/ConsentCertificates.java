@@ -1,11 +1,13 @@
 package io.optin.audit.tools;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.audit.ledger.LedgerVerdict;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.domain.otp.PhoneMask;
 import io.optin.domain.otp.SubjectKeys;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
@@ -44,18 +46,20 @@ public final class ConsentCertificates {
   /** A certificate, or why none was issued. */
   public sealed interface Result {}
 
-  /** The certificate page (HTML). */
-  public record Issued(String page) implements Result {}
+  /** The certificate file: HTML (UTF-8) or PDF. */
+  public record Issued(byte[] content) implements Result {}
 
   /** Why no certificate was issued. */
   public record Refused(String reason) implements Result {}
 
   /**
-   * The certificate of {@code phone} (E.164) for {@code programId} (null: every program).
+   * The certificate of {@code phone} (E.164) for {@code programId} (null: every program), as PDF
+   * when {@code pdf}, else HTML.
    *
    * @throws TimeoutException when the ledger cannot be read to its end
    */
-  public Result issue(String phone, String programId, boolean maskPhone) throws TimeoutException {
+  public Result issue(String phone, String programId, boolean maskPhone, boolean pdf)
+      throws TimeoutException {
     LedgerVerdict verdict = LedgerVerification.verifyTopic(topics, signing.publicKey());
     if (!verdict.passed()) {
       return new Refused(
@@ -83,8 +87,11 @@ public final class ConsentCertificates {
             brands,
             new ConsentProof.LedgerCheck(
                 true, verdict.describe(), signing.publicKey().keyId(), checkpoint));
+    ObjectNode proof = ConsentProof.of(export, scope, export.exportedAt());
     return new Issued(
-        ConsentCertificate.issue(ConsentProof.of(export, scope, export.exportedAt()), signing));
+        pdf
+            ? ConsentCertificate.issuePdf(proof, signing)
+            : ConsentCertificate.issue(proof, signing).getBytes(StandardCharsets.UTF_8));
   }
 
   /** programId -> brand from {@code programs.brands} pairs ({@code id=Brand}). */

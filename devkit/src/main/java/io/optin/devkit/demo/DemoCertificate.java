@@ -8,7 +8,6 @@ import io.optin.dispatcher.DispatcherSettings;
 import io.optin.domain.otp.PhoneMask;
 import io.optin.kit.config.Settings;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -47,12 +46,12 @@ final class DemoCertificate {
             Clock.systemUTC());
     try {
       ConsentCertificates.Result result =
-          certificates.issue(subscriber.phone(), subscriber.programId(), true);
+          certificates.issue(subscriber.phone(), subscriber.programId(), true, false);
       if (result instanceof ConsentCertificates.Refused refused) {
         return "Consent certificate: none issued: " + refused.reason();
       }
       Path file = Files.createTempFile("optin-demo-certificate-", ".html");
-      Files.writeString(file, ((ConsentCertificates.Issued) result).page(), StandardCharsets.UTF_8);
+      Files.write(file, ((ConsentCertificates.Issued) result).content());
       return String.format(
           "Consent certificate of subscriber %d (%s, %s) written to %s%n"
               + "  check it offline: optin audit verify-certificate %s --public-key %s",

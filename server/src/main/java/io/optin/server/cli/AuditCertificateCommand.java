@@ -5,7 +5,6 @@ import io.optin.audit.tools.ConsentCertificates;
 import io.optin.domain.otp.PhoneMask;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -36,9 +35,10 @@ import picocli.CommandLine.Spec;
     })
 public final class AuditCertificateCommand implements Callable<Integer> {
 
-  /** The certificate's formats: HTML, printable to PDF on A4 or Letter. */
+  /** The certificate's formats. */
   enum Format {
-    html
+    html,
+    pdf
   }
 
   @Mixin private AuditToolSettings tool;
@@ -66,7 +66,9 @@ public final class AuditCertificateCommand implements Callable<Integer> {
   @Option(
       names = "--format",
       defaultValue = "html",
-      description = "html (default; self-contained, prints on A4 and Letter).")
+      description =
+          "html (default; self-contained, prints on A4 and Letter) or pdf (A4, fits Letter;"
+              + " payload and signature embedded as files).")
   private Format format;
 
   @Option(names = "--mask-phone", description = "Show the phone masked (+1415*****23).")
@@ -87,14 +89,14 @@ public final class AuditCertificateCommand implements Callable<Integer> {
                   signing,
                   tool.brands(),
                   Clock.systemUTC())
-              .issue(phone, program, maskPhone);
+              .issue(phone, program, maskPhone, format == Format.pdf);
     } catch (TimeoutException e) {
       return failed("cannot read the ledger: " + e.getMessage());
     }
     if (result instanceof ConsentCertificates.Refused refused) {
       return failed(refused.reason());
     }
-    Files.writeString(output, ((ConsentCertificates.Issued) result).page(), StandardCharsets.UTF_8);
+    Files.write(output, ((ConsentCertificates.Issued) result).content());
     PrintWriter out = spec.commandLine().getOut();
     out.printf(
         "Consent certificate for %s written to %s (%s, signed by key %s)%n",
