@@ -204,6 +204,10 @@ class ConsentCertificateTest {
     for (var step : export().steps()) {
       assertThat(page).contains("<td class=\"hash\">" + step.record().getHash() + "</td>");
     }
+    // And the evidence is in the ledger only sealed, never in clear
+    assertThat(audit.records())
+        .extracting(Object::toString)
+        .noneMatch(record -> record.contains("3F2504E0") || record.contains("trustedform"));
   }
 
   @Test

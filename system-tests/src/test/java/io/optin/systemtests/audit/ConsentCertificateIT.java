@@ -200,6 +200,27 @@ class ConsentCertificateIT {
             "certificate INVALID: the readable part does not show what the signed payload says,"
                 + " at line ")
         .contains("(consent-text)");
+    // And the same certificate as PDF verifies too
+    Path pdf = outDir.resolve("certificate.pdf");
+    Run issuedPdf =
+        optin(
+            "audit",
+            "certificate",
+            "--phone",
+            PHONE,
+            "--output",
+            pdf.toString(),
+            "--format",
+            "pdf");
+    Run checkedPdf =
+        optin("audit", "verify-certificate", pdf.toString(), "--public-key", publicKey());
+    assertThat(issuedPdf.exit()).as(issuedPdf.err()).isZero();
+    assertThat(Files.readAllBytes(pdf)).startsWith("%PDF-".getBytes(StandardCharsets.US_ASCII));
+    assertThat(checkedPdf.exit()).as(checkedPdf.err()).isZero();
+    assertThat(checkedPdf.out())
+        .startsWith(
+            "certificate valid: +14155550100, program acme-deals (Acme) CONFIRMED since "
+                + T0.plusSeconds(4));
     // And another key fails
     String otherKey = CheckpointSigningKey.generate().publicKey().toBase64();
     Run wrongKey = optin("audit", "verify-certificate", file.toString(), "--public-key", otherKey);
