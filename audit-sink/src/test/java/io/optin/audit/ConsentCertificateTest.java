@@ -13,6 +13,7 @@ import io.optin.audit.ledger.LedgerVerdict;
 import io.optin.audit.tools.ConsentCertificate;
 import io.optin.audit.tools.ConsentExport;
 import io.optin.audit.tools.ConsentExportDocument;
+import io.optin.audit.tools.ConsentExportJson;
 import io.optin.audit.tools.ConsentExports;
 import io.optin.audit.tools.ConsentProof;
 import io.optin.avro.ChallengeEventType;
@@ -364,6 +365,32 @@ class ConsentCertificateTest {
     assertThat(
             ConsentCertificate.verify(pdf, CheckpointSigningKey.generate().publicKey()).message())
         .startsWith("signed by key " + KEYS.publicKey().keyId() + ", not by the given public key");
+  }
+
+  @Test
+  void shouldShowTheEvidenceInTheTextAndJsonExports() throws Exception {
+    // Given a confirmed subscriber whose signup carried evidence
+    confirmedSubscriberWithEvidence();
+
+    // When it is exported as text and JSON
+    ConsentExport export = export();
+    String text = ConsentExportDocument.text(export);
+    var json = ConsentExportJson.toJson(export).get("steps").get(0).get("evidence");
+
+    // Then both show it, opened from the sealed personal data
+    assertThat(text)
+        .contains(
+            "  TrustedForm certificate: https://cert.trustedform.com/2b5d3f0e9a\n",
+            "  Jornaya LeadiD: 3F2504E0-4F89-11D3-9A0C-0305E82C3301\n",
+            "  Form snapshot SHA-256: " + "ab".repeat(32) + "\n",
+            "  Evidence vendor: acme-leads\n");
+    assertThat(json.toString())
+        .isEqualTo(
+            "{\"trustedFormCertUrl\":\"https://cert.trustedform.com/2b5d3f0e9a\","
+                + "\"jornayaLeadId\":\"3F2504E0-4F89-11D3-9A0C-0305E82C3301\","
+                + "\"formSnapshotSha256\":\""
+                + "ab".repeat(32)
+                + "\",\"extra\":{\"vendor\":\"acme-leads\"}}");
   }
 
   private static String verify(String page) {

@@ -210,7 +210,8 @@ final class ConsentCertificatePdf {
             + text(proof.path("format"))
             + ").",
         8);
-    float boxTop = out.y + 4;
+    out.y -= 4;
+    float boxTop = out.y;
     int boxPage = out.pages;
     out.fact(
         "Subscriber",
@@ -262,7 +263,7 @@ final class ConsentCertificatePdf {
             + "; key fingerprint "
             + text(ledger.path("keyId")));
     if (out.pages == boxPage) {
-      out.box(boxTop, out.y + 6);
+      out.box(boxTop, out.y - 5);
     }
     out.heading("Timeline", 12);
     float[] timelineWidths = {22, 110, 80, 55, 80, 181};
@@ -427,8 +428,8 @@ final class ConsentCertificatePdf {
     }
 
     void heading(String text, float size) throws IOException {
-      room(size * 2.4f);
-      y -= size * 1.2f;
+      room(size * 2.4f + 8);
+      y -= size * 1.2f + (y < TOP ? 8 : 0);
       show(bold, size, LEFT, y, shown(text));
       y -= size * 0.6f;
     }
@@ -486,7 +487,7 @@ final class ConsentCertificatePdf {
       content.setLineWidth(1.2f);
       content.addRect(LEFT, bottom, WIDTH, top - bottom);
       content.stroke();
-      y -= 8;
+      y = bottom - 4;
     }
 
     private void show(PDType1Font font, float size, float x, float at, String text)
