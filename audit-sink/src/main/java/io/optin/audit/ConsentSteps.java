@@ -7,7 +7,9 @@ import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.PersonalData;
+import io.optin.avro.ReplyIntent;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
@@ -138,6 +140,7 @@ final class ConsentSteps {
                     .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
                     .setErrorCode(report.getErrorCode())
                     .setDetail(report.getErrorMessage())
+                    .setChannel(channel(report.getChannel()))
                     .build(),
                 personal(report.getPhone())
                     .setMessageText(cfg.codeMask().mask(report.getMaskedBody()))
@@ -156,7 +159,8 @@ final class ConsentSteps {
         new ConsentStep(
             step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
                 .setProviderSid(sms.getMessageSid())
-                .setDetail("intent " + sms.getIntent())
+                .setDetail(replyDetail(sms))
+                .setChannel(channel(sms.getChannel()))
                 .build(),
             personal(sms.getPhone()).setMessageText(text).build());
     Derivation derivation =
@@ -244,8 +248,27 @@ final class ConsentSteps {
         step(type, sms.getPhone(), sms.getReceivedAt(), origin)
             .setProviderSid(sms.getMessageSid())
             .setMethod(method)
+            .setChannel(channel(sms.getChannel()))
             .build(),
         personal(sms.getPhone()).setMessageText(text).build());
+  }
+
+  /**
+   * "intent X"; a REVIEW says it needs a person and which parser rule flagged it, so the export
+   * shows it among the phone's steps.
+   */
+  static String replyDetail(InboundSms sms) {
+    String detail = "intent " + sms.getIntent();
+    if (sms.getIntent() != ReplyIntent.REVIEW) {
+      return detail;
+    }
+    String rule = sms.getRule() == null ? "" : " (rule " + sms.getRule() + ")";
+    return detail + ": needs review: possible opt-out" + rule;
+  }
+
+  /** The ledger's word for a message channel: its name, SMS when the record names none. */
+  static String channel(MessageChannel channel) {
+    return (channel == null ? MessageChannel.SMS : channel).name();
   }
 
   private static PersonalData.Builder personal(String phone) {

@@ -7,8 +7,10 @@ import static io.optin.audit.PipelineRecords.PHONE;
 import static io.optin.audit.PipelineRecords.PROGRAM;
 import static io.optin.audit.PipelineRecords.SIGNUP_ID;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.optin.audit.crypto.DataKeys;
+import io.optin.audit.ledger.LedgerHashing;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConsentAuditRecord;
@@ -16,10 +18,13 @@ import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.PersonalData;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRequested;
+import io.optin.avro.SmsDeliveryReport;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.metrics.PrometheusText;
 import io.optin.schemas.Topic;
@@ -100,7 +105,10 @@ class ConsentAuditTopologyTest {
         .setSubjectKey(SUBJECT)
         .setSourceTopic(topic.name())
         .setSourcePartition(0)
-        .setSourceOffset(offset);
+        .setSourceOffset(offset)
+        .setHashVersion(LedgerHashing.VERSION)
+        // A report or an answer naming no channel was an SMS.
+        .setChannel(topic == Topics.SMS_DELIVERY || topic == Topics.SMS_INBOUND ? "SMS" : null);
   }
 
   private static Opened step(ConsentAuditRecord.Builder content, PersonalData.Builder personal) {
@@ -302,6 +310,37 @@ class ConsentAuditTopologyTest {
   }
 
   @Test
+  void shouldRecordTheChannelOfAVoiceCallAndOfAWhatsAppAnswer() {
+    // Given a call delivered, then a STOP answered on WhatsApp
+    SmsDeliveryReport call =
+        SmsDeliveryReport.newBuilder(
+                PipelineRecords.delivery(
+                    "CA-1", DeliveryStatus.DELIVERED, ReportSource.STATUS_CALLBACK, null, null, T0))
+            .setChannel(MessageChannel.VOICE)
+            .build();
+    InboundSms stop =
+        InboundSms.newBuilder(
+                PipelineRecords.inbound("SM-wa-1", ReplyIntent.STOP, "STOP", T0.plusSeconds(5)))
+            .setChannel(MessageChannel.WHATSAPP)
+            .build();
+
+    // When
+    pipe(Topics.SMS_DELIVERY, PHONE, call, T0);
+    pipe(Topics.SMS_INBOUND, PHONE, stop, T0.plusSeconds(5));
+
+    // Then each step derived from them names its channel, under hashVersion 2
+    assertThat(audit.records())
+        .extracting(
+            ConsentAuditRecord::getEventType,
+            ConsentAuditRecord::getChannel,
+            ConsentAuditRecord::getHashVersion)
+        .containsExactly(
+            tuple(ConsentEventType.DELIVERED, "VOICE", 2),
+            tuple(ConsentEventType.REPLY_RECEIVED, "WHATSAPP", 2),
+            tuple(ConsentEventType.OPTED_OUT, "WHATSAPP", 2));
+  }
+
+  @Test
   void shouldRecordRepliesWithOptOutAndOptInOncePerMessage() {
     pipe(
         Topics.SMS_INBOUND,
@@ -351,6 +390,33 @@ class ConsentAuditTopologyTest {
                     .setProviderSid("SM-in-3")
                     .setMethod("REPLY_START"),
                 phoneOnly().setMessageText("START")));
+  }
+
+  @Test
+  void shouldRecordAReviewReplyAsNeedingReviewWithItsRuleAndNoOptOut() {
+    // Given a reply the parser flagged REVIEW, and one from a webhook that did not name its rule
+    InboundSms review = PipelineRecords.inbound("SM-in-4", ReplyIntent.REVIEW, "no thanks", T0);
+    review.setRule("review:en");
+    InboundSms older =
+        PipelineRecords.inbound("SM-in-5", ReplyIntent.REVIEW, "nein", T0.plusSeconds(1));
+
+    // When
+    pipe(Topics.SMS_INBOUND, PHONE, review, T0);
+    pipe(Topics.SMS_INBOUND, PHONE, older, T0.plusSeconds(1));
+
+    // Then each is one REPLY_RECEIVED saying so, with the text sealed, and nothing opts out
+    assertThat(opened())
+        .containsExactly(
+            step(
+                expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 0, T0)
+                    .setProviderSid("SM-in-4")
+                    .setDetail("intent REVIEW: needs review: possible opt-out (rule review:en)"),
+                phoneOnly().setMessageText("no thanks")),
+            step(
+                expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 1, T0.plusSeconds(1))
+                    .setProviderSid("SM-in-5")
+                    .setDetail("intent REVIEW: needs review: possible opt-out"),
+                phoneOnly().setMessageText("nein")));
   }
 
   @Test

@@ -3,7 +3,9 @@ package io.optin.devkit.sandbox;
 import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 
@@ -31,6 +33,24 @@ final class FormData {
       String name = decode(eq < 0 ? pair : pair.substring(0, eq));
       String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
       fields.putIfAbsent(name, value);
+    }
+    return fields;
+  }
+
+  /** Every value of every name, in order: Twilio's list parameters repeat their name. */
+  static Map<String, List<String>> parseAll(String body) {
+    Map<String, List<String>> fields = new LinkedHashMap<>();
+    if (body == null || body.isEmpty()) {
+      return fields;
+    }
+    for (String pair : body.split("&")) {
+      if (pair.isEmpty()) {
+        continue;
+      }
+      int eq = pair.indexOf('=');
+      String name = decode(eq < 0 ? pair : pair.substring(0, eq));
+      String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
+      fields.computeIfAbsent(name, n -> new ArrayList<>()).add(value);
     }
     return fields;
   }

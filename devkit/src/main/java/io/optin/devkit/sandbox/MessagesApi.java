@@ -1,5 +1,7 @@
 package io.optin.devkit.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.dispatcher.message.SmsSegments;
@@ -22,10 +24,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The part of Twilio's REST API that twilio-java uses to send an SMS and read it back: create a
- * message ({@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json}), list them ({@code GET
- * …/Messages.json}, see {@link MessageList}) and fetch one ({@code GET …/Messages/{Sid}.json}),
- * behind HTTP basic auth with the account sid and auth token.
+ * The part of Twilio's REST API that twilio-java uses to send an SMS or a WhatsApp message and read
+ * it back: create a message ({@code POST /2010-04-01/Accounts/{AccountSid}/Messages.json}), list
+ * them ({@code GET …/Messages.json}, see {@link MessageList}) and fetch one ({@code GET
+ * …/Messages/{Sid}.json}), behind HTTP basic auth with the account sid and auth token; calls
+ * ({@code …/Calls.json}) are routed to {@link CallsApi} behind the same auth.
+ *
+ * <p>A WhatsApp message has {@code whatsapp:+E164} as both To and From, and a content template
+ * ({@code ContentSid} HX…, {@code ContentVariables} a JSON object) instead of a Body: the sandbox
+ * shows it as "content HX… with variables {…}".
  */
 final class MessagesApi implements HttpHandler {
 
@@ -39,6 +46,9 @@ final class MessagesApi implements HttpHandler {
   private static final Pattern ALPHANUMERIC_SENDER =
       Pattern.compile("^(?=.*[A-Za-z])[A-Za-z0-9 ]{1,11}$");
   private static final int MAX_BODY_CHARS = 1600;
+  private static final String WHATSAPP = "whatsapp:";
+  private static final Pattern CONTENT_SID = Pattern.compile("^HX[0-9a-fA-F]{32}$");
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The number a Messaging Service "picks" in the sandbox: Twilio's valid test sender. */
   static final String MESSAGING_SERVICE_NUMBER = "+15005550006";
@@ -49,6 +59,7 @@ final class MessagesApi implements HttpHandler {
   private final Delivery delivery;
   private final AnswerDelay answerDelay;
   private final Clock clock;
+  private final CallsApi calls;
 
   /** What happens to an accepted message. */
   @FunctionalInterface
@@ -62,7 +73,8 @@ final class MessagesApi implements HttpHandler {
       MessageLog messages,
       Delivery delivery,
       AnswerDelay answerDelay,
-      Clock clock) {
+      Clock clock,
+      CallsApi calls) {
     this.accountSid = accountSid;
     this.expectedAuthorization =
         ("Basic "
@@ -74,6 +86,7 @@ final class MessagesApi implements HttpHandler {
     this.delivery = delivery;
     this.answerDelay = answerDelay;
     this.clock = clock;
+    this.calls = calls;
   }
 
   @Override
@@ -91,7 +104,9 @@ final class MessagesApi implements HttpHandler {
       String method = exchange.getRequestMethod();
       Matcher list = MESSAGES.matcher(path);
       Matcher one = MESSAGE.matcher(path);
-      if (list.matches() && accountSid.equals(list.group(1)) && method.equals("GET")) {
+      if (CallsApi.serves(path)) {
+        calls.handle(exchange, path, method);
+      } else if (list.matches() && accountSid.equals(list.group(1)) && method.equals("GET")) {
         list(exchange);
       } else if (list.matches() && accountSid.equals(list.group(1))) {
         if (!method.equals("POST")) {
@@ -154,6 +169,19 @@ final class MessagesApi implements HttpHandler {
     return Optional.empty();
   }
 
+  /** As {@link #readForm}, every value of a repeated name kept. */
+  static Optional<Map<String, List<String>>> readFormAll(HttpExchange exchange) throws IOException {
+    try {
+      return Optional.of(
+          FormData.parseAll(new String(HttpExchanges.readBody(exchange), StandardCharsets.UTF_8)));
+    } catch (HttpExchanges.BodyTooLargeException e) {
+      Responses.error(exchange, TwilioError.bodyTooLarge(HttpExchanges.MAX_BODY_BYTES));
+    } catch (IllegalArgumentException e) {
+      Responses.error(exchange, TwilioError.malformedForm());
+    }
+    return Optional.empty();
+  }
+
   private boolean authorized(HttpExchange exchange) {
     String header = exchange.getRequestHeaders().getFirst("Authorization");
     return header != null
@@ -174,7 +202,11 @@ final class MessagesApi implements HttpHandler {
     String service = from == null ? blankToNull(form.get("MessagingServiceSid")) : null;
     String callback = blankToNull(form.get("StatusCallback"));
     Instant now = clock.instant();
-    String body = form.get("Body");
+    String contentSid = blankToNull(form.get("ContentSid"));
+    String body =
+        contentSid != null
+            ? "content " + contentSid + " with variables " + contentVariables(form)
+            : form.get("Body");
     SandboxMessage message =
         new SandboxMessage(
             SandboxMessage.newSid(),
@@ -186,7 +218,7 @@ final class MessagesApi implements HttpHandler {
             body,
             service != null ? "accepted" : "queued",
             null,
-            SmsSegments.of(body).count(),
+            contentSid != null ? 1 : SmsSegments.of(body).count(),
             now,
             now,
             callback == null ? null : URI.create(callback));
@@ -210,6 +242,7 @@ final class MessagesApi implements HttpHandler {
     String from = blankToNull(form.get("From"));
     String service = blankToNull(form.get("MessagingServiceSid"));
     String body = blankToNull(form.get("Body"));
+    String contentSid = blankToNull(form.get("ContentSid"));
     String callback = blankToNull(form.get("StatusCallback"));
     if (to == null) {
       return Optional.of(TwilioError.toRequired());
@@ -217,8 +250,28 @@ final class MessagesApi implements HttpHandler {
     if (from == null && service == null) {
       return Optional.of(TwilioError.fromRequired());
     }
-    if (body == null) {
+    if (body == null && contentSid == null) {
       return Optional.of(TwilioError.bodyRequired());
+    }
+    boolean whatsapp = to.startsWith(WHATSAPP);
+    if (from != null && whatsapp != from.startsWith(WHATSAPP)) {
+      return Optional.of(
+          new TwilioError(
+              400, 21910, "Invalid From and To pair. From and To should be of the same channel"));
+    }
+    if (whatsapp) {
+      // WhatsApp numbers are E.164 behind the prefix; the magic numbers keep their meaning.
+      to = to.substring(WHATSAPP.length());
+      from = from == null ? null : from.substring(WHATSAPP.length());
+      if (from != null && !E164.matcher(from).matches()) {
+        return Optional.of(TwilioError.invalidFrom(form.get("From")));
+      }
+    }
+    if (contentSid != null && !CONTENT_SID.matcher(contentSid).matches()) {
+      return Optional.of(new TwilioError(400, 21655, "The ContentSid is Invalid."));
+    }
+    if (contentSid != null && !validVariables(form.get("ContentVariables"))) {
+      return Optional.of(new TwilioError(400, 21656, "The ContentVariables Parameter is invalid."));
     }
     if (from != null
         && !E164.matcher(from).matches()
@@ -228,14 +281,16 @@ final class MessagesApi implements HttpHandler {
     if (from == null && !(service.startsWith("MG") && service.length() == 34)) {
       return Optional.of(TwilioError.invalidMessagingService(service));
     }
-    Optional<TwilioError> magic = MagicNumbers.rejectFrom(from).or(() -> MagicNumbers.rejectTo(to));
+    String number = to;
+    Optional<TwilioError> magic =
+        MagicNumbers.rejectFrom(from).or(() -> MagicNumbers.rejectTo(number));
     if (magic.isPresent()) {
       return magic;
     }
     if (!E164.matcher(to).matches()) {
       return Optional.of(TwilioError.invalidTo(to));
     }
-    if (body.length() > MAX_BODY_CHARS) {
+    if (body != null && contentSid == null && body.length() > MAX_BODY_CHARS) {
       return Optional.of(TwilioError.bodyTooLong());
     }
     if (callback != null && !isHttpUrl(callback)) {
@@ -245,7 +300,41 @@ final class MessagesApi implements HttpHandler {
     return Optional.empty();
   }
 
-  private static boolean isHttpUrl(String text) {
+  /** A JSON object of string, number or boolean values, or nothing. */
+  private static boolean validVariables(String variables) {
+    if (variables == null || variables.isBlank()) {
+      return true;
+    }
+    try {
+      JsonNode node = JSON.readTree(variables);
+      if (node == null || !node.isObject()) {
+        return false;
+      }
+      for (JsonNode value : (Iterable<JsonNode>) node::elements) {
+        if (!value.isValueNode() || value.isNull()) {
+          return false;
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The variables as sent, compacted; {@code {}} when none were. */
+  private static String contentVariables(Map<String, String> form) {
+    String variables = blankToNull(form.get("ContentVariables"));
+    if (variables == null) {
+      return "{}";
+    }
+    try {
+      return JSON.writeValueAsString(JSON.readTree(variables));
+    } catch (IOException e) {
+      return variables;
+    }
+  }
+
+  static boolean isHttpUrl(String text) {
     try {
       URI uri = new URI(text);
       return ("http".equalsIgnoreCase(uri.getScheme()) || "https".equalsIgnoreCase(uri.getScheme()))

@@ -104,7 +104,10 @@ final class PhoneReplies {
     return answer;
   }
 
-  /** The fields Twilio posts to a number's incoming-message webhook. */
+  /**
+   * The fields Twilio posts to a number's incoming-message webhook; a WhatsApp message ({@code
+   * whatsapp:+E164} From and To) also carries the sender's WhatsApp id and profile name.
+   */
   private static Map<String, String> form(SandboxMessage inbound) {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("MessageSid", inbound.sid());
@@ -118,6 +121,11 @@ final class PhoneReplies {
     form.put("NumSegments", String.valueOf(inbound.numSegments()));
     form.put("SmsStatus", "received");
     form.put("ApiVersion", "2010-04-01");
+    if (inbound.from().startsWith("whatsapp:+")) {
+      form.put("WaId", inbound.from().substring("whatsapp:+".length()));
+      form.put("ProfileName", "Sandbox phone");
+      form.put("MessageType", "text");
+    }
     return form;
   }
 }

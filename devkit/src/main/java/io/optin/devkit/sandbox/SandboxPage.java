@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sandbox's web page: every phone's conversation, newest first, with a form to answer as that
- * phone. Self-contained (no external assets); every value is HTML-escaped.
+ * The sandbox's web page: every call, newest first, with what the callee heard and a keypad while a
+ * {@code <Gather>} listens; then every phone's conversation (SMS or WhatsApp), newest first, with a
+ * form to answer as that phone. Self-contained (no external assets); every value is HTML-escaped.
  */
 final class SandboxPage {
 
@@ -22,6 +23,7 @@ final class SandboxPage {
 
   static String render(
       Map<String, List<SandboxMessage>> conversations,
+      List<SandboxCall> calls,
       URI apiBaseUrl,
       String accountSid,
       URI inboundWebhookUrl,
@@ -47,6 +49,10 @@ final class SandboxPage {
                 : "<code>" + escape(inboundWebhookUrl) + "</code>")
         .append("</p>");
     legend(html, script);
+    if (!calls.isEmpty()) {
+      html.append("<h2>Calls</h2>");
+      calls.forEach(call -> call(html, call, notice));
+    }
     if (conversations.isEmpty()) {
       html.append("<p>No messages yet.</p>");
     }
@@ -112,13 +118,80 @@ final class SandboxPage {
     html.append("</ol></section>");
   }
 
+  private static void call(StringBuilder html, SandboxCall call, Notice notice) {
+    html.append("<section class=\"call\" id=\"")
+        .append(callAnchor(call.sid()))
+        .append("\"><h3>Call to ")
+        .append(escape(call.to()))
+        .append("</h3><p class=\"meta\">")
+        .append(TIME.format(call.dateCreated()))
+        .append(" UTC \u00b7 from ")
+        .append(escape(call.from()))
+        .append(" \u00b7 <b>")
+        .append(escape(call.status()))
+        .append("</b>");
+    if (!call.keys().isEmpty()) {
+      html.append(" \u00b7 keys pressed: <code>").append(escape(call.keys())).append("</code>");
+    }
+    html.append(" \u00b7 <code>").append(escape(call.sid())).append("</code></p>");
+    if (notice != null && call.to().equals(notice.phone())) {
+      html.append("<p class=\"notice\">").append(escape(notice.text())).append("</p>");
+    }
+    html.append("<ol>");
+    for (VoiceTwiml.Said said : call.spoken()) {
+      html.append("<li class=\"out\"><span class=\"meta\">says")
+          .append(said.language() == null ? "" : " (" + escape(said.language()) + ")")
+          .append("</span><p>")
+          .append(escape(said.text()))
+          .append("</p></li>");
+    }
+    html.append("</ol>");
+    if (call.awaitingKeys()) {
+      html.append("<form method=\"post\" action=\"/sandbox/call\" class=\"keypad\">")
+          .append("<input type=\"hidden\" name=\"sid\" value=\"")
+          .append(escape(call.sid()))
+          .append("\">");
+      for (String key : KEYPAD) {
+        html.append("<button name=\"keys\" value=\"")
+            .append(escape(key))
+            .append("\"")
+            .append(key.equals("1") ? " class=\"primary\"" : "")
+            .append(">")
+            .append(key.equals("1") ? "press 1" : escape(key))
+            .append("</button>");
+      }
+      html.append("<button name=\"hangup\" value=\"1\">hang up</button></form>");
+    } else if (call.status().equals(SandboxCall.IN_PROGRESS)) {
+      html.append("<form method=\"post\" action=\"/sandbox/call\">")
+          .append("<input type=\"hidden\" name=\"sid\" value=\"")
+          .append(escape(call.sid()))
+          .append("\"><button name=\"hangup\" value=\"1\">hang up</button></form>");
+    }
+    html.append("</section>");
+  }
+
+  private static final List<String> KEYPAD =
+      List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "*", "0", "#");
+
+  static String callAnchor(String callSid) {
+    return "c" + callSid.replaceAll("[^0-9A-Za-z]", "");
+  }
+
   private static void legend(StringBuilder html, DeliveryScript script) {
     html.append("<details><summary>Test numbers</summary><ul>")
         .append(
             "<li>To +15005550001: 21211 invalid number; \u2026002: 21612 cannot route; \u2026003: 21408 ")
         .append("no permission; \u2026004: 21610 unsubscribed; \u2026009: 21614 not a mobile</li>")
         .append(
-            "<li>From +15005550001: 21212 invalid; \u2026007: 21606 not ours; \u2026008: 21611 queue full</li>");
+            "<li>From +15005550001: 21212 invalid; \u2026007: 21606 not ours; \u2026008: 21611 queue full</li>")
+        .append("<li>To ")
+        .append(MagicNumbers.LANDLINE)
+        .append(
+            ": a landline: SMS undelivered (30006), WhatsApp failed (63003), calls answered</li>")
+        .append("<li>Calls to +15005550001: 21217 invalid; \u2026002: 21214 unreachable; ")
+        .append("\u2026003: 21215 no permission; \u2026004: 21216 blocked</li>")
+        .append(
+            "<li>WhatsApp: To and From <code>whatsapp:+\u2026</code>, same rules behind the prefix</li>");
     script
         .rules()
         .forEach(
@@ -165,7 +238,9 @@ final class SandboxPage {
           + "li.out{background:#eef3ff}li.in{background:#e9f9ee;margin-left:auto}li p{margin:.2rem 0;"
           + "white-space:pre-wrap;overflow-wrap:anywhere}.meta{color:#666;font-size:12px}"
           + ".notice{background:#fff6d5;padding:.3rem .6rem}form{display:flex;gap:.4rem}"
-          + "form input[name=body]{flex:1;padding:.3rem}";
+          + "form input[name=body]{flex:1;padding:.3rem}.keypad{flex-wrap:wrap;max-width:20rem}"
+          + ".keypad button{min-width:3rem;padding:.3rem}.keypad .primary{font-weight:bold}"
+          + "section.call{background:#fafafa}";
 
   /** Reload every 2 s, unless someone is typing a reply. */
   private static final String REFRESH =

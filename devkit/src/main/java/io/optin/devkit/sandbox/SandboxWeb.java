@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The sandbox's own pages: the message list ({@code GET /}), answering as a phone ({@code POST
- * /sandbox/reply}) and every message as JSON for tools ({@code GET /sandbox/messages.json}).
+ * The sandbox's own pages: the message and call list ({@code GET /}), answering as a phone ({@code
+ * POST /sandbox/reply}), pressing keys or hanging up during a call ({@code POST /sandbox/call}),
+ * and every message and call as JSON for tools ({@code GET /sandbox/messages.json}, {@code
+ * /sandbox/calls.json}).
  */
 final class SandboxWeb implements HttpHandler {
 
@@ -26,10 +28,12 @@ final class SandboxWeb implements HttpHandler {
 
   private final TwilioSandbox sandbox;
   private final MessageLog messages;
+  private final CallLog calls;
 
-  SandboxWeb(TwilioSandbox sandbox, MessageLog messages) {
+  SandboxWeb(TwilioSandbox sandbox, MessageLog messages, CallLog calls) {
     this.sandbox = sandbox;
     this.messages = messages;
+    this.calls = calls;
   }
 
   @Override
@@ -41,8 +45,12 @@ final class SandboxWeb implements HttpHandler {
         page(exchange);
       } else if (path.equals("/sandbox/messages.json") && method.equals("GET")) {
         Responses.json(exchange, 200, Map.of("messages", allMessages()));
+      } else if (path.equals("/sandbox/calls.json") && method.equals("GET")) {
+        Responses.json(exchange, 200, Map.of("calls", allCalls()));
       } else if (path.equals("/sandbox/reply") && method.equals("POST")) {
         reply(exchange);
+      } else if (path.equals("/sandbox/call") && method.equals("POST")) {
+        call(exchange);
       } else {
         Responses.text(exchange, 404, "Not found: " + method + " " + path);
       }
@@ -61,6 +69,7 @@ final class SandboxWeb implements HttpHandler {
     String html =
         SandboxPage.render(
             messages.conversationsNewestFirst(),
+            calls.newestFirst(),
             sandbox.baseUrl(),
             sandbox.accountSid(),
             sandbox.inboundWebhookUrl(),
@@ -76,23 +85,68 @@ final class SandboxWeb implements HttpHandler {
             + "'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'");
   }
 
-  private void reply(HttpExchange exchange) throws IOException {
+  /** The posted form, or null when it has been answered with a refusal. */
+  private static Map<String, String> pageForm(HttpExchange exchange, String what, String plural)
+      throws IOException {
     String origin = exchange.getRequestHeaders().getFirst("Origin");
     String host = exchange.getRequestHeaders().getFirst("Host");
     if (origin != null && host != null && !origin.equals("http://" + host)) {
       // A page of another site must not make a phone "answer" through the user's browser.
-      Responses.text(exchange, 403, "Cross-origin replies are refused");
-      return;
+      Responses.text(exchange, 403, "Cross-origin " + plural + " are refused");
+      return null;
     }
-    Map<String, String> form;
     try {
-      form = FormData.parse(new String(HttpExchanges.readBody(exchange), StandardCharsets.UTF_8));
+      return FormData.parse(new String(HttpExchanges.readBody(exchange), StandardCharsets.UTF_8));
     } catch (HttpExchanges.BodyTooLargeException e) {
       Responses.text(
-          exchange, 413, "The reply is larger than " + HttpExchanges.MAX_BODY_BYTES + " bytes");
-      return;
+          exchange,
+          413,
+          "The " + what + " is larger than " + HttpExchanges.MAX_BODY_BYTES + " bytes");
     } catch (IllegalArgumentException e) {
-      Responses.text(exchange, 400, "The reply is not a valid URL-encoded form");
+      Responses.text(exchange, 400, "The " + what + " is not a valid URL-encoded form");
+    }
+    return null;
+  }
+
+  private void call(HttpExchange exchange) throws IOException {
+    Map<String, String> form = pageForm(exchange, "key press", "key presses");
+    if (form == null) {
+      return;
+    }
+    String sid = form.getOrDefault("sid", "");
+    SandboxCall call = calls.find(sid).orElse(null);
+    if (call == null) {
+      Responses.text(exchange, 404, "No call " + sid);
+      return;
+    }
+    String notice;
+    if (form.containsKey("hangup")) {
+      sandbox.hangUp(sid);
+      notice = "Hung up";
+    } else {
+      String keys = form.getOrDefault("keys", "");
+      try {
+        WebhookAnswer answer = sandbox.press(sid, keys);
+        notice = "Pressed " + keys + ": the voice webhook answered HTTP " + answer.status();
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        notice = "Not pressed: " + e.getMessage();
+      } catch (UncheckedIOException e) {
+        notice = "Pressed, but the voice webhook failed: " + e.getCause().getMessage();
+      }
+    }
+    Responses.seeOther(
+        exchange,
+        "/?phone="
+            + urlEncode(call.to())
+            + "&notice="
+            + urlEncode(notice)
+            + "#"
+            + SandboxPage.callAnchor(sid));
+  }
+
+  private void reply(HttpExchange exchange) throws IOException {
+    Map<String, String> form = pageForm(exchange, "reply", "replies");
+    if (form == null) {
       return;
     }
     String phone = form.getOrDefault("phone", "");
@@ -141,6 +195,24 @@ final class SandboxWeb implements HttpHandler {
       item.put("numSegments", m.numSegments());
       item.put("dateCreated", m.dateCreated().toString());
       item.put("dateUpdated", m.dateUpdated().toString());
+      json.add(item);
+    }
+    return json;
+  }
+
+  private List<Map<String, Object>> allCalls() {
+    List<Map<String, Object>> json = new ArrayList<>();
+    for (SandboxCall c : calls.newestFirst()) {
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("sid", c.sid());
+      item.put("from", c.from());
+      item.put("to", c.to());
+      item.put("status", c.status());
+      item.put("spoken", c.spokenTexts());
+      item.put("awaitingKeys", c.awaitingKeys());
+      item.put("keys", c.keys());
+      item.put("dateCreated", c.dateCreated().toString());
+      item.put("dateUpdated", c.dateUpdated().toString());
       json.add(item);
     }
     return json;

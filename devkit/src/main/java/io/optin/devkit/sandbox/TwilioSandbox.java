@@ -21,9 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A local Twilio stand-in for the embedded default and tests: the Messages API subset twilio-java
- * uses to send an SMS, Twilio's magic test numbers, signed status callbacks played by a {@link
- * DeliveryScript}, replies "from the phone" as signed inbound webhooks, and a page at {@code /}
- * listing every message.
+ * uses to send an SMS or a WhatsApp template message, the Calls API subset to place a call with
+ * inline TwiML, Twilio's magic test numbers ({@link MagicNumbers}), signed status callbacks played
+ * by a {@link DeliveryScript}, replies "from the phone" (SMS or WhatsApp) as signed inbound
+ * webhooks, keys pressed during a call as signed {@code <Gather>} webhooks, and a page at {@code /}
+ * listing every message and call.
  *
  * <p>Nothing leaves the machine: messages are kept in memory (bounded) and never sent to a real
  * phone.
@@ -34,6 +36,7 @@ public final class TwilioSandbox implements AutoCloseable {
 
   static final int MAX_MESSAGES_PER_PHONE = 200;
   static final int MAX_PHONES = 1000;
+  static final int MAX_CALLS = 2000;
 
   /**
    * Answers a slow provider ({@link #apiAnswerDelay}) may hold at once, each on a request thread: a
@@ -55,6 +58,7 @@ public final class TwilioSandbox implements AutoCloseable {
   private final String authToken;
   private final Clock clock = Clock.systemUTC();
   private final MessageLog messages;
+  private final CallLog calls = new CallLog(MAX_CALLS);
   private final WebhookSender webhooks;
   private final PhoneReplies replies;
   private final AnswerDelay answerDelay = new AnswerDelay();
@@ -67,6 +71,7 @@ public final class TwilioSandbox implements AutoCloseable {
   private int threads = DEFAULT_THREADS;
   private HttpPort server;
   private ScheduledExecutorService callbackThreads;
+  private CallProgress callProgress;
 
   /**
    * @param host interface to listen on, usually 127.0.0.1
@@ -173,17 +178,25 @@ public final class TwilioSandbox implements AutoCloseable {
     callbackThreads =
         Executors.newScheduledThreadPool(2, NamedThreads.daemons("twilio-sandbox-callback-"));
     StatusCallbacks callbacks = new StatusCallbacks(messages, webhooks, callbackThreads, clock);
+    callProgress =
+        new CallProgress(
+            calls, webhooks, callbackThreads, clock, () -> callbackDelay, () -> inboundWebhookUrl);
     MessagesApi api =
         new MessagesApi(
             accountSid,
             authToken,
             messages,
             message -> {
-              callbacks.play(message, deliveryScript.outcomeFor(message.to()), callbackDelay);
+              callbacks.play(
+                  message,
+                  MagicNumbers.deliveryTo(message.to())
+                      .orElseGet(() -> deliveryScript.outcomeFor(message.to())),
+                  callbackDelay);
               phones.accept(message);
             },
             answerDelay,
-            clock);
+            clock,
+            new CallsApi(accountSid, calls, callProgress, clock));
     server =
         HttpPort.open(
             "twilio-sandbox-http",
@@ -192,7 +205,7 @@ public final class TwilioSandbox implements AutoCloseable {
             HttpLimits.withThreads(threads),
             onlyThisMachine(
                 HttpPort.prefixes(
-                    Map.of("/2010-04-01/", api, "/", new SandboxWeb(this, messages)))),
+                    Map.of("/2010-04-01/", api, "/", new SandboxWeb(this, messages, calls)))),
             new HttpPort.Dialect(
                 (status, reason, field) ->
                     Responses.errorJson(TwilioError.refusedByPort(status, reason)),
@@ -290,6 +303,55 @@ public final class TwilioSandbox implements AutoCloseable {
   public WebhookAnswer redeliver(String messageSid, URI inboundWebhookUrl) {
     return replies.redeliver(
         messageSid, Objects.requireNonNull(inboundWebhookUrl, "inboundWebhookUrl"));
+  }
+
+  /** The calls placed to this number, oldest first, as they are now. */
+  public List<SandboxCall> callsTo(String phone) {
+    return calls.to(phone);
+  }
+
+  /** The call with this sid, as it is now. */
+  public java.util.Optional<SandboxCall> call(String callSid) {
+    return calls.find(callSid);
+  }
+
+  /**
+   * The callee presses {@code digits} on call {@code callSid}: Twilio's signed {@code <Gather>}
+   * webhook is posted to its {@code action} (CallSid, AccountSid, From our number, To the callee,
+   * Direction outbound-api, CallStatus in-progress, Digits) and its TwiML answer is heard; the call
+   * completes unless that answer gathers again.
+   *
+   * @throws IllegalArgumentException when the keys are not 1 to 20 of 0-9, * and #
+   * @throws IllegalStateException when the call is unknown or no {@code <Gather>} listens
+   * @throws java.io.UncheckedIOException when the action cannot be reached (the call then ends)
+   */
+  public WebhookAnswer press(String callSid, String digits) {
+    return started().press(callSid, digits);
+  }
+
+  /**
+   * {@link #press} on the oldest call to {@code phone} that listens for keys and that no other
+   * caller is pressing on; empty when there is none (yet).
+   */
+  public java.util.Optional<PressedCall> pressOnNextCall(String phone, String digits) {
+    return started()
+        .pressOnNextCall(phone, digits)
+        .map(p -> new PressedCall(p.callSid(), p.answer()));
+  }
+
+  /** A key press on call {@code callSid} and what optin's webhook answered. */
+  public record PressedCall(String callSid, WebhookAnswer answer) {}
+
+  /** The callee hangs up: the call completes (reported if asked). */
+  public void hangUp(String callSid) {
+    started().hangUp(callSid);
+  }
+
+  private synchronized CallProgress started() {
+    if (callProgress == null || server == null) {
+      throw new IllegalStateException("not started");
+    }
+    return callProgress;
   }
 
   @Override

@@ -3,10 +3,12 @@ package io.optin.replies.matching;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.DeadLetter;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.VerificationAttempt;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import java.nio.ByteBuffer;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -35,6 +38,7 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
 
   private final ReplyTopologyConfig config;
   private final ReplyMatcher matcher;
+  private final SubjectKeys subjects;
   private final Supplier<String> ids;
   private final OptinMetrics metrics;
   private final OutcomeListener listener;
@@ -44,11 +48,13 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   ReplyProcessor(
       ReplyTopologyConfig config,
       ReplyMatcher matcher,
+      SubjectKeys subjects,
       Supplier<String> ids,
       OptinMetrics metrics,
       OutcomeListener listener) {
     this.config = config;
     this.matcher = matcher;
+    this.subjects = subjects;
     this.ids = ids;
     this.metrics = metrics;
     this.listener = listener;
@@ -83,6 +89,10 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       return;
     }
     Object value = decoded.value();
+    if (value instanceof ErasureRequested erasure) {
+      onErasure(erasure, record.timestamp());
+      return;
+    }
     String phone = record.key();
     Refusal refusal = refusal(phone, value);
     if (refusal != null) {
@@ -185,13 +195,14 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       case CONFIRM -> answer(phone, Reply.yes(sms.getMessageSid(), sms.getToNumber(), r));
       case CODE ->
           answer(phone, Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r));
-      case STOP -> optOut(phone, r);
+      case STOP -> optOut(phone, sms.getToNumber(), r);
       case START -> {
         state.putChallenges(phone, state.challenges(phone).withoutStopBefore(r));
         state.applyStatus(phone, state.statusBook().optedIn(state.statuses(phone), r), r);
       }
       default -> {
-        // HELP and anything else change nothing; the webhook answered them already.
+        // HELP, REVIEW and anything else change nothing; the webhook answered them already. A
+        // REVIEW is a person's to judge: it is recorded (ledger, metric), never acted on here.
       }
     }
   }
@@ -232,16 +243,52 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
         && decision.outcome().map(o -> o.kind() == Outcome.Kind.NO_CHALLENGE).orElse(false);
   }
 
-  private void optOut(String phone, long at) {
+  private void optOut(String phone, String toNumber, long at) {
     // A STOP supersedes every answer given before it: none may confirm once its challenge arrives.
-    // It is also remembered: a challenge it answers may still be read after it.
+    // It is also remembered: a challenge it answers may still be read after it (whatever the scope:
+    // which program such a challenge is for is not known yet, so the STOP errs on opting out).
     PhoneChallenges before = state.challenges(phone).forgettingParkedBefore(at + 1).withStop(at);
-    Decision decision = matcher.optOut(before, at);
+    Set<String> scope =
+        config.stopScope() == ReplyTopologyConfig.StopScope.PROGRAM
+            ? before.programsAnsweredBy(toNumber)
+            : Set.of();
+    Decision decision = matcher.optOut(before, at, scope);
     Set<String> programs = new HashSet<>();
     before.closed().forEach(c -> programs.add(c.programId()));
     StatusBook.Transition statuses =
-        state.statusBook().optedOut(state.statuses(phone), decision.closures(), programs, at);
+        state
+            .statusBook()
+            .optedOut(state.statuses(phone), decision.closures(), programs, at, scope);
     state.apply(phone, decision, statuses, at);
+  }
+
+  /**
+   * Forgets every phone of this task whose subject key is the erased one, and tells the status and
+   * confirmation topics with tombstones. The request names only the subject key (the phone is not
+   * written in clear where it would outlive the erasure), so the phones this task holds are hashed
+   * until one matches: erasures are rare, and the scan reads one partition's stores.
+   */
+  private void onErasure(ErasureRequested erasure, long timestamp) {
+    Set<String> phones = new TreeSet<>();
+    state.forEachPhone(
+        phone -> {
+          if (subjects.keyFor(phone).equals(erasure.getSubjectKey())) {
+            phones.add(phone);
+          }
+        });
+    for (String phone : phones) {
+      state.erase(phone, timestamp);
+      LOG.info(
+          "erased {} (request {}): state forgotten, status and confirmation tombstones written",
+          PhoneMask.mask(phone),
+          erasure.getRequestId());
+    }
+    if (phones.isEmpty()) {
+      LOG.info(
+          "erasure request {}: no phone of subject {} in this partition's state",
+          erasure.getRequestId(),
+          erasure.getSubjectKey());
+    }
   }
 
   private void deadLetter(Record<String, Decoded<?>> record, String reason, String field) {
