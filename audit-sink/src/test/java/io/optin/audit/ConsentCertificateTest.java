@@ -19,6 +19,7 @@ import io.optin.audit.tools.ConsentProof;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.FormEvidence;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.ReplyIntent;
@@ -365,6 +366,40 @@ class ConsentCertificateTest {
     assertThat(
             ConsentCertificate.verify(pdf, CheckpointSigningKey.generate().publicKey()).message())
         .startsWith("signed by key " + KEYS.publicKey().keyId() + ", not by the given public key");
+  }
+
+  @Test
+  void shouldCertifyAnErasedSubscriberWithoutTheirPersonalData() throws Exception {
+    // Given a confirmed subscriber erased later
+    confirmedSubscriberWithEvidence();
+    Instant erasedAt = T0.plusSeconds(86_400);
+    audit.pipe(
+        Topics.CONSENT_ERASURES,
+        SUBJECTS.keyFor(PHONE),
+        ErasureRequested.newBuilder()
+            .setRequestId("er-1")
+            .setSubjectKey(SUBJECTS.keyFor(PHONE))
+            .setReason("GDPR art. 17")
+            .setRequestedAt(erasedAt)
+            .build(),
+        erasedAt);
+
+    // When a certificate is issued and checked
+    String page = certificate(false);
+    ConsentCertificate.Verdict verdict =
+        ConsentCertificate.verify(page.getBytes(StandardCharsets.UTF_8), KEYS.publicKey());
+
+    // Then it still proves the consent and the outcome, says when the erasure was, and holds
+    // neither IP nor evidence
+    assertThat(verdict.valid()).as(verdict.message()).isTrue();
+    assertThat(verdict.message()).contains("6 records chained, 6 hashes recomputed");
+    assertThat(page)
+        .contains(
+            "<span class=\"ko\">ERASED at " + erasedAt + "</span>",
+            "<td data-fact=\"ip\">(erased)</td>",
+            "<p data-fact=\"evidence\">Erased with the subscriber's personal data",
+            "Yes, text me Acme deals.")
+        .doesNotContain("203.0.113.7", "3F2504E0", "trustedform.com/2b5d");
   }
 
   @Test

@@ -295,7 +295,12 @@ final class ConsentCertificatePdf {
     }
     out.heading("Evidence", 12);
     JsonNode evidence = proof.path("evidence");
-    if (!evidence.isObject()) {
+    if (evidence.path("erased").asBoolean(false)) {
+      out.paragraph(
+          "Erased with the subscriber's personal data: whatever the signup carried can no longer"
+              + " be read.",
+          9);
+    } else if (!evidence.isObject()) {
       out.paragraph("No third-party evidence was given with the signup.", 9);
     } else {
       out.fact("TrustedForm certificate", or(evidence.path("trustedFormCertUrl"), "(none)"));

@@ -104,7 +104,7 @@ public final class ConsentProof {
     }
     ConsentExport.Step signup = signupOf(steps, export.outcomes(), scope.programId());
     root.set("consent", signup == null ? NODES.nullNode() : consent(signup));
-    root.set("evidence", signup == null ? NODES.nullNode() : evidence(signup.personal()));
+    root.set("evidence", signup == null ? NODES.nullNode() : evidence(signup));
     if (export.erasure() == null) {
       root.putNull("erasure");
     } else {
@@ -206,7 +206,12 @@ public final class ConsentProof {
     return consent;
   }
 
-  private static JsonNode evidence(PersonalData personal) {
+  /** The signup's evidence; {@code {"erased":true}} when it can no longer be read. */
+  private static JsonNode evidence(ConsentExport.Step signup) {
+    if (signup.personalState() == ConsentExport.PersonalState.ERASED) {
+      return NODES.objectNode().put("erased", true);
+    }
+    PersonalData personal = signup.personal();
     FormEvidence f = personal == null ? null : personal.getFormEvidence();
     if (f == null) {
       return NODES.nullNode();

@@ -272,6 +272,12 @@ public final class ConsentProofPage {
 
   private static void evidence(Page out, JsonNode evidence) {
     out.line("<h2>Evidence</h2>");
+    if (evidence.path("erased").asBoolean(false)) {
+      out.line(
+          "<p data-fact=\"evidence\">Erased with the subscriber's personal data: whatever the signup"
+              + " carried can no longer be read.</p>");
+      return;
+    }
     if (!evidence.isObject()) {
       out.line("<p data-fact=\"evidence\">No third-party evidence was given with the signup.</p>");
       return;
