@@ -90,6 +90,11 @@ class DemoIT {
     assertThat(verified.toString())
         .startsWith("certificate valid: +")
         .contains(" CONFIRMED since ", "hashes recomputed", "signature verified");
+    // and it shows the evidence the subscriber's signup carried over HTTP, opened from the ledger
+    assertThat(Files.readString(Path.of(certificate.group(1))))
+        .contains(
+            "<td data-fact=\"trusted-form\">https://cert.trustedform.com/demo",
+            "<td data-fact=\"jornaya\">0DE0D0E0-0000-4000-8000-");
     Files.delete(Path.of(certificate.group(1)));
   }
 
