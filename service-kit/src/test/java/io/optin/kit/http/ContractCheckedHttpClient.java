@@ -61,6 +61,17 @@ public final class ContractCheckedHttpClient {
     return response;
   }
 
+  /** As {@link #send(HttpRequest, HttpResponse.BodyHandler)}; a mismatch fails the future. */
+  public CompletableFuture<HttpResponse<String>> sendAsync(
+      HttpRequest request, HttpResponse.BodyHandler<String> bodyHandler) {
+    return http.sendAsync(request, bodyHandler)
+        .thenApply(
+            response -> {
+              check(request, response);
+              return response;
+            });
+  }
+
   private void check(HttpRequest request, HttpResponse<String> response) {
     CONTRACT.assertMatches(
         request.method(),
