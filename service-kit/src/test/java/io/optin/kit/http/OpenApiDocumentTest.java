@@ -7,6 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.optin.kit.metrics.Metrics;
+import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.SpecVersion;
+import io.swagger.v3.parser.OpenAPIV3Parser;
+import io.swagger.v3.parser.core.models.ParseOptions;
+import io.swagger.v3.parser.core.models.SwaggerParseResult;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -46,6 +51,32 @@ class OpenApiDocumentTest {
     // Then the class path holds the very same document, an OpenAPI 3.1 one
     assertThat(OpenApiDocument.read()).isEqualTo(inRepository);
     assertThat(inRepository.path("openapi").asText()).isEqualTo("3.1.0");
+  }
+
+  @Test
+  void shouldBeAValidOpenApi31DocumentWhoseReferencesAllResolve() throws Exception {
+    // Given the document, read by swagger-parser as a client generator would
+    ParseOptions options = new ParseOptions();
+    options.setResolve(true);
+    SwaggerParseResult parsed =
+        new OpenAPIV3Parser()
+            .readContents(Files.readString(Path.of("../docs/openapi.yaml")), null, options);
+
+    // Then it is OpenAPI 3.1 with nothing to report, and its operations are all there
+    assertThat(parsed.getMessages()).isEmpty();
+    OpenAPI api = parsed.getOpenAPI();
+    assertThat(api.getSpecVersion()).isEqualTo(SpecVersion.V31);
+    assertThat(api.getPaths().keySet())
+        .containsExactlyInAnyOrderElementsOf(OpenApiContract.load().documentedPaths());
+    assertThat(api.getComponents().getSecuritySchemes())
+        .containsOnlyKeys("bearer", "twilioSignature");
+    // Health, metrics and the document itself need no token; the webhooks need Twilio's signature
+    for (String open : List.of("/health/live", "/health/ready", "/metrics", "/openapi.json")) {
+      assertThat(api.getPaths().get(open).getGet().getSecurity()).as(open).isEmpty();
+    }
+    assertThat(
+            api.getPaths().get("/webhooks/twilio/inbound").getPost().getSecurity().get(0).keySet())
+        .containsExactly("twilioSignature");
   }
 
   @Test
