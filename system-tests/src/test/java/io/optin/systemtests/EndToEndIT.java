@@ -11,10 +11,10 @@ import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
 import io.optin.kit.config.Settings;
+import io.optin.kit.http.ContractCheckedHttpClient;
 import io.optin.kit.metrics.PrometheusText;
 import io.optin.schemas.Topics;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
@@ -49,7 +49,8 @@ class EndToEndIT {
 
   @TempDir Path dataDir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  // Every answer is checked against docs/openapi.yaml: the document cannot drift from the services.
+  private final ContractCheckedHttpClient http = ContractCheckedHttpClient.newClient();
   private EmbeddedOptin optin;
   private TwilioSandbox sandbox;
 
@@ -87,6 +88,8 @@ class EndToEndIT {
 
   @AfterEach
   void stopEverything() {
+    System.out.printf(
+        "%s: %d answers validated against docs/openapi.yaml%n", "EndToEndIT", http.validated());
     if (optin != null) {
       optin.close();
     }
@@ -170,6 +173,7 @@ class EndToEndIT {
                 assertThat(get("/v1/subscribers/" + SECOND).body())
                     .contains("\"status\":\"CONFIRMED\""));
     assertThat(get("/health/ready").statusCode()).isEqualTo(200);
+    assertThat(get("/openapi.json").statusCode()).isEqualTo(200);
     PrometheusText scrape = PrometheusText.parse(get("/metrics").body());
     for (String method : List.of("reply_yes", "reply_code", "code_entry")) {
       assertThat(scrape.sum("optin_confirmations_total", Map.of("method", method)))

@@ -12,10 +12,10 @@ import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
+import io.optin.kit.http.ContractCheckedHttpClient;
 import io.optin.schemas.PrivacyTable;
 import io.optin.schemas.Topics;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,8 @@ class ErasureEverywhereIT {
 
   @TempDir Path dataDir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  // Every answer is checked against docs/openapi.yaml: the document cannot drift from the services.
+  private final ContractCheckedHttpClient http = ContractCheckedHttpClient.newClient();
   private EmbeddedOptin optin;
   private TwilioSandbox sandbox;
 
@@ -95,6 +96,9 @@ class ErasureEverywhereIT {
 
   @AfterEach
   void stopEverything() {
+    System.out.printf(
+        "%s: %d answers validated against docs/openapi.yaml%n",
+        "ErasureEverywhereIT", http.validated());
     if (optin != null) {
       optin.close();
     }

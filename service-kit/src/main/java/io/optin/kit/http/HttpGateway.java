@@ -24,10 +24,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one HTTP port of a process: every service's routes, {@code /health/live}, {@code
- * /health/ready}, {@code /health/ready/{service}} and {@code /metrics}, on an {@link HttpPort}.
- * {@code /v1/*} and {@code /internal/*} (what instances ask each other, in a lane of their own)
- * require a bearer token when tokens are configured, and {@code /v1/*} a JSON body; webhooks
- * (signed by Twilio) and health never need a token. Health and metrics answer on the port's own
+ * /health/ready}, {@code /health/ready/{service}}, {@code /metrics} and {@code /openapi.json} (the
+ * port's OpenAPI document, docs/openapi.yaml), on an {@link HttpPort}. {@code /v1/*} and {@code
+ * /internal/*} (what instances ask each other, in a lane of their own) require a bearer token when
+ * tokens are configured, and {@code /v1/*} a JSON body; webhooks (signed by Twilio), health,
+ * metrics and the OpenAPI document never need a token. Health and metrics answer on the port's own
  * threads, so they answer while every handler thread waits on an outcome or many slow clients are
  * connected.
  *
@@ -64,7 +65,10 @@ public final class HttpGateway implements AutoCloseable {
   private volatile Metrics.Binding jvm;
   private final List<String> mounted = new ArrayList<>();
 
-  /** Health and metrics: answered on the port's own threads. */
+  /** The document is the same for every port of the process: read once. */
+  private static volatile OpenApiDocument openApi;
+
+  /** Health, metrics and the OpenAPI document: answered on the port's own threads. */
   private final Map<String, HttpHandler> builtIn = new ConcurrentHashMap<>();
 
   /** The services' handlers by path prefix, run on handler threads. */
@@ -111,6 +115,7 @@ public final class HttpGateway implements AutoCloseable {
                 200,
                 Metrics.CONTENT_TYPE,
                 metrics.render().getBytes(StandardCharsets.UTF_8)));
+    gateway.builtIn.put(OpenApiDocument.PATH, openApiDocument());
     // The process's /metrics shows its JVM beside optin's own meters.
     gateway.jvm = metrics.bindJvm();
     gateway.port =
@@ -165,6 +170,25 @@ public final class HttpGateway implements AutoCloseable {
     this.services = List.copyOf(watched);
     routed = true;
     return this;
+  }
+
+  /**
+   * Every path prefix the port answers: the built-in ones (health, metrics, the OpenAPI document)
+   * and the mounted routes, sorted; what docs/openapi.yaml must document.
+   */
+  public synchronized List<String> paths() {
+    List<String> all = new ArrayList<>(builtIn.keySet());
+    all.addAll(mounted);
+    return all.stream().sorted().toList();
+  }
+
+  private static OpenApiDocument openApiDocument() {
+    OpenApiDocument document = openApi;
+    if (document == null) {
+      document = OpenApiDocument.load();
+      openApi = document;
+    }
+    return document;
   }
 
   /** The bound port (the free port chosen when 0 was asked). */

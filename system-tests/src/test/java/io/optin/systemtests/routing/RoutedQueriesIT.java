@@ -13,6 +13,7 @@ import io.optin.devkit.sandbox.TwilioSignature;
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SharedSettings;
+import io.optin.kit.http.ContractCheckedHttpClient;
 import io.optin.kit.http.HttpGateway;
 import io.optin.kit.metrics.Metrics;
 import io.optin.kit.metrics.OptinMetrics;
@@ -22,7 +23,6 @@ import io.optin.server.stack.OptinServices;
 import io.optin.server.stack.ServiceName;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -70,7 +70,8 @@ class RoutedQueriesIT {
   @TempDir Path secondStateDir;
   @TempDir Path configDir;
 
-  private final HttpClient http = HttpClient.newHttpClient();
+  // Every answer is checked against docs/openapi.yaml: the document cannot drift from the services.
+  private final ContractCheckedHttpClient http = ContractCheckedHttpClient.newClient();
   private EmbeddedOptin first;
   private HttpGateway secondGateway;
   private OptinServices second;
@@ -124,6 +125,9 @@ class RoutedQueriesIT {
 
   @AfterEach
   void stopEverything() {
+    System.out.printf(
+        "%s: %d answers validated against docs/openapi.yaml%n",
+        "RoutedQueriesIT", http.validated());
     if (secondGateway != null) {
       secondGateway.close();
     }
