@@ -5,19 +5,20 @@ import static io.optin.audit.AuditSettings.AUDIT_SIGNING_KEY;
 import static io.optin.audit.AuditSettings.AUDIT_SIGNING_PUBLIC_KEY;
 import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_AUTO_REGISTER;
-import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
-import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_USER_INFO;
 import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 
 import io.optin.audit.AuditSettings;
 import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.audit.tools.ConsentCertificates;
 import io.optin.audit.tools.LedgerTopics;
+import io.optin.dispatcher.DispatcherSettings;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
-import io.optin.schemas.registry.SchemaRegistrySettings;
+import io.optin.schemas.registry.RestSchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.server.DevAuditSecrets;
 import java.nio.file.Path;
@@ -73,18 +74,9 @@ public final class AuditToolSettings {
   }
 
   AvroSerdes serdes() {
-    Map<String, Object> registry = new HashMap<>();
-    registry.put(SchemaRegistrySettings.URL, settings().string(SCHEMA_REGISTRY_URL));
-    settings()
-        .optional(SCHEMA_REGISTRY_USER_INFO)
-        .ifPresent(
-            info -> {
-              registry.put(SchemaRegistrySettings.CREDENTIALS_SOURCE, "USER_INFO");
-              registry.put(SchemaRegistrySettings.USER_INFO, info);
-            });
-    registry.put(
-        "auto.register.schemas", Boolean.toString(settings().bool(SCHEMA_REGISTRY_AUTO_REGISTER)));
-    return AvroSerdes.fromConfig(registry);
+    return new AvroSerdes(
+        new RestSchemaRegistryClient(ProcessSettings.schemaRegistry(settings())),
+        settings().bool(SCHEMA_REGISTRY_AUTO_REGISTER));
   }
 
   LedgerTopics topics(AvroSerdes serdes) {
@@ -127,6 +119,19 @@ public final class AuditToolSettings {
             () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
     return parsed(
         AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing).publicKey());
+  }
+
+  /** The key that signs checkpoints, and certificates ({@code audit.signing.key}). */
+  CheckpointSigningKey signingKey() {
+    String signing =
+        required(
+            AUDIT_SIGNING_KEY.key(), () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
+    return parsed(AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing));
+  }
+
+  /** programId -> brand, from {@code programs.brands} ({@code id=Brand} pairs). */
+  Map<String, String> brands() {
+    return ConsentCertificates.brands(settings().list(DispatcherSettings.PROGRAMS_BRANDS));
   }
 
   private static String required(String name, Supplier<String> value) {
