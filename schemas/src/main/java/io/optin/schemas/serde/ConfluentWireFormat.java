@@ -7,10 +7,10 @@ import org.apache.kafka.common.errors.SerializationException;
  * Confluent's framing of a Kafka record value: magic byte 0, the schema id as 4 bytes big-endian,
  * then the payload.
  */
-final class ConfluentWireFormat {
+public final class ConfluentWireFormat {
 
   static final byte MAGIC_BYTE = 0;
-  static final int HEADER_LENGTH = 5;
+  public static final int HEADER_LENGTH = 5;
 
   private ConfluentWireFormat() {}
 
@@ -23,7 +23,7 @@ final class ConfluentWireFormat {
   }
 
   /** The schema id of a framed record, after checking the frame. */
-  static int schemaId(String topic, byte[] data) {
+  public static int schemaId(String topic, byte[] data) {
     if (data.length == 0 || data[0] != MAGIC_BYTE) {
       String found =
           data.length == 0 ? "an empty value" : String.format("magic byte 0x%02x", data[0] & 0xff);
