@@ -1,6 +1,7 @@
 package io.optin.devkit.demo;
 
 import io.optin.devkit.demo.DrivenSubscriber.Answer;
+import io.optin.devkit.sandbox.SandboxCall;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
@@ -23,8 +24,9 @@ import java.util.regex.Pattern;
 /**
  * Plays every subscriber of a plan against the running stack, all at once: signs it up over HTTP,
  * waits for its SMS at the sandbox, then answers as its path says (YES, the code by SMS or on the
- * site, STOP, nothing, or YES after the window). At most {@code concurrency} HTTP calls are in
- * flight; waiting (for an SMS, for the window to pass) holds no thread.
+ * site, STOP, nothing, or YES after the window); a landline subscriber instead waits for the
+ * fallback call and presses 1 on it. At most {@code concurrency} HTTP calls are in flight; waiting
+ * (for an SMS, for the window to pass) holds no thread.
  */
 final class DemoDriver implements AutoCloseable {
 
@@ -39,6 +41,9 @@ final class DemoDriver implements AutoCloseable {
    * this long.
    */
   static final Duration OPT_OUT_SETTLE = Duration.ofSeconds(1);
+
+  /** How often a landline subscriber looks for a call to press 1 on. */
+  static final Duration CALL_LOOK_EVERY = Duration.ofMillis(200);
 
   private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{4,10})(?!\\d)");
 
@@ -106,6 +111,11 @@ final class DemoDriver implements AutoCloseable {
       }
       return CompletableFuture.completedFuture(null);
     }
+    if (path == DemoPath.LANDLINE) {
+      CompletableFuture<Void> pressed = new CompletableFuture<>();
+      pressOnCall(driven, driven.signupAcceptedAt().plus(window), pressed);
+      return pressed;
+    }
     if (!path.receivesCode()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -150,9 +160,52 @@ final class DemoDriver implements AutoCloseable {
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, calls));
       }
       case NO_ANSWER -> CompletableFuture.completedFuture(null);
-      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER ->
+      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER, LANDLINE ->
           throw new IllegalStateException("no code for " + subscriber);
     };
+  }
+
+  /**
+   * Presses 1 on a call to the landline that listens for keys, looking again every {@link
+   * #CALL_LOOK_EVERY} until {@code deadline}. Landline subscribers share the one landline, each
+   * pressing once on the oldest call no one else took: each press confirms one of their challenges
+   * (the most recent open one), so together they confirm all, each once.
+   */
+  private void pressOnCall(
+      DrivenSubscriber driven, Instant deadline, CompletableFuture<Void> pressed) {
+    String phone = driven.subscriber().phone();
+    CompletableFuture.runAsync(
+            () -> {
+              if (sandbox.callsTo(phone).stream().noneMatch(SandboxCall::awaitingKeys)) {
+                return;
+              }
+              Instant at = clock.instant();
+              // Timed from before the press: the confirmation may be read before it returns.
+              observer.answerSent(driven.subscriber().key(), at);
+              sandbox
+                  .pressOnNextCall(phone, "1")
+                  .ifPresent(
+                      call -> {
+                        markAnswered(driven, at);
+                        driven.replyAnswered(classify(call.answer()));
+                        pressed.complete(null);
+                      });
+            },
+            calls)
+        .whenComplete(
+            (looked, failure) -> {
+              if (failure != null) {
+                pressed.completeExceptionally(failure);
+              } else if (!pressed.isDone()) {
+                if (clock.instant().isAfter(deadline)) {
+                  pressed.completeExceptionally(new TimeoutException("no call to press 1 on"));
+                } else {
+                  CompletableFuture.delayedExecutor(
+                          CALL_LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS, calls)
+                      .execute(() -> pressOnCall(driven, deadline, pressed));
+                }
+              }
+            });
   }
 
   private void reply(DrivenSubscriber driven, String optinNumber, String body) {
@@ -162,7 +215,10 @@ final class DemoDriver implements AutoCloseable {
   }
 
   private void markAnswered(DrivenSubscriber driven) {
-    Instant at = clock.instant();
+    markAnswered(driven, clock.instant());
+  }
+
+  private void markAnswered(DrivenSubscriber driven, Instant at) {
     driven.answered(at);
     observer.answerSent(driven.subscriber().key(), at);
     answersSent.incrementAndGet();

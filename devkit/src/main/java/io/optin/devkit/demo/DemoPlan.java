@@ -1,5 +1,6 @@
 package io.optin.devkit.demo;
 
+import io.optin.devkit.sandbox.MagicNumbers;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -17,13 +18,14 @@ import java.util.stream.Collectors;
  *
  * <p>Phones are fictional: {@code +1 <area> 555 0100..0199} (the only 555 lines libphonenumber
  * accepts) across 20 area codes; {@code +1 555 555 xxxx} is no valid number (refused at signup);
- * and {@code +15005550001} is Twilio's magic "invalid number" (accepted by optin, refused by the
- * carrier with 21211). IPs come from the documentation ranges (RFC 5737, then RFC 3849), one per
- * subscriber.
+ * {@code +15005550001} is Twilio's magic "invalid number" (accepted by optin, refused by the
+ * carrier with 21211); {@code +15005553006} is the sandbox's landline (each landline subscriber
+ * under its own program, as the carrier-refused ones). IPs come from the documentation ranges (RFC
+ * 5737, then RFC 3849), one per subscriber.
  */
 public final class DemoPlan {
 
-  public static final int MIN_SUBSCRIBERS = DemoPath.values().length;
+  public static final int MIN_SUBSCRIBERS = DemoPath.planned().size();
 
   /**
    * The sandbox remembers the messages of 1000 phones; more would forget the codes of the first
@@ -34,6 +36,9 @@ public final class DemoPlan {
   public static final String PROGRAM = "demo";
   public static final String CARRIER_REFUSED_PHONE = "+15005550001";
   public static final int CARRIER_REFUSAL_CODE = 21211;
+
+  /** The sandbox's landline: SMS undelivered with 30006, calls answered. */
+  public static final String LANDLINE_PHONE = MagicNumbers.LANDLINE;
 
   private static final String[] AREA_CODES = {
     "415", "212", "310", "617", "202", "718", "201", "206", "213", "305", "312", "323", "404",
@@ -56,22 +61,27 @@ public final class DemoPlan {
    *     #MAX_SUBSCRIBERS}
    */
   public static DemoPlan of(int subscriberCount) {
-    if (subscriberCount < MIN_SUBSCRIBERS || subscriberCount > MAX_SUBSCRIBERS) {
+    return of(subscriberCount, DemoPath.planned());
+  }
+
+  /** A plan on these paths instead of the {@link DemoPath#planned()} ones. */
+  static DemoPlan of(int subscriberCount, List<DemoPath> paths) {
+    if (subscriberCount < paths.size() || subscriberCount > MAX_SUBSCRIBERS) {
       throw new IllegalArgumentException(
           "the demo drives "
-              + MIN_SUBSCRIBERS
+              + paths.size()
               + " (one per path) to "
               + MAX_SUBSCRIBERS
               + " subscribers, not "
               + subscriberCount);
     }
-    DemoPath[] paths = DemoPath.values();
     List<DemoSubscriber> subscribers = new ArrayList<>(subscriberCount);
     int reachable = 0;
     int refusedAtSignup = 0;
     int refusedByCarrier = 0;
+    int landlines = 0;
     for (int i = 0; i < subscriberCount; i++) {
-      DemoPath path = paths[i % paths.length];
+      DemoPath path = paths.get(i % paths.size());
       String ip = ip(i);
       int number = i + 1;
       subscribers.add(
@@ -85,6 +95,9 @@ public final class DemoPlan {
                     CARRIER_REFUSED_PHONE,
                     PROGRAM + "-carrier-" + ++refusedByCarrier,
                     ip);
+            case LANDLINE ->
+                new DemoSubscriber(
+                    number, path, LANDLINE_PHONE, PROGRAM + "-landline-" + ++landlines, ip);
             default -> new DemoSubscriber(number, path, fictionalPhone(reachable++), PROGRAM, ip);
           });
     }
@@ -104,11 +117,14 @@ public final class DemoPlan {
     return subscribers.stream().filter(s -> s.path() == path).toList();
   }
 
-  /** How many subscribers take each path, every path present. */
+  /** How many subscribers take each path, every planned path present. */
   public Map<DemoPath, Integer> counts() {
     Map<DemoPath, Integer> counts = new EnumMap<>(DemoPath.class);
-    for (DemoPath path : DemoPath.values()) {
+    for (DemoPath path : DemoPath.planned()) {
       counts.put(path, on(path).size());
+    }
+    for (DemoSubscriber subscriber : subscribers) {
+      counts.putIfAbsent(subscriber.path(), on(subscriber.path()).size());
     }
     return Collections.unmodifiableMap(counts);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.devkit.sandbox.DeliveryOutcome;
 import io.optin.devkit.sandbox.DeliveryScript;
+import io.optin.devkit.sandbox.MagicNumbers;
 import io.optin.domain.screening.PhoneCheck;
 import io.optin.domain.screening.PhoneNormalizer;
 import java.net.InetAddress;
@@ -38,7 +39,7 @@ class DemoPlanTest {
 
     assertThat(plan.subscribers())
         .extracting(DemoSubscriber::path)
-        .containsExactly(DemoPath.values());
+        .containsExactlyElementsOf(DemoPath.planned());
   }
 
   @Test
@@ -83,6 +84,28 @@ class DemoPlanTest {
         .extracting(DemoSubscriber::programId)
         .doesNotHaveDuplicates()
         .doesNotContain(DemoPlan.PROGRAM);
+  }
+
+  @Test
+  void shouldPutTheLandlineOnesOnTheSandboxLandlineUnderTheirOwnPrograms() {
+    // Given a plan on every path, the landline included
+    DemoPlan plan = DemoPlan.of(27, List.of(DemoPath.values()));
+
+    // Then
+    assertThat(plan.on(DemoPath.LANDLINE))
+        .hasSize(3)
+        .allSatisfy(s -> assertThat(s.phone()).isEqualTo(MagicNumbers.LANDLINE))
+        .extracting(DemoSubscriber::programId)
+        .containsExactly("demo-landline-1", "demo-landline-2", "demo-landline-3");
+    assertThat(plan.counts()).containsEntry(DemoPath.LANDLINE, 3).containsEntry(DemoPath.STOP, 3);
+    assertThat(DeliveryScript.allDelivered().outcomeFor(MagicNumbers.LANDLINE))
+        .isEqualTo(DeliveryOutcome.DELIVERED);
+  }
+
+  @Test
+  void shouldLeaveTheLandlineOutOfTheDefaultPlanUntilTheDispatcherCalls() {
+    assertThat(DemoPath.planned()).doesNotContain(DemoPath.LANDLINE).hasSize(8);
+    assertThat(DemoPlan.of(80).on(DemoPath.LANDLINE)).isEmpty();
   }
 
   @Test

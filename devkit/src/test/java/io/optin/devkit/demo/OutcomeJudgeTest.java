@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class OutcomeJudgeTest {
 
-  private static final DemoPlan PLAN = DemoPlan.of(8);
+  private static final DemoPlan PLAN =
+      DemoPlan.of(DemoPath.values().length, java.util.List.of(DemoPath.values()));
   private static final Instant T = Instant.parse("2025-01-01T10:00:00Z");
 
   @Test
@@ -33,6 +34,27 @@ class OutcomeJudgeTest {
                 202,
                 Observed.NOTHING.smsFailed(21211).closedAs(ChallengeOutcome.EXPIRED, null)))
         .isEqualTo(DemoPath.REFUSED_BY_CARRIER.expected());
+    assertThat(
+            describe(
+                DemoPath.LANDLINE,
+                202,
+                Observed.NOTHING
+                    .smsFailed(30006)
+                    .confirmedBy(ConfirmationMethod.VOICE_KEYPRESS)
+                    .closedAs(ChallengeOutcome.CONFIRMED, "confirmed by voice keypress")))
+        .isEqualTo(DemoPath.LANDLINE.expected());
+  }
+
+  @Test
+  void shouldNotPassALandlineConfirmedByAnythingButAKeyPress() {
+    Observed byYes =
+        Observed.NOTHING
+            .smsFailed(30006)
+            .confirmedBy(ConfirmationMethod.REPLY_YES)
+            .closedAs(ChallengeOutcome.CONFIRMED, null);
+
+    assertThat(OutcomeJudge.describe(driven(DemoPath.LANDLINE, 202), byYes))
+        .isEqualTo("SMS failed (30006), confirmed once by YES");
   }
 
   @Test
