@@ -8,6 +8,7 @@ import io.optin.avro.ConsentEvidence;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
 import io.optin.avro.PersonalData;
+import io.optin.avro.ReplyIntent;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
@@ -154,7 +155,7 @@ final class ConsentSteps {
         new ConsentStep(
             step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
                 .setProviderSid(sms.getMessageSid())
-                .setDetail("intent " + sms.getIntent())
+                .setDetail(replyDetail(sms))
                 .build(),
             personal(sms.getPhone()).setMessageText(text).build());
     Derivation derivation =
@@ -244,6 +245,19 @@ final class ConsentSteps {
             .setMethod(method)
             .build(),
         personal(sms.getPhone()).setMessageText(text).build());
+  }
+
+  /**
+   * "intent X"; a REVIEW says it needs a person and which parser rule flagged it, so the export
+   * shows it among the phone's steps.
+   */
+  static String replyDetail(InboundSms sms) {
+    String detail = "intent " + sms.getIntent();
+    if (sms.getIntent() != ReplyIntent.REVIEW) {
+      return detail;
+    }
+    String rule = sms.getRule() == null ? "" : " (rule " + sms.getRule() + ")";
+    return detail + ": needs review: possible opt-out" + rule;
   }
 
   private static PersonalData.Builder personal(String phone) {

@@ -16,6 +16,7 @@ import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.InboundSms;
 import io.optin.avro.PersonalData;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
@@ -351,6 +352,33 @@ class ConsentAuditTopologyTest {
                     .setProviderSid("SM-in-3")
                     .setMethod("REPLY_START"),
                 phoneOnly().setMessageText("START")));
+  }
+
+  @Test
+  void shouldRecordAReviewReplyAsNeedingReviewWithItsRuleAndNoOptOut() {
+    // Given a reply the parser flagged REVIEW, and one from a webhook that did not name its rule
+    InboundSms review = PipelineRecords.inbound("SM-in-4", ReplyIntent.REVIEW, "no thanks", T0);
+    review.setRule("review:en");
+    InboundSms older =
+        PipelineRecords.inbound("SM-in-5", ReplyIntent.REVIEW, "nein", T0.plusSeconds(1));
+
+    // When
+    pipe(Topics.SMS_INBOUND, PHONE, review, T0);
+    pipe(Topics.SMS_INBOUND, PHONE, older, T0.plusSeconds(1));
+
+    // Then each is one REPLY_RECEIVED saying so, with the text sealed, and nothing opts out
+    assertThat(opened())
+        .containsExactly(
+            step(
+                expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 0, T0)
+                    .setProviderSid("SM-in-4")
+                    .setDetail("intent REVIEW: needs review: possible opt-out (rule review:en)"),
+                phoneOnly().setMessageText("no thanks")),
+            step(
+                expected(ConsentEventType.REPLY_RECEIVED, Topics.SMS_INBOUND, 1, T0.plusSeconds(1))
+                    .setProviderSid("SM-in-5")
+                    .setDetail("intent REVIEW: needs review: possible opt-out"),
+                phoneOnly().setMessageText("nein")));
   }
 
   @Test

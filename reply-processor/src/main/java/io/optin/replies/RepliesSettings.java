@@ -4,6 +4,7 @@ import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Setting;
 import io.optin.kit.config.SettingsCatalogue;
 import io.optin.kit.config.SharedSettings;
+import io.optin.kit.config.ValueType;
 import io.optin.replies.parse.ReplyKeywords;
 import java.time.Duration;
 
@@ -61,6 +62,18 @@ public final class RepliesSettings {
           Duration.ofDays(90),
           "How long a closed challenge is remembered to answer late replies (expired, already confirmed).");
 
+  /** {@code all}: a STOP opts out of every program of the phone; {@code program}: of its own. */
+  public static final Setting<String> REPLIES_STOP_SCOPE =
+      Setting.of(
+          "replies.stop.scope",
+          ValueType.STRING,
+          "all",
+          value -> value.equals("all") || value.equals("program") ? null : "must be all or program",
+          "all, program",
+          "Which programs a STOP (keyword or opt-out phrase) opts out of: `all`, every program known for the phone "
+              + "(the safest under the TCPA); `program`, only the programs whose challenge was sent from the number the "
+              + "STOP reached, else the program of the latest challenge, else all. See [replies.md](replies.md#which-programs-a-stop-opts-out-of-repliesstopscope).");
+
   /** Every setting the reply processor reads, the shared ones included. */
   public static final SettingsCatalogue CATALOGUE =
       SettingsCatalogue.of(
@@ -72,6 +85,7 @@ public final class RepliesSettings {
               REPLIES_DEDUPE_RETENTION,
               REPLIES_OUTCOME_RETENTION,
               REPLIES_CLOSED_RETENTION,
+              REPLIES_STOP_SCOPE,
               SharedSettings.PROGRAMS_ALLOWED,
               ProcessSettings.PUBLIC_BASE_URL,
               ProcessSettings.HTTP_ADVERTISED_URL,

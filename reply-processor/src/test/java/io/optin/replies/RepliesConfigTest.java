@@ -151,10 +151,24 @@ class RepliesConfigTest {
   }
 
   @Test
+  void shouldReadTheStopScopeAllByDefaultOrProgram() {
+    assertThat(RepliesConfig.from(settings(Map.of())).topology().stopScope())
+        .isEqualTo(ReplyTopologyConfig.StopScope.ALL);
+    assertThat(
+            RepliesConfig.from(settings(Map.of("replies.stop.scope", "program")))
+                .topology()
+                .stopScope())
+        .isEqualTo(ReplyTopologyConfig.StopScope.PROGRAM);
+  }
+
+  @Test
   void shouldRefuseBadValuesNamingTheSetting() {
     assertThatThrownBy(() -> settings(Map.of("otp.max.attempts", "0")))
         .isInstanceOf(SettingsException.class)
         .hasMessage("otp.max.attempts=0 from test: must be between 1 and 20");
+    assertThatThrownBy(() -> settings(Map.of("replies.stop.scope", "phone")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage("replies.stop.scope=phone from test: must be all or program");
     assertThatThrownBy(() -> settings(Map.of("replies.answer.wait", "11s")))
         .isInstanceOf(SettingsException.class)
         .hasMessage("replies.answer.wait=11s from test: must be between 0s and 10s");

@@ -4,7 +4,8 @@ import io.optin.avro.ChallengeOutcome;
 
 /**
  * A challenge that has ended, remembered for a while so a late or repeated answer gets the right
- * reply (already confirmed, expired, locked) instead of "no challenge".
+ * reply (already confirmed, expired, locked) instead of "no challenge", and so a STOP sent to its
+ * number later knows its program ({@code fromNumber}: null in states stored before it was kept).
  */
 public record ClosedChallenge(
     String challengeId,
@@ -12,4 +13,16 @@ public record ClosedChallenge(
     long issuedAt,
     long expiresAt,
     ChallengeOutcome outcome,
-    long closedAt) {}
+    long closedAt,
+    String fromNumber) {
+
+  public ClosedChallenge(
+      String challengeId,
+      String programId,
+      long issuedAt,
+      long expiresAt,
+      ChallengeOutcome outcome,
+      long closedAt) {
+    this(challengeId, programId, issuedAt, expiresAt, outcome, closedAt, null);
+  }
+}

@@ -90,6 +90,7 @@ public record OpenChallenge(
 
   /** How this challenge is remembered once closed. */
   public ClosedChallenge closed(ChallengeOutcome outcome, long closedAt) {
-    return new ClosedChallenge(challengeId, programId, issuedAt, expiresAt, outcome, closedAt);
+    return new ClosedChallenge(
+        challengeId, programId, issuedAt, expiresAt, outcome, closedAt, fromNumber);
   }
 }

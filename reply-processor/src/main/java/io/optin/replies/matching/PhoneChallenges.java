@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 
 /**
@@ -128,6 +130,34 @@ public record PhoneChallenges(
     return stoppedAt != null && stoppedAt < cutoff
         ? new PhoneChallenges(open, closed, parked, null)
         : this;
+  }
+
+  /**
+   * The programs a STOP sent to our number {@code toNumber} answers (scope {@code program}): those
+   * with a challenge, open or recently closed, sent from that number; else the program of the most
+   * recently issued challenge (the SMS on the subscriber's screen); empty when no challenge is
+   * known, which means every program.
+   */
+  public Set<String> programsAnsweredBy(String toNumber) {
+    Set<String> programs = new TreeSet<>();
+    if (toNumber != null) {
+      open.stream()
+          .filter(c -> toNumber.equals(c.fromNumber()))
+          .forEach(c -> programs.add(c.programId()));
+      closed.stream()
+          .filter(c -> toNumber.equals(c.fromNumber()))
+          .forEach(c -> programs.add(c.programId()));
+    }
+    if (!programs.isEmpty()) {
+      return programs;
+    }
+    Optional<OpenChallenge> lastOpen = latestOpen(c -> true);
+    Optional<ClosedChallenge> lastClosed = latestClosed(c -> true);
+    if (lastOpen.isPresent()
+        && (lastClosed.isEmpty() || lastOpen.get().issuedAt() >= lastClosed.get().issuedAt())) {
+      return Set.of(lastOpen.get().programId());
+    }
+    return lastClosed.map(c -> Set.of(c.programId())).orElse(Set.of());
   }
 
   /** The most recently issued open challenge that passes the filter. */

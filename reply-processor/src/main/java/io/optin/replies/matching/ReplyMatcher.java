@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The double opt-in rules: an answer with event time {@code r} confirms challenge {@code c} iff
@@ -65,8 +66,20 @@ public final class ReplyMatcher {
 
   /** STOP: every open challenge closes REJECTED. */
   public Decision optOut(PhoneChallenges state, long at) {
-    Closing closing = closeAll(state, state.open(), ChallengeOutcome.REJECTED, REASON_STOP, at);
-    return Decision.silent(closing.next(), closing.closures());
+    return optOut(state, at, Set.of());
+  }
+
+  /**
+   * STOP: the open challenges of {@code programs} close REJECTED ({@code programs} empty: every
+   * open challenge).
+   */
+  public Decision optOut(PhoneChallenges state, long at, Set<String> programs) {
+    List<OpenChallenge> closing =
+        state.open().stream()
+            .filter(c -> programs.isEmpty() || programs.contains(c.programId()))
+            .toList();
+    Closing closed = closeAll(state, closing, ChallengeOutcome.REJECTED, REASON_STOP, at);
+    return Decision.silent(closed.next(), closed.closures());
   }
 
   /**

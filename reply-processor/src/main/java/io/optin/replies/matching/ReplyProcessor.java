@@ -190,13 +190,14 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
           answer(
               phone,
               Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r, channel));
-      case STOP -> optOut(phone, r);
+      case STOP -> optOut(phone, sms.getToNumber(), r);
       case START -> {
         state.putChallenges(phone, state.challenges(phone).withoutStopBefore(r));
         state.applyStatus(phone, state.statusBook().optedIn(state.statuses(phone), r), r);
       }
       default -> {
-        // HELP and anything else change nothing; the webhook answered them already.
+        // HELP, REVIEW and anything else change nothing; the webhook answered them already. A
+        // REVIEW is a person's to judge: it is recorded (ledger, metric), never acted on here.
       }
     }
   }
@@ -237,15 +238,22 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
         && decision.outcome().map(o -> o.kind() == Outcome.Kind.NO_CHALLENGE).orElse(false);
   }
 
-  private void optOut(String phone, long at) {
+  private void optOut(String phone, String toNumber, long at) {
     // A STOP supersedes every answer given before it: none may confirm once its challenge arrives.
-    // It is also remembered: a challenge it answers may still be read after it.
+    // It is also remembered: a challenge it answers may still be read after it (whatever the scope:
+    // which program such a challenge is for is not known yet, so the STOP errs on opting out).
     PhoneChallenges before = state.challenges(phone).forgettingParkedBefore(at + 1).withStop(at);
-    Decision decision = matcher.optOut(before, at);
+    Set<String> scope =
+        config.stopScope() == ReplyTopologyConfig.StopScope.PROGRAM
+            ? before.programsAnsweredBy(toNumber)
+            : Set.of();
+    Decision decision = matcher.optOut(before, at, scope);
     Set<String> programs = new HashSet<>();
     before.closed().forEach(c -> programs.add(c.programId()));
     StatusBook.Transition statuses =
-        state.statusBook().optedOut(state.statuses(phone), decision.closures(), programs, at);
+        state
+            .statusBook()
+            .optedOut(state.statuses(phone), decision.closures(), programs, at, scope);
     state.apply(phone, decision, statuses, at);
   }
 

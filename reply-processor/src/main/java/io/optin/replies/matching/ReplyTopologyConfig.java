@@ -5,6 +5,7 @@ import static io.optin.replies.RepliesSettings.OTP_MAX_ATTEMPTS;
 import static io.optin.replies.RepliesSettings.REPLIES_CLOSED_RETENTION;
 import static io.optin.replies.RepliesSettings.REPLIES_DEDUPE_RETENTION;
 import static io.optin.replies.RepliesSettings.REPLIES_OUTCOME_RETENTION;
+import static io.optin.replies.RepliesSettings.REPLIES_STOP_SCOPE;
 
 import io.optin.kit.config.Settings;
 import java.time.Duration;
@@ -26,6 +27,7 @@ import java.util.Objects;
  *     replies.closed.retention})
  * @param purgeInterval how often the retention purge runs ({@value #PURGE_INTERVAL_MS} ms; no
  *     setting)
+ * @param stopScope which programs a STOP opts out of ({@code replies.stop.scope})
  */
 public record ReplyTopologyConfig(
     int maxAttempts,
@@ -34,7 +36,20 @@ public record ReplyTopologyConfig(
     Duration dedupeRetention,
     Duration outcomeRetention,
     Duration closedRetention,
-    Duration purgeInterval) {
+    Duration purgeInterval,
+    StopScope stopScope) {
+
+  /** Which programs a STOP opts out of (setting {@code replies.stop.scope}). */
+  public enum StopScope {
+    /** Every program known for the phone. */
+    ALL,
+    /** Only the programs the STOP answered (docs/replies.md). */
+    PROGRAM;
+
+    static StopScope named(String value) {
+      return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    }
+  }
 
   /** Expiry within a second of its time, at the cost of one store scan a second. */
   public static final long PUNCTUATION_INTERVAL_MS = 1_000;
@@ -56,6 +71,40 @@ public record ReplyTopologyConfig(
     Objects.requireNonNull(outcomeRetention, "outcomeRetention");
     Objects.requireNonNull(closedRetention, "closedRetention");
     Objects.requireNonNull(purgeInterval, "purgeInterval");
+    Objects.requireNonNull(stopScope, "stopScope");
+  }
+
+  /** As the canonical constructor, a STOP opting out of every program. */
+  public ReplyTopologyConfig(
+      int maxAttempts,
+      Duration expiryGrace,
+      Duration punctuationInterval,
+      Duration dedupeRetention,
+      Duration outcomeRetention,
+      Duration closedRetention,
+      Duration purgeInterval) {
+    this(
+        maxAttempts,
+        expiryGrace,
+        punctuationInterval,
+        dedupeRetention,
+        outcomeRetention,
+        closedRetention,
+        purgeInterval,
+        StopScope.ALL);
+  }
+
+  /** The same settings with a STOP opting out of {@code scope}. */
+  public ReplyTopologyConfig withStopScope(StopScope scope) {
+    return new ReplyTopologyConfig(
+        maxAttempts,
+        expiryGrace,
+        punctuationInterval,
+        dedupeRetention,
+        outcomeRetention,
+        closedRetention,
+        purgeInterval,
+        scope);
   }
 
   /** The topology's settings among {@code settings}. */
@@ -67,6 +116,7 @@ public record ReplyTopologyConfig(
         settings.duration(REPLIES_DEDUPE_RETENTION),
         settings.duration(REPLIES_OUTCOME_RETENTION),
         settings.duration(REPLIES_CLOSED_RETENTION),
-        Duration.ofMillis(PURGE_INTERVAL_MS));
+        Duration.ofMillis(PURGE_INTERVAL_MS),
+        StopScope.named(settings.string(REPLIES_STOP_SCOPE)));
   }
 }

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * How challenge events and keywords move a phone's per-program status: issued -> PENDING, closed ->
- * its outcome, STOP -> OPTED_OUT for every program known for the phone, START -> OPTED_OUT becomes
- * NONE. Pure.
+ * its outcome, STOP -> OPTED_OUT for every program known for the phone (or those it answered, scope
+ * {@code program}), START -> OPTED_OUT becomes NONE. Pure.
  *
  * <p>A closure only moves the status of its program if that status belongs to the same challenge
  * (or there is none yet), so an old challenge closing late never overwrites what a newer one
@@ -66,9 +66,25 @@ public final class StatusBook {
    */
   public Transition optedOut(
       PhoneStatuses statuses, List<Closure> closures, Set<String> otherPrograms, long at) {
+    return optedOut(statuses, closures, otherPrograms, at, Set.of());
+  }
+
+  /**
+   * STOP limited to {@code only} (scope {@code program}); {@code only} empty: every program known
+   * for the phone.
+   */
+  public Transition optedOut(
+      PhoneStatuses statuses,
+      List<Closure> closures,
+      Set<String> otherPrograms,
+      long at,
+      Set<String> only) {
     Set<String> programs = new TreeSet<>(statuses.programs().keySet());
     programs.addAll(otherPrograms);
     closures.forEach(c -> programs.add(c.challenge().programId()));
+    if (!only.isEmpty()) {
+      programs.retainAll(only);
+    }
     Transition result = new Transition(statuses, List.of());
     for (String programId : programs) {
       ProgramStatus current = statuses.of(programId).orElse(null);

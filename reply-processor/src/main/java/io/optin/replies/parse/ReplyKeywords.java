@@ -162,6 +162,27 @@ public final class ReplyKeywords {
     return PRECEDENCE.stream().filter(found::contains).findFirst();
   }
 
+  /** The intent that wins among several a reply holds (STOP, then START, HELP, CONFIRM). */
+  static Optional<ReplyIntent> strongest(Set<ReplyIntent> intents) {
+    return PRECEDENCE.stream().filter(intents::contains).findFirst();
+  }
+
+  /**
+   * As {@link #intentOf}, a letter repeated read once on both sides: "YESSS" and "STOPP" are YES
+   * and STOP.
+   */
+  Optional<ReplyIntent> intentOfLoosely(String canonicalReply, String programId, String locale) {
+    String squeezed = ReplyText.squeezed(canonicalReply);
+    Set<ReplyIntent> found = EnumSet.noneOf(ReplyIntent.class);
+    for (Addition entry : entries) {
+      if (entry.appliesTo(programId, locale)
+          && entry.words().stream().anyMatch(w -> ReplyText.squeezed(w).equals(squeezed))) {
+        found.add(entry.intent());
+      }
+    }
+    return PRECEDENCE.stream().filter(found::contains).findFirst();
+  }
+
   /**
    * The canonical words that mean {@code intent} for this program and locale (for help texts,
    * docs).

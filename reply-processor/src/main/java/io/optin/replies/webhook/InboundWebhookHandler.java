@@ -33,12 +33,12 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code POST /webhooks/twilio/inbound}: a signed reply, by SMS or WhatsApp (From and To {@code
  * whatsapp:+E164}: the prefix is dropped and the channel is WHATSAPP), becomes one {@code
- * InboundSms} (a code only as its keyed hash), answered in TwiML: HELP/STOP/START at once, a YES or
- * code with its outcome when decided within the wait. Whichever instance receives it records it;
- * the outcome comes from the instance that owns the phone ({@link OutcomeAnswers}). An outcome not
- * known within the wait (the owner unknown during a rebalance included) is answered with an empty
- * TwiML, never a 503: Twilio does not retry an inbound SMS, and the reply is recorded and decided
- * all the same.
+ * InboundSms} (a code only as its keyed hash, with the parser rule that read it), answered in
+ * TwiML: HELP/STOP/START at once, a YES or code with its outcome when decided within the wait,
+ * REVIEW and OTHER with nothing. Whichever instance receives it records it; the outcome comes from
+ * the instance that owns the phone ({@link OutcomeAnswers}). An outcome not known within the wait
+ * (the owner unknown during a rebalance included) is answered with an empty TwiML, never a 503:
+ * Twilio does not retry an inbound SMS, and the reply is recorded and decided all the same.
  */
 public final class InboundWebhookHandler implements HttpHandler {
 
@@ -130,7 +130,8 @@ public final class InboundWebhookHandler implements HttpHandler {
         return;
       }
       String body = form.get().getOrDefault("Body", "");
-      ParsedReply reply = parser.parse(body);
+      ReplyParser.Reading reading = parser.read(body);
+      ParsedReply reply = reading.reply();
       InboundSms sms =
           InboundSms.newBuilder()
               .setMessageSid(sid.get())
@@ -141,6 +142,7 @@ public final class InboundWebhookHandler implements HttpHandler {
               // The subscriber's text is kept (a STOP must count) but never stored with controls.
               .setMaskedBody(ControlCharacters.neutralised(codes.mask().mask(body)))
               .setReceivedAt(Instant.now(clock))
+              .setRule(reading.rule())
               // No channel is an SMS (the field's null), as records written before channels.
               .setChannel(whatsapp ? MessageChannel.WHATSAPP : null)
               .build();
@@ -163,6 +165,9 @@ public final class InboundWebhookHandler implements HttpHandler {
             PhoneMask.mask(sms.getPhone()),
             sms.getIntent());
         metrics.replyReceived(sms.getIntent().name());
+        if (sms.getIntent() == ReplyIntent.REVIEW) {
+          metrics.replyToReview(reading.rule());
+        }
       } else {
         LOG.info(
             "replayed reply {} from {}: not published again",
@@ -194,6 +199,8 @@ public final class InboundWebhookHandler implements HttpHandler {
       case STOP -> Optional.of(texts.stop());
       case START -> Optional.of(texts.start());
       case CONFIRM, CODE -> outcomes.await(phone, messageSid).flatMap(this::textFor);
+      // REVIEW gets no text: not a confirmation, not an opt-out, and one message more could be
+      // one too many for someone who may have meant STOP.
       default -> Optional.empty();
     };
   }

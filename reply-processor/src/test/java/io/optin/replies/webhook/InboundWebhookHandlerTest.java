@@ -38,6 +38,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -276,6 +277,7 @@ class InboundWebhookHandlerTest {
                 .setCodeHash(null)
                 .setMaskedBody("Yes!")
                 .setReceivedAt(NOW)
+                .setRule("keyword")
                 .build());
     assertThat(published.raw())
         .singleElement()
@@ -313,6 +315,53 @@ class InboundWebhookHandlerTest {
     assertThat(published.on(Topics.SMS_INBOUND))
         .extracting(InboundSms::getIntent)
         .containsExactly(ReplyIntent.HELP);
+  }
+
+  @Test
+  void shouldPublishAnOptOutPhraseAsStopAndAnswerWithTheStopText() throws Exception {
+    HttpResponse<String> response = signedPost(reply("SM-phrase", "Please stop texting me!"));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(twiml(ReplyTexts.defaults().stop()));
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .containsExactly(
+            InboundSms.newBuilder()
+                .setMessageSid("SM-phrase")
+                .setPhone(PHONE)
+                .setToNumber(OUR_NUMBER)
+                .setIntent(ReplyIntent.STOP)
+                .setCodeHash(null)
+                .setMaskedBody("Please stop texting me!")
+                .setReceivedAt(NOW)
+                .setRule("optout-phrase:en")
+                .build());
+    assertThat(metrics.value("optin_replies_total", "STOP")).isEqualTo(1);
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {"No thanks | review:en", "nein danke | review:de", "¿Quién es? | review:es"})
+  void shouldPublishAReviewReplyAnswerNothingAndCountItByRule(String body, String rule)
+      throws Exception {
+    HttpResponse<String> response = signedPost(reply("SM-review", body));
+
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo("<?xml version=\"1.0\" encoding=\"UTF-8\"?><Response/>");
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .containsExactly(
+            InboundSms.newBuilder()
+                .setMessageSid("SM-review")
+                .setPhone(PHONE)
+                .setToNumber(OUR_NUMBER)
+                .setIntent(ReplyIntent.REVIEW)
+                .setCodeHash(null)
+                .setMaskedBody(body)
+                .setReceivedAt(NOW)
+                .setRule(rule)
+                .build());
+    assertThat(metrics.value("optin_replies_total", "REVIEW")).isEqualTo(1);
+    assertThat(metrics.value("optin_replies_review_total", rule)).isEqualTo(1);
   }
 
   @Test
@@ -380,6 +429,7 @@ class InboundWebhookHandlerTest {
                 .setMaskedBody("YES")
                 .setReceivedAt(NOW)
                 .setChannel(MessageChannel.WHATSAPP)
+                .setRule("keyword")
                 .build());
     assertThat(published.raw())
         .singleElement()

@@ -90,6 +90,7 @@ public final class OptinMetrics {
   private final Counter smsFailed;
   private final Counter smsRecovered;
   private final Counter replies;
+  private final Counter reviews;
   private final Counter confirmations;
   private final Counter expiries;
   private final Counter locks;
@@ -147,8 +148,13 @@ public final class OptinMetrics {
     replies =
         registry.counter(
             "optin_replies_total",
-            "Inbound SMS replies accepted by the webhook, by intent (CONFIRM, CODE, STOP, START, HELP, OTHER).",
+            "Inbound SMS replies accepted by the webhook, by intent (CONFIRM, CODE, STOP, START, HELP, OTHER, REVIEW).",
             "intent");
+    reviews =
+        registry.counter(
+            "optin_replies_review_total",
+            "Inbound replies flagged REVIEW (a refusal that may be an opt-out; nothing changed), by parser rule.",
+            "rule");
     confirmations =
         registry.counter(
             "optin_confirmations_total",
@@ -367,6 +373,13 @@ public final class OptinMetrics {
   }
 
   /**
+   * A reply flagged REVIEW by the parser rule {@code rule} (e.g. {@code review:en}, a bounded set).
+   */
+  public void replyToReview(String rule) {
+    reviews.inc(rule);
+  }
+
+  /**
    * @param method {@code reply_yes}, {@code reply_code} or {@code code_entry}
    */
   public void confirmed(String method) {
@@ -452,6 +465,7 @@ public final class OptinMetrics {
       case "optin_sms_failed_total" -> smsFailed;
       case "optin_sms_recovered_total" -> smsRecovered;
       case "optin_replies_total" -> replies;
+      case "optin_replies_review_total" -> reviews;
       case "optin_confirmations_total" -> confirmations;
       case "optin_challenges_expired_total" -> expiries;
       case "optin_challenges_locked_total" -> locks;
