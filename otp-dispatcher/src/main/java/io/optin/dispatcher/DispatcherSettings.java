@@ -1,5 +1,6 @@
 package io.optin.dispatcher;
 
+import io.optin.dispatcher.fallback.FallbackChannels;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Setting;
@@ -14,8 +15,9 @@ import java.util.List;
 /**
  * The settings of the OTP dispatcher and the SMS sender: the challenge's window and resends ({@code
  * otp.*}), the Twilio account and sender ({@code twilio.*}), the sending pace ({@code sms.*}) and
- * the message texts ({@code programs.brands} and the {@code templates.*} family). The code secret
- * and length and the auth token are {@link SharedSettings}.
+ * the message texts ({@code programs.brands} and the {@code templates.*} family), the fallback
+ * channels ({@code fallback.*}, {@code whatsapp.*}, {@code programs.<id>.fallback.channels}). The
+ * code secret and length and the auth token are {@link SharedSettings}.
  */
 public final class DispatcherSettings {
 
@@ -71,6 +73,52 @@ public final class DispatcherSettings {
           DispatcherSettings::brandsRefusal,
           "`programId=Brand` pairs, like `acme-deals=Acme,news=Daily News`",
           "The brand each program's messages are signed with; a program without one is named by its id.");
+
+  // Fallback channels
+  public static final Setting<List<String>> FALLBACK_CHANNELS =
+      Setting.of(
+          "fallback.channels",
+          ValueType.LIST,
+          List.of("sms"),
+          FallbackChannels::refusal,
+          "`sms`, then `voice` and/or `whatsapp`, in order, each once, like `sms,voice,whatsapp`",
+          "The channels a code goes out by, in order, for every program without its own "
+              + "`programs.<programId>.fallback.channels`: the next one is tried when the previous one "
+              + "fails for good or is not delivered within `fallback.after` (see docs/fallback.md).");
+  public static final Setting<Duration> FALLBACK_AFTER =
+      Setting.duration(
+          "fallback.after",
+          Duration.ofSeconds(60),
+          Duration.ofSeconds(5),
+          Duration.ofMinutes(10),
+          "How long a code may go undelivered on one channel before the next channel of the program "
+              + "is tried.");
+  public static final Setting<String> WHATSAPP_FROM =
+      Setting.of(
+          "whatsapp.from",
+          ValueType.STRING,
+          null,
+          value ->
+              value.matches("\\+[1-9][0-9]{6,14}")
+                  ? null
+                  : "must be a number in E.164, like +14155550100",
+          "a number in E.164",
+          "The WhatsApp-enabled sender number; required when a program falls back to `whatsapp`.");
+  public static final Setting<String> WHATSAPP_CONTENT_SID =
+      Setting.of(
+          "whatsapp.content.sid",
+          ValueType.STRING,
+          null,
+          value ->
+              value.matches("HX[0-9a-fA-F]{32}")
+                  ? null
+                  : "must be a Twilio content template sid: HX and 32 hexadecimal digits",
+          "`HX` and 32 hexadecimal digits",
+          "The approved WhatsApp content template sending the code, with variables {{1}} (the code) "
+              + "and {{2}} (minutes valid); required when a program falls back to `whatsapp`.");
+
+  /** The family of per-program settings: {@code programs.<programId>.fallback.channels}. */
+  public static final String PROGRAMS_PREFIX = "programs.";
 
   // SMS sending
   public static final Setting<Integer> SMS_RATE_PER_SECOND =
@@ -137,8 +185,13 @@ public final class DispatcherSettings {
               SMS_SENDER_ID,
               SMS_MAX_ATTEMPTS,
               SMS_DEDUPE_WINDOW,
+              FALLBACK_CHANNELS,
+              FALLBACK_AFTER,
+              WHATSAPP_FROM,
+              WHATSAPP_CONTENT_SID,
               ProcessSettings.PUBLIC_BASE_URL)
-          .withFamily(MessageTemplates.SETTINGS_PREFIX);
+          .withFamily(MessageTemplates.SETTINGS_PREFIX)
+          .withFamily(PROGRAMS_PREFIX);
 
   private DispatcherSettings() {}
 

@@ -66,7 +66,7 @@ class OptinSettingsTest {
       assertThat(OptinSettings.CATALOGUE.familyPrefixes()).containsAll(module.familyPrefixes());
     }
     assertThat(OptinSettings.CATALOGUE.familyPrefixes())
-        .containsExactlyInAnyOrder("templates.", "replies.keywords.");
+        .containsExactlyInAnyOrder("templates.", "replies.keywords.", "programs.");
   }
 
   @Test

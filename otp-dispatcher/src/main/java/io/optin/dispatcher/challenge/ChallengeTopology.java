@@ -2,6 +2,7 @@ package io.optin.dispatcher.challenge;
 
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.InboundSms;
+import io.optin.dispatcher.fallback.FallbackTopology;
 import io.optin.domain.screening.SignupScreen;
 import io.optin.kit.streams.DecodingDeserializer;
 import io.optin.kit.streams.JsonSerde;
@@ -26,8 +27,9 @@ import org.apache.kafka.streams.state.Stores;
  * sent again, within limits).
  *
  * <p>Inputs, all keyed by phone and co-partitioned: signups, the reply processor's CLOSED challenge
- * events and inbound STOP/START. Outputs: challenge events, outbox commands, rejected signups and
- * dead letters. Pure: builds a {@link Topology}, starts nothing, sends nothing.
+ * events and inbound STOP/START, and the delivery reports that drive the fallback channels ({@link
+ * FallbackTopology}). Outputs: challenge events, outbox commands, rejected signups and dead
+ * letters. Pure: builds a {@link Topology}, starts nothing, sends nothing.
  */
 public final class ChallengeTopology {
 
@@ -93,6 +95,7 @@ public final class ChallengeTopology {
     sink(topology, TO_SMS_OUTBOUND, Topics.SMS_OUTBOUND, serdes, SIGNUPS);
     sink(topology, TO_SIGNUP_REJECTS, Topics.SIGNUP_REJECTS, serdes, SIGNUPS);
     sink(topology, TO_DEAD_LETTERS, Topics.DEAD_LETTERS, serdes, CLOSED_CHALLENGES, OPT_OUTS);
+    FallbackTopology.addTo(topology, "challenges", config.fallback(), serdes, ids, refused);
     return topology;
   }
 

@@ -7,6 +7,7 @@ import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
 
 import io.optin.dispatcher.DispatcherSettings;
+import io.optin.dispatcher.fallback.FallbackConfig;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import java.time.Duration;
@@ -27,6 +28,8 @@ import java.util.Objects;
  * @param demoWindow true only when made by {@link #withDemoWindow}: the expiry may then be as short
  *     as {@value #MIN_DEMO_WINDOW_SECONDS} s so {@code optin demo} shows expiry within a minute. No
  *     setting turns it on: {@code otp.expiry} stays 1 to 60 minutes for every real deployment.
+ * @param fallback the channels tried after the SMS and when ({@code fallback.*}); {@link
+ *     FallbackConfig#NONE} for SMS only
  */
 public record ChallengeTopologyConfig(
     Duration expiry,
@@ -34,7 +37,8 @@ public record ChallengeTopologyConfig(
     int maxResends,
     String fromNumber,
     String messagingServiceSid,
-    boolean demoWindow) {
+    boolean demoWindow,
+    FallbackConfig fallback) {
 
   /**
    * The shortest window {@code optin demo} may use: long enough for a reply to travel through the
@@ -70,6 +74,25 @@ public record ChallengeTopologyConfig(
     }
     fromNumber = blankToNull(fromNumber);
     messagingServiceSid = blankToNull(messagingServiceSid);
+    Objects.requireNonNull(fallback, "fallback");
+  }
+
+  /** A configuration with SMS only, the demo window as given. */
+  public ChallengeTopologyConfig(
+      Duration expiry,
+      Duration resendCooldown,
+      int maxResends,
+      String fromNumber,
+      String messagingServiceSid,
+      boolean demoWindow) {
+    this(
+        expiry,
+        resendCooldown,
+        maxResends,
+        fromNumber,
+        messagingServiceSid,
+        demoWindow,
+        FallbackConfig.NONE);
   }
 
   /** A production configuration: {@code otp.expiry} as set, 1 to 60 minutes. */
@@ -85,18 +108,26 @@ public record ChallengeTopologyConfig(
   /**
    * The challenge settings among {@code settings}.
    *
-   * @throws SettingsException when no sender is set, or the cooldown is not shorter than the expiry
+   * @throws SettingsException when no sender is set, the cooldown is not shorter than the expiry,
+   *     or the fallback channels cannot be used (see {@link FallbackConfig#from})
    */
   public static ChallengeTopologyConfig from(Settings settings) {
     DispatcherSettings.requireSender(settings);
     return SettingsException.checked(
-        () ->
-            new ChallengeTopologyConfig(
-                settings.duration(OTP_EXPIRY),
-                settings.duration(OTP_RESEND_COOLDOWN),
-                settings.integer(OTP_MAX_RESENDS),
-                settings.optional(TWILIO_FROM).orElse(null),
-                settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null)));
+            () ->
+                new ChallengeTopologyConfig(
+                    settings.duration(OTP_EXPIRY),
+                    settings.duration(OTP_RESEND_COOLDOWN),
+                    settings.integer(OTP_MAX_RESENDS),
+                    settings.optional(TWILIO_FROM).orElse(null),
+                    settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null)))
+        .withFallback(FallbackConfig.from(settings));
+  }
+
+  /** This configuration with the fallback channels of {@code fallback}. */
+  public ChallengeTopologyConfig withFallback(FallbackConfig fallback) {
+    return new ChallengeTopologyConfig(
+        expiry, resendCooldown, maxResends, fromNumber, messagingServiceSid, demoWindow, fallback);
   }
 
   /**
@@ -109,7 +140,7 @@ public record ChallengeTopologyConfig(
     Objects.requireNonNull(window, "window");
     Duration cooldown = resendCooldown.compareTo(window) < 0 ? resendCooldown : window.dividedBy(2);
     return new ChallengeTopologyConfig(
-        window, cooldown, maxResends, fromNumber, messagingServiceSid, true);
+        window, cooldown, maxResends, fromNumber, messagingServiceSid, true, fallback);
   }
 
   /**

@@ -13,12 +13,12 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * it was read and why it was refused, so nothing is dropped silently and the stream goes on with
  * the next record.
  */
-final class RefusedRecords {
+public final class RefusedRecords {
 
   private final String application;
   private final Supplier<String> ids;
 
-  RefusedRecords(String application, Supplier<String> ids) {
+  public RefusedRecords(String application, Supplier<String> ids) {
     this.application = application;
     this.ids = ids;
   }
@@ -45,7 +45,7 @@ final class RefusedRecords {
   }
 
   /** Any other unreadable input, for {@code optin.dead-letters.v1}. */
-  DeadLetter deadLetter(
+  public DeadLetter deadLetter(
       byte[] rawKey,
       byte[] rawValue,
       Optional<RecordMetadata> source,

@@ -1,6 +1,7 @@
 package io.optin.dispatcher.sender;
 
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
@@ -8,8 +9,12 @@ import io.optin.avro.SmsSendIntent;
 import io.optin.avro.SmsSendRequested;
 import io.optin.dispatcher.message.MessageTemplates;
 import io.optin.dispatcher.message.RenderedSms;
+import io.optin.dispatcher.message.SmsEncoding;
+import io.optin.dispatcher.message.VoiceScript;
 import io.optin.dispatcher.sms.LookupResult;
+import io.optin.dispatcher.sms.OutgoingCall;
 import io.optin.dispatcher.sms.OutgoingSms;
+import io.optin.dispatcher.sms.OutgoingWhatsApp;
 import io.optin.dispatcher.sms.RetryingSmsGateway;
 import io.optin.dispatcher.sms.SendOutcome;
 import io.optin.dispatcher.sms.SendResult;
@@ -37,7 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Carries out one outbox command: render the message (deriving the code from the challenge id),
  * send it once through the retrying gateway, and describe the outcome as a delivery report that
- * holds the masked text only. A command id already handled is skipped; no Kafka here.
+ * holds the masked text only. A command whose {@code channel} is VOICE or WHATSAPP (a fallback)
+ * places a call or sends a WhatsApp template instead. A command id already handled is skipped; no
+ * Kafka here.
  */
 public final class OutboxCommandHandler {
 
@@ -54,6 +61,7 @@ public final class OutboxCommandHandler {
   private final OptinMetrics metrics;
   private final SendIntents intents;
   private final AtomicLong recovered = new AtomicLong();
+  private final VoiceScript voiceScript;
 
   public OutboxCommandHandler(
       MessageTemplates templates,
@@ -115,6 +123,7 @@ public final class OutboxCommandHandler {
     this.config = Objects.requireNonNull(config, "config");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.ids = Objects.requireNonNull(ids, "ids");
+    this.voiceScript = new VoiceScript(templates);
   }
 
   /**
@@ -146,6 +155,10 @@ public final class OutboxCommandHandler {
       return new SendPlan.Skip();
     }
     Instant now = clock.instant();
+    if (command.getChannel() == MessageChannel.VOICE
+        || command.getChannel() == MessageChannel.WHATSAPP) {
+      return planFallback(command, now);
+    }
     RenderedSms message;
     try {
       message = render(command, now);
@@ -177,6 +190,79 @@ public final class OutboxCommandHandler {
   }
 
   /**
+   * A code asked again by voice or WhatsApp: the call's TwiML or the template's variables, with the
+   * code derived from the challenge like the SMS's; settled at once when the code expired or the
+   * channel has no sender configured.
+   */
+  private SendPlan planFallback(SmsSendRequested command, Instant now) {
+    MessageChannel channel = command.getChannel();
+    if (command.getKind() != SmsKind.CONFIRMATION_CODE
+        || command.getChallengeId() == null
+        || command.getExpiresAt() == null) {
+      return new SendPlan.Done(
+          unsent(command, "a " + channel + " command must carry a challenge's code", null));
+    }
+    if (!now.isBefore(command.getExpiresAt())) {
+      return new SendPlan.Done(unsent(command, "code expired before it could be sent", null));
+    }
+    String code = codes.codeFor(command.getChallengeId());
+    Duration left = Duration.between(now, command.getExpiresAt());
+    String from;
+    RenderedSms message;
+    OutgoingCall call = null;
+    OutgoingWhatsApp whatsApp = null;
+    if (channel == MessageChannel.VOICE) {
+      from = command.getFromNumber() != null ? command.getFromNumber() : config.fromNumber();
+      if (from == null || config.voiceAction() == null) {
+        return new SendPlan.Done(
+            unsent(command, "no number to call from (twilio.from) or no public.base.url", null));
+      }
+      VoiceScript.RenderedVoice voice =
+          voiceScript.render(
+              command.getProgramId(), command.getLocale(), code, left, config.voiceAction());
+      message = new RenderedSms(voice.twiml(), voice.masked(), 0, SmsEncoding.GSM_7);
+      call = new OutgoingCall(command.getPhone(), from, voice.twiml(), config.statusCallback());
+    } else {
+      from = config.whatsAppFrom();
+      if (from == null || config.whatsAppContentSid() == null) {
+        return new SendPlan.Done(
+            unsent(command, "whatsapp.from and whatsapp.content.sid must be set", null));
+      }
+      String minutes = String.valueOf(Math.max(1, left.toMinutes()));
+      String variables = "{\"1\":\"" + code + "\",\"2\":\"" + minutes + "\"}";
+      String masked =
+          "WhatsApp template "
+              + config.whatsAppContentSid()
+              + " {\"1\":\""
+              + "*".repeat(code.length())
+              + "\",\"2\":\""
+              + minutes
+              + "\"}";
+      message = new RenderedSms(variables, masked, 0, SmsEncoding.GSM_7);
+      whatsApp =
+          new OutgoingWhatsApp(
+              command.getPhone(),
+              from,
+              config.whatsAppContentSid(),
+              variables,
+              config.statusCallback());
+    }
+    SmsSendIntent intent =
+        SmsSendIntent.newBuilder()
+            .setIntentId(UUID.randomUUID().toString())
+            .setCommandId(command.getCommandId())
+            .setPhone(command.getPhone())
+            .setFromNumber(from)
+            .setMessagingServiceSid(null)
+            .setBodyHash(codes.bodyHash(message.body()))
+            .setIntendedAt(now)
+            .setSenderId(config.instanceId())
+            .build();
+    return new SendPlan.Send(
+        command, message, null, intent, intents.unresolved(command.getCommandId()), call, whatsApp);
+  }
+
+  /**
    * Carries out a send whose intent is committed: when earlier attempts left intents without a
    * report, asks the provider first (retrying as sends are retried) and reports the message found
    * rather than texting again; when the provider cannot answer, reports a failure rather than send
@@ -184,6 +270,9 @@ public final class OutboxCommandHandler {
    */
   SmsDeliveryReport carryOut(SendPlan.Send send) {
     SmsSendRequested command = send.command();
+    if (send.sms() == null) {
+      return carryOutFallback(send);
+    }
     if (!send.earlier().isEmpty()) {
       LookupResult found = gateway.findSent(query(send));
       if (found instanceof LookupResult.Found earlier) {
@@ -217,6 +306,33 @@ public final class OutboxCommandHandler {
       metrics.signupToSms(Duration.between(command.getRequestedAt(), clock.instant()));
     }
     SendOutcome outcome = gateway.sendWithRetries(send.sms());
+    intents.resolved(command.getCommandId());
+    return report(command, send.message(), outcome, "");
+  }
+
+  /**
+   * A call or a WhatsApp message. Calls and template messages cannot be matched at the provider by
+   * their text as SMS are, so one whose earlier attempt left no report is reported failed rather
+   * than placed a second time: the fallback's wait then moves on to the next channel.
+   */
+  private SmsDeliveryReport carryOutFallback(SendPlan.Send send) {
+    SmsSendRequested command = send.command();
+    if (!send.earlier().isEmpty()) {
+      intents.resolved(command.getCommandId());
+      log.warn(
+          "Command {} ({}) to {} has an earlier attempt without a report: not placed again",
+          command.getCommandId(),
+          command.getChannel(),
+          PhoneMask.mask(command.getPhone()));
+      return unsent(
+          command,
+          "an earlier attempt could not be checked at the provider, so it was not sent again",
+          send.message().maskedBody());
+    }
+    SendOutcome outcome =
+        send.call() != null
+            ? gateway.callWithRetries(send.call())
+            : gateway.whatsAppWithRetries(send.whatsApp());
     intents.resolved(command.getCommandId());
     return report(command, send.message(), outcome, "");
   }
@@ -336,6 +452,7 @@ public final class OutboxCommandHandler {
         .setErrorMessage(null)
         .setMaskedBody(maskedBody)
         .setSource(ReportSource.SENDER)
+        .setChannel(command.getChannel())
         .setOccurredAt(clock.instant());
   }
 

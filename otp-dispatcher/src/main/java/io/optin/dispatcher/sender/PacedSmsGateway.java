@@ -1,7 +1,9 @@
 package io.optin.dispatcher.sender;
 
 import io.optin.dispatcher.sms.LookupResult;
+import io.optin.dispatcher.sms.OutgoingCall;
 import io.optin.dispatcher.sms.OutgoingSms;
+import io.optin.dispatcher.sms.OutgoingWhatsApp;
 import io.optin.dispatcher.sms.SendResult;
 import io.optin.dispatcher.sms.SentMessageQuery;
 import io.optin.dispatcher.sms.SmsGateway;
@@ -28,6 +30,34 @@ final class PacedSmsGateway implements SmsGateway {
       return new SendResult.TransientFailure(null, null, "interrupted before sending");
     }
     return delegate.send(sms);
+  }
+
+  /** Calls share the account's request rate with SMS. */
+  @Override
+  public SendResult call(OutgoingCall call) {
+    if (!acquired()) {
+      return new SendResult.TransientFailure(null, null, "interrupted before calling");
+    }
+    return delegate.call(call);
+  }
+
+  /** WhatsApp messages share the account's request rate with SMS. */
+  @Override
+  public SendResult sendWhatsApp(OutgoingWhatsApp message) {
+    if (!acquired()) {
+      return new SendResult.TransientFailure(null, null, "interrupted before sending");
+    }
+    return delegate.sendWhatsApp(message);
+  }
+
+  private boolean acquired() {
+    try {
+      pacer.acquire();
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
   /** Lookups share the account's request rate with sends. */

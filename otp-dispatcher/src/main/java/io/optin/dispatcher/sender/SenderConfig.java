@@ -7,9 +7,13 @@ import static io.optin.dispatcher.DispatcherSettings.SMS_RATE_PER_SECOND;
 import static io.optin.dispatcher.DispatcherSettings.SMS_SENDER_ID;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
+import static io.optin.dispatcher.DispatcherSettings.WHATSAPP_CONTENT_SID;
+import static io.optin.dispatcher.DispatcherSettings.WHATSAPP_FROM;
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
 
 import io.optin.dispatcher.DispatcherSettings;
+import io.optin.dispatcher.fallback.FallbackConfig;
+import io.optin.dispatcher.message.VoiceScript;
 import io.optin.dispatcher.sms.RetryPolicy;
 import io.optin.dispatcher.webhook.StatusWebhookHandler;
 import io.optin.kit.config.Settings;
@@ -38,6 +42,10 @@ import java.util.Objects;
  * @param retryPolicy how transient provider failures are retried ({@code sms.max.attempts})
  * @param dedupeWindow how far back the delivery reports are read on start to skip commands already
  *     handled ({@code sms.dedupe.window})
+ * @param whatsAppFrom the WhatsApp sender in E.164 ({@code whatsapp.from}), or null
+ * @param whatsAppContentSid the WhatsApp content template ({@code whatsapp.content.sid}), or null
+ * @param voiceAction where a code call's key press is posted ({@code
+ *     public.base.url}/webhooks/twilio/voice), or null when there is no public URL
  */
 public record SenderConfig(
     String instanceId,
@@ -47,7 +55,10 @@ public record SenderConfig(
     int concurrency,
     double messagesPerSecond,
     RetryPolicy retryPolicy,
-    Duration dedupeWindow) {
+    Duration dedupeWindow,
+    String whatsAppFrom,
+    String whatsAppContentSid,
+    URI voiceAction) {
 
   public static final String GROUP_ID = "optin-sms-sender";
 
@@ -60,6 +71,32 @@ public record SenderConfig(
     messagingServiceSid = blankToNull(messagingServiceSid);
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(dedupeWindow, "dedupeWindow");
+    whatsAppFrom = blankToNull(whatsAppFrom);
+    whatsAppContentSid = blankToNull(whatsAppContentSid);
+  }
+
+  /** A sender of SMS only: no WhatsApp sender, no voice webhook. */
+  public SenderConfig(
+      String instanceId,
+      String fromNumber,
+      String messagingServiceSid,
+      URI statusCallback,
+      int concurrency,
+      double messagesPerSecond,
+      RetryPolicy retryPolicy,
+      Duration dedupeWindow) {
+    this(
+        instanceId,
+        fromNumber,
+        messagingServiceSid,
+        statusCallback,
+        concurrency,
+        messagesPerSecond,
+        retryPolicy,
+        dedupeWindow,
+        null,
+        null,
+        null);
   }
 
   /**
@@ -70,25 +107,34 @@ public record SenderConfig(
    */
   public static SenderConfig from(Settings settings) {
     DispatcherSettings.requireSender(settings);
+    // Refuses at start a program whose fallback channel could not be sent.
+    FallbackConfig.from(settings);
+    URI publicBaseUrl = SettingsException.checked(() -> publicBaseUrl(settings));
     return new SenderConfig(
         settings.optional(SMS_SENDER_ID).orElseGet(SenderConfig::hostName),
         settings.optional(TWILIO_FROM).orElse(null),
         settings.optional(TWILIO_MESSAGING_SERVICE_SID).orElse(null),
-        SettingsException.checked(() -> statusCallbackFor(publicBaseUrl(settings))),
+        statusCallbackFor(publicBaseUrl),
         settings.integer(SMS_MAX_CONCURRENCY),
         settings.integer(SMS_RATE_PER_SECOND),
         RetryPolicy.backoff(settings.integer(SMS_MAX_ATTEMPTS)),
-        settings.duration(SMS_DEDUPE_WINDOW));
+        settings.duration(SMS_DEDUPE_WINDOW),
+        settings.optional(WHATSAPP_FROM).orElse(null),
+        settings.optional(WHATSAPP_CONTENT_SID).orElse(null),
+        under(publicBaseUrl, VoiceScript.WEBHOOK_PATH));
   }
 
   /** The status webhook under a public base URL ({@code public.base.url}); null gives null. */
   public static URI statusCallbackFor(URI publicBaseUrl) {
+    return under(publicBaseUrl, STATUS_CALLBACK_PATH);
+  }
+
+  private static URI under(URI publicBaseUrl, String path) {
     if (publicBaseUrl == null) {
       return null;
     }
     String base = publicBaseUrl.toString();
-    return URI.create(
-        (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + STATUS_CALLBACK_PATH);
+    return URI.create((base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + path);
   }
 
   public String transactionalId() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -70,9 +71,23 @@ public final class RetryingSmsGateway implements SmsGateway {
 
   /** Sends, retrying transient failures as the policy allows; says how many attempts were made. */
   public SendOutcome sendWithRetries(OutgoingSms sms) {
+    return withRetries(sms, () -> delegate.send(sms));
+  }
+
+  /** Places a call, retrying transient failures as SMS are retried. */
+  public SendOutcome callWithRetries(OutgoingCall call) {
+    return withRetries(call, () -> delegate.call(call));
+  }
+
+  /** Sends a WhatsApp message, retrying transient failures as SMS are retried. */
+  public SendOutcome whatsAppWithRetries(OutgoingWhatsApp message) {
+    return withRetries(message, () -> delegate.sendWhatsApp(message));
+  }
+
+  private SendOutcome withRetries(Object what, Supplier<SendResult> attempt) {
     int attempts = 0;
     while (true) {
-      SendResult result = delegate.send(sms);
+      SendResult result = attempt.get();
       attempts++;
       if (!(result instanceof SendResult.TransientFailure)
           || !policy.allowsAnotherAttempt(attempts)) {
@@ -82,7 +97,7 @@ public final class RetryingSmsGateway implements SmsGateway {
       log.info(
           "Attempt {} for {} failed ({}); retrying in {} ms",
           attempts,
-          sms,
+          what,
           result.summary(),
           delay.toMillis());
       try {

@@ -14,4 +14,14 @@ public interface SmsGateway {
    * no report.
    */
   LookupResult findSent(SentMessageQuery query);
+
+  /** Places a call that speaks the code (the voice fallback). */
+  default SendResult call(OutgoingCall call) {
+    return new SendResult.PermanentFailure(null, "this provider places no calls");
+  }
+
+  /** Sends a WhatsApp template message (the WhatsApp fallback). */
+  default SendResult sendWhatsApp(OutgoingWhatsApp message) {
+    return new SendResult.PermanentFailure(null, "this provider sends no WhatsApp messages");
+  }
 }

@@ -3,15 +3,19 @@ package io.optin.dispatcher.sms;
 import com.twilio.base.Page;
 import com.twilio.exception.TwilioException;
 import com.twilio.http.TwilioRestClient;
+import com.twilio.rest.api.v2010.account.Call;
+import com.twilio.rest.api.v2010.account.CallCreator;
 import com.twilio.rest.api.v2010.account.Message;
 import com.twilio.rest.api.v2010.account.MessageCreator;
 import com.twilio.rest.api.v2010.account.MessageReader;
 import com.twilio.type.PhoneNumber;
+import com.twilio.type.Twiml;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -19,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sends an SMS through Twilio's Messages API with twilio-java: one HTTP request per {@link #send},
- * the outcome as a {@link SendResult}; {@link #findSent} reads the Messages list back.
+ * the outcome as a {@link SendResult}; {@link #findSent} reads the Messages list back. The fallback
+ * channels go the same way: {@link #call} through the Calls API, {@link #sendWhatsApp} through the
+ * Messages API with a content template.
  */
 public final class TwilioSmsGateway implements SmsGateway, AutoCloseable {
 
@@ -50,6 +56,53 @@ public final class TwilioSmsGateway implements SmsGateway, AutoCloseable {
       SendResult result = TwilioErrorClassifier.classify(e);
       // Twilio's messages quote the phone number: log the classification, not the text.
       log.info("Twilio did not accept {}: {}", sms, result.summary());
+      return result;
+    }
+  }
+
+  /** Places the call through the Calls API, its TwiML inline. */
+  @Override
+  public SendResult call(OutgoingCall call) {
+    try {
+      CallCreator creator =
+          Call.creator(
+              new PhoneNumber(call.to()), new PhoneNumber(call.from()), new Twiml(call.twiml()));
+      if (call.statusCallback() != null) {
+        creator.setStatusCallback(call.statusCallback());
+        creator.setStatusCallbackEvent(List.of("completed"));
+      }
+      Call created = creator.create(client);
+      String status = created.getStatus() == null ? null : created.getStatus().toString();
+      log.debug("Twilio accepted {} as {} ({})", call, created.getSid(), status);
+      return new SendResult.Accepted(created.getSid(), status);
+    } catch (TwilioException e) {
+      SendResult result = TwilioErrorClassifier.classify(e);
+      log.info("Twilio did not accept {}: {}", call, result.summary());
+      return result;
+    }
+  }
+
+  /** Sends the content template to {@code whatsapp:+…}, without a body. */
+  @Override
+  public SendResult sendWhatsApp(OutgoingWhatsApp message) {
+    try {
+      MessageCreator creator =
+          Message.creator(
+                  new PhoneNumber(OutgoingWhatsApp.PREFIX + message.to()),
+                  new PhoneNumber(OutgoingWhatsApp.PREFIX + message.from()),
+                  (String) null)
+              .setContentSid(message.contentSid())
+              .setContentVariables(message.contentVariables());
+      if (message.statusCallback() != null) {
+        creator.setStatusCallback(message.statusCallback());
+      }
+      Message created = creator.create(client);
+      String status = created.getStatus() == null ? null : created.getStatus().toString();
+      log.debug("Twilio accepted {} as {} ({})", message, created.getSid(), status);
+      return new SendResult.Accepted(created.getSid(), status);
+    } catch (TwilioException e) {
+      SendResult result = TwilioErrorClassifier.classify(e);
+      log.info("Twilio did not accept {}: {}", message, result.summary());
       return result;
     }
   }

@@ -2,6 +2,7 @@ package io.optin.dispatcher.webhook;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.domain.otp.PhoneMask;
@@ -23,8 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code POST /webhooks/twilio/status}: a signed status callback becomes one {@code
- * SmsDeliveryReport} (source STATUS_CALLBACK), once per (MessageSid, status) as far as this
- * instance remembers; the audit sink dedupes too.
+ * SmsDeliveryReport} (source STATUS_CALLBACK), once per (sid, status) as far as this instance
+ * remembers; the audit sink dedupes too. A message's callback (MessageStatus) reports an SMS, or a
+ * WhatsApp message when To is {@code whatsapp:+…}; a call's (CallStatus) reports channel VOICE.
  *
  * <p>It sits beside the sender because it writes the sender's topic: Twilio reports here on the SMS
  * the sender sent, to the callback URL the sender gave.
@@ -32,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class StatusWebhookHandler implements HttpHandler {
 
   public static final String PATH = "/webhooks/twilio/status";
+
+  private static final String WHATSAPP_PREFIX = "whatsapp:";
 
   /** The webhook's name, the label of its forged-request metric. */
   public static final String WEBHOOK = "status";
@@ -65,20 +69,46 @@ public final class StatusWebhookHandler implements HttpHandler {
       if (form.isEmpty()) {
         return;
       }
-      Optional<String> sid = TwilioWebhookForm.param(form.get(), "MessageSid", "SmsSid");
-      Optional<String> to = TwilioWebhookForm.param(form.get(), "To");
-      Optional<String> status = TwilioWebhookForm.param(form.get(), "MessageStatus", "SmsStatus");
-      if (sid.isEmpty() || to.isEmpty() || status.isEmpty()) {
-        TwilioWebhookForm.text(exchange, 400, "MessageSid, To and MessageStatus are required");
+      // A call's callback names CallSid and CallStatus; a message's MessageSid and MessageStatus.
+      boolean call = TwilioWebhookForm.param(form.get(), "CallStatus").isPresent();
+      Optional<String> sid =
+          call
+              ? TwilioWebhookForm.param(form.get(), "CallSid")
+              : TwilioWebhookForm.param(form.get(), "MessageSid", "SmsSid");
+      Optional<String> rawTo = TwilioWebhookForm.param(form.get(), "To");
+      Optional<String> status =
+          call
+              ? TwilioWebhookForm.param(form.get(), "CallStatus")
+              : TwilioWebhookForm.param(form.get(), "MessageStatus", "SmsStatus");
+      if (sid.isEmpty() || rawTo.isEmpty() || status.isEmpty()) {
+        TwilioWebhookForm.text(
+            exchange,
+            400,
+            call
+                ? "CallSid, To and CallStatus are required"
+                : "MessageSid, To and MessageStatus are required");
         return;
       }
       Optional<String> unclean =
           ControlCharacters.firstUncleanLine(
-              form.get(), "MessageSid", "SmsSid", "To", "MessageStatus", "SmsStatus");
+              form.get(),
+              "MessageSid",
+              "SmsSid",
+              "CallSid",
+              "To",
+              "MessageStatus",
+              "SmsStatus",
+              "CallStatus");
       if (unclean.isPresent()) {
         TwilioWebhookForm.text(exchange, 400, unclean.get() + " contains control characters");
         return;
       }
+      // Reports are keyed by the phone in E.164: a WhatsApp recipient loses its "whatsapp:" prefix.
+      boolean whatsApp = rawTo.get().startsWith(WHATSAPP_PREFIX);
+      Optional<String> to =
+          Optional.of(whatsApp ? rawTo.get().substring(WHATSAPP_PREFIX.length()) : rawTo.get());
+      MessageChannel channel =
+          call ? MessageChannel.VOICE : whatsApp ? MessageChannel.WHATSAPP : null;
       String dedupeKey = sid.get() + "|" + status.get();
       if (recentStatuses.firstSighting(dedupeKey)) {
         SmsDeliveryReport report =
@@ -86,7 +116,11 @@ public final class StatusWebhookHandler implements HttpHandler {
                 .setReportId(ids.get())
                 .setPhone(to.get())
                 .setMessageSid(sid.get())
-                .setStatus(TwilioDeliveryStatus.of(status.get()))
+                .setStatus(
+                    call
+                        ? TwilioDeliveryStatus.ofCall(status.get())
+                        : TwilioDeliveryStatus.of(status.get()))
+                .setChannel(channel)
                 .setErrorCode(errorCode(form.get()))
                 .setErrorMessage(
                     TwilioWebhookForm.param(form.get(), "ErrorMessage")

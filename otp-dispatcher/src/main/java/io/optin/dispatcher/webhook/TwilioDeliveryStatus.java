@@ -26,4 +26,22 @@ final class TwilioDeliveryStatus {
       default -> DeliveryStatus.UNKNOWN;
     };
   }
+
+  /**
+   * The delivery state of a Twilio {@code CallStatus}: an answered call that ended ({@code
+   * completed}) is DELIVERED; busy and no-answer are UNDELIVERED; failed and canceled are FAILED.
+   */
+  static DeliveryStatus ofCall(String callStatus) {
+    if (callStatus == null) {
+      return DeliveryStatus.UNKNOWN;
+    }
+    return switch (callStatus.trim().toLowerCase(Locale.ROOT)) {
+      case "queued", "initiated" -> DeliveryStatus.QUEUED;
+      case "ringing", "in-progress" -> DeliveryStatus.SENT;
+      case "completed" -> DeliveryStatus.DELIVERED;
+      case "busy", "no-answer" -> DeliveryStatus.UNDELIVERED;
+      case "failed", "canceled" -> DeliveryStatus.FAILED;
+      default -> DeliveryStatus.UNKNOWN;
+    };
+  }
 }

@@ -48,7 +48,10 @@ class SenderConfigTest {
                 8,
                 7,
                 RetryPolicy.backoff(5),
-                Duration.ofDays(2)));
+                Duration.ofDays(2),
+                null,
+                null,
+                URI.create("https://optin.example.com/webhooks/twilio/voice")));
     assertThat(sender.transactionalId()).isEqualTo("optin-sms-sender-sender-1");
     assertThat(sender.maxPollRecords()).isEqualTo(8);
   }
@@ -69,7 +72,10 @@ class SenderConfigTest {
                 256,
                 10,
                 RetryPolicy.backoff(3),
-                Duration.ofDays(7)));
+                Duration.ofDays(7),
+                null,
+                null,
+                URI.create("http://127.0.0.1:8080/webhooks/twilio/voice")));
     assertThat(sender.instanceId()).matches("[A-Za-z0-9._-]{1,100}");
   }
 
