@@ -166,10 +166,8 @@ final class DemoDriver implements AutoCloseable {
   }
 
   /**
-   * Presses 1 on a call to the landline that listens for keys, looking again every {@link
-   * #CALL_LOOK_EVERY} until {@code deadline}. Landline subscribers share the one landline, each
-   * pressing once on the oldest call no one else took: each press confirms one of their challenges
-   * (the most recent open one), so together they confirm all, each once.
+   * Presses 1 on a call to the subscriber's landline that listens for keys, looking again every
+   * {@link #CALL_LOOK_EVERY} until {@code deadline}.
    */
   private void pressOnCall(
       DrivenSubscriber driven, Instant deadline, CompletableFuture<Void> pressed) {

@@ -1,8 +1,5 @@
 package io.optin.devkit.demo;
 
-import java.util.Arrays;
-import java.util.List;
-
 /**
  * The ways a synthetic subscriber goes through the double opt-in, each with the one outcome optin
  * must reach for it. {@link OutcomeJudge} describes what was observed in the same words, so a path
@@ -19,34 +16,17 @@ public enum DemoPath {
   REFUSED_BY_CARRIER("number refused by carrier", "SMS failed (21211), closed EXPIRED"),
   /**
    * A landline: its SMS is reported undelivered (30006), the dispatcher falls back to a call
-   * ({@code fallback.channels} {@code sms,voice}), and the subscriber presses 1 during it.
+   * ({@code programs.demo-landline.fallback.channels} {@code sms,voice}), and the subscriber
+   * presses 1 during it.
    */
-  LANDLINE(
-      "landline, press 1 on the call",
-      "SMS failed (30006), confirmed once by voice keypress",
-      // Out of the default plan until the dispatcher places fallback calls (fallback.channels).
-      false);
-
-  private static final List<DemoPath> PLANNED =
-      Arrays.stream(values()).filter(p -> p.planned).toList();
+  LANDLINE("landline, press 1", "SMS failed (30006), confirmed once by key 1 on call");
 
   private final String label;
   private final String expected;
-  private final boolean planned;
 
   DemoPath(String label, String expected) {
-    this(label, expected, true);
-  }
-
-  DemoPath(String label, String expected, boolean planned) {
     this.label = label;
     this.expected = expected;
-    this.planned = planned;
-  }
-
-  /** The paths a demo plan shares its subscribers among, in order. */
-  public static List<DemoPath> planned() {
-    return PLANNED;
   }
 
   /** What the subscriber does, as the summary names it. */

@@ -1,5 +1,7 @@
 package io.optin.devkit.demo;
 
+import io.optin.devkit.sandbox.DeliveryOutcome;
+import io.optin.devkit.sandbox.DeliveryScript;
 import io.optin.devkit.sandbox.MagicNumbers;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -19,13 +21,14 @@ import java.util.stream.Collectors;
  * <p>Phones are fictional: {@code +1 <area> 555 0100..0199} (the only 555 lines libphonenumber
  * accepts) across 20 area codes; {@code +1 555 555 xxxx} is no valid number (refused at signup);
  * {@code +15005550001} is Twilio's magic "invalid number" (accepted by optin, refused by the
- * carrier with 21211); {@code +15005553006} is the sandbox's landline (each landline subscriber
- * under its own program, as the carrier-refused ones). IPs come from the documentation ranges (RFC
- * 5737, then RFC 3849), one per subscriber.
+ * carrier with 21211). Landline subscribers (program {@value #LANDLINE_PROGRAM}) are on the
+ * sandbox's landline {@code +15005553006} (the first) and on fictional landlines {@code +1 <area>
+ * 555 0199} downwards, which the demo's {@link #deliveryScript()} makes landlines too. IPs come
+ * from the documentation ranges (RFC 5737, then RFC 3849), one per subscriber.
  */
 public final class DemoPlan {
 
-  public static final int MIN_SUBSCRIBERS = DemoPath.planned().size();
+  public static final int MIN_SUBSCRIBERS = DemoPath.values().length;
 
   /**
    * The sandbox remembers the messages of 1000 phones; more would forget the codes of the first
@@ -39,6 +42,18 @@ public final class DemoPlan {
 
   /** The sandbox's landline: SMS undelivered with 30006, calls answered. */
   public static final String LANDLINE_PHONE = MagicNumbers.LANDLINE;
+
+  /**
+   * The program of the landline subscribers, the one whose {@code fallback.channels} is {@code
+   * sms,voice} in the demo.
+   */
+  public static final String LANDLINE_PROGRAM = PROGRAM + "-landline";
+
+  /**
+   * The last four digits of the fictional landlines ({@code +1 <area> 555 0190..0199}): the top of
+   * the fictional range, which the reachable subscribers (from 0100 up, at most 0133) never reach.
+   */
+  private static final int FIRST_LANDLINE_LINE = 190;
 
   private static final String[] AREA_CODES = {
     "415", "212", "310", "617", "202", "718", "201", "206", "213", "305", "312", "323", "404",
@@ -61,15 +76,10 @@ public final class DemoPlan {
    *     #MAX_SUBSCRIBERS}
    */
   public static DemoPlan of(int subscriberCount) {
-    return of(subscriberCount, DemoPath.planned());
-  }
-
-  /** A plan on these paths instead of the {@link DemoPath#planned()} ones. */
-  static DemoPlan of(int subscriberCount, List<DemoPath> paths) {
-    if (subscriberCount < paths.size() || subscriberCount > MAX_SUBSCRIBERS) {
+    if (subscriberCount < MIN_SUBSCRIBERS || subscriberCount > MAX_SUBSCRIBERS) {
       throw new IllegalArgumentException(
           "the demo drives "
-              + paths.size()
+              + MIN_SUBSCRIBERS
               + " (one per path) to "
               + MAX_SUBSCRIBERS
               + " subscribers, not "
@@ -80,8 +90,9 @@ public final class DemoPlan {
     int refusedAtSignup = 0;
     int refusedByCarrier = 0;
     int landlines = 0;
+    DemoPath[] paths = DemoPath.values();
     for (int i = 0; i < subscriberCount; i++) {
-      DemoPath path = paths.get(i % paths.size());
+      DemoPath path = paths[i % paths.length];
       String ip = ip(i);
       int number = i + 1;
       subscribers.add(
@@ -96,8 +107,7 @@ public final class DemoPlan {
                     PROGRAM + "-carrier-" + ++refusedByCarrier,
                     ip);
             case LANDLINE ->
-                new DemoSubscriber(
-                    number, path, LANDLINE_PHONE, PROGRAM + "-landline-" + ++landlines, ip);
+                new DemoSubscriber(number, path, landlinePhone(landlines++), LANDLINE_PROGRAM, ip);
             default -> new DemoSubscriber(number, path, fictionalPhone(reachable++), PROGRAM, ip);
           });
     }
@@ -117,14 +127,11 @@ public final class DemoPlan {
     return subscribers.stream().filter(s -> s.path() == path).toList();
   }
 
-  /** How many subscribers take each path, every planned path present. */
+  /** How many subscribers take each path, every path present. */
   public Map<DemoPath, Integer> counts() {
     Map<DemoPath, Integer> counts = new EnumMap<>(DemoPath.class);
-    for (DemoPath path : DemoPath.planned()) {
+    for (DemoPath path : DemoPath.values()) {
       counts.put(path, on(path).size());
-    }
-    for (DemoSubscriber subscriber : subscribers) {
-      counts.putIfAbsent(subscriber.path(), on(subscriber.path()).size());
     }
     return Collections.unmodifiableMap(counts);
   }
@@ -140,6 +147,37 @@ public final class DemoPlan {
         + AREA_CODES[index % AREA_CODES.length]
         + "555"
         + String.format(Locale.ROOT, "%04d", 100 + index / AREA_CODES.length);
+  }
+
+  /** The first landline subscriber is on the sandbox's magic landline, the others on their own. */
+  static String landlinePhone(int index) {
+    return index == 0 ? LANDLINE_PHONE : fictionalLandline(index - 1);
+  }
+
+  /**
+   * A fictional landline: the sandbox's delivery script of the demo ({@link #deliveryScript()})
+   * reports its SMS undelivered with 30006, as the magic landline's. Counted down from 0199.
+   */
+  static String fictionalLandline(int index) {
+    return "+1"
+        + AREA_CODES[index % AREA_CODES.length]
+        + "555"
+        + String.format(Locale.ROOT, "%04d", 199 - index / AREA_CODES.length);
+  }
+
+  /**
+   * What the demo's sandbox reports: the standard script, and the fictional landlines undelivered
+   * with 30006 (landline). Each landline subscriber has a phone of its own, so the key pressed on a
+   * call answers that subscriber's challenge and no other.
+   */
+  public static DeliveryScript deliveryScript() {
+    DeliveryScript script = DeliveryScript.standard();
+    for (int line = FIRST_LANDLINE_LINE; line <= 199; line++) {
+      script =
+          script.when(
+              "555" + String.format(Locale.ROOT, "%04d", line), DeliveryOutcome.undelivered(30006));
+    }
+    return script;
   }
 
   /** 555 is no area code: libphonenumber refuses the number, so does optin. */

@@ -98,7 +98,7 @@ public final class DemoRun {
         "optin demo: %d synthetic subscribers on %d paths, %d HTTP calls at a time, confirmation window %s "
             + "(demo only: otp.expiry is 1 to 60 min).",
         plan.size(),
-        DemoPath.planned().size(),
+        DemoPath.values().length,
         options.concurrency(),
         SummaryTable.duration(options.window()));
     say("Starting the embedded stack on free ports with a fresh data directory...");
@@ -141,7 +141,7 @@ public final class DemoRun {
       }
       List<Mismatch> mismatches = new ArrayList<>();
       List<PathResult> paths = new ArrayList<>();
-      for (DemoPath path : DemoPath.planned()) {
+      for (DemoPath path : DemoPath.values()) {
         int matched = 0;
         List<DrivenSubscriber> onPath =
             driven.stream().filter(d -> d.subscriber().path() == path).toList();

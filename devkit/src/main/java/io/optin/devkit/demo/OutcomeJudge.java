@@ -82,7 +82,7 @@ final class OutcomeJudge {
       case REPLY_YES -> "YES";
       case REPLY_CODE -> "code reply";
       case CODE_ENTRY -> "code entry";
-      case VOICE_KEYPRESS -> "voice keypress";
+      case VOICE_KEYPRESS -> "key 1 on call";
       default -> method.name();
     };
   }

@@ -24,13 +24,14 @@ class DemoPlanTest {
     // When
     DemoPlan plan = DemoPlan.of(300);
 
-    // Then 300 = 8 x 37 + 4: the first four paths take one more
+    // Then 300 = 9 x 33 + 3: the first three paths take one more
     assertThat(plan.size()).isEqualTo(300);
-    assertThat(plan.counts().values()).containsOnly(37, 38);
+    assertThat(plan.counts().values()).containsOnly(33, 34);
     assertThat(plan.counts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
     assertThat(plan.counts())
-        .containsEntry(DemoPath.REPLY_YES, 38)
-        .containsEntry(DemoPath.LATE_ANSWER, 37);
+        .containsEntry(DemoPath.ENTER_CODE, 34)
+        .containsEntry(DemoPath.STOP, 33)
+        .containsEntry(DemoPath.LANDLINE, 33);
   }
 
   @Test
@@ -39,7 +40,7 @@ class DemoPlanTest {
 
     assertThat(plan.subscribers())
         .extracting(DemoSubscriber::path)
-        .containsExactlyElementsOf(DemoPath.planned());
+        .containsExactly(DemoPath.values());
   }
 
   @Test
@@ -76,7 +77,7 @@ class DemoPlanTest {
 
   @Test
   void shouldSendTheCarrierRefusedOnesToTwiliosInvalidNumberUnderTheirOwnPrograms() {
-    DemoPlan plan = DemoPlan.of(80);
+    DemoPlan plan = DemoPlan.of(90);
 
     assertThat(plan.on(DemoPath.REFUSED_BY_CARRIER))
         .hasSize(10)
@@ -87,32 +88,36 @@ class DemoPlanTest {
   }
 
   @Test
-  void shouldPutTheLandlineOnesOnTheSandboxLandlineUnderTheirOwnPrograms() {
-    // Given a plan on every path, the landline included
-    DemoPlan plan = DemoPlan.of(27, List.of(DemoPath.values()));
+  void shouldPutTheFirstLandlineOnTheSandboxLandlineAndTheOthersOnFictionalOnes() {
+    // Given a plan with 30 landline subscribers
+    DemoPlan plan = DemoPlan.of(270);
 
-    // Then
-    assertThat(plan.on(DemoPath.LANDLINE))
-        .hasSize(3)
-        .allSatisfy(s -> assertThat(s.phone()).isEqualTo(MagicNumbers.LANDLINE))
-        .extracting(DemoSubscriber::programId)
-        .containsExactly("demo-landline-1", "demo-landline-2", "demo-landline-3");
-    assertThat(plan.counts()).containsEntry(DemoPath.LANDLINE, 3).containsEntry(DemoPath.STOP, 3);
-    assertThat(DeliveryScript.allDelivered().outcomeFor(MagicNumbers.LANDLINE))
-        .isEqualTo(DeliveryOutcome.DELIVERED);
-  }
-
-  @Test
-  void shouldLeaveTheLandlineOutOfTheDefaultPlanUntilTheDispatcherCalls() {
-    assertThat(DemoPath.planned()).doesNotContain(DemoPath.LANDLINE).hasSize(8);
-    assertThat(DemoPlan.of(80).on(DemoPath.LANDLINE)).isEmpty();
+    // Then each has its own phone under the landline program, the first the magic landline
+    List<DemoSubscriber> landlines = plan.on(DemoPath.LANDLINE);
+    assertThat(landlines).hasSize(30);
+    assertThat(landlines).extracting(DemoSubscriber::programId).containsOnly("demo-landline");
+    assertThat(landlines)
+        .extracting(DemoSubscriber::phone)
+        .doesNotHaveDuplicates()
+        .startsWith(MagicNumbers.LANDLINE, "+14155550199", "+12125550199")
+        .contains("+18085550199", "+14155550198");
+    // and the demo's sandbox makes every one of them a landline
+    DeliveryScript script = DemoPlan.deliveryScript();
+    assertThat(landlines)
+        .allSatisfy(
+            s ->
+                assertThat(
+                        s.phone().equals(MagicNumbers.LANDLINE)
+                            ? DeliveryOutcome.undelivered(30006)
+                            : script.outcomeFor(s.phone()))
+                    .isEqualTo(DeliveryOutcome.undelivered(30006)));
   }
 
   @Test
   void shouldPlanPhonesTheSandboxDelivers() {
     // The standard delivery script fails numbers ending 3003, 3005…: a reachable subscriber must
     // get its SMS
-    DeliveryScript script = DeliveryScript.standard();
+    DeliveryScript script = DemoPlan.deliveryScript();
 
     DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS).subscribers().stream()
         .filter(s -> s.path().receivesCode())
@@ -133,7 +138,7 @@ class DemoPlanTest {
 
   @Test
   void shouldFindASubscriberByProgramAndPhone() {
-    DemoPlan plan = DemoPlan.of(16);
+    DemoPlan plan = DemoPlan.of(18);
     DemoSubscriber carrierRefused = plan.on(DemoPath.REFUSED_BY_CARRIER).get(1);
 
     assertThat(plan.find(carrierRefused.programId(), DemoPlan.CARRIER_REFUSED_PHONE))
@@ -142,11 +147,11 @@ class DemoPlanTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 7, 1001})
+  @ValueSource(ints = {0, 8, 1001})
   void shouldRefuseSizesOutsideOnePerPathToTheSandboxMemory(int size) {
     assertThatThrownBy(() -> DemoPlan.of(size))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("8 (one per path) to 1000");
+        .hasMessageContaining("9 (one per path) to 1000");
   }
 
   private static PhoneCheck validAsSent(PhoneCheck check, String phone) {

@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 
 class OutcomeJudgeTest {
 
-  private static final DemoPlan PLAN =
-      DemoPlan.of(DemoPath.values().length, java.util.List.of(DemoPath.values()));
+  private static final DemoPlan PLAN = DemoPlan.of(DemoPath.values().length);
   private static final Instant T = Instant.parse("2025-01-01T10:00:00Z");
 
   @Test

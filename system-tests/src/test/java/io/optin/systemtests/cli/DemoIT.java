@@ -34,14 +34,15 @@ class DemoIT {
             .setOut(new PrintWriter(out, true))
             .setErr(new PrintWriter(err, true));
 
-    // When 3 subscribers per path run with a 10 s window (--verbose: leave the JVM's log levels
+    // When 3 subscribers per path (9 paths) run with a 10 s window (--verbose: leave the JVM's log
+    // levels
     // alone)
-    int exit = command.execute("demo", "--subscribers", "24", "--window", "10s", "--verbose");
+    int exit = command.execute("demo", "--subscribers", "27", "--window", "10s", "--verbose");
 
     // Then every path ended as it must, counted from the topics
     String output = out.toString();
     assertThat(exit).as(output + err).isZero();
-    for (DemoPath path : DemoPath.planned()) {
+    for (DemoPath path : DemoPath.values()) {
       assertThat(output)
           .containsPattern(
               Pattern.quote(path.label())
@@ -50,20 +51,20 @@ class DemoIT {
                   + " +3  OK\\R");
     }
     assertThat(output)
-        .containsPattern("TOTAL +24 +24  OK\\R")
-        .contains("PASSED: all 24 subscribers ended as their path requires.")
+        .containsPattern("TOTAL +27 +27  OK\\R")
+        .contains("PASSED: all 27 subscribers ended as their path requires.")
         .contains("Confirmations of no demo subscriber: 0.")
         .containsPattern("Consent audit: \\d+ records \\(REQUESTED \\d+, ")
         // and the ledger's two hash chains and signed checkpoints verified as an auditor would
         .containsPattern(
             "Audit chain: verified: ledger intact: \\d+ records, \\d+ subjects, [1-6] partitions, "
                 + "[1-9]\\d* checkpoints checked");
-    // 6 paths receive a code; 3 of them confirm
+    // 6 paths receive a code by SMS; 3 of them confirm, and so does the landline, by voice
     assertThat(output)
         .containsPattern("signup accepted -> SMS at phone +18 ")
-        .containsPattern("answer sent -> confirmation +9 ");
+        .containsPattern("answer sent -> confirmation +12 ");
     // the progress line, written plainly since the output is no terminal
-    assertThat(output).containsPattern("signups 24/24 .* as expected 24/24\\R");
+    assertThat(output).containsPattern("signups 27/27 .* as expected 27/27\\R");
   }
 
   @Test
@@ -71,10 +72,10 @@ class DemoIT {
     StringWriter err = new StringWriter();
     CommandLine command = DevkitCommand.commandLine(Map.of()).setErr(new PrintWriter(err, true));
 
-    int exit = command.execute("demo", "--subscribers", "7");
+    int exit = command.execute("demo", "--subscribers", "8");
 
     assertThat(exit).isEqualTo(FailureHandler.BAD_SETTINGS);
     assertThat(err.toString())
-        .contains("optin demo: the demo drives 8 (one per path) to 1000 subscribers, not 7");
+        .contains("optin demo: the demo drives 9 (one per path) to 1000 subscribers, not 8");
   }
 }
