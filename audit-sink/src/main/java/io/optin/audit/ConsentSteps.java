@@ -7,6 +7,7 @@ import io.optin.avro.ConsentEventType;
 import io.optin.avro.ConsentEvidence;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.PersonalData;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.SignupRejected;
@@ -137,6 +138,7 @@ final class ConsentSteps {
                     .setProviderStatus(report.getStatus().name().toLowerCase(Locale.ROOT))
                     .setErrorCode(report.getErrorCode())
                     .setDetail(report.getErrorMessage())
+                    .setChannel(channel(report.getChannel()))
                     .build(),
                 personal(report.getPhone())
                     .setMessageText(cfg.codeMask().mask(report.getMaskedBody()))
@@ -156,6 +158,7 @@ final class ConsentSteps {
             step(ConsentEventType.REPLY_RECEIVED, sms.getPhone(), sms.getReceivedAt(), origin)
                 .setProviderSid(sms.getMessageSid())
                 .setDetail(replyDetail(sms))
+                .setChannel(channel(sms.getChannel()))
                 .build(),
             personal(sms.getPhone()).setMessageText(text).build());
     Derivation derivation =
@@ -243,6 +246,7 @@ final class ConsentSteps {
         step(type, sms.getPhone(), sms.getReceivedAt(), origin)
             .setProviderSid(sms.getMessageSid())
             .setMethod(method)
+            .setChannel(channel(sms.getChannel()))
             .build(),
         personal(sms.getPhone()).setMessageText(text).build());
   }
@@ -258,6 +262,11 @@ final class ConsentSteps {
     }
     String rule = sms.getRule() == null ? "" : " (rule " + sms.getRule() + ")";
     return detail + ": needs review: possible opt-out" + rule;
+  }
+
+  /** The ledger's word for a message channel: its name, SMS when the record names none. */
+  static String channel(MessageChannel channel) {
+    return (channel == null ? MessageChannel.SMS : channel).name();
   }
 
   private static PersonalData.Builder personal(String phone) {

@@ -7,8 +7,10 @@ import static io.optin.audit.PipelineRecords.PHONE;
 import static io.optin.audit.PipelineRecords.PROGRAM;
 import static io.optin.audit.PipelineRecords.SIGNUP_ID;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.optin.audit.crypto.DataKeys;
+import io.optin.audit.ledger.LedgerHashing;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConsentAuditRecord;
@@ -17,10 +19,12 @@ import io.optin.avro.ConsentEvidence;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.PersonalData;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRequested;
+import io.optin.avro.SmsDeliveryReport;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.metrics.PrometheusText;
 import io.optin.schemas.Topic;
@@ -101,7 +105,10 @@ class ConsentAuditTopologyTest {
         .setSubjectKey(SUBJECT)
         .setSourceTopic(topic.name())
         .setSourcePartition(0)
-        .setSourceOffset(offset);
+        .setSourceOffset(offset)
+        .setHashVersion(LedgerHashing.VERSION)
+        // A report or an answer naming no channel was an SMS.
+        .setChannel(topic == Topics.SMS_DELIVERY || topic == Topics.SMS_INBOUND ? "SMS" : null);
   }
 
   private static Opened step(ConsentAuditRecord.Builder content, PersonalData.Builder personal) {
@@ -300,6 +307,37 @@ class ConsentAuditTopologyTest {
     // and the delivery is counted once, by program and country
     assertThat(metrics.value("optin_sms_delivered_total")).isEqualTo(1);
     assertThat(metrics.value("optin_sms_delivered_total", PROGRAM, "US")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldRecordTheChannelOfAVoiceCallAndOfAWhatsAppAnswer() {
+    // Given a call delivered, then a STOP answered on WhatsApp
+    SmsDeliveryReport call =
+        SmsDeliveryReport.newBuilder(
+                PipelineRecords.delivery(
+                    "CA-1", DeliveryStatus.DELIVERED, ReportSource.STATUS_CALLBACK, null, null, T0))
+            .setChannel(MessageChannel.VOICE)
+            .build();
+    InboundSms stop =
+        InboundSms.newBuilder(
+                PipelineRecords.inbound("SM-wa-1", ReplyIntent.STOP, "STOP", T0.plusSeconds(5)))
+            .setChannel(MessageChannel.WHATSAPP)
+            .build();
+
+    // When
+    pipe(Topics.SMS_DELIVERY, PHONE, call, T0);
+    pipe(Topics.SMS_INBOUND, PHONE, stop, T0.plusSeconds(5));
+
+    // Then each step derived from them names its channel, under hashVersion 2
+    assertThat(audit.records())
+        .extracting(
+            ConsentAuditRecord::getEventType,
+            ConsentAuditRecord::getChannel,
+            ConsentAuditRecord::getHashVersion)
+        .containsExactly(
+            tuple(ConsentEventType.DELIVERED, "VOICE", 2),
+            tuple(ConsentEventType.REPLY_RECEIVED, "WHATSAPP", 2),
+            tuple(ConsentEventType.OPTED_OUT, "WHATSAPP", 2));
   }
 
   @Test

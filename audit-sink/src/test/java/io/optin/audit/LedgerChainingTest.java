@@ -79,7 +79,7 @@ class LedgerChainingTest {
           .isEqualTo(i == 0 ? null : records.get(i - 1).getHash());
       // And the hash is the documented hash of the record's canonical encoding
       assertThat(record.getHash()).matches("[0-9a-f]{64}").isEqualTo(LedgerHashing.hash(record));
-      assertThat(record.getHashVersion()).isEqualTo(1);
+      assertThat(record.getHashVersion()).isEqualTo(2);
     }
     assertThat(lastOfSubject.get(SUBJECT).getSequence()).isEqualTo(4);
     assertThat(lastOfSubject.get(OTHER).getSequence()).isEqualTo(4);

@@ -1,6 +1,7 @@
 package io.optin.replies;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.http.HttpGateway;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.http.PeerClient;
@@ -67,8 +68,13 @@ public final class RepliesService extends StreamsService {
   private final KafkaRecordPublisher publisher;
   private final List<HttpRoute> routes;
 
-  public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes) {
-    this(config, serdes, codes, OptinMetrics.unexposed());
+  /**
+   * @param subjects the consent ledger's subject keys ({@code audit.subject.secret}), by which the
+   *     erasure requests name the phone to forget
+   */
+  public RepliesService(
+      RepliesConfig config, AvroSerdes serdes, OtpCodes codes, SubjectKeys subjects) {
+    this(config, serdes, codes, subjects, OptinMetrics.unexposed());
   }
 
   /**
@@ -76,28 +82,38 @@ public final class RepliesService extends StreamsService {
    *     and locks are counted
    */
   public RepliesService(
-      RepliesConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
-    this(config, serdes, codes, Options.defaults().withMetrics(metrics));
+      RepliesConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      SubjectKeys subjects,
+      OptinMetrics metrics) {
+    this(config, serdes, codes, subjects, Options.defaults().withMetrics(metrics));
   }
 
   /**
    * @param options the restart budget, and the metrics where replies (by intent), forged webhooks,
    *     confirmations (by method), expiries and locks are counted
    */
-  public RepliesService(RepliesConfig config, AvroSerdes serdes, OtpCodes codes, Options options) {
-    this(config, serdes, codes, options, new OutcomeSignals());
+  public RepliesService(
+      RepliesConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      SubjectKeys subjects,
+      Options options) {
+    this(config, serdes, codes, subjects, options, new OutcomeSignals());
   }
 
   private RepliesService(
       RepliesConfig config,
       AvroSerdes serdes,
       OtpCodes codes,
+      SubjectKeys subjects,
       Options options,
       OutcomeSignals signals) {
     super(
         NAME,
         ReplyTopology.APPLICATION_ID,
-        ReplyTopology.build(config.topology(), serdes, codes, options.metrics(), signals),
+        ReplyTopology.build(config.topology(), serdes, codes, subjects, options.metrics(), signals),
         streamsClients(config),
         options);
     LOG.info("reply processor configured: {}", config);

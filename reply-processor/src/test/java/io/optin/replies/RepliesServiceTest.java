@@ -3,6 +3,7 @@ package io.optin.replies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.testing.LocalHttpServer;
@@ -41,7 +42,11 @@ class RepliesServiceTest {
 
     try (RepliesService service =
             new RepliesService(
-                config, new AvroSerdes(new InMemorySchemaRegistryClient(), true), codes);
+                config,
+                new AvroSerdes(new InMemorySchemaRegistryClient(), true),
+                codes,
+                new SubjectKeys(
+                    "test-subject-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8)));
         LocalHttpServer server = new LocalHttpServer(service.routes())) {
 
       assertThat(service.routes())

@@ -3,6 +3,7 @@ package io.optin.replies;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
 import io.optin.kit.testing.TopologyWrites;
 import io.optin.replies.matching.ReplyTopology;
@@ -27,7 +28,9 @@ class WrittenTopicsTest {
             ReplyTopologyConfig.from(Settings.defaults(RepliesSettings.CATALOGUE)),
             new AvroSerdes(new InMemorySchemaRegistryClient(), true),
             new OtpCodes(
-                "test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6));
+                "test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6),
+            new SubjectKeys(
+                "test-subject-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8)));
     // Written by the HTTP side: the inbound webhook and POST /v1/verifications.
     List<Topic<?>> fromHttp = List.of(Topics.SMS_INBOUND, Topics.VERIFICATION_ATTEMPTS);
 

@@ -170,15 +170,36 @@ public final class Topics {
               true,
               PHONE_KEY)
           .writtenBy(Writer.REPLY_PROCESSOR);
+
+  /**
+   * One record per confirmed challenge (a phone confirmed in two programs has two records under its
+   * key), so compaction would keep only a phone's last confirmation: kept a month like the other
+   * flow events instead. The table of who is subscribed is {@link #SUBSCRIBER_STATUS}; an erasure
+   * writes a tombstone for the phone here too, for the sinks that delete on it.
+   */
   public static final Topic<SubscriberConfirmed> CONFIRMED_SUBSCRIBERS =
       new Topic<>(
               "optin.confirmed-subscribers.v1",
               SubscriberConfirmed.class,
               CleanupPolicy.DELETE,
-              Topic.INFINITE,
+              MONTH,
               true,
               PHONE_KEY)
           .writtenBy(Writer.REPLY_PROCESSOR);
+
+  /**
+   * Topic configs that bound how long a compacted topic keeps a key's older records once a
+   * tombstone for it was written (an erasure): segments roll daily, a record is compacted within a
+   * week, and the tombstone itself stays a week, long enough for a sink that was down for days to
+   * read it and delete its row. The phone leaves the log within about 15 days (docs/privacy.md).
+   */
+  public static final Map<String, String> ERASABLE_COMPACTION =
+      Map.of(
+          "min.compaction.lag.ms", "0",
+          "max.compaction.lag.ms", Long.toString(WEEK.toMillis()),
+          "segment.ms", Long.toString(Duration.ofDays(1).toMillis()),
+          "delete.retention.ms", Long.toString(WEEK.toMillis()));
+
   public static final Topic<SubscriberStatus> SUBSCRIBER_STATUS =
       new Topic<>(
               "optin.subscriber-status.v1",
@@ -187,6 +208,7 @@ public final class Topics {
               Topic.INFINITE,
               false,
               "programId:phone")
+          .withConfigs(ERASABLE_COMPACTION)
           .writtenBy(Writer.REPLY_PROCESSOR);
 
   /**
@@ -247,9 +269,9 @@ public final class Topics {
           .writtenBy(Writer.AUDIT_SINK);
 
   /**
-   * Right-to-erasure requests (audit-internal input of the audit sink). Keyed by subjectKey but
-   * written to the partition of the subject's phone, so the ledger partition's writer sees them; no
-   * personal data.
+   * Right-to-erasure requests, input of the audit sink and of the reply processor. Keyed by
+   * subjectKey but written to the partition of the subject's phone, so the ledger partition's
+   * writer and the reply task holding the phone's state see them; no personal data.
    */
   public static final Topic<ErasureRequested> CONSENT_ERASURES =
       new Topic<>(
@@ -293,7 +315,33 @@ public final class Topics {
           CONSENT_ERASURES,
           DEAD_LETTERS);
 
+  /**
+   * The topics whose keys or values hold a phone number in clear (E.164), in catalogue order: what
+   * an erasure cannot reach but by retention or compaction (docs/privacy.md lists them, a test
+   * keeps the two equal). The ledger's topics are not among them: the ledger holds the phone only
+   * sealed, and the others only keyed hashes.
+   */
+  private static final List<Topic<?>> PLAINTEXT_PHONE =
+      List.of(
+          SIGNUP_REQUESTS,
+          SIGNUP_REJECTS,
+          INTAKE_CLAIMS,
+          CHALLENGES,
+          SMS_OUTBOUND,
+          SMS_DELIVERY,
+          SMS_INTENTS,
+          SMS_INBOUND,
+          VERIFICATION_ATTEMPTS,
+          CONFIRMED_SUBSCRIBERS,
+          SUBSCRIBER_STATUS,
+          DEAD_LETTERS);
+
   private Topics() {}
+
+  /** The topics holding a phone in clear (docs/privacy.md), in catalogue order. */
+  public static List<Topic<?>> withPlaintextPhone() {
+    return PLAINTEXT_PHONE;
+  }
 
   /**
    * Every topic of the product, in the order of the flow (docs/flow.md), the ledger's own topics,

@@ -23,6 +23,7 @@ import io.optin.dispatcher.sms.TwilioClientSettings;
 import io.optin.dispatcher.sms.TwilioCredentials;
 import io.optin.dispatcher.sms.TwilioSmsGateway;
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.domain.screening.ConsentTextHash;
 import io.optin.kit.config.Settings;
 import io.optin.schemas.Topic;
@@ -115,7 +116,9 @@ class DispatchToSmsIT {
                 broker.bootstrapServers(),
                 StreamsConfig.STATE_DIR_CONFIG,
                 stateDir.toString()),
-            serdes);
+            serdes,
+            new SubjectKeys(
+                "test-subject-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8)));
     running.add(dispatcher);
     dispatcher.start();
     TwilioSmsGateway gateway =

@@ -1,6 +1,7 @@
 package io.optin.systemtests;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.kit.config.Settings;
@@ -167,6 +168,43 @@ class TopicProvisionerIT {
         .singleElement()
         .satisfies(outcome -> assertThat(outcome.partitions()).isEqualTo(2));
     assertThat(report.withResult(Result.CREATED)).hasSize(Topics.all().size() - 1);
+  }
+
+  @Test
+  void shouldReportTheBoundsOfATopicMadeBeforeErasuresWithoutAlteringIt() throws Exception {
+    // Given the confirmations kept forever and the statuses compacted with Kafka's defaults, as
+    // the catalogue made them before erasures wrote tombstones there
+    admin
+        .createTopics(
+            List.of(
+                new NewTopic(Topics.CONFIRMED_SUBSCRIBERS.name(), 6, (short) 1)
+                    .configs(Map.of("cleanup.policy", "delete", "retention.ms", "-1")),
+                new NewTopic(Topics.SUBSCRIBER_STATUS.name(), 6, (short) 1)
+                    .configs(Map.of("cleanup.policy", "compact"))))
+        .all()
+        .get();
+    Settings settings = Settings.defaults(TopicSettings.CATALOGUE);
+
+    // When
+    ProvisioningReport report =
+        TopicProvisioner.of(admin, settings, TIMEOUT)
+            .provision(TopicProvisioner.catalogue(settings));
+
+    // Then both exist, each with what differs from the catalogue said, and are left as they are
+    assertThat(report.succeeded()).isTrue();
+    assertThat(report.withResult(Result.EXISTS))
+        .extracting(Outcome::topic, Outcome::detail)
+        .containsExactly(
+            tuple(
+                Topics.CONFIRMED_SUBSCRIBERS.name(),
+                "delete, retention infinite (the catalogue says 30d)"),
+            tuple(
+                Topics.SUBSCRIBER_STATUS.name(),
+                "compact; delete.retention.ms=86400000, max.compaction.lag.ms=9223372036854775807,"
+                    + " segment.ms=604800000 (the catalogue says delete.retention.ms=604800000,"
+                    + " max.compaction.lag.ms=604800000, segment.ms=86400000)"));
+    assertThat(config(Topics.CONFIRMED_SUBSCRIBERS.name()).get("retention.ms").value())
+        .isEqualTo("-1");
   }
 
   @Test

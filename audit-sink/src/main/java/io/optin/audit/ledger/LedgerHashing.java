@@ -8,17 +8,22 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * What the ledger's hashes and signatures cover: the canonical encoding (version {@value #VERSION})
- * of a record's every field but {@code hash}, chain fields included, and of a checkpoint's every
- * field but its signature; SHA-256 in lower-case hex. Field order is fixed here and in
- * docs/ledger.md; a new field needs a new version.
+ * What the ledger's hashes and signatures cover: the canonical encoding (the version a record
+ * carries in {@code hashVersion}: {@value #VERSION} for new records, {@value #VERSION_1} for those
+ * written before {@code channel}) of a record's every field but {@code hash}, chain fields
+ * included, and of a checkpoint's every field but its signature; SHA-256 in lower-case hex. Field
+ * order is fixed here and in docs/ledger.md; a new field needs a new version.
  */
 public final class LedgerHashing {
 
-  /** The encoding version records carry in {@code hashVersion}. */
-  public static final int VERSION = 1;
+  /** The encoding version new records carry in {@code hashVersion}: v1 plus {@code channel}. */
+  public static final int VERSION = 2;
 
-  private static final String RECORD_DOMAIN = "optin-ledger-v1";
+  /** The first encoding, of the records written before {@code channel}; still verified. */
+  public static final int VERSION_1 = 1;
+
+  private static final String RECORD_DOMAIN_V1 = "optin-ledger-v1";
+  private static final String RECORD_DOMAIN_V2 = "optin-ledger-v2";
   private static final String CHECKPOINT_DOMAIN = "optin-checkpoint-v1";
   private static final String SUBJECT_HEADS_DOMAIN = "optin-subject-heads-v1";
 
@@ -29,12 +34,27 @@ public final class LedgerHashing {
     return sha256Hex(encode(record));
   }
 
-  /** The canonical encoding v1 of a record, without its {@code hash}. */
+  /** Whether {@code version} is an encoding this code computes (and the verifier accepts). */
+  public static boolean known(int version) {
+    return version == VERSION_1 || version == VERSION;
+  }
+
+  /**
+   * The canonical encoding of a record in its {@code hashVersion}, without its {@code hash}: v1, or
+   * v2 (another domain string, and {@code channel} after {@code sealedPersonalData}). A v1 record
+   * has no channel; its encoding ignores the field (the verifier refuses a v1 record that has one).
+   *
+   * @throws IllegalArgumentException for an unknown version
+   */
   public static byte[] encode(ConsentAuditRecord r) {
+    int version = r.getHashVersion();
+    if (!known(version)) {
+      throw new IllegalArgumentException("unknown hashVersion " + version);
+    }
     CanonicalEncoding out =
         new CanonicalEncoding()
-            .string(RECORD_DOMAIN)
-            .int32(r.getHashVersion())
+            .string(version == VERSION_1 ? RECORD_DOMAIN_V1 : RECORD_DOMAIN_V2)
+            .int32(version)
             .string(r.getEventId())
             .symbol(r.getEventType())
             .instant(r.getOccurredAt())
@@ -53,6 +73,9 @@ public final class LedgerHashing {
         .int64(r.getSourceOffset())
         .string(r.getKeyId())
         .bytes(r.getSealedPersonalData());
+    if (version >= 2) {
+      out.string(r.getChannel());
+    }
     LedgerCheckpoint checkpoint = r.getCheckpoint();
     out.record(checkpoint != null);
     if (checkpoint != null) {

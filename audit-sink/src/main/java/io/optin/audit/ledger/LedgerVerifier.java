@@ -134,8 +134,13 @@ public final class LedgerVerifier {
           + chain.lastOffset
           + ": entries out of order";
     }
-    if (r.getHashVersion() != LedgerHashing.VERSION) {
+    if (!LedgerHashing.known(r.getHashVersion())) {
       return "unknown hashVersion " + r.getHashVersion();
+    }
+    if (r.getHashVersion() == LedgerHashing.VERSION_1 && r.getChannel() != null) {
+      // Version 1 does not cover the channel: one on such a record was added after it was hashed.
+      return "a channel on a hashVersion 1 record, whose hash does not cover it: the record was"
+          + " altered";
     }
     String computed = LedgerHashing.hash(r);
     if (!computed.equals(r.getHash())) {

@@ -3,6 +3,7 @@ package io.optin.dispatcher.challenge;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.InboundSms;
 import io.optin.dispatcher.fallback.FallbackTopology;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.domain.screening.SignupScreen;
 import io.optin.kit.streams.DecodingDeserializer;
 import io.optin.kit.streams.JsonSerde;
@@ -46,19 +47,25 @@ public final class ChallengeTopology {
   private static final String SIGNUPS = "signups";
   private static final String CLOSED_CHALLENGES = "closed-challenges";
   private static final String OPT_OUTS = "opt-outs";
+  private static final String ERASURES = "erasures";
 
   private ChallengeTopology() {}
 
   /** The topology with random UUIDs for challenges, commands and rejects. */
-  public static Topology build(ChallengeTopologyConfig config, AvroSerdes serdes) {
-    return build(config, serdes, () -> UUID.randomUUID().toString());
+  public static Topology build(
+      ChallengeTopologyConfig config, AvroSerdes serdes, SubjectKeys subjects) {
+    return build(config, serdes, subjects, () -> UUID.randomUUID().toString());
   }
 
   /**
+   * @param subjects the consent ledger's subject keys, by which erasure requests name a phone
    * @param ids thread-safe source of new ids (challenges, commands, rejects, dead letters)
    */
   public static Topology build(
-      ChallengeTopologyConfig config, AvroSerdes serdes, Supplier<String> ids) {
+      ChallengeTopologyConfig config,
+      AvroSerdes serdes,
+      SubjectKeys subjects,
+      Supplier<String> ids) {
     ChallengeDecider decider = new ChallengeDecider(config, ids);
     SignupScreen screen = new SignupScreen();
     RefusedRecords refused = new RefusedRecords(APPLICATION_ID, ids);
@@ -67,6 +74,8 @@ public final class ChallengeTopology {
     source(topology, "signup-requests", Topics.SIGNUP_REQUESTS, serdes);
     source(topology, "challenges", Topics.CHALLENGES, serdes);
     source(topology, "sms-inbound", Topics.SMS_INBOUND, serdes);
+    // Erasure requests sit in the partition of the phone, so this task holds its standing.
+    source(topology, "consent-erasures", Topics.CONSENT_ERASURES, serdes);
 
     topology.addProcessor(
         SIGNUPS, () -> new SignupProcessor(decider, screen, refused), "signup-requests");
@@ -82,20 +91,27 @@ public final class ChallengeTopology {
             new PhoneEventsProcessor<InboundSms>(
                 InboundSms::getPhone, PhoneStanding::replied, refused),
         "sms-inbound");
+    topology.addProcessor(ERASURES, () -> new ErasureProcessor(subjects), "consent-erasures");
+    // Keyed by phone: the changelog is compacted within bounds, so an erased phone leaves it
+    // within days (docs/privacy.md).
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(STORE),
-            Serdes.String(),
-            new JsonSerde<>(PhoneStanding.class)),
+                Stores.persistentKeyValueStore(STORE),
+                Serdes.String(),
+                new JsonSerde<>(PhoneStanding.class))
+            .withLoggingEnabled(Topics.ERASABLE_COMPACTION),
         SIGNUPS,
         CLOSED_CHALLENGES,
-        OPT_OUTS);
+        OPT_OUTS,
+        ERASURES);
 
     sink(topology, TO_CHALLENGES, Topics.CHALLENGES, serdes, SIGNUPS);
     sink(topology, TO_SMS_OUTBOUND, Topics.SMS_OUTBOUND, serdes, SIGNUPS);
     sink(topology, TO_SIGNUP_REJECTS, Topics.SIGNUP_REJECTS, serdes, SIGNUPS);
     sink(topology, TO_DEAD_LETTERS, Topics.DEAD_LETTERS, serdes, CLOSED_CHALLENGES, OPT_OUTS);
     FallbackTopology.addTo(topology, "challenges", config.fallback(), serdes, ids, refused);
+    // An erased phone's fallback watch goes too: it would call the phone on its next channel.
+    topology.connectProcessorAndStateStores(ERASURES, FallbackTopology.STORE);
     return topology;
   }
 

@@ -1,5 +1,6 @@
 package io.optin.dispatcher.challenge;
 
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.streams.StreamsConfigs;
 import io.optin.kit.streams.StreamsService;
 import io.optin.schemas.serde.AvroSerdes;
@@ -22,22 +23,28 @@ public final class DispatcherService extends StreamsService {
    *     state.dir}, {@code num.stream.threads}…); they override the defaults, never exactly-once
    */
   public DispatcherService(
-      ChallengeTopologyConfig config, Map<String, String> clientSettings, AvroSerdes serdes) {
-    this(config, clientSettings, serdes, Options.defaults());
+      ChallengeTopologyConfig config,
+      Map<String, String> clientSettings,
+      AvroSerdes serdes,
+      SubjectKeys subjects) {
+    this(config, clientSettings, serdes, subjects, Options.defaults());
   }
 
   /**
+   * @param subjects the consent ledger's subject keys ({@code audit.subject.secret}), by which
+   *     erasure requests name the phone to forget
    * @param options the restart budget and the metrics
    */
   public DispatcherService(
       ChallengeTopologyConfig config,
       Map<String, String> clientSettings,
       AvroSerdes serdes,
+      SubjectKeys subjects,
       Options options) {
     super(
         NAME,
         ChallengeTopology.APPLICATION_ID,
-        ChallengeTopology.build(Objects.requireNonNull(config, "config"), serdes),
+        ChallengeTopology.build(Objects.requireNonNull(config, "config"), serdes, subjects),
         clientSettings,
         options);
   }

@@ -75,13 +75,16 @@ public final class FallbackTopology {
         REPORTS_SOURCE);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(STORE),
-            Serdes.String(),
-            new JsonSerde<>(PhoneFallbacks.class)),
+                Stores.persistentKeyValueStore(STORE),
+                Serdes.String(),
+                new JsonSerde<>(PhoneFallbacks.class))
+            // Keyed by phone: compacted within the bounds erasures rely on (docs/privacy.md).
+            .withLoggingEnabled(Topics.ERASABLE_COMPACTION),
         PROCESSOR);
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(WAKEUPS), Serdes.String(), Serdes.String()),
+                Stores.persistentKeyValueStore(WAKEUPS), Serdes.String(), Serdes.String())
+            .withLoggingEnabled(Topics.ERASABLE_COMPACTION),
         PROCESSOR);
     sink(topology, TO_SMS_OUTBOUND, Topics.SMS_OUTBOUND, serdes);
     sink(topology, TO_CHALLENGES, Topics.CHALLENGES, serdes);

@@ -24,7 +24,7 @@ class ChallengeTopologySnapshotTest {
     AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
 
     // When
-    Topology topology = ChallengeTopology.build(config, serdes);
+    Topology topology = ChallengeTopology.build(config, serdes, ChallengeTopologyTest.SUBJECTS);
 
     // Then
     TopologySnapshot.ofThisModule()

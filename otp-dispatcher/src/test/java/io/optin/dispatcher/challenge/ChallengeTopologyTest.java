@@ -8,6 +8,7 @@ import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.DeadLetter;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.SignupRejected;
@@ -16,6 +17,7 @@ import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SourceChannel;
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
@@ -40,6 +42,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -60,6 +63,8 @@ class ChallengeTopologyTest {
   private static final Duration EXPIRY = Duration.ofMinutes(10);
   private static final ChallengeTopologyConfig CONFIG =
       new ChallengeTopologyConfig(EXPIRY, Duration.ofSeconds(60), 2, FROM, null);
+  static final SubjectKeys SUBJECTS =
+      new SubjectKeys("test-subject-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8));
   private static final OtpCodes CODES =
       OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6);
 
@@ -85,7 +90,7 @@ class ChallengeTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            ChallengeTopology.build(CONFIG, serdes, this::nextId), props, WALL_CLOCK);
+            ChallengeTopology.build(CONFIG, serdes, SUBJECTS, this::nextId), props, WALL_CLOCK);
     signups =
         driver.createInputTopic(
             Topics.SIGNUP_REQUESTS.name(),
@@ -249,6 +254,52 @@ class ChallengeTopologyTest {
                     ChallengeOutcome.CONFIRMED,
                     ChallengeDecider.ALREADY_SUBSCRIBED,
                     t)));
+    assertNothingElse();
+  }
+
+  @Test
+  void shouldForgetAnErasedPhoneSoItsNextSignupIsANewConsent() {
+    // Given a confirmed subscriber, and another phone that texted STOP
+    String other = "+14155550177";
+    signups.pipeInput(PHONE, signup(signupId(1), PROGRAM, PHONE, T0), T0);
+    challenges.pipeInput(
+        PHONE,
+        closed(id(1), ChallengeOutcome.CONFIRMED, null, T0.plusSeconds(40)),
+        T0.plusSeconds(40));
+    inbound.pipeInput(
+        other,
+        InboundSms.newBuilder(reply("SM9", ReplyIntent.STOP, T0)).setPhone(other).build(),
+        T0);
+    drainAll();
+
+    // When the subscriber's subject is erased (the request names only its subject key)
+    Instant erasedAt = T0.plus(Duration.ofMinutes(30));
+    driver
+        .createInputTopic(
+            Topics.CONSENT_ERASURES.name(),
+            new StringSerializer(),
+            serdes.forTopic(Topics.CONSENT_ERASURES).serializer())
+        .pipeInput(
+            SUBJECTS.keyFor(PHONE),
+            ErasureRequested.newBuilder()
+                .setRequestId("req-1")
+                .setSubjectKey(SUBJECTS.keyFor(PHONE))
+                .setRequestedAt(erasedAt)
+                .build(),
+            erasedAt);
+
+    // Then nothing is written, the dispatcher no longer knows the phone: its next signup is a new
+    // consent and gets a code, while the other phone's STOP still holds
+    assertNothingElse();
+    KeyValueStore<String, PhoneStanding> store = driver.getKeyValueStore(ChallengeTopology.STORE);
+    assertThat(store.get(PHONE)).isNull();
+    assertThat(store.get(other).optedOut()).isTrue();
+    Instant t = T0.plus(Duration.ofHours(1));
+    signups.pipeInput(PHONE, signup(signupId(2), PROGRAM, PHONE, t), t);
+    assertThat(read(Topics.CHALLENGES))
+        .containsExactly(KeyValue.pair(PHONE, issued(id(3), signupId(2), t)));
+    assertThat(read(Topics.SMS_OUTBOUND))
+        .containsExactly(KeyValue.pair(PHONE, sendCode(id(4), id(3), t)));
     assertNothingElse();
   }
 

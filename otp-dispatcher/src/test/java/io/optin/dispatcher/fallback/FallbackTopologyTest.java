@@ -6,6 +6,7 @@ import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.MessageChannel;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
@@ -14,6 +15,7 @@ import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SourceChannel;
 import io.optin.dispatcher.challenge.ChallengeTopology;
 import io.optin.dispatcher.challenge.ChallengeTopologyConfig;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
@@ -75,6 +77,8 @@ class FallbackTopologyTest {
   @TempDir Path stateDir;
 
   private TopologyTestDriver driver;
+  private static final SubjectKeys SUBJECTS =
+      new SubjectKeys("test-subject-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8));
   private TestInputTopic<String, ChallengeEvent> challenges;
   private TestInputTopic<String, SmsDeliveryReport> reports;
 
@@ -152,6 +156,36 @@ class FallbackTopologyTest {
         .containsExactly(
             KeyValue.pair(PHONE, command("id-1", "c1", MessageChannel.VOICE, T0.plus(AFTER))));
     assertThat(read(Topics.CHALLENGES)).isEmpty();
+  }
+
+  @Test
+  void shouldCallNobodyOnceThePhoneIsErased() {
+    // Given an SMS accepted but not delivered yet
+    issue("c1", PROGRAM, T0);
+    pipe(senderReport("c1", null, "SM1", DeliveryStatus.QUEUED, null, T0.plusSeconds(1)));
+
+    // When the subscriber's data is erased before the delay is over (the request names only the
+    // subject key)
+    Instant erasedAt = T0.plusSeconds(10);
+    String subjectKey = SUBJECTS.keyFor(PHONE);
+    driver
+        .createInputTopic(
+            Topics.CONSENT_ERASURES.name(),
+            new StringSerializer(),
+            serdes.forTopic(Topics.CONSENT_ERASURES).serializer())
+        .pipeInput(
+            subjectKey,
+            ErasureRequested.newBuilder()
+                .setRequestId("req-1")
+                .setSubjectKey(subjectKey)
+                .setRequestedAt(erasedAt)
+                .build(),
+            erasedAt);
+    driver.advanceWallClockTime(AFTER.multipliedBy(2));
+
+    // Then no call is made and the phone is no longer watched
+    assertThat(read(Topics.SMS_OUTBOUND)).isEmpty();
+    assertThat(storedPhones()).isEmpty();
   }
 
   @Test
@@ -374,7 +408,8 @@ class FallbackTopologyTest {
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
     driver =
         new TopologyTestDriver(
-            ChallengeTopology.build(config, serdes, () -> "id-" + counter.incrementAndGet()),
+            ChallengeTopology.build(
+                config, serdes, SUBJECTS, () -> "id-" + counter.incrementAndGet()),
             props,
             T0);
     challenges =

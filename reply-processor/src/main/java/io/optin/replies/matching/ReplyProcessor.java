@@ -3,11 +3,13 @@ package io.optin.replies.matching;
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
 import io.optin.avro.DeadLetter;
+import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
 import io.optin.avro.MessageChannel;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.VerificationAttempt;
 import io.optin.domain.otp.PhoneMask;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import java.nio.ByteBuffer;
@@ -16,6 +18,7 @@ import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -36,6 +39,7 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
 
   private final ReplyTopologyConfig config;
   private final ReplyMatcher matcher;
+  private final SubjectKeys subjects;
   private final Supplier<String> ids;
   private final OptinMetrics metrics;
   private final OutcomeListener listener;
@@ -45,11 +49,13 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
   ReplyProcessor(
       ReplyTopologyConfig config,
       ReplyMatcher matcher,
+      SubjectKeys subjects,
       Supplier<String> ids,
       OptinMetrics metrics,
       OutcomeListener listener) {
     this.config = config;
     this.matcher = matcher;
+    this.subjects = subjects;
     this.ids = ids;
     this.metrics = metrics;
     this.listener = listener;
@@ -84,6 +90,10 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       return;
     }
     Object value = decoded.value();
+    if (value instanceof ErasureRequested erasure) {
+      onErasure(erasure, record.timestamp());
+      return;
+    }
     String phone = record.key();
     Refusal refusal = refusal(phone, value);
     if (refusal != null) {
@@ -255,6 +265,35 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
             .statusBook()
             .optedOut(state.statuses(phone), decision.closures(), programs, at, scope);
     state.apply(phone, decision, statuses, at);
+  }
+
+  /**
+   * Forgets every phone of this task whose subject key is the erased one, and tells the status and
+   * confirmation topics with tombstones. The request names only the subject key (the phone is not
+   * written in clear where it would outlive the erasure), so the phones this task holds are hashed
+   * until one matches: erasures are rare, and the scan reads one partition's stores.
+   */
+  private void onErasure(ErasureRequested erasure, long timestamp) {
+    Set<String> phones = new TreeSet<>();
+    state.forEachPhone(
+        phone -> {
+          if (subjects.keyFor(phone).equals(erasure.getSubjectKey())) {
+            phones.add(phone);
+          }
+        });
+    for (String phone : phones) {
+      state.erase(phone, timestamp);
+      LOG.info(
+          "erased {} (request {}): state forgotten, status and confirmation tombstones written",
+          PhoneMask.mask(phone),
+          erasure.getRequestId());
+    }
+    if (phones.isEmpty()) {
+      LOG.info(
+          "erasure request {}: no phone of subject {} in this partition's state",
+          erasure.getRequestId(),
+          erasure.getSubjectKey());
+    }
   }
 
   private void deadLetter(Record<String, Decoded<?>> record, String reason, String field) {

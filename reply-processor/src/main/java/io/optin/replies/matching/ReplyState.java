@@ -5,8 +5,10 @@ import io.optin.domain.screening.PhoneRegion;
 import io.optin.kit.metrics.OptinMetrics;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -151,6 +153,40 @@ final class ReplyState {
         // REJECTED (opted out) is counted as a STOP reply by the webhook.
       }
     }
+  }
+
+  /**
+   * Every phone this task holds a challenge, a parked answer or a status for (a phone in both
+   * stores comes twice), read store by store without holding them in memory.
+   */
+  void forEachPhone(Consumer<String> action) {
+    try (KeyValueIterator<String, PhoneChallenges> it = challenges.all()) {
+      it.forEachRemaining(entry -> action.accept(entry.key));
+    }
+    try (KeyValueIterator<String, PhoneStatuses> it = statuses.all()) {
+      it.forEachRemaining(entry -> action.accept(entry.key));
+    }
+  }
+
+  /**
+   * Forgets the phone (its challenges, their deadlines, its statuses) and forwards a tombstone for
+   * each of its status keys and for its confirmation key, so that every sink deletes its rows. No
+   * CLOSED event is written: it would carry the phone again, and the audit sink would seal it under
+   * a new data key after the ERASED record.
+   */
+  void erase(String phone, long timestamp) {
+    PhoneChallenges known = challenges(phone);
+    for (OpenChallenge c : known.open()) {
+      expiries.delete(ReplyStores.expiryKey(c.expiresAt(), phone, c.challengeId()));
+    }
+    challenges.delete(phone);
+    for (String programId : statuses(phone).programs().keySet()) {
+      context.forward(
+          new Record<>(ReplyRecords.statusKey(programId, phone), null, timestamp),
+          ReplyTopology.STATUS_SINK);
+    }
+    statuses.delete(phone);
+    context.forward(new Record<>(phone, null, timestamp), ReplyTopology.CONFIRMED_SINK);
   }
 
   void putChallenges(String phone, PhoneChallenges next) {

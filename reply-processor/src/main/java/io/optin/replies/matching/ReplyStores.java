@@ -1,6 +1,7 @@
 package io.optin.replies.matching;
 
 import io.optin.kit.streams.JsonSerde;
+import io.optin.schemas.Topics;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -39,15 +40,23 @@ public final class ReplyStores {
 
   private ReplyStores() {}
 
+  /**
+   * The stores keyed by phone keep their changelogs compacted within bounds ({@link
+   * Topics#ERASABLE_COMPACTION}), so a phone an erasure deleted leaves them within days
+   * (docs/privacy.md). Streams applies the configs when it creates a changelog only.
+   */
   static List<StoreBuilder<?>> builders() {
     return List.of(
-        store(CHALLENGES, new JsonSerde<>(PhoneChallenges.class)),
+        store(CHALLENGES, new JsonSerde<>(PhoneChallenges.class))
+            .withLoggingEnabled(Topics.ERASABLE_COMPACTION),
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(DEDUPE), Serdes.String(), Serdes.Long()),
         store(OUTCOMES, new JsonSerde<>(OutcomeEntry.class)),
-        store(SUBSCRIBER_STATUS, new JsonSerde<>(PhoneStatuses.class)),
+        store(SUBSCRIBER_STATUS, new JsonSerde<>(PhoneStatuses.class))
+            .withLoggingEnabled(Topics.ERASABLE_COMPACTION),
         Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String()));
+                Stores.persistentKeyValueStore(EXPIRIES), Serdes.String(), Serdes.String())
+            .withLoggingEnabled(Topics.ERASABLE_COMPACTION));
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, JsonSerde<V> serde) {

@@ -1,6 +1,7 @@
 package io.optin.replies.matching;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
 import io.optin.kit.streams.DecodingDeserializer;
@@ -21,10 +22,10 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
  * attempts, all keyed by phone, meet in one processor that confirms each challenge at most once.
  *
  * <p>Reads {@code optin.challenges.v1}, {@code optin.sms-inbound.v1}, {@code
- * optin.verification-attempts.v1}; writes CLOSED events back to {@code optin.challenges.v1} (and
- * ignores them when they come back), {@code optin.confirmed-subscribers.v1}, {@code
- * optin.subscriber-status.v1} and {@code optin.dead-letters.v1}. A pure function of its settings:
- * it builds no client and does no I/O.
+ * optin.verification-attempts.v1} and the erasure requests {@code optin.consent-erasures.v1};
+ * writes CLOSED events back to {@code optin.challenges.v1} (and ignores them when they come back),
+ * {@code optin.confirmed-subscribers.v1}, {@code optin.subscriber-status.v1} and {@code
+ * optin.dead-letters.v1}. A pure function of its settings: it builds no client and does no I/O.
  */
 public final class ReplyTopology {
 
@@ -38,39 +39,50 @@ public final class ReplyTopology {
 
   private ReplyTopology() {}
 
-  public static Topology build(ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes) {
-    return build(config, serdes, codes, OptinMetrics.unexposed());
-  }
-
-  /**
-   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, counting closures on {@code
-   * metrics}.
-   */
   public static Topology build(
-      ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes, OptinMetrics metrics) {
-    return build(config, serdes, codes, metrics, OutcomeListener.NONE);
+      ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes, SubjectKeys subjects) {
+    return build(config, serdes, codes, subjects, OptinMetrics.unexposed());
   }
 
   /**
-   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes, OptinMetrics)}, telling {@code
-   * listener} of each outcome recorded.
+   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes, SubjectKeys)}, counting closures on
+   * {@code metrics}.
    */
   public static Topology build(
       ReplyTopologyConfig config,
       AvroSerdes serdes,
       OtpCodes codes,
-      OptinMetrics metrics,
-      OutcomeListener listener) {
-    return build(config, serdes, codes, () -> UUID.randomUUID().toString(), metrics, listener);
+      SubjectKeys subjects,
+      OptinMetrics metrics) {
+    return build(config, serdes, codes, subjects, metrics, OutcomeListener.NONE);
   }
 
   /**
-   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes)}, with the dead-letter ids
-   * supplied.
+   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes, SubjectKeys, OptinMetrics)},
+   * telling {@code listener} of each outcome recorded.
    */
   public static Topology build(
-      ReplyTopologyConfig config, AvroSerdes serdes, OtpCodes codes, Supplier<String> ids) {
-    return build(config, serdes, codes, ids, OptinMetrics.unexposed());
+      ReplyTopologyConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      SubjectKeys subjects,
+      OptinMetrics metrics,
+      OutcomeListener listener) {
+    return build(
+        config, serdes, codes, subjects, () -> UUID.randomUUID().toString(), metrics, listener);
+  }
+
+  /**
+   * As {@link #build(ReplyTopologyConfig, AvroSerdes, OtpCodes, SubjectKeys)}, with the dead-letter
+   * ids supplied.
+   */
+  public static Topology build(
+      ReplyTopologyConfig config,
+      AvroSerdes serdes,
+      OtpCodes codes,
+      SubjectKeys subjects,
+      Supplier<String> ids) {
+    return build(config, serdes, codes, subjects, ids, OptinMetrics.unexposed());
   }
 
   /**
@@ -81,32 +93,37 @@ public final class ReplyTopology {
       ReplyTopologyConfig config,
       AvroSerdes serdes,
       OtpCodes codes,
+      SubjectKeys subjects,
       Supplier<String> ids,
       OptinMetrics metrics) {
-    return build(config, serdes, codes, ids, metrics, OutcomeListener.NONE);
+    return build(config, serdes, codes, subjects, ids, metrics, OutcomeListener.NONE);
   }
 
   private static Topology build(
       ReplyTopologyConfig config,
       AvroSerdes serdes,
       OtpCodes codes,
+      SubjectKeys subjects,
       Supplier<String> ids,
       OptinMetrics metrics,
       OutcomeListener listener) {
     ReplyMatcher matcher = new ReplyMatcher(codes, config.maxAttempts(), config.expiryGrace());
     ProcessorSupplier<String, Decoded<?>, String, Object> processor =
-        () -> new ReplyProcessor(config, matcher, ids, metrics, listener);
+        () -> new ReplyProcessor(config, matcher, subjects, ids, metrics, listener);
 
     Topology topology = new Topology();
     source(topology, "challenges-source", Topics.CHALLENGES, serdes);
     source(topology, "sms-inbound-source", Topics.SMS_INBOUND, serdes);
     source(topology, "verification-attempts-source", Topics.VERIFICATION_ATTEMPTS, serdes);
+    // Erasure requests sit in the partition of the phone, so this task holds the phone's state.
+    source(topology, "consent-erasures-source", Topics.CONSENT_ERASURES, serdes);
     topology.addProcessor(
         PROCESSOR,
         processor,
         "challenges-source",
         "sms-inbound-source",
-        "verification-attempts-source");
+        "verification-attempts-source",
+        "consent-erasures-source");
     ReplyStores.builders().forEach(store -> topology.addStateStore(store, PROCESSOR));
     sink(topology, CHALLENGES_SINK, Topics.CHALLENGES, serdes);
     sink(topology, CONFIRMED_SINK, Topics.CONFIRMED_SUBSCRIBERS, serdes);

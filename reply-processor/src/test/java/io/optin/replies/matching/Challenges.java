@@ -5,6 +5,7 @@ import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.SourceChannel;
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.schemas.serde.AvroTrust;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,6 +15,8 @@ final class Challenges {
 
   static final OtpCodes CODES =
       new OtpCodes("test-otp-secret-not-for-production-use".getBytes(StandardCharsets.UTF_8), 6);
+  static final SubjectKeys SUBJECTS =
+      new SubjectKeys("test-subject-secret-of-at-least-32-bytes".getBytes(StandardCharsets.UTF_8));
   static final String PHONE = "+14155550100";
   static final String OUR_NUMBER = "+14155550999";
 

@@ -68,7 +68,8 @@ class ReplyBeforeChallengeTest {
     replies =
         new ReplyDriver(
             "reply-before-challenge-test",
-            ReplyTopology.build(config, serdes, CODES, OptinMetrics.unexposed(), decided::add),
+            ReplyTopology.build(
+                config, serdes, CODES, Challenges.SUBJECTS, OptinMetrics.unexposed(), decided::add),
             serdes,
             stateDir,
             T0);

@@ -1,6 +1,9 @@
 package io.optin.replies.matching;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
+
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.Settings;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.TopologySnapshot;
@@ -29,6 +32,7 @@ class ReplyTopologySnapshotTest {
             ReplyTopologyConfig.from(Settings.defaults(RepliesSettings.CATALOGUE)),
             serdes,
             codes,
+            new SubjectKeys("test-subject-secret-of-at-least-32-bytes".getBytes(UTF_8)),
             OptinMetrics.unexposed());
 
     // Then

@@ -91,7 +91,12 @@ class ReplyTopologyTest {
         new ReplyDriver(
             "reply-topology-test",
             ReplyTopology.build(
-                CONFIG, serdes, CODES, () -> "dl-" + deadLetterIds.incrementAndGet(), metrics),
+                CONFIG,
+                serdes,
+                CODES,
+                Challenges.SUBJECTS,
+                () -> "dl-" + deadLetterIds.incrementAndGet(),
+                metrics),
             serdes,
             stateDir,
             T0);

@@ -29,6 +29,9 @@ import picocli.CommandLine.Spec;
       "Erase one phone's personal data from the ledger (crypto-shredding): the audit sink destroys the "
           + "subject's data key and appends an ERASED record to its chain. Consent text, outcomes and hashes stay, "
           + "so the ledger still verifies; the phone, IP, user agent, URL and messages become unreadable everywhere.",
+      "The same request makes the dispatcher and the reply processor forget the phone, and the reply processor "
+          + "write tombstones for its keys on optin.subscriber-status.v1 and optin.confirmed-subscribers.v1; "
+          + "the topics still holding the phone until retention or compaction are listed in docs/privacy.md.",
       "The audit sink must be running. Exit 1 when the ERASED record does not appear within --wait."
     })
 public final class AuditEraseCommand implements Callable<Integer> {

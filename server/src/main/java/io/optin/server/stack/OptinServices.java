@@ -211,6 +211,7 @@ public final class OptinServices implements AutoCloseable {
                 challenges(settings, demoWindow),
                 ProcessSettings.streamsClients(settings),
                 shared.serdes(),
+                shared.subjectKeys(),
                 streams);
         running.add(RunningService.of(dispatcher, List.of()));
         dispatcher.start();
@@ -247,7 +248,11 @@ public final class OptinServices implements AutoCloseable {
       case REPLIES -> {
         RepliesService replies =
             new RepliesService(
-                RepliesConfig.from(settings), shared.serdes(), shared.codes(), streams);
+                RepliesConfig.from(settings),
+                shared.serdes(),
+                shared.codes(),
+                shared.subjectKeys(),
+                streams);
         running.add(RunningService.of(replies, replies.routes()));
         replies.start();
       }

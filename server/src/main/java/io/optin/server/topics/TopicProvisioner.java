@@ -18,13 +18,16 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.CreateTopicsOptions;
 import org.apache.kafka.clients.admin.CreateTopicsResult;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -174,6 +177,28 @@ public final class TopicProvisioner {
     String expectedRetention = topic.configs().get(TopicConfig.RETENTION_MS_CONFIG);
     if (expectedRetention != null && !expectedRetention.equals(retentionMs)) {
       detail += " (the catalogue says " + retention(Long.parseLong(expectedRetention)) + ")";
+    }
+    // Other drift is reported, never altered: an operator applies it with kafka-configs (the
+    // applications hold no AlterConfigs right on the topics).
+    List<String> drifted = new ArrayList<>();
+    new TreeMap<>(topic.extraConfigs())
+        .forEach(
+            (name, expected) -> {
+              ConfigEntry actual = config.get(name);
+              if (actual == null || !expected.equals(actual.value())) {
+                drifted.add(name + "=" + (actual == null ? "unset" : actual.value()));
+              }
+            });
+    if (!drifted.isEmpty()) {
+      detail +=
+          "; "
+              + String.join(", ", drifted)
+              + " (the catalogue says "
+              + drifted.stream()
+                  .map(entry -> entry.substring(0, entry.indexOf('=')))
+                  .map(name -> name + "=" + topic.extraConfigs().get(name))
+                  .collect(Collectors.joining(", "))
+              + ")";
     }
     return new Outcome(topic.name(), Result.EXISTS, actualPartitions, replicas, detail);
   }

@@ -1,9 +1,11 @@
 package io.optin.systemtests.health;
 
+import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.optin.domain.otp.OtpCodes;
+import io.optin.domain.otp.SubjectKeys;
 import io.optin.ingest.IngestService;
 import io.optin.ingest.IngestSettings;
 import io.optin.kit.config.Settings;
@@ -182,6 +184,7 @@ class PerServiceReadinessIT {
                         "test")),
             serdes,
             CODES,
+            new SubjectKeys("test-subject-secret-of-at-least-32-bytes".getBytes(UTF_8)),
             StreamsService.Options.defaults().withMetrics(metrics));
     running.add(replies);
     return replies;
