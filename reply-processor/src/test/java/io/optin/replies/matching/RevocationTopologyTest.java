@@ -63,7 +63,8 @@ class RevocationTopologyTest {
     replies =
         new ReplyDriver(
             "revocation-test",
-            ReplyTopology.build(config, serdes, CODES, () -> "dl", OptinMetrics.unexposed()),
+            ReplyTopology.build(
+                config, serdes, CODES, Challenges.SUBJECTS, () -> "dl", OptinMetrics.unexposed()),
             serdes,
             stateDir,
             T0);
