@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * Plays every subscriber of a plan against the running stack, all at once: signs it up over HTTP,
  * waits for its SMS at the sandbox, then answers as its path says (YES, the code by SMS or on the
  * site, STOP, nothing, or YES after the window); a landline subscriber instead waits for the
- * fallback call and presses 1 on it. At most {@code concurrency} HTTP calls are in flight; waiting
- * (for an SMS, for the window to pass) holds no thread.
+ * fallback call and presses 1 on it, one whose SMS is filtered answers YES on WhatsApp. At most
+ * {@code concurrency} HTTP calls are in flight; waiting (for an SMS, for the window to pass) holds
+ * no thread.
  */
 final class DemoDriver implements AutoCloseable {
 
@@ -44,6 +45,8 @@ final class DemoDriver implements AutoCloseable {
 
   /** How often a landline subscriber looks for a call to press 1 on. */
   static final Duration CALL_LOOK_EVERY = Duration.ofMillis(200);
+
+  private static final String WHATSAPP = "whatsapp:";
 
   private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{4,10})(?!\\d)");
 
@@ -116,6 +119,12 @@ final class DemoDriver implements AutoCloseable {
       pressOnCall(driven, driven.signupAcceptedAt().plus(window), pressed);
       return pressed;
     }
+    if (path == DemoPath.WHATSAPP) {
+      String address = WHATSAPP + driven.subscriber().phone();
+      return inbox
+          .firstSmsTo(address, window)
+          .thenCompose(message -> onCalls(() -> reply(driven, address, message.from(), "YES")));
+    }
     if (!path.receivesCode()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -160,7 +169,7 @@ final class DemoDriver implements AutoCloseable {
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, calls));
       }
       case NO_ANSWER -> CompletableFuture.completedFuture(null);
-      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER, LANDLINE ->
+      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER, LANDLINE, WHATSAPP ->
           throw new IllegalStateException("no code for " + subscriber);
     };
   }
@@ -207,8 +216,13 @@ final class DemoDriver implements AutoCloseable {
   }
 
   private void reply(DrivenSubscriber driven, String optinNumber, String body) {
+    reply(driven, driven.subscriber().phone(), optinNumber, body);
+  }
+
+  /** Answers from {@code from}: the phone, or its {@code whatsapp:} address. */
+  private void reply(DrivenSubscriber driven, String from, String optinNumber, String body) {
     markAnswered(driven);
-    WebhookAnswer answer = sandbox.reply(driven.subscriber().phone(), optinNumber, body);
+    WebhookAnswer answer = sandbox.reply(from, optinNumber, body);
     driven.replyAnswered(classify(answer));
   }
 

@@ -19,7 +19,13 @@ public enum DemoPath {
    * ({@code programs.demo-landline.fallback.channels} {@code sms,voice}), and the subscriber
    * presses 1 during it.
    */
-  LANDLINE("landline, press 1", "SMS failed (30006), confirmed once by key 1 on call");
+  LANDLINE("landline, press 1", "SMS failed (30006), confirmed once by key 1 on call"),
+  /**
+   * An SMS filtered by the carrier (30007): the dispatcher falls back to WhatsApp ({@code
+   * programs.demo-whatsapp.fallback.channels} {@code sms,whatsapp}), and the subscriber answers YES
+   * there.
+   */
+  WHATSAPP("filtered, YES on WhatsApp", "SMS failed (30007), confirmed once by WhatsApp YES");
 
   private final String label;
   private final String expected;
@@ -41,6 +47,9 @@ public enum DemoPath {
 
   /** Whether optin accepts the signup and sends a code that reaches the phone by SMS. */
   public boolean receivesCode() {
-    return this != REFUSED_AT_SIGNUP && this != REFUSED_BY_CARRIER && this != LANDLINE;
+    return this != REFUSED_AT_SIGNUP
+        && this != REFUSED_BY_CARRIER
+        && this != LANDLINE
+        && this != WHATSAPP;
   }
 }

@@ -23,8 +23,10 @@ import java.util.stream.Collectors;
  * {@code +15005550001} is Twilio's magic "invalid number" (accepted by optin, refused by the
  * carrier with 21211). Landline subscribers (program {@value #LANDLINE_PROGRAM}) are on the
  * sandbox's landline {@code +15005553006} (the first) and on fictional landlines {@code +1 <area>
- * 555 0199} downwards, which the demo's {@link #deliveryScript()} makes landlines too. IPs come
- * from the documentation ranges (RFC 5737, then RFC 3849), one per subscriber.
+ * 555 0199} downwards, which the demo's {@link #deliveryScript()} makes landlines too; WhatsApp
+ * subscribers (program {@value #WHATSAPP_PROGRAM}) on fictional phones {@code +1 <area> 555 0189}
+ * downwards, whose SMS that script reports filtered. IPs come from the documentation ranges (RFC
+ * 5737, then RFC 3849), one per subscriber.
  */
 public final class DemoPlan {
 
@@ -50,10 +52,22 @@ public final class DemoPlan {
   public static final String LANDLINE_PROGRAM = PROGRAM + "-landline";
 
   /**
+   * The program of the subscribers whose SMS is filtered, the one whose {@code fallback.channels}
+   * is {@code sms,whatsapp} in the demo.
+   */
+  public static final String WHATSAPP_PROGRAM = PROGRAM + "-whatsapp";
+
+  /** The WhatsApp content template the demo's dispatcher sends (a sandbox one: HX + 32 hex). */
+  public static final String WHATSAPP_CONTENT_SID = "HX" + "de30" + "0".repeat(27) + "1";
+
+  /**
    * The last four digits of the fictional landlines ({@code +1 <area> 555 0190..0199}): the top of
-   * the fictional range, which the reachable subscribers (from 0100 up, at most 0133) never reach.
+   * the fictional range, which the reachable subscribers (from 0100 up, at most 0130) never reach.
    */
   private static final int FIRST_LANDLINE_LINE = 190;
+
+  /** The last four digits of the filtered phones: 0180..0189, below the landlines. */
+  private static final int FIRST_FILTERED_LINE = 180;
 
   private static final String[] AREA_CODES = {
     "415", "212", "310", "617", "202", "718", "201", "206", "213", "305", "312", "323", "404",
@@ -90,6 +104,7 @@ public final class DemoPlan {
     int refusedAtSignup = 0;
     int refusedByCarrier = 0;
     int landlines = 0;
+    int filtered = 0;
     DemoPath[] paths = DemoPath.values();
     for (int i = 0; i < subscriberCount; i++) {
       DemoPath path = paths[i % paths.length];
@@ -108,6 +123,8 @@ public final class DemoPlan {
                     ip);
             case LANDLINE ->
                 new DemoSubscriber(number, path, landlinePhone(landlines++), LANDLINE_PROGRAM, ip);
+            case WHATSAPP ->
+                new DemoSubscriber(number, path, filteredPhone(filtered++), WHATSAPP_PROGRAM, ip);
             default -> new DemoSubscriber(number, path, fictionalPhone(reachable++), PROGRAM, ip);
           });
     }
@@ -166,16 +183,29 @@ public final class DemoPlan {
   }
 
   /**
-   * What the demo's sandbox reports: the standard script, and the fictional landlines undelivered
-   * with 30006 (landline). Each landline subscriber has a phone of its own, so the key pressed on a
-   * call answers that subscriber's challenge and no other.
+   * A fictional phone whose SMS the carrier filters: the demo's {@link #deliveryScript()} reports
+   * it undelivered with 30007. Counted down from 0189.
+   */
+  static String filteredPhone(int index) {
+    return "+1"
+        + AREA_CODES[index % AREA_CODES.length]
+        + "555"
+        + String.format(Locale.ROOT, "%04d", 189 - index / AREA_CODES.length);
+  }
+
+  /**
+   * What the demo's sandbox reports: the standard script, the fictional landlines ({@code 555
+   * 0190..0199}) undelivered with 30006 (landline) and the filtered phones ({@code 555 0180..0189})
+   * undelivered with 30007 (filtered). Each of those subscribers has a phone of its own, so its
+   * answer on the fallback channel answers its challenge and no other.
    */
   public static DeliveryScript deliveryScript() {
     DeliveryScript script = DeliveryScript.standard();
-    for (int line = FIRST_LANDLINE_LINE; line <= 199; line++) {
+    for (int line = FIRST_FILTERED_LINE; line <= 199; line++) {
       script =
           script.when(
-              "555" + String.format(Locale.ROOT, "%04d", line), DeliveryOutcome.undelivered(30006));
+              "555" + String.format(Locale.ROOT, "%04d", line),
+              DeliveryOutcome.undelivered(line >= FIRST_LANDLINE_LINE ? 30006 : 30007));
     }
     return script;
   }

@@ -9,6 +9,8 @@ import static io.optin.dispatcher.DispatcherSettings.SMS_RATE_PER_SECOND;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_ACCOUNT_SID;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_BASE_URL;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
+import static io.optin.dispatcher.DispatcherSettings.WHATSAPP_CONTENT_SID;
+import static io.optin.dispatcher.DispatcherSettings.WHATSAPP_FROM;
 import static io.optin.ingest.IngestSettings.LIMITS_PHONE_PER_HOUR;
 import static io.optin.ingest.IngestSettings.LIMITS_PUMPING_MIN_SENDS;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
@@ -61,12 +63,18 @@ public final class EmbeddedDemoStack implements DemoStack {
    * ever confirmed (they are an eighth of the subscribers, up to 125, all in the prefix +150055:
    * runs of about 400 or more would trip the default of 50 sends at 0 %); and ledger checkpoints
    * every 2 s instead of 30 s. The landline subscribers' program falls back to a call ({@code
-   * programs.demo-landline.fallback.channels=sms,voice}); every other program stays on SMS only.
+   * programs.demo-landline.fallback.channels=sms,voice}), the filtered ones' to WhatsApp ({@code
+   * programs.demo-whatsapp.fallback.channels=sms,whatsapp}, from the sandbox's number with a
+   * sandbox template); every other program stays on SMS only.
    */
   static final Map<String, String> DEMO_SETTINGS =
       Map.ofEntries(
           Map.entry(
               PROGRAMS_PREFIX + DemoPlan.LANDLINE_PROGRAM + ".fallback.channels", "sms,voice"),
+          Map.entry(
+              PROGRAMS_PREFIX + DemoPlan.WHATSAPP_PROGRAM + ".fallback.channels", "sms,whatsapp"),
+          Map.entry(WHATSAPP_FROM.key(), EmbeddedOptin.SANDBOX_FROM),
+          Map.entry(WHATSAPP_CONTENT_SID.key(), DemoPlan.WHATSAPP_CONTENT_SID),
           Map.entry(DEV_BROKER_PORT.key(), "0"),
           Map.entry(DEV_REGISTRY_PORT.key(), "0"),
           Map.entry(DEV_SANDBOX_PORT.key(), "0"),

@@ -233,7 +233,9 @@ final class OutcomeObserver implements AutoCloseable {
       answerToConfirmation.record(Duration.between(answered, clock.instant()));
     }
     update(
-        confirmed.getProgramId(), confirmed.getPhone(), o -> o.confirmedBy(confirmed.getMethod()));
+        confirmed.getProgramId(),
+        confirmed.getPhone(),
+        o -> o.confirmedBy(confirmed.getMethod(), confirmed.getConfirmedVia()));
   }
 
   private void delivery(SmsDeliveryReport report) {

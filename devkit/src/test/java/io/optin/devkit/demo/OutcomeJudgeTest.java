@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConfirmationMethod;
+import io.optin.avro.MessageChannel;
 import io.optin.devkit.demo.DrivenSubscriber.Answer;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,21 @@ class OutcomeJudgeTest {
                     .confirmedBy(ConfirmationMethod.VOICE_KEYPRESS)
                     .closedAs(ChallengeOutcome.CONFIRMED, "confirmed by voice keypress")))
         .isEqualTo(DemoPath.LANDLINE.expected());
+  }
+
+  @Test
+  void shouldPassAFilteredSmsOnlyWhenConfirmedByAYesOnWhatsApp() {
+    Observed filtered =
+        Observed.NOTHING.smsFailed(30007).closedAs(ChallengeOutcome.CONFIRMED, null);
+
+    assertThat(
+            describe(
+                DemoPath.WHATSAPP,
+                202,
+                filtered.confirmedBy(ConfirmationMethod.REPLY_YES, MessageChannel.WHATSAPP)))
+        .isEqualTo(DemoPath.WHATSAPP.expected());
+    assertThat(describe(DemoPath.WHATSAPP, 202, filtered.confirmedBy(ConfirmationMethod.REPLY_YES)))
+        .isEqualTo("SMS failed (30007), confirmed once by YES");
   }
 
   @Test
