@@ -54,6 +54,11 @@ class DevSettingsTest {
         .extracting(Setting::key)
         .containsExactlyInAnyOrder(
             "schema.registry.basic.auth.user.info",
+            "schema.registry.bearer.token",
+            "schema.registry.oauth.client.secret",
+            "schema.registry.ssl.truststore.password",
+            "schema.registry.ssl.keystore.password",
+            "schema.registry.ssl.key.password",
             "api.tokens",
             "twilio.auth.token",
             "twilio.api.key.secret",
@@ -61,7 +66,8 @@ class DevSettingsTest {
             "audit.subject.secret",
             "audit.master.key",
             "audit.signing.key",
-            "audit.archive.jdbc.password");
+            "audit.archive.jdbc.password",
+            "webhooks.secret");
     assertThat(Setting.isSecretKey("kafka.sasl.jaas.config")).isTrue();
     assertThat(Setting.isSecretKey("audit.signing.public.key"))
         .as("a public key is no secret")

@@ -294,7 +294,12 @@ public final class Topics {
               "original key")
           .writtenBy(Writer.OTP_DISPATCHER)
           .alsoWrittenBy(Writer.REPLY_PROCESSOR, DEAD_LETTERS_OF_EVERY_SERVICE)
-          .alsoWrittenBy(Writer.AUDIT_SINK, DEAD_LETTERS_OF_EVERY_SERVICE);
+          .alsoWrittenBy(Writer.AUDIT_SINK, DEAD_LETTERS_OF_EVERY_SERVICE)
+          .alsoWrittenBy(
+              Writer.EVENT_WEBHOOKS,
+              "dead-letters the events no endpoint acknowledged after the last retry, and the records it"
+                  + " cannot decode: one topic for an operator to watch, each record naming its"
+                  + " application");
 
   private static final List<Topic<?>> ALL =
       List.of(

@@ -10,7 +10,8 @@ public enum Writer {
   SIGNUP_INGEST,
   OTP_DISPATCHER,
   REPLY_PROCESSOR,
-  AUDIT_SINK;
+  AUDIT_SINK,
+  EVENT_WEBHOOKS;
 
   /**
    * The Maven module holding the writing code, as named in the repository: {@code otp-dispatcher}.

@@ -50,7 +50,11 @@ class TopicWritersTest {
                 "optin.challenges.v1",
                 List.of(Writer.OTP_DISPATCHER, Writer.REPLY_PROCESSOR),
                 "optin.dead-letters.v1",
-                List.of(Writer.OTP_DISPATCHER, Writer.REPLY_PROCESSOR, Writer.AUDIT_SINK)));
+                List.of(
+                    Writer.OTP_DISPATCHER,
+                    Writer.REPLY_PROCESSOR,
+                    Writer.AUDIT_SINK,
+                    Writer.EVENT_WEBHOOKS)));
   }
 
   @Test

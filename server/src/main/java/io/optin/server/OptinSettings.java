@@ -8,6 +8,7 @@ import io.optin.kit.config.SettingsCatalogue;
 import io.optin.kit.config.SharedSettings;
 import io.optin.replies.RepliesSettings;
 import io.optin.server.topics.TopicSettings;
+import io.optin.webhooks.WebhookSettings;
 
 /**
  * Every setting of the production {@code optin} command: the union of the catalogues its modules
@@ -25,6 +26,7 @@ public final class OptinSettings {
           DispatcherSettings.CATALOGUE,
           RepliesSettings.CATALOGUE,
           AuditSettings.CATALOGUE,
+          WebhookSettings.CATALOGUE,
           TopicSettings.CATALOGUE,
           SettingsCatalogue.of(DevAuditSecrets.DEV_DATA_DIR));
 

@@ -24,6 +24,7 @@ import io.optin.replies.RepliesConfig;
 import io.optin.replies.RepliesSettings;
 import io.optin.server.topics.TopicProvisioner;
 import io.optin.server.topics.TopicSettings;
+import io.optin.webhooks.WebhookSettings;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -44,6 +45,7 @@ class OptinSettingsTest {
           DispatcherSettings.class,
           RepliesSettings.class,
           AuditSettings.class,
+          WebhookSettings.class,
           TopicSettings.class,
           DevAuditSecrets.class);
 
@@ -61,6 +63,7 @@ class OptinSettingsTest {
             DispatcherSettings.CATALOGUE,
             RepliesSettings.CATALOGUE,
             AuditSettings.CATALOGUE,
+            WebhookSettings.CATALOGUE,
             TopicSettings.CATALOGUE)) {
       assertThat(module.all()).allMatch(OptinSettings.CATALOGUE::contains);
       assertThat(OptinSettings.CATALOGUE.familyPrefixes()).containsAll(module.familyPrefixes());

@@ -64,7 +64,7 @@ class RevocationTopologyTest {
         new ReplyDriver(
             "revocation-test",
             ReplyTopology.build(
-                config, serdes, CODES, Challenges.SUBJECTS, () -> "dl", OptinMetrics.unexposed()),
+                config, serdes, CODES, Challenges.SUBJECTS, OptinMetrics.unexposed()),
             serdes,
             stateDir,
             T0);

@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -19,11 +20,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * JSON over HTTP to a Schema Registry cluster: Confluent's media type, basic auth, and the next URL
- * when one is down.
+ * JSON over HTTP to a Schema Registry cluster: Confluent's media type, basic or bearer auth, TLS
+ * stores, and the next URL when one is down.
  *
  * <p>Only a failure to get any answer moves on to the next URL; an HTTP error status is the
- * registry's answer and is raised as it is. The URL that last answered is tried first next time.
+ * registry's answer and is raised as it is, except a 401 to an OAuth token, which is retried once
+ * with a new token. The URL that last answered is tried first next time.
  */
 final class RegistryHttp {
 
@@ -37,31 +39,56 @@ final class RegistryHttp {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY_IN_MESSAGE = 300;
 
+  static final String TARGET_SR_CLUSTER = "target-sr-cluster";
+  static final String IDENTITY_POOL_ID = "Confluent-Identity-Pool-Id";
+
   private final List<URI> urls;
-  private final Optional<String> authorization;
+  private final RegistryAuth auth;
+  private final Optional<String> fixedAuthorization;
+  private final Optional<OAuthTokens> tokens;
   private final Duration requestTimeout;
   private final HttpClient http;
   private final AtomicInteger preferred = new AtomicInteger();
 
-  RegistryHttp(SchemaRegistrySettings settings) {
+  RegistryHttp(SchemaRegistrySettings settings, Clock clock) {
     this.urls = settings.urls();
-    this.authorization =
-        settings
-            .userInfo()
-            .map(
-                info ->
-                    "Basic "
-                        + Base64.getEncoder()
-                            .encodeToString(info.getBytes(StandardCharsets.UTF_8)));
+    this.auth = settings.auth();
     this.requestTimeout = settings.requestTimeout();
     // HTTP/1.1: some registries sit behind proxies that mishandle the h2c upgrade the client would
     // try.
-    this.http =
+    HttpClient.Builder client =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(settings.connectTimeout())
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
+            .followRedirects(HttpClient.Redirect.NEVER);
+    settings.tls().ifPresent(tls -> client.sslContext(tls.sslContext()));
+    this.http = client.build();
+    if (auth instanceof RegistryAuth.Basic basic) {
+      this.fixedAuthorization =
+          Optional.of(
+              "Basic "
+                  + Base64.getEncoder()
+                      .encodeToString(basic.userInfo().getBytes(StandardCharsets.UTF_8)));
+    } else if (auth instanceof RegistryAuth.StaticBearer bearer) {
+      this.fixedAuthorization = Optional.of("Bearer " + bearer.token());
+    } else {
+      this.fixedAuthorization = Optional.empty();
+    }
+    // The token endpoint is the identity provider's, not the registry's: it is reached with the
+    // JDK's trust anchors, not the registry's trust store or client certificate.
+    this.tokens =
+        auth instanceof RegistryAuth.OAuthClientCredentials oauth
+            ? Optional.of(
+                new OAuthTokens(
+                    oauth,
+                    HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .connectTimeout(settings.connectTimeout())
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build(),
+                    requestTimeout,
+                    clock))
+            : Optional.empty();
   }
 
   static ObjectMapper json() {
@@ -84,10 +111,18 @@ final class RegistryHttp {
       URI base = urls.get(index);
       HttpResponse<String> response;
       try {
-        response =
-            http.send(
-                request(base, method, path, body),
-                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        Optional<String> token = tokens.map(OAuthTokens::token);
+        response = call(base, method, path, body, token);
+        if (response.statusCode() == 401 && token.isPresent()) {
+          // Revoked before its time, or the clocks disagree: one more try with a new token.
+          response =
+              call(
+                  base,
+                  method,
+                  path,
+                  body,
+                  Optional.of(tokens.get().renewAfterRefusal(token.get())));
+        }
       } catch (IOException e) {
         lastFailure = e;
         if (attempt + 1 < urls.size()) {
@@ -107,7 +142,7 @@ final class RegistryHttp {
             e);
       }
       preferred.set(index);
-      return answer(base, method, path, response);
+      return answer(base, method, path, response, auth);
     }
     String where = urls.stream().map(URI::toString).collect(Collectors.joining(", "));
     throw new SchemaRegistryException(
@@ -123,12 +158,26 @@ final class RegistryHttp {
         lastFailure);
   }
 
-  private HttpRequest request(URI base, String method, String path, String body) {
+  private HttpResponse<String> call(
+      URI base, String method, String path, String body, Optional<String> token)
+      throws IOException, InterruptedException {
+    return http.send(
+        request(base, method, path, body, token),
+        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+
+  private HttpRequest request(
+      URI base, String method, String path, String body, Optional<String> token) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))
             .timeout(requestTimeout)
             .header("Accept", ACCEPT);
-    authorization.ifPresent(value -> request.header("Authorization", value));
+    fixedAuthorization.ifPresent(value -> request.header("Authorization", value));
+    token.ifPresent(value -> request.header("Authorization", "Bearer " + value));
+    if (auth instanceof RegistryAuth.OAuthClientCredentials oauth) {
+      oauth.logicalCluster().ifPresent(id -> request.header(TARGET_SR_CLUSTER, id));
+      oauth.identityPoolId().ifPresent(id -> request.header(IDENTITY_POOL_ID, id));
+    }
     if (body == null) {
       return request.GET().build();
     }
@@ -139,7 +188,7 @@ final class RegistryHttp {
   }
 
   private static JsonNode answer(
-      URI base, String method, String path, HttpResponse<String> response) {
+      URI base, String method, String path, HttpResponse<String> response, RegistryAuth auth) {
     int status = response.statusCode();
     String body = response.body() == null ? "" : response.body();
     JsonNode json = parse(body);
@@ -179,9 +228,35 @@ final class RegistryHttp {
     }
     message.append(": ").append(reason.isBlank() ? "no details" : reason);
     if (status == 401 || status == 403) {
-      message.append(" (check ").append(SchemaRegistrySettings.USER_INFO).append(')');
+      message.append(" (").append(authHint(auth)).append(')');
     }
     throw new SchemaRegistryException(status, errorCode, message.toString());
+  }
+
+  private static String authHint(RegistryAuth auth) {
+    if (auth instanceof RegistryAuth.Basic) {
+      return "check " + SchemaRegistrySettings.USER_INFO;
+    }
+    if (auth instanceof RegistryAuth.StaticBearer) {
+      return "check " + SchemaRegistrySettings.BEARER_TOKEN;
+    }
+    if (auth instanceof RegistryAuth.OAuthClientCredentials oauth) {
+      return "a new token was refused too: check the scope and the registry's permissions of"
+          + " client '"
+          + oauth.clientId()
+          + "' ("
+          + SchemaRegistrySettings.OAUTH_SCOPE
+          + ", "
+          + SchemaRegistrySettings.OAUTH_LOGICAL_CLUSTER
+          + ", "
+          + SchemaRegistrySettings.OAUTH_IDENTITY_POOL_ID
+          + ")";
+    }
+    return "the registry requires authentication: set "
+        + SchemaRegistrySettings.LEGACY_USER_INFO
+        + ", "
+        + SchemaRegistrySettings.BEARER_TOKEN
+        + " or schema.registry.oauth.*";
   }
 
   private static JsonNode parse(String body) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -32,12 +33,17 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
 
   public RestSchemaRegistryClient(SchemaRegistrySettings settings) {
-    this.http = new RegistryHttp(settings);
+    this(settings, Clock.systemUTC());
+  }
+
+  /** A client reading the time of token expiries from {@code clock}. */
+  RestSchemaRegistryClient(SchemaRegistrySettings settings, Clock clock) {
+    this.http = new RegistryHttp(settings, clock);
   }
 
   /**
    * A client for Confluent's client configuration keys ({@code schema.registry.url}, {@code
-   * basic.auth.*}).
+   * basic.auth.*}, {@code bearer.auth.*}, {@code schema.registry.ssl.*}).
    */
   public static RestSchemaRegistryClient fromConfig(Map<String, ?> configs) {
     return new RestSchemaRegistryClient(SchemaRegistrySettings.fromConfig(configs));

@@ -5,6 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsParameters;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -15,8 +18,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
 import org.apache.avro.Schema;
 
 /**
@@ -44,17 +50,43 @@ public final class FakeConfluentRegistry implements AutoCloseable {
   private static final Pattern BY_ID = Pattern.compile("/schemas/ids/(-?\\d+)");
 
   private final HttpServer server;
+  private final String scheme;
   private final String prefix;
   private final InMemorySchemaRegistryClient store;
   private final List<Request> requests = new CopyOnWriteArrayList<>();
-  private volatile String requiredAuthorization;
+  private volatile Predicate<String> authorized = header -> true;
 
-  private FakeConfluentRegistry(String prefix, int firstId) throws IOException {
+  private FakeConfluentRegistry(HttpServer server, String scheme, String prefix, int firstId) {
+    this.server = server;
+    this.scheme = scheme;
     this.prefix = prefix;
     this.store = new InMemorySchemaRegistryClient(firstId);
-    this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.createContext("/", this::handle);
     server.start();
+  }
+
+  /**
+   * A registry at {@code https://127.0.0.1:<port>} with the server certificate of {@code tls},
+   * refusing the handshake of a client without a certificate {@code tls} trusts when {@code
+   * clientCertificate}.
+   */
+  public static FakeConfluentRegistry startTls(SSLContext tls, boolean clientCertificate) {
+    try {
+      HttpsServer https =
+          HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      https.setHttpsConfigurator(
+          new HttpsConfigurator(tls) {
+            @Override
+            public void configure(HttpsParameters params) {
+              SSLParameters parameters = tls.getDefaultSSLParameters();
+              parameters.setNeedClientAuth(clientCertificate);
+              params.setSSLParameters(parameters);
+            }
+          });
+      return new FakeConfluentRegistry(https, "https", "", 1);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A registry at {@code http://127.0.0.1:<port>}, numbering schemas from 1. */
@@ -68,7 +100,9 @@ public final class FakeConfluentRegistry implements AutoCloseable {
    */
   public static FakeConfluentRegistry start(String prefix, int firstId) {
     try {
-      return new FakeConfluentRegistry(prefix, firstId);
+      HttpServer http =
+          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      return new FakeConfluentRegistry(http, "http", prefix, firstId);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -76,7 +110,7 @@ public final class FakeConfluentRegistry implements AutoCloseable {
 
   /** The base URL to give clients. */
   public String url() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + prefix;
+    return scheme + "://127.0.0.1:" + server.getAddress().getPort() + prefix;
   }
 
   /** Every request received so far, in order. */
@@ -91,10 +125,19 @@ public final class FakeConfluentRegistry implements AutoCloseable {
 
   /** From now on, answer 401 unless basic auth carries exactly {@code user:password}. */
   public void requireBasicAuth(String userPassword) {
-    this.requiredAuthorization =
+    String expected =
         "Basic "
             + java.util.Base64.getEncoder()
                 .encodeToString(userPassword.getBytes(StandardCharsets.UTF_8));
+    requireAuthorization(expected::equals);
+  }
+
+  /**
+   * From now on, answer 401 unless the {@code Authorization} header (null when absent) passes
+   * {@code check}.
+   */
+  public void requireAuthorization(Predicate<String> check) {
+    this.authorized = check;
   }
 
   @Override
@@ -109,9 +152,7 @@ public final class FakeConfluentRegistry implements AutoCloseable {
       String method = exchange.getRequestMethod();
       requests.add(new Request(method, path, Map.copyOf(exchange.getRequestHeaders()), body));
       try {
-        if (requiredAuthorization != null
-            && !requiredAuthorization.equals(
-                exchange.getRequestHeaders().getFirst("Authorization"))) {
+        if (!authorized.test(exchange.getRequestHeaders().getFirst("Authorization"))) {
           throw new SchemaRegistryException(401, 401, "Unauthorized");
         }
         if (!path.startsWith(prefix)) {

@@ -7,6 +7,7 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +148,116 @@ class SchemaRegistrySettingsTest {
 
     assertThat(settings.toString())
         .doesNotContain("test-registry-password")
-        .contains("basicAuth=true");
+        .contains("auth=basic auth");
+  }
+
+  @Test
+  void shouldReadOAuthClientCredentialsFromOptinsKeys() {
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.fromConfig(
+            Map.of(
+                "schema.registry.url", "https://psrc-test.confluent.cloud",
+                "schema.registry.oauth.token.url", "https://idp.example/oauth2/token",
+                "schema.registry.oauth.client.id", "optin",
+                "schema.registry.oauth.client.secret", "test-oauth-secret",
+                "schema.registry.oauth.scope", "registry",
+                "schema.registry.oauth.logical.cluster", "lsrc-test",
+                "schema.registry.oauth.identity.pool.id", "pool-test"));
+
+    assertThat(settings.auth())
+        .isEqualTo(
+            new RegistryAuth.OAuthClientCredentials(
+                URI.create("https://idp.example/oauth2/token"),
+                "optin",
+                "test-oauth-secret",
+                Optional.of("registry"),
+                Optional.of("lsrc-test"),
+                Optional.of("pool-test")));
+    assertThat(settings.userInfo()).isEmpty();
+    assertThat(settings.toString())
+        .contains("auth=OAuth client credentials")
+        .doesNotContain("test-oauth-secret");
+    assertThat(settings.auth().toString()).doesNotContain("test-oauth-secret");
+  }
+
+  @Test
+  void shouldReadAStaticTokenFromConfluentsKeys() {
+    SchemaRegistrySettings settings =
+        SchemaRegistrySettings.fromConfig(
+            Map.of(
+                "schema.registry.url", "https://sr:8081",
+                "bearer.auth.credentials.source", "STATIC_TOKEN",
+                "bearer.auth.token", "test-static-token"));
+
+    assertThat(settings.auth()).isEqualTo(new RegistryAuth.StaticBearer("test-static-token"));
+    assertThat(settings.toString() + settings.auth()).doesNotContain("test-static-token");
+  }
+
+  @Test
+  void shouldRefuseTwoWaysToAuthenticateAtOnce() {
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url", "https://sr:8081",
+                        "schema.registry.basic.auth.user.info", "optin:test-registry-password",
+                        "schema.registry.bearer.token", "test-static-token",
+                        "schema.registry.oauth.client.id", "optin")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "The Schema Registry client takes one way to authenticate, but basic auth"
+                + " (schema.registry.basic.auth.user.info) and a static bearer token"
+                + " (schema.registry.bearer.token) and OAuth client credentials"
+                + " (schema.registry.oauth.*) are set: keep only one");
+  }
+
+  @Test
+  void shouldNameTheMissingOAuthSettings() {
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url", "https://sr:8081",
+                        "schema.registry.oauth.client.id", "optin",
+                        "schema.registry.oauth.scope", "registry")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "OAuth client credentials for the Schema Registry need"
+                + " schema.registry.oauth.token.url, schema.registry.oauth.client.secret too");
+  }
+
+  @Test
+  void shouldRefuseABearerSourceWithoutItsSettings() {
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url", "https://sr:8081",
+                        "bearer.auth.credentials.source", "STATIC_TOKEN")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "bearer.auth.credentials.source=STATIC_TOKEN needs schema.registry.bearer.token");
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url", "https://sr:8081",
+                        "bearer.auth.credentials.source", "SASL_OAUTHBEARER_INHERIT")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("STATIC_TOKEN and OAUTHBEARER");
+  }
+
+  @Test
+  void shouldRefuseAStorePasswordWithoutItsStore() {
+    assertThatThrownBy(
+            () ->
+                SchemaRegistrySettings.fromConfig(
+                    Map.of(
+                        "schema.registry.url", "https://sr:8081",
+                        "schema.registry.ssl.keystore.password", "test-store-password")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "schema.registry.ssl.keystore.password is set without"
+                + " schema.registry.ssl.keystore.location");
   }
 }

@@ -5,8 +5,6 @@ import static io.optin.audit.AuditSettings.AUDIT_SIGNING_KEY;
 import static io.optin.audit.AuditSettings.AUDIT_SIGNING_PUBLIC_KEY;
 import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_AUTO_REGISTER;
-import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
-import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_USER_INFO;
 import static io.optin.server.DevAuditSecrets.DEV_DATA_DIR;
 
 import io.optin.audit.AuditSettings;
@@ -15,9 +13,10 @@ import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
 import io.optin.audit.tools.LedgerTopics;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
-import io.optin.schemas.registry.SchemaRegistrySettings;
+import io.optin.schemas.registry.RestSchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.server.DevAuditSecrets;
 import java.nio.file.Path;
@@ -73,18 +72,9 @@ public final class AuditToolSettings {
   }
 
   AvroSerdes serdes() {
-    Map<String, Object> registry = new HashMap<>();
-    registry.put(SchemaRegistrySettings.URL, settings().string(SCHEMA_REGISTRY_URL));
-    settings()
-        .optional(SCHEMA_REGISTRY_USER_INFO)
-        .ifPresent(
-            info -> {
-              registry.put(SchemaRegistrySettings.CREDENTIALS_SOURCE, "USER_INFO");
-              registry.put(SchemaRegistrySettings.USER_INFO, info);
-            });
-    registry.put(
-        "auto.register.schemas", Boolean.toString(settings().bool(SCHEMA_REGISTRY_AUTO_REGISTER)));
-    return AvroSerdes.fromConfig(registry);
+    return new AvroSerdes(
+        new RestSchemaRegistryClient(ProcessSettings.schemaRegistry(settings())),
+        settings().bool(SCHEMA_REGISTRY_AUTO_REGISTER));
   }
 
   LedgerTopics topics(AvroSerdes serdes) {

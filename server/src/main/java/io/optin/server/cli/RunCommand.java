@@ -42,7 +42,7 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Run services against an existing Kafka cluster and Schema Registry: ingest, dispatcher, sender, "
-          + "replies, audit, or all.",
+          + "replies, audit, webhooks, or all.",
       "Settings come from --config FILE and OPTIN_* variables (docs/settings.md); api.tokens is required when "
           + "ingest, replies or audit serve /v1/*."
     })
@@ -56,7 +56,7 @@ public final class RunCommand implements Callable<Integer> {
   @Parameters(
       arity = "1..*",
       paramLabel = "SERVICE",
-      description = "ingest, dispatcher, sender, replies, audit or all")
+      description = "ingest, dispatcher, sender, replies, audit, webhooks or all")
   private List<String> services;
 
   @Mixin private ConfigOption config;

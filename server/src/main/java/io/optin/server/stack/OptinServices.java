@@ -31,6 +31,8 @@ import io.optin.kit.threads.NamedThreads;
 import io.optin.replies.RepliesConfig;
 import io.optin.replies.RepliesService;
 import io.optin.schemas.serde.AvroSerdes;
+import io.optin.webhooks.WebhookConfig;
+import io.optin.webhooks.WebhooksService;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * The services of one process, started from one {@link Settings}: the shared parts (Avro serdes
  * over the registry, one-time codes, subject keys, metrics) are built once, then each selected
  * service, with the config its module builds from the settings, in the order ingest, dispatcher,
- * sender, replies, audit (and the audit's archiver when an archive is configured); {@link #close()}
- * stops them in the reverse order. Each reports its own health ({@link
+ * sender, replies, audit (and the audit's archiver when an archive is configured), webhooks; {@link
+ * #close()} stops them in the reverse order. Each reports its own health ({@link
  * io.optin.kit.health.ServiceHealth}) for {@code /health/live} and {@code /health/ready/{service}};
  * the Streams apps run with the failure policy of {@link StreamsService}.
  *
@@ -279,6 +281,17 @@ public final class OptinServices implements AutoCloseable {
           running.add(RunningService.of(archiver, List.of()));
           archiver.start();
         }
+      }
+      case WEBHOOKS -> {
+        // Idle (and ready) without webhooks.endpoints, so that `all` needs no endpoint.
+        WebhooksService webhooks =
+            new WebhooksService(
+                WebhookConfig.from(settings),
+                settings.kafkaClientProperties(),
+                shared.serdes(),
+                Clock.systemUTC());
+        running.add(RunningService.of(webhooks, List.of()));
+        webhooks.start();
       }
       default -> throw new IllegalStateException("unknown service " + name);
     }

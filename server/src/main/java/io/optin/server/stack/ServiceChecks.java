@@ -12,6 +12,7 @@ import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.replies.RepliesConfig;
+import io.optin.webhooks.WebhookConfig;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -96,6 +97,7 @@ public final class ServiceChecks {
         checks.add(ProcessSettings::streamsClients);
         checks.add(ArchiveSettings::from);
       }
+      case WEBHOOKS -> checks.add(WebhookConfig::from);
       default -> throw new IllegalStateException("unknown service " + name);
     }
     return checks;

@@ -14,7 +14,8 @@ public enum ServiceName {
   DISPATCHER(false),
   SENDER(false),
   REPLIES(true),
-  AUDIT(true);
+  AUDIT(true),
+  WEBHOOKS(false);
 
   private final boolean servesApi;
 
@@ -26,7 +27,7 @@ public enum ServiceName {
    * Whether it mounts routes under {@code /v1/}: signups and blocked prefixes (ingest),
    * verifications and subscribers (replies), the consent export (audit), all writes or personal
    * data, so never without {@code api.tokens} outside dev. The dispatcher and the sender serve only
-   * signed webhooks.
+   * signed webhooks; the webhooks service serves nothing (it sends).
    */
   public boolean servesApi() {
     return servesApi;
@@ -59,12 +60,13 @@ public enum ServiceName {
         throw new SettingsException(
             "unknown service '"
                 + word
-                + "': expected ingest, dispatcher, sender, replies, audit or all");
+                + "': expected ingest, dispatcher, sender, replies, audit, webhooks or all");
       }
     }
     if (names.isEmpty()) {
       throw new SettingsException(
-          "name at least one service: ingest, dispatcher, sender, " + "replies, audit or all");
+          "name at least one service: ingest, dispatcher, sender, "
+              + "replies, audit, webhooks or all");
     }
     return names;
   }

@@ -1,21 +1,19 @@
 package io.optin.server.stack;
 
 import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_AUTO_REGISTER;
-import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
-import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_USER_INFO;
 import static io.optin.kit.config.SharedSettings.OTP_LENGTH;
 import static io.optin.kit.config.SharedSettings.OTP_SECRET;
 
 import io.optin.audit.AuditSettings;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.SubjectKeys;
+import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
 import io.optin.kit.config.SettingsException;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.registry.RestSchemaRegistryClient;
 import io.optin.schemas.registry.SchemaRegistrySettings;
 import io.optin.schemas.serde.AvroSerdes;
-import org.apache.kafka.common.config.ConfigException;
 
 /**
  * What every service of a process shares, built once: the Avro serdes over one registry client (one
@@ -80,7 +78,8 @@ final class SharedParts {
   }
 
   /**
-   * Serdes over {@code schema.registry.url}, with basic authentication when its user info is set.
+   * Serdes over {@code schema.registry.url}, with the authentication and TLS stores the {@code
+   * schema.registry.*} settings give.
    */
   static AvroSerdes serdes(Settings settings) {
     return new AvroSerdes(
@@ -89,21 +88,12 @@ final class SharedParts {
   }
 
   /**
-   * The registry's client settings: {@code schema.registry.url} and its user info, checked without
-   * any request.
+   * The registry's client settings ({@link ProcessSettings#schemaRegistry}), checked without any
+   * request.
    *
-   * @throws SettingsException when the URL or the user info is malformed
+   * @throws SettingsException when the URL, the authentication or a TLS store is refused
    */
   static SchemaRegistrySettings registry(Settings settings) {
-    try {
-      SchemaRegistrySettings registry =
-          SchemaRegistrySettings.of(settings.string(SCHEMA_REGISTRY_URL));
-      return settings
-          .optional(SCHEMA_REGISTRY_USER_INFO)
-          .map(registry::withUserInfo)
-          .orElse(registry);
-    } catch (ConfigException e) {
-      throw new SettingsException(e.getMessage());
-    }
+    return ProcessSettings.schemaRegistry(settings);
   }
 }

@@ -129,8 +129,14 @@ class KeysGenerateCommandTest {
         .containsExactly(
             "audit.archive.jdbc.password",
             "schema.registry.basic.auth.user.info",
+            "schema.registry.bearer.token",
+            "schema.registry.oauth.client.secret",
+            "schema.registry.ssl.key.password",
+            "schema.registry.ssl.keystore.password",
+            "schema.registry.ssl.truststore.password",
             "twilio.api.key.secret",
-            "twilio.auth.token");
+            "twilio.auth.token",
+            "webhooks.secret");
     assertThat(GeneratedSecrets.generate().byVariable().keySet())
         .containsExactlyElementsOf(GENERATED);
   }

@@ -46,7 +46,7 @@ class RunCheckTest {
       // Then every service would start: nothing was reached to find out
       assertThat(out.toString())
           .isEqualTo(
-              "OK: ingest, dispatcher, sender, replies, audit would start with these settings "
+              "OK: ingest, dispatcher, sender, replies, audit, webhooks would start with these settings "
                   + "(nothing was connected).\n");
       assertThat(err.toString()).isEmpty();
       assertThat(exit).isZero();
@@ -70,7 +70,7 @@ class RunCheckTest {
     // Then
     assertThat(out.toString())
         .isEqualTo(
-            "NOT OK: 5 problems stop ingest, dispatcher, sender, replies, audit:\n"
+            "NOT OK: 5 problems stop ingest, dispatcher, sender, replies, audit, webhooks:\n"
                 + "  - twilio.from or twilio.messaging.service.sid must be set: it is the sender of"
                 + " every SMS (set OPTIN_TWILIO_FROM=+1... or twilio.from in the --config file)"
                 + " (dispatcher, sender)\n"

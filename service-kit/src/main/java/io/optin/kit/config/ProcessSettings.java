@@ -3,6 +3,8 @@ package io.optin.kit.config;
 import io.optin.kit.http.HttpExchanges;
 import io.optin.kit.http.HttpLimits;
 import io.optin.kit.streams.BoundedRocksDbMemory;
+import io.optin.schemas.registry.RegistryTls;
+import io.optin.schemas.registry.SchemaRegistrySettings;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
@@ -14,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -39,6 +42,60 @@ public final class ProcessSettings {
       Setting.optionalText(
           "schema.registry.basic.auth.user.info",
           "`user:password` for the registry's HTTP basic authentication.");
+  public static final Setting<String> SCHEMA_REGISTRY_BEARER_TOKEN =
+      Setting.optionalText(
+          SchemaRegistrySettings.BEARER_TOKEN,
+          "Static bearer token sent to the registry (`Authorization: Bearer`); give it as a "
+              + "variable. One of basic auth, this, or `schema.registry.oauth.*`.");
+  public static final Setting<String> SCHEMA_REGISTRY_OAUTH_TOKEN_URL =
+      Setting.optionalText(
+          SchemaRegistrySettings.OAUTH_TOKEN_URL,
+          "OAuth 2.0 token endpoint: the registry client gets bearer tokens from it with the "
+              + "client credentials grant, keeps each until a tenth of its lifetime (at most 1 "
+              + "minute) is left, and gets a new one once when the registry answers 401.");
+  public static final Setting<String> SCHEMA_REGISTRY_OAUTH_CLIENT_ID =
+      Setting.optionalText(
+          SchemaRegistrySettings.OAUTH_CLIENT_ID, "OAuth client id of the registry client.");
+  public static final Setting<String> SCHEMA_REGISTRY_OAUTH_CLIENT_SECRET =
+      Setting.optionalText(
+          SchemaRegistrySettings.OAUTH_CLIENT_SECRET,
+          "OAuth client secret of the registry client.");
+  public static final Setting<String> SCHEMA_REGISTRY_OAUTH_SCOPE =
+      Setting.optionalText(
+          SchemaRegistrySettings.OAUTH_SCOPE,
+          "Scope asked for with the registry's tokens (space-separated); unset: none asked.");
+  public static final Setting<String> SCHEMA_REGISTRY_OAUTH_LOGICAL_CLUSTER =
+      Setting.optionalText(
+          SchemaRegistrySettings.OAUTH_LOGICAL_CLUSTER,
+          "Confluent Cloud Schema Registry cluster id (`lsrc-...`), sent as `target-sr-cluster` "
+              + "with OAuth tokens.");
+  public static final Setting<String> SCHEMA_REGISTRY_OAUTH_IDENTITY_POOL_ID =
+      Setting.optionalText(
+          SchemaRegistrySettings.OAUTH_IDENTITY_POOL_ID,
+          "Confluent Cloud identity pool (`pool-...`), sent as `Confluent-Identity-Pool-Id` with "
+              + "OAuth tokens.");
+  public static final Setting<String> SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION =
+      Setting.optionalText(
+          RegistryTls.TRUSTSTORE_LOCATION,
+          "Trust store of the registry's HTTPS certificate authorities; unset: the JDK's.");
+  public static final Setting<String> SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD =
+      Setting.optionalText(RegistryTls.TRUSTSTORE_PASSWORD, "Password of the trust store.");
+  public static final Setting<String> SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE =
+      storeType(RegistryTls.TRUSTSTORE_TYPE, "Type of the trust store (PEM: certificates).");
+  public static final Setting<String> SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION =
+      Setting.optionalText(
+          RegistryTls.KEYSTORE_LOCATION,
+          "Key store of the client certificate shown to the registry (mutual TLS).");
+  public static final Setting<String> SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD =
+      Setting.optionalText(RegistryTls.KEYSTORE_PASSWORD, "Password of the key store.");
+  public static final Setting<String> SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE =
+      storeType(
+          RegistryTls.KEYSTORE_TYPE,
+          "Type of the key store (PEM: the certificate chain and an unencrypted PKCS#8 key).");
+  public static final Setting<String> SCHEMA_REGISTRY_SSL_KEY_PASSWORD =
+      Setting.optionalText(
+          RegistryTls.KEY_PASSWORD,
+          "Password of the private key in the key store, when it differs from the store's.");
   public static final Setting<Boolean> SCHEMA_REGISTRY_AUTO_REGISTER =
       Setting.flag(
           "schema.registry.auto.register",
@@ -143,6 +200,20 @@ public final class ProcessSettings {
           KAFKA_BOOTSTRAP_SERVERS,
           SCHEMA_REGISTRY_URL,
           SCHEMA_REGISTRY_USER_INFO,
+          SCHEMA_REGISTRY_BEARER_TOKEN,
+          SCHEMA_REGISTRY_OAUTH_TOKEN_URL,
+          SCHEMA_REGISTRY_OAUTH_CLIENT_ID,
+          SCHEMA_REGISTRY_OAUTH_CLIENT_SECRET,
+          SCHEMA_REGISTRY_OAUTH_SCOPE,
+          SCHEMA_REGISTRY_OAUTH_LOGICAL_CLUSTER,
+          SCHEMA_REGISTRY_OAUTH_IDENTITY_POOL_ID,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE,
+          SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION,
+          SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD,
+          SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE,
+          SCHEMA_REGISTRY_SSL_KEY_PASSWORD,
           SCHEMA_REGISTRY_AUTO_REGISTER,
           HTTP_PORT,
           PUBLIC_BASE_URL,
@@ -166,6 +237,45 @@ public final class ProcessSettings {
         settings.duration(HTTP_READ_TIMEOUT),
         settings.duration(HTTP_IDLE_TIMEOUT),
         HttpExchanges.MAX_BODY_BYTES);
+  }
+
+  /** The {@code schema.registry.*} settings that reach the registry client. */
+  private static final List<Setting<String>> REGISTRY_CLIENT =
+      List.of(
+          SCHEMA_REGISTRY_URL,
+          SCHEMA_REGISTRY_USER_INFO,
+          SCHEMA_REGISTRY_BEARER_TOKEN,
+          SCHEMA_REGISTRY_OAUTH_TOKEN_URL,
+          SCHEMA_REGISTRY_OAUTH_CLIENT_ID,
+          SCHEMA_REGISTRY_OAUTH_CLIENT_SECRET,
+          SCHEMA_REGISTRY_OAUTH_SCOPE,
+          SCHEMA_REGISTRY_OAUTH_LOGICAL_CLUSTER,
+          SCHEMA_REGISTRY_OAUTH_IDENTITY_POOL_ID,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD,
+          SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE,
+          SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION,
+          SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD,
+          SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE,
+          SCHEMA_REGISTRY_SSL_KEY_PASSWORD);
+
+  /**
+   * The registry client's settings: URL, one way to authenticate, TLS stores; checked, and the
+   * stores read, without any request.
+   *
+   * @throws SettingsException naming the setting when one is malformed, two ways to authenticate
+   *     are set, or a store cannot be read
+   */
+  public static SchemaRegistrySettings schemaRegistry(Settings settings) {
+    Map<String, String> config = new TreeMap<>();
+    for (Setting<String> setting : REGISTRY_CLIENT) {
+      settings.optional(setting).ifPresent(value -> config.put(setting.key(), value));
+    }
+    try {
+      return SchemaRegistrySettings.fromConfig(config);
+    } catch (ConfigException e) {
+      throw new SettingsException(e.getMessage());
+    }
   }
 
   /** {@code streams.state.dir}, made absolute. */
@@ -230,6 +340,19 @@ public final class ProcessSettings {
         .optional(HTTP_ADVERTISED_URL)
         .map(URI::create)
         .orElseGet(() -> URI.create("http://" + hostName() + ":" + port));
+  }
+
+  private static Setting<String> storeType(String key, String doc) {
+    return Setting.of(
+        key,
+        ValueType.STRING,
+        RegistryTls.DEFAULT_TYPE,
+        value ->
+            List.of("PKCS12", "JKS", "PEM").contains(value.toUpperCase(java.util.Locale.ROOT))
+                ? null
+                : "must be PKCS12, JKS or PEM",
+        "PKCS12, JKS, PEM",
+        doc);
   }
 
   private static String advertisedUrlProblem(String value) {

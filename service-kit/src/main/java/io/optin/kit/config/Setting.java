@@ -24,7 +24,11 @@ public final class Setting<T> {
           "jaas.config",
           "credentials",
           "master.key",
-          "signing.key");
+          "signing.key",
+          // Kafka's inline PEM key (ssl.keystore.key) and OAuth assertion keys.
+          "keystore.key",
+          "private.key",
+          "passphrase");
 
   private static final int MAX_PORT = 65_535;
 
@@ -124,11 +128,13 @@ public final class Setting<T> {
   }
 
   /**
-   * Whether a value under this key must never be shown (tokens, secrets, passwords, credentials).
+   * Whether a value under this key must never be shown (tokens, secrets, passwords, credentials). A
+   * key ending in {@code .url} names where tokens come from, such as {@code
+   * schema.registry.oauth.token.url}: it is shown, as {@code schema.registry.url} is.
    */
   public static boolean isSecretKey(String key) {
     String lower = key.toLowerCase(Locale.ROOT);
-    return SECRET_MARKERS.stream().anyMatch(lower::contains);
+    return !lower.endsWith(".url") && SECRET_MARKERS.stream().anyMatch(lower::contains);
   }
 
   public String key() {
