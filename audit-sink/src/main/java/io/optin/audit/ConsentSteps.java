@@ -43,7 +43,8 @@ final class ConsentSteps {
   }
 
   /**
-   * A signup: REQUESTED with its evidence, as normalised by the same screen the dispatcher applies.
+   * A signup: REQUESTED with its evidence, as normalised by the same screen the dispatcher applies;
+   * the third-party proof (TrustedForm, LeadiD...) is personal data, sealed with the rest.
    */
   Derivation signup(String key, SignupRequested signup, RecordOrigin origin) {
     ScreenResult screened = screen.screen(signup);
@@ -57,6 +58,7 @@ final class ConsentSteps {
             .setPageUrl(evidence.getPageUrl())
             .setIp(evidence.getIp())
             .setUserAgent(evidence.getUserAgent())
+            .setFormEvidence(s.getFormEvidence())
             .build();
     ConsentEvidence inClear =
         ConsentEvidence.newBuilder(evidence)

@@ -172,7 +172,7 @@ class ConsentExportTest {
         .doesNotContain("ERASED");
     assertThat(ConsentExportDocument.html(export))
         .startsWith("<!DOCTYPE html>")
-        .contains("<p>  IP: 203.0.113.7</p>", "Msg &amp; data rates may apply");
+        .contains("<td data-fact=\"ip\">203.0.113.7</td>", "Msg &amp; data rates may apply");
   }
 
   @Test
@@ -205,7 +205,7 @@ class ConsentExportTest {
         .doesNotContainPattern("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e]");
     assertThat(text.lines()).noneMatch(line -> line.startsWith("Integrity: fine"));
     assertThat(html)
-        .contains("): &quot;" + shown + "&quot;</p>")
+        .contains("<blockquote>" + shown + "</blockquote>")
         .doesNotContainPattern("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u202a-\\u202e]");
     // And the JSON export keeps the exact value
     assertThat(

@@ -87,7 +87,8 @@ class ConsentRouteTest {
         .contains("IP: 203.0.113.7");
     assertThat(html.statusCode()).isEqualTo(200);
     assertThat(html.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-    assertThat(html.body()).contains("<h2>Proof of consent for +14155550100</h2>");
+    assertThat(html.body())
+        .contains("<h1>Proof of consent for <span data-fact=\"phone\">+14155550100</span></h1>");
   }
 
   @Test

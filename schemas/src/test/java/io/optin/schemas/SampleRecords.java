@@ -11,6 +11,7 @@ import io.optin.avro.ConsentEvidence;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.ErasureRequested;
+import io.optin.avro.FormEvidence;
 import io.optin.avro.InboundSms;
 import io.optin.avro.IntakeClaim;
 import io.optin.avro.LedgerCheckpoint;
@@ -33,6 +34,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 
 /**
@@ -54,7 +56,10 @@ public final class SampleRecords {
 
   private SampleRecords() {}
 
-  /** One instance of each record type a topic carries, plus the shared ConsentEvidence record. */
+  /**
+   * One instance of each record type a topic carries, plus the shared ConsentEvidence and
+   * FormEvidence records.
+   */
   public static List<SpecificRecord> oneOfEach() {
     return List.of(
         signupRequested(),
@@ -74,7 +79,19 @@ public final class SampleRecords {
         erasureRequested(),
         personalData(),
         deadLetter(),
-        evidence());
+        evidence(),
+        formEvidence());
+  }
+
+  /** Third-party evidence of a signup (SignupRequested.formEvidence, PersonalData.formEvidence). */
+  public static FormEvidence formEvidence() {
+    return FormEvidence.newBuilder()
+        .setTrustedFormCertUrl(
+            "https://cert.trustedform.com/2b5d3f0e9a4c7d1e8f6a5b4c3d2e1f0a9b8c7d6e")
+        .setJornayaLeadId("3F2504E0-4F89-11D3-9A0C-0305E82C3301")
+        .setFormSnapshotSha256(HEX_64)
+        .setExtra(Map.of("vendor", "acme-leads"))
+        .build();
   }
 
   public static ConsentEvidence evidence() {

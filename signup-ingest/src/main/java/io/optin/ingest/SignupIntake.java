@@ -409,6 +409,7 @@ public final class SignupIntake {
         .setPhone(e164)
         .setOccurredAt(clock.instant())
         .setIdempotencyKey(s.idempotencyKey())
+        .setFormEvidence(s.evidence())
         .setEvidence(
             ConsentEvidence.newBuilder()
                 .setConsentText(s.consentText())

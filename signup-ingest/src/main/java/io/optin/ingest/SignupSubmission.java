@@ -5,12 +5,17 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.optin.avro.FormEvidence;
 import io.optin.avro.SourceChannel;
 import io.optin.domain.screening.ControlCharacters;
+import io.optin.domain.screening.FormEvidenceRules;
 import io.optin.kit.http.JsonFaults;
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -29,6 +34,8 @@ import java.util.stream.Collectors;
  * @param userAgent {@code source.userAgent}, or null
  * @param locale BCP 47 tag
  * @param idempotencyKey the platform's key, or null
+ * @param evidence the optional {@code evidence} object, checked and normalised by {@link
+ *     FormEvidenceRules}, or null
  */
 public record SignupSubmission(
     String phone,
@@ -41,7 +48,8 @@ public record SignupSubmission(
     String ip,
     String userAgent,
     String locale,
-    String idempotencyKey) {
+    String idempotencyKey,
+    FormEvidence evidence) {
 
   private static final JsonMapper JSON =
       JsonMapper.builder()
@@ -86,7 +94,51 @@ public record SignupSubmission(
         optional(source, "ip", "source.ip"),
         optional(source, "userAgent", "source.userAgent"),
         required(root, "locale", "locale"),
-        optional(root, "idempotencyKey", "idempotencyKey"));
+        optional(root, "idempotencyKey", "idempotencyKey"),
+        evidence(root.get("evidence")));
+  }
+
+  /** The {@code evidence} object: strings only, {@code extra} an object of strings. */
+  private static FormEvidence evidence(JsonNode node) throws InvalidSignup {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (!node.isObject()) {
+      throw new InvalidSignup("evidence", "evidence must be an object");
+    }
+    Map<String, String> extra = null;
+    JsonNode extraNode = node.get("extra");
+    if (extraNode != null && !extraNode.isNull()) {
+      if (!extraNode.isObject()) {
+        throw new InvalidSignup("evidence.extra", "evidence.extra must be an object of strings");
+      }
+      if (extraNode.size() > FormEvidenceRules.MAX_EXTRA_ENTRIES) {
+        throw new InvalidSignup(
+            "evidence.extra",
+            "evidence.extra has more than " + FormEvidenceRules.MAX_EXTRA_ENTRIES + " entries");
+      }
+      extra = new LinkedHashMap<>();
+      for (Iterator<Map.Entry<String, JsonNode>> it = extraNode.fields(); it.hasNext(); ) {
+        Map.Entry<String, JsonNode> entry = it.next();
+        extra.put(
+            entry.getKey(),
+            optional(extraNode, entry.getKey(), "evidence.extra." + entry.getKey()));
+      }
+    }
+    FormEvidence raw =
+        FormEvidence.newBuilder()
+            .setTrustedFormCertUrl(
+                optional(node, "trustedFormCertUrl", "evidence.trustedFormCertUrl"))
+            .setJornayaLeadId(optional(node, "jornayaLeadId", "evidence.jornayaLeadId"))
+            .setFormSnapshotSha256(
+                optional(node, "formSnapshotSha256", "evidence.formSnapshotSha256"))
+            .setExtra(extra)
+            .build();
+    try {
+      return FormEvidenceRules.normalise(raw, "evidence");
+    } catch (FormEvidenceRules.Refused refused) {
+      throw new InvalidSignup(refused.field(), refused.getMessage());
+    }
   }
 
   private static SourceChannel channel(String text) throws InvalidSignup {

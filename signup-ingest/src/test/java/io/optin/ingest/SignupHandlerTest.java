@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
+import io.optin.avro.FormEvidence;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
@@ -208,6 +209,100 @@ class SignupHandlerTest {
     assertThat(StandardCharsets.UTF_8.decode(reject.getRawValue()).toString())
         .isEqualTo(JSON.writeValueAsString(body));
     assertThat(published.on(Topics.SIGNUP_REJECTS)).hasSize(1);
+  }
+
+  @Test
+  void shouldCarryTheEvidenceObjectNormalisedOnTheSignup() throws Exception {
+    // Given the front door
+    start();
+    ObjectNode body = body();
+    ObjectNode evidence =
+        body.putObject("evidence")
+            .put("trustedFormCertUrl", "https://cert.trustedform.com/0123456789abcdef0123")
+            .put("jornayaLeadId", "3f2504e0-4f89-11d3-9a0c-0305e82c3301")
+            .put("formSnapshotSha256", "AB".repeat(32));
+    evidence.putObject("extra").put("vendor", "acme-leads").put("campaign", "spring");
+
+    // When a signup with evidence is posted
+    HttpResponse<String> response = post(body);
+
+    // Then it is accepted and the evidence rides on the signup, token upper case, hash lower case
+    assertThat(response.statusCode()).isEqualTo(202);
+    FormEvidence carried = published.on(Topics.SIGNUP_REQUESTS).get(0).getFormEvidence();
+    assertThat(carried.getTrustedFormCertUrl())
+        .isEqualTo("https://cert.trustedform.com/0123456789abcdef0123");
+    assertThat(carried.getJornayaLeadId()).isEqualTo("3F2504E0-4F89-11D3-9A0C-0305E82C3301");
+    assertThat(carried.getFormSnapshotSha256()).isEqualTo("ab".repeat(32));
+    assertThat(carried.getExtra())
+        .containsOnly(Map.entry("campaign", "spring"), Map.entry("vendor", "acme-leads"));
+  }
+
+  @Test
+  void shouldLeaveTheEvidenceNullWhenNoneIsGiven() throws Exception {
+    start();
+
+    HttpResponse<String> response = post(body(b -> b.putObject("evidence")));
+
+    assertThat(response.statusCode()).isEqualTo(202);
+    assertThat(published.on(Topics.SIGNUP_REQUESTS).get(0).getFormEvidence()).isNull();
+  }
+
+  @ParameterizedTest(name = "[{index}] {0}={1}")
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "trustedFormCertUrl|http://cert.trustedform.com/abc|evidence.trustedFormCertUrl",
+        "trustedFormCertUrl|https://evil.example/abc|evidence.trustedFormCertUrl",
+        "trustedFormCertUrl|https://cert.trustedform.com/|evidence.trustedFormCertUrl",
+        "trustedFormCertUrl|https://user@cert.trustedform.com/abc|evidence.trustedFormCertUrl",
+        "trustedFormCertUrl|LONG_URL|evidence.trustedFormCertUrl",
+        "jornayaLeadId|3F2504E0-4F89-11D3-9A0C|evidence.jornayaLeadId",
+        "jornayaLeadId|3F2504E0-4F89-11D3-9A0C-0305E82C330G|evidence.jornayaLeadId",
+        "formSnapshotSha256|abc123|evidence.formSnapshotSha256",
+        "formSnapshotSha256|HASH_65|evidence.formSnapshotSha256",
+        "extra|NOT_AN_OBJECT|evidence.extra",
+        "extra|BAD_KEY|evidence.extra",
+        "extra|TOO_MANY|evidence.extra",
+        "extra|LONG_VALUE|evidence.extra.note",
+        "extra|NUMBER_VALUE|evidence.extra.note",
+        "evidence|NOT_AN_OBJECT|evidence"
+      })
+  void shouldRefuseBadEvidenceNamingTheField(String name, String value, String field)
+      throws Exception {
+    // Given the front door
+    start();
+    ObjectNode body = body();
+    ObjectNode evidence = body.putObject("evidence");
+    switch (value) {
+      case "LONG_URL" -> evidence.put(name, "https://cert.trustedform.com/" + "a".repeat(500));
+      case "HASH_65" -> evidence.put(name, "a".repeat(65));
+      case "NOT_AN_OBJECT" -> {
+        if (name.equals("evidence")) {
+          body.put("evidence", "https://cert.trustedform.com/abc");
+        } else {
+          evidence.put(name, "vendor=acme");
+        }
+      }
+      case "BAD_KEY" -> evidence.putObject("extra").put("bad key!", "x");
+      case "TOO_MANY" -> {
+        ObjectNode extra = evidence.putObject("extra");
+        for (int i = 0; i < 21; i++) {
+          extra.put("k" + i, "v");
+        }
+      }
+      case "LONG_VALUE" -> evidence.putObject("extra").put("note", "n".repeat(513));
+      case "NUMBER_VALUE" -> evidence.putObject("extra").put("note", 42);
+      default -> evidence.put(name, value);
+    }
+
+    // When it is posted
+    HttpResponse<String> response = post(body);
+
+    // Then it is refused naming the evidence field, and nothing is published
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(json(response).get("field").asText()).isEqualTo(field);
+    assertThat(json(response).get("error").asText()).startsWith(field + " ");
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
   }
 
   @ParameterizedTest(name = "[{index}] {0}={1}")

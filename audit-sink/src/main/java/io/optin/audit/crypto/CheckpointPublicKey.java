@@ -77,6 +77,18 @@ public final class CheckpointPublicKey {
     }
   }
 
+  /** Whether {@code signature} is this key's Ed25519 signature over {@code content}. */
+  public boolean verifiesDocument(byte[] content, byte[] signature) {
+    try {
+      Signature verifier = Signature.getInstance(ALGORITHM);
+      verifier.initVerify(key);
+      verifier.update(content);
+      return verifier.verify(signature);
+    } catch (GeneralSecurityException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
   static String idOf(byte[] x509) {
     try {
       return HexFormat.of()

@@ -87,6 +87,22 @@ public final class CheckpointSigningKey {
   }
 
   /**
+   * An Ed25519 signature over {@code content}, for documents the ledger vouches for (consent
+   * certificates); the content carries its own domain prefix, so it can never read as a checkpoint
+   * (whose signed bytes start with a presence byte).
+   */
+  public byte[] signDocument(byte[] content) {
+    try {
+      Signature signer = Signature.getInstance(CheckpointPublicKey.ALGORITHM);
+      signer.initSign(privateKey);
+      signer.update(content);
+      return signer.sign();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("could not sign a document", e);
+    }
+  }
+
+  /**
    * Java 17 cannot derive an Ed25519 public key from a private one directly; an Ed25519 private key
    * is a 32-byte seed the generator draws from its random source, so a source that yields exactly
    * the seed regenerates the pair.

@@ -2,10 +2,12 @@ package io.optin.audit.tools;
 
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEvidence;
+import io.optin.avro.FormEvidence;
 import io.optin.avro.PersonalData;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.TreeMap;
 
 /**
  * The readable proof of consent: the same content as the JSON, as plain text or a self-contained
@@ -38,21 +40,13 @@ public final class ConsentExportDocument {
     return out.toString().stripLeading();
   }
 
-  /** A self-contained HTML page. */
+  /**
+   * A self-contained HTML page: the same layout as the consent certificate ({@link
+   * ConsentProofPage}), without its signature.
+   */
   public static String html(ConsentExport export) {
-    StringBuilder out =
-        new StringBuilder(
-            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                + "<meta http-equiv=\"Content-Security-Policy\" content=\""
-                + escape(CONTENT_SECURITY_POLICY)
-                + "\"><meta name=\"referrer\" content=\"no-referrer\">"
-                + "<title>Proof of consent</title><style>body{font-family:sans-serif;max-width:60em;margin:2em auto}"
-                + "h2{border-bottom:1px solid #ccc}p{margin:.2em 0}</style></head><body>\n");
-    for (Line line : lines(export)) {
-      String text = escape(visible(line.text()));
-      out.append(line.heading() ? "<h2>" + text + "</h2>\n" : "<p>" + text + "</p>\n");
-    }
-    return out.append("</body></html>\n").toString();
+    return ConsentProofPage.render(
+        ConsentProof.of(export, ConsentProof.Scope.export(), export.exportedAt()), null, null);
   }
 
   /**
@@ -195,6 +189,16 @@ public final class ConsentExportDocument {
       add(lines, "  IP: ", p.getIp());
       add(lines, "  User agent: ", p.getUserAgent());
       add(lines, "  Message: ", p.getMessageText());
+      FormEvidence form = p.getFormEvidence();
+      if (form != null) {
+        add(lines, "  TrustedForm certificate: ", form.getTrustedFormCertUrl());
+        add(lines, "  Jornaya LeadiD: ", form.getJornayaLeadId());
+        add(lines, "  Form snapshot SHA-256: ", form.getFormSnapshotSha256());
+        if (form.getExtra() != null) {
+          new TreeMap<>(form.getExtra())
+              .forEach((key, value) -> add(lines, "  Evidence " + key + ": ", value));
+        }
+      }
     } else if (step.personalState() == ConsentExport.PersonalState.ERASED) {
       lines.add(new Line(false, "  Personal data: erased"));
     }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEvidence;
+import io.optin.avro.FormEvidence;
 import io.optin.avro.PersonalData;
 import java.time.Instant;
+import java.util.TreeMap;
 
 /**
  * The JSON form of a {@link ConsentExport}, served by {@code GET /v1/consent/{phone}} and written
@@ -85,6 +87,17 @@ public final class ConsentExportJson {
       put(node, "ip", personal.getIp());
       put(node, "userAgent", personal.getUserAgent());
       put(node, "messageText", personal.getMessageText());
+      FormEvidence form = personal.getFormEvidence();
+      if (form != null) {
+        ObjectNode formNode = node.putObject("evidence");
+        put(formNode, "trustedFormCertUrl", form.getTrustedFormCertUrl());
+        put(formNode, "jornayaLeadId", form.getJornayaLeadId());
+        put(formNode, "formSnapshotSha256", form.getFormSnapshotSha256());
+        if (form.getExtra() != null) {
+          ObjectNode extra = formNode.putObject("extra");
+          new TreeMap<>(form.getExtra()).forEach(extra::put);
+        }
+      }
     }
     if (r.getProviderSid() != null || r.getProviderStatus() != null || r.getErrorCode() != null) {
       ObjectNode provider = node.putObject("provider");

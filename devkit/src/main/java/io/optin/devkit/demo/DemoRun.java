@@ -156,13 +156,20 @@ public final class DemoRun {
         paths.add(new PathResult(path, onPath.size(), matched));
       }
       mismatches.sort(Comparator.comparingInt(m -> m.subscriber().number()));
+      AuditCheck.Verdict ledger = auditCheck.verify(stack);
+      if (!ledger.broken()) {
+        driven.stream()
+            .filter(d -> !observer.of(d.subscriber()).confirmations().isEmpty())
+            .findFirst()
+            .ifPresent(d -> say("%s", DemoCertificate.issue(stack, d.subscriber())));
+      }
       return new DemoSummary(
           paths,
           mismatches,
           signupToSms.percentiles(),
           answerToConfirmation.percentiles(),
           observer.auditCounts(),
-          auditCheck.verify(stack),
+          ledger,
           observer.unplannedConfirmations(),
           observer.deadLetters(),
           options.window(),

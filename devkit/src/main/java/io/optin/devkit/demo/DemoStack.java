@@ -2,6 +2,7 @@ package io.optin.devkit.demo;
 
 import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.devkit.sandbox.TwilioSandbox;
+import io.optin.kit.config.Settings;
 import io.optin.schemas.serde.AvroSerdes;
 import java.net.URI;
 import java.time.Duration;
@@ -25,6 +26,14 @@ public interface DemoStack extends AutoCloseable {
 
   /** The public key the ledger's checkpoints verify with. */
   CheckpointPublicKey ledgerPublicKey();
+
+  /**
+   * The settings the services run with (the ledger's keys among them), or null when the stack does
+   * not share them: the demo then issues no consent certificate.
+   */
+  default Settings settings() {
+    return null;
+  }
 
   @Override
   void close();

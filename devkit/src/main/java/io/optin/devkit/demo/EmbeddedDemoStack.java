@@ -197,6 +197,11 @@ public final class EmbeddedDemoStack implements DemoStack {
     return LedgerKeys.from(optin.settings()).publicKey();
   }
 
+  @Override
+  public Settings settings() {
+    return optin.settings();
+  }
+
   /** Stops everything and deletes the data directory. */
   @Override
   public void close() {

@@ -46,11 +46,22 @@ public final class GatewayClient {
 
   /** Signs the subscriber up as a web form would; the HTTP status of the answer. */
   int signUp(DemoSubscriber subscriber) {
+    // The evidence a lead-generation form would capture: a TrustedForm certificate and a LeadiD.
+    ObjectNode evidence =
+        JSON.createObjectNode()
+            .put(
+                "trustedFormCertUrl",
+                String.format("https://cert.trustedform.com/demo%036x", subscriber.number()))
+            .put(
+                "jornayaLeadId",
+                String.format("0DE0D0E0-0000-4000-8000-%012X", subscriber.number()));
+    evidence.putObject("extra").put("demoSubscriber", Integer.toString(subscriber.number()));
     return signUp(
             subscriber.phone(),
             subscriber.programId(),
             subscriber.ip(),
-            "optin-demo/1 (synthetic subscriber " + subscriber.number() + ")")
+            "optin-demo/1 (synthetic subscriber " + subscriber.number() + ")",
+            evidence)
         .status();
   }
 
@@ -59,6 +70,11 @@ public final class GatewayClient {
    * body holds the {@code signupId}).
    */
   public Answer signUp(String phone, String programId, String ip, String userAgent) {
+    return signUp(phone, programId, ip, userAgent, null);
+  }
+
+  private Answer signUp(
+      String phone, String programId, String ip, String userAgent, ObjectNode evidence) {
     ObjectNode body =
         JSON.createObjectNode()
             .put("phone", phone)
@@ -71,6 +87,9 @@ public final class GatewayClient {
         .put("url", "https://demo.optin.example/signup")
         .put("ip", ip)
         .put("userAgent", userAgent);
+    if (evidence != null) {
+      body.set("evidence", evidence);
+    }
     return send("/v1/signups", body, HttpResponse.BodyHandlers.ofString());
   }
 

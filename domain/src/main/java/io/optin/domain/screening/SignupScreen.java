@@ -1,6 +1,7 @@
 package io.optin.domain.screening;
 
 import io.optin.avro.ConsentEvidence;
+import io.optin.avro.FormEvidence;
 import io.optin.avro.SignupRequested;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -74,6 +75,12 @@ public final class SignupScreen {
       }
       ConsentEvidence evidence = evidence(in.getEvidence());
       String idempotencyKey = optional("idempotencyKey", in.getIdempotencyKey(), MAX_ID);
+      FormEvidence formEvidence;
+      try {
+        formEvidence = FormEvidenceRules.normalise(in.getFormEvidence(), "formEvidence");
+      } catch (FormEvidenceRules.Refused refused) {
+        throw new Refusal(refused.field(), refused.getMessage());
+      }
       return ScreenResult.accepted(
           SignupRequested.newBuilder()
               .setSignupId(signupId)
@@ -82,6 +89,7 @@ public final class SignupScreen {
               .setEvidence(evidence)
               .setOccurredAt(in.getOccurredAt())
               .setIdempotencyKey(idempotencyKey)
+              .setFormEvidence(formEvidence)
               .build());
     }
 

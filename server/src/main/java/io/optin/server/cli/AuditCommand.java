@@ -14,7 +14,9 @@ import picocli.CommandLine.Spec;
       AuditVerifyCommand.class,
       AuditExportCommand.class,
       AuditEraseCommand.class,
-      AuditStatusCommand.class
+      AuditStatusCommand.class,
+      AuditCertificateCommand.class,
+      AuditVerifyCertificateCommand.class
     })
 public final class AuditCommand implements Runnable {
 
@@ -24,6 +26,7 @@ public final class AuditCommand implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "Missing subcommand: try 'optin audit verify', 'export', 'erase' or 'status'");
+        "Missing subcommand: try 'optin audit verify', 'export', 'erase', 'status', 'certificate'"
+            + " or 'verify-certificate'");
   }
 }

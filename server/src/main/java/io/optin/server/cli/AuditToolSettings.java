@@ -11,7 +11,9 @@ import io.optin.audit.AuditSettings;
 import io.optin.audit.crypto.CheckpointPublicKey;
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.audit.crypto.MasterKey;
+import io.optin.audit.tools.ConsentCertificates;
 import io.optin.audit.tools.LedgerTopics;
+import io.optin.dispatcher.DispatcherSettings;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
@@ -117,6 +119,19 @@ public final class AuditToolSettings {
             () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
     return parsed(
         AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing).publicKey());
+  }
+
+  /** The key that signs checkpoints, and certificates ({@code audit.signing.key}). */
+  CheckpointSigningKey signingKey() {
+    String signing =
+        required(
+            AUDIT_SIGNING_KEY.key(), () -> settings().optional(AUDIT_SIGNING_KEY).orElse(null));
+    return parsed(AUDIT_SIGNING_KEY.key(), () -> CheckpointSigningKey.fromBase64(signing));
+  }
+
+  /** programId -> brand, from {@code programs.brands} ({@code id=Brand} pairs). */
+  Map<String, String> brands() {
+    return ConsentCertificates.brands(settings().list(DispatcherSettings.PROGRAMS_BRANDS));
   }
 
   private static String required(String name, Supplier<String> value) {

@@ -7,8 +7,11 @@ import io.optin.devkit.demo.DemoPath;
 import io.optin.server.cli.FailureHandler;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -25,7 +28,8 @@ import picocli.CommandLine;
 class DemoIT {
 
   @Test
-  void shouldDriveThreeSubscribersThroughEveryPathAndFindEveryOutcomeOnTheTopics() {
+  void shouldDriveThreeSubscribersThroughEveryPathAndFindEveryOutcomeOnTheTopics()
+      throws Exception {
     // Given the command line as main runs it, with an empty environment
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
@@ -66,6 +70,34 @@ class DemoIT {
         .containsPattern("answer sent -> confirmation +15 ");
     // the progress line, written plainly since the output is no terminal
     assertThat(output).containsPattern("signups 30/30 .* as expected 30/30\\R");
+    // and a consent certificate of one confirmed subscriber, which verifies offline as printed
+    Matcher certificate =
+        Pattern.compile(
+                "Consent certificate of subscriber \\d+ \\(\\+\\d+\\*+\\d+, [^)]+\\) written to (\\S+)\\R"
+                    + "  check it offline: optin audit verify-certificate \\1 --public-key (\\S+)\\R")
+            .matcher(output);
+    assertThat(certificate.find()).as(output).isTrue();
+    StringWriter verified = new StringWriter();
+    int valid =
+        DevkitCommand.commandLine(Map.of())
+            .setOut(new PrintWriter(verified, true))
+            .setErr(new PrintWriter(verified, true))
+            .execute(
+                "audit",
+                "verify-certificate",
+                certificate.group(1),
+                "--public-key",
+                certificate.group(2));
+    assertThat(valid).as(verified.toString()).isZero();
+    assertThat(verified.toString())
+        .startsWith("certificate valid: +")
+        .contains(" CONFIRMED since ", "hashes recomputed", "signature verified");
+    // and it shows the evidence the subscriber's signup carried over HTTP, opened from the ledger
+    assertThat(Files.readString(Path.of(certificate.group(1))))
+        .contains(
+            "<td data-fact=\"trusted-form\">https://cert.trustedform.com/demo",
+            "<td data-fact=\"jornaya\">0DE0D0E0-0000-4000-8000-");
+    Files.delete(Path.of(certificate.group(1)));
   }
 
   @Test
