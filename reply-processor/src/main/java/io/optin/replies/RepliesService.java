@@ -22,6 +22,7 @@ import io.optin.replies.lookup.StoreLookups;
 import io.optin.replies.matching.ReplyTopology;
 import io.optin.replies.parse.ReplyParser;
 import io.optin.replies.webhook.InboundWebhookHandler;
+import io.optin.replies.webhook.VoiceWebhookHandler;
 import io.optin.schemas.serde.AvroSerdes;
 import java.time.Clock;
 import java.time.Duration;
@@ -37,10 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The reply processor: the {@link ReplyTopology} on Kafka Streams (run with the failure policy of
- * {@link StreamsService}), plus the HTTP routes that feed it (Twilio's inbound webhook, code entry)
- * and read it (subscriber status). The app mounts {@link #routes()} on its one port; they answer as
- * soon as they are mounted (503/202 until the stream runs). Twilio's status callbacks are the SMS
- * sender's (otp-dispatcher).
+ * {@link StreamsService}), plus the HTTP routes that feed it (Twilio's inbound and voice webhooks,
+ * code entry) and read it (subscriber status). The app mounts {@link #routes()} on its one port;
+ * they answer as soon as they are mounted (503/202 until the stream runs). Twilio's status
+ * callbacks are the SMS sender's (otp-dispatcher).
  *
  * <p>With an advertised URL (several instances), the app advertises it as {@code
  * application.server}, and the answers that need a phone's state (an outcome, a status) come from
@@ -172,6 +173,15 @@ public final class RepliesService extends StreamsService {
                         config.recentIdCapacity(),
                         metrics)),
                 new HttpRoute(
+                    VoiceWebhookHandler.PATH,
+                    new VoiceWebhookHandler(
+                        signatures,
+                        publisher,
+                        outcomes,
+                        clock,
+                        config.recentIdCapacity(),
+                        metrics)),
+                new HttpRoute(
                     VerificationHandler.PATH,
                     new VerificationHandler(
                         publisher, outcomes, codes, config.allowedPrograms(), clock, ids)),
@@ -193,9 +203,9 @@ public final class RepliesService extends StreamsService {
   }
 
   /**
-   * The HTTP routes to mount: Twilio's inbound webhook, {@code /v1/verifications}, {@code
-   * /v1/subscribers/}, and with an advertised URL the internal routes other instances ask ({@code
-   * }{@value HttpGateway#INTERNAL_PREFIX}{@code v1/outcomes/}, {@code .../statuses/}).
+   * The HTTP routes to mount: Twilio's inbound and voice webhooks, {@code /v1/verifications},
+   * {@code /v1/subscribers/}, and with an advertised URL the internal routes other instances ask
+   * ({@code }{@value HttpGateway#INTERNAL_PREFIX}{@code v1/outcomes/}, {@code .../statuses/}).
    */
   public List<HttpRoute> routes() {
     return routes;

@@ -26,7 +26,7 @@ class RepliesServiceTest {
   @TempDir Path stateDir;
 
   @Test
-  void shouldMountItsThreeRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
+  void shouldMountItsFourRoutesAndAnswerBeforeTheStreamsRun() throws Exception {
     RepliesConfig config =
         RepliesConfig.from(
             Settings.defaults(RepliesSettings.CATALOGUE)
@@ -51,7 +51,11 @@ class RepliesServiceTest {
 
       assertThat(service.routes())
           .extracting(HttpRoute::pathPrefix)
-          .containsExactly("/webhooks/twilio/inbound", "/v1/verifications", "/v1/subscribers/");
+          .containsExactly(
+              "/webhooks/twilio/inbound",
+              "/webhooks/twilio/voice",
+              "/v1/verifications",
+              "/v1/subscribers/");
       assertThat(service.streamsState()).isEqualTo(KafkaStreams.State.CREATED);
       assertThat(service.ready()).isFalse();
       assertThat(service.live()).isTrue();

@@ -1,6 +1,7 @@
 package io.optin.devkit.demo;
 
 import io.optin.devkit.demo.DrivenSubscriber.Answer;
+import io.optin.devkit.sandbox.SandboxCall;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
@@ -23,8 +24,10 @@ import java.util.regex.Pattern;
 /**
  * Plays every subscriber of a plan against the running stack, all at once: signs it up over HTTP,
  * waits for its SMS at the sandbox, then answers as its path says (YES, the code by SMS or on the
- * site, STOP, nothing, or YES after the window). At most {@code concurrency} HTTP calls are in
- * flight; waiting (for an SMS, for the window to pass) holds no thread.
+ * site, STOP, nothing, or YES after the window); a landline subscriber instead waits for the
+ * fallback call and presses 1 on it, one whose SMS is filtered answers YES on WhatsApp. At most
+ * {@code concurrency} HTTP calls are in flight; waiting (for an SMS, for the window to pass) holds
+ * no thread.
  */
 final class DemoDriver implements AutoCloseable {
 
@@ -39,6 +42,11 @@ final class DemoDriver implements AutoCloseable {
    * this long.
    */
   static final Duration OPT_OUT_SETTLE = Duration.ofSeconds(1);
+
+  /** How often a landline subscriber looks for a call to press 1 on. */
+  static final Duration CALL_LOOK_EVERY = Duration.ofMillis(200);
+
+  private static final String WHATSAPP = "whatsapp:";
 
   private static final Pattern CODE = Pattern.compile("(?<!\\d)(\\d{4,10})(?!\\d)");
 
@@ -106,6 +114,17 @@ final class DemoDriver implements AutoCloseable {
       }
       return CompletableFuture.completedFuture(null);
     }
+    if (path == DemoPath.LANDLINE) {
+      CompletableFuture<Void> pressed = new CompletableFuture<>();
+      pressOnCall(driven, driven.signupAcceptedAt().plus(window), pressed);
+      return pressed;
+    }
+    if (path == DemoPath.WHATSAPP) {
+      String address = WHATSAPP + driven.subscriber().phone();
+      return inbox
+          .firstSmsTo(address, window)
+          .thenCompose(message -> onCalls(() -> reply(driven, address, message.from(), "YES")));
+    }
     if (!path.receivesCode()) {
       return CompletableFuture.completedFuture(null);
     }
@@ -150,19 +169,68 @@ final class DemoDriver implements AutoCloseable {
             CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS, calls));
       }
       case NO_ANSWER -> CompletableFuture.completedFuture(null);
-      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER ->
+      case REFUSED_AT_SIGNUP, REFUSED_BY_CARRIER, LANDLINE, WHATSAPP ->
           throw new IllegalStateException("no code for " + subscriber);
     };
   }
 
+  /**
+   * Presses 1 on a call to the subscriber's landline that listens for keys, looking again every
+   * {@link #CALL_LOOK_EVERY} until {@code deadline}.
+   */
+  private void pressOnCall(
+      DrivenSubscriber driven, Instant deadline, CompletableFuture<Void> pressed) {
+    String phone = driven.subscriber().phone();
+    CompletableFuture.runAsync(
+            () -> {
+              if (sandbox.callsTo(phone).stream().noneMatch(SandboxCall::awaitingKeys)) {
+                return;
+              }
+              Instant at = clock.instant();
+              // Timed from before the press: the confirmation may be read before it returns.
+              observer.answerSent(driven.subscriber().key(), at);
+              sandbox
+                  .pressOnNextCall(phone, "1")
+                  .ifPresent(
+                      call -> {
+                        markAnswered(driven, at);
+                        driven.replyAnswered(classify(call.answer()));
+                        pressed.complete(null);
+                      });
+            },
+            calls)
+        .whenComplete(
+            (looked, failure) -> {
+              if (failure != null) {
+                pressed.completeExceptionally(failure);
+              } else if (!pressed.isDone()) {
+                if (clock.instant().isAfter(deadline)) {
+                  pressed.completeExceptionally(new TimeoutException("no call to press 1 on"));
+                } else {
+                  CompletableFuture.delayedExecutor(
+                          CALL_LOOK_EVERY.toMillis(), TimeUnit.MILLISECONDS, calls)
+                      .execute(() -> pressOnCall(driven, deadline, pressed));
+                }
+              }
+            });
+  }
+
   private void reply(DrivenSubscriber driven, String optinNumber, String body) {
+    reply(driven, driven.subscriber().phone(), optinNumber, body);
+  }
+
+  /** Answers from {@code from}: the phone, or its {@code whatsapp:} address. */
+  private void reply(DrivenSubscriber driven, String from, String optinNumber, String body) {
     markAnswered(driven);
-    WebhookAnswer answer = sandbox.reply(driven.subscriber().phone(), optinNumber, body);
+    WebhookAnswer answer = sandbox.reply(from, optinNumber, body);
     driven.replyAnswered(classify(answer));
   }
 
   private void markAnswered(DrivenSubscriber driven) {
-    Instant at = clock.instant();
+    markAnswered(driven, clock.instant());
+  }
+
+  private void markAnswered(DrivenSubscriber driven, Instant at) {
     driven.answered(at);
     observer.answerSent(driven.subscriber().key(), at);
     answersSent.incrementAndGet();

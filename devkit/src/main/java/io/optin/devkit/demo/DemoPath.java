@@ -13,7 +13,19 @@ public enum DemoPath {
   NO_ANSWER("never answer", "closed EXPIRED"),
   LATE_ANSWER("answer late", "late YES answered expired, closed EXPIRED"),
   REFUSED_AT_SIGNUP("invalid number", "400 at signup, reject recorded"),
-  REFUSED_BY_CARRIER("number refused by carrier", "SMS failed (21211), closed EXPIRED");
+  REFUSED_BY_CARRIER("number refused by carrier", "SMS failed (21211), closed EXPIRED"),
+  /**
+   * A landline: its SMS is reported undelivered (30006), the dispatcher falls back to a call
+   * ({@code programs.demo-landline.fallback.channels} {@code sms,voice}), and the subscriber
+   * presses 1 during it.
+   */
+  LANDLINE("landline, press 1", "SMS failed (30006), confirmed once by key 1 on call"),
+  /**
+   * An SMS filtered by the carrier (30007): the dispatcher falls back to WhatsApp ({@code
+   * programs.demo-whatsapp.fallback.channels} {@code sms,whatsapp}), and the subscriber answers YES
+   * there.
+   */
+  WHATSAPP("filtered, YES on WhatsApp", "SMS failed (30007), confirmed once by WhatsApp YES");
 
   private final String label;
   private final String expected;
@@ -33,8 +45,11 @@ public enum DemoPath {
     return expected;
   }
 
-  /** Whether optin accepts the signup and sends a code that reaches the phone. */
+  /** Whether optin accepts the signup and sends a code that reaches the phone by SMS. */
   public boolean receivesCode() {
-    return this != REFUSED_AT_SIGNUP && this != REFUSED_BY_CARRIER;
+    return this != REFUSED_AT_SIGNUP
+        && this != REFUSED_BY_CARRIER
+        && this != LANDLINE
+        && this != WHATSAPP;
   }
 }

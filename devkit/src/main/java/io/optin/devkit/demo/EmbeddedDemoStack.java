@@ -4,10 +4,13 @@ import static io.optin.audit.AuditSettings.AUDIT_CHECKPOINT_INTERVAL;
 import static io.optin.devkit.DevSettings.DEV_BROKER_PORT;
 import static io.optin.devkit.DevSettings.DEV_REGISTRY_PORT;
 import static io.optin.devkit.DevSettings.DEV_SANDBOX_PORT;
+import static io.optin.dispatcher.DispatcherSettings.PROGRAMS_PREFIX;
 import static io.optin.dispatcher.DispatcherSettings.SMS_RATE_PER_SECOND;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_ACCOUNT_SID;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_API_BASE_URL;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
+import static io.optin.dispatcher.DispatcherSettings.WHATSAPP_CONTENT_SID;
+import static io.optin.dispatcher.DispatcherSettings.WHATSAPP_FROM;
 import static io.optin.ingest.IngestSettings.LIMITS_PHONE_PER_HOUR;
 import static io.optin.ingest.IngestSettings.LIMITS_PUMPING_MIN_SENDS;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
@@ -59,20 +62,29 @@ public final class EmbeddedDemoStack implements DemoStack {
    * under its own program; and a pumping threshold no run can reach, since none of those codes is
    * ever confirmed (they are an eighth of the subscribers, up to 125, all in the prefix +150055:
    * runs of about 400 or more would trip the default of 50 sends at 0 %); and ledger checkpoints
-   * every 2 s instead of 30 s.
+   * every 2 s instead of 30 s. The landline subscribers' program falls back to a call ({@code
+   * programs.demo-landline.fallback.channels=sms,voice}), the filtered ones' to WhatsApp ({@code
+   * programs.demo-whatsapp.fallback.channels=sms,whatsapp}, from the sandbox's number with a
+   * sandbox template); every other program stays on SMS only.
    */
   static final Map<String, String> DEMO_SETTINGS =
-      Map.of(
-          DEV_BROKER_PORT.key(), "0",
-          DEV_REGISTRY_PORT.key(), "0",
-          DEV_SANDBOX_PORT.key(), "0",
-          HTTP_PORT.key(), "0",
-          SMS_RATE_PER_SECOND.key(), "500",
-          LIMITS_PHONE_PER_HOUR.key(), "1000",
-          LIMITS_PUMPING_MIN_SENDS.key(), Integer.toString(DemoPlan.MAX_SUBSCRIBERS),
+      Map.ofEntries(
+          Map.entry(
+              PROGRAMS_PREFIX + DemoPlan.LANDLINE_PROGRAM + ".fallback.channels", "sms,voice"),
+          Map.entry(
+              PROGRAMS_PREFIX + DemoPlan.WHATSAPP_PROGRAM + ".fallback.channels", "sms,whatsapp"),
+          Map.entry(WHATSAPP_FROM.key(), EmbeddedOptin.SANDBOX_FROM),
+          Map.entry(WHATSAPP_CONTENT_SID.key(), DemoPlan.WHATSAPP_CONTENT_SID),
+          Map.entry(DEV_BROKER_PORT.key(), "0"),
+          Map.entry(DEV_REGISTRY_PORT.key(), "0"),
+          Map.entry(DEV_SANDBOX_PORT.key(), "0"),
+          Map.entry(HTTP_PORT.key(), "0"),
+          Map.entry(SMS_RATE_PER_SECOND.key(), "500"),
+          Map.entry(LIMITS_PHONE_PER_HOUR.key(), "1000"),
+          Map.entry(LIMITS_PUMPING_MIN_SENDS.key(), Integer.toString(DemoPlan.MAX_SUBSCRIBERS)),
           // Checkpoint often, so the chain verified at the end is covered by a signed checkpoint
           // almost to its end.
-          AUDIT_CHECKPOINT_INTERVAL.key(), "2s");
+          Map.entry(AUDIT_CHECKPOINT_INTERVAL.key(), "2s"));
 
   private final EmbeddedOptin optin;
   private final TwilioSandbox sandbox;
@@ -89,10 +101,19 @@ public final class EmbeddedDemoStack implements DemoStack {
     this.dataDir = dataDir;
   }
 
-  /** Starts the stack and waits until every service is ready. */
+  /**
+   * Starts the stack and waits until every service is ready; its sandbox plays {@link
+   * DemoPlan#deliveryScript()}.
+   */
   public static EmbeddedDemoStack start(Duration window) {
-    return start(
-        DEMO_SETTINGS, "optin demo", settings -> EmbeddedOptin.startDemo(settings, window), null);
+    EmbeddedDemoStack stack =
+        start(
+            DEMO_SETTINGS,
+            "optin demo",
+            settings -> EmbeddedOptin.startDemo(settings, window),
+            null);
+    stack.sandbox.deliveryScript(DemoPlan.deliveryScript());
+    return stack;
   }
 
   /**

@@ -2,10 +2,12 @@ package io.optin.devkit.demo;
 
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConfirmationMethod;
+import io.optin.avro.MessageChannel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 /**
  * Says in words what happened to one subscriber, from what the driver saw over HTTP and what the
@@ -55,9 +57,14 @@ final class OutcomeJudge {
           "confirmed "
               + (confirmations == 1 ? "once" : confirmations + " times")
               + " by "
-              + observed.confirmations().stream()
+              + IntStream.range(0, confirmations)
+                  .mapToObj(
+                      i ->
+                          (observed.confirmedVia().get(i) == MessageChannel.WHATSAPP
+                                  ? "WhatsApp "
+                                  : "")
+                              + method(observed.confirmations().get(i)))
                   .distinct()
-                  .map(OutcomeJudge::method)
                   .collect(Collectors.joining(" and ")));
       if (observed.closed() != ChallengeOutcome.CONFIRMED) {
         facts.add(
@@ -82,6 +89,7 @@ final class OutcomeJudge {
       case REPLY_YES -> "YES";
       case REPLY_CODE -> "code reply";
       case CODE_ENTRY -> "code entry";
+      case VOICE_KEYPRESS -> "key 1 on call";
       default -> method.name();
     };
   }

@@ -7,6 +7,7 @@ import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.DeliveryStatus;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRejected;
@@ -70,6 +71,11 @@ final class OutcomeObserver implements AutoCloseable {
   private final Map<String, Observed> observed = new ConcurrentHashMap<>();
   private final Map<String, Instant> answersSent = new ConcurrentHashMap<>();
   private final Map<String, CompletableFuture<Void>> optOuts = new ConcurrentHashMap<>();
+
+  /** Read and written by the reading thread only. */
+  private final Map<String, SentTo> acceptedBySid = new HashMap<>();
+
+  private final Map<String, Integer> failuresBySid = new HashMap<>();
   private final Map<ConsentEventType, Integer> auditCounts = new EnumMap<>(ConsentEventType.class);
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger smsSent = new AtomicInteger();
@@ -227,20 +233,64 @@ final class OutcomeObserver implements AutoCloseable {
       answerToConfirmation.record(Duration.between(answered, clock.instant()));
     }
     update(
-        confirmed.getProgramId(), confirmed.getPhone(), o -> o.confirmedBy(confirmed.getMethod()));
+        confirmed.getProgramId(),
+        confirmed.getPhone(),
+        o -> o.confirmedBy(confirmed.getMethod(), confirmed.getConfirmedVia()));
   }
 
   private void delivery(SmsDeliveryReport report) {
+    boolean sms = report.getChannel() == null || report.getChannel() == MessageChannel.SMS;
+    if (report.getSource() == ReportSource.STATUS_CALLBACK) {
+      if (sms && failed(report) && report.getMessageSid() != null) {
+        smsFailedLater(report.getMessageSid(), report.getErrorCode());
+      }
+      return;
+    }
     if (report.getSource() != ReportSource.SENDER) {
       return;
     }
     if (report.getStatus() == DeliveryStatus.FAILED && report.getProgramId() != null) {
       update(report.getProgramId(), report.getPhone(), o -> o.smsFailed(report.getErrorCode()));
-    } else if (report.getStatus() == DeliveryStatus.QUEUED
-        || report.getStatus() == DeliveryStatus.SENT) {
+    } else if (sms
+        && (report.getStatus() == DeliveryStatus.QUEUED
+            || report.getStatus() == DeliveryStatus.SENT)) {
       smsSent.incrementAndGet();
+      if (report.getMessageSid() != null && report.getProgramId() != null) {
+        smsAccepted(report.getMessageSid(), report.getProgramId(), report.getPhone());
+      }
     }
   }
+
+  private static boolean failed(SmsDeliveryReport report) {
+    return (report.getStatus() == DeliveryStatus.UNDELIVERED
+            || report.getStatus() == DeliveryStatus.FAILED)
+        && report.getErrorCode() != null;
+  }
+
+  /**
+   * An SMS the sender had accepted: a carrier's later failure (a status callback, which names only
+   * the message sid) is then the failure of its program and phone.
+   */
+  private void smsAccepted(String messageSid, String programId, String phone) {
+    Integer failure = failuresBySid.remove(messageSid);
+    if (failure != null) {
+      update(programId, phone, o -> o.smsFailed(failure));
+    } else {
+      acceptedBySid.put(messageSid, new SentTo(programId, phone));
+    }
+  }
+
+  /** A carrier's failure of an accepted SMS; kept until the sender's report of it is read. */
+  private void smsFailedLater(String messageSid, int errorCode) {
+    SentTo sent = acceptedBySid.get(messageSid);
+    if (sent == null) {
+      failuresBySid.put(messageSid, errorCode);
+    } else {
+      update(sent.programId(), sent.phone(), o -> o.smsFailed(errorCode));
+    }
+  }
+
+  private record SentTo(String programId, String phone) {}
 
   /**
    * The front door keeps the refused body verbatim: the subscriber is found by the phone and

@@ -66,18 +66,22 @@ final class CallProgress {
 
   /** A call accepted by the API: reported initiated, then rings and is picked up, a delay apart. */
   void placed(SandboxCall call) {
-    later(() -> report(call, "initiated", "initiated"));
+    // Each step is scheduled once the previous one was reported: callbacks arrive in order.
     later(
         () -> {
-          move(call.sid(), SandboxCall.RINGING, "ringing");
+          report(call, "initiated", "initiated");
           later(
               () -> {
-                Optional<SandboxCall> answered =
-                    move(call.sid(), SandboxCall.IN_PROGRESS, "answered");
-                if (answered.isPresent() && answered.get().gather() == null) {
-                  // Nothing listens for keys: the callee hears the message and the call ends.
-                  later(() -> complete(call.sid()));
-                }
+                move(call.sid(), SandboxCall.RINGING, "ringing");
+                later(
+                    () -> {
+                      Optional<SandboxCall> answered =
+                          move(call.sid(), SandboxCall.IN_PROGRESS, "answered");
+                      if (answered.isPresent() && answered.get().gather() == null) {
+                        // Nothing listens for keys: the callee hears the message, the call ends.
+                        later(() -> complete(call.sid()));
+                      }
+                    });
               });
         });
   }

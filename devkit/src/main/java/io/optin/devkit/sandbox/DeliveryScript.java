@@ -6,8 +6,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides per destination what the sandbox reports after accepting a message; the first rule whose
- * suffix ends the 'To' number wins, anything else is delivered.
+ * Decides per destination what the sandbox reports after accepting an SMS; the first rule whose
+ * suffix ends the 'To' number wins, anything else is delivered. WhatsApp messages are not scripted:
+ * they are delivered (unless to a {@link MagicNumbers magic number}).
  *
  * <p>The {@link #standard()} script follows a mnemonic, the last four digits name the Twilio error
  * code: numbers ending in 3003 are undelivered with 30003 (unreachable handset), 3005 with 30005

@@ -100,12 +100,21 @@ public final class TwilioSandbox implements AutoCloseable {
   }
 
   /**
-   * What the network reports after accepting a message; {@link DeliveryScript#standard()} by
-   * default.
+   * What the network reports after accepting an SMS (WhatsApp messages are delivered); {@link
+   * DeliveryScript#standard()} by default.
    */
   public TwilioSandbox deliveryScript(DeliveryScript script) {
     this.deliveryScript = Objects.requireNonNull(script, "script");
     return this;
+  }
+
+  /**
+   * What the network reports for a message to {@code to}: the script's word for an SMS; a WhatsApp
+   * message ({@code whatsapp:}) is delivered, unless to a magic number: the script describes the
+   * SMS network, and an SMS filtered or lost says nothing of WhatsApp.
+   */
+  private DeliveryOutcome outcomeFor(String to) {
+    return to.startsWith("whatsapp:") ? DeliveryOutcome.DELIVERED : deliveryScript.outcomeFor(to);
   }
 
   /** The wait before each status of a delivery; {@link #DEFAULT_CALLBACK_DELAY} by default. */
@@ -189,8 +198,7 @@ public final class TwilioSandbox implements AutoCloseable {
             message -> {
               callbacks.play(
                   message,
-                  MagicNumbers.deliveryTo(message.to())
-                      .orElseGet(() -> deliveryScript.outcomeFor(message.to())),
+                  MagicNumbers.deliveryTo(message.to()).orElseGet(() -> outcomeFor(message.to())),
                   callbackDelay);
               phones.accept(message);
             },

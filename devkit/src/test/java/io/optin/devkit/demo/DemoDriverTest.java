@@ -47,6 +47,23 @@ class DemoDriverTest {
     assertThat(DemoDriver.classify(new WebhookAnswer(403, ""))).isEqualTo(Answer.FAILED);
   }
 
+  @Test
+  void shouldClassifyTheTwimlAnswersOfTheVoiceWebhook() {
+    assertThat(
+            DemoDriver.classify(
+                new WebhookAnswer(
+                    200,
+                    "<Response><Say language=\"en-US\">Confirmed, thank you. Goodbye.</Say>"
+                        + "<Hangup/></Response>")))
+        .isEqualTo(Answer.CONFIRMED);
+    assertThat(
+            DemoDriver.classify(
+                new WebhookAnswer(
+                    200,
+                    "<Response><Say>This code has expired. Please sign up again.</Say></Response>")))
+        .isEqualTo(Answer.EXPIRED);
+  }
+
   private static WebhookAnswer twiml(String text) {
     return new WebhookAnswer(
         200,

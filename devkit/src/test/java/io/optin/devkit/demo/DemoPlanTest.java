@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.optin.devkit.sandbox.DeliveryOutcome;
 import io.optin.devkit.sandbox.DeliveryScript;
+import io.optin.devkit.sandbox.MagicNumbers;
 import io.optin.domain.screening.PhoneCheck;
 import io.optin.domain.screening.PhoneNormalizer;
 import java.net.InetAddress;
@@ -23,13 +24,16 @@ class DemoPlanTest {
     // When
     DemoPlan plan = DemoPlan.of(300);
 
-    // Then 300 = 8 x 37 + 4: the first four paths take one more
+    // Then 300 = 10 x 30
     assertThat(plan.size()).isEqualTo(300);
-    assertThat(plan.counts().values()).containsOnly(37, 38);
-    assertThat(plan.counts().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
-    assertThat(plan.counts())
-        .containsEntry(DemoPath.REPLY_YES, 38)
-        .containsEntry(DemoPath.LATE_ANSWER, 37);
+    assertThat(plan.counts().values()).containsOnly(30);
+    assertThat(plan.counts()).hasSize(DemoPath.values().length);
+
+    // and 305 = 10 x 30 + 5: the first five paths take one more
+    assertThat(DemoPlan.of(305).counts())
+        .containsEntry(DemoPath.NO_ANSWER, 31)
+        .containsEntry(DemoPath.LATE_ANSWER, 30)
+        .containsEntry(DemoPath.WHATSAPP, 30);
   }
 
   @Test
@@ -75,7 +79,7 @@ class DemoPlanTest {
 
   @Test
   void shouldSendTheCarrierRefusedOnesToTwiliosInvalidNumberUnderTheirOwnPrograms() {
-    DemoPlan plan = DemoPlan.of(80);
+    DemoPlan plan = DemoPlan.of(100);
 
     assertThat(plan.on(DemoPath.REFUSED_BY_CARRIER))
         .hasSize(10)
@@ -86,10 +90,60 @@ class DemoPlanTest {
   }
 
   @Test
+  void shouldPutTheFirstLandlineOnTheSandboxLandlineAndTheOthersOnFictionalOnes() {
+    // Given a plan with 30 landline subscribers
+    DemoPlan plan = DemoPlan.of(300);
+
+    // Then each has its own phone under the landline program, the first the magic landline
+    List<DemoSubscriber> landlines = plan.on(DemoPath.LANDLINE);
+    assertThat(landlines).hasSize(30);
+    assertThat(landlines).extracting(DemoSubscriber::programId).containsOnly("demo-landline");
+    assertThat(landlines)
+        .extracting(DemoSubscriber::phone)
+        .doesNotHaveDuplicates()
+        .startsWith(MagicNumbers.LANDLINE, "+14155550199", "+12125550199")
+        .contains("+18085550199", "+14155550198");
+    // and the demo's sandbox makes every one of them a landline
+    DeliveryScript script = DemoPlan.deliveryScript();
+    assertThat(landlines)
+        .allSatisfy(
+            s ->
+                assertThat(
+                        s.phone().equals(MagicNumbers.LANDLINE)
+                            ? DeliveryOutcome.undelivered(30006)
+                            : script.outcomeFor(s.phone()))
+                    .isEqualTo(DeliveryOutcome.undelivered(30006)));
+  }
+
+  @Test
+  void shouldPutTheWhatsAppOnesOnFictionalPhonesWhoseSmsIsFiltered() {
+    // Given the largest plan
+    DemoPlan plan = DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS);
+
+    // Then each has its own phone under the WhatsApp program, below the landlines
+    List<DemoSubscriber> filtered = plan.on(DemoPath.WHATSAPP);
+    assertThat(filtered).hasSize(100);
+    assertThat(filtered).extracting(DemoSubscriber::programId).containsOnly("demo-whatsapp");
+    assertThat(filtered)
+        .extracting(DemoSubscriber::phone)
+        .doesNotHaveDuplicates()
+        .startsWith("+14155550189", "+12125550189")
+        .contains("+18085550185")
+        .doesNotContainAnyElementsOf(
+            plan.on(DemoPath.LANDLINE).stream().map(DemoSubscriber::phone).toList());
+    // and the demo's sandbox reports their SMS filtered
+    assertThat(filtered)
+        .allSatisfy(
+            s ->
+                assertThat(DemoPlan.deliveryScript().outcomeFor(s.phone()))
+                    .isEqualTo(DeliveryOutcome.undelivered(30007)));
+  }
+
+  @Test
   void shouldPlanPhonesTheSandboxDelivers() {
     // The standard delivery script fails numbers ending 3003, 3005…: a reachable subscriber must
     // get its SMS
-    DeliveryScript script = DeliveryScript.standard();
+    DeliveryScript script = DemoPlan.deliveryScript();
 
     DemoPlan.of(DemoPlan.MAX_SUBSCRIBERS).subscribers().stream()
         .filter(s -> s.path().receivesCode())
@@ -110,7 +164,7 @@ class DemoPlanTest {
 
   @Test
   void shouldFindASubscriberByProgramAndPhone() {
-    DemoPlan plan = DemoPlan.of(16);
+    DemoPlan plan = DemoPlan.of(20);
     DemoSubscriber carrierRefused = plan.on(DemoPath.REFUSED_BY_CARRIER).get(1);
 
     assertThat(plan.find(carrierRefused.programId(), DemoPlan.CARRIER_REFUSED_PHONE))
@@ -119,11 +173,11 @@ class DemoPlanTest {
   }
 
   @ParameterizedTest
-  @ValueSource(ints = {0, 7, 1001})
+  @ValueSource(ints = {0, 9, 1001})
   void shouldRefuseSizesOutsideOnePerPathToTheSandboxMemory(int size) {
     assertThatThrownBy(() -> DemoPlan.of(size))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessageContaining("8 (one per path) to 1000");
+        .hasMessageContaining("10 (one per path) to 1000");
   }
 
   private static PhoneCheck validAsSent(PhoneCheck check, String phone) {

@@ -4,13 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConfirmationMethod;
+import io.optin.avro.MessageChannel;
 import io.optin.devkit.demo.DrivenSubscriber.Answer;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
 class OutcomeJudgeTest {
 
-  private static final DemoPlan PLAN = DemoPlan.of(8);
+  private static final DemoPlan PLAN = DemoPlan.of(DemoPath.values().length);
   private static final Instant T = Instant.parse("2025-01-01T10:00:00Z");
 
   @Test
@@ -33,6 +34,42 @@ class OutcomeJudgeTest {
                 202,
                 Observed.NOTHING.smsFailed(21211).closedAs(ChallengeOutcome.EXPIRED, null)))
         .isEqualTo(DemoPath.REFUSED_BY_CARRIER.expected());
+    assertThat(
+            describe(
+                DemoPath.LANDLINE,
+                202,
+                Observed.NOTHING
+                    .smsFailed(30006)
+                    .confirmedBy(ConfirmationMethod.VOICE_KEYPRESS)
+                    .closedAs(ChallengeOutcome.CONFIRMED, "confirmed by voice keypress")))
+        .isEqualTo(DemoPath.LANDLINE.expected());
+  }
+
+  @Test
+  void shouldPassAFilteredSmsOnlyWhenConfirmedByAYesOnWhatsApp() {
+    Observed filtered =
+        Observed.NOTHING.smsFailed(30007).closedAs(ChallengeOutcome.CONFIRMED, null);
+
+    assertThat(
+            describe(
+                DemoPath.WHATSAPP,
+                202,
+                filtered.confirmedBy(ConfirmationMethod.REPLY_YES, MessageChannel.WHATSAPP)))
+        .isEqualTo(DemoPath.WHATSAPP.expected());
+    assertThat(describe(DemoPath.WHATSAPP, 202, filtered.confirmedBy(ConfirmationMethod.REPLY_YES)))
+        .isEqualTo("SMS failed (30007), confirmed once by YES");
+  }
+
+  @Test
+  void shouldNotPassALandlineConfirmedByAnythingButAKeyPress() {
+    Observed byYes =
+        Observed.NOTHING
+            .smsFailed(30006)
+            .confirmedBy(ConfirmationMethod.REPLY_YES)
+            .closedAs(ChallengeOutcome.CONFIRMED, null);
+
+    assertThat(OutcomeJudge.describe(driven(DemoPath.LANDLINE, 202), byYes))
+        .isEqualTo("SMS failed (30006), confirmed once by YES");
   }
 
   @Test

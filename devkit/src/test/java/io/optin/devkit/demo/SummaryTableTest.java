@@ -26,7 +26,7 @@ class SummaryTableTest {
 
   @Test
   void shouldRenderOneRowPerPathThenTheTotalLatenciesAndAPass() {
-    // Given every subscriber of an 8-subscriber run as expected
+    // Given every subscriber of a 10-subscriber run as expected
     DemoSummary summary = summary(allMatched(), List.of(), Map.of(), 0);
 
     // When
@@ -44,7 +44,9 @@ class SummaryTableTest {
             "answer late                     1  late YES answered expired, closed EXPIRED                   1  OK",
             "invalid number                  1  400 at signup, reject recorded                              1  OK",
             "number refused by carrier       1  SMS failed (21211), closed EXPIRED                          1  OK",
-            "TOTAL                           8                                                              8  OK",
+            "landline, press 1               1  SMS failed (30006), confirmed once by key 1 on call         1  OK",
+            "filtered, YES on WhatsApp       1  SMS failed (30007), confirmed once by WhatsApp YES          1  OK",
+            "TOTAL                          10                                                             10  OK",
             "",
             "LATENCY                          COUNT       P50       P95       P99       MAX",
             "signup accepted -> SMS at phone      6     41 ms    120 ms    180 ms     1.3 s",
@@ -55,7 +57,7 @@ class SummaryTableTest {
             "Consent audit: no records. Audit chain: not verified.",
             "Confirmations of no demo subscriber: 0. Dead letters: 0.",
             "Confirmation window 20.0 s. Stack started in 4.2 s; wall time 43.0 s.",
-            "PASSED: all 8 subscribers ended as their path requires.");
+            "PASSED: all 10 subscribers ended as their path requires.");
     assertThat(summary.passed()).isTrue();
   }
 
@@ -64,7 +66,7 @@ class SummaryTableTest {
     // Given the "never answer" subscriber confirmed
     List<PathResult> paths = allMatched();
     paths.set(4, new PathResult(DemoPath.NO_ANSWER, 1, 0));
-    DemoSubscriber neverAnswered = DemoPlan.of(8).on(DemoPath.NO_ANSWER).get(0);
+    DemoSubscriber neverAnswered = DemoPlan.of(10).on(DemoPath.NO_ANSWER).get(0);
     DemoSummary summary =
         summary(paths, List.of(new Mismatch(neverAnswered, "confirmed once by YES")), Map.of(), 0);
 
@@ -75,10 +77,10 @@ class SummaryTableTest {
     assertThat(table.lines())
         .contains(
             "never answer                    1  closed EXPIRED                                              0  MISMATCH",
-            "TOTAL                           8                                                              7  MISMATCH",
+            "TOTAL                          10                                                              9  MISMATCH",
             "Not as expected:",
             "  #5 never answer, " + neverAnswered.phone() + " demo: confirmed once by YES",
-            "FAILED: 1 of 8 subscribers did not end as their path requires.");
+            "FAILED: 1 of 10 subscribers did not end as their path requires.");
     assertThat(summary.passed()).isFalse();
   }
 
@@ -104,7 +106,7 @@ class SummaryTableTest {
     assertThat(SummaryTable.render(summary).lines())
         .contains(
             "Confirmations of no demo subscriber: 2. Dead letters: 0.",
-            "FAILED: 0 of 8 subscribers did not end as their path requires; 2 confirmations of no demo subscriber.");
+            "FAILED: 0 of 10 subscribers did not end as their path requires; 2 confirmations of no demo subscriber.");
   }
 
   @Test
@@ -147,7 +149,7 @@ class SummaryTableTest {
     assertThat(SummaryTable.render(summary))
         .contains("Audit chain: broken at sequence 12.")
         .contains(
-            "FAILED: 0 of 8 subscribers did not end as their path requires; the audit chain is broken.");
+            "FAILED: 0 of 10 subscribers did not end as their path requires; the audit chain is broken.");
   }
 
   @Test

@@ -429,6 +429,36 @@ class SandboxCallsAndWhatsAppTest {
   }
 
   @Test
+  void shouldDeliverAWhatsAppMessageWhateverTheSmsScriptSaysOfTheNumber() {
+    // Given a script that loses every SMS to numbers ending 0001
+    sandbox.deliveryScript(
+        DeliveryScript.allDelivered().when("0001", DeliveryOutcome.undelivered(30003)));
+
+    // When an SMS and a WhatsApp message go to such a number
+    Message.creator(new PhoneNumber(PHONE), new PhoneNumber(OPTIN_NUMBER), "Your code")
+        .create(client);
+    Message.creator(
+            new PhoneNumber("whatsapp:" + PHONE),
+            new PhoneNumber("whatsapp:" + OPTIN_NUMBER),
+            (String) null)
+        .setContentSid(CONTENT_SID)
+        .create(client);
+
+    // Then the SMS is lost, the WhatsApp message delivered
+    await()
+        .atMost(AT_MOST)
+        .untilAsserted(
+            () -> {
+              assertThat(sandbox.messagesTo(PHONE))
+                  .extracting(SandboxMessage::status, SandboxMessage::errorCode)
+                  .containsExactly(tuple("undelivered", 30003));
+              assertThat(sandbox.messagesTo("whatsapp:" + PHONE))
+                  .extracting(SandboxMessage::status, SandboxMessage::errorCode)
+                  .containsExactly(tuple("delivered", null));
+            });
+  }
+
+  @Test
   void shouldFailAWhatsAppMessageToTheLandlineWith63003() {
     // When
     Message.creator(

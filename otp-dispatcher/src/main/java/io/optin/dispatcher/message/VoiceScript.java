@@ -1,6 +1,8 @@
 package io.optin.dispatcher.message;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -73,7 +75,7 @@ public final class VoiceScript {
   /**
    * @param expiresIn said in whole minutes, rounded down, at least 1
    * @param gatherAction where Twilio posts the key pressed ({@code
-   *     <public.base.url>/webhooks/twilio/voice})
+   *     <public.base.url>/webhooks/twilio/voice}); the call's language is added as {@code ?lang=}
    */
   public RenderedVoice render(
       String programId, String locale, String code, Duration expiresIn, URI gatherAction) {
@@ -86,9 +88,11 @@ public final class VoiceScript {
     Texts texts = textsFor(locale);
     String language = sayLanguage(locale, texts);
     String brand = templates.brandOf(programId);
+    // The voice webhook says its answer in the call's language, which it reads from its URL.
+    URI action = withLanguage(gatherAction, language);
     return new RenderedVoice(
-        twiml(texts, language, brand, minutes, spoken(code), gatherAction),
-        twiml(texts, language, brand, minutes, spoken("*".repeat(code.length())), gatherAction));
+        twiml(texts, language, brand, minutes, spoken(code), action),
+        twiml(texts, language, brand, minutes, spoken("*".repeat(code.length())), action));
   }
 
   private static String twiml(
@@ -145,6 +149,13 @@ public final class VoiceScript {
     }
     Locale parsed = Locale.forLanguageTag(tag);
     return parsed.getLanguage() + "-" + parsed.getCountry().toUpperCase(Locale.ROOT);
+  }
+
+  /** {@code action?lang=<language>} (or {@code &lang=} after a query of its own). */
+  static URI withLanguage(URI action, String language) {
+    String separator = action.getRawQuery() == null ? "?" : "&";
+    return URI.create(
+        action + separator + "lang=" + URLEncoder.encode(language, StandardCharsets.UTF_8));
   }
 
   private static String fill(String text, String brand, String minutes) {

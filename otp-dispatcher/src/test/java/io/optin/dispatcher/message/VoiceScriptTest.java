@@ -34,7 +34,8 @@ class VoiceScriptTest {
                 + "1. 2. 3. 4. 5. 6.</Say><Pause length=\"1\"/>"
                 + say
                 + "Ce code est valable 9 minutes.</Say>"
-                + "<Gather numDigits=\"1\" action=\"https://optin.example/webhooks/twilio/voice\""
+                + "<Gather numDigits=\"1\""
+                + " action=\"https://optin.example/webhooks/twilio/voice?lang=fr-FR\""
                 + " method=\"POST\" timeout=\"10\">"
                 + say
                 + "Pour confirmer votre inscription, appuyez sur 1.</Say></Gather></Response>");

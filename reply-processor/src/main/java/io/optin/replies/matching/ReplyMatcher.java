@@ -13,8 +13,8 @@ import java.util.Set;
 
 /**
  * The double opt-in rules: an answer with event time {@code r} confirms challenge {@code c} iff
- * {@code c.issuedAt <= r < c.expiresAt}; a bare YES confirms the most recently issued such
- * challenge.
+ * {@code c.issuedAt <= r < c.expiresAt}; a bare YES (texted, on WhatsApp, or the confirming key of
+ * a call) confirms the most recently issued such challenge.
  *
  * <p>Pure: no store, no clock, no I/O. Given a phone's challenges and one answer it returns the
  * outcome, the next state and the challenges to close; the topology turns that into records.
@@ -148,7 +148,8 @@ public final class ReplyMatcher {
             ChallengeOutcome.CONFIRMED,
             confirmedReason(reply.method()),
             reply.method(),
-            reply.at());
+            reply.at(),
+            reply.channel());
     return Decision.answered(
         Outcome.CONFIRMED,
         state.withClosed(c, ChallengeOutcome.CONFIRMED, reply.at()),
@@ -236,6 +237,7 @@ public final class ReplyMatcher {
       case REPLY_YES -> "confirmed by reply YES";
       case REPLY_CODE -> "confirmed by code reply";
       case CODE_ENTRY -> "confirmed by code entry";
+      case VOICE_KEYPRESS -> "confirmed by voice keypress";
       default -> "confirmed";
     };
   }

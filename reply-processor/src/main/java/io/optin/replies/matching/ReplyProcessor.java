@@ -5,6 +5,7 @@ import io.optin.avro.ChallengeEventType;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.VerificationAttempt;
 import io.optin.domain.otp.PhoneMask;
@@ -191,10 +192,14 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       return;
     }
     long r = sms.getReceivedAt().toEpochMilli();
+    // No channel is an SMS: answers recorded before channels existed, and the SMS webhook's own.
+    MessageChannel channel = sms.getChannel() == null ? MessageChannel.SMS : sms.getChannel();
     switch (sms.getIntent()) {
-      case CONFIRM -> answer(phone, Reply.yes(sms.getMessageSid(), sms.getToNumber(), r));
+      case CONFIRM -> answer(phone, Reply.yes(sms.getMessageSid(), sms.getToNumber(), r, channel));
       case CODE ->
-          answer(phone, Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r));
+          answer(
+              phone,
+              Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r, channel));
       case STOP -> optOut(phone, sms.getToNumber(), r);
       case START -> {
         state.putChallenges(phone, state.challenges(phone).withoutStopBefore(r));

@@ -56,6 +56,7 @@ final class ReplyRecords {
         .setConsentTextSha256(c.consentTextSha256())
         .setRequestedAt(Instant.ofEpochMilli(requestedAt))
         .setConfirmedAt(Instant.ofEpochMilli(closure.at()))
+        .setConfirmedVia(closure.confirmedVia())
         .build();
   }
 

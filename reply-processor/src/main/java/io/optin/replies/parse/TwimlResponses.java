@@ -1,8 +1,9 @@
 package io.optin.replies.parse;
 
 /**
- * The TwiML documents the inbound webhook answers with: one reply message, or nothing to send. Text
- * is XML-escaped, and characters XML 1.0 cannot carry are dropped, so any text yields a well-formed
+ * The TwiML documents the webhooks answer with: one reply message, or nothing to send (inbound
+ * messages); a text said before hanging up, or a prompt gathering one key again (voice). Text is
+ * XML-escaped, and characters XML 1.0 cannot carry are dropped, so any text yields a well-formed
  * document.
  */
 public final class TwimlResponses {
@@ -22,6 +23,29 @@ public final class TwimlResponses {
   /** Acknowledge without answering. */
   public static String empty() {
     return PROLOG + "<Response/>";
+  }
+
+  /** Say {@code text} in {@code language} (a BCP 47 tag Twilio knows), then hang up. */
+  public static String sayThenHangUp(String language, String text) {
+    return PROLOG + "<Response>" + say(language, text) + "<Hangup/></Response>";
+  }
+
+  /**
+   * Gather one key again while saying {@code prompt}; without a key, say {@code goodbye} and hang
+   * up. The {@code <Gather>} has no action: Twilio posts the key to the URL of this document, the
+   * webhook that answered it.
+   */
+  public static String gatherAgain(String language, String prompt, String goodbye) {
+    return PROLOG
+        + "<Response><Gather numDigits=\"1\">"
+        + say(language, prompt)
+        + "</Gather>"
+        + say(language, goodbye)
+        + "<Hangup/></Response>";
+  }
+
+  private static String say(String language, String text) {
+    return "<Say language=\"" + escape(language) + "\">" + escape(text) + "</Say>";
   }
 
   static String escape(String text) {

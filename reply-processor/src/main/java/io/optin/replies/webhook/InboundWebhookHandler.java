@@ -3,6 +3,7 @@ package io.optin.replies.webhook;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.ReplyIntent;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.domain.otp.PhoneMask;
@@ -30,13 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /webhooks/twilio/inbound}: a signed reply becomes one {@code InboundSms} (a code only
- * as its keyed hash, with the parser rule that read it), answered in TwiML: HELP/STOP/START at
- * once, a YES or code with its outcome when decided within the wait, REVIEW and OTHER with nothing.
- * Whichever instance receives it records it; the outcome comes from the instance that owns the
- * phone ({@link OutcomeAnswers}). An outcome not known within the wait (the owner unknown during a
- * rebalance included) is answered with an empty TwiML, never a 503: Twilio does not retry an
- * inbound SMS, and the reply is recorded and decided all the same.
+ * {@code POST /webhooks/twilio/inbound}: a signed reply, by SMS or WhatsApp (From and To {@code
+ * whatsapp:+E164}: the prefix is dropped and the channel is WHATSAPP), becomes one {@code
+ * InboundSms} (a code only as its keyed hash, with the parser rule that read it), answered in
+ * TwiML: HELP/STOP/START at once, a YES or code with its outcome when decided within the wait,
+ * REVIEW and OTHER with nothing. Whichever instance receives it records it; the outcome comes from
+ * the instance that owns the phone ({@link OutcomeAnswers}). An outcome not known within the wait
+ * (the owner unknown during a rebalance included) is answered with an empty TwiML, never a 503:
+ * Twilio does not retry an inbound SMS, and the reply is recorded and decided all the same.
  */
 public final class InboundWebhookHandler implements HttpHandler {
 
@@ -46,6 +48,8 @@ public final class InboundWebhookHandler implements HttpHandler {
   public static final String WEBHOOK = "inbound";
 
   private static final Logger LOG = LoggerFactory.getLogger(InboundWebhookHandler.class);
+
+  private static final String WHATSAPP = "whatsapp:";
 
   private final TwilioSignatureCheck signatures;
   private final ReplyParser parser;
@@ -109,12 +113,16 @@ public final class InboundWebhookHandler implements HttpHandler {
         return;
       }
       Optional<String> sid = TwilioWebhookForm.param(form.get(), "MessageSid", "SmsSid");
-      Optional<String> from = TwilioWebhookForm.param(form.get(), "From");
+      Optional<String> sender = TwilioWebhookForm.param(form.get(), "From");
+      boolean whatsapp = sender.map(InboundWebhookHandler::isWhatsApp).orElse(false);
+      Optional<String> from =
+          sender.map(InboundWebhookHandler::withoutWhatsApp).filter(f -> !f.isBlank());
       if (sid.isEmpty() || from.isEmpty()) {
         TwilioWebhookForm.text(exchange, 400, "MessageSid and From are required");
         return;
       }
-      Optional<String> to = TwilioWebhookForm.param(form.get(), "To");
+      Optional<String> to =
+          TwilioWebhookForm.param(form.get(), "To").map(InboundWebhookHandler::withoutWhatsApp);
       Optional<String> unclean =
           ControlCharacters.firstUncleanLine(form.get(), "MessageSid", "SmsSid", "From", "To");
       if (unclean.isPresent()) {
@@ -135,6 +143,8 @@ public final class InboundWebhookHandler implements HttpHandler {
               .setMaskedBody(ControlCharacters.neutralised(codes.mask().mask(body)))
               .setReceivedAt(Instant.now(clock))
               .setRule(reading.rule())
+              // No channel is an SMS (the field's null), as records written before channels.
+              .setChannel(whatsapp ? MessageChannel.WHATSAPP : null)
               .build();
       if (recentSids.firstSighting(sms.getMessageSid())) {
         try {
@@ -171,6 +181,15 @@ public final class InboundWebhookHandler implements HttpHandler {
       HttpExchanges.send(
           exchange, 200, TwimlResponses.CONTENT_TYPE, twiml.getBytes(StandardCharsets.UTF_8));
     }
+  }
+
+  static boolean isWhatsApp(String address) {
+    return address.regionMatches(true, 0, WHATSAPP, 0, WHATSAPP.length());
+  }
+
+  /** The number behind a {@code whatsapp:} address; any other address as it is. */
+  static String withoutWhatsApp(String address) {
+    return isWhatsApp(address) ? address.substring(WHATSAPP.length()).trim() : address;
   }
 
   /** The text to answer with, if any. */

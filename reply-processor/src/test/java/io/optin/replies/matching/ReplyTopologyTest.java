@@ -15,6 +15,7 @@ import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.ConfirmationMethod;
 import io.optin.avro.DeadLetter;
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
@@ -433,8 +434,112 @@ class ReplyTopologyTest {
     assertThat(outcome("SM-misfiled")).isNull();
   }
 
+  @Test
+  void shouldConfirmAKeyPressedDuringACallByVoiceKeypressExactlyOnce() {
+    // Given a key press and its replay (the same call's id), both in the window
+    Instant r = T0.plusSeconds(90);
+
+    // When
+    reply("CA-1:keypress", ReplyIntent.CONFIRM, null, r, MessageChannel.VOICE);
+    reply("CA-1:keypress", ReplyIntent.CONFIRM, null, r.plusSeconds(1), MessageChannel.VOICE);
+
+    // Then one confirmation, by voice keypress, over the voice channel
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, closed(ChallengeOutcome.CONFIRMED, "confirmed by voice keypress", 0, r)));
+    assertThat(confirmations.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, confirmed(ConfirmationMethod.VOICE_KEYPRESS, r, MessageChannel.VOICE)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                STATUS_KEY, status(OptInStatus.CONFIRMED, "confirmed by voice keypress", r)));
+    assertThat(outcome("CA-1:keypress")).isEqualTo("CONFIRMED");
+    assertThat(metrics.value("optin_confirmations_total", "voice_keypress")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldAnswerAKeyPressAfterTheWindowExpiredAndConfirmNothing() {
+    // When
+    reply("CA-late:keypress", ReplyIntent.CONFIRM, null, EXPIRES, MessageChannel.VOICE);
+
+    // Then
+    assertThat(outcome("CA-late:keypress")).isEqualTo("EXPIRED");
+    assertThat(confirmations.isEmpty()).isTrue();
+    assertThat(challengeEvents.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldConfirmAWhatsAppYesAsAYesViaWhatsApp() {
+    Instant r = T0.plusSeconds(40);
+
+    reply("SM-wa", ReplyIntent.CONFIRM, null, r, MessageChannel.WHATSAPP);
+
+    assertThat(confirmations.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, confirmed(ConfirmationMethod.REPLY_YES, r, MessageChannel.WHATSAPP)));
+    assertThat(challengeEvents.readValuesToList())
+        .extracting(ChallengeEvent::getReason)
+        .containsExactly("confirmed by reply YES");
+  }
+
+  @Test
+  void shouldConfirmACodeTextedBackOnWhatsAppViaWhatsApp() {
+    Instant r = T0.plusSeconds(41);
+
+    reply("SM-wa-code", ReplyIntent.CODE, hashOfCode("ch-1"), r, MessageChannel.WHATSAPP);
+
+    assertThat(confirmations.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(
+                PHONE, confirmed(ConfirmationMethod.REPLY_CODE, r, MessageChannel.WHATSAPP)));
+  }
+
+  @Test
+  void shouldConfirmOnceWhateverTheChannelOfTheAnswers() {
+    // Given a YES on WhatsApp, then a key press, then an SMS YES
+    reply("SM-wa", ReplyIntent.CONFIRM, null, T0.plusSeconds(10), MessageChannel.WHATSAPP);
+    reply("CA-2:keypress", ReplyIntent.CONFIRM, null, T0.plusSeconds(11), MessageChannel.VOICE);
+    reply("SM-sms", ReplyIntent.CONFIRM, null, T0.plusSeconds(12));
+
+    // Then only the first confirmed
+    assertThat(confirmations.readValuesToList())
+        .extracting(SubscriberConfirmed::getMethod, SubscriberConfirmed::getConfirmedVia)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(
+                ConfirmationMethod.REPLY_YES, MessageChannel.WHATSAPP));
+    assertThat(List.of(outcome("SM-wa"), outcome("CA-2:keypress"), outcome("SM-sms")))
+        .containsExactly("CONFIRMED", "ALREADY_CONFIRMED", "ALREADY_CONFIRMED");
+  }
+
+  @Test
+  void shouldOptOutOnAStopSentOnWhatsApp() {
+    Instant r = T0.plusSeconds(20);
+
+    reply("SM-wa-stop", ReplyIntent.STOP, null, r, MessageChannel.WHATSAPP);
+
+    assertThat(challengeEvents.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(PHONE, closed(ChallengeOutcome.REJECTED, "opted out by STOP", 0, r)));
+    assertThat(statuses.readKeyValuesToList())
+        .containsExactly(
+            KeyValue.pair(STATUS_KEY, status(OptInStatus.OPTED_OUT, "opted out by STOP", r)));
+    assertThat(confirmations.isEmpty()).isTrue();
+  }
+
   private void reply(String sid, ReplyIntent intent, String codeHash, Instant at) {
     inbound.pipeInput(PHONE, sms(sid, intent, codeHash, at), at);
+  }
+
+  private void reply(
+      String sid, ReplyIntent intent, String codeHash, Instant at, MessageChannel channel) {
+    inbound.pipeInput(
+        PHONE,
+        InboundSms.newBuilder(sms(sid, intent, codeHash, at)).setChannel(channel).build(),
+        at);
   }
 
   private static InboundSms sms(String sid, ReplyIntent intent, String codeHash, Instant at) {
@@ -478,7 +583,14 @@ class ReplyTopologyTest {
         .build();
   }
 
+  /** A confirmation by {@code method}; over SMS unless typed on a site (no channel). */
   private SubscriberConfirmed confirmed(ConfirmationMethod method, Instant at) {
+    return confirmed(
+        method, at, method == ConfirmationMethod.CODE_ENTRY ? null : MessageChannel.SMS);
+  }
+
+  private SubscriberConfirmed confirmed(
+      ConfirmationMethod method, Instant at, MessageChannel confirmedVia) {
     return SubscriberConfirmed.newBuilder()
         .setChallengeId("ch-1")
         .setSignupId("signup-ch-1")
@@ -490,6 +602,7 @@ class ReplyTopologyTest {
         .setConsentTextSha256("c0ffee")
         .setRequestedAt(T0)
         .setConfirmedAt(at)
+        .setConfirmedVia(confirmedVia)
         .build();
   }
 

@@ -3,6 +3,7 @@ package io.optin.replies.webhook;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.InboundSms;
+import io.optin.avro.MessageChannel;
 import io.optin.avro.ReplyIntent;
 import io.optin.domain.otp.OtpCodes;
 import io.optin.kit.http.HttpRoute;
@@ -400,6 +401,68 @@ class InboundWebhookHandlerTest {
     assertThat(published.on(Topics.SMS_INBOUND))
         .extracting(InboundSms::getIntent)
         .containsExactly(ReplyIntent.STOP);
+  }
+
+  @Test
+  void shouldPublishAWhatsAppYesWithoutThePrefixesOnTheWhatsAppChannel() throws Exception {
+    // Given a YES on WhatsApp, as Twilio posts it
+    decided.put("SM-wa", Outcome.CONFIRMED);
+    Map<String, String> form = reply("SM-wa", "YES");
+    form.put("From", "whatsapp:" + PHONE);
+    form.put("To", "whatsapp:" + OUR_NUMBER);
+    form.put("WaId", PHONE.substring(1));
+
+    // When
+    HttpResponse<String> response = signedPost(form);
+
+    // Then
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.body()).isEqualTo(twiml(ReplyTexts.defaults().confirmed()));
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .containsExactly(
+            InboundSms.newBuilder()
+                .setMessageSid("SM-wa")
+                .setPhone(PHONE)
+                .setToNumber(OUR_NUMBER)
+                .setIntent(ReplyIntent.CONFIRM)
+                .setCodeHash(null)
+                .setMaskedBody("YES")
+                .setReceivedAt(NOW)
+                .setChannel(MessageChannel.WHATSAPP)
+                .setRule("keyword")
+                .build());
+    assertThat(published.raw())
+        .singleElement()
+        .satisfies(r -> assertThat(r.key()).isEqualTo(PHONE));
+  }
+
+  @Test
+  void shouldPublishAWhatsAppStopAsAStop() throws Exception {
+    // Given
+    Map<String, String> form = reply("SM-wa-stop", "stop");
+    form.put("From", "WhatsApp:" + PHONE);
+    form.put("To", "whatsapp:" + OUR_NUMBER);
+
+    // When
+    HttpResponse<String> response = signedPost(form);
+
+    // Then
+    assertThat(response.body()).isEqualTo(twiml(ReplyTexts.defaults().stop()));
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .extracting(InboundSms::getPhone, InboundSms::getIntent, InboundSms::getChannel)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(PHONE, ReplyIntent.STOP, MessageChannel.WHATSAPP));
+  }
+
+  @Test
+  void shouldRejectAWhatsAppSenderWithNoNumber() throws Exception {
+    Map<String, String> form = reply("SM-wa-empty", "YES");
+    form.put("From", "whatsapp:");
+
+    HttpResponse<String> response = signedPost(form);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(published.raw()).isEmpty();
   }
 
   @Test

@@ -11,15 +11,18 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Twilio's webhooks, inbound replies and status callbacks: forged ones (no, a wrong or a misplaced
- * signature; bodies with bad %-escapes, binary or oversized) that must get 403; signed ones whose
- * content is hostile (10,000-digit replies, control characters, empty or missing parameters) that
- * must be answered, never dropped; paths that are not exactly a webhook's, and other methods.
+ * Twilio's webhooks, inbound replies, status callbacks and voice key presses: forged ones (no, a
+ * wrong or a misplaced signature; bodies with bad %-escapes, binary or oversized) that must get
+ * 403; signed ones whose content is hostile (10,000-digit replies, control characters, empty or
+ * missing parameters) that must be answered, never dropped; paths that are not exactly a webhook's,
+ * and other methods.
  */
 final class WebhookInputs implements InputFamily {
 
   static final String INBOUND = "/webhooks/twilio/inbound";
   static final String STATUS = "/webhooks/twilio/status";
+  static final String VOICE = "/webhooks/twilio/voice";
+  private static final List<String> PATHS = List.of(INBOUND, STATUS, VOICE);
   private static final String FORM = "application/x-www-form-urlencoded";
   private static final List<String> BAD_ENCODINGS =
       List.of("Body=%zz", "Body=%", "Body=%E0%A4%A", "From=%2", "%=x", "Body=100%", "To=%%41");
@@ -34,7 +37,7 @@ final class WebhookInputs implements InputFamily {
 
   @Override
   public FuzzInput one(Random random) {
-    String path = random.nextBoolean() ? INBOUND : STATUS;
+    String path = pick(random, PATHS);
     int kind = random.nextInt(10);
     if (kind < 4) {
       return forged(random, path);
@@ -129,7 +132,7 @@ final class WebhookInputs implements InputFamily {
         label = "signed, short or odd Body";
       }
       case 4 -> {
-        String name = pick(random, List.of("MessageSid", "From", "To", "MessageStatus"));
+        String name = pick(random, List.of("MessageSid", "CallSid", "From", "To", "MessageStatus"));
         form.remove(name);
         complete = isComplete(path, form);
         label = "signed, without " + name;
@@ -171,7 +174,7 @@ final class WebhookInputs implements InputFamily {
     if (!complete) {
       return FuzzInput.hostile(endpoint, request, false, label, 400);
     }
-    int answered = path.equals(INBOUND) ? 200 : 204;
+    int answered = path.equals(STATUS) ? 204 : 200;
     return controls
         ? FuzzInput.valid(endpoint, request, label, answered, 400)
         : FuzzInput.valid(endpoint, request, label, answered);
@@ -208,7 +211,19 @@ final class WebhookInputs implements InputFamily {
     Map<String, String> form = new LinkedHashMap<>();
     form.put("MessageSid", "SM" + Texts.hex(random, 32));
     form.put("AccountSid", "AC" + Texts.hex(random, 32));
-    if (path.equals(INBOUND)) {
+    if (path.equals(VOICE)) {
+      form.remove("MessageSid");
+      form.put("CallSid", "CA" + Texts.hex(random, 32));
+      form.put("Direction", pick(random, List.of("outbound-api", "inbound", "outbound-dial", "")));
+      form.put("From", "+15005550006");
+      form.put("To", targets.hostilePhones.next());
+      form.put("CallStatus", "in-progress");
+      form.put(
+          "Digits",
+          pick(
+              random,
+              List.of("1", "1", "2", "", "#", "1#", "\u0661", Texts.digits(random, 2000), "<1>")));
+    } else if (path.equals(INBOUND)) {
       form.put("From", targets.hostilePhones.next());
       form.put("To", "+15005550006");
       form.put(
@@ -223,6 +238,10 @@ final class WebhookInputs implements InputFamily {
   }
 
   private static boolean isComplete(String path, Map<String, String> form) {
+    if (path.equals(VOICE)) {
+      boolean outbound = form.getOrDefault("Direction", "").startsWith("outbound");
+      return form.containsKey("CallSid") && form.containsKey(outbound ? "To" : "From");
+    }
     return path.equals(INBOUND)
         ? form.containsKey("MessageSid") && form.containsKey("From")
         : form.containsKey("MessageSid")
