@@ -90,7 +90,7 @@ class OptinCommandTest {
     assertThat(err.toString())
         .contains(
             "unknown service 'mailer': expected ingest, dispatcher, sender, replies, "
-                + "audit or all");
+                + "audit, webhooks or all");
     assertThat(run(Map.of(), "run")).isEqualTo(2);
     assertThat(err.toString()).contains("Missing required parameter: 'SERVICE'");
   }
