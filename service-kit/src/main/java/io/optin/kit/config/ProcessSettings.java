@@ -195,50 +195,6 @@ public final class ProcessSettings {
               + "Unset: the host name and a hash of `streams.state.dir` (two processes cannot share "
               + "a state directory).");
 
-  public static final SettingsCatalogue CATALOGUE =
-      SettingsCatalogue.of(
-          KAFKA_BOOTSTRAP_SERVERS,
-          SCHEMA_REGISTRY_URL,
-          SCHEMA_REGISTRY_USER_INFO,
-          SCHEMA_REGISTRY_BEARER_TOKEN,
-          SCHEMA_REGISTRY_OAUTH_TOKEN_URL,
-          SCHEMA_REGISTRY_OAUTH_CLIENT_ID,
-          SCHEMA_REGISTRY_OAUTH_CLIENT_SECRET,
-          SCHEMA_REGISTRY_OAUTH_SCOPE,
-          SCHEMA_REGISTRY_OAUTH_LOGICAL_CLUSTER,
-          SCHEMA_REGISTRY_OAUTH_IDENTITY_POOL_ID,
-          SCHEMA_REGISTRY_SSL_TRUSTSTORE_LOCATION,
-          SCHEMA_REGISTRY_SSL_TRUSTSTORE_PASSWORD,
-          SCHEMA_REGISTRY_SSL_TRUSTSTORE_TYPE,
-          SCHEMA_REGISTRY_SSL_KEYSTORE_LOCATION,
-          SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD,
-          SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE,
-          SCHEMA_REGISTRY_SSL_KEY_PASSWORD,
-          SCHEMA_REGISTRY_AUTO_REGISTER,
-          HTTP_PORT,
-          PUBLIC_BASE_URL,
-          HTTP_ADVERTISED_URL,
-          API_TOKENS,
-          HTTP_THREADS,
-          HTTP_MAX_CONNECTIONS,
-          HTTP_READ_TIMEOUT,
-          HTTP_IDLE_TIMEOUT,
-          STREAMS_STATE_DIR,
-          STREAMS_ROCKSDB_MEMORY_MB,
-          INSTANCE_ID);
-
-  private ProcessSettings() {}
-
-  /** The limits of the HTTP port: {@code http.threads}, {@code http.max.connections}, timeouts. */
-  public static HttpLimits httpLimits(Settings settings) {
-    return new HttpLimits(
-        settings.integer(HTTP_THREADS),
-        settings.integer(HTTP_MAX_CONNECTIONS),
-        settings.duration(HTTP_READ_TIMEOUT),
-        settings.duration(HTTP_IDLE_TIMEOUT),
-        HttpExchanges.MAX_BODY_BYTES);
-  }
-
   /** The {@code schema.registry.*} settings that reach the registry client. */
   private static final List<Setting<String>> REGISTRY_CLIENT =
       List.of(
@@ -258,6 +214,36 @@ public final class ProcessSettings {
           SCHEMA_REGISTRY_SSL_KEYSTORE_PASSWORD,
           SCHEMA_REGISTRY_SSL_KEYSTORE_TYPE,
           SCHEMA_REGISTRY_SSL_KEY_PASSWORD);
+
+  public static final SettingsCatalogue CATALOGUE =
+      SettingsCatalogue.union(
+          SettingsCatalogue.of(KAFKA_BOOTSTRAP_SERVERS),
+          SettingsCatalogue.of(REGISTRY_CLIENT.toArray(Setting<?>[]::new)),
+          SettingsCatalogue.of(
+              SCHEMA_REGISTRY_AUTO_REGISTER,
+              HTTP_PORT,
+              PUBLIC_BASE_URL,
+              HTTP_ADVERTISED_URL,
+              API_TOKENS,
+              HTTP_THREADS,
+              HTTP_MAX_CONNECTIONS,
+              HTTP_READ_TIMEOUT,
+              HTTP_IDLE_TIMEOUT,
+              STREAMS_STATE_DIR,
+              STREAMS_ROCKSDB_MEMORY_MB,
+              INSTANCE_ID));
+
+  private ProcessSettings() {}
+
+  /** The limits of the HTTP port: {@code http.threads}, {@code http.max.connections}, timeouts. */
+  public static HttpLimits httpLimits(Settings settings) {
+    return new HttpLimits(
+        settings.integer(HTTP_THREADS),
+        settings.integer(HTTP_MAX_CONNECTIONS),
+        settings.duration(HTTP_READ_TIMEOUT),
+        settings.duration(HTTP_IDLE_TIMEOUT),
+        HttpExchanges.MAX_BODY_BYTES);
+  }
 
   /**
    * The registry client's settings: URL, one way to authenticate, TLS stores; checked, and the
