@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -144,10 +145,7 @@ class BrokerFailoverIT {
 
     // Then every flow is confirmed, exactly once, once the platform stops
     pump.stopSigningUp();
-    await("every flow confirmed, log in " + running.log())
-        .atMost(RECOVERING)
-        .pollInterval(POLL)
-        .until(pump::step);
+    awaitEveryFlowConfirmed(pump);
     System.out.printf(
         Locale.ROOT,
         "BROKER FAILOVER (node %d of 3 SIGKILLed, leader of %s-0): %d flows; first new"
@@ -206,5 +204,16 @@ class BrokerFailoverIT {
 
   private static double seconds(long from, long to) {
     return (to - from) / 1e9;
+  }
+
+  private void awaitEveryFlowConfirmed(FlowPump pump) {
+    try {
+      await("every flow confirmed, log in " + running.log())
+          .atMost(RECOVERING)
+          .pollInterval(POLL)
+          .until(pump::step);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "; " + pump.describeOpen(), e);
+    }
   }
 }

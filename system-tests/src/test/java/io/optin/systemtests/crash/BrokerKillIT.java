@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -136,10 +137,7 @@ class BrokerKillIT {
 
     // And once the platform stops, every flow is confirmed exactly once
     pump.stopSigningUp();
-    await("every flow confirmed, log in " + running.log())
-        .atMost(RECOVERING)
-        .pollInterval(POLL)
-        .until(pump::step);
+    awaitEveryFlowConfirmed(pump);
     System.out.println(
         "BROKER SIGKILL (optin broker: single broker and registry), "
             + pump.phones().size()
@@ -160,5 +158,16 @@ class BrokerKillIT {
 
   private static double seconds(long from, long to) {
     return (to - from) / 1e9;
+  }
+
+  private void awaitEveryFlowConfirmed(FlowPump pump) {
+    try {
+      await("every flow confirmed, log in " + running.log())
+          .atMost(RECOVERING)
+          .pollInterval(POLL)
+          .until(pump::step);
+    } catch (ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "; " + pump.describeOpen(), e);
+    }
   }
 }

@@ -1,13 +1,19 @@
 package io.optin.systemtests.crash;
 
+import io.optin.avro.InboundSms;
+import io.optin.avro.SignupRequested;
+import io.optin.avro.SmsSendRequested;
 import io.optin.avro.SubscriberConfirmed;
+import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.systemtests.CommittedRecords;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Flows driven at a steady pace through a fault: each {@link #step()} signs up the phones due by
@@ -121,6 +127,40 @@ final class FlowPump {
   /** SubscriberConfirmed records by phone, as last read. */
   Map<String, Long> confirmations() {
     return confirmations;
+  }
+
+  /**
+   * The flows still open, each with where it stands outside optin and how many records of it each
+   * topic of the flow holds: what a failure must say to tell a lost record from a slow one.
+   */
+  String describeOpen() {
+    List<String> open = phones.stream().filter(p -> !confirmations.containsKey(p)).toList();
+    if (open.isEmpty()) {
+      return "no open flow";
+    }
+    Map<String, Long> signups = count(Topics.SIGNUP_REQUESTS, SignupRequested::getPhone);
+    Map<String, Long> commands = count(Topics.SMS_OUTBOUND, SmsSendRequested::getPhone);
+    Map<String, Long> inbound = count(Topics.SMS_INBOUND, InboundSms::getPhone);
+    return open.size()
+        + " open flow(s): "
+        + open.stream()
+            .limit(20)
+            .map(
+                phone ->
+                    String.format(
+                        Locale.ROOT,
+                        "%s [%s; on the topics: %d signup(s), %d SMS command(s), %d reply(ies)]",
+                        phone,
+                        world.stageOf(phone),
+                        signups.getOrDefault(phone, 0L),
+                        commands.getOrDefault(phone, 0L),
+                        inbound.getOrDefault(phone, 0L)))
+            .collect(Collectors.joining("; "));
+  }
+
+  private <V extends SpecificRecord> Map<String, Long> count(
+      Topic<V> topic, Function<V, String> phone) {
+    return topics.read(topic).stream().collect(Collectors.groupingBy(phone, Collectors.counting()));
   }
 
   private Map<String, Long> countByPhone() {

@@ -130,6 +130,23 @@ final class OutsideWorld implements AutoCloseable {
     return Map.copyOf(refusals);
   }
 
+  /**
+   * Where one phone's flow stands outside optin, for a failure message: its signup call, whether
+   * its code arrived, its reply call, and any final refusal.
+   */
+  String stageOf(String phone) {
+    Integer signupRefusal = refusals.get("signup " + phone);
+    Integer replyRefusal = refusals.get("reply " + phone);
+    return "signup "
+        + signups.get(phone)
+        + (signupRefusal == null ? "" : " (" + signupRefusal + ")")
+        + ", code "
+        + (codeArrived(phone) ? "arrived" : "not arrived")
+        + ", reply "
+        + replies.get(phone)
+        + (replyRefusal == null ? "" : " (" + replyRefusal + ")");
+  }
+
   /** Webhook deliveries Twilio had to repeat. */
   int redeliveries() {
     return redeliveries.get();
