@@ -117,10 +117,11 @@ public final class ProcessSettings {
           NO_MANAGEMENT_PORT,
           65_535,
           "Port serving only `/health/live`, `/health/ready` and `/metrics` (every other path "
-              + "404), on the host of `http.port`, with a connection cap of its own so that no "
+              + "404), on the host of `http.port`, with a connection cap of its own (32) so that no "
               + "flood of the public port can keep a probe out; bind it to an internal network "
               + "and point probes at it. -1: none, health and metrics only on `http.port` (which "
-              + "serves them in any case); 0: any free port. Must differ from `http.port`.");
+              + "serves them in any case); 0: any free port. Must differ from `http.port`: `optin run` and `--check` refuse the "
+              + "same port.");
   public static final Setting<String> PUBLIC_BASE_URL =
       Setting.text(
           "public.base.url",
@@ -158,7 +159,9 @@ public final class ProcessSettings {
           HttpLimits.DEFAULT_MAX_CONNECTIONS,
           16,
           100_000,
-          "Open connections to the HTTP port beyond which new ones wait in the accept backlog.");
+          "Open connections to the HTTP port beyond which new ones wait in the accept backlog. "
+              + "The management port (`http.management.port`) is capped apart, so that a full "
+              + "public port never holds its probes.");
   public static final Setting<Duration> HTTP_READ_TIMEOUT =
       Setting.duration(
           "http.read.timeout",
