@@ -8,6 +8,7 @@ import static io.optin.dispatcher.DispatcherSettings.TWILIO_FROM;
 import static io.optin.dispatcher.DispatcherSettings.TWILIO_MESSAGING_SERVICE_SID;
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
 import static io.optin.kit.config.ProcessSettings.HTTP_ADVERTISED_URL;
+import static io.optin.kit.config.ProcessSettings.HTTP_MANAGEMENT_PORT;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
 import static io.optin.kit.config.ProcessSettings.STREAMS_STATE_DIR;
@@ -38,6 +39,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -98,7 +100,11 @@ public final class EmbeddedOptin implements AutoCloseable {
   }
 
   private static EmbeddedOptin start(Settings settings, Duration demoWindow) {
+    OptionalInt managementPort = ProcessSettings.managementPort(settings);
     ListeningPorts.requireFree(HOST, settings.integer(HTTP_PORT), HTTP_PORT);
+    if (managementPort.isPresent()) {
+      ListeningPorts.requireFree(HOST, managementPort.getAsInt(), HTTP_MANAGEMENT_PORT);
+    }
     boolean useSandbox = settings.optional(TWILIO_ACCOUNT_SID).isEmpty();
     if (useSandbox) {
       ListeningPorts.requireFree(HOST, settings.integer(DEV_SANDBOX_PORT), DEV_SANDBOX_PORT);
@@ -121,6 +127,7 @@ public final class EmbeddedOptin implements AutoCloseable {
           HttpGateway.open(
               HOST,
               settings.integer(HTTP_PORT),
+              managementPort,
               ProcessSettings.httpLimits(settings),
               settings.list(API_TOKENS),
               registry);
@@ -180,6 +187,13 @@ public final class EmbeddedOptin implements AutoCloseable {
   /** Where the API, the webhooks, health and metrics listen: {@code http://127.0.0.1:<port>}. */
   public URI gatewayUrl() {
     return gateway.url();
+  }
+
+  /**
+   * Where only health and metrics listen ({@code http.management.port}); empty when it is not set.
+   */
+  public Optional<URI> managementUrl() {
+    return gateway.managementUrl();
   }
 
   /** The URL Twilio calls and signatures are checked against ({@code public.base.url}). */

@@ -75,6 +75,16 @@ public final class DevCommand implements Callable<Integer> {
             + "metrics "
             + optin.gatewayUrl()
             + "/metrics)");
+    optin
+        .managementUrl()
+        .ifPresent(
+            management ->
+                out.println(
+                    "Management       "
+                        + management
+                        + "  (management port "
+                        + management.getPort()
+                        + ": /health/live, /health/ready, /metrics only)"));
     out.println(
         "Twilio webhooks  "
             + optin.inboundWebhookUrl()

@@ -2,6 +2,7 @@ package io.optin.server.cli;
 
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
 import static io.optin.kit.config.ProcessSettings.HTTP_ADVERTISED_URL;
+import static io.optin.kit.config.ProcessSettings.HTTP_MANAGEMENT_PORT;
 import static io.optin.kit.config.ProcessSettings.HTTP_PORT;
 import static io.optin.kit.config.ProcessSettings.KAFKA_BOOTSTRAP_SERVERS;
 import static io.optin.kit.config.ProcessSettings.SCHEMA_REGISTRY_URL;
@@ -23,6 +24,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -78,6 +80,7 @@ public final class RunCommand implements Callable<Integer> {
     Settings settings = config.load();
     Set<ServiceName> selected = ServiceName.parse(services);
     requireTokensForTheApi(settings, selected);
+    OptionalInt managementPort = ProcessSettings.managementPort(settings);
     PrintWriter out = spec.commandLine().getOut();
     long startedAt = System.nanoTime();
     out.println(
@@ -90,11 +93,15 @@ public final class RunCommand implements Callable<Integer> {
             + ")...");
     out.flush();
     ListeningPorts.requireFree(ANY_HOST, settings.integer(HTTP_PORT), HTTP_PORT);
+    if (managementPort.isPresent()) {
+      ListeningPorts.requireFree(ANY_HOST, managementPort.getAsInt(), HTTP_MANAGEMENT_PORT);
+    }
     Metrics registry = new Metrics();
     HttpGateway gateway =
         HttpGateway.open(
             ANY_HOST,
             settings.integer(HTTP_PORT),
+            managementPort,
             ProcessSettings.httpLimits(settings),
             settings.list(API_TOKENS),
             registry);
@@ -134,6 +141,16 @@ public final class RunCommand implements Callable<Integer> {
                       + " (routes "
                       + gateway.routes()
                       + ", /health/ready, /metrics)");
+              gateway
+                  .managementUrl()
+                  .ifPresent(
+                      management ->
+                          out.println(
+                              "Management       "
+                                  + management
+                                  + " (management port "
+                                  + management.getPort()
+                                  + ": /health/live, /health/ready, /metrics only)"));
               out.printf(
                   Locale.ROOT,
                   ready
@@ -190,6 +207,11 @@ public final class RunCommand implements Callable<Integer> {
     List<String> problems = new ArrayList<>();
     try {
       requireTokensForTheApi(settings, selected);
+    } catch (SettingsException e) {
+      problems.addAll(e.problems());
+    }
+    try {
+      ProcessSettings.managementPort(settings);
     } catch (SettingsException e) {
       problems.addAll(e.problems());
     }

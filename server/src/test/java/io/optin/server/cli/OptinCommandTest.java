@@ -125,6 +125,30 @@ class OptinCommandTest {
   }
 
   @Test
+  void shouldRefuseAManagementPortThatIsTheHttpPort() {
+    // When
+    int exit =
+        run(
+            Map.of(
+                "OPTIN_API_TOKENS", "t1",
+                "OPTIN_HTTP_PORT", "9000",
+                "OPTIN_HTTP_MANAGEMENT_PORT", "9000"),
+            "run",
+            "ingest");
+
+    // Then it does not start, nor bind anything
+    assertThat(exit).isEqualTo(2);
+    assertThat(err.toString())
+        .isEqualTo(
+            "optin: http.management.port=9000 from environment variable "
+                + "OPTIN_HTTP_MANAGEMENT_PORT is also http.port: the management port must be "
+                + "another port (or -1 for none, 0 for any free port); set "
+                + "OPTIN_HTTP_MANAGEMENT_PORT=<port>"
+                + System.lineSeparator());
+    assertThat(out.toString()).isEmpty();
+  }
+
+  @Test
   void shouldCheckOptionsLikeSettings() {
     // When
     int exit = run(Map.of(), "topics", "create", "--partitions", "0");

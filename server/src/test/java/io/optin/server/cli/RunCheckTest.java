@@ -129,6 +129,41 @@ class RunCheckTest {
   }
 
   @Test
+  void shouldReportAManagementPortThatIsTheHttpPort() {
+    // Given
+    Map<String, String> environment = complete();
+    environment.put("OPTIN_HTTP_MANAGEMENT_PORT", "8080");
+
+    // When
+    int exit = run(environment, "run", "ingest", "--check");
+
+    // Then
+    assertThat(out.toString())
+        .isEqualTo(
+            "NOT OK: 1 problem stops ingest:\n"
+                + "  - http.management.port=8080 from environment variable"
+                + " OPTIN_HTTP_MANAGEMENT_PORT is also http.port: the management port must be"
+                + " another port (or -1 for none, 0 for any free port); set"
+                + " OPTIN_HTTP_MANAGEMENT_PORT=<port>\n");
+    assertThat(exit).isEqualTo(1);
+  }
+
+  @Test
+  void shouldSayOkWithAManagementPortOfItsOwn() {
+    // Given
+    Map<String, String> environment = complete();
+    environment.put("OPTIN_HTTP_MANAGEMENT_PORT", "8558");
+
+    // When
+    int exit = run(environment, "run", "ingest", "--check");
+
+    // Then
+    assertThat(out.toString())
+        .isEqualTo("OK: ingest would start with these settings (nothing was connected).\n");
+    assertThat(exit).isZero();
+  }
+
+  @Test
   void shouldRefuseToStartWhatTheCheckRefuses() {
     // Given settings the check refuses for the sender
     Map<String, String> environment = complete();

@@ -340,11 +340,21 @@ class DeploymentFilesTest {
     assertThat(variables).containsEntry("OPTIN_SMS_SENDER_ID", "$(POD_NAME)");
     assertThat(container.get("envFrom"))
         .isEqualTo(List.of(Map.of("secretRef", Map.of("name", "optin-secrets"))));
-    // And the probes are the health endpoints, the state in the image's volume, as its user
+    // And the probes are the health endpoints on the management port, the state in the image's
+    // volume, as its user
     assertThat(ComposeFile.map(ComposeFile.map(container, "readinessProbe"), "httpGet"))
-        .containsEntry("path", "/health/ready");
+        .isEqualTo(Map.of("path", "/health/ready", "port", "management"));
     assertThat(ComposeFile.map(ComposeFile.map(container, "livenessProbe"), "httpGet"))
-        .containsEntry("path", "/health/live");
+        .isEqualTo(Map.of("path", "/health/live", "port", "management"));
+    assertThat(container.get("ports"))
+        .isEqualTo(
+            List.of(
+                Map.of("name", "http", "containerPort", 8080),
+                Map.of(
+                    "name",
+                    "management",
+                    "containerPort",
+                    Integer.parseInt(variables.get("OPTIN_HTTP_MANAGEMENT_PORT").toString()))));
     assertThat(container.get("volumeMounts"))
         .isEqualTo(List.of(Map.of("name", "state", "mountPath", stateVolume())));
     assertThat(ComposeFile.map(pod, "securityContext")).containsEntry("runAsUser", 10001);

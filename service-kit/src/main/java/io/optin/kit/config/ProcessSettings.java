@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.TreeMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.config.ConfigException;
@@ -103,9 +104,24 @@ public final class ProcessSettings {
           "Register a record's schema on first write; set to false where schemas are registered ahead by CI.");
 
   // HTTP
+  /** {@code http.management.port} unset: health and metrics on the public port only. */
+  public static final int NO_MANAGEMENT_PORT = -1;
+
   public static final Setting<Integer> HTTP_PORT =
       Setting.port(
           "http.port", 8080, "Port of the HTTP API and the Twilio webhooks (0 = any free port).");
+  public static final Setting<Integer> HTTP_MANAGEMENT_PORT =
+      Setting.integer(
+          "http.management.port",
+          NO_MANAGEMENT_PORT,
+          NO_MANAGEMENT_PORT,
+          65_535,
+          "Port serving only `/health/live`, `/health/ready` and `/metrics` (every other path "
+              + "404), on the host of `http.port`, with a connection cap of its own (32) so that no "
+              + "flood of the public port can keep a probe out; bind it to an internal network "
+              + "and point probes at it. -1: none, health and metrics only on `http.port` (which "
+              + "serves them in any case); 0: any free port. Must differ from `http.port`: `optin run` and `--check` refuse the "
+              + "same port.");
   public static final Setting<String> PUBLIC_BASE_URL =
       Setting.text(
           "public.base.url",
@@ -143,7 +159,9 @@ public final class ProcessSettings {
           HttpLimits.DEFAULT_MAX_CONNECTIONS,
           16,
           100_000,
-          "Open connections to the HTTP port beyond which new ones wait in the accept backlog.");
+          "Open connections to the HTTP port beyond which new ones wait in the accept backlog. "
+              + "The management port (`http.management.port`) is capped apart, so that a full "
+              + "public port never holds its probes.");
   public static final Setting<Duration> HTTP_READ_TIMEOUT =
       Setting.duration(
           "http.read.timeout",
@@ -222,6 +240,7 @@ public final class ProcessSettings {
           SettingsCatalogue.of(
               SCHEMA_REGISTRY_AUTO_REGISTER,
               HTTP_PORT,
+              HTTP_MANAGEMENT_PORT,
               PUBLIC_BASE_URL,
               HTTP_ADVERTISED_URL,
               API_TOKENS,
@@ -243,6 +262,35 @@ public final class ProcessSettings {
         settings.duration(HTTP_READ_TIMEOUT),
         settings.duration(HTTP_IDLE_TIMEOUT),
         HttpExchanges.MAX_BODY_BYTES);
+  }
+
+  /**
+   * {@code http.management.port}, empty when it is -1 (none).
+   *
+   * @throws SettingsException when it is {@code http.port} (other than 0, any free port): one port
+   *     cannot be both
+   */
+  public static OptionalInt managementPort(Settings settings) {
+    int management = settings.integer(HTTP_MANAGEMENT_PORT);
+    if (management == NO_MANAGEMENT_PORT) {
+      return OptionalInt.empty();
+    }
+    int port = settings.integer(HTTP_PORT);
+    if (management != 0 && management == port) {
+      throw new SettingsException(
+          HTTP_MANAGEMENT_PORT.key()
+              + "="
+              + management
+              + " from "
+              + settings.origin(HTTP_MANAGEMENT_PORT)
+              + " is also "
+              + HTTP_PORT.key()
+              + ": the management port must be another port (or -1 for none, 0 for any free "
+              + "port); set "
+              + HTTP_MANAGEMENT_PORT.environmentVariable()
+              + "=<port>");
+    }
+    return OptionalInt.of(management);
   }
 
   /**

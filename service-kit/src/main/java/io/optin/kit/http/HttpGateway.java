@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -31,6 +32,11 @@ import org.slf4j.LoggerFactory;
  * metrics and the OpenAPI document never need a token. Health and metrics answer on the port's own
  * threads, so they answer while every handler thread waits on an outcome or many slow clients are
  * connected.
+ *
+ * <p>With a management port ({@code http.management.port}) the same server also listens there,
+ * serving health and metrics only (404 for every other path) under a connection cap of its own
+ * ({@link #MANAGEMENT_MAX_CONNECTIONS}): however many clients fill the public port's connections, a
+ * probe still connects. The public port keeps serving health and metrics too.
  *
  * <p>The port is bound by {@link #open}, before the services exist, so that a port of 0 is known
  * when the services' public URL is made from it; routes are mounted afterwards with {@link #mount}.
@@ -57,6 +63,16 @@ public final class HttpGateway implements AutoCloseable {
    */
   public static final String INTERNAL_PREFIX = "/internal/";
 
+  /**
+   * Open connections to the management port beyond which new ones wait: its clients are probes and
+   * a metrics scraper, a handful at a time.
+   */
+  public static final int MANAGEMENT_MAX_CONNECTIONS = 32;
+
+  /** What the management port serves (and {@code /health/ready/{service}} under the second). */
+  public static final List<String> MANAGEMENT_PATHS =
+      List.of("/health/live", Readiness.PATH, "/metrics");
+
   private static final String STARTING_RETRY_AFTER_SECONDS = "5";
 
   private final BearerTokens tokens;
@@ -70,6 +86,9 @@ public final class HttpGateway implements AutoCloseable {
 
   /** Health, metrics and the OpenAPI document: answered on the port's own threads. */
   private final Map<String, HttpHandler> builtIn = new ConcurrentHashMap<>();
+
+  /** What the management port answers: health and metrics, on the port's own threads. */
+  private final Map<String, HttpHandler> management = new ConcurrentHashMap<>();
 
   /** The services' handlers by path prefix, run on handler threads. */
   private final Map<String, HttpHandler> handlers = new ConcurrentHashMap<>();
@@ -104,6 +123,22 @@ public final class HttpGateway implements AutoCloseable {
    */
   public static HttpGateway open(
       String host, int port, HttpLimits limits, List<String> apiTokens, Metrics metrics) {
+    return open(host, port, OptionalInt.empty(), limits, apiTokens, metrics);
+  }
+
+  /**
+   * As {@link #open(String, int, HttpLimits, List, Metrics)}, and binds {@code host:managementPort}
+   * too when it is present (0 = any free port), serving only health and metrics there.
+   *
+   * @throws IllegalArgumentException when the management port is the port (other than 0)
+   */
+  public static HttpGateway open(
+      String host,
+      int port,
+      OptionalInt managementPort,
+      HttpLimits limits,
+      List<String> apiTokens,
+      Metrics metrics) {
     HttpGateway gateway = new HttpGateway(new BearerTokens(apiTokens), metrics);
     gateway.builtIn.put("/health/live", new Liveness(() -> gateway.services));
     gateway.builtIn.put(Readiness.PATH, new Readiness(() -> gateway.services));
@@ -116,6 +151,9 @@ public final class HttpGateway implements AutoCloseable {
                 Metrics.CONTENT_TYPE,
                 metrics.render().getBytes(StandardCharsets.UTF_8)));
     gateway.builtIn.put(OpenApiDocument.PATH, openApiDocument());
+    for (String path : MANAGEMENT_PATHS) {
+      gateway.management.put(path, gateway.builtIn.get(path));
+    }
     // The process's /metrics shows its JVM beside optin's own meters.
     gateway.jvm = metrics.bindJvm();
     gateway.port =
@@ -126,13 +164,21 @@ public final class HttpGateway implements AutoCloseable {
             limits,
             gateway::route,
             HttpPort.Dialect.OPTIN,
-            gateway::timed);
+            gateway::timed,
+            managementPort.isPresent()
+                ? new HttpPort.Management(
+                    managementPort.getAsInt(), MANAGEMENT_MAX_CONNECTIONS, gateway::routeManagement)
+                : null);
     LOG.info(
-        "HTTP listening on {} ({} threads, {} connections at most, API tokens {})",
+        "HTTP listening on {} ({} threads, {} connections at most, API tokens {}){}",
         gateway.url(),
         limits.threads(),
         limits.maxConnections(),
-        apiTokens.isEmpty() ? "off" : "required on " + API_PREFIX + "*");
+        apiTokens.isEmpty() ? "off" : "required on " + API_PREFIX + "*",
+        gateway.managementPort().stream()
+            .mapToObj(bound -> ", management port " + bound + " (health and metrics only)")
+            .findFirst()
+            .orElse(""));
     return gateway;
   }
 
@@ -199,6 +245,16 @@ public final class HttpGateway implements AutoCloseable {
   /** {@code http://host:port}, with 127.0.0.1 for a wildcard address. */
   public URI url() {
     return port.url();
+  }
+
+  /** The bound management port (the free port chosen when 0 was asked), when there is one. */
+  public OptionalInt managementPort() {
+    return port.managementPort();
+  }
+
+  /** {@code http://host:port} of the management port, when there is one. */
+  public Optional<URI> managementUrl() {
+    return port.managementUrl();
   }
 
   /** The path prefixes of the mounted routes. */
@@ -278,6 +334,23 @@ public final class HttpGateway implements AutoCloseable {
       return new Serve(handler, Lane.INTERNAL);
     }
     return new Serve(handler, head.path().startsWith(WEBHOOK_PREFIX) ? Lane.PROVIDER : Lane.SHARED);
+  }
+
+  /**
+   * What to do with a request to the management port: health and metrics inline, 404 for anything
+   * else (the services' routes are never served there); a foreign {@code Host} is refused as on the
+   * public port.
+   */
+  private Decision routeManagement(RequestHead head) {
+    LoopbackHosts loopback = hosts;
+    if (loopback != null) {
+      Optional<Refuse> refused = loopback.refusal(head);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+    }
+    HttpHandler handler = HttpPort.longestPrefix(management, head.path());
+    return handler == null ? new Refuse(404, "not found", null) : new Serve(handler, Lane.INLINE);
   }
 
   /**

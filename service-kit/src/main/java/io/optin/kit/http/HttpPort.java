@@ -10,6 +10,8 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -43,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * Router} decides from the request's line and headers alone what to do with it, so a request that
  * will be refused is never read. Handlers marked inline (health, metrics) run on Jetty's own
  * threads and never queue behind the others.
+ *
+ * <p>A port may have a second, {@link Management management} connector on the same server: its own
+ * port, its own connection cap and its own router, so that the clients of the first, however many,
+ * cannot keep a probe from connecting.
  */
 public final class HttpPort implements AutoCloseable {
 
@@ -65,6 +71,9 @@ public final class HttpPort implements AutoCloseable {
 
   /** Jetty's own threads: selectors and inline answers; they never wait on a service. */
   private static final int IO_THREADS = 8;
+
+  /** Threads a connector leases from Jetty's pool: one acceptor, one selector. */
+  private static final int CONNECTOR_THREADS = 2;
 
   private static final String BUSY_RETRY_AFTER_SECONDS = "1";
 
@@ -149,6 +158,26 @@ public final class HttpPort implements AutoCloseable {
     Timing NONE = (rawPath, method, status, nanos) -> {};
   }
 
+  /**
+   * A second connector of the port for probes and scrapes: its connections are capped apart from
+   * the main connector's, and its requests go to {@code router} alone.
+   *
+   * @param port 0 = any free port
+   * @param maxConnections open connections to it beyond which new ones wait in the accept backlog
+   */
+  public record Management(int port, int maxConnections, Router router) {
+    public Management {
+      if (port < 0 || port > 65_535 || maxConnections < 1) {
+        throw new IllegalArgumentException(
+            "management port 0 to 65535 and a positive connection cap: "
+                + port
+                + ", "
+                + maxConnections);
+      }
+      Objects.requireNonNull(router, "router");
+    }
+  }
+
   /** Picks what to do with a request from its line and headers. */
   @FunctionalInterface
   public interface Router {
@@ -187,6 +216,8 @@ public final class HttpPort implements AutoCloseable {
 
   private final Server server;
   private final ServerConnector connector;
+  private final ServerConnector managementConnector;
+  private final Router managementRouter;
   private final ThreadPoolExecutor threads;
   private final ThreadPoolExecutor providerThreads;
   private final ThreadPoolExecutor internalThreads;
@@ -200,6 +231,8 @@ public final class HttpPort implements AutoCloseable {
   private HttpPort(
       Server server,
       ServerConnector connector,
+      ServerConnector managementConnector,
+      Router managementRouter,
       ThreadPoolExecutor threads,
       ThreadPoolExecutor providerThreads,
       ThreadPoolExecutor internalThreads,
@@ -210,6 +243,8 @@ public final class HttpPort implements AutoCloseable {
       Timing timing) {
     this.server = server;
     this.connector = connector;
+    this.managementConnector = managementConnector;
+    this.managementRouter = managementRouter;
     this.threads = threads;
     this.providerThreads = providerThreads;
     this.internalThreads = internalThreads;
@@ -249,7 +284,28 @@ public final class HttpPort implements AutoCloseable {
       Router router,
       Dialect dialect,
       Timing timing) {
-    QueuedThreadPool io = new QueuedThreadPool(IO_THREADS, 2);
+    return open(name, host, port, limits, router, dialect, timing, null);
+  }
+
+  /**
+   * As {@link #open(String, String, int, HttpLimits, Router, Dialect, Timing)}, with a {@code
+   * management} connector on the same host when it is not null.
+   */
+  public static HttpPort open(
+      String name,
+      String host,
+      int port,
+      HttpLimits limits,
+      Router router,
+      Dialect dialect,
+      Timing timing,
+      Management management) {
+    if (management != null && management.port() != 0 && management.port() == port) {
+      throw new IllegalArgumentException("the management port must differ from the port: " + port);
+    }
+    // The management connector's acceptor and selector take two threads of Jetty's own.
+    QueuedThreadPool io =
+        new QueuedThreadPool(IO_THREADS + (management == null ? 0 : CONNECTOR_THREADS), 2);
     io.setName(name + "-io");
     io.setDaemon(true);
     Server server = new Server(io);
@@ -262,14 +318,16 @@ public final class HttpPort implements AutoCloseable {
           UriCompliance.DEFAULT.with(
               "encoded slashes", UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR));
     }
-    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
-    connector.setHost(host);
-    connector.setPort(port);
-    connector.setIdleTimeout(limits.idleTimeout().toMillis());
     ReadDeadlines deadlines = new ReadDeadlines(limits.readTimeout());
-    connector.addBean(deadlines);
-    server.addConnector(connector);
+    ServerConnector connector = connector(server, http, host, port, limits, deadlines);
+    // Each connector is capped on its own: a full main connector stops accepting, the management
+    // connector does not.
     server.addBean(new NetworkConnectionLimit(limits.maxConnections(), connector));
+    ServerConnector managementConnector = null;
+    if (management != null) {
+      managementConnector = connector(server, http, host, management.port(), limits, deadlines);
+      server.addBean(new NetworkConnectionLimit(management.maxConnections(), managementConnector));
+    }
     server.setErrorHandler(new JsonErrorHandler());
     ThreadPoolExecutor pool =
         new ThreadPoolExecutor(
@@ -303,6 +361,8 @@ public final class HttpPort implements AutoCloseable {
         new HttpPort(
             server,
             connector,
+            managementConnector,
+            management == null ? null : management.router(),
             pool,
             providerPool,
             internalPool,
@@ -316,9 +376,33 @@ public final class HttpPort implements AutoCloseable {
       server.start();
     } catch (Exception e) {
       opened.close();
-      throw new IllegalStateException("cannot listen on " + host + ":" + port + ": " + e, e);
+      throw new IllegalStateException(
+          "cannot listen on "
+              + host
+              + ":"
+              + port
+              + (management == null ? "" : " and " + host + ":" + management.port())
+              + ": "
+              + e,
+          e);
     }
     return opened;
+  }
+
+  private static ServerConnector connector(
+      Server server,
+      HttpConfiguration http,
+      String host,
+      int port,
+      HttpLimits limits,
+      ReadDeadlines deadlines) {
+    ServerConnector connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+    connector.setHost(host);
+    connector.setPort(port);
+    connector.setIdleTimeout(limits.idleTimeout().toMillis());
+    connector.addBean(deadlines);
+    server.addConnector(connector);
+    return connector;
   }
 
   /** A router serving the handler of the longest prefix of the path, 404 when none. */
@@ -346,8 +430,24 @@ public final class HttpPort implements AutoCloseable {
     return connector.getLocalPort();
   }
 
+  /** The bound management port, when the port has a management connector. */
+  public OptionalInt managementPort() {
+    return managementConnector == null
+        ? OptionalInt.empty()
+        : OptionalInt.of(managementConnector.getLocalPort());
+  }
+
   /** {@code http://host:port}, with 127.0.0.1 for a wildcard address. */
   public URI url() {
+    return url(connector);
+  }
+
+  /** {@link #url()} of the management connector, when the port has one. */
+  public Optional<URI> managementUrl() {
+    return managementConnector == null ? Optional.empty() : Optional.of(url(managementConnector));
+  }
+
+  private static URI url(ServerConnector connector) {
     String host = connector.getHost();
     InetSocketAddress address =
         new InetSocketAddress(host == null ? "0.0.0.0" : host, connector.getLocalPort());
@@ -421,7 +521,12 @@ public final class HttpPort implements AutoCloseable {
         refuse(request, response, done, new Refuse(400, "malformed query string", "query"));
         return true;
       }
-      Decision decision = router.route(new RequestHead(request, uri));
+      Router chosen =
+          managementConnector != null
+                  && request.getConnectionMetaData().getConnector() == managementConnector
+              ? managementRouter
+              : router;
+      Decision decision = chosen.route(new RequestHead(request, uri));
       if (decision instanceof Refuse refusal) {
         refuse(request, response, done, refusal);
         return true;

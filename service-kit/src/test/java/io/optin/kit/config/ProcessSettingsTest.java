@@ -7,6 +7,7 @@ import io.optin.kit.streams.BoundedRocksDbMemory;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** The Kafka client settings every Streams app and the sender's consumer are given. */
@@ -89,5 +90,56 @@ class ProcessSettingsTest {
     assertThatThrownBy(() -> load(Map.of("OPTIN_INSTANCE_ID", "two words")))
         .isInstanceOf(SettingsException.class)
         .hasMessageContaining("instance.id");
+  }
+
+  @Test
+  void shouldHaveNoManagementPortUnlessOneIsSet() {
+    // Given nothing set, then -1 set
+    Settings unset = load(Map.of());
+    Settings none = load(Map.of("OPTIN_HTTP_MANAGEMENT_PORT", "-1"));
+
+    // Then health and metrics stay on the public port alone
+    assertThat(unset.integer(ProcessSettings.HTTP_MANAGEMENT_PORT)).isEqualTo(-1);
+    assertThat(ProcessSettings.managementPort(unset)).isEqualTo(OptionalInt.empty());
+    assertThat(ProcessSettings.managementPort(none)).isEqualTo(OptionalInt.empty());
+  }
+
+  @Test
+  void shouldGiveTheManagementPortWhenItDiffersFromTheHttpPortOrIsAnyFreePort() {
+    assertThat(ProcessSettings.managementPort(load(Map.of("OPTIN_HTTP_MANAGEMENT_PORT", "9464"))))
+        .isEqualTo(OptionalInt.of(9464));
+    // Both any free port: two different ones are bound.
+    assertThat(
+            ProcessSettings.managementPort(
+                load(Map.of("OPTIN_HTTP_PORT", "0", "OPTIN_HTTP_MANAGEMENT_PORT", "0"))))
+        .isEqualTo(OptionalInt.of(0));
+  }
+
+  @Test
+  void shouldRefuseAManagementPortThatIsTheHttpPort() {
+    // Given the management port set to the public port
+    Settings clash = load(Map.of("OPTIN_HTTP_PORT", "9000", "OPTIN_HTTP_MANAGEMENT_PORT", "9000"));
+
+    // Then
+    assertThatThrownBy(() -> ProcessSettings.managementPort(clash))
+        .isInstanceOf(SettingsException.class)
+        .hasMessage(
+            "http.management.port=9000 from environment variable OPTIN_HTTP_MANAGEMENT_PORT is "
+                + "also http.port: the management port must be another port (or -1 for none, 0 "
+                + "for any free port); set OPTIN_HTTP_MANAGEMENT_PORT=<port>");
+    // And the default public port is caught too
+    assertThatThrownBy(
+            () ->
+                ProcessSettings.managementPort(load(Map.of("OPTIN_HTTP_MANAGEMENT_PORT", "8080"))))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageStartingWith("http.management.port=8080 from environment variable");
+  }
+
+  @Test
+  void shouldRefuseAManagementPortOutOfRange() {
+    assertThatThrownBy(() -> load(Map.of("OPTIN_HTTP_MANAGEMENT_PORT", "-2")))
+        .isInstanceOf(SettingsException.class)
+        .hasMessageContaining("http.management.port")
+        .hasMessageContaining("must be between -1 and 65535");
   }
 }

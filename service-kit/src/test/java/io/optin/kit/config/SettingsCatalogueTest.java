@@ -92,6 +92,7 @@ class SettingsCatalogueTest {
     assertThat(SharedSettings.OTP_LENGTH.allowed()).isEqualTo("4 to 10");
     assertThat(SharedSettings.OTP_SECRET.allowed()).isEqualTo("32 bytes or more");
     assertThat(ProcessSettings.HTTP_PORT.allowed()).isEqualTo("0 to 65535");
+    assertThat(ProcessSettings.HTTP_MANAGEMENT_PORT.allowed()).isEqualTo("-1 to 65535");
     assertThat(ProcessSettings.CATALOGUE.all())
         .extracting(Setting::key)
         .containsExactly(
@@ -114,6 +115,7 @@ class SettingsCatalogueTest {
             "schema.registry.ssl.key.password",
             "schema.registry.auto.register",
             "http.port",
+            "http.management.port",
             "public.base.url",
             "http.advertised.url",
             "api.tokens",

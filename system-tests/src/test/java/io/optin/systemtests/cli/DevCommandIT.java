@@ -41,6 +41,8 @@ class DevCommandIT {
   private static final Pattern BROKER = Pattern.compile("Kafka broker\\s+(127\\.0\\.0\\.1:\\d+)");
   private static final Pattern REGISTRY =
       Pattern.compile("Schema Registry\\s+(http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern MANAGEMENT =
+      Pattern.compile("Management\\s+(http://127\\.0\\.0\\.1:\\d+)  \\(management port \\d+: ");
 
   @TempDir Path dir;
 
@@ -64,6 +66,11 @@ class DevCommandIT {
     assertThat(output)
         .contains("Data directory   " + dir.resolve("data").toAbsolutePath())
         .contains("Topics: " + Topics.all().size() + " created, 0 already existed.");
+    // And the management port it printed answers health, and nothing of the API
+    String management = group(MANAGEMENT, output);
+    assertThat(get(management + "/health/live")).startsWith("{\"live\":true,");
+    assertThat(get(management + "/v1/subscribers/+14155550123"))
+        .isEqualTo("{\"error\":\"not found\"}");
 
     // When stopped
     assertThat(first.stop()).isZero();
@@ -116,6 +123,7 @@ class DevCommandIT {
             + "\n"
             + "dev.sandbox.port=0\n"
             + "http.port=0\n"
+            + "http.management.port=0\n"
             + "dev.data.dir="
             + dir.resolve("data")
             + "\n"

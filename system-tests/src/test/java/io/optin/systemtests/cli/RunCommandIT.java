@@ -34,6 +34,8 @@ class RunCommandIT {
   private static final Pattern REGISTRY =
       Pattern.compile("Schema Registry\\s+(http://127\\.0\\.0\\.1:\\d+)");
   private static final Pattern HTTP = Pattern.compile("HTTP\\s+(http://127\\.0\\.0\\.1:\\d+)");
+  private static final Pattern MANAGEMENT =
+      Pattern.compile("Management\\s+(http://127\\.0\\.0\\.1:\\d+) \\(management port \\d+: ");
 
   private static final String API_TOKEN = "run-command-it-token";
 
@@ -70,15 +72,26 @@ class RunCommandIT {
         RunningCommand.start(
             OptinCommand.commandLine(
                 Map.of(
-                    "OPTIN_KAFKA_BOOTSTRAP_SERVERS", group(BROKER, brokerOutput),
-                    "OPTIN_SCHEMA_REGISTRY_URL", group(REGISTRY, brokerOutput),
-                    "OPTIN_OTP_SECRET", "test-otp-secret-of-at-least-32-bytes!",
-                    "OPTIN_TWILIO_FROM", "+15005550006",
-                    "OPTIN_AUDIT_MASTER_KEY", MasterKey.generate().toBase64(),
-                    "OPTIN_AUDIT_SIGNING_KEY", CheckpointSigningKey.generate().toBase64(),
-                    "OPTIN_HTTP_PORT", "0",
-                    "OPTIN_API_TOKENS", API_TOKEN,
-                    "OPTIN_STREAMS_STATE_DIR", dir.resolve("state").toString())),
+                    "OPTIN_KAFKA_BOOTSTRAP_SERVERS",
+                    group(BROKER, brokerOutput),
+                    "OPTIN_SCHEMA_REGISTRY_URL",
+                    group(REGISTRY, brokerOutput),
+                    "OPTIN_OTP_SECRET",
+                    "test-otp-secret-of-at-least-32-bytes!",
+                    "OPTIN_TWILIO_FROM",
+                    "+15005550006",
+                    "OPTIN_AUDIT_MASTER_KEY",
+                    MasterKey.generate().toBase64(),
+                    "OPTIN_AUDIT_SIGNING_KEY",
+                    CheckpointSigningKey.generate().toBase64(),
+                    "OPTIN_HTTP_PORT",
+                    "0",
+                    "OPTIN_HTTP_MANAGEMENT_PORT",
+                    "0",
+                    "OPTIN_API_TOKENS",
+                    API_TOKEN,
+                    "OPTIN_STREAMS_STATE_DIR",
+                    dir.resolve("state").toString())),
             "run",
             "dispatcher",
             "audit");
@@ -95,6 +108,21 @@ class RunCommandIT {
     assertThat(ready.statusCode()).isEqualTo(200);
     assertThat(ready.body())
         .contains("\"name\":\"dispatcher\",\"ready\":true", "\"name\":\"audit\",\"ready\":true");
+
+    // And the management port it printed answers health, and nothing of the API
+    String management = group(MANAGEMENT, output);
+    assertThat(management).isNotEqualTo(group(HTTP, output));
+    HttpResponse<String> managementReady =
+        get(HttpRequest.newBuilder(URI.create(management + "/health/ready")).build());
+    assertThat(managementReady.statusCode()).isEqualTo(200);
+    assertThat(managementReady.body()).isEqualTo(ready.body());
+    HttpResponse<String> notThere =
+        get(
+            HttpRequest.newBuilder(URI.create(management + "/v1/consent/+15005550006"))
+                .header("Authorization", "Bearer " + API_TOKEN)
+                .build());
+    assertThat(notThere.statusCode()).isEqualTo(404);
+    assertThat(notThere.body()).isEqualTo("{\"error\":\"not found\"}");
 
     // And the audit's consent export answers only a request with a token
     URI consent = URI.create(group(HTTP, output) + "/v1/consent/+15005550006");
