@@ -112,6 +112,10 @@ final class ReplyState {
       }
       count(phone, closure);
     }
+    // Told once the closed challenge is stored, so a waiter woken by it reads it settled.
+    if (decision.closures().stream().anyMatch(c -> c.outcome() == ChallengeOutcome.CONFIRMED)) {
+      listener.confirmed(phone);
+    }
     applyStatus(phone, statusChange, timestamp);
   }
 
