@@ -106,6 +106,36 @@ class OutcomeWaitTest {
   }
 
   @Test
+  void shouldLookAtTheOwnOutcomeAgainWhenTheCodeIsFoundSettledWithoutIt() {
+    // Given an attempt that confirms the challenge itself between the first look at its outcome
+    // and the look at its code (the topology records the outcome before the closed challenge)
+    AtomicInteger ownLooks = new AtomicInteger();
+    settled.add("+14155550100 spring-sale c0ffee");
+    OutcomeLookup confirmingItself =
+        new OutcomeLookup() {
+          @Override
+          public Optional<Outcome> outcome(String id) {
+            return ownLooks.incrementAndGet() == 1
+                ? Optional.empty()
+                : Optional.of(Outcome.CONFIRMED);
+          }
+
+          @Override
+          public Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
+            return codeLookup.settledCode(phone, programId, codeHash);
+          }
+        };
+    OutcomeWait wait =
+        new OutcomeWait(confirmingItself, Duration.ofMinutes(1), new OutcomeSignals(), 8);
+
+    // When / Then it is answered confirmed, its own outcome, not already confirmed
+    assertThat(wait.awaitCode("+14155550100", "attempt-1", "spring-sale", "c0ffee"))
+        .contains(Outcome.CONFIRMED);
+    assertThat(ownLooks).hasValue(2);
+    assertThat(settledLookups).hasValue(1);
+  }
+
+  @Test
   void shouldTellASettledCodeAtOnceWhenTooManyThreadsWaitAlready() {
     // Given one waiter allowed, taken
     OutcomeSignals signals = new OutcomeSignals();
