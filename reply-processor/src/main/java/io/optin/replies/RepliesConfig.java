@@ -2,6 +2,7 @@ package io.optin.replies;
 
 import static io.optin.kit.config.ProcessSettings.API_TOKENS;
 import static io.optin.kit.config.ProcessSettings.HTTP_ADVERTISED_URL;
+import static io.optin.kit.config.ProcessSettings.HTTP_THREADS;
 import static io.optin.kit.config.ProcessSettings.PUBLIC_BASE_URL;
 import static io.optin.kit.config.SharedSettings.PROGRAMS_ALLOWED;
 import static io.optin.kit.config.SharedSettings.REPLIES_PUBLISH_TIMEOUT;
@@ -47,6 +48,9 @@ import java.util.Set;
  *     it; empty answers every query from this instance's stores (one instance only)
  * @param peerToken the bearer token sent to the other instances (the first of {@code api.tokens});
  *     never logged
+ * @param maxWaitingAnswers webhooks and code entries that may wait for their outcome at once, and
+ *     requests to other instances in flight: {@value #WAITING_ANSWERS_PER_HTTP_THREAD} × {@code
+ *     http.threads} (see {@link #waitingAnswers})
  */
 public record RepliesConfig(
     Map<String, String> kafkaClientSettings,
@@ -60,10 +64,18 @@ public record RepliesConfig(
     int recentIdCapacity,
     Set<String> allowedPrograms,
     Optional<URI> advertisedUrl,
-    Optional<String> peerToken) {
+    Optional<String> peerToken,
+    int maxWaitingAnswers) {
 
   /** Replays of one webhook come within seconds: ten thousand ids cover minutes of traffic. */
   public static final int RECENT_ID_CAPACITY = 10_000;
+
+  /**
+   * Half the webhook lane, whose threads are {@code 4 × http.threads} (service-kit's {@code
+   * HttpPort}): the other half keeps publishing replies when the topology lags and every waiter
+   * waits the whole {@code replies.answer.wait}.
+   */
+  static final int WAITING_ANSWERS_PER_HTTP_THREAD = 2;
 
   public RepliesConfig {
     kafkaClientSettings =
@@ -82,6 +94,15 @@ public record RepliesConfig(
     allowedPrograms = Set.copyOf(Objects.requireNonNull(allowedPrograms, "allowedPrograms"));
     Objects.requireNonNull(advertisedUrl, "advertisedUrl");
     Objects.requireNonNull(peerToken, "peerToken");
+    if (maxWaitingAnswers < 1) {
+      throw new IllegalArgumentException(
+          "maxWaitingAnswers must be positive, got " + maxWaitingAnswers);
+    }
+  }
+
+  /** The answers that may wait at once on a port of {@code httpThreads} ({@code http.threads}). */
+  static int waitingAnswers(int httpThreads) {
+    return WAITING_ANSWERS_PER_HTTP_THREAD * httpThreads;
   }
 
   /**
@@ -104,7 +125,8 @@ public record RepliesConfig(
         RECENT_ID_CAPACITY,
         Set.copyOf(settings.list(PROGRAMS_ALLOWED)),
         settings.optional(HTTP_ADVERTISED_URL).map(URI::create),
-        firstToken(settings.list(API_TOKENS)));
+        firstToken(settings.list(API_TOKENS)),
+        waitingAnswers(settings.integer(HTTP_THREADS)));
   }
 
   private static Optional<String> firstToken(List<String> tokens) {
@@ -131,6 +153,8 @@ public record RepliesConfig(
         + advertisedUrl.map(URI::toString).orElse("<none: local queries only>")
         + ", peerToken="
         + (peerToken.isPresent() ? "<redacted>" : "<none>")
+        + ", maxWaitingAnswers="
+        + maxWaitingAnswers
         + "]";
   }
 }

@@ -51,13 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class RepliesService extends StreamsService {
 
   /** The service's word, in health and metrics. */
-  /**
-   * Webhooks and code entries that may wait for their outcome at once: half the webhook lane of the
-   * default port (4 × 32 threads), so the other half keeps publishing replies when the topology
-   * lags.
-   */
-  static final int MAX_WAITING_ANSWERS = 64;
-
   public static final String NAME = "replies";
 
   /** Longest wait to open a connection to another instance (they share a network). */
@@ -121,10 +114,10 @@ public final class RepliesService extends StreamsService {
     this.publisher =
         KafkaRecordPublisher.create(
             "optin-replies-http", config.kafkaClientSettings(), serdes, config.publishTimeout());
-    StoreLookups lookups = new StoreLookups(streams());
+    StoreLookups lookups = new StoreLookups(streams(), codes);
     metrics.watchChallengePhones(NAME, lookups::challengePhones);
     OutcomeWait localWait =
-        new OutcomeWait(lookups, config.answerWait(), signals, MAX_WAITING_ANSWERS);
+        new OutcomeWait(lookups, config.answerWait(), signals, config.maxWaitingAnswers());
     OutcomeAnswers outcomes = localWait;
     StatusLookup statuses = lookups;
     List<HttpRoute> internal = new ArrayList<>();
@@ -135,7 +128,7 @@ public final class RepliesService extends StreamsService {
               config.peerToken(),
               config.advertisedUrl().get().toString(),
               PEER_CONNECT_TIMEOUT,
-              MAX_WAITING_ANSWERS);
+              config.maxWaitingAnswers());
       RoutedLookups routed =
           new RoutedLookups(owners, lookups, localWait, peers, codes, config.answerWait());
       outcomes = routed;
@@ -146,7 +139,7 @@ public final class RepliesService extends StreamsService {
           new OwnerQueryHandler(
               owners,
               lookups,
-              new OutcomeWait(lookups, config.answerWait(), signals, MAX_WAITING_ANSWERS),
+              new OutcomeWait(lookups, config.answerWait(), signals, config.maxWaitingAnswers()),
               codes,
               config.answerWait());
       internal.add(new HttpRoute(RoutedLookups.OUTCOMES_PATH, owned));

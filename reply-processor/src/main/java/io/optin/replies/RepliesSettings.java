@@ -90,6 +90,7 @@ public final class RepliesSettings {
               ProcessSettings.PUBLIC_BASE_URL,
               ProcessSettings.HTTP_ADVERTISED_URL,
               ProcessSettings.API_TOKENS,
+              ProcessSettings.HTTP_THREADS,
               ProcessSettings.STREAMS_STATE_DIR,
               ProcessSettings.STREAMS_ROCKSDB_MEMORY_MB,
               ProcessSettings.INSTANCE_ID)

@@ -104,6 +104,19 @@ class RepliesConfigTest {
   }
 
   @Test
+  void shouldLetHalfTheWebhookLaneOfTheConfiguredPortWaitForOutcomes() {
+    // Given the default port (32 threads, a webhook lane of 4 × 32) and larger and smallest ones
+    // When / Then
+    assertThat(RepliesConfig.from(settings(Map.of())).maxWaitingAnswers()).isEqualTo(64);
+    assertThat(RepliesConfig.from(settings(Map.of("http.threads", "100"))).maxWaitingAnswers())
+        .isEqualTo(200);
+    assertThat(RepliesConfig.from(settings(Map.of("http.threads", "16"))).maxWaitingAnswers())
+        .isEqualTo(32);
+    assertThat(RepliesConfig.from(settings(Map.of("http.threads", "100"))).toString())
+        .endsWith(", maxWaitingAnswers=200]");
+  }
+
+  @Test
   void shouldRouteQueriesOnlyWithAnAdvertisedUrlAndSendTheFirstTokenToPeers() {
     // Given no advertised URL: one instance, every query answered locally
     RepliesConfig alone = RepliesConfig.from(settings(Map.of()));

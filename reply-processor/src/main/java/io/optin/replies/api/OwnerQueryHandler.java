@@ -23,8 +23,9 @@ import java.util.regex.Pattern;
 
 /**
  * The internal routes another instance asks when this one owns a phone's partition (see {@link
- * RoutedLookups}): {@code GET /internal/v1/outcomes/{id}?phone=&waitMillis=} (200 the outcome's
- * text, 204 not decided within the wait) and {@code GET /internal/v1/statuses/{phone}} (200 the
+ * RoutedLookups}): {@code GET /internal/v1/outcomes/{id}?phone=&waitMillis=[&programId=&codeHash=]}
+ * (200 the outcome's text, for a code attempt also ALREADY_CONFIRMED as soon as its code is
+ * settled; 204 not decided within the wait) and {@code GET /internal/v1/statuses/{phone}} (200 the
  * statuses as JSON) and {@code GET /internal/v1/settled-codes/{phone}?programId=&codeHash=} (200
  * the outcome a code entry is bound to get, 204 none settled). Answered from this instance's stores
  * only, never forwarded again: 503 with {@code Retry-After} when this instance does not own the
@@ -96,8 +97,14 @@ public final class OwnerQueryHandler implements HttpHandler {
       notOwner(exchange);
       return;
     }
+    Duration bounded = wait.isNegative() ? Duration.ZERO : wait.compareTo(max) > 0 ? max : wait;
+    String programId = query.get().getOrDefault("programId", "");
+    String codeHash = query.get().getOrDefault("codeHash", "");
+    // A code attempt's wait ends as soon as its code is settled too; both or neither are sent.
     Optional<Outcome> outcome =
-        waits.await(id, wait.isNegative() ? Duration.ZERO : wait.compareTo(max) > 0 ? max : wait);
+        programId.isEmpty() || codeHash.isEmpty()
+            ? waits.await(id, bounded)
+            : waits.awaitCode(phone, id, programId, codeHash, bounded);
     if (outcome.isEmpty()) {
       exchange.sendResponseHeaders(204, -1);
       return;

@@ -137,13 +137,14 @@ public final class VerificationHandler implements HttpHandler {
     }
     Optional<Outcome> outcome = settled;
     if (outcome.isEmpty()) {
-      outcome = outcomes.await(attempt.getPhone(), attempt.getAttemptId());
-    }
-    if (outcome.isEmpty()) {
-      // Confirmed during the wait, by an earlier attempt of the same code still ahead in the queue
-      // (or, in the moment between the two lookups, by this one).
+      // Ends as soon as an earlier attempt of the same code, still ahead in the queue, confirms
+      // the challenge: the client has its 200 then, not at the end of the whole wait.
       outcome =
-          outcomes.settledCode(attempt.getPhone(), attempt.getProgramId(), attempt.getCodeHash());
+          outcomes.awaitCode(
+              attempt.getPhone(),
+              attempt.getAttemptId(),
+              attempt.getProgramId(),
+              attempt.getCodeHash());
     }
     LOG.info(
         "code attempt {} for {}: {}",

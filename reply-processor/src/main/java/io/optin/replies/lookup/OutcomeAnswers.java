@@ -29,4 +29,17 @@ public interface OutcomeAnswers {
   default Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
     return Optional.empty();
   }
+
+  /**
+   * The outcome of code attempt {@code id}, or the {@link #settledCode} of its code as soon as it
+   * is settled during the wait (an earlier attempt of the same code, ahead in the partition's
+   * queue, confirmed the challenge): whichever is known first; empty when neither is known by the
+   * end of the wait. The attempt's own outcome wins when both are known at once.
+   *
+   * <p>This default tells the settled code only once the wait is over.
+   */
+  default Optional<Outcome> awaitCode(String phone, String id, String programId, String codeHash) {
+    Optional<Outcome> outcome = await(phone, id);
+    return outcome.isPresent() ? outcome : settledCode(phone, programId, codeHash);
+  }
 }

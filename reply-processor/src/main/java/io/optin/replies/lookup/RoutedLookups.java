@@ -36,7 +36,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class RoutedLookups implements OutcomeAnswers, StatusLookup {
 
-  /** {@code GET /internal/v1/outcomes/{id}?phone=&waitMillis=}: 200 its text, 204 not decided. */
+  /**
+   * {@code GET /internal/v1/outcomes/{id}?phone=&waitMillis=[&programId=&codeHash=]}: 200 its text
+   * (or, for a code attempt, {@code ALREADY_CONFIRMED} as soon as its code is settled), 204 not
+   * decided.
+   */
   public static final String OUTCOMES_PATH = "/internal/v1/outcomes/";
 
   /** {@code GET /internal/v1/statuses/{phone}}: 200 the phone's statuses as JSON. */
@@ -124,6 +128,28 @@ public final class RoutedLookups implements OutcomeAnswers, StatusLookup {
 
   @Override
   public Optional<Outcome> await(String phone, String id) {
+    return await(phone, id, null);
+  }
+
+  /**
+   * The owner ends its wait as soon as the code is settled ({@code programId} and {@code codeHash}
+   * ride on the one long poll, so nothing is polled over HTTP). An owner that ignores them (an
+   * older release) waits for the attempt only: its settled code is asked once after the wait, as is
+   * the new owner's when the phone moved.
+   */
+  @Override
+  public Optional<Outcome> awaitCode(String phone, String id, String programId, String codeHash) {
+    Optional<Outcome> outcome = await(phone, id, new CodeEntry(programId, codeHash));
+    return outcome.isPresent() ? outcome : settledCode(phone, programId, codeHash);
+  }
+
+  /** What a code attempt's wait ends on too, besides its own outcome. */
+  private record CodeEntry(String programId, String codeHash) {}
+
+  /**
+   * @param code the attempt's code, whose settling ends the wait; null for any other answer
+   */
+  private Optional<Outcome> await(String phone, String id, CodeEntry code) {
     long deadline = System.nanoTime() + max.toNanos();
     while (true) {
       Duration left = Duration.ofNanos(deadline - System.nanoTime());
@@ -132,7 +158,9 @@ public final class RoutedLookups implements OutcomeAnswers, StatusLookup {
       }
       Owner owner = owners.ownerOf(ReplyStores.OUTCOMES, phone);
       if (owner instanceof Local) {
-        return localWait.await(id, left);
+        return code == null
+            ? localWait.await(id, left)
+            : localWait.awaitCode(phone, id, code.programId(), code.codeHash(), left);
       }
       if (owner instanceof Remote remote) {
         try {
@@ -144,7 +172,13 @@ public final class RoutedLookups implements OutcomeAnswers, StatusLookup {
                       + "?phone="
                       + encode(phone)
                       + "&waitMillis="
-                      + left.toMillis(),
+                      + left.toMillis()
+                      + (code == null
+                          ? ""
+                          : "&programId="
+                              + encode(code.programId())
+                              + "&codeHash="
+                              + encode(code.codeHash())),
                   left.plus(POLL_SLACK));
           if (answer.status() == 200) {
             return Optional.of(Outcome.parse(new String(answer.body(), StandardCharsets.UTF_8)));

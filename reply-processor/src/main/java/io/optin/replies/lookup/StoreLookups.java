@@ -1,11 +1,13 @@
 package io.optin.replies.lookup;
 
+import io.optin.domain.otp.OtpCodes;
 import io.optin.replies.matching.Outcome;
 import io.optin.replies.matching.OutcomeEntry;
 import io.optin.replies.matching.PhoneChallenges;
 import io.optin.replies.matching.PhoneStatuses;
 import io.optin.replies.matching.ProgramStatus;
 import io.optin.replies.matching.ReplyStores;
+import io.optin.replies.matching.SettledCodes;
 import java.util.Map;
 import java.util.Optional;
 import org.apache.kafka.streams.KafkaStreams;
@@ -26,9 +28,14 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class StoreLookups implements OutcomeLookup, StatusLookup {
 
   private final KafkaStreams streams;
+  private final OtpCodes codes;
 
-  public StoreLookups(KafkaStreams streams) {
+  /**
+   * @param codes tells which challenge a code hash is the code of (for {@link #settledCode})
+   */
+  public StoreLookups(KafkaStreams streams, OtpCodes codes) {
     this.streams = streams;
+    this.codes = codes;
   }
 
   @Override
@@ -36,6 +43,22 @@ public final class StoreLookups implements OutcomeLookup, StatusLookup {
     try {
       OutcomeEntry entry = this.<OutcomeEntry>store(ReplyStores.OUTCOMES).get(id);
       return entry == null ? Optional.empty() : Optional.of(entry.parsed());
+    } catch (InvalidStateStoreException e) {
+      return Optional.empty();
+    }
+  }
+
+  /**
+   * From the challenges of the partitions this instance hosts; empty (the topology decides) for a
+   * phone of another partition or while the store cannot be queried.
+   */
+  @Override
+  public Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
+    try {
+      PhoneChallenges challenges = this.<PhoneChallenges>store(ReplyStores.CHALLENGES).get(phone);
+      return challenges == null
+          ? Optional.empty()
+          : SettledCodes.alreadyConfirmed(challenges, codes, programId, codeHash);
     } catch (InvalidStateStoreException e) {
       return Optional.empty();
     }

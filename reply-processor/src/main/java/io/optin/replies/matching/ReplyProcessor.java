@@ -177,8 +177,7 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       if (decision.outcome().map(o -> o.kind() == Outcome.Kind.NO_CHALLENGE).orElse(true)) {
         continue;
       }
-      state.apply(phone, decision, parked.at());
-      decision.outcome().ifPresent(outcome -> state.recordOutcome(parked.id(), outcome));
+      state.answered(phone, parked.id(), decision, parked.at());
       LOG.info(
           "{} from {} read before its challenge, matched once it arrived: {}",
           parked.method(),
@@ -233,14 +232,12 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
       decision =
           Decision.answered(Outcome.NO_CHALLENGE, decision.next().withParked(reply), List.of());
     }
-    state.apply(phone, decision, reply.at());
+    state.answered(phone, reply.id(), decision, reply.at());
     decision
         .outcome()
         .ifPresent(
-            outcome -> {
-              state.recordOutcome(reply.id(), outcome);
-              LOG.debug("{} from {} -> {}", reply.method(), PhoneMask.mask(phone), outcome);
-            });
+            outcome ->
+                LOG.debug("{} from {} -> {}", reply.method(), PhoneMask.mask(phone), outcome));
   }
 
   private static boolean unmatched(Decision decision) {

@@ -5,6 +5,7 @@ import io.optin.domain.screening.PhoneRegion;
 import io.optin.kit.metrics.OptinMetrics;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -81,11 +82,6 @@ final class ReplyState {
     return true;
   }
 
-  void recordOutcome(String id, Outcome outcome) {
-    outcomes.put(id, new OutcomeEntry(outcome.text(), context.currentSystemTimeMs()));
-    listener.decided(id);
-  }
-
   /** Stores a newly announced or refreshed open challenge and its deadline. */
   void opened(String phone, PhoneChallenges next, OpenChallenge challenge) {
     putChallenges(phone, next);
@@ -98,7 +94,36 @@ final class ReplyState {
    * a CLOSED event per closure and a confirmation per CONFIRMED closure, then the status changes.
    */
   void apply(String phone, Decision decision, StatusBook.Transition statusChange, long timestamp) {
-    putChallenges(phone, decision.next());
+    apply(phone, decision, statusChange, timestamp, null);
+  }
+
+  /**
+   * Applies the decision on answer {@code answerId} (the usual status changes), and records its
+   * outcome, if it has one, for the webhook or code entry waiting for it.
+   */
+  void answered(String phone, String answerId, Decision decision, long timestamp) {
+    apply(
+        phone,
+        decision,
+        statusBook.closed(statuses(phone), decision.closures()),
+        timestamp,
+        answerId);
+  }
+
+  /**
+   * The stores are written in the order the HTTP side reads them in (interactive queries see each
+   * write at once, not the record's whole processing): the statuses, then the answer's outcome,
+   * then the challenges. So an answer read decided always finds its status changed, and a code read
+   * settled (a challenge closed CONFIRMED) always finds the outcome of the answer that confirmed
+   * it: the attempt that confirmed it itself is answered {@code confirmed}, never {@code
+   * already_confirmed}. The waiters are told after every write.
+   */
+  private void apply(
+      String phone,
+      Decision decision,
+      StatusBook.Transition statusChange,
+      long timestamp,
+      String answerId) {
     for (Closure closure : decision.closures()) {
       OpenChallenge c = closure.challenge();
       expiries.delete(ReplyStores.expiryKey(c.expiresAt(), phone, c.challengeId()));
@@ -113,6 +138,16 @@ final class ReplyState {
       count(phone, closure);
     }
     applyStatus(phone, statusChange, timestamp);
+    Optional<Outcome> outcome = answerId == null ? Optional.empty() : decision.outcome();
+    outcome.ifPresent(
+        o -> outcomes.put(answerId, new OutcomeEntry(o.text(), context.currentSystemTimeMs())));
+    putChallenges(phone, decision.next());
+    if (outcome.isPresent()) {
+      listener.decided(answerId);
+    }
+    if (decision.closures().stream().anyMatch(c -> c.outcome() == ChallengeOutcome.CONFIRMED)) {
+      listener.confirmed(phone);
+    }
   }
 
   /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.optin.kit.http.HttpRoute;
 import io.optin.kit.streams.KeyOwners;
 import io.optin.kit.testing.LocalHttpServer;
+import io.optin.replies.lookup.OutcomeLookup;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.lookup.RoutedLookups;
 import io.optin.replies.matching.Outcome;
@@ -44,7 +45,25 @@ class OwnerQueryHandlerTest {
             // The status store is not read in these tests: no local Kafka Streams.
             null,
             new OutcomeWait(
-                id -> Optional.ofNullable(decided.get(id)), Duration.ofMillis(200), null, 4),
+                new OutcomeLookup() {
+                  @Override
+                  public Optional<Outcome> outcome(String id) {
+                    return Optional.ofNullable(decided.get(id));
+                  }
+
+                  @Override
+                  public Optional<Outcome> settledCode(
+                      String phone, String programId, String codeHash) {
+                    return phone.equals("+14155550100")
+                            && programId.equals("spring-sale")
+                            && codeHash.equals("c0ffee")
+                        ? Optional.of(Outcome.ALREADY_CONFIRMED)
+                        : Optional.empty();
+                  }
+                },
+                Duration.ofMillis(200),
+                null,
+                4),
             null,
             Duration.ofMillis(200));
     server =
@@ -75,6 +94,28 @@ class OwnerQueryHandlerTest {
 
     assertThat(answer.statusCode()).isEqualTo(204);
     assertThat(answer.body()).isEmpty();
+  }
+
+  @Test
+  void shouldEndACodeAttemptsWaitWithItsSettledCode() throws Exception {
+    // Given an attempt the topology has not decided, whose code is settled
+    // When the asking instance sends the attempt's code, and then does not
+    HttpResponse<String> withCode =
+        get(
+            "/internal/v1/outcomes/attempt-9?phone=%2B14155550100&waitMillis=60000"
+                + "&programId=spring-sale&codeHash=c0ffee");
+    HttpResponse<String> otherCode =
+        get(
+            "/internal/v1/outcomes/attempt-9?phone=%2B14155550100&waitMillis=100"
+                + "&programId=spring-sale&codeHash=0ther");
+    HttpResponse<String> withoutCode =
+        get("/internal/v1/outcomes/attempt-9?phone=%2B14155550100&waitMillis=100");
+
+    // Then only the attempt with its settled code is answered, already confirmed
+    assertThat(withCode.statusCode()).isEqualTo(200);
+    assertThat(withCode.body()).isEqualTo("ALREADY_CONFIRMED");
+    assertThat(otherCode.statusCode()).isEqualTo(204);
+    assertThat(withoutCode.statusCode()).isEqualTo(204);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.optin.kit.http.HttpRoute;
 import io.optin.kit.kafka.PublishedRecords;
 import io.optin.kit.testing.LocalHttpServer;
 import io.optin.replies.lookup.OutcomeAnswers;
+import io.optin.replies.lookup.OutcomeLookup;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
 import io.optin.schemas.Topics;
@@ -196,6 +197,58 @@ class VerificationHandlerTest {
     assertThat(published.on(Topics.VERIFICATION_ATTEMPTS))
         .extracting(VerificationAttempt::getAttemptId)
         .containsExactly("attempt-1", "attempt-2");
+  }
+
+  @Test
+  void shouldAnswerAlreadyConfirmedAsSoonAsAnEarlierAttemptConfirmsTheCodeDuringTheWait()
+      throws Exception {
+    // Given a wait of a minute on a topology that never decides this attempt, and an earlier
+    // attempt of the same code, ahead in the queue, that confirms the challenge during the wait:
+    // the third look at the challenges after this attempt is recorded finds it confirmed
+    server.close();
+    AtomicInteger outcomeLookups = new AtomicInteger();
+    AtomicInteger settledLookups = new AtomicInteger();
+    OutcomeLookup lagging =
+        new OutcomeLookup() {
+          @Override
+          public Optional<Outcome> outcome(String id) {
+            outcomeLookups.incrementAndGet();
+            return Optional.empty();
+          }
+
+          @Override
+          public Optional<Outcome> settledCode(String phone, String programId, String codeHash) {
+            if (published.raw().isEmpty()) {
+              return Optional.empty();
+            }
+            return settledLookups.incrementAndGet() >= 3
+                    && phone.equals("+14155550100")
+                    && programId.equals("spring-sale")
+                    && codeHash.equals(CODES.codeHash("482913"))
+                ? Optional.of(Outcome.ALREADY_CONFIRMED)
+                : Optional.empty();
+          }
+        };
+    serve(new OutcomeWait(lagging, Duration.ofMinutes(1)), Set.of());
+
+    // When the code is entered
+    HttpResponse<String> response =
+        post("{\"phone\":\"+14155550100\",\"programId\":\"spring-sale\",\"code\":\"482913\"}");
+
+    // Then it is answered already confirmed at that third look, not after the minute: three looks
+    // at its own outcome, and one more when the code was found settled (this attempt might have
+    // confirmed it itself in between)
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(JSON.readTree(response.body()))
+        .isEqualTo(
+            JSON.readTree(
+                "{\"status\":\"already_confirmed\",\"phone\":\"+14155550100\","
+                    + "\"programId\":\"spring-sale\"}"));
+    assertThat(settledLookups).hasValue(3);
+    assertThat(outcomeLookups).hasValue(4);
+    assertThat(published.on(Topics.VERIFICATION_ATTEMPTS))
+        .extracting(VerificationAttempt::getAttemptId)
+        .containsExactly("attempt-1");
   }
 
   @Test

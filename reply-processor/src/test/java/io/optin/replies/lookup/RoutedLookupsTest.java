@@ -178,6 +178,52 @@ class RoutedLookupsTest {
   }
 
   @Test
+  void shouldSendTheAttemptsCodeWithTheLongPollSoTheOwnerEndsItWhenTheCodeIsSettled()
+      throws Exception {
+    // Given an owner that finds the attempt's code settled during its wait
+    startOwner(
+        exchange ->
+            HttpExchanges.send(
+                exchange,
+                200,
+                "text/plain",
+                Outcome.ALREADY_CONFIRMED.text().getBytes(StandardCharsets.UTF_8)));
+    ownedByTheFakeOwner();
+
+    // When
+    Optional<Outcome> outcome =
+        lookups(Duration.ofSeconds(3)).awaitCode(PHONE, "attempt-1", "spring-sale", "c0/fe+e");
+
+    // Then one long poll carried the code, and nothing else was asked
+    assertThat(outcome).contains(Outcome.ALREADY_CONFIRMED);
+    assertThat(asked).hasSize(1);
+    assertThat(asked.peek())
+        .matches(
+            "/internal/v1/outcomes/attempt-1\\?phone=%2B14155550100&waitMillis=(29|30)[0-9]{2}"
+                + "&programId=spring-sale&codeHash=c0%2Ffe%2Be Bearer peer-token");
+  }
+
+  @Test
+  void shouldAskTheSettledCodeOnceWhenTheOwnersWaitEndsWithoutAnOutcome() throws Exception {
+    // Given an owner that decides nothing in the wait (or an older one that ignores the code)
+    startOwner(exchange -> exchange.sendResponseHeaders(204, -1));
+    ownedByTheFakeOwner();
+
+    // When
+    Optional<Outcome> outcome =
+        lookups(Duration.ofSeconds(1)).awaitCode(PHONE, "attempt-1", "spring-sale", "c0ffee");
+
+    // Then the settled code was asked once after the long poll, as before the wait ended early
+    assertThat(outcome).isEmpty();
+    assertThat(asked)
+        .hasSize(2)
+        .last()
+        .isEqualTo(
+            "/internal/v1/settled-codes/+14155550100?programId=spring-sale&codeHash=c0ffee"
+                + " Bearer peer-token");
+  }
+
+  @Test
   void shouldAnswerNoOutcomeWhenTheOwnerDecidedNoneInTheWait() throws Exception {
     startOwner(exchange -> exchange.sendResponseHeaders(204, -1));
     ownedByTheFakeOwner();
