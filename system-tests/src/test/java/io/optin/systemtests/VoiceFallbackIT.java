@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.optin.avro.ConfirmationMethod;
 import io.optin.avro.DeliveryStatus;
 import io.optin.avro.MessageChannel;
+import io.optin.avro.ReportSource;
 import io.optin.avro.SmsDeliveryReport;
 import io.optin.avro.SmsKind;
 import io.optin.avro.SmsSendRequested;
@@ -136,16 +137,13 @@ class VoiceFallbackIT {
     assertThat(call.spokenTexts().get(4)).matches("This code is valid for \\d+ minutes\\.");
     assertThat(call.from()).isEqualTo(optin.fromNumber().orElseThrow());
 
-    // and what optin keeps of the call, its delivery reports, says a star for each digit
-    await()
-        .atMost(PATIENCE)
-        .until(() -> reportsOf(LANDLINE).stream().anyMatch(VoiceFallbackIT::isVoice));
-    List<SmsDeliveryReport> voiceReports =
-        reportsOf(LANDLINE).stream().filter(VoiceFallbackIT::isVoice).toList();
-    assertThat(voiceReports)
-        .allSatisfy(
+    // and what optin keeps of the call, the sender's delivery report, says a star for each digit
+    await().atMost(PATIENCE).until(() -> voiceReportsOf(LANDLINE, ReportSource.SENDER).size() == 1);
+    assertThat(voiceReportsOf(LANDLINE, ReportSource.SENDER).get(0))
+        .satisfies(
             report -> {
               assertThat(report.getChallengeId()).isEqualTo(commands.get(0).getChallengeId());
+              assertThat(report.getMessageSid()).isEqualTo(call.sid());
               assertThat(report.getMaskedBody())
                   .contains("<Say language=\"en-US\">" + spoken("******") + "</Say>")
                   .doesNotContain(digits)
@@ -175,6 +173,14 @@ class VoiceFallbackIT {
                             commands.get(0).getChallengeId(),
                             ConfirmationMethod.VOICE_KEYPRESS,
                             MessageChannel.VOICE)));
+    // and the call, hung up, is reported delivered by Twilio's status callback
+    await()
+        .atMost(PATIENCE)
+        .untilAsserted(
+            () ->
+                assertThat(voiceReportsOf(LANDLINE, ReportSource.STATUS_CALLBACK))
+                    .extracting(SmsDeliveryReport::getStatus)
+                    .containsExactly(DeliveryStatus.DELIVERED));
 
     // When the mobile's fallback delay has gone by without an answer
     // Then no call was placed to it: the wait lasts until its delay, counted from when its SMS
@@ -211,8 +217,11 @@ class VoiceFallbackIT {
     assertThat(sandbox.callsTo(LANDLINE)).hasSize(1);
   }
 
-  private static boolean isVoice(SmsDeliveryReport report) {
-    return report.getChannel() == MessageChannel.VOICE;
+  private List<SmsDeliveryReport> voiceReportsOf(String phone, ReportSource source) {
+    return reportsOf(phone).stream()
+        .filter(report -> report.getChannel() == MessageChannel.VOICE)
+        .filter(report -> report.getSource() == source)
+        .toList();
   }
 
   /** "1. 2. 3. 4. 5. 6.": how the call says a code, one digit at a time. */
