@@ -12,7 +12,6 @@ import com.twilio.type.Twiml;
 import io.optin.avro.ConfirmationMethod;
 import io.optin.avro.MessageChannel;
 import io.optin.avro.SubscriberConfirmed;
-import io.optin.devkit.DevSettings;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.SandboxCall;
 import io.optin.devkit.sandbox.SandboxMessage;
@@ -31,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -62,20 +60,8 @@ class AnswerChannelsIT {
 
   @BeforeEach
   void startEverything() {
-    Settings settings =
-        Settings.load(
-            DevSettings.CATALOGUE,
-            Optional.empty(),
-            Map.of(
-                "OPTIN_DEV_BROKER_PORT", "0",
-                "OPTIN_DEV_REGISTRY_PORT", "0",
-                "OPTIN_DEV_SANDBOX_PORT", "0",
-                "OPTIN_HTTP_PORT", "0",
-                "OPTIN_DEV_DATA_DIR", dataDir.toString(),
-                "OPTIN_TOPICS_PARTITIONS", "2"));
-    optin = EmbeddedOptin.start(settings);
+    optin = ReadyOptin.start(dataDir, Map.of());
     sandbox = optin.sandbox().orElseThrow();
-    await().atMost(Duration.ofSeconds(120)).until(optin::isReady);
   }
 
   @AfterEach

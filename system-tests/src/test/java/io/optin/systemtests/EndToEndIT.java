@@ -5,12 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.avro.ConsentEventType;
 import io.optin.avro.SubscriberConfirmed;
-import io.optin.devkit.DevSettings;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
-import io.optin.kit.config.Settings;
 import io.optin.kit.http.ContractCheckedHttpClient;
 import io.optin.kit.metrics.PrometheusText;
 import io.optin.schemas.Topics;
@@ -21,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -56,23 +53,10 @@ class EndToEndIT {
 
   @BeforeEach
   void startEverything() {
-    Settings settings =
-        Settings.load(
-            DevSettings.CATALOGUE,
-            Optional.empty(),
+    optin =
+        ReadyOptin.start(
+            dataDir,
             Map.of(
-                "OPTIN_DEV_BROKER_PORT",
-                "0",
-                "OPTIN_DEV_REGISTRY_PORT",
-                "0",
-                "OPTIN_DEV_SANDBOX_PORT",
-                "0",
-                "OPTIN_HTTP_PORT",
-                "0",
-                "OPTIN_DEV_DATA_DIR",
-                dataDir.toString(),
-                "OPTIN_TOPICS_PARTITIONS",
-                "2",
                 "OPTIN_PROGRAMS_BRANDS",
                 PROGRAM + "=Acme",
                 // A pumping guard quick to trip: 3 codes to a prefix in the hour, under 30 %
@@ -81,9 +65,7 @@ class EndToEndIT {
                 "3",
                 "OPTIN_LIMITS_PUMPING_MIN_CONFIRM_PERCENT",
                 "30"));
-    optin = EmbeddedOptin.start(settings);
     sandbox = optin.sandbox().orElseThrow();
-    await().atMost(Duration.ofSeconds(120)).until(optin::isReady);
   }
 
   @AfterEach

@@ -7,11 +7,9 @@ import io.optin.audit.tools.ErasureReceipt;
 import io.optin.audit.tools.LedgerEraser;
 import io.optin.audit.tools.LedgerTopics;
 import io.optin.avro.ConsentAuditRecord;
-import io.optin.devkit.DevSettings;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
-import io.optin.kit.config.Settings;
 import io.optin.kit.http.ContractCheckedHttpClient;
 import io.optin.schemas.PrivacyTable;
 import io.optin.schemas.Topics;
@@ -77,21 +75,8 @@ class ErasureEverywhereIT {
 
   @BeforeEach
   void startEverything() {
-    Settings settings =
-        Settings.load(
-            DevSettings.CATALOGUE,
-            Optional.empty(),
-            Map.of(
-                "OPTIN_DEV_BROKER_PORT", "0",
-                "OPTIN_DEV_REGISTRY_PORT", "0",
-                "OPTIN_DEV_SANDBOX_PORT", "0",
-                "OPTIN_HTTP_PORT", "0",
-                "OPTIN_DEV_DATA_DIR", dataDir.toString(),
-                "OPTIN_TOPICS_PARTITIONS", "2",
-                "OPTIN_PROGRAMS_BRANDS", PROGRAM + "=Acme"));
-    optin = EmbeddedOptin.start(settings);
+    optin = ReadyOptin.start(dataDir, Map.of("OPTIN_PROGRAMS_BRANDS", PROGRAM + "=Acme"));
     sandbox = optin.sandbox().orElseThrow();
-    await().atMost(Duration.ofSeconds(120)).until(optin::isReady);
   }
 
   @AfterEach

@@ -6,13 +6,12 @@ import static org.awaitility.Awaitility.await;
 import io.optin.audit.tools.ErasureReceipt;
 import io.optin.audit.tools.LedgerEraser;
 import io.optin.audit.tools.LedgerTopics;
-import io.optin.devkit.DevSettings;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
-import io.optin.kit.config.Settings;
 import io.optin.schemas.Topics;
 import io.optin.schemas.connect.OptinAvroConverter;
+import io.optin.systemtests.ReadyOptin;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,7 +28,6 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.connect.runtime.rest.entities.ConnectorStateInfo;
@@ -65,22 +63,11 @@ class PostgresSinkIT {
 
   @BeforeEach
   void startEverything() throws Exception {
-    Settings settings =
-        Settings.load(
-            DevSettings.CATALOGUE,
-            Optional.empty(),
-            Map.of(
-                "OPTIN_DEV_BROKER_PORT", "0",
-                "OPTIN_DEV_REGISTRY_PORT", "0",
-                "OPTIN_DEV_SANDBOX_PORT", "0",
-                "OPTIN_HTTP_PORT", "0",
-                "OPTIN_DEV_DATA_DIR", dataDir.resolve("optin").toString(),
-                "OPTIN_TOPICS_PARTITIONS", "2",
-                "OPTIN_PROGRAMS_BRANDS", PROGRAM + "=Acme"));
-    optin = EmbeddedOptin.start(settings);
+    optin =
+        ReadyOptin.start(
+            dataDir.resolve("optin"), Map.of("OPTIN_PROGRAMS_BRANDS", PROGRAM + "=Acme"));
     sandbox = optin.sandbox().orElseThrow();
     postgres = EmbeddedPostgres.builder().start();
-    await().atMost(Duration.ofSeconds(120)).until(optin::isReady);
     connect = EmbeddedConnect.start(optin.bootstrapServers(), dataDir);
   }
 
