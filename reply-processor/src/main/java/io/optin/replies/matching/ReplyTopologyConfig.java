@@ -49,6 +49,21 @@ public record ReplyTopologyConfig(
     static StopScope named(String value) {
       return valueOf(value.toUpperCase(java.util.Locale.ROOT));
     }
+
+    /**
+     * The scope a STOP carries ({@code InboundSms.stopScope}, stamped by the webhook), or empty
+     * when it carries none or one this version does not know.
+     */
+    public static java.util.Optional<StopScope> stampedOn(String value) {
+      if (value == null) {
+        return java.util.Optional.empty();
+      }
+      try {
+        return java.util.Optional.of(named(value));
+      } catch (IllegalArgumentException e) {
+        return java.util.Optional.empty();
+      }
+    }
   }
 
   /** Expiry within a second of its time, at the cost of one store scan a second. */
