@@ -8,6 +8,9 @@ import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.domain.status.SubscriptionStatus;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
 
 /** The records the reply processor publishes for a closed challenge or a status change. */
 final class ReplyRecords {
@@ -24,12 +27,12 @@ final class ReplyRecords {
    * when nothing narrowed it.
    */
   static ProgramOptOut programOptOut(
-      InboundSms stop, java.util.Collection<String> programIds, boolean everyProgram) {
+      InboundSms stop, Collection<String> programIds, boolean everyProgram) {
     return ProgramOptOut.newBuilder()
         .setMessageSid(stop.getMessageSid())
         .setPhone(stop.getPhone())
         .setToNumber(stop.getToNumber())
-        .setProgramIds(java.util.List.copyOf(new java.util.TreeSet<>(programIds)))
+        .setProgramIds(List.copyOf(new TreeSet<>(programIds)))
         .setEveryProgram(everyProgram)
         .setChannel(stop.getChannel())
         .setReceivedAt(stop.getReceivedAt())

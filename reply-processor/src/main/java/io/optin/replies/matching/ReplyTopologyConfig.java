@@ -10,6 +10,7 @@ import static io.optin.replies.RepliesSettings.REPLIES_STOP_SCOPE;
 import io.optin.kit.config.Settings;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the reply topology.
@@ -54,14 +55,14 @@ public record ReplyTopologyConfig(
      * The scope a STOP carries ({@code InboundSms.stopScope}, stamped by the webhook), or empty
      * when it carries none or one this version does not know.
      */
-    public static java.util.Optional<StopScope> stampedOn(String value) {
+    public static Optional<StopScope> stampedOn(String value) {
       if (value == null) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
       try {
-        return java.util.Optional.of(named(value));
+        return Optional.of(named(value));
       } catch (IllegalArgumentException e) {
-        return java.util.Optional.empty();
+        return Optional.empty();
       }
     }
   }
