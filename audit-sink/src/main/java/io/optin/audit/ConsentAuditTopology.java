@@ -94,6 +94,7 @@ public final class ConsentAuditTopology {
             input(topology, cfg, serdes, Topics.CHALLENGES, steps::challenge, false),
             input(topology, cfg, serdes, Topics.SMS_DELIVERY, steps::delivery, true),
             input(topology, cfg, serdes, Topics.SMS_INBOUND, steps::inbound, true),
+            input(topology, cfg, serdes, Topics.PROGRAM_OPT_OUTS, steps::programOptOut, true),
             input(topology, cfg, serdes, Topics.VERIFICATION_ATTEMPTS, steps::attempt, true),
             input(topology, cfg, serdes, Topics.SIGNUP_REJECTS, steps::reject, false),
             input(topology, cfg, serdes, Topics.CONSENT_ERASURES, steps::erasure, false));

@@ -9,6 +9,7 @@ import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
 import io.optin.avro.MessageChannel;
 import io.optin.avro.PersonalData;
+import io.optin.avro.ProgramOptOut;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
@@ -18,7 +19,10 @@ import io.optin.domain.screening.ScreenResult;
 import io.optin.domain.screening.SignupScreen;
 import io.optin.schemas.serde.AvroTrust;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -32,6 +36,8 @@ final class ConsentSteps {
     // trust check.
     AvroTrust.install();
   }
+
+  private static final String PROGRAM_OPT_OUT = "program-opt-out|";
 
   private static final Pattern E164 = Pattern.compile("\\+[1-9]\\d{6,14}");
 
@@ -151,7 +157,9 @@ final class ConsentSteps {
   }
 
   /**
-   * A reply: REPLY_RECEIVED, plus OPTED_OUT for STOP and OPTED_IN for START; once per message sid.
+   * A reply: REPLY_RECEIVED, plus OPTED_OUT for STOP (for the whole phone) and OPTED_IN for START;
+   * once per message sid. A STOP stamped with scope PROGRAM yields no OPTED_OUT here: which
+   * programs it revoked is known only once the reply processor applied it ({@link #programOptOut}).
    */
   Derivation inbound(String key, InboundSms sms, RecordOrigin origin) {
     String text = cfg.codeMask().mask(sms.getMaskedBody());
@@ -166,14 +174,61 @@ final class ConsentSteps {
     Derivation derivation =
         switch (sms.getIntent()) {
           case STOP ->
-              Derivation.of(
-                  received, optChange(ConsentEventType.OPTED_OUT, "REPLY_STOP", sms, text, origin));
+              programScoped(sms)
+                  ? Derivation.of(received)
+                  : Derivation.of(
+                      received,
+                      optChange(ConsentEventType.OPTED_OUT, "REPLY_STOP", sms, text, origin));
           case START ->
               Derivation.of(
                   received, optChange(ConsentEventType.OPTED_IN, "REPLY_START", sms, text, origin));
           default -> Derivation.of(received);
         };
     return derivation.once("inbound|" + sms.getMessageSid());
+  }
+
+  /**
+   * What a STOP of scope program revoked, as the reply processor applied it: one OPTED_OUT per
+   * program it names (programId set), or one for the whole phone (programId null) when nothing
+   * narrowed the STOP; once per message sid. The STOP's text is on its REPLY_RECEIVED step.
+   */
+  Derivation programOptOut(String key, ProgramOptOut optOut, RecordOrigin origin) {
+    String detail =
+        "STOP of scope program"
+            + (optOut.getToNumber() == null ? "" : " sent to " + optOut.getToNumber());
+    List<String> programs = optOut.getProgramIds();
+    if (optOut.getEveryProgram() || programs.isEmpty()) {
+      return Derivation.of(
+              programStop(null, optOut, detail + ": nothing narrowed it, every program", origin))
+          .once(PROGRAM_OPT_OUT + optOut.getMessageSid());
+    }
+    List<ConsentStep> steps = new ArrayList<>();
+    for (String programId : new TreeSet<>(programs)) {
+      steps.add(programStop(programId, optOut, detail, origin));
+    }
+    return new Derivation(List.copyOf(steps), null, null, null)
+        .once(PROGRAM_OPT_OUT + optOut.getMessageSid());
+  }
+
+  private ConsentStep programStop(
+      String programId, ProgramOptOut optOut, String detail, RecordOrigin origin) {
+    ConsentEventType type = ConsentEventType.OPTED_OUT;
+    return new ConsentStep(
+        step(type, optOut.getPhone(), optOut.getReceivedAt(), origin)
+            // Several steps from one record: the program keeps their event ids apart.
+            .setEventId(origin.eventId(programId == null ? type.name() : type + "|" + programId))
+            .setProgramId(programId)
+            .setProviderSid(optOut.getMessageSid())
+            .setMethod("REPLY_STOP")
+            .setDetail(detail)
+            .setChannel(channel(optOut.getChannel()))
+            .build(),
+        personal(optOut.getPhone()).build());
+  }
+
+  /** A STOP the webhook stamped with scope PROGRAM ({@code replies.stop.scope}). */
+  static boolean programScoped(InboundSms sms) {
+    return sms.getIntent() == ReplyIntent.STOP && "PROGRAM".equalsIgnoreCase(sms.getStopScope());
   }
 
   /**

@@ -164,7 +164,8 @@ public final class RepliesService extends StreamsService {
                         config.texts(),
                         clock,
                         config.recentIdCapacity(),
-                        metrics)),
+                        metrics,
+                        config.topology().stopScope())),
                 new HttpRoute(
                     VoiceWebhookHandler.PATH,
                     new VoiceWebhookHandler(

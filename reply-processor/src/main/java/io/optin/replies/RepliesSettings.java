@@ -72,7 +72,8 @@ public final class RepliesSettings {
           "all, program",
           "Which programs a STOP (keyword or opt-out phrase) opts out of: `all`, every program known for the phone "
               + "(the safest under the TCPA); `program`, only the programs whose challenge was sent from the number the "
-              + "STOP reached, else the program of the latest challenge, else all. See [replies.md](replies.md#which-programs-a-stop-opts-out-of-repliesstopscope).");
+              + "STOP reached, else the program of the latest challenge, else all. A STOP is applied in the scope in force "
+              + "when it arrives, and the ledger names the programs it revoked. See [replies.md](replies.md#which-programs-a-stop-opts-out-of-repliesstopscope).");
 
   /** Every setting the reply processor reads, the shared ones included. */
   public static final SettingsCatalogue CATALOGUE =

@@ -7,6 +7,7 @@ import io.optin.avro.ErasureRequested;
 import io.optin.avro.InboundSms;
 import io.optin.avro.IntakeClaim;
 import io.optin.avro.LedgerCheckpoint;
+import io.optin.avro.ProgramOptOut;
 import io.optin.avro.SignupRejected;
 import io.optin.avro.SignupRequested;
 import io.optin.avro.SmsDeliveryReport;
@@ -172,6 +173,21 @@ public final class Topics {
           .writtenBy(Writer.REPLY_PROCESSOR);
 
   /**
+   * The programs each program-scoped STOP opted out of, as the reply processor applied it (only it
+   * knows which challenges a STOP answered), keyed by phone so that the audit sink reads it in the
+   * partition of the phone's other steps and its ledger names the programs a STOP revoked.
+   */
+  public static final Topic<ProgramOptOut> PROGRAM_OPT_OUTS =
+      new Topic<>(
+              "optin.program-opt-outs.v1",
+              ProgramOptOut.class,
+              CleanupPolicy.DELETE,
+              MONTH,
+              true,
+              PHONE_KEY)
+          .writtenBy(Writer.REPLY_PROCESSOR);
+
+  /**
    * One record per confirmed challenge (a phone confirmed in two programs has two records under its
    * key), so compaction would keep only a phone's last confirmation: kept a month like the other
    * flow events instead. The table of who is subscribed is {@link #SUBSCRIBER_STATUS}; an erasure
@@ -312,6 +328,7 @@ public final class Topics {
           SMS_INTENTS,
           SMS_INBOUND,
           VERIFICATION_ATTEMPTS,
+          PROGRAM_OPT_OUTS,
           CONFIRMED_SUBSCRIBERS,
           SUBSCRIBER_STATUS,
           CONSENT_AUDIT,
@@ -337,6 +354,7 @@ public final class Topics {
           SMS_INTENTS,
           SMS_INBOUND,
           VERIFICATION_ATTEMPTS,
+          PROGRAM_OPT_OUTS,
           CONFIRMED_SUBSCRIBERS,
           SUBSCRIBER_STATUS,
           DEAD_LETTERS);

@@ -17,6 +17,7 @@ import io.optin.avro.IntakeClaim;
 import io.optin.avro.LedgerCheckpoint;
 import io.optin.avro.OptInStatus;
 import io.optin.avro.PersonalData;
+import io.optin.avro.ProgramOptOut;
 import io.optin.avro.ReplyIntent;
 import io.optin.avro.ReportSource;
 import io.optin.avro.SignupRejected;
@@ -71,6 +72,7 @@ public final class SampleRecords {
         smsSendIntent(),
         inboundSms(),
         verificationAttempt(),
+        programOptOut(),
         subscriberConfirmed(),
         subscriberStatus(),
         consentAuditRecord(),
@@ -223,6 +225,17 @@ public final class SampleRecords {
         .setCodeHash(HEX_64)
         .setMaskedBody("Oui !")
         .setReceivedAt(SIGNED_UP_AT.plusSeconds(95))
+        .build();
+  }
+
+  /** What a STOP of scope program, sent to the number of the program's code, opted out of. */
+  public static ProgramOptOut programOptOut() {
+    return ProgramOptOut.newBuilder()
+        .setMessageSid("SM" + "2".repeat(32))
+        .setPhone(PHONE)
+        .setToNumber("+14155550100")
+        .setProgramIds(List.of(PROGRAM))
+        .setReceivedAt(SIGNED_UP_AT.plusSeconds(120))
         .build();
   }
 

@@ -65,6 +65,7 @@ class TopicWritersTest {
             "optin.challenges.v1",
             "optin.sms-inbound.v1",
             "optin.verification-attempts.v1",
+            "optin.program-opt-outs.v1",
             "optin.confirmed-subscribers.v1",
             "optin.subscriber-status.v1",
             "optin.dead-letters.v1");

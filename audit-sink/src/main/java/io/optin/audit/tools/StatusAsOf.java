@@ -15,7 +15,8 @@ import java.util.Set;
  * ledger records in chain order up to that instant (event time): a signup makes it PENDING, a
  * challenge's close CONFIRMED, EXPIRED, REJECTED or LOCKED, STOP opts the phone out of every
  * program (including later signups) until START, which makes opted-out programs UNKNOWN again and
- * confirms nothing (FLOW.md). Pure.
+ * confirms nothing (FLOW.md); an OPTED_OUT naming a program (a STOP of scope program) opts out that
+ * program alone. Pure.
  */
 public final class StatusAsOf {
 
@@ -111,6 +112,10 @@ public final class StatusAsOf {
         }
       }
       case OPTED_OUT -> {
+        if (program != null) {
+          set(program, OptInStatus.OPTED_OUT, r, r.getMethod());
+          return;
+        }
         optedOut =
             new ProvenStatus(
                 null, at, OptInStatus.OPTED_OUT, r.getOccurredAt(), r.getEventId(), r.getMethod());

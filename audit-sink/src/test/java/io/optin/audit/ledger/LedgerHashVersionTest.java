@@ -1,6 +1,7 @@
 package io.optin.audit.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.optin.audit.crypto.CheckpointSigningKey;
 import io.optin.avro.ConsentAuditRecord;
@@ -80,6 +81,63 @@ class LedgerHashVersionTest {
 
     // Then the break is that record
     assertBreak(old, "a channel on a hashVersion 1 record");
+  }
+
+  @Test
+  void shouldVerifyALedgerMixingPhoneWideAndPerProgramOptOutsOfBothVersions() {
+    // Given a phone-wide OPTED_OUT written at version 1, one at version 2, then per-program ones
+    // (a STOP of scope program names its program in programId, a field every version covers)
+    writtenAtVersion1(appendOptOut("subject-a", null, null));
+    appendOptOut("subject-a", null, "SMS");
+    appendOptOut("subject-a", "acme-deals", "SMS");
+    appendOptOut("subject-b", "acme-news", "WHATSAPP");
+    Checkpointed checkpointed = appender.checkpoint(T0.plusSeconds(60));
+    add(checkpointed.record());
+
+    // Then the ledger verifies
+    assertThat(entries)
+        .extracting(e -> e.record().getHashVersion(), e -> e.record().getProgramId())
+        .containsExactly(
+            tuple(1, null),
+            tuple(2, null),
+            tuple(2, "acme-deals"),
+            tuple(2, "acme-news"),
+            tuple(2, null));
+    assertThat(LedgerVerifier.verify(entries, KEY.publicKey(), List.of(checkpointed.checkpoint())))
+        .isEqualTo(new VerificationReport(5, 2, 1, 2));
+  }
+
+  @Test
+  void shouldNameAPerProgramOptOutWidenedToTheWholePhone() {
+    // Given a STOP of scope program recorded for the deals, its program then removed (which would
+    // read as an opt-out of every program)
+    appendOptOut("subject-a", null, "SMS");
+    LedgerEntry deals = appendOptOut("subject-a", "acme-deals", "SMS");
+    entries.set(
+        1, with(deals, ConsentAuditRecord.newBuilder(deals.record()).setProgramId(null).build()));
+
+    // Then the break is that record, altered
+    assertBreak(deals, "hash does not match the record's content");
+  }
+
+  private LedgerEntry appendOptOut(String subject, String programId, String channel) {
+    int n = entries.size();
+    return add(
+        appender.append(
+            ConsentAuditRecord.newBuilder()
+                .setEventId("event-" + n)
+                .setEventType(ConsentEventType.OPTED_OUT)
+                .setOccurredAt(T0.plusSeconds(n))
+                .setSubjectKey(subject)
+                .setProgramId(programId)
+                .setProviderSid("SM-stop-" + n)
+                .setMethod("REPLY_STOP")
+                .setChannel(channel)
+                .setSourceTopic(
+                    programId == null ? "optin.sms-inbound.v1" : "optin.program-opt-outs.v1")
+                .setSourcePartition(0)
+                .setSourceOffset((long) n)
+                .build()));
   }
 
   private void assertBreak(LedgerEntry entry, String reason) {

@@ -12,11 +12,13 @@ import io.optin.domain.otp.PhoneMask;
 import io.optin.domain.otp.SubjectKeys;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.kit.streams.Decoded;
+import io.optin.replies.matching.ReplyTopologyConfig.StopScope;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -199,7 +201,7 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
           answer(
               phone,
               Reply.code(sms.getMessageSid(), sms.getCodeHash(), sms.getToNumber(), r, channel));
-      case STOP -> optOut(phone, sms.getToNumber(), r);
+      case STOP -> optOut(phone, sms, r);
       case START -> {
         state.putChallenges(phone, state.challenges(phone).withoutStopBefore(r));
         state.applyStatus(phone, state.statusBook().optedIn(state.statuses(phone), r), r);
@@ -245,23 +247,32 @@ final class ReplyProcessor implements Processor<String, Decoded<?>, String, Obje
         && decision.outcome().map(o -> o.kind() == Outcome.Kind.NO_CHALLENGE).orElse(false);
   }
 
-  private void optOut(String phone, String toNumber, long at) {
+  /**
+   * STOP, in the scope the webhook stamped on it ({@code replies.stop.scope} when it was received;
+   * this processor's own setting for a STOP stamped with none). A STOP stamped PROGRAM also
+   * publishes which programs it opted out of: the ledger records an OPTED_OUT for each of those,
+   * and for any other STOP one for the whole phone (from the reply itself).
+   */
+  private void optOut(String phone, InboundSms stop, long at) {
+    Optional<StopScope> stamped = StopScope.stampedOn(stop.getStopScope());
+    boolean perProgram = stamped.orElse(config.stopScope()) == StopScope.PROGRAM;
     // A STOP supersedes every answer given before it: none may confirm once its challenge arrives.
     // It is also remembered: a challenge it answers may still be read after it (whatever the scope:
     // which program such a challenge is for is not known yet, so the STOP errs on opting out).
     PhoneChallenges before = state.challenges(phone).forgettingParkedBefore(at + 1).withStop(at);
-    Set<String> scope =
-        config.stopScope() == ReplyTopologyConfig.StopScope.PROGRAM
-            ? before.programsAnsweredBy(toNumber)
-            : Set.of();
+    Set<String> scope = perProgram ? before.programsAnsweredBy(stop.getToNumber()) : Set.of();
     Decision decision = matcher.optOut(before, at, scope);
     Set<String> programs = new HashSet<>();
     before.closed().forEach(c -> programs.add(c.programId()));
+    PhoneStatuses current = state.statuses(phone);
     StatusBook.Transition statuses =
-        state
-            .statusBook()
-            .optedOut(state.statuses(phone), decision.closures(), programs, at, scope);
+        state.statusBook().optedOut(current, decision.closures(), programs, at, scope);
     state.apply(phone, decision, statuses, at);
+    if (stamped.orElse(null) == StopScope.PROGRAM) {
+      Set<String> optedOut =
+          state.statusBook().optedOutPrograms(current, decision.closures(), programs, scope);
+      state.programOptOut(phone, ReplyRecords.programOptOut(stop, optedOut, scope.isEmpty()), at);
+    }
   }
 
   /**

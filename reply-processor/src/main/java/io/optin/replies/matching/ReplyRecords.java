@@ -2,10 +2,15 @@ package io.optin.replies.matching;
 
 import io.optin.avro.ChallengeEvent;
 import io.optin.avro.ChallengeEventType;
+import io.optin.avro.InboundSms;
+import io.optin.avro.ProgramOptOut;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.domain.status.SubscriptionStatus;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.TreeSet;
 
 /** The records the reply processor publishes for a closed challenge or a status change. */
 final class ReplyRecords {
@@ -15,6 +20,23 @@ final class ReplyRecords {
   /** Key of the compacted status topic: {@code programId:phone}. */
   static String statusKey(String programId, String phone) {
     return programId + ":" + phone;
+  }
+
+  /**
+   * What a STOP of scope program opted out of: {@code programIds}, or every program of the phone
+   * when nothing narrowed it.
+   */
+  static ProgramOptOut programOptOut(
+      InboundSms stop, Collection<String> programIds, boolean everyProgram) {
+    return ProgramOptOut.newBuilder()
+        .setMessageSid(stop.getMessageSid())
+        .setPhone(stop.getPhone())
+        .setToNumber(stop.getToNumber())
+        .setProgramIds(List.copyOf(new TreeSet<>(programIds)))
+        .setEveryProgram(everyProgram)
+        .setChannel(stop.getChannel())
+        .setReceivedAt(stop.getReceivedAt())
+        .build();
   }
 
   static ChallengeEvent closed(String phone, Closure closure) {

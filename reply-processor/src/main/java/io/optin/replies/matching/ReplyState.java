@@ -1,6 +1,7 @@
 package io.optin.replies.matching;
 
 import io.optin.avro.ChallengeOutcome;
+import io.optin.avro.ProgramOptOut;
 import io.optin.domain.screening.PhoneRegion;
 import io.optin.kit.metrics.OptinMetrics;
 import java.time.Duration;
@@ -155,6 +156,12 @@ final class ReplyState {
    */
   void apply(String phone, Decision decision, long timestamp) {
     apply(phone, decision, statusBook.closed(statuses(phone), decision.closures()), timestamp);
+  }
+
+  /** Publishes what a STOP of scope program opted out of, for the ledger. */
+  void programOptOut(String phone, ProgramOptOut optOut, long timestamp) {
+    context.forward(
+        new Record<>(phone, (Object) optOut, timestamp), ReplyTopology.PROGRAM_OPT_OUTS_SINK);
   }
 
   void applyStatus(String phone, StatusBook.Transition transition, long timestamp) {

@@ -24,7 +24,8 @@ import org.apache.kafka.streams.processor.api.ProcessorSupplier;
  * <p>Reads {@code optin.challenges.v1}, {@code optin.sms-inbound.v1}, {@code
  * optin.verification-attempts.v1} and the erasure requests {@code optin.consent-erasures.v1};
  * writes CLOSED events back to {@code optin.challenges.v1} (and ignores them when they come back),
- * {@code optin.confirmed-subscribers.v1}, {@code optin.subscriber-status.v1} and {@code
+ * {@code optin.confirmed-subscribers.v1}, {@code optin.subscriber-status.v1}, what each STOP of
+ * scope program opted out of to {@code optin.program-opt-outs.v1}, and {@code
  * optin.dead-letters.v1}. A pure function of its settings: it builds no client and does no I/O.
  */
 public final class ReplyTopology {
@@ -35,6 +36,7 @@ public final class ReplyTopology {
   static final String CONFIRMED_SINK = "confirmed-subscribers-sink";
   static final String STATUS_SINK = "subscriber-status-sink";
   static final String DEAD_LETTER_SINK = "dead-letters-sink";
+  static final String PROGRAM_OPT_OUTS_SINK = "program-opt-outs-sink";
   private static final String PROCESSOR = "reply-matcher";
 
   private ReplyTopology() {}
@@ -128,6 +130,7 @@ public final class ReplyTopology {
     sink(topology, CHALLENGES_SINK, Topics.CHALLENGES, serdes);
     sink(topology, CONFIRMED_SINK, Topics.CONFIRMED_SUBSCRIBERS, serdes);
     sink(topology, STATUS_SINK, Topics.SUBSCRIBER_STATUS, serdes);
+    sink(topology, PROGRAM_OPT_OUTS_SINK, Topics.PROGRAM_OPT_OUTS, serdes);
     sink(topology, DEAD_LETTER_SINK, Topics.DEAD_LETTERS, serdes);
     return topology;
   }

@@ -10,6 +10,7 @@ import static io.optin.replies.RepliesSettings.REPLIES_STOP_SCOPE;
 import io.optin.kit.config.Settings;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Settings of the reply topology.
@@ -48,6 +49,21 @@ public record ReplyTopologyConfig(
 
     static StopScope named(String value) {
       return valueOf(value.toUpperCase(java.util.Locale.ROOT));
+    }
+
+    /**
+     * The scope a STOP carries ({@code InboundSms.stopScope}, stamped by the webhook), or empty
+     * when it carries none or one this version does not know.
+     */
+    public static Optional<StopScope> stampedOn(String value) {
+      if (value == null) {
+        return Optional.empty();
+      }
+      try {
+        return Optional.of(named(value));
+      } catch (IllegalArgumentException e) {
+        return Optional.empty();
+      }
     }
   }
 

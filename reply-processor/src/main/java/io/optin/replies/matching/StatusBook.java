@@ -79,12 +79,7 @@ public final class StatusBook {
       Set<String> otherPrograms,
       long at,
       Set<String> only) {
-    Set<String> programs = new TreeSet<>(statuses.programs().keySet());
-    programs.addAll(otherPrograms);
-    closures.forEach(c -> programs.add(c.challenge().programId()));
-    if (!only.isEmpty()) {
-      programs.retainAll(only);
-    }
+    Set<String> programs = optedOutPrograms(statuses, closures, otherPrograms, only);
     Transition result = new Transition(statuses, List.of());
     for (String programId : programs) {
       ProgramStatus current = statuses.of(programId).orElse(null);
@@ -103,6 +98,22 @@ public final class StatusBook {
       result = append(result, change(result.next(), programId, optedOut));
     }
     return result;
+  }
+
+  /**
+   * The programs a STOP limited to {@code only} ({@code only} empty: every program) opts out of,
+   * sorted: every program known for the phone (statuses, {@code otherPrograms}, challenges just
+   * closed) within {@code only}, those already opted out included.
+   */
+  public Set<String> optedOutPrograms(
+      PhoneStatuses statuses, List<Closure> closures, Set<String> otherPrograms, Set<String> only) {
+    Set<String> programs = new TreeSet<>(statuses.programs().keySet());
+    programs.addAll(otherPrograms);
+    closures.forEach(c -> programs.add(c.challenge().programId()));
+    if (!only.isEmpty()) {
+      programs.retainAll(only);
+    }
+    return programs;
   }
 
   /** START: opted-out programs go back to NONE; nothing is confirmed. */

@@ -17,6 +17,7 @@ import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.kit.twilio.TwilioWebhookForm;
 import io.optin.replies.lookup.OutcomeAnswers;
 import io.optin.replies.matching.Outcome;
+import io.optin.replies.matching.ReplyTopologyConfig.StopScope;
 import io.optin.replies.parse.ParsedReply;
 import io.optin.replies.parse.ReplyParser;
 import io.optin.replies.parse.TwimlResponses;
@@ -60,6 +61,7 @@ public final class InboundWebhookHandler implements HttpHandler {
   private final Clock clock;
   private final RecentKeys recentSids;
   private final OptinMetrics metrics;
+  private final StopScope stopScope;
 
   public InboundWebhookHandler(
       TwilioSignatureCheck signatures,
@@ -93,6 +95,36 @@ public final class InboundWebhookHandler implements HttpHandler {
       Clock clock,
       int recentSidCapacity,
       OptinMetrics metrics) {
+    this(
+        signatures,
+        parser,
+        codes,
+        publisher,
+        outcomes,
+        texts,
+        clock,
+        recentSidCapacity,
+        metrics,
+        StopScope.ALL);
+  }
+
+  /**
+   * As the other constructors, stamping each STOP with {@code stopScope} ({@code
+   * replies.stop.scope}): the scope in force when a STOP arrives is the one it is applied and
+   * recorded in, however late it is processed.
+   */
+  public InboundWebhookHandler(
+      TwilioSignatureCheck signatures,
+      ReplyParser parser,
+      OtpCodes codes,
+      RecordPublisher publisher,
+      OutcomeAnswers outcomes,
+      ReplyTexts texts,
+      Clock clock,
+      int recentSidCapacity,
+      OptinMetrics metrics,
+      StopScope stopScope) {
+    this.stopScope = stopScope;
     this.metrics = metrics;
     this.signatures = signatures;
     this.parser = parser;
@@ -145,6 +177,7 @@ public final class InboundWebhookHandler implements HttpHandler {
               .setRule(reading.rule())
               // No channel is an SMS (the field's null), as records written before channels.
               .setChannel(whatsapp ? MessageChannel.WHATSAPP : null)
+              .setStopScope(reply.intent() == ReplyIntent.STOP ? stopScope.name() : null)
               .build();
       if (recentSids.firstSighting(sms.getMessageSid())) {
         try {

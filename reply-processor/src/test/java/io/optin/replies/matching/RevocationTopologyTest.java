@@ -11,6 +11,8 @@ import io.optin.avro.ChallengeEventType;
 import io.optin.avro.ChallengeOutcome;
 import io.optin.avro.InboundSms;
 import io.optin.avro.OptInStatus;
+import io.optin.avro.ProgramOptOut;
+import io.optin.avro.ReplyIntent;
 import io.optin.avro.SubscriberConfirmed;
 import io.optin.avro.SubscriberStatus;
 import io.optin.kit.config.Settings;
@@ -24,6 +26,7 @@ import io.optin.schemas.serde.AvroSerdes;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.TestInputTopic;
@@ -55,8 +58,12 @@ class RevocationTopologyTest {
   private TestOutputTopic<String, ChallengeEvent> challengeEvents;
   private TestOutputTopic<String, SubscriberConfirmed> confirmations;
   private TestOutputTopic<String, SubscriberStatus> statuses;
+  private TestOutputTopic<String, ProgramOptOut> programOptOuts;
+  // The scope the webhook stamps on a STOP: the setting in force, unless a test says otherwise.
+  private String stamp;
 
   private void start(StopScope scope) {
+    stamp = scope.name();
     ReplyTopologyConfig config =
         ReplyTopologyConfig.from(Settings.defaults(RepliesSettings.CATALOGUE)).withStopScope(scope);
     AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
@@ -73,6 +80,7 @@ class RevocationTopologyTest {
     challengeEvents = replies.output(Topics.CHALLENGES);
     confirmations = replies.output(Topics.CONFIRMED_SUBSCRIBERS);
     statuses = replies.output(Topics.SUBSCRIBER_STATUS);
+    programOptOuts = replies.output(Topics.PROGRAM_OPT_OUTS);
   }
 
   @AfterEach
@@ -146,6 +154,8 @@ class RevocationTopologyTest {
             Map.of("ch-sale", ChallengeOutcome.REJECTED, "ch-news", ChallengeOutcome.REJECTED));
     assertThat(latestStatuses())
         .isEqualTo(Map.of(SALE, OptInStatus.OPTED_OUT, NEWS, OptInStatus.OPTED_OUT));
+    // and nothing is published per program: the ledger records the STOP for the whole phone
+    assertThat(programOptOuts.isEmpty()).isTrue();
   }
 
   @Test
@@ -161,6 +171,8 @@ class RevocationTopologyTest {
     // Then only the sale is rejected and opted out; the news challenge stays open
     assertThat(closedOutcomes()).isEqualTo(Map.of("ch-sale", ChallengeOutcome.REJECTED));
     assertThat(latestStatuses()).isEqualTo(Map.of(SALE, OptInStatus.OPTED_OUT));
+    assertThat(programOptOuts.readValuesToList())
+        .containsExactly(optOut("SM-stop", OUR_NUMBER, T0.plusSeconds(20), false, SALE));
 
     // and a YES to the news number still confirms the news
     reply("SM-yes", "YES", NEWS_NUMBER, T0.plusSeconds(30));
@@ -184,6 +196,76 @@ class RevocationTopologyTest {
     // Then the news is opted out, the sale's challenge stays open and pending
     assertThat(challengeEvents.isEmpty()).isTrue();
     assertThat(latestStatuses()).isEqualTo(Map.of(NEWS, OptInStatus.OPTED_OUT));
+    // and what the STOP opted out of is published for the ledger: the news alone
+    assertThat(programOptOuts.readValuesToList())
+        .containsExactly(optOut("SM-stop", NEWS_NUMBER, T0.plusSeconds(20), false, NEWS));
+  }
+
+  @Test
+  void shouldPublishOnlyTheConfirmedProgramWhoseNumberTheStopReachedWithScopeProgram() {
+    // Given the sale and the news both confirmed, each from its own number
+    start(StopScope.PROGRAM);
+    openSale(T0);
+    reply("SM-yes-sale", "YES", OUR_NUMBER, T0.plusSeconds(5));
+    openNews(T0.plusSeconds(10));
+    reply("SM-yes-news", "YES", NEWS_NUMBER, T0.plusSeconds(15));
+    challengeEvents.readValuesToList();
+    statuses.readValuesToList();
+
+    // When a STOP reaches the sale's number, then the same STOP is delivered again
+    reply("SM-stop", "STOP", OUR_NUMBER, T0.plusSeconds(20));
+    reply("SM-stop", "STOP", OUR_NUMBER, T0.plusSeconds(20));
+
+    // Then the sale alone is opted out, once, and published as such; the news stays confirmed
+    assertThat(latestStatuses()).isEqualTo(Map.of(SALE, OptInStatus.OPTED_OUT));
+    assertThat(programOptOuts.readValuesToList())
+        .containsExactly(optOut("SM-stop", OUR_NUMBER, T0.plusSeconds(20), false, SALE));
+  }
+
+  @Test
+  void shouldApplyTheScopeStampedOnTheStopOverTheSetting() {
+    // Given the setting says program, but the STOP was received while it said all
+    start(StopScope.PROGRAM);
+    stamp = StopScope.ALL.name();
+    openSale(T0);
+    openNews(T0.plusSeconds(1));
+
+    // When the STOP reaches the sale's number
+    reply("SM-stop", "STOP", OUR_NUMBER, T0.plusSeconds(20));
+
+    // Then it opts out of every program, as it was received, and publishes nothing per program
+    assertThat(latestStatuses())
+        .isEqualTo(Map.of(SALE, OptInStatus.OPTED_OUT, NEWS, OptInStatus.OPTED_OUT));
+    assertThat(programOptOuts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldApplyTheSettingToAnUnstampedStopAndPublishNothingPerProgram() {
+    // Given scope program and a STOP from a webhook older than the stamp
+    start(StopScope.PROGRAM);
+    stamp = null;
+    openSale(T0);
+    openNews(T0.plusSeconds(1));
+
+    // When it reaches the sale's number
+    reply("SM-stop", "STOP", OUR_NUMBER, T0.plusSeconds(20));
+
+    // Then the setting bounds it, and the ledger records it for the whole phone (nothing published)
+    assertThat(latestStatuses()).isEqualTo(Map.of(SALE, OptInStatus.OPTED_OUT));
+    assertThat(programOptOuts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldPublishEveryProgramWhenNoChallengeNarrowsAStopWithScopeProgram() {
+    // Given scope program and a phone with no challenge remembered
+    start(StopScope.PROGRAM);
+
+    // When it texts STOP
+    reply("SM-stop", "STOP", OUR_NUMBER, T0.plusSeconds(20));
+
+    // Then the STOP is published as one of every program (none known yet)
+    assertThat(programOptOuts.readValuesToList())
+        .containsExactly(optOut("SM-stop", OUR_NUMBER, T0.plusSeconds(20), true));
   }
 
   @Test
@@ -225,8 +307,21 @@ class RevocationTopologyTest {
             .setMaskedBody(body)
             .setReceivedAt(at)
             .setRule(reading.rule())
+            .setStopScope(reading.intent() == ReplyIntent.STOP ? stamp : null)
             .build();
     inbound.pipeInput(PHONE, sms, at);
+  }
+
+  private static ProgramOptOut optOut(
+      String sid, String toNumber, Instant at, boolean everyProgram, String... programs) {
+    return ProgramOptOut.newBuilder()
+        .setMessageSid(sid)
+        .setPhone(PHONE)
+        .setToNumber(toNumber)
+        .setProgramIds(List.of(programs))
+        .setEveryProgram(everyProgram)
+        .setReceivedAt(at)
+        .build();
   }
 
   private Map<String, ChallengeOutcome> closedOutcomes() {

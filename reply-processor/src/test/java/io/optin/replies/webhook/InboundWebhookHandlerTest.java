@@ -1,6 +1,7 @@
 package io.optin.replies.webhook;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.optin.avro.InboundSms;
 import io.optin.avro.MessageChannel;
@@ -14,6 +15,7 @@ import io.optin.kit.testing.TwilioSigner;
 import io.optin.kit.twilio.TwilioSignatureCheck;
 import io.optin.replies.lookup.OutcomeWait;
 import io.optin.replies.matching.Outcome;
+import io.optin.replies.matching.ReplyTopologyConfig.StopScope;
 import io.optin.replies.parse.ReplyParser;
 import io.optin.schemas.Topics;
 import java.io.BufferedReader;
@@ -62,6 +64,10 @@ class InboundWebhookHandlerTest {
 
   @BeforeEach
   void start() throws Exception {
+    serve(StopScope.ALL);
+  }
+
+  private void serve(StopScope stopScope) throws Exception {
     // Stands in for the topology: an outcome is known only for replies that were published.
     OutcomeWait outcomes =
         new OutcomeWait(
@@ -81,7 +87,8 @@ class InboundWebhookHandlerTest {
             ReplyTexts.defaults(),
             Clock.fixed(NOW, ZoneOffset.UTC),
             100,
-            metrics);
+            metrics,
+            stopScope);
     server = new LocalHttpServer(List.of(new HttpRoute(InboundWebhookHandler.PATH, handler)));
   }
 
@@ -334,8 +341,27 @@ class InboundWebhookHandlerTest {
                 .setMaskedBody("Please stop texting me!")
                 .setReceivedAt(NOW)
                 .setRule("optout-phrase:en")
+                .setStopScope("ALL")
                 .build());
     assertThat(metrics.value("optin_replies_total", "STOP")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldStampAStopWithTheScopeInForceAndNoOtherReply() throws Exception {
+    // Given replies.stop.scope=program
+    server.close();
+    serve(StopScope.PROGRAM);
+
+    // When a STOP and a YES arrive
+    signedPost(reply("SM-stop", "STOP"));
+    signedPost(reply("SM-yes", "YES"));
+
+    // Then the STOP carries the scope it is to be applied (and recorded) in, the YES none
+    assertThat(published.on(Topics.SMS_INBOUND))
+        .extracting(InboundSms::getMessageSid, InboundSms::getIntent, InboundSms::getStopScope)
+        .containsExactly(
+            tuple("SM-stop", ReplyIntent.STOP, "PROGRAM"),
+            tuple("SM-yes", ReplyIntent.CONFIRM, null));
   }
 
   @ParameterizedTest
