@@ -256,7 +256,7 @@ class SenderThroughputBenchmark {
         .filter(thread -> thread.getName().equals(LOOP_THREAD))
         .findFirst()
         .orElseThrow(() -> new AssertionError("no thread " + LOOP_THREAD))
-        .threadId();
+        .getId();
   }
 
   /** Waits until {@code count} phones got their SMS; the time the last one arrived. */
