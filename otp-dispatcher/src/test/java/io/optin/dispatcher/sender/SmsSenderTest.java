@@ -517,6 +517,48 @@ class SmsSenderTest {
     assertThat(running.inFlight()).isZero();
   }
 
+  @Test
+  void shouldCommitTheReportOfASendInFlightBeforeItsPartitionIsRevoked() throws Exception {
+    // Given a running sender with a send in flight at a provider that holds its answer
+    twilio.thenHang();
+    WaitingConsumer waiting = new WaitingConsumer();
+    SmsSender running = waitingSender(waiting, Duration.ofMinutes(1));
+    Thread loop = start(running);
+    waiting.schedulePollTask(
+        () -> {
+          waiting.rebalance(List.of(OUTBOX_0));
+          waiting.updateBeginningOffsets(Map.of(OUTBOX_0, 0L));
+          waiting.addRecord(outboxRecord(0, command("cmd-1")));
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> twilio.forms().size() == 1);
+
+    // When the provider answers (it goes away: the send fails) as the partition is revoked
+    waiting.schedulePollTask(
+        () -> {
+          twilio.close();
+          waiting.rebalance(List.of());
+        });
+
+    // Then the revocation awaited the send and committed its report with the offset past it, and
+    // the sender goes on without the partition
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(reports())
+                    .extracting(SmsDeliveryReport::getCommandId)
+                    .containsExactly("cmd-1"));
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(
+            Map.of(waiting.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> waiting.assignment().isEmpty());
+    assertThat(running.inFlight()).isZero();
+    assertThat(loop.isAlive()).isTrue();
+    running.stop();
+    loop.join(Duration.ofSeconds(10).toMillis());
+    assertThat(loop.isAlive()).isFalse();
+  }
+
   private SmsSender waitingSender(WaitingConsumer waiting, Duration pollTimeout) {
     return new SmsSender(
         waiting,
