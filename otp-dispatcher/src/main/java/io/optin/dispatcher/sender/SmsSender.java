@@ -17,8 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntSupplier;
 import org.apache.kafka.clients.consumer.CommitFailedException;
@@ -55,6 +57,10 @@ import org.slf4j.LoggerFactory;
  * reported commands are skipped by command id ({@link DeliveredCommands}). At most {@code
  * sms.max.concurrency} provider requests are in flight; the assigned partitions are paused while as
  * many commands are.
+ *
+ * <p>The loop never spins: it waits in {@code poll} for new commands, and a send that completes
+ * while it waits wakes it ({@link Consumer#wakeup()}) so that its report is committed at once. A
+ * wakeup only ends a poll early; the loop stops on {@link #stop()} alone.
  */
 public final class SmsSender implements Runnable {
 
@@ -62,11 +68,11 @@ public final class SmsSender implements Runnable {
 
   private static final Logger log = LoggerFactory.getLogger(SmsSender.class);
 
-  /** Waiting for new commands when nothing is in flight: poll returns as soon as one arrives. */
-  private static final Duration IDLE_POLL = Duration.ofMillis(100);
-
-  /** While sends are in flight, come back soon to commit the reports of those that completed. */
-  private static final Duration BUSY_POLL = Duration.ofMillis(2);
+  /**
+   * How long a poll waits for new commands: it returns as soon as one arrives, a send completes or
+   * the sender stops, so this only bounds the wait of a send held until the group is rejoined.
+   */
+  static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
   private static final int COMMIT_ATTEMPTS = 3;
 
@@ -81,8 +87,18 @@ public final class SmsSender implements Runnable {
   private final int maxInFlight;
   private final Duration drainTimeout;
   private final Runnable onAssigned;
+  private final Duration pollTimeout;
   private final InFlightOffsets offsets = new InFlightOffsets();
-  private final ConcurrentLinkedQueue<Completion> completions = new ConcurrentLinkedQueue<>();
+  private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+
+  /**
+   * True while the loop waits in a poll that only a wakeup ends early; the first send to complete
+   * meanwhile clears it and wakes the loop, so a burst of completions costs one wakeup. A wakeup is
+   * only asked for then: one asked for while the loop is busy would end its next poll before it
+   * fetched anything, turn after turn under load.
+   */
+  private final AtomicBoolean waiting = new AtomicBoolean();
+
   private final List<ProducerRecord<byte[], byte[]>> outputs = new ArrayList<>();
 
   /** Sends polled whose intent is not committed yet: handed to the pool once it is. */
@@ -117,6 +133,34 @@ public final class SmsSender implements Runnable {
       int maxInFlight,
       Duration drainTimeout,
       Runnable onAssigned) {
+    this(
+        consumer,
+        producer,
+        handler,
+        sending,
+        serdes,
+        clock,
+        maxInFlight,
+        drainTimeout,
+        onAssigned,
+        POLL_TIMEOUT);
+  }
+
+  /**
+   * @param pollTimeout how long a poll waits when nothing is ready to commit (see {@link
+   *     #POLL_TIMEOUT})
+   */
+  SmsSender(
+      Consumer<byte[], Decoded<SmsSendRequested>> consumer,
+      Producer<byte[], byte[]> producer,
+      OutboxCommandHandler handler,
+      ExecutorService sending,
+      AvroSerdes serdes,
+      Clock clock,
+      int maxInFlight,
+      Duration drainTimeout,
+      Runnable onAssigned,
+      Duration pollTimeout) {
     this.consumer = consumer;
     this.producer = producer;
     this.handler = handler;
@@ -128,6 +172,7 @@ public final class SmsSender implements Runnable {
     this.maxInFlight = maxInFlight;
     this.drainTimeout = drainTimeout;
     this.onAssigned = onAssigned;
+    this.pollTimeout = pollTimeout;
   }
 
   /**
@@ -137,21 +182,15 @@ public final class SmsSender implements Runnable {
   @Override
   public void run() {
     consumer.subscribe(List.of(Topics.SMS_OUTBOUND.name()), new Rebalance());
-    try {
-      while (!stopping) {
-        pollOnce();
-      }
-    } catch (WakeupException e) {
-      if (!stopping) {
-        throw e;
-      }
+    while (!stopping) {
+      pollOnce();
     }
     // Held sends were never handed to the pool: nothing to wait for.
     awaitCompletions(() -> offsets.inFlight() - held.size());
     commitPending();
   }
 
-  /** Asks the loop to end after the current turn. */
+  /** Asks the loop to end after the current turn; a poll under way returns at once. */
   public void stop() {
     stopping = true;
     consumer.wakeup();
@@ -173,8 +212,7 @@ public final class SmsSender implements Runnable {
       throw new IllegalStateException(
           "sending a command failed unexpectedly; its report is not committed", failure);
     }
-    ConsumerRecords<byte[], Decoded<SmsSendRequested>> records =
-        consumer.poll(offsets.inFlight() > 0 ? BUSY_POLL : IDLE_POLL);
+    ConsumerRecords<byte[], Decoded<SmsSendRequested>> records = pollCommands();
     List<Dispatch> dispatches = new ArrayList<>();
     for (ConsumerRecord<byte[], Decoded<SmsSendRequested>> record : records) {
       TopicPartition partition = new TopicPartition(record.topic(), record.partition());
@@ -199,6 +237,36 @@ public final class SmsSender implements Runnable {
   }
 
   private record Dispatch(TopicPartition partition, long offset, SendPlan.Send send) {}
+
+  /**
+   * Polls for new commands: without waiting when reports are ready to commit, else until a command
+   * arrives, a send completes or fails, {@link #stop()} is called, or the poll timeout passed.
+   */
+  private ConsumerRecords<byte[], Decoded<SmsSendRequested>> pollCommands() {
+    waiting.set(true);
+    // Checked after announcing the wait: a send completing before is seen here, one completing
+    // after sees the announcement and wakes the poll.
+    boolean ready = !completions.isEmpty() || sendFailure.get() != null;
+    if (ready) {
+      waiting.set(false);
+    }
+    try {
+      return consumer.poll(ready ? Duration.ZERO : pollTimeout);
+    } catch (WakeupException woken) {
+      // A send completed, or stop() was called: this turn commits what is ready, and the loop
+      // checks whether it stops. The records the poll may have fetched are returned by the next.
+      return ConsumerRecords.empty();
+    } finally {
+      waiting.set(false);
+    }
+  }
+
+  /** Called by a send that completed or failed: ends the loop's poll if it is waiting. */
+  private void wakeLoop() {
+    if (waiting.compareAndSet(true, false)) {
+      consumer.wakeup();
+    }
+  }
 
   /**
    * What to send for a record; empty when it is settled here (dead letter, skip, unsendable), its
@@ -246,9 +314,11 @@ public final class SmsSender implements Runnable {
             // No report can be made: the loop stops (the service is dead, its process restarted),
             // and the command, never committed, is read again and looked up rather than forgotten.
             sendFailure.compareAndSet(null, e);
+            wakeLoop();
             return;
           }
           completions.add(new Completion(dispatch.partition(), dispatch.offset(), output));
+          wakeLoop();
         });
   }
 
@@ -298,16 +368,18 @@ public final class SmsSender implements Runnable {
    */
   private void awaitCompletions(IntSupplier inFlight) {
     long deadline = System.nanoTime() + drainTimeout.toNanos();
-    while (inFlight.getAsInt() > 0 && System.nanoTime() - deadline < 0) {
-      Completion completion = completions.poll();
+    for (long left = drainTimeout.toNanos();
+        inFlight.getAsInt() > 0 && left > 0;
+        left = deadline - System.nanoTime()) {
+      Completion completion;
+      try {
+        completion = completions.poll(left, TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
       if (completion == null) {
-        try {
-          Thread.sleep(1);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
-        continue;
+        return;
       }
       outputs.add(completion.output());
       offsets.completed(completion.partition(), completion.offset());
@@ -326,6 +398,9 @@ public final class SmsSender implements Runnable {
       if (revoked.isEmpty()) {
         return;
       }
+      // Called within a poll: the completions are awaited right here, so none needs to end that
+      // poll (a wakeup would only interrupt the rebalance, to be resumed by the next poll).
+      waiting.set(false);
       releaseHeld();
       int notSent = dropHeld(revoked);
       awaitCompletions(() -> offsets.inFlight(revoked) - notSent);

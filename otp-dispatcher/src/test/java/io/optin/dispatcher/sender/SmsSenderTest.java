@@ -34,8 +34,10 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -68,6 +70,7 @@ class SmsSenderTest {
   private static final class FailingCommits extends MockProducer<byte[], byte[]> {
     private final java.util.ArrayDeque<RuntimeException> failures = new java.util.ArrayDeque<>();
     private boolean commitTimedOut;
+    private Runnable onCommit = () -> {};
 
     FailingCommits() {
       super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
@@ -75,6 +78,7 @@ class SmsSenderTest {
 
     @Override
     public void commitTransaction() {
+      onCommit.run();
       RuntimeException failure = failures.poll();
       if (failure != null) {
         commitTimedOut = failure instanceof org.apache.kafka.common.errors.TimeoutException;
@@ -107,6 +111,64 @@ class SmsSenderTest {
     }
   }
 
+  /**
+   * A consumer whose poll waits as Kafka's does: until a record is added, a poll task is scheduled,
+   * {@link #wakeup()} is called or the timeout passed.
+   */
+  private static final class WaitingConsumer
+      extends MockConsumer<byte[], Decoded<SmsSendRequested>> {
+    private final Object signal = new Object();
+    private boolean signalled;
+
+    WaitingConsumer() {
+      super("earliest");
+    }
+
+    @Override
+    public ConsumerRecords<byte[], Decoded<SmsSendRequested>> poll(Duration timeout) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      synchronized (signal) {
+        for (long left = timeout.toNanos();
+            !signalled && left > 0;
+            left = deadline - System.nanoTime()) {
+          try {
+            TimeUnit.NANOSECONDS.timedWait(signal, left);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new org.apache.kafka.common.errors.InterruptException(e);
+          }
+        }
+        signalled = false;
+      }
+      return super.poll(Duration.ZERO);
+    }
+
+    @Override
+    public void wakeup() {
+      super.wakeup();
+      signal();
+    }
+
+    @Override
+    public void addRecord(ConsumerRecord<byte[], Decoded<SmsSendRequested>> record) {
+      super.addRecord(record);
+      signal();
+    }
+
+    @Override
+    public void schedulePollTask(Runnable task) {
+      super.schedulePollTask(task);
+      signal();
+    }
+
+    private void signal() {
+      synchronized (signal) {
+        signalled = true;
+        signal.notifyAll();
+      }
+    }
+  }
+
   private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
   private final MockConsumer<byte[], Decoded<SmsSendRequested>> consumer =
@@ -115,6 +177,7 @@ class SmsSenderTest {
   private final ExecutorService sending = Executors.newFixedThreadPool(2);
   private FakeTwilioApi twilio;
   private TwilioSmsGateway gateway;
+  private OutboxCommandHandler handler;
   private SmsSender sender;
 
   @BeforeEach
@@ -125,7 +188,7 @@ class SmsSenderTest {
             TwilioClientSettings.of(
                     TwilioCredentials.authToken("AC" + "1".repeat(32), "test-auth-token"))
                 .withApiBaseUrl(twilio.baseUrl()));
-    OutboxCommandHandler handler =
+    handler =
         new OutboxCommandHandler(
             new MessageTemplates(Map.of()),
             OtpCodes.fromSettings("test-otp-secret-of-at-least-32-bytes!", 6),
@@ -353,6 +416,168 @@ class SmsSenderTest {
     assertThat(intents())
         .extracting(SmsSendIntent::getCommandId)
         .containsExactly("cmd-1", "cmd-2", "cmd-3");
+  }
+
+  @Test
+  void shouldCommitTheReportAsSoonAsTheSendCompletesWhileThePollWaitsForNewCommands()
+      throws Exception {
+    // Given a running sender whose poll waits up to a minute for new commands
+    twilio.thenCreated(SID);
+    WaitingConsumer waiting = new WaitingConsumer();
+    SmsSender running = waitingSender(waiting, Duration.ofMinutes(1));
+    Thread loop = start(running);
+    waiting.schedulePollTask(
+        () -> {
+          waiting.rebalance(List.of(OUTBOX_0));
+          waiting.updateBeginningOffsets(Map.of(OUTBOX_0, 0L));
+          waiting.addRecord(outboxRecord(0, command("cmd-1")));
+        });
+
+    // When the command is sent, and no other command arrives
+    // Then its report is committed with its offset long before the poll's timeout
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(reports())
+                    .extracting(SmsDeliveryReport::getCommandId)
+                    .containsExactly("cmd-1"));
+    String group = waiting.groupMetadata().groupId();
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(Map.of(group, Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+
+    // And the wakeup did not stop the loop: the next command is sent and reported too
+    waiting.addRecord(outboxRecord(1, command("cmd-2")));
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(reports())
+                    .extracting(SmsDeliveryReport::getCommandId)
+                    .containsExactly("cmd-1", "cmd-2"));
+    assertThat(loop.isAlive()).isTrue();
+    running.stop();
+    loop.join(Duration.ofSeconds(10).toMillis());
+    assertThat(loop.isAlive()).isFalse();
+    assertThat(producer.transactionAborted()).isFalse();
+    assertThat(twilio.forms()).hasSize(2);
+  }
+
+  @Test
+  void shouldCommitTheTransactionAndGoOnWhenASendCompletesDuringTheCommit() {
+    // Given a commit during which the loop is woken, as a send completing then does
+    twilio.thenCreated(SID);
+    producer.onCommit = consumer::wakeup;
+    consumer.addRecord(outboxRecord(0, command("cmd-1")));
+
+    // When the sender polls until the command is reported, its next poll being woken at once
+    sender.pollOnce();
+    pollUntilReports(1);
+
+    // Then no transaction was aborted, the intent, the SMS and the report each happened once, and
+    // the offset past the command is committed
+    assertThat(producer.transactionAborted()).isFalse();
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1");
+    assertThat(twilio.forms()).hasSize(1);
+    assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(
+            Map.of(consumer.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+    assertThat(sender.inFlight()).isZero();
+  }
+
+  @Test
+  void shouldStopWhileASendIsInFlightThenCommitItsReportOnceItCompletes() throws Exception {
+    // Given a running sender with a send in flight at a provider that holds its answer, its poll
+    // waiting up to a minute for new commands
+    twilio.thenHang();
+    WaitingConsumer waiting = new WaitingConsumer();
+    SmsSender running = waitingSender(waiting, Duration.ofMinutes(1));
+    Thread loop = start(running);
+    waiting.schedulePollTask(
+        () -> {
+          waiting.rebalance(List.of(OUTBOX_0));
+          waiting.updateBeginningOffsets(Map.of(OUTBOX_0, 0L));
+          waiting.addRecord(outboxRecord(0, command("cmd-1")));
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> twilio.forms().size() == 1);
+
+    // When the sender is stopped, then the provider's answer comes (it goes away: the send fails)
+    running.stop();
+    twilio.close();
+
+    // Then the loop ends, having committed the send's report with the offset past it
+    loop.join(Duration.ofSeconds(10).toMillis());
+    assertThat(loop.isAlive()).isFalse();
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1");
+    assertThat(reports()).extracting(SmsDeliveryReport::getCommandId).containsExactly("cmd-1");
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(
+            Map.of(waiting.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+    assertThat(running.inFlight()).isZero();
+  }
+
+  @Test
+  void shouldCommitTheReportOfASendInFlightBeforeItsPartitionIsRevoked() throws Exception {
+    // Given a running sender with a send in flight at a provider that holds its answer
+    twilio.thenHang();
+    WaitingConsumer waiting = new WaitingConsumer();
+    SmsSender running = waitingSender(waiting, Duration.ofMinutes(1));
+    Thread loop = start(running);
+    waiting.schedulePollTask(
+        () -> {
+          waiting.rebalance(List.of(OUTBOX_0));
+          waiting.updateBeginningOffsets(Map.of(OUTBOX_0, 0L));
+          waiting.addRecord(outboxRecord(0, command("cmd-1")));
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> twilio.forms().size() == 1);
+
+    // When the provider answers (it goes away: the send fails) as the partition is revoked
+    waiting.schedulePollTask(
+        () -> {
+          twilio.close();
+          waiting.rebalance(List.of());
+        });
+
+    // Then the revocation awaited the send and committed its report with the offset past it, and
+    // the sender goes on without the partition
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(reports())
+                    .extracting(SmsDeliveryReport::getCommandId)
+                    .containsExactly("cmd-1"));
+    assertThat(producer.consumerGroupOffsetsHistory())
+        .containsExactly(
+            Map.of(waiting.groupMetadata().groupId(), Map.of(OUTBOX_0, new OffsetAndMetadata(1))));
+    await().atMost(Duration.ofSeconds(10)).until(() -> waiting.assignment().isEmpty());
+    assertThat(running.inFlight()).isZero();
+    assertThat(loop.isAlive()).isTrue();
+    running.stop();
+    loop.join(Duration.ofSeconds(10).toMillis());
+    assertThat(loop.isAlive()).isFalse();
+  }
+
+  private SmsSender waitingSender(WaitingConsumer waiting, Duration pollTimeout) {
+    return new SmsSender(
+        waiting,
+        producer,
+        handler,
+        sending,
+        serdes,
+        clock,
+        2,
+        Duration.ofSeconds(5),
+        () -> {},
+        pollTimeout);
+  }
+
+  private static Thread start(SmsSender running) {
+    Thread loop = new Thread(running, "sms-sender-test-loop");
+    loop.setDaemon(true);
+    loop.start();
+    return loop;
   }
 
   private void pollUntilReports(int count) {

@@ -17,6 +17,8 @@ import io.optin.schemas.Topic;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +57,9 @@ import org.junit.jupiter.api.Timeout;
  * and {@code -Dbench.sender.partitions}; {@code -Dbench.sender.warmup} commands (500) are sent
  * untimed first. {@code -Dbench.sender.rate=200} produces the commands open loop at that rate
  * instead of at once, for the latency of a sender that keeps up.
+ *
+ * <p>CPU over the timed run: of the whole process (the broker, the sandbox and the producer of the
+ * commands run in it too) and of the send loop's thread alone.
  */
 @Tag("bench")
 @Timeout(value = 15, unit = TimeUnit.MINUTES)
@@ -79,7 +84,16 @@ class SenderThroughputBenchmark {
   private final AvroSerdes serdes = new AvroSerdes(new InMemorySchemaRegistryClient(), true);
 
   private record Result(
-      long latencyMs, int commands, double seconds, long[] latenciesMs, int duplicates) {}
+      long latencyMs,
+      int commands,
+      double seconds,
+      long[] latenciesMs,
+      int duplicates,
+      double processCpuSeconds,
+      double loopCpuSeconds) {}
+
+  /** The send loop's thread, named by {@code SenderService} after the instance id "bench". */
+  private static final String LOOP_THREAD = "optin-sms-sender-bench";
 
   @Test
   void shouldPrintSmsPerSecondOfOneSender() throws Exception {
@@ -96,7 +110,7 @@ class SenderThroughputBenchmark {
         RATE > 0 ? String.format(Locale.ROOT, "produced at %.0f/s", RATE) : "produced at once");
     System.out.printf(
         Locale.ROOT,
-        "%-18s %10s %9s %9s %9s %9s %9s %6s%n",
+        "%-18s %10s %9s %9s %9s %9s %9s %6s %8s %8s %8s%n",
         "provider latency",
         "SMS/s",
         "p50 ms",
@@ -104,11 +118,14 @@ class SenderThroughputBenchmark {
         "p99 ms",
         "p99.9 ms",
         "max ms",
-        "dups");
+        "dups",
+        "run s",
+        "cpu s",
+        "loop s");
     for (Result r : results) {
       System.out.printf(
           Locale.ROOT,
-          "%-18s %10.1f %9d %9d %9d %9d %9d %6d%n",
+          "%-18s %10.1f %9d %9d %9d %9d %9d %6d %8.2f %8.2f %8.2f%n",
           r.latencyMs() + " ms",
           r.commands() / r.seconds(),
           percentile(r.latenciesMs(), 50),
@@ -116,7 +133,10 @@ class SenderThroughputBenchmark {
           percentile(r.latenciesMs(), 99),
           percentile(r.latenciesMs(), 99.9),
           r.latenciesMs()[r.latenciesMs().length - 1],
-          r.duplicates());
+          r.duplicates(),
+          r.seconds(),
+          r.processCpuSeconds(),
+          r.loopCpuSeconds());
     }
     for (Result r : results) {
       if (r.duplicates() != 0 || r.latenciesMs().length != r.commands()) {
@@ -204,18 +224,39 @@ class SenderThroughputBenchmark {
         for (int i = 0; i < COMMANDS; i++) {
           commands.add(command(String.format(Locale.ROOT, "+1415%07d", i), "bench-" + i));
         }
+        long loopThread = loopThreadId();
+        long processCpuBefore = processCpuNanos();
+        long loopCpuBefore = THREADS.getThreadCpuTime(loopThread);
         long start = System.currentTimeMillis();
         produce(broker, commands, producedAt, RATE);
         long last = awaitReceived(receivedAt, COMMANDS, RUN_LIMIT);
+        double processCpu = (processCpuNanos() - processCpuBefore) / 1e9;
+        double loopCpu = (THREADS.getThreadCpuTime(loopThread) - loopCpuBefore) / 1e9;
         double seconds = Math.max(1, last - start) / 1000.0;
         long[] latencies =
             receivedAt.entrySet().stream()
                 .mapToLong(e -> e.getValue() - producedAt.getOrDefault(e.getKey(), start))
                 .sorted()
                 .toArray();
-        return new Result(latencyMs, COMMANDS, seconds, latencies, duplicates.get());
+        return new Result(
+            latencyMs, COMMANDS, seconds, latencies, duplicates.get(), processCpu, loopCpu);
       }
     }
+  }
+
+  private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  private static long loopThreadId() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(thread -> thread.getName().equals(LOOP_THREAD))
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("no thread " + LOOP_THREAD))
+        .getId();
   }
 
   /** Waits until {@code count} phones got their SMS; the time the last one arrived. */
