@@ -44,6 +44,11 @@ public final class DeliveredCommands {
     return handled.putIfAbsent(commandId, clock.instant()) == null;
   }
 
+  /** Gives back a claim whose command was not sent after all (see {@link #claim}). */
+  public synchronized void release(String commandId) {
+    handled.remove(commandId);
+  }
+
   public synchronized boolean contains(String commandId) {
     return handled.containsKey(commandId);
   }

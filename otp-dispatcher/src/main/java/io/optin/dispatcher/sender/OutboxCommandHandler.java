@@ -263,6 +263,14 @@ public final class OutboxCommandHandler {
   }
 
   /**
+   * Gives back a command planned for sending but never handed to the provider (its intent was not
+   * committed), so a later poll of it is planned again rather than skipped as already handled.
+   */
+  void release(String commandId) {
+    delivered.release(commandId);
+  }
+
+  /**
    * Carries out a send whose intent is committed: when earlier attempts left intents without a
    * report, asks the provider first (retrying as sends are retried) and reports the message found
    * rather than texting again; when the provider cannot answer, reports a failure rather than send

@@ -220,8 +220,9 @@ public final class SmsSender implements Runnable {
       planFor(record)
           .ifPresentOrElse(
               send -> {
-                outputs.add(intentRecord(send.intent()));
-                dispatches.add(new Dispatch(partition, record.offset(), send));
+                ProducerRecord<byte[], byte[]> intent = intentRecord(send.intent());
+                outputs.add(intent);
+                dispatches.add(new Dispatch(partition, record.offset(), send, intent));
               },
               () -> offsets.completed(partition, record.offset()));
     }
@@ -236,7 +237,12 @@ public final class SmsSender implements Runnable {
     }
   }
 
-  private record Dispatch(TopicPartition partition, long offset, SendPlan.Send send) {}
+  /** A send planned for a polled command, with the intent record that must commit before it. */
+  private record Dispatch(
+      TopicPartition partition,
+      long offset,
+      SendPlan.Send send,
+      ProducerRecord<byte[], byte[]> intent) {}
 
   /**
    * Polls for new commands: without waiting when reports are ready to commit, else until a command
@@ -338,7 +344,20 @@ public final class SmsSender implements Runnable {
    */
   private int dropHeld(Collection<TopicPartition> gone) {
     int before = held.size();
-    held.removeIf(d -> gone.contains(d.partition()));
+    held.removeIf(
+        d -> {
+          if (!gone.contains(d.partition())) {
+            return false;
+          }
+          // Undo the plan: its intent, still pending, is not committed later as if sent, and its
+          // command id is free again. Kept claimed, the command read again from the committed
+          // offset (by this instance, when the partition comes back) would be skipped as already
+          // handled and its offset committed: an SMS never sent (seen after a broker restart,
+          // when the group forgot this member and its partitions were lost, then given back).
+          outputs.removeIf(output -> output == d.intent());
+          handler.release(d.send().command().getCommandId());
+          return true;
+        });
     return before - held.size();
   }
 

@@ -44,6 +44,18 @@ class DeliveredCommandsTest {
   }
 
   @Test
+  void shouldLetACommandBeClaimedAgainOnceItsClaimIsGivenBack() {
+    // Given cmd-1 claimed, then given back unsent
+    assertThat(delivered.claim("cmd-1")).isTrue();
+    delivered.release("cmd-1");
+
+    // Then it is claimed again once, and other claims are untouched
+    assertThat(delivered.claim("cmd-1")).isTrue();
+    assertThat(delivered.claim("cmd-1")).isFalse();
+    assertThat(delivered.contains("cmd-1")).isTrue();
+  }
+
+  @Test
   void shouldRefuseClaimOfCommandReadBackFromReports() {
     // Given a report of cmd-1 read back from six days ago
     assertThat(delivered.remember("cmd-1", T0.minus(Duration.ofDays(6)))).isTrue();

@@ -72,6 +72,9 @@ class SmsSenderTest {
     private boolean commitTimedOut;
     private Runnable onCommit = () -> {};
 
+    /** While set, every commit fails with it (for a loop running on its own thread). */
+    private volatile RuntimeException failEveryCommit;
+
     FailingCommits() {
       super(true, null, new ByteArraySerializer(), new ByteArraySerializer());
     }
@@ -79,6 +82,10 @@ class SmsSenderTest {
     @Override
     public void commitTransaction() {
       onCommit.run();
+      RuntimeException always = failEveryCommit;
+      if (always != null) {
+        throw always;
+      }
       RuntimeException failure = failures.poll();
       if (failure != null) {
         commitTimedOut = failure instanceof org.apache.kafka.common.errors.TimeoutException;
@@ -554,6 +561,61 @@ class SmsSenderTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> waiting.assignment().isEmpty());
     assertThat(running.inFlight()).isZero();
     assertThat(loop.isAlive()).isTrue();
+    running.stop();
+    loop.join(Duration.ofSeconds(10).toMillis());
+    assertThat(loop.isAlive()).isFalse();
+  }
+
+  @Test
+  void shouldSendACommandOnceWhenItsPartitionCameBackAfterItsIntentCouldNotBeCommitted()
+      throws Exception {
+    // Given a running sender whose group forgot it during a broker outage: every commit fails,
+    // so the polled command's intent is pending and its send held
+    twilio.thenCreated(SID);
+    producer.failEveryCommit =
+        new CommitFailedException("The coordinator is not aware of this member.");
+    WaitingConsumer waiting = new WaitingConsumer();
+    SmsSender running = waitingSender(waiting, Duration.ofMillis(50));
+    Thread loop = start(running);
+    waiting.schedulePollTask(
+        () -> {
+          waiting.rebalance(List.of(OUTBOX_0));
+          waiting.updateBeginningOffsets(Map.of(OUTBOX_0, 0L));
+          waiting.addRecord(outboxRecord(0, command("cmd-1")));
+        });
+    await().atMost(Duration.ofSeconds(10)).until(() -> running.inFlight() == 1);
+
+    // When the partition is taken away and given back once the group is rejoined, and the command
+    // is read again from the last committed offset
+    waiting.schedulePollTask(
+        () -> {
+          waiting.rebalance(List.of());
+          producer.failEveryCommit = null;
+          waiting.rebalance(List.of(OUTBOX_0));
+          waiting.addRecord(outboxRecord(0, command("cmd-1")));
+        });
+
+    // Then it is sent once, with one intent and one report, and its offset committed: the dropped
+    // send was neither skipped as already handled nor its intent committed without a send
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(reports())
+                    .extracting(SmsDeliveryReport::getCommandId)
+                    .containsExactly("cmd-1"));
+    assertThat(twilio.forms()).hasSize(1);
+    assertThat(intents()).extracting(SmsSendIntent::getCommandId).containsExactly("cmd-1");
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .untilAsserted(
+            () ->
+                assertThat(producer.consumerGroupOffsetsHistory())
+                    .last()
+                    .isEqualTo(
+                        Map.of(
+                            waiting.groupMetadata().groupId(),
+                            Map.of(OUTBOX_0, new OffsetAndMetadata(1)))));
     running.stop();
     loop.join(Duration.ofSeconds(10).toMillis());
     assertThat(loop.isAlive()).isFalse();
