@@ -186,13 +186,7 @@ class AnswerChannelsIT {
   }
 
   private static String signup(String phone) {
-    return "{\"phone\":\""
-        + phone
-        + "\",\"programId\":\""
-        + PROGRAM
-        + "\",\"consentText\":\"Yes, text me Acme offers. Msg & data rates may apply. Reply STOP to"
-        + " opt out.\",\"source\":{\"channel\":\"web_form\",\"url\":\"https://acme.example/join\","
-        + "\"ip\":\"203.0.113.7\"},\"locale\":\"fr-FR\"}";
+    return SandboxFlow.webSignup(phone, PROGRAM, "fr-FR");
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {

@@ -20,8 +20,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -41,7 +39,6 @@ class EndToEndIT {
   private static final String SECOND = "+14155550124";
   private static final String PROGRAM = "acme-deals";
   private static final String OTHER_PROGRAM = "acme-news";
-  private static final Pattern CODE = Pattern.compile("code is (\\d{6})");
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   @TempDir Path dataDir;
@@ -263,11 +260,7 @@ class EndToEndIT {
    * arrived.
    */
   private String awaitCode(String phone, int nth) {
-    await().atMost(PATIENCE).until(() -> sentThroughTheApi(phone).size() >= nth);
-    SandboxMessage message = sentThroughTheApi(phone).get(nth - 1);
-    Matcher matcher = CODE.matcher(message.body());
-    assertThat(matcher.find()).as(message.body()).isTrue();
-    return matcher.group(1);
+    return SandboxFlow.awaitCode(sandbox, phone, nth);
   }
 
   private List<SandboxMessage> sentThroughTheApi(String phone) {
@@ -292,13 +285,7 @@ class EndToEndIT {
   }
 
   private static String signup(String phone, String program) {
-    return "{\"phone\":\""
-        + phone
-        + "\",\"programId\":\""
-        + program
-        + "\",\"consentText\":\"Yes, text me Acme "
-        + "offers. Msg & data rates may apply. Reply STOP to opt out.\",\"source\":{\"channel\":\"web_form\","
-        + "\"url\":\"https://acme.example/join\",\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
+    return SandboxFlow.webSignup(phone, program);
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {

@@ -8,7 +8,6 @@ import io.optin.audit.tools.LedgerEraser;
 import io.optin.audit.tools.LedgerTopics;
 import io.optin.avro.ConsentAuditRecord;
 import io.optin.devkit.EmbeddedOptin;
-import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.http.ContractCheckedHttpClient;
 import io.optin.schemas.PrivacyTable;
@@ -30,8 +29,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -62,7 +59,6 @@ class ErasureEverywhereIT {
   private static final String OTHER_PHONE = "+14155550143";
   private static final String PROGRAM = "acme-deals";
   private static final String OTHER_PROGRAM = "acme-news";
-  private static final Pattern CODE = Pattern.compile("code is (\\d{6})");
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static final Path PRIVACY = Path.of("..", "docs", "privacy.md");
 
@@ -286,27 +282,11 @@ class ErasureEverywhereIT {
   }
 
   private String awaitCode(String phone, int nth) {
-    await().atMost(PATIENCE).until(() -> sentThroughTheApi(phone).size() >= nth);
-    SandboxMessage message = sentThroughTheApi(phone).get(nth - 1);
-    Matcher matcher = CODE.matcher(message.body());
-    assertThat(matcher.find()).as(message.body()).isTrue();
-    return matcher.group(1);
-  }
-
-  private List<SandboxMessage> sentThroughTheApi(String phone) {
-    return sandbox.messagesTo(phone).stream()
-        .filter(message -> message.direction().equals(SandboxMessage.OUTBOUND_API))
-        .toList();
+    return SandboxFlow.awaitCode(sandbox, phone, nth);
   }
 
   private static String signup(String phone, String program) {
-    return "{\"phone\":\""
-        + phone
-        + "\",\"programId\":\""
-        + program
-        + "\",\"consentText\":\"Yes, text me Acme offers. Msg & data rates may apply. Reply STOP"
-        + " to opt out.\",\"source\":{\"channel\":\"web_form\",\"url\":\"https://acme.example/join\","
-        + "\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
+    return SandboxFlow.webSignup(phone, program);
   }
 
   private static String verification(String phone, String program, String code) {

@@ -15,7 +15,6 @@ import io.optin.avro.SubscriberConfirmed;
 import io.optin.devkit.EmbeddedOptin;
 import io.optin.devkit.sandbox.MagicNumbers;
 import io.optin.devkit.sandbox.SandboxCall;
-import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.devkit.sandbox.WebhookAnswer;
 import io.optin.schemas.Topics;
@@ -29,8 +28,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,7 +47,6 @@ class VoiceFallbackIT {
   private static final String MOBILE = "+14155550171";
   private static final String PROGRAM = "acme-deals";
   private static final Duration FALLBACK_AFTER = Duration.ofSeconds(5);
-  private static final Pattern CODE = Pattern.compile("code is (\\d{6})");
   private static final Duration PATIENCE = Duration.ofSeconds(60);
 
   @TempDir Path dataDir;
@@ -230,20 +226,7 @@ class VoiceFallbackIT {
   }
 
   private String awaitCode(String phone) {
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                sandbox.messagesTo(phone).stream()
-                    .anyMatch(m -> m.direction().equals(SandboxMessage.OUTBOUND_API)));
-    SandboxMessage message =
-        sandbox.messagesTo(phone).stream()
-            .filter(m -> m.direction().equals(SandboxMessage.OUTBOUND_API))
-            .findFirst()
-            .orElseThrow();
-    Matcher matcher = CODE.matcher(message.body());
-    assertThat(matcher.find()).as(message.body()).isTrue();
-    return matcher.group(1);
+    return SandboxFlow.awaitCode(sandbox, phone, 1);
   }
 
   private List<SmsSendRequested> codeCommandsTo(String phone) {
@@ -266,13 +249,7 @@ class VoiceFallbackIT {
   }
 
   private static String signup(String phone) {
-    return "{\"phone\":\""
-        + phone
-        + "\",\"programId\":\""
-        + PROGRAM
-        + "\",\"consentText\":\"Yes, text me Acme offers. Msg & data rates may apply. Reply STOP"
-        + " to opt out.\",\"source\":{\"channel\":\"web_form\",\"url\":\"https://acme.example/join\","
-        + "\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
+    return SandboxFlow.webSignup(phone, PROGRAM);
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {

@@ -17,6 +17,7 @@ import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.kit.config.Settings;
 import io.optin.kit.http.ContractCheckedHttpClient;
 import io.optin.schemas.Topics;
+import io.optin.systemtests.SandboxFlow;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -164,13 +165,7 @@ class ProgramScopedStopIT {
   }
 
   private static String signup(String program) {
-    return "{\"phone\":\""
-        + PHONE
-        + "\",\"programId\":\""
-        + program
-        + "\",\"consentText\":\"Yes, text me Acme offers. Msg & data rates may apply. Reply STOP"
-        + " to opt out.\",\"source\":{\"channel\":\"web_form\",\"url\":\"https://acme.example/join\","
-        + "\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
+    return SandboxFlow.webSignup(PHONE, program);
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {

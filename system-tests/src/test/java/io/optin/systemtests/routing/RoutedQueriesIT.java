@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.optin.devkit.DevSettings;
 import io.optin.devkit.EmbeddedOptin;
-import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSignature;
 import io.optin.kit.config.ProcessSettings;
 import io.optin.kit.config.Settings;
@@ -21,6 +20,7 @@ import io.optin.replies.parse.TwimlResponses;
 import io.optin.replies.webhook.ReplyTexts;
 import io.optin.server.stack.OptinServices;
 import io.optin.server.stack.ServiceName;
+import io.optin.systemtests.SandboxFlow;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpRequest;
@@ -40,8 +40,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
@@ -63,7 +61,6 @@ class RoutedQueriesIT {
   private static final String PROGRAM = "acme-deals";
   private static final int PHONES = 24;
   private static final Duration PATIENCE = Duration.ofSeconds(90);
-  private static final Pattern CODE = Pattern.compile("code is (\\d{6})");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir Path dataDir;
@@ -362,20 +359,7 @@ class RoutedQueriesIT {
   }
 
   private String awaitCode(String phone) {
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                first.sandbox().orElseThrow().messagesTo(phone).stream()
-                    .anyMatch(m -> m.direction().equals(SandboxMessage.OUTBOUND_API)));
-    SandboxMessage message =
-        first.sandbox().orElseThrow().messagesTo(phone).stream()
-            .filter(m -> m.direction().equals(SandboxMessage.OUTBOUND_API))
-            .findFirst()
-            .orElseThrow();
-    Matcher matcher = CODE.matcher(message.body());
-    assertThat(matcher.find()).as(message.body()).isTrue();
-    return matcher.group(1);
+    return SandboxFlow.awaitCode(first.sandbox().orElseThrow(), phone, 1);
   }
 
   private static String wrongCode(String code) {
@@ -449,13 +433,7 @@ class RoutedQueriesIT {
   }
 
   private static String signup(String phone) {
-    return "{\"phone\":\""
-        + phone
-        + "\",\"programId\":\""
-        + PROGRAM
-        + "\",\"consentText\":\"Yes, text me Acme offers. Msg & data rates may apply. Reply STOP"
-        + " to opt out.\",\"source\":{\"channel\":\"web_form\",\"url\":\"https://acme.example/join\","
-        + "\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
+    return SandboxFlow.webSignup(phone, PROGRAM);
   }
 
   private static int i(List<String> phones, String phone) {

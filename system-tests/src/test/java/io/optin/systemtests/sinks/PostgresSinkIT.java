@@ -7,11 +7,11 @@ import io.optin.audit.tools.ErasureReceipt;
 import io.optin.audit.tools.LedgerEraser;
 import io.optin.audit.tools.LedgerTopics;
 import io.optin.devkit.EmbeddedOptin;
-import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.schemas.Topics;
 import io.optin.schemas.connect.OptinAvroConverter;
 import io.optin.systemtests.ReadyOptin;
+import io.optin.systemtests.SandboxFlow;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -229,22 +229,11 @@ class PostgresSinkIT {
   }
 
   private void awaitCode(String phone) {
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                sandbox.messagesTo(phone).stream()
-                    .anyMatch(m -> m.direction().equals(SandboxMessage.OUTBOUND_API)));
+    SandboxFlow.awaitCode(sandbox, phone, 1);
   }
 
   private static String signup(String phone) {
-    return "{\"phone\":\""
-        + phone
-        + "\",\"programId\":\""
-        + PROGRAM
-        + "\",\"consentText\":\"Yes, text me Acme offers. Msg & data rates may apply. Reply STOP"
-        + " to opt out.\",\"source\":{\"channel\":\"web_form\",\"url\":\"https://acme.example/join\","
-        + "\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
+    return SandboxFlow.webSignup(phone, PROGRAM);
   }
 
   private HttpResponse<String> post(String path, String body) throws Exception {

@@ -8,9 +8,9 @@ import io.optin.audit.tools.ErasureReceipt;
 import io.optin.audit.tools.LedgerEraser;
 import io.optin.audit.tools.LedgerTopics;
 import io.optin.devkit.EmbeddedOptin;
-import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.systemtests.ReadyOptin;
+import io.optin.systemtests.SandboxFlow;
 import io.optin.webhooks.WebhookSignature;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -25,8 +25,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,7 +43,6 @@ class EventWebhooksFlowIT {
   private static final String PROGRAM = "acme-deals";
   private static final String SECRET = "flow-it-webhook-secret-of-at-least-32-chars";
   private static final String PATH = "/optin-events";
-  private static final Pattern CODE = Pattern.compile("code is (\\d{6})");
   private static final Duration PATIENCE = Duration.ofSeconds(60);
   private static final WebhookSignature SIGNATURE =
       new WebhookSignature(SECRET.getBytes(StandardCharsets.UTF_8));
@@ -189,30 +186,11 @@ class EventWebhooksFlowIT {
   }
 
   private String awaitCode() {
-    await()
-        .atMost(PATIENCE)
-        .until(
-            () ->
-                sandbox.messagesTo(PHONE).stream()
-                    .anyMatch(m -> m.direction().equals(SandboxMessage.OUTBOUND_API)));
-    SandboxMessage message =
-        sandbox.messagesTo(PHONE).stream()
-            .filter(m -> m.direction().equals(SandboxMessage.OUTBOUND_API))
-            .findFirst()
-            .orElseThrow();
-    Matcher matcher = CODE.matcher(message.body());
-    assertThat(matcher.find()).as(message.body()).isTrue();
-    return matcher.group(1);
+    return SandboxFlow.awaitCode(sandbox, PHONE, 1);
   }
 
   private static String signup() {
-    return "{\"phone\":\""
-        + PHONE
-        + "\",\"programId\":\""
-        + PROGRAM
-        + "\",\"consentText\":\"Yes, text me Acme offers. Msg & data rates may apply. Reply STOP"
-        + " to opt out.\",\"source\":{\"channel\":\"web_form\",\"url\":\"https://acme.example/join\","
-        + "\"ip\":\"203.0.113.7\"},\"locale\":\"en-US\"}";
+    return SandboxFlow.webSignup(PHONE, PROGRAM);
   }
 
   private HttpResponse<String> post(String path, String json) throws Exception {
