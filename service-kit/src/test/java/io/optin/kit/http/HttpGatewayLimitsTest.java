@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpHandler;
 import io.optin.kit.metrics.Metrics;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -52,7 +51,7 @@ class HttpGatewayLimitsTest {
     open(HttpLimits.withThreads(4), List.of());
 
     // When a body is declared too large
-    Answer declared =
+    RawAnswer declared =
         exchange(
             post("/v1/signups", "application/json", "")
                 .replace(
@@ -72,7 +71,7 @@ class HttpGatewayLimitsTest {
           .append("\r\n");
     }
     chunked.append("0\r\n\r\n");
-    Answer streamed = exchange(chunked.toString());
+    RawAnswer streamed = exchange(chunked.toString());
 
     // Then
     assertThat(declared.status()).isEqualTo(413);
@@ -91,7 +90,7 @@ class HttpGatewayLimitsTest {
     for (String type :
         List.of(
             "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x")) {
-      Answer answer = exchange(post("/v1/signups", type, SIGNUP));
+      RawAnswer answer = exchange(post("/v1/signups", type, SIGNUP));
       assertThat(answer.status()).as(type).isEqualTo(415);
       assertThat(answer.body())
           .isEqualTo(
@@ -118,7 +117,7 @@ class HttpGatewayLimitsTest {
     open(HttpLimits.withThreads(4), List.of(TOKEN));
 
     // When the body is declared larger than the cap, and never sent
-    Answer answer =
+    RawAnswer answer =
         exchange(
             post("/v1/signups", "application/json", "")
                 .replace("Authorization: Bearer " + TOKEN + "\r\n", "")
@@ -145,13 +144,13 @@ class HttpGatewayLimitsTest {
       assertThat(exchange(get("/v1/signups", host)).status()).as(host).isEqualTo(200);
     }
     for (String host : List.of("attacker.example", "127.0.0.1.attacker.example:8080")) {
-      Answer refused = exchange(get("/v1/signups", host));
+      RawAnswer refused = exchange(get("/v1/signups", host));
       assertThat(refused.status()).as(host).isEqualTo(400);
       assertThat(refused.body())
           .isEqualTo("{\"error\":\"Host must be 127.0.0.1 or localhost\",\"field\":\"Host\"}");
     }
     // A cross-site post from a page elsewhere carries its Origin
-    Answer crossSite =
+    RawAnswer crossSite =
         exchange(
             post("/v1/signups", "application/json", SIGNUP)
                 .replace(
@@ -178,27 +177,27 @@ class HttpGatewayLimitsTest {
     open(HttpLimits.withThreads(4), List.of());
 
     // Then
-    Answer badLine = exchange("GARBAGE\r\n\r\n");
+    RawAnswer badLine = exchange("GARBAGE\r\n\r\n");
     assertThat(badLine.status()).isEqualTo(400);
     assertThat(badLine.body()).isEqualTo("{\"error\":\"bad request\"}");
-    Answer hugeHeader =
+    RawAnswer hugeHeader =
         exchange(
             "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: "
                 + "a".repeat(20_000)
                 + "\r\n\r\n");
     assertThat(hugeHeader.status()).isEqualTo(431);
     assertThat(hugeHeader.body()).startsWith("{\"error\":");
-    Answer badVersion = exchange("GET /health/live HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n");
+    RawAnswer badVersion = exchange("GET /health/live HTTP/9.9\r\nHost: 127.0.0.1\r\n\r\n");
     assertThat(badVersion.status()).isEqualTo(400);
     assertThat(badVersion.body()).isEqualTo("{\"error\":\"unsupported HTTP version\"}");
-    Answer badQuery = exchange(get("/v1/signups?phone=%zz", "127.0.0.1"));
+    RawAnswer badQuery = exchange(get("/v1/signups?phone=%zz", "127.0.0.1"));
     assertThat(badQuery.status()).isEqualTo(400);
     assertThat(badQuery.body())
         .isEqualTo("{\"error\":\"malformed query string\",\"field\":\"query\"}");
-    Answer badEscape = exchange(get("/v1/signups/%zz", "127.0.0.1"));
+    RawAnswer badEscape = exchange(get("/v1/signups/%zz", "127.0.0.1"));
     assertThat(badEscape.status()).isEqualTo(400);
     assertThat(badEscape.body()).startsWith("{\"error\":");
-    Answer badTarget = exchange(get("/v1/signups/a|b", "127.0.0.1"));
+    RawAnswer badTarget = exchange(get("/v1/signups/a|b", "127.0.0.1"));
     assertThat(badTarget.status()).isEqualTo(400);
     assertThat(badTarget.body()).startsWith("{\"error\":");
   }
@@ -271,11 +270,11 @@ class HttpGatewayLimitsTest {
 
     // Then health answers
     for (int i = 0; i < 3; i++) {
-      Answer live = exchange(get("/health/live", "127.0.0.1"));
+      RawAnswer live = exchange(get("/health/live", "127.0.0.1"));
       assertThat(live.status()).isEqualTo(200);
     }
     release.countDown();
-    assertThat(read(waiting.get(0)).status()).isEqualTo(200);
+    assertThat(RawAnswer.read(waiting.get(0)).status()).isEqualTo(200);
   }
 
   @Test
@@ -310,7 +309,7 @@ class HttpGatewayLimitsTest {
             .atMost(Duration.ofSeconds(10))
             .until(() -> firstAnswering(api), Optional::isPresent)
             .orElseThrow();
-    Answer busy = read(refused);
+    RawAnswer busy = RawAnswer.read(refused);
 
     // And 30 webhooks arrive meanwhile, far more than the provider lane's threads
     List<Socket> webhooks = new ArrayList<>();
@@ -323,11 +322,11 @@ class HttpGatewayLimitsTest {
     // Then the API asked the tenth to retry, and every webhook was served
     assertThat(busy.status()).isEqualTo(503);
     for (Socket webhook : webhooks) {
-      assertThat(read(webhook).status()).isEqualTo(200);
+      assertThat(RawAnswer.read(webhook).status()).isEqualTo(200);
     }
     for (Socket request : api) {
       if (request != refused) {
-        assertThat(read(request).status()).isEqualTo(200);
+        assertThat(RawAnswer.read(request).status()).isEqualTo(200);
       }
     }
     assertThat(handled).hasValue(39);
@@ -387,32 +386,11 @@ class HttpGatewayLimitsTest {
     return socket;
   }
 
-  private Answer exchange(String request) throws IOException {
+  private RawAnswer exchange(String request) throws IOException {
     Socket socket = connect();
     socket.getOutputStream().write(request.getBytes(StandardCharsets.UTF_8));
     socket.getOutputStream().flush();
-    return read(socket);
-  }
-
-  /** The status and body of the one answer on {@code socket} (read up to its Content-Length). */
-  private static Answer read(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed after: " + head);
-      }
-      head.append((char) b);
-    }
-    int status = Integer.parseInt(head.substring(9, 12));
-    int length = 0;
-    for (String line : head.toString().split("\r\n")) {
-      if (line.toLowerCase().startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    return new Answer(status, new String(in.readNBytes(length), StandardCharsets.UTF_8));
+    return RawAnswer.read(socket);
   }
 
   private static boolean readsEndOfStream(Socket socket) throws IOException {
@@ -423,6 +401,4 @@ class HttpGatewayLimitsTest {
       return false;
     }
   }
-
-  private record Answer(int status, String body) {}
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.optin.kit.health.ServiceHealth;
 import io.optin.kit.metrics.Metrics;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
@@ -60,7 +59,7 @@ class HttpGatewayManagementPortTest {
     for (int i = 0; i < PUBLIC_CONNECTIONS; i++) {
       Socket socket = connect(gateway.port());
       send(socket, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
-      assertThat(read(socket).status()).isEqualTo(200);
+      assertThat(RawAnswer.read(socket).status()).isEqualTo(200);
       held.add(socket);
     }
     // And 5 more that connect and send nothing
@@ -75,7 +74,7 @@ class HttpGatewayManagementPortTest {
     send(managementProbe, get("/health/live"));
 
     // Then the management port answers
-    assertThat(read(managementProbe)).isEqualTo(new Answer(200, LIVE_BODY));
+    assertThat(RawAnswer.read(managementProbe)).isEqualTo(new RawAnswer(200, LIVE_BODY));
     // And the public port does not serve the new connection (it waits in the accept backlog;
     // the timeout only bounds the wait)
     publicProbe.setSoTimeout(1_000);
@@ -87,7 +86,7 @@ class HttpGatewayManagementPortTest {
       socket.close();
     }
     publicProbe.setSoTimeout(10_000);
-    assertThat(read(publicProbe)).isEqualTo(new Answer(200, LIVE_BODY));
+    assertThat(RawAnswer.read(publicProbe)).isEqualTo(new RawAnswer(200, LIVE_BODY));
   }
 
   @Test
@@ -97,11 +96,12 @@ class HttpGatewayManagementPortTest {
     int management = gateway.managementPort().orElseThrow();
 
     // Then health and metrics answer there
-    assertThat(exchange(management, get("/health/live"))).isEqualTo(new Answer(200, LIVE_BODY));
+    assertThat(exchange(management, get("/health/live"))).isEqualTo(new RawAnswer(200, LIVE_BODY));
     assertThat(exchange(management, get("/health/ready")).status()).isEqualTo(200);
     assertThat(exchange(management, get("/health/ready/ingest")))
-        .isEqualTo(new Answer(200, "{\"name\":\"ingest\",\"ready\":true,\"state\":\"RUNNING\"}"));
-    Answer scraped = exchange(management, get("/metrics"));
+        .isEqualTo(
+            new RawAnswer(200, "{\"name\":\"ingest\",\"ready\":true,\"state\":\"RUNNING\"}"));
+    RawAnswer scraped = exchange(management, get("/metrics"));
     assertThat(scraped.status()).isEqualTo(200);
     assertThat(scraped.body()).contains("jvm_");
     // And nothing else, in the optin error shape, the services' routes included
@@ -109,17 +109,19 @@ class HttpGatewayManagementPortTest {
         List.of("/v1/signups", "/v1/anything", "/openapi.json", "/internal/x", "/", "/health")) {
       assertThat(exchange(management, get(path)))
           .as(path)
-          .isEqualTo(new Answer(404, "{\"error\":\"not found\"}"));
+          .isEqualTo(new RawAnswer(404, "{\"error\":\"not found\"}"));
     }
     assertThat(
             exchange(
                 management,
                 "POST /v1/signups HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json"
                     + "\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}"))
-        .isEqualTo(new Answer(404, "{\"error\":\"not found\"}"));
+        .isEqualTo(new RawAnswer(404, "{\"error\":\"not found\"}"));
     // While the public port serves everything, health and metrics included
-    assertThat(exchange(gateway.port(), get("/v1/signups"))).isEqualTo(new Answer(200, "signups"));
-    assertThat(exchange(gateway.port(), get("/health/live"))).isEqualTo(new Answer(200, LIVE_BODY));
+    assertThat(exchange(gateway.port(), get("/v1/signups")))
+        .isEqualTo(new RawAnswer(200, "signups"));
+    assertThat(exchange(gateway.port(), get("/health/live")))
+        .isEqualTo(new RawAnswer(200, LIVE_BODY));
     assertThat(exchange(gateway.port(), get("/metrics")).status()).isEqualTo(200);
     assertThat(gateway.managementUrl()).contains(URI.create("http://127.0.0.1:" + management));
   }
@@ -202,32 +204,9 @@ class HttpGatewayManagementPortTest {
     socket.getOutputStream().flush();
   }
 
-  private Answer exchange(int port, String request) throws IOException {
+  private RawAnswer exchange(int port, String request) throws IOException {
     Socket socket = connect(port);
     send(socket, request);
-    return read(socket);
+    return RawAnswer.read(socket);
   }
-
-  /** The status and body of the next answer on {@code socket} (read up to its Content-Length). */
-  private static Answer read(Socket socket) throws IOException {
-    InputStream in = socket.getInputStream();
-    StringBuilder head = new StringBuilder();
-    while (!head.toString().endsWith("\r\n\r\n")) {
-      int b = in.read();
-      if (b < 0) {
-        throw new IOException("connection closed after: " + head);
-      }
-      head.append((char) b);
-    }
-    int status = Integer.parseInt(head.substring(9, 12));
-    int length = 0;
-    for (String line : head.toString().split("\r\n")) {
-      if (line.toLowerCase().startsWith("content-length:")) {
-        length = Integer.parseInt(line.substring(15).strip());
-      }
-    }
-    return new Answer(status, new String(in.readNBytes(length), StandardCharsets.UTF_8));
-  }
-
-  private record Answer(int status, String body) {}
 }
