@@ -264,9 +264,7 @@ class EndToEndIT {
   }
 
   private List<SandboxMessage> sentThroughTheApi(String phone) {
-    return sandbox.messagesTo(phone).stream()
-        .filter(message -> message.direction().equals(SandboxMessage.OUTBOUND_API))
-        .toList();
+    return SandboxFlow.sentThroughTheApi(sandbox, phone);
   }
 
   private List<SubscriberConfirmed> confirmationsOf(String phone) {
@@ -290,11 +288,7 @@ class EndToEndIT {
 
   private HttpResponse<String> post(String path, String json) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(optin.gatewayUrl() + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+        SandboxFlow.jsonPost(optin.gatewayUrl(), path, json), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> postForm(URI url, String form, String signature) throws Exception {

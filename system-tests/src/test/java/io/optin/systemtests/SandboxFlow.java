@@ -5,14 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.devkit.sandbox.SandboxMessage;
 import io.optin.devkit.sandbox.TwilioSandbox;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The outside world's two moves that every whole-flow IT makes the same way: the platform's signup
- * body, and the phone reading its code from the SMS optin sent through the sandbox's Messages API.
+ * The outside world's moves that every whole-flow IT makes the same way: the platform's signup body
+ * and its POST to the gateway, and the phone reading its code from the SMS optin sent through the
+ * sandbox's Messages API.
  */
 public final class SandboxFlow {
 
@@ -48,7 +51,19 @@ public final class SandboxFlow {
     return matcher.group(1);
   }
 
-  private static List<SandboxMessage> sentThroughTheApi(TwilioSandbox sandbox, String phone) {
+  /**
+   * The platform's POST of a JSON body to optin's gateway (signups, code entries), for a plain or a
+   * contract-checked client to send.
+   */
+  public static HttpRequest jsonPost(URI gateway, String path, String json) {
+    return HttpRequest.newBuilder(URI.create(gateway + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json))
+        .build();
+  }
+
+  /** The SMS optin sent to {@code phone} through the sandbox's Messages API, oldest first. */
+  public static List<SandboxMessage> sentThroughTheApi(TwilioSandbox sandbox, String phone) {
     return sandbox.messagesTo(phone).stream()
         .filter(m -> SandboxMessage.OUTBOUND_API.equals(m.direction()))
         .toList();

@@ -159,9 +159,7 @@ class ProgramScopedStopIT {
   }
 
   private List<SandboxMessage> sentThroughTheApi() {
-    return sandbox.messagesTo(PHONE).stream()
-        .filter(message -> message.direction().equals(SandboxMessage.OUTBOUND_API))
-        .toList();
+    return SandboxFlow.sentThroughTheApi(sandbox, PHONE);
   }
 
   private static String signup(String program) {
@@ -170,11 +168,7 @@ class ProgramScopedStopIT {
 
   private HttpResponse<String> post(String path, String json) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(optin.gatewayUrl() + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+        SandboxFlow.jsonPost(optin.gatewayUrl(), path, json), HttpResponse.BodyHandlers.ofString());
   }
 
   private HttpResponse<String> get(String path) throws Exception {

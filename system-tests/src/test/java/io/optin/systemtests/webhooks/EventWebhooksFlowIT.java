@@ -12,9 +12,7 @@ import io.optin.devkit.sandbox.TwilioSandbox;
 import io.optin.systemtests.ReadyOptin;
 import io.optin.systemtests.SandboxFlow;
 import io.optin.webhooks.WebhookSignature;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -195,10 +193,6 @@ class EventWebhooksFlowIT {
 
   private HttpResponse<String> post(String path, String json) throws Exception {
     return http.send(
-        HttpRequest.newBuilder(URI.create(optin.gatewayUrl() + path))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(json))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+        SandboxFlow.jsonPost(optin.gatewayUrl(), path, json), HttpResponse.BodyHandlers.ofString());
   }
 }
