@@ -21,9 +21,12 @@ import java.util.Optional;
  * skewed clocks never move it back). A claim passes the {@link VelocityLimits} at that time; the
  * first allowed claim of an idempotency key wins it, and later claims of the key are replays of its
  * signupId once its signup is {@code PUBLISHED}, in flight until then, and free again once it is
- * {@code RELEASED} or left unpublished for {@code abandonAfter} (its claimer died). Keys are kept
- * {@code ttl} after their claim and at most {@code maxKeys} of them (the oldest go first); tokens
- * spent by a claim whose signup was then not published stay spent. Not thread-safe: one applier.
+ * {@code RELEASED}. A key left unpublished for {@code abandonAfter} (its claimer died, or its
+ * {@code PUBLISHED} was lost) is not freed by the book: its signup may be in the log, so the next
+ * claim of it is told the key is {@link Verdict.Abandoned}, and its claimer looks in the log and
+ * writes {@code PUBLISHED} or {@code RELEASED} for the first claim. Keys are kept {@code ttl} after
+ * their claim and at most {@code maxKeys} of them (the oldest go first); tokens spent by a claim
+ * whose signup was then not published stay spent. Not thread-safe: one applier.
  */
 final class ClaimBook {
 
@@ -92,8 +95,10 @@ final class ClaimBook {
       if (first != null && logClock.isBefore(first.claimedAt().plus(abandonAfter))) {
         return new Verdict.InFlight(first.signupId(), first.claimedAt().plus(abandonAfter));
       }
-      // Never published within abandonAfter: its claimer is gone, the key is free again.
-      keys.remove(keyHash);
+      if (first != null) {
+        return new Verdict.Abandoned(
+            first.claimId(), first.signupId(), first.phone(), first.claimedAt());
+      }
     }
     VelocityLimits.Verdict verdict =
         limits.acquire(claim.getPhone(), claim.getIp(), claim.getPrefix(), claim.getCountry());
@@ -101,7 +106,9 @@ final class ClaimBook {
       return new Verdict.Tripped(tripped);
     }
     if (keyHash != null) {
-      keys.put(keyHash, new Key(claim.getClaimId(), claim.getSignupId(), logClock, false));
+      keys.put(
+          keyHash,
+          new Key(claim.getClaimId(), claim.getSignupId(), claim.getPhone(), logClock, false));
       Iterator<String> oldest = keys.keySet().iterator();
       while (keys.size() > maxKeys && oldest.hasNext()) {
         oldest.next();
@@ -134,7 +141,7 @@ final class ClaimBook {
         : Optional.empty();
   }
 
-  /** Whether a claim holds the key and its signup is not published yet. */
+  /** Whether a claim holds the key and its signup is not known published yet. */
   boolean inFlight(String keyHash) {
     Key key = keys.get(keyHash);
     return key != null && !key.published();
@@ -160,9 +167,10 @@ final class ClaimBook {
     }
   }
 
-  private record Key(String claimId, String signupId, Instant claimedAt, boolean published) {
+  private record Key(
+      String claimId, String signupId, String phone, Instant claimedAt, boolean published) {
     Key publishedOne() {
-      return new Key(claimId, signupId, claimedAt, true);
+      return new Key(claimId, signupId, phone, claimedAt, true);
     }
   }
 
@@ -186,6 +194,33 @@ final class ClaimBook {
      * @param freeAt when the key is free again if that claim's signup is still not published
      */
     record InFlight(String signupId, Instant freeAt) implements Verdict {}
+
+    /**
+     * Another claim won the key but its signup was not known published within {@code abandonAfter}:
+     * it may be in the log or not. Nothing is spent; the claimer looks for that signup and settles
+     * that claim ({@code PUBLISHED} or {@code RELEASED}) before claiming again.
+     *
+     * @param claimId the claim that holds the key
+     * @param signupId the signup that claim would have published
+     * @param phone that signup's phone (its partition of the signup topic)
+     * @param claimedAt when that claim was made
+     */
+    record Abandoned(String claimId, String signupId, String phone, Instant claimedAt)
+        implements Verdict {
+
+      /** The claim that holds the key, as {@link #following} needs it, from a claim of its key. */
+      IntakeClaim holder(IntakeClaim sameKey) {
+        return IntakeClaim.newBuilder()
+            .setClaimId(claimId)
+            .setKind(ClaimKind.CLAIM)
+            .setSignupId(signupId)
+            .setProgramId(sameKey.getProgramId())
+            .setPhone(phone)
+            .setIdempotencyKeySha256(sameKey.getIdempotencyKeySha256())
+            .setClaimedAt(claimedAt)
+            .build();
+      }
+    }
 
     /** A {@code PUBLISHED}, {@code RELEASED} or unknown record: nothing to answer. */
     record Noted() implements Verdict {}

@@ -92,7 +92,8 @@ public final class IngestService implements ServiceHealth, AutoCloseable {
                 new KafkaSignupLog(
                     kafkaClientSettings,
                     serdes.forTopic(Topics.SIGNUP_REQUESTS).deserializer(),
-                    producerRequestTimeout(kafkaClientSettings)),
+                    producerRequestTimeout(kafkaClientSettings),
+                    clock),
                 publisher,
                 table,
                 guard,

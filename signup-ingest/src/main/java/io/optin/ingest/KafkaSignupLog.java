@@ -1,8 +1,10 @@
 package io.optin.ingest;
 
 import io.optin.avro.SignupRequested;
+import io.optin.kit.threads.NamedThreads;
 import io.optin.schemas.Topics;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +24,8 @@ import org.apache.kafka.common.utils.Utils;
 /**
  * Looks for a signup in its phone's partition of the signup topic, from a minute before it occurred
  * to the end, once the produce requests that may still carry it have timed out ({@code grace}, the
- * producer's request timeout): a record appended by then is replicated or truncated within moments,
- * so what the end shows is what stays.
+ * producer's request timeout, after it was last sent): a record appended by then is replicated or
+ * truncated within moments, so what the end shows is what stays.
  */
 public final class KafkaSignupLog implements SignupLog {
 
@@ -35,33 +37,44 @@ public final class KafkaSignupLog implements SignupLog {
   private final Map<String, Object> config;
   private final Deserializer<SignupRequested> values;
   private final Duration grace;
+  private final Clock clock;
 
   public KafkaSignupLog(
-      Map<String, String> clientSettings, Deserializer<SignupRequested> values, Duration grace) {
+      Map<String, String> clientSettings,
+      Deserializer<SignupRequested> values,
+      Duration grace,
+      Clock clock) {
     this.config = FollowerConsumers.config("optin-ingest-signup-log", clientSettings);
     this.config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
     this.values = values;
     this.grace = grace;
+    this.clock = clock;
   }
 
   @Override
-  public CompletableFuture<Boolean> holds(SignupRequested signup) {
+  public CompletableFuture<Boolean> holds(SoughtSignup signup) {
+    long wait =
+        Math.max(0, Duration.between(clock.instant(), signup.lastSentAt().plus(grace)).toMillis());
+    // Its own thread: the read blocks for up to READ_LIMIT, and the common pool may be one thread.
     return CompletableFuture.supplyAsync(
         () -> read(signup),
-        CompletableFuture.delayedExecutor(grace.toMillis(), TimeUnit.MILLISECONDS));
+        CompletableFuture.delayedExecutor(
+            wait,
+            TimeUnit.MILLISECONDS,
+            task -> NamedThreads.daemon("optin-ingest-signup-log", task).start()));
   }
 
-  private boolean read(SignupRequested signup) {
+  private boolean read(SoughtSignup signup) {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
       List<PartitionInfo> partitions = consumer.partitionsFor(TOPIC, READ_LIMIT);
       // The producer's default partitioner: murmur2 of the key's bytes.
-      byte[] key = signup.getPhone().getBytes(StandardCharsets.UTF_8);
+      byte[] key = signup.phone().getBytes(StandardCharsets.UTF_8);
       TopicPartition partition =
           new TopicPartition(TOPIC, Utils.toPositive(Utils.murmur2(key)) % partitions.size());
       consumer.assign(List.of(partition));
       long end = consumer.endOffsets(List.of(partition), READ_LIMIT).get(partition);
-      long since = signup.getOccurredAt().minus(LOOK_BACK).toEpochMilli();
+      long since = signup.occurredAt().minus(LOOK_BACK).toEpochMilli();
       OffsetAndTimestamp from =
           consumer.offsetsForTimes(Map.of(partition, since), READ_LIMIT).get(partition);
       if (from == null) {
@@ -75,9 +88,9 @@ public final class KafkaSignupLog implements SignupLog {
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
           if (record.offset() < end
-              && signup.getPhone().equals(record.key())
+              && signup.phone().equals(record.key())
               && signup
-                  .getSignupId()
+                  .signupId()
                   .equals(values.deserialize(TOPIC, record.value()).getSignupId())) {
             return true;
           }

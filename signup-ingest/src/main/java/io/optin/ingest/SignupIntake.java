@@ -280,6 +280,20 @@ public final class SignupIntake {
           body,
           signup.getPhone());
     }
+    return judged(signup, phone.regionCode(), keyHashOrNull, body, true);
+  }
+
+  /**
+   * Claims the signup's tokens and key, and answers as the claims judge it.
+   *
+   * @param mayTakeOver whether a key left by a claim never known published may be settled here
+   */
+  private SignupAnswer judged(
+      SignupRequested signup,
+      String region,
+      String keyHashOrNull,
+      byte[] body,
+      boolean mayTakeOver) {
     IntakeClaim claim =
         IntakeClaim.newBuilder()
             .setClaimId(UUID.randomUUID().toString())
@@ -289,7 +303,7 @@ public final class SignupIntake {
             .setPhone(signup.getPhone())
             .setIp(signup.getEvidence().getIp())
             .setPrefix(prefixes.prefixOf(signup.getPhone()))
-            .setCountry(phone.regionCode())
+            .setCountry(region)
             .setIdempotencyKeySha256(keyHashOrNull)
             .setClaimedAt(clock.instant())
             .build();
@@ -308,6 +322,11 @@ public final class SignupIntake {
     if (verdict instanceof ClaimBook.Verdict.Replay replay) {
       return SignupAnswer.pending(replay.signupId());
     }
+    if (verdict instanceof ClaimBook.Verdict.Abandoned abandoned) {
+      return mayTakeOver
+          ? takeOver(abandoned.holder(claim), signup, region, body)
+          : stillProcessing(RETRY_UNJUDGED);
+    }
     if (verdict instanceof ClaimBook.Verdict.InFlight inFlight) {
       // Most often a retry racing its first attempt: wait for that one's answer. Should its
       // instance have died, the key is free once freeAt is past: a 503 makes the platform retry.
@@ -316,8 +335,7 @@ public final class SignupIntake {
           .map(SignupAnswer::pending)
           .orElseGet(
               () ->
-                  SignupAnswer.unavailable(
-                      "a signup with this idempotencyKey is still being processed; retry later",
+                  stillProcessing(
                       max(RETRY_UNJUDGED, Duration.between(clock.instant(), inFlight.freeAt()))));
     }
     if (verdict instanceof ClaimBook.Verdict.Tripped limit) {
@@ -326,7 +344,63 @@ public final class SignupIntake {
       String field = tripped.limit().equals(Verdict.IP) ? "source.ip" : "phone";
       return tooMany(tripped.reason(), field, tripped.retryAfter(), body, signup.getPhone());
     }
-    return publish(signup, phone.regionCode(), claim);
+    return publish(signup, region, claim);
+  }
+
+  /**
+   * The key is held by a claim whose signup was never known published: its instance died between
+   * sending the signup and saying so, or its {@code PUBLISHED} was lost. Freeing the key blindly
+   * would publish a second signup when the first is in the log, so the log is asked: there, the
+   * holder is settled {@code PUBLISHED} and its signupId answered; certainly not there, it is
+   * settled {@code RELEASED} (sent before the new claim, so applied before it) and the signup is
+   * claimed again; no answer, 503 and the key stays held.
+   */
+  private SignupAnswer takeOver(
+      IntakeClaim holder, SignupRequested signup, String region, byte[] body) {
+    boolean written;
+    try {
+      written =
+          signups
+              .holds(
+                  new SoughtSignup(
+                      holder.getPhone(),
+                      holder.getSignupId(),
+                      holder.getClaimedAt(),
+                      holder.getClaimedAt().plus(settings.publishTimeout())))
+              .get(settings.publishTimeout().toNanos(), TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return stillProcessing(RETRY_UNJUDGED);
+    } catch (ExecutionException | TimeoutException e) {
+      LOG.warn(
+          "signup {}: the claim holding its idempotency key was never settled, and the log could"
+              + " not tell whether its signup {} was written; answered 503: {}",
+          signup.getSignupId(),
+          holder.getSignupId(),
+          String.valueOf(e instanceof ExecutionException ? e.getCause() : e));
+      return stillProcessing(RETRY_UNJUDGED);
+    }
+    if (written) {
+      LOG.info(
+          "signup {}: the claim holding its idempotency key was never settled; its signup {} is"
+              + " in the log, answered again",
+          signup.getSignupId(),
+          holder.getSignupId());
+      claims.published(holder);
+      return SignupAnswer.pending(holder.getSignupId());
+    }
+    LOG.info(
+        "signup {}: the claim holding its idempotency key was never settled and its signup {} is"
+            + " not in the log; the key is claimed again",
+        signup.getSignupId(),
+        holder.getSignupId());
+    claims.released(holder);
+    return judged(signup, region, holder.getIdempotencyKeySha256(), body, false);
+  }
+
+  private static SignupAnswer stillProcessing(Duration retryAfter) {
+    return SignupAnswer.unavailable(
+        "a signup with this idempotencyKey is still being processed; retry later", retryAfter);
   }
 
   private static Duration max(Duration a, Duration b) {
@@ -365,7 +439,8 @@ public final class SignupIntake {
   /**
    * Tells every instance what became of a claim's signup: published, or certainly not written (the
    * key is free again; the claim's tokens stay spent). A delivery timeout says neither, so the
-   * signup log is asked; when it cannot tell, the key stays held until the book abandons it.
+   * signup log is asked; when it cannot tell, the key stays held until a later claim of it, past
+   * the abandon time, asks again ({@link #takeOver}).
    */
   private void settle(IntakeClaim claim, SignupRequested signup, Throwable failure) {
     Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
@@ -375,13 +450,13 @@ public final class SignupIntake {
       claims.released(claim);
     } else {
       signups
-          .holds(signup)
+          .holds(SoughtSignup.of(signup, clock.instant()))
           .whenComplete(
               (held, unknown) -> {
                 if (unknown != null) {
                   LOG.warn(
                       "signup {}: delivery timed out and the log could not tell whether it was"
-                          + " written; its idempotency key is held until abandoned: {}",
+                          + " written; its idempotency key stays held until a retry asks again: {}",
                       signup.getSignupId(),
                       String.valueOf(unknown));
                 } else if (held) {

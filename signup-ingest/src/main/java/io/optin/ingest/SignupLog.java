@@ -1,16 +1,16 @@
 package io.optin.ingest;
 
-import io.optin.avro.SignupRequested;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Answers whether a signup whose delivery timed out is in {@code optin.signup-requests.v1} after
- * all: the producer cannot tell (the broker may have written it and lost only the answer), and its
+ * Answers whether a signup is in {@code optin.signup-requests.v1} when its producer could not tell:
+ * a delivery that timed out (the broker may have written it and lost only the answer), or the
+ * signup of a claim whose {@code PUBLISHED} never came (its instance died after sending it). Its
  * idempotency key must not be freed for a second signup if it was written.
  */
 interface SignupLog {
 
-  /** Knows nothing: every such key stays held until the claim book abandons it. */
+  /** Knows nothing: every such key stays held, and its repeats are answered 503. */
   SignupLog UNKNOWN =
       signup ->
           CompletableFuture.failedFuture(
@@ -20,5 +20,5 @@ interface SignupLog {
    * Completes true when the signup (its id, under its phone's key) is in the log, false when it
    * certainly is not, exceptionally when that could not be found out.
    */
-  CompletableFuture<Boolean> holds(SignupRequested signup);
+  CompletableFuture<Boolean> holds(SoughtSignup signup);
 }

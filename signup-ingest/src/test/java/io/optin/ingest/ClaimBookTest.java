@@ -148,9 +148,10 @@ class ClaimBookTest {
   }
 
   @Test
-  void shouldFreeAKeyThatWasReleasedOrLeftUnpublishedPastTheAbandonTime() {
+  void shouldFreeAReleasedKeyAndTellTheClaimOfAKeyLeftUnpublishedPastTheAbandonTime() {
     // Given two keys won by claims whose signups were not published
-    ClaimBook book = book();
+    // (2 signups per phone an hour: the holder spends one, its successor the other)
+    ClaimBook book = new ClaimBook(2, 5, 8, 12, TTL, 4, ABANDON);
     IntakeClaim released = claim("+14155550100", null, "order-1", T0);
     IntakeClaim abandoned = claim("+14155550101", null, "order-2", T0);
     book.apply(released);
@@ -159,16 +160,56 @@ class ClaimBookTest {
 
     // When each key is claimed again: the released one at once, the abandoned one just before and
     // after its claimer is taken for gone
-    IntakeClaim retry = claim("+14155550100", null, "order-1", T0.plusSeconds(2));
+    IntakeClaim retry = claim("+14155550102", null, "order-1", T0.plusSeconds(2));
     IntakeClaim tooSoon = claim("+14155550101", null, "order-2", T0.plus(ABANDON).minusMillis(1));
     IntakeClaim afterwards = claim("+14155550101", null, "order-2", T0.plus(ABANDON));
 
-    // Then the released key is won again, the abandoned one is in flight until then, then won
+    // Then the released key is won again; the abandoned one is in flight until then, then named
+    // with its holder's signup, still held, and no token of the phone is spent on it
     assertThat(book.apply(retry)).isEqualTo(Verdict.ALLOWED);
     assertThat(book.apply(tooSoon))
         .isEqualTo(new Verdict.InFlight(abandoned.getSignupId(), T0.plus(ABANDON)));
-    assertThat(book.apply(afterwards)).isEqualTo(Verdict.ALLOWED);
+    Verdict told = book.apply(afterwards);
+    assertThat(told)
+        .isEqualTo(
+            new Verdict.Abandoned(
+                abandoned.getClaimId(),
+                abandoned.getSignupId(),
+                abandoned.getPhone(),
+                abandoned.getClaimedAt()));
     assertThat(book.inFlight(afterwards.getIdempotencyKeySha256())).isTrue();
+    IntakeClaim holder = ((Verdict.Abandoned) told).holder(afterwards);
+    assertThat(holder.getProgramId()).isEqualTo(abandoned.getProgramId());
+    assertThat(holder.getIdempotencyKeySha256()).isEqualTo(abandoned.getIdempotencyKeySha256());
+
+    // And once its claimer settles the holder, the key is free, or answered
+    book.apply(ClaimBook.following(holder, ClaimKind.RELEASED, T0.plus(ABANDON)));
+    IntakeClaim reclaimed = claim("+14155550101", null, "order-2", T0.plus(ABANDON));
+    assertThat(book.apply(reclaimed)).isEqualTo(Verdict.ALLOWED);
+    book.apply(ClaimBook.following(reclaimed, ClaimKind.PUBLISHED, T0.plus(ABANDON)));
+    assertThat(book.apply(claim("+14155550101", null, "order-2", T0.plus(ABANDON))))
+        .isEqualTo(new Verdict.Replay(reclaimed.getSignupId()));
+  }
+
+  @Test
+  void shouldAnswerAnAbandonedKeyOnceItsHolderIsSettledPublished() {
+    // Given a key whose claim was never settled, past the abandon time
+    ClaimBook book = book();
+    IntakeClaim holder = claim("+14155550103", null, "order-3", T0);
+    book.apply(holder);
+    Verdict told = book.apply(claim("+14155550103", null, "order-3", T0.plus(ABANDON)));
+    assertThat(told).isInstanceOf(Verdict.Abandoned.class);
+
+    // When a claimer found its signup in the log and settles it PUBLISHED
+    book.apply(
+        ClaimBook.following(
+            ((Verdict.Abandoned) told).holder(holder), ClaimKind.PUBLISHED, T0.plus(ABANDON)));
+
+    // Then the key is answered with the holder's signupId
+    assertThat(book.apply(claim("+14155550103", null, "order-3", T0.plus(ABANDON))))
+        .isEqualTo(new Verdict.Replay(holder.getSignupId()));
+    assertThat(book.answerOf(holder.getIdempotencyKeySha256(), T0.plus(ABANDON)))
+        .hasValue(holder.getSignupId());
   }
 
   @Test

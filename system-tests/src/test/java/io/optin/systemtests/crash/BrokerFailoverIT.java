@@ -73,10 +73,17 @@ class BrokerFailoverIT {
     // Given optin running on three brokers, every topic with three replicas, flows confirmed at a
     // steady pace
     LocalCluster cluster = stack.cluster();
-    TopicDescription signups = describe(Topics.SIGNUP_REQUESTS.name());
-    assertThat(signups.partitions())
-        .allSatisfy(p -> assertThat(p.replicas()).hasSize(3))
-        .allSatisfy(p -> assertThat(p.isr()).hasSize(3));
+    // (a broker that has not learnt of a topic just made answers "unknown topic": ask again)
+    TopicDescription signups =
+        await()
+            .atMost(RECOVERING)
+            .pollInterval(POLL)
+            .ignoreExceptions()
+            .until(
+                () -> describe(Topics.SIGNUP_REQUESTS.name()),
+                d ->
+                    d.partitions().stream()
+                        .allMatch(p -> p.replicas().size() == 3 && p.isr().size() == 3));
     running = stack.startOptin("optin");
     ServiceStates states = new ServiceStates(stack.gatewayUrl());
     FlowPump pump = new FlowPump(world, topics, 0, SIGNUPS_PER_SECOND);
@@ -171,6 +178,7 @@ class BrokerFailoverIT {
     await()
         .atMost(RECOVERING)
         .pollInterval(POLL)
+        .ignoreExceptions()
         .untilAsserted(
             () ->
                 assertThat(describe(Topics.SIGNUP_REQUESTS.name()).partitions())

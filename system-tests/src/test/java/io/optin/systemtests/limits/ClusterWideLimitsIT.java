@@ -5,9 +5,12 @@ import static io.optin.systemtests.limits.IngestInstance.signup;
 import static io.optin.systemtests.limits.IngestInstance.signupIdOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.optin.avro.ClaimKind;
+import io.optin.avro.IntakeClaim;
 import io.optin.avro.SignupRequested;
 import io.optin.devkit.embedded.EmbeddedKafkaBroker;
 import io.optin.ingest.KafkaSignupLog;
+import io.optin.ingest.SoughtSignup;
 import io.optin.kit.kafka.KafkaRecordPublisher;
 import io.optin.schemas.SampleRecords;
 import io.optin.schemas.Topics;
@@ -15,10 +18,15 @@ import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
 import io.optin.server.topics.TopicProvisioner;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -110,12 +118,18 @@ class ClusterWideLimitsIT {
     }
     KafkaSignupLog log =
         new KafkaSignupLog(
-            client, SERDES.forTopic(Topics.SIGNUP_REQUESTS).deserializer(), Duration.ZERO);
+            client,
+            SERDES.forTopic(Topics.SIGNUP_REQUESTS).deserializer(),
+            Duration.ZERO,
+            Clock.systemUTC());
 
     // When the log is asked for it, and for another signup of the same phone never written
-    boolean found = log.holds(written).get(60, TimeUnit.SECONDS);
+    boolean found = log.holds(SoughtSignup.of(written, Instant.now())).get(60, TimeUnit.SECONDS);
     boolean foundNever =
-        log.holds(SignupRequested.newBuilder(written).setSignupId("never-written").build())
+        log.holds(
+                SoughtSignup.of(
+                    SignupRequested.newBuilder(written).setSignupId("never-written").build(),
+                    Instant.now()))
             .get(60, TimeUnit.SECONDS);
 
     // Then the written one is found under its phone's partition, the other is not
@@ -240,6 +254,89 @@ class ClusterWideLimitsIT {
     assertThat(sixth.headers().firstValue("Retry-After")).isPresent();
     assertThat(seventh.statusCode()).isEqualTo(429);
     assertThat(signupsOnTopic()).filteredOn(s -> s.getPhone().equals(phone)).hasSize(5);
+  }
+
+  @Test
+  void shouldSettleTheKeyOfAClaimerThatDiedBetweenPublishingAndSayingSo() throws Exception {
+    // Given what an instance killed mid-signup leaves: two keys claimed a minute ago and never
+    // settled, one whose signup it had written, one whose signup it had not
+    String written = "+19175550171";
+    String unwritten = "+19175550172";
+    try (KafkaRecordPublisher dead =
+        KafkaRecordPublisher.create(
+            "dead-instance",
+            Map.of("bootstrap.servers", broker.bootstrapServers()),
+            SERDES,
+            Duration.ofSeconds(30))) {
+      Instant aMinuteAgo = Instant.now().minus(Duration.ofMinutes(1));
+      dead.publish(
+          Topics.INTAKE_CLAIMS,
+          "claims",
+          deadClaim("dead-1", written, "left-1", aMinuteAgo),
+          aMinuteAgo);
+      dead.publish(
+          Topics.INTAKE_CLAIMS,
+          "claims",
+          deadClaim("dead-2", unwritten, "left-2", aMinuteAgo),
+          aMinuteAgo);
+      SignupRequested leftInTheLog =
+          SignupRequested.newBuilder(SampleRecords.signupRequested())
+              .setSignupId("left-1")
+              .setProgramId("acme-deals")
+              .setPhone(written)
+              .setIdempotencyKey("dead-1")
+              .setOccurredAt(aMinuteAgo)
+              .build();
+      dead.publish(Topics.SIGNUP_REQUESTS, written, leftInTheLog, null);
+    }
+    IngestInstance a = start("a", LIMITS);
+    IngestInstance b = start("b", LIMITS);
+
+    // When the platform retries both keys, on a, then once more on b
+    HttpResponse<String> retryWritten = a.post(signup(written, "192.0.2.71", "dead-1"));
+    HttpResponse<String> retryUnwritten = a.post(signup(unwritten, "192.0.2.72", "dead-2"));
+    HttpResponse<String> againWritten = b.post(signup(written, "192.0.2.71", "dead-1"));
+    HttpResponse<String> againUnwritten = b.post(signup(unwritten, "192.0.2.72", "dead-2"));
+
+    // Then the written signup is answered, not published twice; the unwritten one is published
+    // now, once; and the other instance answers both alike
+    assertThat(retryWritten.statusCode()).as(retryWritten.body()).isEqualTo(202);
+    assertThat(signupIdOf(retryWritten)).isEqualTo("left-1");
+    assertThat(retryUnwritten.statusCode()).as(retryUnwritten.body()).isEqualTo(202);
+    assertThat(signupIdOf(retryUnwritten)).isNotEqualTo("left-2");
+    assertThat(againWritten.statusCode()).isEqualTo(202);
+    assertThat(signupIdOf(againWritten)).isEqualTo("left-1");
+    assertThat(againUnwritten.statusCode()).isEqualTo(202);
+    assertThat(signupIdOf(againUnwritten)).isEqualTo(signupIdOf(retryUnwritten));
+    List<SignupRequested> published = signupsOnTopic();
+    assertThat(published)
+        .filteredOn(s -> s.getPhone().equals(written))
+        .extracting(SignupRequested::getSignupId)
+        .containsExactly("left-1");
+    assertThat(published)
+        .filteredOn(s -> s.getPhone().equals(unwritten))
+        .extracting(SignupRequested::getSignupId)
+        .containsExactly(signupIdOf(retryUnwritten));
+  }
+
+  /** The claim an instance makes for a keyed signup to {@code acme-deals} (limits of its own). */
+  private static IntakeClaim deadClaim(String key, String phone, String signupId, Instant at)
+      throws Exception {
+    return IntakeClaim.newBuilder()
+        .setClaimId("dead-" + signupId)
+        .setKind(ClaimKind.CLAIM)
+        .setSignupId(signupId)
+        .setProgramId("acme-deals")
+        .setPhone(phone)
+        .setPrefix(phone.substring(0, 8))
+        .setCountry("US")
+        .setIdempotencyKeySha256(
+            HexFormat.of()
+                .formatHex(
+                    MessageDigest.getInstance("SHA-256")
+                        .digest(("acme-deals\u0000" + key).getBytes(StandardCharsets.UTF_8))))
+        .setClaimedAt(at)
+        .build();
   }
 
   private List<Future<HttpResponse<String>>> submitAll(List<Callable<HttpResponse<String>>> calls) {
