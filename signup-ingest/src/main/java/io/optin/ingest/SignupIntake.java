@@ -329,7 +329,7 @@ public final class SignupIntake {
     }
     if (verdict instanceof ClaimBook.Verdict.InFlight inFlight) {
       // Most often a retry racing its first attempt: wait for that one's answer. Should its
-      // instance have died, the key is free once freeAt is past: a 503 makes the platform retry.
+      // instance have died, a retry after freeAt settles the key from the log (takeOver).
       return claims
           .answerOf(keyHashOrNull, settings.claimTimeout(), clock.instant())
           .map(SignupAnswer::pending)
