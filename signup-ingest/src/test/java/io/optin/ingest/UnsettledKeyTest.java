@@ -8,7 +8,6 @@ import io.optin.avro.SignupRequested;
 import io.optin.kit.kafka.PublishedRecords;
 import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,13 +26,7 @@ class UnsettledKeyTest {
 
   private static final Instant NOW = Instant.parse("2025-03-01T10:00:00Z");
   private static final String PHONE = "+14155550100";
-  private static final byte[] BODY =
-      """
-      {"phone":"+14155550100","programId":"acme-deals",
-       "consentText":"Yes, text me Acme deals. Msg & data rates may apply. Reply STOP to opt out.",
-       "locale":"en-US","idempotencyKey":"order-9",
-       "source":{"channel":"web_form","ip":"203.0.113.7"}}"""
-          .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] BODY = KeyedSignupBody.ORDER_9;
 
   /** Abandoned 4 s after the claim. */
   private final IngestSettings settings =
