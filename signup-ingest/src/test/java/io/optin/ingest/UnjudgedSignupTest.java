@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -102,14 +103,15 @@ class UnjudgedSignupTest {
   }
 
   @Test
-  void shouldAnswer503WithRetryAfterUntilTheKeyOfADeadClaimerIsFree() {
-    // Given a key won by a claim whose instance died before publishing (claim 200ms + publish 15s)
+  void shouldAnswer503WithRetryAfterUntilTheKeyOfADeadClaimerIsAbandoned() {
+    // Given a key won by a claim whose instance died before publishing (claim 200ms + publish 15s),
+    // and a signup log that does not hold its signup
     LocalIntakeClaims local = new LocalIntakeClaims(new ClaimBook(settings));
     SignupIntake alone =
         new SignupIntake(
             settings,
             local,
-            SignupLog.UNKNOWN,
+            signup -> CompletableFuture.completedFuture(false),
             published.publisher(),
             new SubscriberStatusTable(),
             new PumpingGuard(
@@ -127,12 +129,12 @@ class UnjudgedSignupTest {
             .setClaimedAt(NOW)
             .build());
 
-    // When the platform retries the key at once, then once the key is free
+    // When the platform retries the key at once, then once its claim is taken as abandoned
     SignupAnswer meanwhile = alone.submit(BODY.getBytes(StandardCharsets.UTF_8));
     clock.advance(Duration.ofMillis(15_200));
     SignupAnswer afterwards = alone.submit(BODY.getBytes(StandardCharsets.UTF_8));
 
-    // Then it is told to retry when the key is free, and is then accepted and published once
+    // Then it is told to retry then, and is then accepted and published once
     assertThat(meanwhile.status()).isEqualTo(503);
     assertThat(meanwhile.retryAfterSeconds()).isEqualTo(16L);
     assertThat(meanwhile.error())
