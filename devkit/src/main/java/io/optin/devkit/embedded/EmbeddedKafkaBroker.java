@@ -2,6 +2,7 @@ package io.optin.devkit.embedded;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
+import java.util.function.IntUnaryOperator;
 import java.util.stream.Stream;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -29,6 +31,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(EmbeddedKafkaBroker.class);
   private static final int NODE_ID = 1;
 
+  /** Starts tried when a port chosen free was taken before the broker bound it. */
+  private static final int PORT_ATTEMPTS = 5;
+
   private final String host;
   private final String advertisedHost;
   private final int requestedPort;
@@ -36,6 +41,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
   private final Path dataDir;
   private final boolean temporaryDataDir;
   private final Map<String, String> extraProperties;
+
+  /** A free port other than the one given (-1: none to avoid). */
+  private final IntUnaryOperator freePorts;
 
   private KafkaRaftServer server;
   private int port;
@@ -52,6 +60,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     this.temporaryDataDir = builder.dataDir == null;
     this.dataDir = temporaryDataDir ? createTemporaryDirectory() : builder.dataDir.toAbsolutePath();
     this.extraProperties = Map.copyOf(builder.extraProperties);
+    this.freePorts =
+        builder.freePorts != null ? builder.freePorts : avoid -> LocalPorts.free(host, avoid);
   }
 
   public static Builder builder() {
@@ -65,8 +75,28 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("The broker is already running on " + bootstrapServers());
     }
-    port = choosePort(requestedPort, -1, "client");
-    int controllerPort = choosePort(requestedControllerPort, port, "controller");
+    for (int attempt = 1; ; attempt++) {
+      port = choosePort(requestedPort, -1, "client");
+      int controllerPort = choosePort(requestedControllerPort, port, "controller");
+      try {
+        return startOn(controllerPort);
+      } catch (RuntimeException e) {
+        // A port chosen free is released until Kafka binds it: another process (or a client's
+        // outgoing connection) can take it meanwhile. Only a port chosen here can be chosen again.
+        boolean chosenHere = requestedPort == 0 || requestedControllerPort == 0;
+        if (!chosenHere || attempt >= PORT_ATTEMPTS || !isBindFailure(e)) {
+          throw e;
+        }
+        LOG.warn(
+            "Kafka broker could not bind a port chosen free ({}); choosing again ({} of {})",
+            rootMessage(e),
+            attempt + 1,
+            PORT_ATTEMPTS);
+      }
+    }
+  }
+
+  private EmbeddedKafkaBroker startOn(int controllerPort) {
     clusterId =
         new KraftStorage(dataDir)
             .formatOrReuse(NODE_ID, SingleNodeBrokerConfig.CONTROLLER_LISTENER);
@@ -131,10 +161,27 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
 
   private int choosePort(int requested, int avoid, String purpose) {
     if (requested == 0) {
-      return LocalPorts.free(host, avoid);
+      return freePorts.applyAsInt(avoid);
     }
     LocalPorts.requireFree(host, requested, purpose);
     return requested;
+  }
+
+  private static boolean isBindFailure(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof BindException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null) {
+      root = root.getCause();
+    }
+    return root.toString();
   }
 
   private static void stop(KafkaRaftServer server) {
@@ -175,8 +222,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     private int controllerPort = 0;
     private Path dataDir;
     private final Map<String, String> extraProperties = new LinkedHashMap<>();
+    private IntUnaryOperator freePorts;
 
     private Builder() {}
+
+    /** Where ports to choose come from (tests: a port somebody takes before the broker binds). */
+    Builder freePorts(IntUnaryOperator freePorts) {
+      this.freePorts = Objects.requireNonNull(freePorts, "freePorts");
+      return this;
+    }
 
     public Builder host(String host) {
       this.host = Objects.requireNonNull(host, "host");

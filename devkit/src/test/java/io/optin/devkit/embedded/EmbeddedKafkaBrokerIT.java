@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -148,6 +149,32 @@ class EmbeddedKafkaBrokerIT {
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("127.0.0.1:" + taken.getLocalPort())
           .hasMessageContaining("already in use");
+    }
+  }
+
+  @Test
+  void shouldChooseAgainWhenAPortChosenFreeIsTakenBeforeTheBrokerBindsIt() throws Exception {
+    // Given a port that is free when chosen, then taken by another process before the broker binds
+    try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+      AtomicInteger choices = new AtomicInteger();
+      EmbeddedKafkaBroker.Builder builder = EmbeddedKafkaBroker.builder().port(0).dataDir(dataDir);
+      builder.freePorts(
+          avoid ->
+              choices.incrementAndGet() == 1
+                  ? taken.getLocalPort()
+                  : LocalPorts.free("127.0.0.1", avoid));
+
+      // When the broker starts
+      try (EmbeddedKafkaBroker broker = builder.build().start();
+          Admin admin =
+              Admin.create(
+                  Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+
+        // Then it chose again and serves on another port
+        assertThat(choices.get()).isGreaterThan(2);
+        assertThat(broker.bootstrapServers()).isNotEqualTo("127.0.0.1:" + taken.getLocalPort());
+        assertThat(admin.describeCluster().nodes().get()).hasSize(1);
+      }
     }
   }
 
