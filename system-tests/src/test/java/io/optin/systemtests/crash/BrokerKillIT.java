@@ -92,26 +92,36 @@ class BrokerKillIT {
       int round0 = round;
       long[] readyAt = {0};
       long[] progressAt = {0};
-      await("every service ready after broker kill " + round + ", log in " + running.log())
-          .atMost(RECOVERING)
-          .pollInterval(POLL)
-          .failFast(
-              "a service died for good after broker kill " + round0,
-              () -> {
-                assertThat(running.isAlive()).as("optin alive, see " + running.log()).isTrue();
-                ServiceStates.Probe live = states.live();
-                assertThat(live.status()).as("/health/live " + live.states()).isNotEqualTo(503);
-              })
-          .until(
-              () -> {
-                if (step(pump) > confirmedWhenBack && progressAt[0] == 0) {
-                  progressAt[0] = System.nanoTime();
-                }
-                if (readyAt[0] == 0 && states.ready().ok()) {
-                  readyAt[0] = System.nanoTime();
-                }
-                return readyAt[0] != 0;
-              });
+      try {
+        await("every service ready after broker kill " + round + ", log in " + running.log())
+            .atMost(RECOVERING)
+            .pollInterval(POLL)
+            .failFast(
+                "a service died for good after broker kill " + round0,
+                () -> {
+                  assertThat(running.isAlive()).as("optin alive, see " + running.log()).isTrue();
+                  ServiceStates.Probe live = states.live();
+                  assertThat(live.status()).as("/health/live " + live.states()).isNotEqualTo(503);
+                })
+            .until(
+                () -> {
+                  if (step(pump) > confirmedWhenBack && progressAt[0] == 0) {
+                    progressAt[0] = System.nanoTime();
+                  }
+                  if (readyAt[0] == 0 && states.ready().ok()) {
+                    readyAt[0] = System.nanoTime();
+                  }
+                  return readyAt[0] != 0;
+                });
+      } catch (ConditionTimeoutException e) {
+        throw new AssertionError(
+            e.getMessage()
+                + "; "
+                + states.ready().states()
+                + "; "
+                + running.dumpThreads("kill-" + round0),
+            e);
+      }
       await("a new confirmation after broker kill " + round)
           .atMost(RECOVERING)
           .pollInterval(POLL)

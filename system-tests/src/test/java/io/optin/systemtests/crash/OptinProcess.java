@@ -122,6 +122,35 @@ final class OptinProcess implements AutoCloseable {
     return process.isAlive();
   }
 
+  /**
+   * Writes the threads of the running process next to its log ({@code jcmd Thread.print}), for a
+   * test that gave up waiting on it: where a stuck service waits is then on record. Returns the
+   * file, or a line saying why there is none.
+   */
+  String dumpThreads(String suffix) {
+    Path dump = log.resolveSibling(log.getFileName() + "." + suffix + ".threads.txt");
+    try {
+      Process jcmd =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                  Long.toString(process.pid()),
+                  "Thread.print")
+              .redirectErrorStream(true)
+              .redirectOutput(Redirect.to(dump.toFile()))
+              .start();
+      if (!jcmd.waitFor(30, TimeUnit.SECONDS)) {
+        jcmd.destroyForcibly();
+        return "no thread dump: jcmd took over 30 s";
+      }
+      return "threads in " + dump;
+    } catch (IOException e) {
+      return "no thread dump: " + e;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "no thread dump: interrupted";
+    }
+  }
+
   Path log() {
     return log;
   }
