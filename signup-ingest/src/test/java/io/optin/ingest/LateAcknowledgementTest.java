@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.optin.avro.SignupRequested;
 import io.optin.kit.kafka.PublishedRecords;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,16 +36,12 @@ class LateAcknowledgementTest {
   private volatile SignupLog log = SignupLog.UNKNOWN;
 
   private final SignupIntake intake =
-      new SignupIntake(
+      ClaimingIntakes.of(
           settings,
           new LocalIntakeClaims(new ClaimBook(settings)),
           signup -> log.holds(signup),
-          published.publisher(),
-          new SubscriberStatusTable(),
-          new PumpingGuard(
-              settings.pumping(), settings.prefixRule(), clock, OptinMetrics.unexposed()),
-          clock,
-          OptinMetrics.unexposed());
+          published,
+          clock);
 
   @Test
   void shouldReplayASignupAcknowledgedAfterIts503() {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.optin.avro.ClaimKind;
 import io.optin.avro.IntakeClaim;
 import io.optin.kit.kafka.PublishedRecords;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import io.optin.schemas.registry.InMemorySchemaRegistryClient;
 import io.optin.schemas.serde.AvroSerdes;
@@ -49,16 +48,7 @@ class UnjudgedSignupTest {
           settings.claimTimeout(),
           clock);
   private final SignupIntake intake =
-      new SignupIntake(
-          settings,
-          claims,
-          SignupLog.UNKNOWN,
-          published.publisher(),
-          new SubscriberStatusTable(),
-          new PumpingGuard(
-              settings.pumping(), settings.prefixRule(), clock, OptinMetrics.unexposed()),
-          clock,
-          OptinMetrics.unexposed());
+      ClaimingIntakes.of(settings, claims, SignupLog.UNKNOWN, published, clock);
 
   @AfterEach
   void close() {
@@ -108,16 +98,8 @@ class UnjudgedSignupTest {
     // and a signup log that does not hold its signup
     LocalIntakeClaims local = new LocalIntakeClaims(new ClaimBook(settings));
     SignupIntake alone =
-        new SignupIntake(
-            settings,
-            local,
-            signup -> CompletableFuture.completedFuture(false),
-            published.publisher(),
-            new SubscriberStatusTable(),
-            new PumpingGuard(
-                settings.pumping(), settings.prefixRule(), clock, OptinMetrics.unexposed()),
-            clock,
-            OptinMetrics.unexposed());
+        ClaimingIntakes.of(
+            settings, local, signup -> CompletableFuture.completedFuture(false), published, clock);
     local.judge(
         IntakeClaim.newBuilder()
             .setClaimId("dead-claim")

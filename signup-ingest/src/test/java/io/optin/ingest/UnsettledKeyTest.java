@@ -6,7 +6,6 @@ import io.optin.avro.ClaimKind;
 import io.optin.avro.IntakeClaim;
 import io.optin.avro.SignupRequested;
 import io.optin.kit.kafka.PublishedRecords;
-import io.optin.kit.metrics.OptinMetrics;
 import io.optin.schemas.Topics;
 import java.time.Duration;
 import java.time.Instant;
@@ -42,19 +41,15 @@ class UnsettledKeyTest {
       CompletableFuture.failedFuture(new IllegalStateException("log unreadable (test)"));
 
   private final SignupIntake intake =
-      new SignupIntake(
+      ClaimingIntakes.of(
           settings,
           claims,
           signup -> {
             sought.add(signup);
             return logAnswer;
           },
-          published.publisher(),
-          new SubscriberStatusTable(),
-          new PumpingGuard(
-              settings.pumping(), settings.prefixRule(), clock, OptinMetrics.unexposed()),
-          clock,
-          OptinMetrics.unexposed());
+          published,
+          clock);
 
   /** The claim of an instance that died before it settled it, made now. */
   private IntakeClaim claimLeftUnsettled() {
