@@ -469,8 +469,19 @@ final class ScaleOutWorld implements AutoCloseable {
                             + (codeSms.containsKey(f.phone()) ? "" : " (no code SMS)"),
                     java.util.TreeMap::new,
                     Collectors.counting()));
+    // The calls of a few signups never accepted: which statuses kept them out (a 429 of a phone
+    // whose tokens went on attempts answered 503 reads differently from endless 503s).
+    List<String> notAccepted =
+        flows.keySet().stream()
+            .filter(phone -> !accepted.containsKey(phone))
+            .sorted()
+            .limit(5)
+            .map(phone -> phone + " " + signupCalls(phone))
+            .toList();
     return "signups not accepted "
         + (flows.size() - accepted.size())
+        + " "
+        + notAccepted
         + ", phones without a final answer "
         + unanswered;
   }
