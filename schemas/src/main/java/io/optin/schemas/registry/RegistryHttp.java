@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -38,6 +39,11 @@ final class RegistryHttp {
   private static final Logger LOG = LoggerFactory.getLogger(RegistryHttp.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_BODY_IN_MESSAGE = 300;
+
+  /** Calls made again while the registry answers busy: at most about 4 s of waiting in all. */
+  private static final int BUSY_RETRIES = 5;
+
+  private static final long BUSY_PAUSE_CAP_MILLIS = 1_000;
 
   static final String TARGET_SR_CLUSTER = "target-sr-cluster";
   static final String IDENTITY_POOL_ID = "Confluent-Identity-Pool-Id";
@@ -111,18 +117,7 @@ final class RegistryHttp {
       URI base = urls.get(index);
       HttpResponse<String> response;
       try {
-        Optional<String> token = tokens.map(OAuthTokens::token);
-        response = call(base, method, path, body, token);
-        if (response.statusCode() == 401 && token.isPresent()) {
-          // Revoked before its time, or the clocks disagree: one more try with a new token.
-          response =
-              call(
-                  base,
-                  method,
-                  path,
-                  body,
-                  Optional.of(tokens.get().renewAfterRefusal(token.get())));
-        }
+        response = callUntilNotBusy(base, method, path, body);
       } catch (IOException e) {
         lastFailure = e;
         if (attempt + 1 < urls.size()) {
@@ -156,6 +151,65 @@ final class RegistryHttp {
             + SchemaRegistrySettings.URL
             + " and that the registry is running)",
         lastFailure);
+  }
+
+  /**
+   * One call to {@code base}, made again while the registry answers that it is busy (503 or 429):
+   * at the first use of a schema, every producer thread of a process may ask at once, and a
+   * registry that sheds load says so with a {@code Retry-After}. A few short waits (the header's,
+   * at most a second, else a growing backoff, with jitter so the threads spread out) turn that into
+   * a slower answer instead of a failed record.
+   */
+  private HttpResponse<String> callUntilNotBusy(URI base, String method, String path, String body)
+      throws IOException, InterruptedException {
+    for (int retry = 0; ; retry++) {
+      HttpResponse<String> response = callWithToken(base, method, path, body);
+      int status = response.statusCode();
+      if ((status != 503 && status != 429) || retry >= BUSY_RETRIES) {
+        return response;
+      }
+      long pause = busyPauseMillis(response, retry);
+      LOG.debug(
+          "Schema Registry at {} answered {} to {} {}; asking again in {} ms",
+          base,
+          status,
+          method,
+          path,
+          pause);
+      Thread.sleep(pause);
+    }
+  }
+
+  private static long busyPauseMillis(HttpResponse<String> response, int retry) {
+    long backoff = Math.min(BUSY_PAUSE_CAP_MILLIS, 100L << retry);
+    long asked =
+        response
+            .headers()
+            .firstValue("Retry-After")
+            .flatMap(RegistryHttp::seconds)
+            .map(seconds -> Math.min(BUSY_PAUSE_CAP_MILLIS, seconds * 1000))
+            .orElse(backoff);
+    return asked / 2 + ThreadLocalRandom.current().nextLong(asked / 2 + 1);
+  }
+
+  private static Optional<Long> seconds(String value) {
+    try {
+      return Optional.of(Math.max(0, Long.parseLong(value.strip())));
+    } catch (NumberFormatException e) {
+      return Optional.empty();
+    }
+  }
+
+  private HttpResponse<String> callWithToken(URI base, String method, String path, String body)
+      throws IOException, InterruptedException {
+    Optional<String> token = tokens.map(OAuthTokens::token);
+    HttpResponse<String> response = call(base, method, path, body, token);
+    if (response.statusCode() == 401 && token.isPresent()) {
+      // Revoked before its time, or the clocks disagree: one more try with a new token.
+      response =
+          call(base, method, path, body, Optional.of(tokens.get().renewAfterRefusal(token.get())));
+    }
+    return response;
   }
 
   private HttpResponse<String> call(

@@ -31,6 +31,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
   private final RegistryHttp http;
   private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
+  private final Map<SubjectSchema, Object> firstAsks = new ConcurrentHashMap<>();
 
   public RestSchemaRegistryClient(SchemaRegistrySettings settings) {
     this(settings, Clock.systemUTC());
@@ -56,6 +57,15 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     if (cached != null) {
       return cached;
     }
+    // The first record of a type often leaves from many threads at once: one of them asks the
+    // registry, the others wait for its answer instead of each sending the same registration.
+    synchronized (firstAsks.computeIfAbsent(key, k -> new Object())) {
+      cached = ids.get(key);
+      return cached != null ? cached : registerOverHttp(key, subject, schema);
+    }
+  }
+
+  private int registerOverHttp(SubjectSchema key, String subject, Schema schema) {
     JsonNode answer;
     try {
       answer = http.post("/subjects/" + encode(subject) + "/versions", schemaBody(schema));

@@ -56,6 +56,9 @@ public final class FakeConfluentRegistry implements AutoCloseable {
   private final List<Request> requests = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> authorized = header -> true;
 
+  private final java.util.concurrent.atomic.AtomicInteger busyAnswers =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private FakeConfluentRegistry(HttpServer server, String scheme, String prefix, int firstId) {
     this.server = server;
     this.scheme = scheme;
@@ -140,6 +143,14 @@ public final class FakeConfluentRegistry implements AutoCloseable {
     this.authorized = check;
   }
 
+  /**
+   * The next {@code answers} calls are answered 503 with {@code Retry-After: 1}, as a registry too
+   * busy to take them.
+   */
+  public void busyFor(int answers) {
+    busyAnswers.set(answers);
+  }
+
   @Override
   public void close() {
     server.stop(0);
@@ -152,6 +163,10 @@ public final class FakeConfluentRegistry implements AutoCloseable {
       String method = exchange.getRequestMethod();
       requests.add(new Request(method, path, Map.copyOf(exchange.getRequestHeaders()), body));
       try {
+        if (busyAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+          exchange.getResponseHeaders().set("Retry-After", "1");
+          throw new SchemaRegistryException(503, 503, "busy, try again shortly");
+        }
         if (!authorized.test(exchange.getRequestHeaders().getFirst("Authorization"))) {
           throw new SchemaRegistryException(401, 401, "Unauthorized");
         }

@@ -13,6 +13,13 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.junit.jupiter.api.AfterEach;
@@ -69,6 +76,66 @@ class RestSchemaRegistryClientTest {
 
     // Then only the first registration went over HTTP
     assertThat(registry.requests()).hasSize(1);
+  }
+
+  @Test
+  void shouldAskABusyRegistryAgainAfterItsRetryAfterInsteadOfFailing() {
+    // Given a registry that sheds load: its next two answers are 503 with Retry-After
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    registry.busyFor(2);
+
+    // When a schema is registered
+    int id = client.register(SUBJECT, SIGNUP);
+
+    // Then it is registered on the third call, with the registry's id
+    assertThat(id).isEqualTo(7);
+    assertThat(registry.requests()).hasSize(3);
+  }
+
+  @Test
+  void shouldStillReportARegistryThatStaysBusy() {
+    // Given a registry busy for longer than the client waits
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    registry.busyFor(100);
+
+    // When a schema is registered, then the 503 is reported after a bounded number of calls
+    assertThatThrownBy(() -> client.register(SUBJECT, SIGNUP))
+        .isInstanceOf(SchemaRegistryException.class)
+        .satisfies(e -> assertThat(((SchemaRegistryException) e).httpStatus()).isEqualTo(503));
+    assertThat(registry.requests()).hasSize(6);
+  }
+
+  @Test
+  void shouldRegisterASchemaFirstUsedByManyThreadsAtOnceWithOneCall() throws Exception {
+    // Given a client shared by 32 threads, each about to send its first record of one type
+    RestSchemaRegistryClient client =
+        new RestSchemaRegistryClient(SchemaRegistrySettings.of(registry.url()));
+    ExecutorService threads = Executors.newFixedThreadPool(32);
+    CountDownLatch start = new CountDownLatch(1);
+    List<Future<Integer>> ids = new ArrayList<>();
+    try {
+      for (int i = 0; i < 32; i++) {
+        ids.add(
+            threads.submit(
+                () -> {
+                  start.await();
+                  return client.register(SUBJECT, SIGNUP);
+                }));
+      }
+
+      // When they all register it at once
+      start.countDown();
+
+      // Then every thread has the registry's id, asked for once
+      for (Future<Integer> id : ids) {
+        assertThat(id.get(30, TimeUnit.SECONDS)).isEqualTo(7);
+      }
+      assertThat(registry.requests()).hasSize(1);
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   @Test
