@@ -19,6 +19,11 @@ abstract class BookedIntakeClaims implements IntakeClaims {
   }
 
   @Override
+  public final synchronized boolean unsettled(String keyHash) {
+    return book.inFlight(keyHash);
+  }
+
+  @Override
   public final synchronized Optional<String> answerOf(String keyHash, Duration wait, Instant now) {
     long deadline = System.nanoTime() + wait.toNanos();
     try {

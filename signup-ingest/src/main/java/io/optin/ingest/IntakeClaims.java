@@ -26,6 +26,9 @@ interface IntakeClaims extends AutoCloseable {
    */
   Optional<String> answerOf(String keyHash, Duration wait, Instant now);
 
+  /** Whether a claim holds the key and its signup is not known published (in flight, abandoned). */
+  boolean unsettled(String keyHash);
+
   /** Tells every instance that the claim's signup is published (not awaited). */
   void published(IntakeClaim claim);
 

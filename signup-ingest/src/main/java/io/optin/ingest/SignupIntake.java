@@ -262,13 +262,21 @@ public final class SignupIntake {
     }
     SignupRequested signup = ((ScreenResult.Accepted) screened).signup();
     if (statuses.isOptedOut(signup.getPhone())) {
-      return refuse(
-          409, "phone opted out: it must text START first", "phone", body, signup.getPhone());
+      return standingRefusal(
+          "phone opted out: it must text START first",
+          signup,
+          phone.regionCode(),
+          keyHashOrNull,
+          body);
     }
     Optional<OptInStatus> status = statuses.status(signup.getProgramId(), signup.getPhone());
     if (status.filter(s -> s == OptInStatus.CONFIRMED).isPresent()) {
-      return refuse(
-          409, "phone already confirmed for this program", "phone", body, signup.getPhone());
+      return standingRefusal(
+          "phone already confirmed for this program",
+          signup,
+          phone.regionCode(),
+          keyHashOrNull,
+          body);
     }
     Optional<PumpingGuard.Block> blocked = pumping.blockOf(signup.getPhone());
     if (blocked.isPresent()) {
@@ -280,20 +288,41 @@ public final class SignupIntake {
           body,
           signup.getPhone());
     }
-    return judged(signup, phone.regionCode(), keyHashOrNull, body, true);
+    return judged(signup, phone.regionCode(), keyHashOrNull, body, true, true);
+  }
+
+  /**
+   * The phone's standing refuses the signup (409). But a repeat of a key whose first signup was
+   * never settled may be asking about that very signup: published just before its instance died,
+   * then confirmed. The key is settled first (in flight: wait for it; abandoned: ask the log), so
+   * the platform gets the first's 202 rather than a 409 about its own signup; nothing new is
+   * published.
+   */
+  private SignupAnswer standingRefusal(
+      String reason, SignupRequested signup, String region, String keyHashOrNull, byte[] body) {
+    if (keyHashOrNull != null && claims.unsettled(keyHashOrNull)) {
+      SignupAnswer settled = judged(signup, region, keyHashOrNull, body, true, false);
+      if (settled != null) {
+        return settled;
+      }
+    }
+    return refuse(409, reason, "phone", body, signup.getPhone());
   }
 
   /**
    * Claims the signup's tokens and key, and answers as the claims judge it.
    *
    * @param mayTakeOver whether a key left by a claim never known published may be settled here
+   * @param mayPublish false when only the key's answer is wanted: a claim that wins the key, or
+   *     trips a limit, is released and null returned (the caller has its own answer)
    */
   private SignupAnswer judged(
       SignupRequested signup,
       String region,
       String keyHashOrNull,
       byte[] body,
-      boolean mayTakeOver) {
+      boolean mayTakeOver,
+      boolean mayPublish) {
     IntakeClaim claim =
         IntakeClaim.newBuilder()
             .setClaimId(UUID.randomUUID().toString())
@@ -324,7 +353,7 @@ public final class SignupIntake {
     }
     if (verdict instanceof ClaimBook.Verdict.Abandoned abandoned) {
       return mayTakeOver
-          ? takeOver(abandoned.holder(claim), signup, region, body)
+          ? takeOver(abandoned.holder(claim), signup, region, body, mayPublish)
           : stillProcessing(RETRY_UNJUDGED);
     }
     if (verdict instanceof ClaimBook.Verdict.InFlight inFlight) {
@@ -337,6 +366,10 @@ public final class SignupIntake {
               () ->
                   stillProcessing(
                       max(RETRY_UNJUDGED, Duration.between(clock.instant(), inFlight.freeAt()))));
+    }
+    if (!mayPublish) {
+      claims.released(claim);
+      return null;
     }
     if (verdict instanceof ClaimBook.Verdict.Tripped limit) {
       Verdict.Tripped tripped = limit.limit();
@@ -356,7 +389,7 @@ public final class SignupIntake {
    * claimed again; no answer, 503 and the key stays held.
    */
   private SignupAnswer takeOver(
-      IntakeClaim holder, SignupRequested signup, String region, byte[] body) {
+      IntakeClaim holder, SignupRequested signup, String region, byte[] body, boolean mayPublish) {
     boolean written;
     try {
       written =
@@ -395,7 +428,7 @@ public final class SignupIntake {
         signup.getSignupId(),
         holder.getSignupId());
     claims.released(holder);
-    return judged(signup, region, holder.getIdempotencyKeySha256(), body, false);
+    return judged(signup, region, holder.getIdempotencyKeySha256(), body, false, mayPublish);
   }
 
   private static SignupAnswer stillProcessing(Duration retryAfter) {

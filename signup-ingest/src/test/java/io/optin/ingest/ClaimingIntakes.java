@@ -18,12 +18,23 @@ final class ClaimingIntakes {
       SignupLog log,
       PublishedRecords published,
       Clock clock) {
+    return of(settings, claims, log, published, new SubscriberStatusTable(), clock);
+  }
+
+  /** With the phones' standing of {@code statuses}. */
+  static SignupIntake of(
+      IngestSettings settings,
+      IntakeClaims claims,
+      SignupLog log,
+      PublishedRecords published,
+      SubscriberStatusView statuses,
+      Clock clock) {
     return new SignupIntake(
         settings,
         claims,
         log,
         published.publisher(),
-        new SubscriberStatusTable(),
+        statuses,
         new PumpingGuard(
             settings.pumping(), settings.prefixRule(), clock, OptinMetrics.unexposed()),
         clock,

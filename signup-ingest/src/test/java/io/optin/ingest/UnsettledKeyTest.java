@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.optin.avro.ClaimKind;
 import io.optin.avro.IntakeClaim;
+import io.optin.avro.OptInStatus;
 import io.optin.avro.SignupRequested;
 import io.optin.kit.kafka.PublishedRecords;
 import io.optin.schemas.Topics;
@@ -35,6 +36,7 @@ class UnsettledKeyTest {
   private final PublishedRecords published = new PublishedRecords();
   private final LocalIntakeClaims claims = new LocalIntakeClaims(new ClaimBook(settings));
   private final List<SoughtSignup> sought = new CopyOnWriteArrayList<>();
+  private final SubscriberStatusTable statuses = new SubscriberStatusTable();
 
   /** What the signup log answers; cannot tell unless a test says. */
   private volatile CompletableFuture<Boolean> logAnswer =
@@ -49,6 +51,7 @@ class UnsettledKeyTest {
             return logAnswer;
           },
           published,
+          statuses,
           clock);
 
   /** The claim of an instance that died before it settled it, made now. */
@@ -137,5 +140,41 @@ class UnsettledKeyTest {
     logAnswer = CompletableFuture.completedFuture(true);
     assertThat(intake.submit(BODY).body().get("signupId").toString())
         .isEqualTo("signup-of-the-dead");
+  }
+
+  @Test
+  void shouldAnswerTheHoldersSignupRatherThan409WhenItsPhoneWasConfirmedSince() {
+    // Given a key left unsettled past the abandon time, whose signup is in the log and whose phone
+    // has confirmed since (the platform never got the first answer)
+    IntakeClaim holder = claimLeftUnsettled();
+    clock.advance(Duration.ofSeconds(5));
+    statuses.put("acme-deals", PHONE, OptInStatus.CONFIRMED);
+    logAnswer = CompletableFuture.completedFuture(true);
+
+    // When the platform retries the key
+    SignupAnswer retry = intake.submit(BODY);
+
+    // Then it gets the first's 202, not a 409 about its own signup, and nothing is published
+    assertThat(retry.status()).isEqualTo(202);
+    assertThat(retry.body().get("signupId").toString()).isEqualTo(holder.getSignupId());
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
+  }
+
+  @Test
+  void shouldStillRefuseAConfirmedPhoneWhenTheUnsettledKeysSignupIsNotInTheLog() {
+    // Given a key left unsettled past the abandon time, whose signup never reached the log, and a
+    // phone confirmed by another signup
+    claimLeftUnsettled();
+    clock.advance(Duration.ofSeconds(5));
+    statuses.put("acme-deals", PHONE, OptInStatus.CONFIRMED);
+    logAnswer = CompletableFuture.completedFuture(false);
+
+    // When the platform retries the key
+    SignupAnswer retry = intake.submit(BODY);
+
+    // Then the phone's standing answers, and nothing is published
+    assertThat(retry.status()).isEqualTo(409);
+    assertThat(retry.error()).isEqualTo("phone already confirmed for this program");
+    assertThat(published.on(Topics.SIGNUP_REQUESTS)).isEmpty();
   }
 }
